@@ -1,0 +1,211 @@
+//! The knowledge graph: petgraph for the structure, with indexes beside it
+//! for ids, kinds, names and commitments, so no question about one entity
+//! scans the whole graph. Sync and pure: no server or store needed.
+
+mod commitments;
+mod error;
+mod search;
+mod summary;
+mod traverse;
+
+use std::collections::HashMap;
+
+use petgraph::stable_graph::{EdgeIndex, NodeIndex, StableDiGraph};
+
+use crate::model::{EntityId, Node, NodeData, NodeKind, Relation};
+use crate::seed::Seed;
+
+pub use commitments::{CommitmentFilter, CommitmentOrder, DecimalRange};
+pub use error::GraphError;
+pub use search::{Field, MatchKind};
+pub use summary::Summary;
+pub use traverse::{Direction, Neighbor};
+
+use commitments::CommitmentIndex;
+use search::SearchIndex;
+
+/// A relation as stored on an edge, with the node field that implied it, if any.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Edge {
+    /// The relation.
+    pub relation: Relation,
+    /// The field of the `from` or `to` node that implies it; none for an explicit relation.
+    pub implied_by: Option<&'static str>,
+}
+
+/// One search result.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Hit<'g> {
+    /// The node found.
+    pub node: &'g Node,
+    /// Higher is better; comparable within one search.
+    pub score: u32,
+    /// How the query matched.
+    pub matched: MatchKind,
+    /// Which text of the node matched.
+    pub field: Field,
+    /// The text that matched, as written.
+    pub text: String,
+}
+
+/// The knowledge graph with its indexes.
+#[derive(Debug, Default)]
+pub struct KnowledgeGraph {
+    graph: StableDiGraph<Node, Edge>,
+    by_id: HashMap<EntityId, NodeIndex>,
+    by_kind: HashMap<NodeKind, Vec<NodeIndex>>,
+    search: SearchIndex,
+    commitments: CommitmentIndex,
+}
+
+impl KnowledgeGraph {
+    /// Builds the graph from a validated seed.
+    pub fn from_seed(seed: Seed) -> Result<Self, GraphError> {
+        Self::build(seed.nodes, seed.relations)
+    }
+
+    /// Builds the graph from nodes and the relations their fields do not imply.
+    pub fn build(nodes: Vec<Node>, relations: Vec<Relation>) -> Result<Self, GraphError> {
+        let mut g = KnowledgeGraph::default();
+        for node in nodes {
+            if g.by_id.contains_key(&node.id) {
+                return Err(GraphError::DuplicateId(node.id.to_string()));
+            }
+            let id = node.id.clone();
+            let kind = node.kind();
+            let ix = g.graph.add_node(node);
+            g.by_id.insert(id, ix);
+            g.by_kind.entry(kind).or_default().push(ix);
+        }
+        let mut edges: Vec<Edge> = Vec::new();
+        for ix in g.graph.node_indices() {
+            let node = &g.graph[ix];
+            edges.extend(node.implied_relations().into_iter().map(|i| Edge {
+                relation: i.relation,
+                implied_by: Some(i.field),
+            }));
+        }
+        edges.extend(relations.into_iter().map(|relation| Edge {
+            relation,
+            implied_by: None,
+        }));
+        for edge in edges {
+            g.add_edge(edge)?;
+        }
+        for list in g.by_kind.values_mut() {
+            list.sort_by(|a, b| g.graph[*a].id.cmp(&g.graph[*b].id));
+        }
+        g.index_text();
+        g.commitments = CommitmentIndex::build(&g.graph, &g.by_id);
+        Ok(g)
+    }
+
+    fn add_edge(&mut self, edge: Edge) -> Result<EdgeIndex, GraphError> {
+        let r = &edge.relation;
+        r.kind.check(r.from.kind(), r.to.kind())?;
+        let lookup = |id: &EntityId| {
+            self.by_id
+                .get(id)
+                .copied()
+                .ok_or_else(|| GraphError::Dangling {
+                    from: r.from.to_string(),
+                    field: edge.implied_by.unwrap_or(r.kind.as_str()).to_string(),
+                    to: id.to_string(),
+                })
+        };
+        let (a, b) = (lookup(&r.from)?, lookup(&r.to)?);
+        Ok(self.graph.add_edge(a, b, edge))
+    }
+
+    fn index_text(&mut self) {
+        for ix in self.graph.node_indices() {
+            let node = &self.graph[ix];
+            let doc = ix.index() as u32;
+            self.search.add(doc, Field::Name, &node.name);
+            for alias in &node.aliases {
+                self.search.add(doc, Field::Alias, alias);
+            }
+            self.search.add(doc, Field::Text, &node.description);
+            if let NodeData::Statement(s) = &node.data {
+                for quote in &s.quotes {
+                    self.search.add(doc, Field::Text, quote);
+                }
+            }
+        }
+        self.search.finish();
+    }
+
+    /// The node with this id.
+    pub fn get(&self, id: &EntityId) -> Option<&Node> {
+        self.by_id.get(id).map(|ix| &self.graph[*ix])
+    }
+
+    /// The node with this id, given as text; `None` for an unknown or malformed id.
+    pub fn node(&self, id: &str) -> Option<&Node> {
+        EntityId::parse(id).ok().and_then(|id| self.get(&id))
+    }
+
+    /// The nodes of one kind, ordered by id.
+    pub fn nodes_of_kind(&self, kind: NodeKind) -> impl Iterator<Item = &Node> {
+        self.by_kind
+            .get(&kind)
+            .into_iter()
+            .flatten()
+            .map(|ix| &self.graph[*ix])
+    }
+
+    /// How many nodes the graph holds.
+    pub fn node_count(&self) -> usize {
+        self.graph.node_count()
+    }
+
+    /// How many edges the graph holds.
+    pub fn edge_count(&self) -> usize {
+        self.graph.edge_count()
+    }
+
+    /// Every edge, in insertion order.
+    pub fn edges(&self) -> impl Iterator<Item = &Edge> {
+        self.graph.edge_indices().map(|e| &self.graph[e])
+    }
+
+    /// Ranked hits for `text` among nodes of `kinds` (all kinds when empty):
+    /// exact name, then alias, then whole tokens, then prefixes, then words
+    /// within two typos; case, accents and punctuation do not matter.
+    pub fn search(&self, text: &str, kinds: &[NodeKind], limit: usize) -> Vec<Hit<'_>> {
+        let accept = |doc: u32| {
+            kinds.is_empty()
+                || self
+                    .graph
+                    .node_weight(NodeIndex::new(doc as usize))
+                    .is_some_and(|n| kinds.contains(&n.kind()))
+        };
+        self.search
+            .search(text, limit, &accept)
+            .into_iter()
+            .filter_map(|h| {
+                let node = self.graph.node_weight(NodeIndex::new(h.doc as usize))?;
+                Some(Hit {
+                    node,
+                    score: h.score,
+                    matched: h.matched,
+                    field: h.field,
+                    text: h.text,
+                })
+            })
+            .collect()
+    }
+
+    /// The node a name, alias or metonym stands for: the best exact name or
+    /// alias match, if any.
+    pub fn resolve(&self, name: &str) -> Option<&Node> {
+        self.search(name, &[], 1)
+            .into_iter()
+            .find(|h| matches!(h.matched, MatchKind::ExactName | MatchKind::ExactAlias))
+            .map(|h| h.node)
+    }
+
+    pub(crate) fn index_of(&self, id: &EntityId) -> Option<NodeIndex> {
+        self.by_id.get(id).copied()
+    }
+}

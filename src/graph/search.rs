@@ -1,0 +1,1262 @@
+//! Text search for the graph layer: an inverted index over names, aliases and
+//! texts with exact, whole-token, prefix and typo-tolerant (fuzzy) matching.
+//!
+//! # Design
+//!
+//! - Every text is cut into terms by [`normalize`]'s rules. A hyphenated run
+//!   ("Han-Koo") adds its joined form ("hankoo") as one more term.
+//! - Texts get dense ids in insertion order. Each term has a posting list of
+//!   the texts that hold it. Since text ids only grow, posting lists are
+//!   sorted and free of duplicates as they are built. Each text also keeps its
+//!   own term list, used to check candidates.
+//! - The term dictionary is a `BTreeMap`, so all terms with a given prefix are
+//!   one range.
+//! - Names and aliases are also keyed by their whole normalized form (and by
+//!   the form with hyphenated runs joined) for exact matches.
+//! - Fuzzy matching uses a deletion neighbourhood (SymSpell) over the distinct
+//!   terms, built by [`SearchIndex::finish`]: each term of 3 to
+//!   [`MAX_FUZZY_TERM_CHARS`] chars is keyed by the 64-bit hashes of every
+//!   string left after deleting up to two of its chars (shorter than 3 chars
+//!   excluded). A query word is looked up by its own deletion hashes, and each
+//!   candidate is checked with the optimal string alignment distance. The work
+//!   depends on the query word's length, not on the size of the vocabulary.
+//!
+//! # A query
+//!
+//! A query runs in stages, best band first: exact name or alias, then whole
+//!  tokens, then prefixes, then fuzzy. No doc found by a later stage can
+//! outrank one found by an earlier stage, so the search stops after the first
+//! stage that leaves at least `limit` accepted docs. In each token stage, the
+//! query word whose candidate terms have the fewest postings drives the
+//! search. The other words are checked against each candidate text, by binary
+//! search in their posting lists or by a look at the text's own terms.
+//!
+//! # Limits on the work of one query
+//!
+//! - Only the first [`MAX_QUERY_CHARS`] chars and then the first
+//!   [`MAX_QUERY_TOKENS`] words of a query are used.
+//! - A word expands to at most [`MAX_PREFIX_TERMS`] prefix terms and at most
+//!   [`MAX_FUZZY_TERMS`] fuzzy terms. At most [`MAX_FUZZY_VERIFY`] fuzzy
+//!   candidates are checked. The expanded terms of one word may hold at most
+//!   [`MAX_EXPANSION_POSTINGS`] postings in all; the exact term is always
+//!   used. A very broad prefix can therefore miss some matches. Whole-token
+//!   and exact matches are never cut.
+
+use std::cmp::Reverse;
+use std::collections::hash_map::Entry;
+use std::collections::{BTreeMap, HashMap, HashSet};
+use std::ops::Bound;
+
+use unicode_normalization::char::{decompose_compatible, is_combining_mark};
+
+/// Only this many chars of a query are used; the rest is ignored.
+pub const MAX_QUERY_CHARS: usize = 512;
+/// Only this many words of a (truncated) query are used; the rest are ignored.
+pub const MAX_QUERY_TOKENS: usize = 16;
+/// A query word needs this many chars to match terms it is a prefix of.
+pub const MIN_PREFIX_CHARS: usize = 2;
+/// A query word needs this many chars to match with typos; shorter words match
+/// only exactly or as a prefix.
+pub const FUZZY_MIN_CHARS: usize = 5;
+/// The largest edit distance (optimal string alignment: insertions,
+/// deletions, substitutions, swaps of two neighbours) allowed for a typo.
+pub const MAX_FUZZY_DISTANCE: usize = 2;
+/// Longer query words match only exactly or as a prefix, never with typos.
+pub const MAX_FUZZY_QUERY_CHARS: usize = 24;
+/// Longer terms are not in the fuzzy index (no query word can be within
+/// [`MAX_FUZZY_DISTANCE`] of them).
+pub const MAX_FUZZY_TERM_CHARS: usize = MAX_FUZZY_QUERY_CHARS + MAX_FUZZY_DISTANCE;
+/// At most this many terms a query word is a prefix of are used, taken in
+/// alphabetical order.
+pub const MAX_PREFIX_TERMS: usize = 1024;
+/// At most this many fuzzy candidate terms are checked for each query word.
+pub const MAX_FUZZY_VERIFY: usize = 4096;
+/// At most this many fuzzy terms are used for each query word, the closest first.
+pub const MAX_FUZZY_TERMS: usize = 256;
+/// The prefix and fuzzy terms of one query word may hold at most this many
+/// postings in all. A term whose postings do not fit is skipped.
+pub const MAX_EXPANSION_POSTINGS: usize = 1 << 20;
+
+/// Texts longer than this many chars are returned as a snippet around the match.
+const SNIPPET_MAX_CHARS: usize = 160;
+/// How many chars of a snippet come before the matched word.
+const SNIPPET_LEAD_CHARS: usize = 50;
+/// Up to this many candidate terms, another query word is checked by binary
+/// search in their posting lists. Above it, the text's own terms are looked up.
+const BSEARCH_MAX_TERMS: usize = 4;
+/// Score bands: kind, then field, then edits, then length; see [`SearchHit::score`].
+const KIND_BAND: u32 = 10_000;
+const FIELD_STEP: u32 = 3_000;
+const EDIT_STEP: u32 = 300;
+const MAX_EDITS_SCORED: u32 = 9;
+const MAX_EXTRA_CHARS_SCORED: u32 = 299;
+
+/// Which text of a document a term came from; ranks exact name > alias > token/prefix > fuzzy.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Field {
+    /// The document's name.
+    Name,
+    /// One of the document's aliases.
+    Alias,
+    /// Any other text: description, statement summary, quotes.
+    Text,
+}
+
+/// How a query matched a document, best first (the derived order is rank order).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum MatchKind {
+    /// The whole normalized query equals a name.
+    ExactName,
+    /// The whole normalized query equals an alias.
+    ExactAlias,
+    /// Every query word is a whole word of one text.
+    Token,
+    /// Every query word is a whole word of one text or a prefix of one (a
+    /// prefix needs [`MIN_PREFIX_CHARS`] chars).
+    Prefix,
+    /// Every query word matches a word of one text as above, or within the
+    /// allowed number of typos.
+    Fuzzy,
+}
+
+/// One search result: a document with its best match.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SearchHit {
+    /// The document, as given to [`SearchIndex::add`].
+    pub doc: u32,
+    /// Higher is better. The score is `10_000 × kind` (ExactName 5 to Fuzzy 1),
+    /// plus `3_000 × field` (Name 2, Alias 1, Text 0), plus `300 × (9 − edits)`
+    /// (total typo distance, capped at 9), plus `299 − extra` (chars by which
+    /// the matched text's normal form is longer than the query's, capped at
+    /// 299). So the kind counts first, then the field, then fewer typos, then a
+    /// shorter text. Equal scores are ordered by doc id, lowest first.
+    pub score: u32,
+    /// How the query matched.
+    pub matched: MatchKind,
+    /// Which text matched.
+    pub field: Field,
+    /// The name, alias or text that matched, as written. A text longer than
+    /// 160 chars is cut to a snippet around the match, with "…" where it was cut.
+    pub text: String,
+}
+
+/// The search index: build it with [`SearchIndex::add`] and
+/// [`SearchIndex::finish`], then query it with [`SearchIndex::search`].
+#[derive(Debug, Default)]
+pub struct SearchIndex {
+    /// Term dictionary, sorted for prefix ranges: term -> term id.
+    term_ids: BTreeMap<Box<str>, u32>,
+    /// Term id -> term.
+    term_strs: Vec<Box<str>>,
+    /// Term id -> ids of the texts holding it, ascending, no duplicates.
+    postings: Vec<Vec<u32>>,
+    /// Text id -> the text.
+    texts: Vec<TextEntry>,
+    /// Whole normalized name or alias (split and joined forms) -> text ids.
+    exact: HashMap<Box<str>, Vec<u32>>,
+    /// Deletion-neighbourhood hashes, sorted; `fuzzy_terms[i]` is the term of `fuzzy_keys[i]`.
+    fuzzy_keys: Vec<u64>,
+    /// Term ids, parallel to `fuzzy_keys`.
+    fuzzy_terms: Vec<u32>,
+}
+
+/// One indexed text.
+#[derive(Debug)]
+struct TextEntry {
+    doc: u32,
+    field: Field,
+    original: Box<str>,
+    /// The distinct term ids of the text, ascending.
+    terms: Box<[u32]>,
+    /// Chars in the normalized text.
+    norm_len: u32,
+}
+
+/// How well one query word matches one term. The derived order puts the best first.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+enum Quality {
+    Exact,
+    /// The query word is a prefix of the term; the number of extra chars.
+    Prefix(u32),
+    /// The edit distance.
+    Fuzzy(u32),
+}
+
+/// The token stages of a search, in order.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+enum Stage {
+    Token,
+    Prefix,
+    Fuzzy,
+}
+
+/// The candidate terms of one query word in one stage.
+struct TokenCands {
+    /// (term id, quality), best quality first, then by term id.
+    terms: Vec<(u32, Quality)>,
+    /// The same as a map, filled only above [`BSEARCH_MAX_TERMS`] terms.
+    lookup: HashMap<u32, Quality>,
+    /// Postings in all.
+    cost: usize,
+}
+
+/// The best match found so far for one document.
+#[derive(Debug, Clone, Copy)]
+struct Cand {
+    score: u32,
+    text: u32,
+    kind: MatchKind,
+    /// The term that the driving query word matched, for the snippet.
+    term: Option<u32>,
+}
+
+/// A normalized word with the byte span in the original text it came from.
+#[derive(Debug)]
+struct Word {
+    text: String,
+    start: usize,
+    end: usize,
+    /// Whether a hyphen joins it to the word before it.
+    joined: bool,
+}
+
+/// A run of hyphen-joined words (a lone word is a run of one).
+#[derive(Debug)]
+struct Run {
+    text: String,
+    start: usize,
+    end: usize,
+    parts: usize,
+}
+
+impl SearchIndex {
+    /// An empty index.
+    // Part of the API the graph layer codes against; it builds with `default()`.
+    #[allow(dead_code)]
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Adds one text of a document. Documents are dense u32 ids given by the caller.
+    ///
+    /// A text that normalizes to nothing is ignored, and so is any text after
+    /// the 2^32nd. A text added after [`SearchIndex::finish`] is found at once
+    /// by exact, token and prefix search. Fuzzy search finds it only through
+    /// terms that were in the index at the last `finish`.
+    pub fn add(&mut self, doc: u32, field: Field, text: &str) {
+        let words = tokenize(text);
+        if words.is_empty() {
+            return;
+        }
+        let Ok(text_id) = u32::try_from(self.texts.len()) else {
+            return;
+        };
+        let runs = joined_runs(&words);
+        let mut terms: Vec<u32> = Vec::with_capacity(words.len() + runs.len());
+        let joined = runs.iter().filter(|r| r.parts > 1).map(|r| r.text.as_str());
+        for term in words.iter().map(|w| w.text.as_str()).chain(joined) {
+            if let Some(id) = self.intern(term) {
+                terms.push(id);
+            }
+        }
+        terms.sort_unstable();
+        terms.dedup();
+        for &id in &terms {
+            if let Some(list) = self.postings.get_mut(id as usize) {
+                list.push(text_id);
+            }
+        }
+        let split_key = words
+            .iter()
+            .map(|w| w.text.as_str())
+            .collect::<Vec<_>>()
+            .join(" ");
+        if field != Field::Text {
+            if runs.iter().any(|r| r.parts > 1) {
+                let joined_key = runs
+                    .iter()
+                    .map(|r| r.text.as_str())
+                    .collect::<Vec<_>>()
+                    .join(" ");
+                self.exact
+                    .entry(joined_key.into())
+                    .or_default()
+                    .push(text_id);
+            }
+            self.exact
+                .entry(split_key.as_str().into())
+                .or_default()
+                .push(text_id);
+        }
+        let norm_len = u32::try_from(split_key.chars().count()).unwrap_or(u32::MAX);
+        self.texts.push(TextEntry {
+            doc,
+            field,
+            original: text.into(),
+            terms: terms.into(),
+            norm_len,
+        });
+    }
+
+    /// Finishes building: builds the fuzzy index over all terms so far and
+    /// trims spare capacity. Posting lists are sorted as they are built, so
+    /// that needs no work here.
+    ///
+    /// Call it once after all adds. Calling it again rebuilds the fuzzy index
+    /// from scratch. Before the first call, search works but finds no fuzzy
+    /// (typo) matches. Exact, token and prefix matches are unaffected.
+    pub fn finish(&mut self) {
+        let mut pairs: Vec<(u64, u32)> = Vec::new();
+        let mut hashes = Vec::new();
+        for (idx, term) in self.term_strs.iter().enumerate() {
+            let Ok(id) = u32::try_from(idx) else {
+                break;
+            };
+            let chars: Vec<char> = term.chars().collect();
+            if chars.len() < FUZZY_MIN_CHARS - MAX_FUZZY_DISTANCE
+                || chars.len() > MAX_FUZZY_TERM_CHARS
+            {
+                continue;
+            }
+            hashes.clear();
+            deletion_hashes(&chars, FUZZY_MIN_CHARS - MAX_FUZZY_DISTANCE, &mut hashes);
+            hashes.sort_unstable();
+            hashes.dedup();
+            pairs.extend(hashes.iter().map(|&h| (h, id)));
+        }
+        pairs.sort_unstable();
+        self.fuzzy_keys = pairs.iter().map(|p| p.0).collect();
+        self.fuzzy_terms = pairs.iter().map(|p| p.1).collect();
+        for list in &mut self.postings {
+            list.shrink_to_fit();
+        }
+        self.texts.shrink_to_fit();
+    }
+
+    /// Ranked hits, best first, at most `limit`, one hit per doc (its best
+    /// match). `accept` filters docs (e.g. by kind) before the cut to `limit`.
+    /// It is called at most once per candidate doc. Equal scores are ordered by
+    /// doc id, lowest first, so results are deterministic. A query with no
+    /// words, or a `limit` of 0, gives no hits.
+    pub fn search(
+        &self,
+        query: &str,
+        limit: usize,
+        accept: &dyn Fn(u32) -> bool,
+    ) -> Vec<SearchHit> {
+        if limit == 0 {
+            return Vec::new();
+        }
+        let query = match query.char_indices().nth(MAX_QUERY_CHARS) {
+            Some((at, _)) => &query[..at],
+            None => query,
+        };
+        let mut words = tokenize(query);
+        words.truncate(MAX_QUERY_TOKENS);
+        if words.is_empty() {
+            return Vec::new();
+        }
+        let runs = joined_runs(&words);
+        let mut variants: Vec<Vec<String>> = vec![words.into_iter().map(|w| w.text).collect()];
+        if runs.iter().any(|r| r.parts > 1) {
+            variants.push(runs.into_iter().map(|r| r.text).collect());
+        }
+
+        let mut col = Collector {
+            accept,
+            best: HashMap::new(),
+            rejected: HashSet::new(),
+        };
+        for tokens in &variants {
+            self.exact_stage(tokens, &mut col);
+        }
+        for stage in [Stage::Token, Stage::Prefix, Stage::Fuzzy] {
+            if col.best.len() >= limit {
+                break;
+            }
+            for tokens in &variants {
+                self.token_stage(stage, tokens, &mut col);
+            }
+        }
+        col.into_hits(self, limit)
+    }
+
+    /// The id of a term, added if new; `None` when the ids are used up.
+    fn intern(&mut self, term: &str) -> Option<u32> {
+        if let Some(&id) = self.term_ids.get(term) {
+            return Some(id);
+        }
+        let id = u32::try_from(self.term_strs.len()).ok()?;
+        self.term_ids.insert(term.into(), id);
+        self.term_strs.push(term.into());
+        self.postings.push(Vec::new());
+        Some(id)
+    }
+
+    fn posting_len(&self, term: u32) -> usize {
+        self.postings.get(term as usize).map_or(0, Vec::len)
+    }
+
+    /// Names and aliases whose whole normal form equals the query.
+    fn exact_stage(&self, tokens: &[String], col: &mut Collector<'_>) {
+        let key = tokens.join(" ");
+        let Some(ids) = self.exact.get(key.as_str()) else {
+            return;
+        };
+        let query_len = key.chars().count();
+        for &text_id in ids {
+            let Some(entry) = self.texts.get(text_id as usize) else {
+                continue;
+            };
+            let kind = match entry.field {
+                Field::Name => MatchKind::ExactName,
+                Field::Alias => MatchKind::ExactAlias,
+                Field::Text => continue,
+            };
+            let score = score(kind, entry.field, 0, extra_chars(entry, query_len));
+            col.offer(
+                entry.doc,
+                Cand {
+                    score,
+                    text: text_id,
+                    kind,
+                    term: None,
+                },
+            );
+        }
+    }
+
+    /// Texts holding every query word, as allowed by `stage`.
+    fn token_stage(&self, stage: Stage, tokens: &[String], col: &mut Collector<'_>) {
+        let mut cands = Vec::with_capacity(tokens.len());
+        let mut adds_something = stage == Stage::Token;
+        for tok in tokens {
+            let c = self.candidates(tok, stage);
+            if c.terms.is_empty() {
+                return;
+            }
+            adds_something |= c.terms.iter().any(|&(_, q)| stage_of(q) == stage);
+            cands.push(c);
+        }
+        if !adds_something {
+            // Every candidate was already tried by an earlier stage.
+            return;
+        }
+        let Some(driver) = (0..cands.len()).min_by_key(|&i| cands[i].cost) else {
+            return;
+        };
+        let query_len = tokens.iter().map(|t| t.chars().count()).sum::<usize>()
+            + tokens.len().saturating_sub(1);
+        'texts: for (text_id, first, term) in self.union_postings(&cands[driver].terms) {
+            let Some(entry) = self.texts.get(text_id as usize) else {
+                continue;
+            };
+            let mut worst = stage_of(first);
+            let mut edits = fuzzy_edits(first);
+            for (j, c) in cands.iter().enumerate() {
+                if j == driver {
+                    continue;
+                }
+                let Some(q) = self.best_in_text(c, text_id, entry) else {
+                    continue 'texts;
+                };
+                worst = worst.max(stage_of(q));
+                edits = edits.saturating_add(fuzzy_edits(q));
+            }
+            let kind = match worst {
+                Stage::Token => MatchKind::Token,
+                Stage::Prefix => MatchKind::Prefix,
+                Stage::Fuzzy => MatchKind::Fuzzy,
+            };
+            let score = score(kind, entry.field, edits, extra_chars(entry, query_len));
+            col.offer(
+                entry.doc,
+                Cand {
+                    score,
+                    text: text_id,
+                    kind,
+                    term: Some(term),
+                },
+            );
+        }
+    }
+
+    /// The candidate terms of one query word in one stage.
+    fn candidates(&self, tok: &str, stage: Stage) -> TokenCands {
+        let mut terms = Vec::new();
+        if let Some(&id) = self.term_ids.get(tok) {
+            terms.push((id, Quality::Exact));
+        }
+        let mut budget = MAX_EXPANSION_POSTINGS;
+        let tok_chars = tok.chars().count();
+        if stage >= Stage::Prefix && tok_chars >= MIN_PREFIX_CHARS {
+            let range = self
+                .term_ids
+                .range::<str, _>((Bound::Excluded(tok), Bound::Unbounded));
+            for (term, &id) in range
+                .take_while(|(t, _)| t.starts_with(tok))
+                .take(MAX_PREFIX_TERMS)
+            {
+                let len = self.posting_len(id);
+                if len > budget {
+                    continue;
+                }
+                budget -= len;
+                let extra = term.chars().count().saturating_sub(tok_chars);
+                terms.push((
+                    id,
+                    Quality::Prefix(u32::try_from(extra).unwrap_or(u32::MAX)),
+                ));
+            }
+        }
+        if stage == Stage::Fuzzy && (FUZZY_MIN_CHARS..=MAX_FUZZY_QUERY_CHARS).contains(&tok_chars) {
+            self.fuzzy_candidates(tok, &mut terms, &mut budget);
+        }
+        terms.sort_unstable_by_key(|&(id, q)| (q, id));
+        let lookup = if terms.len() > BSEARCH_MAX_TERMS {
+            terms.iter().copied().collect()
+        } else {
+            HashMap::new()
+        };
+        let cost = terms.iter().map(|&(id, _)| self.posting_len(id)).sum();
+        TokenCands {
+            terms,
+            lookup,
+            cost,
+        }
+    }
+
+    /// Adds the terms within [`MAX_FUZZY_DISTANCE`] of `tok` that are not yet
+    /// in `terms` and that `tok` is not a prefix of.
+    fn fuzzy_candidates(&self, tok: &str, terms: &mut Vec<(u32, Quality)>, budget: &mut usize) {
+        if self.fuzzy_keys.is_empty() {
+            return;
+        }
+        let chars: Vec<char> = tok.chars().collect();
+        let mut hashes = Vec::new();
+        // Query variants are at least FUZZY_MIN_CHARS - MAX_FUZZY_DISTANCE long,
+        // like every indexed variant. Fewest deletions first, so a capped
+        // search keeps the closest terms.
+        deletion_hashes(&chars, FUZZY_MIN_CHARS - MAX_FUZZY_DISTANCE, &mut hashes);
+        let mut seen_hashes = HashSet::new();
+        let mut seen_terms: HashSet<u32> = terms.iter().map(|&(id, _)| id).collect();
+        let mut verified = 0usize;
+        let mut found: Vec<(usize, u32)> = Vec::new();
+        'hashes: for h in hashes {
+            if !seen_hashes.insert(h) {
+                continue;
+            }
+            let start = self.fuzzy_keys.partition_point(|&k| k < h);
+            let keys = self.fuzzy_keys.get(start..).unwrap_or_default();
+            let ids = self.fuzzy_terms.get(start..).unwrap_or_default();
+            for (&key, &id) in keys.iter().zip(ids) {
+                if key != h {
+                    break;
+                }
+                if !seen_terms.insert(id) {
+                    continue;
+                }
+                verified += 1;
+                if verified > MAX_FUZZY_VERIFY {
+                    break 'hashes;
+                }
+                let Some(term) = self.term_strs.get(id as usize) else {
+                    continue;
+                };
+                if term.starts_with(tok) {
+                    // A prefix match, left to the prefix expansion and its cap.
+                    continue;
+                }
+                let d = strsim::osa_distance(tok, term);
+                if (1..=MAX_FUZZY_DISTANCE).contains(&d) {
+                    found.push((d, id));
+                }
+            }
+        }
+        found.sort_unstable();
+        for (d, id) in found.into_iter().take(MAX_FUZZY_TERMS) {
+            let len = self.posting_len(id);
+            if len > *budget {
+                continue;
+            }
+            *budget -= len;
+            terms.push((id, Quality::Fuzzy(u32::try_from(d).unwrap_or(u32::MAX))));
+        }
+    }
+
+    /// (text id, best quality, its term) for every text holding one of `terms`,
+    /// by text id.
+    fn union_postings(&self, terms: &[(u32, Quality)]) -> Vec<(u32, Quality, u32)> {
+        let mut out = Vec::new();
+        for &(term, q) in terms {
+            if let Some(list) = self.postings.get(term as usize) {
+                out.extend(list.iter().map(|&t| (t, q, term)));
+            }
+        }
+        if terms.len() > 1 {
+            out.sort_unstable();
+            out.dedup_by_key(|e| e.0);
+        }
+        out
+    }
+
+    /// The best quality of a query word in one text, if the text holds any of
+    /// its candidate terms.
+    fn best_in_text(&self, c: &TokenCands, text_id: u32, entry: &TextEntry) -> Option<Quality> {
+        if c.lookup.is_empty() {
+            c.terms
+                .iter()
+                .find(|&&(term, _)| {
+                    self.postings
+                        .get(term as usize)
+                        .is_some_and(|l| l.binary_search(&text_id).is_ok())
+                })
+                .map(|&(_, q)| q)
+        } else {
+            entry
+                .terms
+                .iter()
+                .filter_map(|t| c.lookup.get(t).copied())
+                .min()
+        }
+    }
+
+    /// The hit's text: the whole name or alias, or a snippet of a long text.
+    fn hit_text(&self, entry: &TextEntry, term: Option<u32>) -> String {
+        let term = term
+            .and_then(|t| self.term_strs.get(t as usize))
+            .map(|t| &**t);
+        snippet(&entry.original, term)
+    }
+}
+
+/// The best match per accepted document.
+struct Collector<'a> {
+    accept: &'a dyn Fn(u32) -> bool,
+    best: HashMap<u32, Cand>,
+    rejected: HashSet<u32>,
+}
+
+impl Collector<'_> {
+    /// Keeps `cand` if its doc is accepted and it beats the doc's best so far:
+    /// a higher score, or the same score from an earlier text.
+    fn offer(&mut self, doc: u32, cand: Cand) {
+        match self.best.entry(doc) {
+            Entry::Occupied(mut e) => {
+                let cur = e.get();
+                if (cand.score, Reverse(cand.text)) > (cur.score, Reverse(cur.text)) {
+                    e.insert(cand);
+                }
+            }
+            Entry::Vacant(v) => {
+                if self.rejected.contains(&doc) {
+                    return;
+                }
+                if (self.accept)(doc) {
+                    v.insert(cand);
+                } else {
+                    self.rejected.insert(doc);
+                }
+            }
+        }
+    }
+
+    /// The best `limit` docs, by score then doc id.
+    fn into_hits(self, index: &SearchIndex, limit: usize) -> Vec<SearchHit> {
+        let mut all: Vec<(u32, Cand)> = self.best.into_iter().collect();
+        let order =
+            |a: &(u32, Cand), b: &(u32, Cand)| b.1.score.cmp(&a.1.score).then(a.0.cmp(&b.0));
+        if all.len() > limit {
+            all.select_nth_unstable_by(limit, order);
+            all.truncate(limit);
+        }
+        all.sort_unstable_by(order);
+        all.into_iter()
+            .filter_map(|(doc, c)| {
+                let entry = index.texts.get(c.text as usize)?;
+                Some(SearchHit {
+                    doc,
+                    score: c.score,
+                    matched: c.kind,
+                    field: entry.field,
+                    text: index.hit_text(entry, c.term),
+                })
+            })
+            .collect()
+    }
+}
+
+/// The normal form used for matching: NFKD, combining marks dropped,
+/// lowercase, apostrophes (' ’ ‘ ʼ) removed along with a possessive "s" after
+/// them ("Tokyo’s" -> "tokyo"), every other non-alphanumeric char a word
+/// break, words joined by single spaces.
+// Part of the API; the graph layer does not call it yet.
+#[allow(dead_code)]
+pub fn normalize(text: &str) -> String {
+    tokenize(text)
+        .iter()
+        .map(|w| w.text.as_str())
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+fn is_apostrophe(c: char) -> bool {
+    matches!(c, '\'' | '\u{2019}' | '\u{2018}' | '\u{02BC}')
+}
+
+/// Hyphens that join the words either side into one more term.
+fn is_hyphen(c: char) -> bool {
+    matches!(c, '-' | '\u{2010}' | '\u{2011}')
+}
+
+/// The normalized words of `text`, with their spans in it.
+fn tokenize(text: &str) -> Vec<Word> {
+    // (normalized char, start and end byte of the original char it came from)
+    let mut chars: Vec<(char, usize, usize)> = Vec::with_capacity(text.len());
+    for (start, ch) in text.char_indices() {
+        let end = start + ch.len_utf8();
+        decompose_compatible(ch, |d| {
+            if is_combining_mark(d) {
+                return;
+            }
+            for l in d.to_lowercase() {
+                if !is_combining_mark(l) {
+                    chars.push((l, start, end));
+                }
+            }
+        });
+    }
+    let mut words = Vec::new();
+    let mut cur: Option<Word> = None;
+    let mut hyphen_pending = false;
+    let mut k = 0;
+    while let Some(&(c, start, end)) = chars.get(k) {
+        k += 1;
+        if is_apostrophe(c) {
+            // Dropped without a break. A possessive "s" goes with it: an "s"
+            // right after it that ends the word.
+            if let Some(w) = cur.as_mut() {
+                let s_next = chars.get(k).filter(|n| n.0 == 's');
+                let word_goes_on = chars
+                    .get(k + 1)
+                    .is_some_and(|n| n.0.is_alphanumeric() && !is_apostrophe(n.0));
+                if let Some(s) = s_next.filter(|_| !word_goes_on) {
+                    w.end = s.2;
+                    k += 1;
+                }
+            }
+            continue;
+        }
+        if c == '\u{AD}' {
+            // A soft hyphen is invisible: dropped without a break.
+            continue;
+        }
+        if c.is_alphanumeric() {
+            match cur.as_mut() {
+                Some(w) => {
+                    w.text.push(c);
+                    w.end = end;
+                }
+                None => {
+                    cur = Some(Word {
+                        text: c.to_string(),
+                        start,
+                        end,
+                        joined: hyphen_pending,
+                    });
+                    hyphen_pending = false;
+                }
+            }
+        } else if let Some(w) = cur.take() {
+            words.push(w);
+            hyphen_pending = is_hyphen(c);
+        } else if !is_hyphen(c) {
+            hyphen_pending = false;
+        }
+    }
+    words.extend(cur);
+    words
+}
+
+/// The words grouped into runs joined by hyphens.
+fn joined_runs(words: &[Word]) -> Vec<Run> {
+    let mut runs: Vec<Run> = Vec::with_capacity(words.len());
+    for w in words {
+        match runs.last_mut() {
+            Some(r) if w.joined => {
+                r.text.push_str(&w.text);
+                r.end = w.end;
+                r.parts += 1;
+            }
+            _ => runs.push(Run {
+                text: w.text.clone(),
+                start: w.start,
+                end: w.end,
+                parts: 1,
+            }),
+        }
+    }
+    runs
+}
+
+/// `text`, or, when longer than [`SNIPPET_MAX_CHARS`] chars, a window of it
+/// around the first occurrence of `term`.
+fn snippet(text: &str, term: Option<&str>) -> String {
+    let total = text.chars().count();
+    if total <= SNIPPET_MAX_CHARS {
+        return text.to_owned();
+    }
+    let at_byte = term
+        .and_then(|term| {
+            let words = tokenize(text);
+            let found = words.iter().find(|w| w.text == term).map(|w| w.start);
+            found.or_else(|| {
+                joined_runs(&words)
+                    .into_iter()
+                    .find(|r| r.parts > 1 && r.text == term)
+                    .map(|r| r.start)
+            })
+        })
+        .unwrap_or(0);
+    let at_char = text.get(..at_byte).map_or(0, |s| s.chars().count());
+    let mut from = at_char.saturating_sub(SNIPPET_LEAD_CHARS);
+    let to = (from + SNIPPET_MAX_CHARS).min(total);
+    from = to.saturating_sub(SNIPPET_MAX_CHARS);
+    let byte_of = |n: usize| text.char_indices().nth(n).map_or(text.len(), |(b, _)| b);
+    let body = text
+        .get(byte_of(from)..byte_of(to))
+        .unwrap_or_default()
+        .trim();
+    let mut out = String::with_capacity(body.len() + 8);
+    if from > 0 {
+        out.push('…');
+    }
+    out.push_str(body);
+    if to < total {
+        out.push('…');
+    }
+    out
+}
+
+const FNV_OFFSET: u64 = 0xcbf2_9ce4_8422_2325;
+const FNV_PRIME: u64 = 0x0000_0100_0000_01b3;
+
+/// FNV-1a of `chars` without the chars at positions `a` and `b`.
+fn hash_without(chars: &[char], a: usize, b: usize) -> u64 {
+    let mut h = FNV_OFFSET;
+    for (i, &c) in chars.iter().enumerate() {
+        if i == a || i == b {
+            continue;
+        }
+        for byte in u32::from(c).to_le_bytes() {
+            h ^= u64::from(byte);
+            h = h.wrapping_mul(FNV_PRIME);
+        }
+    }
+    h
+}
+
+/// Pushes the hashes of `chars` with 0, 1 and 2 chars deleted, in that order,
+/// skipping results shorter than `min_len`.
+fn deletion_hashes(chars: &[char], min_len: usize, out: &mut Vec<u64>) {
+    let n = chars.len();
+    if n < min_len {
+        return;
+    }
+    out.push(hash_without(chars, usize::MAX, usize::MAX));
+    if n < min_len + 1 {
+        return;
+    }
+    for i in 0..n {
+        out.push(hash_without(chars, i, usize::MAX));
+    }
+    if n < min_len + 2 {
+        return;
+    }
+    for i in 0..n {
+        for j in i + 1..n {
+            out.push(hash_without(chars, i, j));
+        }
+    }
+}
+
+fn stage_of(q: Quality) -> Stage {
+    match q {
+        Quality::Exact => Stage::Token,
+        Quality::Prefix(_) => Stage::Prefix,
+        Quality::Fuzzy(_) => Stage::Fuzzy,
+    }
+}
+
+fn fuzzy_edits(q: Quality) -> u32 {
+    match q {
+        Quality::Fuzzy(d) => d,
+        Quality::Exact | Quality::Prefix(_) => 0,
+    }
+}
+
+fn extra_chars(entry: &TextEntry, query_len: usize) -> u32 {
+    let query_len = u32::try_from(query_len).unwrap_or(u32::MAX);
+    entry.norm_len.saturating_sub(query_len)
+}
+
+/// The score of a match; see [`SearchHit::score`].
+fn score(kind: MatchKind, field: Field, edits: u32, extra_chars: u32) -> u32 {
+    let kind_rank = match kind {
+        MatchKind::ExactName => 5,
+        MatchKind::ExactAlias => 4,
+        MatchKind::Token => 3,
+        MatchKind::Prefix => 2,
+        MatchKind::Fuzzy => 1,
+    };
+    let field_rank = match field {
+        Field::Name => 2,
+        Field::Alias => 1,
+        Field::Text => 0,
+    };
+    kind_rank * KIND_BAND
+        + field_rank * FIELD_STEP
+        + (MAX_EDITS_SCORED - edits.min(MAX_EDITS_SCORED)) * EDIT_STEP
+        + (MAX_EXTRA_CHARS_SCORED - extra_chars.min(MAX_EXTRA_CHARS_SCORED))
+}
+
+#[cfg(test)]
+mod tests {
+    use std::time::{Duration, Instant};
+
+    use super::*;
+
+    fn all(_: u32) -> bool {
+        true
+    }
+
+    fn index(entries: &[(u32, Field, &str)]) -> SearchIndex {
+        let mut ix = SearchIndex::new();
+        for &(doc, field, text) in entries {
+            ix.add(doc, field, text);
+        }
+        ix.finish();
+        ix
+    }
+
+    fn docs(hits: &[SearchHit]) -> Vec<u32> {
+        hits.iter().map(|h| h.doc).collect()
+    }
+
+    fn kinds(hits: &[SearchHit]) -> Vec<MatchKind> {
+        hits.iter().map(|h| h.matched).collect()
+    }
+
+    #[test]
+    fn normalize_rules() {
+        assert_eq!(normalize("SEOUL"), "seoul");
+        assert_eq!(normalize("Séoul"), "seoul");
+        assert_eq!(normalize("São Paulo"), "sao paulo");
+        assert_eq!(normalize("Tokyo’s"), "tokyo");
+        assert_eq!(normalize("Tokyo's ministry"), "tokyo ministry");
+        assert_eq!(normalize("TOKYO'S"), "tokyo");
+        assert_eq!(normalize("Tokyoʼs and Seoul‘s"), "tokyo and seoul");
+        assert_eq!(normalize("O'Sullivan"), "osullivan");
+        assert_eq!(normalize("Xi’an"), "xian");
+        assert_eq!(normalize("Han-Koo"), "han koo");
+        assert_eq!(normalize("  U.S.–Korea   FTA!! "), "u s korea fta");
+        assert_eq!(normalize("ＦＵＬＬ ｗｉｄｔｈ"), "full width");
+        assert_eq!(normalize("İstanbul"), "istanbul");
+        assert_eq!(normalize("!!!"), "");
+        assert_eq!(normalize(""), "");
+    }
+
+    #[test]
+    fn matching_ignores_case() {
+        let ix = index(&[(0, Field::Name, "Republic of Korea")]);
+        for q in [
+            "republic of korea",
+            "REPUBLIC OF KOREA",
+            "rEpUbLiC oF kOrEa",
+        ] {
+            let hits = ix.search(q, 10, &all);
+            assert_eq!(docs(&hits), vec![0], "{q}");
+            assert_eq!(hits[0].matched, MatchKind::ExactName);
+            assert_eq!(hits[0].text, "Republic of Korea");
+        }
+    }
+
+    #[test]
+    fn matching_ignores_accents_both_ways() {
+        let ix = index(&[(0, Field::Name, "Seoul"), (1, Field::Name, "São Paulo")]);
+        assert_eq!(docs(&ix.search("Séoul", 10, &all)), vec![0]);
+        let hits = ix.search("sao paulo", 10, &all);
+        assert_eq!(docs(&hits), vec![1]);
+        assert_eq!(hits[0].matched, MatchKind::ExactName);
+        assert_eq!(hits[0].text, "São Paulo");
+    }
+
+    #[test]
+    fn apostrophe_possessive() {
+        let ix = index(&[
+            (0, Field::Name, "Tokyo"),
+            (1, Field::Name, "Tokyo’s Ministry of Trade"),
+        ]);
+        let hits = ix.search("Tokyo's", 10, &all);
+        assert_eq!(docs(&hits), vec![0, 1]);
+        assert_eq!(hits[0].matched, MatchKind::ExactName);
+        assert_eq!(hits[1].matched, MatchKind::Token);
+        let hits = ix.search("tokyo ministry of trade", 10, &all);
+        assert_eq!(hits[0].doc, 1);
+        assert_eq!(hits[0].matched, MatchKind::ExactName);
+    }
+
+    #[test]
+    fn hyphenated_names() {
+        let ix = index(&[
+            (0, Field::Name, "Han-Koo Trade Council"),
+            (1, Field::Name, "Hankoo"),
+            (2, Field::Text, "unrelated"),
+        ]);
+        for q in [
+            "han koo trade council",
+            "Han-Koo Trade Council",
+            "hankoo trade council",
+        ] {
+            let hits = ix.search(q, 10, &all);
+            assert_eq!(
+                hits.first().map(|h| (h.doc, h.matched)),
+                Some((0, MatchKind::ExactName)),
+                "{q}"
+            );
+        }
+        for q in ["han koo", "HAN KOO trade"] {
+            assert_eq!(docs(&ix.search(q, 10, &all)), vec![0], "{q}");
+        }
+        // The joined form finds both the hyphenated and the written-together name.
+        let hits = ix.search("hankoo", 10, &all);
+        assert_eq!(docs(&hits), vec![1, 0]);
+        assert_eq!(kinds(&hits), vec![MatchKind::ExactName, MatchKind::Token]);
+        // And a hyphenated query finds the written-together name.
+        let hits = ix.search("Han-Koo", 10, &all);
+        assert_eq!(docs(&hits), vec![1, 0]);
+        assert_eq!(hits[0].matched, MatchKind::ExactName);
+        assert_eq!(hits[0].text, "Hankoo");
+    }
+
+    #[test]
+    fn ranking_order_exact_alias_token_prefix_fuzzy() {
+        let ix = index(&[
+            (5, Field::Name, "Soeul Market"),
+            (4, Field::Name, "Seoulite Society"),
+            (3, Field::Name, "Some agency"),
+            (3, Field::Text, "An agency based in Seoul."),
+            (2, Field::Name, "Seoul Metropolitan Government"),
+            (1, Field::Name, "Capital of Korea"),
+            (1, Field::Alias, "Seoul"),
+            (0, Field::Name, "Seoul"),
+        ]);
+        let hits = ix.search("seoul", 10, &all);
+        assert_eq!(docs(&hits), vec![0, 1, 2, 3, 4, 5]);
+        assert_eq!(
+            kinds(&hits),
+            vec![
+                MatchKind::ExactName,
+                MatchKind::ExactAlias,
+                MatchKind::Token,
+                MatchKind::Token,
+                MatchKind::Prefix,
+                MatchKind::Fuzzy
+            ]
+        );
+        let fields: Vec<Field> = hits.iter().map(|h| h.field).collect();
+        assert_eq!(
+            fields,
+            vec![
+                Field::Name,
+                Field::Alias,
+                Field::Name,
+                Field::Text,
+                Field::Name,
+                Field::Name
+            ]
+        );
+        assert!(hits.windows(2).all(|w| w[0].score > w[1].score), "{hits:?}");
+        assert_eq!(hits[3].text, "An agency based in Seoul.");
+        assert_eq!(hits[5].text, "Soeul Market");
+    }
+
+    #[test]
+    fn token_ranks_name_over_alias_over_text_then_shorter() {
+        let ix = index(&[
+            (0, Field::Text, "Trade pact"),
+            (1, Field::Alias, "Trade pact of 2019"),
+            (2, Field::Name, "Trade pact of the Pacific"),
+            (3, Field::Name, "Trade pact of 2019"),
+        ]);
+        let hits = ix.search("pact", 10, &all);
+        assert_eq!(docs(&hits), vec![3, 2, 1, 0]);
+        assert!(hits.iter().all(|h| h.matched == MatchKind::Token));
+    }
+
+    #[test]
+    fn all_query_words_must_be_in_one_text() {
+        let ix = index(&[
+            (0, Field::Name, "Seoul"),
+            (0, Field::Alias, "Busan"),
+            (1, Field::Text, "From Seoul to Busan"),
+        ]);
+        let hits = ix.search("seoul busan", 10, &all);
+        assert_eq!(docs(&hits), vec![1]);
+        assert_eq!(hits[0].matched, MatchKind::Token);
+    }
+
+    #[test]
+    fn one_hit_per_doc_with_its_best_match() {
+        let ix = index(&[
+            (7, Field::Text, "Seoul is the capital"),
+            (7, Field::Alias, "Seoul City"),
+            (7, Field::Name, "Seoul"),
+        ]);
+        let hits = ix.search("seoul", 10, &all);
+        assert_eq!(hits.len(), 1);
+        assert_eq!(
+            (hits[0].doc, hits[0].matched, hits[0].field),
+            (7, MatchKind::ExactName, Field::Name)
+        );
+    }
+
+    #[test]
+    fn prefix_needs_two_chars_and_prefers_shorter() {
+        let ix = index(&[(0, Field::Name, "Koreana"), (1, Field::Name, "Korea")]);
+        let hits = ix.search("kor", 10, &all);
+        assert_eq!(docs(&hits), vec![1, 0]);
+        assert!(hits.iter().all(|h| h.matched == MatchKind::Prefix));
+        assert_eq!(docs(&ix.search("ko", 10, &all)), vec![1, 0]);
+        assert!(ix.search("k", 10, &all).is_empty());
+        // Every query word may be a prefix.
+        let ix = index(&[(0, Field::Name, "Ministry of Economy and Finance")]);
+        let hits = ix.search("min econ fin", 10, &all);
+        assert_eq!(kinds(&hits), vec![MatchKind::Prefix]);
+    }
+
+    #[test]
+    fn typo_at_distance_two_in_long_word_is_found() {
+        let ix = index(&[
+            (0, Field::Name, "Seoul Metropolitan Government"),
+            (1, Field::Name, "Busan"),
+        ]);
+        // "metropolitan" -> swap "ro", drop an "a": distance 2.
+        assert_eq!(strsim::osa_distance("metorpolitn", "metropolitan"), 2);
+        let hits = ix.search("seoul metorpolitn", 10, &all);
+        assert_eq!(docs(&hits), vec![0]);
+        assert_eq!(hits[0].matched, MatchKind::Fuzzy);
+        // Distance 2 in a five-letter word.
+        let hits = ix.search("bsuam", 10, &all);
+        assert_eq!(docs(&hits), vec![1]);
+        assert_eq!(hits[0].matched, MatchKind::Fuzzy);
+        // Distance 3 is too far.
+        assert!(ix.search("mteorpolitn", 10, &all).is_empty());
+    }
+
+    #[test]
+    fn fewer_typos_rank_first() {
+        let ix = index(&[(0, Field::Name, "Hanover"), (1, Field::Name, "Hannover")]);
+        let hits = ix.search("hanovre", 10, &all);
+        assert_eq!(docs(&hits), vec![0, 1]);
+        assert!(hits[0].score > hits[1].score);
+    }
+
+    #[test]
+    fn short_word_typo_is_not_fuzzy() {
+        let ix = index(&[(0, Field::Name, "Lima"), (1, Field::Name, "Kiev")]);
+        assert!(ix.search("Lmia", 10, &all).is_empty());
+        assert!(ix.search("Kiew", 10, &all).is_empty());
+        assert_eq!(docs(&ix.search("Lim", 10, &all)), vec![0]);
+    }
+
+    #[test]
+    fn accept_filters_before_limit() {
+        let ix = index(&[
+            (0, Field::Name, "Seoul"),
+            (1, Field::Name, "Seoul Station"),
+            (2, Field::Name, "Seoul Forest"),
+            (3, Field::Name, "Seoul Tower"),
+            (4, Field::Name, "Seoul Arts Center"),
+            (5, Field::Name, "Seoul Land"),
+        ]);
+        let even = |doc: u32| doc % 2 == 0;
+        let hits = ix.search("seoul", 2, &even);
+        assert_eq!(docs(&hits), vec![0, 2]);
+        let hits = ix.search("seoul", 10, &even);
+        assert_eq!(docs(&hits), vec![0, 2, 4]);
+        assert!(ix.search("seoul", 10, &|_| false).is_empty());
+    }
+
+    #[test]
+    fn ties_are_broken_by_doc_id() {
+        let entries: Vec<(u32, Field, &str)> = [9, 3, 7, 1, 5]
+            .iter()
+            .map(|&d| (d, Field::Name, "Springfield"))
+            .collect();
+        let ix = index(&entries);
+        let first = ix.search("springfield", 10, &all);
+        assert_eq!(docs(&first), vec![1, 3, 5, 7, 9]);
+        assert!(first.windows(2).all(|w| w[0].score == w[1].score));
+        for _ in 0..5 {
+            assert_eq!(ix.search("springfield", 10, &all), first);
+        }
+        assert_eq!(docs(&ix.search("springfield", 2, &all)), vec![1, 3]);
+        assert_eq!(docs(&ix.search("sprngfield", 3, &all)), vec![1, 3, 5]);
+    }
+
+    #[test]
+    fn empty_and_garbage_queries_return_quickly() {
+        let ix = index(&[(0, Field::Name, "Seoul"), (1, Field::Text, "a a a a")]);
+        let started = Instant::now();
+        assert!(ix.search("", 10, &all).is_empty());
+        assert!(ix.search("!!!", 10, &all).is_empty());
+        assert!(ix.search("  \t\n ", 10, &all).is_empty());
+        assert!(ix.search("seoul", 0, &all).is_empty());
+        assert!(ix.search(&"!".repeat(10_000), 10, &all).is_empty());
+        assert!(ix.search(&"x".repeat(10_000), 10, &all).is_empty());
+        assert!(ix.search(&"é".repeat(10_000), 10, &all).is_empty());
+        assert!(ix.search(&"zzzzzqzzz ".repeat(1_000), 10, &all).is_empty());
+        let _ = ix.search(&"a ".repeat(5_000), 10, &all);
+        let _ = ix.search(&"seoul-".repeat(2_000), 10, &all);
+        let _ = ix.search(&"s'".repeat(5_000), usize::MAX, &all);
+        assert!(started.elapsed() < Duration::from_secs(10));
+    }
+
+    #[test]
+    fn fuzzy_needs_finish_and_later_adds_are_found() {
+        let mut ix = SearchIndex::new();
+        ix.add(0, Field::Name, "Metropolitan");
+        assert_eq!(docs(&ix.search("metropolitan", 10, &all)), vec![0]);
+        assert_eq!(docs(&ix.search("metro", 10, &all)), vec![0]);
+        assert!(ix.search("metropolitn", 10, &all).is_empty());
+        ix.finish();
+        assert_eq!(docs(&ix.search("metropolitn", 10, &all)), vec![0]);
+        // Added after finish: found by token search, and fuzzily through known terms.
+        ix.add(1, Field::Name, "Metropolitan Council");
+        assert_eq!(docs(&ix.search("metropolitan council", 10, &all)), vec![1]);
+        assert_eq!(docs(&ix.search("metropolitn", 10, &all)), vec![0, 1]);
+    }
+
+    #[test]
+    fn long_text_gives_snippet_around_match() {
+        let filler = "lorem ipsum dolor sit amet ".repeat(20);
+        let text = format!("{filler}the Busan accord was signed {filler}");
+        let ix = index(&[(0, Field::Text, &text)]);
+        let hits = ix.search("busan accord", 10, &all);
+        assert_eq!(hits.len(), 1);
+        let snip = &hits[0].text;
+        assert!(snip.contains("Busan accord"), "{snip}");
+        assert!(snip.starts_with('…') && snip.ends_with('…'), "{snip}");
+        assert!(snip.chars().count() <= SNIPPET_MAX_CHARS + 2);
+    }
+
+    #[test]
+    fn query_is_cut_to_max_tokens() {
+        let ix = index(&[(0, Field::Text, "alpha beta")]);
+        // Past the first MAX_QUERY_TOKENS words nothing counts.
+        let mut q = "alpha ".repeat(MAX_QUERY_TOKENS);
+        q.push_str("nonexistent");
+        assert_eq!(docs(&ix.search(&q, 10, &all)), vec![0]);
+    }
+}

@@ -1,0 +1,92 @@
+//! Neighbours of a node by relation kind and direction.
+
+use petgraph::visit::EdgeRef;
+
+use super::{Edge, KnowledgeGraph};
+use crate::model::{EntityId, Node, RelationKind};
+
+/// Which edges of a node to follow.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Direction {
+    /// Edges that start at the node.
+    Outgoing,
+    /// Edges that end at the node.
+    Incoming,
+    /// Both.
+    Both,
+}
+
+/// A node next to another, and the edge between them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Neighbor<'g> {
+    /// The node at the other end.
+    pub node: &'g Node,
+    /// The edge.
+    pub edge: &'g Edge,
+    /// True when the edge starts at the node asked about.
+    pub outgoing: bool,
+}
+
+impl KnowledgeGraph {
+    /// The neighbours of `id` over edges of `relations` (all kinds when
+    /// empty) in `direction`, ordered by relation kind, then outgoing first,
+    /// then neighbour id. Symmetric relations (rivals, allies) match in
+    /// either direction. Unknown ids have no neighbours.
+    pub fn neighbors(
+        &self,
+        id: &EntityId,
+        relations: &[RelationKind],
+        direction: Direction,
+    ) -> Vec<Neighbor<'_>> {
+        let Some(ix) = self.index_of(id) else {
+            return Vec::new();
+        };
+        let wanted = |e: &Edge| relations.is_empty() || relations.contains(&e.relation.kind);
+        let mut out = Vec::new();
+        for (dir, outgoing) in [
+            (petgraph::Direction::Outgoing, true),
+            (petgraph::Direction::Incoming, false),
+        ] {
+            for e in self.graph.edges_directed(ix, dir) {
+                let edge = e.weight();
+                let follows = match direction {
+                    Direction::Both => true,
+                    Direction::Outgoing => outgoing || edge.relation.kind.is_symmetric(),
+                    Direction::Incoming => !outgoing || edge.relation.kind.is_symmetric(),
+                };
+                if follows && wanted(edge) {
+                    let other = if outgoing { e.target() } else { e.source() };
+                    out.push(Neighbor {
+                        node: &self.graph[other],
+                        edge,
+                        outgoing,
+                    });
+                }
+            }
+        }
+        out.sort_by(|a, b| {
+            (a.edge.relation.kind, !a.outgoing, &a.node.id).cmp(&(
+                b.edge.relation.kind,
+                !b.outgoing,
+                &b.node.id,
+            ))
+        });
+        out
+    }
+
+    /// The nodes joined to `id` by `relation` in `direction`, ordered by id.
+    pub fn related(
+        &self,
+        id: &EntityId,
+        relation: RelationKind,
+        direction: Direction,
+    ) -> Vec<&Node> {
+        let mut nodes: Vec<&Node> = self
+            .neighbors(id, &[relation], direction)
+            .into_iter()
+            .map(|n| n.node)
+            .collect();
+        nodes.dedup_by(|a, b| a.id == b.id);
+        nodes
+    }
+}

@@ -1,0 +1,214 @@
+//! Claims: values that matter, with validity in time, rank, attribution,
+//! sources and what they supersede.
+
+use super::{EntityId, PartialDate, SourceRef, When, string_enum};
+
+string_enum! {
+    /// How a claim stands among the claims about the same value.
+    pub enum Rank {
+        /// The value to show now.
+        Preferred = "preferred",
+        /// A value that held or holds, such as one later superseded.
+        Normal = "normal",
+        /// A value the source states wrongly: hidden unless asked for.
+        Deprecated = "deprecated",
+    }
+}
+
+/// Who a claim is attributed to, by entity where known and in words.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Attribution {
+    /// The entity the claim is attributed to.
+    pub by: Option<EntityId>,
+    /// The attribution in words ("according to the White House").
+    pub text: Option<String>,
+}
+
+/// One claimed value with its validity, rank, provenance and history links.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Claim<T> {
+    /// A key unique among the claims of one value, used by `supersedes`.
+    pub key: String,
+    /// The value.
+    pub value: T,
+    /// The first day the value holds, where known.
+    pub valid_from: Option<When>,
+    /// The day from which the value no longer holds (exclusive), where known.
+    pub valid_until: Option<When>,
+    /// Preferred, normal or deprecated.
+    pub rank: Rank,
+    /// True where the source gives the value as approximate ("about").
+    pub approximate: bool,
+    /// Who the source attributes the value to.
+    pub attribution: Option<Attribution>,
+    /// Who set or changed the value (a revision's author).
+    pub made_by: Option<EntityId>,
+    /// The key of the claim this one replaces.
+    pub supersedes: Option<String>,
+    /// Where the value comes from; never empty.
+    pub sources: Vec<SourceRef>,
+    /// Why the value is doubtful or wrong, where it is.
+    pub caveat: Option<String>,
+    /// Anything else worth knowing about the value.
+    pub note: Option<String>,
+}
+
+impl<T> Claim<T> {
+    /// True when the claim holds on `date`: it started on or before it and
+    /// had not ended. A claim with no dates holds at all times.
+    pub fn holds_on(&self, date: &PartialDate) -> bool {
+        let day = date.start();
+        let started = self
+            .valid_from
+            .as_ref()
+            .is_none_or(|w| w.date.start() <= day);
+        let ended = self
+            .valid_until
+            .as_ref()
+            .is_some_and(|w| w.date.start() <= day);
+        started && !ended
+    }
+
+    /// True when the claim is wrong by the curator's account.
+    pub fn is_deprecated(&self) -> bool {
+        self.rank == Rank::Deprecated
+    }
+}
+
+/// All claims about one value: its current value and its history.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ClaimSet<T>(Vec<Claim<T>>);
+
+impl<T> Default for ClaimSet<T> {
+    fn default() -> Self {
+        ClaimSet(Vec::new())
+    }
+}
+
+impl<T> ClaimSet<T> {
+    /// Wraps claims, ordered as history: undated first, then by start date, then by key.
+    pub fn new(mut claims: Vec<Claim<T>>) -> Self {
+        claims.sort_by(|a, b| {
+            let from = |c: &Claim<T>| c.valid_from.as_ref().map(|w| w.date);
+            from(a).cmp(&from(b)).then_with(|| a.key.cmp(&b.key))
+        });
+        ClaimSet(claims)
+    }
+
+    /// Every claim, deprecated ones included, in history order.
+    pub fn all(&self) -> &[Claim<T>] {
+        &self.0
+    }
+
+    /// The claims in history order, without deprecated ones unless asked.
+    pub fn history(&self, include_deprecated: bool) -> impl Iterator<Item = &Claim<T>> {
+        self.0
+            .iter()
+            .filter(move |c| include_deprecated || !c.is_deprecated())
+    }
+
+    /// True when there is no claim at all.
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
+    /// The value to show now: the best-ranked claim that has not ended,
+    /// latest start first; failing that, the latest that ended.
+    pub fn current(&self) -> Option<&Claim<T>> {
+        let open = self
+            .history(false)
+            .filter(|c| c.valid_until.is_none())
+            .min_by_key(|c| {
+                (
+                    c.rank,
+                    std::cmp::Reverse(c.valid_from.as_ref().map(|w| w.date)),
+                )
+            });
+        open.or_else(|| self.history(false).last())
+    }
+
+    /// The value that held on `date`: of the claims holding then, the
+    /// best-ranked, latest start first.
+    pub fn as_of(&self, date: &PartialDate) -> Option<&Claim<T>> {
+        self.history(false)
+            .filter(|c| c.holds_on(date))
+            .min_by_key(|c| {
+                (
+                    c.rank,
+                    std::cmp::Reverse(c.valid_from.as_ref().map(|w| w.date)),
+                )
+            })
+    }
+
+    /// The claim with this key.
+    pub fn get(&self, key: &str) -> Option<&Claim<T>> {
+        self.0.iter().find(|c| c.key == key)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn claim(
+        key: &str,
+        value: u32,
+        from: Option<&str>,
+        until: Option<&str>,
+        rank: Rank,
+    ) -> Claim<u32> {
+        let when = |s: &str| When::stated(s.parse().unwrap());
+        Claim {
+            key: key.into(),
+            value,
+            valid_from: from.map(when),
+            valid_until: until.map(when),
+            rank,
+            approximate: false,
+            attribution: None,
+            made_by: None,
+            supersedes: None,
+            sources: Vec::new(),
+            caveat: None,
+            note: None,
+        }
+    }
+
+    fn pledge() -> ClaimSet<u32> {
+        ClaimSet::new(vec![
+            claim("final", 550, Some("2025-07-23"), None, Rank::Preferred),
+            claim("printed", 400, None, Some("2025-07-22"), Rank::Normal),
+            claim(
+                "handwritten",
+                500,
+                Some("2025-07-22"),
+                Some("2025-07-23"),
+                Rank::Normal,
+            ),
+            claim("misprint", 5, Some("2025-07-22"), None, Rank::Deprecated),
+        ])
+    }
+
+    #[test]
+    fn current_value_is_the_open_preferred_claim() {
+        assert_eq!(pledge().current().unwrap().value, 550);
+    }
+
+    #[test]
+    fn as_of_answers_with_the_claim_valid_then() {
+        let set = pledge();
+        let on = |d: &str| set.as_of(&d.parse().unwrap()).map(|c| c.value);
+        assert_eq!(on("2025-07-01"), Some(400));
+        assert_eq!(on("2025-07-22"), Some(500));
+        assert_eq!(on("2025-07-23"), Some(550));
+        assert_eq!(on("2026"), Some(550));
+    }
+
+    #[test]
+    fn history_is_ordered_and_hides_deprecated_unless_asked() {
+        let set = pledge();
+        let keys: Vec<_> = set.history(false).map(|c| c.key.as_str()).collect();
+        assert_eq!(keys, ["printed", "handwritten", "final"]);
+        assert_eq!(set.history(true).count(), 4);
+    }
+}

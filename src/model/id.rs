@@ -1,0 +1,174 @@
+//! Stable, readable entity ids such as `country:jp` that carry their kind.
+
+use std::fmt;
+use std::str::FromStr;
+
+use super::{ModelError, string_enum};
+
+string_enum! {
+    /// The kind of a node; also the prefix of every id of that kind.
+    pub enum NodeKind {
+        /// A country, or a bloc such as the EU.
+        Country = "country",
+        /// A person, usually an official.
+        Person = "person",
+        /// A government body, company, media outlet, international body, party or delegation.
+        Organization = "org",
+        /// A trade deal or a negotiation towards one.
+        Deal = "deal",
+        /// A pledge: who promised what to whom, in exchange for what.
+        Commitment = "commitment",
+        /// A tariff imposed, threatened, changed or suspended.
+        TariffMeasure = "tariff",
+        /// Something that happened at a time: talks, a meeting, an interview, a post, a deadline.
+        Event = "event",
+        /// Something someone said, summarised in our own words.
+        Statement = "statement",
+        /// A venture with a value and participants.
+        Project = "project",
+        /// A document facts come from, or a curator's note.
+        Source = "source",
+    }
+}
+
+impl NodeKind {
+    /// The type name the API and the summaries use (`TariffMeasure`).
+    pub fn type_name(self) -> &'static str {
+        match self {
+            NodeKind::Country => "Country",
+            NodeKind::Person => "Person",
+            NodeKind::Organization => "Organization",
+            NodeKind::Deal => "Deal",
+            NodeKind::Commitment => "Commitment",
+            NodeKind::TariffMeasure => "TariffMeasure",
+            NodeKind::Event => "Event",
+            NodeKind::Statement => "Statement",
+            NodeKind::Project => "Project",
+            NodeKind::Source => "Source",
+        }
+    }
+
+    /// The id prefixes, listed for error messages.
+    pub fn prefixes() -> String {
+        NodeKind::ALL
+            .iter()
+            .map(|k| k.as_str())
+            .collect::<Vec<_>>()
+            .join(", ")
+    }
+}
+
+/// A node's id: `kind:slug`, unique across kinds, the one id used everywhere.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct EntityId(Box<str>);
+
+impl EntityId {
+    /// Parses and validates an id; the slug is lowercase ASCII letters, digits
+    /// and single dashes, starting and ending with a letter or digit.
+    pub fn parse(text: &str) -> Result<Self, ModelError> {
+        let invalid = || ModelError::InvalidId(text.to_string());
+        let (prefix, slug) = text.split_once(':').ok_or_else(invalid)?;
+        NodeKind::from_str(prefix).map_err(|_| invalid())?;
+        let ok_char = |c: char| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-';
+        if slug.is_empty()
+            || slug.len() > 200
+            || !slug.chars().all(ok_char)
+            || slug.starts_with('-')
+            || slug.ends_with('-')
+            || slug.contains("--")
+        {
+            return Err(invalid());
+        }
+        Ok(EntityId(text.into()))
+    }
+
+    /// Parses an id and checks that it is of one of `kinds`.
+    pub fn parse_of(text: &str, kinds: &[NodeKind]) -> Result<Self, ModelError> {
+        let id = Self::parse(text)?;
+        if kinds.contains(&id.kind()) {
+            Ok(id)
+        } else {
+            Err(ModelError::WrongKind {
+                id: text.to_string(),
+                found: id.kind().type_name(),
+                expected: kinds
+                    .iter()
+                    .map(|k| k.type_name())
+                    .collect::<Vec<_>>()
+                    .join(" or "),
+            })
+        }
+    }
+
+    /// The kind the id carries.
+    pub fn kind(&self) -> NodeKind {
+        let prefix = self.0.split(':').next().unwrap_or_default();
+        // The prefix was validated in `parse`, the only constructor.
+        NodeKind::from_str(prefix).unwrap_or(NodeKind::Source)
+    }
+
+    /// The part after the colon.
+    pub fn slug(&self) -> &str {
+        self.0.split_once(':').map(|(_, s)| s).unwrap_or_default()
+    }
+
+    /// The whole id as text.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Display for EntityId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl FromStr for EntityId {
+    type Err = ModelError;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        Self::parse(s)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parses_ids_and_their_kinds() {
+        let id = EntityId::parse("person:howard-lutnick").unwrap();
+        assert_eq!(id.kind(), NodeKind::Person);
+        assert_eq!(id.slug(), "howard-lutnick");
+        assert_eq!(
+            EntityId::parse("tariff:us-jp-autos-2025").unwrap().kind(),
+            NodeKind::TariffMeasure
+        );
+    }
+
+    #[test]
+    fn rejects_malformed_ids() {
+        for bad in [
+            "",
+            "country",
+            "country:",
+            "planet:mars",
+            "country:JP",
+            "country:-jp",
+            "country:j p",
+            "country:a--b",
+            ":jp",
+        ] {
+            assert!(EntityId::parse(bad).is_err(), "{bad} should be refused");
+        }
+    }
+
+    #[test]
+    fn checks_the_kind_a_field_takes() {
+        let err = EntityId::parse_of("person:x", &[NodeKind::Country]).unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "`person:x` is a Person, expected a Country"
+        );
+    }
+}

@@ -1,0 +1,69 @@
+//! The domain model: ids, node and relation kinds, claims, money, percents,
+//! quantities, partial dates and provenance. Pure data: no I/O, no GraphQL.
+
+mod claim;
+mod date;
+mod error;
+mod id;
+mod kinds;
+mod node;
+mod provenance;
+mod relation;
+mod value;
+
+pub use claim::{Attribution, Claim, ClaimSet, Rank};
+pub use date::{DatePrecision, PartialDate, When};
+pub use error::ModelError;
+pub use id::{EntityId, NodeKind};
+pub use kinds::{
+    CommitmentKind, CommitmentStatus, DealStatus, EventKind, OrgKind, Period, RateComponentKind,
+    SourceKind, StatementKind, TariffStatus,
+};
+pub use node::{
+    Commitment, Country, Deal, Event, Node, NodeData, Organization, Person, Project, Rate,
+    RateComponent, Role, Source, Statement, TariffMeasure, VolumeLimit,
+};
+pub use provenance::SourceRef;
+pub use relation::{ImpliedRelation, Relation, RelationKind};
+pub use value::{Amount, Currency, Money, Percent, Quantity, Unit, parse_decimal};
+
+/// Declares a closed set of string-named values with `as_str`, `ALL`, `FromStr`
+/// and `Display`, so seed files and the API name them the same way.
+macro_rules! string_enum {
+    ($(#[$meta:meta])* $vis:vis enum $name:ident { $($(#[$vmeta:meta])* $variant:ident = $text:literal,)+ }) => {
+        $(#[$meta])*
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+        $vis enum $name { $($(#[$vmeta])* $variant,)+ }
+
+        impl $name {
+            /// Every value, in declaration order.
+            pub const ALL: &'static [$name] = &[$($name::$variant,)+];
+
+            /// The name used in seed files and on the wire.
+            pub fn as_str(self) -> &'static str {
+                match self { $($name::$variant => $text,)+ }
+            }
+        }
+
+        impl std::str::FromStr for $name {
+            type Err = $crate::model::ModelError;
+            fn from_str(s: &str) -> Result<Self, Self::Err> {
+                match s {
+                    $($text => Ok($name::$variant),)+
+                    _ => Err($crate::model::ModelError::UnknownValue {
+                        what: stringify!($name),
+                        value: s.to_string(),
+                        expected: [$($text,)+].join(", "),
+                    }),
+                }
+            }
+        }
+
+        impl std::fmt::Display for $name {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str(self.as_str())
+            }
+        }
+    };
+}
+pub(crate) use string_enum;

@@ -1,0 +1,254 @@
+//! Nodes: the common part every entity has, and what each kind adds.
+
+use super::{
+    Amount, ClaimSet, CommitmentKind, CommitmentStatus, DealStatus, EntityId, EventKind, NodeKind,
+    OrgKind, Percent, Period, Quantity, RateComponentKind, SourceKind, SourceRef, StatementKind,
+    TariffStatus, When,
+};
+
+/// An entity of the graph: its id, names, description in our own words,
+/// sources, and the facts of its kind.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Node {
+    /// The stable readable id, which carries the kind.
+    pub id: EntityId,
+    /// The name to show.
+    pub name: String,
+    /// Other names, short names, titles, romanizations and metonyms
+    /// (a capital for its government).
+    pub aliases: Vec<String>,
+    /// A short description written in our own words.
+    pub description: String,
+    /// Where the entity is reported; never empty.
+    pub sources: Vec<SourceRef>,
+    /// The facts of its kind.
+    pub data: NodeData,
+}
+
+impl Node {
+    /// The kind, from the id.
+    pub fn kind(&self) -> NodeKind {
+        self.id.kind()
+    }
+}
+
+/// The facts that depend on a node's kind.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum NodeData {
+    /// See [`Country`].
+    Country(Country),
+    /// See [`Person`].
+    Person(Person),
+    /// See [`Organization`].
+    Organization(Organization),
+    /// See [`Deal`].
+    Deal(Deal),
+    /// See [`Commitment`].
+    Commitment(Box<Commitment>),
+    /// See [`TariffMeasure`].
+    TariffMeasure(Box<TariffMeasure>),
+    /// See [`Event`].
+    Event(Event),
+    /// See [`Statement`].
+    Statement(Statement),
+    /// See [`Project`].
+    Project(Project),
+    /// See [`Source`].
+    Source(Source),
+}
+
+/// A country, or a bloc of countries such as the EU.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Country {
+    /// ISO 3166 alpha-2 code (`JP`), or `EU` for the European Union.
+    pub code: Option<String>,
+    /// True for a bloc rather than a single state.
+    pub bloc: bool,
+}
+
+/// A role a person holds in a body or a country.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Role {
+    /// The title, such as "Commerce Secretary".
+    pub title: String,
+    /// The body or country the role is in.
+    pub org: Option<EntityId>,
+}
+
+/// A person, with the roles the sources give them.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Person {
+    /// Roles over time; a role the source misstates is a deprecated claim.
+    pub roles: ClaimSet<Role>,
+}
+
+/// An organization of any kind.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Organization {
+    /// What kind of body it is.
+    pub kind: OrgKind,
+    /// The country it belongs to or is based in.
+    pub country: Option<EntityId>,
+    /// The body it is part of.
+    pub parent: Option<EntityId>,
+}
+
+/// A deal, or the negotiation towards one.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Deal {
+    /// The countries or bodies on each side.
+    pub parties: Vec<EntityId>,
+    /// Where it stands, over time.
+    pub status: ClaimSet<DealStatus>,
+    /// When it was announced, where known.
+    pub announced: Option<When>,
+    /// The date by which it must be concluded, where one is set.
+    pub deadline: Option<When>,
+}
+
+/// A pledge: who promised what to whom, how much, how often, in exchange for what.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Commitment {
+    /// What is promised.
+    pub kind: CommitmentKind,
+    /// Who promised it.
+    pub pledger: EntityId,
+    /// Who gains by it.
+    pub beneficiaries: Vec<EntityId>,
+    /// Who supplies what is bought (a company selling aircraft).
+    pub suppliers: Vec<EntityId>,
+    /// What is bought, invested in or imported, in words ("U.S. rice").
+    pub item: Option<String>,
+    /// The deal it belongs to.
+    pub deal: Option<EntityId>,
+    /// The commitment it is part of: its amount is already counted there.
+    pub part_of: Option<EntityId>,
+    /// What it was given in exchange for (tariff measures, other commitments).
+    pub in_exchange_for: Vec<EntityId>,
+    /// One-off, annual or unspecified.
+    pub period: Period,
+    /// The pledged amount (or level), with its revisions.
+    pub amount: ClaimSet<Amount>,
+    /// The level before the pledge, for a pledge to raise a level.
+    pub baseline: ClaimSet<Amount>,
+    /// A ceiling the pledge stays within (a quota).
+    pub limit: ClaimSet<Amount>,
+    /// Where it stands, over time.
+    pub status: ClaimSet<CommitmentStatus>,
+}
+
+/// One part of a tariff rate.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RateComponent {
+    /// The part it plays.
+    pub kind: RateComponentKind,
+    /// In words ("most-favoured-nation rate on cars").
+    pub label: Option<String>,
+    /// Its rate in percentage points.
+    pub percent: Percent,
+}
+
+/// A tariff rate: its total and, where known, the components that make it up.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Rate {
+    /// The total rate in percentage points.
+    pub total: Percent,
+    /// The components; when given, they sum to the total.
+    pub components: Vec<RateComponent>,
+}
+
+/// A limit on the volume a tariff rate applies to.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum VolumeLimit {
+    /// The rate applies without any volume limit.
+    Unlimited,
+    /// The rate applies up to this quantity.
+    Capped(Quantity),
+}
+
+/// A tariff imposed by one party on another's goods.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TariffMeasure {
+    /// Who imposes it.
+    pub imposer: EntityId,
+    /// Whose goods it falls on.
+    pub target: EntityId,
+    /// The goods it covers, in words.
+    pub scope: String,
+    /// The deal that set or changed it.
+    pub deal: Option<EntityId>,
+    /// Where it stands, over time.
+    pub status: ClaimSet<TariffStatus>,
+    /// Its rate over time.
+    pub rate: ClaimSet<Rate>,
+    /// Any volume limit, over time.
+    pub volume_limit: ClaimSet<VolumeLimit>,
+}
+
+/// Something that happened, or is due, at a time.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Event {
+    /// What kind of happening.
+    pub kind: EventKind,
+    /// When, to the precision known.
+    pub date: Option<When>,
+    /// How long it lasted.
+    pub duration: ClaimSet<Quantity>,
+    /// Who took part.
+    pub participants: Vec<EntityId>,
+    /// The body whose site or office hosted it.
+    pub venue: Option<EntityId>,
+    /// The place, in words ("Washington, D.C.").
+    pub place: Option<String>,
+    /// The deal it concerns.
+    pub deal: Option<EntityId>,
+    /// The larger event it was part of.
+    pub part_of: Option<EntityId>,
+}
+
+/// Something someone said, summarised in our own words (the node's description).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Statement {
+    /// What kind of utterance.
+    pub kind: StatementKind,
+    /// Who said it; none for the source's own analysis.
+    pub speaker: Option<EntityId>,
+    /// Short verbatim phrases of the speaker, kept as quotes.
+    pub quotes: Vec<String>,
+    /// When, to the precision known.
+    pub date: Option<When>,
+    /// The event at which it was said.
+    pub event: Option<EntityId>,
+    /// The body whose site it was said at.
+    pub venue: Option<EntityId>,
+    /// What it is about.
+    pub about: Vec<EntityId>,
+    /// Outlets that carried it.
+    pub reported_by: Vec<EntityId>,
+    /// Where the source gets something about it wrong or unclear.
+    pub caveat: Option<String>,
+}
+
+/// A venture with a value and participants.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Project {
+    /// What it is worth, over time.
+    pub value: ClaimSet<Amount>,
+    /// Where it is, in words.
+    pub place: Option<String>,
+}
+
+/// A document facts come from, or a curator's note.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Source {
+    /// A document or a curator note.
+    pub kind: SourceKind,
+    /// The title (from a document's headline).
+    pub title: String,
+    /// When it was published, where known or inferred.
+    pub published: Option<When>,
+    /// Who published it; none when unknown.
+    pub publisher: Option<EntityId>,
+    /// The file under the shared sources folder, for a document.
+    pub file: Option<String>,
+}

@@ -1,0 +1,18 @@
+//! Where a fact comes from: a source and the paragraph in it.
+
+use super::EntityId;
+
+/// One citation: a source node and the paragraph (line number in the source
+/// file) that reports the fact, with who the source attributes it to.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SourceRef {
+    /// The `source:` node.
+    pub source: EntityId,
+    /// The paragraph: the 1-based line number in a document source; none
+    /// for a curator note, which is a single statement.
+    pub line: Option<u32>,
+    /// Who the source attributes the fact to ("according to the White House").
+    pub attribution: Option<String>,
+    /// Where the source is unclear or contradicts itself.
+    pub note: Option<String>,
+}

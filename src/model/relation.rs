@@ -1,0 +1,327 @@
+//! Typed relations between nodes, which kinds each may join, and the
+//! relations a node's own fields imply.
+
+use super::{Attribution, EntityId, Node, NodeData, NodeKind, SourceRef, When, string_enum};
+use super::{ModelError, NodeKind as K};
+
+string_enum! {
+    /// The kind of a relation (an edge of the graph).
+    pub enum RelationKind {
+        /// A person holds a role in a body or a country.
+        HoldsRole = "holds-role",
+        /// A body is based in or belongs to a country.
+        BasedIn = "based-in",
+        /// Something is part of something larger.
+        PartOf = "part-of",
+        /// A person or body is a member of a body or delegation.
+        MemberOf = "member-of",
+        /// A party to a deal.
+        PartyTo = "party-to",
+        /// Who made a pledge.
+        Pledged = "pledged",
+        /// Who gains by a pledge.
+        Benefits = "benefits",
+        /// What a pledge was given in exchange for.
+        InExchangeFor = "in-exchange-for",
+        /// Who supplies what a pledge buys.
+        Supplies = "supplies",
+        /// Who set or changed a value.
+        Revised = "revised",
+        /// Who imposes a tariff.
+        Imposes = "imposes",
+        /// Whose goods a tariff falls on.
+        Targets = "targets",
+        /// Who took part in an event.
+        Attended = "attended",
+        /// Where an event or statement took place.
+        HeldAt = "held-at",
+        /// Who said a statement.
+        Said = "said",
+        /// The event a statement was made at.
+        MadeAt = "made-at",
+        /// What a statement or event is about.
+        About = "about",
+        /// An outlet or source that carried a statement or event.
+        ReportedBy = "reported-by",
+        /// Who published a source.
+        PublishedBy = "published-by",
+        /// Who takes part in a project.
+        ParticipatesIn = "participates-in",
+        /// Who was asked to join a project, deal or event.
+        InvitedTo = "invited-to",
+        /// Rivals, by someone's account.
+        RivalOf = "rival-of",
+        /// Allies, by someone's account.
+        AllyOf = "ally-of",
+        /// Who puts pressure on whom.
+        Pressures = "pressures",
+    }
+}
+
+const ACTORS: &[NodeKind] = &[K::Country, K::Person, K::Organization];
+const ALL: &[NodeKind] = NodeKind::ALL;
+
+impl RelationKind {
+    /// The kinds a relation may start from and end at.
+    pub fn endpoints(self) -> (&'static [NodeKind], &'static [NodeKind]) {
+        use RelationKind as R;
+        match self {
+            R::HoldsRole => (&[K::Person], &[K::Organization, K::Country]),
+            R::BasedIn => (&[K::Organization], &[K::Country]),
+            R::PartOf => (
+                &[
+                    K::Organization,
+                    K::Commitment,
+                    K::TariffMeasure,
+                    K::Event,
+                    K::Deal,
+                    K::Project,
+                ],
+                &[
+                    K::Organization,
+                    K::Country,
+                    K::Commitment,
+                    K::Deal,
+                    K::Event,
+                    K::Project,
+                ],
+            ),
+            R::MemberOf => (ACTORS, &[K::Organization]),
+            R::PartyTo => (&[K::Country, K::Organization], &[K::Deal]),
+            R::Pledged => (ACTORS, &[K::Commitment]),
+            R::Benefits => (&[K::Commitment], ACTORS),
+            R::InExchangeFor => (&[K::Commitment], &[K::TariffMeasure, K::Commitment]),
+            R::Supplies => (&[K::Organization], &[K::Commitment, K::Project]),
+            R::Revised => (
+                ACTORS,
+                &[K::Commitment, K::TariffMeasure, K::Deal, K::Project],
+            ),
+            R::Imposes => (&[K::Country, K::Organization], &[K::TariffMeasure]),
+            R::Targets => (&[K::TariffMeasure], &[K::Country, K::Organization]),
+            R::Attended => (ACTORS, &[K::Event]),
+            R::HeldAt => (&[K::Event, K::Statement], &[K::Organization]),
+            R::Said => (ACTORS, &[K::Statement]),
+            R::MadeAt => (&[K::Statement], &[K::Event]),
+            R::About => (&[K::Statement, K::Event], ALL),
+            R::ReportedBy => (&[K::Statement, K::Event], &[K::Organization]),
+            R::PublishedBy => (&[K::Source], &[K::Organization]),
+            R::ParticipatesIn => (&[K::Country, K::Organization], &[K::Project]),
+            R::InvitedTo => (ACTORS, &[K::Project, K::Deal, K::Event]),
+            R::RivalOf => (ACTORS, ACTORS),
+            R::AllyOf => (&[K::Country], &[K::Country]),
+            R::Pressures => (ACTORS, &[K::Country, K::Organization, K::Person]),
+        }
+    }
+
+    /// True for relations that read the same both ways (rivals, allies).
+    pub fn is_symmetric(self) -> bool {
+        matches!(self, RelationKind::RivalOf | RelationKind::AllyOf)
+    }
+
+    /// Checks that the relation may join these two kinds.
+    pub fn check(self, from: NodeKind, to: NodeKind) -> Result<(), ModelError> {
+        let (froms, tos) = self.endpoints();
+        if froms.contains(&from) && tos.contains(&to) {
+            return Ok(());
+        }
+        let names = |ks: &[NodeKind]| {
+            ks.iter()
+                .map(|k| k.type_name())
+                .collect::<Vec<_>>()
+                .join("/")
+        };
+        Err(ModelError::RelationNotAllowed {
+            kind: self.as_str(),
+            from: from.type_name(),
+            to: to.type_name(),
+            allowed_from: names(froms),
+            allowed_to: names(tos),
+        })
+    }
+}
+
+/// A typed, sourced edge between two nodes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Relation {
+    /// The kind.
+    pub kind: RelationKind,
+    /// Where it starts.
+    pub from: EntityId,
+    /// Where it ends.
+    pub to: EntityId,
+    /// A short label, such as a role's title.
+    pub label: Option<String>,
+    /// When it began to hold.
+    pub valid_from: Option<When>,
+    /// When it stopped holding.
+    pub valid_until: Option<When>,
+    /// By whose account it holds.
+    pub attribution: Option<Attribution>,
+    /// Where it comes from; never empty.
+    pub sources: Vec<SourceRef>,
+    /// Anything doubtful about it.
+    pub note: Option<String>,
+}
+
+impl Relation {
+    fn implied(kind: RelationKind, from: &EntityId, to: &EntityId, sources: &[SourceRef]) -> Self {
+        Relation {
+            kind,
+            from: from.clone(),
+            to: to.clone(),
+            label: None,
+            valid_from: None,
+            valid_until: None,
+            attribution: None,
+            sources: sources.to_vec(),
+            note: None,
+        }
+    }
+}
+
+/// A relation a node's field implies, with the field's name.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ImpliedRelation {
+    /// The field that implies it.
+    pub field: &'static str,
+    /// The relation.
+    pub relation: Relation,
+}
+
+impl Node {
+    /// The relations this node's own fields imply (a commitment's pledger, a
+    /// statement's speaker, a person's roles), sourced as the node or claim is.
+    pub fn implied_relations(&self) -> Vec<ImpliedRelation> {
+        let mut out = Vec::new();
+        let me = &self.id;
+        let src = self.sources.as_slice();
+        let mut add =
+            |field: &'static str, relation: Relation| out.push(ImpliedRelation { field, relation });
+        let outgoing = |kind, to: &EntityId| Relation::implied(kind, me, to, src);
+        let incoming = |kind, from: &EntityId| Relation::implied(kind, from, me, src);
+        use RelationKind as R;
+        match &self.data {
+            NodeData::Country(_) | NodeData::Project(_) => {}
+            NodeData::Person(p) => {
+                for claim in p.roles.all() {
+                    if let Some(org) = &claim.value.org {
+                        let mut r = Relation::implied(R::HoldsRole, me, org, &claim.sources);
+                        r.label = Some(claim.value.title.clone());
+                        r.valid_from = claim.valid_from.clone();
+                        r.valid_until = claim.valid_until.clone();
+                        r.attribution = claim.attribution.clone();
+                        r.note = claim.caveat.clone();
+                        if !claim.is_deprecated() {
+                            add("roles", r);
+                        }
+                    }
+                }
+            }
+            NodeData::Organization(o) => {
+                if let Some(c) = &o.country {
+                    add("country", outgoing(R::BasedIn, c));
+                }
+                if let Some(p) = &o.parent {
+                    add("parent", outgoing(R::PartOf, p));
+                }
+            }
+            NodeData::Deal(d) => {
+                for p in &d.parties {
+                    add("parties", incoming(R::PartyTo, p));
+                }
+            }
+            NodeData::Commitment(c) => {
+                add("pledger", incoming(R::Pledged, &c.pledger));
+                for b in &c.beneficiaries {
+                    add("beneficiaries", outgoing(R::Benefits, b));
+                }
+                for s in &c.suppliers {
+                    add("suppliers", incoming(R::Supplies, s));
+                }
+                if let Some(d) = &c.deal {
+                    add("deal", outgoing(R::PartOf, d));
+                }
+                if let Some(p) = &c.part_of {
+                    add("part_of", outgoing(R::PartOf, p));
+                }
+                for x in &c.in_exchange_for {
+                    add("in_exchange_for", outgoing(R::InExchangeFor, x));
+                }
+                for claim in c.amount.all() {
+                    if let Some(by) = &claim.made_by {
+                        let mut r = Relation::implied(R::Revised, by, me, &claim.sources);
+                        r.label = Some(claim.value.to_string());
+                        r.valid_from = claim.valid_from.clone();
+                        add("amount.made_by", r);
+                    }
+                }
+            }
+            NodeData::TariffMeasure(t) => {
+                add("imposer", incoming(R::Imposes, &t.imposer));
+                add("target", outgoing(R::Targets, &t.target));
+                if let Some(d) = &t.deal {
+                    add("deal", outgoing(R::PartOf, d));
+                }
+            }
+            NodeData::Event(e) => {
+                for p in &e.participants {
+                    add("participants", incoming(R::Attended, p));
+                }
+                if let Some(v) = &e.venue {
+                    add("venue", outgoing(R::HeldAt, v));
+                }
+                if let Some(d) = &e.deal {
+                    add("deal", outgoing(R::About, d));
+                }
+                if let Some(p) = &e.part_of {
+                    add("part_of", outgoing(R::PartOf, p));
+                }
+            }
+            NodeData::Statement(s) => {
+                if let Some(sp) = &s.speaker {
+                    add("speaker", incoming(R::Said, sp));
+                }
+                if let Some(e) = &s.event {
+                    add("event", outgoing(R::MadeAt, e));
+                }
+                if let Some(v) = &s.venue {
+                    add("venue", outgoing(R::HeldAt, v));
+                }
+                for a in &s.about {
+                    add("about", outgoing(R::About, a));
+                }
+                for r in &s.reported_by {
+                    add("reported_by", outgoing(R::ReportedBy, r));
+                }
+            }
+            NodeData::Source(s) => {
+                if let Some(p) = &s.publisher {
+                    add("publisher", outgoing(R::PublishedBy, p));
+                }
+            }
+        }
+        out
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn refuses_relations_between_the_wrong_kinds() {
+        assert!(
+            RelationKind::Pledged
+                .check(K::Country, K::Commitment)
+                .is_ok()
+        );
+        let err = RelationKind::Pledged
+            .check(K::Statement, K::Commitment)
+            .unwrap_err();
+        assert!(
+            err.to_string()
+                .contains("cannot go from a Statement to a Commitment"),
+            "{err}"
+        );
+    }
+}

@@ -1,0 +1,265 @@
+//! Exact values: money, percentage points and quantities, all `Decimal`.
+
+use std::fmt;
+use std::str::FromStr;
+
+use rust_decimal::Decimal;
+
+use super::{ModelError, string_enum};
+
+/// Active ISO 4217 currency codes.
+const ISO_4217: &str = "AED AFN ALL AMD ANG AOA ARS AUD AWG AZN BAM BBD BDT BGN BHD BIF BMD BND BOB \
+BRL BSD BTN BWP BYN BZD CAD CDF CHF CLP CNY COP CRC CUP CVE CZK DJF DKK DOP DZD EGP ERN ETB EUR FJD \
+FKP GBP GEL GHS GIP GMD GNF GTQ GYD HKD HNL HTG HUF IDR ILS INR IQD IRR ISK JMD JOD JPY KES KGS KHR \
+KMF KPW KRW KWD KYD KZT LAK LBP LKR LRD LSL LYD MAD MDL MGA MKD MMK MNT MOP MRU MUR MVR MWK MXN MYR \
+MZN NAD NGN NIO NOK NPR NZD OMR PAB PEN PGK PHP PKR PLN PYG QAR RON RSD RUB RWF SAR SBD SCR SDG SEK \
+SGD SHP SLE SOS SRD SSP STN SVC SYP SZL THB TJS TMT TND TOP TRY TTD TWD TZS UAH UGX USD UYU UZS VES \
+VND VUV WST XAF XCD XOF XPF YER ZAR ZMW ZWL";
+
+/// An ISO 4217 currency code.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct Currency([u8; 3]);
+
+impl Currency {
+    /// The code as text (`USD`).
+    pub fn as_str(&self) -> &str {
+        // Built only from three ASCII uppercase letters.
+        std::str::from_utf8(&self.0).unwrap_or("???")
+    }
+}
+
+impl FromStr for Currency {
+    type Err = ModelError;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        let known = s.len() == 3
+            && s.bytes().all(|b| b.is_ascii_uppercase())
+            && ISO_4217.split_whitespace().any(|c| c == s);
+        if !known {
+            return Err(ModelError::InvalidCurrency(s.to_string()));
+        }
+        let b = s.as_bytes();
+        Ok(Currency([b[0], b[1], b[2]]))
+    }
+}
+
+impl fmt::Display for Currency {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// Reads an exact decimal from text; no float is involved.
+pub fn parse_decimal(text: &str) -> Result<Decimal, ModelError> {
+    let trimmed = text.trim();
+    if trimmed.is_empty() || trimmed != text || trimmed.contains(['e', 'E', '_', ',']) {
+        return Err(ModelError::InvalidDecimal(text.to_string()));
+    }
+    Decimal::from_str_exact(trimmed).map_err(|_| ModelError::InvalidDecimal(text.to_string()))
+}
+
+/// An amount of money in one currency.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct Money {
+    /// The exact amount, in units of the currency (not minor units).
+    pub amount: Decimal,
+    /// The currency.
+    pub currency: Currency,
+}
+
+impl Money {
+    /// Money with a non-negative amount.
+    pub fn new(amount: Decimal, currency: Currency) -> Result<Self, ModelError> {
+        if amount.is_sign_negative() && !amount.is_zero() {
+            return Err(ModelError::OutOfRange {
+                what: "money amount",
+                value: amount.to_string(),
+                range: "an amount is never negative; a decrease is a change from one value to a lower one",
+            });
+        }
+        Ok(Money {
+            amount: amount.normalize(),
+            currency,
+        })
+    }
+
+    /// Reads like a headline: "USD 550 billion", "USD 8 billion", "USD 1.25 million".
+    pub fn display(&self) -> String {
+        format!("{} {}", self.currency, scaled(self.amount))
+    }
+}
+
+/// A decimal written with the largest of trillion, billion or million that
+/// keeps it at or above one, exactly.
+fn scaled(amount: Decimal) -> String {
+    let steps = [
+        (Decimal::from(1_000_000_000_000u64), "trillion"),
+        (Decimal::from(1_000_000_000u64), "billion"),
+        (Decimal::from(1_000_000u64), "million"),
+    ];
+    for (unit, word) in steps {
+        if amount.abs() >= unit {
+            return format!("{} {word}", (amount / unit).normalize());
+        }
+    }
+    amount.normalize().to_string()
+}
+
+impl fmt::Display for Money {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.display())
+    }
+}
+
+/// Percentage points: `Percent(27.5)` is 27.5%.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct Percent(Decimal);
+
+impl Percent {
+    /// Percentage points between -100 and 10,000 (a rise can exceed 100%).
+    pub fn new(points: Decimal) -> Result<Self, ModelError> {
+        if points < Decimal::from(-100) || points > Decimal::from(10_000) {
+            return Err(ModelError::OutOfRange {
+                what: "percent",
+                value: points.to_string(),
+                range: "percentage points from -100 to 10000",
+            });
+        }
+        Ok(Percent(points.normalize()))
+    }
+
+    /// The percentage points.
+    pub fn points(&self) -> Decimal {
+        self.0
+    }
+}
+
+impl fmt::Display for Percent {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}%", self.0)
+    }
+}
+
+string_enum! {
+    /// The unit of a quantity.
+    pub enum Unit {
+        /// Metric tons (tonnes).
+        MetricTons = "metric-tons",
+        /// Aircraft, counted.
+        Aircraft = "aircraft",
+        /// Minutes of time.
+        Minutes = "minutes",
+        /// Days of time.
+        Days = "days",
+        /// Items, counted.
+        Items = "items",
+    }
+}
+
+/// A quantity with its unit.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct Quantity {
+    /// The exact value.
+    pub value: Decimal,
+    /// The unit.
+    pub unit: Unit,
+}
+
+impl Quantity {
+    /// A non-negative quantity.
+    pub fn new(value: Decimal, unit: Unit) -> Result<Self, ModelError> {
+        if value.is_sign_negative() && !value.is_zero() {
+            return Err(ModelError::OutOfRange {
+                what: "quantity",
+                value: value.to_string(),
+                range: "a quantity is never negative",
+            });
+        }
+        Ok(Quantity {
+            value: value.normalize(),
+            unit,
+        })
+    }
+}
+
+impl fmt::Display for Quantity {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let unit = match self.unit {
+            Unit::MetricTons => "metric tons",
+            other => other.as_str(),
+        };
+        write!(f, "{} {unit}", self.value)
+    }
+}
+
+/// What a commitment or a project is worth or amounts to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Amount {
+    /// A sum of money.
+    Money(Money),
+    /// A counted or measured quantity.
+    Quantity(Quantity),
+    /// A relative change, in percentage points.
+    Percent(Percent),
+}
+
+impl Amount {
+    /// The money, where the amount is money.
+    pub fn money(&self) -> Option<&Money> {
+        match self {
+            Amount::Money(m) => Some(m),
+            _ => None,
+        }
+    }
+}
+
+impl fmt::Display for Amount {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Amount::Money(m) => m.fmt(f),
+            Amount::Quantity(q) => q.fmt(f),
+            Amount::Percent(p) => p.fmt(f),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn usd(text: &str) -> Money {
+        Money::new(parse_decimal(text).unwrap(), "USD".parse().unwrap()).unwrap()
+    }
+
+    #[test]
+    fn decimals_stay_exact() {
+        assert_eq!(
+            parse_decimal("550000000000.01").unwrap().to_string(),
+            "550000000000.01"
+        );
+        for bad in ["", " 1", "1e3", "1,000", "abc", "1.2.3", "NaN"] {
+            assert!(parse_decimal(bad).is_err(), "{bad} should be refused");
+        }
+    }
+
+    #[test]
+    fn money_reads_like_a_headline() {
+        assert_eq!(usd("550000000000").display(), "USD 550 billion");
+        assert_eq!(usd("17000000000").to_string(), "USD 17 billion");
+        assert_eq!(usd("1250000").display(), "USD 1.25 million");
+        assert_eq!(usd("950").display(), "USD 950");
+    }
+
+    #[test]
+    fn refuses_unknown_currencies_and_negative_money() {
+        assert!("usd".parse::<Currency>().is_err());
+        assert!("XYZ".parse::<Currency>().is_err());
+        assert!(Money::new(Decimal::from(-1), "USD".parse().unwrap()).is_err());
+    }
+
+    #[test]
+    fn percents_are_points() {
+        let p = Percent::new(parse_decimal("27.50").unwrap()).unwrap();
+        assert_eq!(p.to_string(), "27.5%");
+        assert!(Percent::new(Decimal::from(-101)).is_err());
+    }
+}
