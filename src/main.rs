@@ -2,6 +2,7 @@
 
 mod cli;
 
+use std::io::Write;
 use std::process::ExitCode;
 
 use clap::Parser;
@@ -20,10 +21,23 @@ fn main() -> anyhow::Result<ExitCode> {
                 }
             };
             let graph = KnowledgeGraph::from_seed(loaded)?;
-            println!("seed {} is valid", seed.display());
-            print!("{}", graph.summary());
+            let report = format!(
+                "seed directory {} is valid\n{}",
+                seed.display(),
+                graph.summary()
+            );
+            write_stdout(&report)?;
             Ok(ExitCode::SUCCESS)
         }
+    }
+}
+
+/// Writes to stdout; a reader that went away early (`| head`) is not an error.
+fn write_stdout(text: &str) -> std::io::Result<()> {
+    let mut out = std::io::stdout().lock();
+    match out.write_all(text.as_bytes()).and_then(|()| out.flush()) {
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
+        other => other,
     }
 }
 

@@ -9,8 +9,8 @@
 //!   the texts that hold it. Since text ids only grow, posting lists are
 //!   sorted and free of duplicates as they are built. Each text also keeps its
 //!   own term list, used to check candidates.
-//! - The term dictionary is a `BTreeMap`, so all terms with a given prefix are
-//!   one range.
+//! - The term dictionary is a `HashMap` for lookups, plus a `BTreeMap` of
+//!   the same terms, so all terms with a given prefix are one range.
 //! - Names and aliases are also keyed by their whole normalized form (and by
 //!   the form with hyphenated runs joined) for exact matches.
 //! - Fuzzy matching uses a deletion neighbourhood (SymSpell) over the distinct
@@ -24,7 +24,7 @@
 //! # A query
 //!
 //! A query runs in stages, best band first: exact name or alias, then whole
-//!  tokens, then prefixes, then fuzzy. No doc found by a later stage can
+//! tokens, then prefixes, then fuzzy. No doc found by a later stage can
 //! outrank one found by an earlier stage, so the search stops after the first
 //! stage that leaves at least `limit` accepted docs. In each token stage, the
 //! query word whose candidate terms have the fewest postings drives the
@@ -112,7 +112,7 @@ pub enum MatchKind {
     /// Every query word is a whole word of one text.
     Token,
     /// Every query word is a whole word of one text or a prefix of one (a
-    /// prefix needs [`MIN_PREFIX_CHARS`] chars).
+    /// prefix needs at least 2 chars).
     Prefix,
     /// Every query word matches a word of one text as above, or within the
     /// allowed number of typos.
@@ -145,7 +145,9 @@ pub struct SearchHit {
 #[derive(Debug, Default)]
 pub struct SearchIndex {
     /// Term dictionary, sorted for prefix ranges: term -> term id.
-    term_ids: BTreeMap<Box<str>, u32>,
+    term_ids: HashMap<Box<str>, u32>,
+    /// The same, sorted, for prefix ranges.
+    sorted_terms: BTreeMap<Box<str>, u32>,
     /// Term id -> term.
     term_strs: Vec<Box<str>>,
     /// Term id -> ids of the texts holding it, ascending, no duplicates.
@@ -230,13 +232,6 @@ struct Run {
 }
 
 impl SearchIndex {
-    /// An empty index.
-    // Part of the API the graph layer codes against; it builds with `default()`.
-    #[allow(dead_code)]
-    pub fn new() -> Self {
-        Self::default()
-    }
-
     /// Adds one text of a document. Documents are dense u32 ids given by the caller.
     ///
     /// A text that normalizes to nothing is ignored, and so is any text after
@@ -251,7 +246,7 @@ impl SearchIndex {
         let Ok(text_id) = u32::try_from(self.texts.len()) else {
             return;
         };
-        let runs = joined_runs(&words);
+        let runs = hyphen_runs(&words);
         let mut terms: Vec<u32> = Vec::with_capacity(words.len() + runs.len());
         let joined = runs.iter().filter(|r| r.parts > 1).map(|r| r.text.as_str());
         for term in words.iter().map(|w| w.text.as_str()).chain(joined) {
@@ -266,29 +261,24 @@ impl SearchIndex {
                 list.push(text_id);
             }
         }
-        let split_key = words
-            .iter()
-            .map(|w| w.text.as_str())
-            .collect::<Vec<_>>()
-            .join(" ");
         if field != Field::Text {
+            let split_key = words
+                .iter()
+                .map(|w| w.text.as_str())
+                .collect::<Vec<_>>()
+                .join(" ");
+            self.add_exact(&split_key, text_id);
             if runs.iter().any(|r| r.parts > 1) {
                 let joined_key = runs
                     .iter()
                     .map(|r| r.text.as_str())
                     .collect::<Vec<_>>()
                     .join(" ");
-                self.exact
-                    .entry(joined_key.into())
-                    .or_default()
-                    .push(text_id);
+                self.add_exact(&joined_key, text_id);
             }
-            self.exact
-                .entry(split_key.as_str().into())
-                .or_default()
-                .push(text_id);
         }
-        let norm_len = u32::try_from(split_key.chars().count()).unwrap_or(u32::MAX);
+        let chars: usize = words.iter().map(|w| w.text.chars().count()).sum();
+        let norm_len = u32::try_from(chars + words.len() - 1).unwrap_or(u32::MAX);
         self.texts.push(TextEntry {
             doc,
             field,
@@ -356,7 +346,7 @@ impl SearchIndex {
         if words.is_empty() {
             return Vec::new();
         }
-        let runs = joined_runs(&words);
+        let runs = hyphen_runs(&words);
         let mut variants: Vec<Vec<String>> = vec![words.into_iter().map(|w| w.text).collect()];
         if runs.iter().any(|r| r.parts > 1) {
             variants.push(runs.into_iter().map(|r| r.text).collect());
@@ -388,9 +378,20 @@ impl SearchIndex {
         }
         let id = u32::try_from(self.term_strs.len()).ok()?;
         self.term_ids.insert(term.into(), id);
+        self.sorted_terms.insert(term.into(), id);
         self.term_strs.push(term.into());
         self.postings.push(Vec::new());
         Some(id)
+    }
+
+    /// Keys a name or alias by a whole normal form.
+    fn add_exact(&mut self, key: &str, text_id: u32) {
+        match self.exact.get_mut(key) {
+            Some(ids) => ids.push(text_id),
+            None => {
+                self.exact.insert(key.into(), vec![text_id]);
+            }
+        }
     }
 
     fn posting_len(&self, term: u32) -> usize {
@@ -430,7 +431,9 @@ impl SearchIndex {
     fn token_stage(&self, stage: Stage, tokens: &[String], col: &mut Collector<'_>) {
         let mut cands = Vec::with_capacity(tokens.len());
         let mut adds_something = stage == Stage::Token;
-        for tok in tokens {
+        // A repeated query word asks nothing more: each word is checked once.
+        let mut seen = HashSet::new();
+        for tok in tokens.iter().filter(|t| seen.insert(t.as_str())) {
             let c = self.candidates(tok, stage);
             if c.terms.is_empty() {
                 return;
@@ -491,7 +494,7 @@ impl SearchIndex {
         let tok_chars = tok.chars().count();
         if stage >= Stage::Prefix && tok_chars >= MIN_PREFIX_CHARS {
             let range = self
-                .term_ids
+                .sorted_terms
                 .range::<str, _>((Bound::Excluded(tok), Bound::Unbounded));
             for (term, &id) in range
                 .take_while(|(t, _)| t.starts_with(tok))
@@ -686,20 +689,6 @@ impl Collector<'_> {
     }
 }
 
-/// The normal form used for matching: NFKD, combining marks dropped,
-/// lowercase, apostrophes (' ’ ‘ ʼ) removed along with a possessive "s" after
-/// them ("Tokyo’s" -> "tokyo"), every other non-alphanumeric char a word
-/// break, words joined by single spaces.
-// Part of the API; the graph layer does not call it yet.
-#[allow(dead_code)]
-pub fn normalize(text: &str) -> String {
-    tokenize(text)
-        .iter()
-        .map(|w| w.text.as_str())
-        .collect::<Vec<_>>()
-        .join(" ")
-}
-
 fn is_apostrophe(c: char) -> bool {
     matches!(c, '\'' | '\u{2019}' | '\u{2018}' | '\u{02BC}')
 }
@@ -715,6 +704,10 @@ fn tokenize(text: &str) -> Vec<Word> {
     let mut chars: Vec<(char, usize, usize)> = Vec::with_capacity(text.len());
     for (start, ch) in text.char_indices() {
         let end = start + ch.len_utf8();
+        if ch.is_ascii() {
+            chars.push((ch.to_ascii_lowercase(), start, end));
+            continue;
+        }
         decompose_compatible(ch, |d| {
             if is_combining_mark(d) {
                 return;
@@ -776,6 +769,15 @@ fn tokenize(text: &str) -> Vec<Word> {
     }
     words.extend(cur);
     words
+}
+
+/// The runs of [`joined_runs`], or none when no hyphen joins two words.
+fn hyphen_runs(words: &[Word]) -> Vec<Run> {
+    if words.iter().any(|w| w.joined) {
+        joined_runs(words)
+    } else {
+        Vec::new()
+    }
 }
 
 /// The words grouped into runs joined by hyphens.
@@ -926,12 +928,25 @@ mod tests {
 
     use super::*;
 
+    /// The normal form used for matching: NFKD, combining marks dropped,
+    /// lowercase, apostrophes (' ’ ‘ ʼ) removed along with a possessive "s" after
+    /// them ("Tokyo’s" -> "tokyo"), every other non-alphanumeric char a word
+    /// break, words joined by single spaces.
+    // Part of the API; the graph layer does not call it yet.
+    fn normalize(text: &str) -> String {
+        tokenize(text)
+            .iter()
+            .map(|w| w.text.as_str())
+            .collect::<Vec<_>>()
+            .join(" ")
+    }
+
     fn all(_: u32) -> bool {
         true
     }
 
     fn index(entries: &[(u32, Field, &str)]) -> SearchIndex {
-        let mut ix = SearchIndex::new();
+        let mut ix = SearchIndex::default();
         for &(doc, field, text) in entries {
             ix.add(doc, field, text);
         }
@@ -1225,7 +1240,7 @@ mod tests {
 
     #[test]
     fn fuzzy_needs_finish_and_later_adds_are_found() {
-        let mut ix = SearchIndex::new();
+        let mut ix = SearchIndex::default();
         ix.add(0, Field::Name, "Metropolitan");
         assert_eq!(docs(&ix.search("metropolitan", 10, &all)), vec![0]);
         assert_eq!(docs(&ix.search("metro", 10, &all)), vec![0]);

@@ -51,6 +51,8 @@ string_enum! {
         Participation = "participation",
         /// Opening a market.
         MarketAccess = "market-access",
+        /// Concessions not yet itemised, such as those one side demands of another.
+        Concessions = "concessions",
     }
 }
 
