@@ -242,3 +242,197 @@ fn sort(nodes: &mut [&Node], order: CommitmentOrder) {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::super::testing::*;
+    use super::*;
+    use crate::model::CommitmentKind as K;
+
+    fn graph() -> KnowledgeGraph {
+        let p = |id, by, to, kind, amount, period, part_of| {
+            pledge(Pledge {
+                id,
+                by,
+                to,
+                kind,
+                amount,
+                period,
+                part_of,
+            })
+        };
+        KnowledgeGraph::build(
+            vec![
+                country("jp", "Japan"),
+                country("kr", "South Korea"),
+                country("us", "United States"),
+                p(
+                    "commitment:a",
+                    "country:jp",
+                    "country:us",
+                    K::Investment,
+                    Some(money("550000000000", "USD")),
+                    Period::OneOff,
+                    None,
+                ),
+                p(
+                    "commitment:b",
+                    "country:jp",
+                    "country:us",
+                    K::Procurement,
+                    Some(money("17000000000", "USD")),
+                    Period::Annual,
+                    None,
+                ),
+                p(
+                    "commitment:c",
+                    "country:jp",
+                    "country:us",
+                    K::Purchase,
+                    None,
+                    Period::Annual,
+                    Some("commitment:b"),
+                ),
+                p(
+                    "commitment:d",
+                    "country:kr",
+                    "country:us",
+                    K::Investment,
+                    Some(money("17000000000", "USD")),
+                    Period::OneOff,
+                    None,
+                ),
+                p(
+                    "commitment:e",
+                    "country:kr",
+                    "country:jp",
+                    K::Purchase,
+                    Some(money("900000000", "JPY")),
+                    Period::OneOff,
+                    None,
+                ),
+            ],
+            vec![],
+        )
+        .unwrap()
+    }
+
+    fn ids(nodes: Vec<&Node>) -> Vec<&str> {
+        nodes.into_iter().map(|n| n.id.as_str()).collect()
+    }
+
+    #[test]
+    fn no_filter_returns_all_by_id() {
+        let g = graph();
+        assert_eq!(
+            ids(g.commitments(&CommitmentFilter::default(), CommitmentOrder::Id)),
+            [
+                "commitment:a",
+                "commitment:b",
+                "commitment:c",
+                "commitment:d",
+                "commitment:e"
+            ]
+        );
+    }
+
+    #[test]
+    fn criteria_combine_and_lists_match_any() {
+        let g = graph();
+        let f = CommitmentFilter {
+            pledgers: vec![id("country:jp")],
+            kinds: vec![K::Investment, K::Procurement],
+            ..Default::default()
+        };
+        assert_eq!(
+            ids(g.commitments(&f, CommitmentOrder::Id)),
+            ["commitment:a", "commitment:b"]
+        );
+        let f = CommitmentFilter {
+            beneficiaries: vec![id("country:jp")],
+            ..Default::default()
+        };
+        assert_eq!(
+            ids(g.commitments(&f, CommitmentOrder::Id)),
+            ["commitment:e"]
+        );
+        let f = CommitmentFilter {
+            periods: vec![Period::Annual],
+            top_level_only: true,
+            ..Default::default()
+        };
+        assert_eq!(
+            ids(g.commitments(&f, CommitmentOrder::Id)),
+            ["commitment:b"]
+        );
+        let f = CommitmentFilter {
+            pledgers: vec![id("country:xx")],
+            ..Default::default()
+        };
+        assert!(g.commitments(&f, CommitmentOrder::Id).is_empty());
+    }
+
+    #[test]
+    fn amount_ranges_are_inclusive_and_per_currency() {
+        let g = graph();
+        let dec = |s| Decimal::from_str_exact(s).unwrap();
+        let range = DecimalRange {
+            min: Some(dec("17000000000")),
+            max: Some(dec("17000000000")),
+        };
+        let f = CommitmentFilter {
+            amount: range,
+            ..Default::default()
+        };
+        assert_eq!(
+            ids(g.commitments(&f, CommitmentOrder::Id)),
+            ["commitment:b", "commitment:d"]
+        );
+        let f = CommitmentFilter {
+            currencies: vec!["JPY".parse().unwrap()],
+            ..Default::default()
+        };
+        assert_eq!(
+            ids(g.commitments(&f, CommitmentOrder::Id)),
+            ["commitment:e"]
+        );
+        let f = CommitmentFilter {
+            amount: DecimalRange {
+                min: Some(dec("1000000000")),
+                max: None,
+            },
+            currencies: vec!["USD".parse().unwrap()],
+            ..Default::default()
+        };
+        assert_eq!(
+            ids(g.commitments(&f, CommitmentOrder::Id)),
+            ["commitment:a", "commitment:b", "commitment:d"]
+        );
+    }
+
+    #[test]
+    fn amount_order_groups_currencies_breaks_ties_by_id_and_puts_unpriced_last() {
+        let g = graph();
+        let all = CommitmentFilter::default();
+        assert_eq!(
+            ids(g.commitments(&all, CommitmentOrder::AmountDesc)),
+            [
+                "commitment:e",
+                "commitment:a",
+                "commitment:b",
+                "commitment:d",
+                "commitment:c"
+            ]
+        );
+        assert_eq!(
+            ids(g.commitments(&all, CommitmentOrder::AmountAsc)),
+            [
+                "commitment:e",
+                "commitment:b",
+                "commitment:d",
+                "commitment:a",
+                "commitment:c"
+            ]
+        );
+    }
+}

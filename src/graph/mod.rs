@@ -6,6 +6,8 @@ mod commitments;
 mod error;
 mod search;
 mod summary;
+#[cfg(test)]
+mod testing;
 mod traverse;
 
 use std::collections::HashMap;
@@ -207,5 +209,79 @@ impl KnowledgeGraph {
 
     pub(crate) fn index_of(&self, id: &EntityId) -> Option<NodeIndex> {
         self.by_id.get(id).copied()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::testing::*;
+    use super::*;
+    use crate::model::RelationKind;
+
+    #[test]
+    fn builds_nodes_and_implied_and_explicit_edges() {
+        let g = KnowledgeGraph::build(
+            vec![country("jp", "Japan"), country("kr", "South Korea")],
+            vec![relation(RelationKind::RivalOf, "country:kr", "country:jp")],
+        )
+        .unwrap();
+        assert_eq!((g.node_count(), g.edge_count()), (2, 1));
+        assert_eq!(g.node("country:jp").map(|n| n.name.as_str()), Some("Japan"));
+        assert!(g.node("country:xx").is_none());
+        assert!(g.node("not an id").is_none());
+        let ids: Vec<_> = g
+            .nodes_of_kind(NodeKind::Country)
+            .map(|n| n.id.as_str())
+            .collect();
+        assert_eq!(ids, ["country:jp", "country:kr"]);
+        assert_eq!(g.nodes_of_kind(NodeKind::Person).count(), 0);
+    }
+
+    #[test]
+    fn refuses_duplicates_dangling_ends_and_misfit_kinds() {
+        let dup =
+            KnowledgeGraph::build(vec![country("jp", "Japan"), country("jp", "Japan")], vec![]);
+        assert_eq!(
+            dup.unwrap_err(),
+            GraphError::DuplicateId("country:jp".into())
+        );
+        let dangling = KnowledgeGraph::build(
+            vec![country("jp", "Japan")],
+            vec![relation(RelationKind::AllyOf, "country:jp", "country:us")],
+        );
+        assert!(
+            matches!(dangling.unwrap_err(), GraphError::Dangling { to, .. } if to == "country:us")
+        );
+        let misfit = KnowledgeGraph::build(
+            vec![country("jp", "Japan"), country("us", "United States")],
+            vec![relation(RelationKind::Pledged, "country:jp", "country:us")],
+        );
+        assert!(matches!(misfit.unwrap_err(), GraphError::Invalid(_)));
+    }
+
+    #[test]
+    fn search_and_resolve_go_through_the_index() {
+        let mut jp = country("jp", "Japan");
+        jp.aliases.push("Tokyo".into());
+        let g = KnowledgeGraph::build(vec![jp, country("kr", "South Korea")], vec![]).unwrap();
+        assert_eq!(
+            g.resolve("tokyo").map(|n| n.id.as_str()),
+            Some("country:jp")
+        );
+        assert_eq!(
+            g.resolve("Korea"),
+            None,
+            "a token match is not a resolution"
+        );
+        let hits = g.search("korea", &[NodeKind::Country], 5);
+        assert_eq!(hits.len(), 1);
+        assert_eq!(
+            (hits[0].node.id.as_str(), hits[0].matched),
+            ("country:kr", MatchKind::Token)
+        );
+        assert!(
+            g.search("korea", &[NodeKind::Person], 5).is_empty(),
+            "kinds filter"
+        );
     }
 }

@@ -141,3 +141,40 @@ impl fmt::Display for Summary {
         Ok(())
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::super::testing::*;
+    use super::*;
+    use crate::model::{CommitmentKind, Period};
+
+    #[test]
+    fn counts_nodes_relations_citations_and_claims() {
+        let g = KnowledgeGraph::build(
+            vec![
+                country("jp", "Japan"),
+                country("us", "United States"),
+                pledge(Pledge {
+                    id: "commitment:a",
+                    by: "country:jp",
+                    to: "country:us",
+                    kind: CommitmentKind::Investment,
+                    amount: Some(money("1", "USD")),
+                    period: Period::OneOff,
+                    part_of: None,
+                }),
+            ],
+            vec![relation(RelationKind::AllyOf, "country:us", "country:jp")],
+        )
+        .unwrap();
+        let s = g.summary();
+        assert_eq!(s.nodes.get(&NodeKind::Country), Some(&2));
+        assert_eq!(s.relations.get(&RelationKind::Pledged), Some(&1));
+        assert_eq!(s.relations.get(&RelationKind::AllyOf), Some(&1));
+        // 3 nodes + 2 claims + 1 explicit relation, all citing source:doc line 1.
+        assert_eq!(s.citations, 6);
+        assert_eq!(s.paragraphs_cited.get(&id("source:doc")), Some(&1));
+        assert_eq!((s.claims, s.deprecated, s.caveats.len()), (2, 0, 0));
+        assert!(s.to_string().contains("nodes: 3"));
+    }
+}

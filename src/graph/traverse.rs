@@ -90,3 +90,88 @@ impl KnowledgeGraph {
         nodes
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::super::testing::*;
+    use super::*;
+
+    fn graph() -> KnowledgeGraph {
+        KnowledgeGraph::build(
+            vec![
+                country("jp", "Japan"),
+                country("kr", "South Korea"),
+                country("us", "United States"),
+            ],
+            vec![
+                relation(RelationKind::RivalOf, "country:kr", "country:jp"),
+                relation(RelationKind::AllyOf, "country:us", "country:jp"),
+                relation(RelationKind::AllyOf, "country:us", "country:kr"),
+                relation(RelationKind::Pressures, "country:us", "country:kr"),
+                relation(RelationKind::Pressures, "country:us", "country:jp"),
+            ],
+        )
+        .unwrap()
+    }
+
+    fn ids<'g>(ns: &[Neighbor<'g>]) -> Vec<(&'static str, &'g str, bool)> {
+        ns.iter()
+            .map(|n| {
+                (
+                    n.edge.relation.kind.as_str(),
+                    n.node.id.as_str(),
+                    n.outgoing,
+                )
+            })
+            .collect()
+    }
+
+    #[test]
+    fn directed_relations_follow_their_direction() {
+        let g = graph();
+        let kr = id("country:kr");
+        assert_eq!(
+            ids(&g.neighbors(&kr, &[RelationKind::Pressures], Direction::Incoming)),
+            [("pressures", "country:us", false)]
+        );
+        assert!(
+            g.neighbors(&kr, &[RelationKind::Pressures], Direction::Outgoing)
+                .is_empty()
+        );
+    }
+
+    #[test]
+    fn symmetric_relations_match_either_way() {
+        let g = graph();
+        let jp = id("country:jp");
+        assert_eq!(
+            ids(&g.neighbors(&jp, &[RelationKind::RivalOf], Direction::Outgoing)),
+            [("rival-of", "country:kr", false)]
+        );
+        let allies = g.related(&id("country:kr"), RelationKind::AllyOf, Direction::Outgoing);
+        assert_eq!(
+            allies.iter().map(|n| n.id.as_str()).collect::<Vec<_>>(),
+            ["country:us"]
+        );
+    }
+
+    #[test]
+    fn all_relations_ordered_by_kind_then_direction_then_id() {
+        let g = graph();
+        let us = g.neighbors(&id("country:us"), &[], Direction::Both);
+        assert_eq!(
+            ids(&us),
+            [
+                ("ally-of", "country:jp", true),
+                ("ally-of", "country:kr", true),
+                ("pressures", "country:jp", true),
+                ("pressures", "country:kr", true),
+            ]
+        );
+        assert!(
+            g.neighbors(&id("country:xx"), &[], Direction::Both)
+                .is_empty(),
+            "unknown ids have no neighbours"
+        );
+    }
+}

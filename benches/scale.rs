@@ -1,0 +1,190 @@
+//! How the graph's lookups scale: each indexed question timed on a small and
+//! a large synthetic graph, with the ratio large/small (about 1 means the
+//! answer does not depend on the graph's size), and against a linear scan of
+//! the large graph measured in the same run.
+//!
+//! `cargo bench --bench scale` runs 10,000 vs 1,000,000 entities; under
+//! `cargo test` it runs a quick smoke size.
+
+use std::hint::black_box;
+use std::time::{Duration, Instant};
+
+use pledgegraph::graph::{CommitmentFilter, CommitmentOrder, Direction, KnowledgeGraph};
+use pledgegraph::model::{
+    Amount, Claim, ClaimSet, Commitment, CommitmentKind, Country, EntityId, Money, Node, NodeData,
+    NodeKind, Period, Rank, SourceRef,
+};
+use rust_decimal::Decimal;
+
+fn id(text: &str) -> EntityId {
+    EntityId::parse(text).unwrap_or_else(|e| panic!("{e}"))
+}
+
+/// `n` entities: one country per 100, the rest commitments pledged by a country to the next.
+fn synthetic(n: usize) -> KnowledgeGraph {
+    let cite = vec![SourceRef {
+        source: id("source:doc"),
+        line: Some(1),
+        attribution: None,
+        note: None,
+    }];
+    let countries = (n / 100).max(2);
+    let mut nodes = Vec::with_capacity(n);
+    for c in 0..countries {
+        nodes.push(Node {
+            id: id(&format!("country:c{c}")),
+            name: format!("Country {c} Republic"),
+            aliases: vec![format!("Capital{c}")],
+            description: String::new(),
+            sources: cite.clone(),
+            data: NodeData::Country(Country::default()),
+        });
+    }
+    let usd = "USD".parse().unwrap_or_else(|e| panic!("{e:?}"));
+    for i in 0..n - countries {
+        let amount = Money::new(
+            Decimal::from(1_000_000 + (i as u64 * 7919) % 1_000_000_000),
+            usd,
+        )
+        .unwrap_or_else(|e| panic!("{e}"));
+        let claim = Claim {
+            key: "a".into(),
+            value: Amount::Money(amount),
+            valid_from: None,
+            valid_until: None,
+            rank: Rank::Normal,
+            approximate: false,
+            attribution: None,
+            made_by: None,
+            supersedes: None,
+            sources: cite.clone(),
+            caveat: None,
+            note: None,
+        };
+        let c = Commitment {
+            kind: [CommitmentKind::Investment, CommitmentKind::Purchase][i % 2],
+            pledger: id(&format!("country:c{}", i % countries)),
+            beneficiaries: vec![id(&format!("country:c{}", (i + 1) % countries))],
+            suppliers: Vec::new(),
+            item: None,
+            deal: None,
+            part_of: None,
+            in_exchange_for: Vec::new(),
+            period: Period::OneOff,
+            amount: ClaimSet::new(vec![claim]),
+            baseline: ClaimSet::default(),
+            limit: ClaimSet::default(),
+            status: ClaimSet::default(),
+        };
+        nodes.push(Node {
+            id: id(&format!("commitment:p{i}")),
+            name: format!("Pledge {i} of goods"),
+            aliases: Vec::new(),
+            description: String::new(),
+            sources: cite.clone(),
+            data: NodeData::Commitment(Box::new(c)),
+        });
+    }
+    KnowledgeGraph::build(nodes, Vec::new()).unwrap_or_else(|e| panic!("{e}"))
+}
+
+/// The mean time of `f` over enough runs to fill about 200 ms.
+fn time(mut f: impl FnMut(usize)) -> Duration {
+    let start = Instant::now();
+    let mut runs = 0;
+    while start.elapsed() < Duration::from_millis(200) {
+        f(runs);
+        runs += 1;
+    }
+    start.elapsed() / runs as u32
+}
+
+fn questions(g: &KnowledgeGraph, n: usize) -> Vec<(&'static str, Duration)> {
+    let countries = (n / 100).max(2);
+    let cid = |i: usize| id(&format!("country:c{}", i % countries));
+    vec![
+        (
+            "node by id",
+            time(|i| {
+                black_box(g.node(&format!("commitment:p{}", i % (n - countries))));
+            }),
+        ),
+        (
+            "resolve an alias",
+            time(|i| {
+                black_box(g.resolve(&format!("capital{}", i % countries)));
+            }),
+        ),
+        (
+            "search with a typo",
+            time(|i| {
+                black_box(g.search(
+                    &format!("Cuontry {} republic", i % countries),
+                    &[NodeKind::Country],
+                    5,
+                ));
+            }),
+        ),
+        (
+            "pledges of one country",
+            time(|i| {
+                let f = CommitmentFilter {
+                    pledgers: vec![cid(i)],
+                    ..Default::default()
+                };
+                black_box(g.commitments(&f, CommitmentOrder::AmountDesc));
+            }),
+        ),
+        (
+            "neighbours of one country",
+            time(|i| {
+                black_box(g.neighbors(&cid(i), &[], Direction::Both));
+            }),
+        ),
+    ]
+}
+
+fn main() {
+    let full = std::env::args().any(|a| a == "--bench");
+    let (small, large) = if full {
+        (10_000, 1_000_000)
+    } else {
+        (1_000, 5_000)
+    };
+    let t = Instant::now();
+    let gs = synthetic(small);
+    let built_small = t.elapsed();
+    let t = Instant::now();
+    let gl = synthetic(large);
+    let built_large = t.elapsed();
+    println!("build: {small} entities {built_small:.2?}, {large} entities {built_large:.2?}");
+    println!(
+        "{:<28} {:>12} {:>12} {:>10}",
+        "question", small, large, "ratio"
+    );
+    for ((name, ts), (_, tl)) in questions(&gs, small).into_iter().zip(questions(&gl, large)) {
+        let ratio = tl.as_secs_f64() / ts.as_secs_f64().max(1e-12);
+        println!("{name:<28} {ts:>12.2?} {tl:>12.2?} {ratio:>9.2}x");
+    }
+    // The peer: answering "pledges of one country" by scanning every node.
+    let target = id("country:c1");
+    let scan = time(|_| {
+        let hits = NodeKind::ALL
+            .iter()
+            .flat_map(|k| gl.nodes_of_kind(*k))
+            .filter(|node| matches!(&node.data, NodeData::Commitment(c) if c.pledger == target))
+            .count();
+        black_box(hits);
+    });
+    let indexed = time(|_| {
+        let f = CommitmentFilter {
+            pledgers: vec![target.clone()],
+            ..Default::default()
+        };
+        black_box(gl.commitments(&f, CommitmentOrder::Id).len());
+    });
+    let speedup = scan.as_secs_f64() / indexed.as_secs_f64().max(1e-12);
+    println!(
+        "pledges of one country at {large}: indexed {indexed:.2?}, full scan {scan:.2?}, scan/indexed {speedup:.0}x"
+    );
+}
