@@ -5,7 +5,13 @@
 //! - [`seed`]: reads and validates a seed directory of TOML files into the model.
 //! - [`graph`]: the [`graph::KnowledgeGraph`]: petgraph plus indexes, search,
 //!   filters and traversal.
+//! - [`api`]: the GraphQL schema over the graph.
+//! - [`app`]: the running state: the loaded graph and the schema.
+//! - [`http`]: the actix-web server.
 
+pub mod api;
+pub mod app;
 pub mod graph;
+pub mod http;
 pub mod model;
 pub mod seed;

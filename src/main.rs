@@ -3,15 +3,37 @@
 mod cli;
 
 use std::io::Write;
+use std::net::TcpListener;
 use std::process::ExitCode;
 
+use anyhow::Context;
 use clap::Parser;
 
 use cli::{Cli, Command};
+use pledgegraph::app::{App, AppError};
 use pledgegraph::graph::KnowledgeGraph;
 
 fn main() -> anyhow::Result<ExitCode> {
     match Cli::parse().command {
+        Command::Serve { addr, seed } => {
+            init_logging();
+            let Some(app) = load(&seed)? else {
+                return Ok(ExitCode::FAILURE);
+            };
+            let listener =
+                TcpListener::bind(addr).with_context(|| format!("cannot listen on {addr}"))?;
+            let local = listener.local_addr()?;
+            tracing::info!(
+                "loaded {} entities and {} relations from {}",
+                app.graph.node_count(),
+                app.graph.edge_count(),
+                seed.display()
+            );
+            tracing::info!("listening on http://{local} (playground at /, GraphQL at /graphql)");
+            actix_web::rt::System::new()
+                .block_on(async move { pledgegraph::http::serve(listener, app)?.await })?;
+            Ok(ExitCode::SUCCESS)
+        }
         Command::Check { seed } => {
             let loaded = match pledgegraph::seed::load_dir(&seed) {
                 Ok(loaded) => loaded,
@@ -21,15 +43,62 @@ fn main() -> anyhow::Result<ExitCode> {
                 }
             };
             let graph = KnowledgeGraph::from_seed(loaded)?;
-            let report = format!(
+            write_stdout(&format!(
                 "seed directory {} is valid\n{}",
                 seed.display(),
                 graph.summary()
-            );
-            write_stdout(&report)?;
+            ))?;
             Ok(ExitCode::SUCCESS)
         }
+        Command::Schema => {
+            write_stdout(&pledgegraph::api::sdl())?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Query {
+            query,
+            variables,
+            seed,
+        } => {
+            let Some(app) = load(&seed)? else {
+                return Ok(ExitCode::FAILURE);
+            };
+            let mut request = async_graphql::Request::new(query);
+            if let Some(vars) = variables {
+                let json: serde_json::Value =
+                    serde_json::from_str(&vars).context("--variables is not JSON")?;
+                request = request.variables(async_graphql::Variables::from_json(json));
+            }
+            let response = actix_web::rt::System::new().block_on(app.execute(request));
+            let failed = !response.errors.is_empty();
+            write_stdout(&format!("{}\n", serde_json::to_string_pretty(&response)?))?;
+            Ok(if failed {
+                ExitCode::FAILURE
+            } else {
+                ExitCode::SUCCESS
+            })
+        }
     }
+}
+
+/// Loads the seed, printing every error when it is invalid.
+fn load(seed: &std::path::Path) -> anyhow::Result<Option<App>> {
+    match App::load(seed) {
+        Ok(app) => Ok(Some(app)),
+        Err(AppError::Seed(errors)) => {
+            eprint!("{errors}");
+            Ok(None)
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+fn init_logging() {
+    let filter =
+        tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "info".into());
+    tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .init();
 }
 
 /// Writes to stdout; a reader that went away early (`| head`) is not an error.

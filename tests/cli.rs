@@ -78,7 +78,13 @@ fn check_reads_the_seed_directory_from_the_environment() {
 
 #[test]
 fn every_command_has_help() {
-    for args in [&["--help"][..], &["check", "--help"]] {
+    for args in [
+        &["--help"][..],
+        &["check", "--help"],
+        &["serve", "--help"],
+        &["schema", "--help"],
+        &["query", "--help"],
+    ] {
         let out = run(args);
         assert!(out.status.success());
         assert!(
@@ -89,4 +95,93 @@ fn every_command_has_help() {
     }
     let out = run(&["no-such-command"]);
     assert_eq!(out.status.code(), Some(2));
+}
+
+#[test]
+fn schema_prints_the_checked_in_sdl() {
+    let out = run(&["schema"]);
+    assert!(out.status.success());
+    let checked_in =
+        std::fs::read_to_string(common::root().join("schema.graphql")).unwrap_or_default();
+    assert_eq!(text(&out.stdout), checked_in);
+}
+
+#[test]
+fn query_runs_one_request_without_a_server() {
+    let out = run(&[
+        "query",
+        "query($code: String!) { country(code: $code) { name pledgesMade { totalCount } } }",
+        "--variables",
+        r#"{"code": "jp"}"#,
+    ]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap_or_default();
+    assert_eq!(json["data"]["country"]["name"], "Japan");
+    assert_eq!(json["data"]["country"]["pledgesMade"]["totalCount"], 6);
+    let bad = run(&["query", "{ nope }"]);
+    assert_eq!(bad.status.code(), Some(1));
+    assert!(text(&bad.stdout).contains("BAD_USER_INPUT"));
+    let bad_vars = run(&["query", "{ stats { entities } }", "--variables", "{oops"]);
+    assert_ne!(bad_vars.status.code(), Some(0));
+    assert!(
+        text(&bad_vars.stderr).contains("--variables is not JSON"),
+        "{}",
+        text(&bad_vars.stderr)
+    );
+}
+
+#[test]
+fn serve_listens_where_it_says_and_answers() {
+    use std::io::{BufRead, BufReader};
+    let mut child = Command::new(env!("CARGO_BIN_EXE_pledgegraph"))
+        .args(["serve", "--addr", "127.0.0.1:0"])
+        .current_dir(common::root())
+        .env("RUST_LOG", "info")
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap_or_else(|e| panic!("{e}"));
+    let stderr = child.stderr.take().unwrap_or_else(|| panic!("no stderr"));
+    let mut lines = BufReader::new(stderr).lines();
+    let mut base = None;
+    let mut log = String::new();
+    for line in lines.by_ref().take(50) {
+        let line = line.unwrap_or_default();
+        log.push_str(&line);
+        log.push('\n');
+        if let Some(rest) = line.split("listening on ").nth(1) {
+            base = rest.split_whitespace().next().map(str::to_string);
+            break;
+        }
+    }
+    let base = base.unwrap_or_else(|| panic!("no listening line in:\n{log}"));
+    assert!(
+        log.contains("loaded 65 entities") || log.contains("entities and"),
+        "{log}"
+    );
+    let health: serde_json::Value = ureq::get(&format!("{base}/healthz"))
+        .call()
+        .ok()
+        .and_then(|r| r.into_json().ok())
+        .unwrap_or_default();
+    let _ = child.kill();
+    let _ = child.wait();
+    assert_eq!(health["status"], "ok");
+    assert!(health["entities"].as_u64().unwrap_or(0) > 50);
+}
+
+#[test]
+fn serve_refuses_a_bad_seed_with_every_error() {
+    let out = run(&[
+        "serve",
+        "--addr",
+        "127.0.0.1:0",
+        "--seed",
+        "tests/fixtures/bad/many-errors",
+    ]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        text(&out.stderr).starts_with("5 error(s) in the seed:"),
+        "{}",
+        text(&out.stderr)
+    );
 }

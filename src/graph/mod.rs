@@ -4,6 +4,7 @@
 
 mod commitments;
 mod error;
+mod query;
 mod search;
 mod summary;
 #[cfg(test)]
@@ -19,6 +20,7 @@ use crate::seed::Seed;
 
 pub use commitments::{CommitmentFilter, CommitmentOrder, DecimalRange};
 pub use error::GraphError;
+pub use query::{Field as FilterField, Filter, Op, Order, Value, values};
 pub use search::{Field, MatchKind};
 pub use summary::Summary;
 pub use traverse::{Direction, Neighbor};
@@ -56,6 +58,7 @@ pub struct KnowledgeGraph {
     graph: StableDiGraph<Node, Edge>,
     by_id: HashMap<EntityId, NodeIndex>,
     by_kind: HashMap<NodeKind, Vec<NodeIndex>>,
+    by_code: HashMap<String, NodeIndex>,
     search: SearchIndex,
     commitments: CommitmentIndex,
 }
@@ -75,7 +78,14 @@ impl KnowledgeGraph {
             }
             let id = node.id.clone();
             let kind = node.kind();
+            let code = match &node.data {
+                NodeData::Country(c) => c.code.clone(),
+                _ => None,
+            };
             let ix = g.graph.add_node(node);
+            if let Some(code) = code {
+                g.by_code.insert(code.to_ascii_uppercase(), ix);
+            }
             g.by_id.insert(id, ix);
             g.by_kind.entry(kind).or_default().push(ix);
         }
@@ -145,6 +155,13 @@ impl KnowledgeGraph {
     /// The node with this id, given as text; `None` for an unknown or malformed id.
     pub fn node(&self, id: &str) -> Option<&Node> {
         EntityId::parse(id).ok().and_then(|id| self.get(&id))
+    }
+
+    /// The country with this ISO code, in any case.
+    pub fn country_by_code(&self, code: &str) -> Option<&Node> {
+        self.by_code
+            .get(&code.to_ascii_uppercase())
+            .map(|ix| &self.graph[*ix])
     }
 
     /// The nodes of one kind, ordered by id.

@@ -91,6 +91,28 @@ impl KnowledgeGraph {
     }
 }
 
+impl KnowledgeGraph {
+    /// People holding a role in a country or in a body based there, by id.
+    pub fn officials_of(&self, country: &EntityId) -> Vec<&Node> {
+        let mut people = self.related(country, RelationKind::HoldsRole, Direction::Incoming);
+        for body in self.related(country, RelationKind::BasedIn, Direction::Incoming) {
+            people.extend(self.related(&body.id, RelationKind::HoldsRole, Direction::Incoming));
+        }
+        people.sort_by(|a, b| a.id.cmp(&b.id));
+        people.dedup_by(|a, b| a.id == b.id);
+        people
+    }
+
+    /// Members of a body and people holding a role in it, by id.
+    pub fn members_of(&self, org: &EntityId) -> Vec<&Node> {
+        let mut members = self.related(org, RelationKind::MemberOf, Direction::Incoming);
+        members.extend(self.related(org, RelationKind::HoldsRole, Direction::Incoming));
+        members.sort_by(|a, b| a.id.cmp(&b.id));
+        members.dedup_by(|a, b| a.id == b.id);
+        members
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::super::testing::*;

@@ -137,6 +137,21 @@ pub struct Commitment {
     pub status: ClaimSet<CommitmentStatus>,
 }
 
+impl Commitment {
+    /// For a pledge to raise a level: the pledged level less the baseline,
+    /// where both are money in one currency.
+    pub fn increase(&self) -> Option<Amount> {
+        let to = self.amount.current()?.value.money().copied()?;
+        let from = self.baseline.current()?.value.money().copied()?;
+        if to.currency != from.currency {
+            return None;
+        }
+        crate::model::Money::new(to.amount - from.amount, to.currency)
+            .ok()
+            .map(Amount::Money)
+    }
+}
+
 /// One part of a tariff rate.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RateComponent {

@@ -54,3 +54,108 @@ pub fn article_lines() -> Vec<String> {
         .chain(text.lines().map(str::to_string))
         .collect()
 }
+
+/// A running server on an ephemeral loopback port.
+pub struct TestServer {
+    /// `http://127.0.0.1:PORT`.
+    pub base: String,
+}
+
+/// Starts the real server on `127.0.0.1:0` over the seed in `dir`, on its own thread.
+pub fn spawn(dir: &Path) -> TestServer {
+    let app = pledgegraph::app::App::load(dir)
+        .unwrap_or_else(|e| panic!("the seed {} must load: {e}", dir.display()));
+    let listener =
+        std::net::TcpListener::bind("127.0.0.1:0").unwrap_or_else(|e| panic!("cannot bind: {e}"));
+    let port = listener
+        .local_addr()
+        .map(|a| a.port())
+        .unwrap_or_else(|e| panic!("{e}"));
+    std::thread::spawn(move || {
+        actix_web::rt::System::new().block_on(async move {
+            let server = pledgegraph::http::serve(listener, app)
+                .unwrap_or_else(|e| panic!("cannot serve: {e}"));
+            let _ = server.await;
+        })
+    });
+    TestServer {
+        base: format!("http://127.0.0.1:{port}"),
+    }
+}
+
+/// The server over the real seed, started once per test binary.
+pub fn server() -> &'static TestServer {
+    static SERVER: OnceLock<TestServer> = OnceLock::new();
+    SERVER.get_or_init(|| spawn(&seed_dir()))
+}
+
+impl TestServer {
+    /// POSTs a GraphQL request and returns the status and the JSON body.
+    pub fn post(&self, query: &str, variables: serde_json::Value) -> (u16, serde_json::Value) {
+        let body = serde_json::json!({ "query": query, "variables": variables });
+        let result = ureq::post(&format!("{}/graphql", self.base))
+            .set("Content-Type", "application/json")
+            .send_json(body);
+        Self::read(result)
+    }
+
+    /// Sends a raw body with a content type to `/graphql`.
+    pub fn post_raw(&self, content_type: &str, body: &[u8]) -> (u16, serde_json::Value) {
+        let result = ureq::post(&format!("{}/graphql", self.base))
+            .set("Content-Type", content_type)
+            .send_bytes(body);
+        Self::read(result)
+    }
+
+    fn read(result: Result<ureq::Response, ureq::Error>) -> (u16, serde_json::Value) {
+        let response = match result {
+            Ok(r) => r,
+            Err(ureq::Error::Status(_, r)) => r,
+            Err(e) => panic!("request failed: {e}"),
+        };
+        let status = response.status();
+        let text = response.into_string().unwrap_or_default();
+        (
+            status,
+            serde_json::from_str(&text).unwrap_or(serde_json::Value::String(text)),
+        )
+    }
+
+    /// The `data` of a query that must succeed without errors.
+    pub fn data(&self, query: &str) -> serde_json::Value {
+        self.data_with(query, serde_json::json!({}))
+    }
+
+    /// The `data` of a query with variables that must succeed without errors.
+    pub fn data_with(&self, query: &str, variables: serde_json::Value) -> serde_json::Value {
+        let (status, body) = self.post(query, variables);
+        assert_eq!(status, 200, "{body}");
+        assert!(body.get("errors").is_none(), "unexpected errors: {body}");
+        body["data"].clone()
+    }
+
+    /// The codes of the errors of a query that must fail.
+    pub fn error_codes(&self, query: &str, variables: serde_json::Value) -> Vec<String> {
+        let (_, body) = self.post(query, variables);
+        let errors = body["errors"].as_array().cloned().unwrap_or_default();
+        assert!(!errors.is_empty(), "expected errors: {body}");
+        errors
+            .iter()
+            .map(|e| {
+                e["extensions"]["code"]
+                    .as_str()
+                    .unwrap_or("<none>")
+                    .to_string()
+            })
+            .collect()
+    }
+
+    /// GETs a path and returns status, headers of interest and body.
+    pub fn get(&self, path: &str) -> (u16, ureq::Response) {
+        match ureq::get(&format!("{}{path}", self.base)).call() {
+            Ok(r) => (r.status(), r),
+            Err(ureq::Error::Status(code, r)) => (code, r),
+            Err(e) => panic!("GET {path} failed: {e}"),
+        }
+    }
+}

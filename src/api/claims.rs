@@ -1,0 +1,156 @@
+//! Claims on the wire: a value with its validity, rank, attribution, who
+//! made it, what it superseded and its sources, one type per kind of value.
+
+use async_graphql::Object;
+
+use super::entity::{Attribution, Citation, Entity, citations, lookup};
+use super::enums::{CommitmentStatus, DealStatus, Rank, TariffStatus};
+use super::values::{AmountValue, Quantity, Rate, VolumeLimit, When};
+use crate::graph::KnowledgeGraph;
+use crate::model::{self, Claim, ClaimSet, PartialDate};
+
+/// Declares the claim type for one kind of value.
+macro_rules! claim_object {
+    ($(#[$doc:meta])* $name:ident, $model:ty, $value:ty, |$g:ident, $v:ident| $convert:expr) => {
+        $(#[$doc])*
+        pub struct $name<'a> {
+            pub(crate) g: &'a KnowledgeGraph,
+            pub(crate) c: &'a Claim<$model>,
+        }
+
+        $(#[$doc])*
+        #[Object]
+        impl<'a> $name<'a> {
+            /// The value.
+            async fn value(&self) -> $value {
+                let ($g, $v) = (self.g, &self.c.value);
+                let _ = $g;
+                $convert
+            }
+
+            /// A key unique among the claims of this value, named by `supersedes`.
+            async fn key(&self) -> &str {
+                &self.c.key
+            }
+
+            /// The first day the value holds, where known.
+            async fn valid_from(&self) -> Option<When> {
+                self.c.valid_from.as_ref().map(Into::into)
+            }
+
+            /// The day from which the value no longer holds (exclusive), where known.
+            async fn valid_until(&self) -> Option<When> {
+                self.c.valid_until.as_ref().map(Into::into)
+            }
+
+            /// Preferred, normal (such as a superseded value) or deprecated (stated wrongly by the source).
+            async fn rank(&self) -> Rank {
+                self.c.rank.into()
+            }
+
+            /// True where the source gives the value as approximate.
+            async fn approximate(&self) -> bool {
+                self.c.approximate
+            }
+
+            /// Who the source attributes the value to.
+            async fn attribution(&self) -> Option<Attribution<'a>> {
+                self.c.attribution.as_ref().map(|a| Attribution { g: self.g, a })
+            }
+
+            /// Who set or changed the value.
+            async fn made_by(&self) -> Option<Entity<'a>> {
+                self.c.made_by.as_ref().and_then(|m| lookup(self.g, m))
+            }
+
+            /// The key of the claim this one replaced.
+            async fn supersedes(&self) -> Option<&str> {
+                self.c.supersedes.as_deref()
+            }
+
+            /// The paragraphs that report the value.
+            async fn sources(&self) -> Vec<Citation<'a>> {
+                citations(self.g, &self.c.sources)
+            }
+
+            /// Why the value is doubtful or wrong, where it is.
+            async fn caveat(&self) -> Option<&str> {
+                self.c.caveat.as_deref()
+            }
+
+            /// Anything else worth knowing about the value.
+            async fn note(&self) -> Option<&str> {
+                self.c.note.as_deref()
+            }
+        }
+
+        impl<'a> $name<'a> {
+            /// The claim that holds now, or on `as_of`.
+            pub fn current(g: &'a KnowledgeGraph, set: &'a ClaimSet<$model>, as_of: Option<PartialDate>) -> Option<Self> {
+                let c = match as_of {
+                    Some(d) => set.as_of(&d),
+                    None => set.current(),
+                };
+                c.map(|c| $name { g, c })
+            }
+
+            /// Every claim in history order; deprecated ones only when asked.
+            pub fn history(g: &'a KnowledgeGraph, set: &'a ClaimSet<$model>, include_deprecated: bool) -> Vec<Self> {
+                set.history(include_deprecated).map(|c| $name { g, c }).collect()
+            }
+        }
+    };
+}
+
+claim_object!(
+    /// A claimed amount: money, a quantity or a percentage.
+    AmountClaim, model::Amount, AmountValue, |g, v| v.into()
+);
+claim_object!(
+    /// A claimed tariff rate.
+    RateClaim, model::Rate, Rate, |g, v| v.into()
+);
+claim_object!(
+    /// A claimed volume limit of a tariff.
+    VolumeLimitClaim, model::VolumeLimit, VolumeLimit, |g, v| v.into()
+);
+claim_object!(
+    /// A claimed quantity, such as how long an event lasted.
+    QuantityClaim, model::Quantity, Quantity, |g, v| v.into()
+);
+claim_object!(
+    /// A claimed role of a person.
+    RoleClaim, model::Role, Role<'a>, |g, v| Role { g, r: v }
+);
+claim_object!(
+    /// A claimed status of a commitment.
+    CommitmentStatusClaim, model::CommitmentStatus, CommitmentStatus, |g, v| (*v).into()
+);
+claim_object!(
+    /// A claimed status of a deal.
+    DealStatusClaim, model::DealStatus, DealStatus, |g, v| (*v).into()
+);
+claim_object!(
+    /// A claimed status of a tariff measure.
+    TariffStatusClaim, model::TariffStatus, TariffStatus, |g, v| (*v).into()
+);
+
+/// A role: a title in a body or a country.
+pub struct Role<'a> {
+    g: &'a KnowledgeGraph,
+    r: &'a model::Role,
+}
+
+/// A role: a title in a body or a country.
+#[Object]
+impl<'a> Role<'a> {
+    /// The title, such as "Commerce Secretary".
+    async fn title(&self) -> &str {
+        &self.r.title
+    }
+
+    /// The body or country the role is in.
+    async fn organization(&self) -> Option<Entity<'a>> {
+        self.r.org.as_ref().and_then(|o| lookup(self.g, o))
+    }
+}

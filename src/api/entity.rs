@@ -1,0 +1,401 @@
+//! The `Node` and `Entity` interfaces, the fields every entity has, its
+//! generic `relations` connection, and the wrapping of graph nodes.
+
+use async_graphql::{ID, Interface, Object};
+
+use super::enums::{Direction, NodeKind, RelationKind};
+use super::error::ApiError;
+use super::objects::{
+    Commitment, Country, Deal, Event, Organization, Person, Project, Source, Statement,
+    TariffMeasure,
+};
+use super::pagination::{Page, PageArgs, paginate};
+use super::values::When;
+use crate::graph::{Edge, KnowledgeGraph};
+use crate::model::{self, Node, NodeData, SourceRef};
+
+/// An object with a global id: the entity's readable id, such as `country:jp`.
+#[derive(Interface)]
+#[graphql(
+    name = "Node",
+    field(
+        name = "id",
+        ty = "ID",
+        desc = "The entity's readable id (`country:jp`), unique across kinds."
+    )
+)]
+pub enum NodeInterface<'a> {
+    /// A country or bloc.
+    Country(Country<'a>),
+    /// A person.
+    Person(Person<'a>),
+    /// An organization.
+    Organization(Organization<'a>),
+    /// A deal.
+    Deal(Deal<'a>),
+    /// A commitment.
+    Commitment(Commitment<'a>),
+    /// A tariff measure.
+    TariffMeasure(TariffMeasure<'a>),
+    /// An event.
+    Event(Event<'a>),
+    /// A statement.
+    Statement(Statement<'a>),
+    /// A project.
+    Project(Project<'a>),
+    /// A source.
+    Source(Source<'a>),
+}
+
+/// Any entity of the knowledge graph, with the fields every kind has.
+// Several fields share a type, which the lint mistakes for repeated attributes.
+#[allow(clippy::duplicated_attributes)]
+#[derive(Interface)]
+#[graphql(
+    field(
+        name = "id",
+        ty = "ID",
+        desc = "The entity's readable id (`country:jp`), unique across kinds."
+    ),
+    field(name = "kind", ty = "NodeKind", desc = "The entity's kind."),
+    field(name = "name", ty = "String", desc = "The name to show."),
+    field(
+        name = "aliases",
+        ty = "Vec<String>",
+        desc = "Other names, titles, romanizations and metonyms."
+    ),
+    field(
+        name = "description",
+        ty = "String",
+        desc = "A short description in our own words."
+    ),
+    field(
+        name = "sources",
+        ty = "Vec<Citation<'a>>",
+        desc = "The paragraphs that report the entity."
+    ),
+    field(
+        name = "relations",
+        ty = "Page<Relation<'a>>",
+        desc = "The entity's relations, of the given kinds (all when omitted) in the given direction, ordered by kind, direction and the other end's id.",
+        arg(
+            name = "kinds",
+            ty = "Option<Vec<RelationKind>>",
+            desc = "Only relations of these kinds."
+        ),
+        arg(
+            name = "direction",
+            ty = "Direction",
+            default,
+            desc = "Outgoing, incoming or both (the default)."
+        ),
+        arg(
+            name = "after",
+            ty = "Option<String>",
+            desc = "Relations after this cursor."
+        ),
+        arg(
+            name = "before",
+            ty = "Option<String>",
+            desc = "Relations before this cursor."
+        ),
+        arg(
+            name = "first",
+            ty = "Option<i32>",
+            desc = "At most this many from the start (default 20, at most 100)."
+        ),
+        arg(
+            name = "last",
+            ty = "Option<i32>",
+            desc = "At most this many from the end (at most 100)."
+        ),
+    )
+)]
+pub enum Entity<'a> {
+    /// A country or bloc.
+    Country(Country<'a>),
+    /// A person.
+    Person(Person<'a>),
+    /// An organization.
+    Organization(Organization<'a>),
+    /// A deal.
+    Deal(Deal<'a>),
+    /// A commitment.
+    Commitment(Commitment<'a>),
+    /// A tariff measure.
+    TariffMeasure(TariffMeasure<'a>),
+    /// An event.
+    Event(Event<'a>),
+    /// A statement.
+    Statement(Statement<'a>),
+    /// A project.
+    Project(Project<'a>),
+    /// A source.
+    Source(Source<'a>),
+}
+
+/// Wraps a graph node as the API object of its kind.
+pub fn entity<'a>(g: &'a KnowledgeGraph, node: &'a Node) -> Entity<'a> {
+    match &node.data {
+        NodeData::Country(d) => Entity::Country(Country { g, node, d }),
+        NodeData::Person(d) => Entity::Person(Person { g, node, d }),
+        NodeData::Organization(d) => Entity::Organization(Organization { g, node, d }),
+        NodeData::Deal(d) => Entity::Deal(Deal { g, node, d }),
+        NodeData::Commitment(d) => Entity::Commitment(Commitment { g, node, d }),
+        NodeData::TariffMeasure(d) => Entity::TariffMeasure(TariffMeasure { g, node, d }),
+        NodeData::Event(d) => Entity::Event(Event { g, node, d }),
+        NodeData::Statement(d) => Entity::Statement(Statement { g, node, d }),
+        NodeData::Project(d) => Entity::Project(Project { g, node, d }),
+        NodeData::Source(d) => Entity::Source(Source { g, node, d }),
+    }
+}
+
+/// Wraps a graph node for the `Node` interface.
+pub fn node_interface<'a>(g: &'a KnowledgeGraph, node: &'a Node) -> NodeInterface<'a> {
+    match entity(g, node) {
+        Entity::Country(x) => NodeInterface::Country(x),
+        Entity::Person(x) => NodeInterface::Person(x),
+        Entity::Organization(x) => NodeInterface::Organization(x),
+        Entity::Deal(x) => NodeInterface::Deal(x),
+        Entity::Commitment(x) => NodeInterface::Commitment(x),
+        Entity::TariffMeasure(x) => NodeInterface::TariffMeasure(x),
+        Entity::Event(x) => NodeInterface::Event(x),
+        Entity::Statement(x) => NodeInterface::Statement(x),
+        Entity::Project(x) => NodeInterface::Project(x),
+        Entity::Source(x) => NodeInterface::Source(x),
+    }
+}
+
+/// The entity an id names, if the graph has it.
+pub fn lookup<'a>(g: &'a KnowledgeGraph, id: &model::EntityId) -> Option<Entity<'a>> {
+    g.get(id).map(|n| entity(g, n))
+}
+
+/// The entities ids name, in order, skipping any the graph lacks.
+pub fn lookup_all<'a>(g: &'a KnowledgeGraph, ids: &[model::EntityId]) -> Vec<Entity<'a>> {
+    ids.iter().filter_map(|i| lookup(g, i)).collect()
+}
+
+/// The relations of a node as a connection (shared by every entity object).
+pub fn relations<'a>(
+    g: &'a KnowledgeGraph,
+    node: &'a Node,
+    kinds: Option<Vec<RelationKind>>,
+    direction: Direction,
+    page: PageArgs,
+) -> async_graphql::Result<Page<Relation<'a>>> {
+    let kinds: Vec<model::RelationKind> = kinds
+        .unwrap_or_default()
+        .into_iter()
+        .map(Into::into)
+        .collect();
+    let found = g.neighbors(&node.id, &kinds, direction.into());
+    paginate(found, &page, |n| Relation {
+        g,
+        edge: n.edge,
+        outgoing: n.outgoing,
+    })
+    .map_err(ApiError::into_graphql)
+}
+
+/// Declares the object type of one node kind: the common fields of the
+/// `Entity` interface, then the kind's own fields.
+macro_rules! entity_object {
+    ($(#[$doc:meta])* $name:ident, $data:ty, { $($extra:tt)* }) => {
+        $(#[$doc])*
+        #[derive(Clone, Copy)]
+        pub struct $name<'a> {
+            pub(crate) g: &'a $crate::graph::KnowledgeGraph,
+            pub(crate) node: &'a $crate::model::Node,
+            pub(crate) d: &'a $data,
+        }
+
+        $(#[$doc])*
+        #[async_graphql::Object]
+        impl<'a> $name<'a> {
+            /// The entity's readable id (`country:jp`), unique across kinds: the Relay global id.
+            pub async fn id(&self) -> async_graphql::ID {
+                async_graphql::ID(self.node.id.to_string())
+            }
+
+            /// The entity's kind.
+            pub async fn kind(&self) -> $crate::api::enums::NodeKind {
+                self.node.kind().into()
+            }
+
+            /// The name to show.
+            pub async fn name(&self) -> String {
+                self.node.name.clone()
+            }
+
+            /// Other names, titles, romanizations and metonyms (a capital for its government).
+            pub async fn aliases(&self) -> Vec<String> {
+                self.node.aliases.clone()
+            }
+
+            /// A short description in our own words.
+            pub async fn description(&self) -> String {
+                self.node.description.clone()
+            }
+
+            /// The paragraphs that report the entity.
+            pub async fn sources(&self) -> Vec<$crate::api::entity::Citation<'a>> {
+                $crate::api::entity::citations(self.g, &self.node.sources)
+            }
+
+            /// The entity's relations, of the given kinds (all when omitted) in
+            /// the given direction, ordered by kind, direction and the other end's id.
+            #[allow(clippy::too_many_arguments)]
+            pub async fn relations(
+                &self,
+                #[graphql(desc = "Only relations of these kinds.")] kinds: Option<Vec<$crate::api::enums::RelationKind>>,
+                #[graphql(default, desc = "Outgoing, incoming or both (the default).")] direction: $crate::api::enums::Direction,
+                #[graphql(desc = "Relations after this cursor.")] after: Option<String>,
+                #[graphql(desc = "Relations before this cursor.")] before: Option<String>,
+                #[graphql(desc = "At most this many from the start (default 20, at most 100).")] first: Option<i32>,
+                #[graphql(desc = "At most this many from the end (at most 100).")] last: Option<i32>,
+            ) -> async_graphql::Result<$crate::api::pagination::Page<$crate::api::entity::Relation<'a>>> {
+                let page = $crate::api::pagination::PageArgs { after, before, first, last };
+                $crate::api::entity::relations(self.g, self.node, kinds, direction, page)
+            }
+
+            $($extra)*
+        }
+    };
+}
+pub(crate) use entity_object;
+
+/// One citation: the source and paragraph that report a fact.
+pub struct Citation<'a> {
+    g: &'a KnowledgeGraph,
+    r: &'a SourceRef,
+}
+
+/// Wraps a node's or claim's citations.
+pub fn citations<'a>(g: &'a KnowledgeGraph, refs: &'a [SourceRef]) -> Vec<Citation<'a>> {
+    refs.iter().map(|r| Citation { g, r }).collect()
+}
+
+/// One citation: the source and paragraph (line number) that report a fact, and who the source attributes it to.
+#[Object]
+impl<'a> Citation<'a> {
+    /// The source: a document, or a curator's note.
+    async fn source(&self) -> Option<Source<'a>> {
+        let node = self.g.get(&self.r.source)?;
+        match &node.data {
+            NodeData::Source(d) => Some(Source { g: self.g, node, d }),
+            _ => None,
+        }
+    }
+
+    /// The paragraph: the line number in the source document; none for a curator note.
+    async fn line(&self) -> Option<u32> {
+        self.r.line
+    }
+
+    /// Who the source attributes the fact to ("according to the White House").
+    async fn attribution(&self) -> Option<&str> {
+        self.r.attribution.as_deref()
+    }
+
+    /// Where the source is unclear or contradicts itself.
+    async fn note(&self) -> Option<&str> {
+        self.r.note.as_deref()
+    }
+}
+
+/// Who a claim or relation is attributed to.
+pub struct Attribution<'a> {
+    pub(crate) g: &'a KnowledgeGraph,
+    pub(crate) a: &'a model::Attribution,
+}
+
+/// Who a claim or relation is attributed to, by entity and in words.
+#[Object]
+impl<'a> Attribution<'a> {
+    /// The entity it is attributed to, where known.
+    async fn by(&self) -> Option<Entity<'a>> {
+        self.a.by.as_ref().and_then(|b| lookup(self.g, b))
+    }
+
+    /// The attribution in words.
+    async fn text(&self) -> Option<&str> {
+        self.a.text.as_deref()
+    }
+}
+
+/// A typed, sourced edge between two entities, seen from one of them.
+pub struct Relation<'a> {
+    pub(crate) g: &'a KnowledgeGraph,
+    pub(crate) edge: &'a Edge,
+    pub(crate) outgoing: bool,
+}
+
+/// A typed, sourced edge between two entities, seen from the entity it was reached from.
+#[Object]
+impl<'a> Relation<'a> {
+    /// The relation's kind.
+    async fn kind(&self) -> RelationKind {
+        self.edge.relation.kind.into()
+    }
+
+    /// Where it starts.
+    async fn from(&self) -> Option<Entity<'a>> {
+        lookup(self.g, &self.edge.relation.from)
+    }
+
+    /// Where it ends.
+    async fn to(&self) -> Option<Entity<'a>> {
+        lookup(self.g, &self.edge.relation.to)
+    }
+
+    /// The end that is not the entity it was reached from.
+    async fn other(&self) -> Option<Entity<'a>> {
+        let r = &self.edge.relation;
+        lookup(self.g, if self.outgoing { &r.to } else { &r.from })
+    }
+
+    /// True when the relation starts at the entity it was reached from.
+    async fn outgoing(&self) -> bool {
+        self.outgoing
+    }
+
+    /// A short label, such as a role's title or a revised value.
+    async fn label(&self) -> Option<&str> {
+        self.edge.relation.label.as_deref()
+    }
+
+    /// When it began to hold.
+    async fn valid_from(&self) -> Option<When> {
+        self.edge.relation.valid_from.as_ref().map(Into::into)
+    }
+
+    /// When it stopped holding.
+    async fn valid_until(&self) -> Option<When> {
+        self.edge.relation.valid_until.as_ref().map(Into::into)
+    }
+
+    /// By whose account it holds.
+    async fn attribution(&self) -> Option<Attribution<'a>> {
+        self.edge
+            .relation
+            .attribution
+            .as_ref()
+            .map(|a| Attribution { g: self.g, a })
+    }
+
+    /// The paragraphs that report it.
+    async fn sources(&self) -> Vec<Citation<'a>> {
+        citations(self.g, &self.edge.relation.sources)
+    }
+
+    /// Anything doubtful about it.
+    async fn note(&self) -> Option<&str> {
+        self.edge.relation.note.as_deref()
+    }
+
+    /// The field of an entity that implies the relation (`pledger`), or none for a relation recorded on its own.
+    async fn implied_by(&self) -> Option<&str> {
+        self.edge.implied_by
+    }
+}

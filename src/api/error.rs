@@ -1,0 +1,113 @@
+//! Errors a client can cause, each with a stable `extensions.code`, and the
+//! extension that gives every other error one too.
+
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
+
+use async_graphql::extensions::{Extension, ExtensionContext, ExtensionFactory, NextRequest};
+use async_graphql::{ErrorExtensions, Response, ServerError, Value};
+
+/// The stable codes in `extensions.code`.
+pub mod code {
+    /// The request is malformed or an argument is invalid.
+    pub const BAD_USER_INPUT: &str = "BAD_USER_INPUT";
+    /// A page larger than the cap was asked for.
+    pub const PAGE_SIZE_EXCEEDED: &str = "PAGE_SIZE_EXCEEDED";
+    /// Something failed on the server; the log has the details.
+    pub const INTERNAL_SERVER_ERROR: &str = "INTERNAL_SERVER_ERROR";
+}
+
+/// An error a resolver returns.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum ApiError {
+    /// An argument the client must correct.
+    #[error("{0}")]
+    BadUserInput(String),
+    /// A page size over the cap.
+    #[error("a page holds at most {max} items; {requested} were asked for")]
+    PageSizeExceeded {
+        /// What was asked for.
+        requested: i64,
+        /// The cap.
+        max: usize,
+    },
+}
+
+impl ApiError {
+    /// Its `extensions.code`.
+    pub fn code(&self) -> &'static str {
+        match self {
+            ApiError::BadUserInput(_) => code::BAD_USER_INPUT,
+            ApiError::PageSizeExceeded { .. } => code::PAGE_SIZE_EXCEEDED,
+        }
+    }
+}
+
+impl ErrorExtensions for ApiError {
+    fn extend(&self) -> async_graphql::Error {
+        async_graphql::Error::new(self.to_string()).extend_with(|_, e| e.set("code", self.code()))
+    }
+}
+
+impl ApiError {
+    /// The GraphQL error, with its code. (`?` alone would convert through
+    /// `Display` and lose the code, so resolvers call this.)
+    pub fn into_graphql(self) -> async_graphql::Error {
+        self.extend()
+    }
+}
+
+/// Gives every error that lacks one an `extensions.code`: errors the
+/// server raised while parsing, validating or coercing the client's request
+/// are `BAD_USER_INPUT`.
+pub struct ErrorCodes;
+
+impl ExtensionFactory for ErrorCodes {
+    fn create(&self) -> Arc<dyn Extension> {
+        Arc::new(ErrorCodesExtension)
+    }
+}
+
+struct ErrorCodesExtension;
+
+static REQUESTS: AtomicU64 = AtomicU64::new(1);
+
+#[async_graphql::async_trait::async_trait]
+impl Extension for ErrorCodesExtension {
+    async fn request(&self, ctx: &ExtensionContext<'_>, next: NextRequest<'_>) -> Response {
+        let mut response = next.run(ctx).await;
+        for error in &mut response.errors {
+            ensure_code(error);
+        }
+        response
+    }
+}
+
+fn has_code(error: &ServerError) -> bool {
+    error
+        .extensions
+        .as_ref()
+        .is_some_and(|e| e.get("code").is_some())
+}
+
+fn ensure_code(error: &mut ServerError) {
+    if has_code(error) {
+        return;
+    }
+    let extensions = error.extensions.get_or_insert_with(Default::default);
+    extensions.set("code", Value::from(code::BAD_USER_INPUT));
+}
+
+/// An error for a failure that is the server's, not the client's: a
+/// generic message and a request id to find the details in the log.
+pub fn internal(detail: &str) -> async_graphql::Error {
+    let id = REQUESTS.fetch_add(1, Ordering::Relaxed);
+    tracing::error!(request_id = id, "{detail}");
+    async_graphql::Error::new(format!("internal server error (request {id})")).extend_with(
+        |_, e| {
+            e.set("code", code::INTERNAL_SERVER_ERROR);
+            e.set("requestId", id.to_string());
+        },
+    )
+}

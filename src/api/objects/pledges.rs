@@ -1,0 +1,257 @@
+//! Deals, commitments, tariff measures and projects: who gave what for what.
+
+use super::{Event, all_of, page_of, referring, wrap_fn};
+use crate::api::claims::{
+    AmountClaim, CommitmentStatusClaim, DealStatusClaim, RateClaim, TariffStatusClaim,
+    VolumeLimitClaim,
+};
+use crate::api::entity::{Entity, entity_object, lookup, lookup_all};
+use crate::api::enums::{CommitmentKind, Period};
+use crate::api::pagination::{Page, PageArgs};
+use crate::api::scalars::Date;
+use crate::api::values::{AmountValue, When};
+use crate::graph::{Direction, FilterField};
+use crate::model::{self, NodeKind, RelationKind};
+
+entity_object!(
+    /// A trade deal, or the negotiation towards one.
+    Deal, model::Deal, {
+    /// The countries or bodies on each side.
+    async fn parties(&self) -> Vec<Entity<'a>> {
+        lookup_all(self.g, &self.d.parties)
+    }
+
+    /// Where the deal stands now, or on `asOf`.
+    async fn status(&self, #[graphql(desc = "The date to answer for; today when omitted.")] as_of: Option<Date>) -> Option<DealStatusClaim<'a>> {
+        DealStatusClaim::current(self.g, &self.d.status, as_of.map(|d| d.0))
+    }
+
+    /// Every status in history order.
+    async fn status_history(&self, #[graphql(default, desc = "Include values the source states wrongly.")] include_deprecated: bool) -> Vec<DealStatusClaim<'a>> {
+        DealStatusClaim::history(self.g, &self.d.status, include_deprecated)
+    }
+
+    /// When it was announced, where known or inferred.
+    async fn announced(&self) -> Option<When> {
+        self.d.announced.as_ref().map(Into::into)
+    }
+
+    /// The date by which it must be concluded, where one is set.
+    async fn deadline(&self) -> Option<When> {
+        self.d.deadline.as_ref().map(Into::into)
+    }
+
+    /// The commitments made under the deal, by id.
+    async fn commitments(
+        &self,
+        #[graphql(desc = "Items after this cursor.")] after: Option<String>,
+        #[graphql(desc = "Items before this cursor.")] before: Option<String>,
+        #[graphql(desc = "At most this many from the start (default 20, at most 100).")] first: Option<i32>,
+        #[graphql(desc = "At most this many from the end (at most 100).")] last: Option<i32>,
+    ) -> async_graphql::Result<Page<Commitment<'a>>> {
+        let nodes = referring(self.g, NodeKind::Commitment, FilterField::Deal, &self.node.id);
+        page_of(self.g, nodes, Commitment::wrap, PageArgs { after, before, first, last })
+    }
+
+    /// The tariff measures the deal set or changed, by id.
+    async fn tariff_measures(
+        &self,
+        #[graphql(desc = "Items after this cursor.")] after: Option<String>,
+        #[graphql(desc = "Items before this cursor.")] before: Option<String>,
+        #[graphql(desc = "At most this many from the start (default 20, at most 100).")] first: Option<i32>,
+        #[graphql(desc = "At most this many from the end (at most 100).")] last: Option<i32>,
+    ) -> async_graphql::Result<Page<TariffMeasure<'a>>> {
+        let nodes = referring(self.g, NodeKind::TariffMeasure, FilterField::Deal, &self.node.id);
+        page_of(self.g, nodes, TariffMeasure::wrap, PageArgs { after, before, first, last })
+    }
+
+    /// Events about the deal, by id.
+    async fn events(&self) -> Vec<Event<'a>> {
+        all_of(self.g, referring(self.g, NodeKind::Event, FilterField::Deal, &self.node.id), Event::wrap)
+    }
+});
+wrap_fn!(Deal, Deal);
+
+entity_object!(
+    /// A pledge: who promised what to whom, how much, how often, in exchange for what.
+    Commitment, model::Commitment, {
+    /// What is promised.
+    async fn commitment_kind(&self) -> CommitmentKind {
+        self.d.kind.into()
+    }
+
+    /// Who promised it.
+    async fn pledger(&self) -> Option<Entity<'a>> {
+        lookup(self.g, &self.d.pledger)
+    }
+
+    /// Who gains by it.
+    async fn beneficiaries(&self) -> Vec<Entity<'a>> {
+        lookup_all(self.g, &self.d.beneficiaries)
+    }
+
+    /// Who supplies what is bought.
+    async fn suppliers(&self) -> Vec<Entity<'a>> {
+        lookup_all(self.g, &self.d.suppliers)
+    }
+
+    /// What is bought, invested in or imported, in words.
+    async fn item(&self) -> Option<&str> {
+        self.d.item.as_deref()
+    }
+
+    /// The deal it belongs to.
+    async fn deal(&self) -> Option<Deal<'a>> {
+        self.d.deal.as_ref().and_then(|d| self.g.get(d)).and_then(|n| Deal::wrap(self.g, n))
+    }
+
+    /// The commitment it is part of; its amount is already counted there.
+    async fn part_of(&self) -> Option<Commitment<'a>> {
+        self.d.part_of.as_ref().and_then(|d| self.g.get(d)).and_then(|n| Commitment::wrap(self.g, n))
+    }
+
+    /// Commitments that are part of this one, by id.
+    async fn parts(&self) -> Vec<Commitment<'a>> {
+        let nodes = self.g.related(&self.node.id, RelationKind::PartOf, Direction::Incoming);
+        all_of(self.g, nodes, Commitment::wrap)
+    }
+
+    /// What it was given in exchange for: tariff measures or other commitments.
+    async fn in_exchange_for(&self) -> Vec<Entity<'a>> {
+        lookup_all(self.g, &self.d.in_exchange_for)
+    }
+
+    /// One-off, annual or unspecified.
+    async fn period(&self) -> Period {
+        self.d.period.into()
+    }
+
+    /// The pledged amount now, or on `asOf`; none where it was not disclosed.
+    async fn amount(&self, #[graphql(desc = "The date to answer for; today when omitted.")] as_of: Option<Date>) -> Option<AmountClaim<'a>> {
+        AmountClaim::current(self.g, &self.d.amount, as_of.map(|d| d.0))
+    }
+
+    /// Every value the amount took, in order, with who changed it and when.
+    async fn amount_history(&self, #[graphql(default, desc = "Include values the source states wrongly.")] include_deprecated: bool) -> Vec<AmountClaim<'a>> {
+        AmountClaim::history(self.g, &self.d.amount, include_deprecated)
+    }
+
+    /// For a pledge to raise a level: the level before it.
+    async fn baseline(&self, #[graphql(desc = "The date to answer for; today when omitted.")] as_of: Option<Date>) -> Option<AmountClaim<'a>> {
+        AmountClaim::current(self.g, &self.d.baseline, as_of.map(|d| d.0))
+    }
+
+    /// The rise from the baseline to the pledged level, where both are money in one currency.
+    async fn increase(&self) -> Option<AmountValue> {
+        self.d.increase().map(|a| (&a).into())
+    }
+
+    /// A ceiling the pledge stays within, such as a quota.
+    async fn limit(&self, #[graphql(desc = "The date to answer for; today when omitted.")] as_of: Option<Date>) -> Option<AmountClaim<'a>> {
+        AmountClaim::current(self.g, &self.d.limit, as_of.map(|d| d.0))
+    }
+
+    /// Where the commitment stands now, or on `asOf`.
+    async fn status(&self, #[graphql(desc = "The date to answer for; today when omitted.")] as_of: Option<Date>) -> Option<CommitmentStatusClaim<'a>> {
+        CommitmentStatusClaim::current(self.g, &self.d.status, as_of.map(|d| d.0))
+    }
+
+    /// Every status in history order.
+    async fn status_history(&self, #[graphql(default, desc = "Include values the source states wrongly.")] include_deprecated: bool) -> Vec<CommitmentStatusClaim<'a>> {
+        CommitmentStatusClaim::history(self.g, &self.d.status, include_deprecated)
+    }
+});
+wrap_fn!(Commitment, Commitment);
+
+entity_object!(
+    /// A tariff imposed by one party on another's goods, with its rate over time.
+    TariffMeasure, model::TariffMeasure, {
+    /// Who imposes it.
+    async fn imposer(&self) -> Option<Entity<'a>> {
+        lookup(self.g, &self.d.imposer)
+    }
+
+    /// Whose goods it falls on.
+    async fn target(&self) -> Option<Entity<'a>> {
+        lookup(self.g, &self.d.target)
+    }
+
+    /// The goods it covers, in words.
+    async fn scope(&self) -> &str {
+        &self.d.scope
+    }
+
+    /// The deal that set or changed it.
+    async fn deal(&self) -> Option<Deal<'a>> {
+        self.d.deal.as_ref().and_then(|d| self.g.get(d)).and_then(|n| Deal::wrap(self.g, n))
+    }
+
+    /// Where it stands now, or on `asOf`.
+    async fn status(&self, #[graphql(desc = "The date to answer for; today when omitted.")] as_of: Option<Date>) -> Option<TariffStatusClaim<'a>> {
+        TariffStatusClaim::current(self.g, &self.d.status, as_of.map(|d| d.0))
+    }
+
+    /// Every status in history order.
+    async fn status_history(&self, #[graphql(default, desc = "Include values the source states wrongly.")] include_deprecated: bool) -> Vec<TariffStatusClaim<'a>> {
+        TariffStatusClaim::history(self.g, &self.d.status, include_deprecated)
+    }
+
+    /// The rate now, or on `asOf` (before a deal, say); none where the source gives no rate.
+    async fn rate(&self, #[graphql(desc = "The date to answer for; today when omitted.")] as_of: Option<Date>) -> Option<RateClaim<'a>> {
+        RateClaim::current(self.g, &self.d.rate, as_of.map(|d| d.0))
+    }
+
+    /// Every rate in history order, with its components and validity.
+    async fn rate_history(&self, #[graphql(default, desc = "Include values the source states wrongly.")] include_deprecated: bool) -> Vec<RateClaim<'a>> {
+        RateClaim::history(self.g, &self.d.rate, include_deprecated)
+    }
+
+    /// Any volume limit now, or on `asOf`.
+    async fn volume_limit(&self, #[graphql(desc = "The date to answer for; today when omitted.")] as_of: Option<Date>) -> Option<VolumeLimitClaim<'a>> {
+        VolumeLimitClaim::current(self.g, &self.d.volume_limit, as_of.map(|d| d.0))
+    }
+
+    /// Every volume limit in history order.
+    async fn volume_limit_history(&self, #[graphql(default, desc = "Include values the source states wrongly.")] include_deprecated: bool) -> Vec<VolumeLimitClaim<'a>> {
+        VolumeLimitClaim::history(self.g, &self.d.volume_limit, include_deprecated)
+    }
+
+    /// Commitments given in exchange for this measure, by id.
+    async fn exchanged_for(&self) -> Vec<Commitment<'a>> {
+        let nodes = self.g.related(&self.node.id, RelationKind::InExchangeFor, Direction::Incoming);
+        all_of(self.g, nodes, Commitment::wrap)
+    }
+});
+wrap_fn!(TariffMeasure, TariffMeasure);
+
+entity_object!(
+    /// A venture with a value and participants.
+    Project, model::Project, {
+    /// What it is worth now, or on `asOf`.
+    async fn value(&self, #[graphql(desc = "The date to answer for; today when omitted.")] as_of: Option<Date>) -> Option<AmountClaim<'a>> {
+        AmountClaim::current(self.g, &self.d.value, as_of.map(|d| d.0))
+    }
+
+    /// Every value in history order.
+    async fn value_history(&self, #[graphql(default, desc = "Include values the source states wrongly.")] include_deprecated: bool) -> Vec<AmountClaim<'a>> {
+        AmountClaim::history(self.g, &self.d.value, include_deprecated)
+    }
+
+    /// Where it is, in words.
+    async fn place(&self) -> Option<&str> {
+        self.d.place.as_deref()
+    }
+
+    /// Who takes part, by id.
+    async fn participants(&self) -> Vec<Entity<'a>> {
+        let nodes = self.g.related(&self.node.id, RelationKind::ParticipatesIn, Direction::Incoming);
+        nodes.into_iter().map(|n| crate::api::entity::entity(self.g, n)).collect()
+    }
+
+    /// Who was asked to join, by id.
+    async fn invited(&self) -> Vec<Entity<'a>> {
+        let nodes = self.g.related(&self.node.id, RelationKind::InvitedTo, Direction::Incoming);
+        nodes.into_iter().map(|n| crate::api::entity::entity(self.g, n)).collect()
+    }
+});
+wrap_fn!(Project, Project);

@@ -1,0 +1,37 @@
+//! Sources: the documents facts come from, and curator notes.
+
+use super::{Organization, wrap_fn};
+use crate::api::entity::entity_object;
+use crate::api::enums::SourceKind;
+use crate::api::values::When;
+use crate::model;
+
+entity_object!(
+    /// A document facts come from, or a curator's note recording a correction the document does not make.
+    Source, model::Source, {
+    /// A document or a curator note.
+    async fn source_kind(&self) -> SourceKind {
+        self.d.kind.into()
+    }
+
+    /// The title, from a document's headline.
+    async fn title(&self) -> &str {
+        &self.d.title
+    }
+
+    /// When it was published, where known or inferred.
+    async fn published(&self) -> Option<When> {
+        self.d.published.as_ref().map(Into::into)
+    }
+
+    /// Who published it; none when unknown.
+    async fn publisher(&self) -> Option<Organization<'a>> {
+        self.d.publisher.as_ref().and_then(|p| self.g.get(p)).and_then(|n| Organization::wrap(self.g, n))
+    }
+
+    /// The file of a document, under the sources folder.
+    async fn file(&self) -> Option<&str> {
+        self.d.file.as_deref()
+    }
+});
+wrap_fn!(Source, Source);

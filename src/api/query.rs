@@ -1,0 +1,665 @@
+//! The query root: lookups, filtered and ordered lists, search and stats.
+//! Each resolver asks the graph and wraps what it returns.
+
+use async_graphql::{Context, ID, Object, SimpleObject};
+
+use super::entity::{Entity, NodeInterface, entity, node_interface};
+use super::enums::{MatchKind, MatchedField, NodeKind};
+use super::error::ApiError;
+use super::filters::*;
+use super::objects::{
+    Commitment, Country, Deal, Event, Organization, Person, Project, Source, Statement,
+    TariffMeasure, page_of,
+};
+use super::pagination::{MAX_PAGE, Page, PageArgs};
+use super::scalars::Date;
+use crate::graph::{Filter, KnowledgeGraph, Order};
+use crate::model::{self, EntityId};
+
+/// The query root.
+pub struct Query;
+
+fn graph<'a>(ctx: &Context<'a>) -> async_graphql::Result<&'a KnowledgeGraph> {
+    ctx.data::<std::sync::Arc<KnowledgeGraph>>()
+        .map(|g| g.as_ref())
+}
+
+fn find<'a>(g: &'a KnowledgeGraph, id: &ID) -> Option<&'a model::Node> {
+    EntityId::parse(id).ok().and_then(|id| g.get(&id))
+}
+
+/// Runs one list: filter, order, as-of date and page.
+#[allow(clippy::too_many_arguments)]
+fn list<'a, T: async_graphql::OutputType>(
+    g: &'a KnowledgeGraph,
+    kind: model::NodeKind,
+    filter: Result<Filter, ApiError>,
+    order: Vec<Order>,
+    as_of: Option<Date>,
+    page: PageArgs,
+    wrap: fn(&'a KnowledgeGraph, &'a model::Node) -> Option<T>,
+) -> async_graphql::Result<Page<T>> {
+    let filter = filter.map_err(ApiError::into_graphql)?;
+    let nodes = g.list(kind, &filter, &order, as_of.map(|d| d.0).as_ref());
+    page_of(g, nodes, wrap, page)
+}
+
+/// One search result.
+pub struct SearchHit<'a> {
+    g: &'a KnowledgeGraph,
+    hit: crate::graph::Hit<'a>,
+}
+
+/// One search result: the entity, how well and how it matched.
+#[Object]
+impl<'a> SearchHit<'a> {
+    /// The entity found.
+    async fn entity(&self) -> Entity<'a> {
+        entity(self.g, self.hit.node)
+    }
+
+    /// How well it matched; higher is better, comparable within one search.
+    async fn score(&self) -> u32 {
+        self.hit.score
+    }
+
+    /// How the query matched: exact name, exact alias, whole words, prefixes or typos.
+    async fn matched(&self) -> MatchKind {
+        self.hit.matched.into()
+    }
+
+    /// Which text of the entity matched.
+    async fn field(&self) -> MatchedField {
+        self.hit.field.into()
+    }
+
+    /// The text that matched, as written.
+    async fn text(&self) -> &str {
+        &self.hit.text
+    }
+}
+
+/// A count for one kind.
+#[derive(SimpleObject)]
+pub struct KindCount {
+    /// The kind, as its name in the schema.
+    pub kind: String,
+    /// How many.
+    pub count: usize,
+}
+
+/// Counts that describe the graph at a glance.
+#[derive(SimpleObject)]
+pub struct Stats {
+    /// Entities in all.
+    pub entities: usize,
+    /// Relations in all.
+    pub relations: usize,
+    /// Entities per kind.
+    pub entities_by_kind: Vec<KindCount>,
+    /// Relations per kind.
+    pub relations_by_kind: Vec<KindCount>,
+    /// Citations on entities, claims and relations.
+    pub citations: usize,
+    /// Claims in all.
+    pub claims: usize,
+    /// Claims ranked deprecated: values a source states wrongly.
+    pub deprecated_claims: usize,
+    /// Claims and statements carrying a caveat.
+    pub caveats: usize,
+}
+
+/// The knowledge graph of trade diplomacy: look entities up, list them with typed filters and orderings, search by any name.
+#[Object]
+impl Query {
+    /// The object with this global id (Relay): any entity; null for an unknown id.
+    async fn node<'a>(
+        &self,
+        ctx: &Context<'a>,
+        #[graphql(desc = "The entity's id, such as `country:jp`.")] id: ID,
+    ) -> async_graphql::Result<Option<NodeInterface<'a>>> {
+        let g = graph(ctx)?;
+        Ok(find(g, &id).map(|n| node_interface(g, n)))
+    }
+
+    /// The entity with this id, of any kind; null for an unknown id.
+    async fn entity<'a>(
+        &self,
+        ctx: &Context<'a>,
+        #[graphql(desc = "The entity's id, such as `person:howard-lutnick`.")] id: ID,
+    ) -> async_graphql::Result<Option<Entity<'a>>> {
+        let g = graph(ctx)?;
+        Ok(find(g, &id).map(|n| entity(g, n)))
+    }
+
+    /// The country with this ISO 3166 alpha-2 code (`JP`, `kr`; `EU` for the European Union), any case; null when unknown.
+    async fn country<'a>(
+        &self,
+        ctx: &Context<'a>,
+        #[graphql(desc = "The two-letter code.")] code: String,
+    ) -> async_graphql::Result<Option<Country<'a>>> {
+        let g = graph(ctx)?;
+        Ok(g.country_by_code(&code).and_then(|n| Country::wrap(g, n)))
+    }
+
+    /// The person with this id; null when unknown or of another kind.
+    async fn person<'a>(
+        &self,
+        ctx: &Context<'a>,
+        #[graphql(desc = "The entity's id.")] id: ID,
+    ) -> async_graphql::Result<Option<Person<'a>>> {
+        let g = graph(ctx)?;
+        Ok(find(g, &id).and_then(|n| Person::wrap(g, n)))
+    }
+
+    /// The organization with this id; null when unknown or of another kind.
+    async fn organization<'a>(
+        &self,
+        ctx: &Context<'a>,
+        #[graphql(desc = "The entity's id.")] id: ID,
+    ) -> async_graphql::Result<Option<Organization<'a>>> {
+        let g = graph(ctx)?;
+        Ok(find(g, &id).and_then(|n| Organization::wrap(g, n)))
+    }
+
+    /// The deal with this id; null when unknown or of another kind.
+    async fn deal<'a>(
+        &self,
+        ctx: &Context<'a>,
+        #[graphql(desc = "The entity's id.")] id: ID,
+    ) -> async_graphql::Result<Option<Deal<'a>>> {
+        let g = graph(ctx)?;
+        Ok(find(g, &id).and_then(|n| Deal::wrap(g, n)))
+    }
+
+    /// The commitment with this id; null when unknown or of another kind.
+    async fn commitment<'a>(
+        &self,
+        ctx: &Context<'a>,
+        #[graphql(desc = "The entity's id.")] id: ID,
+    ) -> async_graphql::Result<Option<Commitment<'a>>> {
+        let g = graph(ctx)?;
+        Ok(find(g, &id).and_then(|n| Commitment::wrap(g, n)))
+    }
+
+    /// The tariff measure with this id; null when unknown or of another kind.
+    async fn tariff_measure<'a>(
+        &self,
+        ctx: &Context<'a>,
+        #[graphql(desc = "The entity's id.")] id: ID,
+    ) -> async_graphql::Result<Option<TariffMeasure<'a>>> {
+        let g = graph(ctx)?;
+        Ok(find(g, &id).and_then(|n| TariffMeasure::wrap(g, n)))
+    }
+
+    /// The event with this id; null when unknown or of another kind.
+    async fn event<'a>(
+        &self,
+        ctx: &Context<'a>,
+        #[graphql(desc = "The entity's id.")] id: ID,
+    ) -> async_graphql::Result<Option<Event<'a>>> {
+        let g = graph(ctx)?;
+        Ok(find(g, &id).and_then(|n| Event::wrap(g, n)))
+    }
+
+    /// The statement with this id; null when unknown or of another kind.
+    async fn statement<'a>(
+        &self,
+        ctx: &Context<'a>,
+        #[graphql(desc = "The entity's id.")] id: ID,
+    ) -> async_graphql::Result<Option<Statement<'a>>> {
+        let g = graph(ctx)?;
+        Ok(find(g, &id).and_then(|n| Statement::wrap(g, n)))
+    }
+
+    /// The project with this id; null when unknown or of another kind.
+    async fn project<'a>(
+        &self,
+        ctx: &Context<'a>,
+        #[graphql(desc = "The entity's id.")] id: ID,
+    ) -> async_graphql::Result<Option<Project<'a>>> {
+        let g = graph(ctx)?;
+        Ok(find(g, &id).and_then(|n| Project::wrap(g, n)))
+    }
+
+    /// The source with this id; null when unknown or of another kind.
+    async fn source<'a>(
+        &self,
+        ctx: &Context<'a>,
+        #[graphql(desc = "The entity's id.")] id: ID,
+    ) -> async_graphql::Result<Option<Source<'a>>> {
+        let g = graph(ctx)?;
+        Ok(find(g, &id).and_then(|n| Source::wrap(g, n)))
+    }
+
+    /// Entities whose names, aliases (metonyms such as a capital for its
+    /// government, titles, romanizations), descriptions or quotes match
+    /// `text`, best first: exact name, exact alias, whole words, prefixes,
+    /// then words within two typos. Case, accents and punctuation do not matter.
+    async fn search<'a>(
+        &self,
+        ctx: &Context<'a>,
+        #[graphql(desc = "What to look for.")] text: String,
+        #[graphql(desc = "Only entities of these kinds.")] kinds: Option<Vec<NodeKind>>,
+        #[graphql(default = 10, desc = "At most this many hits (at most 100).")] first: i32,
+    ) -> async_graphql::Result<Vec<SearchHit<'a>>> {
+        let g = graph(ctx)?;
+        if first < 0 {
+            return Err(ApiError::BadUserInput(format!(
+                "`first` must not be negative, got {first}"
+            ))
+            .into_graphql());
+        }
+        if first as usize > MAX_PAGE {
+            return Err(ApiError::PageSizeExceeded {
+                requested: first.into(),
+                max: MAX_PAGE,
+            }
+            .into_graphql());
+        }
+        let kinds: Vec<model::NodeKind> = kinds
+            .unwrap_or_default()
+            .into_iter()
+            .map(Into::into)
+            .collect();
+        Ok(g.search(&text, &kinds, first as usize)
+            .into_iter()
+            .map(|hit| SearchHit { g, hit })
+            .collect())
+    }
+
+    /// Counts of the graph's entities, relations, citations and claims.
+    async fn stats(&self, ctx: &Context<'_>) -> async_graphql::Result<Stats> {
+        let g = graph(ctx)?;
+        let s = g.summary();
+        Ok(Stats {
+            entities: g.node_count(),
+            relations: g.edge_count(),
+            entities_by_kind: s
+                .nodes
+                .iter()
+                .map(|(k, n)| KindCount {
+                    kind: k.type_name().into(),
+                    count: *n,
+                })
+                .collect(),
+            relations_by_kind: s
+                .relations
+                .iter()
+                .map(|(k, n)| KindCount {
+                    kind: k.as_str().into(),
+                    count: *n,
+                })
+                .collect(),
+            citations: s.citations,
+            claims: s.claims,
+            deprecated_claims: s.deprecated,
+            caveats: s.caveats.len(),
+        })
+    }
+
+    /// Countries and blocs.
+    #[allow(clippy::too_many_arguments)]
+    async fn countries<'a>(
+        &self,
+        ctx: &Context<'a>,
+        #[graphql(desc = "Which to list.")] filter: Option<CountryFilter>,
+        #[graphql(desc = "How to order them; ties break by id.")] order_by: Option<
+            Vec<CountryOrder>,
+        >,
+        #[graphql(desc = "Items after this cursor.")] after: Option<String>,
+        #[graphql(desc = "Items before this cursor.")] before: Option<String>,
+        #[graphql(desc = "At most this many from the start (default 20, at most 100).")]
+        first: Option<i32>,
+        #[graphql(desc = "At most this many from the end (at most 100).")] last: Option<i32>,
+    ) -> async_graphql::Result<Page<Country<'a>>> {
+        let order = order_by
+            .unwrap_or_default()
+            .into_iter()
+            .map(CountryOrder::to_graph)
+            .collect();
+        list(
+            graph(ctx)?,
+            model::NodeKind::Country,
+            filter.unwrap_or_default().to_graph(),
+            order,
+            None,
+            PageArgs {
+                after,
+                before,
+                first,
+                last,
+            },
+            Country::wrap,
+        )
+    }
+
+    /// People.
+    #[allow(clippy::too_many_arguments)]
+    async fn people<'a>(
+        &self,
+        ctx: &Context<'a>,
+        #[graphql(desc = "Which to list.")] filter: Option<PersonFilter>,
+        #[graphql(desc = "How to order them; ties break by id.")] order_by: Option<
+            Vec<PersonOrder>,
+        >,
+        #[graphql(desc = "Items after this cursor.")] after: Option<String>,
+        #[graphql(desc = "Items before this cursor.")] before: Option<String>,
+        #[graphql(desc = "At most this many from the start (default 20, at most 100).")]
+        first: Option<i32>,
+        #[graphql(desc = "At most this many from the end (at most 100).")] last: Option<i32>,
+    ) -> async_graphql::Result<Page<Person<'a>>> {
+        let order = order_by
+            .unwrap_or_default()
+            .into_iter()
+            .map(PersonOrder::to_graph)
+            .collect();
+        list(
+            graph(ctx)?,
+            model::NodeKind::Person,
+            filter.unwrap_or_default().to_graph(),
+            order,
+            None,
+            PageArgs {
+                after,
+                before,
+                first,
+                last,
+            },
+            Person::wrap,
+        )
+    }
+
+    /// Organizations: government bodies, companies, media outlets, international bodies, parties, delegations.
+    #[allow(clippy::too_many_arguments)]
+    async fn organizations<'a>(
+        &self,
+        ctx: &Context<'a>,
+        #[graphql(desc = "Which to list.")] filter: Option<OrganizationFilter>,
+        #[graphql(desc = "How to order them; ties break by id.")] order_by: Option<
+            Vec<OrganizationOrder>,
+        >,
+        #[graphql(desc = "Items after this cursor.")] after: Option<String>,
+        #[graphql(desc = "Items before this cursor.")] before: Option<String>,
+        #[graphql(desc = "At most this many from the start (default 20, at most 100).")]
+        first: Option<i32>,
+        #[graphql(desc = "At most this many from the end (at most 100).")] last: Option<i32>,
+    ) -> async_graphql::Result<Page<Organization<'a>>> {
+        let order = order_by
+            .unwrap_or_default()
+            .into_iter()
+            .map(OrganizationOrder::to_graph)
+            .collect();
+        list(
+            graph(ctx)?,
+            model::NodeKind::Organization,
+            filter.unwrap_or_default().to_graph(),
+            order,
+            None,
+            PageArgs {
+                after,
+                before,
+                first,
+                last,
+            },
+            Organization::wrap,
+        )
+    }
+
+    /// Deals and negotiations.
+    #[allow(clippy::too_many_arguments)]
+    async fn deals<'a>(
+        &self,
+        ctx: &Context<'a>,
+        #[graphql(desc = "Which to list.")] filter: Option<DealFilter>,
+        #[graphql(desc = "How to order them; ties break by id.")] order_by: Option<Vec<DealOrder>>,
+        #[graphql(desc = "Compare statuses as they stood on this date; today when omitted.")] as_of: Option<Date>,
+        #[graphql(desc = "Items after this cursor.")] after: Option<String>,
+        #[graphql(desc = "Items before this cursor.")] before: Option<String>,
+        #[graphql(desc = "At most this many from the start (default 20, at most 100).")]
+        first: Option<i32>,
+        #[graphql(desc = "At most this many from the end (at most 100).")] last: Option<i32>,
+    ) -> async_graphql::Result<Page<Deal<'a>>> {
+        let order = order_by
+            .unwrap_or_default()
+            .into_iter()
+            .map(DealOrder::to_graph)
+            .collect();
+        list(
+            graph(ctx)?,
+            model::NodeKind::Deal,
+            filter.unwrap_or_default().to_graph(),
+            order,
+            as_of,
+            PageArgs {
+                after,
+                before,
+                first,
+                last,
+            },
+            Deal::wrap,
+        )
+    }
+
+    /// Commitments: who pledged what to whom.
+    #[allow(clippy::too_many_arguments)]
+    async fn commitments<'a>(
+        &self,
+        ctx: &Context<'a>,
+        #[graphql(desc = "Which to list.")] filter: Option<CommitmentFilter>,
+        #[graphql(desc = "How to order them; ties break by id.")] order_by: Option<
+            Vec<CommitmentOrder>,
+        >,
+        #[graphql(
+            desc = "Compare amounts and statuses as they stood on this date; today when omitted."
+        )]
+        as_of: Option<Date>,
+        #[graphql(desc = "Items after this cursor.")] after: Option<String>,
+        #[graphql(desc = "Items before this cursor.")] before: Option<String>,
+        #[graphql(desc = "At most this many from the start (default 20, at most 100).")]
+        first: Option<i32>,
+        #[graphql(desc = "At most this many from the end (at most 100).")] last: Option<i32>,
+    ) -> async_graphql::Result<Page<Commitment<'a>>> {
+        let order = order_by
+            .unwrap_or_default()
+            .into_iter()
+            .map(CommitmentOrder::to_graph)
+            .collect();
+        list(
+            graph(ctx)?,
+            model::NodeKind::Commitment,
+            filter.unwrap_or_default().to_graph(),
+            order,
+            as_of,
+            PageArgs {
+                after,
+                before,
+                first,
+                last,
+            },
+            Commitment::wrap,
+        )
+    }
+
+    /// Tariff measures.
+    #[allow(clippy::too_many_arguments)]
+    async fn tariff_measures<'a>(
+        &self,
+        ctx: &Context<'a>,
+        #[graphql(desc = "Which to list.")] filter: Option<TariffMeasureFilter>,
+        #[graphql(desc = "How to order them; ties break by id.")] order_by: Option<
+            Vec<TariffMeasureOrder>,
+        >,
+        #[graphql(
+            desc = "Compare rates and statuses as they stood on this date; today when omitted."
+        )]
+        as_of: Option<Date>,
+        #[graphql(desc = "Items after this cursor.")] after: Option<String>,
+        #[graphql(desc = "Items before this cursor.")] before: Option<String>,
+        #[graphql(desc = "At most this many from the start (default 20, at most 100).")]
+        first: Option<i32>,
+        #[graphql(desc = "At most this many from the end (at most 100).")] last: Option<i32>,
+    ) -> async_graphql::Result<Page<TariffMeasure<'a>>> {
+        let order = order_by
+            .unwrap_or_default()
+            .into_iter()
+            .map(TariffMeasureOrder::to_graph)
+            .collect();
+        list(
+            graph(ctx)?,
+            model::NodeKind::TariffMeasure,
+            filter.unwrap_or_default().to_graph(),
+            order,
+            as_of,
+            PageArgs {
+                after,
+                before,
+                first,
+                last,
+            },
+            TariffMeasure::wrap,
+        )
+    }
+
+    /// Events; with `filter: { date: { gte, lte } }` and `orderBy: [{ field: DATE }]`, a timeline.
+    #[allow(clippy::too_many_arguments)]
+    async fn events<'a>(
+        &self,
+        ctx: &Context<'a>,
+        #[graphql(desc = "Which to list.")] filter: Option<EventFilter>,
+        #[graphql(desc = "How to order them; ties break by id.")] order_by: Option<Vec<EventOrder>>,
+        #[graphql(desc = "Items after this cursor.")] after: Option<String>,
+        #[graphql(desc = "Items before this cursor.")] before: Option<String>,
+        #[graphql(desc = "At most this many from the start (default 20, at most 100).")]
+        first: Option<i32>,
+        #[graphql(desc = "At most this many from the end (at most 100).")] last: Option<i32>,
+    ) -> async_graphql::Result<Page<Event<'a>>> {
+        let order = order_by
+            .unwrap_or_default()
+            .into_iter()
+            .map(EventOrder::to_graph)
+            .collect();
+        list(
+            graph(ctx)?,
+            model::NodeKind::Event,
+            filter.unwrap_or_default().to_graph(),
+            order,
+            None,
+            PageArgs {
+                after,
+                before,
+                first,
+                last,
+            },
+            Event::wrap,
+        )
+    }
+
+    /// Statements: who said what, where, about what.
+    #[allow(clippy::too_many_arguments)]
+    async fn statements<'a>(
+        &self,
+        ctx: &Context<'a>,
+        #[graphql(desc = "Which to list.")] filter: Option<StatementFilter>,
+        #[graphql(desc = "How to order them; ties break by id.")] order_by: Option<
+            Vec<StatementOrder>,
+        >,
+        #[graphql(desc = "Items after this cursor.")] after: Option<String>,
+        #[graphql(desc = "Items before this cursor.")] before: Option<String>,
+        #[graphql(desc = "At most this many from the start (default 20, at most 100).")]
+        first: Option<i32>,
+        #[graphql(desc = "At most this many from the end (at most 100).")] last: Option<i32>,
+    ) -> async_graphql::Result<Page<Statement<'a>>> {
+        let order = order_by
+            .unwrap_or_default()
+            .into_iter()
+            .map(StatementOrder::to_graph)
+            .collect();
+        list(
+            graph(ctx)?,
+            model::NodeKind::Statement,
+            filter.unwrap_or_default().to_graph(),
+            order,
+            None,
+            PageArgs {
+                after,
+                before,
+                first,
+                last,
+            },
+            Statement::wrap,
+        )
+    }
+
+    /// Projects.
+    #[allow(clippy::too_many_arguments)]
+    async fn projects<'a>(
+        &self,
+        ctx: &Context<'a>,
+        #[graphql(desc = "Which to list.")] filter: Option<ProjectFilter>,
+        #[graphql(desc = "How to order them; ties break by id.")] order_by: Option<
+            Vec<ProjectOrder>,
+        >,
+        #[graphql(desc = "Items after this cursor.")] after: Option<String>,
+        #[graphql(desc = "Items before this cursor.")] before: Option<String>,
+        #[graphql(desc = "At most this many from the start (default 20, at most 100).")]
+        first: Option<i32>,
+        #[graphql(desc = "At most this many from the end (at most 100).")] last: Option<i32>,
+    ) -> async_graphql::Result<Page<Project<'a>>> {
+        let order = order_by
+            .unwrap_or_default()
+            .into_iter()
+            .map(ProjectOrder::to_graph)
+            .collect();
+        list(
+            graph(ctx)?,
+            model::NodeKind::Project,
+            filter.unwrap_or_default().to_graph(),
+            order,
+            None,
+            PageArgs {
+                after,
+                before,
+                first,
+                last,
+            },
+            Project::wrap,
+        )
+    }
+
+    /// Sources: documents and curator notes.
+    #[allow(clippy::too_many_arguments)]
+    async fn sources<'a>(
+        &self,
+        ctx: &Context<'a>,
+        #[graphql(desc = "Which to list.")] filter: Option<SourceFilter>,
+        #[graphql(desc = "How to order them; ties break by id.")] order_by: Option<
+            Vec<SourceOrder>,
+        >,
+        #[graphql(desc = "Items after this cursor.")] after: Option<String>,
+        #[graphql(desc = "Items before this cursor.")] before: Option<String>,
+        #[graphql(desc = "At most this many from the start (default 20, at most 100).")]
+        first: Option<i32>,
+        #[graphql(desc = "At most this many from the end (at most 100).")] last: Option<i32>,
+    ) -> async_graphql::Result<Page<Source<'a>>> {
+        let order = order_by
+            .unwrap_or_default()
+            .into_iter()
+            .map(SourceOrder::to_graph)
+            .collect();
+        list(
+            graph(ctx)?,
+            model::NodeKind::Source,
+            filter.unwrap_or_default().to_graph(),
+            order,
+            None,
+            PageArgs {
+                after,
+                before,
+                first,
+                last,
+            },
+            Source::wrap,
+        )
+    }
+}

@@ -1,0 +1,178 @@
+//! Value objects: money, quantities, percents, rates, dates with their precision.
+
+use async_graphql::SimpleObject;
+
+use super::enums::{DatePrecision, RateComponentKind, Unit};
+use super::scalars::{Date, Decimal};
+use crate::model;
+
+/// A date as recorded: the date to its precision, and whether it was inferred.
+#[derive(SimpleObject, Debug, Clone)]
+pub struct When {
+    /// The date, written to its precision (`2025`, `2025-07`, `2025-07-22`).
+    pub date: Date,
+    /// How much of the date is known.
+    pub precision: DatePrecision,
+    /// True where the source does not state this date and it was inferred from context.
+    pub inferred: bool,
+    /// How it was inferred, or what is uncertain about it.
+    pub note: Option<String>,
+}
+
+impl From<&model::When> for When {
+    fn from(w: &model::When) -> Self {
+        When {
+            date: Date(w.date),
+            precision: w.date.precision().into(),
+            inferred: w.inferred,
+            note: w.note.clone(),
+        }
+    }
+}
+
+/// An amount of money, exact.
+#[derive(SimpleObject, Debug, Clone)]
+pub struct Money {
+    /// The exact amount in units of the currency (not minor units).
+    pub amount: Decimal,
+    /// The ISO 4217 currency code.
+    pub currency: String,
+    /// The amount as a headline writes it: "USD 550 billion".
+    pub display: String,
+}
+
+impl From<&model::Money> for Money {
+    fn from(m: &model::Money) -> Self {
+        Money {
+            amount: Decimal(m.amount),
+            currency: m.currency.to_string(),
+            display: m.display(),
+        }
+    }
+}
+
+/// A counted or measured quantity.
+#[derive(SimpleObject, Debug, Clone)]
+pub struct Quantity {
+    /// The exact value.
+    pub value: Decimal,
+    /// The unit.
+    pub unit: Unit,
+    /// Value and unit in words: "770000 metric tons".
+    pub display: String,
+}
+
+impl From<&model::Quantity> for Quantity {
+    fn from(q: &model::Quantity) -> Self {
+        Quantity {
+            value: Decimal(q.value),
+            unit: q.unit.into(),
+            display: q.to_string(),
+        }
+    }
+}
+
+/// What a pledge or project amounts to: exactly one of `money`, `quantity`
+/// or `percent` is set.
+#[derive(SimpleObject, Debug, Clone)]
+pub struct AmountValue {
+    /// The amount in words: "USD 550 billion", "100 aircraft", "75%".
+    pub display: String,
+    /// A sum of money.
+    pub money: Option<Money>,
+    /// A counted or measured quantity.
+    pub quantity: Option<Quantity>,
+    /// A relative change in percentage points ("75" is 75%).
+    pub percent: Option<Decimal>,
+}
+
+impl From<&model::Amount> for AmountValue {
+    fn from(a: &model::Amount) -> Self {
+        let mut v = AmountValue {
+            display: a.to_string(),
+            money: None,
+            quantity: None,
+            percent: None,
+        };
+        match a {
+            model::Amount::Money(m) => v.money = Some(m.into()),
+            model::Amount::Quantity(q) => v.quantity = Some(q.into()),
+            model::Amount::Percent(p) => v.percent = Some(Decimal(p.points())),
+        }
+        v
+    }
+}
+
+/// One part of a tariff rate.
+#[derive(SimpleObject, Debug, Clone)]
+pub struct RateComponent {
+    /// The part it plays.
+    pub kind: RateComponentKind,
+    /// In words.
+    pub label: Option<String>,
+    /// Its rate in percentage points ("2.5" is 2.5%).
+    pub percent: Decimal,
+}
+
+/// A tariff rate and the components that make it up.
+#[derive(SimpleObject, Debug, Clone)]
+pub struct Rate {
+    /// The total rate in percentage points ("27.5" is 27.5%).
+    pub total_percent: Decimal,
+    /// The components; when given, they sum to the total.
+    pub components: Vec<RateComponent>,
+    /// The rate in words: "27.5% (2.5% base + 25% item-specific)".
+    pub display: String,
+}
+
+impl From<&model::Rate> for Rate {
+    fn from(r: &model::Rate) -> Self {
+        let parts: Vec<String> = r
+            .components
+            .iter()
+            .map(|c| format!("{} {}", c.percent, c.kind))
+            .collect();
+        let display = if r.components.len() > 1 {
+            format!("{} ({})", r.total, parts.join(" + "))
+        } else {
+            r.total.to_string()
+        };
+        Rate {
+            total_percent: Decimal(r.total.points()),
+            components: r
+                .components
+                .iter()
+                .map(|c| RateComponent {
+                    kind: c.kind.into(),
+                    label: c.label.clone(),
+                    percent: Decimal(c.percent.points()),
+                })
+                .collect(),
+            display,
+        }
+    }
+}
+
+/// A limit on the volume a tariff rate applies to.
+#[derive(SimpleObject, Debug, Clone)]
+pub struct VolumeLimit {
+    /// True when the rate applies without any volume limit.
+    pub unlimited: bool,
+    /// The cap, where there is one.
+    pub quantity: Option<Quantity>,
+}
+
+impl From<&model::VolumeLimit> for VolumeLimit {
+    fn from(v: &model::VolumeLimit) -> Self {
+        match v {
+            model::VolumeLimit::Unlimited => VolumeLimit {
+                unlimited: true,
+                quantity: None,
+            },
+            model::VolumeLimit::Capped(q) => VolumeLimit {
+                unlimited: false,
+                quantity: Some(q.into()),
+            },
+        }
+    }
+}

@@ -1,0 +1,563 @@
+//! Generic typed filters and ordering over the nodes of one kind: the
+//! engine behind every filtered list. Filters combine with and/or/not;
+//! conditions on related entities start from the graph's edges instead of
+//! scanning the kind.
+
+use std::cmp::Ordering;
+use std::collections::HashSet;
+
+use petgraph::stable_graph::NodeIndex;
+use rust_decimal::Decimal;
+
+use super::{Direction, KnowledgeGraph};
+use crate::model::{
+    Amount, ClaimSet, EntityId, Node, NodeData, NodeKind, PartialDate, RelationKind,
+};
+
+/// A field of a node that a filter can test or a list can be ordered by.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Field {
+    /// The id.
+    Id,
+    /// The name.
+    Name,
+    /// Name, aliases and description together (for `contains`).
+    Text,
+    /// A commitment's pledger.
+    Pledger,
+    /// A commitment's beneficiaries.
+    Beneficiary,
+    /// A commitment's suppliers.
+    Supplier,
+    /// The deal a commitment, tariff or event belongs to.
+    Deal,
+    /// A deal's parties.
+    Party,
+    /// A tariff's imposer.
+    Imposer,
+    /// A tariff's target.
+    Target,
+    /// A statement's speaker.
+    Speaker,
+    /// What a statement or event is about.
+    Subject,
+    /// The body hosting an event or statement.
+    Venue,
+    /// An event's participants.
+    Participant,
+    /// An organization's country.
+    Country,
+    /// The kind within the node kind (commitment kind, event kind, ...), as its wire name.
+    Kind,
+    /// The current status (commitment, deal, tariff), as its wire name.
+    Status,
+    /// A commitment's period.
+    Period,
+    /// The currency of the current money amount (commitment, project).
+    Currency,
+    /// The current money amount (commitment) or value (project).
+    Amount,
+    /// A tariff's current total rate, in percentage points.
+    RatePercent,
+    /// The date of an event or statement, a deal's announcement, a source's publication.
+    Date,
+    /// A country's ISO code.
+    Code,
+}
+
+/// A value a field holds or a filter compares with.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum Value {
+    /// An entity id.
+    Id(EntityId),
+    /// Text, including enum wire names and currency codes.
+    Text(String),
+    /// An exact number.
+    Decimal(Decimal),
+    /// A date to its precision.
+    Date(PartialDate),
+}
+
+/// A comparison of a field's values with a filter's.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Op {
+    /// Equal.
+    Eq(Value),
+    /// Equal to one of.
+    In(Vec<Value>),
+    /// Greater than.
+    Gt(Value),
+    /// Greater than or equal.
+    Gte(Value),
+    /// Less than.
+    Lt(Value),
+    /// Less than or equal.
+    Lte(Value),
+    /// Text containing this, ignoring case.
+    Contains(String),
+}
+
+/// A filter: conditions combined with and, or and not.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Filter {
+    /// Every filter holds (true when empty).
+    All(Vec<Filter>),
+    /// At least one filter holds (false when empty).
+    Any(Vec<Filter>),
+    /// The filter does not hold.
+    Not(Box<Filter>),
+    /// A field's value passes a comparison; a field with several values
+    /// passes when one does, and a field with none never passes.
+    Test(Field, Op),
+}
+
+impl Default for Filter {
+    fn default() -> Self {
+        Filter::All(Vec::new())
+    }
+}
+
+/// One key of an ordering.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Order {
+    /// The field; only single-valued fields order (id, name, amount, rate, date, kind, status).
+    pub field: Field,
+    /// Largest first.
+    pub descending: bool,
+}
+
+fn claim_value<'a, T>(set: &'a ClaimSet<T>, as_of: Option<&PartialDate>) -> Option<&'a T> {
+    match as_of {
+        Some(d) => set.as_of(d).map(|c| &c.value),
+        None => set.current().map(|c| &c.value),
+    }
+}
+
+fn money_of(set: &ClaimSet<Amount>, as_of: Option<&PartialDate>) -> Option<(String, Decimal)> {
+    claim_value(set, as_of)
+        .and_then(Amount::money)
+        .map(|m| (m.currency.to_string(), m.amount))
+}
+
+/// The values `field` holds on `node` (as of a date, for values that change).
+pub fn values(node: &Node, field: Field, as_of: Option<&PartialDate>) -> Vec<Value> {
+    let id = |i: &EntityId| Value::Id(i.clone());
+    let text = |s: &str| Value::Text(s.to_string());
+    let one = |v: Option<Value>| v.into_iter().collect::<Vec<_>>();
+    match (field, &node.data) {
+        (Field::Id, _) => vec![id(&node.id)],
+        (Field::Name, _) => vec![text(&node.name)],
+        (Field::Text, _) => {
+            let mut out = vec![text(&node.name), text(&node.description)];
+            out.extend(node.aliases.iter().map(|a| text(a)));
+            out
+        }
+        (Field::Pledger, NodeData::Commitment(c)) => vec![id(&c.pledger)],
+        (Field::Beneficiary, NodeData::Commitment(c)) => c.beneficiaries.iter().map(id).collect(),
+        (Field::Supplier, NodeData::Commitment(c)) => c.suppliers.iter().map(id).collect(),
+        (Field::Deal, NodeData::Commitment(c)) => one(c.deal.as_ref().map(id)),
+        (Field::Deal, NodeData::TariffMeasure(t)) => one(t.deal.as_ref().map(id)),
+        (Field::Deal, NodeData::Event(e)) => one(e.deal.as_ref().map(id)),
+        (Field::Party, NodeData::Deal(d)) => d.parties.iter().map(id).collect(),
+        (Field::Imposer, NodeData::TariffMeasure(t)) => vec![id(&t.imposer)],
+        (Field::Target, NodeData::TariffMeasure(t)) => vec![id(&t.target)],
+        (Field::Speaker, NodeData::Statement(s)) => one(s.speaker.as_ref().map(id)),
+        (Field::Subject, NodeData::Statement(s)) => s.about.iter().map(id).collect(),
+        (Field::Venue, NodeData::Statement(s)) => one(s.venue.as_ref().map(id)),
+        (Field::Venue, NodeData::Event(e)) => one(e.venue.as_ref().map(id)),
+        (Field::Participant, NodeData::Event(e)) => e.participants.iter().map(id).collect(),
+        (Field::Country, NodeData::Organization(o)) => one(o.country.as_ref().map(id)),
+        (Field::Kind, NodeData::Commitment(c)) => vec![text(c.kind.as_str())],
+        (Field::Kind, NodeData::Event(e)) => vec![text(e.kind.as_str())],
+        (Field::Kind, NodeData::Statement(s)) => vec![text(s.kind.as_str())],
+        (Field::Kind, NodeData::Organization(o)) => vec![text(o.kind.as_str())],
+        (Field::Kind, NodeData::Source(s)) => vec![text(s.kind.as_str())],
+        (Field::Status, NodeData::Commitment(c)) => {
+            one(claim_value(&c.status, as_of).map(|s| text(s.as_str())))
+        }
+        (Field::Status, NodeData::Deal(d)) => {
+            one(claim_value(&d.status, as_of).map(|s| text(s.as_str())))
+        }
+        (Field::Status, NodeData::TariffMeasure(t)) => {
+            one(claim_value(&t.status, as_of).map(|s| text(s.as_str())))
+        }
+        (Field::Period, NodeData::Commitment(c)) => vec![text(c.period.as_str())],
+        (Field::Currency, NodeData::Commitment(c)) => {
+            one(money_of(&c.amount, as_of).map(|(cur, _)| Value::Text(cur)))
+        }
+        (Field::Currency, NodeData::Project(p)) => {
+            one(money_of(&p.value, as_of).map(|(cur, _)| Value::Text(cur)))
+        }
+        (Field::Amount, NodeData::Commitment(c)) => {
+            one(money_of(&c.amount, as_of).map(|(_, a)| Value::Decimal(a)))
+        }
+        (Field::Amount, NodeData::Project(p)) => {
+            one(money_of(&p.value, as_of).map(|(_, a)| Value::Decimal(a)))
+        }
+        (Field::RatePercent, NodeData::TariffMeasure(t)) => {
+            one(claim_value(&t.rate, as_of).map(|r| Value::Decimal(r.total.points())))
+        }
+        (Field::Date, NodeData::Event(e)) => one(e.date.as_ref().map(|w| Value::Date(w.date))),
+        (Field::Date, NodeData::Statement(s)) => one(s.date.as_ref().map(|w| Value::Date(w.date))),
+        (Field::Date, NodeData::Deal(d)) => one(d.announced.as_ref().map(|w| Value::Date(w.date))),
+        (Field::Date, NodeData::Source(s)) => {
+            one(s.published.as_ref().map(|w| Value::Date(w.date)))
+        }
+        (Field::Code, NodeData::Country(c)) => one(c.code.as_deref().map(text)),
+        _ => Vec::new(),
+    }
+}
+
+/// Orders two values of one field: numbers and dates by value, text ignoring case.
+fn compare(a: &Value, b: &Value) -> Option<Ordering> {
+    match (a, b) {
+        (Value::Decimal(x), Value::Decimal(y)) => Some(x.cmp(y)),
+        (Value::Date(x), Value::Date(y)) => Some(x.start().cmp(&y.start())),
+        (Value::Text(x), Value::Text(y)) => Some(x.to_lowercase().cmp(&y.to_lowercase())),
+        (Value::Id(x), Value::Id(y)) => Some(x.cmp(y)),
+        _ => None,
+    }
+}
+
+fn same(a: &Value, b: &Value) -> bool {
+    match (a, b) {
+        (Value::Text(x), Value::Text(y)) => x.eq_ignore_ascii_case(y),
+        _ => compare(a, b) == Some(Ordering::Equal),
+    }
+}
+
+impl Op {
+    fn passes(&self, v: &Value) -> bool {
+        let cmp = |w: &Value| compare(v, w);
+        match self {
+            Op::Eq(w) => same(v, w),
+            Op::In(ws) => ws.iter().any(|w| same(v, w)),
+            Op::Gt(w) => cmp(w) == Some(Ordering::Greater),
+            Op::Gte(w) => matches!(cmp(w), Some(Ordering::Greater | Ordering::Equal)),
+            Op::Lt(w) => cmp(w) == Some(Ordering::Less),
+            Op::Lte(w) => matches!(cmp(w), Some(Ordering::Less | Ordering::Equal)),
+            Op::Contains(t) => match v {
+                Value::Text(s) => s.to_lowercase().contains(&t.to_lowercase()),
+                Value::Id(i) => i.as_str().contains(&t.to_lowercase()),
+                _ => false,
+            },
+        }
+    }
+}
+
+impl Filter {
+    /// True when `node` passes.
+    pub fn matches(&self, node: &Node, as_of: Option<&PartialDate>) -> bool {
+        match self {
+            Filter::All(fs) => fs.iter().all(|f| f.matches(node, as_of)),
+            Filter::Any(fs) => fs.iter().any(|f| f.matches(node, as_of)),
+            Filter::Not(f) => !f.matches(node, as_of),
+            Filter::Test(field, op) => values(node, *field, as_of).iter().any(|v| op.passes(v)),
+        }
+    }
+
+    /// The conditions every match must meet, for choosing where to start.
+    fn conjuncts(&self) -> Vec<(Field, &Op)> {
+        match self {
+            Filter::All(fs) => fs.iter().flat_map(Filter::conjuncts).collect(),
+            Filter::Test(field, op) => vec![(*field, op)],
+            _ => Vec::new(),
+        }
+    }
+}
+
+impl Field {
+    /// The edge that carries a reference field, and whether the filtered
+    /// node is the edge's target, so a condition on it can start from the
+    /// referenced node's edges.
+    fn edge(self) -> Option<(RelationKind, bool)> {
+        Some(match self {
+            Field::Pledger => (RelationKind::Pledged, true),
+            Field::Beneficiary => (RelationKind::Benefits, false),
+            Field::Supplier => (RelationKind::Supplies, true),
+            Field::Party => (RelationKind::PartyTo, true),
+            Field::Imposer => (RelationKind::Imposes, true),
+            Field::Target => (RelationKind::Targets, false),
+            Field::Speaker => (RelationKind::Said, true),
+            Field::Subject => (RelationKind::About, false),
+            Field::Participant => (RelationKind::Attended, true),
+            Field::Country => (RelationKind::BasedIn, false),
+            _ => return None,
+        })
+    }
+}
+
+impl KnowledgeGraph {
+    /// The nodes of `kind` that pass `filter` (values taken as of `as_of`
+    /// where given), in `order` and then by id. A condition `eq`/`in` on an
+    /// id or a reference field starts from those entities' edges; otherwise
+    /// the kind's own list is read.
+    pub fn list(
+        &self,
+        kind: NodeKind,
+        filter: &Filter,
+        order: &[Order],
+        as_of: Option<&PartialDate>,
+    ) -> Vec<&Node> {
+        let mut out: Vec<&Node> = match self.start(kind, filter) {
+            Some(candidates) => candidates
+                .into_iter()
+                .map(|ix| &self.graph[ix])
+                .filter(|n| n.kind() == kind && filter.matches(n, as_of))
+                .collect(),
+            None => self
+                .nodes_of_kind(kind)
+                .filter(|n| filter.matches(n, as_of))
+                .collect(),
+        };
+        out.sort_by(|a, b| {
+            for o in order {
+                let (va, vb) = (values(a, o.field, as_of), values(b, o.field, as_of));
+                let ord = match (va.first(), vb.first()) {
+                    (Some(x), Some(y)) => {
+                        let ord = compare(x, y).unwrap_or(Ordering::Equal);
+                        if o.descending { ord.reverse() } else { ord }
+                    }
+                    // Nodes without the value go last either way.
+                    (Some(_), None) => Ordering::Less,
+                    (None, Some(_)) => Ordering::Greater,
+                    (None, None) => Ordering::Equal,
+                };
+                if ord != Ordering::Equal {
+                    return ord;
+                }
+            }
+            a.id.cmp(&b.id)
+        });
+        out
+    }
+
+    /// The smallest candidate set an indexed conjunct allows, if any.
+    fn start(&self, kind: NodeKind, filter: &Filter) -> Option<Vec<NodeIndex>> {
+        let mut best: Option<Vec<NodeIndex>> = None;
+        for (field, op) in filter.conjuncts() {
+            let ids: Vec<&EntityId> = match op {
+                Op::Eq(Value::Id(i)) => vec![i],
+                Op::In(vs) => vs
+                    .iter()
+                    .filter_map(|v| if let Value::Id(i) = v { Some(i) } else { None })
+                    .collect(),
+                _ => continue,
+            };
+            let set: Vec<NodeIndex> = if field == Field::Id {
+                ids.iter().filter_map(|i| self.index_of(i)).collect()
+            } else if let Some((relation, node_is_target)) = field.edge() {
+                let direction = if node_is_target {
+                    Direction::Outgoing
+                } else {
+                    Direction::Incoming
+                };
+                let mut seen = HashSet::new();
+                ids.iter()
+                    .flat_map(|i| self.neighbors(i, &[relation], direction))
+                    .filter(|n| n.node.kind() == kind)
+                    .filter_map(|n| self.index_of(&n.node.id))
+                    .filter(|ix| seen.insert(*ix))
+                    .collect()
+            } else {
+                continue;
+            };
+            if best.as_ref().is_none_or(|b| set.len() < b.len()) {
+                best = Some(set);
+            }
+        }
+        best
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::testing::*;
+    use super::*;
+    use crate::model::{CommitmentKind as K, Period};
+
+    fn graph() -> KnowledgeGraph {
+        let p = |id, by, to, kind, amount| {
+            pledge(Pledge {
+                id,
+                by,
+                to,
+                kind,
+                amount,
+                period: Period::OneOff,
+                part_of: None,
+            })
+        };
+        KnowledgeGraph::build(
+            vec![
+                country("jp", "Japan"),
+                country("kr", "South Korea"),
+                country("us", "United States"),
+                p(
+                    "commitment:a",
+                    "country:jp",
+                    "country:us",
+                    K::Investment,
+                    Some(money("550", "USD")),
+                ),
+                p(
+                    "commitment:b",
+                    "country:jp",
+                    "country:us",
+                    K::Purchase,
+                    Some(money("8", "USD")),
+                ),
+                p(
+                    "commitment:c",
+                    "country:kr",
+                    "country:us",
+                    K::Purchase,
+                    None,
+                ),
+                p(
+                    "commitment:d",
+                    "country:kr",
+                    "country:jp",
+                    K::Investment,
+                    Some(money("90", "JPY")),
+                ),
+            ],
+            vec![],
+        )
+        .unwrap()
+    }
+
+    fn ids(nodes: Vec<&Node>) -> Vec<&str> {
+        nodes.into_iter().map(|n| n.id.as_str()).collect()
+    }
+
+    fn test(field: Field, op: Op) -> Filter {
+        Filter::Test(field, op)
+    }
+
+    fn text(s: &str) -> Value {
+        Value::Text(s.into())
+    }
+
+    #[test]
+    fn and_or_not_combine() {
+        let g = graph();
+        let by_jp = test(Field::Pledger, Op::Eq(Value::Id(id("country:jp"))));
+        let purchase = test(Field::Kind, Op::Eq(text("purchase")));
+        let list = |f: &Filter| ids(g.list(NodeKind::Commitment, f, &[], None));
+        assert_eq!(
+            list(&Filter::All(vec![by_jp.clone(), purchase.clone()])),
+            ["commitment:b"]
+        );
+        assert_eq!(
+            list(&Filter::Any(vec![by_jp.clone(), purchase.clone()])),
+            ["commitment:a", "commitment:b", "commitment:c"]
+        );
+        assert_eq!(
+            list(&Filter::Not(Box::new(by_jp))),
+            ["commitment:c", "commitment:d"]
+        );
+        assert_eq!(list(&Filter::Any(vec![])), Vec::<&str>::new());
+        assert_eq!(list(&Filter::default()).len(), 4);
+    }
+
+    #[test]
+    fn comparisons_on_decimals_text_and_missing_values() {
+        let g = graph();
+        let list = |f: Filter| ids(g.list(NodeKind::Commitment, &f, &[], None));
+        let dec = |s| Value::Decimal(Decimal::from_str_exact(s).unwrap());
+        assert_eq!(
+            list(test(Field::Amount, Op::Gte(dec("90")))),
+            ["commitment:a", "commitment:d"]
+        );
+        assert_eq!(
+            list(test(Field::Amount, Op::Lt(dec("90")))),
+            ["commitment:b"]
+        );
+        assert_eq!(
+            list(test(Field::Currency, Op::In(vec![text("jpy")]))),
+            ["commitment:d"]
+        );
+        assert_eq!(
+            list(test(Field::Name, Op::Contains("MITMENT:C".into()))),
+            ["commitment:c"]
+        );
+        // A pledge with no amount never passes a test on it, and passes its negation.
+        assert_eq!(
+            list(Filter::Not(Box::new(test(
+                Field::Amount,
+                Op::Gte(dec("0"))
+            )))),
+            ["commitment:c"]
+        );
+    }
+
+    #[test]
+    fn ordering_puts_missing_values_last_and_breaks_ties_by_id() {
+        let g = graph();
+        let order = |descending| {
+            [Order {
+                field: Field::Amount,
+                descending,
+            }]
+        };
+        let all = Filter::default();
+        assert_eq!(
+            ids(g.list(NodeKind::Commitment, &all, &order(true), None)),
+            [
+                "commitment:a",
+                "commitment:d",
+                "commitment:b",
+                "commitment:c"
+            ]
+        );
+        assert_eq!(
+            ids(g.list(NodeKind::Commitment, &all, &order(false), None)),
+            [
+                "commitment:b",
+                "commitment:d",
+                "commitment:a",
+                "commitment:c"
+            ]
+        );
+        let by_kind = [Order {
+            field: Field::Kind,
+            descending: false,
+        }];
+        assert_eq!(
+            ids(g.list(NodeKind::Commitment, &all, &by_kind, None)),
+            [
+                "commitment:a",
+                "commitment:d",
+                "commitment:b",
+                "commitment:c"
+            ]
+        );
+    }
+
+    #[test]
+    fn reference_conditions_start_from_edges() {
+        let g = graph();
+        let f = test(
+            Field::Beneficiary,
+            Op::In(vec![
+                Value::Id(id("country:jp")),
+                Value::Id(id("country:xx")),
+            ]),
+        );
+        assert_eq!(g.start(NodeKind::Commitment, &f).map(|s| s.len()), Some(1));
+        assert_eq!(
+            ids(g.list(NodeKind::Commitment, &f, &[], None)),
+            ["commitment:d"]
+        );
+        let by_id = test(Field::Id, Op::Eq(Value::Id(id("commitment:b"))));
+        assert_eq!(
+            ids(g.list(NodeKind::Commitment, &by_id, &[], None)),
+            ["commitment:b"]
+        );
+        assert!(
+            g.list(NodeKind::Country, &by_id, &[], None).is_empty(),
+            "an id of another kind matches nothing"
+        );
+    }
+}

@@ -1,0 +1,184 @@
+//! The playground is served from the binary: the page and every asset it
+//! references come from the server, nothing points outside it, and its
+//! example queries run against the schema.
+
+mod common;
+
+use common::server;
+
+/// The values of `attr="…"` in `html`.
+fn attributes(html: &str, attr: &str) -> Vec<String> {
+    let needle = format!("{attr}=\"");
+    html.match_indices(&needle)
+        .filter_map(|(i, _)| {
+            html[i + needle.len()..]
+                .split('"')
+                .next()
+                .map(str::to_string)
+        })
+        .collect()
+}
+
+/// The targets of `url(…)` in a stylesheet.
+fn css_urls(css: &str) -> Vec<String> {
+    css.match_indices("url(")
+        .filter_map(|(i, _)| css[i + 4..].split(')').next())
+        .map(|u| {
+            u.trim_matches(|c| c == '"' || c == '\'' || c == ' ')
+                .to_string()
+        })
+        .collect()
+}
+
+/// Resolves `target` against the path of the file that references it.
+fn resolve(from: &str, target: &str) -> String {
+    if target.starts_with('/') {
+        return target.to_string();
+    }
+    let mut parts: Vec<&str> = from
+        .rsplit_once('/')
+        .map(|(dir, _)| dir)
+        .unwrap_or("")
+        .split('/')
+        .collect();
+    for piece in target.split('/') {
+        match piece {
+            ".." => {
+                parts.pop();
+            }
+            "." => {}
+            p => parts.push(p),
+        }
+    }
+    parts.join("/")
+}
+
+fn body(path: &str) -> (u16, String, Option<String>, Option<String>) {
+    let (status, r) = server().get(path);
+    let ctype = r.header("Content-Type").map(str::to_string);
+    let csp = r.header("Content-Security-Policy").map(str::to_string);
+    let mut bytes = Vec::new();
+    let _ = std::io::Read::read_to_end(&mut r.into_reader(), &mut bytes);
+    (
+        status,
+        String::from_utf8_lossy(&bytes).into_owned(),
+        ctype,
+        csp,
+    )
+}
+
+fn is_local(reference: &str) -> bool {
+    !(reference.contains("://") || reference.starts_with("//") || reference.starts_with("data:"))
+}
+
+#[test]
+fn the_page_and_all_its_assets_come_from_the_server() {
+    let (status, html, ctype, csp) = body("/");
+    assert_eq!(status, 200);
+    assert!(ctype.unwrap_or_default().starts_with("text/html"));
+    assert_eq!(
+        csp.as_deref(),
+        Some("default-src 'self'"),
+        "a stray external reference must fail loudly"
+    );
+    assert!(
+        !html.contains("<script>") && !html.contains("style=\""),
+        "no inline script or style"
+    );
+    let mut references: Vec<String> = attributes(&html, "src")
+        .into_iter()
+        .chain(attributes(&html, "href"))
+        .collect();
+    assert!(references.len() >= 6, "{references:?}");
+    let mut checked = 0;
+    while let Some(reference) = references.pop() {
+        assert!(
+            is_local(&reference),
+            "the playground points outside the server: {reference}"
+        );
+        let (status, text, _, _) = body(&reference);
+        assert_eq!(status, 200, "{reference}");
+        checked += 1;
+        if reference.ends_with(".css") {
+            for url in css_urls(&text) {
+                assert!(
+                    is_local(&url),
+                    "{reference} points outside the server: {url}"
+                );
+                references.push(resolve(&reference, &url));
+            }
+        }
+    }
+    assert!(checked > 20, "fonts and icons are checked too ({checked})");
+}
+
+#[test]
+fn the_vendored_manifest_and_licenses_are_served_beside_the_files() {
+    let (status, manifest, _, _) = body("/assets/vendor/MANIFEST.md");
+    assert_eq!(status, 200);
+    for package in [
+        "graphiql",
+        "react",
+        "react-dom",
+        "@graphiql/plugin-explorer",
+    ] {
+        assert!(manifest.contains(package), "{package} is listed");
+    }
+    let (missing, _, _, _) = body("/assets/nope.js");
+    assert_eq!(missing, 404);
+}
+
+#[test]
+fn the_example_queries_run_without_errors() {
+    let (_, js, _, _) = body("/assets/playground/playground.js");
+    let start = js
+        .find("EXAMPLE_TABS = [")
+        .unwrap_or_else(|| panic!("no EXAMPLE_TABS in playground.js"));
+    let block = &js[start..];
+    let block = &block[..block.find("];").unwrap_or(block.len())];
+    let queries: Vec<&str> = block.split('`').skip(1).step_by(2).collect();
+    assert!(queries.len() >= 5, "{}", queries.len());
+    for q in queries {
+        let data = server().data(q);
+        assert!(
+            data.as_object()
+                .is_some_and(|o| o.values().all(|v| !v.is_null())),
+            "{q} answered {data}"
+        );
+    }
+}
+
+#[test]
+fn the_schema_file_is_served_as_checked_in() {
+    let (status, sdl, _, _) = body("/schema.graphql");
+    assert_eq!(status, 200);
+    assert_eq!(
+        sdl,
+        std::fs::read_to_string(common::root().join("schema.graphql")).unwrap_or_default()
+    );
+}
+
+#[test]
+fn responses_are_compressed_when_the_client_accepts_it() {
+    let url = format!(
+        "{}/assets/vendor/graphiql-4.1.2/graphiql.min.js",
+        server().base
+    );
+    let r = ureq::get(&url)
+        .set("Accept-Encoding", "gzip")
+        .call()
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(r.header("Content-Encoding"), Some("gzip"));
+    let plain = ureq::get(&url).call().unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(plain.header("Content-Encoding"), None);
+}
+
+#[test]
+fn health_reports_what_is_loaded() {
+    let (status, text, ctype, _) = body("/healthz");
+    assert_eq!(status, 200);
+    assert!(ctype.unwrap_or_default().contains("json"));
+    let v: serde_json::Value = serde_json::from_str(&text).unwrap_or_default();
+    assert_eq!(v["status"], "ok");
+    assert!(v["relations"].as_u64().unwrap_or(0) > 100);
+}
