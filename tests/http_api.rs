@@ -699,10 +699,11 @@ fn an_oversized_body_is_refused_before_it_is_read() {
         .write_all(head.as_bytes())
         .unwrap_or_else(|e| panic!("{e}"));
     let _ = stream.set_read_timeout(Some(std::time::Duration::from_secs(10)));
-    let mut answer = [0u8; 64];
+    let mut answer = [0u8; 4096];
     let n = stream.read(&mut answer).unwrap_or(0);
-    let status_line = String::from_utf8_lossy(&answer[..n]).to_string();
-    assert!(status_line.starts_with("HTTP/1.1 413"), "{status_line}");
+    let response = String::from_utf8_lossy(&answer[..n]).to_string();
+    assert!(response.starts_with("HTTP/1.1 413"), "{response}");
+    assert!(response.contains("DOCUMENT_TOO_LARGE"), "{response}");
 }
 
 #[test]

@@ -13,6 +13,10 @@ pub mod code {
     pub const BAD_USER_INPUT: &str = "BAD_USER_INPUT";
     /// A page larger than the cap was asked for.
     pub const PAGE_SIZE_EXCEEDED: &str = "PAGE_SIZE_EXCEEDED";
+    /// The request body is larger than the server accepts.
+    pub const DOCUMENT_TOO_LARGE: &str = "DOCUMENT_TOO_LARGE";
+    /// The request would do more work than one request may.
+    pub const WORK_BUDGET_EXCEEDED: &str = "WORK_BUDGET_EXCEEDED";
     /// Something failed on the server; the log has the details.
     pub const INTERNAL_SERVER_ERROR: &str = "INTERNAL_SERVER_ERROR";
 }
@@ -24,6 +28,9 @@ pub enum ApiError {
     /// An argument the client must correct.
     #[error("{0}")]
     BadUserInput(String),
+    /// A request that would visit more than its budget of nodes.
+    #[error("{0}")]
+    WorkBudgetExceeded(String),
     /// A page size over the cap.
     #[error("a page holds at most {max} items; {requested} were asked for")]
     PageSizeExceeded {
@@ -40,6 +47,7 @@ impl ApiError {
         match self {
             ApiError::BadUserInput(_) => code::BAD_USER_INPUT,
             ApiError::PageSizeExceeded { .. } => code::PAGE_SIZE_EXCEEDED,
+            ApiError::WorkBudgetExceeded(_) => code::WORK_BUDGET_EXCEEDED,
         }
     }
 }
@@ -55,6 +63,17 @@ impl ApiError {
     /// `Display` and lose the code, so resolvers call this.)
     pub fn into_graphql(self) -> async_graphql::Error {
         self.extend()
+    }
+}
+
+impl From<crate::graph::GraphError> for ApiError {
+    fn from(e: crate::graph::GraphError) -> Self {
+        match e {
+            crate::graph::GraphError::WorkBudgetExceeded { .. } => {
+                ApiError::WorkBudgetExceeded(e.to_string())
+            }
+            other => ApiError::BadUserInput(other.to_string()),
+        }
     }
 }
 

@@ -5,6 +5,7 @@ mod claims;
 mod entity;
 pub mod enums;
 mod error;
+mod explore;
 mod filters;
 mod objects;
 mod pagination;
@@ -14,27 +15,55 @@ mod values;
 
 use std::sync::Arc;
 
-use async_graphql::{EmptyMutation, EmptySubscription, Schema};
+use async_graphql::{EmptyMutation, EmptySubscription, MergedObject, Schema};
 
 use crate::graph::KnowledgeGraph;
 pub use error::{ApiError, ErrorCodes, code, internal};
 pub use pagination::{DEFAULT_PAGE, MAX_PAGE};
 pub use query::Query;
 
+/// The query root: lookups and lists, then exploration.
+#[derive(MergedObject, Default)]
+pub struct QueryRoot(Query, explore::ExploreQuery);
+
 /// The schema type.
-pub type PledgeSchema = Schema<Query, EmptyMutation, EmptySubscription>;
+pub type PledgeSchema = Schema<QueryRoot, EmptyMutation, EmptySubscription>;
+
+/// Limits on the work one request may do.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Limits {
+    /// The most nodes a `paths` request may visit before it fails with
+    /// `WORK_BUDGET_EXCEEDED`.
+    pub work_budget: usize,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        // 100,000 visits answer any path question on a graph of a million
+        // entities in well under a second, and no more.
+        Limits {
+            work_budget: crate::graph::WORK_BUDGET,
+        }
+    }
+}
 
 /// Builds the schema once over a shared graph.
 pub fn schema(graph: Arc<KnowledgeGraph>) -> PledgeSchema {
-    Schema::build(Query, EmptyMutation, EmptySubscription)
+    schema_with(graph, Limits::default())
+}
+
+/// Builds the schema with chosen limits.
+pub fn schema_with(graph: Arc<KnowledgeGraph>, limits: Limits) -> PledgeSchema {
+    Schema::build(QueryRoot::default(), EmptyMutation, EmptySubscription)
         .data(graph)
+        .data(limits)
         .extension(ErrorCodes)
         .finish()
 }
 
 /// The schema's SDL, as checked in at `schema.graphql`.
 pub fn sdl() -> String {
-    Schema::build(Query, EmptyMutation, EmptySubscription)
+    Schema::build(QueryRoot::default(), EmptyMutation, EmptySubscription)
         .finish()
         .sdl()
 }

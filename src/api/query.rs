@@ -16,7 +16,8 @@ use super::scalars::Date;
 use crate::graph::{Filter, KnowledgeGraph, Order};
 use crate::model::{self, EntityId};
 
-/// The query root.
+/// Lookups, lists, search and stats.
+#[derive(Default)]
 pub struct Query;
 
 fn graph<'a>(ctx: &Context<'a>) -> async_graphql::Result<&'a KnowledgeGraph> {

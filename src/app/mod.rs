@@ -38,7 +38,12 @@ impl App {
 
     /// Serves an already built graph.
     pub fn from_graph(graph: Arc<KnowledgeGraph>) -> Self {
-        let schema = api::schema(graph.clone());
+        Self::with_limits(graph, api::Limits::default())
+    }
+
+    /// Serves an already built graph with chosen limits.
+    pub fn with_limits(graph: Arc<KnowledgeGraph>, limits: api::Limits) -> Self {
+        let schema = api::schema_with(graph.clone(), limits);
         App { graph, schema }
     }
 

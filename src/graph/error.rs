@@ -1,6 +1,7 @@
 //! Errors raised while building or querying the graph.
 
-/// A graph that cannot be built from the records given.
+/// A graph that cannot be built from the records given, or a question it
+/// will not answer as asked.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[non_exhaustive]
 pub enum GraphError {
@@ -16,6 +17,24 @@ pub enum GraphError {
         field: String,
         /// The missing id.
         to: String,
+    },
+    /// An argument past the largest value allowed.
+    #[error("`{what}` is at most {max}, got {got}")]
+    OverLimit {
+        /// The argument.
+        what: &'static str,
+        /// The largest value allowed.
+        max: usize,
+        /// The value given.
+        got: i64,
+    },
+    /// A request that would visit more nodes than one request may.
+    #[error(
+        "the request would visit more than {budget} nodes; narrow it (a smaller maxLength, or fewer relation kinds)"
+    )]
+    WorkBudgetExceeded {
+        /// The budget.
+        budget: usize,
     },
     /// A relation between kinds that cannot hold it.
     #[error(transparent)]

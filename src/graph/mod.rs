@@ -4,11 +4,16 @@
 
 mod commitments;
 mod error;
+mod exchange;
+mod explore;
+mod paths;
 mod query;
 mod search;
 mod summary;
 #[cfg(test)]
 mod testing;
+mod timeline;
+mod totals;
 mod traverse;
 
 use std::collections::HashMap;
@@ -20,9 +25,14 @@ use crate::seed::Seed;
 
 pub use commitments::{CommitmentFilter, CommitmentOrder, DecimalRange};
 pub use error::GraphError;
+pub use exchange::{Exchange, TariffChange};
+pub use explore::{MAX_DEPTH, MAX_LIMIT, Subgraph, SubgraphNode};
+pub use paths::{MAX_PATH_LENGTH, MAX_PATHS, Path, PathStep, WORK_BUDGET};
 pub use query::{Field as FilterField, Filter, Op, Order, Value, values};
 pub use search::{Field, MatchKind};
 pub use summary::Summary;
+pub use timeline::{TimelineEntry, TimelineKind};
+pub use totals::{GroupBy, PledgeTotal};
 pub use traverse::{Direction, Neighbor};
 
 use commitments::CommitmentIndex;
@@ -31,6 +41,8 @@ use search::SearchIndex;
 /// A relation as stored on an edge, with the node field that implied it, if any.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Edge {
+    /// A stable id: `from|kind|to`, with `~N` added for a second relation of one kind between two nodes.
+    pub id: String,
     /// The relation.
     pub relation: Relation,
     /// The field of the `from` or `to` node that implies it; none for an explicit relation.
@@ -93,15 +105,23 @@ impl KnowledgeGraph {
         for ix in g.graph.node_indices() {
             let node = &g.graph[ix];
             edges.extend(node.implied_relations().into_iter().map(|i| Edge {
+                id: String::new(),
                 relation: i.relation,
                 implied_by: Some(i.field),
             }));
         }
         edges.extend(relations.into_iter().map(|relation| Edge {
+            id: String::new(),
             relation,
             implied_by: None,
         }));
-        for edge in edges {
+        let mut seen: HashMap<String, usize> = HashMap::new();
+        for mut edge in edges {
+            let r = &edge.relation;
+            let base = format!("{}|{}|{}", r.from, r.kind, r.to);
+            let n = seen.entry(base.clone()).or_default();
+            *n += 1;
+            edge.id = if *n == 1 { base } else { format!("{base}~{n}") };
             g.add_edge(edge)?;
         }
         for list in g.by_kind.values_mut() {

@@ -106,3 +106,93 @@ pub fn relation(kind: RelationKind, from: &str, to: &str) -> Relation {
         note: None,
     }
 }
+
+pub fn percent(text: &str) -> crate::model::Percent {
+    crate::model::Percent::new(Decimal::from_str_exact(text).unwrap_or_else(|e| panic!("{e}")))
+        .unwrap_or_else(|e| panic!("{e}"))
+}
+
+/// A rate of a test tariff: (key, total, valid from, valid until, supersedes).
+pub type RateSpec<'a> = (
+    &'a str,
+    &'a str,
+    Option<&'a str>,
+    Option<&'a str>,
+    Option<&'a str>,
+);
+
+/// A tariff from `by` on `on`, with its rates.
+pub fn tariff(idt: &str, by: &str, on: &str, deal: Option<&str>, rates: &[RateSpec<'_>]) -> Node {
+    let claims = rates
+        .iter()
+        .map(|(key, total, from, until, sup)| {
+            let mut c = claim(
+                key,
+                crate::model::Rate {
+                    total: percent(total),
+                    components: Vec::new(),
+                },
+                *from,
+            );
+            c.valid_until =
+                until.map(|d| When::stated(d.parse().unwrap_or_else(|e| panic!("{e}"))));
+            c.supersedes = sup.map(str::to_string);
+            c
+        })
+        .collect();
+    let data = crate::model::TariffMeasure {
+        imposer: id(by),
+        target: id(on),
+        scope: "goods".into(),
+        deal: deal.map(id),
+        status: ClaimSet::default(),
+        rate: ClaimSet::new(claims),
+        volume_limit: ClaimSet::default(),
+    };
+    node(idt, idt, NodeData::TariffMeasure(Box::new(data)))
+}
+
+pub fn deal(idt: &str, parties: &[&str], announced: Option<&str>) -> Node {
+    let data = crate::model::Deal {
+        parties: parties.iter().map(|p| id(p)).collect(),
+        status: ClaimSet::default(),
+        announced: announced.map(|d| When {
+            date: d.parse().unwrap_or_else(|e| panic!("{e}")),
+            inferred: true,
+            note: None,
+        }),
+        deadline: None,
+    };
+    node(idt, idt, NodeData::Deal(data))
+}
+
+pub fn event(idt: &str, date: &str, participants: &[&str]) -> Node {
+    let data = crate::model::Event {
+        kind: crate::model::EventKind::Meeting,
+        date: Some(When::stated(date.parse().unwrap_or_else(|e| panic!("{e}")))),
+        duration: ClaimSet::default(),
+        participants: participants.iter().map(|p| id(p)).collect(),
+        venue: None,
+        place: None,
+        deal: None,
+        part_of: None,
+    };
+    node(idt, idt, NodeData::Event(data))
+}
+
+/// A pledge in a deal.
+pub fn pledge_in(idt: &str, by: &str, to: &str, deal_id: &str, amount: &str) -> Node {
+    let mut n = pledge(Pledge {
+        id: idt,
+        by,
+        to,
+        kind: CommitmentKind::Investment,
+        amount: Some(money(amount, "USD")),
+        period: Period::OneOff,
+        part_of: None,
+    });
+    if let NodeData::Commitment(c) = &mut n.data {
+        c.deal = Some(id(deal_id));
+    }
+    n
+}

@@ -47,6 +47,11 @@ pub async fn playground() -> HttpResponse {
     file("playground/index.html")
 }
 
+/// `GET /explore`: the visual graph explorer.
+pub async fn explorer() -> HttpResponse {
+    file("explore/index.html")
+}
+
 /// `GET /assets/{path}`.
 pub async fn asset(path: web::Path<String>) -> HttpResponse {
     file(&path)

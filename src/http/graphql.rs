@@ -5,15 +5,15 @@
 use std::panic::AssertUnwindSafe;
 
 use actix_web::http::StatusCode;
-use actix_web::http::header::CONTENT_TYPE;
+use actix_web::http::header::{CONTENT_LENGTH, CONTENT_TYPE};
 use actix_web::{HttpRequest, HttpResponse, web};
 use async_graphql::{BatchRequest, BatchResponse};
-use futures_util::FutureExt;
+use futures_util::{FutureExt, StreamExt};
 
 use crate::api::{code, internal};
 use crate::app::App;
 
-/// The largest request body accepted (1 MiB); past it, 413 `DOCUMENT_TOO_LARGE`.
+/// The largest request body accepted (1 MiB); past it, HTTP 413 with `DOCUMENT_TOO_LARGE`.
 pub const MAX_BODY_BYTES: usize = 1024 * 1024;
 
 fn error(status: StatusCode, code: &str, message: &str) -> HttpResponse {
@@ -22,8 +22,47 @@ fn error(status: StatusCode, code: &str, message: &str) -> HttpResponse {
     }))
 }
 
+fn too_large() -> HttpResponse {
+    let message = format!("the request body is larger than {MAX_BODY_BYTES} bytes");
+    error(
+        StatusCode::PAYLOAD_TOO_LARGE,
+        code::DOCUMENT_TOO_LARGE,
+        &message,
+    )
+}
+
+/// Reads the body, refusing it as soon as it is known to be too large.
+async fn read_body(
+    req: &HttpRequest,
+    mut payload: web::Payload,
+) -> Result<web::BytesMut, HttpResponse> {
+    let declared = req
+        .headers()
+        .get(CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse::<usize>().ok());
+    if declared.is_some_and(|n| n > MAX_BODY_BYTES) {
+        return Err(too_large());
+    }
+    let mut body = web::BytesMut::new();
+    while let Some(chunk) = payload.next().await {
+        let chunk = chunk.map_err(|e| {
+            error(
+                StatusCode::BAD_REQUEST,
+                code::BAD_USER_INPUT,
+                &format!("the request body could not be read: {e}"),
+            )
+        })?;
+        if body.len() + chunk.len() > MAX_BODY_BYTES {
+            return Err(too_large());
+        }
+        body.extend_from_slice(&chunk);
+    }
+    Ok(body)
+}
+
 /// `POST /graphql`: a JSON body with `query`, `variables`, `operationName`, or an array of them.
-pub async fn post(req: HttpRequest, body: web::Bytes, app: web::Data<App>) -> HttpResponse {
+pub async fn post(req: HttpRequest, payload: web::Payload, app: web::Data<App>) -> HttpResponse {
     let content_type = req
         .headers()
         .get(CONTENT_TYPE)
@@ -38,6 +77,10 @@ pub async fn post(req: HttpRequest, body: web::Bytes, app: web::Data<App>) -> Ht
             "send the request as JSON with `Content-Type: application/json`",
         );
     }
+    let body = match read_body(&req, payload).await {
+        Ok(body) => body,
+        Err(response) => return response,
+    };
     let batch: BatchRequest = match serde_json::from_slice(&body) {
         Ok(batch) => batch,
         Err(e) => {

@@ -65,6 +65,11 @@ pub struct TestServer {
 pub fn spawn(dir: &Path) -> TestServer {
     let app = pledgegraph::app::App::load(dir)
         .unwrap_or_else(|e| panic!("the seed {} must load: {e}", dir.display()));
+    spawn_app(app)
+}
+
+/// Starts the real server on `127.0.0.1:0` for `app`, on its own thread.
+pub fn spawn_app(app: pledgegraph::app::App) -> TestServer {
     let listener =
         std::net::TcpListener::bind("127.0.0.1:0").unwrap_or_else(|e| panic!("cannot bind: {e}"));
     let port = listener
@@ -158,4 +163,10 @@ impl TestServer {
             Err(e) => panic!("GET {path} failed: {e}"),
         }
     }
+}
+
+/// A fresh graph of the real seed, owned.
+pub fn graph_owned() -> KnowledgeGraph {
+    let seed = pledgegraph::seed::load_dir(&seed_dir()).unwrap_or_else(|e| panic!("{e}"));
+    KnowledgeGraph::from_seed(seed).unwrap_or_else(|e| panic!("{e}"))
 }

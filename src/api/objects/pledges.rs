@@ -65,6 +65,11 @@ entity_object!(
         page_of(self.g, nodes, TariffMeasure::wrap, PageArgs { after, before, first, last })
     }
 
+    /// For each party, in order: what it gave and got under the deal, with tariff rates before and after.
+    async fn exchange(&self, #[graphql(desc = "As things stood on this date; today when omitted.")] as_of: Option<Date>) -> Vec<crate::api::explore::ExchangeSide<'a>> {
+        crate::api::explore::ExchangeSide::wrap(self.g, self.g.exchange(&self.node.id, as_of.map(|d| d.0).as_ref()))
+    }
+
     /// Events about the deal, by id.
     async fn events(&self) -> Vec<Event<'a>> {
         all_of(self.g, referring(self.g, NodeKind::Event, FilterField::Deal, &self.node.id), Event::wrap)

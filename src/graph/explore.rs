@@ -1,0 +1,375 @@
+//! Neighbourhoods: the subgraph around some entities, breadth first,
+//! bounded in depth and size, ready to draw, with each edge's headline value.
+
+use std::collections::{HashMap, HashSet};
+
+use petgraph::stable_graph::{EdgeIndex, NodeIndex};
+use petgraph::visit::EdgeRef;
+
+use super::{Direction, Edge, GraphError, KnowledgeGraph};
+use crate::model::{EntityId, Node, NodeData, NodeKind, PartialDate, RelationKind};
+
+/// The deepest neighbourhood one request may ask for.
+pub const MAX_DEPTH: usize = 4;
+/// The most nodes one neighbourhood may hold.
+pub const MAX_LIMIT: usize = 2000;
+
+/// A node of a subgraph and how many steps it is from the nearest seed.
+#[derive(Debug, Clone, Copy)]
+pub struct SubgraphNode<'g> {
+    /// The node.
+    pub node: &'g Node,
+    /// Steps from the nearest seed (0 for a seed).
+    pub depth: usize,
+}
+
+/// A subgraph: nodes breadth first (then by id), the edges among them
+/// (by source, kind, target), and whether the node limit cut it short.
+#[derive(Debug, Clone, Default)]
+pub struct Subgraph<'g> {
+    /// The nodes.
+    pub nodes: Vec<SubgraphNode<'g>>,
+    /// The edges among the nodes.
+    pub edges: Vec<&'g Edge>,
+    /// True when more nodes were in reach than the limit allowed.
+    pub truncated: bool,
+}
+
+/// Does `edge`, met from one end while walking in `direction`, lead on?
+fn follows(edge: &Edge, outgoing: bool, direction: Direction) -> bool {
+    match direction {
+        Direction::Both => true,
+        Direction::Outgoing => outgoing || edge.relation.kind.is_symmetric(),
+        Direction::Incoming => !outgoing || edge.relation.kind.is_symmetric(),
+    }
+}
+
+/// True when the edge holds on `as_of` (always, without a date).
+pub(crate) fn edge_holds(edge: &Edge, as_of: Option<&PartialDate>) -> bool {
+    let Some(day) = as_of.map(|d| d.start()) else {
+        return true;
+    };
+    let r = &edge.relation;
+    r.valid_from.as_ref().is_none_or(|w| w.date.start() <= day)
+        && r.valid_until.as_ref().is_none_or(|w| w.date.start() > day)
+}
+
+impl KnowledgeGraph {
+    /// The subgraph within `depth` steps of `seeds` over edges of
+    /// `relations` (all when empty) in `direction`, keeping nodes of `kinds`
+    /// (all when empty; seeds always), at most `limit` nodes, with edges as
+    /// they held on `as_of`. Unknown seeds are skipped.
+    #[allow(clippy::too_many_arguments)]
+    pub fn neighborhood(
+        &self,
+        seeds: &[EntityId],
+        depth: usize,
+        relations: &[RelationKind],
+        direction: Direction,
+        kinds: &[NodeKind],
+        limit: usize,
+        as_of: Option<&PartialDate>,
+    ) -> Result<Subgraph<'_>, GraphError> {
+        if depth > MAX_DEPTH {
+            return Err(GraphError::OverLimit {
+                what: "depth",
+                max: MAX_DEPTH,
+                got: depth as i64,
+            });
+        }
+        if limit > MAX_LIMIT {
+            return Err(GraphError::OverLimit {
+                what: "limit",
+                max: MAX_LIMIT,
+                got: limit as i64,
+            });
+        }
+        let edge_ok = |e: &Edge| {
+            (relations.is_empty() || relations.contains(&e.relation.kind)) && edge_holds(e, as_of)
+        };
+        let node_ok = |n: &Node| kinds.is_empty() || kinds.contains(&n.kind());
+
+        let mut start: Vec<NodeIndex> = seeds.iter().filter_map(|s| self.index_of(s)).collect();
+        start.sort_by(|a, b| self.graph[*a].id.cmp(&self.graph[*b].id));
+        start.dedup();
+        let mut depth_of: HashMap<NodeIndex, usize> = HashMap::new();
+        let mut order: Vec<NodeIndex> = Vec::new();
+        let mut truncated = false;
+        for ix in start {
+            if order.len() == limit {
+                truncated = true;
+                break;
+            }
+            depth_of.insert(ix, 0);
+            order.push(ix);
+        }
+        let mut frontier: Vec<NodeIndex> = order.clone();
+        for level in 1..=depth {
+            if truncated || frontier.is_empty() {
+                break;
+            }
+            let mut next: Vec<NodeIndex> = Vec::new();
+            let mut seen_next: HashSet<NodeIndex> = HashSet::new();
+            for &ix in &frontier {
+                for (dir, outgoing) in [
+                    (petgraph::Direction::Outgoing, true),
+                    (petgraph::Direction::Incoming, false),
+                ] {
+                    for e in self.graph.edges_directed(ix, dir) {
+                        if !edge_ok(e.weight()) || !follows(e.weight(), outgoing, direction) {
+                            continue;
+                        }
+                        let other = if outgoing { e.target() } else { e.source() };
+                        if !depth_of.contains_key(&other)
+                            && node_ok(&self.graph[other])
+                            && seen_next.insert(other)
+                        {
+                            next.push(other);
+                        }
+                    }
+                }
+            }
+            next.sort_by(|a, b| self.graph[*a].id.cmp(&self.graph[*b].id));
+            for ix in next.iter().copied() {
+                if order.len() == limit {
+                    truncated = true;
+                    break;
+                }
+                depth_of.insert(ix, level);
+                order.push(ix);
+            }
+            frontier = next
+                .into_iter()
+                .filter(|ix| depth_of.contains_key(ix))
+                .collect();
+        }
+
+        let mut edges: Vec<EdgeIndex> = Vec::new();
+        for &ix in &order {
+            for e in self.graph.edges_directed(ix, petgraph::Direction::Outgoing) {
+                if depth_of.contains_key(&e.target()) && edge_ok(e.weight()) {
+                    edges.push(e.id());
+                }
+            }
+        }
+        let mut edges: Vec<&Edge> = edges.into_iter().map(|e| &self.graph[e]).collect();
+        edges.sort_by(|a, b| {
+            (&a.relation.from, a.relation.kind, &a.relation.to, &a.id).cmp(&(
+                &b.relation.from,
+                b.relation.kind,
+                &b.relation.to,
+                &b.id,
+            ))
+        });
+        let nodes = order
+            .into_iter()
+            .map(|ix| SubgraphNode {
+                node: &self.graph[ix],
+                depth: depth_of.get(&ix).copied().unwrap_or(0),
+            })
+            .collect();
+        Ok(Subgraph {
+            nodes,
+            edges,
+            truncated,
+        })
+    }
+
+    /// The value an edge carries, for drawing: the amount of the pledge at
+    /// one end ("USD 550 billion"), the rate change of the tariff at one
+    /// end ("27.5% → 15%"), or the relation's own label (a role's title).
+    pub fn headline(&self, edge: &Edge, as_of: Option<&PartialDate>) -> Option<String> {
+        let r = &edge.relation;
+        if r.label.is_some() {
+            return r.label.clone();
+        }
+        for end in [&r.to, &r.from] {
+            let Some(node) = self.get(end) else { continue };
+            match &node.data {
+                NodeData::Commitment(c) => {
+                    let claim = match as_of {
+                        Some(d) => c.amount.as_of(d),
+                        None => c.amount.current(),
+                    };
+                    if let Some(claim) = claim {
+                        return Some(claim.value.to_string());
+                    }
+                }
+                NodeData::TariffMeasure(t) => {
+                    let rates: Vec<String> = match as_of {
+                        Some(d) => t
+                            .rate
+                            .history(false)
+                            .filter(|c| {
+                                c.valid_from
+                                    .as_ref()
+                                    .is_none_or(|w| w.date.start() <= d.start())
+                            })
+                            .map(|c| c.value.total.to_string())
+                            .collect(),
+                        None => t
+                            .rate
+                            .history(false)
+                            .map(|c| c.value.total.to_string())
+                            .collect(),
+                    };
+                    match rates.as_slice() {
+                        [] => {}
+                        [one] => return Some(one.clone()),
+                        [first, .., last] => return Some(format!("{first} → {last}")),
+                    }
+                }
+                NodeData::Project(p) => {
+                    if let Some(c) = p.value.current() {
+                        return Some(c.value.to_string());
+                    }
+                }
+                _ => {}
+            }
+        }
+        None
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::testing::*;
+    use super::*;
+
+    /// a - b - c - d in a line, b - e, and a cycle c - f - b.
+    fn graph() -> KnowledgeGraph {
+        let nodes = ["a", "b", "c", "d", "e", "f"]
+            .iter()
+            .map(|x| country(x, &x.to_uppercase()))
+            .collect();
+        let r = |a: &str, b: &str| {
+            relation(
+                RelationKind::AllyOf,
+                &format!("country:{a}"),
+                &format!("country:{b}"),
+            )
+        };
+        let p = |a: &str, b: &str| {
+            relation(
+                RelationKind::Pressures,
+                &format!("country:{a}"),
+                &format!("country:{b}"),
+            )
+        };
+        KnowledgeGraph::build(
+            nodes,
+            vec![
+                r("a", "b"),
+                r("b", "c"),
+                p("c", "d"),
+                r("b", "e"),
+                r("c", "f"),
+                r("f", "b"),
+            ],
+        )
+        .unwrap()
+    }
+
+    fn names(s: &Subgraph<'_>) -> Vec<(String, usize)> {
+        s.nodes
+            .iter()
+            .map(|n| (n.node.id.slug().to_string(), n.depth))
+            .collect()
+    }
+
+    #[test]
+    fn breadth_first_then_by_id_with_depths() {
+        let g = graph();
+        let s = g
+            .neighborhood(&[id("country:a")], 2, &[], Direction::Both, &[], 100, None)
+            .unwrap();
+        let expected: Vec<(String, usize)> = [("a", 0), ("b", 1), ("c", 2), ("e", 2), ("f", 2)]
+            .iter()
+            .map(|(n, d)| (n.to_string(), *d))
+            .collect();
+        assert_eq!(names(&s), expected);
+        assert!(!s.truncated);
+        // Edges among the nodes, the cycle's too, but not c -> d (d is outside).
+        let ids: Vec<&str> = s.edges.iter().map(|e| e.id.as_str()).collect();
+        assert_eq!(
+            ids,
+            [
+                "country:a|ally-of|country:b",
+                "country:b|ally-of|country:c",
+                "country:b|ally-of|country:e",
+                "country:c|ally-of|country:f",
+                "country:f|ally-of|country:b"
+            ]
+        );
+    }
+
+    #[test]
+    fn depth_zero_is_the_seeds_alone() {
+        let g = graph();
+        let s = g
+            .neighborhood(
+                &[id("country:c"), id("country:a"), id("country:zz")],
+                0,
+                &[],
+                Direction::Both,
+                &[],
+                10,
+                None,
+            )
+            .unwrap();
+        assert_eq!(names(&s), [("a".to_string(), 0), ("c".to_string(), 0)]);
+        assert!(s.edges.is_empty());
+    }
+
+    #[test]
+    fn the_limit_cuts_and_says_so() {
+        let g = graph();
+        let s = g
+            .neighborhood(&[id("country:a")], 4, &[], Direction::Both, &[], 3, None)
+            .unwrap();
+        assert_eq!(s.nodes.len(), 3);
+        assert!(s.truncated);
+    }
+
+    #[test]
+    fn relation_and_direction_filters_bound_the_walk() {
+        let g = graph();
+        let s = g
+            .neighborhood(
+                &[id("country:d")],
+                3,
+                &[RelationKind::Pressures],
+                Direction::Incoming,
+                &[],
+                10,
+                None,
+            )
+            .unwrap();
+        assert_eq!(names(&s), [("d".to_string(), 0), ("c".to_string(), 1)]);
+        let out = g
+            .neighborhood(
+                &[id("country:d")],
+                3,
+                &[RelationKind::Pressures],
+                Direction::Outgoing,
+                &[],
+                10,
+                None,
+            )
+            .unwrap();
+        assert_eq!(out.nodes.len(), 1);
+    }
+
+    #[test]
+    fn refuses_work_past_the_bounds() {
+        let g = graph();
+        assert!(matches!(
+            g.neighborhood(&[], 5, &[], Direction::Both, &[], 10, None),
+            Err(GraphError::OverLimit { what: "depth", .. })
+        ));
+        assert!(matches!(
+            g.neighborhood(&[], 1, &[], Direction::Both, &[], 2001, None),
+            Err(GraphError::OverLimit { what: "limit", .. })
+        ));
+    }
+}

@@ -1,0 +1,357 @@
+//! Connections between two entities: the k shortest simple paths, in
+//! either direction along edges, deterministic, within a work budget.
+
+use std::collections::{HashMap, VecDeque};
+
+use petgraph::stable_graph::NodeIndex;
+use petgraph::visit::EdgeRef;
+
+use super::{Edge, GraphError, KnowledgeGraph};
+use crate::model::{EntityId, Node, RelationKind};
+
+/// The longest path one request may ask for.
+pub const MAX_PATH_LENGTH: usize = 6;
+/// The most paths one request may ask for.
+pub const MAX_PATHS: usize = 20;
+/// The most node visits one path request may make.
+pub const WORK_BUDGET: usize = 100_000;
+
+/// One step of a path: the edge, and whether it points along the path.
+#[derive(Debug, Clone, Copy)]
+pub struct PathStep<'g> {
+    /// The edge.
+    pub edge: &'g Edge,
+    /// True when the edge runs from the step's first node to its second.
+    pub forward: bool,
+}
+
+/// A path: `nodes[i]` and `nodes[i + 1]` are joined by `steps[i]`.
+#[derive(Debug, Clone)]
+pub struct Path<'g> {
+    /// The nodes, from the start to the end.
+    pub nodes: Vec<&'g Node>,
+    /// The edges between them.
+    pub steps: Vec<PathStep<'g>>,
+}
+
+struct Walk<'a, 'r> {
+    g: &'a KnowledgeGraph,
+    relations: &'r [RelationKind],
+    budget: usize,
+    spent: usize,
+}
+
+impl<'a> Walk<'a, '_> {
+    fn spend(&mut self) -> Result<(), GraphError> {
+        self.spent += 1;
+        if self.spent > self.budget {
+            return Err(GraphError::WorkBudgetExceeded {
+                budget: self.budget,
+            });
+        }
+        Ok(())
+    }
+
+    /// The edges at a node, either way, in a fixed order: by the other end's id, then kind, then edge id.
+    fn steps(&self, ix: NodeIndex) -> Vec<(NodeIndex, PathStep<'a>)> {
+        let g = &self.g.graph;
+        let mut out = Vec::new();
+        for (dir, forward) in [
+            (petgraph::Direction::Outgoing, true),
+            (petgraph::Direction::Incoming, false),
+        ] {
+            for e in g.edges_directed(ix, dir) {
+                let edge = e.weight();
+                if self.relations.is_empty() || self.relations.contains(&edge.relation.kind) {
+                    let other = if forward { e.target() } else { e.source() };
+                    out.push((other, PathStep { edge, forward }));
+                }
+            }
+        }
+        out.sort_by(|(a, x), (b, y)| {
+            (&g[*a].id, x.edge.relation.kind, &x.edge.id).cmp(&(
+                &g[*b].id,
+                y.edge.relation.kind,
+                &y.edge.id,
+            ))
+        });
+        out
+    }
+}
+
+impl KnowledgeGraph {
+    /// The shortest simple paths from `from` to `to` of at most
+    /// `max_length` edges over `relations` (all when empty), shortest
+    /// first, at most `limit`. Edges are followed either way. Unknown ends
+    /// have no paths. Visiting more than [`WORK_BUDGET`] nodes is an error.
+    pub fn paths(
+        &self,
+        from: &EntityId,
+        to: &EntityId,
+        max_length: usize,
+        relations: &[RelationKind],
+        limit: usize,
+    ) -> Result<Vec<Path<'_>>, GraphError> {
+        self.paths_within(from, to, max_length, relations, limit, WORK_BUDGET)
+    }
+
+    /// [`KnowledgeGraph::paths`] with a chosen budget.
+    pub fn paths_within(
+        &self,
+        from: &EntityId,
+        to: &EntityId,
+        max_length: usize,
+        relations: &[RelationKind],
+        limit: usize,
+        budget: usize,
+    ) -> Result<Vec<Path<'_>>, GraphError> {
+        if max_length > MAX_PATH_LENGTH {
+            return Err(GraphError::OverLimit {
+                what: "maxLength",
+                max: MAX_PATH_LENGTH,
+                got: max_length as i64,
+            });
+        }
+        if limit > MAX_PATHS {
+            return Err(GraphError::OverLimit {
+                what: "limit",
+                max: MAX_PATHS,
+                got: limit as i64,
+            });
+        }
+        let (Some(start), Some(goal)) = (self.index_of(from), self.index_of(to)) else {
+            return Ok(Vec::new());
+        };
+        if limit == 0 {
+            return Ok(Vec::new());
+        }
+        if start == goal {
+            return Ok(vec![Path {
+                nodes: vec![&self.graph[start]],
+                steps: Vec::new(),
+            }]);
+        }
+        let mut walk = Walk {
+            g: self,
+            relations,
+            budget,
+            spent: 0,
+        };
+
+        // Distance of every node within reach to the goal, so the search
+        // below only enters nodes that can still reach it in time.
+        let mut dist: HashMap<NodeIndex, usize> = HashMap::from([(goal, 0)]);
+        let mut queue = VecDeque::from([goal]);
+        while let Some(ix) = queue.pop_front() {
+            walk.spend()?;
+            let d = dist[&ix];
+            if d == max_length {
+                continue;
+            }
+            for (other, _) in walk.steps(ix) {
+                if let std::collections::hash_map::Entry::Vacant(v) = dist.entry(other) {
+                    v.insert(d + 1);
+                    queue.push_back(other);
+                }
+            }
+        }
+        let Some(&shortest) = dist.get(&start) else {
+            return Ok(Vec::new());
+        };
+
+        let mut found: Vec<Path<'_>> = Vec::new();
+        for length in shortest..=max_length {
+            let mut nodes = vec![start];
+            let mut steps = Vec::new();
+            extend(
+                &mut walk, &dist, goal, length, &mut nodes, &mut steps, &mut found, limit,
+            )?;
+            if found.len() >= limit {
+                break;
+            }
+        }
+        Ok(found)
+    }
+}
+
+/// Depth-first: every simple path of exactly `length` edges from the last
+/// node of `nodes` to `goal`, in the fixed step order.
+#[allow(clippy::too_many_arguments)]
+fn extend<'a>(
+    walk: &mut Walk<'a, '_>,
+    dist: &HashMap<NodeIndex, usize>,
+    goal: NodeIndex,
+    length: usize,
+    nodes: &mut Vec<NodeIndex>,
+    steps: &mut Vec<PathStep<'a>>,
+    found: &mut Vec<Path<'a>>,
+    limit: usize,
+) -> Result<(), GraphError> {
+    walk.spend()?;
+    let here = *nodes.last().unwrap_or(&goal);
+    let left = length - steps.len();
+    if left == 0 {
+        if here == goal {
+            let g = &walk.g.graph;
+            found.push(Path {
+                nodes: nodes.iter().map(|ix| &g[*ix]).collect(),
+                steps: steps.clone(),
+            });
+        }
+        return Ok(());
+    }
+    for (next, step) in walk.steps(here) {
+        if found.len() >= limit {
+            break;
+        }
+        let reachable = dist.get(&next).is_some_and(|d| *d < left);
+        // The goal ends a path; it is never passed through.
+        if !reachable || nodes.contains(&next) || (next == goal && left != 1) {
+            continue;
+        }
+        nodes.push(next);
+        steps.push(step);
+        extend(walk, dist, goal, length, nodes, steps, found, limit)?;
+        nodes.pop();
+        steps.pop();
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::testing::*;
+    use super::*;
+
+    /// a - b - d, a - c - d (a diamond), d - e, and f alone.
+    fn graph() -> KnowledgeGraph {
+        let nodes = ["a", "b", "c", "d", "e", "f"]
+            .iter()
+            .map(|x| country(x, x))
+            .collect();
+        let r = |a: &str, b: &str| {
+            relation(
+                RelationKind::AllyOf,
+                &format!("country:{a}"),
+                &format!("country:{b}"),
+            )
+        };
+        let p = |a: &str, b: &str| {
+            relation(
+                RelationKind::Pressures,
+                &format!("country:{a}"),
+                &format!("country:{b}"),
+            )
+        };
+        KnowledgeGraph::build(
+            nodes,
+            vec![
+                r("a", "b"),
+                p("d", "b"),
+                r("a", "c"),
+                r("c", "d"),
+                r("d", "e"),
+            ],
+        )
+        .unwrap()
+    }
+
+    fn route(p: &Path<'_>) -> String {
+        p.nodes
+            .iter()
+            .map(|n| n.id.slug())
+            .collect::<Vec<_>>()
+            .join("-")
+    }
+
+    #[test]
+    fn shortest_first_ties_in_a_fixed_order_either_direction() {
+        let g = graph();
+        let found = g
+            .paths(&id("country:a"), &id("country:e"), 6, &[], 10)
+            .unwrap();
+        let routes: Vec<String> = found.iter().map(route).collect();
+        assert_eq!(routes, ["a-b-d-e", "a-c-d-e"]);
+        assert!(!found[0].steps[1].forward, "d -> b is walked backwards");
+        assert_eq!(found[0].steps.len(), 3);
+    }
+
+    #[test]
+    fn limit_max_length_and_relation_filters() {
+        let g = graph();
+        assert_eq!(
+            g.paths(&id("country:a"), &id("country:e"), 6, &[], 1)
+                .unwrap()
+                .len(),
+            1
+        );
+        assert!(
+            g.paths(&id("country:a"), &id("country:e"), 2, &[], 10)
+                .unwrap()
+                .is_empty()
+        );
+        let allies = g
+            .paths(
+                &id("country:a"),
+                &id("country:e"),
+                6,
+                &[RelationKind::AllyOf],
+                10,
+            )
+            .unwrap();
+        assert_eq!(allies.iter().map(route).collect::<Vec<_>>(), ["a-c-d-e"]);
+    }
+
+    #[test]
+    fn cycles_give_longer_simple_paths_only() {
+        let g = graph();
+        let routes: Vec<String> = g
+            .paths(&id("country:a"), &id("country:d"), 6, &[], 20)
+            .unwrap()
+            .iter()
+            .map(route)
+            .collect();
+        assert_eq!(routes, ["a-b-d", "a-c-d"], "no path revisits a node");
+    }
+
+    #[test]
+    fn disconnected_unknown_and_same_ends() {
+        let g = graph();
+        assert!(
+            g.paths(&id("country:a"), &id("country:f"), 6, &[], 5)
+                .unwrap()
+                .is_empty()
+        );
+        assert!(
+            g.paths(&id("country:a"), &id("country:zz"), 6, &[], 5)
+                .unwrap()
+                .is_empty()
+        );
+        let same = g
+            .paths(&id("country:a"), &id("country:a"), 6, &[], 5)
+            .unwrap();
+        assert_eq!(same.len(), 1);
+        assert!(same[0].steps.is_empty());
+    }
+
+    #[test]
+    fn bounds_and_budget() {
+        let g = graph();
+        assert!(matches!(
+            g.paths(&id("country:a"), &id("country:e"), 7, &[], 5),
+            Err(GraphError::OverLimit {
+                what: "maxLength",
+                ..
+            })
+        ));
+        assert!(matches!(
+            g.paths(&id("country:a"), &id("country:e"), 3, &[], 21),
+            Err(GraphError::OverLimit { what: "limit", .. })
+        ));
+        let tight = g.paths_within(&id("country:a"), &id("country:e"), 6, &[], 10, 3);
+        assert_eq!(
+            tight.unwrap_err(),
+            GraphError::WorkBudgetExceeded { budget: 3 }
+        );
+    }
+}

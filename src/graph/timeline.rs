@@ -1,0 +1,241 @@
+//! A timeline: events, statements, revisions of values, announcements and
+//! deadlines in date order, each at the precision its date is known to.
+
+use super::KnowledgeGraph;
+use crate::model::{EntityId, Node, NodeData, NodeKind, PartialDate, When};
+
+/// What a timeline entry records.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum TimelineKind {
+    /// An event took place.
+    Event,
+    /// Someone said something.
+    Statement,
+    /// A value was set or changed (a pledge's amount, a tariff's rate).
+    Revision,
+    /// A deal was announced.
+    Announcement,
+    /// A deadline falls due.
+    Deadline,
+}
+
+/// One dated entry.
+#[derive(Debug, Clone)]
+pub struct TimelineEntry<'g> {
+    /// When, to its precision.
+    pub date: &'g When,
+    /// What it records.
+    pub kind: TimelineKind,
+    /// The entity it is about: the event, statement, pledge, tariff or deal.
+    pub node: &'g Node,
+    /// A line to show.
+    pub title: String,
+    /// Who acted, where known (the speaker, the reviser).
+    pub actor: Option<EntityId>,
+}
+
+impl KnowledgeGraph {
+    /// Dated entries whose dates overlap `from`..=`to` (open ends when
+    /// none), involving any of `entities` (all when empty), in date order:
+    /// by first possible day, coarser dates first, then kind and id.
+    pub fn timeline(
+        &self,
+        from: Option<&PartialDate>,
+        to: Option<&PartialDate>,
+        entities: &[EntityId],
+    ) -> Vec<TimelineEntry<'_>> {
+        let mut out = Vec::new();
+        let in_range = |w: &When| {
+            from.is_none_or(|f| w.date.end() >= f.start())
+                && to.is_none_or(|t| w.date.start() <= t.end())
+        };
+        for kind in [
+            NodeKind::Event,
+            NodeKind::Statement,
+            NodeKind::Commitment,
+            NodeKind::TariffMeasure,
+            NodeKind::Deal,
+        ] {
+            for node in self.nodes_of_kind(kind) {
+                for entry in entries(node) {
+                    let involved = entities.is_empty()
+                        || entities.contains(&node.id)
+                        || entry.actor.as_ref().is_some_and(|a| entities.contains(a))
+                        || involves(node, entities);
+                    if in_range(entry.date) && involved {
+                        out.push(entry);
+                    }
+                }
+            }
+        }
+        out.sort_by(|a, b| {
+            (a.date.date, a.kind, &a.node.id, &a.title).cmp(&(
+                b.date.date,
+                b.kind,
+                &b.node.id,
+                &b.title,
+            ))
+        });
+        out
+    }
+}
+
+/// True when the node names one of `entities` as a participant, speaker, subject, pledger or party.
+fn involves(node: &Node, entities: &[EntityId]) -> bool {
+    let any = |ids: &[EntityId]| ids.iter().any(|i| entities.contains(i));
+    match &node.data {
+        NodeData::Event(e) => {
+            any(&e.participants) || e.deal.as_ref().is_some_and(|d| entities.contains(d))
+        }
+        NodeData::Statement(s) => {
+            any(&s.about) || s.speaker.as_ref().is_some_and(|x| entities.contains(x))
+        }
+        NodeData::Commitment(c) => entities.contains(&c.pledger) || any(&c.beneficiaries),
+        NodeData::TariffMeasure(t) => entities.contains(&t.imposer) || entities.contains(&t.target),
+        NodeData::Deal(d) => any(&d.parties),
+        _ => false,
+    }
+}
+
+/// The dated entries one node gives.
+fn entries(node: &Node) -> Vec<TimelineEntry<'_>> {
+    let entry = |date, kind, title: String, actor: Option<&EntityId>| TimelineEntry {
+        date,
+        kind,
+        node,
+        title,
+        actor: actor.cloned(),
+    };
+    let mut out = Vec::new();
+    match &node.data {
+        NodeData::Event(e) => {
+            let kind = if e.kind == crate::model::EventKind::Deadline {
+                TimelineKind::Deadline
+            } else {
+                TimelineKind::Event
+            };
+            out.extend(
+                e.date
+                    .as_ref()
+                    .map(|d| entry(d, kind, node.name.clone(), None)),
+            );
+        }
+        NodeData::Statement(s) => {
+            out.extend(s.date.as_ref().map(|d| {
+                entry(
+                    d,
+                    TimelineKind::Statement,
+                    node.name.clone(),
+                    s.speaker.as_ref(),
+                )
+            }));
+        }
+        NodeData::Commitment(c) => {
+            for claim in c.amount.history(false) {
+                if let Some(d) = &claim.valid_from {
+                    out.push(entry(
+                        d,
+                        TimelineKind::Revision,
+                        format!("{}: {}", node.name, claim.value),
+                        claim.made_by.as_ref(),
+                    ));
+                }
+            }
+        }
+        NodeData::TariffMeasure(t) => {
+            for claim in t.rate.history(false) {
+                if let Some(d) = &claim.valid_from {
+                    out.push(entry(
+                        d,
+                        TimelineKind::Revision,
+                        format!("{}: {}", node.name, claim.value.total),
+                        claim.made_by.as_ref(),
+                    ));
+                }
+            }
+        }
+        NodeData::Deal(d) => {
+            out.extend(d.announced.as_ref().map(|w| {
+                entry(
+                    w,
+                    TimelineKind::Announcement,
+                    format!("{} announced", node.name),
+                    None,
+                )
+            }));
+            out.extend(d.deadline.as_ref().map(|w| {
+                entry(
+                    w,
+                    TimelineKind::Deadline,
+                    format!("Deadline for {}", node.name),
+                    None,
+                )
+            }));
+        }
+        _ => {}
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::testing::*;
+    use super::*;
+
+    fn graph() -> KnowledgeGraph {
+        KnowledgeGraph::build(
+            vec![
+                country("jp", "Japan"),
+                country("us", "United States"),
+                deal("deal:x", &["country:us", "country:jp"], Some("2025-07")),
+                event("event:talks", "2025-07-22", &["country:jp"]),
+                event("event:later", "2025-08-02", &["country:us"]),
+                tariff(
+                    "tariff:cars",
+                    "country:us",
+                    "country:jp",
+                    None,
+                    &[("new", "15", Some("2025-07-23"), None, None)],
+                ),
+            ],
+            vec![],
+        )
+        .unwrap()
+    }
+
+    fn rows(entries: &[TimelineEntry<'_>]) -> Vec<(String, TimelineKind)> {
+        entries
+            .iter()
+            .map(|e| (e.date.date.to_string(), e.kind))
+            .collect()
+    }
+
+    #[test]
+    fn in_date_order_with_coarse_dates_first() {
+        let g = graph();
+        let all = g.timeline(None, None, &[]);
+        assert_eq!(
+            rows(&all),
+            [
+                ("2025-07".into(), TimelineKind::Announcement),
+                ("2025-07-22".into(), TimelineKind::Event),
+                ("2025-07-23".into(), TimelineKind::Revision),
+                ("2025-08-02".into(), TimelineKind::Event),
+            ]
+        );
+    }
+
+    #[test]
+    fn ranges_respect_precision_and_entities_filter() {
+        let g = graph();
+        let d = |s: &str| s.parse::<PartialDate>().unwrap();
+        // A month-precision date overlaps any day of its month.
+        let late_july = g.timeline(Some(&d("2025-07-25")), Some(&d("2025-07-31")), &[]);
+        assert_eq!(
+            rows(&late_july),
+            [("2025-07".into(), TimelineKind::Announcement)]
+        );
+        let us_only = g.timeline(None, None, &[id("country:us")]);
+        assert_eq!(us_only.len(), 3, "the deal, the tariff and the later event");
+    }
+}

@@ -1,0 +1,447 @@
+//! Exploring who pledged what over HTTP on the real seed: what each side
+//! gave and got, how values changed, connections, neighbourhoods, exact
+//! totals, values as of a date, a timeline, and the bounds on the work.
+
+mod common;
+
+use serde_json::{Value, json};
+
+use common::server;
+
+fn list<'a>(v: &'a Value, key: &str) -> Vec<&'a str> {
+    v.as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|x| x[key].as_str())
+        .collect()
+}
+
+#[test]
+fn what_japan_gave_and_got_in_the_us_deal() {
+    let d = server().data(
+        r#"{ deal(id: "deal:us-jp-2025") { exchange {
+            party { id }
+            gave { id amount { value { display } } }
+            got { measure { id } before { value { totalPercent } } after { value { totalPercent } validFrom { date inferred } } }
+            conceded { measure { id } }
+            received { id }
+        } } }"#,
+    );
+    let sides = d["deal"]["exchange"]
+        .as_array()
+        .cloned()
+        .unwrap_or_default();
+    let japan = sides
+        .iter()
+        .find(|s| s["party"]["id"] == "country:jp")
+        .cloned()
+        .unwrap_or_default();
+    let gave: Vec<&str> = japan["gave"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|c| c["id"].as_str())
+        .collect();
+    for pledge in [
+        "commitment:jp-us-investment-2025",
+        "commitment:jp-defense-procurement-2025",
+        "commitment:jp-us-rice-imports-2025",
+        "commitment:jp-us-goods-purchase-2025",
+    ] {
+        assert!(gave.contains(&pledge), "Japan gave {pledge}: {gave:?}");
+    }
+    let got = japan["got"].as_array().cloned().unwrap_or_default();
+    let cars = got
+        .iter()
+        .find(|c| c["measure"]["id"] == "tariff:us-jp-autos-2025")
+        .cloned()
+        .unwrap_or_default();
+    assert_eq!(cars["before"]["value"]["totalPercent"], "27.5");
+    assert_eq!(cars["after"]["value"]["totalPercent"], "15");
+    assert_eq!(
+        cars["after"]["validFrom"],
+        json!({ "date": "2025-07-23", "inferred": true })
+    );
+    let reciprocal = got
+        .iter()
+        .find(|c| c["measure"]["id"] == "tariff:us-jp-reciprocal-2025")
+        .cloned()
+        .unwrap_or_default();
+    assert_eq!(
+        (
+            reciprocal["before"]["value"]["totalPercent"].as_str(),
+            reciprocal["after"]["value"]["totalPercent"].as_str()
+        ),
+        (Some("25"), Some("15"))
+    );
+    let us = sides
+        .iter()
+        .find(|s| s["party"]["id"] == "country:us")
+        .cloned()
+        .unwrap_or_default();
+    assert_eq!(
+        list(
+            &us["conceded"]
+                .as_array()
+                .cloned()
+                .unwrap_or_default()
+                .iter()
+                .map(|c| c["measure"].clone())
+                .collect::<Value>(),
+            "id"
+        )
+        .len(),
+        2
+    );
+    assert!(list(&us["received"], "id").contains(&"commitment:jp-us-investment-2025"));
+}
+
+#[test]
+fn compare_puts_japan_and_korea_side_by_side() {
+    let d = server().data(r#"{ compare(countries: ["country:jp", "country:kr"]) { party { id } gave { id } got { measure { id } after { value { totalPercent } } } } }"#);
+    let sides = d["compare"].as_array().cloned().unwrap_or_default();
+    assert_eq!(sides.len(), 2);
+    assert!(sides[0]["gave"].as_array().map_or(0, Vec::len) >= 6);
+    assert_eq!(
+        list(&sides[1]["gave"], "id"),
+        ["commitment:kr-us-concessions-demanded-2025"]
+    );
+    assert_eq!(
+        sides[1]["got"][0]["measure"]["id"],
+        "tariff:us-kr-threatened-2025"
+    );
+    assert_eq!(
+        sides[1]["got"][0]["after"],
+        Value::Null,
+        "the threatened tariffs have no rate"
+    );
+}
+
+#[test]
+fn how_the_investment_figure_changed_when_and_by_whose_hand() {
+    let d = server().data(
+        r#"{ commitment(id: "commitment:jp-us-investment-2025") {
+            amountHistory { value { display } validFrom { date inferred } validUntil { date } madeBy { id } rank supersedes }
+            before: amount(asOf: "2025-07-21") { value { display } }
+            during: amount(asOf: "2025-07-22") { value { display } }
+        } }"#,
+    );
+    let c = &d["commitment"];
+    let history: Vec<(&str, &str)> = c["amountHistory"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .map(|h| {
+            (
+                h["value"]["display"].as_str().unwrap_or(""),
+                h["madeBy"]["id"].as_str().unwrap_or(""),
+            )
+        })
+        .collect();
+    assert_eq!(
+        history,
+        [
+            ("USD 400 billion", "org:japan-delegation"),
+            ("USD 500 billion", "person:donald-trump"),
+            ("USD 550 billion", "country:us")
+        ]
+    );
+    assert_eq!(
+        c["amountHistory"][0]["rank"], "NORMAL",
+        "superseded, not wrong"
+    );
+    assert_eq!(c["amountHistory"][2]["rank"], "PREFERRED");
+    assert_eq!(c["before"]["value"]["display"], "USD 400 billion");
+    assert_eq!(c["during"]["value"]["display"], "USD 500 billion");
+}
+
+#[test]
+fn the_shortest_connections_between_boeing_and_south_korea() {
+    let d = server().data(r#"{ paths(from: "org:boeing", to: "country:kr", maxLength: 4, limit: 10) { length nodes { id kind } edges { id kind source target } } }"#);
+    let paths = d["paths"].as_array().cloned().unwrap_or_default();
+    assert!(!paths.is_empty());
+    let lengths: Vec<u64> = paths.iter().filter_map(|p| p["length"].as_u64()).collect();
+    assert!(
+        lengths.windows(2).all(|w| w[0] <= w[1]),
+        "shortest first: {lengths:?}"
+    );
+    assert_eq!(lengths[0], 2);
+    for p in &paths {
+        let nodes = list(&p["nodes"], "id");
+        assert_eq!(
+            (nodes.first(), nodes.last()),
+            (Some(&"org:boeing"), Some(&"country:kr"))
+        );
+        let mut unique = nodes.clone();
+        unique.sort();
+        unique.dedup();
+        assert_eq!(unique.len(), nodes.len(), "simple: {nodes:?}");
+        // Each edge joins its two neighbouring nodes, either way round.
+        for (i, e) in p["edges"].as_array().into_iter().flatten().enumerate() {
+            let ends = [
+                e["source"].as_str().unwrap_or(""),
+                e["target"].as_str().unwrap_or(""),
+            ];
+            assert!(
+                ends.contains(&nodes[i]) && ends.contains(&nodes[i + 1]),
+                "{e}"
+            );
+        }
+    }
+    let again = server().data(r#"{ paths(from: "org:boeing", to: "country:kr", maxLength: 4, limit: 10) { length nodes { id kind } edges { id kind source target } } }"#);
+    assert_eq!(again, d, "deterministic");
+}
+
+#[test]
+fn everything_within_two_steps_of_the_commerce_secretary() {
+    let d = server().data(
+        r#"{ neighborhood(ids: ["person:howard-lutnick"], depth: 2) { truncated
+            nodes { id kind label depth entity { __typename } } edges { id kind source target label } } }"#,
+    );
+    let n = &d["neighborhood"];
+    assert_eq!(n["truncated"], false);
+    let nodes = n["nodes"].as_array().cloned().unwrap_or_default();
+    assert_eq!(nodes[0]["id"], "person:howard-lutnick");
+    assert_eq!(nodes[0]["depth"], 0);
+    let at = |depth: u64| -> Vec<String> {
+        nodes
+            .iter()
+            .filter(|x| x["depth"] == depth)
+            .map(|x| x["id"].as_str().unwrap_or("").to_string())
+            .collect()
+    };
+    for near in [
+        "org:us-commerce",
+        "event:lutnick-kim-yeo-meeting-2025-07",
+        "statement:lutnick-korea-japan-rivals",
+    ] {
+        assert!(
+            at(1).contains(&near.to_string()),
+            "{near} is one step away: {:?}",
+            at(1)
+        );
+    }
+    for far in ["person:cheong-kwan-kim", "country:kr", "org:cnbc"] {
+        assert!(
+            at(1).contains(&far.to_string()) || at(2).contains(&far.to_string()),
+            "{far} is within two steps"
+        );
+    }
+    let depth1 = at(1);
+    let mut sorted = depth1.clone();
+    sorted.sort();
+    assert_eq!(depth1, sorted, "breadth first, then by id");
+    // Every edge joins two drawn nodes.
+    let ids: Vec<&str> = nodes.iter().filter_map(|x| x["id"].as_str()).collect();
+    for e in n["edges"].as_array().into_iter().flatten() {
+        assert!(
+            ids.contains(&e["source"].as_str().unwrap_or(""))
+                && ids.contains(&e["target"].as_str().unwrap_or("")),
+            "{e}"
+        );
+    }
+    let small = server().data(r#"{ neighborhood(ids: ["person:howard-lutnick"], depth: 2, limit: 5) { truncated nodes { id } } }"#);
+    assert_eq!(small["neighborhood"]["truncated"], true);
+    assert_eq!(
+        small["neighborhood"]["nodes"].as_array().map(Vec::len),
+        Some(5)
+    );
+}
+
+#[test]
+fn edges_carry_their_headline_values() {
+    let d = server().data(
+        r#"{ neighborhood(ids: ["deal:us-jp-2025"], depth: 2, relations: [PLEDGED, TARGETS, PART_OF]) { edges { id kind label } } }"#,
+    );
+    let labels: Vec<(String, String)> = d["neighborhood"]["edges"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .map(|e| {
+            (
+                e["id"].as_str().unwrap_or("").to_string(),
+                e["label"].as_str().unwrap_or("").to_string(),
+            )
+        })
+        .collect();
+    let label_of = |id: &str| {
+        labels
+            .iter()
+            .find(|(i, _)| i == id)
+            .map(|(_, l)| l.clone())
+            .unwrap_or_default()
+    };
+    assert_eq!(
+        label_of("country:jp|pledged|commitment:jp-us-investment-2025"),
+        "USD 550 billion"
+    );
+    assert_eq!(
+        label_of("tariff:us-jp-autos-2025|targets|country:jp"),
+        "27.5% → 15%"
+    );
+    let before = server().data(r#"{ neighborhood(ids: ["country:jp"], relations: [PLEDGED], asOf: "2025-07-21") { edges { id label } } }"#);
+    let inv = before["neighborhood"]["edges"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .find(|e| e["id"] == "country:jp|pledged|commitment:jp-us-investment-2025")
+        .cloned();
+    assert_eq!(
+        inv.map(|e| e["label"].clone()),
+        Some(json!("USD 400 billion"))
+    );
+}
+
+#[test]
+fn the_total_pledged_to_the_united_states_per_currency_and_period() {
+    let d = server().data(
+        r#"{ pledgeTotals(groupBy: [BENEFICIARY], filter: { beneficiary: { eq: "country:us" } }) {
+            beneficiary { id } period total { amount currency display } increase { amount } count commitments { id } } }"#,
+    );
+    let rows: Vec<(String, String, String, u64)> = d["pledgeTotals"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .map(|t| {
+            (
+                t["period"].as_str().unwrap_or("").into(),
+                t["total"]["currency"].as_str().unwrap_or("").into(),
+                t["total"]["amount"].as_str().unwrap_or("").into(),
+                t["count"].as_u64().unwrap_or(0),
+            )
+        })
+        .collect();
+    assert_eq!(
+        rows,
+        [
+            (
+                "ONE_OFF".to_string(),
+                "USD".to_string(),
+                "550000000000".to_string(),
+                1
+            ),
+            (
+                "ANNUAL".to_string(),
+                "USD".to_string(),
+                "17000000000".to_string(),
+                1
+            ),
+            (
+                "UNSPECIFIED".to_string(),
+                "USD".to_string(),
+                "8000000000".to_string(),
+                1
+            ),
+        ]
+    );
+    assert_eq!(
+        d["pledgeTotals"][1]["increase"]["amount"], "3000000000",
+        "from 14 to 17 billion a year"
+    );
+    let by_pledger = server().data(r#"{ pledgeTotals(groupBy: [PLEDGER, KIND]) { pledger { id } commitmentKind period total { display } } }"#);
+    assert!(
+        by_pledger["pledgeTotals"]
+            .as_array()
+            .is_some_and(|a| a.iter().all(|t| t["pledger"]["id"] == "country:jp"))
+    );
+}
+
+#[test]
+fn the_car_tariff_before_and_after_the_deal_date() {
+    let d = server().data(
+        r#"{ deal(id: "deal:us-jp-2025") { announced { date inferred note } }
+             tariffMeasure(id: "tariff:us-jp-autos-2025") {
+               before: rate(asOf: "2025-07-22") { value { totalPercent components { kind percent } } }
+               after: rate(asOf: "2025-07-23") { value { totalPercent } } } }"#,
+    );
+    assert_eq!(d["deal"]["announced"]["date"], "2025-07-23");
+    assert_eq!(d["deal"]["announced"]["inferred"], true);
+    assert_eq!(
+        d["tariffMeasure"]["before"]["value"]["totalPercent"],
+        "27.5"
+    );
+    assert_eq!(d["tariffMeasure"]["after"]["value"]["totalPercent"], "15");
+}
+
+#[test]
+fn a_timeline_in_date_order_respecting_precision() {
+    let d = server().data(
+        r#"{ timeline(from: "2025-07-01", to: "2025-08-31", first: 100) { totalCount edges { node { date { date precision inferred } kind title entity { id } actor { id } } } } }"#,
+    );
+    let entries = d["timeline"]["edges"]
+        .as_array()
+        .cloned()
+        .unwrap_or_default();
+    assert!(entries.len() >= 8, "{}", entries.len());
+    let dates: Vec<String> = entries
+        .iter()
+        .map(|e| e["node"]["date"]["date"].as_str().unwrap_or("").to_string())
+        .collect();
+    let starts: Vec<String> = dates
+        .iter()
+        .map(|d| {
+            if d.len() == 7 {
+                format!("{d}-01")
+            } else {
+                d.clone()
+            }
+        })
+        .collect();
+    assert!(starts.windows(2).all(|w| w[0] <= w[1]), "{dates:?}");
+    let kinds: Vec<&str> = entries
+        .iter()
+        .filter_map(|e| e["node"]["kind"].as_str())
+        .collect();
+    for k in ["EVENT", "REVISION", "ANNOUNCEMENT", "DEADLINE"] {
+        assert!(kinds.contains(&k), "{k} in {kinds:?}");
+    }
+    let korea = server().data(r#"{ timeline(entities: ["country:kr"], first: 100) { edges { node { entity { id } } } } }"#);
+    let about: Vec<String> = korea["timeline"]["edges"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .map(|e| e["node"]["entity"]["id"].as_str().unwrap_or("").to_string())
+        .collect();
+    assert!(
+        about.contains(&"event:korea-deadline-2025-08-01".to_string()),
+        "{about:?}"
+    );
+}
+
+#[test]
+fn work_is_bounded_and_the_bounds_are_documented() {
+    let s = server();
+    for q in [
+        r#"{ neighborhood(ids: ["country:jp"], depth: 5) { truncated } }"#,
+        r#"{ neighborhood(ids: ["country:jp"], limit: 2001) { truncated } }"#,
+        r#"{ neighborhood(ids: ["country:jp"], depth: -1) { truncated } }"#,
+        r#"{ paths(from: "country:jp", to: "country:kr", maxLength: 7) { length } }"#,
+        r#"{ paths(from: "country:jp", to: "country:kr", limit: 21) { length } }"#,
+        r#"{ paths(from: "not an id", to: "country:kr") { length } }"#,
+    ] {
+        assert_eq!(s.error_codes(q, json!({})), ["BAD_USER_INPUT"], "{q}");
+    }
+    let sdl = std::fs::read_to_string(common::root().join("schema.graphql")).unwrap_or_default();
+    for bound in [
+        "(0 to 4)",
+        "at most 2,000",
+        "at most 6",
+        "at most 20",
+        "100,000",
+    ] {
+        assert!(sdl.contains(bound), "the schema documents {bound}");
+    }
+    // A server whose budget is tiny refuses a path search that would exceed it.
+    let graph = std::sync::Arc::new(common::graph_owned());
+    let tight = common::spawn_app(pledgegraph::app::App::with_limits(
+        graph,
+        pledgegraph::api::Limits { work_budget: 10 },
+    ));
+    assert_eq!(
+        tight.error_codes(
+            r#"{ paths(from: "org:boeing", to: "country:kr", maxLength: 6) { length } }"#,
+            json!({})
+        ),
+        ["WORK_BUDGET_EXCEEDED"]
+    );
+}
