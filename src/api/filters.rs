@@ -78,72 +78,67 @@ impl Ops for StringFilter {
     }
 }
 
-/// A bound of a range input and the operation it asks for.
-type Comparison<'a, T> = (&'a Option<T>, fn(Value) -> Op);
+/// One bound of a range filter and the operation it asks for.
+type Bound<'a, T> = (&'a Option<T>, fn(Value) -> Op);
+
+/// A value a range filter compares.
+pub trait RangeValue {
+    /// The graph value.
+    fn value(&self) -> Value;
+}
+
+impl RangeValue for Decimal {
+    fn value(&self) -> Value {
+        Value::Decimal(self.0)
+    }
+}
+
+impl RangeValue for Date {
+    fn value(&self) -> Value {
+        Value::Date(self.0)
+    }
+}
+
+/// Compares an exact decimal, or a date (a date known only to the month or
+/// year compares by its first day).
+#[derive(InputObject, Debug, Clone)]
+#[graphql(
+    concrete(name = "DecimalFilter", params(Decimal)),
+    concrete(name = "DateFilter", params(Date))
+)]
+pub struct RangeFilter<T: InputType + RangeValue> {
+    /// Equal to this.
+    pub eq: Option<T>,
+    /// Greater (later) than this.
+    pub gt: Option<T>,
+    /// Greater (later) than or equal to this.
+    pub gte: Option<T>,
+    /// Less (earlier) than this.
+    pub lt: Option<T>,
+    /// Less (earlier) than or equal to this.
+    pub lte: Option<T>,
+}
+
+impl<T: InputType + RangeValue> Ops for RangeFilter<T> {
+    fn ops(&self) -> Result<Vec<Op>, ApiError> {
+        let bounds: [Bound<'_, T>; 5] = [
+            (&self.eq, Op::Eq),
+            (&self.gt, Op::Gt),
+            (&self.gte, Op::Gte),
+            (&self.lt, Op::Lt),
+            (&self.lte, Op::Lte),
+        ];
+        Ok(bounds
+            .into_iter()
+            .filter_map(|(x, op)| x.as_ref().map(|v| op(v.value())))
+            .collect())
+    }
+}
 
 /// Compares an exact decimal.
-#[derive(InputObject, Debug, Clone, Default)]
-pub struct DecimalFilter {
-    /// Equal to this.
-    pub eq: Option<Decimal>,
-    /// Greater than this.
-    pub gt: Option<Decimal>,
-    /// Greater than or equal to this.
-    pub gte: Option<Decimal>,
-    /// Less than this.
-    pub lt: Option<Decimal>,
-    /// Less than or equal to this.
-    pub lte: Option<Decimal>,
-}
-
-impl Ops for DecimalFilter {
-    fn ops(&self) -> Result<Vec<Op>, ApiError> {
-        let v = |d: &Decimal| Value::Decimal(d.0);
-        let pairs: [Comparison<'_, Decimal>; 5] = [
-            (&self.eq, Op::Eq),
-            (&self.gt, Op::Gt),
-            (&self.gte, Op::Gte),
-            (&self.lt, Op::Lt),
-            (&self.lte, Op::Lte),
-        ];
-        Ok(pairs
-            .into_iter()
-            .filter_map(|(x, op)| x.as_ref().map(|d| op(v(d))))
-            .collect())
-    }
-}
-
-/// Compares a date; a date known to the month or year compares by its first day.
-#[derive(InputObject, Debug, Clone, Default)]
-pub struct DateFilter {
-    /// On this date.
-    pub eq: Option<Date>,
-    /// After this date.
-    pub gt: Option<Date>,
-    /// On or after this date.
-    pub gte: Option<Date>,
-    /// Before this date.
-    pub lt: Option<Date>,
-    /// On or before this date.
-    pub lte: Option<Date>,
-}
-
-impl Ops for DateFilter {
-    fn ops(&self) -> Result<Vec<Op>, ApiError> {
-        let v = |d: &Date| Value::Date(d.0);
-        let pairs: [Comparison<'_, Date>; 5] = [
-            (&self.eq, Op::Eq),
-            (&self.gt, Op::Gt),
-            (&self.gte, Op::Gte),
-            (&self.lt, Op::Lt),
-            (&self.lte, Op::Lte),
-        ];
-        Ok(pairs
-            .into_iter()
-            .filter_map(|(x, op)| x.as_ref().map(|d| op(v(d))))
-            .collect())
-    }
-}
+pub type DecimalFilter = RangeFilter<Decimal>;
+/// Compares a date.
+pub type DateFilter = RangeFilter<Date>;
 
 /// The name an enum value has in the graph layer.
 pub trait WireName {

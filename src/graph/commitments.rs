@@ -1,13 +1,15 @@
-//! Typed filters and stable ordering over commitments, served from indexes.
+//! A typed front for filtering and ordering commitments, and the index of
+//! their amounts that serves range queries.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 
 use petgraph::stable_graph::{NodeIndex, StableDiGraph};
 use rust_decimal::Decimal;
 
+use super::query::{Field, Filter, Op, Order, Value};
 use super::{Edge, KnowledgeGraph};
 use crate::model::{
-    Commitment, CommitmentKind, CommitmentStatus, Currency, EntityId, Node, NodeData, Period,
+    CommitmentKind, CommitmentStatus, Currency, EntityId, Node, NodeData, NodeKind, Period,
 };
 
 /// An inclusive range of decimals; an open end is `None`.
@@ -17,16 +19,6 @@ pub struct DecimalRange {
     pub min: Option<Decimal>,
     /// The greatest value allowed.
     pub max: Option<Decimal>,
-}
-
-impl DecimalRange {
-    fn is_open(&self) -> bool {
-        self.min.is_none() && self.max.is_none()
-    }
-
-    fn contains(&self, v: Decimal) -> bool {
-        self.min.is_none_or(|m| v >= m) && self.max.is_none_or(|m| v <= m)
-    }
 }
 
 /// Which commitments to return. Each list matches any of its values; an
@@ -67,179 +59,138 @@ pub enum CommitmentOrder {
     AmountDesc,
 }
 
-/// Indexes over commitments, built once with the graph.
+impl CommitmentFilter {
+    /// The generic filter this asks for.
+    pub fn to_filter(&self) -> Filter {
+        let ids = |field, list: &[EntityId]| {
+            Filter::Test(field, Op::In(list.iter().cloned().map(Value::Id).collect()))
+        };
+        let names = |field, list: Vec<&'static str>| {
+            Filter::Test(
+                field,
+                Op::In(list.into_iter().map(|n| Value::Text(n.into())).collect()),
+            )
+        };
+        let mut all = Vec::new();
+        if !self.pledgers.is_empty() {
+            all.push(ids(Field::Pledger, &self.pledgers));
+        }
+        if !self.beneficiaries.is_empty() {
+            all.push(ids(Field::Beneficiary, &self.beneficiaries));
+        }
+        if !self.deals.is_empty() {
+            all.push(ids(Field::Deal, &self.deals));
+        }
+        if !self.kinds.is_empty() {
+            all.push(names(
+                Field::Kind,
+                self.kinds.iter().map(|k| k.as_str()).collect(),
+            ));
+        }
+        if !self.statuses.is_empty() {
+            all.push(names(
+                Field::Status,
+                self.statuses.iter().map(|k| k.as_str()).collect(),
+            ));
+        }
+        if !self.periods.is_empty() {
+            all.push(names(
+                Field::Period,
+                self.periods.iter().map(|k| k.as_str()).collect(),
+            ));
+        }
+        if !self.currencies.is_empty() {
+            let codes = self
+                .currencies
+                .iter()
+                .map(|c| Value::Text(c.to_string()))
+                .collect();
+            all.push(Filter::Test(Field::Currency, Op::In(codes)));
+        }
+        if let Some(min) = self.amount.min {
+            all.push(Filter::Test(Field::Amount, Op::Gte(Value::Decimal(min))));
+        }
+        if let Some(max) = self.amount.max {
+            all.push(Filter::Test(Field::Amount, Op::Lte(Value::Decimal(max))));
+        }
+        if self.top_level_only {
+            all.push(Filter::Not(Box::new(Filter::Test(
+                Field::PartOf,
+                Op::Exists,
+            ))));
+        }
+        Filter::All(all)
+    }
+}
+
+impl CommitmentOrder {
+    /// The generic ordering this asks for.
+    pub fn to_orders(self) -> Vec<Order> {
+        let by = |field, descending| vec![Order { field, descending }];
+        match self {
+            CommitmentOrder::Id => Vec::new(),
+            CommitmentOrder::Name => by(Field::Name, false),
+            CommitmentOrder::AmountAsc => by(Field::Amount, false),
+            CommitmentOrder::AmountDesc => by(Field::Amount, true),
+        }
+    }
+}
+
+/// Commitments by the currency and amount they stand at now, for range queries.
 #[derive(Debug, Default)]
-pub(crate) struct CommitmentIndex {
-    all: Vec<NodeIndex>,
-    by_pledger: HashMap<EntityId, Vec<NodeIndex>>,
-    by_beneficiary: HashMap<EntityId, Vec<NodeIndex>>,
-    by_deal: HashMap<EntityId, Vec<NodeIndex>>,
-    by_kind: HashMap<CommitmentKind, Vec<NodeIndex>>,
-    by_status: HashMap<CommitmentStatus, Vec<NodeIndex>>,
-    by_money: BTreeMap<(Currency, Decimal), Vec<NodeIndex>>,
-}
+pub(crate) struct MoneyIndex(BTreeMap<(Currency, Decimal), Vec<NodeIndex>>);
 
-fn commitment(node: &Node) -> Option<&Commitment> {
-    match &node.data {
-        NodeData::Commitment(c) => Some(c),
-        _ => None,
-    }
-}
-
-/// The current money amount of a commitment, if it has one.
-fn current_money(c: &Commitment) -> Option<(Currency, Decimal)> {
-    c.amount
-        .current()
-        .and_then(|claim| claim.value.money())
-        .map(|m| (m.currency, m.amount))
-}
-
-impl CommitmentIndex {
-    pub fn build(graph: &StableDiGraph<Node, Edge>, by_id: &HashMap<EntityId, NodeIndex>) -> Self {
-        let mut idx = CommitmentIndex::default();
-        let mut all: Vec<(&EntityId, NodeIndex)> = Vec::new();
-        for (id, &ix) in by_id {
-            let Some(c) = commitment(&graph[ix]) else {
-                continue;
-            };
-            all.push((id, ix));
-            idx.by_pledger
-                .entry(c.pledger.clone())
-                .or_default()
-                .push(ix);
-            for b in &c.beneficiaries {
-                idx.by_beneficiary.entry(b.clone()).or_default().push(ix);
-            }
-            if let Some(d) = &c.deal {
-                idx.by_deal.entry(d.clone()).or_default().push(ix);
-            }
-            idx.by_kind.entry(c.kind).or_default().push(ix);
-            if let Some(s) = c.status.current() {
-                idx.by_status.entry(s.value).or_default().push(ix);
-            }
-            if let Some(key) = current_money(c) {
-                idx.by_money.entry(key).or_default().push(ix);
+impl MoneyIndex {
+    pub fn build(graph: &StableDiGraph<Node, Edge>) -> Self {
+        let mut index = MoneyIndex::default();
+        for ix in graph.node_indices() {
+            if let NodeData::Commitment(c) = &graph[ix].data
+                && let Some(m) = c.amount.current().and_then(|claim| claim.value.money())
+            {
+                index.0.entry((m.currency, m.amount)).or_default().push(ix);
             }
         }
-        all.sort();
-        idx.all = all.into_iter().map(|(_, ix)| ix).collect();
-        idx
+        index
     }
 
-    /// The candidates one indexed criterion allows, or `None` when it does not constrain.
-    fn candidates<K: std::hash::Hash + Eq>(
-        map: &HashMap<K, Vec<NodeIndex>>,
-        keys: &[K],
-    ) -> Option<Vec<NodeIndex>> {
-        if keys.is_empty() {
-            return None;
-        }
-        let mut out: Vec<NodeIndex> = keys
-            .iter()
-            .filter_map(|k| map.get(k))
-            .flatten()
-            .copied()
-            .collect();
-        out.sort_unstable();
-        out.dedup();
-        Some(out)
-    }
-
-    fn money_candidates(
+    /// The commitments in one of `currencies` (any when empty) whose current
+    /// amount lies within `min..=max`.
+    pub fn range(
         &self,
         currencies: &[Currency],
-        range: &DecimalRange,
-    ) -> Option<Vec<NodeIndex>> {
-        if currencies.is_empty() && range.is_open() {
-            return None;
-        }
-        let mut out = Vec::new();
-        let mut scan = |cur: Currency| {
-            let lo = (cur, range.min.unwrap_or(Decimal::MIN));
-            let hi = (cur, range.max.unwrap_or(Decimal::MAX));
-            for list in self.by_money.range(lo..=hi).map(|(_, v)| v) {
-                out.extend(list.iter().copied());
-            }
-        };
-        if currencies.is_empty() {
-            let mut seen: Vec<Currency> = self.by_money.keys().map(|(c, _)| *c).collect();
-            seen.dedup();
-            seen.into_iter().for_each(&mut scan);
+        min: Option<Decimal>,
+        max: Option<Decimal>,
+    ) -> Vec<NodeIndex> {
+        let mut wanted: Vec<Currency> = if currencies.is_empty() {
+            self.0.keys().map(|(c, _)| *c).collect()
         } else {
-            currencies.iter().copied().for_each(&mut scan);
-        }
-        out.sort_unstable();
-        out.dedup();
-        Some(out)
-    }
-}
-
-impl KnowledgeGraph {
-    /// The commitments that pass `filter`, in `order`. Starts from the
-    /// smallest indexed candidate set and checks the rest per candidate.
-    pub fn commitments(&self, filter: &CommitmentFilter, order: CommitmentOrder) -> Vec<&Node> {
-        let idx = &self.commitments;
-        let sets = [
-            CommitmentIndex::candidates(&idx.by_pledger, &filter.pledgers),
-            CommitmentIndex::candidates(&idx.by_beneficiary, &filter.beneficiaries),
-            CommitmentIndex::candidates(&idx.by_deal, &filter.deals),
-            CommitmentIndex::candidates(&idx.by_kind, &filter.kinds),
-            CommitmentIndex::candidates(&idx.by_status, &filter.statuses),
-            idx.money_candidates(&filter.currencies, &filter.amount),
-        ];
-        let start: Vec<NodeIndex> = match sets.into_iter().flatten().min_by_key(|s| s.len()) {
-            Some(set) => set,
-            None => idx.all.clone(),
+            currencies.to_vec()
         };
-        let mut out: Vec<&Node> = start
+        wanted.sort();
+        wanted.dedup();
+        let mut out: Vec<NodeIndex> = wanted
             .into_iter()
-            .map(|ix| &self.graph[ix])
-            .filter(|node| commitment(node).is_some_and(|c| passes(c, filter)))
+            .flat_map(|cur| {
+                self.0
+                    .range((cur, min.unwrap_or(Decimal::MIN))..=(cur, max.unwrap_or(Decimal::MAX)))
+            })
+            .flat_map(|(_, list)| list.iter().copied())
             .collect();
-        sort(&mut out, order);
+        out.sort_unstable();
         out
     }
 }
 
-fn any_or_all<T: PartialEq>(wanted: &[T], has: impl Fn(&T) -> bool) -> bool {
-    wanted.is_empty() || wanted.iter().any(has)
-}
-
-fn passes(c: &Commitment, f: &CommitmentFilter) -> bool {
-    let money = current_money(c);
-    any_or_all(&f.pledgers, |p| &c.pledger == p)
-        && any_or_all(&f.beneficiaries, |b| c.beneficiaries.contains(b))
-        && any_or_all(&f.deals, |d| c.deal.as_ref() == Some(d))
-        && any_or_all(&f.kinds, |k| c.kind == *k)
-        && any_or_all(&f.statuses, |s| {
-            c.status.current().is_some_and(|x| x.value == *s)
-        })
-        && any_or_all(&f.periods, |p| c.period == *p)
-        && any_or_all(&f.currencies, |cur| money.is_some_and(|(m, _)| m == *cur))
-        && (f.amount.is_open() || money.is_some_and(|(_, a)| f.amount.contains(a)))
-        && (!f.top_level_only || c.part_of.is_none())
-}
-
-fn sort(nodes: &mut [&Node], order: CommitmentOrder) {
-    let money = |n: &Node| commitment(n).and_then(current_money);
-    match order {
-        CommitmentOrder::Id => nodes.sort_by(|a, b| a.id.cmp(&b.id)),
-        CommitmentOrder::Name => nodes.sort_by(|a, b| (&a.name, &a.id).cmp(&(&b.name, &b.id))),
-        CommitmentOrder::AmountAsc | CommitmentOrder::AmountDesc => {
-            let desc = order == CommitmentOrder::AmountDesc;
-            nodes.sort_by(|a, b| {
-                let by_money = match (money(a), money(b)) {
-                    (Some((ca, xa)), Some((cb, xb))) => {
-                        ca.cmp(&cb)
-                            .then(if desc { xb.cmp(&xa) } else { xa.cmp(&xb) })
-                    }
-                    (Some(_), None) => std::cmp::Ordering::Less,
-                    (None, Some(_)) => std::cmp::Ordering::Greater,
-                    (None, None) => std::cmp::Ordering::Equal,
-                };
-                by_money.then_with(|| a.id.cmp(&b.id))
-            });
-        }
+impl KnowledgeGraph {
+    /// The commitments that pass `filter`, in `order`: a typed front to
+    /// [`KnowledgeGraph::list`].
+    pub fn commitments(&self, filter: &CommitmentFilter, order: CommitmentOrder) -> Vec<&Node> {
+        self.list(
+            NodeKind::Commitment,
+            &filter.to_filter(),
+            &order.to_orders(),
+            None,
+        )
     }
 }
 

@@ -35,7 +35,7 @@ pub use timeline::{TimelineEntry, TimelineKind};
 pub use totals::{GroupBy, PledgeTotal};
 pub use traverse::{Direction, Neighbor};
 
-use commitments::CommitmentIndex;
+use commitments::MoneyIndex;
 use search::SearchIndex;
 
 /// A relation as stored on an edge, with the node field that implied it, if any.
@@ -72,7 +72,7 @@ pub struct KnowledgeGraph {
     by_kind: HashMap<NodeKind, Vec<NodeIndex>>,
     by_code: HashMap<String, NodeIndex>,
     search: SearchIndex,
-    commitments: CommitmentIndex,
+    money: MoneyIndex,
 }
 
 impl KnowledgeGraph {
@@ -128,7 +128,7 @@ impl KnowledgeGraph {
             list.sort_by(|a, b| g.graph[*a].id.cmp(&g.graph[*b].id));
         }
         g.index_text();
-        g.commitments = CommitmentIndex::build(&g.graph, &g.by_id);
+        g.money = MoneyIndex::build(&g.graph);
         Ok(g)
     }
 

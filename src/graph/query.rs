@@ -63,6 +63,8 @@ pub enum Field {
     Date,
     /// A country's ISO code.
     Code,
+    /// The commitment a commitment is part of.
+    PartOf,
 }
 
 /// A value a field holds or a filter compares with.
@@ -95,6 +97,8 @@ pub enum Op {
     Lte(Value),
     /// Text containing this, ignoring case.
     Contains(String),
+    /// Any value at all: the field is set.
+    Exists,
 }
 
 /// A filter: conditions combined with and, or and not.
@@ -204,6 +208,7 @@ pub fn values(node: &Node, field: Field, as_of: Option<&PartialDate>) -> Vec<Val
             one(s.published.as_ref().map(|w| Value::Date(w.date)))
         }
         (Field::Code, NodeData::Country(c)) => one(c.code.as_deref().map(text)),
+        (Field::PartOf, NodeData::Commitment(c)) => one(c.part_of.as_ref().map(id)),
         _ => Vec::new(),
     }
 }
@@ -236,6 +241,7 @@ impl Op {
             Op::Gte(w) => matches!(cmp(w), Some(Ordering::Greater | Ordering::Equal)),
             Op::Lt(w) => cmp(w) == Some(Ordering::Less),
             Op::Lte(w) => matches!(cmp(w), Some(Ordering::Less | Ordering::Equal)),
+            Op::Exists => true,
             Op::Contains(t) => match v {
                 Value::Text(s) => s.to_lowercase().contains(&t.to_lowercase()),
                 Value::Id(i) => i.as_str().contains(&t.to_lowercase()),
@@ -299,7 +305,7 @@ impl KnowledgeGraph {
         order: &[Order],
         as_of: Option<&PartialDate>,
     ) -> Vec<&Node> {
-        let mut out: Vec<&Node> = match self.start(kind, filter) {
+        let mut out: Vec<&Node> = match self.start(kind, filter, as_of) {
             Some(candidates) => candidates
                 .into_iter()
                 .map(|ix| &self.graph[ix])
@@ -310,8 +316,22 @@ impl KnowledgeGraph {
                 .filter(|n| filter.matches(n, as_of))
                 .collect(),
         };
+        // Amounts in different currencies do not compare: order by currency first.
+        let keys: Vec<Order> = order
+            .iter()
+            .flat_map(|o| match o.field {
+                Field::Amount => vec![
+                    Order {
+                        field: Field::Currency,
+                        descending: false,
+                    },
+                    *o,
+                ],
+                _ => vec![*o],
+            })
+            .collect();
         out.sort_by(|a, b| {
-            for o in order {
+            for o in &keys {
                 let (va, vb) = (values(a, o.field, as_of), values(b, o.field, as_of));
                 let ord = match (va.first(), vb.first()) {
                     (Some(x), Some(y)) => {
@@ -333,8 +353,17 @@ impl KnowledgeGraph {
     }
 
     /// The smallest candidate set an indexed conjunct allows, if any.
-    fn start(&self, kind: NodeKind, filter: &Filter) -> Option<Vec<NodeIndex>> {
-        let mut best: Option<Vec<NodeIndex>> = None;
+    fn start(
+        &self,
+        kind: NodeKind,
+        filter: &Filter,
+        as_of: Option<&PartialDate>,
+    ) -> Option<Vec<NodeIndex>> {
+        let mut best: Option<Vec<NodeIndex>> = if kind == NodeKind::Commitment && as_of.is_none() {
+            self.money_start(filter)
+        } else {
+            None
+        };
         for (field, op) in filter.conjuncts() {
             let ids: Vec<&EntityId> = match op {
                 Op::Eq(Value::Id(i)) => vec![i],
@@ -367,6 +396,41 @@ impl KnowledgeGraph {
             }
         }
         best
+    }
+}
+
+impl KnowledgeGraph {
+    /// Candidates from the amounts index when the filter bounds the current
+    /// amount or names currencies (values as of another date are not indexed).
+    fn money_start(&self, filter: &Filter) -> Option<Vec<NodeIndex>> {
+        let (mut min, mut max, mut currencies, mut used) = (None, None, Vec::new(), false);
+        for (field, op) in filter.conjuncts() {
+            match (field, op) {
+                (Field::Amount, Op::Gte(Value::Decimal(d)) | Op::Gt(Value::Decimal(d))) => {
+                    min = Some(min.map_or(*d, |m: Decimal| m.max(*d)));
+                    used = true;
+                }
+                (Field::Amount, Op::Lte(Value::Decimal(d)) | Op::Lt(Value::Decimal(d))) => {
+                    max = Some(max.map_or(*d, |m: Decimal| m.min(*d)));
+                    used = true;
+                }
+                (Field::Amount, Op::Eq(Value::Decimal(d))) => {
+                    min = Some(*d);
+                    max = Some(*d);
+                    used = true;
+                }
+                (Field::Currency, Op::Eq(Value::Text(t))) => {
+                    currencies.extend(
+                        t.to_ascii_uppercase()
+                            .parse::<crate::model::Currency>()
+                            .ok(),
+                    );
+                    used = true;
+                }
+                _ => {}
+            }
+        }
+        used.then(|| self.money.range(&currencies, min, max))
     }
 }
 
@@ -493,7 +557,7 @@ mod tests {
     }
 
     #[test]
-    fn ordering_puts_missing_values_last_and_breaks_ties_by_id() {
+    fn ordering_groups_amounts_by_currency_puts_missing_values_last_and_breaks_ties_by_id() {
         let g = graph();
         let order = |descending| {
             [Order {
@@ -505,8 +569,8 @@ mod tests {
         assert_eq!(
             ids(g.list(NodeKind::Commitment, &all, &order(true), None)),
             [
-                "commitment:a",
                 "commitment:d",
+                "commitment:a",
                 "commitment:b",
                 "commitment:c"
             ]
@@ -514,8 +578,8 @@ mod tests {
         assert_eq!(
             ids(g.list(NodeKind::Commitment, &all, &order(false), None)),
             [
-                "commitment:b",
                 "commitment:d",
+                "commitment:b",
                 "commitment:a",
                 "commitment:c"
             ]
@@ -545,7 +609,10 @@ mod tests {
                 Value::Id(id("country:xx")),
             ]),
         );
-        assert_eq!(g.start(NodeKind::Commitment, &f).map(|s| s.len()), Some(1));
+        assert_eq!(
+            g.start(NodeKind::Commitment, &f, None).map(|s| s.len()),
+            Some(1)
+        );
         assert_eq!(
             ids(g.list(NodeKind::Commitment, &f, &[], None)),
             ["commitment:d"]
