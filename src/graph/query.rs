@@ -7,9 +7,10 @@ use std::cmp::Ordering;
 use std::collections::HashSet;
 
 use petgraph::stable_graph::NodeIndex;
+use petgraph::visit::EdgeRef;
 use rust_decimal::Decimal;
 
-use super::{Direction, KnowledgeGraph};
+use super::KnowledgeGraph;
 use crate::model::{
     Amount, ClaimSet, EntityId, Node, NodeData, NodeKind, PartialDate, RelationKind,
 };
@@ -330,10 +331,25 @@ impl KnowledgeGraph {
                 _ => vec![*o],
             })
             .collect();
-        out.sort_by(|a, b| {
-            for o in &keys {
-                let (va, vb) = (values(a, o.field, as_of), values(b, o.field, as_of));
-                let ord = match (va.first(), vb.first()) {
+        if keys.is_empty() {
+            out.sort_by(|a, b| a.id.cmp(&b.id));
+            return out;
+        }
+        // Each node's sort values, read once rather than at every comparison.
+        let mut keyed: Vec<(Vec<Option<Value>>, &Node)> = out
+            .into_iter()
+            .map(|n| {
+                (
+                    keys.iter()
+                        .map(|o| values(n, o.field, as_of).into_iter().next())
+                        .collect(),
+                    n,
+                )
+            })
+            .collect();
+        keyed.sort_by(|(ka, a), (kb, b)| {
+            for (o, (x, y)) in keys.iter().zip(ka.iter().zip(kb)) {
+                let ord = match (x, y) {
                     (Some(x), Some(y)) => {
                         let ord = compare(x, y).unwrap_or(Ordering::Equal);
                         if o.descending { ord.reverse() } else { ord }
@@ -349,7 +365,7 @@ impl KnowledgeGraph {
             }
             a.id.cmp(&b.id)
         });
-        out
+        keyed.into_iter().map(|(_, n)| n).collect()
     }
 
     /// The smallest candidate set an indexed conjunct allows, if any.
@@ -376,18 +392,26 @@ impl KnowledgeGraph {
             let set: Vec<NodeIndex> = if field == Field::Id {
                 ids.iter().filter_map(|i| self.index_of(i)).collect()
             } else if let Some((relation, node_is_target)) = field.edge() {
-                let direction = if node_is_target {
-                    Direction::Outgoing
+                // Walk the referenced nodes' own edges of that kind.
+                let (dir, outgoing) = if node_is_target {
+                    (petgraph::Direction::Outgoing, true)
                 } else {
-                    Direction::Incoming
+                    (petgraph::Direction::Incoming, false)
                 };
                 let mut seen = HashSet::new();
-                ids.iter()
-                    .flat_map(|i| self.neighbors(i, &[relation], direction))
-                    .filter(|n| n.node.kind() == kind)
-                    .filter_map(|n| self.index_of(&n.node.id))
-                    .filter(|ix| seen.insert(*ix))
-                    .collect()
+                let mut set = Vec::new();
+                for ix in ids.iter().filter_map(|i| self.index_of(i)) {
+                    for e in self.graph.edges_directed(ix, dir) {
+                        let other = if outgoing { e.target() } else { e.source() };
+                        if e.weight().relation.kind == relation
+                            && self.graph[other].kind() == kind
+                            && seen.insert(other)
+                        {
+                            set.push(other);
+                        }
+                    }
+                }
+                set
             } else {
                 continue;
             };
