@@ -435,7 +435,10 @@ fn work_is_bounded_and_the_bounds_are_documented() {
     let graph = std::sync::Arc::new(common::graph_owned());
     let tight = common::spawn_app(pledgegraph::app::App::with_limits(
         graph,
-        pledgegraph::api::Limits { work_budget: 10 },
+        pledgegraph::api::Limits {
+            work_budget: 10,
+            ..Default::default()
+        },
     ));
     assert_eq!(
         tight.error_codes(

@@ -722,3 +722,43 @@ fn get_requests_and_batches_work() {
     assert_eq!(status, 200);
     assert_eq!(body[1]["data"]["country"]["id"], "country:us");
 }
+
+#[test]
+fn hostile_queries_stop_with_a_code_not_a_hang() {
+    let mut nested = String::from("{ entity(id: \"country:jp\") { ");
+    for _ in 0..4 {
+        nested.push_str("relations(first: 100) { edges { node { other { ");
+    }
+    nested.push_str("id name description");
+    nested.push_str(&" } } } }".repeat(4));
+    nested.push_str(" } }");
+    let graph = std::sync::Arc::new(common::graph_owned());
+    let limits = pledgegraph::api::Limits {
+        field_budget: 2_000,
+        ..Default::default()
+    };
+    let tight = common::spawn_app(pledgegraph::app::App::with_limits(graph, limits));
+    let (status, body) = tight.post(&nested, json!({}));
+    assert_eq!(status, 200);
+    assert_eq!(body["data"], Value::Null, "no partial data: {body}");
+    let errors = body["errors"].as_array().cloned().unwrap_or_default();
+    assert_eq!(errors.len(), 1, "one error, not one per field: {body}");
+    assert_eq!(
+        errors[0]["extensions"]["code"], "WORK_BUDGET_EXCEEDED",
+        "{body}"
+    );
+    // A query within the budget is untouched.
+    assert!(tight.data(r#"{ country(code: "JP") { name } }"#)["country"]["name"] == "Japan");
+
+    let mut deep = String::from("{ entity(id: \"country:jp\") { ");
+    for _ in 0..6 {
+        deep.push_str("relations { edges { node { other { ");
+    }
+    deep.push_str("id");
+    deep.push_str(&" } } } }".repeat(6));
+    deep.push_str(" } }");
+    assert_eq!(
+        server().error_codes(&deep, json!({})),
+        ["MAX_DEPTH_EXCEEDED"]
+    );
+}

@@ -246,7 +246,7 @@ macro_rules! entity_object {
             /// The entity's relations, of the given kinds (all when omitted) in
             /// the given direction, ordered by kind, direction and the other end's id.
             #[allow(clippy::too_many_arguments)]
-            pub async fn relations(
+                    pub async fn relations(
                 &self,
                 #[graphql(desc = "Only relations of these kinds.")] kinds: Option<Vec<$crate::api::enums::RelationKind>>,
                 #[graphql(default, desc = "Outgoing, incoming or both (the default).")] direction: $crate::api::enums::Direction,

@@ -15,6 +15,8 @@ pub mod code {
     pub const PAGE_SIZE_EXCEEDED: &str = "PAGE_SIZE_EXCEEDED";
     /// The request body is larger than the server accepts.
     pub const DOCUMENT_TOO_LARGE: &str = "DOCUMENT_TOO_LARGE";
+    /// The query nests deeper than the server allows.
+    pub const MAX_DEPTH_EXCEEDED: &str = "MAX_DEPTH_EXCEEDED";
     /// The request would do more work than one request may.
     pub const WORK_BUDGET_EXCEEDED: &str = "WORK_BUDGET_EXCEEDED";
     /// Something failed on the server; the log has the details.
@@ -99,23 +101,39 @@ impl Extension for ErrorCodesExtension {
         for error in &mut response.errors {
             ensure_code(error);
         }
+        // A request stopped by its budget answers with one error and no partial data.
+        if let Some(stop) = response
+            .errors
+            .iter()
+            .find(|e| code_of(e) == Some(code::WORK_BUDGET_EXCEEDED))
+            .cloned()
+        {
+            response.errors = vec![stop];
+            response.data = Value::Null;
+        }
         response
     }
 }
 
-fn has_code(error: &ServerError) -> bool {
-    error
-        .extensions
-        .as_ref()
-        .is_some_and(|e| e.get("code").is_some())
+fn code_of(error: &ServerError) -> Option<&str> {
+    match error.extensions.as_ref()?.get("code")? {
+        Value::String(s) => Some(s.as_str()),
+        _ => None,
+    }
 }
 
 fn ensure_code(error: &mut ServerError) {
-    if has_code(error) {
+    if code_of(error).is_some() {
         return;
     }
+    // The validator says so in words only.
+    let code = if error.message.contains("nested too deep") {
+        code::MAX_DEPTH_EXCEEDED
+    } else {
+        code::BAD_USER_INPUT
+    };
     let extensions = error.extensions.get_or_insert_with(Default::default);
-    extensions.set("code", Value::from(code::BAD_USER_INPUT));
+    extensions.set("code", Value::from(code));
 }
 
 /// An error for a failure that is the server's, not the client's: a

@@ -1,6 +1,7 @@
 //! The GraphQL API: async-graphql types and roots over the graph. Thin:
 //! resolvers ask the `graph` layer and shape the answer.
 
+mod budget;
 mod claims;
 mod entity;
 pub mod enums;
@@ -35,14 +36,24 @@ pub struct Limits {
     /// The most nodes a `paths` request may visit before it fails with
     /// `WORK_BUDGET_EXCEEDED`.
     pub work_budget: usize,
+    /// The most fields one request may resolve before it fails with
+    /// `WORK_BUDGET_EXCEEDED`.
+    pub field_budget: usize,
+    /// The deepest selection a query may nest; deeper fails with `MAX_DEPTH_EXCEEDED`.
+    pub max_depth: usize,
 }
 
 impl Default for Limits {
     fn default() -> Self {
-        // 100,000 visits answer any path question on a graph of a million
-        // entities in well under a second, and no more.
         Limits {
+            // 100,000 visits answer any path question on a graph of a
+            // million entities in well under a second, and no more.
             work_budget: crate::graph::WORK_BUDGET,
+            // A full neighbourhood of 2,000 nodes and their edges, drawn with
+            // a dozen fields each, resolves under 100,000 fields.
+            field_budget: 250_000,
+            // The explorer's and the playground's deepest queries nest about 10.
+            max_depth: 24,
         }
     }
 }
@@ -57,7 +68,11 @@ pub fn schema_with(graph: Arc<KnowledgeGraph>, limits: Limits) -> PledgeSchema {
     Schema::build(QueryRoot::default(), EmptyMutation, EmptySubscription)
         .data(graph)
         .data(limits)
+        .limit_depth(limits.max_depth)
         .extension(ErrorCodes)
+        .extension(budget::FieldBudget {
+            fields: limits.field_budget,
+        })
         .finish()
 }
 
