@@ -298,8 +298,10 @@ pub struct TariffChange<'a> {
 #[Object]
 impl<'a> TariffChange<'a> {
     /// The measure.
-    async fn measure(&self) -> Option<TariffMeasure<'a>> {
-        TariffMeasure::wrap(self.g, self.c.measure)
+    async fn measure(&self) -> async_graphql::Result<TariffMeasure<'a>> {
+        TariffMeasure::wrap(self.g, self.c.measure).ok_or_else(|| {
+            super::error::internal(&format!("{} is not a tariff measure", self.c.measure.id))
+        })
     }
 
     /// The rate the change replaced, if there was one.
@@ -333,7 +335,9 @@ fn commitments<'a>(g: &'a KnowledgeGraph, nodes: &[&'a model::Node]) -> Vec<Comm
         .collect()
 }
 
-/// What one party gave and got.
+/// What one party gave and got: `gave` and `conceded` are what it gave
+/// (pledges it made, tariffs it imposes), `got` and `received` what it got
+/// (tariffs on its goods, pledges to its benefit).
 #[Object]
 impl<'a> ExchangeSide<'a> {
     /// The party.
@@ -433,6 +437,8 @@ impl ExploreQuery {
     /// keeping nodes of `kinds` (all when omitted; the starts always), at
     /// most `limit` nodes (default 200, at most 2,000; `truncated` says when
     /// it bit), with edges as they held on `asOf`. Unknown ids are skipped.
+    /// With `depth: 0` it returns the given entities and every edge among
+    /// them: how a frontend fetches the edges between what it has drawn.
     #[allow(clippy::too_many_arguments)]
     async fn neighborhood<'a>(
         &self,
@@ -476,6 +482,7 @@ impl ExploreQuery {
     /// most 6), shortest first in a fixed order, at most `limit` (default 5,
     /// at most 20). A request that would visit more than 100,000 nodes
     /// fails with `WORK_BUDGET_EXCEEDED`.
+    #[allow(clippy::too_many_arguments)]
     async fn paths<'a>(
         &self,
         ctx: &Context<'a>,
@@ -486,6 +493,9 @@ impl ExploreQuery {
         #[graphql(desc = "Follow only relations of these kinds.")] relations: Option<
             Vec<RelationKind>,
         >,
+        #[graphql(desc = "Pass only through entities of these kinds (the two ends always count).")]
+        kinds: Option<Vec<NodeKind>>,
+        #[graphql(desc = "Follow only relations that held on this date.")] as_of: Option<Date>,
         #[graphql(default = 5, desc = "At most this many paths (at most 20).")] limit: i32,
     ) -> async_graphql::Result<Vec<Path<'a>>> {
         let g = graph(ctx)?;
@@ -495,15 +505,18 @@ impl ExploreQuery {
                 .data::<super::Limits>()
                 .map(|l| l.work_budget)
                 .unwrap_or(graph::WORK_BUDGET);
-            let (max_length, limit) = (count(max_length, "maxLength")?, count(limit, "limit")?);
-            let found = g.paths_within(
-                &ends[0],
-                &ends[1],
-                max_length,
-                &converted(relations),
-                limit,
+            let (relations, kinds): (Vec<model::RelationKind>, Vec<model::NodeKind>) =
+                (converted(relations), converted(kinds));
+            let as_of = as_of.map(|d| d.0);
+            let options = graph::PathOptions {
+                max_length: count(max_length, "maxLength")?,
+                relations: &relations,
+                kinds: &kinds,
+                as_of: as_of.as_ref(),
+                limit: count(limit, "limit")?,
                 budget,
-            )?;
+            };
+            let found = g.paths_with(&ends[0], &ends[1], &options)?;
             Ok(found.into_iter().map(|p| Path { g, p }).collect())
         };
         run().map_err(ApiError::into_graphql)

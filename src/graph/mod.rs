@@ -27,7 +27,7 @@ pub use commitments::{CommitmentFilter, CommitmentOrder, DecimalRange};
 pub use error::GraphError;
 pub use exchange::{Exchange, TariffChange};
 pub use explore::{MAX_DEPTH, MAX_LIMIT, Subgraph, SubgraphNode};
-pub use paths::{MAX_PATH_LENGTH, MAX_PATHS, Path, PathStep, WORK_BUDGET};
+pub use paths::{MAX_PATH_LENGTH, MAX_PATHS, Path, PathOptions, PathStep, WORK_BUDGET};
 pub use query::{Field as FilterField, Filter, Op, Order, Value, values};
 pub use search::{Field, MatchKind};
 pub use summary::Summary;

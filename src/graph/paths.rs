@@ -6,8 +6,9 @@ use std::collections::{HashMap, VecDeque};
 use petgraph::stable_graph::NodeIndex;
 use petgraph::visit::EdgeRef;
 
+use super::explore::edge_holds;
 use super::{Edge, GraphError, KnowledgeGraph};
-use crate::model::{EntityId, Node, RelationKind};
+use crate::model::{EntityId, Node, NodeKind, PartialDate, RelationKind};
 
 /// The longest path one request may ask for.
 pub const MAX_PATH_LENGTH: usize = 6;
@@ -34,19 +35,36 @@ pub struct Path<'g> {
     pub steps: Vec<PathStep<'g>>,
 }
 
+/// What a path search may follow, and how far.
+#[derive(Debug, Clone, Copy)]
+pub struct PathOptions<'r> {
+    /// The most edges a path may have (at most [`MAX_PATH_LENGTH`]).
+    pub max_length: usize,
+    /// Follow only relations of these kinds (all when empty).
+    pub relations: &'r [RelationKind],
+    /// Pass only through nodes of these kinds (all when empty; the ends always).
+    pub kinds: &'r [NodeKind],
+    /// Follow only edges that held on this date.
+    pub as_of: Option<&'r PartialDate>,
+    /// At most this many paths (at most [`MAX_PATHS`]).
+    pub limit: usize,
+    /// The most node visits the search may make.
+    pub budget: usize,
+}
+
 struct Walk<'a, 'r> {
     g: &'a KnowledgeGraph,
-    relations: &'r [RelationKind],
-    budget: usize,
+    options: PathOptions<'r>,
+    ends: [NodeIndex; 2],
     spent: usize,
 }
 
 impl<'a> Walk<'a, '_> {
     fn spend(&mut self) -> Result<(), GraphError> {
         self.spent += 1;
-        if self.spent > self.budget {
+        if self.spent > self.options.budget {
             return Err(GraphError::WorkBudgetExceeded {
-                budget: self.budget,
+                budget: self.options.budget,
             });
         }
         Ok(())
@@ -62,8 +80,14 @@ impl<'a> Walk<'a, '_> {
         ] {
             for e in g.edges_directed(ix, dir) {
                 let edge = e.weight();
-                if self.relations.is_empty() || self.relations.contains(&edge.relation.kind) {
-                    let other = if forward { e.target() } else { e.source() };
+                let o = &self.options;
+                let other = if forward { e.target() } else { e.source() };
+                let kind_ok = o.kinds.is_empty()
+                    || self.ends.contains(&other)
+                    || o.kinds.contains(&g[other].kind());
+                let relation_ok =
+                    o.relations.is_empty() || o.relations.contains(&edge.relation.kind);
+                if relation_ok && kind_ok && edge_holds(edge, o.as_of) {
                     out.push((other, PathStep { edge, forward }));
                 }
             }
@@ -92,19 +116,25 @@ impl KnowledgeGraph {
         relations: &[RelationKind],
         limit: usize,
     ) -> Result<Vec<Path<'_>>, GraphError> {
-        self.paths_within(from, to, max_length, relations, limit, WORK_BUDGET)
+        let options = PathOptions {
+            max_length,
+            relations,
+            kinds: &[],
+            as_of: None,
+            limit,
+            budget: WORK_BUDGET,
+        };
+        self.paths_with(from, to, &options)
     }
 
-    /// [`KnowledgeGraph::paths`] with a chosen budget.
-    pub fn paths_within(
+    /// The shortest simple paths from `from` to `to`, as `options` allow.
+    pub fn paths_with(
         &self,
         from: &EntityId,
         to: &EntityId,
-        max_length: usize,
-        relations: &[RelationKind],
-        limit: usize,
-        budget: usize,
+        options: &PathOptions<'_>,
     ) -> Result<Vec<Path<'_>>, GraphError> {
+        let (max_length, limit) = (options.max_length, options.limit);
         if max_length > MAX_PATH_LENGTH {
             return Err(GraphError::OverLimit {
                 what: "maxLength",
@@ -133,8 +163,8 @@ impl KnowledgeGraph {
         }
         let mut walk = Walk {
             g: self,
-            relations,
-            budget,
+            options: *options,
+            ends: [start, goal],
             spent: 0,
         };
 
@@ -335,6 +365,58 @@ mod tests {
     }
 
     #[test]
+    fn kinds_keep_to_some_nodes_and_dates_drop_edges_not_yet_holding() {
+        let g = graph();
+        let only = |kinds: &'static [NodeKind], as_of| PathOptions {
+            max_length: 6,
+            relations: &[],
+            kinds,
+            as_of,
+            limit: 10,
+            budget: WORK_BUDGET,
+        };
+        let none = g
+            .paths_with(
+                &id("country:a"),
+                &id("country:e"),
+                &only(&[NodeKind::Person], None),
+            )
+            .unwrap();
+        assert!(none.is_empty(), "no person to pass through");
+        let countries = g
+            .paths_with(
+                &id("country:a"),
+                &id("country:e"),
+                &only(&[NodeKind::Country], None),
+            )
+            .unwrap();
+        assert_eq!(countries.len(), 2);
+        let mut dated = relation(RelationKind::AllyOf, "country:a", "country:f");
+        dated.valid_from = Some(crate::model::When::stated("2026-01-01".parse().unwrap()));
+        let g2 = KnowledgeGraph::build(
+            ["a", "f"].iter().map(|x| country(x, x)).collect(),
+            vec![dated],
+        )
+        .unwrap();
+        let before = "2025-06-01".parse().unwrap();
+        assert!(
+            g2.paths_with(
+                &id("country:a"),
+                &id("country:f"),
+                &only(&[], Some(&before))
+            )
+            .unwrap()
+            .is_empty()
+        );
+        assert_eq!(
+            g2.paths_with(&id("country:a"), &id("country:f"), &only(&[], None))
+                .unwrap()
+                .len(),
+            1
+        );
+    }
+
+    #[test]
     fn bounds_and_budget() {
         let g = graph();
         assert!(matches!(
@@ -348,7 +430,15 @@ mod tests {
             g.paths(&id("country:a"), &id("country:e"), 3, &[], 21),
             Err(GraphError::OverLimit { what: "limit", .. })
         ));
-        let tight = g.paths_within(&id("country:a"), &id("country:e"), 6, &[], 10, 3);
+        let options = PathOptions {
+            max_length: 6,
+            relations: &[],
+            kinds: &[],
+            as_of: None,
+            limit: 10,
+            budget: 3,
+        };
+        let tight = g.paths_with(&id("country:a"), &id("country:e"), &options);
         assert_eq!(
             tight.unwrap_err(),
             GraphError::WorkBudgetExceeded { budget: 3 }
