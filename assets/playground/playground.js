@@ -140,6 +140,28 @@ query AboutKorea {
     headers: { accept: 'application/json' },
   });
 
+  // A link such as /?query=…&variables=… (the explorer's "Open in playground") opens that
+  // query first. GraphiQL only honours default tabs when it has no saved ones, so such a
+  // visit keeps its tabs in memory and leaves the visitor's saved tabs alone.
+  const params = new URLSearchParams(window.location.search);
+  const linked = params.get('query');
+  const tabs = linked
+    ? [{ query: linked, variables: params.get('variables') || undefined }, ...EXAMPLE_TABS]
+    : EXAMPLE_TABS;
+  const storage = linked ? memoryStorage() : GraphiQL.createLocalStorage({ namespace: STORAGE_NAMESPACE });
+
+  function memoryStorage() {
+    const items = new Map();
+    return {
+      getItem: (key) => (items.has(key) ? items.get(key) : null),
+      setItem: (key, value) => { items.set(key, String(value)); },
+      removeItem: (key) => { items.delete(key); },
+      clear: () => { items.clear(); },
+      key: (i) => Array.from(items.keys())[i] ?? null,
+      get length() { return items.size; },
+    };
+  }
+
   const explorer = GraphiQLPluginExplorer.explorerPlugin();
 
   const root = ReactDOM.createRoot(mount);
@@ -150,11 +172,11 @@ query AboutKorea {
       {
         fetcher,
         plugins: [explorer],
-        defaultTabs: EXAMPLE_TABS,
+        defaultTabs: tabs,
         defaultEditorToolsVisibility: false,
         isHeadersEditorEnabled: true,
         shouldPersistHeaders: false,
-        storage: GraphiQL.createLocalStorage({ namespace: STORAGE_NAMESPACE }),
+        storage,
       },
       React.createElement(GraphiQL.Logo, null, 'pledgegraph'),
     ),

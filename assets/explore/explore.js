@@ -1,0 +1,1730 @@
+// pledgegraph explorer: search an entity, draw its neighbourhood, expand it, read every
+// fact's source. Plain JS, no build step; everything comes from this server: the page
+// from /explore, the vendored cytoscape + fcose UMD builds from /assets/vendor/, the data
+// from the GraphQL API at POST /graphql and nowhere else.
+//
+// The view lives in the URL hash (#entity=deal:us-jp-2025&depth=2&asOf=2025-07-01&...),
+// so a view can be shared and reloaded: every control writes the hash, and `sync()` makes
+// the page match the hash (it is the only place that loads data).
+//
+// "Open in playground" links to `/?query=…&variables=…` with the exact query the explorer
+// ran. GraphiQL 4 reads neither parameter by itself (and its saved-tabs logic always
+// activates an empty tab when it has saved state, so writing a tab into its localStorage
+// cannot make that tab the open one); until the playground reads them, the link opens the
+// playground and the "Copy query" button puts the query and its variables on the clipboard.
+//
+// Test hook: window.__explore (see the bottom of this file).
+(function () {
+  'use strict';
+
+  // ===================================================================================
+  // Constants
+  // ===================================================================================
+
+  const GRAPHQL_URL = '/graphql';
+  const DEFAULT_ENTITY = 'deal:us-jp-2025';
+  const DEFAULTS = { depth: 1, dir: 'BOTH', limit: 200 };
+  // The time slider covers 2025 day by day; its last step means "today" (no asOf).
+  const SLIDER_START = Date.UTC(2025, 0, 1);
+  const SLIDER_DAYS = 365; // 0 = 2025-01-01 ... 364 = 2025-12-31, 365 = today
+  // Past this many elements the graph drops edge labels and uses cheaper edges.
+  const BIG_GRAPH = 300;
+
+  // Node kinds: label, colour, cytoscape shape. Colours from the Tableau 10 palette,
+  // shapes distinct so the legend does not rely on colour alone.
+  const KINDS = {
+    COUNTRY: { label: 'Country', color: '#4e79a7', shape: 'ellipse', size: 40 },
+    PERSON: { label: 'Person', color: '#f28e2b', shape: 'round-triangle', size: 32 },
+    ORGANIZATION: { label: 'Organization', color: '#76b7b2', shape: 'round-rectangle', size: 32 },
+    DEAL: { label: 'Deal', color: '#e15759', shape: 'star', size: 46 },
+    COMMITMENT: { label: 'Commitment', color: '#59a14f', shape: 'diamond', size: 36 },
+    TARIFF_MEASURE: { label: 'Tariff measure', color: '#b07aa1', shape: 'hexagon', size: 36 },
+    EVENT: { label: 'Event', color: '#edc948', shape: 'pentagon', size: 30 },
+    STATEMENT: { label: 'Statement', color: '#ff9da7', shape: 'rhomboid', size: 28 },
+    PROJECT: { label: 'Project', color: '#9c755f', shape: 'octagon', size: 32 },
+    SOURCE: { label: 'Source', color: '#bab0ac', shape: 'rectangle', size: 26 },
+  };
+  const KIND_NAMES = Object.keys(KINDS);
+
+  // Relation kinds as in schema.graphql; replaced by the server's own list (introspection)
+  // at start-up, so a new kind shows up in the filters without a page change.
+  let RELATIONS = [
+    'HOLDS_ROLE', 'BASED_IN', 'PART_OF', 'MEMBER_OF', 'PARTY_TO', 'PLEDGED', 'BENEFITS',
+    'IN_EXCHANGE_FOR', 'SUPPLIES', 'REVISED', 'IMPOSES', 'TARGETS', 'ATTENDED', 'HELD_AT',
+    'SAID', 'MADE_AT', 'ABOUT', 'REPORTED_BY', 'PUBLISHED_BY', 'PARTICIPATES_IN',
+    'INVITED_TO', 'RIVAL_OF', 'ALLY_OF', 'PRESSURES',
+  ].map((name) => ({ name, description: '' }));
+
+  const words = (e) => String(e || '').toLowerCase().replace(/_/g, ' ');
+
+  // ===================================================================================
+  // GraphQL
+  // ===================================================================================
+
+  const SUBGRAPH_FIELDS = `
+fragment ExplorerSubgraph on Subgraph {
+  truncated
+  nodes { id kind label depth }
+  edges { id kind source target label }
+}`;
+
+  const VIEW_QUERY = `query ExplorerView(
+  $ids: [ID!]!, $depth: Int!, $direction: Direction!, $limit: Int!,
+  $relations: [RelationKind!], $kinds: [NodeKind!], $asOf: Date,
+  $expanded: [ID!]!, $withExpanded: Boolean!
+) {
+  view: neighborhood(ids: $ids, depth: $depth, direction: $direction, limit: $limit,
+                     relations: $relations, kinds: $kinds, asOf: $asOf) {
+    ...ExplorerSubgraph
+  }
+  expanded: neighborhood(ids: $expanded, depth: 1, direction: $direction, limit: $limit,
+                         relations: $relations, kinds: $kinds, asOf: $asOf)
+    @include(if: $withExpanded) {
+    ...ExplorerSubgraph
+  }
+}
+${SUBGRAPH_FIELDS}`;
+
+  const EXPAND_QUERY = `query ExplorerExpand(
+  $ids: [ID!]!, $direction: Direction!, $limit: Int!,
+  $relations: [RelationKind!], $kinds: [NodeKind!], $asOf: Date
+) {
+  neighborhood(ids: $ids, depth: 1, direction: $direction, limit: $limit,
+               relations: $relations, kinds: $kinds, asOf: $asOf) {
+    ...ExplorerSubgraph
+  }
+}
+${SUBGRAPH_FIELDS}`;
+
+  // Every edge among the given nodes (depth 0 from all of them: the induced subgraph).
+  // Used after merging an expansion into the drawn graph, whose separate neighbourhoods
+  // miss the edges between a new node and a drawn node that is not next to the expanded one.
+  const EDGES_AMONG_QUERY = `query ExplorerEdgesAmong(
+  $ids: [ID!]!, $limit: Int!, $relations: [RelationKind!], $asOf: Date
+) {
+  neighborhood(ids: $ids, depth: 0, limit: $limit, relations: $relations, asOf: $asOf) {
+    edges { id kind source target label }
+  }
+}`;
+
+  const SEARCH_QUERY = `query ExplorerSearch($text: String!, $first: Int!) {
+  search(text: $text, first: $first) {
+    matched field text
+    entity { id kind name }
+  }
+}`;
+
+  const CLAIM_FIELDS = `
+fragment ExplorerWhen on When { date precision inferred note }
+fragment ExplorerCitation on Citation {
+  line attribution note
+  source { id title sourceKind }
+}`;
+  // The parts every claim type shares; spread into each claim selection below.
+  const CLAIM = `key rank approximate supersedes caveat note
+    validFrom { ...ExplorerWhen } validUntil { ...ExplorerWhen }
+    attribution { text by { id name } }
+    madeBy { id name }
+    sources { ...ExplorerCitation }`;
+  const REF = '{ id kind name }';
+
+  const ENTITY_QUERY = `query ExplorerEntity($id: ID!, $asOf: Date) {
+  entity(id: $id) {
+    __typename id kind name aliases description
+    sources { ...ExplorerCitation }
+    ... on Country { code bloc }
+    ... on Person {
+      role(asOf: $asOf) { value { title organization ${REF} } }
+      roles(includeDeprecated: true) { value { title organization ${REF} } ${CLAIM} }
+      memberOf ${REF}
+    }
+    ... on Organization { organizationKind country ${REF} parent ${REF} }
+    ... on Deal {
+      parties ${REF}
+      announced { ...ExplorerWhen } deadline { ...ExplorerWhen }
+      status(asOf: $asOf) { value }
+      statusHistory(includeDeprecated: true) { value ${CLAIM} }
+    }
+    ... on Commitment {
+      commitmentKind period item
+      pledger ${REF} beneficiaries ${REF} suppliers ${REF} deal ${REF}
+      partOf ${REF} inExchangeFor ${REF}
+      amount(asOf: $asOf) { value { display } approximate }
+      amountHistory(includeDeprecated: true) { value { display } ${CLAIM} }
+      increase { display }
+      baseline(asOf: $asOf) { value { display } }
+      limit(asOf: $asOf) { value { display } }
+      commitmentStatus: status(asOf: $asOf) { value }
+      statusHistory(includeDeprecated: true) { value ${CLAIM} }
+    }
+    ... on TariffMeasure {
+      scope imposer ${REF} target ${REF} deal ${REF}
+      rate(asOf: $asOf) { value { display } }
+      rateHistory(includeDeprecated: true) { value { display } ${CLAIM} }
+      tariffStatus: status(asOf: $asOf) { value }
+      statusHistory(includeDeprecated: true) { value ${CLAIM} }
+      volumeLimitHistory(includeDeprecated: true) {
+        value { unlimited quantity { display } } ${CLAIM}
+      }
+      exchangedFor ${REF}
+    }
+    ... on Event {
+      eventKind date { ...ExplorerWhen } place venue ${REF} deal ${REF}
+      participants ${REF}
+      durationHistory(includeDeprecated: true) { value { display } ${CLAIM} }
+    }
+    ... on Statement {
+      statementKind speaker ${REF} quotes date { ...ExplorerWhen } caveat
+      subjects ${REF} reportedBy ${REF} event ${REF}
+    }
+    ... on Project {
+      place participants ${REF} invited ${REF}
+      valueHistory(includeDeprecated: true) { value { display } ${CLAIM} }
+    }
+    ... on Source {
+      sourceKind title file published { ...ExplorerWhen } publisher ${REF}
+    }
+  }
+}
+${CLAIM_FIELDS}`;
+
+  const PATHS_QUERY = `query ExplorerPaths($from: ID!, $to: ID!, $maxLength: Int!, $relations: [RelationKind!]) {
+  paths(from: $from, to: $to, maxLength: $maxLength, relations: $relations, limit: 5) {
+    length
+    nodes { id kind label depth }
+    edges { id kind source target label }
+  }
+}`;
+
+  // What a side gave: its commitments and the tariff cuts it conceded; what it got: the
+  // tariff changes in its favour and the commitments made to it.
+  const SIDE_FIELDS = `
+fragment ExplorerCommitment on Commitment {
+  id name commitmentKind period
+  amount(asOf: $asOf) { value { display } approximate }
+  status(asOf: $asOf) { value }
+}
+fragment ExplorerTariffChange on TariffChange {
+  measure { id name scope }
+  before { value { display } validFrom { date inferred } }
+  after { value { display } validFrom { date inferred } }
+}
+fragment ExplorerSide on ExchangeSide {
+  party { id kind name }
+  gave { ...ExplorerCommitment }
+  conceded { ...ExplorerTariffChange }
+  got { ...ExplorerTariffChange }
+  received { ...ExplorerCommitment }
+}`;
+
+  const DEAL_QUERY = `query ExplorerDeal($id: ID!, $asOf: Date) {
+  deal(id: $id) {
+    id name description
+    parties { id name }
+    status(asOf: $asOf) { value }
+    announced { date inferred }
+    exchange(asOf: $asOf) { ...ExplorerSide }
+  }
+}
+${SIDE_FIELDS}`;
+
+  const COMPARE_QUERY = `query ExplorerCompare($ids: [ID!]!, $asOf: Date) {
+  compare(countries: $ids, asOf: $asOf) { ...ExplorerSide }
+}
+${SIDE_FIELDS}`;
+
+  const RELATION_KINDS_QUERY = `query ExplorerRelationKinds {
+  __type(name: "RelationKind") { enumValues { name description } }
+}`;
+
+  const TIMELINE_QUERY = `query ExplorerTimeline {
+  timeline(from: "2025-01-01", to: "2025-12-31", first: 100) {
+    edges { node { date { date precision inferred } kind title entity { id name } } }
+  }
+}`;
+
+  let inflight = 0;
+  const requestLog = []; // [{ operationName, variables }] for the test hook
+
+  class ApiError extends Error {
+    constructor(message, code) {
+      super(message);
+      this.code = code;
+    }
+  }
+
+  async function gql(query, variables) {
+    const operationName = (/(?:query|mutation)\s+(\w+)/.exec(query) || [])[1];
+    requestLog.push({ operationName, variables });
+    inflight += 1;
+    try {
+      const response = await fetch(GRAPHQL_URL, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', accept: 'application/json' },
+        body: JSON.stringify({ query, variables, operationName }),
+      });
+      let body = null;
+      try {
+        body = await response.json();
+      } catch (_) {
+        throw new ApiError(`the server answered HTTP ${response.status}`, 'HTTP');
+      }
+      if (body.errors && body.errors.length) {
+        const first = body.errors[0];
+        throw new ApiError(
+          body.errors.map((e) => e.message).join('; '),
+          (first.extensions && first.extensions.code) || 'ERROR',
+        );
+      }
+      return body.data;
+    } finally {
+      inflight -= 1;
+    }
+  }
+
+  // ===================================================================================
+  // Small DOM helpers (no innerHTML with data)
+  // ===================================================================================
+
+  const $ = (id) => document.getElementById(id);
+
+  function h(tag, attrs, ...children) {
+    const el = document.createElement(tag);
+    for (const [k, v] of Object.entries(attrs || {})) {
+      if (v === null || v === undefined || v === false) continue;
+      if (k === 'class') el.className = v;
+      else if (k === 'text') el.textContent = v;
+      else if (k.startsWith('on')) el.addEventListener(k.slice(2), v);
+      else el.setAttribute(k, v === true ? '' : v);
+    }
+    for (const c of children.flat(Infinity)) {
+      if (c === null || c === undefined || c === false) continue;
+      el.appendChild(typeof c === 'string' || typeof c === 'number' ? document.createTextNode(String(c)) : c);
+    }
+    return el;
+  }
+
+  const SVG_NS = 'http://www.w3.org/2000/svg';
+  function svg(tag, attrs) {
+    const el = document.createElementNS(SVG_NS, tag);
+    for (const [k, v] of Object.entries(attrs || {})) el.setAttribute(k, v);
+    return el;
+  }
+
+  // A small picture of a kind's node shape, for the legend and the panel.
+  function kindIcon(kind, size = 16) {
+    const k = KINDS[kind] || KINDS.SOURCE;
+    const s = svg('svg', { width: size, height: size, viewBox: '0 0 20 20', 'aria-hidden': 'true', class: 'ex-icon' });
+    const poly = (n, r, rot = -Math.PI / 2, cx = 10, cy = 10) => Array.from({ length: n }, (_, i) => {
+      const a = rot + (i * 2 * Math.PI) / n;
+      return `${(cx + r * Math.cos(a)).toFixed(2)},${(cy + r * Math.sin(a)).toFixed(2)}`;
+    }).join(' ');
+    const common = { fill: k.color, stroke: '#1f2937', 'stroke-width': '1' };
+    let shape;
+    switch (k.shape) {
+      case 'ellipse': shape = svg('circle', { cx: 10, cy: 10, r: 8.5, ...common }); break;
+      case 'round-triangle': shape = svg('polygon', { points: poly(3, 9.5, -Math.PI / 2, 10, 11.5), 'stroke-linejoin': 'round', ...common }); break;
+      case 'round-rectangle': shape = svg('rect', { x: 2, y: 3.5, width: 16, height: 13, rx: 3.5, ...common }); break;
+      case 'star': {
+        const pts = Array.from({ length: 10 }, (_, i) => {
+          const r = i % 2 ? 4 : 9.5;
+          const a = -Math.PI / 2 + (i * Math.PI) / 5;
+          return `${(10 + r * Math.cos(a)).toFixed(2)},${(10.5 + r * Math.sin(a)).toFixed(2)}`;
+        }).join(' ');
+        shape = svg('polygon', { points: pts, ...common });
+        break;
+      }
+      case 'diamond': shape = svg('polygon', { points: '10,1 19,10 10,19 1,10', ...common }); break;
+      case 'hexagon': shape = svg('polygon', { points: poly(6, 9, 0), ...common }); break;
+      case 'pentagon': shape = svg('polygon', { points: poly(5, 9.5, -Math.PI / 2, 10, 10.8), ...common }); break;
+      case 'rhomboid': shape = svg('polygon', { points: '5,3 19,3 15,17 1,17', ...common }); break;
+      case 'octagon': shape = svg('polygon', { points: poly(8, 9.5, Math.PI / 8), ...common }); break;
+      default: shape = svg('rect', { x: 2.5, y: 2.5, width: 15, height: 15, ...common });
+    }
+    s.appendChild(shape);
+    return s;
+  }
+
+  function whenText(w) {
+    if (!w) return '';
+    return w.date + (w.inferred ? ' (inferred)' : '');
+  }
+
+  function isoDay(ms) {
+    return new Date(ms).toISOString().slice(0, 10);
+  }
+
+  // ===================================================================================
+  // State <-> URL hash
+  // ===================================================================================
+  //
+  // entity  the root (default deal:us-jp-2025)   depth  1..4        dir  BOTH|OUTGOING|INCOMING
+  // limit   max nodes                             kinds  NodeKinds   rels RelationKinds (all when absent)
+  // asOf    YYYY-MM-DD (today when absent)        sel    selected id (the root when absent)
+  // x       expanded ids
+  // from,to path endpoints  path  which path (0..)
+  // deal    the deal whose exchange is open (or a country: what it gave and got, all deals)
+
+  function parseHash(hash) {
+    const p = new URLSearchParams(String(hash || '').replace(/^#/, ''));
+    const list = (k) => (p.get(k) ? p.get(k).split(',').filter(Boolean) : null);
+    const int = (k, d, lo, hi) => {
+      const n = parseInt(p.get(k), 10);
+      return Number.isFinite(n) ? Math.min(hi, Math.max(lo, n)) : d;
+    };
+    const dir = p.get('dir');
+    const asOf = p.get('asOf');
+    const kinds = list('kinds');
+    const rels = list('rels');
+    const entity = p.get('entity') || DEFAULT_ENTITY;
+    return {
+      entity,
+      depth: int('depth', DEFAULTS.depth, 1, 4),
+      dir: ['BOTH', 'OUTGOING', 'INCOMING'].includes(dir) ? dir : DEFAULTS.dir,
+      limit: int('limit', DEFAULTS.limit, 1, 2000),
+      kinds: kinds ? kinds.filter((k) => KINDS[k]) : null,
+      rels,
+      asOf: asOf && /^\d{4}-\d{2}-\d{2}$/.test(asOf) ? asOf : null,
+      sel: p.get('sel') || entity, // the root is selected unless another node is
+      x: list('x') || [],
+      from: p.get('from') || null,
+      to: p.get('to') || null,
+      path: int('path', 0, 0, 19),
+      deal: p.get('deal') || null,
+    };
+  }
+
+  function formatHash(s) {
+    const parts = [['entity', s.entity]];
+    if (s.depth !== DEFAULTS.depth) parts.push(['depth', s.depth]);
+    if (s.dir !== DEFAULTS.dir) parts.push(['dir', s.dir]);
+    if (s.limit !== DEFAULTS.limit) parts.push(['limit', s.limit]);
+    if (s.kinds) parts.push(['kinds', s.kinds.join(',')]);
+    if (s.rels) parts.push(['rels', s.rels.join(',')]);
+    if (s.asOf) parts.push(['asOf', s.asOf]);
+    if (s.x && s.x.length) parts.push(['x', s.x.join(',')]);
+    if (s.sel && s.sel !== s.entity) parts.push(['sel', s.sel]);
+    if (s.from) parts.push(['from', s.from]);
+    if (s.to) parts.push(['to', s.to]);
+    if ((s.from || s.to) && s.path) parts.push(['path', s.path]);
+    if (s.deal) parts.push(['deal', s.deal]);
+    // Ids stay readable: ':' and ',' need no escaping in a fragment.
+    return '#' + parts
+      .map(([k, v]) => `${k}=${encodeURIComponent(String(v)).replace(/%3A/gi, ':').replace(/%2C/gi, ',')}`)
+      .join('&');
+  }
+
+  let state = parseHash(location.hash);
+
+  // Changes the state, writes the URL (push: a new history entry, for a new root) and
+  // brings the page in line.
+  function setState(patch, { push = false } = {}) {
+    state = { ...state, ...patch };
+    const hash = formatHash(state);
+    if (hash !== location.hash) {
+      if (push) history.pushState(null, '', hash);
+      else history.replaceState(null, '', hash);
+    }
+    return sync();
+  }
+
+  window.addEventListener('popstate', () => {
+    state = parseHash(location.hash);
+    sync();
+  });
+  window.addEventListener('hashchange', () => {
+    const next = parseHash(location.hash);
+    if (formatHash(next) !== formatHash(state)) {
+      state = next;
+      sync();
+    }
+  });
+
+  // ===================================================================================
+  // The graph (cytoscape + fcose)
+  // ===================================================================================
+
+  const statusEl = $('status');
+  const missing = ['cytoscape', 'layoutBase', 'coseBase', 'cytoscapeFcose'].filter((g) => !(g in window));
+  if (missing.length) {
+    statusEl.textContent = `The explorer could not start: ${missing.join(', ')} did not load from /assets/vendor/.`;
+    statusEl.classList.add('ex-error');
+    return;
+  }
+  window.cytoscape.use(window.cytoscapeFcose);
+
+  function stylesheet(big) {
+    const nodeStyles = KIND_NAMES.map((kind) => ({
+      selector: `node[kind = "${kind}"]`,
+      style: {
+        'background-color': KINDS[kind].color,
+        shape: KINDS[kind].shape,
+        width: KINDS[kind].size * (big ? 0.5 : 1),
+        height: KINDS[kind].size * (big ? 0.5 : 1),
+      },
+    }));
+    return [
+      {
+        selector: 'node',
+        style: {
+          label: 'data(name)',
+          'font-family': 'system-ui, sans-serif',
+          'font-size': 10,
+          color: '#111827',
+          'text-valign': 'bottom',
+          'text-halign': 'center',
+          'text-margin-y': 3,
+          'text-wrap': 'wrap',
+          'text-max-width': 110,
+          'text-outline-color': '#ffffff',
+          'text-outline-width': 2,
+          'border-width': 1,
+          'border-color': '#374151',
+          // Big graphs show node labels only once zoomed in past 1.5x.
+          'min-zoomed-font-size': big ? 15 : 6,
+        },
+      },
+      ...nodeStyles,
+      {
+        selector: 'node.root',
+        style: { 'border-width': 3, 'border-color': '#111827', 'font-weight': 'bold', 'font-size': 12 },
+      },
+      {
+        selector: 'edge',
+        style: big
+          ? {
+            width: 0.8,
+            'line-color': '#9ca3af',
+            'curve-style': 'straight',
+            'target-arrow-shape': 'none',
+            opacity: 0.7,
+          }
+          : {
+            width: 1.4,
+            'line-color': '#9ca3af',
+            'target-arrow-color': '#9ca3af',
+            'target-arrow-shape': 'triangle',
+            'arrow-scale': 0.8,
+            'curve-style': 'bezier',
+            label: 'data(text)',
+            'font-size': 8,
+            color: '#4b5563',
+            'text-rotation': 'autorotate',
+            'text-background-color': '#ffffff',
+            'text-background-opacity': 0.85,
+            'text-background-padding': 1,
+            'min-zoomed-font-size': 7,
+          },
+      },
+      {
+        selector: 'node:selected',
+        style: { 'border-width': 4, 'border-color': '#d60590', 'overlay-opacity': 0 },
+      },
+      { selector: 'edge:selected', style: { 'line-color': '#d60590', 'target-arrow-color': '#d60590' } },
+      { selector: '.faded', style: { opacity: 0.18 } },
+      {
+        selector: 'node.on-path',
+        style: { 'border-width': 5, 'border-color': '#d60590', opacity: 1, 'z-index': 10 },
+      },
+      {
+        selector: 'edge.on-path',
+        style: {
+          width: 4, 'line-color': '#d60590', 'target-arrow-color': '#d60590', opacity: 1, 'z-index': 10,
+          label: 'data(text)', color: '#7a0350', 'font-weight': 'bold',
+        },
+      },
+    ];
+  }
+
+  let big = false;
+  const cy = window.cytoscape({
+    container: $('cy'),
+    style: stylesheet(false),
+    wheelSensitivity: 0.3,
+    minZoom: 0.05,
+    maxZoom: 4,
+    boxSelectionEnabled: false,
+  });
+
+  function setBig(next) {
+    if (next !== big) {
+      big = next;
+      cy.style(stylesheet(big));
+    }
+  }
+
+  function edgeText(e) {
+    return e.label ? `${words(e.kind)}: ${e.label}` : words(e.kind);
+  }
+
+  function nodeElement(n) {
+    return { group: 'nodes', data: { id: n.id, kind: n.kind, name: n.label, depth: n.depth } };
+  }
+
+  function edgeElement(e) {
+    return {
+      group: 'edges',
+      data: { id: e.id, source: e.source, target: e.target, kind: e.kind, label: e.label || '', text: edgeText(e) },
+    };
+  }
+
+  // Merges subgraphs into one list of nodes and edges (nodes by id, least depth kept;
+  // edges by id, only where both ends are present).
+  function mergeSubgraphs(...subgraphs) {
+    const nodes = new Map();
+    const edges = new Map();
+    for (const g of subgraphs) {
+      if (!g) continue;
+      for (const n of g.nodes) {
+        const had = nodes.get(n.id);
+        if (!had || n.depth < had.depth) nodes.set(n.id, n);
+      }
+    }
+    for (const g of subgraphs) {
+      if (!g) continue;
+      for (const e of g.edges) {
+        if (nodes.has(e.source) && nodes.has(e.target)) edges.set(e.id, e);
+      }
+    }
+    return { nodes: [...nodes.values()], edges: [...edges.values()] };
+  }
+
+  const layoutTimes = [];
+
+  // fcose's force phase (cose-base on layout-base) runs at least five iterations per node
+  // (FDLayout.initSpringEmbedder: maxIterations = max(5 n, numIter)), whatever `numIter`
+  // says: 5,000 iterations for 1,000 nodes, each costing milliseconds once a hub's many
+  // neighbours crowd together; and its spectral start (randomize: true) stacks a hub's
+  // structurally alike neighbours on one point, which makes them crowd. So for big graphs
+  // the page seeds the positions itself (a spiral in depth-first order, O(n)) and lets
+  // fcose refine them with a bounded number of iterations: this wrapper applies the bound
+  // while `iterationCap` is set, and leaves the library alone otherwise.
+  let iterationCap = null;
+  (function capIterations() {
+    const proto = window.coseBase.CoSELayout.prototype;
+    const init = proto.initSpringEmbedder;
+    const period = window.coseBase.layoutBase.FDLayoutConstants.CONVERGENCE_CHECK_PERIOD || 100;
+    proto.initSpringEmbedder = function initSpringEmbedderCapped() {
+      init.call(this);
+      if (iterationCap) {
+        this.maxIterations = Math.min(this.maxIterations, iterationCap);
+        this.maxCoolingCycle = this.maxIterations / period;
+      }
+    };
+  }());
+
+  // Places the nodes on an Archimedean spiral around the root, in depth-first order, so
+  // that linked nodes start side by side and ~`spacing` apart.
+  function seedPositions(rootId, spacing) {
+    const nodes = cy.nodes();
+    const seen = new Set();
+    const order = [];
+    const visit = (start) => {
+      const stack = [start];
+      while (stack.length) {
+        const n = stack.pop();
+        if (seen.has(n.id())) continue;
+        seen.add(n.id());
+        order.push(n);
+        const next = n.neighborhood('node').filter((m) => !seen.has(m.id()));
+        for (let i = next.length - 1; i >= 0; i -= 1) stack.push(next[i]);
+      }
+    };
+    const root = cy.getElementById(rootId);
+    if (root.nonempty()) visit(root);
+    nodes.forEach((n) => { if (!seen.has(n.id())) visit(n); });
+    const b = spacing / (2 * Math.PI); // one turn further out per `spacing`
+    cy.batch(() => {
+      order.forEach((n, k) => {
+        if (k === 0) {
+          n.position({ x: 0, y: 0 });
+          return;
+        }
+        const theta = Math.sqrt((2 * (k + 2) * spacing) / b);
+        const r = b * theta;
+        n.position({ x: r * Math.cos(theta), y: r * Math.sin(theta) });
+      });
+    });
+  }
+
+  // Runs fcose (synchronously: animate false) and reports how long it took.
+  function runLayout({ randomize = true, fit = true, eles = null } = {}) {
+    const n = cy.nodes().length;
+    if (n === 0) return 0;
+    const large = n > BIG_GRAPH;
+    if (large && randomize) {
+      seedPositions(state.entity, 60);
+      randomize = false;
+    }
+    const options = {
+      name: 'fcose',
+      quality: 'default',
+      randomize,
+      animate: false,
+      fit,
+      padding: 24,
+      // Labels count as part of a node only in small graphs (it costs time in big ones).
+      nodeDimensionsIncludeLabels: !large,
+      uniformNodeDimensions: large,
+      packComponents: true,
+      tile: true,
+      nodeRepulsion: () => (large ? 4500 : 12000),
+      idealEdgeLength: () => (large ? 50 : 110),
+      edgeElasticity: () => 0.45,
+      nodeSeparation: 90,
+      gravity: large ? 0.25 : 0.6,
+      numIter: 2500,
+    };
+    const layout = (eles || cy.elements()).layout(options);
+    let ms = 0;
+    const t0 = performance.now();
+    layout.one('layoutstop', () => {
+      ms = performance.now() - t0;
+    });
+    iterationCap = large ? 150 : null;
+    try {
+      layout.run();
+    } finally {
+      iterationCap = null;
+    }
+    if (!ms) ms = performance.now() - t0;
+    // A big graph is not fitted closer than 1:1 (its labels appear from 1.5x on).
+    if (large && fit && cy.zoom() > 1) cy.zoom({ level: 1, renderedPosition: { x: cy.width() / 2, y: cy.height() / 2 } });
+    const record = { ms: Math.round(ms), nodes: n, edges: cy.edges().length, quality: options.quality, iterationCap: large ? 150 : null };
+    layoutTimes.push(record);
+    if (layoutTimes.length > 50) layoutTimes.shift();
+    return record;
+  }
+
+  let graphGeneration = 0; // bumps on every graph (re)load; stale answers are dropped
+  let loadedKey = null; // what the drawn graph shows (all but x)
+  let loadedX = []; // the expanded ids it includes
+  let truncated = false;
+  let graphError = null;
+  let graphLoads = 0;
+
+  function graphKey(s) {
+    return JSON.stringify([s.entity, s.depth, s.dir, s.limit, s.kinds, s.rels, s.asOf]);
+  }
+
+  function viewVariables(s) {
+    return {
+      ids: [s.entity],
+      depth: s.depth,
+      direction: s.dir,
+      limit: s.limit,
+      relations: s.rels,
+      kinds: s.kinds,
+      asOf: s.asOf,
+      expanded: s.x,
+      withExpanded: s.x.length > 0,
+    };
+  }
+
+  async function loadGraph(s) {
+    const generation = ++graphGeneration;
+    setStatus('Loading…');
+    let data;
+    try {
+      data = await gql(VIEW_QUERY, viewVariables(s));
+    } catch (err) {
+      if (generation !== graphGeneration) return;
+      graphError = err;
+      loadedKey = graphKey(s);
+      loadedX = s.x.slice();
+      cy.elements().remove();
+      setStatus(`Could not load the graph: ${err.message}${err.code ? ` (${err.code})` : ''}`, true);
+      updatePlaygroundLink(s);
+      return;
+    }
+    if (generation !== graphGeneration) return;
+    graphError = null;
+    const merged = mergeSubgraphs(data.view, data.expanded);
+    if (data.expanded) {
+      const more = await edgesAmong(s, merged.nodes.map((n) => n.id));
+      if (generation !== graphGeneration) return;
+      const have = new Set(merged.edges.map((e) => e.id));
+      for (const e of more) if (!have.has(e.id)) merged.edges.push(e);
+    }
+    truncated = Boolean(data.view.truncated || (data.expanded && data.expanded.truncated));
+    const elements = [...merged.nodes.map(nodeElement), ...merged.edges.map(edgeElement)];
+    setBig(elements.length > BIG_GRAPH);
+    cy.batch(() => {
+      cy.elements().remove();
+      cy.add(elements);
+      cy.getElementById(s.entity).addClass('root');
+    });
+    loadedKey = graphKey(s);
+    loadedX = s.x.slice();
+    runLayout({ randomize: true, fit: true });
+    graphLoads += 1;
+    afterGraphChange(s);
+  }
+
+  async function edgesAmong(s, ids) {
+    if (ids.length < 2) return [];
+    const data = await gql(EDGES_AMONG_QUERY, {
+      ids: ids.slice(0, 2000), limit: Math.min(2000, ids.length), relations: s.rels, asOf: s.asOf,
+    });
+    return data.neighborhood.edges;
+  }
+
+  // Adds the neighbours of newly expanded nodes to the drawn graph, keeping what is there
+  // where it is: new nodes start at the node they hang off, then fcose runs from the
+  // current positions.
+  async function expandGraph(s, ids) {
+    const generation = graphGeneration;
+    setStatus('Expanding…');
+    let data;
+    try {
+      data = await gql(EXPAND_QUERY, {
+        ids, direction: s.dir, limit: s.limit, relations: s.rels, kinds: s.kinds, asOf: s.asOf,
+      });
+    } catch (err) {
+      if (generation !== graphGeneration) return;
+      setStatus(`Could not expand: ${err.message}`, true);
+      loadedX = s.x.slice();
+      return;
+    }
+    if (generation !== graphGeneration) return;
+    const sub = data.neighborhood;
+    const present = new Set(cy.nodes().map((n) => n.id()));
+    const newNodes = sub.nodes.filter((n) => !present.has(n.id));
+    for (const n of newNodes) present.add(n.id);
+    // The edges between the new nodes and everything drawn, not only the expanded node.
+    const among = newNodes.length ? await edgesAmong(s, [...present]) : [];
+    if (generation !== graphGeneration) return;
+    const byId = new Map();
+    for (const e of [...sub.edges, ...among]) byId.set(e.id, e);
+    const newEdges = [...byId.values()].filter((e) => present.has(e.source) && present.has(e.target) && cy.getElementById(e.id).empty());
+    const anchor = cy.getElementById(ids[0]);
+    const at = anchor.nonempty() ? anchor.position() : { x: 0, y: 0 };
+    const elements = [
+      ...newNodes.map((n, i) => ({
+        ...nodeElement(n),
+        position: { x: at.x + 30 * Math.cos(i), y: at.y + 30 * Math.sin(i) },
+      })),
+      ...newEdges.map(edgeElement),
+    ];
+    truncated = truncated || sub.truncated;
+    setBig(cy.elements().length + elements.length > BIG_GRAPH);
+    cy.batch(() => cy.add(elements));
+    loadedX = s.x.slice();
+    if (newNodes.length) runLayout({ randomize: false, fit: true });
+    graphLoads += 1;
+    afterGraphChange(s);
+  }
+
+  function afterGraphChange(s) {
+    applySelection(s);
+    applyPath();
+    renderStatus(s);
+    renderLegendCounts();
+    renderNodeList();
+    updatePlaygroundLink(s);
+  }
+
+  function setStatus(text, error = false) {
+    statusEl.textContent = text;
+    statusEl.classList.toggle('ex-error', error);
+  }
+
+  function renderStatus(s) {
+    if (graphError) return;
+    const n = cy.nodes().length;
+    const e = cy.edges().length;
+    const root = cy.getElementById(s.entity);
+    const name = root.nonempty() ? root.data('name') : s.entity;
+    if (n === 0) {
+      setStatus(`Nothing to show for ${s.entity}: no entity has that id, or the filters hide it.`, true);
+      return;
+    }
+    let text = `${name}: ${n} node${n === 1 ? '' : 's'}, ${e} relation${e === 1 ? '' : 's'}, depth ${s.depth}, as of ${s.asOf || 'today'}`;
+    if (truncated) text += ` — cut at ${s.limit} nodes (raise “At most” to see more)`;
+    setStatus(text);
+    $('cy').setAttribute('aria-label', `Graph around ${name}: ${n} nodes and ${e} relations`);
+  }
+
+  function applySelection(s) {
+    cy.batch(() => {
+      cy.$(':selected').unselect();
+      if (s.sel) cy.getElementById(s.sel).select();
+    });
+  }
+
+  // ----- graph events -----
+
+  cy.on('tap', 'node', (evt) => {
+    const id = evt.target.id();
+    const x = state.x.includes(id) || id === state.entity ? state.x : [...state.x, id];
+    setState({ sel: id, x });
+  });
+  cy.on('dbltap', 'node', (evt) => focusEntity(evt.target.id()));
+
+  function focusEntity(id) {
+    return setState({ entity: id, sel: id, x: [] }, { push: true });
+  }
+
+  $('zoom-in').addEventListener('click', () => zoomBy(1.3));
+  $('zoom-out').addEventListener('click', () => zoomBy(1 / 1.3));
+  $('zoom-fit').addEventListener('click', () => cy.fit(undefined, 30));
+  function zoomBy(f) {
+    cy.zoom({ level: cy.zoom() * f, renderedPosition: { x: cy.width() / 2, y: cy.height() / 2 } });
+  }
+
+  // ===================================================================================
+  // Legend, node list
+  // ===================================================================================
+
+  function renderLegend() {
+    const ul = $('legend');
+    ul.replaceChildren(...KIND_NAMES.map((kind) => h('li', { 'data-kind': kind },
+      kindIcon(kind), h('span', { text: KINDS[kind].label }), h('span', { class: 'ex-count ex-muted' }))));
+  }
+
+  function renderLegendCounts() {
+    const counts = {};
+    cy.nodes().forEach((n) => { counts[n.data('kind')] = (counts[n.data('kind')] || 0) + 1; });
+    for (const li of $('legend').children) {
+      const c = counts[li.dataset.kind] || 0;
+      li.querySelector('.ex-count').textContent = c ? String(c) : '';
+      li.classList.toggle('ex-absent', !c);
+    }
+  }
+
+  const nodeList = $('node-list');
+  nodeList.addEventListener('toggle', renderNodeList);
+  function renderNodeList() {
+    $('node-count').textContent = `(${cy.nodes().length})`;
+    const ul = $('node-items');
+    if (!nodeList.open) {
+      ul.replaceChildren();
+      return;
+    }
+    const nodes = cy.nodes().map((n) => n.data())
+      .sort((a, b) => a.depth - b.depth || a.name.localeCompare(b.name));
+    ul.replaceChildren(...nodes.map((d) => h('li', null,
+      kindIcon(d.kind, 12),
+      h('button', {
+        type: 'button', class: 'ex-link', 'data-id': d.id,
+        'aria-current': d.id === state.sel ? 'true' : null,
+        onclick: () => setState({ sel: d.id }),
+      }, d.name),
+      h('span', { class: 'ex-muted', text: ` ${KINDS[d.kind] ? KINDS[d.kind].label.toLowerCase() : d.kind}` }))));
+  }
+
+  // ===================================================================================
+  // Search comboboxes (the header search and the path finder's ends)
+  // ===================================================================================
+
+  class Combobox {
+    constructor(input, list, onPick) {
+      this.input = input;
+      this.list = list;
+      this.onPick = onPick;
+      this.items = [];
+      this.active = -1;
+      this.seq = 0;
+      this.timer = null;
+      this.pendingSearch = null;
+      input.addEventListener('input', () => {
+        this.input.dataset.id = '';
+        clearTimeout(this.timer);
+        this.timer = setTimeout(() => this.search(), 120);
+      });
+      input.addEventListener('keydown', (e) => this.key(e));
+      input.addEventListener('blur', () => setTimeout(() => this.close(), 150));
+      input.addEventListener('focus', () => { if (this.items.length && this.input.value.trim()) this.open(); });
+    }
+
+    async search() {
+      this.timer = null;
+      const text = this.input.value.trim();
+      const seq = ++this.seq;
+      if (!text) {
+        this.items = [];
+        this.close();
+        return;
+      }
+      this.pendingSearch = gql(SEARCH_QUERY, { text, first: 8 }).then((data) => {
+        if (seq !== this.seq) return;
+        this.items = data.search;
+        this.active = this.items.length ? 0 : -1;
+        this.render();
+      }).catch(() => {
+        if (seq !== this.seq) return;
+        this.items = [];
+        this.render();
+      }).finally(() => {
+        if (seq === this.seq) this.pendingSearch = null;
+      });
+      await this.pendingSearch;
+    }
+
+    busy() {
+      return Boolean(this.timer || this.pendingSearch);
+    }
+
+    render() {
+      const base = this.list.id;
+      if (!this.items.length) {
+        this.list.replaceChildren(h('li', { class: 'ex-option ex-muted', role: 'option', 'aria-disabled': 'true', 'aria-selected': 'false', id: `${base}-none` }, 'No match'));
+      } else {
+        this.list.replaceChildren(...this.items.map((hit, i) => h('li', {
+          id: `${base}-${i}`,
+          class: 'ex-option',
+          role: 'option',
+          'aria-selected': i === this.active ? 'true' : 'false',
+          'data-id': hit.entity.id,
+          onmousedown: (e) => e.preventDefault(),
+          onclick: () => this.pick(i),
+        },
+        kindIcon(hit.entity.kind, 14),
+        h('span', { class: 'ex-option-name' }, hit.entity.name),
+        h('span', { class: 'ex-option-kind' }, KINDS[hit.entity.kind] ? KINDS[hit.entity.kind].label : hit.entity.kind),
+        hit.field !== 'NAME' && hit.text && hit.text !== hit.entity.name
+          ? h('span', { class: 'ex-option-match' }, `${hit.field === 'ALIAS' ? 'also' : 'mentions'} “${hit.text}”`)
+          : null)));
+      }
+      this.open();
+    }
+
+    open() {
+      this.list.hidden = false;
+      this.input.setAttribute('aria-expanded', 'true');
+      this.markActive();
+    }
+
+    close() {
+      this.list.hidden = true;
+      this.input.setAttribute('aria-expanded', 'false');
+      this.input.removeAttribute('aria-activedescendant');
+    }
+
+    markActive() {
+      [...this.list.children].forEach((li, i) => li.setAttribute('aria-selected', i === this.active ? 'true' : 'false'));
+      if (this.active >= 0 && this.items.length) {
+        const li = this.list.children[this.active];
+        this.input.setAttribute('aria-activedescendant', li.id);
+        li.scrollIntoView({ block: 'nearest' });
+      } else {
+        this.input.removeAttribute('aria-activedescendant');
+      }
+    }
+
+    key(e) {
+      const openNow = !this.list.hidden;
+      if (e.key === 'ArrowDown' || e.key === 'ArrowUp') {
+        e.preventDefault();
+        if (!this.items.length) return;
+        if (!openNow) { this.open(); return; }
+        const n = this.items.length;
+        this.active = e.key === 'ArrowDown' ? (this.active + 1) % n : (this.active - 1 + n) % n;
+        this.markActive();
+      } else if (e.key === 'Enter') {
+        if (openNow && this.active >= 0 && this.items.length) {
+          e.preventDefault();
+          this.pick(this.active);
+        }
+      } else if (e.key === 'Escape') {
+        if (openNow) {
+          e.preventDefault();
+          this.close();
+        }
+      } else if (e.key === 'Home' || e.key === 'End') {
+        // leave caret movement to the input
+      }
+    }
+
+    pick(i) {
+      const hit = this.items[i];
+      if (!hit) return;
+      this.input.value = hit.entity.name;
+      this.input.dataset.id = hit.entity.id;
+      this.close();
+      this.onPick(hit.entity);
+    }
+
+    set(entity) {
+      this.input.value = entity ? entity.name : '';
+      this.input.dataset.id = entity ? entity.id : '';
+    }
+  }
+
+  const search = new Combobox($('search-input'), $('search-list'), (entity) => focusEntity(entity.id));
+  $('search-form').addEventListener('submit', (e) => {
+    e.preventDefault();
+    if (search.items.length) search.pick(Math.max(0, search.active));
+  });
+
+  const pathFrom = new Combobox($('path-from'), $('path-from-list'), (entity) => setState({ from: entity.id, path: 0 }));
+  const pathTo = new Combobox($('path-to'), $('path-to-list'), (entity) => setState({ to: entity.id, path: 0 }));
+  const comboboxes = [search, pathFrom, pathTo];
+
+  // ===================================================================================
+  // Controls: depth, direction, limit, filters, time slider
+  // ===================================================================================
+
+  $('depth').addEventListener('change', (e) => setState({ depth: Number(e.target.value) }));
+  $('direction').addEventListener('change', (e) => setState({ dir: e.target.value }));
+  $('limit').addEventListener('change', (e) => setState({ limit: Number(e.target.value) }));
+
+  function renderFilters() {
+    $('kind-checks').replaceChildren(...KIND_NAMES.map((kind) => h('label', { class: 'ex-check' },
+      h('input', { type: 'checkbox', value: kind, 'data-filter': 'kinds', onchange: filtersChanged }),
+      kindIcon(kind, 12), ` ${KINDS[kind].label}`)));
+    $('relation-checks').replaceChildren(...RELATIONS.map((r) => h('label', { class: 'ex-check', title: r.description || null },
+      h('input', { type: 'checkbox', value: r.name, 'data-filter': 'rels', onchange: filtersChanged }),
+      ` ${words(r.name)}`)));
+    syncFilterControls();
+  }
+
+  function checked(group) {
+    const boxes = [...document.querySelectorAll(`input[data-filter="${group}"]`)];
+    const on = boxes.filter((b) => b.checked).map((b) => b.value);
+    return on.length === boxes.length ? null : on;
+  }
+
+  function filtersChanged() {
+    setState({ kinds: checked('kinds'), rels: checked('rels') });
+  }
+
+  $('rel-all').addEventListener('click', () => setState({ rels: null }));
+  $('rel-none').addEventListener('click', () => setState({ rels: [] }));
+
+  function syncFilterControls() {
+    for (const box of document.querySelectorAll('input[data-filter]')) {
+      const list = state[box.dataset.filter];
+      box.checked = !list || list.includes(box.value);
+    }
+    const off = [];
+    if (state.kinds) off.push(`${state.kinds.length}/${KIND_NAMES.length} kinds`);
+    if (state.rels) off.push(`${state.rels.length}/${RELATIONS.length} relations`);
+    $('filter-summary').textContent = off.length ? `(${off.join(', ')})` : '(all shown)';
+  }
+
+  const slider = $('asof');
+  const sliderOut = $('asof-out');
+  const sliderDate = (v) => (Number(v) >= SLIDER_DAYS ? null : isoDay(SLIDER_START + Number(v) * 86400000));
+  const sliderValue = (asOf) => {
+    if (!asOf) return SLIDER_DAYS;
+    const v = Math.round((Date.parse(`${asOf}T00:00:00Z`) - SLIDER_START) / 86400000);
+    return Math.min(SLIDER_DAYS - 1, Math.max(0, v));
+  };
+  let sliderTimer = null;
+  function sliderText(asOf) {
+    return asOf || 'today';
+  }
+  slider.addEventListener('input', () => {
+    const asOf = sliderDate(slider.value);
+    sliderOut.textContent = sliderText(asOf);
+    slider.setAttribute('aria-valuetext', sliderText(asOf));
+    clearTimeout(sliderTimer);
+    sliderTimer = setTimeout(() => {
+      sliderTimer = null;
+      setState({ asOf });
+    }, 350);
+  });
+  slider.addEventListener('change', () => {
+    clearTimeout(sliderTimer);
+    sliderTimer = null;
+    setState({ asOf: sliderDate(slider.value) });
+  });
+  $('asof-today').addEventListener('click', () => setState({ asOf: null }));
+
+  async function loadTimelineTicks() {
+    try {
+      const data = await gql(TIMELINE_QUERY, {});
+      const seen = new Set();
+      const options = [];
+      for (const { node } of data.timeline.edges) {
+        if (!node.date || node.date.precision !== 'DAY') continue;
+        const v = sliderValue(node.date.date);
+        if (seen.has(v)) continue;
+        seen.add(v);
+        options.push(h('option', { value: v, label: `${node.date.date}: ${node.title}` }));
+      }
+      $('asof-ticks').replaceChildren(...options);
+    } catch (_) {
+      // Ticks are a nicety; the slider works without them.
+    }
+  }
+
+  function syncControls() {
+    $('depth').value = String(state.depth);
+    $('direction').value = state.dir;
+    const limit = $('limit');
+    if (![...limit.options].some((o) => o.value === String(state.limit))) {
+      limit.appendChild(h('option', { value: state.limit }, `${state.limit} nodes`));
+    }
+    limit.value = String(state.limit);
+    if (!sliderTimer) {
+      slider.value = String(sliderValue(state.asOf));
+      sliderOut.textContent = sliderText(state.asOf);
+      slider.setAttribute('aria-valuetext', sliderText(state.asOf));
+    }
+    syncFilterControls();
+  }
+
+  // ===================================================================================
+  // Side panel: the selected entity's facts, claims with history and rank, sources
+  // ===================================================================================
+
+  let panelKey = null;
+  let panelGeneration = 0;
+  const entityCache = new Map(); // id -> { id, kind, name } learnt from answers
+
+  function ref(entity) {
+    if (!entity) return null;
+    entityCache.set(entity.id, entity);
+    return h('button', {
+      type: 'button',
+      class: 'ex-ref',
+      'data-id': entity.id,
+      title: `Show ${entity.name}`,
+      onclick: () => selectOrVisit(entity.id),
+    }, entity.kind ? kindIcon(entity.kind, 12) : null, entity.name);
+  }
+
+  // Selects the entity when it is drawn; otherwise makes it the new root.
+  function selectOrVisit(id) {
+    if ($('deal-dialog').open) $('deal-dialog').close();
+    if (cy.getElementById(id).nonempty()) setState({ sel: id });
+    else focusEntity(id);
+  }
+
+  function refs(list) {
+    if (!list || !list.length) return null;
+    return h('span', { class: 'ex-refs' }, list.map(ref));
+  }
+
+  function citationText(c) {
+    const where = c.line ? `¶ ${c.line}` : 'curator note';
+    return where;
+  }
+
+  function citations(list, { compact = false } = {}) {
+    if (!list || !list.length) return null;
+    if (compact) {
+      return h('span', { class: 'ex-cites' }, list.map((c, i) => [i ? ', ' : '', h('span', {
+        title: [c.source && c.source.title, c.attribution, c.note].filter(Boolean).join(' — '),
+      }, citationText(c))]));
+    }
+    return h('ul', { class: 'ex-sources' }, list.map((c) => h('li', null,
+      h('span', { class: 'ex-line' }, citationText(c)),
+      ' ',
+      c.source ? h('button', {
+        type: 'button', class: 'ex-ref ex-cite-title', onclick: () => selectOrVisit(c.source.id),
+      }, c.source.title) : null,
+      c.attribution ? h('span', { class: 'ex-attr' }, ` — ${c.attribution}`) : null,
+      c.note ? h('div', { class: 'ex-note' }, c.note) : null)));
+  }
+
+  function claimList(title, claims, valueText) {
+    if (!claims || !claims.length) return null;
+    return h('section', { class: 'ex-claims' },
+      h('h4', null, title),
+      h('ol', null, claims.map((c) => {
+        const meta = [];
+        if (c.validFrom) meta.push(`from ${whenText(c.validFrom)}`);
+        if (c.validUntil) meta.push(`until ${whenText(c.validUntil)}`);
+        return h('li', { class: `ex-claim ex-rank-${c.rank.toLowerCase()}` },
+          h('div', { class: 'ex-claim-head' },
+            h('span', { class: 'ex-claim-value' }, (c.approximate ? '≈ ' : '') + valueText(c)),
+            h('span', { class: `ex-badge ex-badge-${c.rank.toLowerCase()}` }, words(c.rank))),
+          meta.length ? h('div', { class: 'ex-claim-meta' }, meta.join(' · ')) : null,
+          c.madeBy ? h('div', { class: 'ex-claim-meta' }, 'set by ', ref(c.madeBy)) : null,
+          c.attribution && (c.attribution.text || c.attribution.by)
+            ? h('div', { class: 'ex-claim-meta' }, c.attribution.text || '', c.attribution.by && !c.attribution.text ? ref(c.attribution.by) : null)
+            : null,
+          c.caveat ? h('div', { class: 'ex-caveat' }, `Caveat: ${c.caveat}`) : null,
+          c.note ? h('div', { class: 'ex-note' }, c.note) : null,
+          c.sources && c.sources.length ? h('div', { class: 'ex-claim-meta' }, 'sources: ', citations(c.sources, { compact: true })) : null);
+      })));
+  }
+
+  function facts(rows) {
+    const items = rows.filter(([, v]) => v !== null && v !== undefined && v !== '' && !(Array.isArray(v) && !v.length));
+    if (!items.length) return null;
+    return h('dl', { class: 'ex-facts' }, items.map(([k, v]) => [h('dt', null, k), h('dd', null, v)]));
+  }
+
+  function typeFacts(e) {
+    switch (e.__typename) {
+      case 'Country':
+        return facts([['Code', e.code], ['Bloc', e.bloc ? 'yes' : null]]);
+      case 'Person':
+        return facts([
+          ['Role', e.role ? [e.role.value.title, e.role.value.organization ? [' at ', ref(e.role.value.organization)] : null] : null],
+          ['Member of', refs(e.memberOf)],
+        ]);
+      case 'Organization':
+        return facts([['Kind', words(e.organizationKind)], ['Country', ref(e.country)], ['Part of', ref(e.parent)]]);
+      case 'Deal':
+        return facts([
+          ['Parties', refs(e.parties)], ['Status', e.status ? words(e.status.value) : null],
+          ['Announced', whenText(e.announced)], ['Deadline', whenText(e.deadline)],
+        ]);
+      case 'Commitment':
+        return facts([
+          ['Kind', words(e.commitmentKind)], ['Amount', e.amount ? (e.amount.approximate ? '≈ ' : '') + e.amount.value.display : null],
+          ['Baseline', e.baseline ? e.baseline.value.display : null], ['Increase', e.increase ? e.increase.display : null],
+          ['Limit', e.limit ? e.limit.value.display : null],
+          ['Period', words(e.period)], ['Item', e.item], ['Status', e.commitmentStatus ? words(e.commitmentStatus.value) : null],
+          ['Pledged by', ref(e.pledger)], ['For', refs(e.beneficiaries)], ['Suppliers', refs(e.suppliers)],
+          ['Deal', ref(e.deal)], ['Part of', ref(e.partOf)], ['In exchange for', refs(e.inExchangeFor)],
+        ]);
+      case 'TariffMeasure':
+        return facts([
+          ['Rate', e.rate ? e.rate.value.display : null], ['Status', e.tariffStatus ? words(e.tariffStatus.value) : null],
+          ['Scope', e.scope], ['Imposed by', ref(e.imposer)], ['On', ref(e.target)], ['Deal', ref(e.deal)],
+          ['Exchanged for', refs(e.exchangedFor)],
+        ]);
+      case 'Event':
+        return facts([
+          ['Kind', words(e.eventKind)], ['Date', whenText(e.date)], ['Place', e.place], ['Venue', ref(e.venue)],
+          ['Deal', ref(e.deal)], ['Participants', refs(e.participants)],
+        ]);
+      case 'Statement':
+        return facts([
+          ['Kind', words(e.statementKind)], ['Speaker', ref(e.speaker)], ['Date', whenText(e.date)],
+          ['Quotes', e.quotes && e.quotes.length ? h('ul', { class: 'ex-quotes' }, e.quotes.map((q) => h('li', null, h('q', null, q)))) : null],
+          ['About', refs(e.subjects)], ['Reported by', refs(e.reportedBy)], ['At', ref(e.event)],
+          ['Caveat', e.caveat],
+        ]);
+      case 'Project':
+        return facts([['Place', e.place], ['Participants', refs(e.participants)], ['Invited', refs(e.invited)]]);
+      case 'Source':
+        return facts([
+          ['Kind', words(e.sourceKind)], ['Title', e.title], ['Published', whenText(e.published)],
+          ['Publisher', ref(e.publisher)], ['File', e.file],
+        ]);
+      default:
+        return null;
+    }
+  }
+
+  function typeClaims(e) {
+    const status = (c) => words(c.value);
+    switch (e.__typename) {
+      case 'Person':
+        return claimList('Roles', e.roles, (c) => c.value.title + (c.value.organization ? ` — ${c.value.organization.name}` : ''));
+      case 'Deal':
+        return claimList('Status history', e.statusHistory, status);
+      case 'Commitment':
+        return [claimList('Amount history', e.amountHistory, (c) => c.value.display), claimList('Status history', e.statusHistory, status)];
+      case 'TariffMeasure':
+        return [
+          claimList('Rate history', e.rateHistory, (c) => c.value.display),
+          claimList('Status history', e.statusHistory, status),
+          claimList('Volume limit', e.volumeLimitHistory, (c) => (c.value.unlimited ? 'unlimited' : (c.value.quantity ? c.value.quantity.display : '—'))),
+        ];
+      case 'Event':
+        return claimList('Duration', e.durationHistory, (c) => c.value.display);
+      case 'Project':
+        return claimList('Value history', e.valueHistory, (c) => c.value.display);
+      default:
+        return null;
+    }
+  }
+
+  async function loadPanel(s) {
+    const key = JSON.stringify([s.sel, s.asOf]);
+    if (key === panelKey) return;
+    panelKey = key;
+    const body = $('panel-body');
+    const generation = ++panelGeneration;
+    if (!s.sel) {
+      body.replaceChildren(h('p', { class: 'ex-muted' }, 'Select a node to see its facts and sources.'));
+      $('panel-heading').textContent = 'Selected entity';
+      return;
+    }
+    body.setAttribute('aria-busy', 'true');
+    let data;
+    try {
+      data = await gql(ENTITY_QUERY, { id: s.sel, asOf: s.asOf });
+    } catch (err) {
+      if (generation !== panelGeneration) return;
+      body.replaceChildren(h('p', { class: 'ex-error' }, `Could not load ${s.sel}: ${err.message}`));
+      body.removeAttribute('aria-busy');
+      return;
+    }
+    if (generation !== panelGeneration) return;
+    body.removeAttribute('aria-busy');
+    const e = data.entity;
+    if (!e) {
+      body.replaceChildren(h('p', { class: 'ex-error' }, `No entity ${s.sel}.`));
+      return;
+    }
+    entityCache.set(e.id, { id: e.id, kind: e.kind, name: e.name });
+    $('panel-heading').textContent = `Selected entity: ${e.name}`;
+    const k = KINDS[e.kind] || { label: e.kind };
+    const isRoot = e.id === state.entity;
+    const dealId = e.__typename === 'Deal' ? e.id : (e.deal && e.deal.id);
+    body.replaceChildren(...[
+      h('p', { class: 'ex-kind' }, kindIcon(e.kind, 16), ` ${k.label}`),
+      h('h3', { class: 'ex-name', id: 'entity-name' }, e.name),
+      h('p', { class: 'ex-id' }, h('code', null, e.id)),
+      h('div', { class: 'ex-actions' },
+        h('button', {
+          type: 'button', id: 'act-focus', disabled: isRoot || null, onclick: () => focusEntity(e.id),
+        }, isRoot ? 'Centred' : 'Centre on it'),
+        h('button', {
+          type: 'button', id: 'act-expand',
+          disabled: isRoot || state.x.includes(e.id) || null,
+          onclick: () => setState({ x: [...state.x, e.id] }),
+        }, state.x.includes(e.id) || isRoot ? 'Neighbours shown' : 'Show neighbours'),
+        dealId ? h('button', { type: 'button', id: 'act-deal', onclick: () => setState({ deal: dealId }) }, 'Deal view: who gave and got what') : null,
+        e.kind === 'COUNTRY' ? h('button', { type: 'button', id: 'act-compare', onclick: () => setState({ deal: e.id }) }, 'What it gave and got') : null,
+        h('button', { type: 'button', class: 'ex-small', onclick: () => { pathFrom.set(e); setState({ from: e.id, path: 0 }); } }, 'Path from here'),
+        h('button', { type: 'button', class: 'ex-small', onclick: () => { pathTo.set(e); setState({ to: e.id, path: 0 }); } }, 'Path to here')),
+      h('p', { class: 'ex-desc' }, e.description),
+      e.aliases.length ? h('p', { class: 'ex-aliases' }, h('span', { class: 'ex-muted' }, 'Also known as: '), e.aliases.join(' · ')) : null,
+      typeFacts(e),
+      typeClaims(e),
+      h('details', { class: 'ex-sources-box', id: 'entity-sources' },
+        h('summary', null, `Sources (${e.sources.length})`),
+        citations(e.sources) || h('p', { class: 'ex-muted' }, 'None.')),
+    ].flat(Infinity).filter(Boolean));
+  }
+
+  // ===================================================================================
+  // Path finder
+  // ===================================================================================
+
+  let pathsKey = null;
+  let pathsGeneration = 0;
+  let paths = [];
+
+  $('paths-form').addEventListener('submit', async (e) => {
+    e.preventDefault();
+    // An end typed but not picked from the list: take the best search hit.
+    const resolve = async (box) => {
+      if (box.input.dataset.id) return box.input.dataset.id;
+      const text = box.input.value.trim();
+      if (!text) return null;
+      const data = await gql(SEARCH_QUERY, { text, first: 1 });
+      const hit = data.search[0];
+      if (hit) box.set(hit.entity);
+      return hit ? hit.entity.id : null;
+    };
+    const [from, to] = await Promise.all([resolve(pathFrom), resolve(pathTo)]);
+    if (!from || !to) {
+      $('paths-status').textContent = 'Pick both ends from the suggestions.';
+      return;
+    }
+    pathsKey = null; // search again even when the ends are the same
+    setState({ from, to, path: 0 });
+  });
+  $('path-clear').addEventListener('click', () => {
+    pathFrom.set(null);
+    pathTo.set(null);
+    setState({ from: null, to: null, path: 0 });
+  });
+
+  async function loadPaths(s) {
+    const key = JSON.stringify([s.from, s.to, s.rels]);
+    if (key === pathsKey) {
+      applyPath();
+      return;
+    }
+    pathsKey = key;
+    const generation = ++pathsGeneration;
+    const list = $('paths-list');
+    if (!s.from || !s.to) {
+      paths = [];
+      list.replaceChildren();
+      $('paths-status').textContent = s.from || s.to ? 'Pick the other end too.' : '';
+      applyPath();
+      return;
+    }
+    for (const [box, id] of [[pathFrom, s.from], [pathTo, s.to]]) {
+      if (box.input.dataset.id !== id) box.set(entityCache.get(id) || { id, name: id });
+    }
+    $('paths-status').textContent = 'Searching…';
+    try {
+      const data = await gql(PATHS_QUERY, { from: s.from, to: s.to, maxLength: 4, relations: s.rels });
+      if (generation !== pathsGeneration) return;
+      paths = data.paths;
+    } catch (err) {
+      if (generation !== pathsGeneration) return;
+      paths = [];
+      $('paths-status').textContent = err.code === 'WORK_BUDGET_EXCEEDED'
+        ? 'Too many routes to search; narrow the relation filter.'
+        : `Could not find paths: ${err.message}`;
+      list.replaceChildren();
+      applyPath();
+      return;
+    }
+    for (const p of paths) for (const n of p.nodes) entityCache.set(n.id, { id: n.id, kind: n.kind, name: n.label });
+    for (const [box, id] of [[pathFrom, s.from], [pathTo, s.to]]) {
+      if (entityCache.has(id)) box.set(entityCache.get(id));
+    }
+    $('paths-status').textContent = paths.length
+      ? `${paths.length} shortest path${paths.length === 1 ? '' : 's'} (up to 4 steps):`
+      : 'No path of up to 4 steps.';
+    renderPaths();
+    applyPath();
+  }
+
+  function renderPaths() {
+    $('paths-list').replaceChildren(...paths.map((p, i) => h('li', null,
+      h('button', {
+        type: 'button',
+        class: 'ex-path-btn',
+        'aria-pressed': i === state.path ? 'true' : 'false',
+        onclick: () => setState({ path: i }),
+      },
+      h('span', { class: 'ex-muted' }, `${p.length} step${p.length === 1 ? '' : 's'}: `),
+      p.nodes.map((n, j) => [j ? h('span', { class: 'ex-arrow' }, ` ${pathEdgeWord(p, j)} `) : null, n.label])))));
+  }
+
+  function pathEdgeWord(p, j) {
+    const e = p.edges[j - 1];
+    if (!e) return '—';
+    const forward = e.source === p.nodes[j - 1].id;
+    return forward ? `—${words(e.kind)}→` : `←${words(e.kind)}—`;
+  }
+
+  // Highlights the chosen path, adding its nodes and edges to the graph when missing.
+  function applyPath() {
+    cy.elements().removeClass('on-path faded');
+    const p = (state.from && state.to && paths[state.path]) || null;
+    for (const btn of document.querySelectorAll('.ex-path-btn')) {
+      btn.setAttribute('aria-pressed', btn.parentElement === $('paths-list').children[state.path] ? 'true' : 'false');
+    }
+    if (!p) return;
+    const missingNodes = p.nodes.filter((n) => cy.getElementById(n.id).empty());
+    const missingEdges = p.edges.filter((e) => cy.getElementById(e.id).empty());
+    if (missingNodes.length || missingEdges.length) {
+      const placed = [];
+      for (const n of missingNodes) {
+        const idx = p.nodes.indexOf(n);
+        const near = p.nodes.slice(0, idx).reverse().concat(p.nodes.slice(idx + 1))
+          .map((m) => cy.getElementById(m.id)).find((m) => m.nonempty());
+        const at = near ? near.position() : { x: 0, y: 0 };
+        placed.push({ ...nodeElement(n), position: { x: at.x + 60, y: at.y + 40 * (placed.length + 1) } });
+      }
+      cy.batch(() => {
+        cy.add(placed);
+        cy.add(missingEdges.map(edgeElement));
+      });
+      runLayout({ randomize: false, fit: true });
+      renderLegendCounts();
+      renderNodeList();
+    }
+    const ids = new Set([...p.nodes.map((n) => n.id), ...p.edges.map((e) => e.id)]);
+    cy.batch(() => {
+      cy.elements().forEach((el) => {
+        if (ids.has(el.id())) el.addClass('on-path');
+        else el.addClass('faded');
+      });
+    });
+  }
+
+  // ===================================================================================
+  // Deal view: what each side gave and got
+  // ===================================================================================
+
+  const dealDialog = $('deal-dialog');
+  let dealKey = null;
+  let dealGeneration = 0;
+  $('deal-close').addEventListener('click', () => dealDialog.close());
+  dealDialog.addEventListener('close', () => {
+    dealKey = null;
+    if (state.deal) setState({ deal: null });
+  });
+
+  async function loadDeal(s) {
+    if (!s.deal) {
+      dealKey = null;
+      if (dealDialog.open) dealDialog.close();
+      return;
+    }
+    const key = JSON.stringify([s.deal, s.asOf]);
+    if (key === dealKey) return;
+    dealKey = key;
+    const generation = ++dealGeneration;
+    $('deal-title').textContent = 'Deal';
+    $('deal-sub').textContent = 'Loading…';
+    $('deal-body').replaceChildren();
+    if (!dealDialog.open) dealDialog.showModal();
+    let data;
+    const isDeal = s.deal.startsWith('deal:');
+    try {
+      data = isDeal
+        ? await gql(DEAL_QUERY, { id: s.deal, asOf: s.asOf })
+        : await gql(COMPARE_QUERY, { ids: [s.deal], asOf: s.asOf });
+    } catch (err) {
+      if (generation !== dealGeneration) return;
+      $('deal-sub').textContent = `Could not load what was exchanged: ${err.message}`;
+      return;
+    }
+    if (generation !== dealGeneration) return;
+    if (!isDeal) {
+      // A country or body: what it gave and got across all its deals.
+      const side = data.compare[0];
+      const name = side ? side.party.name : (entityCache.get(s.deal) || { name: s.deal }).name;
+      $('deal-title').textContent = `${name}: what it gave and got`;
+      $('deal-sub').textContent = `Across all deals, as of ${s.asOf || 'today'}`;
+      $('deal-body').replaceChildren(...(side ? [exchangeSide(side)] : [h('p', { class: 'ex-muted' }, 'Nothing recorded.')]));
+      return;
+    }
+    const d = data.deal;
+    if (!d) {
+      $('deal-sub').textContent = `No deal ${s.deal}.`;
+      return;
+    }
+    $('deal-title').textContent = d.name;
+    $('deal-sub').textContent = [
+      d.status ? `Status: ${words(d.status.value)}` : null,
+      d.announced ? `announced ${whenText(d.announced)}` : null,
+      `as of ${s.asOf || 'today'}`,
+    ].filter(Boolean).join(' · ');
+    $('deal-body').replaceChildren(...d.exchange.map(exchangeSide));
+  }
+
+  function commitmentItem(c) {
+    return h('li', { class: 'ex-commitment' },
+      ref({ id: c.id, kind: 'COMMITMENT', name: c.name }),
+      h('div', { class: 'ex-deal-meta' }, [
+        c.amount ? (c.amount.approximate ? '≈ ' : '') + c.amount.value.display : 'amount not disclosed',
+        words(c.commitmentKind),
+        c.period !== 'UNSPECIFIED' ? words(c.period) : null,
+        c.status ? words(c.status.value) : null,
+      ].filter(Boolean).join(' · ')));
+  }
+
+  function tariffItem(t) {
+    return h('li', { class: 'ex-tariff' },
+      t.measure ? ref({ id: t.measure.id, kind: 'TARIFF_MEASURE', name: t.measure.name }) : 'a tariff measure',
+      h('div', { class: 'ex-deal-meta ex-rate' },
+        h('span', null, t.before ? t.before.value.display : '—'),
+        ' → ',
+        h('strong', null, t.after ? t.after.value.display : '—'),
+        t.after && t.after.validFrom ? ` (from ${whenText(t.after.validFrom)})` : ''),
+      t.measure && t.measure.scope ? h('div', { class: 'ex-deal-meta ex-muted' }, t.measure.scope) : null);
+  }
+
+  function exchangeSide(side) {
+    const name = side.party.name;
+    const gave = [...side.gave.map(commitmentItem), ...side.conceded.map(tariffItem)];
+    const got = [...side.got.map(tariffItem), ...side.received.map(commitmentItem)];
+    return h('section', { class: 'ex-side', 'data-party': side.party.id, 'aria-label': name },
+      h('h3', null, kindIcon(side.party.kind, 16), ` ${name}`),
+      h('h4', null, `${name} gave`),
+      gave.length ? h('ul', { class: 'ex-gave' }, gave) : h('p', { class: 'ex-muted ex-gave' }, 'Nothing recorded.'),
+      h('h4', null, `${name} got`),
+      got.length ? h('ul', { class: 'ex-got' }, got) : h('p', { class: 'ex-muted ex-got' }, 'Nothing recorded.'));
+  }
+
+  // ===================================================================================
+  // Open in playground / copy query
+  // ===================================================================================
+
+  let lastQuery = { query: VIEW_QUERY, variables: viewVariables(state) };
+  function updatePlaygroundLink(s) {
+    lastQuery = { query: VIEW_QUERY, variables: viewVariables(s) };
+    const params = new URLSearchParams({ query: lastQuery.query, variables: JSON.stringify(lastQuery.variables, null, 2) });
+    $('open-playground').href = `/?${params}`;
+  }
+
+  // ===================================================================================
+  // sync(): make the page match `state`
+  // ===================================================================================
+
+  let syncing = Promise.resolve();
+  let pendingSyncs = 0;
+
+  function sync() {
+    pendingSyncs += 1;
+    const s = state;
+    syncControls();
+    const run = async () => {
+      const tasks = [];
+      if (graphKey(s) !== loadedKey) {
+        await loadGraph(s);
+      } else if (s.x.join(',') !== loadedX.join(',')) {
+        const added = s.x.filter((id) => !loadedX.includes(id));
+        const removed = loadedX.filter((id) => !s.x.includes(id));
+        if (removed.length || !added.length) await loadGraph(s);
+        else await expandGraph(s, added);
+      } else {
+        applySelection(s);
+        renderNodeList();
+      }
+      if (s === state) {
+        tasks.push(loadPanel(s), loadPaths(s), loadDeal(s));
+        await Promise.all(tasks);
+      }
+    };
+    const guarded = async () => {
+      try {
+        await run();
+      } catch (err) {
+        // Never leave a rejected promise behind a click: say what failed instead.
+        setStatus(`Something went wrong: ${err && err.message ? err.message : err}`, true);
+      }
+    };
+    syncing = syncing.then(guarded).finally(() => { pendingSyncs -= 1; });
+    return syncing;
+  }
+
+  // ===================================================================================
+  // Start
+  // ===================================================================================
+
+  renderLegend();
+  renderFilters();
+  $('copy-query') && $('copy-query').addEventListener('click', async () => {
+    const text = `${lastQuery.query}\n\n# variables\n# ${JSON.stringify(lastQuery.variables)}\n`;
+    try {
+      await navigator.clipboard.writeText(text);
+      setStatus('Copied the query and its variables.');
+    } catch (_) {
+      setStatus('Could not copy: the browser refused clipboard access.', true);
+    }
+  });
+
+  const relationKinds = gql(RELATION_KINDS_QUERY, {}).then((data) => {
+    const values = data.__type && data.__type.enumValues;
+    if (values && values.length) {
+      RELATIONS = values.map((v) => ({ name: v.name, description: v.description || '' }));
+      renderFilters();
+    }
+  }).catch(() => {});
+  const ticks = loadTimelineTicks();
+  const first = sync();
+
+  let started = false;
+  Promise.all([relationKinds, ticks, first]).finally(() => { started = true; });
+
+  // ===================================================================================
+  // Test hook (read-only view of the page for the browser tests)
+  // ===================================================================================
+
+  window.__explore = {
+    cy,
+    get state() { return { ...state }; },
+    get graphLoads() { return graphLoads; },
+    get layouts() { return layoutTimes.slice(); },
+    get requests() { return requestLog.slice(); },
+    get truncated() { return truncated; },
+    get paths() { return paths.slice(); },
+    // True when nothing is loading or waiting to load.
+    idle() {
+      return started && inflight === 0 && pendingSyncs === 0 && !sliderTimer
+        && comboboxes.every((c) => !c.busy());
+    },
+    nodeIds() { return cy.nodes().map((n) => n.id()).sort(); },
+    edgeIds() { return cy.edges().map((e) => e.id()).sort(); },
+    onPath() { return cy.elements('.on-path').map((e) => e.id()); },
+    // The rendered position of a node, relative to the cy container (for real clicks).
+    renderedPosition(id) {
+      const n = cy.getElementById(id);
+      if (n.empty()) return null;
+      const p = n.renderedPosition();
+      return { x: p.x, y: p.y };
+    },
+  };
+})();

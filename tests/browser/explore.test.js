@@ -1,0 +1,328 @@
+// The explorer (/explore) in a real browser, on the real server and the curated seed:
+// the starting view, search by keyboard, expanding a node by click, its sources, the
+// path finder, the time slider, shared URLs, the deal view, keyboard reach. Every request
+// every page makes is recorded and must stay on the server's own origin.
+'use strict';
+
+const { describe, it, before, after } = require('node:test');
+const assert = require('node:assert/strict');
+const {
+  startServer, launchBrowser, openPage, waitIdle, snapshot, paintedPixels, clickNode,
+} = require('./lib/harness');
+
+describe('explorer', () => {
+  let server;
+  let browser;
+  const pages = [];
+
+  before(async () => {
+    [server, browser] = await Promise.all([startServer(), launchBrowser()]);
+  });
+
+  after(async () => {
+    for (const p of pages) await p.close().catch(() => {});
+    if (browser) await browser.close();
+    if (server) await server.stop();
+  });
+
+  // A fresh page on /explore<hash>, waited until the graph is drawn and nothing loads.
+  async function explore(hash = '', options = {}) {
+    const p = await openPage(browser, server.origin, options);
+    pages.push(p);
+    await p.page.goto(`${server.origin}/explore${hash}`);
+    await waitIdle(p.page);
+    return p;
+  }
+
+  it('opens on the US–Japan deal without any argument and draws it', async () => {
+    const p = await explore();
+    const { page } = p;
+    const snap = await snapshot(page);
+    assert.equal(snap.state.entity, 'deal:us-jp-2025');
+    for (const id of ['deal:us-jp-2025', 'country:jp', 'country:us', 'commitment:jp-us-investment-2025', 'tariff:us-jp-autos-2025']) {
+      assert.ok(snap.nodes.includes(id), `${id} is drawn`);
+    }
+    assert.ok(snap.edges.length >= snap.nodes.length - 1, 'the nodes are connected');
+    assert.ok(await paintedPixels(page) > 500, 'the canvas is painted');
+    // Edges carry the relation and the headline value.
+    const labels = await page.evaluate(() => window.__explore.cy.edges().map((e) => e.data('text')));
+    assert.ok(labels.some((t) => /in exchange for: 27\.5% → 15%/.test(t)), labels.join(' | '));
+    assert.ok(labels.some((t) => /USD 550 billion/.test(t)), 'the investment pledge shows its amount');
+    // The root's facts are in the panel, with a legend beside the graph.
+    await assert.doesNotReject(page.locator('#entity-name', { hasText: 'US-Japan trade deal' }).waitFor());
+    assert.match(await page.locator('#status').textContent(), /US-Japan trade deal.*\d+ nodes/);
+    assert.equal(await page.locator('#legend li').count(), 10);
+    p.assertClean(assert);
+  });
+
+  it('finds an entity by typing and picks a suggestion with the keyboard', async () => {
+    const p = await explore();
+    const { page } = p;
+    const input = page.locator('#search-input');
+    await input.focus();
+    await page.keyboard.type('lutnik', { delay: 20 }); // a typo still finds Lutnick
+    await page.locator('#search-list [role="option"][data-id]').first().waitFor();
+    assert.equal(await input.getAttribute('aria-expanded'), 'true');
+    const options = await page.locator('#search-list [role="option"]').allTextContents();
+    assert.match(options[0], /Howard Lutnick/);
+    // Move down and back up: the active option follows, announced via aria-activedescendant.
+    await page.keyboard.press('ArrowDown');
+    const second = await input.getAttribute('aria-activedescendant');
+    await page.keyboard.press('ArrowUp');
+    const first = await input.getAttribute('aria-activedescendant');
+    assert.notEqual(first, second);
+    assert.equal(await page.locator(`#${first}`).getAttribute('aria-selected'), 'true');
+    await page.keyboard.press('Enter');
+    await page.waitForFunction(() => window.__explore.state.entity === 'person:howard-lutnick');
+    await waitIdle(page, { minLoads: 2 });
+    const snap = await snapshot(page);
+    assert.ok(snap.nodes.includes('person:howard-lutnick'));
+    assert.ok(snap.nodes.length > 3, `Lutnick has neighbours (${snap.nodes.length})`);
+    assert.match(page.url(), /#entity=person:howard-lutnick/);
+    assert.equal(await input.getAttribute('aria-expanded'), 'false');
+    // A person's roles are claims with history and rank.
+    await page.locator('.ex-claims h4', { hasText: 'Roles' }).waitFor();
+    assert.match(await page.locator('#panel').textContent(), /Commerce Secretary/);
+    p.assertClean(assert);
+  });
+
+  it('expands a node on click, shows its facts and opens its sources', async () => {
+    const p = await explore();
+    const { page } = p;
+    const before = await snapshot(page);
+    assert.ok(!before.nodes.includes('person:donald-trump'), 'Trump is not a neighbour of the deal');
+    await clickNode(page, 'commitment:jp-us-investment-2025');
+    await page.waitForFunction(() => window.__explore.state.x.includes('commitment:jp-us-investment-2025'));
+    await waitIdle(page, { minLoads: before.graphLoads + 1 });
+    const after = await snapshot(page);
+    assert.equal(after.state.sel, 'commitment:jp-us-investment-2025');
+    assert.ok(after.nodes.length > before.nodes.length, `${before.nodes.length} -> ${after.nodes.length} nodes`);
+    assert.ok(after.nodes.includes('person:donald-trump'), 'who revised the amount is now drawn');
+    for (const id of before.nodes) assert.ok(after.nodes.includes(id), `${id} stays`);
+    // Edges between a new node and a node drawn before (not next to the expanded one) too.
+    assert.ok(after.edges.includes('person:donald-trump|said|statement:trump-others-must-pay'), 'Trump’s statement is linked');
+    // The panel: the amount's history with who changed it, when, and the rank.
+    const panel = page.locator('#panel');
+    await page.locator('#entity-name', { hasText: "Japan's investment pledge" }).waitFor();
+    const history = page.locator('.ex-claims', { hasText: 'Amount history' });
+    const claims = await history.locator('.ex-claim').allTextContents();
+    assert.equal(claims.length, 3, claims.join(' | '));
+    assert.match(claims[0], /USD 400 billion/);
+    assert.match(claims[1], /USD 500 billion.*from 2025-07-22 \(inferred\).*Donald Trump/s);
+    assert.match(claims[2], /USD 550 billion.*preferred/s);
+    // Sources: closed until opened, then each paragraph with its source's title.
+    const sources = page.locator('#entity-sources');
+    assert.equal(await sources.getAttribute('open'), null);
+    await sources.locator('summary').click();
+    await page.locator('#entity-sources .ex-sources li').first().waitFor();
+    const cites = await page.locator('#entity-sources .ex-sources li').allTextContents();
+    assert.ok(cites.some((c) => /¶ 8\b.*Preemptive Remarks/.test(c)), cites.join(' | '));
+    assert.match(await panel.textContent(), /Sources \(\d+\)/);
+    p.assertClean(assert);
+  });
+
+  it('double-click centres the view on a node', async () => {
+    const p = await explore();
+    const { page } = p;
+    const before = await snapshot(page);
+    await clickNode(page, 'country:jp', { double: true });
+    await page.waitForFunction(() => window.__explore.state.entity === 'country:jp');
+    await waitIdle(page, { minLoads: before.graphLoads + 1 });
+    const after = await snapshot(page);
+    assert.equal(after.state.sel, 'country:jp');
+    assert.deepEqual(after.state.x, []);
+    assert.ok(after.nodes.includes('country:kr'), 'Japan’s rival is a neighbour');
+    assert.match(page.url(), /#entity=country:jp/);
+    p.assertClean(assert);
+  });
+
+  it('finds a path between two entities and highlights it', async () => {
+    const p = await explore();
+    const { page } = p;
+    await page.locator('#path-from').focus();
+    await page.keyboard.type('Boeing', { delay: 15 });
+    await page.locator('#path-from-list [data-id="org:boeing"]').waitFor();
+    await page.keyboard.press('Enter');
+    await page.locator('#path-to').focus();
+    await page.keyboard.type('South Korea', { delay: 15 });
+    await page.locator('#path-to-list [data-id="country:kr"]').waitFor();
+    await page.keyboard.press('Enter');
+    await page.locator('#path-find').click();
+    await page.waitForFunction(() => window.__explore.paths.length > 0 && window.__explore.onPath().length > 0);
+    await waitIdle(page);
+    const snap = await snapshot(page);
+    assert.equal(snap.state.from, 'org:boeing');
+    assert.equal(snap.state.to, 'country:kr');
+    const path = await page.evaluate(() => window.__explore.paths[0]);
+    assert.equal(path.nodes[0].id, 'org:boeing');
+    assert.equal(path.nodes[path.nodes.length - 1].id, 'country:kr');
+    for (const n of path.nodes) assert.ok(snap.onPath.includes(n.id), `${n.id} is highlighted`);
+    for (const e of path.edges) assert.ok(snap.onPath.includes(e.id), `${e.id} is highlighted`);
+    const faded = await page.evaluate(() => window.__explore.cy.elements('.faded').length);
+    assert.ok(faded > 0, 'the rest of the graph fades');
+    const items = await page.locator('#paths-list li').allTextContents();
+    assert.ok(items.length >= 1);
+    assert.match(items[0], /Boeing.*South Korea/s);
+    assert.match(page.url(), /from=org:boeing&to=country:kr/);
+    p.assertClean(assert);
+  });
+
+  it('moves the time slider and redraws the graph as of that date', async () => {
+    const p = await explore('#entity=tariff:us-jp-autos-2025&sel=commitment:jp-us-investment-2025');
+    const { page } = p;
+    const before = await snapshot(page);
+    const viewsBefore = await page.evaluate(() => window.__explore.requests.filter((r) => r.operationName === 'ExplorerView').length);
+    // Keyboard: Home goes to 2025-01-01, then 200 days on with PageUp/ArrowRight.
+    await page.locator('#asof').focus();
+    await page.keyboard.press('Home');
+    await page.waitForFunction(() => window.__explore.state.asOf === '2025-01-01');
+    await waitIdle(page, { minLoads: before.graphLoads + 1 });
+    assert.equal(await page.locator('#asof-out').textContent(), '2025-01-01');
+    assert.match(page.url(), /asOf=2025-01-01/);
+    const requests = await page.evaluate(() => window.__explore.requests.filter((r) => r.operationName === 'ExplorerView'));
+    assert.ok(requests.length > viewsBefore);
+    assert.equal(requests[requests.length - 1].variables.asOf, '2025-01-01');
+    const early = await page.evaluate(() => window.__explore.cy.edges().map((e) => e.data('text')));
+    // Before the deal the car tariff's rate had not been cut.
+    assert.ok(!early.some((t) => /→ 15%/.test(t)), early.join(' | '));
+    assert.match(await page.locator('#status').textContent(), /as of 2025-01-01/);
+    // The panel follows the date: the pledge's amount as it stood then.
+    await page.locator('#panel dd', { hasText: /USD 400 billion/ }).first().waitFor();
+    // Drag with the mouse to the end: "today".
+    const box = await page.locator('#asof').boundingBox();
+    await page.mouse.click(box.x + box.width - 2, box.y + box.height / 2);
+    await page.waitForFunction(() => window.__explore.state.asOf === null);
+    await waitIdle(page);
+    assert.equal(await page.locator('#asof-out').textContent(), 'today');
+    const late = await page.evaluate(() => window.__explore.cy.edges().map((e) => e.data('text')));
+    assert.notDeepEqual(late.sort(), early.sort(), 'the graph changes with the date');
+    p.assertClean(assert);
+  });
+
+  it('reloads a shared URL into the same view', async () => {
+    const a = await explore();
+    const pa = a.page;
+    // Build a view by hand: Japan, depth 2, some filters, a date, an expansion, a path.
+    await pa.evaluate(() => { location.hash = '#entity=country:jp'; });
+    await pa.waitForFunction(() => window.__explore.state.entity === 'country:jp');
+    await waitIdle(pa);
+    await pa.locator('#depth').selectOption('2');
+    await pa.waitForFunction(() => window.__explore.state.depth === 2);
+    await waitIdle(pa);
+    await pa.locator('#filters summary').click();
+    await pa.locator('#kind-checks input[value="STATEMENT"]').uncheck();
+    await pa.waitForFunction(() => (window.__explore.state.kinds || []).length === 9);
+    await waitIdle(pa);
+    await pa.locator('#relation-checks input[value="ABOUT"]').uncheck();
+    await pa.waitForFunction(() => window.__explore.state.rels && !window.__explore.state.rels.includes('ABOUT'));
+    await waitIdle(pa);
+    await pa.evaluate(() => {
+      const s = document.getElementById('asof');
+      s.value = '202'; // 2025-07-22
+      s.dispatchEvent(new Event('change'));
+    });
+    await pa.waitForFunction(() => window.__explore.state.asOf === '2025-07-22');
+    await waitIdle(pa);
+    await pa.locator('#node-list summary').click();
+    await pa.locator('#node-items button[data-id="person:donald-trump"]').click();
+    await pa.waitForFunction(() => window.__explore.state.sel === 'person:donald-trump');
+    await pa.locator('#act-expand').click();
+    await pa.waitForFunction(() => window.__explore.state.x.includes('person:donald-trump'));
+    await waitIdle(pa);
+    await pa.locator('button', { hasText: 'Path from here' }).click();
+    await pa.evaluate(() => { location.hash += '&to=country:kr'; });
+    await pa.waitForFunction(() => window.__explore.state.to === 'country:kr' && window.__explore.onPath().length > 0);
+    await waitIdle(pa);
+    const shared = pa.url();
+    const first = await snapshot(pa);
+    assert.equal(first.state.depth, 2);
+    assert.ok(!first.nodes.some((id) => id.startsWith('statement:')), 'statements are filtered out');
+
+    const b = await explore(shared.slice(shared.indexOf('#')));
+    const second = await snapshot(b.page);
+    assert.deepEqual(second.state, first.state);
+    assert.deepEqual(second.nodes, first.nodes);
+    assert.deepEqual(second.edges, first.edges);
+    assert.deepEqual(second.onPath, first.onPath);
+    // The controls show the shared state.
+    assert.equal(await b.page.locator('#depth').inputValue(), '2');
+    assert.equal(await b.page.locator('#asof-out').textContent(), '2025-07-22');
+    assert.equal(await b.page.locator('#kind-checks input[value="STATEMENT"]').isChecked(), false);
+    assert.equal(await b.page.locator('#relation-checks input[value="ABOUT"]').isChecked(), false);
+    assert.equal(await b.page.locator('#path-to').inputValue(), 'South Korea');
+    await b.page.locator('#entity-name', { hasText: 'Donald Trump' }).waitFor();
+    a.assertClean(assert);
+    b.assertClean(assert);
+  });
+
+  it('lays out what each side of the deal gave and got', async () => {
+    const p = await explore();
+    const { page } = p;
+    await page.locator('#act-deal').click();
+    const dialog = page.locator('#deal-dialog');
+    await dialog.locator('.ex-side').first().waitFor();
+    await waitIdle(page);
+    assert.match(page.url(), /deal=deal:us-jp-2025/);
+    const japan = dialog.locator('.ex-side[data-party="country:jp"]');
+    assert.match(await japan.locator('h4').first().textContent(), /Japan gave/);
+    const gave = await japan.locator('.ex-gave li').allTextContents();
+    assert.ok(gave.some((t) => /investment pledge.*USD 550 billion/s.test(t)), gave.join(' | '));
+    const got = await japan.locator('.ex-got li').allTextContents();
+    assert.ok(got.some((t) => /cars.*27\.5%.*→\s*15%/s.test(t)), got.join(' | '));
+    const us = dialog.locator('.ex-side[data-party="country:us"]');
+    assert.ok((await us.locator('.ex-got li').count()) >= 1, 'the US side got something too');
+    // Escape closes it and the URL forgets it.
+    await page.keyboard.press('Escape');
+    await page.waitForFunction(() => !document.getElementById('deal-dialog').open && !window.__explore.state.deal);
+    assert.doesNotMatch(page.url(), /deal=/);
+    // For a country: what it gave and got across its deals (compare).
+    await page.evaluate(() => { location.hash = '#entity=deal:us-jp-2025&sel=country:jp'; });
+    await page.locator('#act-compare').click();
+    await dialog.locator('.ex-side[data-party="country:jp"] .ex-gave li').first().waitFor();
+    assert.match(await page.locator('#deal-title').textContent(), /Japan: what it gave and got/);
+    await page.locator('#deal-close').click();
+    await page.waitForFunction(() => !window.__explore.state.deal);
+    p.assertClean(assert);
+  });
+
+  it('reaches every control with the keyboard', async () => {
+    const p = await explore();
+    const { page } = p;
+    const seen = new Set();
+    await page.locator('body').focus();
+    for (let i = 0; i < 80; i += 1) {
+      await page.keyboard.press('Tab');
+      const id = await page.evaluate(() => {
+        const el = document.activeElement;
+        return el ? (el.id || el.textContent.trim().slice(0, 30)) : '';
+      });
+      seen.add(id);
+    }
+    for (const id of ['search-input', 'open-playground', 'depth', 'direction', 'limit', 'asof', 'asof-today',
+      'path-from', 'path-to', 'path-find', 'zoom-in', 'zoom-fit', 'act-deal', 'Filters (all shown)', 'Nodes in view (19)']) {
+      assert.ok([...seen].some((s) => s === id || s.startsWith(id)), `${id} is reachable by Tab (saw ${[...seen].join(', ')})`);
+    }
+    p.assertClean(assert);
+  });
+
+  it('links to the playground and the playground links back', async () => {
+    const p = await explore();
+    const { page } = p;
+    const href = await page.locator('#open-playground').getAttribute('href');
+    assert.match(href, /^\/\?query=query\+ExplorerView/);
+    const vars = JSON.parse(new URLSearchParams(href.slice(2)).get('variables'));
+    assert.deepEqual(vars.ids, ['deal:us-jp-2025']);
+    // The playground opens the explorer's query first, with its variables.
+    await page.goto(`${server.origin}${href}`);
+    await page.waitForFunction(
+      () => (document.querySelector('.graphiql-query-editor')?.textContent || '').includes('ExplorerView'),
+      null,
+      { timeout: 20_000 },
+    );
+    await page.goto(`${server.origin}/`);
+    const back = page.locator('header nav a[href="/explore"]');
+    assert.equal(await back.count(), 1);
+    await page.locator('.graphiql-container').waitFor();
+    p.assertClean(assert);
+  });
+});
