@@ -201,71 +201,54 @@ mod tests {
     use crate::model::CommitmentKind as K;
 
     fn graph() -> KnowledgeGraph {
-        let p = |id, by, to, kind, amount, period, part_of| {
-            pledge(Pledge {
-                id,
-                by,
-                to,
-                kind,
-                amount,
-                period,
-                part_of,
-            })
-        };
-        KnowledgeGraph::build(
-            vec![
-                country("jp", "Japan"),
-                country("kr", "South Korea"),
-                country("us", "United States"),
-                p(
-                    "commitment:a",
-                    "country:jp",
-                    "country:us",
-                    K::Investment,
-                    Some(money("550000000000", "USD")),
-                    Period::OneOff,
-                    None,
-                ),
-                p(
-                    "commitment:b",
-                    "country:jp",
-                    "country:us",
-                    K::Procurement,
-                    Some(money("17000000000", "USD")),
-                    Period::Annual,
-                    None,
-                ),
-                p(
-                    "commitment:c",
-                    "country:jp",
-                    "country:us",
-                    K::Purchase,
-                    None,
-                    Period::Annual,
-                    Some("commitment:b"),
-                ),
-                p(
-                    "commitment:d",
-                    "country:kr",
-                    "country:us",
-                    K::Investment,
-                    Some(money("17000000000", "USD")),
-                    Period::OneOff,
-                    None,
-                ),
-                p(
-                    "commitment:e",
-                    "country:kr",
-                    "country:jp",
-                    K::Purchase,
-                    Some(money("900000000", "JPY")),
-                    Period::OneOff,
-                    None,
-                ),
-            ],
-            vec![],
-        )
-        .unwrap()
+        let p = pledge_of;
+        pledge_graph(vec![
+            p(
+                "commitment:a",
+                "country:jp",
+                "country:us",
+                K::Investment,
+                Some(money("550000000000", "USD")),
+                Period::OneOff,
+                None,
+            ),
+            p(
+                "commitment:b",
+                "country:jp",
+                "country:us",
+                K::Procurement,
+                Some(money("17000000000", "USD")),
+                Period::Annual,
+                None,
+            ),
+            p(
+                "commitment:c",
+                "country:jp",
+                "country:us",
+                K::Purchase,
+                None,
+                Period::Annual,
+                Some("commitment:b"),
+            ),
+            p(
+                "commitment:d",
+                "country:kr",
+                "country:us",
+                K::Investment,
+                Some(money("17000000000", "USD")),
+                Period::OneOff,
+                None,
+            ),
+            p(
+                "commitment:e",
+                "country:kr",
+                "country:jp",
+                K::Purchase,
+                Some(money("900000000", "JPY")),
+                Period::OneOff,
+                None,
+            ),
+        ])
     }
 
     fn ids(nodes: Vec<&Node>) -> Vec<&str> {

@@ -465,54 +465,45 @@ mod tests {
     use crate::model::{CommitmentKind as K, Period};
 
     fn graph() -> KnowledgeGraph {
-        let p = |id, by, to, kind, amount| {
-            pledge(Pledge {
-                id,
-                by,
-                to,
-                kind,
-                amount,
-                period: Period::OneOff,
-                part_of: None,
-            })
+        let p = |id, by, to, kind, amount| Pledge {
+            id,
+            by,
+            to,
+            kind,
+            amount,
+            period: Period::OneOff,
+            part_of: None,
         };
-        KnowledgeGraph::build(
-            vec![
-                country("jp", "Japan"),
-                country("kr", "South Korea"),
-                country("us", "United States"),
-                p(
-                    "commitment:a",
-                    "country:jp",
-                    "country:us",
-                    K::Investment,
-                    Some(money("550", "USD")),
-                ),
-                p(
-                    "commitment:b",
-                    "country:jp",
-                    "country:us",
-                    K::Purchase,
-                    Some(money("8", "USD")),
-                ),
-                p(
-                    "commitment:c",
-                    "country:kr",
-                    "country:us",
-                    K::Purchase,
-                    None,
-                ),
-                p(
-                    "commitment:d",
-                    "country:kr",
-                    "country:jp",
-                    K::Investment,
-                    Some(money("90", "JPY")),
-                ),
-            ],
-            vec![],
-        )
-        .unwrap()
+        pledge_graph(vec![
+            p(
+                "commitment:a",
+                "country:jp",
+                "country:us",
+                K::Investment,
+                Some(money("550", "USD")),
+            ),
+            p(
+                "commitment:b",
+                "country:jp",
+                "country:us",
+                K::Purchase,
+                Some(money("8", "USD")),
+            ),
+            p(
+                "commitment:c",
+                "country:kr",
+                "country:us",
+                K::Purchase,
+                None,
+            ),
+            p(
+                "commitment:d",
+                "country:kr",
+                "country:jp",
+                K::Investment,
+                Some(money("90", "JPY")),
+            ),
+        ])
     }
 
     fn ids(nodes: Vec<&Node>) -> Vec<&str> {

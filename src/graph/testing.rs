@@ -196,3 +196,35 @@ pub fn pledge_in(idt: &str, by: &str, to: &str, deal_id: &str, amount: &str) -> 
     }
     n
 }
+
+/// A pledge, every part given.
+pub fn pledge_of<'a>(
+    id: &'a str,
+    by: &'a str,
+    to: &'a str,
+    kind: CommitmentKind,
+    amount: Option<Amount>,
+    period: Period,
+    part_of: Option<&'a str>,
+) -> Pledge<'a> {
+    Pledge {
+        id,
+        by,
+        to,
+        kind,
+        amount,
+        period,
+        part_of,
+    }
+}
+
+/// Japan, South Korea and the United States, with these pledges among them.
+pub fn pledge_graph(pledges: Vec<Pledge<'_>>) -> super::KnowledgeGraph {
+    let mut nodes = vec![
+        country("jp", "Japan"),
+        country("kr", "South Korea"),
+        country("us", "United States"),
+    ];
+    nodes.extend(pledges.into_iter().map(pledge));
+    super::KnowledgeGraph::build(nodes, Vec::new()).unwrap_or_else(|e| panic!("{e}"))
+}

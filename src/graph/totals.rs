@@ -153,80 +153,63 @@ mod tests {
     use crate::model::CommitmentKind as K;
 
     fn graph() -> KnowledgeGraph {
-        let p = |id, by, to, kind, amount, period, part_of| {
-            pledge(Pledge {
-                id,
-                by,
-                to,
-                kind,
-                amount,
-                period,
-                part_of,
-            })
-        };
-        KnowledgeGraph::build(
-            vec![
-                country("jp", "Japan"),
-                country("kr", "South Korea"),
-                country("us", "United States"),
-                p(
-                    "commitment:a",
-                    "country:jp",
-                    "country:us",
-                    K::Investment,
-                    Some(money("550000000000.01", "USD")),
-                    Period::OneOff,
-                    None,
-                ),
-                p(
-                    "commitment:b",
-                    "country:jp",
-                    "country:us",
-                    K::Purchase,
-                    Some(money("8000000000", "USD")),
-                    Period::OneOff,
-                    None,
-                ),
-                p(
-                    "commitment:c",
-                    "country:jp",
-                    "country:us",
-                    K::Procurement,
-                    Some(money("17000000000", "USD")),
-                    Period::Annual,
-                    None,
-                ),
-                p(
-                    "commitment:d",
-                    "country:jp",
-                    "country:us",
-                    K::Purchase,
-                    Some(money("5000000000", "USD")),
-                    Period::Annual,
-                    Some("commitment:c"),
-                ),
-                p(
-                    "commitment:e",
-                    "country:kr",
-                    "country:us",
-                    K::Investment,
-                    Some(money("1000", "KRW")),
-                    Period::OneOff,
-                    None,
-                ),
-                p(
-                    "commitment:f",
-                    "country:kr",
-                    "country:us",
-                    K::Investment,
-                    None,
-                    Period::OneOff,
-                    None,
-                ),
-            ],
-            vec![],
-        )
-        .unwrap()
+        let p = pledge_of;
+        pledge_graph(vec![
+            p(
+                "commitment:a",
+                "country:jp",
+                "country:us",
+                K::Investment,
+                Some(money("550000000000.01", "USD")),
+                Period::OneOff,
+                None,
+            ),
+            p(
+                "commitment:b",
+                "country:jp",
+                "country:us",
+                K::Purchase,
+                Some(money("8000000000", "USD")),
+                Period::OneOff,
+                None,
+            ),
+            p(
+                "commitment:c",
+                "country:jp",
+                "country:us",
+                K::Procurement,
+                Some(money("17000000000", "USD")),
+                Period::Annual,
+                None,
+            ),
+            p(
+                "commitment:d",
+                "country:jp",
+                "country:us",
+                K::Purchase,
+                Some(money("5000000000", "USD")),
+                Period::Annual,
+                Some("commitment:c"),
+            ),
+            p(
+                "commitment:e",
+                "country:kr",
+                "country:us",
+                K::Investment,
+                Some(money("1000", "KRW")),
+                Period::OneOff,
+                None,
+            ),
+            p(
+                "commitment:f",
+                "country:kr",
+                "country:us",
+                K::Investment,
+                None,
+                Period::OneOff,
+                None,
+            ),
+        ])
     }
 
     fn rows(totals: &[PledgeTotal]) -> Vec<(String, &'static str, String, usize)> {
