@@ -25,7 +25,7 @@ pub use query::Query;
 
 /// The query root: lookups and lists, then exploration.
 #[derive(MergedObject, Default)]
-pub struct QueryRoot(Query, explore::ExploreQuery);
+pub struct QueryRoot(Query, query::Lists, explore::ExploreQuery);
 
 /// The schema type.
 pub type PledgeSchema = Schema<QueryRoot, EmptyMutation, EmptySubscription>;

@@ -298,369 +298,62 @@ impl Query {
             caveats: s.caveats.len(),
         })
     }
+}
 
+/// Declares one filtered, ordered, paged list root per kind of entity.
+macro_rules! list_roots {
+    ($($(#[$doc:meta])* $name:ident -> $ty:ident, $kind:ident, $filter:ty, $order:ty;)*) => {
+        /// Filtered, ordered lists of each kind of entity.
+        #[derive(Default)]
+        pub struct Lists;
+
+        /// Filtered, ordered lists of each kind of entity, as Relay connections.
+        #[Object]
+        impl Lists {
+            $(
+                $(#[$doc])*
+                #[allow(clippy::too_many_arguments)]
+                async fn $name<'a>(
+                    &self,
+                    ctx: &Context<'a>,
+                    #[graphql(desc = "Which to list.")] filter: Option<$filter>,
+                    #[graphql(desc = "How to order them; ties break by id.")] order_by: Option<Vec<$order>>,
+                    #[graphql(desc = "Compare values that change (amounts, rates, statuses) as they stood on this date; today when omitted.")]
+                    as_of: Option<Date>,
+                    #[graphql(desc = "Items after this cursor.")] after: Option<String>,
+                    #[graphql(desc = "Items before this cursor.")] before: Option<String>,
+                    #[graphql(desc = "At most this many from the start (default 20, at most 100).")] first: Option<i32>,
+                    #[graphql(desc = "At most this many from the end (at most 100).")] last: Option<i32>,
+                ) -> async_graphql::Result<Page<$ty<'a>>> {
+                    let order = order_by.unwrap_or_default().into_iter().map(<$order>::to_graph).collect();
+                    let filter = filter.unwrap_or_default().to_graph();
+                    let page = PageArgs { after, before, first, last };
+                    list(graph(ctx)?, model::NodeKind::$kind, filter, order, as_of, page, $ty::wrap)
+                }
+            )*
+        }
+    };
+}
+
+list_roots! {
     /// Countries and blocs.
-    #[allow(clippy::too_many_arguments)]
-    async fn countries<'a>(
-        &self,
-        ctx: &Context<'a>,
-        #[graphql(desc = "Which to list.")] filter: Option<CountryFilter>,
-        #[graphql(desc = "How to order them; ties break by id.")] order_by: Option<
-            Vec<CountryOrder>,
-        >,
-        #[graphql(desc = "Items after this cursor.")] after: Option<String>,
-        #[graphql(desc = "Items before this cursor.")] before: Option<String>,
-        #[graphql(desc = "At most this many from the start (default 20, at most 100).")]
-        first: Option<i32>,
-        #[graphql(desc = "At most this many from the end (at most 100).")] last: Option<i32>,
-    ) -> async_graphql::Result<Page<Country<'a>>> {
-        let order = order_by
-            .unwrap_or_default()
-            .into_iter()
-            .map(CountryOrder::to_graph)
-            .collect();
-        list(
-            graph(ctx)?,
-            model::NodeKind::Country,
-            filter.unwrap_or_default().to_graph(),
-            order,
-            None,
-            PageArgs {
-                after,
-                before,
-                first,
-                last,
-            },
-            Country::wrap,
-        )
-    }
-
+    countries -> Country, Country, CountryFilter, CountryOrder;
     /// People.
-    #[allow(clippy::too_many_arguments)]
-    async fn people<'a>(
-        &self,
-        ctx: &Context<'a>,
-        #[graphql(desc = "Which to list.")] filter: Option<PersonFilter>,
-        #[graphql(desc = "How to order them; ties break by id.")] order_by: Option<
-            Vec<PersonOrder>,
-        >,
-        #[graphql(desc = "Items after this cursor.")] after: Option<String>,
-        #[graphql(desc = "Items before this cursor.")] before: Option<String>,
-        #[graphql(desc = "At most this many from the start (default 20, at most 100).")]
-        first: Option<i32>,
-        #[graphql(desc = "At most this many from the end (at most 100).")] last: Option<i32>,
-    ) -> async_graphql::Result<Page<Person<'a>>> {
-        let order = order_by
-            .unwrap_or_default()
-            .into_iter()
-            .map(PersonOrder::to_graph)
-            .collect();
-        list(
-            graph(ctx)?,
-            model::NodeKind::Person,
-            filter.unwrap_or_default().to_graph(),
-            order,
-            None,
-            PageArgs {
-                after,
-                before,
-                first,
-                last,
-            },
-            Person::wrap,
-        )
-    }
-
+    people -> Person, Person, PersonFilter, PersonOrder;
     /// Organizations: government bodies, companies, media outlets, international bodies, parties, delegations.
-    #[allow(clippy::too_many_arguments)]
-    async fn organizations<'a>(
-        &self,
-        ctx: &Context<'a>,
-        #[graphql(desc = "Which to list.")] filter: Option<OrganizationFilter>,
-        #[graphql(desc = "How to order them; ties break by id.")] order_by: Option<
-            Vec<OrganizationOrder>,
-        >,
-        #[graphql(desc = "Items after this cursor.")] after: Option<String>,
-        #[graphql(desc = "Items before this cursor.")] before: Option<String>,
-        #[graphql(desc = "At most this many from the start (default 20, at most 100).")]
-        first: Option<i32>,
-        #[graphql(desc = "At most this many from the end (at most 100).")] last: Option<i32>,
-    ) -> async_graphql::Result<Page<Organization<'a>>> {
-        let order = order_by
-            .unwrap_or_default()
-            .into_iter()
-            .map(OrganizationOrder::to_graph)
-            .collect();
-        list(
-            graph(ctx)?,
-            model::NodeKind::Organization,
-            filter.unwrap_or_default().to_graph(),
-            order,
-            None,
-            PageArgs {
-                after,
-                before,
-                first,
-                last,
-            },
-            Organization::wrap,
-        )
-    }
-
+    organizations -> Organization, Organization, OrganizationFilter, OrganizationOrder;
     /// Deals and negotiations.
-    #[allow(clippy::too_many_arguments)]
-    async fn deals<'a>(
-        &self,
-        ctx: &Context<'a>,
-        #[graphql(desc = "Which to list.")] filter: Option<DealFilter>,
-        #[graphql(desc = "How to order them; ties break by id.")] order_by: Option<Vec<DealOrder>>,
-        #[graphql(desc = "Compare statuses as they stood on this date; today when omitted.")] as_of: Option<Date>,
-        #[graphql(desc = "Items after this cursor.")] after: Option<String>,
-        #[graphql(desc = "Items before this cursor.")] before: Option<String>,
-        #[graphql(desc = "At most this many from the start (default 20, at most 100).")]
-        first: Option<i32>,
-        #[graphql(desc = "At most this many from the end (at most 100).")] last: Option<i32>,
-    ) -> async_graphql::Result<Page<Deal<'a>>> {
-        let order = order_by
-            .unwrap_or_default()
-            .into_iter()
-            .map(DealOrder::to_graph)
-            .collect();
-        list(
-            graph(ctx)?,
-            model::NodeKind::Deal,
-            filter.unwrap_or_default().to_graph(),
-            order,
-            as_of,
-            PageArgs {
-                after,
-                before,
-                first,
-                last,
-            },
-            Deal::wrap,
-        )
-    }
-
+    deals -> Deal, Deal, DealFilter, DealOrder;
     /// Commitments: who pledged what to whom.
-    #[allow(clippy::too_many_arguments)]
-    async fn commitments<'a>(
-        &self,
-        ctx: &Context<'a>,
-        #[graphql(desc = "Which to list.")] filter: Option<CommitmentFilter>,
-        #[graphql(desc = "How to order them; ties break by id.")] order_by: Option<
-            Vec<CommitmentOrder>,
-        >,
-        #[graphql(
-            desc = "Compare amounts and statuses as they stood on this date; today when omitted."
-        )]
-        as_of: Option<Date>,
-        #[graphql(desc = "Items after this cursor.")] after: Option<String>,
-        #[graphql(desc = "Items before this cursor.")] before: Option<String>,
-        #[graphql(desc = "At most this many from the start (default 20, at most 100).")]
-        first: Option<i32>,
-        #[graphql(desc = "At most this many from the end (at most 100).")] last: Option<i32>,
-    ) -> async_graphql::Result<Page<Commitment<'a>>> {
-        let order = order_by
-            .unwrap_or_default()
-            .into_iter()
-            .map(CommitmentOrder::to_graph)
-            .collect();
-        list(
-            graph(ctx)?,
-            model::NodeKind::Commitment,
-            filter.unwrap_or_default().to_graph(),
-            order,
-            as_of,
-            PageArgs {
-                after,
-                before,
-                first,
-                last,
-            },
-            Commitment::wrap,
-        )
-    }
-
+    commitments -> Commitment, Commitment, CommitmentFilter, CommitmentOrder;
     /// Tariff measures.
-    #[allow(clippy::too_many_arguments)]
-    async fn tariff_measures<'a>(
-        &self,
-        ctx: &Context<'a>,
-        #[graphql(desc = "Which to list.")] filter: Option<TariffMeasureFilter>,
-        #[graphql(desc = "How to order them; ties break by id.")] order_by: Option<
-            Vec<TariffMeasureOrder>,
-        >,
-        #[graphql(
-            desc = "Compare rates and statuses as they stood on this date; today when omitted."
-        )]
-        as_of: Option<Date>,
-        #[graphql(desc = "Items after this cursor.")] after: Option<String>,
-        #[graphql(desc = "Items before this cursor.")] before: Option<String>,
-        #[graphql(desc = "At most this many from the start (default 20, at most 100).")]
-        first: Option<i32>,
-        #[graphql(desc = "At most this many from the end (at most 100).")] last: Option<i32>,
-    ) -> async_graphql::Result<Page<TariffMeasure<'a>>> {
-        let order = order_by
-            .unwrap_or_default()
-            .into_iter()
-            .map(TariffMeasureOrder::to_graph)
-            .collect();
-        list(
-            graph(ctx)?,
-            model::NodeKind::TariffMeasure,
-            filter.unwrap_or_default().to_graph(),
-            order,
-            as_of,
-            PageArgs {
-                after,
-                before,
-                first,
-                last,
-            },
-            TariffMeasure::wrap,
-        )
-    }
-
+    tariff_measures -> TariffMeasure, TariffMeasure, TariffMeasureFilter, TariffMeasureOrder;
     /// Events; with `filter: { date: { gte, lte } }` and `orderBy: [{ field: DATE }]`, a timeline.
-    #[allow(clippy::too_many_arguments)]
-    async fn events<'a>(
-        &self,
-        ctx: &Context<'a>,
-        #[graphql(desc = "Which to list.")] filter: Option<EventFilter>,
-        #[graphql(desc = "How to order them; ties break by id.")] order_by: Option<Vec<EventOrder>>,
-        #[graphql(desc = "Items after this cursor.")] after: Option<String>,
-        #[graphql(desc = "Items before this cursor.")] before: Option<String>,
-        #[graphql(desc = "At most this many from the start (default 20, at most 100).")]
-        first: Option<i32>,
-        #[graphql(desc = "At most this many from the end (at most 100).")] last: Option<i32>,
-    ) -> async_graphql::Result<Page<Event<'a>>> {
-        let order = order_by
-            .unwrap_or_default()
-            .into_iter()
-            .map(EventOrder::to_graph)
-            .collect();
-        list(
-            graph(ctx)?,
-            model::NodeKind::Event,
-            filter.unwrap_or_default().to_graph(),
-            order,
-            None,
-            PageArgs {
-                after,
-                before,
-                first,
-                last,
-            },
-            Event::wrap,
-        )
-    }
-
+    events -> Event, Event, EventFilter, EventOrder;
     /// Statements: who said what, where, about what.
-    #[allow(clippy::too_many_arguments)]
-    async fn statements<'a>(
-        &self,
-        ctx: &Context<'a>,
-        #[graphql(desc = "Which to list.")] filter: Option<StatementFilter>,
-        #[graphql(desc = "How to order them; ties break by id.")] order_by: Option<
-            Vec<StatementOrder>,
-        >,
-        #[graphql(desc = "Items after this cursor.")] after: Option<String>,
-        #[graphql(desc = "Items before this cursor.")] before: Option<String>,
-        #[graphql(desc = "At most this many from the start (default 20, at most 100).")]
-        first: Option<i32>,
-        #[graphql(desc = "At most this many from the end (at most 100).")] last: Option<i32>,
-    ) -> async_graphql::Result<Page<Statement<'a>>> {
-        let order = order_by
-            .unwrap_or_default()
-            .into_iter()
-            .map(StatementOrder::to_graph)
-            .collect();
-        list(
-            graph(ctx)?,
-            model::NodeKind::Statement,
-            filter.unwrap_or_default().to_graph(),
-            order,
-            None,
-            PageArgs {
-                after,
-                before,
-                first,
-                last,
-            },
-            Statement::wrap,
-        )
-    }
-
+    statements -> Statement, Statement, StatementFilter, StatementOrder;
     /// Projects.
-    #[allow(clippy::too_many_arguments)]
-    async fn projects<'a>(
-        &self,
-        ctx: &Context<'a>,
-        #[graphql(desc = "Which to list.")] filter: Option<ProjectFilter>,
-        #[graphql(desc = "How to order them; ties break by id.")] order_by: Option<
-            Vec<ProjectOrder>,
-        >,
-        #[graphql(desc = "Items after this cursor.")] after: Option<String>,
-        #[graphql(desc = "Items before this cursor.")] before: Option<String>,
-        #[graphql(desc = "At most this many from the start (default 20, at most 100).")]
-        first: Option<i32>,
-        #[graphql(desc = "At most this many from the end (at most 100).")] last: Option<i32>,
-    ) -> async_graphql::Result<Page<Project<'a>>> {
-        let order = order_by
-            .unwrap_or_default()
-            .into_iter()
-            .map(ProjectOrder::to_graph)
-            .collect();
-        list(
-            graph(ctx)?,
-            model::NodeKind::Project,
-            filter.unwrap_or_default().to_graph(),
-            order,
-            None,
-            PageArgs {
-                after,
-                before,
-                first,
-                last,
-            },
-            Project::wrap,
-        )
-    }
-
+    projects -> Project, Project, ProjectFilter, ProjectOrder;
     /// Sources: documents and curator notes.
-    #[allow(clippy::too_many_arguments)]
-    async fn sources<'a>(
-        &self,
-        ctx: &Context<'a>,
-        #[graphql(desc = "Which to list.")] filter: Option<SourceFilter>,
-        #[graphql(desc = "How to order them; ties break by id.")] order_by: Option<
-            Vec<SourceOrder>,
-        >,
-        #[graphql(desc = "Items after this cursor.")] after: Option<String>,
-        #[graphql(desc = "Items before this cursor.")] before: Option<String>,
-        #[graphql(desc = "At most this many from the start (default 20, at most 100).")]
-        first: Option<i32>,
-        #[graphql(desc = "At most this many from the end (at most 100).")] last: Option<i32>,
-    ) -> async_graphql::Result<Page<Source<'a>>> {
-        let order = order_by
-            .unwrap_or_default()
-            .into_iter()
-            .map(SourceOrder::to_graph)
-            .collect();
-        list(
-            graph(ctx)?,
-            model::NodeKind::Source,
-            filter.unwrap_or_default().to_graph(),
-            order,
-            None,
-            PageArgs {
-                after,
-                before,
-                first,
-                last,
-            },
-            Source::wrap,
-        )
-    }
+    sources -> Source, Source, SourceFilter, SourceOrder;
 }
