@@ -9,7 +9,9 @@ const path = require('node:path');
 const { chromium } = require('playwright-core');
 
 const ROOT = path.resolve(__dirname, '..', '..', '..');
-const BINARY = path.join(ROOT, 'target', 'debug', 'pledgegraph');
+// Where cargo builds: CARGO_TARGET_DIR when set (relative to the repository), else target/.
+const TARGET = path.resolve(ROOT, process.env.CARGO_TARGET_DIR || 'target');
+const BINARY = path.join(TARGET, 'debug', 'pledgegraph');
 const CHROMIUM = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
 
 // Every wait is bounded; CI has 2 cores, so these are generous but finite.
