@@ -87,11 +87,7 @@ macro_rules! claim_object {
         impl<'a> $name<'a> {
             /// The claim that holds now, or on `as_of`.
             pub fn current(g: &'a KnowledgeGraph, set: &'a ClaimSet<$model>, as_of: Option<PartialDate>) -> Option<Self> {
-                let c = match as_of {
-                    Some(d) => set.as_of(&d),
-                    None => set.current(),
-                };
-                c.map(|c| $name { g, c })
+                set.at(as_of.as_ref()).map(|c| $name { g, c })
             }
 
             /// Every claim in history order; deprecated ones only when asked.

@@ -107,10 +107,7 @@ fn change<'g>(measure: &'g Node, as_of: Option<&PartialDate>) -> TariffChange<'g
             after: None,
         };
     };
-    let after = match as_of {
-        Some(d) => t.rate.as_of(d),
-        None => t.rate.current(),
-    };
+    let after = t.rate.at(as_of);
     let before = after.and_then(|a| {
         a.supersedes
             .as_deref()

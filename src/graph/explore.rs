@@ -187,11 +187,7 @@ impl KnowledgeGraph {
             let Some(node) = self.get(end) else { continue };
             match &node.data {
                 NodeData::Commitment(c) => {
-                    let claim = match as_of {
-                        Some(d) => c.amount.as_of(d),
-                        None => c.amount.current(),
-                    };
-                    if let Some(claim) = claim {
+                    if let Some(claim) = c.amount.at(as_of) {
                         return Some(claim.value.to_string());
                     }
                 }

@@ -132,10 +132,7 @@ pub struct Order {
 }
 
 fn claim_value<'a, T>(set: &'a ClaimSet<T>, as_of: Option<&PartialDate>) -> Option<&'a T> {
-    match as_of {
-        Some(d) => set.as_of(d).map(|c| &c.value),
-        None => set.current().map(|c| &c.value),
-    }
+    set.at(as_of).map(|c| &c.value)
 }
 
 fn money_of(set: &ClaimSet<Amount>, as_of: Option<&PartialDate>) -> Option<(String, Decimal)> {

@@ -134,12 +134,10 @@ fn priced<'a>(
     if c.part_of.is_some() {
         return None;
     }
-    let at = |set: &'a crate::model::ClaimSet<crate::model::Amount>| match as_of {
-        Some(d) => set.as_of(d),
-        None => set.current(),
-    };
-    let money = at(&c.amount)?.value.money().copied()?;
-    let increase = at(&c.baseline)
+    let money = c.amount.at(as_of)?.value.money().copied()?;
+    let increase = c
+        .baseline
+        .at(as_of)
         .and_then(|b| b.value.money().copied())
         .filter(|b| b.currency == money.currency)
         .map_or(Decimal::ZERO, |b| money.amount - b.amount);

@@ -140,6 +140,14 @@ impl<T> ClaimSet<T> {
             })
     }
 
+    /// The value on `as_of` when a date is given ([`ClaimSet::as_of`]), else the current one.
+    pub fn at(&self, as_of: Option<&PartialDate>) -> Option<&Claim<T>> {
+        match as_of {
+            Some(d) => self.as_of(d),
+            None => self.current(),
+        }
+    }
+
     /// The claim with this key.
     pub fn get(&self, key: &str) -> Option<&Claim<T>> {
         self.0.iter().find(|c| c.key == key)
