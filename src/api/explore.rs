@@ -8,17 +8,13 @@ use super::entity::{Entity, Relation, entity, lookup};
 use super::enums::{Direction, NodeKind, Period, RelationKind};
 use super::error::ApiError;
 use super::filters::CommitmentFilter;
+use super::graph;
 use super::objects::{Commitment, Deal, TariffMeasure};
 use super::pagination::{Page, PageArgs, paginate};
 use super::scalars::Date;
 use super::values::{Money, When};
 use crate::graph::{self, KnowledgeGraph};
 use crate::model::{self, EntityId, PartialDate};
-
-fn graph<'a>(ctx: &Context<'a>) -> async_graphql::Result<&'a KnowledgeGraph> {
-    ctx.data::<std::sync::Arc<KnowledgeGraph>>()
-        .map(|g| g.as_ref())
-}
 
 fn ids(list: &[ID]) -> Result<Vec<EntityId>, ApiError> {
     list.iter()

@@ -30,6 +30,13 @@ pub struct QueryRoot(Query, query::Lists, explore::ExploreQuery);
 /// The schema type.
 pub type PledgeSchema = Schema<QueryRoot, EmptyMutation, EmptySubscription>;
 
+/// The graph a request reads, from the schema's data.
+pub(crate) fn graph<'a>(
+    ctx: &async_graphql::Context<'a>,
+) -> async_graphql::Result<&'a KnowledgeGraph> {
+    ctx.data::<Arc<KnowledgeGraph>>().map(|g| g.as_ref())
+}
+
 /// Limits on the work one request may do.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Limits {

@@ -7,6 +7,7 @@ use super::entity::{Entity, NodeInterface, entity, node_interface};
 use super::enums::{MatchKind, MatchedField, NodeKind};
 use super::error::ApiError;
 use super::filters::*;
+use super::graph;
 use super::objects::{
     Commitment, Country, Deal, Event, Organization, Person, Project, Source, Statement,
     TariffMeasure, page_of,
@@ -19,11 +20,6 @@ use crate::model::{self, EntityId};
 /// Lookups, lists, search and stats.
 #[derive(Default)]
 pub struct Query;
-
-fn graph<'a>(ctx: &Context<'a>) -> async_graphql::Result<&'a KnowledgeGraph> {
-    ctx.data::<std::sync::Arc<KnowledgeGraph>>()
-        .map(|g| g.as_ref())
-}
 
 fn find<'a>(g: &'a KnowledgeGraph, id: &ID) -> Option<&'a model::Node> {
     EntityId::parse(id).ok().and_then(|id| g.get(&id))
