@@ -73,6 +73,7 @@ pub struct KnowledgeGraph {
     by_code: HashMap<String, NodeIndex>,
     search: SearchIndex,
     money: MoneyIndex,
+    summary: Summary,
 }
 
 impl KnowledgeGraph {
@@ -129,6 +130,7 @@ impl KnowledgeGraph {
         }
         g.index_text();
         g.money = MoneyIndex::build(&g.graph);
+        g.summary = g.count();
         Ok(g)
     }
 

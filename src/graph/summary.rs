@@ -26,8 +26,13 @@ pub struct Summary {
 }
 
 impl KnowledgeGraph {
+    /// The counts, taken once when the graph was built.
+    pub fn summary(&self) -> &Summary {
+        &self.summary
+    }
+
     /// Counts everything in the graph.
-    pub fn summary(&self) -> Summary {
+    pub(super) fn count(&self) -> Summary {
         let mut s = Summary::default();
         let mut cited: BTreeSet<(EntityId, u32)> = BTreeSet::new();
         let mut cite = |refs: &[crate::model::SourceRef], s: &mut Summary| {
