@@ -647,7 +647,97 @@ ${SIDE_FIELDS}`;
     });
   }
 
-  // Runs fcose (synchronously: animate false) and reports how long it took.
+  // Pushes apart nodes whose discs overlap or touch (fcose, capped, leaves them in dense
+  // hubs), moving each only as far as needed. Nodes are bucketed on a grid of cells one node
+  // wide, so a pass costs O(n); it stops when no pair is closer than `gap`.
+  function separateNodes(nodes, gap = 2, maxPasses = 200) {
+    const items = nodes.map((n, i) => ({
+      n, i, x: n.position('x'), y: n.position('y'), r: Math.max(n.outerWidth(), n.outerHeight()) / 2,
+    }));
+    if (items.length < 2) return;
+    const cell = 2 * items.reduce((m, it) => Math.max(m, it.r), 0) + gap;
+    const key = (x, y) => `${Math.floor(x / cell)},${Math.floor(y / cell)}`;
+    spreadDense(items, cell);
+    for (let pass = 0; pass < maxPasses; pass += 1) {
+      const grid = new Map();
+      items.forEach((it) => {
+        const k = key(it.x, it.y);
+        if (!grid.has(k)) grid.set(k, []);
+        grid.get(k).push(it);
+      });
+      let moved = false;
+      items.forEach((a) => {
+        const gx = Math.floor(a.x / cell);
+        const gy = Math.floor(a.y / cell);
+        for (let dx = -1; dx <= 1; dx += 1) {
+          for (let dy = -1; dy <= 1; dy += 1) {
+            for (const b of grid.get(`${gx + dx},${gy + dy}`) || []) {
+              if (b.i <= a.i) continue;
+              const min = a.r + b.r + gap;
+              let ex = b.x - a.x;
+              let ey = b.y - a.y;
+              const d = Math.hypot(ex, ey);
+              if (d >= min - 0.5) continue; // parted, give or take rounding
+              if (d < 1e-6) {
+                // On top of each other: part them along a direction fixed by their order.
+                const angle = b.i * 2.399963;
+                ex = Math.cos(angle);
+                ey = Math.sin(angle);
+              } else {
+                ex /= d;
+                ey /= d;
+              }
+              const half = (min - d) / 2;
+              a.x -= ex * half;
+              a.y -= ey * half;
+              b.x += ex * half;
+              b.y += ey * half;
+              moved = true;
+            }
+          }
+        }
+      });
+      if (!moved) break;
+    }
+    cy.batch(() => items.forEach((it) => it.n.position({ x: it.x, y: it.y })));
+  }
+
+  // Spreads a layout that packs nodes closer than `cell` (centre to centre) for most of them,
+  // scaling it about its centre so the median nearest neighbour is `cell` away: pushing
+  // pairs apart one at a time would take a pass per node across a crowded hub.
+  function spreadDense(items, cell) {
+    const grid = new Map();
+    items.forEach((it) => {
+      const k = `${Math.floor(it.x / cell)},${Math.floor(it.y / cell)}`;
+      if (!grid.has(k)) grid.set(k, []);
+      grid.get(k).push(it);
+    });
+    const nearest = items.map((a) => {
+      let best = cell;
+      const gx = Math.floor(a.x / cell);
+      const gy = Math.floor(a.y / cell);
+      for (let dx = -1; dx <= 1; dx += 1) {
+        for (let dy = -1; dy <= 1; dy += 1) {
+          for (const b of grid.get(`${gx + dx},${gy + dy}`) || []) {
+            if (b !== a) best = Math.min(best, Math.hypot(b.x - a.x, b.y - a.y));
+          }
+        }
+      }
+      return best;
+    }).sort((a, b) => a - b);
+    const median = Math.max(nearest[Math.floor(nearest.length / 2)], cell / 8);
+    if (median >= cell) return;
+    const scale = cell / median;
+    const cx = items.reduce((t, it) => t + it.x, 0) / items.length;
+    const cy0 = items.reduce((t, it) => t + it.y, 0) / items.length;
+    items.forEach((it) => {
+      it.x = cx + (it.x - cx) * scale;
+      it.y = cy0 + (it.y - cy0) * scale;
+    });
+  }
+
+  // Runs fcose (synchronously: animate false), then parts any nodes it left overlapping, and
+  // reports how long it took.
   function runLayout({ randomize = true, fit = true, eles = null } = {}) {
     const n = cy.nodes().length;
     if (n === 0) return 0;
@@ -661,7 +751,7 @@ ${SIDE_FIELDS}`;
       quality: 'default',
       randomize,
       animate: false,
-      fit,
+      fit: false, // fitted below, once overlaps are parted
       padding: 24,
       // Labels count as part of a node only in small graphs (it costs time in big ones).
       nodeDimensionsIncludeLabels: !large,
@@ -676,18 +766,16 @@ ${SIDE_FIELDS}`;
       numIter: 2500,
     };
     const layout = (eles || cy.elements()).layout(options);
-    let ms = 0;
     const t0 = performance.now();
-    layout.one('layoutstop', () => {
-      ms = performance.now() - t0;
-    });
     iterationCap = large ? 150 : null;
     try {
       layout.run();
     } finally {
       iterationCap = null;
     }
-    if (!ms) ms = performance.now() - t0;
+    separateNodes(cy.nodes());
+    if (fit) cy.fit(eles || cy.elements(), options.padding);
+    const ms = performance.now() - t0;
     // A big graph is not fitted closer than 1:1 (its labels appear from 1.5x on).
     if (large && fit && cy.zoom() > 1) cy.zoom({ level: 1, renderedPosition: { x: cy.width() / 2, y: cy.height() / 2 } });
     const record = { ms: Math.round(ms), nodes: n, edges: cy.edges().length, quality: options.quality, iterationCap: large ? 150 : null };

@@ -7,7 +7,7 @@
 const { describe, it, before, after } = require('node:test');
 const assert = require('node:assert/strict');
 const {
-  startServer, launchBrowser, openPage, waitIdle, snapshot, paintedPixels, clickNode,
+  WAIT_MS, startServer, launchBrowser, openPage, waitIdle, snapshot, paintedPixels, clickNode,
 } = require('./lib/harness');
 
 describe('explorer', () => {
@@ -317,7 +317,7 @@ describe('explorer', () => {
     await page.waitForFunction(
       () => (document.querySelector('.graphiql-query-editor')?.textContent || '').includes('ExplorerView'),
       null,
-      { timeout: 20_000 },
+      { timeout: WAIT_MS },
     );
     await page.goto(`${server.origin}/`);
     const back = page.locator('header nav a[href="/explore"]');

@@ -1,13 +1,13 @@
 //! The checked-in `schema.graphql` is the schema the code builds, and the
 //! schema documents every type, field, argument and enum value.
 
-mod common;
+use crate::helpers;
 
 use serde_json::Value;
 
 #[test]
 fn the_checked_in_schema_matches_the_code() {
-    let path = common::root().join("schema.graphql");
+    let path = helpers::root().join("schema.graphql");
     let checked_in = std::fs::read_to_string(&path).unwrap_or_default();
     let generated = pledgegraph::api::sdl();
     assert!(

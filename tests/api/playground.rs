@@ -2,9 +2,9 @@
 //! references come from the server, nothing points outside it, and its
 //! example queries run against the schema.
 
-mod common;
+use crate::helpers;
 
-use common::server;
+use crate::helpers::server;
 
 /// The values of `attr="…"` in `html`.
 fn attributes(html: &str, attr: &str) -> Vec<String> {
@@ -154,7 +154,7 @@ fn the_schema_file_is_served_as_checked_in() {
     assert_eq!(status, 200);
     assert_eq!(
         sdl,
-        std::fs::read_to_string(common::root().join("schema.graphql")).unwrap_or_default()
+        std::fs::read_to_string(helpers::root().join("schema.graphql")).unwrap_or_default()
     );
 }
 

@@ -1,13 +1,13 @@
 //! The `pledgegraph` binary, run as a process.
 
-mod common;
+use crate::helpers;
 
 use std::process::{Command, Output};
 
 fn run(args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_pledgegraph"))
         .args(args)
-        .current_dir(common::root())
+        .current_dir(helpers::root())
         .env_remove("PLEDGEGRAPH_SEED")
         .output()
         .unwrap_or_else(|e| panic!("cannot run pledgegraph: {e}"))
@@ -64,7 +64,7 @@ fn check_lists_every_error_and_fails() {
 fn check_reads_the_seed_directory_from_the_environment() {
     let out = Command::new(env!("CARGO_BIN_EXE_pledgegraph"))
         .arg("check")
-        .current_dir(common::root())
+        .current_dir(helpers::root())
         .env("PLEDGEGRAPH_SEED", "tests/fixtures/valid")
         .output()
         .unwrap_or_else(|e| panic!("{e}"));
@@ -102,7 +102,7 @@ fn schema_prints_the_checked_in_sdl() {
     let out = run(&["schema"]);
     assert!(out.status.success());
     let checked_in =
-        std::fs::read_to_string(common::root().join("schema.graphql")).unwrap_or_default();
+        std::fs::read_to_string(helpers::root().join("schema.graphql")).unwrap_or_default();
     assert_eq!(text(&out.stdout), checked_in);
 }
 
@@ -135,7 +135,7 @@ fn serve_listens_where_it_says_and_answers() {
     use std::io::{BufRead, BufReader};
     let mut child = Command::new(env!("CARGO_BIN_EXE_pledgegraph"))
         .args(["serve", "--addr", "127.0.0.1:0"])
-        .current_dir(common::root())
+        .current_dir(helpers::root())
         .env("RUST_LOG", "info")
         .stderr(std::process::Stdio::piped())
         .spawn()

@@ -1,8 +1,6 @@
 //! Every fact in the seed is traced to a paragraph that really reports it,
 //! and the seed's prose is our own: no eight-word run of the article outside quotes.
 
-mod common;
-
 use std::collections::HashSet;
 
 use pledgegraph::graph::Direction;
@@ -10,7 +8,7 @@ use pledgegraph::model::{Amount, ClaimSet, Node, NodeData, SourceRef};
 use rust_decimal::Decimal;
 use toml::de::{DeTable, DeValue};
 
-use common::{article_lines, graph, root, seed_dir};
+use crate::helpers::{article_lines, graph, root, seed_dir};
 
 const ARTICLE: &str = "source:trade-talks-2025-07";
 

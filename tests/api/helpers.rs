@@ -1,7 +1,5 @@
 //! Helpers shared by the integration tests: the real seed, its graph and the source article.
 
-#![allow(dead_code)]
-
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
 

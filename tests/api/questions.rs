@@ -1,8 +1,6 @@
 //! Questions a reader of the article would ask, answered through the
 //! `graph` API on the real seed, each with the answer the article gives.
 
-mod common;
-
 use pledgegraph::graph::{CommitmentFilter, CommitmentOrder, DecimalRange, Direction};
 use pledgegraph::model::{
     Amount, Claim, Commitment, CommitmentKind, DatePrecision, Deal, DealStatus, Event, Node,
@@ -11,7 +9,7 @@ use pledgegraph::model::{
 };
 use rust_decimal::Decimal;
 
-use common::{graph, id, node};
+use crate::helpers::{graph, id, node};
 
 fn dec(text: &str) -> Decimal {
     Decimal::from_str_exact(text).unwrap_or_else(|e| panic!("{text}: {e}"))

@@ -1,7 +1,7 @@
 //! Bad seeds each produce their precise error — file, line, entry, field —
 //! and a seed with several errors lists them all. No input panics.
 
-mod common;
+use crate::helpers;
 
 use std::path::{Path, PathBuf};
 
@@ -9,7 +9,7 @@ use pledgegraph::model::ModelError;
 use pledgegraph::seed::{SeedError, SeedErrorKind, load_dir, load_files};
 
 fn fixture(name: &str) -> PathBuf {
-    common::root().join("tests/fixtures").join(name)
+    helpers::root().join("tests/fixtures").join(name)
 }
 
 fn errors_of(name: &str) -> Vec<SeedError> {

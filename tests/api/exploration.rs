@@ -2,11 +2,11 @@
 //! gave and got, how values changed, connections, neighbourhoods, exact
 //! totals, values as of a date, a timeline, and the bounds on the work.
 
-mod common;
+use crate::helpers;
 
 use serde_json::{Value, json};
 
-use common::server;
+use crate::helpers::server;
 
 fn list<'a>(v: &'a Value, key: &str) -> Vec<&'a str> {
     v.as_array()
@@ -421,7 +421,7 @@ fn work_is_bounded_and_the_bounds_are_documented() {
     ] {
         assert_eq!(s.error_codes(q, json!({})), ["BAD_USER_INPUT"], "{q}");
     }
-    let sdl = std::fs::read_to_string(common::root().join("schema.graphql")).unwrap_or_default();
+    let sdl = std::fs::read_to_string(helpers::root().join("schema.graphql")).unwrap_or_default();
     for bound in [
         "(0 to 4)",
         "at most 2,000",
@@ -432,8 +432,8 @@ fn work_is_bounded_and_the_bounds_are_documented() {
         assert!(sdl.contains(bound), "the schema documents {bound}");
     }
     // A server whose budget is tiny refuses a path search that would exceed it.
-    let graph = std::sync::Arc::new(common::graph_owned());
-    let tight = common::spawn_app(pledgegraph::app::App::with_limits(
+    let graph = std::sync::Arc::new(helpers::graph_owned());
+    let tight = helpers::spawn_app(pledgegraph::app::App::with_limits(
         graph,
         pledgegraph::api::Limits {
             work_budget: 10,
