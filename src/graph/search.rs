@@ -924,8 +924,6 @@ fn score(kind: MatchKind, field: Field, edits: u32, extra_chars: u32) -> u32 {
 
 #[cfg(test)]
 mod tests {
-    use std::time::{Duration, Instant};
-
     use super::*;
 
     /// The normal form used for matching: NFKD, combining marks dropped,
@@ -1221,9 +1219,8 @@ mod tests {
     }
 
     #[test]
-    fn empty_and_garbage_queries_return_quickly() {
+    fn empty_and_garbage_queries_are_cut_and_answered() {
         let ix = index(&[(0, Field::Name, "Seoul"), (1, Field::Text, "a a a a")]);
-        let started = Instant::now();
         assert!(ix.search("", 10, &all).is_empty());
         assert!(ix.search("!!!", 10, &all).is_empty());
         assert!(ix.search("  \t\n ", 10, &all).is_empty());
@@ -1232,10 +1229,15 @@ mod tests {
         assert!(ix.search(&"x".repeat(10_000), 10, &all).is_empty());
         assert!(ix.search(&"é".repeat(10_000), 10, &all).is_empty());
         assert!(ix.search(&"zzzzzqzzz ".repeat(1_000), 10, &all).is_empty());
-        let _ = ix.search(&"a ".repeat(5_000), 10, &all);
-        let _ = ix.search(&"seoul-".repeat(2_000), 10, &all);
-        let _ = ix.search(&"s'".repeat(5_000), usize::MAX, &all);
-        assert!(started.elapsed() < Duration::from_secs(10));
+        // A huge query is read only as far as the cut: it answers what its first words do,
+        // so its work is bounded by the cut, not by its length.
+        for (huge, head) in [("a ", 40), ("seoul-", 40), ("s'", 40)] {
+            assert_eq!(
+                ix.search(&huge.repeat(5_000), 10, &all),
+                ix.search(&huge.repeat(head), 10, &all),
+                "{huge:?}"
+            );
+        }
     }
 
     #[test]
