@@ -104,6 +104,7 @@ fn time(mut f: impl FnMut(usize)) -> Duration {
 fn questions(g: &KnowledgeGraph, n: usize) -> Vec<(&'static str, Duration)> {
     let countries = (n / 100).max(2);
     let cid = |i: usize| id(&format!("country:c{}", i % countries));
+    let bounds = pledgegraph::app::Config::default().bounds();
     vec![
         (
             "node by id",
@@ -124,6 +125,7 @@ fn questions(g: &KnowledgeGraph, n: usize) -> Vec<(&'static str, Duration)> {
                     &format!("Cuontry {} republic", i % countries),
                     &[NodeKind::Country],
                     5,
+                    &bounds,
                 ));
             }),
         ),

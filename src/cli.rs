@@ -1,9 +1,9 @@
 //! The command line: declarations only; the library does the work.
 
-use std::net::SocketAddr;
 use std::path::PathBuf;
 
-use clap::{Parser, Subcommand};
+use clap::{Arg, ArgAction, ArgMatches, Args, FromArgMatches, Parser, Subcommand};
+use pledgegraph::app::{ENV_CONFIG_FILE, KEYS};
 
 /// pledgegraph: a knowledge graph of trade diplomacy — who pledged what to
 /// whom, and what they got in exchange — with every fact traced to its
@@ -21,21 +21,18 @@ pub struct Cli {
 pub enum Command {
     /// Serve the GraphQL API, the playground (/) and the schema (/schema.graphql).
     Serve {
-        /// The address to listen on; port 0 picks a free port.
-        #[arg(long, env = "PLEDGEGRAPH_ADDR", default_value = "127.0.0.1:8080")]
-        addr: SocketAddr,
-        /// The seed directory.
-        #[arg(long, env = "PLEDGEGRAPH_SEED", default_value = "seed")]
-        seed: PathBuf,
+        /// The configuration.
+        #[command(flatten)]
+        settings: Settings,
     },
-    /// Validate a seed directory and print a summary of its graph.
+    /// Validate the seed directory and print a summary of its graph.
     ///
     /// Exits 0 when the seed is valid; otherwise lists every error (file,
     /// line, entry, field) and exits 1.
     Check {
-        /// The seed directory.
-        #[arg(long, env = "PLEDGEGRAPH_SEED", default_value = "seed")]
-        seed: PathBuf,
+        /// The configuration.
+        #[command(flatten)]
+        settings: Settings,
     },
     /// Print the GraphQL schema (SDL).
     Schema,
@@ -48,8 +45,84 @@ pub enum Command {
         /// Variables, as a JSON object.
         #[arg(long)]
         variables: Option<String>,
-        /// The seed directory.
-        #[arg(long, env = "PLEDGEGRAPH_SEED", default_value = "seed")]
-        seed: PathBuf,
+        /// The configuration.
+        #[command(flatten)]
+        settings: Settings,
     },
+    /// Print the effective configuration as TOML, with where each value came from.
+    ///
+    /// The output is itself a valid configuration file. Exits 2 when the configuration is
+    /// invalid, naming the key and where it was set.
+    Config {
+        /// Print the table of every setting (key, flag, environment variable, default,
+        /// meaning) as Markdown instead, as the README has it.
+        #[arg(long)]
+        markdown: bool,
+        /// The configuration.
+        #[command(flatten)]
+        settings: Settings,
+    },
+}
+
+/// The configuration a command runs with: a file, and one flag per setting
+/// (`max_page_size` is `--max-page-size`), from the library's table of settings.
+#[derive(Debug, Clone, Default)]
+pub struct Settings {
+    /// The configuration file, if given.
+    pub file: Option<PathBuf>,
+    /// The settings given as flags, as (key, text).
+    pub flags: Vec<(String, String)>,
+}
+
+const CONFIG_ARG: &str = "config";
+
+impl FromArgMatches for Settings {
+    fn from_arg_matches(matches: &ArgMatches) -> Result<Self, clap::Error> {
+        let flags = KEYS
+            .iter()
+            .filter_map(|k| {
+                let text = matches.get_one::<String>(k.name)?;
+                Some((k.name.to_string(), text.clone()))
+            })
+            .collect();
+        Ok(Settings {
+            file: matches.get_one::<PathBuf>(CONFIG_ARG).cloned(),
+            flags,
+        })
+    }
+
+    fn update_from_arg_matches(&mut self, matches: &ArgMatches) -> Result<(), clap::Error> {
+        *self = Self::from_arg_matches(matches)?;
+        Ok(())
+    }
+}
+
+impl Args for Settings {
+    fn augment_args(cmd: clap::Command) -> clap::Command {
+        let file = Arg::new(CONFIG_ARG)
+            .long(CONFIG_ARG)
+            .value_name("FILE")
+            .value_parser(clap::value_parser!(PathBuf))
+            .help(format!(
+                "A TOML configuration file (also {ENV_CONFIG_FILE}); `pledgegraph config` prints one"
+            ));
+        KEYS.iter().fold(cmd.arg(file), |cmd, key| {
+            let value_name = match key.name {
+                "addr" => "HOST:PORT",
+                "seed" => "DIR",
+                _ => "N",
+            };
+            cmd.arg(
+                Arg::new(key.name)
+                    .long(key.flag())
+                    .value_name(value_name)
+                    .action(ArgAction::Set)
+                    .help(format!("{} [env: {}]", key.summary(), key.env())),
+            )
+        })
+    }
+
+    fn augment_args_for_update(cmd: clap::Command) -> clap::Command {
+        Self::augment_args(cmd)
+    }
 }

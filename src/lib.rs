@@ -5,9 +5,9 @@
 //! - [`seed`]: reads and validates a seed directory of TOML files into the model.
 //! - [`graph`]: the [`graph::KnowledgeGraph`]: petgraph plus indexes, search,
 //!   filters and traversal.
-//! - [`api`]: the GraphQL schema over the graph.
-//! - [`app`]: the running state: the loaded graph and the schema.
-//! - [`http`]: the actix-web server.
+//! - [`app`]: the running state: the configuration and the loaded graph.
+//! - [`api`]: the GraphQL schema over `app`'s state.
+//! - [`http`]: the actix-web server, and the schema it builds from the state.
 
 pub mod api;
 pub mod app;

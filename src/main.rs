@@ -9,15 +9,19 @@ use std::process::ExitCode;
 use anyhow::Context;
 use clap::Parser;
 
-use cli::{Cli, Command};
-use pledgegraph::app::{App, AppError};
-use pledgegraph::graph::KnowledgeGraph;
+use cli::{Cli, Command, Settings};
+use pledgegraph::app::{self, App, AppError, Config, Loaded, Sources};
 
 fn main() -> anyhow::Result<ExitCode> {
     match Cli::parse().command {
-        Command::Serve { addr, seed } => {
+        Command::Serve { settings } => {
             init_logging();
-            let Some(app) = load(&seed)? else {
+            let Some(config) = configure(settings) else {
+                return Ok(ExitCode::from(2));
+            };
+            let addr = config.addr;
+            let seed = config.seed.clone();
+            let Some(app) = load(config)? else {
                 return Ok(ExitCode::FAILURE);
             };
             let listener =
@@ -25,8 +29,8 @@ fn main() -> anyhow::Result<ExitCode> {
             let local = listener.local_addr()?;
             tracing::info!(
                 "loaded {} entities and {} relations from {}",
-                app.graph.node_count(),
-                app.graph.edge_count(),
+                app.graph().node_count(),
+                app.graph().edge_count(),
                 seed.display()
             );
             tracing::info!("listening on http://{local} (playground at /, GraphQL at /graphql)");
@@ -34,32 +38,49 @@ fn main() -> anyhow::Result<ExitCode> {
                 .block_on(async move { pledgegraph::http::serve(listener, app)?.await })?;
             Ok(ExitCode::SUCCESS)
         }
-        Command::Check { seed } => {
-            let loaded = match pledgegraph::seed::load_dir(&seed) {
-                Ok(loaded) => loaded,
-                Err(errors) => {
-                    eprint!("{errors}");
-                    return Ok(ExitCode::FAILURE);
-                }
+        Command::Check { settings } => {
+            let Some(config) = configure(settings) else {
+                return Ok(ExitCode::from(2));
             };
-            let graph = KnowledgeGraph::from_seed(loaded)?;
-            write_stdout(&format!(
-                "seed directory {} is valid\n{}",
-                seed.display(),
-                graph.summary()
-            ))?;
-            Ok(ExitCode::SUCCESS)
+            match app::check(&config.seed) {
+                Ok(summary) => {
+                    write_stdout(&format!(
+                        "seed directory {} is valid\n{summary}",
+                        config.seed.display()
+                    ))?;
+                    Ok(ExitCode::SUCCESS)
+                }
+                Err(AppError::Seed(errors)) => {
+                    eprint!("{errors}");
+                    Ok(ExitCode::FAILURE)
+                }
+                Err(e) => Err(e.into()),
+            }
         }
         Command::Schema => {
-            write_stdout(&pledgegraph::api::sdl())?;
+            write_stdout(&pledgegraph::http::sdl())?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Config { markdown: true, .. } => {
+            write_stdout(&app::markdown_table())?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Config { settings, .. } => {
+            let Some(loaded) = load_config(settings) else {
+                return Ok(ExitCode::from(2));
+            };
+            write_stdout(&loaded.to_toml())?;
             Ok(ExitCode::SUCCESS)
         }
         Command::Query {
             query,
             variables,
-            seed,
+            settings,
         } => {
-            let Some(app) = load(&seed)? else {
+            let Some(config) = configure(settings) else {
+                return Ok(ExitCode::from(2));
+            };
+            let Some(app) = load(config)? else {
                 return Ok(ExitCode::FAILURE);
             };
             let mut request = async_graphql::Request::new(query);
@@ -68,7 +89,8 @@ fn main() -> anyhow::Result<ExitCode> {
                     serde_json::from_str(&vars).context("--variables is not JSON")?;
                 request = request.variables(async_graphql::Variables::from_json(json));
             }
-            let response = actix_web::rt::System::new().block_on(app.execute(request));
+            let schema = pledgegraph::http::schema(app);
+            let response = actix_web::rt::System::new().block_on(schema.execute(request));
             let failed = !response.errors.is_empty();
             write_stdout(&format!("{}\n", serde_json::to_string_pretty(&response)?))?;
             Ok(if failed {
@@ -80,9 +102,25 @@ fn main() -> anyhow::Result<ExitCode> {
     }
 }
 
+/// The effective configuration from the file, the environment and the flags; on an
+/// error, prints it (naming the key and where it was set) and answers `None`.
+fn load_config(settings: Settings) -> Option<Loaded> {
+    match Config::load(&Sources::from_process(settings.file, settings.flags)) {
+        Ok(loaded) => Some(loaded),
+        Err(e) => {
+            eprintln!("pledgegraph: invalid configuration: {e}");
+            None
+        }
+    }
+}
+
+fn configure(settings: Settings) -> Option<Config> {
+    load_config(settings).map(|l| l.config)
+}
+
 /// Loads the seed, printing every error when it is invalid.
-fn load(seed: &std::path::Path) -> anyhow::Result<Option<App>> {
-    match App::load(seed) {
+fn load(config: Config) -> anyhow::Result<Option<App>> {
+    match App::load(config) {
         Ok(app) => Ok(Some(app)),
         Err(AppError::Seed(errors)) => {
             eprint!("{errors}");

@@ -102,12 +102,12 @@ pub enum NodeInterface<'a> {
         arg(
             name = "first",
             ty = "Option<i32>",
-            desc = "At most this many from the start (default 20, at most 100)."
+            desc = "At most this many from the start (at most `max_page_size`, 100 by default; without `first` or `last`, `default_page_size`, 20 by default; `limits` has the values in force)."
         ),
         arg(
             name = "last",
             ty = "Option<i32>",
-            desc = "At most this many from the end (at most 100)."
+            desc = "At most this many from the end (at most `max_page_size`, 100 by default)."
         ),
     )
 )]
@@ -248,14 +248,15 @@ macro_rules! entity_object {
             #[allow(clippy::too_many_arguments)]
                     pub async fn relations(
                 &self,
+        ctx: &async_graphql::Context<'_>,
                 #[graphql(desc = "Only relations of these kinds.")] kinds: Option<Vec<$crate::api::enums::RelationKind>>,
                 #[graphql(default, desc = "Outgoing, incoming or both (the default).")] direction: $crate::api::enums::Direction,
                 #[graphql(desc = "Relations after this cursor.")] after: Option<String>,
                 #[graphql(desc = "Relations before this cursor.")] before: Option<String>,
-                #[graphql(desc = "At most this many from the start (default 20, at most 100).")] first: Option<i32>,
-                #[graphql(desc = "At most this many from the end (at most 100).")] last: Option<i32>,
+                #[graphql(desc = "At most this many from the start (at most `max_page_size`, 100 by default; without `first` or `last`, `default_page_size`, 20 by default; `limits` has the values in force).")] first: Option<i32>,
+                #[graphql(desc = "At most this many from the end (at most `max_page_size`, 100 by default).")] last: Option<i32>,
             ) -> async_graphql::Result<$crate::api::pagination::Page<$crate::api::entity::Relation<'a>>> {
-                let page = $crate::api::pagination::PageArgs { after, before, first, last };
+                let page = $crate::api::pagination::PageArgs::new(ctx, after, before, first, last)?;
                 $crate::api::entity::relations(self.g, self.node, kinds, direction, page)
             }
 

@@ -429,9 +429,10 @@ pub struct ExploreQuery;
 #[Object]
 impl ExploreQuery {
     /// The subgraph around `ids`, breadth first: nodes within `depth` steps
-    /// (at most 4) over `relations` (all when omitted) in `direction`,
+    /// (at most `max_neighborhood_depth`, 4 by default) over `relations` (all when omitted) in `direction`,
     /// keeping nodes of `kinds` (all when omitted; the starts always), at
-    /// most `limit` nodes (default 200, at most 2,000; `truncated` says when
+    /// most `limit` nodes (default 200, at most `max_neighborhood_nodes`, 2,000 by
+    /// default; `truncated` says when
     /// it bit), with edges as they held on `asOf`. Unknown ids are skipped.
     /// With `depth: 0` it returns the given entities and every edge among
     /// them: how a frontend fetches the edges between what it has drawn.
@@ -440,7 +441,11 @@ impl ExploreQuery {
         &self,
         ctx: &Context<'a>,
         #[graphql(desc = "The entities to start from.")] ids: Vec<ID>,
-        #[graphql(default = 1, desc = "How many steps out (0 to 4).")] depth: i32,
+        #[graphql(
+            default = 1,
+            desc = "How many steps out (0 to `max_neighborhood_depth`, 4 by default)."
+        )]
+        depth: i32,
         #[graphql(desc = "Follow only relations of these kinds.")] relations: Option<
             Vec<RelationKind>,
         >,
@@ -451,10 +456,15 @@ impl ExploreQuery {
         direction: Direction,
         #[graphql(desc = "Keep only entities of these kinds (the starts always stay).")]
         kinds: Option<Vec<NodeKind>>,
-        #[graphql(default = 200, desc = "At most this many nodes (1 to 2000).")] limit: i32,
+        #[graphql(
+            default = 200,
+            desc = "At most this many nodes (1 to `max_neighborhood_nodes`, 2,000 by default)."
+        )]
+        limit: i32,
         #[graphql(desc = "Draw the edges as they held on this date.")] as_of: Option<Date>,
     ) -> async_graphql::Result<Subgraph<'a>> {
         let g = graph(ctx)?;
+        let bounds = super::app(ctx)?.bounds();
         let run = || -> Result<_, ApiError> {
             let seeds = self::ids(&ids)?;
             let (depth, limit) = (count(depth, "depth")?, count(limit, "limit")?);
@@ -467,6 +477,7 @@ impl ExploreQuery {
                 &converted(kinds),
                 limit,
                 as_of.as_ref(),
+                bounds,
             )?;
             Ok(Subgraph { g, s, as_of })
         };
@@ -475,8 +486,10 @@ impl ExploreQuery {
 
     /// The shortest connections between two entities, following edges
     /// either way: simple paths of at most `maxLength` edges (default 4, at
-    /// most 6), shortest first in a fixed order, at most `limit` (default 5,
-    /// at most 20). A request that would visit more than 100,000 nodes
+    /// most `max_path_length`, 6 by default), shortest first in a fixed order,
+    /// at most `limit` (default 5, at most `max_paths`, 20 by default). A
+    /// request that would visit more than `path_work_budget` nodes (100,000 by
+    /// default)
     /// fails with `WORK_BUDGET_EXCEEDED`.
     #[allow(clippy::too_many_arguments)]
     async fn paths<'a>(
@@ -484,7 +497,10 @@ impl ExploreQuery {
         ctx: &Context<'a>,
         #[graphql(desc = "Where the paths start.")] from: ID,
         #[graphql(desc = "Where the paths end.")] to: ID,
-        #[graphql(default = 4, desc = "The most edges a path may have (at most 6).")]
+        #[graphql(
+            default = 4,
+            desc = "The most edges a path may have (at most `max_path_length`, 6 by default)."
+        )]
         max_length: i32,
         #[graphql(desc = "Follow only relations of these kinds.")] relations: Option<
             Vec<RelationKind>,
@@ -492,15 +508,16 @@ impl ExploreQuery {
         #[graphql(desc = "Pass only through entities of these kinds (the two ends always count).")]
         kinds: Option<Vec<NodeKind>>,
         #[graphql(desc = "Follow only relations that held on this date.")] as_of: Option<Date>,
-        #[graphql(default = 5, desc = "At most this many paths (at most 20).")] limit: i32,
+        #[graphql(
+            default = 5,
+            desc = "At most this many paths (at most `max_paths`, 20 by default)."
+        )]
+        limit: i32,
     ) -> async_graphql::Result<Vec<Path<'a>>> {
         let g = graph(ctx)?;
+        let bounds = *super::app(ctx)?.bounds();
         let run = || -> Result<_, ApiError> {
             let ends = ids(&[from, to])?;
-            let budget = ctx
-                .data::<super::Limits>()
-                .map(|l| l.work_budget)
-                .unwrap_or(graph::WORK_BUDGET);
             let (relations, kinds): (Vec<model::RelationKind>, Vec<model::NodeKind>) =
                 (converted(relations), converted(kinds));
             let as_of = as_of.map(|d| d.0);
@@ -510,7 +527,7 @@ impl ExploreQuery {
                 kinds: &kinds,
                 as_of: as_of.as_ref(),
                 limit: count(limit, "limit")?,
-                budget,
+                bounds,
             };
             let found = g.paths_with(&ends[0], &ends[1], &options)?;
             Ok(found.into_iter().map(|p| Path { g, p }).collect())
@@ -569,11 +586,17 @@ impl ExploreQuery {
         #[graphql(desc = "Only entries involving these entities.")] entities: Option<Vec<ID>>,
         #[graphql(desc = "Items after this cursor.")] after: Option<String>,
         #[graphql(desc = "Items before this cursor.")] before: Option<String>,
-        #[graphql(desc = "At most this many from the start (default 20, at most 100).")]
+        #[graphql(
+            desc = "At most this many from the start (at most `max_page_size`, 100 by default; without `first` or `last`, `default_page_size`, 20 by default; `limits` has the values in force)."
+        )]
         first: Option<i32>,
-        #[graphql(desc = "At most this many from the end (at most 100).")] last: Option<i32>,
+        #[graphql(
+            desc = "At most this many from the end (at most `max_page_size`, 100 by default)."
+        )]
+        last: Option<i32>,
     ) -> async_graphql::Result<Page<TimelineEntry<'a>>> {
         let g = graph(ctx)?;
+        let page = PageArgs::new(ctx, after, before, first, last)?;
         let run = || -> Result<_, ApiError> {
             let entities = ids(&entities.unwrap_or_default())?;
             let entries = g.timeline(
@@ -581,16 +604,7 @@ impl ExploreQuery {
                 to.map(|d| d.0).as_ref(),
                 &entities,
             );
-            paginate(
-                entries,
-                &PageArgs {
-                    after,
-                    before,
-                    first,
-                    last,
-                },
-                |e| TimelineEntry { g, e },
-            )
+            paginate(entries, &page, |e| TimelineEntry { g, e })
         };
         run().map_err(ApiError::into_graphql)
     }

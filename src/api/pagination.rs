@@ -4,16 +4,11 @@
 use std::borrow::Cow;
 
 use async_graphql::connection::CursorType;
-use async_graphql::{Object, OutputType, SimpleObject, TypeName};
+use async_graphql::{Context, Object, OutputType, SimpleObject, TypeName};
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 
 use super::error::ApiError;
-
-/// Items on a page when neither `first` nor `last` is given.
-pub const DEFAULT_PAGE: usize = 20;
-/// The most items one page may hold.
-pub const MAX_PAGE: usize = 100;
 
 /// A position in a list. Cursors stay valid while the graph does not change.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -119,8 +114,43 @@ impl<T: OutputType> TypeName for Page<T> {
     }
 }
 
-/// The paging arguments of a connection field.
-#[derive(Debug, Clone, Default)]
+/// How large pages are: the configuration's `default_page_size` and `max_page_size`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct PageSizes {
+    /// Items on a page when neither `first` nor `last` is given.
+    pub default: usize,
+    /// The most items one page may hold.
+    pub max: usize,
+}
+
+impl PageSizes {
+    /// The page sizes in force for this request.
+    pub fn of(ctx: &Context<'_>) -> async_graphql::Result<Self> {
+        let config = super::app(ctx)?.config();
+        Ok(PageSizes {
+            default: config.default_page_size,
+            max: config.max_page_size,
+        })
+    }
+
+    /// `n` items, when `n` is neither negative nor past the largest page.
+    pub fn check(&self, n: Option<i32>, which: &str) -> Result<Option<usize>, ApiError> {
+        match n {
+            None => Ok(None),
+            Some(n) if n < 0 => Err(ApiError::BadUserInput(format!(
+                "`{which}` must not be negative, got {n}"
+            ))),
+            Some(n) if n as usize > self.max => Err(ApiError::PageSizeExceeded {
+                requested: n.into(),
+                max: self.max,
+            }),
+            Some(n) => Ok(Some(n as usize)),
+        }
+    }
+}
+
+/// The paging arguments of a connection field, with the page sizes in force.
+#[derive(Debug, Clone)]
 pub struct PageArgs {
     /// Items after this cursor.
     pub after: Option<String>,
@@ -130,26 +160,33 @@ pub struct PageArgs {
     pub first: Option<i32>,
     /// At most this many from the end.
     pub last: Option<i32>,
+    /// The default and largest page.
+    pub sizes: PageSizes,
 }
 
-fn size(n: Option<i32>, which: &str) -> Result<Option<usize>, ApiError> {
-    match n {
-        None => Ok(None),
-        Some(n) if n < 0 => Err(ApiError::BadUserInput(format!(
-            "`{which}` must not be negative, got {n}"
-        ))),
-        Some(n) if n as usize > MAX_PAGE => Err(ApiError::PageSizeExceeded {
-            requested: n.into(),
-            max: MAX_PAGE,
-        }),
-        Some(n) => Ok(Some(n as usize)),
+impl PageArgs {
+    /// A connection field's arguments, with the page sizes in force for the request.
+    pub fn new(
+        ctx: &Context<'_>,
+        after: Option<String>,
+        before: Option<String>,
+        first: Option<i32>,
+        last: Option<i32>,
+    ) -> async_graphql::Result<Self> {
+        Ok(PageArgs {
+            after,
+            before,
+            first,
+            last,
+            sizes: PageSizes::of(ctx)?,
+        })
     }
 }
 
 /// The window `[start, end)` of a list of `total` items that the arguments select.
 pub fn window(total: usize, args: &PageArgs) -> Result<(usize, usize), ApiError> {
-    let first = size(args.first, "first")?;
-    let last = size(args.last, "last")?;
+    let first = args.sizes.check(args.first, "first")?;
+    let last = args.sizes.check(args.last, "last")?;
     let mut start = 0;
     let mut end = total;
     if let Some(after) = &args.after {
@@ -166,7 +203,7 @@ pub fn window(total: usize, args: &PageArgs) -> Result<(usize, usize), ApiError>
         start = start.max(end.saturating_sub(last));
     }
     if first.is_none() && last.is_none() {
-        end = end.min(start + DEFAULT_PAGE);
+        end = end.min(start + args.sizes.default);
     }
     Ok((start, end))
 }
@@ -214,8 +251,14 @@ mod tests {
             after: c(after),
             last,
             before: c(before),
+            sizes: SIZES,
         }
     }
+
+    const SIZES: PageSizes = PageSizes {
+        default: 20,
+        max: 100,
+    };
 
     #[test]
     fn pages_forward_and_backward() {
@@ -238,6 +281,26 @@ mod tests {
     }
 
     #[test]
+    fn the_sizes_in_force_decide_the_default_and_the_cap() {
+        let small = PageArgs {
+            sizes: PageSizes { default: 3, max: 5 },
+            ..args(None, None, None, None)
+        };
+        assert_eq!(window(50, &small), Ok((0, 3)));
+        let over = PageArgs {
+            first: Some(6),
+            ..small
+        };
+        assert_eq!(
+            window(50, &over),
+            Err(ApiError::PageSizeExceeded {
+                requested: 6,
+                max: 5
+            })
+        );
+    }
+
+    #[test]
     fn refuses_oversized_negative_and_forged_pages() {
         assert_eq!(
             window(5, &args(Some(101), None, None, None)),
@@ -252,7 +315,7 @@ mod tests {
         ));
         let forged = PageArgs {
             after: Some("not-a-cursor".into()),
-            ..Default::default()
+            ..args(None, None, None, None)
         };
         assert!(matches!(window(5, &forged), Err(ApiError::BadUserInput(_))));
         assert_eq!(

@@ -12,10 +12,14 @@ use super::objects::{
     Commitment, Country, Deal, Event, Organization, Person, Project, Source, Statement,
     TariffMeasure, page_of,
 };
-use super::pagination::{MAX_PAGE, Page, PageArgs};
+use super::pagination::{Page, PageArgs, PageSizes};
 use super::scalars::Date;
 use crate::graph::{Filter, KnowledgeGraph, Order};
 use crate::model::{self, EntityId};
+
+/// Hits `search` answers when `first` is not given (fewer when the largest page is smaller):
+/// a suggestion list's worth.
+const SEARCH_HITS: usize = 10;
 
 /// Lookups, lists, search and stats.
 #[derive(Default)]
@@ -238,28 +242,24 @@ impl Query {
         ctx: &Context<'a>,
         #[graphql(desc = "What to look for.")] text: String,
         #[graphql(desc = "Only entities of these kinds.")] kinds: Option<Vec<NodeKind>>,
-        #[graphql(default = 10, desc = "At most this many hits (at most 100).")] first: i32,
+        #[graphql(
+            desc = "At most this many hits (10 by default, or `max_page_size` when that is smaller; at most `max_page_size`, 100 by default)."
+        )]
+        first: Option<i32>,
     ) -> async_graphql::Result<Vec<SearchHit<'a>>> {
-        let g = graph(ctx)?;
-        if first < 0 {
-            return Err(ApiError::BadUserInput(format!(
-                "`first` must not be negative, got {first}"
-            ))
-            .into_graphql());
-        }
-        if first as usize > MAX_PAGE {
-            return Err(ApiError::PageSizeExceeded {
-                requested: first.into(),
-                max: MAX_PAGE,
-            }
-            .into_graphql());
-        }
+        let app = super::app(ctx)?;
+        let g = app.graph().as_ref();
+        let sizes = PageSizes::of(ctx)?;
+        let first = sizes
+            .check(first, "first")
+            .map_err(ApiError::into_graphql)?
+            .unwrap_or(SEARCH_HITS.min(sizes.max));
         let kinds: Vec<model::NodeKind> = kinds
             .unwrap_or_default()
             .into_iter()
             .map(Into::into)
             .collect();
-        Ok(g.search(&text, &kinds, first as usize)
+        Ok(g.search(&text, &kinds, first, app.bounds())
             .into_iter()
             .map(|hit| SearchHit { g, hit })
             .collect())
@@ -318,12 +318,12 @@ macro_rules! list_roots {
                     as_of: Option<Date>,
                     #[graphql(desc = "Items after this cursor.")] after: Option<String>,
                     #[graphql(desc = "Items before this cursor.")] before: Option<String>,
-                    #[graphql(desc = "At most this many from the start (default 20, at most 100).")] first: Option<i32>,
-                    #[graphql(desc = "At most this many from the end (at most 100).")] last: Option<i32>,
+                    #[graphql(desc = "At most this many from the start (at most `max_page_size`, 100 by default; without `first` or `last`, `default_page_size`, 20 by default; `limits` has the values in force).")] first: Option<i32>,
+                    #[graphql(desc = "At most this many from the end (at most `max_page_size`, 100 by default).")] last: Option<i32>,
                 ) -> async_graphql::Result<Page<$ty<'a>>> {
                     let order = order_by.unwrap_or_default().into_iter().map(<$order>::to_graph).collect();
                     let filter = filter.unwrap_or_default().to_graph();
-                    let page = PageArgs { after, before, first, last };
+                    let page = PageArgs::new(ctx, after, before, first, last)?;
                     list(graph(ctx)?, model::NodeKind::$kind, filter, order, as_of, page, $ty::wrap)
                 }
             )*

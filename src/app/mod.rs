@@ -1,12 +1,18 @@
-//! The running state: the graph loaded from the seed and the schema built
-//! over it, once, shared by every worker.
+//! The running state: the configuration and the graph loaded from the seed, and the
+//! operations on them (load, check, the graph a request reads). It knows no GraphQL and
+//! no HTTP.
+
+pub mod config;
 
 use std::path::Path;
 use std::sync::Arc;
 
-use crate::api::{self, PledgeSchema};
-use crate::graph::{GraphError, KnowledgeGraph};
+use crate::graph::{Bounds, GraphError, KnowledgeGraph, Summary};
 use crate::seed::{self, SeedErrors};
+
+pub use config::{
+    Config, ConfigError, ENV_CONFIG_FILE, KEYS, Key, Loaded, Origin, Sources, markdown_table,
+};
 
 /// Why the application could not start.
 #[derive(Debug, thiserror::Error)]
@@ -20,35 +26,53 @@ pub enum AppError {
     Graph(#[from] GraphError),
 }
 
-/// The loaded graph and the schema over it.
-#[derive(Clone)]
+/// The configuration and the loaded graph, shared by every worker and request.
+#[derive(Debug, Clone)]
 pub struct App {
-    /// The graph every reader sees.
-    pub graph: Arc<KnowledgeGraph>,
-    /// The GraphQL schema, built once.
-    pub schema: PledgeSchema,
+    config: Arc<Config>,
+    bounds: Bounds,
+    graph: Arc<KnowledgeGraph>,
 }
 
 impl App {
-    /// Loads and validates the seed directory and builds the graph and schema.
-    pub fn load(seed_dir: &Path) -> Result<Self, AppError> {
-        let graph = Arc::new(KnowledgeGraph::from_seed(seed::load_dir(seed_dir)?)?);
-        Ok(Self::from_graph(graph))
+    /// Loads and validates the seed directory the configuration names and builds its graph.
+    pub fn load(config: Config) -> Result<Self, AppError> {
+        let graph = build(&config.seed)?;
+        Ok(Self::with_graph(config, Arc::new(graph)))
     }
 
     /// Serves an already built graph.
-    pub fn from_graph(graph: Arc<KnowledgeGraph>) -> Self {
-        Self::with_limits(graph, api::Limits::default())
+    pub fn with_graph(config: Config, graph: Arc<KnowledgeGraph>) -> Self {
+        App {
+            bounds: config.bounds(),
+            config: Arc::new(config),
+            graph,
+        }
     }
 
-    /// Serves an already built graph with chosen limits.
-    pub fn with_limits(graph: Arc<KnowledgeGraph>, limits: api::Limits) -> Self {
-        let schema = api::schema_with(graph.clone(), limits);
-        App { graph, schema }
+    /// The configuration in force.
+    pub fn config(&self) -> &Config {
+        &self.config
     }
 
-    /// Runs one GraphQL request without a server.
-    pub async fn execute(&self, request: async_graphql::Request) -> async_graphql::Response {
-        self.schema.execute(request).await
+    /// The bounds on one question to the graph, from the configuration.
+    pub fn bounds(&self) -> &Bounds {
+        &self.bounds
     }
+
+    /// The graph a request reads.
+    pub fn graph(&self) -> &Arc<KnowledgeGraph> {
+        &self.graph
+    }
+}
+
+/// Validates a seed directory and summarizes the graph it makes: what `check` reports.
+pub fn check(seed_dir: &Path) -> Result<Summary, AppError> {
+    Ok(build(seed_dir)?.summary().clone())
+}
+
+/// Loads a seed directory and builds its graph.
+fn build(seed_dir: &Path) -> Result<KnowledgeGraph, AppError> {
+    let seed = seed::load_dir(seed_dir)?;
+    Ok(KnowledgeGraph::build(seed.nodes, seed.relations)?)
 }

@@ -40,3 +40,17 @@ pub enum GraphError {
     #[error(transparent)]
     Invalid(#[from] crate::model::ModelError),
 }
+
+impl GraphError {
+    /// [`GraphError::OverLimit`] when `got` is past `max`.
+    pub(crate) fn over_limit(what: &'static str, got: usize, max: usize) -> Result<(), Self> {
+        if got > max {
+            return Err(GraphError::OverLimit {
+                what,
+                max,
+                got: i64::try_from(got).unwrap_or(i64::MAX),
+            });
+        }
+        Ok(())
+    }
+}

@@ -6,13 +6,8 @@ use std::collections::{HashMap, HashSet};
 use petgraph::stable_graph::{EdgeIndex, NodeIndex};
 use petgraph::visit::EdgeRef;
 
-use super::{Direction, Edge, GraphError, KnowledgeGraph};
+use super::{Bounds, Direction, Edge, GraphError, KnowledgeGraph};
 use crate::model::{EntityId, Node, NodeData, NodeKind, PartialDate, RelationKind};
-
-/// The deepest neighbourhood one request may ask for.
-pub const MAX_DEPTH: usize = 4;
-/// The most nodes one neighbourhood may hold.
-pub const MAX_LIMIT: usize = 2000;
 
 /// A node of a subgraph and how many steps it is from the nearest seed.
 #[derive(Debug, Clone, Copy)]
@@ -58,7 +53,8 @@ impl KnowledgeGraph {
     /// The subgraph within `depth` steps of `seeds` over edges of
     /// `relations` (all when empty) in `direction`, keeping nodes of `kinds`
     /// (all when empty; seeds always), at most `limit` nodes, with edges as
-    /// they held on `as_of`. Unknown seeds are skipped.
+    /// they held on `as_of`. Unknown seeds are skipped. A depth or limit past
+    /// `bounds` is refused.
     #[allow(clippy::too_many_arguments)]
     pub fn neighborhood(
         &self,
@@ -69,21 +65,10 @@ impl KnowledgeGraph {
         kinds: &[NodeKind],
         limit: usize,
         as_of: Option<&PartialDate>,
+        bounds: &Bounds,
     ) -> Result<Subgraph<'_>, GraphError> {
-        if depth > MAX_DEPTH {
-            return Err(GraphError::OverLimit {
-                what: "depth",
-                max: MAX_DEPTH,
-                got: depth as i64,
-            });
-        }
-        if limit > MAX_LIMIT {
-            return Err(GraphError::OverLimit {
-                what: "limit",
-                max: MAX_LIMIT,
-                got: limit as i64,
-            });
-        }
+        GraphError::over_limit("depth", depth, bounds.neighborhood_depth)?;
+        GraphError::over_limit("limit", limit, bounds.neighborhood_nodes)?;
         let edge_ok = |e: &Edge| {
             (relations.is_empty() || relations.contains(&e.relation.kind)) && edge_holds(e, as_of)
         };
@@ -277,7 +262,16 @@ mod tests {
     fn breadth_first_then_by_id_with_depths() {
         let g = graph();
         let s = g
-            .neighborhood(&[id("country:a")], 2, &[], Direction::Both, &[], 100, None)
+            .neighborhood(
+                &[id("country:a")],
+                2,
+                &[],
+                Direction::Both,
+                &[],
+                100,
+                None,
+                &BOUNDS,
+            )
             .unwrap();
         let expected: Vec<(String, usize)> = [("a", 0), ("b", 1), ("c", 2), ("e", 2), ("f", 2)]
             .iter()
@@ -311,6 +305,7 @@ mod tests {
                 &[],
                 10,
                 None,
+                &BOUNDS,
             )
             .unwrap();
         assert_eq!(names(&s), [("a".to_string(), 0), ("c".to_string(), 0)]);
@@ -321,7 +316,16 @@ mod tests {
     fn the_limit_cuts_and_says_so() {
         let g = graph();
         let s = g
-            .neighborhood(&[id("country:a")], 4, &[], Direction::Both, &[], 3, None)
+            .neighborhood(
+                &[id("country:a")],
+                4,
+                &[],
+                Direction::Both,
+                &[],
+                3,
+                None,
+                &BOUNDS,
+            )
             .unwrap();
         assert_eq!(s.nodes.len(), 3);
         assert!(s.truncated);
@@ -339,6 +343,7 @@ mod tests {
                 &[],
                 10,
                 None,
+                &BOUNDS,
             )
             .unwrap();
         assert_eq!(names(&s), [("d".to_string(), 0), ("c".to_string(), 1)]);
@@ -351,6 +356,7 @@ mod tests {
                 &[],
                 10,
                 None,
+                &BOUNDS,
             )
             .unwrap();
         assert_eq!(out.nodes.len(), 1);
@@ -360,11 +366,11 @@ mod tests {
     fn refuses_work_past_the_bounds() {
         let g = graph();
         assert!(matches!(
-            g.neighborhood(&[], 5, &[], Direction::Both, &[], 10, None),
+            g.neighborhood(&[], 5, &[], Direction::Both, &[], 10, None, &BOUNDS),
             Err(GraphError::OverLimit { what: "depth", .. })
         ));
         assert!(matches!(
-            g.neighborhood(&[], 1, &[], Direction::Both, &[], 2001, None),
+            g.neighborhood(&[], 1, &[], Direction::Both, &[], 2001, None, &BOUNDS),
             Err(GraphError::OverLimit { what: "limit", .. })
         ));
     }

@@ -2,6 +2,7 @@
 //! for ids, kinds, names and commitments, so no question about one entity
 //! scans the whole graph. Sync and pure: no server or store needed.
 
+mod bounds;
 mod commitments;
 mod error;
 mod exchange;
@@ -21,13 +22,13 @@ use std::collections::HashMap;
 use petgraph::stable_graph::{EdgeIndex, NodeIndex, StableDiGraph};
 
 use crate::model::{EntityId, Node, NodeData, NodeKind, Relation};
-use crate::seed::Seed;
 
+pub use bounds::Bounds;
 pub use commitments::{CommitmentFilter, CommitmentOrder, DecimalRange};
 pub use error::GraphError;
 pub use exchange::{Exchange, TariffChange};
-pub use explore::{MAX_DEPTH, MAX_LIMIT, Subgraph, SubgraphNode};
-pub use paths::{MAX_PATH_LENGTH, MAX_PATHS, Path, PathOptions, PathStep, WORK_BUDGET};
+pub use explore::{Subgraph, SubgraphNode};
+pub use paths::{Path, PathOptions, PathStep};
 pub use query::{Field as FilterField, Filter, Op, Order, Value, values};
 pub use search::{Field, MatchKind};
 pub use summary::Summary;
@@ -77,11 +78,6 @@ pub struct KnowledgeGraph {
 }
 
 impl KnowledgeGraph {
-    /// Builds the graph from a validated seed.
-    pub fn from_seed(seed: Seed) -> Result<Self, GraphError> {
-        Self::build(seed.nodes, seed.relations)
-    }
-
     /// Builds the graph from nodes and the relations their fields do not imply.
     pub fn build(nodes: Vec<Node>, relations: Vec<Relation>) -> Result<Self, GraphError> {
         let mut g = KnowledgeGraph::default();
@@ -212,8 +208,15 @@ impl KnowledgeGraph {
 
     /// Ranked hits for `text` among nodes of `kinds` (all kinds when empty):
     /// exact name, then alias, then whole tokens, then prefixes, then words
-    /// within two typos; case, accents and punctuation do not matter.
-    pub fn search(&self, text: &str, kinds: &[NodeKind], limit: usize) -> Vec<Hit<'_>> {
+    /// within two typos; case, accents and punctuation do not matter. Only the
+    /// first `bounds.search_chars` characters and `bounds.search_words` words count.
+    pub fn search(
+        &self,
+        text: &str,
+        kinds: &[NodeKind],
+        limit: usize,
+        bounds: &Bounds,
+    ) -> Vec<Hit<'_>> {
         let accept = |doc: u32| {
             kinds.is_empty()
                 || self
@@ -222,7 +225,12 @@ impl KnowledgeGraph {
                     .is_some_and(|n| kinds.contains(&n.kind()))
         };
         self.search
-            .search(text, limit, &accept)
+            .search(
+                text,
+                limit,
+                (bounds.search_chars, bounds.search_words),
+                &accept,
+            )
             .into_iter()
             .filter_map(|h| {
                 let node = self.graph.node_weight(NodeIndex::new(h.doc as usize))?;
@@ -238,12 +246,18 @@ impl KnowledgeGraph {
     }
 
     /// The node a name, alias or metonym stands for: the best exact name or
-    /// alias match, if any.
+    /// alias match, if any. The whole name is read: `name` is the caller's own, not a
+    /// client's search text.
     pub fn resolve(&self, name: &str) -> Option<&Node> {
-        self.search(name, &[], 1)
+        self.search
+            .search(name, 1, (usize::MAX, usize::MAX), &|_| true)
             .into_iter()
-            .find(|h| matches!(h.matched, MatchKind::ExactName | MatchKind::ExactAlias))
-            .map(|h| h.node)
+            .filter_map(|h| {
+                let node = self.graph.node_weight(NodeIndex::new(h.doc as usize))?;
+                Some((h.matched, node))
+            })
+            .find(|(matched, _)| matches!(matched, MatchKind::ExactName | MatchKind::ExactAlias))
+            .map(|(_, node)| node)
     }
 
     pub(crate) fn index_of(&self, id: &EntityId) -> Option<NodeIndex> {
@@ -312,14 +326,15 @@ mod tests {
             None,
             "a token match is not a resolution"
         );
-        let hits = g.search("korea", &[NodeKind::Country], 5);
+        let hits = g.search("korea", &[NodeKind::Country], 5, &BOUNDS);
         assert_eq!(hits.len(), 1);
         assert_eq!(
             (hits[0].node.id.as_str(), hits[0].matched),
             ("country:kr", MatchKind::Token)
         );
         assert!(
-            g.search("korea", &[NodeKind::Person], 5).is_empty(),
+            g.search("korea", &[NodeKind::Person], 5, &BOUNDS)
+                .is_empty(),
             "kinds filter"
         );
     }

@@ -7,15 +7,8 @@ use petgraph::stable_graph::NodeIndex;
 use petgraph::visit::EdgeRef;
 
 use super::explore::edge_holds;
-use super::{Edge, GraphError, KnowledgeGraph};
+use super::{Bounds, Edge, GraphError, KnowledgeGraph};
 use crate::model::{EntityId, Node, NodeKind, PartialDate, RelationKind};
-
-/// The longest path one request may ask for.
-pub const MAX_PATH_LENGTH: usize = 6;
-/// The most paths one request may ask for.
-pub const MAX_PATHS: usize = 20;
-/// The most node visits one path request may make.
-pub const WORK_BUDGET: usize = 100_000;
 
 /// One step of a path: the edge, and whether it points along the path.
 #[derive(Debug, Clone, Copy)]
@@ -38,7 +31,7 @@ pub struct Path<'g> {
 /// What a path search may follow, and how far.
 #[derive(Debug, Clone, Copy)]
 pub struct PathOptions<'r> {
-    /// The most edges a path may have (at most [`MAX_PATH_LENGTH`]).
+    /// The most edges a path may have (at most `bounds.path_length`).
     pub max_length: usize,
     /// Follow only relations of these kinds (all when empty).
     pub relations: &'r [RelationKind],
@@ -46,10 +39,10 @@ pub struct PathOptions<'r> {
     pub kinds: &'r [NodeKind],
     /// Follow only edges that held on this date.
     pub as_of: Option<&'r PartialDate>,
-    /// At most this many paths (at most [`MAX_PATHS`]).
+    /// At most this many paths (at most `bounds.paths`).
     pub limit: usize,
-    /// The most node visits the search may make.
-    pub budget: usize,
+    /// The bounds: the longest path, the most paths, the most node visits.
+    pub bounds: Bounds,
 }
 
 struct Walk<'a, 'r> {
@@ -62,9 +55,9 @@ struct Walk<'a, 'r> {
 impl<'a> Walk<'a, '_> {
     fn spend(&mut self) -> Result<(), GraphError> {
         self.spent += 1;
-        if self.spent > self.options.budget {
+        if self.spent > self.options.bounds.path_visits {
             return Err(GraphError::WorkBudgetExceeded {
-                budget: self.options.budget,
+                budget: self.options.bounds.path_visits,
             });
         }
         Ok(())
@@ -107,7 +100,7 @@ impl KnowledgeGraph {
     /// The shortest simple paths from `from` to `to` of at most
     /// `max_length` edges over `relations` (all when empty), shortest
     /// first, at most `limit`. Edges are followed either way. Unknown ends
-    /// have no paths. Visiting more than [`WORK_BUDGET`] nodes is an error.
+    /// have no paths. Visiting more than `bounds.path_visits` nodes is an error.
     pub fn paths(
         &self,
         from: &EntityId,
@@ -115,6 +108,7 @@ impl KnowledgeGraph {
         max_length: usize,
         relations: &[RelationKind],
         limit: usize,
+        bounds: &Bounds,
     ) -> Result<Vec<Path<'_>>, GraphError> {
         let options = PathOptions {
             max_length,
@@ -122,7 +116,7 @@ impl KnowledgeGraph {
             kinds: &[],
             as_of: None,
             limit,
-            budget: WORK_BUDGET,
+            bounds: *bounds,
         };
         self.paths_with(from, to, &options)
     }
@@ -135,20 +129,8 @@ impl KnowledgeGraph {
         options: &PathOptions<'_>,
     ) -> Result<Vec<Path<'_>>, GraphError> {
         let (max_length, limit) = (options.max_length, options.limit);
-        if max_length > MAX_PATH_LENGTH {
-            return Err(GraphError::OverLimit {
-                what: "maxLength",
-                max: MAX_PATH_LENGTH,
-                got: max_length as i64,
-            });
-        }
-        if limit > MAX_PATHS {
-            return Err(GraphError::OverLimit {
-                what: "limit",
-                max: MAX_PATHS,
-                got: limit as i64,
-            });
-        }
+        GraphError::over_limit("maxLength", max_length, options.bounds.path_length)?;
+        GraphError::over_limit("limit", limit, options.bounds.paths)?;
         let (Some(start), Some(goal)) = (self.index_of(from), self.index_of(to)) else {
             return Ok(Vec::new());
         };
@@ -298,7 +280,7 @@ mod tests {
     fn shortest_first_ties_in_a_fixed_order_either_direction() {
         let g = graph();
         let found = g
-            .paths(&id("country:a"), &id("country:e"), 6, &[], 10)
+            .paths(&id("country:a"), &id("country:e"), 6, &[], 10, &BOUNDS)
             .unwrap();
         let routes: Vec<String> = found.iter().map(route).collect();
         assert_eq!(routes, ["a-b-d-e", "a-c-d-e"]);
@@ -310,13 +292,13 @@ mod tests {
     fn limit_max_length_and_relation_filters() {
         let g = graph();
         assert_eq!(
-            g.paths(&id("country:a"), &id("country:e"), 6, &[], 1)
+            g.paths(&id("country:a"), &id("country:e"), 6, &[], 1, &BOUNDS)
                 .unwrap()
                 .len(),
             1
         );
         assert!(
-            g.paths(&id("country:a"), &id("country:e"), 2, &[], 10)
+            g.paths(&id("country:a"), &id("country:e"), 2, &[], 10, &BOUNDS)
                 .unwrap()
                 .is_empty()
         );
@@ -327,6 +309,7 @@ mod tests {
                 6,
                 &[RelationKind::AllyOf],
                 10,
+                &BOUNDS,
             )
             .unwrap();
         assert_eq!(allies.iter().map(route).collect::<Vec<_>>(), ["a-c-d-e"]);
@@ -336,7 +319,7 @@ mod tests {
     fn cycles_give_longer_simple_paths_only() {
         let g = graph();
         let routes: Vec<String> = g
-            .paths(&id("country:a"), &id("country:d"), 6, &[], 20)
+            .paths(&id("country:a"), &id("country:d"), 6, &[], 20, &BOUNDS)
             .unwrap()
             .iter()
             .map(route)
@@ -348,17 +331,17 @@ mod tests {
     fn disconnected_unknown_and_same_ends() {
         let g = graph();
         assert!(
-            g.paths(&id("country:a"), &id("country:f"), 6, &[], 5)
+            g.paths(&id("country:a"), &id("country:f"), 6, &[], 5, &BOUNDS)
                 .unwrap()
                 .is_empty()
         );
         assert!(
-            g.paths(&id("country:a"), &id("country:zz"), 6, &[], 5)
+            g.paths(&id("country:a"), &id("country:zz"), 6, &[], 5, &BOUNDS)
                 .unwrap()
                 .is_empty()
         );
         let same = g
-            .paths(&id("country:a"), &id("country:a"), 6, &[], 5)
+            .paths(&id("country:a"), &id("country:a"), 6, &[], 5, &BOUNDS)
             .unwrap();
         assert_eq!(same.len(), 1);
         assert!(same[0].steps.is_empty());
@@ -373,7 +356,7 @@ mod tests {
             kinds,
             as_of,
             limit: 10,
-            budget: WORK_BUDGET,
+            bounds: BOUNDS,
         };
         let none = g
             .paths_with(
@@ -420,14 +403,14 @@ mod tests {
     fn bounds_and_budget() {
         let g = graph();
         assert!(matches!(
-            g.paths(&id("country:a"), &id("country:e"), 7, &[], 5),
+            g.paths(&id("country:a"), &id("country:e"), 7, &[], 5, &BOUNDS),
             Err(GraphError::OverLimit {
                 what: "maxLength",
                 ..
             })
         ));
         assert!(matches!(
-            g.paths(&id("country:a"), &id("country:e"), 3, &[], 21),
+            g.paths(&id("country:a"), &id("country:e"), 3, &[], 21, &BOUNDS),
             Err(GraphError::OverLimit { what: "limit", .. })
         ));
         let options = PathOptions {
@@ -436,7 +419,10 @@ mod tests {
             kinds: &[],
             as_of: None,
             limit: 10,
-            budget: 3,
+            bounds: Bounds {
+                path_visits: 3,
+                ..BOUNDS
+            },
         };
         let tight = g.paths_with(&id("country:a"), &id("country:e"), &options);
         assert_eq!(

@@ -33,8 +33,9 @@
 //!
 //! # Limits on the work of one query
 //!
-//! - Only the first [`MAX_QUERY_CHARS`] chars and then the first
-//!   [`MAX_QUERY_TOKENS`] words of a query are used.
+//! - Only the first chars and then the first words of a query are used, as
+//!   many as the caller's bounds allow (the server's `max_search_chars` and
+//!   `max_search_words`).
 //! - A word expands to at most [`MAX_PREFIX_TERMS`] prefix terms and at most
 //!   [`MAX_FUZZY_TERMS`] fuzzy terms. At most [`MAX_FUZZY_VERIFY`] fuzzy
 //!   candidates are checked. The expanded terms of one word may hold at most
@@ -49,10 +50,6 @@ use std::ops::Bound;
 
 use unicode_normalization::char::{decompose_compatible, is_combining_mark};
 
-/// Only this many chars of a query are used; the rest is ignored.
-pub const MAX_QUERY_CHARS: usize = 512;
-/// Only this many words of a (truncated) query are used; the rest are ignored.
-pub const MAX_QUERY_TOKENS: usize = 16;
 /// A query word needs this many chars to match terms it is a prefix of.
 pub const MIN_PREFIX_CHARS: usize = 2;
 /// A query word needs this many chars to match with typos; shorter words match
@@ -327,22 +324,24 @@ impl SearchIndex {
     /// match). `accept` filters docs (e.g. by kind) before the cut to `limit`.
     /// It is called at most once per candidate doc. Equal scores are ordered by
     /// doc id, lowest first, so results are deterministic. A query with no
-    /// words, or a `limit` of 0, gives no hits.
+    /// words, or a `limit` of 0, gives no hits. Only the first `max_chars`
+    /// chars, and of them the first `max_words` words, are read.
     pub fn search(
         &self,
         query: &str,
         limit: usize,
+        (max_chars, max_words): (usize, usize),
         accept: &dyn Fn(u32) -> bool,
     ) -> Vec<SearchHit> {
         if limit == 0 {
             return Vec::new();
         }
-        let query = match query.char_indices().nth(MAX_QUERY_CHARS) {
+        let query = match query.char_indices().nth(max_chars) {
             Some((at, _)) => &query[..at],
             None => query,
         };
         let mut words = tokenize(query);
-        words.truncate(MAX_QUERY_TOKENS);
+        words.truncate(max_words);
         if words.is_empty() {
             return Vec::new();
         }
@@ -926,6 +925,9 @@ fn score(kind: MatchKind, field: Field, edits: u32, extra_chars: u32) -> u32 {
 mod tests {
     use super::*;
 
+    /// The server's default cut: 512 chars, 16 words.
+    const CUT: (usize, usize) = (512, 16);
+
     /// The normal form used for matching: NFKD, combining marks dropped,
     /// lowercase, apostrophes (' ’ ‘ ʼ) removed along with a possessive "s" after
     /// them ("Tokyo’s" -> "tokyo"), every other non-alphanumeric char a word
@@ -987,7 +989,7 @@ mod tests {
             "REPUBLIC OF KOREA",
             "rEpUbLiC oF kOrEa",
         ] {
-            let hits = ix.search(q, 10, &all);
+            let hits = ix.search(q, 10, CUT, &all);
             assert_eq!(docs(&hits), vec![0], "{q}");
             assert_eq!(hits[0].matched, MatchKind::ExactName);
             assert_eq!(hits[0].text, "Republic of Korea");
@@ -997,8 +999,8 @@ mod tests {
     #[test]
     fn matching_ignores_accents_both_ways() {
         let ix = index(&[(0, Field::Name, "Seoul"), (1, Field::Name, "São Paulo")]);
-        assert_eq!(docs(&ix.search("Séoul", 10, &all)), vec![0]);
-        let hits = ix.search("sao paulo", 10, &all);
+        assert_eq!(docs(&ix.search("Séoul", 10, CUT, &all)), vec![0]);
+        let hits = ix.search("sao paulo", 10, CUT, &all);
         assert_eq!(docs(&hits), vec![1]);
         assert_eq!(hits[0].matched, MatchKind::ExactName);
         assert_eq!(hits[0].text, "São Paulo");
@@ -1010,11 +1012,11 @@ mod tests {
             (0, Field::Name, "Tokyo"),
             (1, Field::Name, "Tokyo’s Ministry of Trade"),
         ]);
-        let hits = ix.search("Tokyo's", 10, &all);
+        let hits = ix.search("Tokyo's", 10, CUT, &all);
         assert_eq!(docs(&hits), vec![0, 1]);
         assert_eq!(hits[0].matched, MatchKind::ExactName);
         assert_eq!(hits[1].matched, MatchKind::Token);
-        let hits = ix.search("tokyo ministry of trade", 10, &all);
+        let hits = ix.search("tokyo ministry of trade", 10, CUT, &all);
         assert_eq!(hits[0].doc, 1);
         assert_eq!(hits[0].matched, MatchKind::ExactName);
     }
@@ -1031,7 +1033,7 @@ mod tests {
             "Han-Koo Trade Council",
             "hankoo trade council",
         ] {
-            let hits = ix.search(q, 10, &all);
+            let hits = ix.search(q, 10, CUT, &all);
             assert_eq!(
                 hits.first().map(|h| (h.doc, h.matched)),
                 Some((0, MatchKind::ExactName)),
@@ -1039,14 +1041,14 @@ mod tests {
             );
         }
         for q in ["han koo", "HAN KOO trade"] {
-            assert_eq!(docs(&ix.search(q, 10, &all)), vec![0], "{q}");
+            assert_eq!(docs(&ix.search(q, 10, CUT, &all)), vec![0], "{q}");
         }
         // The joined form finds both the hyphenated and the written-together name.
-        let hits = ix.search("hankoo", 10, &all);
+        let hits = ix.search("hankoo", 10, CUT, &all);
         assert_eq!(docs(&hits), vec![1, 0]);
         assert_eq!(kinds(&hits), vec![MatchKind::ExactName, MatchKind::Token]);
         // And a hyphenated query finds the written-together name.
-        let hits = ix.search("Han-Koo", 10, &all);
+        let hits = ix.search("Han-Koo", 10, CUT, &all);
         assert_eq!(docs(&hits), vec![1, 0]);
         assert_eq!(hits[0].matched, MatchKind::ExactName);
         assert_eq!(hits[0].text, "Hankoo");
@@ -1064,7 +1066,7 @@ mod tests {
             (1, Field::Alias, "Seoul"),
             (0, Field::Name, "Seoul"),
         ]);
-        let hits = ix.search("seoul", 10, &all);
+        let hits = ix.search("seoul", 10, CUT, &all);
         assert_eq!(docs(&hits), vec![0, 1, 2, 3, 4, 5]);
         assert_eq!(
             kinds(&hits),
@@ -1102,7 +1104,7 @@ mod tests {
             (2, Field::Name, "Trade pact of the Pacific"),
             (3, Field::Name, "Trade pact of 2019"),
         ]);
-        let hits = ix.search("pact", 10, &all);
+        let hits = ix.search("pact", 10, CUT, &all);
         assert_eq!(docs(&hits), vec![3, 2, 1, 0]);
         assert!(hits.iter().all(|h| h.matched == MatchKind::Token));
     }
@@ -1114,7 +1116,7 @@ mod tests {
             (0, Field::Alias, "Busan"),
             (1, Field::Text, "From Seoul to Busan"),
         ]);
-        let hits = ix.search("seoul busan", 10, &all);
+        let hits = ix.search("seoul busan", 10, CUT, &all);
         assert_eq!(docs(&hits), vec![1]);
         assert_eq!(hits[0].matched, MatchKind::Token);
     }
@@ -1126,7 +1128,7 @@ mod tests {
             (7, Field::Alias, "Seoul City"),
             (7, Field::Name, "Seoul"),
         ]);
-        let hits = ix.search("seoul", 10, &all);
+        let hits = ix.search("seoul", 10, CUT, &all);
         assert_eq!(hits.len(), 1);
         assert_eq!(
             (hits[0].doc, hits[0].matched, hits[0].field),
@@ -1137,14 +1139,14 @@ mod tests {
     #[test]
     fn prefix_needs_two_chars_and_prefers_shorter() {
         let ix = index(&[(0, Field::Name, "Koreana"), (1, Field::Name, "Korea")]);
-        let hits = ix.search("kor", 10, &all);
+        let hits = ix.search("kor", 10, CUT, &all);
         assert_eq!(docs(&hits), vec![1, 0]);
         assert!(hits.iter().all(|h| h.matched == MatchKind::Prefix));
-        assert_eq!(docs(&ix.search("ko", 10, &all)), vec![1, 0]);
-        assert!(ix.search("k", 10, &all).is_empty());
+        assert_eq!(docs(&ix.search("ko", 10, CUT, &all)), vec![1, 0]);
+        assert!(ix.search("k", 10, CUT, &all).is_empty());
         // Every query word may be a prefix.
         let ix = index(&[(0, Field::Name, "Ministry of Economy and Finance")]);
-        let hits = ix.search("min econ fin", 10, &all);
+        let hits = ix.search("min econ fin", 10, CUT, &all);
         assert_eq!(kinds(&hits), vec![MatchKind::Prefix]);
     }
 
@@ -1156,21 +1158,21 @@ mod tests {
         ]);
         // "metropolitan" -> swap "ro", drop an "a": distance 2.
         assert_eq!(strsim::osa_distance("metorpolitn", "metropolitan"), 2);
-        let hits = ix.search("seoul metorpolitn", 10, &all);
+        let hits = ix.search("seoul metorpolitn", 10, CUT, &all);
         assert_eq!(docs(&hits), vec![0]);
         assert_eq!(hits[0].matched, MatchKind::Fuzzy);
         // Distance 2 in a five-letter word.
-        let hits = ix.search("bsuam", 10, &all);
+        let hits = ix.search("bsuam", 10, CUT, &all);
         assert_eq!(docs(&hits), vec![1]);
         assert_eq!(hits[0].matched, MatchKind::Fuzzy);
         // Distance 3 is too far.
-        assert!(ix.search("mteorpolitn", 10, &all).is_empty());
+        assert!(ix.search("mteorpolitn", 10, CUT, &all).is_empty());
     }
 
     #[test]
     fn fewer_typos_rank_first() {
         let ix = index(&[(0, Field::Name, "Hanover"), (1, Field::Name, "Hannover")]);
-        let hits = ix.search("hanovre", 10, &all);
+        let hits = ix.search("hanovre", 10, CUT, &all);
         assert_eq!(docs(&hits), vec![0, 1]);
         assert!(hits[0].score > hits[1].score);
     }
@@ -1178,9 +1180,9 @@ mod tests {
     #[test]
     fn short_word_typo_is_not_fuzzy() {
         let ix = index(&[(0, Field::Name, "Lima"), (1, Field::Name, "Kiev")]);
-        assert!(ix.search("Lmia", 10, &all).is_empty());
-        assert!(ix.search("Kiew", 10, &all).is_empty());
-        assert_eq!(docs(&ix.search("Lim", 10, &all)), vec![0]);
+        assert!(ix.search("Lmia", 10, CUT, &all).is_empty());
+        assert!(ix.search("Kiew", 10, CUT, &all).is_empty());
+        assert_eq!(docs(&ix.search("Lim", 10, CUT, &all)), vec![0]);
     }
 
     #[test]
@@ -1194,11 +1196,11 @@ mod tests {
             (5, Field::Name, "Seoul Land"),
         ]);
         let even = |doc: u32| doc % 2 == 0;
-        let hits = ix.search("seoul", 2, &even);
+        let hits = ix.search("seoul", 2, CUT, &even);
         assert_eq!(docs(&hits), vec![0, 2]);
-        let hits = ix.search("seoul", 10, &even);
+        let hits = ix.search("seoul", 10, CUT, &even);
         assert_eq!(docs(&hits), vec![0, 2, 4]);
-        assert!(ix.search("seoul", 10, &|_| false).is_empty());
+        assert!(ix.search("seoul", 10, CUT, &|_| false).is_empty());
     }
 
     #[test]
@@ -1208,33 +1210,36 @@ mod tests {
             .map(|&d| (d, Field::Name, "Springfield"))
             .collect();
         let ix = index(&entries);
-        let first = ix.search("springfield", 10, &all);
+        let first = ix.search("springfield", 10, CUT, &all);
         assert_eq!(docs(&first), vec![1, 3, 5, 7, 9]);
         assert!(first.windows(2).all(|w| w[0].score == w[1].score));
         for _ in 0..5 {
-            assert_eq!(ix.search("springfield", 10, &all), first);
+            assert_eq!(ix.search("springfield", 10, CUT, &all), first);
         }
-        assert_eq!(docs(&ix.search("springfield", 2, &all)), vec![1, 3]);
-        assert_eq!(docs(&ix.search("sprngfield", 3, &all)), vec![1, 3, 5]);
+        assert_eq!(docs(&ix.search("springfield", 2, CUT, &all)), vec![1, 3]);
+        assert_eq!(docs(&ix.search("sprngfield", 3, CUT, &all)), vec![1, 3, 5]);
     }
 
     #[test]
     fn empty_and_garbage_queries_are_cut_and_answered() {
         let ix = index(&[(0, Field::Name, "Seoul"), (1, Field::Text, "a a a a")]);
-        assert!(ix.search("", 10, &all).is_empty());
-        assert!(ix.search("!!!", 10, &all).is_empty());
-        assert!(ix.search("  \t\n ", 10, &all).is_empty());
-        assert!(ix.search("seoul", 0, &all).is_empty());
-        assert!(ix.search(&"!".repeat(10_000), 10, &all).is_empty());
-        assert!(ix.search(&"x".repeat(10_000), 10, &all).is_empty());
-        assert!(ix.search(&"é".repeat(10_000), 10, &all).is_empty());
-        assert!(ix.search(&"zzzzzqzzz ".repeat(1_000), 10, &all).is_empty());
+        assert!(ix.search("", 10, CUT, &all).is_empty());
+        assert!(ix.search("!!!", 10, CUT, &all).is_empty());
+        assert!(ix.search("  \t\n ", 10, CUT, &all).is_empty());
+        assert!(ix.search("seoul", 0, CUT, &all).is_empty());
+        assert!(ix.search(&"!".repeat(10_000), 10, CUT, &all).is_empty());
+        assert!(ix.search(&"x".repeat(10_000), 10, CUT, &all).is_empty());
+        assert!(ix.search(&"é".repeat(10_000), 10, CUT, &all).is_empty());
+        assert!(
+            ix.search(&"zzzzzqzzz ".repeat(1_000), 10, CUT, &all)
+                .is_empty()
+        );
         // A huge query is read only as far as the cut: it answers what its first words do,
         // so its work is bounded by the cut, not by its length.
         for (huge, head) in [("a ", 40), ("seoul-", 40), ("s'", 40)] {
             assert_eq!(
-                ix.search(&huge.repeat(5_000), 10, &all),
-                ix.search(&huge.repeat(head), 10, &all),
+                ix.search(&huge.repeat(5_000), 10, CUT, &all),
+                ix.search(&huge.repeat(head), 10, CUT, &all),
                 "{huge:?}"
             );
         }
@@ -1244,15 +1249,18 @@ mod tests {
     fn fuzzy_needs_finish_and_later_adds_are_found() {
         let mut ix = SearchIndex::default();
         ix.add(0, Field::Name, "Metropolitan");
-        assert_eq!(docs(&ix.search("metropolitan", 10, &all)), vec![0]);
-        assert_eq!(docs(&ix.search("metro", 10, &all)), vec![0]);
-        assert!(ix.search("metropolitn", 10, &all).is_empty());
+        assert_eq!(docs(&ix.search("metropolitan", 10, CUT, &all)), vec![0]);
+        assert_eq!(docs(&ix.search("metro", 10, CUT, &all)), vec![0]);
+        assert!(ix.search("metropolitn", 10, CUT, &all).is_empty());
         ix.finish();
-        assert_eq!(docs(&ix.search("metropolitn", 10, &all)), vec![0]);
+        assert_eq!(docs(&ix.search("metropolitn", 10, CUT, &all)), vec![0]);
         // Added after finish: found by token search, and fuzzily through known terms.
         ix.add(1, Field::Name, "Metropolitan Council");
-        assert_eq!(docs(&ix.search("metropolitan council", 10, &all)), vec![1]);
-        assert_eq!(docs(&ix.search("metropolitn", 10, &all)), vec![0, 1]);
+        assert_eq!(
+            docs(&ix.search("metropolitan council", 10, CUT, &all)),
+            vec![1]
+        );
+        assert_eq!(docs(&ix.search("metropolitn", 10, CUT, &all)), vec![0, 1]);
     }
 
     #[test]
@@ -1260,7 +1268,7 @@ mod tests {
         let filler = "lorem ipsum dolor sit amet ".repeat(20);
         let text = format!("{filler}the Busan accord was signed {filler}");
         let ix = index(&[(0, Field::Text, &text)]);
-        let hits = ix.search("busan accord", 10, &all);
+        let hits = ix.search("busan accord", 10, CUT, &all);
         assert_eq!(hits.len(), 1);
         let snip = &hits[0].text;
         assert!(snip.contains("Busan accord"), "{snip}");
@@ -1271,9 +1279,9 @@ mod tests {
     #[test]
     fn query_is_cut_to_max_tokens() {
         let ix = index(&[(0, Field::Text, "alpha beta")]);
-        // Past the first MAX_QUERY_TOKENS words nothing counts.
-        let mut q = "alpha ".repeat(MAX_QUERY_TOKENS);
+        // Past the first CUT.1 words nothing counts.
+        let mut q = "alpha ".repeat(CUT.1);
         q.push_str("nonexistent");
-        assert_eq!(docs(&ix.search(&q, 10, &all)), vec![0]);
+        assert_eq!(docs(&ix.search(&q, 10, CUT, &all)), vec![0]);
     }
 }

@@ -228,3 +228,14 @@ pub fn pledge_graph(pledges: Vec<Pledge<'_>>) -> super::KnowledgeGraph {
     nodes.extend(pledges.into_iter().map(pledge));
     super::KnowledgeGraph::build(nodes, Vec::new()).unwrap_or_else(|e| panic!("{e}"))
 }
+
+/// The server's default bounds, for questions in tests.
+pub const BOUNDS: crate::graph::Bounds = crate::graph::Bounds {
+    neighborhood_depth: 4,
+    neighborhood_nodes: 2000,
+    path_length: 6,
+    paths: 20,
+    path_visits: 100_000,
+    search_chars: 512,
+    search_words: 16,
+};

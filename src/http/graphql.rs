@@ -10,11 +10,8 @@ use actix_web::{HttpRequest, HttpResponse, web};
 use async_graphql::{BatchRequest, BatchResponse};
 use futures_util::{FutureExt, StreamExt};
 
+use super::Served;
 use crate::api::{code, internal};
-use crate::app::App;
-
-/// The largest request body accepted (1 MiB); past it, HTTP 413 with `DOCUMENT_TOO_LARGE`.
-pub const MAX_BODY_BYTES: usize = 1024 * 1024;
 
 fn error(status: StatusCode, code: &str, message: &str) -> HttpResponse {
     HttpResponse::build(status).json(serde_json::json!({
@@ -22,8 +19,8 @@ fn error(status: StatusCode, code: &str, message: &str) -> HttpResponse {
     }))
 }
 
-fn too_large() -> HttpResponse {
-    let message = format!("the request body is larger than {MAX_BODY_BYTES} bytes");
+fn too_large(max: usize) -> HttpResponse {
+    let message = format!("the request body is larger than {max} bytes (`max_body_bytes`)");
     error(
         StatusCode::PAYLOAD_TOO_LARGE,
         code::DOCUMENT_TOO_LARGE,
@@ -31,18 +28,19 @@ fn too_large() -> HttpResponse {
     )
 }
 
-/// Reads the body, refusing it as soon as it is known to be too large.
+/// Reads the body, refusing it as soon as it is known to be larger than `max` bytes.
 async fn read_body(
     req: &HttpRequest,
     mut payload: web::Payload,
+    max: usize,
 ) -> Result<web::BytesMut, HttpResponse> {
     let declared = req
         .headers()
         .get(CONTENT_LENGTH)
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.parse::<usize>().ok());
-    if declared.is_some_and(|n| n > MAX_BODY_BYTES) {
-        return Err(too_large());
+    if declared.is_some_and(|n| n > max) {
+        return Err(too_large(max));
     }
     let mut body = web::BytesMut::new();
     while let Some(chunk) = payload.next().await {
@@ -53,8 +51,8 @@ async fn read_body(
                 &format!("the request body could not be read: {e}"),
             )
         })?;
-        if body.len() + chunk.len() > MAX_BODY_BYTES {
-            return Err(too_large());
+        if body.len() + chunk.len() > max {
+            return Err(too_large(max));
         }
         body.extend_from_slice(&chunk);
     }
@@ -62,7 +60,11 @@ async fn read_body(
 }
 
 /// `POST /graphql`: a JSON body with `query`, `variables`, `operationName`, or an array of them.
-pub async fn post(req: HttpRequest, payload: web::Payload, app: web::Data<App>) -> HttpResponse {
+pub(super) async fn post(
+    req: HttpRequest,
+    payload: web::Payload,
+    served: web::Data<Served>,
+) -> HttpResponse {
     let content_type = req
         .headers()
         .get(CONTENT_TYPE)
@@ -77,7 +79,7 @@ pub async fn post(req: HttpRequest, payload: web::Payload, app: web::Data<App>) 
             "send the request as JSON with `Content-Type: application/json`",
         );
     }
-    let body = match read_body(&req, payload).await {
+    let body = match read_body(&req, payload, served.app.config().max_body_bytes).await {
         Ok(body) => body,
         Err(response) => return response,
     };
@@ -91,13 +93,13 @@ pub async fn post(req: HttpRequest, payload: web::Payload, app: web::Data<App>) 
             );
         }
     };
-    execute(&app, batch).await
+    execute(&served, batch).await
 }
 
 /// `GET /graphql?query=…&variables=…&operationName=…`.
-pub async fn get(req: HttpRequest, app: web::Data<App>) -> HttpResponse {
+pub(super) async fn get(req: HttpRequest, served: web::Data<Served>) -> HttpResponse {
     match async_graphql::http::parse_query_string(req.query_string()) {
-        Ok(request) => execute(&app, BatchRequest::Single(request)).await,
+        Ok(request) => execute(&served, BatchRequest::Single(request)).await,
         Err(e) => error(
             StatusCode::BAD_REQUEST,
             code::BAD_USER_INPUT,
@@ -106,8 +108,8 @@ pub async fn get(req: HttpRequest, app: web::Data<App>) -> HttpResponse {
     }
 }
 
-async fn execute(app: &App, batch: BatchRequest) -> HttpResponse {
-    let run = AssertUnwindSafe(app.schema.execute_batch(batch)).catch_unwind();
+async fn execute(served: &Served, batch: BatchRequest) -> HttpResponse {
+    let run = AssertUnwindSafe(served.schema.execute_batch(batch)).catch_unwind();
     let response: BatchResponse = match run.await {
         Ok(response) => response,
         Err(_) => {

@@ -10,14 +10,31 @@ use actix_web::dev::Server;
 use actix_web::middleware::{Compress, DefaultHeaders};
 use actix_web::{App as ActixApp, HttpResponse, HttpServer, web};
 
+use crate::api::{self, PledgeSchema};
 use crate::app::App;
 
-pub use graphql::MAX_BODY_BYTES;
+pub use crate::api::sdl;
+
+/// What every worker shares: the running state and the schema built over it, once.
+#[derive(Clone)]
+pub(crate) struct Served {
+    app: App,
+    schema: PledgeSchema,
+}
+
+/// Builds the GraphQL schema over the running state, with the limits its configuration
+/// sets: what the server executes, and what `pledgegraph query` runs without a server.
+pub fn schema(app: App) -> PledgeSchema {
+    api::schema(app)
+}
 
 /// Builds the server on a bound listener (port 0 works: read the port
 /// from the listener first). The returned server runs until stopped.
 pub fn serve(listener: TcpListener, app: App) -> std::io::Result<Server> {
-    let data = web::Data::new(app);
+    let data = web::Data::new(Served {
+        schema: schema(app.clone()),
+        app,
+    });
     let server = HttpServer::new(move || {
         ActixApp::new()
             .app_data(data.clone())
@@ -38,17 +55,18 @@ pub fn serve(listener: TcpListener, app: App) -> std::io::Result<Server> {
 }
 
 /// The schema's SDL, as checked in at `schema.graphql`.
-async fn schema_file(app: web::Data<App>) -> HttpResponse {
+async fn schema_file(served: web::Data<Served>) -> HttpResponse {
     HttpResponse::Ok()
         .content_type("text/plain; charset=utf-8")
-        .body(app.schema.sdl())
+        .body(served.schema.sdl())
 }
 
 /// Liveness and what is loaded.
-async fn healthz(app: web::Data<App>) -> HttpResponse {
+async fn healthz(served: web::Data<Served>) -> HttpResponse {
+    let graph = served.app.graph();
     HttpResponse::Ok().json(serde_json::json!({
         "status": "ok",
-        "entities": app.graph.node_count(),
-        "relations": app.graph.edge_count(),
+        "entities": graph.node_count(),
+        "relations": graph.edge_count(),
     }))
 }

@@ -2,13 +2,11 @@
 
 use crate::helpers;
 
-use std::process::{Command, Output};
+use std::process::Output;
 
 fn run(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_pledgegraph"))
+    helpers::pledgegraph()
         .args(args)
-        .current_dir(helpers::root())
-        .env_remove("PLEDGEGRAPH_SEED")
         .output()
         .unwrap_or_else(|e| panic!("cannot run pledgegraph: {e}"))
 }
@@ -62,9 +60,8 @@ fn check_lists_every_error_and_fails() {
 
 #[test]
 fn check_reads_the_seed_directory_from_the_environment() {
-    let out = Command::new(env!("CARGO_BIN_EXE_pledgegraph"))
+    let out = helpers::pledgegraph()
         .arg("check")
-        .current_dir(helpers::root())
         .env("PLEDGEGRAPH_SEED", "tests/fixtures/valid")
         .output()
         .unwrap_or_else(|e| panic!("{e}"));
@@ -84,6 +81,7 @@ fn every_command_has_help() {
         &["serve", "--help"],
         &["schema", "--help"],
         &["query", "--help"],
+        &["config", "--help"],
     ] {
         let out = run(args);
         assert!(out.status.success());
@@ -132,39 +130,17 @@ fn query_runs_one_request_without_a_server() {
 
 #[test]
 fn serve_listens_where_it_says_and_answers() {
-    use std::io::{BufRead, BufReader};
-    let mut child = Command::new(env!("CARGO_BIN_EXE_pledgegraph"))
-        .args(["serve", "--addr", "127.0.0.1:0"])
-        .current_dir(helpers::root())
-        .env("RUST_LOG", "info")
-        .stderr(std::process::Stdio::piped())
-        .spawn()
-        .unwrap_or_else(|e| panic!("{e}"));
-    let stderr = child.stderr.take().unwrap_or_else(|| panic!("no stderr"));
-    let mut lines = BufReader::new(stderr).lines();
-    let mut base = None;
-    let mut log = String::new();
-    for line in lines.by_ref().take(50) {
-        let line = line.unwrap_or_default();
-        log.push_str(&line);
-        log.push('\n');
-        if let Some(rest) = line.split("listening on ").nth(1) {
-            base = rest.split_whitespace().next().map(str::to_string);
-            break;
-        }
-    }
-    let base = base.unwrap_or_else(|| panic!("no listening line in:\n{log}"));
+    let server = helpers::ServeProcess::start(&[], &[]);
     assert!(
-        log.contains("loaded 65 entities") || log.contains("entities and"),
-        "{log}"
+        server.log.contains("loaded 65 entities") || server.log.contains("entities and"),
+        "{}",
+        server.log
     );
-    let health: serde_json::Value = ureq::get(&format!("{base}/healthz"))
+    let health: serde_json::Value = ureq::get(&format!("{}/healthz", server.base))
         .call()
         .ok()
         .and_then(|r| r.into_json().ok())
         .unwrap_or_default();
-    let _ = child.kill();
-    let _ = child.wait();
     assert_eq!(health["status"], "ok");
     assert!(health["entities"].as_u64().unwrap_or(0) > 50);
 }

@@ -423,23 +423,19 @@ fn work_is_bounded_and_the_bounds_are_documented() {
     }
     let sdl = std::fs::read_to_string(helpers::root().join("schema.graphql")).unwrap_or_default();
     for bound in [
-        "(0 to 4)",
-        "at most 2,000",
-        "at most 6",
-        "at most 20",
+        "(0 to `max_neighborhood_depth`, 4 by default)",
+        "`max_neighborhood_nodes`, 2,000 by default",
+        "`max_path_length`, 6 by default",
+        "`max_paths`, 20 by default",
         "100,000",
     ] {
         assert!(sdl.contains(bound), "the schema documents {bound}");
     }
     // A server whose budget is tiny refuses a path search that would exceed it.
     let graph = std::sync::Arc::new(helpers::graph_owned());
-    let tight = helpers::spawn_app(pledgegraph::app::App::with_limits(
-        graph,
-        pledgegraph::api::Limits {
-            work_budget: 10,
-            ..Default::default()
-        },
-    ));
+    let mut config = pledgegraph::app::Config::default();
+    config.path_work_budget = 10;
+    let tight = helpers::spawn_app(pledgegraph::app::App::with_graph(config, graph));
     assert_eq!(
         tight.error_codes(
             r#"{ paths(from: "org:boeing", to: "country:kr", maxLength: 6) { length } }"#,

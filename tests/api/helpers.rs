@@ -22,7 +22,7 @@ pub fn graph() -> &'static KnowledgeGraph {
     GRAPH.get_or_init(|| {
         let seed = pledgegraph::seed::load_dir(&seed_dir())
             .unwrap_or_else(|e| panic!("the real seed must load:\n{e}"));
-        KnowledgeGraph::from_seed(seed)
+        KnowledgeGraph::build(seed.nodes, seed.relations)
             .unwrap_or_else(|e| panic!("the real seed must build a graph: {e}"))
     })
 }
@@ -61,7 +61,9 @@ pub struct TestServer {
 
 /// Starts the real server on `127.0.0.1:0` over the seed in `dir`, on its own thread.
 pub fn spawn(dir: &Path) -> TestServer {
-    let app = pledgegraph::app::App::load(dir)
+    let mut config = pledgegraph::app::Config::default();
+    config.seed = dir.to_path_buf();
+    let app = pledgegraph::app::App::load(config)
         .unwrap_or_else(|e| panic!("the seed {} must load: {e}", dir.display()));
     spawn_app(app)
 }
@@ -163,8 +165,82 @@ impl TestServer {
     }
 }
 
+/// The `pledgegraph` binary as a command run from the repository, with no `PLEDGEGRAPH_*`
+/// variable inherited (each one is a setting).
+pub fn pledgegraph() -> std::process::Command {
+    let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_pledgegraph"));
+    cmd.current_dir(root());
+    for (var, _) in std::env::vars_os() {
+        if var.to_string_lossy().starts_with("PLEDGEGRAPH_") {
+            cmd.env_remove(var);
+        }
+    }
+    cmd
+}
+
+/// `pledgegraph serve` as a process on `127.0.0.1:0`, killed when dropped.
+pub struct ServeProcess {
+    child: std::process::Child,
+    /// `http://127.0.0.1:PORT`, as the server logged it.
+    pub base: String,
+    /// What it logged up to its listening line.
+    pub log: String,
+}
+
+impl ServeProcess {
+    /// Starts `pledgegraph serve --addr 127.0.0.1:0` with more arguments and variables,
+    /// and waits for the line that says where it listens.
+    pub fn start(args: &[&str], env: &[(&str, &str)]) -> Self {
+        use std::io::{BufRead, BufReader};
+        let mut child = pledgegraph()
+            .args(["serve", "--addr", "127.0.0.1:0"])
+            .args(args)
+            .envs(env.iter().copied())
+            .env("RUST_LOG", "info")
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .unwrap_or_else(|e| panic!("cannot run pledgegraph: {e}"));
+        let stderr = child.stderr.take().unwrap_or_else(|| panic!("no stderr"));
+        let mut lines = BufReader::new(stderr).lines();
+        let mut log = String::new();
+        let mut base = None;
+        for line in lines.by_ref().take(50) {
+            let line = line.unwrap_or_default();
+            log.push_str(&line);
+            log.push('\n');
+            if let Some(rest) = line.split("listening on ").nth(1) {
+                base = rest.split_whitespace().next().map(str::to_string);
+                break;
+            }
+        }
+        // Keep draining the log, so the server never writes into a closed pipe.
+        std::thread::spawn(move || lines.for_each(drop));
+        let Some(base) = base else {
+            let _ = child.kill();
+            let _ = child.wait();
+            panic!("no listening line in:\n{log}");
+        };
+        ServeProcess { child, base, log }
+    }
+
+    /// POSTs a GraphQL query and returns the JSON body.
+    pub fn query(&self, query: &str) -> serde_json::Value {
+        let server = TestServer {
+            base: self.base.clone(),
+        };
+        server.post(query, serde_json::json!({})).1
+    }
+}
+
+impl Drop for ServeProcess {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
 /// A fresh graph of the real seed, owned.
 pub fn graph_owned() -> KnowledgeGraph {
     let seed = pledgegraph::seed::load_dir(&seed_dir()).unwrap_or_else(|e| panic!("{e}"));
-    KnowledgeGraph::from_seed(seed).unwrap_or_else(|e| panic!("{e}"))
+    KnowledgeGraph::build(seed.nodes, seed.relations).unwrap_or_else(|e| panic!("{e}"))
 }

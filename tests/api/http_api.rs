@@ -691,7 +691,7 @@ fn an_oversized_body_is_refused_before_it_is_read() {
     use std::io::{Read, Write};
     let addr = server().base.trim_start_matches("http://").to_string();
     let mut stream = std::net::TcpStream::connect(&addr).unwrap_or_else(|e| panic!("{e}"));
-    let length = 2 * pledgegraph::http::MAX_BODY_BYTES;
+    let length = 2 * pledgegraph::app::Config::default().max_body_bytes;
     let head = format!(
         "POST /graphql HTTP/1.1\r\nHost: {addr}\r\nContent-Type: application/json\r\nContent-Length: {length}\r\n\r\n{{\"query\": \""
     );
@@ -734,11 +734,9 @@ fn hostile_queries_stop_with_a_code_not_a_hang() {
     nested.push_str(&" } } } }".repeat(4));
     nested.push_str(" } }");
     let graph = std::sync::Arc::new(helpers::graph_owned());
-    let limits = pledgegraph::api::Limits {
-        field_budget: 2_000,
-        ..Default::default()
-    };
-    let tight = helpers::spawn_app(pledgegraph::app::App::with_limits(graph, limits));
+    let mut config = pledgegraph::app::Config::default();
+    config.field_budget = 2_000;
+    let tight = helpers::spawn_app(pledgegraph::app::App::with_graph(config, graph));
     let (status, body) = tight.post(&nested, json!({}));
     assert_eq!(status, 200);
     assert_eq!(body["data"], Value::Null, "no partial data: {body}");

@@ -1,11 +1,14 @@
 //! The integration tests, linked once: the CLI as a process, the GraphQL API and the
-//! playground over HTTP on the real server, and the seed's fidelity to its source.
+//! playground over HTTP on the real server, the configuration, the layering of the code,
+//! and the seed's fidelity to its source.
 
 mod helpers;
 
 mod cli;
+mod config;
 mod exploration;
 mod http_api;
+mod layers;
 mod playground;
 mod provenance;
 mod questions;

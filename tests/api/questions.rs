@@ -688,7 +688,12 @@ fn q31_capitals_and_short_names_resolve_to_their_governments() {
 #[test]
 fn q32_search_survives_typos_case_and_accents() {
     let g = graph();
-    let top = |q: &str| g.search(q, &[], 1).first().map(|h| h.node.id.to_string());
+    let bounds = pledgegraph::app::Config::default().bounds();
+    let top = |q: &str| {
+        g.search(q, &[], 1, &bounds)
+            .first()
+            .map(|h| h.node.id.to_string())
+    };
     assert_eq!(top("lutnik").as_deref(), Some("person:howard-lutnick"));
     assert_eq!(top("BLOOMBREG").as_deref(), Some("org:bloomberg"));
     assert_eq!(top("Séoul").as_deref(), Some("country:kr"));

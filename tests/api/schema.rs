@@ -19,7 +19,8 @@ fn the_checked_in_schema_matches_the_code() {
 #[test]
 fn every_type_field_argument_and_value_has_a_description() {
     let graph = std::sync::Arc::new(pledgegraph::graph::KnowledgeGraph::default());
-    let schema = pledgegraph::api::schema(graph);
+    let app = pledgegraph::app::App::with_graph(pledgegraph::app::Config::default(), graph);
+    let schema = pledgegraph::http::schema(app);
     let query = "{ __schema { types { name kind description
         fields { name description args { name description } }
         inputFields { name description }

@@ -35,61 +35,66 @@ entity_object!(
     /// Deals the country is a party to, by id.
     async fn deals(
         &self,
+        ctx: &async_graphql::Context<'_>,
         #[graphql(desc = "Items after this cursor.")] after: Option<String>,
         #[graphql(desc = "Items before this cursor.")] before: Option<String>,
-        #[graphql(desc = "At most this many from the start (default 20, at most 100).")] first: Option<i32>,
-        #[graphql(desc = "At most this many from the end (at most 100).")] last: Option<i32>,
+        #[graphql(desc = "At most this many from the start (at most `max_page_size`, 100 by default; without `first` or `last`, `default_page_size`, 20 by default; `limits` has the values in force).")] first: Option<i32>,
+        #[graphql(desc = "At most this many from the end (at most `max_page_size`, 100 by default).")] last: Option<i32>,
     ) -> async_graphql::Result<Page<Deal<'a>>> {
         let nodes = referring(self.g, NodeKind::Deal, FilterField::Party, &self.node.id);
-        page_of(self.g, nodes, Deal::wrap, PageArgs { after, before, first, last })
+        page_of(self.g, nodes, Deal::wrap, PageArgs::new(ctx, after, before, first, last)?)
     }
 
     /// Commitments the country made, by id.
     async fn pledges_made(
         &self,
+        ctx: &async_graphql::Context<'_>,
         #[graphql(desc = "Items after this cursor.")] after: Option<String>,
         #[graphql(desc = "Items before this cursor.")] before: Option<String>,
-        #[graphql(desc = "At most this many from the start (default 20, at most 100).")] first: Option<i32>,
-        #[graphql(desc = "At most this many from the end (at most 100).")] last: Option<i32>,
+        #[graphql(desc = "At most this many from the start (at most `max_page_size`, 100 by default; without `first` or `last`, `default_page_size`, 20 by default; `limits` has the values in force).")] first: Option<i32>,
+        #[graphql(desc = "At most this many from the end (at most `max_page_size`, 100 by default).")] last: Option<i32>,
     ) -> async_graphql::Result<Page<super::Commitment<'a>>> {
         let nodes = referring(self.g, NodeKind::Commitment, FilterField::Pledger, &self.node.id);
-        page_of(self.g, nodes, super::Commitment::wrap, PageArgs { after, before, first, last })
+        page_of(self.g, nodes, super::Commitment::wrap, PageArgs::new(ctx, after, before, first, last)?)
     }
 
     /// Commitments made to the country's benefit, by id.
     async fn pledges_received(
         &self,
+        ctx: &async_graphql::Context<'_>,
         #[graphql(desc = "Items after this cursor.")] after: Option<String>,
         #[graphql(desc = "Items before this cursor.")] before: Option<String>,
-        #[graphql(desc = "At most this many from the start (default 20, at most 100).")] first: Option<i32>,
-        #[graphql(desc = "At most this many from the end (at most 100).")] last: Option<i32>,
+        #[graphql(desc = "At most this many from the start (at most `max_page_size`, 100 by default; without `first` or `last`, `default_page_size`, 20 by default; `limits` has the values in force).")] first: Option<i32>,
+        #[graphql(desc = "At most this many from the end (at most `max_page_size`, 100 by default).")] last: Option<i32>,
     ) -> async_graphql::Result<Page<super::Commitment<'a>>> {
         let nodes = referring(self.g, NodeKind::Commitment, FilterField::Beneficiary, &self.node.id);
-        page_of(self.g, nodes, super::Commitment::wrap, PageArgs { after, before, first, last })
+        page_of(self.g, nodes, super::Commitment::wrap, PageArgs::new(ctx, after, before, first, last)?)
     }
 
     /// Tariff measures the country imposes, by id.
     async fn tariffs_imposed(
         &self,
+        ctx: &async_graphql::Context<'_>,
         #[graphql(desc = "Items after this cursor.")] after: Option<String>,
         #[graphql(desc = "Items before this cursor.")] before: Option<String>,
-        #[graphql(desc = "At most this many from the start (default 20, at most 100).")] first: Option<i32>,
-        #[graphql(desc = "At most this many from the end (at most 100).")] last: Option<i32>,
+        #[graphql(desc = "At most this many from the start (at most `max_page_size`, 100 by default; without `first` or `last`, `default_page_size`, 20 by default; `limits` has the values in force).")] first: Option<i32>,
+        #[graphql(desc = "At most this many from the end (at most `max_page_size`, 100 by default).")] last: Option<i32>,
     ) -> async_graphql::Result<Page<TariffMeasure<'a>>> {
         let nodes = referring(self.g, NodeKind::TariffMeasure, FilterField::Imposer, &self.node.id);
-        page_of(self.g, nodes, TariffMeasure::wrap, PageArgs { after, before, first, last })
+        page_of(self.g, nodes, TariffMeasure::wrap, PageArgs::new(ctx, after, before, first, last)?)
     }
 
     /// Tariff measures on the country's goods, by id.
     async fn tariffs_faced(
         &self,
+        ctx: &async_graphql::Context<'_>,
         #[graphql(desc = "Items after this cursor.")] after: Option<String>,
         #[graphql(desc = "Items before this cursor.")] before: Option<String>,
-        #[graphql(desc = "At most this many from the start (default 20, at most 100).")] first: Option<i32>,
-        #[graphql(desc = "At most this many from the end (at most 100).")] last: Option<i32>,
+        #[graphql(desc = "At most this many from the start (at most `max_page_size`, 100 by default; without `first` or `last`, `default_page_size`, 20 by default; `limits` has the values in force).")] first: Option<i32>,
+        #[graphql(desc = "At most this many from the end (at most `max_page_size`, 100 by default).")] last: Option<i32>,
     ) -> async_graphql::Result<Page<TariffMeasure<'a>>> {
         let nodes = referring(self.g, NodeKind::TariffMeasure, FilterField::Target, &self.node.id);
-        page_of(self.g, nodes, TariffMeasure::wrap, PageArgs { after, before, first, last })
+        page_of(self.g, nodes, TariffMeasure::wrap, PageArgs::new(ctx, after, before, first, last)?)
     }
 });
 wrap_fn!(Country, Country);
@@ -110,25 +115,27 @@ entity_object!(
     /// Statements the person made, by id.
     async fn statements(
         &self,
+        ctx: &async_graphql::Context<'_>,
         #[graphql(desc = "Items after this cursor.")] after: Option<String>,
         #[graphql(desc = "Items before this cursor.")] before: Option<String>,
-        #[graphql(desc = "At most this many from the start (default 20, at most 100).")] first: Option<i32>,
-        #[graphql(desc = "At most this many from the end (at most 100).")] last: Option<i32>,
+        #[graphql(desc = "At most this many from the start (at most `max_page_size`, 100 by default; without `first` or `last`, `default_page_size`, 20 by default; `limits` has the values in force).")] first: Option<i32>,
+        #[graphql(desc = "At most this many from the end (at most `max_page_size`, 100 by default).")] last: Option<i32>,
     ) -> async_graphql::Result<Page<Statement<'a>>> {
         let nodes = referring(self.g, NodeKind::Statement, FilterField::Speaker, &self.node.id);
-        page_of(self.g, nodes, Statement::wrap, PageArgs { after, before, first, last })
+        page_of(self.g, nodes, Statement::wrap, PageArgs::new(ctx, after, before, first, last)?)
     }
 
     /// Events the person took part in, by id.
     async fn events(
         &self,
+        ctx: &async_graphql::Context<'_>,
         #[graphql(desc = "Items after this cursor.")] after: Option<String>,
         #[graphql(desc = "Items before this cursor.")] before: Option<String>,
-        #[graphql(desc = "At most this many from the start (default 20, at most 100).")] first: Option<i32>,
-        #[graphql(desc = "At most this many from the end (at most 100).")] last: Option<i32>,
+        #[graphql(desc = "At most this many from the start (at most `max_page_size`, 100 by default; without `first` or `last`, `default_page_size`, 20 by default; `limits` has the values in force).")] first: Option<i32>,
+        #[graphql(desc = "At most this many from the end (at most `max_page_size`, 100 by default).")] last: Option<i32>,
     ) -> async_graphql::Result<Page<Event<'a>>> {
         let nodes = referring(self.g, NodeKind::Event, FilterField::Participant, &self.node.id);
-        page_of(self.g, nodes, Event::wrap, PageArgs { after, before, first, last })
+        page_of(self.g, nodes, Event::wrap, PageArgs::new(ctx, after, before, first, last)?)
     }
 
     /// Bodies and delegations the person is a member of, by id.

@@ -44,25 +44,27 @@ entity_object!(
     /// The commitments made under the deal, by id.
     async fn commitments(
         &self,
+        ctx: &async_graphql::Context<'_>,
         #[graphql(desc = "Items after this cursor.")] after: Option<String>,
         #[graphql(desc = "Items before this cursor.")] before: Option<String>,
-        #[graphql(desc = "At most this many from the start (default 20, at most 100).")] first: Option<i32>,
-        #[graphql(desc = "At most this many from the end (at most 100).")] last: Option<i32>,
+        #[graphql(desc = "At most this many from the start (at most `max_page_size`, 100 by default; without `first` or `last`, `default_page_size`, 20 by default; `limits` has the values in force).")] first: Option<i32>,
+        #[graphql(desc = "At most this many from the end (at most `max_page_size`, 100 by default).")] last: Option<i32>,
     ) -> async_graphql::Result<Page<Commitment<'a>>> {
         let nodes = referring(self.g, NodeKind::Commitment, FilterField::Deal, &self.node.id);
-        page_of(self.g, nodes, Commitment::wrap, PageArgs { after, before, first, last })
+        page_of(self.g, nodes, Commitment::wrap, PageArgs::new(ctx, after, before, first, last)?)
     }
 
     /// The tariff measures the deal set or changed, by id.
     async fn tariff_measures(
         &self,
+        ctx: &async_graphql::Context<'_>,
         #[graphql(desc = "Items after this cursor.")] after: Option<String>,
         #[graphql(desc = "Items before this cursor.")] before: Option<String>,
-        #[graphql(desc = "At most this many from the start (default 20, at most 100).")] first: Option<i32>,
-        #[graphql(desc = "At most this many from the end (at most 100).")] last: Option<i32>,
+        #[graphql(desc = "At most this many from the start (at most `max_page_size`, 100 by default; without `first` or `last`, `default_page_size`, 20 by default; `limits` has the values in force).")] first: Option<i32>,
+        #[graphql(desc = "At most this many from the end (at most `max_page_size`, 100 by default).")] last: Option<i32>,
     ) -> async_graphql::Result<Page<TariffMeasure<'a>>> {
         let nodes = referring(self.g, NodeKind::TariffMeasure, FilterField::Deal, &self.node.id);
-        page_of(self.g, nodes, TariffMeasure::wrap, PageArgs { after, before, first, last })
+        page_of(self.g, nodes, TariffMeasure::wrap, PageArgs::new(ctx, after, before, first, last)?)
     }
 
     /// For each party, in order: what it gave and got under the deal, with tariff rates before and after.

@@ -1,0 +1,777 @@
+//! The one configuration: every setting and limit the server has, with documented
+//! defaults, set by an optional TOML file, `PLEDGEGRAPH_*` environment variables and
+//! command-line flags (each later one wins), and where each value came from.
+
+use std::collections::BTreeMap;
+use std::fmt;
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+
+use toml::de::{DeTable, DeValue};
+
+use crate::graph::Bounds;
+
+/// The prefix of the environment variables that set a key (`max_page_size` is
+/// `PLEDGEGRAPH_MAX_PAGE_SIZE`).
+pub const ENV_PREFIX: &str = "PLEDGEGRAPH_";
+/// The environment variable that names the configuration file, like `--config`.
+pub const ENV_CONFIG_FILE: &str = "PLEDGEGRAPH_CONFIG";
+
+/// Declares the settings once: the struct, and the table of keys with their docs that the
+/// loader, the command line, `pledgegraph config` and the README are built from. A numeric
+/// setting names the range it must lie in.
+macro_rules! settings {
+    ($($(#[doc = $doc:literal])+ $key:ident: $ty:ty $([$lo:expr, $hi:expr])?,)+) => {
+        /// Every setting and limit of the server. [`Config::default`] says why each default.
+        #[derive(Debug, Clone, PartialEq, Eq)]
+        #[non_exhaustive]
+        pub struct Config {
+            $($(#[doc = $doc])+ pub $key: $ty,)+
+        }
+
+        /// The keys, in the order they are documented.
+        pub const KEYS: &[Key] = &[$(Key {
+            name: stringify!($key),
+            doc: concat!($($doc, "\n"),+),
+            range: settings!(@range $($lo, $hi)?),
+        },)+];
+
+        impl Config {
+            /// Sets `key` from its text (an environment variable or a flag).
+            fn set_text(&mut self, key: &str, text: &str) -> Result<(), String> {
+                match key {
+                    $(stringify!($key) => self.$key = Setting::from_text(text)?,)+
+                    _ => return Err(format!("`{key}` is not a setting")),
+                }
+                Ok(())
+            }
+
+            /// Sets `key` from a value of the configuration file.
+            fn set_toml(&mut self, key: &str, value: &DeValue<'_>) -> Result<(), String> {
+                match key {
+                    $(stringify!($key) => self.$key = Setting::from_toml(value)?,)+
+                    _ => return Err(format!("`{key}` is not a setting")),
+                }
+                Ok(())
+            }
+
+            /// The value of `key` as text, as `pledgegraph config` prints it.
+            pub fn value_text(&self, key: &str) -> Option<String> {
+                match key {
+                    $(stringify!($key) => Some(self.$key.to_text()),)+
+                    _ => None,
+                }
+            }
+
+            /// The number `key` holds, for range checks (`None` for non-numbers).
+            fn number(&self, key: &str) -> Option<usize> {
+                match key {
+                    $(stringify!($key) => self.$key.as_number(),)+
+                    _ => None,
+                }
+            }
+        }
+    };
+    (@range $lo:expr, $hi:expr) => { Some(($lo, $hi)) };
+    (@range) => { None };
+}
+
+settings! {
+    /// Where the server listens (`HOST:PORT`); port 0 picks a free port.
+    addr: SocketAddr,
+    /// The seed directory: the TOML files of the curated graph.
+    seed: PathBuf,
+    /// The largest request body, in bytes; a larger one is refused with HTTP 413 and
+    /// `DOCUMENT_TOO_LARGE` before it is read.
+    max_body_bytes: usize [1024, 1 << 30],
+    /// Items on a page of a connection when neither `first` nor `last` is given; at most
+    /// `max_page_size` (lowered to it when not set).
+    default_page_size: usize [1, 10_000],
+    /// The most items one page of a connection (or one `search`) may hold; `first` or `last`
+    /// above it fails with `PAGE_SIZE_EXCEEDED`.
+    max_page_size: usize [1, 10_000],
+    /// The deepest selection a query may nest; deeper fails with `MAX_DEPTH_EXCEEDED`.
+    max_query_depth: usize [1, 1_000],
+    /// The most fields one request may resolve (nested pages multiply); past it the request
+    /// fails with one `WORK_BUDGET_EXCEEDED` error and no partial data.
+    field_budget: usize [1, 100_000_000],
+    /// The most steps out `neighborhood(depth:)` may go.
+    max_neighborhood_depth: usize [1, 16],
+    /// The most nodes one `neighborhood` may hold (`limit`); at least 200, the argument's
+    /// default.
+    max_neighborhood_nodes: usize [200, 1_000_000],
+    /// The most edges a path of `paths(maxLength:)` may have; at least 4, the argument's
+    /// default.
+    max_path_length: usize [4, 32],
+    /// The most paths one `paths` request may ask for (`limit`); at least 5, the argument's
+    /// default.
+    max_paths: usize [5, 1_000],
+    /// The most nodes one `paths` request may visit; past it the request fails with
+    /// `WORK_BUDGET_EXCEEDED`.
+    path_work_budget: usize [1, 100_000_000],
+    /// Only the first this many characters of a `search` text are read.
+    max_search_chars: usize [16, 65_536],
+    /// Only the first this many words of a `search` text are read.
+    max_search_words: usize [1, 256],
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Config {
+            // Loopback: a server is put on a network on purpose, not by default.
+            addr: SocketAddr::from(([127, 0, 0, 1], 8080)),
+            // The curated seed of the repository, run from its root.
+            seed: PathBuf::from("seed"),
+            // The explorer's largest request is a few KiB; a batch of dozens of queries fits
+            // many times over, while a client cannot make the server buffer much.
+            max_body_bytes: 1024 * 1024,
+            // A screenful of list items, the size Relay clients usually ask for.
+            default_page_size: 20,
+            // Enough for a table or a picker; past it, page.
+            max_page_size: 100,
+            // The explorer's and the playground's deepest queries nest about 10.
+            max_query_depth: 24,
+            // A full neighbourhood of 2,000 nodes and their edges, drawn with a dozen fields
+            // each, resolves under 100,000 fields.
+            field_budget: 250_000,
+            // Four steps from one country reach most of a trade graph; past it, the answer
+            // is the node cap, not a picture.
+            max_neighborhood_depth: 4,
+            // The explorer stays readable, and lays out in about a second, to 1,000 nodes.
+            max_neighborhood_nodes: 2000,
+            // Six steps link almost any two entities; longer paths explain nothing.
+            max_path_length: 6,
+            // A handful of paths answers "how are these linked"; twenty is a list to read.
+            max_paths: 20,
+            // 100,000 visits answer any path question on a graph of a million entities in
+            // well under a second, and no more.
+            path_work_budget: 100_000,
+            // A name, a title or a sentence; a longer text is not a search.
+            max_search_chars: 512,
+            // Names run to a few words; every word costs index lookups.
+            max_search_words: 16,
+        }
+    }
+}
+
+/// One key of the configuration.
+#[derive(Debug, Clone, Copy)]
+pub struct Key {
+    /// The key as the file spells it (`max_page_size`).
+    pub name: &'static str,
+    /// What it sets, in one or more lines.
+    pub doc: &'static str,
+    /// The range a number must lie in, inclusive.
+    pub range: Option<(usize, usize)>,
+}
+
+impl Key {
+    /// The command-line flag (`--max-page-size`), without its dashes.
+    pub fn flag(&self) -> String {
+        self.name.replace('_', "-")
+    }
+
+    /// The environment variable (`PLEDGEGRAPH_MAX_PAGE_SIZE`).
+    pub fn env(&self) -> String {
+        format!("{ENV_PREFIX}{}", self.name.to_ascii_uppercase())
+    }
+
+    /// The doc as one line.
+    pub fn summary(&self) -> String {
+        self.doc.split_whitespace().collect::<Vec<_>>().join(" ")
+    }
+}
+
+/// Where a value came from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Origin {
+    /// The documented default.
+    Default,
+    /// The configuration file, at a line.
+    File {
+        /// The file.
+        path: PathBuf,
+        /// The 1-based line of the key.
+        line: usize,
+    },
+    /// An environment variable.
+    Env(String),
+    /// A command-line flag.
+    Flag(String),
+    /// The default, lowered to the value of another key it may not exceed.
+    LoweredTo(&'static str),
+}
+
+impl fmt::Display for Origin {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Origin::Default => f.write_str("default"),
+            Origin::File { path, line } => write!(f, "{}:{line}", path.display()),
+            Origin::Env(var) => write!(f, "environment {var}"),
+            Origin::Flag(flag) => write!(f, "flag --{flag}"),
+            Origin::LoweredTo(key) => write!(f, "default, lowered to {key}"),
+        }
+    }
+}
+
+/// Why the configuration could not be loaded. Each names the key and where it was set.
+#[derive(Debug, thiserror::Error, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum ConfigError {
+    /// The configuration file could not be read.
+    #[error("cannot read the configuration file {}: {message}", path.display())]
+    Read {
+        /// The file.
+        path: PathBuf,
+        /// What went wrong.
+        message: String,
+    },
+    /// The configuration file is not TOML.
+    #[error("the configuration file {} is not valid TOML: {message}", path.display())]
+    Syntax {
+        /// The file.
+        path: PathBuf,
+        /// The parser's message, with the line.
+        message: String,
+    },
+    /// A key that is not a setting.
+    #[error(
+        "unknown setting `{key}` ({origin}); the settings are: {}",
+        known_keys()
+    )]
+    UnknownKey {
+        /// The key as given.
+        key: String,
+        /// Where it was given.
+        origin: Origin,
+    },
+    /// A value that is not of the key's type, or outside its range.
+    #[error("bad value for `{key}` ({origin}): {message}")]
+    BadValue {
+        /// The key.
+        key: String,
+        /// Where the value was set.
+        origin: Origin,
+        /// What is wrong and what would do.
+        message: String,
+    },
+}
+
+fn known_keys() -> String {
+    KEYS.iter().map(|k| k.name).collect::<Vec<_>>().join(", ")
+}
+
+/// What the configuration is loaded from besides the defaults.
+#[derive(Debug, Clone, Default)]
+pub struct Sources {
+    /// The configuration file (`--config`, or `PLEDGEGRAPH_CONFIG`), if any.
+    pub file: Option<PathBuf>,
+    /// Environment variables (all of them; those starting with `PLEDGEGRAPH_` are read).
+    pub env: Vec<(String, String)>,
+    /// Flags, as (key, text), in the order given.
+    pub flags: Vec<(String, String)>,
+}
+
+impl Sources {
+    /// The process's environment, the given file and flags.
+    pub fn from_process(file: Option<PathBuf>, flags: Vec<(String, String)>) -> Self {
+        Sources {
+            file,
+            env: std::env::vars_os()
+                .filter_map(|(k, v)| Some((k.into_string().ok()?, v.into_string().ok()?)))
+                .collect(),
+            flags,
+        }
+    }
+}
+
+/// The effective configuration and the origin of each of its values.
+#[derive(Debug, Clone)]
+pub struct Loaded {
+    /// The configuration.
+    pub config: Config,
+    /// Where each key's value came from.
+    pub origins: BTreeMap<&'static str, Origin>,
+}
+
+impl Loaded {
+    /// Where `key`'s value came from.
+    pub fn origin(&self, key: &str) -> &Origin {
+        self.origins.get(key).unwrap_or(&Origin::Default)
+    }
+
+    /// The effective configuration as TOML, each value with its origin in a comment:
+    /// what `pledgegraph config` prints, and a valid configuration file.
+    pub fn to_toml(&self) -> String {
+        let mut out = String::new();
+        for key in KEYS {
+            for line in key.doc.lines() {
+                out.push_str(&format!("#{}\n", if line.is_empty() { "" } else { line }));
+            }
+            let value = self.config.value_text(key.name).unwrap_or_default();
+            out.push_str(&format!(
+                "{} = {value}  # {}\n\n",
+                key.name,
+                self.origin(key.name)
+            ));
+        }
+        out
+    }
+}
+
+/// The settings as a Markdown table (key, flag, environment variable, default, meaning):
+/// the README's, which a test holds to this.
+pub fn markdown_table() -> String {
+    let defaults = Config::default();
+    let mut out = String::from(
+        "| key | flag | environment | default | meaning |\n| --- | --- | --- | --- | --- |\n",
+    );
+    for key in KEYS {
+        let default = defaults.value_text(key.name).unwrap_or_default();
+        let range = key
+            .range
+            .map(|(lo, hi)| format!(" ({lo} to {hi})"))
+            .unwrap_or_default();
+        out.push_str(&format!(
+            "| `{}` | `--{}` | `{}` | `{}` | {}{range} |\n",
+            key.name,
+            key.flag(),
+            key.env(),
+            default.trim_matches('"'),
+            key.summary().replace('|', "\\|"),
+        ));
+    }
+    out
+}
+
+impl Config {
+    /// Loads the configuration: defaults, then the file, then the environment, then the
+    /// flags. Stops at the first unknown key or bad value, naming it and where it was set.
+    pub fn load(sources: &Sources) -> Result<Loaded, ConfigError> {
+        let mut loaded = Loaded {
+            config: Config::default(),
+            origins: BTreeMap::new(),
+        };
+        let file = sources.file.clone().or_else(|| {
+            sources
+                .env
+                .iter()
+                .find(|(k, _)| k == ENV_CONFIG_FILE)
+                .map(|(_, v)| PathBuf::from(v))
+        });
+        if let Some(path) = file {
+            loaded.read_file(&path)?;
+        }
+        for (var, text) in &sources.env {
+            let Some(rest) = var.strip_prefix(ENV_PREFIX) else {
+                continue;
+            };
+            if var == ENV_CONFIG_FILE {
+                continue;
+            }
+            let key = rest.to_ascii_lowercase();
+            loaded.set(&key, Origin::Env(var.clone()), |c, k| c.set_text(k, text))?;
+        }
+        for (key, text) in &sources.flags {
+            let origin = Origin::Flag(key.replace('_', "-"));
+            loaded.set(key, origin, |c, k| c.set_text(k, text))?;
+        }
+        loaded.settle()?;
+        Ok(loaded)
+    }
+
+    /// The bounds the graph enforces on one question, from this configuration.
+    pub fn bounds(&self) -> Bounds {
+        Bounds {
+            neighborhood_depth: self.max_neighborhood_depth,
+            neighborhood_nodes: self.max_neighborhood_nodes,
+            path_length: self.max_path_length,
+            paths: self.max_paths,
+            path_visits: self.path_work_budget,
+            search_chars: self.max_search_chars,
+            search_words: self.max_search_words,
+        }
+    }
+}
+
+impl Loaded {
+    fn read_file(&mut self, path: &Path) -> Result<(), ConfigError> {
+        let text = std::fs::read_to_string(path).map_err(|e| ConfigError::Read {
+            path: path.to_path_buf(),
+            message: e.to_string(),
+        })?;
+        let table = DeTable::parse(&text).map_err(|e| ConfigError::Syntax {
+            path: path.to_path_buf(),
+            message: e.to_string().trim_end().to_string(),
+        })?;
+        for (key, value) in table.get_ref() {
+            let line = text[..key.span().start].matches('\n').count() + 1;
+            let origin = Origin::File {
+                path: path.to_path_buf(),
+                line,
+            };
+            self.set(key.get_ref(), origin, |c, k| c.set_toml(k, value.get_ref()))?;
+        }
+        Ok(())
+    }
+
+    /// Sets one key through `apply`, recording where it came from.
+    fn set(
+        &mut self,
+        key: &str,
+        origin: Origin,
+        apply: impl FnOnce(&mut Config, &str) -> Result<(), String>,
+    ) -> Result<(), ConfigError> {
+        let Some(known) = KEYS.iter().find(|k| k.name == key) else {
+            return Err(ConfigError::UnknownKey {
+                key: match &origin {
+                    Origin::Env(var) => var.clone(),
+                    _ => key.to_string(),
+                },
+                origin,
+            });
+        };
+        apply(&mut self.config, key).map_err(|message| ConfigError::BadValue {
+            key: key.to_string(),
+            origin: origin.clone(),
+            message,
+        })?;
+        self.origins.insert(known.name, origin);
+        Ok(())
+    }
+
+    /// Checks every range and the keys that depend on each other.
+    fn settle(&mut self) -> Result<(), ConfigError> {
+        let c = &mut self.config;
+        // A default page left at its default follows a smaller largest page.
+        if c.default_page_size > c.max_page_size && !self.origins.contains_key("default_page_size")
+        {
+            c.default_page_size = c.max_page_size;
+            self.origins
+                .insert("default_page_size", Origin::LoweredTo("max_page_size"));
+        }
+        for key in KEYS {
+            let (Some((lo, hi)), Some(n)) = (key.range, self.config.number(key.name)) else {
+                continue;
+            };
+            if n < lo || n > hi {
+                return Err(ConfigError::BadValue {
+                    key: key.name.to_string(),
+                    origin: self.origin(key.name).clone(),
+                    message: format!("{n} is out of range: use a whole number from {lo} to {hi}"),
+                });
+            }
+        }
+        let c = &self.config;
+        if c.default_page_size > c.max_page_size {
+            return Err(ConfigError::BadValue {
+                key: "default_page_size".into(),
+                origin: self.origin("default_page_size").clone(),
+                message: format!(
+                    "{} is above max_page_size ({}): the default page cannot be larger than the largest",
+                    c.default_page_size, c.max_page_size
+                ),
+            });
+        }
+        Ok(())
+    }
+}
+
+/// A type a setting can hold: read from text (environment, flags) or TOML, shown as TOML.
+trait Setting: Sized {
+    fn from_text(text: &str) -> Result<Self, String>;
+    fn from_toml(value: &DeValue<'_>) -> Result<Self, String>;
+    fn to_text(&self) -> String;
+    fn as_number(&self) -> Option<usize> {
+        None
+    }
+}
+
+impl Setting for usize {
+    fn from_text(text: &str) -> Result<Self, String> {
+        let digits = text.trim().replace('_', "");
+        digits
+            .parse()
+            .map_err(|_| format!("`{text}` is not a whole number of zero or more"))
+    }
+
+    fn from_toml(value: &DeValue<'_>) -> Result<Self, String> {
+        match value {
+            DeValue::Integer(i) => Self::from_text(i.as_str()),
+            other => Err(format!(
+                "expected a whole number, found {}",
+                toml_type(other)
+            )),
+        }
+    }
+
+    fn to_text(&self) -> String {
+        self.to_string()
+    }
+
+    fn as_number(&self) -> Option<usize> {
+        Some(*self)
+    }
+}
+
+impl Setting for PathBuf {
+    fn from_text(text: &str) -> Result<Self, String> {
+        if text.is_empty() {
+            return Err("expected a path, found nothing".into());
+        }
+        Ok(PathBuf::from(text))
+    }
+
+    fn from_toml(value: &DeValue<'_>) -> Result<Self, String> {
+        match value {
+            DeValue::String(s) => Self::from_text(s),
+            other => Err(format!(
+                "expected a path as a string, found {}",
+                toml_type(other)
+            )),
+        }
+    }
+
+    fn to_text(&self) -> String {
+        toml_string(&self.to_string_lossy())
+    }
+}
+
+impl Setting for SocketAddr {
+    fn from_text(text: &str) -> Result<Self, String> {
+        text.trim()
+            .parse()
+            .map_err(|_| format!("`{text}` is not an address: use HOST:PORT, as in 127.0.0.1:8080"))
+    }
+
+    fn from_toml(value: &DeValue<'_>) -> Result<Self, String> {
+        match value {
+            DeValue::String(s) => Self::from_text(s),
+            other => Err(format!(
+                "expected an address as a string (\"127.0.0.1:8080\"), found {}",
+                toml_type(other)
+            )),
+        }
+    }
+
+    fn to_text(&self) -> String {
+        toml_string(&self.to_string())
+    }
+}
+
+fn toml_type(value: &DeValue<'_>) -> &'static str {
+    match value {
+        DeValue::String(_) => "a string",
+        DeValue::Integer(_) => "an integer",
+        DeValue::Float(_) => "a float",
+        DeValue::Boolean(_) => "a boolean",
+        DeValue::Datetime(_) => "a date",
+        DeValue::Array(_) => "an array",
+        DeValue::Table(_) => "a table",
+    }
+}
+
+/// A TOML basic string.
+fn toml_string(text: &str) -> String {
+    let mut out = String::from("\"");
+    for c in text.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            c if c.is_control() => out.push_str(&format!("\\u{:04X}", c as u32)),
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn env(pairs: &[(&str, &str)]) -> Vec<(String, String)> {
+        pairs
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect()
+    }
+
+    fn load_env(pairs: &[(&str, &str)]) -> Result<Loaded, ConfigError> {
+        Config::load(&Sources {
+            env: env(pairs),
+            ..Sources::default()
+        })
+    }
+
+    fn file(text: &str) -> (tempfile_path::TempFile, Sources) {
+        let f = tempfile_path::TempFile::new(text);
+        let sources = Sources {
+            file: Some(f.path.clone()),
+            ..Sources::default()
+        };
+        (f, sources)
+    }
+
+    /// A file removed when dropped, without a crate for it.
+    mod tempfile_path {
+        use std::path::PathBuf;
+        use std::sync::atomic::{AtomicUsize, Ordering};
+
+        pub struct TempFile {
+            pub path: PathBuf,
+        }
+
+        impl TempFile {
+            pub fn new(text: &str) -> Self {
+                static N: AtomicUsize = AtomicUsize::new(0);
+                let path = std::env::temp_dir().join(format!(
+                    "pledgegraph-config-{}-{}.toml",
+                    std::process::id(),
+                    N.fetch_add(1, Ordering::SeqCst)
+                ));
+                std::fs::write(&path, text).unwrap_or_else(|e| panic!("{e}"));
+                TempFile { path }
+            }
+        }
+
+        impl Drop for TempFile {
+            fn drop(&mut self) {
+                let _ = std::fs::remove_file(&self.path);
+            }
+        }
+    }
+
+    #[test]
+    fn the_defaults_are_valid_and_every_key_is_documented() {
+        let loaded = load_env(&[("HOME", "/root")]).unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(loaded.config, Config::default());
+        for key in KEYS {
+            assert!(!key.doc.trim().is_empty(), "{} has a doc", key.name);
+            assert_eq!(loaded.origin(key.name), &Origin::Default);
+            assert!(loaded.config.value_text(key.name).is_some());
+        }
+    }
+
+    #[test]
+    fn later_sources_win_and_each_value_says_where_it_came_from() {
+        let (_f, mut sources) = file("max_page_size = 50\nmax_paths = 7\n");
+        sources.env = env(&[
+            ("PLEDGEGRAPH_MAX_PAGE_SIZE", "40"),
+            ("PLEDGEGRAPH_SEED", "data"),
+        ]);
+        sources.flags = vec![("max_page_size".into(), "30".into())];
+        let loaded = Config::load(&sources).unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(loaded.config.max_page_size, 30);
+        assert_eq!(loaded.config.max_paths, 7);
+        assert_eq!(loaded.config.seed, PathBuf::from("data"));
+        assert_eq!(
+            loaded.origin("max_page_size"),
+            &Origin::Flag("max-page-size".into())
+        );
+        assert!(matches!(
+            loaded.origin("max_paths"),
+            Origin::File { line: 2, .. }
+        ));
+        assert_eq!(
+            loaded.origin("seed"),
+            &Origin::Env("PLEDGEGRAPH_SEED".into())
+        );
+        // The default page follows the smaller largest page it was not set apart from.
+        assert_eq!(loaded.config.default_page_size, 20);
+        let small =
+            load_env(&[("PLEDGEGRAPH_MAX_PAGE_SIZE", "5")]).unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(small.config.default_page_size, 5);
+        assert_eq!(
+            small.origin("default_page_size"),
+            &Origin::LoweredTo("max_page_size")
+        );
+    }
+
+    #[test]
+    fn an_unknown_key_names_itself_and_where_it_was() {
+        let (f, sources) = file("max_page_size = 50\n\nmax_pages = 7\n");
+        match Config::load(&sources) {
+            Err(ConfigError::UnknownKey { key, origin }) => {
+                assert_eq!(key, "max_pages");
+                assert_eq!(
+                    origin,
+                    Origin::File {
+                        path: f.path.clone(),
+                        line: 3
+                    }
+                );
+            }
+            other => panic!("expected an unknown key, got {other:?}"),
+        }
+        let e = load_env(&[("PLEDGEGRAPH_MAX_PAGES", "1")]).err();
+        assert!(
+            e.as_ref()
+                .is_some_and(|e| e.to_string().contains("PLEDGEGRAPH_MAX_PAGES")),
+            "{e:?}"
+        );
+    }
+
+    #[test]
+    fn wrong_types_and_nonsense_values_are_refused_with_their_key() {
+        let cases: &[(&str, &str)] = &[
+            ("max_query_depth = 0\n", "max_query_depth"),
+            ("max_page_size = \"ten\"\n", "max_page_size"),
+            ("max_page_size = -1\n", "max_page_size"),
+            ("max_page_size = 2.5\n", "max_page_size"),
+            ("addr = 8080\n", "addr"),
+            (
+                "default_page_size = 50\nmax_page_size = 40\n",
+                "default_page_size",
+            ),
+        ];
+        for (text, key) in cases {
+            let (_f, sources) = file(text);
+            match Config::load(&sources) {
+                Err(ConfigError::BadValue { key: k, .. }) => assert_eq!(&k, key, "{text}"),
+                other => panic!("{text}: expected a bad value, got {other:?}"),
+            }
+        }
+        let e = load_env(&[("PLEDGEGRAPH_MAX_NEIGHBORHOOD_DEPTH", "0")])
+            .err()
+            .map(|e| e.to_string())
+            .unwrap_or_default();
+        assert!(e.contains("max_neighborhood_depth"), "{e}");
+        assert!(e.contains("PLEDGEGRAPH_MAX_NEIGHBORHOOD_DEPTH"), "{e}");
+        assert!(e.contains("from 1 to 16"), "{e}");
+    }
+
+    #[test]
+    fn a_broken_file_is_a_clear_error() {
+        let (_f, sources) = file("max_page_size = \n");
+        assert!(matches!(
+            Config::load(&sources),
+            Err(ConfigError::Syntax { .. })
+        ));
+        let missing = Sources {
+            file: Some(PathBuf::from("/nonexistent/pledgegraph.toml")),
+            ..Sources::default()
+        };
+        assert!(matches!(
+            Config::load(&missing),
+            Err(ConfigError::Read { .. })
+        ));
+    }
+
+    #[test]
+    fn the_printed_configuration_reads_back_as_the_same() {
+        let loaded = load_env(&[
+            ("PLEDGEGRAPH_MAX_PATHS", "9"),
+            ("PLEDGEGRAPH_SEED", "a \"b\"\\c"),
+        ])
+        .unwrap_or_else(|e| panic!("{e}"));
+        let text = loaded.to_toml();
+        assert!(
+            text.contains("max_paths = 9  # environment PLEDGEGRAPH_MAX_PATHS"),
+            "{text}"
+        );
+        let (_f, sources) = file(&text);
+        let again = Config::load(&sources).unwrap_or_else(|e| panic!("{e}\n{text}"));
+        assert_eq!(again.config, loaded.config);
+    }
+}
