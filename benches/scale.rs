@@ -70,6 +70,7 @@ fn synthetic(n: usize) -> KnowledgeGraph {
             deal: None,
             part_of: None,
             in_exchange_for: Vec::new(),
+            answers: None,
             period: Period::OneOff,
             amount: ClaimSet::new(vec![claim]),
             baseline: ClaimSet::default(),

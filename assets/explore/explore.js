@@ -38,6 +38,7 @@
     ORGANIZATION: { label: 'Organization', color: '#76b7b2', shape: 'round-rectangle', size: 32 },
     DEAL: { label: 'Deal', color: '#e15759', shape: 'star', size: 46 },
     COMMITMENT: { label: 'Commitment', color: '#59a14f', shape: 'diamond', size: 36 },
+    DEMAND: { label: 'Demand', color: '#d37295', shape: 'vee', size: 34 },
     TARIFF_MEASURE: { label: 'Tariff measure', color: '#b07aa1', shape: 'hexagon', size: 36 },
     EVENT: { label: 'Event', color: '#edc948', shape: 'pentagon', size: 30 },
     STATEMENT: { label: 'Statement', color: '#ff9da7', shape: 'rhomboid', size: 28 },
@@ -148,7 +149,7 @@ fragment ExplorerCitation on Citation {
     ... on Commitment {
       commitmentKind period item
       pledger ${REF} beneficiaries ${REF} suppliers ${REF} deal ${REF}
-      partOf ${REF} inExchangeFor ${REF}
+      partOf ${REF} inExchangeFor ${REF} answers ${REF}
       amount(asOf: $asOf) { value { display } approximate }
       amountHistory(includeDeprecated: true) { value { display } ${CLAIM} }
       increase { display }
@@ -156,6 +157,13 @@ fragment ExplorerCitation on Citation {
       limit(asOf: $asOf) { value { display } }
       commitmentStatus: status(asOf: $asOf) { value }
       statusHistory(includeDeprecated: true) { value ${CLAIM} }
+    }
+    ... on Demand {
+      item demander ${REF} demandedOf ${REF} deal ${REF} inExchangeFor ${REF}
+      deadline { ...ExplorerWhen } attribution { text }
+      demandStatus: status(asOf: $asOf) { value }
+      statusHistory(includeDeprecated: true) { value ${CLAIM} }
+      answeredBy ${REF}
     }
     ... on TariffMeasure {
       scope imposer ${REF} target ${REF} deal ${REF}
@@ -339,6 +347,7 @@ ${SIDE_FIELDS}`;
       case 'pentagon': shape = svg('polygon', { points: poly(5, 9.5, -Math.PI / 2, 10, 10.8), ...common }); break;
       case 'rhomboid': shape = svg('polygon', { points: '5,3 19,3 15,17 1,17', ...common }); break;
       case 'octagon': shape = svg('polygon', { points: poly(8, 9.5, Math.PI / 8), ...common }); break;
+      case 'vee': shape = svg('polygon', { points: '1,2 10,8 19,2 10,19', ...common }); break;
       default: shape = svg('rect', { x: 2.5, y: 2.5, width: 15, height: 15, ...common });
     }
     s.appendChild(shape);
@@ -1361,6 +1370,15 @@ ${SIDE_FIELDS}`;
           ['Period', words(e.period)], ['Item', e.item], ['Status', e.commitmentStatus ? words(e.commitmentStatus.value) : null],
           ['Pledged by', ref(e.pledger)], ['For', refs(e.beneficiaries)], ['Suppliers', refs(e.suppliers)],
           ['Deal', ref(e.deal)], ['Part of', ref(e.partOf)], ['In exchange for', refs(e.inExchangeFor)],
+          ['Answers', ref(e.answers)],
+        ]);
+      case 'Demand':
+        return facts([
+          ['Demanded by', ref(e.demander)], ['Of', refs(e.demandedOf)], ['Item', e.item],
+          ['Status', e.demandStatus ? words(e.demandStatus.value) : null],
+          ['By whose account', e.attribution ? e.attribution.text : null],
+          ['Deal', ref(e.deal)], ['In exchange for', refs(e.inExchangeFor)], ['Deadline', whenText(e.deadline)],
+          ['Answered by', refs(e.answeredBy)],
         ]);
       case 'TariffMeasure':
         return facts([
@@ -1401,6 +1419,8 @@ ${SIDE_FIELDS}`;
         return claimList('Status history', e.statusHistory, status);
       case 'Commitment':
         return [claimList('Amount history', e.amountHistory, (c) => c.value.display), claimList('Status history', e.statusHistory, status)];
+      case 'Demand':
+        return claimList('Status history', e.statusHistory, status);
       case 'TariffMeasure':
         return [
           claimList('Rate history', e.rateHistory, (c) => c.value.display),

@@ -4,7 +4,7 @@
 use async_graphql::Object;
 
 use super::entity::{Attribution, Citation, Entity, citations, lookup};
-use super::enums::{CommitmentStatus, DealStatus, Rank, TariffStatus};
+use super::enums::{CommitmentStatus, DealStatus, DemandStatus, Rank, TariffStatus};
 use super::values::{AmountValue, Quantity, Rate, VolumeLimit, When};
 use crate::graph::KnowledgeGraph;
 use crate::model::{self, Claim, ClaimSet, PartialDate};
@@ -121,6 +121,10 @@ claim_object!(
 claim_object!(
     /// A claimed status of a commitment.
     CommitmentStatusClaim, model::CommitmentStatus, CommitmentStatus, |g, v| (*v).into()
+);
+claim_object!(
+    /// A claimed status of a demand.
+    DemandStatusClaim, model::DemandStatus, DemandStatus, |g, v| (*v).into()
 );
 claim_object!(
     /// A claimed status of a deal.

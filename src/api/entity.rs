@@ -6,7 +6,7 @@ use async_graphql::{ID, Interface, Object};
 use super::enums::{Direction, NodeKind, RelationKind};
 use super::error::ApiError;
 use super::objects::{
-    Commitment, Country, Deal, Event, Organization, Person, Project, Source, Statement,
+    Commitment, Country, Deal, Demand, Event, Organization, Person, Project, Source, Statement,
     TariffMeasure,
 };
 use super::pagination::{Page, PageArgs, paginate};
@@ -35,6 +35,8 @@ pub enum NodeInterface<'a> {
     Deal(Deal<'a>),
     /// A commitment.
     Commitment(Commitment<'a>),
+    /// A demand.
+    Demand(Demand<'a>),
     /// A tariff measure.
     TariffMeasure(TariffMeasure<'a>),
     /// An event.
@@ -122,6 +124,8 @@ pub enum Entity<'a> {
     Deal(Deal<'a>),
     /// A commitment.
     Commitment(Commitment<'a>),
+    /// A demand.
+    Demand(Demand<'a>),
     /// A tariff measure.
     TariffMeasure(TariffMeasure<'a>),
     /// An event.
@@ -142,6 +146,7 @@ pub fn entity<'a>(g: &'a KnowledgeGraph, node: &'a Node) -> Entity<'a> {
         NodeData::Organization(d) => Entity::Organization(Organization { g, node, d }),
         NodeData::Deal(d) => Entity::Deal(Deal { g, node, d }),
         NodeData::Commitment(d) => Entity::Commitment(Commitment { g, node, d }),
+        NodeData::Demand(d) => Entity::Demand(Demand { g, node, d }),
         NodeData::TariffMeasure(d) => Entity::TariffMeasure(TariffMeasure { g, node, d }),
         NodeData::Event(d) => Entity::Event(Event { g, node, d }),
         NodeData::Statement(d) => Entity::Statement(Statement { g, node, d }),
@@ -158,6 +163,7 @@ pub fn node_interface<'a>(g: &'a KnowledgeGraph, node: &'a Node) -> NodeInterfac
         Entity::Organization(x) => NodeInterface::Organization(x),
         Entity::Deal(x) => NodeInterface::Deal(x),
         Entity::Commitment(x) => NodeInterface::Commitment(x),
+        Entity::Demand(x) => NodeInterface::Demand(x),
         Entity::TariffMeasure(x) => NodeInterface::TariffMeasure(x),
         Entity::Event(x) => NodeInterface::Event(x),
         Entity::Statement(x) => NodeInterface::Statement(x),

@@ -18,6 +18,8 @@ pub enum NodeKind {
     Deal,
     /// A pledge: who promised what to whom, in exchange for what.
     Commitment,
+    /// What one side asks of another: not a pledge until the other side makes one.
+    Demand,
     /// A tariff imposed, threatened, changed or suspended.
     TariffMeasure,
     /// Something that happened at a time.
@@ -82,6 +84,12 @@ pub enum RelationKind {
     AllyOf,
     /// Who puts pressure on whom.
     Pressures,
+    /// Who makes a demand.
+    Demands,
+    /// Of whom a demand is made.
+    DemandedOf,
+    /// The demand a pledge answers.
+    Answers,
 }
 
 /// Which edges of an entity to follow.
@@ -180,6 +188,9 @@ pub enum CommitmentKind {
 #[graphql(remote = "model::CommitmentStatus")]
 pub enum CommitmentStatus {
     /// Asked for by the other side, not promised.
+    #[graphql(
+        deprecation = "What one side asks of another is a `Demand`, never a commitment: no commitment has this status."
+    )]
     Demanded,
     /// Put on the table, not yet agreed.
     Offered,
@@ -190,6 +201,20 @@ pub enum CommitmentStatus {
     /// Carried out.
     Fulfilled,
     /// Taken back.
+    Withdrawn,
+}
+
+/// Where a demand stands.
+#[derive(Enum, Debug, Clone, Copy, PartialEq, Eq)]
+#[graphql(remote = "model::DemandStatus")]
+pub enum DemandStatus {
+    /// Made, and neither met nor dropped.
+    Open,
+    /// Met by a pledge of the party asked.
+    Met,
+    /// Refused by the party asked.
+    Refused,
+    /// Dropped by the side that made it.
     Withdrawn,
 }
 

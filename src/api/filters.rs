@@ -5,8 +5,8 @@
 use async_graphql::{Enum, ID, InputObject, InputType};
 
 use super::enums::{
-    CommitmentKind, CommitmentStatus, DealStatus, EventKind, OrderDirection, OrgKind, Period,
-    SourceKind, StatementKind, TariffStatus,
+    CommitmentKind, CommitmentStatus, DealStatus, DemandStatus, EventKind, OrderDirection, OrgKind,
+    Period, SourceKind, StatementKind, TariffStatus,
 };
 use super::error::ApiError;
 use super::scalars::{Date, Decimal};
@@ -160,6 +160,7 @@ wire_names!(
     CommitmentKind => model::CommitmentKind,
     CommitmentStatus => model::CommitmentStatus,
     DealStatus => model::DealStatus,
+    DemandStatus => model::DemandStatus,
     EventKind => model::EventKind,
     OrgKind => model::OrgKind,
     Period => model::Period,
@@ -174,6 +175,7 @@ wire_names!(
     concrete(name = "CommitmentKindFilter", params(CommitmentKind)),
     concrete(name = "CommitmentStatusFilter", params(CommitmentStatus)),
     concrete(name = "DealStatusFilter", params(DealStatus)),
+    concrete(name = "DemandStatusFilter", params(DemandStatus)),
     concrete(name = "EventKindFilter", params(EventKind)),
     concrete(name = "OrgKindFilter", params(OrgKind)),
     concrete(name = "PeriodFilter", params(Period)),
@@ -298,10 +300,25 @@ entity_filter!(
         status: EnumFilter<CommitmentStatus> => F::Status,
         /// How often its amount recurs.
         period: EnumFilter<Period> => F::Period,
+        /// The demand it answers.
+        answers: IdFilter => F::Answers,
         /// The currency of its amount (ISO 4217).
         currency: StringFilter => F::Currency,
         /// Its money amount, in units of its currency.
         amount: DecimalFilter => F::Amount,
+    }
+);
+entity_filter!(
+    /// Which demands to list.
+    DemandFilter {
+        /// Who makes it.
+        demander: IdFilter => F::Demander,
+        /// Of whom it is made.
+        demanded_of: IdFilter => F::DemandedOf,
+        /// The deal it concerns.
+        deal: IdFilter => F::Deal,
+        /// Where it stands.
+        status: EnumFilter<DemandStatus> => F::Status,
     }
 );
 entity_filter!(
@@ -447,6 +464,13 @@ order_input!(
         /// The currency.
         Currency => F::Currency,
     }
+);
+order_input!(
+    /// An ordering of demands; ties break by id.
+    DemandOrder,
+    /// A field demands can be ordered by.
+    DemandOrderField { /// The status.
+    Status => F::Status }
 );
 order_input!(
     /// An ordering of tariff measures; ties break by id.

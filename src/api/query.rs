@@ -9,7 +9,7 @@ use super::error::ApiError;
 use super::filters::*;
 use super::graph;
 use super::objects::{
-    Commitment, Country, Deal, Event, Organization, Person, Project, Source, Statement,
+    Commitment, Country, Deal, Demand, Event, Organization, Person, Project, Source, Statement,
     TariffMeasure, page_of,
 };
 use super::pagination::{Page, PageArgs, PageSizes};
@@ -213,6 +213,16 @@ impl Query {
         Ok(find(g, &id).and_then(|n| Statement::wrap(g, n)))
     }
 
+    /// The demand with this id; null when unknown or of another kind.
+    async fn demand<'a>(
+        &self,
+        ctx: &Context<'a>,
+        #[graphql(desc = "The entity's id.")] id: ID,
+    ) -> async_graphql::Result<Option<Demand<'a>>> {
+        let g = graph(ctx)?;
+        Ok(find(g, &id).and_then(|n| Demand::wrap(g, n)))
+    }
+
     /// The project with this id; null when unknown or of another kind.
     async fn project<'a>(
         &self,
@@ -342,6 +352,8 @@ list_roots! {
     deals -> Deal, Deal, DealFilter, DealOrder;
     /// Commitments: who pledged what to whom.
     commitments -> Commitment, Commitment, CommitmentFilter, CommitmentOrder;
+    /// Demands: what one side asks of another (never counted as pledges).
+    demands -> Demand, Demand, DemandFilter, DemandOrder;
     /// Tariff measures.
     tariff_measures -> TariffMeasure, TariffMeasure, TariffMeasureFilter, TariffMeasureOrder;
     /// Events; with `filter: { date: { gte, lte } }` and `orderBy: [{ field: DATE }]`, a timeline.

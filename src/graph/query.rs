@@ -66,6 +66,12 @@ pub enum Field {
     Code,
     /// The commitment a commitment is part of.
     PartOf,
+    /// Who makes a demand.
+    Demander,
+    /// Of whom a demand is made.
+    DemandedOf,
+    /// The demand a commitment answers.
+    Answers,
 }
 
 /// A value a field holds or a filter compares with.
@@ -160,6 +166,10 @@ pub fn values(node: &Node, field: Field, as_of: Option<&PartialDate>) -> Vec<Val
         (Field::Deal, NodeData::Commitment(c)) => one(c.deal.as_ref().map(id)),
         (Field::Deal, NodeData::TariffMeasure(t)) => one(t.deal.as_ref().map(id)),
         (Field::Deal, NodeData::Event(e)) => one(e.deal.as_ref().map(id)),
+        (Field::Deal, NodeData::Demand(x)) => one(x.deal.as_ref().map(id)),
+        (Field::Demander, NodeData::Demand(x)) => vec![id(&x.demander)],
+        (Field::DemandedOf, NodeData::Demand(x)) => x.demanded_of.iter().map(id).collect(),
+        (Field::Answers, NodeData::Commitment(c)) => one(c.answers.as_ref().map(id)),
         (Field::Party, NodeData::Deal(d)) => d.parties.iter().map(id).collect(),
         (Field::Imposer, NodeData::TariffMeasure(t)) => vec![id(&t.imposer)],
         (Field::Target, NodeData::TariffMeasure(t)) => vec![id(&t.target)],
@@ -182,6 +192,9 @@ pub fn values(node: &Node, field: Field, as_of: Option<&PartialDate>) -> Vec<Val
         }
         (Field::Status, NodeData::TariffMeasure(t)) => {
             one(claim_value(&t.status, as_of).map(|s| text(s.as_str())))
+        }
+        (Field::Status, NodeData::Demand(x)) => {
+            one(claim_value(&x.status, as_of).map(|s| text(s.as_str())))
         }
         (Field::Period, NodeData::Commitment(c)) => vec![text(c.period.as_str())],
         (Field::Currency, NodeData::Commitment(c)) => {

@@ -103,6 +103,7 @@ fn claims_of(node: &Node) -> Vec<(&'static str, ClaimFacts<'_>)> {
             add(&mut out, "limit", &c.limit);
             add(&mut out, "status", &c.status);
         }
+        NodeData::Demand(x) => add(&mut out, "status", &x.status),
         NodeData::TariffMeasure(t) => {
             add(&mut out, "status", &t.status);
             add(&mut out, "rate", &t.rate);

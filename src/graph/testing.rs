@@ -84,6 +84,7 @@ pub fn pledge(p: Pledge<'_>) -> Node {
         deal: None,
         part_of: p.part_of.map(id),
         in_exchange_for: Vec::new(),
+        answers: None,
         period: p.period,
         amount: ClaimSet::new(p.amount.into_iter().map(|a| claim("a", a, None)).collect()),
         baseline: ClaimSet::default(),

@@ -18,6 +18,8 @@ string_enum! {
         Deal = "deal",
         /// A pledge: who promised what to whom, in exchange for what.
         Commitment = "commitment",
+        /// What one side asks of another: not a pledge until the other side makes one.
+        Demand = "demand",
         /// A tariff imposed, threatened, changed or suspended.
         TariffMeasure = "tariff",
         /// Something that happened at a time: talks, a meeting, an interview, a post, a deadline.
@@ -40,6 +42,7 @@ impl NodeKind {
             NodeKind::Organization => "Organization",
             NodeKind::Deal => "Deal",
             NodeKind::Commitment => "Commitment",
+            NodeKind::Demand => "Demand",
             NodeKind::TariffMeasure => "TariffMeasure",
             NodeKind::Event => "Event",
             NodeKind::Statement => "Statement",

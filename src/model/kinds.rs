@@ -51,7 +51,7 @@ string_enum! {
         Participation = "participation",
         /// Opening a market.
         MarketAccess = "market-access",
-        /// Concessions not yet itemised, such as those one side demands of another.
+        /// Concessions not yet itemised.
         Concessions = "concessions",
     }
 }
@@ -59,7 +59,8 @@ string_enum! {
 string_enum! {
     /// Where a commitment stands.
     pub enum CommitmentStatus {
-        /// Asked for by the other side, not promised.
+        /// Asked for by the other side, not promised. Not used: what one side asks of
+        /// another is a demand, its own kind of node; the seed refuses this status.
         Demanded = "demanded",
         /// Put on the table, not yet agreed.
         Offered = "offered",
@@ -70,6 +71,20 @@ string_enum! {
         /// Carried out.
         Fulfilled = "fulfilled",
         /// Taken back.
+        Withdrawn = "withdrawn",
+    }
+}
+
+string_enum! {
+    /// Where a demand stands.
+    pub enum DemandStatus {
+        /// Made, and neither met nor dropped.
+        Open = "open",
+        /// Met by a pledge of the party asked.
+        Met = "met",
+        /// Refused by the party asked.
+        Refused = "refused",
+        /// Dropped by the side that made it.
         Withdrawn = "withdrawn",
     }
 }

@@ -16,11 +16,11 @@ pub use date::{DatePrecision, PartialDate, When};
 pub use error::ModelError;
 pub use id::{EntityId, NodeKind};
 pub use kinds::{
-    CommitmentKind, CommitmentStatus, DealStatus, EventKind, OrgKind, Period, RateComponentKind,
-    SourceKind, StatementKind, TariffStatus,
+    CommitmentKind, CommitmentStatus, DealStatus, DemandStatus, EventKind, OrgKind, Period,
+    RateComponentKind, SourceKind, StatementKind, TariffStatus,
 };
 pub use node::{
-    Commitment, Country, Deal, Event, Node, NodeData, Organization, Person, Project, Rate,
+    Commitment, Country, Deal, Demand, Event, Node, NodeData, Organization, Person, Project, Rate,
     RateComponent, Role, Source, Statement, TariffMeasure, VolumeLimit,
 };
 pub use provenance::SourceRef;

@@ -1,9 +1,9 @@
 //! Nodes: the common part every entity has, and what each kind adds.
 
 use super::{
-    Amount, ClaimSet, CommitmentKind, CommitmentStatus, DealStatus, EntityId, EventKind, NodeKind,
-    OrgKind, Percent, Period, Quantity, RateComponentKind, SourceKind, SourceRef, StatementKind,
-    TariffStatus, When,
+    Amount, Attribution, ClaimSet, CommitmentKind, CommitmentStatus, DealStatus, DemandStatus,
+    EntityId, EventKind, NodeKind, OrgKind, Percent, Period, Quantity, RateComponentKind,
+    SourceKind, SourceRef, StatementKind, TariffStatus, When,
 };
 
 /// An entity of the graph: its id, names, description in our own words,
@@ -45,6 +45,8 @@ pub enum NodeData {
     Deal(Deal),
     /// See [`Commitment`].
     Commitment(Box<Commitment>),
+    /// See [`Demand`].
+    Demand(Box<Demand>),
     /// See [`TariffMeasure`].
     TariffMeasure(Box<TariffMeasure>),
     /// See [`Event`].
@@ -125,6 +127,8 @@ pub struct Commitment {
     pub part_of: Option<EntityId>,
     /// What it was given in exchange for (tariff measures, other commitments).
     pub in_exchange_for: Vec<EntityId>,
+    /// The demand of the other side it answers, where it answers one.
+    pub answers: Option<EntityId>,
     /// One-off, annual or unspecified.
     pub period: Period,
     /// The pledged amount (or level), with its revisions.
@@ -150,6 +154,29 @@ impl Commitment {
             .ok()
             .map(Amount::Money)
     }
+}
+
+/// What one side asks of another: not a pledge. It implies "demands" and "demanded of"
+/// relations, never "pledged"; when the party asked later pledges, the pledge says which
+/// demand it answers.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Demand {
+    /// Who demands it.
+    pub demander: EntityId,
+    /// Of whom it is demanded.
+    pub demanded_of: Vec<EntityId>,
+    /// What is asked for, in words ("a package like Japan's").
+    pub item: Option<String>,
+    /// The deal it concerns.
+    pub deal: Option<EntityId>,
+    /// What meeting it would bring the party asked (a tariff it would avoid).
+    pub in_exchange_for: Vec<EntityId>,
+    /// The date by which it is to be met, where one is set.
+    pub deadline: Option<When>,
+    /// By whose account it is a demand, where it is a reading of someone's words.
+    pub attribution: Option<Attribution>,
+    /// Where it stands, over time.
+    pub status: ClaimSet<DemandStatus>,
 }
 
 /// One part of a tariff rate.

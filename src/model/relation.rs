@@ -55,6 +55,12 @@ string_enum! {
         AllyOf = "ally-of",
         /// Who puts pressure on whom.
         Pressures = "pressures",
+        /// Who makes a demand.
+        Demands = "demands",
+        /// Of whom a demand is made.
+        DemandedOf = "demanded-of",
+        /// The demand a pledge answers.
+        Answers = "answers",
     }
 }
 
@@ -90,7 +96,10 @@ impl RelationKind {
             R::PartyTo => (&[K::Country, K::Organization], &[K::Deal]),
             R::Pledged => (ACTORS, &[K::Commitment]),
             R::Benefits => (&[K::Commitment], ACTORS),
-            R::InExchangeFor => (&[K::Commitment], &[K::TariffMeasure, K::Commitment]),
+            R::InExchangeFor => (
+                &[K::Commitment, K::Demand],
+                &[K::TariffMeasure, K::Commitment],
+            ),
             R::Supplies => (&[K::Organization], &[K::Commitment, K::Project]),
             R::Revised => (
                 ACTORS,
@@ -102,7 +111,7 @@ impl RelationKind {
             R::HeldAt => (&[K::Event, K::Statement], &[K::Organization]),
             R::Said => (ACTORS, &[K::Statement]),
             R::MadeAt => (&[K::Statement], &[K::Event]),
-            R::About => (&[K::Statement, K::Event], ALL),
+            R::About => (&[K::Statement, K::Event, K::Demand], ALL),
             R::ReportedBy => (&[K::Statement, K::Event], &[K::Organization]),
             R::PublishedBy => (&[K::Source], &[K::Organization]),
             R::ParticipatesIn => (&[K::Country, K::Organization], &[K::Project]),
@@ -110,6 +119,9 @@ impl RelationKind {
             R::RivalOf => (ACTORS, ACTORS),
             R::AllyOf => (&[K::Country], &[K::Country]),
             R::Pressures => (ACTORS, &[K::Country, K::Organization, K::Person]),
+            R::Demands => (ACTORS, &[K::Demand]),
+            R::DemandedOf => (&[K::Demand], ACTORS),
+            R::Answers => (&[K::Commitment], &[K::Demand]),
         }
     }
 
@@ -247,6 +259,9 @@ impl Node {
                 for x in &c.in_exchange_for {
                     add("in_exchange_for", outgoing(R::InExchangeFor, x));
                 }
+                if let Some(d) = &c.answers {
+                    add("answers", outgoing(R::Answers, d));
+                }
                 for claim in c.amount.all() {
                     if let Some(by) = &claim.made_by {
                         let mut r = Relation::implied(R::Revised, by, me, &claim.sources);
@@ -254,6 +269,22 @@ impl Node {
                         r.valid_from = claim.valid_from.clone();
                         add("amount.made_by", r);
                     }
+                }
+            }
+            NodeData::Demand(x) => {
+                let mut by = incoming(R::Demands, &x.demander);
+                by.attribution = x.attribution.clone();
+                add("demander", by);
+                for o in &x.demanded_of {
+                    let mut of = outgoing(R::DemandedOf, o);
+                    of.attribution = x.attribution.clone();
+                    add("demanded_of", of);
+                }
+                if let Some(d) = &x.deal {
+                    add("deal", outgoing(R::About, d));
+                }
+                for t in &x.in_exchange_for {
+                    add("in_exchange_for", outgoing(R::InExchangeFor, t));
                 }
             }
             NodeData::TariffMeasure(t) => {

@@ -7,10 +7,10 @@ use toml::de::DeValue;
 use super::error::SeedErrorKind;
 use super::reader::{Diag, Fields, type_name};
 use crate::model::{
-    Amount, Attribution, Claim, ClaimSet, Commitment, Country, Currency, Deal, EntityId, Event,
-    ModelError, Money, Node, NodeData, NodeKind, Organization, Percent, Person, Project, Quantity,
-    Rank, Rate, RateComponent, Relation, Role, Source, SourceRef, Statement, TariffMeasure, Unit,
-    VolumeLimit,
+    Amount, Attribution, Claim, ClaimSet, Commitment, CommitmentStatus, Country, Currency, Deal,
+    Demand, EntityId, Event, ModelError, Money, Node, NodeData, NodeKind, Organization, Percent,
+    Person, Project, Quantity, Rank, Rate, RateComponent, Relation, Role, Source, SourceRef,
+    Statement, TariffMeasure, Unit, VolumeLimit,
 };
 
 const ACTORS: &[NodeKind] = &[NodeKind::Country, NodeKind::Person, NodeKind::Organization];
@@ -507,11 +507,24 @@ impl Decoder<'_> {
                     "in_exchange_for",
                     &[NodeKind::TariffMeasure, NodeKind::Commitment],
                 );
+                let answers = self.opt_id(f, d, "answers", &[NodeKind::Demand]);
                 let period = f.enum_(d, "period");
                 let amount = self.claims(f, d, "amount", |_, c, d| amount_value(d, c));
                 let baseline = self.claims(f, d, "baseline", |_, c, d| amount_value(d, c));
                 let limit = self.claims(f, d, "limit", |_, c, d| amount_value(d, c));
-                let status = self.claims(f, d, "status", |_, c, d| c.enum_(d, "value"));
+                let status = self.claims(f, d, "status", |_, c, d| {
+                    let status = c.enum_(d, "value")?;
+                    if status == CommitmentStatus::Demanded {
+                        let msg = "a commitment is a pledge, never `demanded`: declare what one side asks of another as a [[demand]]";
+                        d.error(
+                            &c.span_of("value"),
+                            Some(c.path_of("value")),
+                            SeedErrorKind::Inconsistent(msg.into()),
+                        );
+                        return None;
+                    }
+                    Some(status)
+                });
                 NodeData::Commitment(Box::new(Commitment {
                     kind: kind?,
                     pledger: pledger?,
@@ -521,10 +534,43 @@ impl Decoder<'_> {
                     deal,
                     part_of,
                     in_exchange_for: exchange,
+                    answers,
                     period: period?,
                     amount,
                     baseline,
                     limit,
+                    status,
+                }))
+            }
+            NodeKind::Demand => {
+                let demander = self.id(f, d, "demander", ACTORS);
+                let demanded_of = self.ids(f, d, "demanded_of", ACTORS);
+                if demanded_of.is_empty() {
+                    d.error(
+                        &f.span(),
+                        Some(f.path_of("demanded_of")),
+                        SeedErrorKind::MissingField,
+                    );
+                }
+                let item = f.opt_str(d, "item");
+                let deal = self.opt_id(f, d, "deal", &[NodeKind::Deal]);
+                let exchange = self.ids(
+                    f,
+                    d,
+                    "in_exchange_for",
+                    &[NodeKind::TariffMeasure, NodeKind::Commitment],
+                );
+                let deadline = f.date(d, "deadline");
+                let attribution = self.attribution(f, d);
+                let status = self.claims(f, d, "status", |_, c, d| c.enum_(d, "value"));
+                NodeData::Demand(Box::new(Demand {
+                    demander: demander?,
+                    demanded_of,
+                    item,
+                    deal,
+                    in_exchange_for: exchange,
+                    deadline,
+                    attribution,
                     status,
                 }))
             }

@@ -174,7 +174,7 @@ fn read_settings(parsed: &mut [(Diag, toml::Spanned<DeTable<'_>>)]) -> Option<En
     default_source
 }
 
-const TABLES_HINT: &str = "seed, relation, country, person, org, deal, commitment, tariff, event, statement, project, source";
+const TABLES_HINT: &str = "seed, relation, country, person, org, deal, commitment, demand, tariff, event, statement, project, source";
 
 fn decode_file(
     d: &mut Diag,

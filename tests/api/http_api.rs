@@ -194,7 +194,7 @@ fn every_list_root_answers() {
     let d = server().data(
         "{ countries { totalCount } people { totalCount } organizations { totalCount } deals { totalCount }
            commitments { totalCount } tariffMeasures { totalCount } events { totalCount } statements { totalCount }
-           projects { totalCount } sources { totalCount }
+           projects { totalCount } sources { totalCount } demands { totalCount }
            stats { entities relations citations claims deprecatedClaims caveats entitiesByKind { kind count } } }",
     );
     let count = |f: &str| d[f]["totalCount"].as_u64().unwrap_or(0);
@@ -203,6 +203,7 @@ fn every_list_root_answers() {
     assert_eq!(count("deals"), 3);
     assert_eq!(count("tariffMeasures"), 3);
     assert_eq!(count("projects"), 1);
+    assert_eq!(count("demands"), 1);
     assert!(
         count("organizations") >= 10
             && count("events") >= 8
@@ -215,6 +216,7 @@ fn every_list_root_answers() {
         "organizations",
         "deals",
         "commitments",
+        "demands",
         "tariffMeasures",
         "events",
         "statements",
@@ -230,9 +232,10 @@ fn every_list_root_answers() {
 
 #[test]
 fn id_string_and_enum_operators() {
+    assert!(commitments(r#"{ pledger: { eq: "country:kr" } }"#).is_empty());
     assert_eq!(
-        commitments(r#"{ pledger: { eq: "country:kr" } }"#),
-        ["commitment:kr-us-concessions-demanded-2025"]
+        commitments(r#"{ beneficiary: { eq: "country:us" }, commitmentKind: { eq: INVESTMENT } }"#),
+        ["commitment:jp-us-investment-2025"]
     );
     assert_eq!(
         commitments(
@@ -316,10 +319,7 @@ fn and_or_not_combine() {
         commitments(
             r#"{ or: [{ pledger: { eq: "country:kr" } }, { commitmentKind: { eq: INVESTMENT } }] }"#
         ),
-        [
-            "commitment:jp-us-investment-2025",
-            "commitment:kr-us-concessions-demanded-2025"
-        ]
+        ["commitment:jp-us-investment-2025"]
     );
     assert_eq!(
         commitments(
@@ -327,9 +327,12 @@ fn and_or_not_combine() {
         ),
         ["commitment:jp-us-goods-purchase-2025"]
     );
+    assert!(commitments(r#"{ not: { pledger: { eq: "country:jp" } } }"#).is_empty());
     assert_eq!(
-        commitments(r#"{ not: { pledger: { eq: "country:jp" } } }"#),
-        ["commitment:kr-us-concessions-demanded-2025"]
+        commitments(
+            r#"{ not: { pledger: { eq: "country:kr" } }, commitmentKind: { eq: INVESTMENT } }"#
+        ),
+        ["commitment:jp-us-investment-2025"]
     );
 }
 

@@ -739,18 +739,25 @@ fn q35_who_drew_up_the_panel_with_400_billion() {
 
 #[test]
 fn q36_what_washington_expects_of_south_korea() {
+    // A demand, not a pledge: Korea has made no commitment at all.
     let filter = CommitmentFilter {
         pledgers: vec![id("country:kr")],
-        statuses: vec![pledgegraph::model::CommitmentStatus::Demanded],
         ..Default::default()
     };
-    let found = graph().commitments(&filter, CommitmentOrder::Id);
-    assert_eq!(ids(&found), ["commitment:kr-us-concessions-demanded-2025"]);
-    let c = commitment("commitment:kr-us-concessions-demanded-2025");
-    assert_eq!(c.beneficiaries, [id("country:us")]);
-    assert!(c.amount.is_empty(), "no amount has been named");
+    assert!(graph().commitments(&filter, CommitmentOrder::Id).is_empty());
+    let NodeData::Demand(d) = &node("demand:us-kr-concessions-2025").data else {
+        panic!("the concessions asked of Korea are a demand");
+    };
+    assert_eq!(d.demander, id("country:us"));
+    assert_eq!(d.demanded_of, [id("country:kr")]);
     assert!(
-        c.in_exchange_for
+        d.in_exchange_for
             .contains(&id("tariff:us-kr-threatened-2025"))
     );
+    let asked = graph().related(
+        &id("country:kr"),
+        RelationKind::DemandedOf,
+        Direction::Incoming,
+    );
+    assert_eq!(ids(&asked), ["demand:us-kr-concessions-2025"]);
 }

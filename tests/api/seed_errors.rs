@@ -311,3 +311,65 @@ fn hostile_inputs_give_errors_not_panics() {
         assert!(out.is_err(), "case {i} should be refused: {out:?}");
     }
 }
+
+#[test]
+fn a_demand_declared_as_a_commitment_is_refused_and_a_demand_loads() {
+    let head = std::fs::read_to_string(fixture("valid").join("seed.toml")).unwrap_or_default();
+    let as_commitment = format!(
+        "{head}
+[[commitment]]
+id = \"commitment:asked\"
+name = \"Asked\"
+description = \"Asked for.\"
+kind = \"concessions\"
+pledger = \"country:jp\"
+beneficiaries = [\"country:us\"]
+period = \"unspecified\"
+sources = [6]
+
+[[commitment.status]]
+key = \"asked\"
+value = \"demanded\"
+sources = [6]
+"
+    );
+    let errors = match load_files(&[(PathBuf::from("seed.toml"), as_commitment)]) {
+        Ok(_) => panic!("a demanded commitment should be refused"),
+        Err(e) => e.0,
+    };
+    assert_eq!(errors.len(), 1, "{errors:?}");
+    assert!(
+        errors[0]
+            .to_string()
+            .contains("declare what one side asks of another as a [[demand]]"),
+        "{}",
+        errors[0]
+    );
+    let as_demand = format!(
+        "{head}
+[[demand]]
+id = \"demand:asked\"
+name = \"Asked\"
+description = \"Asked for.\"
+demander = \"country:us\"
+demanded_of = [\"country:jp\"]
+sources = [6]
+
+[[demand.status]]
+key = \"open\"
+value = \"open\"
+sources = [6]
+"
+    );
+    let seed = load_files(&[(PathBuf::from("seed.toml"), as_demand)])
+        .unwrap_or_else(|e| panic!("a demand loads: {e}"));
+    assert!(seed.nodes.iter().any(|n| n.id.as_str() == "demand:asked"));
+    let no_target = "[[demand]]\nid = \"demand:x\"\nname = \"X\"\ndescription = \"X.\"\ndemander = \"country:us\"\nsources = [1]\n";
+    let missing = load_files(&[(PathBuf::from("seed.toml"), format!("{head}\n{no_target}"))]);
+    assert!(
+        missing
+            .err()
+            .is_some_and(|e| e.to_string().contains("demanded_of")),
+        "a demand names of whom it is demanded"
+    );
+}

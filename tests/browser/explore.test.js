@@ -51,7 +51,7 @@ describe('explorer', () => {
     // The root's facts are in the panel, with a legend beside the graph.
     await assert.doesNotReject(page.locator('#entity-name', { hasText: 'US-Japan trade deal' }).waitFor());
     assert.match(await page.locator('#status').textContent(), /US-Japan trade deal.*\d+ nodes/);
-    assert.equal(await page.locator('#legend li').count(), 10);
+    assert.equal(await page.locator('#legend li').count(), 11);
     p.assertClean(assert);
   });
 
@@ -211,7 +211,7 @@ describe('explorer', () => {
     await waitIdle(pa);
     await pa.locator('#filters summary').click();
     await pa.locator('#kind-checks input[value="STATEMENT"]').uncheck();
-    await pa.waitForFunction(() => (window.__explore.state.kinds || []).length === 9);
+    await pa.waitForFunction(() => (window.__explore.state.kinds || []).length === 10);
     await waitIdle(pa);
     await pa.locator('#relation-checks input[value="ABOUT"]').uncheck();
     await pa.waitForFunction(() => window.__explore.state.rels && !window.__explore.state.rels.includes('ABOUT'));

@@ -96,6 +96,31 @@ entity_object!(
         let nodes = referring(self.g, NodeKind::TariffMeasure, FilterField::Target, &self.node.id);
         page_of(self.g, nodes, TariffMeasure::wrap, PageArgs::new(ctx, after, before, first, last)?)
     }
+    /// Demands made of the country, by id: what others ask of it (never counted as its pledges).
+    async fn demands_received(
+        &self,
+        ctx: &async_graphql::Context<'_>,
+        #[graphql(desc = "Items after this cursor.")] after: Option<String>,
+        #[graphql(desc = "Items before this cursor.")] before: Option<String>,
+        #[graphql(desc = "At most this many from the start (at most `max_page_size`, 100 by default; without `first` or `last`, `default_page_size`, 20 by default; `limits` has the values in force).")] first: Option<i32>,
+        #[graphql(desc = "At most this many from the end (at most `max_page_size`, 100 by default).")] last: Option<i32>,
+    ) -> async_graphql::Result<Page<super::Demand<'a>>> {
+        let nodes = referring(self.g, NodeKind::Demand, FilterField::DemandedOf, &self.node.id);
+        page_of(self.g, nodes, super::Demand::wrap, PageArgs::new(ctx, after, before, first, last)?)
+    }
+
+    /// Demands the country made of others, by id.
+    async fn demands_made(
+        &self,
+        ctx: &async_graphql::Context<'_>,
+        #[graphql(desc = "Items after this cursor.")] after: Option<String>,
+        #[graphql(desc = "Items before this cursor.")] before: Option<String>,
+        #[graphql(desc = "At most this many from the start (at most `max_page_size`, 100 by default; without `first` or `last`, `default_page_size`, 20 by default; `limits` has the values in force).")] first: Option<i32>,
+        #[graphql(desc = "At most this many from the end (at most `max_page_size`, 100 by default).")] last: Option<i32>,
+    ) -> async_graphql::Result<Page<super::Demand<'a>>> {
+        let nodes = referring(self.g, NodeKind::Demand, FilterField::Demander, &self.node.id);
+        page_of(self.g, nodes, super::Demand::wrap, PageArgs::new(ctx, after, before, first, last)?)
+    }
 });
 wrap_fn!(Country, Country);
 

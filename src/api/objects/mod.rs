@@ -3,11 +3,13 @@
 //! relations as typed fields.
 
 mod actors;
+mod demands;
 mod happenings;
 mod pledges;
 mod sources;
 
 pub use actors::{Country, Organization, Person};
+pub use demands::Demand;
 pub use happenings::{Event, Statement};
 pub use pledges::{Commitment, Deal, Project, TariffMeasure};
 pub use sources::Source;

@@ -128,6 +128,11 @@ entity_object!(
         lookup_all(self.g, &self.d.in_exchange_for)
     }
 
+    /// The demand of the other side it answers, where it answers one.
+    async fn answers(&self) -> Option<super::Demand<'a>> {
+        self.d.answers.as_ref().and_then(|d| self.g.get(d)).and_then(|n| super::Demand::wrap(self.g, n))
+    }
+
     /// One-off, annual or unspecified.
     async fn period(&self) -> Period {
         self.d.period.into()
