@@ -7,6 +7,7 @@ mod helpers;
 mod cli;
 mod config;
 mod exploration;
+mod fidelity;
 mod http_api;
 mod layers;
 mod playground;
