@@ -7,7 +7,7 @@ mod helpers;
 mod cli;
 mod config;
 mod exploration;
-mod fidelity_model;
+mod fidelity;
 mod http_api;
 mod layers;
 mod playground;

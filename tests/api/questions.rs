@@ -453,11 +453,23 @@ fn q17_the_parties_status_and_date_of_the_us_japan_deal() {
 
 #[test]
 fn q18_which_outlets_carried_lutnicks_remarks() {
+    // Line 7 names the outlets of the interviews, not which remark went to which.
     let (_, s) = one_statement("desperate for a trade agreement");
-    let mut outlets: Vec<String> = s.reported_by.iter().map(|o| o.to_string()).collect();
+    assert_eq!(speaker(s), "person:howard-lutnick");
+    assert!(
+        s.reported_by.is_empty(),
+        "the article does not say which outlet carried this remark: {:?}",
+        s.reported_by
+    );
+    let interviews = s
+        .event
+        .as_ref()
+        .unwrap_or_else(|| panic!("the remark was made in the interviews"));
+    assert_eq!(interviews.as_str(), "event:lutnick-interviews-2025-07");
+    let outlets = graph().related(interviews, RelationKind::ReportedBy, Direction::Outgoing);
+    let mut outlets = ids(&outlets);
     outlets.sort();
     assert_eq!(outlets, ["org:bloomberg", "org:cnbc"]);
-    assert_eq!(speaker(s), "person:howard-lutnick");
 }
 
 // --- who said what where -------------------------------------------------

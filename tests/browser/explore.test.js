@@ -299,7 +299,7 @@ describe('explorer', () => {
       seen.add(id);
     }
     for (const id of ['search-input', 'open-playground', 'depth', 'direction', 'limit', 'asof', 'asof-today',
-      'path-from', 'path-to', 'path-find', 'zoom-in', 'zoom-fit', 'act-deal', 'Filters (all shown)', 'Nodes in view (19)']) {
+      'path-from', 'path-to', 'path-find', 'zoom-in', 'zoom-fit', 'act-deal', 'Filters (all shown)', 'Nodes in view (']) {
       assert.ok([...seen].some((s) => s === id || s.startsWith(id)), `${id} is reachable by Tab (saw ${[...seen].join(', ')})`);
     }
     p.assertClean(assert);
