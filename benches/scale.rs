@@ -50,6 +50,7 @@ fn synthetic(n: usize) -> KnowledgeGraph {
         let claim = Claim {
             key: "a".into(),
             value: Amount::Money(amount),
+            announced: None,
             valid_from: None,
             valid_until: None,
             rank: Rank::Normal,

@@ -116,7 +116,7 @@ ${SUBGRAPH_FIELDS}`;
 }`;
 
   const CLAIM_FIELDS = `
-fragment ExplorerWhen on When { date precision inferred note }
+fragment ExplorerWhen on When { date precision inferred note display }
 fragment ExplorerCitation on Citation {
   line attribution note
   source { id title sourceKind }
@@ -356,7 +356,8 @@ ${SIDE_FIELDS}`;
 
   function whenText(w) {
     if (!w) return '';
-    return w.date + (w.inferred ? ' (inferred)' : '');
+    // `display` says "between A and B" for a date known only as a range.
+    return w.display || (w.date + (w.inferred ? ' (inferred)' : ''));
   }
 
   function isoDay(ms) {

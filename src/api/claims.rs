@@ -4,7 +4,7 @@
 use async_graphql::Object;
 
 use super::entity::{Attribution, Citation, Entity, citations, lookup};
-use super::enums::{CommitmentStatus, DealStatus, DemandStatus, Rank, TariffStatus};
+use super::enums::{CommitmentStatus, DateBasis, DealStatus, DemandStatus, Rank, TariffStatus};
 use super::values::{AmountValue, Quantity, Rate, VolumeLimit, When};
 use crate::graph::KnowledgeGraph;
 use crate::model::{self, Claim, ClaimSet, PartialDate};
@@ -16,6 +16,8 @@ macro_rules! claim_object {
         pub struct $name<'a> {
             pub(crate) g: &'a KnowledgeGraph,
             pub(crate) c: &'a Claim<$model>,
+            /// How firmly the dates that chose it for `asOf` are known; none without `asOf`.
+            pub(crate) basis: Option<model::DateBasis>,
         }
 
         $(#[$doc])*
@@ -33,7 +35,21 @@ macro_rules! claim_object {
                 &self.c.key
             }
 
-            /// The first day the value holds, where known.
+            /// When the value was announced or agreed, where that is recorded apart from when
+            /// it takes effect (`validFrom`).
+            async fn announced(&self) -> Option<When> {
+                self.c.announced.as_ref().map(Into::into)
+            }
+
+            /// For an answer `asOf` a day: how firmly the dates that decide it are known.
+            /// `UNKNOWN` when the day falls inside a range a date is known only as (the value
+            /// before the change is given); null when no `asOf` was asked.
+            async fn as_of_basis(&self) -> Option<DateBasis> {
+                self.basis.map(Into::into)
+            }
+
+            /// The first day the value holds, where known; a range where the source gives
+            /// only bounds, or nothing where it gives no date at all.
             async fn valid_from(&self) -> Option<When> {
                 self.c.valid_from.as_ref().map(Into::into)
             }
@@ -85,14 +101,19 @@ macro_rules! claim_object {
         }
 
         impl<'a> $name<'a> {
-            /// The claim that holds now, or on `as_of`.
+            /// The claim that holds now, or on `as_of` (with how firmly that is known).
             pub fn current(g: &'a KnowledgeGraph, set: &'a ClaimSet<$model>, as_of: Option<PartialDate>) -> Option<Self> {
-                set.at(as_of.as_ref()).map(|c| $name { g, c })
+                match as_of {
+                    Some(day) => set
+                        .as_of_with_basis(&day)
+                        .map(|(c, basis)| $name { g, c, basis: Some(basis) }),
+                    None => set.current().map(|c| $name { g, c, basis: None }),
+                }
             }
 
             /// Every claim in history order; deprecated ones only when asked.
             pub fn history(g: &'a KnowledgeGraph, set: &'a ClaimSet<$model>, include_deprecated: bool) -> Vec<Self> {
-                set.history(include_deprecated).map(|c| $name { g, c }).collect()
+                set.history(include_deprecated).map(|c| $name { g, c, basis: None }).collect()
             }
         }
     };

@@ -117,6 +117,19 @@ pub enum DatePrecision {
     Day,
 }
 
+/// How firmly the dates that decide an answer `asOf` a day are known.
+#[derive(Enum, Debug, Clone, Copy, PartialEq, Eq)]
+#[graphql(remote = "model::DateBasis")]
+pub enum DateBasis {
+    /// The source states them.
+    Stated,
+    /// At least one was inferred from context.
+    Inferred,
+    /// The day falls inside a range a date is known only as (when a value took effect, say):
+    /// the answer is the value before the change, which may already have happened.
+    Unknown,
+}
+
 /// How a claim stands among the claims about one value.
 #[derive(Enum, Debug, Clone, Copy, PartialEq, Eq)]
 #[graphql(remote = "model::Rank")]

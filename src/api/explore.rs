@@ -302,12 +302,20 @@ impl<'a> TariffChange<'a> {
 
     /// The rate the change replaced, if there was one.
     async fn before(&self) -> Option<RateClaim<'a>> {
-        self.c.before.map(|c| RateClaim { g: self.g, c })
+        self.c.before.map(|c| RateClaim {
+            g: self.g,
+            c,
+            basis: None,
+        })
     }
 
     /// The rate as of the date asked about (now by default).
     async fn after(&self) -> Option<RateClaim<'a>> {
-        self.c.after.map(|c| RateClaim { g: self.g, c })
+        self.c.after.map(|c| RateClaim {
+            g: self.g,
+            c,
+            basis: self.c.after_basis,
+        })
     }
 }
 

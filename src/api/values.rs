@@ -6,26 +6,53 @@ use super::enums::{DatePrecision, RateComponentKind, Unit};
 use super::scalars::{Date, Decimal};
 use crate::model;
 
-/// A date as recorded: the date to its precision, and whether it was inferred.
+/// A date as recorded: the date to its precision, and whether it was inferred; or, where
+/// the source gives no date, the range it lies in (`notBefore`, `notAfter`), each end with
+/// its reason.
 #[derive(SimpleObject, Debug, Clone)]
 pub struct When {
-    /// The date, written to its precision (`2025`, `2025-07`, `2025-07-22`).
-    pub date: Date,
-    /// How much of the date is known.
-    pub precision: DatePrecision,
-    /// True where the source does not state this date and it was inferred from context.
+    /// The date, written to its precision (`2025`, `2025-07`, `2025-07-22`); null when it
+    /// is known only as a range, or not at all.
+    pub date: Option<Date>,
+    /// How much of the date is known; null when there is no date.
+    pub precision: Option<DatePrecision>,
+    /// True where the source does not state this date (or its range) and it was inferred
+    /// from context.
     pub inferred: bool,
     /// How it was inferred, or what is uncertain about it.
     pub note: Option<String>,
+    /// The earliest the date can be, and why, where it is known only as a range.
+    pub not_before: Option<DateBound>,
+    /// The latest the date can be, and why, where it is known only as a range.
+    pub not_after: Option<DateBound>,
+    /// The date in words: the date, "between A and B", "not before A" or "unknown", with
+    /// "(inferred)" where it was inferred.
+    pub display: String,
+}
+
+/// One end of the range a date lies in.
+#[derive(SimpleObject, Debug, Clone)]
+pub struct DateBound {
+    /// The bound, written to its precision.
+    pub date: Date,
+    /// Why the date cannot lie beyond it.
+    pub reason: String,
 }
 
 impl From<&model::When> for When {
     fn from(w: &model::When) -> Self {
+        let bound = |b: &model::DateBound| DateBound {
+            date: Date(b.date),
+            reason: b.reason.clone(),
+        };
         When {
-            date: Date(w.date),
-            precision: w.date.precision().into(),
+            date: w.date.map(Date),
+            precision: w.date.map(|d| d.precision().into()),
             inferred: w.inferred,
             note: w.note.clone(),
+            not_before: w.not_before.as_ref().map(bound),
+            not_after: w.not_after.as_ref().map(bound),
+            display: w.to_string(),
         }
     }
 }

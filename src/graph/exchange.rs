@@ -3,7 +3,7 @@
 
 use super::KnowledgeGraph;
 use super::query::{Field, Filter, Op, Value};
-use crate::model::{Claim, EntityId, Node, NodeData, NodeKind, PartialDate, Rate};
+use crate::model::{Claim, DateBasis, EntityId, Node, NodeData, NodeKind, PartialDate, Rate, When};
 
 /// A tariff measure and its rate before and after its latest change.
 #[derive(Debug, Clone, Copy)]
@@ -14,6 +14,8 @@ pub struct TariffChange<'g> {
     pub before: Option<&'g Claim<Rate>>,
     /// The rate as of the date asked about (now by default).
     pub after: Option<&'g Claim<Rate>>,
+    /// For a date asked about: how firmly the dates that chose `after` are known.
+    pub after_basis: Option<DateBasis>,
 }
 
 /// One side of an exchange.
@@ -105,18 +107,30 @@ fn change<'g>(measure: &'g Node, as_of: Option<&PartialDate>) -> TariffChange<'g
             measure,
             before: None,
             after: None,
+            after_basis: None,
         };
     };
-    let after = t.rate.at(as_of);
+    let (after, after_basis) = match as_of {
+        Some(day) => match t.rate.as_of_with_basis(day) {
+            Some((c, basis)) => (Some(c), Some(basis)),
+            None => (None, None),
+        },
+        None => (t.rate.current(), None),
+    };
     let before = after.and_then(|a| {
         a.supersedes
             .as_deref()
             .and_then(|k| t.rate.get(k))
             .or_else(|| {
-                let start = a.valid_from.as_ref()?.date;
+                let start = a.valid_from.as_ref()?.earliest()?;
                 t.rate
                     .history(false)
-                    .filter(|c| c.valid_until.as_ref().is_some_and(|u| u.date <= start))
+                    .filter(|c| {
+                        c.valid_until
+                            .as_ref()
+                            .and_then(When::earliest)
+                            .is_some_and(|u| u <= start)
+                    })
                     .last()
             })
     });
@@ -124,6 +138,7 @@ fn change<'g>(measure: &'g Node, as_of: Option<&PartialDate>) -> TariffChange<'g
         measure,
         before,
         after,
+        after_basis,
     }
 }
 

@@ -7,7 +7,7 @@ use petgraph::stable_graph::{EdgeIndex, NodeIndex};
 use petgraph::visit::EdgeRef;
 
 use super::{Bounds, Direction, Edge, GraphError, KnowledgeGraph};
-use crate::model::{EntityId, Node, NodeData, NodeKind, PartialDate, RelationKind};
+use crate::model::{EntityId, Node, NodeData, NodeKind, PartialDate, Position, RelationKind};
 
 /// A node of a subgraph and how many steps it is from the nearest seed.
 #[derive(Debug, Clone, Copy)]
@@ -39,14 +39,23 @@ fn follows(edge: &Edge, outgoing: bool, direction: Direction) -> bool {
     }
 }
 
-/// True when the edge holds on `as_of` (always, without a date).
+/// True when the edge holds on `as_of` (always, without a date). Where `as_of` falls
+/// inside the range a start or end is known only as, the change is taken as not yet made,
+/// as for claims.
 pub(crate) fn edge_holds(edge: &Edge, as_of: Option<&PartialDate>) -> bool {
     let Some(day) = as_of.map(|d| d.start()) else {
         return true;
     };
     let r = &edge.relation;
-    r.valid_from.as_ref().is_none_or(|w| w.date.start() <= day)
-        && r.valid_until.as_ref().is_none_or(|w| w.date.start() > day)
+    let started = r
+        .valid_from
+        .as_ref()
+        .is_none_or(|w| matches!(w.position(day), Position::OnOrAfter(_)));
+    let ended = r
+        .valid_until
+        .as_ref()
+        .is_some_and(|w| matches!(w.position(day), Position::OnOrAfter(_)));
+    started && !ended
 }
 
 impl KnowledgeGraph {
@@ -182,9 +191,9 @@ impl KnowledgeGraph {
                             .rate
                             .history(false)
                             .filter(|c| {
-                                c.valid_from
-                                    .as_ref()
-                                    .is_none_or(|w| w.date.start() <= d.start())
+                                c.valid_from.as_ref().is_none_or(|w| {
+                                    matches!(w.position(d.start()), Position::OnOrAfter(_))
+                                })
                             })
                             .map(|c| c.value.total.to_string())
                             .collect(),

@@ -43,6 +43,7 @@ pub fn claim<T>(key: &str, value: T, from: Option<&str>) -> Claim<T> {
     Claim {
         key: key.into(),
         value,
+        announced: None,
         valid_from: from.map(|d| When::stated(d.parse().unwrap_or_else(|e| panic!("{e}")))),
         valid_until: None,
         rank: Rank::Normal,
@@ -158,9 +159,8 @@ pub fn deal(idt: &str, parties: &[&str], announced: Option<&str>) -> Node {
         parties: parties.iter().map(|p| id(p)).collect(),
         status: ClaimSet::default(),
         announced: announced.map(|d| When {
-            date: d.parse().unwrap_or_else(|e| panic!("{e}")),
             inferred: true,
-            note: None,
+            ..When::stated(d.parse().unwrap_or_else(|e| panic!("{e}")))
         }),
         deadline: None,
     };

@@ -45,9 +45,10 @@ impl KnowledgeGraph {
         entities: &[EntityId],
     ) -> Vec<TimelineEntry<'_>> {
         let mut out = Vec::new();
+        // A date known only as a range is in the window when the range meets it.
         let in_range = |w: &When| {
-            from.is_none_or(|f| w.date.end() >= f.start())
-                && to.is_none_or(|t| w.date.start() <= t.end())
+            from.is_none_or(|f| w.latest().is_none_or(|l| l >= f.start()))
+                && to.is_none_or(|t| w.earliest().is_some_and(|e| e <= t.end()))
         };
         for kind in [
             NodeKind::Event,
@@ -69,8 +70,8 @@ impl KnowledgeGraph {
             }
         }
         out.sort_by(|a, b| {
-            (a.date.date, a.kind, &a.node.id, &a.title).cmp(&(
-                b.date.date,
+            (a.date.sort_date(), a.kind, &a.node.id, &a.title).cmp(&(
+                b.date.sort_date(),
                 b.kind,
                 &b.node.id,
                 &b.title,
@@ -206,7 +207,10 @@ mod tests {
     fn rows(entries: &[TimelineEntry<'_>]) -> Vec<(String, TimelineKind)> {
         entries
             .iter()
-            .map(|e| (e.date.date.to_string(), e.kind))
+            .map(|e| {
+                let day = e.date.date.map(|d| d.to_string()).unwrap_or_default();
+                (day, e.kind)
+            })
             .collect()
     }
 

@@ -1,7 +1,7 @@
 //! Claims: values that matter, with validity in time, rank, attribution,
 //! sources and what they supersede.
 
-use super::{EntityId, PartialDate, SourceRef, When, string_enum};
+use super::{DateBasis, EntityId, PartialDate, Position, SourceRef, When, string_enum};
 
 string_enum! {
     /// How a claim stands among the claims about the same value.
@@ -31,6 +31,9 @@ pub struct Claim<T> {
     pub key: String,
     /// The value.
     pub value: T,
+    /// When the value was announced or agreed, where that is recorded apart from when it
+    /// takes effect.
+    pub announced: Option<When>,
     /// The first day the value holds, where known.
     pub valid_from: Option<When>,
     /// The day from which the value no longer holds (exclusive), where known.
@@ -54,19 +57,25 @@ pub struct Claim<T> {
 }
 
 impl<T> Claim<T> {
-    /// True when the claim holds on `date`: it started on or before it and
-    /// had not ended. A claim with no dates holds at all times.
-    pub fn holds_on(&self, date: &PartialDate) -> bool {
+    /// Whether the claim holds on `date` (it started on or before it and had not ended),
+    /// and how firmly that is known. A claim with no dates holds at all times. Where `date`
+    /// falls inside the range a start or end is known only as, the change is taken as not
+    /// yet made, and the basis is [`DateBasis::Unknown`].
+    pub fn holds_on(&self, date: &PartialDate) -> (bool, DateBasis) {
         let day = date.start();
-        let started = self
-            .valid_from
-            .as_ref()
-            .is_none_or(|w| w.date.start() <= day);
-        let ended = self
-            .valid_until
-            .as_ref()
-            .is_some_and(|w| w.date.start() <= day);
-        started && !ended
+        let (started, from) = match self.valid_from.as_ref().map(|w| w.position(day)) {
+            None => (true, DateBasis::Stated),
+            Some(Position::Before(b)) => (false, b),
+            Some(Position::OnOrAfter(b)) => (true, b),
+            Some(Position::Within) => (false, DateBasis::Unknown),
+        };
+        let (ended, until) = match self.valid_until.as_ref().map(|w| w.position(day)) {
+            None => (false, DateBasis::Stated),
+            Some(Position::Before(b)) => (false, b),
+            Some(Position::OnOrAfter(b)) => (true, b),
+            Some(Position::Within) => (false, DateBasis::Unknown),
+        };
+        (started && !ended, from.max(until))
     }
 
     /// True when the claim is wrong by the curator's account.
@@ -86,10 +95,16 @@ impl<T> Default for ClaimSet<T> {
 }
 
 impl<T> ClaimSet<T> {
-    /// Wraps claims, ordered as history: undated first, then by start date, then by key.
+    /// Wraps claims, ordered as history: undated first, then by the earliest day they
+    /// can start, then by the latest (a known day before a range that begins on it), then
+    /// by key.
     pub fn new(mut claims: Vec<Claim<T>>) -> Self {
         claims.sort_by(|a, b| {
-            let from = |c: &Claim<T>| c.valid_from.as_ref().map(|w| w.date);
+            let from = |c: &Claim<T>| {
+                c.valid_from
+                    .as_ref()
+                    .map(|w| (w.earliest(), w.latest().unwrap_or((i32::MAX, 12, 31))))
+            };
             from(a).cmp(&from(b)).then_with(|| a.key.cmp(&b.key))
         });
         ClaimSet(claims)
@@ -121,7 +136,7 @@ impl<T> ClaimSet<T> {
             .min_by_key(|c| {
                 (
                     c.rank,
-                    std::cmp::Reverse(c.valid_from.as_ref().map(|w| w.date)),
+                    std::cmp::Reverse(c.valid_from.as_ref().and_then(When::sort_date)),
                 )
             });
         open.or_else(|| self.history(false).last())
@@ -130,12 +145,20 @@ impl<T> ClaimSet<T> {
     /// The value that held on `date`: of the claims holding then, the
     /// best-ranked, latest start first.
     pub fn as_of(&self, date: &PartialDate) -> Option<&Claim<T>> {
+        self.as_of_with_basis(date).map(|(c, _)| c)
+    }
+
+    /// [`ClaimSet::as_of`], with how firmly the dates that decide it are known.
+    pub fn as_of_with_basis(&self, date: &PartialDate) -> Option<(&Claim<T>, DateBasis)> {
         self.history(false)
-            .filter(|c| c.holds_on(date))
-            .min_by_key(|c| {
+            .filter_map(|c| match c.holds_on(date) {
+                (true, basis) => Some((c, basis)),
+                (false, _) => None,
+            })
+            .min_by_key(|(c, _)| {
                 (
                     c.rank,
-                    std::cmp::Reverse(c.valid_from.as_ref().map(|w| w.date)),
+                    std::cmp::Reverse(c.valid_from.as_ref().and_then(When::sort_date)),
                 )
             })
     }
@@ -169,6 +192,7 @@ mod tests {
         Claim {
             key: key.into(),
             value,
+            announced: None,
             valid_from: from.map(when),
             valid_until: until.map(when),
             rank,

@@ -158,32 +158,131 @@ impl fmt::Display for PartialDate {
     }
 }
 
-/// A date as recorded: the date, whether we inferred it rather than read it
-/// in the source, and why.
+/// A date as recorded: the date where it is known, whether we inferred it rather than
+/// read it in the source, and why; or, where the source gives no date, the range it must
+/// lie in (not before, not after), each end with its reason.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct When {
-    /// The date, to its precision.
-    pub date: PartialDate,
-    /// True where the source does not state this date and it was inferred from context.
+    /// The date, to its precision; `None` when it is known only as a range (or not at all).
+    pub date: Option<PartialDate>,
+    /// True where the source does not state this date (or its bounds) and it was inferred
+    /// from context.
     pub inferred: bool,
     /// How it was inferred, or what is uncertain about it.
     pub note: Option<String>,
+    /// The earliest it can be, and why.
+    pub not_before: Option<DateBound>,
+    /// The latest it can be, and why.
+    pub not_after: Option<DateBound>,
 }
+
+/// One end of the range an unknown date lies in.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DateBound {
+    /// The bound, to its precision.
+    pub date: PartialDate,
+    /// Why the date cannot lie beyond it, in our words.
+    pub reason: String,
+}
+
+/// How firmly the dates that decide an answer "as of" a day are known, weakest last.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum DateBasis {
+    /// The source states them.
+    Stated,
+    /// At least one was inferred from context.
+    Inferred,
+    /// The day falls inside a range a date is known only as: the answer is the value
+    /// before the change, which may already have happened.
+    Unknown,
+}
+
+/// Where a day stands against a recorded date.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Position {
+    /// Before the date, as firmly as the basis says.
+    Before(DateBasis),
+    /// On or after the date, as firmly as the basis says.
+    OnOrAfter(DateBasis),
+    /// Inside the range the date is known only as: either could be true.
+    Within,
+}
+
+/// A day as (year, month, day).
+pub type Day = (i32, u8, u8);
 
 impl When {
     /// A date stated by the source.
     pub fn stated(date: PartialDate) -> Self {
         When {
-            date,
+            date: Some(date),
             inferred: false,
             note: None,
+            not_before: None,
+            not_after: None,
         }
+    }
+
+    /// The date where it is known, else its earliest bound: what dated lists sort by.
+    pub fn sort_date(&self) -> Option<PartialDate> {
+        self.date.or(self.not_before.as_ref().map(|b| b.date))
+    }
+
+    /// The first day it can be.
+    pub fn earliest(&self) -> Option<Day> {
+        self.sort_date().map(|d| d.start())
+    }
+
+    /// The last day it can be.
+    pub fn latest(&self) -> Option<Day> {
+        match self.date {
+            Some(d) => Some(d.end()),
+            None => self.not_after.as_ref().map(|b| b.date.end()),
+        }
+    }
+
+    /// How firmly it is known, outside any range.
+    fn basis(&self) -> DateBasis {
+        if self.inferred {
+            DateBasis::Inferred
+        } else {
+            DateBasis::Stated
+        }
+    }
+
+    /// Where `day` stands against this date: a known date puts it before or on or after;
+    /// a range puts it before its start, after its end, or within it.
+    pub fn position(&self, day: Day) -> Position {
+        if let Some(d) = self.date {
+            return if day < d.start() {
+                Position::Before(self.basis())
+            } else {
+                Position::OnOrAfter(self.basis())
+            };
+        }
+        if self
+            .not_before
+            .as_ref()
+            .is_some_and(|b| day < b.date.start())
+        {
+            return Position::Before(self.basis());
+        }
+        if self.not_after.as_ref().is_some_and(|b| day > b.date.end()) {
+            return Position::OnOrAfter(self.basis());
+        }
+        Position::Within
     }
 }
 
 impl fmt::Display for When {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}", self.date)?;
+        match (&self.date, &self.not_before, &self.not_after) {
+            (Some(d), _, _) => write!(f, "{d}")?,
+            (None, Some(a), Some(b)) => write!(f, "between {} and {}", a.date, b.date)?,
+            (None, Some(a), None) => write!(f, "not before {}", a.date)?,
+            (None, None, Some(b)) => write!(f, "not after {}", b.date)?,
+            (None, None, None) => f.write_str("unknown")?,
+        }
         if self.inferred {
             f.write_str(" (inferred)")?;
         }
@@ -237,5 +336,52 @@ mod tests {
         let later: PartialDate = "2025-07-22".parse().unwrap();
         assert!(month < first && first < later);
         assert_eq!(month.end(), (2025, 7, 31));
+    }
+
+    fn range(from: Option<&str>, to: Option<&str>) -> When {
+        let bound = |s: &str| DateBound {
+            date: s.parse().unwrap(),
+            reason: "test".into(),
+        };
+        When {
+            date: None,
+            inferred: false,
+            note: None,
+            not_before: from.map(bound),
+            not_after: to.map(bound),
+        }
+    }
+
+    #[test]
+    fn a_day_is_before_within_or_after_a_range() {
+        let w = range(Some("2025-07-22"), Some("2025-07-31"));
+        assert_eq!(
+            w.position((2025, 7, 21)),
+            Position::Before(DateBasis::Stated)
+        );
+        assert_eq!(w.position((2025, 7, 22)), Position::Within);
+        assert_eq!(w.position((2025, 7, 31)), Position::Within);
+        assert_eq!(
+            w.position((2025, 8, 1)),
+            Position::OnOrAfter(DateBasis::Stated)
+        );
+        let open = range(Some("2025-07-22"), None);
+        assert_eq!(open.position((2030, 1, 1)), Position::Within);
+        assert_eq!(
+            open.sort_date().map(|d| d.to_string()).as_deref(),
+            Some("2025-07-22")
+        );
+        assert_eq!(open.latest(), None);
+        assert_eq!(w.to_string(), "between 2025-07-22 and 2025-07-31");
+        let mut inferred = When::stated("2025-07-23".parse().unwrap());
+        inferred.inferred = true;
+        assert_eq!(
+            inferred.position((2025, 7, 23)),
+            Position::OnOrAfter(DateBasis::Inferred)
+        );
+        assert_eq!(
+            inferred.position((2025, 7, 22)),
+            Position::Before(DateBasis::Inferred)
+        );
     }
 }

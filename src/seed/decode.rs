@@ -200,6 +200,7 @@ impl Decoder<'_> {
         for mut c in f.tables(d, key) {
             let ckey = c.str(d, "key");
             let v = value(self, &mut c, d);
+            let announced = c.date(d, "announced");
             let valid_from = c.date(d, "valid_from");
             let valid_until = c.date(d, "valid_until");
             let rank = c.opt_enum(d, "rank").unwrap_or(Rank::Normal);
@@ -210,13 +211,13 @@ impl Decoder<'_> {
             let sources = self.sources(&mut c, d);
             let caveat = c.opt_str(d, "caveat");
             let note = c.opt_str(d, "note");
+            // Wrong only when the value cannot have started before it ended, however
+            // the ranges either date is known as fall.
             if let (Some(from), Some(until)) = (&valid_from, &valid_until)
-                && until.date.start() <= from.date.start()
+                && let (Some(start), Some(end)) = (from.earliest(), until.latest())
+                && end <= start
             {
-                let msg = format!(
-                    "valid_until {} is not after valid_from {}",
-                    until.date, from.date
-                );
+                let msg = format!("valid_until {until} is not after valid_from {from}");
                 d.error(
                     &c.span_of("valid_until"),
                     Some(c.path_of("valid_until")),
@@ -246,6 +247,7 @@ impl Decoder<'_> {
             claims.push(Claim {
                 key: ckey,
                 value: v,
+                announced,
                 valid_from,
                 valid_until,
                 rank,

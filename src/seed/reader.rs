@@ -10,7 +10,7 @@ use toml::Spanned;
 use toml::de::{DeTable, DeValue};
 
 use super::error::{SeedError, SeedErrorKind};
-use crate::model::{EntityId, ModelError, NodeKind, PartialDate, When, parse_decimal};
+use crate::model::{DateBound, EntityId, ModelError, NodeKind, PartialDate, When, parse_decimal};
 
 /// Collects the errors of one file, knowing how to turn byte offsets into lines.
 pub(crate) struct Diag {
@@ -319,14 +319,45 @@ impl<'t, 'i> Fields<'t, 'i> {
             }),
             DeValue::Table(t) => {
                 let mut f = Fields::new(t, v.span(), self.path_of(key));
-                let date = f.parse_with(d, "date", true, PartialDate::from_str);
+                let date = f.parse_with(d, "date", false, PartialDate::from_str);
                 let inferred = f.bool(d, "inferred");
                 let note = f.opt_str(d, "note");
+                let not_before = f.bound(d, "not_before");
+                let not_after = f.bound(d, "not_after");
+                let table = f.span();
+                if date.is_none() && not_before.is_none() && not_after.is_none() && !f.has("date") {
+                    let path = f.path_of("date");
+                    d.error(&table, Some(path), SeedErrorKind::MissingField);
+                }
+                let out_of_order = |a: &PartialDate, b: &PartialDate| a.start() > b.end();
+                let (lo, hi) = (not_before.as_ref(), not_after.as_ref());
+                let clash = match (lo, hi, &date) {
+                    (Some(a), Some(b), _) if out_of_order(&a.date, &b.date) => Some(format!(
+                        "not_before {} is after not_after {}",
+                        a.date, b.date
+                    )),
+                    (Some(a), _, Some(x)) if out_of_order(&a.date, x) => {
+                        Some(format!("date {x} is before not_before {}", a.date))
+                    }
+                    (_, Some(b), Some(x)) if out_of_order(x, &b.date) => {
+                        Some(format!("date {x} is after not_after {}", b.date))
+                    }
+                    _ => None,
+                };
+                if let Some(msg) = clash {
+                    let path = f.path_of("not_before");
+                    d.error(&table, Some(path), SeedErrorKind::Inconsistent(msg));
+                }
                 f.finish(d);
+                if date.is_none() && not_before.is_none() && not_after.is_none() {
+                    return None;
+                }
                 Some(When {
-                    date: date?,
+                    date,
                     inferred,
                     note,
+                    not_before,
+                    not_after,
                 })
             }
             _ => {
@@ -334,11 +365,23 @@ impl<'t, 'i> Fields<'t, 'i> {
                     d,
                     key,
                     v,
-                    "a date string or a { date, inferred, note } table",
+                    "a date string or a { date, inferred, note, not_before, not_after } table",
                 );
                 None
             }
         }
+    }
+
+    /// An optional end of a date range: `{ date = "2025-07-22", reason = "…" }`.
+    fn bound(&mut self, d: &mut Diag, key: &'static str) -> Option<DateBound> {
+        let mut b = self.table(d, key)?;
+        let date = b.parse_with(d, "date", true, PartialDate::from_str);
+        let reason = b.str(d, "reason");
+        b.finish(d);
+        Some(DateBound {
+            date: date?,
+            reason: reason?,
+        })
     }
 
     /// An optional sub-table.

@@ -22,7 +22,7 @@ fn what_japan_gave_and_got_in_the_us_deal() {
         r#"{ deal(id: "deal:us-jp-2025") { exchange {
             party { id }
             gave { id amount { value { display } } }
-            got { measure { id } before { value { totalPercent } } after { value { totalPercent } validFrom { date inferred } } }
+            got { measure { id } before { value { totalPercent } } after { value { totalPercent } validFrom { date inferred notBefore { date } notAfter { date } } } }
             conceded { measure { id } }
             received { id }
         } } }"#,
@@ -60,7 +60,8 @@ fn what_japan_gave_and_got_in_the_us_deal() {
     assert_eq!(cars["after"]["value"]["totalPercent"], "15");
     assert_eq!(
         cars["after"]["validFrom"],
-        json!({ "date": "2025-07-23", "inferred": true })
+        json!({ "date": null, "inferred": true, "notBefore": { "date": "2025-07-22" }, "notAfter": null }),
+        "the article does not say from when 15% applies"
     );
     let reciprocal = got
         .iter()
@@ -349,33 +350,74 @@ fn the_total_pledged_to_the_united_states_per_currency_and_period() {
 #[test]
 fn the_car_tariff_before_and_after_the_deal_date() {
     let d = server().data(
-        r#"{ deal(id: "deal:us-jp-2025") { announced { date inferred note } }
+        r#"{ deal(id: "deal:us-jp-2025") { announced { date inferred notBefore { date reason } notAfter { date reason } display } }
              tariffMeasure(id: "tariff:us-jp-autos-2025") {
-               before: rate(asOf: "2025-07-22") { value { totalPercent components { kind percent } } }
-               after: rate(asOf: "2025-07-23") { value { totalPercent } } } }"#,
+               before: rate(asOf: "2025-07-21") { value { totalPercent components { kind percent } } asOfBasis }
+               agreeing: rate(asOf: "2025-07-25") { value { totalPercent } asOfBasis }
+               later: rate(asOf: "2025-09-01") { value { totalPercent } asOfBasis }
+               now: rate { value { totalPercent } asOfBasis validFrom { date display } announced { display } } } }"#,
     );
-    assert_eq!(d["deal"]["announced"]["date"], "2025-07-23");
-    assert_eq!(d["deal"]["announced"]["inferred"], true);
+    // The article dates the deal only as after the 22 July talks and before the deadline.
+    let announced = &d["deal"]["announced"];
+    assert_eq!(announced["date"], Value::Null);
+    assert_eq!(announced["notBefore"]["date"], "2025-07-22");
+    assert_eq!(announced["notAfter"]["date"], "2025-07-31");
+    assert!(
+        announced["notBefore"]["reason"]
+            .as_str()
+            .is_some_and(|r| !r.is_empty())
+    );
     assert_eq!(
-        d["tariffMeasure"]["before"]["value"]["totalPercent"],
-        "27.5"
+        announced["display"],
+        "between 2025-07-22 and 2025-07-31 (inferred)"
     );
-    assert_eq!(d["tariffMeasure"]["after"]["value"]["totalPercent"], "15");
+    let t = &d["tariffMeasure"];
+    assert_eq!(t["before"]["value"]["totalPercent"], "27.5");
+    assert_eq!(
+        t["before"]["asOfBasis"], "INFERRED",
+        "the year is from context"
+    );
+    // While the deal may or may not have been agreed, and later, when the article never
+    // says the 15% took effect, the answer is the old rate and says it rests on an
+    // unknown date.
+    for when in ["agreeing", "later"] {
+        assert_eq!(t[when]["value"]["totalPercent"], "27.5", "{when}");
+        assert_eq!(t[when]["asOfBasis"], "UNKNOWN", "{when}");
+    }
+    assert_eq!(t["now"]["value"]["totalPercent"], "15");
+    assert_eq!(t["now"]["asOfBasis"], Value::Null, "no asOf asked");
+    assert_eq!(t["now"]["validFrom"]["date"], Value::Null);
+    assert_eq!(
+        t["now"]["validFrom"]["display"],
+        "not before 2025-07-22 (inferred)"
+    );
+    assert_eq!(
+        t["now"]["announced"]["display"],
+        "between 2025-07-22 and 2025-07-31 (inferred)"
+    );
 }
 
 #[test]
 fn a_timeline_in_date_order_respecting_precision() {
     let d = server().data(
-        r#"{ timeline(from: "2025-07-01", to: "2025-08-31", first: 100) { totalCount edges { node { date { date precision inferred } kind title entity { id } actor { id } } } } }"#,
+        r#"{ timeline(from: "2025-07-01", to: "2025-08-31", first: 100) { totalCount edges { node { date { date precision inferred notBefore { date } } kind title entity { id } actor { id } } } } }"#,
     );
     let entries = d["timeline"]["edges"]
         .as_array()
         .cloned()
         .unwrap_or_default();
     assert!(entries.len() >= 8, "{}", entries.len());
+    // A date known only as a range sorts by its earliest day.
     let dates: Vec<String> = entries
         .iter()
-        .map(|e| e["node"]["date"]["date"].as_str().unwrap_or("").to_string())
+        .map(|e| {
+            let w = &e["node"]["date"];
+            w["date"]
+                .as_str()
+                .or(w["notBefore"]["date"].as_str())
+                .unwrap_or("")
+                .to_string()
+        })
         .collect();
     let starts: Vec<String> = dates
         .iter()

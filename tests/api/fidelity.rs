@@ -391,3 +391,44 @@ fn a_demand_is_drawn_as_asked_not_pledged() {
         "no pledge links Korea to the US"
     );
 }
+
+#[test]
+fn when_did_the_15_percent_car_tariff_take_effect() {
+    // The source does not say; the deal was agreed in late July 2025 (paragraph 8 gives
+    // the rate, paragraph 19 the 22 July talks, paragraph 10 the deadline a week off).
+    let d = server().data(
+        r#"{ tariffMeasure(id: "tariff:us-jp-autos-2025") {
+              rate { value { totalPercent } sources { line }
+                validFrom { date notBefore { date reason } notAfter { date } inferred note }
+                announced { date notBefore { date } notAfter { date } } }
+              onTheDeadline: rate(asOf: "2025-08-01") { value { totalPercent } asOfBasis } }
+            event(id: "event:lutnick-interviews-2025-07") { date { date notBefore { date } notAfter { date } } } }"#,
+    );
+    let rate = &d["tariffMeasure"]["rate"];
+    assert_eq!(rate["value"]["totalPercent"], "15");
+    assert_eq!(lines(&rate["sources"]), [8]);
+    let from = &rate["validFrom"];
+    assert_eq!(
+        from["date"],
+        Value::Null,
+        "no effective date is invented: {from}"
+    );
+    assert_eq!(from["notAfter"], Value::Null);
+    assert_eq!(from["notBefore"]["date"], "2025-07-22");
+    assert!(
+        from["note"]
+            .as_str()
+            .is_some_and(|n| n.contains("does not say")),
+        "{from}"
+    );
+    assert_eq!(rate["announced"]["date"], Value::Null);
+    assert_eq!(rate["announced"]["notBefore"]["date"], "2025-07-22");
+    assert_eq!(rate["announced"]["notAfter"]["date"], "2025-07-31");
+    let deadline = &d["tariffMeasure"]["onTheDeadline"];
+    assert_eq!(deadline["asOfBasis"], "UNKNOWN", "{deadline}");
+    // Nor does it date Lutnick's interviews: no more 25 July.
+    let interviews = &d["event"]["date"];
+    assert_eq!(interviews["date"], Value::Null);
+    assert_eq!(interviews["notBefore"]["date"], "2025-07-22");
+    assert_eq!(interviews["notAfter"]["date"], "2025-07-31");
+}

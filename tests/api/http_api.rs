@@ -339,7 +339,7 @@ fn and_or_not_combine() {
 #[test]
 fn events_as_a_timeline_and_statements_by_speaker_subject_and_venue() {
     let d = server().data(
-        r#"{ events(filter: { date: { gte: "2025-07-22", lte: "2025-07-31" } }, orderBy: [{ field: DATE }]) { edges { node { id date { date } } } }
+        r#"{ events(filter: { date: { gte: "2025-07-22", lte: "2025-07-31" } }, orderBy: [{ field: DATE }]) { edges { node { id date { date notBefore { date } } } } }
              bySpeaker: statements(filter: { speaker: { eq: "person:howard-lutnick" } }) { totalCount }
              bySubject: statements(filter: { subject: { eq: "project:alaska-lng" }, statementKind: { eq: ANNOUNCEMENT } }) { edges { node { id speaker { id } } } }
              byVenue: statements(filter: { venue: { eq: "org:federal-reserve" } }) { edges { node { quotes } } } }"#,
@@ -348,7 +348,10 @@ fn events_as_a_timeline_and_statements_by_speaker_subject_and_venue() {
         .as_array()
         .into_iter()
         .flatten()
-        .filter_map(|e| e["node"]["date"]["date"].as_str())
+        .filter_map(|e| {
+            let w = &e["node"]["date"];
+            w["date"].as_str().or(w["notBefore"]["date"].as_str())
+        })
         .collect();
     assert!(dates.len() >= 4, "{dates:?}");
     assert!(

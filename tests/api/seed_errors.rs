@@ -373,3 +373,36 @@ sources = [6]
         "a demand names of whom it is demanded"
     );
 }
+
+#[test]
+fn a_date_range_must_be_in_order_and_say_why() {
+    let head = std::fs::read_to_string(fixture("valid").join("seed.toml")).unwrap_or_default();
+    let event = |date: &str| {
+        format!(
+            "{head}\n[[event]]\nid = \"event:x\"\nname = \"X\"\ndescription = \"X.\"\nkind = \"meeting\"\ndate = {date}\nsources = [1]\n"
+        )
+    };
+    let load = |text: String| load_files(&[(PathBuf::from("seed.toml"), text)]);
+    let ok = load(event(
+        r#"{ not_before = { date = "2025-07-22", reason = "after the talks" }, not_after = { date = "2025-07-31", reason = "before the deadline" } }"#,
+    ));
+    assert!(ok.is_ok(), "{ok:?}");
+    for (date, says) in [
+        (
+            r#"{ not_before = { date = "2025-08-01", reason = "a" }, not_after = { date = "2025-07-31", reason = "b" } }"#,
+            "not_before 2025-08-01 is after not_after 2025-07-31",
+        ),
+        (
+            r#"{ date = "2025-07-01", not_before = { date = "2025-07-22", reason = "a" } }"#,
+            "date 2025-07-01 is before not_before 2025-07-22",
+        ),
+        (r#"{ not_before = { date = "2025-07-22" } }"#, "reason"),
+        (r#"{ inferred = true }"#, "date"),
+    ] {
+        let errors = match load(event(date)) {
+            Ok(_) => panic!("{date} should be refused"),
+            Err(e) => e.to_string(),
+        };
+        assert!(errors.contains(says), "{date}: {errors}");
+    }
+}
