@@ -239,6 +239,9 @@ pub enum Period {
     OneOff,
     /// Every year.
     Annual,
+    /// In total, fulfilled over a span of time the source does not give: neither a lump
+    /// sum nor a yearly figure.
+    OverTime,
     /// The source does not say.
     Unspecified,
 }

@@ -96,6 +96,9 @@ string_enum! {
         OneOff = "one-off",
         /// Every year.
         Annual = "annual",
+        /// In total, fulfilled over a span of time the source does not give: neither a
+        /// lump sum nor a yearly figure.
+        OverTime = "over-time",
         /// The source does not say.
         Unspecified = "unspecified",
     }

@@ -316,15 +316,16 @@ fn the_total_pledged_to_the_united_states_per_currency_and_period() {
         rows,
         [
             (
-                "ONE_OFF".to_string(),
-                "USD".to_string(),
-                "550000000000".to_string(),
-                1
-            ),
-            (
                 "ANNUAL".to_string(),
                 "USD".to_string(),
                 "17000000000".to_string(),
+                1
+            ),
+            // Fulfilled over time (line 12): neither added to a year nor a lump sum.
+            (
+                "OVER_TIME".to_string(),
+                "USD".to_string(),
+                "550000000000".to_string(),
                 1
             ),
             (
@@ -336,7 +337,7 @@ fn the_total_pledged_to_the_united_states_per_currency_and_period() {
         ]
     );
     assert_eq!(
-        d["pledgeTotals"][1]["increase"]["amount"], "3000000000",
+        d["pledgeTotals"][0]["increase"]["amount"], "3000000000",
         "from 14 to 17 billion a year"
     );
     let by_pledger = server().data(r#"{ pledgeTotals(groupBy: [PLEDGER, KIND]) { pledger { id } commitmentKind period total { display } } }"#);

@@ -432,3 +432,31 @@ fn when_did_the_15_percent_car_tariff_take_effect() {
     assert_eq!(interviews["notBefore"]["date"], "2025-07-22");
     assert_eq!(interviews["notAfter"]["date"], "2025-07-31");
 }
+
+#[test]
+fn is_the_investment_a_lump_sum_or_a_yearly_figure() {
+    // Neither: paragraph 12 reads it as fulfilled over time, with no schedule.
+    let d = server().data(
+        r#"{ commitment(id: "commitment:jp-us-investment-2025") { period sources { line note } }
+            annual: pledgeTotals(filter: { period: { eq: ANNUAL } }) { total { amount currency } }
+            oneOff: pledgeTotals(filter: { period: { eq: ONE_OFF } }) { count } }"#,
+    );
+    let c = &d["commitment"];
+    assert_eq!(c["period"], "OVER_TIME");
+    let twelve = items(&c["sources"])
+        .into_iter()
+        .find(|s| s["line"] == 12)
+        .unwrap_or_default();
+    assert!(
+        twelve["note"]
+            .as_str()
+            .is_some_and(|n| n.contains("over time")),
+        "{c}"
+    );
+    assert_eq!(
+        d["annual"][0]["total"],
+        serde_json::json!({ "amount": "17000000000", "currency": "USD" }),
+        "not added to the yearly figures"
+    );
+    assert_eq!(d["oneOff"], Value::Array(vec![]), "not a lump sum");
+}

@@ -45,7 +45,7 @@ fn who_pledged_what_to_the_united_states_ordered_by_amount() {
     let first = &edges[0]["node"];
     assert_eq!(first["id"], "commitment:jp-us-investment-2025");
     assert_eq!(first["pledger"]["id"], "country:jp");
-    assert_eq!(first["period"], "ONE_OFF");
+    assert_eq!(first["period"], "OVER_TIME");
     assert_eq!(
         first["amount"]["value"]["money"],
         json!({ "amount": "550000000000", "currency": "USD" })

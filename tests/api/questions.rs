@@ -117,7 +117,7 @@ fn q01_who_promised_the_united_states_550_billion() {
     let c = commitment("commitment:jp-us-investment-2025");
     assert_eq!(c.pledger, id("country:jp"));
     assert_eq!(c.kind, CommitmentKind::Investment);
-    assert_eq!(c.period, Period::OneOff);
+    assert_eq!(c.period, Period::OverTime, "fulfilled over time (line 12)");
 }
 
 #[test]
