@@ -102,6 +102,8 @@ macro_rules! claim_object {
 
         impl<'a> $name<'a> {
             /// The claim that holds now, or on `as_of` (with how firmly that is known).
+            // Not every kind of claim is asked for "as of" a day (who said a statement is not).
+            #[allow(dead_code)]
             pub fn current(g: &'a KnowledgeGraph, set: &'a ClaimSet<$model>, as_of: Option<PartialDate>) -> Option<Self> {
                 match as_of {
                     Some(day) => set
@@ -134,6 +136,10 @@ claim_object!(
 claim_object!(
     /// A claimed quantity, such as how long an event lasted.
     QuantityClaim, model::Quantity, Quantity, |g, v| v.into()
+);
+claim_object!(
+    /// A claim in words, such as who the source says made a statement.
+    TextClaim, String, String, |g, v| v.clone()
 );
 claim_object!(
     /// A claimed role of a person.

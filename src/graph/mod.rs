@@ -160,6 +160,11 @@ impl KnowledgeGraph {
                 for quote in &s.quotes {
                     self.search.add(doc, Field::Text, quote);
                 }
+                // Wrong attributions too, so that searching the source's wording finds the
+                // statement, its deprecated claim and the correction beside it.
+                for claim in s.attributed_to.all() {
+                    self.search.add(doc, Field::Text, &claim.value);
+                }
             }
         }
         self.search.finish();

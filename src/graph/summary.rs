@@ -110,11 +110,9 @@ fn claims_of(node: &Node) -> Vec<(&'static str, ClaimFacts<'_>)> {
             add(&mut out, "volume_limit", &t.volume_limit);
         }
         NodeData::Event(e) => add(&mut out, "duration", &e.duration),
+        NodeData::Statement(s) => add(&mut out, "attributed_to", &s.attributed_to),
         NodeData::Project(p) => add(&mut out, "value", &p.value),
-        NodeData::Country(_)
-        | NodeData::Organization(_)
-        | NodeData::Statement(_)
-        | NodeData::Source(_) => {}
+        NodeData::Country(_) | NodeData::Organization(_) | NodeData::Source(_) => {}
     }
     out
 }

@@ -267,6 +267,9 @@ pub struct Statement {
     pub about: Vec<EntityId>,
     /// Outlets that carried it.
     pub reported_by: Vec<EntityId>,
+    /// Who the source says made it, in words, where its wording needs keeping: a wrong
+    /// attribution stays as a deprecated claim beside its correction.
+    pub attributed_to: ClaimSet<String>,
     /// Where the source gets something about it wrong or unclear.
     pub caveat: Option<String>,
 }

@@ -636,6 +636,7 @@ impl Decoder<'_> {
                 let venue = self.opt_id(f, d, "venue", &[NodeKind::Organization]);
                 let about = self.ids(f, d, "about", NodeKind::ALL);
                 let reported_by = self.ids(f, d, "reported_by", &[NodeKind::Organization]);
+                let attributed_to = self.claims(f, d, "attributed_to", |_, c, d| c.str(d, "value"));
                 let caveat = f.opt_str(d, "caveat");
                 NodeData::Statement(Statement {
                     kind: kind?,
@@ -646,6 +647,7 @@ impl Decoder<'_> {
                     venue,
                     about,
                     reported_by,
+                    attributed_to,
                     caveat,
                 })
             }

@@ -460,3 +460,109 @@ fn is_the_investment_a_lump_sum_or_a_yearly_figure() {
     );
     assert_eq!(d["oneOff"], Value::Array(vec![]), "not a lump sum");
 }
+
+#[test]
+fn who_set_the_final_550_billion_figure() {
+    // The article contradicts itself: paragraphs 8 and 14 speak of Japan's offer,
+    // paragraph 20 says the US raised the figure. Both accounts are kept, attributed.
+    let d = server().data(
+        r#"{ commitment(id: "commitment:jp-us-investment-2025") {
+              amountHistory { key value { display } madeBy { id } note sources { line } attribution { by { id } } } } }"#,
+    );
+    let finals: Vec<Value> = items(&d["commitment"]["amountHistory"])
+        .into_iter()
+        .filter(|c| c["value"]["display"] == "USD 550 billion")
+        .collect();
+    assert_eq!(finals.len(), 2, "{d}");
+    let by = |who: &str| {
+        finals
+            .iter()
+            .find(|c| c["madeBy"]["id"] == who)
+            .cloned()
+            .unwrap_or_default()
+    };
+    assert_eq!(lines(&by("country:us")["sources"]), [20]);
+    assert_eq!(lines(&by("country:jp")["sources"]), [8, 14]);
+    assert_eq!(
+        by("country:jp")["attribution"]["by"]["id"],
+        "person:donald-trump"
+    );
+    for c in &finals {
+        assert!(
+            c["note"]
+                .as_str()
+                .is_some_and(|n| n.contains("contradicts itself")),
+            "{c}"
+        );
+    }
+}
+
+#[test]
+fn did_the_biden_administration_detail_japans_commitments() {
+    // No: the article says so (paragraph 9), but Biden had left office; the curators'
+    // correction stands beside the article's wording, and a search finds both.
+    let d = server().data(
+        r#"{ search(text: "Biden administration") { entity { id } }
+            statement(id: "statement:white-house-details-japan-commitments") {
+              shown: attributedTo { value rank }
+              all: attributedTo(includeDeprecated: true) { value rank caveat sources { line source { id } } } } }"#,
+    );
+    let found = items(&d["search"])
+        .iter()
+        .filter_map(|h| h["entity"]["id"].as_str().map(str::to_string))
+        .collect::<Vec<_>>();
+    assert!(
+        found.contains(&"statement:white-house-details-japan-commitments".to_string())
+            && found.contains(&"source:curator-biden-administration".to_string()),
+        "{found:?}"
+    );
+    let s = &d["statement"];
+    assert_eq!(
+        strings(&s["shown"], "value"),
+        ["the White House under President Trump"]
+    );
+    let all = items(&s["all"]);
+    let wrong = all
+        .iter()
+        .find(|c| c["rank"] == "DEPRECATED")
+        .cloned()
+        .unwrap_or_default();
+    assert_eq!(wrong["value"], "the Biden administration");
+    assert_eq!(lines(&wrong["sources"]), [9]);
+    assert!(
+        wrong["caveat"]
+            .as_str()
+            .is_some_and(|c| c.contains("left office"))
+    );
+    let fixed = all
+        .iter()
+        .find(|c| c["rank"] == "PREFERRED")
+        .cloned()
+        .unwrap_or_default();
+    assert!(
+        items(&fixed["sources"])
+            .iter()
+            .any(|c| c["source"]["id"] == "source:curator-biden-administration"),
+        "{fixed}"
+    );
+}
+
+#[test]
+fn which_countries_does_the_strategy_target() {
+    // Japan, South Korea and "other Asian countries" (paragraph 18), as a group.
+    let d = server().data(
+        r#"{ statement(id: "statement:analysis-conditional-benefits") { subjects { id } }
+            country: entity(id: "country:other-asian-countries") { ... on Country { bloc sources { line }
+              relations(kinds: [PRESSURES], direction: INCOMING) { edges { node { other { id } sources { line } } } } } } }"#,
+    );
+    let subjects = strings(&d["statement"]["subjects"], "id");
+    for target in ["country:jp", "country:kr", "country:other-asian-countries"] {
+        assert!(subjects.contains(&target.to_string()), "{subjects:?}");
+    }
+    let group = &d["country"];
+    assert_eq!(group["bloc"], true);
+    assert!(lines(&group["sources"]).contains(&18));
+    let pressed = &group["relations"]["edges"][0]["node"];
+    assert_eq!(pressed["other"]["id"], "country:us");
+    assert_eq!(lines(&pressed["sources"]), [18]);
+}

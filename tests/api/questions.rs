@@ -218,7 +218,9 @@ fn q06_how_the_investment_figure_changed_and_by_whose_hand() {
         [
             (dec("400000000000"), Some("org:japan-delegation".into())),
             (dec("500000000000"), Some("person:donald-trump".into())),
+            // Who set the final figure: the US (line 20) or Japan's offer (lines 8, 14).
             (dec("550000000000"), Some("country:us".into())),
+            (dec("550000000000"), Some("country:jp".into())),
         ]
     );
     let current = c.amount.current().expect("a current amount");

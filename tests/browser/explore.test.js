@@ -106,10 +106,12 @@ describe('explorer', () => {
     await page.locator('#entity-name', { hasText: "Japan's investment pledge" }).waitFor();
     const history = page.locator('.ex-claims', { hasText: 'Amount history' });
     const claims = await history.locator('.ex-claim').allTextContents();
-    assert.equal(claims.length, 3, claims.join(' | '));
+    // The final figure twice: the article says both that the US set it and that Japan offered it.
+    assert.equal(claims.length, 4, claims.join(' | '));
     assert.match(claims[0], /USD 400 billion/);
     assert.match(claims[1], /USD 500 billion.*from 2025-07-22 \(inferred\).*Donald Trump/s);
-    assert.match(claims[2], /USD 550 billion.*preferred/s);
+    assert.match(claims[2], /USD 550 billion.*preferred.*between 2025-07-22 and 2025-07-31.*United States/s);
+    assert.match(claims[3], /USD 550 billion.*preferred.*Japan/s);
     // Sources: closed until opened, then each paragraph with its source's title.
     const sources = page.locator('#entity-sources');
     assert.equal(await sources.getAttribute('open'), null);

@@ -1,7 +1,7 @@
 //! Events and statements: who met, posted, announced or said what, when and where.
 
 use super::{Deal, Organization, all_of, wrap_fn};
-use crate::api::claims::QuantityClaim;
+use crate::api::claims::{QuantityClaim, TextClaim};
 use crate::api::entity::{Entity, entity_object, lookup, lookup_all};
 use crate::api::enums::{EventKind, StatementKind};
 use crate::api::values::When;
@@ -115,6 +115,13 @@ entity_object!(
     /// Where the source gets something about it wrong or unclear.
     async fn caveat(&self) -> Option<&str> {
         self.d.caveat.as_deref()
+    }
+
+    /// Who the source says made it, in words, where its wording needs keeping: a wrong
+    /// attribution is a deprecated claim (shown with `includeDeprecated`) beside its
+    /// correction.
+    async fn attributed_to(&self, #[graphql(default, desc = "Include attributions the source states wrongly.")] include_deprecated: bool) -> Vec<TextClaim<'a>> {
+        TextClaim::history(self.g, &self.d.attributed_to, include_deprecated)
     }
 });
 wrap_fn!(Statement, Statement);
