@@ -48,6 +48,8 @@ pub enum RelationKind {
     PartyTo,
     /// Who made a pledge.
     Pledged,
+    /// Who plans a commitment it has announced but not pledged (terms undisclosed).
+    Plans,
     /// Who gains by a pledge.
     Benefits,
     /// What a pledge was given in exchange for.

@@ -288,21 +288,26 @@ impl Filter {
 }
 
 impl Field {
-    /// The edge that carries a reference field, and whether the filtered
+    /// The edges that carry a reference field, and whether the filtered
     /// node is the edge's target, so a condition on it can start from the
-    /// referenced node's edges.
-    fn edge(self) -> Option<(RelationKind, bool)> {
+    /// referenced node's edges. A pledger's edge is `pledged`, or `plans`
+    /// while the commitment is only planned.
+    fn edge(self) -> Option<(&'static [RelationKind], bool)> {
+        use RelationKind as R;
         Some(match self {
-            Field::Pledger => (RelationKind::Pledged, true),
-            Field::Beneficiary => (RelationKind::Benefits, false),
-            Field::Supplier => (RelationKind::Supplies, true),
-            Field::Party => (RelationKind::PartyTo, true),
-            Field::Imposer => (RelationKind::Imposes, true),
-            Field::Target => (RelationKind::Targets, false),
-            Field::Speaker => (RelationKind::Said, true),
-            Field::Subject => (RelationKind::About, false),
-            Field::Participant => (RelationKind::Attended, true),
-            Field::Country => (RelationKind::BasedIn, false),
+            Field::Pledger => (&[R::Pledged, R::Plans], true),
+            Field::Beneficiary => (&[R::Benefits], false),
+            Field::Supplier => (&[R::Supplies], true),
+            Field::Party => (&[R::PartyTo], true),
+            Field::Imposer => (&[R::Imposes], true),
+            Field::Target => (&[R::Targets], false),
+            Field::Speaker => (&[R::Said], true),
+            Field::Subject => (&[R::About], false),
+            Field::Participant => (&[R::Attended], true),
+            Field::Country => (&[R::BasedIn], false),
+            Field::Demander => (&[R::Demands], true),
+            Field::DemandedOf => (&[R::DemandedOf], false),
+            Field::Answers => (&[R::Answers], false),
             _ => return None,
         })
     }
@@ -405,7 +410,7 @@ impl KnowledgeGraph {
             };
             let set: Vec<NodeIndex> = if field == Field::Id {
                 ids.iter().filter_map(|i| self.index_of(i)).collect()
-            } else if let Some((relation, node_is_target)) = field.edge() {
+            } else if let Some((relations, node_is_target)) = field.edge() {
                 // Walk the referenced nodes' own edges of that kind.
                 let (dir, outgoing) = if node_is_target {
                     (petgraph::Direction::Outgoing, true)
@@ -417,7 +422,7 @@ impl KnowledgeGraph {
                 for ix in ids.iter().filter_map(|i| self.index_of(i)) {
                     for e in self.graph.edges_directed(ix, dir) {
                         let other = if outgoing { e.target() } else { e.source() };
-                        if e.weight().relation.kind == relation
+                        if relations.contains(&e.weight().relation.kind)
                             && self.graph[other].kind() == kind
                             && seen.insert(other)
                         {

@@ -19,6 +19,8 @@ string_enum! {
         PartyTo = "party-to",
         /// Who made a pledge.
         Pledged = "pledged",
+        /// Who plans a commitment it has announced but not pledged (terms undisclosed).
+        Plans = "plans",
         /// Who gains by a pledge.
         Benefits = "benefits",
         /// What a pledge was given in exchange for.
@@ -94,7 +96,7 @@ impl RelationKind {
             ),
             R::MemberOf => (ACTORS, &[K::Organization]),
             R::PartyTo => (&[K::Country, K::Organization], &[K::Deal]),
-            R::Pledged => (ACTORS, &[K::Commitment]),
+            R::Pledged | R::Plans => (ACTORS, &[K::Commitment]),
             R::Benefits => (&[K::Commitment], ACTORS),
             R::InExchangeFor => (
                 &[K::Commitment, K::Demand],
@@ -243,7 +245,13 @@ impl Node {
                 }
             }
             NodeData::Commitment(c) => {
-                add("pledger", incoming(R::Pledged, &c.pledger));
+                // A commitment only planned so far is not drawn as pledged.
+                let planned = c
+                    .status
+                    .current()
+                    .is_some_and(|s| s.value == super::CommitmentStatus::Planned);
+                let by = if planned { R::Plans } else { R::Pledged };
+                add("pledger", incoming(by, &c.pledger));
                 for b in &c.beneficiaries {
                     add("beneficiaries", outgoing(R::Benefits, b));
                 }

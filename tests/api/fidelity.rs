@@ -566,3 +566,25 @@ fn which_countries_does_the_strategy_target() {
     assert_eq!(pressed["other"]["id"], "country:us");
     assert_eq!(lines(&pressed["sources"]), [18]);
 }
+
+#[test]
+fn has_japan_pledged_to_join_alaska_lng() {
+    // Not pledged: Trump says Japan plans to join (paragraph 15); the relation says so.
+    let d = server().data(&format!(
+        r#"{{ commitment(id: "{ALASKA}") {{ status {{ value }}
+              relations(direction: INCOMING) {{ edges {{ node {{ kind other {{ id }} }} }} }} }}
+            commitments(filter: {{ pledger: {{ eq: "country:jp" }}, status: {{ eq: PLANNED }} }}) {{ totalCount }} }}"#
+    ));
+    let c = &d["commitment"];
+    assert_eq!(c["status"]["value"], "PLANNED");
+    let from_japan: Vec<String> = items(&c["relations"]["edges"])
+        .iter()
+        .filter(|e| e["node"]["other"]["id"] == "country:jp")
+        .filter_map(|e| e["node"]["kind"].as_str().map(str::to_string))
+        .collect();
+    assert_eq!(from_japan, ["PLANS"], "{c}");
+    assert_eq!(
+        d["commitments"]["totalCount"], 1,
+        "still found by its pledger"
+    );
+}
