@@ -361,9 +361,36 @@ value = \"open\"
 sources = [6]
 "
     );
-    let seed = load_files(&[(PathBuf::from("seed.toml"), as_demand)])
-        .unwrap_or_else(|e| panic!("a demand loads: {e}"));
-    assert!(seed.nodes.iter().any(|n| n.id.as_str() == "demand:asked"));
+    // When the side asked pledges, the pledge says which demand it answers.
+    let answered = format!(
+        "{as_demand}
+[[commitment]]
+id = \"commitment:answer\"
+name = \"Answer\"
+description = \"The pledge that meets the demand.\"
+kind = \"concessions\"
+pledger = \"country:jp\"
+beneficiaries = [\"country:us\"]
+answers = \"demand:asked\"
+period = \"unspecified\"
+sources = [7]
+"
+    );
+    let seed = load_files(&[(PathBuf::from("seed.toml"), answered)])
+        .unwrap_or_else(|e| panic!("a demand and its answer load: {e}"));
+    let graph = pledgegraph::graph::KnowledgeGraph::build(seed.nodes, seed.relations)
+        .unwrap_or_else(|e| panic!("{e}"));
+    let demand =
+        pledgegraph::model::EntityId::parse("demand:asked").unwrap_or_else(|e| panic!("{e}"));
+    let answers = graph.related(
+        &demand,
+        pledgegraph::model::RelationKind::Answers,
+        pledgegraph::graph::Direction::Incoming,
+    );
+    assert_eq!(
+        answers.iter().map(|n| n.id.as_str()).collect::<Vec<_>>(),
+        ["commitment:answer"]
+    );
     let no_target = "[[demand]]\nid = \"demand:x\"\nname = \"X\"\ndescription = \"X.\"\ndemander = \"country:us\"\nsources = [1]\n";
     let missing = load_files(&[(PathBuf::from("seed.toml"), format!("{head}\n{no_target}"))]);
     assert!(
