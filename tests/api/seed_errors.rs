@@ -312,11 +312,15 @@ fn hostile_inputs_give_errors_not_panics() {
     }
 }
 
+/// The valid fixture with `extra` tables after it, loaded as one file.
+fn valid_with(extra: &str) -> Result<pledgegraph::seed::Seed, pledgegraph::seed::SeedErrors> {
+    let head = std::fs::read_to_string(fixture("valid").join("seed.toml")).unwrap_or_default();
+    load_files(&[(PathBuf::from("seed.toml"), format!("{head}\n{extra}"))])
+}
+
 #[test]
 fn a_demand_declared_as_a_commitment_is_refused_and_a_demand_loads() {
-    let head = std::fs::read_to_string(fixture("valid").join("seed.toml")).unwrap_or_default();
-    let as_commitment = format!(
-        "{head}
+    let as_commitment = "
 [[commitment]]
 id = \"commitment:asked\"
 name = \"Asked\"
@@ -331,9 +335,8 @@ sources = [6]
 key = \"asked\"
 value = \"demanded\"
 sources = [6]
-"
-    );
-    let errors = match load_files(&[(PathBuf::from("seed.toml"), as_commitment)]) {
+";
+    let errors = match valid_with(as_commitment) {
         Ok(_) => panic!("a demanded commitment should be refused"),
         Err(e) => e.0,
     };
@@ -345,8 +348,7 @@ sources = [6]
         "{}",
         errors[0]
     );
-    let as_demand = format!(
-        "{head}
+    let as_demand = "
 [[demand]]
 id = \"demand:asked\"
 name = \"Asked\"
@@ -359,8 +361,7 @@ sources = [6]
 key = \"open\"
 value = \"open\"
 sources = [6]
-"
-    );
+";
     // When the side asked pledges, the pledge says which demand it answers.
     let answered = format!(
         "{as_demand}
@@ -376,8 +377,8 @@ period = \"unspecified\"
 sources = [7]
 "
     );
-    let seed = load_files(&[(PathBuf::from("seed.toml"), answered)])
-        .unwrap_or_else(|e| panic!("a demand and its answer load: {e}"));
+    let seed =
+        valid_with(&answered).unwrap_or_else(|e| panic!("a demand and its answer load: {e}"));
     let graph = pledgegraph::graph::KnowledgeGraph::build(seed.nodes, seed.relations)
         .unwrap_or_else(|e| panic!("{e}"));
     let demand =
@@ -392,7 +393,7 @@ sources = [7]
         ["commitment:answer"]
     );
     let no_target = "[[demand]]\nid = \"demand:x\"\nname = \"X\"\ndescription = \"X.\"\ndemander = \"country:us\"\nsources = [1]\n";
-    let missing = load_files(&[(PathBuf::from("seed.toml"), format!("{head}\n{no_target}"))]);
+    let missing = valid_with(no_target);
     assert!(
         missing
             .err()
@@ -403,13 +404,12 @@ sources = [7]
 
 #[test]
 fn a_date_range_must_be_in_order_and_say_why() {
-    let head = std::fs::read_to_string(fixture("valid").join("seed.toml")).unwrap_or_default();
     let event = |date: &str| {
         format!(
-            "{head}\n[[event]]\nid = \"event:x\"\nname = \"X\"\ndescription = \"X.\"\nkind = \"meeting\"\ndate = {date}\nsources = [1]\n"
+            "[[event]]\nid = \"event:x\"\nname = \"X\"\ndescription = \"X.\"\nkind = \"meeting\"\ndate = {date}\nsources = [1]\n"
         )
     };
-    let load = |text: String| load_files(&[(PathBuf::from("seed.toml"), text)]);
+    let load = |text: String| valid_with(&text);
     let ok = load(event(
         r#"{ not_before = { date = "2025-07-22", reason = "after the talks" }, not_after = { date = "2025-07-31", reason = "before the deadline" } }"#,
     ));
