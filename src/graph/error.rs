@@ -8,6 +8,11 @@ pub enum GraphError {
     /// Two nodes with one id.
     #[error("duplicate node id `{0}`")]
     DuplicateId(String),
+    /// Two relations of one kind between the same pair, with no `key` to tell them apart.
+    #[error(
+        "two relations have the id `{0}`: give each relation of one kind between the same pair a distinct `key`"
+    )]
+    DuplicateRelation(String),
     /// A relation or field naming a node that does not exist.
     #[error("`{from}` refers through `{field}` to `{to}`, which is not in the graph")]
     Dangling {

@@ -17,7 +17,7 @@ mod timeline;
 mod totals;
 mod traverse;
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use petgraph::stable_graph::{EdgeIndex, NodeIndex, StableDiGraph};
 
@@ -42,7 +42,8 @@ use search::SearchIndex;
 /// A relation as stored on an edge, with the node field that implied it, if any.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Edge {
-    /// A stable id: `from|kind|to`, with `~N` added for a second relation of one kind between two nodes.
+    /// A stable id from what the relation is ([`Relation::id`]): `from|kind|to`, with `#key`
+    /// where the data names a discriminator; never from load order.
     pub id: String,
     /// The relation.
     pub relation: Relation,
@@ -112,13 +113,12 @@ impl KnowledgeGraph {
             relation,
             implied_by: None,
         }));
-        let mut seen: HashMap<String, usize> = HashMap::new();
+        let mut seen: HashSet<String> = HashSet::new();
         for mut edge in edges {
-            let r = &edge.relation;
-            let base = format!("{}|{}|{}", r.from, r.kind, r.to);
-            let n = seen.entry(base.clone()).or_default();
-            *n += 1;
-            edge.id = if *n == 1 { base } else { format!("{base}~{n}") };
+            edge.id = edge.relation.id();
+            if !seen.insert(edge.id.clone()) {
+                return Err(GraphError::DuplicateRelation(edge.id));
+            }
             g.add_edge(edge)?;
         }
         for list in g.by_kind.values_mut() {
@@ -315,6 +315,39 @@ mod tests {
             vec![relation(RelationKind::Pledged, "country:jp", "country:us")],
         );
         assert!(matches!(misfit.unwrap_err(), GraphError::Invalid(_)));
+    }
+
+    #[test]
+    fn relation_ids_come_from_content_not_load_order() {
+        let nodes = || vec![country("jp", "Japan"), country("us", "United States")];
+        let keyed = |key: &str| {
+            let mut r = relation(RelationKind::AllyOf, "country:jp", "country:us");
+            r.key = Some(key.into());
+            r
+        };
+        let ids = |relations: Vec<Relation>| {
+            let g = KnowledgeGraph::build(nodes(), relations).unwrap();
+            let mut ids: Vec<String> = g.edges().map(|e| e.id.clone()).collect();
+            ids.sort();
+            ids
+        };
+        let forward = ids(vec![keyed("treaty"), keyed("summit")]);
+        assert_eq!(
+            forward,
+            [
+                "country:jp|ally-of|country:us#summit",
+                "country:jp|ally-of|country:us#treaty"
+            ]
+        );
+        assert_eq!(ids(vec![keyed("summit"), keyed("treaty")]), forward);
+        let twice = vec![
+            relation(RelationKind::AllyOf, "country:jp", "country:us"),
+            relation(RelationKind::AllyOf, "country:jp", "country:us"),
+        ];
+        assert_eq!(
+            KnowledgeGraph::build(nodes(), twice).unwrap_err(),
+            GraphError::DuplicateRelation("country:jp|ally-of|country:us".into())
+        );
     }
 
     #[test]

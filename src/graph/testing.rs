@@ -97,6 +97,7 @@ pub fn pledge(p: Pledge<'_>) -> Node {
 
 pub fn relation(kind: RelationKind, from: &str, to: &str) -> Relation {
     Relation {
+        key: None,
         kind,
         from: id(from),
         to: id(to),

@@ -163,6 +163,9 @@ pub struct Relation {
     pub from: EntityId,
     /// Where it ends.
     pub to: EntityId,
+    /// A discriminator the data names (a claim's key, a `key` in the seed), where two
+    /// relations of one kind may join the same pair; part of the relation's id.
+    pub key: Option<String>,
     /// A short label, such as a role's title.
     pub label: Option<String>,
     /// When it began to hold.
@@ -178,11 +181,22 @@ pub struct Relation {
 }
 
 impl Relation {
+    /// The relation's id, from what it is: `from|kind|to`, then `#key` where the data
+    /// names a discriminator. Never from the order anything was loaded in.
+    pub fn id(&self) -> String {
+        let base = format!("{}|{}|{}", self.from, self.kind, self.to);
+        match &self.key {
+            Some(key) => format!("{base}#{key}"),
+            None => base,
+        }
+    }
+
     fn implied(kind: RelationKind, from: &EntityId, to: &EntityId, sources: &[SourceRef]) -> Self {
         Relation {
             kind,
             from: from.clone(),
             to: to.clone(),
+            key: None,
             label: None,
             valid_from: None,
             valid_until: None,
@@ -220,6 +234,7 @@ impl Node {
                 for claim in p.roles.all() {
                     if let Some(org) = &claim.value.org {
                         let mut r = Relation::implied(R::HoldsRole, me, org, &claim.sources);
+                        r.key = Some(claim.key.clone());
                         r.label = Some(claim.value.title.clone());
                         r.valid_from = claim.valid_from.clone();
                         r.valid_until = claim.valid_until.clone();
@@ -273,6 +288,7 @@ impl Node {
                 for claim in c.amount.all() {
                     if let Some(by) = &claim.made_by {
                         let mut r = Relation::implied(R::Revised, by, me, &claim.sources);
+                        r.key = Some(claim.key.clone());
                         r.label = Some(claim.value.to_string());
                         r.valid_from = claim.valid_from.clone();
                         add("amount.made_by", r);

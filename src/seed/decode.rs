@@ -682,6 +682,7 @@ impl Decoder<'_> {
             (Some(a), Some(k), Some(b)) => Some(format!("{a} -{k}-> {b}")),
             _ => None,
         };
+        let key = f.opt_str(d, "key");
         let label = f.opt_str(d, "label");
         let valid_from = f.date(d, "valid_from");
         let valid_until = f.date(d, "valid_until");
@@ -704,6 +705,7 @@ impl Decoder<'_> {
             kind,
             from,
             to,
+            key,
             label,
             valid_from,
             valid_until,

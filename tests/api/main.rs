@@ -1,6 +1,6 @@
 //! The integration tests, linked once: the CLI as a process, the GraphQL API and the
 //! playground over HTTP on the real server, the configuration, the layering of the code,
-//! and the seed's fidelity to its source.
+//! relation ids, and the seed's fidelity to its source.
 
 mod helpers;
 
@@ -9,6 +9,7 @@ mod config;
 mod exploration;
 mod fidelity;
 mod http_api;
+mod ids;
 mod layers;
 mod playground;
 mod provenance;
