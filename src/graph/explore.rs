@@ -7,7 +7,7 @@ use petgraph::stable_graph::{EdgeIndex, NodeIndex};
 use petgraph::visit::EdgeRef;
 
 use super::{Bounds, Direction, Edge, GraphError, KnowledgeGraph};
-use crate::model::{EntityId, Node, NodeData, NodeKind, PartialDate, Position, RelationKind};
+use crate::model::{EntityId, Node, NodeData, NodeKind, PartialDate, RelationKind, holds_on};
 
 /// A node of a subgraph and how many steps it is from the nearest seed.
 #[derive(Debug, Clone, Copy)]
@@ -47,15 +47,7 @@ pub(crate) fn edge_holds(edge: &Edge, as_of: Option<&PartialDate>) -> bool {
         return true;
     };
     let r = &edge.relation;
-    let started = r
-        .valid_from
-        .as_ref()
-        .is_none_or(|w| matches!(w.position(day), Position::OnOrAfter(_)));
-    let ended = r
-        .valid_until
-        .as_ref()
-        .is_some_and(|w| matches!(w.position(day), Position::OnOrAfter(_)));
-    started && !ended
+    holds_on(r.valid_from.as_ref(), r.valid_until.as_ref(), day).0
 }
 
 impl KnowledgeGraph {
@@ -190,11 +182,7 @@ impl KnowledgeGraph {
                         Some(d) => t
                             .rate
                             .history(false)
-                            .filter(|c| {
-                                c.valid_from.as_ref().is_none_or(|w| {
-                                    matches!(w.position(d.start()), Position::OnOrAfter(_))
-                                })
-                            })
+                            .filter(|c| holds_on(c.valid_from.as_ref(), None, d.start()).0)
                             .map(|c| c.value.total.to_string())
                             .collect(),
                         None => t

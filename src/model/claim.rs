@@ -1,7 +1,7 @@
 //! Claims: values that matter, with validity in time, rank, attribution,
 //! sources and what they supersede.
 
-use super::{DateBasis, EntityId, PartialDate, Position, SourceRef, When, string_enum};
+use super::{DateBasis, EntityId, PartialDate, SourceRef, When, string_enum};
 
 string_enum! {
     /// How a claim stands among the claims about the same value.
@@ -62,20 +62,11 @@ impl<T> Claim<T> {
     /// falls inside the range a start or end is known only as, the change is taken as not
     /// yet made, and the basis is [`DateBasis::Unknown`].
     pub fn holds_on(&self, date: &PartialDate) -> (bool, DateBasis) {
-        let day = date.start();
-        let (started, from) = match self.valid_from.as_ref().map(|w| w.position(day)) {
-            None => (true, DateBasis::Stated),
-            Some(Position::Before(b)) => (false, b),
-            Some(Position::OnOrAfter(b)) => (true, b),
-            Some(Position::Within) => (false, DateBasis::Unknown),
-        };
-        let (ended, until) = match self.valid_until.as_ref().map(|w| w.position(day)) {
-            None => (false, DateBasis::Stated),
-            Some(Position::Before(b)) => (false, b),
-            Some(Position::OnOrAfter(b)) => (true, b),
-            Some(Position::Within) => (false, DateBasis::Unknown),
-        };
-        (started && !ended, from.max(until))
+        super::date::holds_on(
+            self.valid_from.as_ref(),
+            self.valid_until.as_ref(),
+            date.start(),
+        )
     }
 
     /// True when the claim is wrong by the curator's account.

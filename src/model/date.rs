@@ -274,6 +274,26 @@ impl When {
     }
 }
 
+/// Whether something valid from `from` until `until` (exclusive; either open when absent)
+/// holds on `day`, and how firmly that is known. Where `day` falls inside the range a start
+/// or end is known only as, the change is taken as not yet made, with
+/// [`DateBasis::Unknown`]. Claims and relations both answer "as of" through it.
+pub fn holds_on(from: Option<&When>, until: Option<&When>, day: Day) -> (bool, DateBasis) {
+    let (started, from) = match from.map(|w| w.position(day)) {
+        None => (true, DateBasis::Stated),
+        Some(Position::Before(b)) => (false, b),
+        Some(Position::OnOrAfter(b)) => (true, b),
+        Some(Position::Within) => (false, DateBasis::Unknown),
+    };
+    let (ended, until) = match until.map(|w| w.position(day)) {
+        None => (false, DateBasis::Stated),
+        Some(Position::Before(b)) => (false, b),
+        Some(Position::OnOrAfter(b)) => (true, b),
+        Some(Position::Within) => (false, DateBasis::Unknown),
+    };
+    (started && !ended, from.max(until))
+}
+
 impl fmt::Display for When {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match (&self.date, &self.not_before, &self.not_after) {

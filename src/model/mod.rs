@@ -12,7 +12,7 @@ mod relation;
 mod value;
 
 pub use claim::{Attribution, Claim, ClaimSet, Rank};
-pub use date::{DateBasis, DateBound, DatePrecision, Day, PartialDate, Position, When};
+pub use date::{DateBasis, DateBound, DatePrecision, Day, PartialDate, Position, When, holds_on};
 pub use error::ModelError;
 pub use id::{EntityId, NodeKind};
 pub use kinds::{
