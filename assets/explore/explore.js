@@ -657,6 +657,28 @@ ${SIDE_FIELDS}`;
     });
   }
 
+  // Buckets items (with x, y) on a grid of `cell`-wide cells, as placed now; `near(a)`
+  // gives the items in a's cell and the eight around it, which holds every item closer
+  // than `cell` to it.
+  function cellGrid(items, cell) {
+    const at = (v) => Math.floor(v / cell);
+    const grid = new Map();
+    items.forEach((it) => {
+      const k = `${at(it.x)},${at(it.y)}`;
+      if (!grid.has(k)) grid.set(k, []);
+      grid.get(k).push(it);
+    });
+    return {
+      near(a) {
+        const out = [];
+        for (let dx = -1; dx <= 1; dx += 1) {
+          for (let dy = -1; dy <= 1; dy += 1) out.push(...(grid.get(`${at(a.x) + dx},${at(a.y) + dy}`) || []));
+        }
+        return out;
+      },
+    };
+  }
+
   // Pushes apart nodes whose discs overlap or touch (fcose, capped, leaves them in dense
   // hubs), moving each only as far as needed. Nodes are bucketed on a grid of cells one node
   // wide, so a pass costs O(n); it stops when no pair is closer than `gap`.
@@ -666,45 +688,33 @@ ${SIDE_FIELDS}`;
     }));
     if (items.length < 2) return;
     const cell = 2 * items.reduce((m, it) => Math.max(m, it.r), 0) + gap;
-    const key = (x, y) => `${Math.floor(x / cell)},${Math.floor(y / cell)}`;
     spreadDense(items, cell);
     for (let pass = 0; pass < maxPasses; pass += 1) {
-      const grid = new Map();
-      items.forEach((it) => {
-        const k = key(it.x, it.y);
-        if (!grid.has(k)) grid.set(k, []);
-        grid.get(k).push(it);
-      });
+      const grid = cellGrid(items, cell);
       let moved = false;
       items.forEach((a) => {
-        const gx = Math.floor(a.x / cell);
-        const gy = Math.floor(a.y / cell);
-        for (let dx = -1; dx <= 1; dx += 1) {
-          for (let dy = -1; dy <= 1; dy += 1) {
-            for (const b of grid.get(`${gx + dx},${gy + dy}`) || []) {
-              if (b.i <= a.i) continue;
-              const min = a.r + b.r + gap;
-              let ex = b.x - a.x;
-              let ey = b.y - a.y;
-              const d = Math.hypot(ex, ey);
-              if (d >= min - 0.5) continue; // parted, give or take rounding
-              if (d < 1e-6) {
-                // On top of each other: part them along a direction fixed by their order.
-                const angle = b.i * 2.399963;
-                ex = Math.cos(angle);
-                ey = Math.sin(angle);
-              } else {
-                ex /= d;
-                ey /= d;
-              }
-              const half = (min - d) / 2;
-              a.x -= ex * half;
-              a.y -= ey * half;
-              b.x += ex * half;
-              b.y += ey * half;
-              moved = true;
-            }
+        for (const b of grid.near(a)) {
+          if (b.i <= a.i) continue;
+          const min = a.r + b.r + gap;
+          let ex = b.x - a.x;
+          let ey = b.y - a.y;
+          const d = Math.hypot(ex, ey);
+          if (d >= min - 0.5) continue; // parted, give or take rounding
+          if (d < 1e-6) {
+            // On top of each other: part them along a direction fixed by their order.
+            const angle = b.i * 2.399963;
+            ex = Math.cos(angle);
+            ey = Math.sin(angle);
+          } else {
+            ex /= d;
+            ey /= d;
           }
+          const half = (min - d) / 2;
+          a.x -= ex * half;
+          a.y -= ey * half;
+          b.x += ex * half;
+          b.y += ey * half;
+          moved = true;
         }
       });
       if (!moved) break;
@@ -716,25 +726,11 @@ ${SIDE_FIELDS}`;
   // scaling it about its centre so the median nearest neighbour is `cell` away: pushing
   // pairs apart one at a time would take a pass per node across a crowded hub.
   function spreadDense(items, cell) {
-    const grid = new Map();
-    items.forEach((it) => {
-      const k = `${Math.floor(it.x / cell)},${Math.floor(it.y / cell)}`;
-      if (!grid.has(k)) grid.set(k, []);
-      grid.get(k).push(it);
-    });
-    const nearest = items.map((a) => {
-      let best = cell;
-      const gx = Math.floor(a.x / cell);
-      const gy = Math.floor(a.y / cell);
-      for (let dx = -1; dx <= 1; dx += 1) {
-        for (let dy = -1; dy <= 1; dy += 1) {
-          for (const b of grid.get(`${gx + dx},${gy + dy}`) || []) {
-            if (b !== a) best = Math.min(best, Math.hypot(b.x - a.x, b.y - a.y));
-          }
-        }
-      }
-      return best;
-    }).sort((a, b) => a - b);
+    const grid = cellGrid(items, cell);
+    const nearest = items.map((a) => grid.near(a).reduce(
+      (best, b) => (b === a ? best : Math.min(best, Math.hypot(b.x - a.x, b.y - a.y))),
+      cell,
+    )).sort((a, b) => a - b);
     const median = Math.max(nearest[Math.floor(nearest.length / 2)], cell / 8);
     if (median >= cell) return;
     const scale = cell / median;
