@@ -485,7 +485,7 @@ impl ExploreQuery {
                 &converted(kinds),
                 limit,
                 as_of.as_ref(),
-                bounds,
+                &bounds,
             )?;
             Ok(Subgraph { g, s, as_of })
         };
@@ -523,7 +523,7 @@ impl ExploreQuery {
         limit: i32,
     ) -> async_graphql::Result<Vec<Path<'a>>> {
         let g = graph(ctx)?;
-        let bounds = *super::app(ctx)?.bounds();
+        let bounds = super::app(ctx)?.bounds();
         let run = || -> Result<_, ApiError> {
             let ends = ids(&[from, to])?;
             let (relations, kinds): (Vec<model::RelationKind>, Vec<model::NodeKind>) =

@@ -269,7 +269,7 @@ impl Query {
             .into_iter()
             .map(Into::into)
             .collect();
-        Ok(g.search(&text, &kinds, first, app.bounds())
+        Ok(g.search(&text, &kinds, first, &app.bounds())
             .into_iter()
             .map(|hit| SearchHit { g, hit })
             .collect())

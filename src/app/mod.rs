@@ -30,7 +30,6 @@ pub enum AppError {
 #[derive(Debug, Clone)]
 pub struct App {
     config: Arc<Config>,
-    bounds: Bounds,
     graph: Arc<KnowledgeGraph>,
 }
 
@@ -44,7 +43,6 @@ impl App {
     /// Serves an already built graph.
     pub fn with_graph(config: Config, graph: Arc<KnowledgeGraph>) -> Self {
         App {
-            bounds: config.bounds(),
             config: Arc::new(config),
             graph,
         }
@@ -56,8 +54,8 @@ impl App {
     }
 
     /// The bounds on one question to the graph, from the configuration.
-    pub fn bounds(&self) -> &Bounds {
-        &self.bounds
+    pub fn bounds(&self) -> Bounds {
+        self.config.bounds()
     }
 
     /// The graph a request reads.
