@@ -12,7 +12,7 @@ mod query;
 mod search;
 mod summary;
 #[cfg(test)]
-mod testing;
+pub(crate) mod testing;
 mod timeline;
 mod totals;
 mod traverse;
@@ -29,12 +29,12 @@ pub use error::GraphError;
 pub use exchange::{Exchange, TariffChange};
 pub use explore::{Subgraph, SubgraphNode};
 pub use paths::{Path, PathOptions, PathStep};
-pub use query::{Field as FilterField, Filter, Op, Order, Value, values};
+pub use query::{Field as FilterField, Filter, Op, Order, Sort, SortKey, Value, values};
 pub use search::{Field, MatchKind};
 pub use summary::Summary;
-pub use timeline::{TimelineEntry, TimelineKind};
+pub use timeline::{TimelineEntry, TimelineKey, TimelineKind};
 pub use totals::{GroupBy, PledgeTotal};
-pub use traverse::{Direction, Neighbor};
+pub use traverse::{Direction, Neighbor, NeighborKey};
 
 use commitments::MoneyIndex;
 use search::SearchIndex;

@@ -1,10 +1,14 @@
 //! Generic typed filters and ordering over the nodes of one kind: the
 //! engine behind every filtered list. Filters combine with and/or/not;
 //! conditions on related entities start from the graph's edges instead of
-//! scanning the kind.
+//! scanning the kind. A [`Sort`] both orders a list and compares the keys
+//! cursors carry, so a cursor finds its place by the very rule that sorted
+//! the list.
 
+use std::borrow::Cow;
 use std::cmp::Ordering;
 use std::collections::HashSet;
+use std::fmt;
 
 use petgraph::stable_graph::NodeIndex;
 use petgraph::visit::EdgeRef;
@@ -135,6 +139,128 @@ pub struct Order {
     pub field: Field,
     /// Largest first.
     pub descending: bool,
+}
+
+/// The ordering of a node list: each order field in turn (an amount right after its
+/// currency, since amounts in different currencies do not compare), a node without the
+/// value after every node with it whichever the direction, then the id. It sorts every
+/// list ([`KnowledgeGraph::list`]) and compares the keys cursors carry, one comparator
+/// for both.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Sort {
+    /// The orders as asked.
+    orders: Vec<Order>,
+    /// The fields a key holds, in order: the asked ones, each amount after its currency.
+    fields: Vec<Order>,
+}
+
+/// Where a node sits under a [`Sort`]: its value of each of the sort's fields (none where
+/// it has none), then its id, which makes every key of a list unique.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SortKey<'a> {
+    /// The node's value of each of [`Sort::fields`], in that order.
+    pub values: Vec<Option<Value>>,
+    /// The node's id.
+    pub id: Cow<'a, EntityId>,
+}
+
+impl Sort {
+    /// The sort for `order`; empty orders by id alone. Ids are unique, so orders after
+    /// one by id never decide anything and are dropped, as is an ascending order by id
+    /// itself (the final tie-break already): orderings that sort alike make one sort.
+    pub fn new(order: &[Order]) -> Self {
+        let mut orders = Vec::new();
+        for o in order {
+            if o.field == Field::Id {
+                if o.descending {
+                    orders.push(*o);
+                }
+                break;
+            }
+            orders.push(*o);
+        }
+        let fields = orders
+            .iter()
+            .flat_map(|o| match o.field {
+                Field::Amount => vec![
+                    Order {
+                        field: Field::Currency,
+                        descending: false,
+                    },
+                    *o,
+                ],
+                _ => vec![*o],
+            })
+            .collect();
+        Sort { orders, fields }
+    }
+
+    /// The fields a key holds a value of, in order.
+    pub fn fields(&self) -> &[Order] {
+        &self.fields
+    }
+
+    /// True when `key` could be a key of this sort: one value (or none) per field, each
+    /// of the type its field holds. Keys read back from outside (cursors) are checked so.
+    pub fn admits(&self, key: &SortKey<'_>) -> bool {
+        key.values.len() == self.fields.len()
+            && self
+                .fields
+                .iter()
+                .zip(&key.values)
+                .all(|(o, v)| v.as_ref().is_none_or(|v| o.field.holds(v)))
+    }
+
+    /// The key of `node`, its values taken as of `as_of` where given.
+    pub fn key<'a>(&self, node: &'a Node, as_of: Option<&PartialDate>) -> SortKey<'a> {
+        SortKey {
+            values: self
+                .fields
+                .iter()
+                .map(|o| values(node, o.field, as_of).into_iter().next())
+                .collect(),
+            id: Cow::Borrowed(&node.id),
+        }
+    }
+
+    /// Which of two keys comes first: field by field (numbers and dates by value, text
+    /// ignoring case; a missing value last in either direction), then by id.
+    pub fn compare(&self, a: &SortKey<'_>, b: &SortKey<'_>) -> Ordering {
+        for (o, (x, y)) in self.fields.iter().zip(a.values.iter().zip(&b.values)) {
+            let ord = match (x, y) {
+                (Some(x), Some(y)) => {
+                    let ord = compare(x, y).unwrap_or(Ordering::Equal);
+                    if o.descending { ord.reverse() } else { ord }
+                }
+                (Some(_), None) => Ordering::Less,
+                (None, Some(_)) => Ordering::Greater,
+                (None, None) => Ordering::Equal,
+            };
+            if ord != Ordering::Equal {
+                return ord;
+            }
+        }
+        a.id.cmp(&b.id)
+    }
+}
+
+/// The order in words, as `amount desc, name`; `id` for the id alone.
+impl fmt::Display for Sort {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.orders.is_empty() {
+            return f.write_str("id");
+        }
+        for (i, o) in self.orders.iter().enumerate() {
+            if i > 0 {
+                f.write_str(", ")?;
+            }
+            f.write_str(o.field.name())?;
+            if o.descending {
+                f.write_str(" desc")?;
+            }
+        }
+        Ok(())
+    }
 }
 
 fn claim_value<'a, T>(set: &'a ClaimSet<T>, as_of: Option<&PartialDate>) -> Option<&'a T> {
@@ -288,6 +414,72 @@ impl Filter {
 }
 
 impl Field {
+    /// True when `value` is of the type the field holds: an id, text, a number or a date.
+    pub fn holds(self, value: &Value) -> bool {
+        use Field as F;
+        match value {
+            Value::Id(_) => matches!(
+                self,
+                F::Id
+                    | F::Pledger
+                    | F::Beneficiary
+                    | F::Supplier
+                    | F::Deal
+                    | F::Party
+                    | F::Imposer
+                    | F::Target
+                    | F::Speaker
+                    | F::Subject
+                    | F::Venue
+                    | F::Participant
+                    | F::Country
+                    | F::PartOf
+                    | F::Demander
+                    | F::DemandedOf
+                    | F::Answers
+            ),
+            Value::Text(_) => matches!(
+                self,
+                F::Name | F::Text | F::Kind | F::Status | F::Period | F::Currency | F::Code
+            ),
+            Value::Decimal(_) => matches!(self, F::Amount | F::RatePercent),
+            Value::Date(_) => self == F::Date,
+        }
+    }
+
+    /// The field's name in words, as orderings are described.
+    pub fn name(self) -> &'static str {
+        match self {
+            Field::Id => "id",
+            Field::Name => "name",
+            Field::Text => "text",
+            Field::Pledger => "pledger",
+            Field::Beneficiary => "beneficiary",
+            Field::Supplier => "supplier",
+            Field::Deal => "deal",
+            Field::Party => "party",
+            Field::Imposer => "imposer",
+            Field::Target => "target",
+            Field::Speaker => "speaker",
+            Field::Subject => "subject",
+            Field::Venue => "venue",
+            Field::Participant => "participant",
+            Field::Country => "country",
+            Field::Kind => "kind",
+            Field::Status => "status",
+            Field::Period => "period",
+            Field::Currency => "currency",
+            Field::Amount => "amount",
+            Field::RatePercent => "ratePercent",
+            Field::Date => "date",
+            Field::Code => "code",
+            Field::PartOf => "partOf",
+            Field::Demander => "demander",
+            Field::DemandedOf => "demandedOf",
+            Field::Answers => "answers",
+        }
+    }
+
     /// The edges that carry a reference field, and whether the filtered
     /// node is the edge's target, so a condition on it can start from the
     /// referenced node's edges. A pledger's edge is `pledged`, or `plans`
@@ -315,9 +507,8 @@ impl Field {
 
 impl KnowledgeGraph {
     /// The nodes of `kind` that pass `filter` (values taken as of `as_of`
-    /// where given), in `order` and then by id. A condition `eq`/`in` on an
-    /// id or a reference field starts from those entities' edges; otherwise
-    /// the kind's own list is read.
+    /// where given), in `order` and then by id: [`KnowledgeGraph::list_by`]
+    /// with `Sort::new(order)`.
     pub fn list(
         &self,
         kind: NodeKind,
@@ -325,7 +516,21 @@ impl KnowledgeGraph {
         order: &[Order],
         as_of: Option<&PartialDate>,
     ) -> Vec<&Node> {
-        let mut out: Vec<&Node> = match self.start(kind, filter, as_of) {
+        self.list_by(kind, filter, &Sort::new(order), as_of)
+    }
+
+    /// The nodes of `kind` that pass `filter` (values taken as of `as_of`
+    /// where given), in the order of `sort`. A condition `eq`/`in` on an id
+    /// or a reference field starts from those entities' edges; otherwise the
+    /// kind's own list is read.
+    pub fn list_by(
+        &self,
+        kind: NodeKind,
+        filter: &Filter,
+        sort: &Sort,
+        as_of: Option<&PartialDate>,
+    ) -> Vec<&Node> {
+        let out: Vec<&Node> = match self.start(kind, filter, as_of) {
             Some(candidates) => candidates
                 .into_iter()
                 .map(|ix| &self.graph[ix])
@@ -336,54 +541,9 @@ impl KnowledgeGraph {
                 .filter(|n| filter.matches(n, as_of))
                 .collect(),
         };
-        // Amounts in different currencies do not compare: order by currency first.
-        let keys: Vec<Order> = order
-            .iter()
-            .flat_map(|o| match o.field {
-                Field::Amount => vec![
-                    Order {
-                        field: Field::Currency,
-                        descending: false,
-                    },
-                    *o,
-                ],
-                _ => vec![*o],
-            })
-            .collect();
-        if keys.is_empty() {
-            out.sort_by(|a, b| a.id.cmp(&b.id));
-            return out;
-        }
-        // Each node's sort values, read once rather than at every comparison.
-        let mut keyed: Vec<(Vec<Option<Value>>, &Node)> = out
-            .into_iter()
-            .map(|n| {
-                (
-                    keys.iter()
-                        .map(|o| values(n, o.field, as_of).into_iter().next())
-                        .collect(),
-                    n,
-                )
-            })
-            .collect();
-        keyed.sort_by(|(ka, a), (kb, b)| {
-            for (o, (x, y)) in keys.iter().zip(ka.iter().zip(kb)) {
-                let ord = match (x, y) {
-                    (Some(x), Some(y)) => {
-                        let ord = compare(x, y).unwrap_or(Ordering::Equal);
-                        if o.descending { ord.reverse() } else { ord }
-                    }
-                    // Nodes without the value go last either way.
-                    (Some(_), None) => Ordering::Less,
-                    (None, Some(_)) => Ordering::Greater,
-                    (None, None) => Ordering::Equal,
-                };
-                if ord != Ordering::Equal {
-                    return ord;
-                }
-            }
-            a.id.cmp(&b.id)
-        });
+        let mut keyed: Vec<(SortKey<'_>, &Node)> =
+            out.into_iter().map(|n| (sort.key(n, as_of), n)).collect();
+        keyed.sort_by(|(a, _), (b, _)| sort.compare(a, b));
         keyed.into_iter().map(|(_, n)| n).collect()
     }
 
@@ -659,6 +819,169 @@ mod tests {
         assert!(
             g.list(NodeKind::Country, &by_id, &[], None).is_empty(),
             "an id of another kind matches nothing"
+        );
+    }
+
+    fn by(field: Field, descending: bool) -> Order {
+        Order { field, descending }
+    }
+
+    fn key(values: Vec<Option<Value>>, of: &str) -> SortKey<'static> {
+        SortKey {
+            values,
+            id: Cow::Owned(id(of)),
+        }
+    }
+
+    fn date(s: &str) -> Option<Value> {
+        Some(Value::Date(s.parse().unwrap()))
+    }
+
+    #[test]
+    fn the_sort_that_orders_a_list_ranks_its_keys_strictly_in_that_order() {
+        let g = graph();
+        let all = Filter::default();
+        for order in [
+            vec![],
+            vec![by(Field::Amount, false)],
+            vec![by(Field::Amount, true)],
+            vec![by(Field::Kind, false), by(Field::Amount, true)],
+            vec![by(Field::Name, true)],
+            vec![by(Field::Status, false)],
+        ] {
+            let sort = Sort::new(&order);
+            let list = g.list(NodeKind::Commitment, &all, &order, None);
+            assert_eq!(list, g.list_by(NodeKind::Commitment, &all, &sort, None));
+            let keys: Vec<SortKey<'_>> = list.iter().map(|n| sort.key(n, None)).collect();
+            for w in keys.windows(2) {
+                assert_eq!(
+                    sort.compare(&w[0], &w[1]),
+                    Ordering::Less,
+                    "{order:?}: {w:?}"
+                );
+                assert_eq!(sort.compare(&w[1], &w[0]), Ordering::Greater, "{order:?}");
+            }
+        }
+    }
+
+    #[test]
+    fn keys_compare_by_value_in_either_direction_with_missing_values_last_and_ties_by_id() {
+        let asc = Sort::new(&[by(Field::Date, false)]);
+        let desc = Sort::new(&[by(Field::Date, true)]);
+        let july = key(vec![date("2025-07-22")], "event:b");
+        let august = key(vec![date("2025-08")], "event:a");
+        let undated = key(vec![None], "event:0");
+        let undated_too = key(vec![None], "event:1");
+        assert_eq!(asc.compare(&july, &august), Ordering::Less);
+        assert_eq!(desc.compare(&july, &august), Ordering::Greater);
+        for sort in [&asc, &desc] {
+            assert_eq!(
+                sort.compare(&july, &undated),
+                Ordering::Less,
+                "missing last"
+            );
+            assert_eq!(
+                sort.compare(&undated, &august),
+                Ordering::Greater,
+                "missing last"
+            );
+            assert_eq!(
+                sort.compare(&undated, &undated_too),
+                Ordering::Less,
+                "then by id"
+            );
+            assert_eq!(sort.compare(&july, &july.clone()), Ordering::Equal);
+        }
+        // Equal values, text ignoring case: the id decides, in either direction.
+        let names = |descending| Sort::new(&[by(Field::Name, descending)]);
+        let upper = key(vec![Some(text("JAPAN"))], "country:b");
+        let lower = key(vec![Some(text("japan"))], "country:a");
+        assert_eq!(names(false).compare(&lower, &upper), Ordering::Less);
+        assert_eq!(names(true).compare(&lower, &upper), Ordering::Less);
+        // A date compares by its first day: a month ties with its first day.
+        let month = key(vec![date("2025-07")], "event:z");
+        let first_day = key(vec![date("2025-07-01")], "event:y");
+        assert_eq!(asc.compare(&first_day, &month), Ordering::Less);
+    }
+
+    #[test]
+    fn a_key_finds_its_place_in_a_list_that_no_longer_holds_its_node() {
+        let g = graph();
+        let order = [by(Field::Amount, true)];
+        let sort = Sort::new(&order);
+        assert_eq!(sort.fields().len(), 2, "an amount sorts after its currency");
+        let list = g.list_by(NodeKind::Commitment, &Filter::default(), &sort, None);
+        let place = |k: &SortKey<'_>| {
+            list.partition_point(|n| sort.compare(&sort.key(n, None), k) != Ordering::Greater)
+        };
+        // USD 100 from a node the list lacks sits between USD 550 and USD 8.
+        let gone = key(
+            vec![Some(text("USD")), Some(Value::Decimal(100.into()))],
+            "commitment:x",
+        );
+        assert_eq!(
+            ids(list[..place(&gone)].to_vec()),
+            ["commitment:d", "commitment:a"]
+        );
+        // A key without an amount sits among the other missing ones by id.
+        let none = key(vec![None, None], "commitment:bb");
+        assert_eq!(place(&none), 3);
+        let last = key(vec![None, None], "commitment:z");
+        assert_eq!(place(&last), 4);
+    }
+
+    #[test]
+    fn a_sort_admits_only_keys_of_its_fields_types() {
+        let sort = Sort::new(&[by(Field::Amount, false)]);
+        let usd = |v: Option<Value>| key(vec![Some(text("USD")), v], "commitment:a");
+        assert!(sort.admits(&usd(Some(Value::Decimal(5.into())))));
+        assert!(sort.admits(&key(vec![None, None], "commitment:a")));
+        assert!(!sort.admits(&usd(Some(text("5")))), "text for an amount");
+        assert!(!sort.admits(&usd(date("2025"))), "a date for an amount");
+        assert!(
+            !sort.admits(&key(vec![None], "commitment:a")),
+            "a value short"
+        );
+        // Every value `values` gives is of its field's type.
+        let g = graph();
+        for node in g.list(NodeKind::Commitment, &Filter::default(), &[], None) {
+            for field in [
+                Field::Id,
+                Field::Pledger,
+                Field::Kind,
+                Field::Amount,
+                Field::Currency,
+            ] {
+                assert!(values(node, field, None).iter().all(|v| field.holds(v)));
+            }
+        }
+    }
+
+    #[test]
+    fn a_sort_names_its_order_in_words() {
+        assert_eq!(Sort::new(&[]).to_string(), "id");
+        let id_then_name = [by(Field::Id, false), by(Field::Name, false)];
+        assert_eq!(
+            Sort::new(&id_then_name),
+            Sort::new(&[]),
+            "nothing after the id decides"
+        );
+        assert_eq!(
+            Sort::new(&[
+                by(Field::Name, false),
+                by(Field::Id, true),
+                by(Field::Kind, false)
+            ])
+            .to_string(),
+            "name, id desc"
+        );
+        assert_eq!(
+            Sort::new(&[by(Field::Amount, true), by(Field::Name, false)]).to_string(),
+            "amount desc, name"
+        );
+        assert_ne!(
+            Sort::new(&[by(Field::Name, false)]).to_string(),
+            Sort::new(&[by(Field::Name, true)]).to_string()
         );
     }
 }

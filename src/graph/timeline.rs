@@ -1,22 +1,25 @@
 //! A timeline: events, statements, revisions of values, announcements and
 //! deadlines in date order, each at the precision its date is known to.
 
-use super::KnowledgeGraph;
-use crate::model::{EntityId, Node, NodeData, NodeKind, PartialDate, When};
+use std::borrow::Cow;
 
-/// What a timeline entry records.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub enum TimelineKind {
-    /// An event took place.
-    Event,
-    /// Someone said something.
-    Statement,
-    /// A value was set or changed (a pledge's amount, a tariff's rate).
-    Revision,
-    /// A deal was announced.
-    Announcement,
-    /// A deadline falls due.
-    Deadline,
+use super::KnowledgeGraph;
+use crate::model::{EntityId, Node, NodeData, NodeKind, PartialDate, When, string_enum};
+
+string_enum! {
+    /// What a timeline entry records.
+    pub enum TimelineKind {
+        /// An event took place.
+        Event = "event",
+        /// Someone said something.
+        Statement = "statement",
+        /// A value was set or changed (a pledge's amount, a tariff's rate).
+        Revision = "revision",
+        /// A deal was announced.
+        Announcement = "announcement",
+        /// A deadline falls due.
+        Deadline = "deadline",
+    }
 }
 
 /// One dated entry.
@@ -32,12 +35,47 @@ pub struct TimelineEntry<'g> {
     pub title: String,
     /// Who acted, where known (the speaker, the reviser).
     pub actor: Option<EntityId>,
+    /// The key of the claim a revision records; none for other entries.
+    pub claim: Option<&'g str>,
+}
+
+/// Where an entry sits in a timeline, as [`KnowledgeGraph::timeline`] orders it: by
+/// date (first possible day, coarser dates first), kind, entity and title, then the
+/// claim it records, which makes every key of a timeline unique (a node gives at most
+/// one entry of each kind but revisions, and its revisions are of claims with distinct
+/// keys).
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub struct TimelineKey<'a> {
+    /// The date it sorts by.
+    pub date: Option<PartialDate>,
+    /// What it records.
+    pub kind: TimelineKind,
+    /// The id of the entity it is about.
+    pub node: Cow<'a, EntityId>,
+    /// Its title.
+    pub title: Cow<'a, str>,
+    /// The key of the claim it records.
+    pub claim: Option<Cow<'a, str>>,
+}
+
+impl TimelineEntry<'_> {
+    /// Where the entry sits in its timeline.
+    pub fn key(&self) -> TimelineKey<'_> {
+        TimelineKey {
+            date: self.date.sort_date(),
+            kind: self.kind,
+            node: Cow::Borrowed(&self.node.id),
+            title: Cow::Borrowed(&self.title),
+            claim: self.claim.map(Cow::Borrowed),
+        }
+    }
 }
 
 impl KnowledgeGraph {
     /// Dated entries whose dates overlap `from`..=`to` (open ends when
     /// none), involving any of `entities` (all when empty), in date order:
-    /// by first possible day, coarser dates first, then kind and id.
+    /// by first possible day, coarser dates first, then kind and id
+    /// ([`TimelineKey`]).
     pub fn timeline(
         &self,
         from: Option<&PartialDate>,
@@ -69,14 +107,7 @@ impl KnowledgeGraph {
                 }
             }
         }
-        out.sort_by(|a, b| {
-            (a.date.sort_date(), a.kind, &a.node.id, &a.title).cmp(&(
-                b.date.sort_date(),
-                b.kind,
-                &b.node.id,
-                &b.title,
-            ))
-        });
+        out.sort_by(|a, b| a.key().cmp(&b.key()));
         out
     }
 }
@@ -106,6 +137,7 @@ fn entries(node: &Node) -> Vec<TimelineEntry<'_>> {
         node,
         title,
         actor: actor.cloned(),
+        claim: None,
     };
     let mut out = Vec::new();
     match &node.data {
@@ -134,24 +166,30 @@ fn entries(node: &Node) -> Vec<TimelineEntry<'_>> {
         NodeData::Commitment(c) => {
             for claim in c.amount.history(false) {
                 if let Some(d) = &claim.valid_from {
-                    out.push(entry(
-                        d,
-                        TimelineKind::Revision,
-                        format!("{}: {}", node.name, claim.value),
-                        claim.made_by.as_ref(),
-                    ));
+                    out.push(TimelineEntry {
+                        claim: Some(&claim.key),
+                        ..entry(
+                            d,
+                            TimelineKind::Revision,
+                            format!("{}: {}", node.name, claim.value),
+                            claim.made_by.as_ref(),
+                        )
+                    });
                 }
             }
         }
         NodeData::TariffMeasure(t) => {
             for claim in t.rate.history(false) {
                 if let Some(d) = &claim.valid_from {
-                    out.push(entry(
-                        d,
-                        TimelineKind::Revision,
-                        format!("{}: {}", node.name, claim.value.total),
-                        claim.made_by.as_ref(),
-                    ));
+                    out.push(TimelineEntry {
+                        claim: Some(&claim.key),
+                        ..entry(
+                            d,
+                            TimelineKind::Revision,
+                            format!("{}: {}", node.name, claim.value.total),
+                            claim.made_by.as_ref(),
+                        )
+                    });
                 }
             }
         }

@@ -1,5 +1,7 @@
 //! Neighbours of a node by relation kind and direction.
 
+use std::borrow::Cow;
+
 use petgraph::visit::EdgeRef;
 
 use super::{Edge, KnowledgeGraph};
@@ -27,11 +29,39 @@ pub struct Neighbor<'g> {
     pub outgoing: bool,
 }
 
+/// Where a relation sits among a node's relations, as [`KnowledgeGraph::neighbors`]
+/// orders them: by relation kind, outgoing before incoming, the other end's id, then
+/// the relation's own id (from its content), which makes every key of a list unique.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub struct NeighborKey<'a> {
+    /// The relation's kind.
+    pub kind: RelationKind,
+    /// True when the relation ends at the node asked about.
+    pub incoming: bool,
+    /// The id of the node at the other end.
+    pub other: Cow<'a, EntityId>,
+    /// The relation's id ([`Edge::id`]).
+    pub edge: Cow<'a, str>,
+}
+
+impl<'g> Neighbor<'g> {
+    /// Where the neighbour sits in its list.
+    pub fn key(&self) -> NeighborKey<'g> {
+        NeighborKey {
+            kind: self.edge.relation.kind,
+            incoming: !self.outgoing,
+            other: Cow::Borrowed(&self.node.id),
+            edge: Cow::Borrowed(&self.edge.id),
+        }
+    }
+}
+
 impl KnowledgeGraph {
     /// The neighbours of `id` over edges of `relations` (all kinds when
     /// empty) in `direction`, ordered by relation kind, then outgoing first,
-    /// then neighbour id. Symmetric relations (rivals, allies) match in
-    /// either direction. Unknown ids have no neighbours.
+    /// then neighbour id, then relation id ([`NeighborKey`]). Symmetric
+    /// relations (rivals, allies) match in either direction. Unknown ids have
+    /// no neighbours.
     pub fn neighbors(
         &self,
         id: &EntityId,
@@ -64,13 +94,7 @@ impl KnowledgeGraph {
                 }
             }
         }
-        out.sort_by(|a, b| {
-            (a.edge.relation.kind, !a.outgoing, &a.node.id).cmp(&(
-                b.edge.relation.kind,
-                !b.outgoing,
-                &b.node.id,
-            ))
-        });
+        out.sort_by(|a, b| a.key().cmp(&b.key()));
         out
     }
 
@@ -117,6 +141,7 @@ impl KnowledgeGraph {
 mod tests {
     use super::super::testing::*;
     use super::*;
+    use crate::model::Relation;
 
     fn graph() -> KnowledgeGraph {
         KnowledgeGraph::build(
@@ -194,6 +219,32 @@ mod tests {
             g.neighbors(&id("country:xx"), &[], Direction::Both)
                 .is_empty(),
             "unknown ids have no neighbours"
+        );
+    }
+
+    #[test]
+    fn relations_alike_but_for_their_key_are_ordered_by_relation_id() {
+        let keyed = |key: &str| Relation {
+            key: Some(key.into()),
+            ..relation(RelationKind::Pressures, "country:us", "country:jp")
+        };
+        let g = KnowledgeGraph::build(
+            vec![country("jp", "Japan"), country("us", "United States")],
+            vec![keyed("tariffs"), keyed("autos")],
+        )
+        .unwrap();
+        let found = g.neighbors(&id("country:jp"), &[], Direction::Both);
+        let keys: Vec<NeighborKey<'_>> = found.iter().map(Neighbor::key).collect();
+        assert_eq!(
+            keys.iter().map(|k| k.edge.as_ref()).collect::<Vec<_>>(),
+            [
+                "country:us|pressures|country:jp#autos",
+                "country:us|pressures|country:jp#tariffs"
+            ]
+        );
+        assert!(
+            keys.windows(2).all(|w| w[0] < w[1]),
+            "keys are unique and in order"
         );
     }
 }
