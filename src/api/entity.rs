@@ -1,6 +1,9 @@
 //! The `Node` and `Entity` interfaces, the fields every entity has, its
 //! generic `relations` connection, and the wrapping of graph nodes.
 
+use std::borrow::Cow;
+use std::cmp::Ordering;
+
 use async_graphql::{ID, Interface, Object};
 
 use super::enums::{Direction, NodeKind, RelationKind};
@@ -9,9 +12,9 @@ use super::objects::{
     Commitment, Country, Deal, Demand, Event, Organization, Person, Project, Source, Statement,
     TariffMeasure,
 };
-use super::pagination::{Page, PageArgs, paginate};
+use super::pagination::{Atom, Keyset, Page, PageArgs, paginate};
 use super::values::When;
-use crate::graph::{Edge, KnowledgeGraph};
+use crate::graph::{Edge, KnowledgeGraph, Neighbor, NeighborKey};
 use crate::model::{self, Node, NodeData, SourceRef};
 
 /// An object with a global id: the entity's readable id, such as `country:jp`.
@@ -196,12 +199,60 @@ pub fn relations<'a>(
         .map(Into::into)
         .collect();
     let found = g.neighbors(&node.id, &kinds, direction.into());
-    paginate(found, &page, |n| Relation {
+    let keyset = RelationOrder { of: &node.id };
+    paginate(found, &keyset, &page, |n| Relation {
         g,
         edge: n.edge,
         outgoing: n.outgoing,
     })
     .map_err(ApiError::into_graphql)
+}
+
+/// The order of an entity's relations for their cursors: a key is the relation's
+/// kind, direction, other end and id ([`NeighborKey`]); the relation id, made from the
+/// relation's content, makes it unique.
+struct RelationOrder<'a> {
+    /// The entity whose relations are listed.
+    of: &'a model::EntityId,
+}
+
+impl Keyset<Neighbor<'_>> for RelationOrder<'_> {
+    type Key = NeighborKey<'static>;
+
+    fn ordering(&self) -> String {
+        format!("relations of {}", self.of)
+    }
+
+    fn write(&self, n: &Neighbor<'_>) -> Vec<Option<Atom>> {
+        let key = n.key();
+        vec![
+            Some(Atom::Text(key.kind.as_str().to_string())),
+            Some(Atom::Bool(key.incoming)),
+            Some(Atom::Id(key.other.to_string())),
+            Some(Atom::Text(key.edge.into_owned())),
+        ]
+    }
+
+    fn read(&self, atoms: &[Option<Atom>]) -> Option<NeighborKey<'static>> {
+        match atoms {
+            [
+                Some(Atom::Text(kind)),
+                Some(Atom::Bool(incoming)),
+                Some(other),
+                Some(Atom::Text(edge)),
+            ] => Some(NeighborKey {
+                kind: kind.parse().ok()?,
+                incoming: *incoming,
+                other: Cow::Owned(other.id()?),
+                edge: Cow::Owned(edge.clone()),
+            }),
+            _ => None,
+        }
+    }
+
+    fn compare(&self, n: &Neighbor<'_>, key: &NeighborKey<'static>) -> Ordering {
+        n.key().cmp(key)
+    }
 }
 
 /// Declares the object type of one node kind: the common fields of the

@@ -1,6 +1,9 @@
 //! Exploration on the wire: neighbourhoods and paths ready to draw,
 //! exact pledge totals, what each side gave and got, and a timeline.
 
+use std::borrow::Cow;
+use std::cmp::Ordering;
+
 use async_graphql::{Context, Enum, ID, Object};
 
 use super::claims::RateClaim;
@@ -10,7 +13,7 @@ use super::error::ApiError;
 use super::filters::CommitmentFilter;
 use super::graph;
 use super::objects::{Commitment, Deal, TariffMeasure};
-use super::pagination::{Page, PageArgs, paginate};
+use super::pagination::{Atom, Keyset, Page, PageArgs, paginate};
 use super::scalars::Date;
 use super::values::{Money, When};
 use crate::graph::{self, KnowledgeGraph};
@@ -394,6 +397,61 @@ pub enum TimelineKind {
     Deadline,
 }
 
+/// The order of a timeline for its cursors: a key is the entry's date, kind, entity,
+/// title and claim ([`graph::TimelineKey`]), unique in a timeline.
+struct TimelineOrder;
+
+impl Keyset<graph::TimelineEntry<'_>> for TimelineOrder {
+    type Key = graph::TimelineKey<'static>;
+
+    fn ordering(&self) -> String {
+        "timeline".to_string()
+    }
+
+    fn write(&self, e: &graph::TimelineEntry<'_>) -> Vec<Option<Atom>> {
+        let key = e.key();
+        vec![
+            key.date.map(|d| Atom::Date(d.to_string())),
+            Some(Atom::Text(key.kind.as_str().to_string())),
+            Some(Atom::Id(key.node.to_string())),
+            Some(Atom::Text(key.title.into_owned())),
+            key.claim.map(|c| Atom::Text(c.into_owned())),
+        ]
+    }
+
+    fn read(&self, atoms: &[Option<Atom>]) -> Option<graph::TimelineKey<'static>> {
+        let [
+            date,
+            Some(Atom::Text(kind)),
+            Some(node),
+            Some(Atom::Text(title)),
+            claim,
+        ] = atoms
+        else {
+            return None;
+        };
+        Some(graph::TimelineKey {
+            date: match date {
+                None => None,
+                Some(Atom::Date(d)) => Some(d.parse().ok()?),
+                Some(_) => return None,
+            },
+            kind: kind.parse().ok()?,
+            node: Cow::Owned(node.id()?),
+            title: Cow::Owned(title.clone()),
+            claim: match claim {
+                None => None,
+                Some(Atom::Text(c)) => Some(Cow::Owned(c.clone())),
+                Some(_) => return None,
+            },
+        })
+    }
+
+    fn compare(&self, e: &graph::TimelineEntry<'_>, key: &graph::TimelineKey<'static>) -> Ordering {
+        e.key().cmp(key)
+    }
+}
+
 /// One dated entry of a timeline.
 pub struct TimelineEntry<'a> {
     g: &'a KnowledgeGraph,
@@ -612,7 +670,7 @@ impl ExploreQuery {
                 to.map(|d| d.0).as_ref(),
                 &entities,
             );
-            paginate(entries, &page, |e| TimelineEntry { g, e })
+            paginate(entries, &TimelineOrder, &page, |e| TimelineEntry { g, e })
         };
         run().map_err(ApiError::into_graphql)
     }

@@ -1,40 +1,182 @@
 //! Relay cursor connections over any list: `first`/`after`, `last`/`before`,
-//! `pageInfo`, `totalCount`, a default page and a hard cap.
+//! `pageInfo`, `totalCount`, a default page and a hard cap. Cursors are keyset
+//! cursors: each names its item's place in the list's order (the item's sort key,
+//! which ends in something unique), so a page asked after or before one starts
+//! where that key sits in the list as it is now, whatever was added or removed
+//! since, found by binary search over the sorted list.
 
 use std::borrow::Cow;
+use std::cmp::Ordering;
 
-use async_graphql::connection::CursorType;
 use async_graphql::{Context, Object, OutputType, SimpleObject, TypeName};
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use serde::{Deserialize, Serialize};
 
 use super::error::ApiError;
+use crate::graph::Value;
+use crate::model::{EntityId, parse_decimal};
 
-/// A position in a list. Cursors stay valid while the graph does not change.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Cursor(usize);
+/// What a cursor's text starts with, before the base64 encoding: the version of its
+/// encoding (`k1:` then JSON; the offset cursors before it were `at:` then a number).
+const VERSION: &str = "k1:";
 
-impl CursorType for Cursor {
-    type Error = ApiError;
+/// One part of a key written in a cursor, typed so it reads back exactly: decimals and
+/// dates as their text, never as floats.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Atom {
+    /// Text: a name, a kind's wire name, a relation id.
+    #[serde(rename = "s")]
+    Text(String),
+    /// An exact number, as written by `rust_decimal`.
+    #[serde(rename = "d")]
+    Decimal(String),
+    /// A date to its precision (`2025`, `2025-07`, `2025-07-22`).
+    #[serde(rename = "t")]
+    Date(String),
+    /// An entity id.
+    #[serde(rename = "i")]
+    Id(String),
+    /// A flag.
+    #[serde(rename = "b")]
+    Bool(bool),
+}
 
-    fn decode_cursor(s: &str) -> Result<Self, ApiError> {
-        let bad = || {
-            ApiError::BadUserInput(format!(
-                "invalid cursor `{s}`: use a cursor from a previous page"
-            ))
-        };
-        let bytes = URL_SAFE_NO_PAD.decode(s).map_err(|_| bad())?;
-        let text = String::from_utf8(bytes).map_err(|_| bad())?;
-        let n = text
-            .strip_prefix("at:")
-            .and_then(|n| n.parse().ok())
-            .ok_or_else(bad)?;
-        Ok(Cursor(n))
+impl From<&Value> for Atom {
+    fn from(v: &Value) -> Self {
+        match v {
+            Value::Id(i) => Atom::Id(i.to_string()),
+            Value::Text(t) => Atom::Text(t.clone()),
+            Value::Decimal(d) => Atom::Decimal(d.to_string()),
+            Value::Date(d) => Atom::Date(d.to_string()),
+        }
+    }
+}
+
+impl Atom {
+    /// The graph value the atom writes; none for a flag, or for an id, number or date
+    /// that does not parse.
+    pub fn value(&self) -> Option<Value> {
+        Some(match self {
+            Atom::Id(i) => Value::Id(EntityId::parse(i).ok()?),
+            Atom::Text(t) => Value::Text(t.clone()),
+            Atom::Decimal(d) => Value::Decimal(parse_decimal(d).ok()?),
+            Atom::Date(d) => Value::Date(d.parse().ok()?),
+            Atom::Bool(_) => return None,
+        })
     }
 
-    fn encode_cursor(&self) -> String {
-        URL_SAFE_NO_PAD.encode(format!("at:{}", self.0))
+    /// The entity id the atom writes, if it writes one.
+    pub fn id(&self) -> Option<EntityId> {
+        match self {
+            Atom::Id(i) => EntityId::parse(i).ok(),
+            _ => None,
+        }
     }
+}
+
+/// How a list is ordered, as its cursors see it. An implementation must compare
+/// exactly as the list was sorted, and give every item of a list a distinct key.
+pub trait Keyset<I> {
+    /// A key read back from a cursor.
+    type Key;
+    /// Names the list and its order, as `Commitment list ordered by amount desc`; a
+    /// cursor made under another name is refused.
+    fn ordering(&self) -> String;
+    /// The item's key, to write in its cursor.
+    fn write(&self, item: &I) -> Vec<Option<Atom>>;
+    /// The key [`Keyset::write`] wrote; none when the atoms are not a key of this order.
+    fn read(&self, atoms: &[Option<Atom>]) -> Option<Self::Key>;
+    /// How the item's key compares with `key`, by the comparator that sorted the list.
+    fn compare(&self, item: &I, key: &Self::Key) -> Ordering;
+}
+
+/// Why a cursor is refused.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum CursorError {
+    /// Not a cursor this server writes.
+    #[error(
+        "`{arg}` is not a valid cursor: pass a `cursor`, `startCursor` or `endCursor` from a page of this same list, unchanged"
+    )]
+    Garbled {
+        /// `after` or `before`.
+        arg: &'static str,
+    },
+    /// An offset cursor of an older server, which named a position rather than a key.
+    #[error(
+        "`{arg}` is an offset cursor from an older version of this server, which cursors no longer take: ask for the first page again and page on from its cursors"
+    )]
+    Outdated {
+        /// `after` or `before`.
+        arg: &'static str,
+    },
+    /// A cursor made for another list or another order.
+    #[error(
+        "`{arg}` was made for another list or ordering ({made_for}) than this one ({used_for}): ask with the arguments the cursor was made with (the same `orderBy`), or start again from the first page"
+    )]
+    Mismatched {
+        /// `after` or `before`.
+        arg: &'static str,
+        /// The list and order the cursor was made for.
+        made_for: String,
+        /// The list and order of this request.
+        used_for: String,
+    },
+}
+
+impl From<CursorError> for ApiError {
+    fn from(e: CursorError) -> Self {
+        ApiError::BadUserInput(e.to_string())
+    }
+}
+
+/// A cursor as written, before base64: the order it belongs to, and the key.
+#[derive(Serialize, Deserialize)]
+struct Wire {
+    /// [`Keyset::ordering`].
+    o: String,
+    /// [`Keyset::write`].
+    k: Vec<Option<Atom>>,
+}
+
+/// The cursor of a key in the list `ordering` names.
+fn encode(ordering: &str, key: Vec<Option<Atom>>) -> String {
+    let wire = Wire {
+        o: ordering.to_string(),
+        k: key,
+    };
+    // A struct of strings, booleans and options always serializes.
+    let json = serde_json::to_string(&wire).unwrap_or_default();
+    URL_SAFE_NO_PAD.encode(format!("{VERSION}{json}"))
+}
+
+/// The key a cursor (the argument `arg`) names, when it was made for `keyset`'s order.
+fn decode<I, K: Keyset<I>>(
+    keyset: &K,
+    arg: &'static str,
+    cursor: &str,
+) -> Result<K::Key, CursorError> {
+    let garbled = || CursorError::Garbled { arg };
+    let bytes = URL_SAFE_NO_PAD.decode(cursor).map_err(|_| garbled())?;
+    let text = String::from_utf8(bytes).map_err(|_| garbled())?;
+    let Some(json) = text.strip_prefix(VERSION) else {
+        return Err(if text.starts_with("at:") {
+            CursorError::Outdated { arg }
+        } else {
+            garbled()
+        });
+    };
+    let wire: Wire = serde_json::from_str(json).map_err(|_| garbled())?;
+    let ordering = keyset.ordering();
+    if wire.o != ordering {
+        return Err(CursorError::Mismatched {
+            arg,
+            // Named as the cursor says, which a forged one may make long.
+            made_for: wire.o.chars().take(120).collect(),
+            used_for: ordering,
+        });
+    }
+    keyset.read(&wire.k).ok_or_else(garbled)
 }
 
 /// Where a page sits in its list.
@@ -52,16 +194,18 @@ pub struct PageInfo {
 
 /// One item of a page and its cursor.
 pub struct PageEdge<T> {
-    cursor: Cursor,
+    cursor: String,
     node: T,
 }
 
 /// An item of a list and its cursor, to page from.
 #[Object(name_type)]
 impl<T: OutputType> PageEdge<T> {
-    /// The item's position, for `after` and `before`.
-    async fn cursor(&self) -> String {
-        self.cursor.encode_cursor()
+    /// The item's place in the list's order (its sort key, opaque), for `after` and
+    /// `before`: a page asked from it starts where that key sits in the list now, even
+    /// after items were added or removed. Valid only with the same list and ordering.
+    async fn cursor(&self) -> &str {
+        &self.cursor
     }
 
     /// The item.
@@ -183,17 +327,26 @@ impl PageArgs {
     }
 }
 
-/// The window `[start, end)` of a list of `total` items that the arguments select.
-pub fn window(total: usize, args: &PageArgs) -> Result<(usize, usize), ApiError> {
+/// The window `[start, end)` of `items`, sorted as `keyset` orders them, that the
+/// arguments select: the items after the `after` cursor's key and before the `before`
+/// cursor's, each bound found by binary search, then cut to `first` or `last` items, or
+/// to the default page when neither is given.
+pub fn window<I, K: Keyset<I>>(
+    items: &[I],
+    keyset: &K,
+    args: &PageArgs,
+) -> Result<(usize, usize), ApiError> {
     let first = args.sizes.check(args.first, "first")?;
     let last = args.sizes.check(args.last, "last")?;
     let mut start = 0;
-    let mut end = total;
+    let mut end = items.len();
     if let Some(after) = &args.after {
-        start = (Cursor::decode_cursor(after)?.0 + 1).min(total);
+        let key = decode(keyset, "after", after)?;
+        start = items.partition_point(|i| keyset.compare(i, &key) != Ordering::Greater);
     }
     if let Some(before) = &args.before {
-        end = Cursor::decode_cursor(before)?.0.min(total);
+        let key = decode(keyset, "before", before)?;
+        end = items.partition_point(|i| keyset.compare(i, &key) == Ordering::Less);
     }
     end = end.max(start);
     if let Some(first) = first {
@@ -208,29 +361,31 @@ pub fn window(total: usize, args: &PageArgs) -> Result<(usize, usize), ApiError>
     Ok((start, end))
 }
 
-/// One page of `items`, each wrapped for the API.
-pub fn paginate<I, T: OutputType>(
+/// One page of `items`, sorted as `keyset` orders them, each wrapped for the API and
+/// given the cursor of its key.
+pub fn paginate<I, T: OutputType, K: Keyset<I>>(
     items: Vec<I>,
+    keyset: &K,
     args: &PageArgs,
     wrap: impl Fn(I) -> T,
 ) -> Result<Page<T>, ApiError> {
     let total = items.len();
-    let (start, end) = window(total, args)?;
+    let (start, end) = window(&items, keyset, args)?;
+    let ordering = keyset.ordering();
     let edges: Vec<PageEdge<T>> = items
         .into_iter()
-        .enumerate()
         .skip(start)
         .take(end - start)
-        .map(|(i, item)| PageEdge {
-            cursor: Cursor(i),
+        .map(|item| PageEdge {
+            cursor: encode(&ordering, keyset.write(&item)),
             node: wrap(item),
         })
         .collect();
     let info = PageInfo {
         has_previous_page: start > 0,
         has_next_page: end < total,
-        start_cursor: edges.first().map(|e| e.cursor.encode_cursor()),
-        end_cursor: edges.last().map(|e| e.cursor.encode_cursor()),
+        start_cursor: edges.first().map(|e| e.cursor.clone()),
+        end_cursor: edges.last().map(|e| e.cursor.clone()),
     };
     Ok(Page { edges, info, total })
 }
@@ -238,6 +393,47 @@ pub fn paginate<I, T: OutputType>(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::api::objects::NodeOrder;
+    use crate::graph::testing::{Pledge, money, pledge_graph};
+    use crate::graph::{Filter, FilterField, KnowledgeGraph, Order, Sort};
+    use crate::model::{CommitmentKind, NodeKind, Period};
+
+    /// The numbers `0..n` in order, each its own key.
+    struct Numbers;
+
+    impl Keyset<usize> for Numbers {
+        type Key = usize;
+
+        fn ordering(&self) -> String {
+            "numbers".into()
+        }
+
+        fn write(&self, n: &usize) -> Vec<Option<Atom>> {
+            vec![Some(Atom::Decimal(n.to_string()))]
+        }
+
+        fn read(&self, atoms: &[Option<Atom>]) -> Option<usize> {
+            match atoms {
+                [Some(Atom::Decimal(n))] => n.parse().ok(),
+                _ => None,
+            }
+        }
+
+        fn compare(&self, n: &usize, key: &usize) -> Ordering {
+            n.cmp(key)
+        }
+    }
+
+    /// The cursor of number `n`.
+    fn cursor(n: usize) -> String {
+        encode("numbers", Numbers.write(&n))
+    }
+
+    /// The window the arguments select of the numbers `0..total`.
+    fn window(total: usize, args: &PageArgs) -> Result<(usize, usize), ApiError> {
+        let numbers: Vec<usize> = (0..total).collect();
+        super::window(&numbers, &Numbers, args)
+    }
 
     fn args(
         first: Option<i32>,
@@ -245,7 +441,7 @@ mod tests {
         last: Option<i32>,
         before: Option<usize>,
     ) -> PageArgs {
-        let c = |n: Option<usize>| n.map(|n| Cursor(n).encode_cursor());
+        let c = |n: Option<usize>| n.map(cursor);
         PageArgs {
             first,
             after: c(after),
@@ -318,9 +514,289 @@ mod tests {
             ..args(None, None, None, None)
         };
         assert!(matches!(window(5, &forged), Err(ApiError::BadUserInput(_))));
+        assert_eq!(decode(&Numbers, "after", &cursor(7)), Ok(7));
+    }
+
+    /// Commitments `commitment:<name>` from Japan to the US, each with its amount in USD
+    /// (or none).
+    fn pledges(list: &[(&str, Option<&str>)]) -> KnowledgeGraph {
+        let ids: Vec<String> = list
+            .iter()
+            .map(|(n, _)| format!("commitment:{n}"))
+            .collect();
+        pledge_graph(
+            list.iter()
+                .zip(&ids)
+                .map(|((_, amount), id)| Pledge {
+                    id,
+                    by: "country:jp",
+                    to: "country:us",
+                    kind: CommitmentKind::Investment,
+                    amount: amount.map(|a| money(a, "USD")),
+                    period: Period::OneOff,
+                    part_of: None,
+                })
+                .collect(),
+        )
+    }
+
+    fn amount(descending: bool) -> Vec<Order> {
+        vec![Order {
+            field: FilterField::Amount,
+            descending,
+        }]
+    }
+
+    /// A page of a graph's commitments in `order`: the names on it, its start and end
+    /// cursors, and whether more come before and after.
+    struct Seen {
+        names: Vec<String>,
+        start: Option<String>,
+        end: Option<String>,
+        previous: bool,
+        next: bool,
+    }
+
+    fn page(g: &KnowledgeGraph, order: &[Order], args: &PageArgs) -> Result<Seen, ApiError> {
+        let sort = Sort::new(order);
+        let items: Vec<(&crate::model::Node, ())> = g
+            .list_by(NodeKind::Commitment, &Filter::default(), &sort, None)
+            .into_iter()
+            .map(|n| (n, ()))
+            .collect();
+        let keyset = NodeOrder {
+            kind: NodeKind::Commitment,
+            sort: &sort,
+            as_of: None,
+        };
+        let page = paginate(items, &keyset, args, |(n, _)| {
+            n.id.as_str().trim_start_matches("commitment:").to_string()
+        })?;
+        Ok(Seen {
+            names: page.edges.into_iter().map(|e| e.node).collect(),
+            start: page.info.start_cursor,
+            end: page.info.end_cursor,
+            previous: page.info.has_previous_page,
+            next: page.info.has_next_page,
+        })
+    }
+
+    fn after(cursor: &Option<String>, first: i32) -> PageArgs {
+        PageArgs {
+            after: cursor.clone(),
+            first: Some(first),
+            ..args(None, None, None, None)
+        }
+    }
+
+    fn before(cursor: &Option<String>, last: i32) -> PageArgs {
+        PageArgs {
+            before: cursor.clone(),
+            last: Some(last),
+            ..args(None, None, None, None)
+        }
+    }
+
+    /// Five pledges; by amount descending: e 900, b 500, c 500, a 100, d none.
+    const FIVE: [(&str, Option<&str>); 5] = [
+        ("a", Some("100")),
+        ("b", Some("500")),
+        ("c", Some("500")),
+        ("d", None),
+        ("e", Some("900")),
+    ];
+
+    #[test]
+    fn a_cursor_keeps_its_place_when_items_are_added_before_and_after_it() {
+        let a = pledges(&FIVE);
+        let desc = amount(true);
+        let one = page(&a, &desc, &after(&None, 2)).unwrap();
+        assert_eq!(one.names, ["e", "b"]);
+        // Added: one before the cursor (a larger amount), one tying with it and before it
+        // by id, one tying and after it by id, one after it, one with no amount.
+        let mut more = FIVE.to_vec();
+        more.extend([
+            ("f", Some("1000")),
+            ("ba", Some("500")),
+            ("bb", Some("500")),
+            ("g", Some("200")),
+            ("h", None),
+        ]);
+        let b = pledges(&more);
         assert_eq!(
-            Cursor::decode_cursor(&Cursor(7).encode_cursor()),
-            Ok(Cursor(7))
+            page(&b, &desc, &args(Some(100), None, None, None))
+                .unwrap()
+                .names,
+            ["f", "e", "b", "ba", "bb", "c", "g", "a", "d", "h"]
         );
+        let two = page(&b, &desc, &after(&one.end, 100)).unwrap();
+        assert_eq!(two.names, ["ba", "bb", "c", "g", "a", "d", "h"]);
+        assert!(two.previous && !two.next);
+        // And backwards from the second page's first item, on the grown list.
+        let back = page(&b, &desc, &before(&two.start, 100)).unwrap();
+        assert_eq!(back.names, ["f", "e", "b"]);
+        assert!(!back.previous && back.next);
+    }
+
+    #[test]
+    fn a_cursor_whose_item_is_gone_or_has_moved_resumes_where_its_key_was() {
+        let desc = amount(true);
+        let one = page(&pledges(&FIVE), &desc, &after(&None, 2)).unwrap();
+        assert_eq!(one.names, ["e", "b"]);
+        // `b` removed: the next page starts right after where it was.
+        let without_b: Vec<_> = FIVE.iter().copied().filter(|(n, _)| *n != "b").collect();
+        let two = page(&pledges(&without_b), &desc, &after(&one.end, 100)).unwrap();
+        assert_eq!(two.names, ["c", "a", "d"]);
+        let back = page(&pledges(&without_b), &desc, &before(&one.end, 100)).unwrap();
+        assert_eq!(back.names, ["e"]);
+        // `b` revised down to 50: it moves behind `a`, and nothing else is skipped or repeated.
+        let moved: Vec<_> = FIVE
+            .iter()
+            .map(|&(n, a)| if n == "b" { (n, Some("50")) } else { (n, a) })
+            .collect();
+        let two = page(&pledges(&moved), &desc, &after(&one.end, 100)).unwrap();
+        assert_eq!(two.names, ["c", "a", "b", "d"]);
+    }
+
+    #[test]
+    fn missing_values_stay_last_and_ties_break_by_id_in_both_directions() {
+        let g = pledges(&FIVE);
+        for (descending, all) in [
+            (false, ["a", "b", "c", "e", "d"]),
+            (true, ["e", "b", "c", "a", "d"]),
+        ] {
+            let order = amount(descending);
+            let mut seen = Vec::new();
+            let mut cursor = None;
+            loop {
+                let p = page(&g, &order, &after(&cursor, 1)).unwrap();
+                seen.extend(p.names);
+                if !p.next {
+                    break;
+                }
+                cursor = p.end;
+            }
+            assert_eq!(seen, all, "descending: {descending}");
+        }
+        // A cursor on the item with no amount: nothing after it, everything before it.
+        let asc = amount(false);
+        let last = page(&g, &asc, &before(&None, 1)).unwrap();
+        assert_eq!(last.names, ["d"]);
+        assert!(
+            page(&g, &asc, &after(&last.end, 5))
+                .unwrap()
+                .names
+                .is_empty()
+        );
+        assert_eq!(
+            page(&g, &asc, &before(&last.end, 5)).unwrap().names,
+            ["a", "b", "c", "e"]
+        );
+    }
+
+    #[test]
+    fn a_cursor_of_another_ordering_or_list_is_refused() {
+        let g = pledges(&FIVE);
+        let by_amount = page(&g, &amount(true), &after(&None, 1)).unwrap();
+        let by_id = page(&g, &[], &after(&by_amount.end, 1));
+        let Err(ApiError::BadUserInput(message)) = by_id else {
+            panic!("a cursor of another ordering must be refused");
+        };
+        assert!(
+            message.contains("Commitment list ordered by amount desc")
+                && message.contains("Commitment list ordered by id"),
+            "{message}"
+        );
+        assert!(message.contains("orderBy"), "says what to do: {message}");
+        assert!(matches!(
+            page(&g, &amount(false), &before(&by_amount.end, 1)),
+            Err(ApiError::BadUserInput(_))
+        ));
+        let numbers = PageArgs {
+            after: Some(cursor(1)),
+            ..args(None, None, None, None)
+        };
+        assert!(matches!(
+            page(&g, &[], &numbers),
+            Err(ApiError::BadUserInput(_))
+        ));
+        // An ordering by id asked explicitly is the default one.
+        let by_id = [Order {
+            field: FilterField::Id,
+            descending: false,
+        }];
+        let first = page(&g, &[], &after(&None, 1)).unwrap();
+        assert_eq!(
+            page(&g, &by_id, &after(&first.end, 1)).unwrap().names,
+            ["b"]
+        );
+    }
+
+    #[test]
+    fn garbled_forged_and_old_cursors_are_refused_with_a_reason() {
+        let g = pledges(&FIVE);
+        let b64 = |s: &str| Some(URL_SAFE_NO_PAD.encode(s));
+        let refused = |cursor: Option<String>| -> String {
+            match page(&g, &amount(true), &after(&cursor, 1)) {
+                Err(ApiError::BadUserInput(m)) => m,
+                other => panic!(
+                    "{cursor:?} must be refused, got {:?}",
+                    other.map(|p| p.names)
+                ),
+            }
+        };
+        let ordering = "Commitment list ordered by amount desc";
+        let ok = format!(
+            r#"k1:{{"o":"{ordering}","k":[{{"s":"USD"}},{{"d":"500"}},{{"i":"commitment:b"}}]}}"#
+        );
+        assert_eq!(
+            page(&g, &amount(true), &after(&b64(&ok), 5)).unwrap().names,
+            ["c", "a", "d"]
+        );
+        for bad in [
+            Some("not a cursor!".to_string()),
+            b64("k1:{"),
+            b64("k2:{}"),
+            Some(URL_SAFE_NO_PAD.encode([0xff, 0xfe])),
+            b64(&format!(
+                r#"k1:{{"o":"{ordering}","k":[{{"i":"commitment:b"}}]}}"#
+            )),
+            b64(&format!(
+                r#"k1:{{"o":"{ordering}","k":[{{"s":"USD"}},{{"d":500.5}},{{"i":"commitment:b"}}]}}"#
+            )),
+            b64(&format!(
+                r#"k1:{{"o":"{ordering}","k":[{{"s":"USD"}},{{"d":"5e2"}},{{"i":"commitment:b"}}]}}"#
+            )),
+            b64(&format!(
+                r#"k1:{{"o":"{ordering}","k":[{{"s":"USD"}},{{"d":"500"}},{{"i":"not an id"}}]}}"#
+            )),
+            b64(&format!(
+                r#"k1:{{"o":"{ordering}","k":[{{"s":"USD"}},{{"d":"500"}},null]}}"#
+            )),
+            b64(&format!(
+                r#"k1:{{"o":"{ordering}","k":[{{"s":"USD"}},{{"s":"500"}},{{"i":"commitment:b"}}]}}"#
+            )),
+        ] {
+            assert!(refused(bad).contains("not a valid cursor"));
+        }
+        let old = refused(b64("at:3"));
+        assert!(
+            old.contains("older version") && old.contains("first page"),
+            "{old}"
+        );
+    }
+
+    #[test]
+    fn a_cursor_writes_decimals_and_ids_as_exact_text() {
+        let g = pledges(&[("a", Some("0.1")), ("b", Some("12345678901234567890.25"))]);
+        let p = page(&g, &amount(false), &args(Some(2), None, None, None)).unwrap();
+        let text = |c: Option<String>| {
+            String::from_utf8(URL_SAFE_NO_PAD.decode(c.unwrap_or_default()).unwrap()).unwrap()
+        };
+        assert_eq!(
+            text(p.start),
+            r#"k1:{"o":"Commitment list ordered by amount","k":[{"s":"USD"},{"d":"0.1"},{"i":"commitment:a"}]}"#
+        );
+        assert!(text(p.end).contains(r#"{"d":"12345678901234567890.25"}"#));
     }
 }

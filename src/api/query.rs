@@ -41,8 +41,8 @@ fn list<'a, T: async_graphql::OutputType>(
     wrap: fn(&'a KnowledgeGraph, &'a model::Node) -> Option<T>,
 ) -> async_graphql::Result<Page<T>> {
     let filter = filter.map_err(ApiError::into_graphql)?;
-    let nodes = g.list(kind, &filter, &order, as_of.map(|d| d.0).as_ref());
-    page_of(g, nodes, wrap, page)
+    let as_of = as_of.map(|d| d.0);
+    page_of(g, kind, &filter, &order, as_of.as_ref(), wrap, page)
 }
 
 /// One search result.

@@ -1,6 +1,6 @@
 //! Countries, people and organizations.
 
-use super::{Deal, Event, Statement, TariffMeasure, all_of, page_of, referring, wrap_fn};
+use super::{Deal, Event, Statement, TariffMeasure, all_of, referring_page, wrap_fn};
 use crate::api::claims::RoleClaim;
 use crate::api::entity::{Entity, entity_object};
 use crate::api::enums::OrgKind;
@@ -41,8 +41,7 @@ entity_object!(
         #[graphql(desc = "At most this many from the start (at most `max_page_size`, 100 by default; without `first` or `last`, `default_page_size`, 20 by default; `limits` has the values in force).")] first: Option<i32>,
         #[graphql(desc = "At most this many from the end (at most `max_page_size`, 100 by default).")] last: Option<i32>,
     ) -> async_graphql::Result<Page<Deal<'a>>> {
-        let nodes = referring(self.g, NodeKind::Deal, FilterField::Party, &self.node.id);
-        page_of(self.g, nodes, Deal::wrap, PageArgs::new(ctx, after, before, first, last)?)
+        referring_page(self.g, NodeKind::Deal, FilterField::Party, &self.node.id, Deal::wrap, PageArgs::new(ctx, after, before, first, last)?)
     }
 
     /// Commitments the country made, by id.
@@ -54,8 +53,7 @@ entity_object!(
         #[graphql(desc = "At most this many from the start (at most `max_page_size`, 100 by default; without `first` or `last`, `default_page_size`, 20 by default; `limits` has the values in force).")] first: Option<i32>,
         #[graphql(desc = "At most this many from the end (at most `max_page_size`, 100 by default).")] last: Option<i32>,
     ) -> async_graphql::Result<Page<super::Commitment<'a>>> {
-        let nodes = referring(self.g, NodeKind::Commitment, FilterField::Pledger, &self.node.id);
-        page_of(self.g, nodes, super::Commitment::wrap, PageArgs::new(ctx, after, before, first, last)?)
+        referring_page(self.g, NodeKind::Commitment, FilterField::Pledger, &self.node.id, super::Commitment::wrap, PageArgs::new(ctx, after, before, first, last)?)
     }
 
     /// Commitments made to the country's benefit, by id.
@@ -67,8 +65,7 @@ entity_object!(
         #[graphql(desc = "At most this many from the start (at most `max_page_size`, 100 by default; without `first` or `last`, `default_page_size`, 20 by default; `limits` has the values in force).")] first: Option<i32>,
         #[graphql(desc = "At most this many from the end (at most `max_page_size`, 100 by default).")] last: Option<i32>,
     ) -> async_graphql::Result<Page<super::Commitment<'a>>> {
-        let nodes = referring(self.g, NodeKind::Commitment, FilterField::Beneficiary, &self.node.id);
-        page_of(self.g, nodes, super::Commitment::wrap, PageArgs::new(ctx, after, before, first, last)?)
+        referring_page(self.g, NodeKind::Commitment, FilterField::Beneficiary, &self.node.id, super::Commitment::wrap, PageArgs::new(ctx, after, before, first, last)?)
     }
 
     /// Tariff measures the country imposes, by id.
@@ -80,8 +77,7 @@ entity_object!(
         #[graphql(desc = "At most this many from the start (at most `max_page_size`, 100 by default; without `first` or `last`, `default_page_size`, 20 by default; `limits` has the values in force).")] first: Option<i32>,
         #[graphql(desc = "At most this many from the end (at most `max_page_size`, 100 by default).")] last: Option<i32>,
     ) -> async_graphql::Result<Page<TariffMeasure<'a>>> {
-        let nodes = referring(self.g, NodeKind::TariffMeasure, FilterField::Imposer, &self.node.id);
-        page_of(self.g, nodes, TariffMeasure::wrap, PageArgs::new(ctx, after, before, first, last)?)
+        referring_page(self.g, NodeKind::TariffMeasure, FilterField::Imposer, &self.node.id, TariffMeasure::wrap, PageArgs::new(ctx, after, before, first, last)?)
     }
 
     /// Tariff measures on the country's goods, by id.
@@ -93,8 +89,7 @@ entity_object!(
         #[graphql(desc = "At most this many from the start (at most `max_page_size`, 100 by default; without `first` or `last`, `default_page_size`, 20 by default; `limits` has the values in force).")] first: Option<i32>,
         #[graphql(desc = "At most this many from the end (at most `max_page_size`, 100 by default).")] last: Option<i32>,
     ) -> async_graphql::Result<Page<TariffMeasure<'a>>> {
-        let nodes = referring(self.g, NodeKind::TariffMeasure, FilterField::Target, &self.node.id);
-        page_of(self.g, nodes, TariffMeasure::wrap, PageArgs::new(ctx, after, before, first, last)?)
+        referring_page(self.g, NodeKind::TariffMeasure, FilterField::Target, &self.node.id, TariffMeasure::wrap, PageArgs::new(ctx, after, before, first, last)?)
     }
     /// Demands made of the country, by id: what others ask of it (never counted as its pledges).
     async fn demands_received(
@@ -105,8 +100,7 @@ entity_object!(
         #[graphql(desc = "At most this many from the start (at most `max_page_size`, 100 by default; without `first` or `last`, `default_page_size`, 20 by default; `limits` has the values in force).")] first: Option<i32>,
         #[graphql(desc = "At most this many from the end (at most `max_page_size`, 100 by default).")] last: Option<i32>,
     ) -> async_graphql::Result<Page<super::Demand<'a>>> {
-        let nodes = referring(self.g, NodeKind::Demand, FilterField::DemandedOf, &self.node.id);
-        page_of(self.g, nodes, super::Demand::wrap, PageArgs::new(ctx, after, before, first, last)?)
+        referring_page(self.g, NodeKind::Demand, FilterField::DemandedOf, &self.node.id, super::Demand::wrap, PageArgs::new(ctx, after, before, first, last)?)
     }
 
     /// Demands the country made of others, by id.
@@ -118,8 +112,7 @@ entity_object!(
         #[graphql(desc = "At most this many from the start (at most `max_page_size`, 100 by default; without `first` or `last`, `default_page_size`, 20 by default; `limits` has the values in force).")] first: Option<i32>,
         #[graphql(desc = "At most this many from the end (at most `max_page_size`, 100 by default).")] last: Option<i32>,
     ) -> async_graphql::Result<Page<super::Demand<'a>>> {
-        let nodes = referring(self.g, NodeKind::Demand, FilterField::Demander, &self.node.id);
-        page_of(self.g, nodes, super::Demand::wrap, PageArgs::new(ctx, after, before, first, last)?)
+        referring_page(self.g, NodeKind::Demand, FilterField::Demander, &self.node.id, super::Demand::wrap, PageArgs::new(ctx, after, before, first, last)?)
     }
 });
 wrap_fn!(Country, Country);
@@ -146,8 +139,7 @@ entity_object!(
         #[graphql(desc = "At most this many from the start (at most `max_page_size`, 100 by default; without `first` or `last`, `default_page_size`, 20 by default; `limits` has the values in force).")] first: Option<i32>,
         #[graphql(desc = "At most this many from the end (at most `max_page_size`, 100 by default).")] last: Option<i32>,
     ) -> async_graphql::Result<Page<Statement<'a>>> {
-        let nodes = referring(self.g, NodeKind::Statement, FilterField::Speaker, &self.node.id);
-        page_of(self.g, nodes, Statement::wrap, PageArgs::new(ctx, after, before, first, last)?)
+        referring_page(self.g, NodeKind::Statement, FilterField::Speaker, &self.node.id, Statement::wrap, PageArgs::new(ctx, after, before, first, last)?)
     }
 
     /// Events the person took part in, by id.
@@ -159,8 +151,7 @@ entity_object!(
         #[graphql(desc = "At most this many from the start (at most `max_page_size`, 100 by default; without `first` or `last`, `default_page_size`, 20 by default; `limits` has the values in force).")] first: Option<i32>,
         #[graphql(desc = "At most this many from the end (at most `max_page_size`, 100 by default).")] last: Option<i32>,
     ) -> async_graphql::Result<Page<Event<'a>>> {
-        let nodes = referring(self.g, NodeKind::Event, FilterField::Participant, &self.node.id);
-        page_of(self.g, nodes, Event::wrap, PageArgs::new(ctx, after, before, first, last)?)
+        referring_page(self.g, NodeKind::Event, FilterField::Participant, &self.node.id, Event::wrap, PageArgs::new(ctx, after, before, first, last)?)
     }
 
     /// Bodies and delegations the person is a member of, by id.

@@ -14,12 +14,20 @@ pub use happenings::{Event, Statement};
 pub use pledges::{Commitment, Deal, Project, TariffMeasure};
 pub use sources::Source;
 
+use std::borrow::Cow;
+use std::cmp::Ordering;
+
 use async_graphql::OutputType;
 
 use super::error::ApiError;
-use super::pagination::{Page, PageArgs, paginate};
-use crate::graph::{Filter, FilterField, KnowledgeGraph, Op, Value};
-use crate::model::{EntityId, Node, NodeKind};
+use super::pagination::{Atom, Keyset, Page, PageArgs, paginate};
+use crate::graph::{Filter, FilterField, KnowledgeGraph, Op, Order, Sort, SortKey, Value};
+use crate::model::{EntityId, Node, NodeKind, PartialDate};
+
+/// The filter for nodes whose `field` names `id`.
+fn naming(field: FilterField, id: &EntityId) -> Filter {
+    Filter::Test(field, Op::Eq(Value::Id(id.clone())))
+}
 
 /// The nodes of `kind` whose `field` names `id`, ordered by id.
 pub(crate) fn referring<'a>(
@@ -28,23 +36,94 @@ pub(crate) fn referring<'a>(
     field: FilterField,
     id: &EntityId,
 ) -> Vec<&'a Node> {
-    g.list(
-        kind,
-        &Filter::Test(field, Op::Eq(Value::Id(id.clone()))),
-        &[],
-        None,
-    )
+    g.list(kind, &naming(field, id), &[], None)
 }
 
-/// Wraps nodes of one kind and pages them.
-pub(crate) fn page_of<'a, T: OutputType>(
+/// A page of the nodes of `kind` whose `field` names `id`, ordered by id.
+pub(crate) fn referring_page<'a, T: OutputType>(
     g: &'a KnowledgeGraph,
-    nodes: Vec<&'a Node>,
+    kind: NodeKind,
+    field: FilterField,
+    id: &EntityId,
     wrap: fn(&'a KnowledgeGraph, &'a Node) -> Option<T>,
     args: PageArgs,
 ) -> async_graphql::Result<Page<T>> {
-    let items: Vec<T> = nodes.into_iter().filter_map(|n| wrap(g, n)).collect();
-    paginate(items, &args, |x| x).map_err(ApiError::into_graphql)
+    page_of(g, kind, &naming(field, id), &[], None, wrap, args)
+}
+
+/// A page of the nodes of `kind` that pass `filter` (values as of `as_of`), in `order`
+/// then by id, each wrapped.
+pub(crate) fn page_of<'a, T: OutputType>(
+    g: &'a KnowledgeGraph,
+    kind: NodeKind,
+    filter: &Filter,
+    order: &[Order],
+    as_of: Option<&PartialDate>,
+    wrap: fn(&'a KnowledgeGraph, &'a Node) -> Option<T>,
+    args: PageArgs,
+) -> async_graphql::Result<Page<T>> {
+    let sort = Sort::new(order);
+    let items: Vec<(&'a Node, T)> = g
+        .list_by(kind, filter, &sort, as_of)
+        .into_iter()
+        .filter_map(|n| wrap(g, n).map(|t| (n, t)))
+        .collect();
+    let keyset = NodeOrder {
+        kind,
+        sort: &sort,
+        as_of,
+    };
+    paginate(items, &keyset, &args, |(_, t)| t).map_err(ApiError::into_graphql)
+}
+
+/// The order of a node list for its cursors: the graph's [`Sort`], with values as of
+/// the list's date. A key is the node's value of each sort field, then its id.
+pub(crate) struct NodeOrder<'s> {
+    /// The kind listed.
+    pub(crate) kind: NodeKind,
+    /// The sort that ordered the list.
+    pub(crate) sort: &'s Sort,
+    /// The date values were taken as of.
+    pub(crate) as_of: Option<&'s PartialDate>,
+}
+
+impl<T> Keyset<(&Node, T)> for NodeOrder<'_> {
+    type Key = SortKey<'static>;
+
+    fn ordering(&self) -> String {
+        format!("{} list ordered by {}", self.kind.type_name(), self.sort)
+    }
+
+    fn write(&self, (node, _): &(&Node, T)) -> Vec<Option<Atom>> {
+        let key = self.sort.key(node, self.as_of);
+        let mut atoms: Vec<Option<Atom>> = key
+            .values
+            .iter()
+            .map(|v| v.as_ref().map(Atom::from))
+            .collect();
+        atoms.push(Some(Atom::Id(key.id.to_string())));
+        atoms
+    }
+
+    fn read(&self, atoms: &[Option<Atom>]) -> Option<SortKey<'static>> {
+        let (id, values) = atoms.split_last()?;
+        let values = values
+            .iter()
+            .map(|a| match a {
+                None => Some(None),
+                Some(a) => a.value().map(Some),
+            })
+            .collect::<Option<Vec<_>>>()?;
+        let key = SortKey {
+            values,
+            id: Cow::Owned(id.as_ref()?.id()?),
+        };
+        self.sort.admits(&key).then_some(key)
+    }
+
+    fn compare(&self, (node, _): &(&Node, T), key: &SortKey<'static>) -> Ordering {
+        self.sort.compare(&self.sort.key(node, self.as_of), key)
+    }
 }
 
 /// Wraps nodes of one kind, skipping others.

@@ -1,6 +1,6 @@
 //! Deals, commitments, tariff measures and projects: who gave what for what.
 
-use super::{Event, all_of, page_of, referring, wrap_fn};
+use super::{Event, all_of, referring, referring_page, wrap_fn};
 use crate::api::claims::{
     AmountClaim, CommitmentStatusClaim, DealStatusClaim, RateClaim, TariffStatusClaim,
     VolumeLimitClaim,
@@ -50,8 +50,7 @@ entity_object!(
         #[graphql(desc = "At most this many from the start (at most `max_page_size`, 100 by default; without `first` or `last`, `default_page_size`, 20 by default; `limits` has the values in force).")] first: Option<i32>,
         #[graphql(desc = "At most this many from the end (at most `max_page_size`, 100 by default).")] last: Option<i32>,
     ) -> async_graphql::Result<Page<Commitment<'a>>> {
-        let nodes = referring(self.g, NodeKind::Commitment, FilterField::Deal, &self.node.id);
-        page_of(self.g, nodes, Commitment::wrap, PageArgs::new(ctx, after, before, first, last)?)
+        referring_page(self.g, NodeKind::Commitment, FilterField::Deal, &self.node.id, Commitment::wrap, PageArgs::new(ctx, after, before, first, last)?)
     }
 
     /// The tariff measures the deal set or changed, by id.
@@ -63,8 +62,7 @@ entity_object!(
         #[graphql(desc = "At most this many from the start (at most `max_page_size`, 100 by default; without `first` or `last`, `default_page_size`, 20 by default; `limits` has the values in force).")] first: Option<i32>,
         #[graphql(desc = "At most this many from the end (at most `max_page_size`, 100 by default).")] last: Option<i32>,
     ) -> async_graphql::Result<Page<TariffMeasure<'a>>> {
-        let nodes = referring(self.g, NodeKind::TariffMeasure, FilterField::Deal, &self.node.id);
-        page_of(self.g, nodes, TariffMeasure::wrap, PageArgs::new(ctx, after, before, first, last)?)
+        referring_page(self.g, NodeKind::TariffMeasure, FilterField::Deal, &self.node.id, TariffMeasure::wrap, PageArgs::new(ctx, after, before, first, last)?)
     }
 
     /// For each party, in order: what it gave and got under the deal, with tariff rates before and after.
