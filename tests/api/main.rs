@@ -6,6 +6,7 @@ mod helpers;
 
 mod cli;
 mod config;
+mod cursors;
 mod exploration;
 mod fidelity;
 mod http_api;

@@ -1,0 +1,277 @@
+//! Keyset cursors over HTTP: a cursor taken from a page of one graph keeps its place in a
+//! graph that has grown around its item (the graph cannot change in place yet, so the
+//! grown graph is a second server), and cursors of another list, another ordering or the
+//! old offset kind are refused with a reason.
+
+use std::collections::HashSet;
+use std::sync::{Arc, OnceLock};
+
+use base64::Engine;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use serde_json::{Value, json};
+
+use crate::helpers::{self, TestServer};
+
+/// Organizations added around `org:federal-reserve` ("Federal Reserve") by name: before
+/// it, tying with it and before or after it by id (any case), and after it.
+const ADDED_BEFORE: [(&str, &str); 2] = [
+    ("org:airbus", "Airbus"),
+    ("org:a-federal-reserve", "Federal Reserve"),
+];
+const ADDED_AFTER: [(&str, &str); 3] = [
+    ("org:zz-federal-reserve", "federal reserve"),
+    ("org:keidanren", "Keidanren"),
+    ("org:zenkoku", "Zenkoku"),
+];
+
+/// The server over the seed grown by the added organizations, each a copy of CNBC under
+/// its own id and name (so each is also based in the US, which grows the US's relations).
+fn grown() -> &'static TestServer {
+    static SERVER: OnceLock<TestServer> = OnceLock::new();
+    SERVER.get_or_init(|| {
+        let seed = pledgegraph::seed::load_dir(&helpers::seed_dir())
+            .unwrap_or_else(|e| panic!("the seed must load: {e}"));
+        let model = seed
+            .nodes
+            .iter()
+            .find(|n| n.id.as_str() == "org:cnbc")
+            .cloned()
+            .unwrap_or_else(|| panic!("the seed has no org:cnbc"));
+        let mut nodes = seed.nodes;
+        for (id, name) in ADDED_BEFORE.iter().chain(&ADDED_AFTER) {
+            let mut node = model.clone();
+            node.id = helpers::id(id);
+            node.name = name.to_string();
+            node.aliases.clear();
+            nodes.push(node);
+        }
+        let graph = pledgegraph::graph::KnowledgeGraph::build(nodes, seed.relations)
+            .unwrap_or_else(|e| panic!("the grown seed must build: {e}"));
+        helpers::spawn_app(pledgegraph::app::App::with_graph(
+            pledgegraph::app::Config::default(),
+            Arc::new(graph),
+        ))
+    })
+}
+
+/// A page: the names of its items and its connection (for cursors and page info).
+fn page(server: &TestServer, list: &str, args: Value) -> (Vec<String>, Value) {
+    let query = match list {
+        "organizations" => {
+            "query($first: Int, $last: Int, $after: String, $before: String) {
+                organizations(orderBy: [{ field: NAME }], first: $first, last: $last, after: $after, before: $before) {
+                    totalCount pageInfo { startCursor endCursor hasNextPage hasPreviousPage }
+                    edges { cursor node { id } } } }"
+        }
+        _ => {
+            "query($first: Int, $last: Int, $after: String, $before: String) {
+                entity(id: \"country:us\") { relations(first: $first, last: $last, after: $after, before: $before) {
+                    totalCount pageInfo { startCursor endCursor hasNextPage hasPreviousPage }
+                    edges { cursor node { kind outgoing other { id } } } } } }"
+        }
+    };
+    let data = server.data_with(query, args);
+    let conn = if list == "organizations" {
+        data["organizations"].clone()
+    } else {
+        data["entity"]["relations"].clone()
+    };
+    let names = conn["edges"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .map(|e| {
+            let n = &e["node"];
+            match n["id"].as_str() {
+                Some(id) => id.to_string(),
+                None => format!("{} {} {}", n["kind"], n["outgoing"], n["other"]["id"]),
+            }
+        })
+        .collect();
+    (names, conn)
+}
+
+fn cursor(conn: &Value, which: &str) -> String {
+    conn["pageInfo"][which]
+        .as_str()
+        .unwrap_or_else(|| panic!("no {which} in {conn}"))
+        .to_string()
+}
+
+/// Takes page one (`first` items) of `list` on the seed's graph, then the rest after its
+/// end cursor on the grown graph: the two pages hold every item of the seed's list once,
+/// in order, and what was added after the cursor but nothing added before it.
+fn no_gap_and_no_repeat(list: &str, first: usize) -> (Vec<String>, Vec<String>) {
+    let seed = helpers::server();
+    let (all, conn) = page(seed, list, json!({ "first": 100 }));
+    assert!(all.len() > first, "{list} needs more than one page");
+    assert_eq!(conn["pageInfo"]["hasNextPage"], false);
+    let (one, conn) = page(seed, list, json!({ "first": first }));
+    let after = cursor(&conn, "endCursor");
+    let (two, conn) = page(grown(), list, json!({ "first": 100, "after": after }));
+    assert_eq!(conn["pageInfo"]["hasPreviousPage"], true);
+    assert_eq!(conn["pageInfo"]["hasNextPage"], false);
+    let both: Vec<String> = one.iter().chain(&two).cloned().collect();
+    let unique: HashSet<&String> = both.iter().collect();
+    assert_eq!(unique.len(), both.len(), "an item repeats: {both:?}");
+    let old: HashSet<&String> = all.iter().collect();
+    let of_seed: Vec<String> = both.iter().filter(|n| old.contains(n)).cloned().collect();
+    assert_eq!(
+        of_seed, all,
+        "every item of the seed's list, once and in order"
+    );
+    // Backwards from the same cursor on the grown graph: page one but its last item,
+    // with what was added before the cursor.
+    let (back, _) = page(grown(), list, json!({ "last": 100, "before": after }));
+    let back_of_seed: Vec<&String> = back.iter().filter(|n| old.contains(n)).collect();
+    assert_eq!(back_of_seed, one.iter().take(first - 1).collect::<Vec<_>>());
+    (two, back)
+}
+
+#[test]
+fn organizations_by_name_page_on_across_a_grown_graph() {
+    let (two, back) = no_gap_and_no_repeat("organizations", 4);
+    let (_, all) = page(helpers::server(), "organizations", json!({ "first": 4 }));
+    assert_eq!(
+        all["edges"][3]["node"]["id"], "org:federal-reserve",
+        "the cursor sits on Federal Reserve"
+    );
+    for (id, _) in ADDED_AFTER {
+        assert!(
+            two.contains(&id.to_string()),
+            "{id} sorts after the cursor: {two:?}"
+        );
+    }
+    for (id, _) in ADDED_BEFORE {
+        assert!(
+            !two.contains(&id.to_string()),
+            "{id} sorts before the cursor"
+        );
+        assert!(
+            back.contains(&id.to_string()),
+            "{id} sorts before the cursor"
+        );
+    }
+}
+
+#[test]
+fn relations_page_on_across_a_grown_graph() {
+    // Page one ends on CNBC's `BASED_IN` edge to the US; the added organizations' edges
+    // of that kind sort around it by the other end's id.
+    let (two, back) = no_gap_and_no_repeat("relations", 4);
+    let based_in =
+        |names: &[String], id: &str| names.contains(&format!("\"BASED_IN\" false \"{id}\""));
+    for (id, _) in ADDED_AFTER {
+        assert!(based_in(&two, id), "{id} sorts after the cursor: {two:?}");
+    }
+    for (id, _) in ADDED_BEFORE {
+        assert!(
+            !based_in(&two, id) && based_in(&back, id),
+            "{id} sorts before the cursor"
+        );
+    }
+}
+
+/// The codes and messages of the errors of a query that must fail.
+fn refused(query: &str, variables: Value) -> Vec<(String, String)> {
+    let (_, body) = helpers::server().post(query, variables);
+    let errors = body["errors"].as_array().cloned().unwrap_or_default();
+    assert!(!errors.is_empty(), "expected errors: {body}");
+    errors
+        .iter()
+        .map(|e| {
+            (
+                e["extensions"]["code"]
+                    .as_str()
+                    .unwrap_or("<none>")
+                    .to_string(),
+                e["message"].as_str().unwrap_or_default().to_string(),
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn cursors_of_another_list_or_ordering_and_old_cursors_are_refused() {
+    let (_, conn) = page(helpers::server(), "organizations", json!({ "first": 2 }));
+    let by_name = cursor(&conn, "endCursor");
+    let (_, conn) = page(helpers::server(), "relations", json!({ "first": 2 }));
+    let relation = cursor(&conn, "endCursor");
+    let cases = [
+        (
+            "query($c: String) { organizations(orderBy: [{ field: NAME, direction: DESC }], after: $c) { totalCount } }",
+            by_name.clone(),
+            "orderBy",
+        ),
+        (
+            "query($c: String) { organizations(before: $c) { totalCount } }",
+            by_name.clone(),
+            "orderBy",
+        ),
+        (
+            "query($c: String) { people(orderBy: [{ field: NAME }], after: $c) { totalCount } }",
+            by_name,
+            "first page",
+        ),
+        (
+            "query($c: String) { organizations(after: $c) { totalCount } }",
+            relation.clone(),
+            "first page",
+        ),
+        (
+            "query($c: String) { entity(id: \"country:jp\") { relations(after: $c) { totalCount } } }",
+            relation,
+            "first page",
+        ),
+        (
+            "query($c: String) { organizations(after: $c) { totalCount } }",
+            URL_SAFE_NO_PAD.encode("at:3"),
+            "older version",
+        ),
+        (
+            "query($c: String) { timeline(after: $c) { totalCount } }",
+            URL_SAFE_NO_PAD.encode("k1:{\"o\":\"timeline\",\"k\":[1.5]}"),
+            "not a valid cursor",
+        ),
+    ];
+    for (query, c, hint) in cases {
+        let errors = refused(query, json!({ "c": c }));
+        assert_eq!(errors.len(), 1, "{errors:?}");
+        let (code, message) = &errors[0];
+        assert_eq!(code, "BAD_USER_INPUT", "{query}");
+        assert!(message.contains(hint), "{query}: {message}");
+    }
+}
+
+#[test]
+fn the_timeline_pages_forward_and_back_through_every_entry_once() {
+    let s = helpers::server();
+    let query = "query($first: Int, $last: Int, $after: String, $before: String) {
+        timeline(first: $first, last: $last, after: $after, before: $before) {
+            pageInfo { startCursor endCursor hasNextPage hasPreviousPage }
+            nodes { kind title entity { id } date { display } } } }";
+    let all = s.data_with(query, json!({ "first": 100 }))["timeline"]["nodes"].clone();
+    let all = all.as_array().cloned().unwrap_or_default();
+    assert!(all.len() > 6, "a timeline of several pages");
+    let (mut forward, mut after) = (Vec::new(), Value::Null);
+    loop {
+        let t = s.data_with(query, json!({ "first": 3, "after": after }))["timeline"].clone();
+        forward.extend(t["nodes"].as_array().cloned().unwrap_or_default());
+        if t["pageInfo"]["hasNextPage"] != true {
+            break;
+        }
+        after = t["pageInfo"]["endCursor"].clone();
+    }
+    assert_eq!(forward, all);
+    let (mut backward, mut before) = (Vec::new(), Value::Null);
+    loop {
+        let t = s.data_with(query, json!({ "last": 4, "before": before }))["timeline"].clone();
+        let nodes = t["nodes"].as_array().cloned().unwrap_or_default();
+        backward.splice(0..0, nodes);
+        if t["pageInfo"]["hasPreviousPage"] != true {
+            break;
+        }
+        before = t["pageInfo"]["startCursor"].clone();
+    }
+    assert_eq!(backward, all);
+}
