@@ -5,21 +5,28 @@
 //!
 //! - Every text is cut into terms by [`normalize`]'s rules. A hyphenated run
 //!   ("Han-Koo") adds its joined form ("hankoo") as one more term.
-//! - Texts get dense ids in insertion order. Each term has a posting list of
-//!   the texts that hold it. Since text ids only grow, posting lists are
-//!   sorted and free of duplicates as they are built. Each text also keeps its
-//!   own term list, used to check candidates.
+//! - Texts and terms get dense ids; the id of a removed one is reused by the
+//!   next one added, so the ids stay as many as the index ever held at once.
+//!   Each term has a posting list of the texts that hold it, kept sorted and
+//!   free of duplicates by binary search. Each text also keeps its own term
+//!   list, used to check candidates, and the id of its document's previous
+//!   text, so that a document's texts form a chain for removal.
 //! - The term dictionary is a `HashMap` for lookups, plus a `BTreeMap` of
 //!   the same terms, so all terms with a given prefix are one range.
 //! - Names and aliases are also keyed by their whole normalized form (and by
 //!   the form with hyphenated runs joined) for exact matches.
 //! - Fuzzy matching uses a deletion neighbourhood (SymSpell) over the distinct
-//!   terms, built by [`SearchIndex::finish`]: each term of 3 to
-//!   [`MAX_FUZZY_TERM_CHARS`] chars is keyed by the 64-bit hashes of every
-//!   string left after deleting up to two of its chars (shorter than 3 chars
-//!   excluded). A query word is looked up by its own deletion hashes, and each
-//!   candidate is checked with the optimal string alignment distance. The work
-//!   depends on the query word's length, not on the size of the vocabulary.
+//!   terms: each term of 3 to [`MAX_FUZZY_TERM_CHARS`] chars is keyed, in a
+//!   `HashMap`, by the 64-bit hashes of every string left after deleting up to
+//!   two of its chars (shorter than 3 chars excluded). A query word is looked
+//!   up by its own deletion hashes, and each candidate is checked with the
+//!   optimal string alignment distance. The work depends on the query word's
+//!   length, not on the size of the vocabulary.
+//! - A term enters every structure when the first text holding it is added,
+//!   and leaves them all when the last one is removed. So adding or removing
+//!   a text costs work in proportion to the text (its terms and their
+//!   deletion hashes), plus a binary search and a shift in each posting list
+//!   it touches; nothing is rebuilt.
 //!
 //! # A query
 //!
@@ -137,26 +144,60 @@ pub struct SearchHit {
     pub text: String,
 }
 
-/// The search index: build it with [`SearchIndex::add`] and
-/// [`SearchIndex::finish`], then query it with [`SearchIndex::search`].
+/// The search index. Texts are added with [`SearchIndex::add`] and removed,
+/// a document at a time, with [`SearchIndex::remove_doc`], in any order and at
+/// any time; [`SearchIndex::search`] sees every change at once.
 #[derive(Debug, Default)]
 pub struct SearchIndex {
-    /// Term dictionary, sorted for prefix ranges: term -> term id.
+    /// Term dictionary: term -> term id.
     term_ids: HashMap<Box<str>, u32>,
     /// The same, sorted, for prefix ranges.
     sorted_terms: BTreeMap<Box<str>, u32>,
-    /// Term id -> term.
-    term_strs: Vec<Box<str>>,
-    /// Term id -> ids of the texts holding it, ascending, no duplicates.
-    postings: Vec<Vec<u32>>,
+    /// Term id -> the term and its postings.
+    terms: Slots<TermEntry>,
     /// Text id -> the text.
-    texts: Vec<TextEntry>,
-    /// Whole normalized name or alias (split and joined forms) -> text ids.
+    texts: Slots<TextEntry>,
+    /// Doc -> the id of its text added last, the head of its chain of texts.
+    doc_texts: HashMap<u32, u32>,
+    /// Whole normalized name or alias (split and joined forms) -> text ids,
+    /// ascending, no duplicates.
     exact: HashMap<Box<str>, Vec<u32>>,
-    /// Deletion-neighbourhood hashes, sorted; `fuzzy_terms[i]` is the term of `fuzzy_keys[i]`.
-    fuzzy_keys: Vec<u64>,
-    /// Term ids, parallel to `fuzzy_keys`.
-    fuzzy_terms: Vec<u32>,
+    /// Deletion-neighbourhood hash -> the terms it keys.
+    fuzzy: HashMap<u64, FuzzyBucket>,
+    /// The term ids of the fuzzy buckets that hold more than one, ascending,
+    /// no duplicates.
+    fuzzy_lists: Slots<Vec<u32>>,
+}
+
+/// Items under dense u32 ids below [`NO_ID`]. The slot of a removed item is
+/// reused by a later insert, so the ids stay as many as the most items ever
+/// held at once.
+#[derive(Debug)]
+struct Slots<T> {
+    items: Vec<Option<T>>,
+    /// Ids of empty slots; the last is reused first.
+    free: Vec<u32>,
+}
+
+/// No id: ends a document's chain of texts. [`Slots`] never hands it out.
+const NO_ID: u32 = u32::MAX;
+
+/// One term of the dictionary.
+#[derive(Debug)]
+struct TermEntry {
+    term: Box<str>,
+    /// Ids of the texts holding the term, ascending, no duplicates, never
+    /// empty: a term no text holds any more leaves the index.
+    postings: Vec<u32>,
+}
+
+/// The terms under one deletion-neighbourhood hash.
+#[derive(Debug, Clone, Copy)]
+enum FuzzyBucket {
+    /// A single term id.
+    One(u32),
+    /// The id of a list in `SearchIndex::fuzzy_lists`.
+    Many(u32),
 }
 
 /// One indexed text.
@@ -169,6 +210,8 @@ struct TextEntry {
     terms: Box<[u32]>,
     /// Chars in the normalized text.
     norm_len: u32,
+    /// The id of the same doc's text added before this one, or [`NO_ID`].
+    prev: u32,
 }
 
 /// How well one query word matches one term. The derived order puts the best first.
@@ -229,18 +272,18 @@ struct Run {
 }
 
 impl SearchIndex {
-    /// Adds one text of a document. Documents are dense u32 ids given by the caller.
+    /// Adds one text of a document. Documents are u32 ids given by the caller.
     ///
-    /// A text that normalizes to nothing is ignored, and so is any text after
-    /// the 2^32nd. A text added after [`SearchIndex::finish`] is found at once
-    /// by exact, token and prefix search. Fuzzy search finds it only through
-    /// terms that were in the index at the last `finish`.
+    /// The next search finds it by every stage: exact, token, prefix and
+    /// fuzzy. A text that normalizes to nothing is ignored, and so is a text
+    /// while the index holds 2^32 − 1 others. The work grows with the text,
+    /// plus a binary search and a shift in each posting list it joins.
     pub fn add(&mut self, doc: u32, field: Field, text: &str) {
         let words = tokenize(text);
         if words.is_empty() {
             return;
         }
-        let Ok(text_id) = u32::try_from(self.texts.len()) else {
+        let Some(text_id) = self.texts.insert_empty() else {
             return;
         };
         let runs = hyphen_runs(&words);
@@ -254,70 +297,86 @@ impl SearchIndex {
         terms.sort_unstable();
         terms.dedup();
         for &id in &terms {
-            if let Some(list) = self.postings.get_mut(id as usize) {
-                list.push(text_id);
+            if let Some(entry) = self.terms.get_mut(id) {
+                insert_sorted(&mut entry.postings, text_id);
             }
         }
         if field != Field::Text {
-            let split_key = words
-                .iter()
-                .map(|w| w.text.as_str())
-                .collect::<Vec<_>>()
-                .join(" ");
-            self.add_exact(&split_key, text_id);
-            if runs.iter().any(|r| r.parts > 1) {
-                let joined_key = runs
-                    .iter()
-                    .map(|r| r.text.as_str())
-                    .collect::<Vec<_>>()
-                    .join(" ");
-                self.add_exact(&joined_key, text_id);
+            for key in exact_keys(&words, &runs) {
+                match self.exact.get_mut(key.as_str()) {
+                    Some(ids) => insert_sorted(ids, text_id),
+                    None => {
+                        self.exact.insert(key.into(), vec![text_id]);
+                    }
+                }
             }
         }
         let chars: usize = words.iter().map(|w| w.text.chars().count()).sum();
         let norm_len = u32::try_from(chars + words.len() - 1).unwrap_or(u32::MAX);
-        self.texts.push(TextEntry {
-            doc,
-            field,
-            original: text.into(),
-            terms: terms.into(),
-            norm_len,
-        });
+        let prev = self.doc_texts.insert(doc, text_id).unwrap_or(NO_ID);
+        self.texts.set(
+            text_id,
+            TextEntry {
+                doc,
+                field,
+                original: text.into(),
+                terms: terms.into(),
+                norm_len,
+                prev,
+            },
+        );
     }
 
-    /// Finishes building: builds the fuzzy index over all terms so far and
-    /// trims spare capacity. Posting lists are sorted as they are built, so
-    /// that needs no work here.
-    ///
-    /// Call it once after all adds. Calling it again rebuilds the fuzzy index
-    /// from scratch. Before the first call, search works but finds no fuzzy
-    /// (typo) matches. Exact, token and prefix matches are unaffected.
-    pub fn finish(&mut self) {
-        let mut pairs: Vec<(u64, u32)> = Vec::new();
-        let mut hashes = Vec::new();
-        for (idx, term) in self.term_strs.iter().enumerate() {
-            let Ok(id) = u32::try_from(idx) else {
-                break;
-            };
-            let chars: Vec<char> = term.chars().collect();
-            if chars.len() < FUZZY_MIN_CHARS - MAX_FUZZY_DISTANCE
-                || chars.len() > MAX_FUZZY_TERM_CHARS
-            {
-                continue;
+    /// Removes every text of a document; no search finds it afterwards. Terms
+    /// that no text holds any more leave the index, with their prefix and
+    /// fuzzy keys, and the ids they and the texts used are reused. Removing a
+    /// doc with no texts does nothing. The work grows with the doc's texts,
+    /// plus a binary search and a shift in each posting list they leave.
+    #[cfg_attr(
+        not(test),
+        expect(
+            dead_code,
+            reason = "the graph cannot change yet; it will call this when it can"
+        )
+    )]
+    pub fn remove_doc(&mut self, doc: u32) {
+        let mut next = self.doc_texts.remove(&doc).unwrap_or(NO_ID);
+        while let Some(entry) = self.texts.take(next) {
+            for &term in entry.terms.iter() {
+                self.remove_posting(term, next);
             }
-            hashes.clear();
-            deletion_hashes(&chars, FUZZY_MIN_CHARS - MAX_FUZZY_DISTANCE, &mut hashes);
-            hashes.sort_unstable();
-            hashes.dedup();
-            pairs.extend(hashes.iter().map(|&h| (h, id)));
+            if entry.field != Field::Text {
+                let words = tokenize(&entry.original);
+                for key in exact_keys(&words, &hyphen_runs(&words)) {
+                    if let Some(ids) = self.exact.get_mut(key.as_str()) {
+                        remove_sorted(ids, next);
+                        if ids.is_empty() {
+                            self.exact.remove(key.as_str());
+                        }
+                    }
+                }
+            }
+            next = entry.prev;
         }
-        pairs.sort_unstable();
-        self.fuzzy_keys = pairs.iter().map(|p| p.0).collect();
-        self.fuzzy_terms = pairs.iter().map(|p| p.1).collect();
-        for list in &mut self.postings {
-            list.shrink_to_fit();
+    }
+
+    /// Trims spare capacity, e.g. after a bulk load. Optional: it saves
+    /// memory and changes no result. Its work grows with the whole index.
+    ///
+    /// The short lists of the exact and fuzzy keys are left as they are:
+    /// reallocating millions of them saved no resident memory when measured,
+    /// and the heap they left behind made later searches slower.
+    pub fn finish(&mut self) {
+        for entry in self.terms.items.iter_mut().flatten() {
+            entry.postings.shrink_to_fit();
         }
+        self.terms.shrink_to_fit();
         self.texts.shrink_to_fit();
+        self.fuzzy_lists.shrink_to_fit();
+        self.term_ids.shrink_to_fit();
+        self.doc_texts.shrink_to_fit();
+        self.exact.shrink_to_fit();
+        self.fuzzy.shrink_to_fit();
     }
 
     /// Ranked hits, best first, at most `limit`, one hit per doc (its best
@@ -375,26 +434,91 @@ impl SearchIndex {
         if let Some(&id) = self.term_ids.get(term) {
             return Some(id);
         }
-        let id = u32::try_from(self.term_strs.len()).ok()?;
+        let id = self.terms.insert_empty()?;
+        self.terms.set(
+            id,
+            TermEntry {
+                term: term.into(),
+                postings: Vec::new(),
+            },
+        );
         self.term_ids.insert(term.into(), id);
         self.sorted_terms.insert(term.into(), id);
-        self.term_strs.push(term.into());
-        self.postings.push(Vec::new());
+        for h in fuzzy_hashes(term) {
+            match self.fuzzy.entry(h) {
+                Entry::Vacant(v) => {
+                    v.insert(FuzzyBucket::One(id));
+                }
+                Entry::Occupied(mut o) => match *o.get() {
+                    FuzzyBucket::One(other) => {
+                        let pair = vec![other.min(id), other.max(id)];
+                        // With the list ids used up, the term is not found through this key.
+                        if let Some(list) = self.fuzzy_lists.insert_empty() {
+                            self.fuzzy_lists.set(list, pair);
+                            o.insert(FuzzyBucket::Many(list));
+                        }
+                    }
+                    FuzzyBucket::Many(list) => {
+                        if let Some(ids) = self.fuzzy_lists.get_mut(list) {
+                            insert_sorted(ids, id);
+                        }
+                    }
+                },
+            }
+        }
         Some(id)
     }
 
-    /// Keys a name or alias by a whole normal form.
-    fn add_exact(&mut self, key: &str, text_id: u32) {
-        match self.exact.get_mut(key) {
-            Some(ids) => ids.push(text_id),
-            None => {
-                self.exact.insert(key.into(), vec![text_id]);
+    /// Takes a removed text out of a term's postings, and the term out of the
+    /// index when no text holds it any more.
+    fn remove_posting(&mut self, term: u32, text_id: u32) {
+        let Some(entry) = self.terms.get_mut(term) else {
+            return;
+        };
+        remove_sorted(&mut entry.postings, text_id);
+        if !entry.postings.is_empty() {
+            return;
+        }
+        let Some(entry) = self.terms.take(term) else {
+            return;
+        };
+        self.term_ids.remove(&entry.term);
+        self.sorted_terms.remove(&entry.term);
+        for h in fuzzy_hashes(&entry.term) {
+            let Entry::Occupied(mut o) = self.fuzzy.entry(h) else {
+                continue;
+            };
+            match *o.get() {
+                FuzzyBucket::One(id) => {
+                    if id == term {
+                        o.remove();
+                    }
+                }
+                FuzzyBucket::Many(list) => {
+                    let Some(ids) = self.fuzzy_lists.get_mut(list) else {
+                        continue;
+                    };
+                    remove_sorted(ids, term);
+                    if let [last] = ids[..] {
+                        o.insert(FuzzyBucket::One(last));
+                        self.fuzzy_lists.take(list);
+                    }
+                }
             }
         }
     }
 
     fn posting_len(&self, term: u32) -> usize {
-        self.postings.get(term as usize).map_or(0, Vec::len)
+        self.terms.get(term).map_or(0, |e| e.postings.len())
+    }
+
+    /// The term ids under one deletion-neighbourhood hash, ascending.
+    fn fuzzy_bucket(&self, h: u64) -> &[u32] {
+        match self.fuzzy.get(&h) {
+            None => &[],
+            Some(FuzzyBucket::One(id)) => std::slice::from_ref(id),
+            Some(FuzzyBucket::Many(list)) => self.fuzzy_lists.get(*list).map_or(&[], Vec::as_slice),
+        }
     }
 
     /// Names and aliases whose whole normal form equals the query.
@@ -405,7 +529,7 @@ impl SearchIndex {
         };
         let query_len = key.chars().count();
         for &text_id in ids {
-            let Some(entry) = self.texts.get(text_id as usize) else {
+            let Some(entry) = self.texts.get(text_id) else {
                 continue;
             };
             let kind = match entry.field {
@@ -450,7 +574,7 @@ impl SearchIndex {
         let query_len = tokens.iter().map(|t| t.chars().count()).sum::<usize>()
             + tokens.len().saturating_sub(1);
         'texts: for (text_id, first, term) in self.union_postings(&cands[driver].terms) {
-            let Some(entry) = self.texts.get(text_id as usize) else {
+            let Some(entry) = self.texts.get(text_id) else {
                 continue;
             };
             let mut worst = stage_of(first);
@@ -531,7 +655,7 @@ impl SearchIndex {
     /// Adds the terms within [`MAX_FUZZY_DISTANCE`] of `tok` that are not yet
     /// in `terms` and that `tok` is not a prefix of.
     fn fuzzy_candidates(&self, tok: &str, terms: &mut Vec<(u32, Quality)>, budget: &mut usize) {
-        if self.fuzzy_keys.is_empty() {
+        if self.fuzzy.is_empty() {
             return;
         }
         let chars: Vec<char> = tok.chars().collect();
@@ -548,13 +672,7 @@ impl SearchIndex {
             if !seen_hashes.insert(h) {
                 continue;
             }
-            let start = self.fuzzy_keys.partition_point(|&k| k < h);
-            let keys = self.fuzzy_keys.get(start..).unwrap_or_default();
-            let ids = self.fuzzy_terms.get(start..).unwrap_or_default();
-            for (&key, &id) in keys.iter().zip(ids) {
-                if key != h {
-                    break;
-                }
+            for &id in self.fuzzy_bucket(h) {
                 if !seen_terms.insert(id) {
                     continue;
                 }
@@ -562,7 +680,7 @@ impl SearchIndex {
                 if verified > MAX_FUZZY_VERIFY {
                     break 'hashes;
                 }
-                let Some(term) = self.term_strs.get(id as usize) else {
+                let Some(TermEntry { term, .. }) = self.terms.get(id) else {
                     continue;
                 };
                 if term.starts_with(tok) {
@@ -591,8 +709,8 @@ impl SearchIndex {
     fn union_postings(&self, terms: &[(u32, Quality)]) -> Vec<(u32, Quality, u32)> {
         let mut out = Vec::new();
         for &(term, q) in terms {
-            if let Some(list) = self.postings.get(term as usize) {
-                out.extend(list.iter().map(|&t| (t, q, term)));
+            if let Some(entry) = self.terms.get(term) {
+                out.extend(entry.postings.iter().map(|&t| (t, q, term)));
             }
         }
         if terms.len() > 1 {
@@ -609,9 +727,9 @@ impl SearchIndex {
             c.terms
                 .iter()
                 .find(|&&(term, _)| {
-                    self.postings
-                        .get(term as usize)
-                        .is_some_and(|l| l.binary_search(&text_id).is_ok())
+                    self.terms
+                        .get(term)
+                        .is_some_and(|e| e.postings.binary_search(&text_id).is_ok())
                 })
                 .map(|&(_, q)| q)
         } else {
@@ -625,9 +743,7 @@ impl SearchIndex {
 
     /// The hit's text: the whole name or alias, or a snippet of a long text.
     fn hit_text(&self, entry: &TextEntry, term: Option<u32>) -> String {
-        let term = term
-            .and_then(|t| self.term_strs.get(t as usize))
-            .map(|t| &**t);
+        let term = term.and_then(|t| self.terms.get(t)).map(|e| &*e.term);
         snippet(&entry.original, term)
     }
 }
@@ -641,7 +757,7 @@ struct Collector<'a> {
 
 impl Collector<'_> {
     /// Keeps `cand` if its doc is accepted and it beats the doc's best so far:
-    /// a higher score, or the same score from an earlier text.
+    /// a higher score, or the same score from a text with a lower id.
     fn offer(&mut self, doc: u32, cand: Cand) {
         match self.best.entry(doc) {
             Entry::Occupied(mut e) => {
@@ -675,7 +791,7 @@ impl Collector<'_> {
         all.sort_unstable_by(order);
         all.into_iter()
             .filter_map(|(doc, c)| {
-                let entry = index.texts.get(c.text as usize)?;
+                let entry = index.texts.get(c.text)?;
                 Some(SearchHit {
                     doc,
                     score: c.score,
@@ -798,6 +914,105 @@ fn joined_runs(words: &[Word]) -> Vec<Run> {
         }
     }
     runs
+}
+
+/// The keys of a name or alias in `SearchIndex::exact`: its words joined by
+/// spaces, and, when a hyphen joins two of them, its runs joined by spaces.
+fn exact_keys(words: &[Word], runs: &[Run]) -> Vec<String> {
+    let mut keys = vec![join_spaced(words.iter().map(|w| w.text.as_str()))];
+    if runs.iter().any(|r| r.parts > 1) {
+        keys.push(join_spaced(runs.iter().map(|r| r.text.as_str())));
+    }
+    keys
+}
+
+fn join_spaced<'a>(parts: impl Iterator<Item = &'a str>) -> String {
+    parts.collect::<Vec<_>>().join(" ")
+}
+
+/// The deletion-neighbourhood hashes a term is keyed by in the fuzzy index,
+/// without duplicates; none for a term too short or too long for it.
+fn fuzzy_hashes(term: &str) -> Vec<u64> {
+    let chars: Vec<char> = term.chars().collect();
+    let mut hashes = Vec::new();
+    if chars.len() <= MAX_FUZZY_TERM_CHARS {
+        deletion_hashes(&chars, FUZZY_MIN_CHARS - MAX_FUZZY_DISTANCE, &mut hashes);
+        hashes.sort_unstable();
+        hashes.dedup();
+    }
+    hashes
+}
+
+/// Adds `id` to an ascending list without duplicates. An id above all the
+/// others, as in a bulk load, is pushed without a search.
+fn insert_sorted(ids: &mut Vec<u32>, id: u32) {
+    if ids.last().is_none_or(|&last| last < id) {
+        ids.push(id);
+    } else if let Err(at) = ids.binary_search(&id) {
+        ids.insert(at, id);
+    }
+}
+
+/// Takes `id` out of an ascending list, and gives back memory when the list
+/// has shrunk to a quarter of its capacity.
+fn remove_sorted(ids: &mut Vec<u32>, id: u32) {
+    if let Ok(at) = ids.binary_search(&id) {
+        ids.remove(at);
+        if ids.len() < ids.capacity() / 4 {
+            ids.shrink_to(ids.len() * 2);
+        }
+    }
+}
+
+impl<T> Default for Slots<T> {
+    fn default() -> Self {
+        Slots {
+            items: Vec::new(),
+            free: Vec::new(),
+        }
+    }
+}
+
+impl<T> Slots<T> {
+    /// An empty slot for [`Slots::set`]: a freed one, else a new one. `None`
+    /// when the ids are used up.
+    fn insert_empty(&mut self) -> Option<u32> {
+        if let Some(id) = self.free.pop() {
+            return Some(id);
+        }
+        let id = u32::try_from(self.items.len())
+            .ok()
+            .filter(|&id| id != NO_ID)?;
+        self.items.push(None);
+        Some(id)
+    }
+
+    /// Puts `item` in slot `id`, given by [`Slots::insert_empty`].
+    fn set(&mut self, id: u32, item: T) {
+        if let Some(slot) = self.items.get_mut(id as usize) {
+            *slot = Some(item);
+        }
+    }
+
+    fn get(&self, id: u32) -> Option<&T> {
+        self.items.get(id as usize).and_then(Option::as_ref)
+    }
+
+    fn get_mut(&mut self, id: u32) -> Option<&mut T> {
+        self.items.get_mut(id as usize).and_then(Option::as_mut)
+    }
+
+    /// Takes the item out of slot `id`, whose id is then reused.
+    fn take(&mut self, id: u32) -> Option<T> {
+        let item = self.items.get_mut(id as usize).and_then(Option::take)?;
+        self.free.push(id);
+        Some(item)
+    }
+
+    fn shrink_to_fit(&mut self) {
+        self.items.shrink_to_fit();
+        self.free.shrink_to_fit();
+    }
 }
 
 /// `text`, or, when longer than [`SNIPPET_MAX_CHARS`] chars, a window of it
@@ -1246,21 +1461,23 @@ mod tests {
     }
 
     #[test]
-    fn fuzzy_needs_finish_and_later_adds_are_found() {
+    fn fuzzy_needs_no_finish_and_later_adds_are_found() {
         let mut ix = SearchIndex::default();
         ix.add(0, Field::Name, "Metropolitan");
         assert_eq!(docs(&ix.search("metropolitan", 10, CUT, &all)), vec![0]);
         assert_eq!(docs(&ix.search("metro", 10, CUT, &all)), vec![0]);
-        assert!(ix.search("metropolitn", 10, CUT, &all).is_empty());
+        let before = ix.search("metropolitn", 10, CUT, &all);
+        assert_eq!(docs(&before), vec![0]);
         ix.finish();
-        assert_eq!(docs(&ix.search("metropolitn", 10, CUT, &all)), vec![0]);
-        // Added after finish: found by token search, and fuzzily through known terms.
+        assert_eq!(ix.search("metropolitn", 10, CUT, &all), before);
+        // Added after finish: found by token search, and fuzzily by old and new terms.
         ix.add(1, Field::Name, "Metropolitan Council");
         assert_eq!(
             docs(&ix.search("metropolitan council", 10, CUT, &all)),
             vec![1]
         );
         assert_eq!(docs(&ix.search("metropolitn", 10, CUT, &all)), vec![0, 1]);
+        assert_eq!(docs(&ix.search("councl", 10, CUT, &all)), vec![1]);
     }
 
     #[test]
@@ -1283,5 +1500,189 @@ mod tests {
         let mut q = "alpha ".repeat(CUT.1);
         q.push_str("nonexistent");
         assert_eq!(docs(&ix.search(&q, 10, CUT, &all)), vec![0]);
+    }
+
+    /// The search for `q` as (doc, how it matched).
+    fn found(ix: &SearchIndex, q: &str) -> Vec<(u32, MatchKind)> {
+        ix.search(q, 10, CUT, &all)
+            .iter()
+            .map(|h| (h.doc, h.matched))
+            .collect()
+    }
+
+    #[test]
+    fn add_after_searching_is_found_by_every_stage() {
+        let mut ix = index(&[(0, Field::Name, "Seoul")]);
+        assert!(ix.search("pyongyang", 10, CUT, &all).is_empty());
+        ix.add(1, Field::Name, "Pyongyang");
+        ix.add(1, Field::Alias, "Ryugyong");
+        ix.add(1, Field::Text, "Capital on the Taedong river");
+        assert_eq!(found(&ix, "pyongyang"), vec![(1, MatchKind::ExactName)]);
+        assert_eq!(found(&ix, "ryugyong"), vec![(1, MatchKind::ExactAlias)]);
+        assert_eq!(found(&ix, "taedong"), vec![(1, MatchKind::Token)]);
+        assert_eq!(found(&ix, "taed"), vec![(1, MatchKind::Prefix)]);
+        assert_eq!(found(&ix, "pyongayng"), vec![(1, MatchKind::Fuzzy)]);
+        assert_eq!(found(&ix, "seoul"), vec![(0, MatchKind::ExactName)]);
+    }
+
+    #[test]
+    fn remove_doc_removes_it_from_every_stage() {
+        let mut ix = index(&[
+            (0, Field::Name, "Seoul"),
+            (1, Field::Name, "Pyongyang"),
+            (1, Field::Alias, "Ryugyong-Taedong"),
+            (1, Field::Text, "Capital on the Taedong river"),
+        ]);
+        ix.remove_doc(1);
+        for q in [
+            "pyongyang",        // exact name
+            "ryugyong taedong", // exact alias
+            "ryugyongtaedong",  // exact alias, joined, and its joined term
+            "river",            // token
+            "taed",             // prefix
+            "pyongayng",        // typo
+            "ryugyonk",         // typo
+        ] {
+            assert!(ix.search(q, 10, CUT, &all).is_empty(), "{q}");
+        }
+        assert_eq!(found(&ix, "seoul"), vec![(0, MatchKind::ExactName)]);
+        // Only Seoul's term and its keys are left.
+        let fresh = index(&[(0, Field::Name, "Seoul")]);
+        assert_eq!(ix.term_ids.len(), 1);
+        assert_eq!(ix.sorted_terms.len(), 1);
+        assert_eq!(ix.exact.len(), 1);
+        assert_eq!(ix.fuzzy.len(), fresh.fuzzy.len());
+        assert_eq!(ix.doc_texts.len(), 1);
+        // Removing it again, or a doc never added, changes nothing.
+        ix.remove_doc(1);
+        ix.remove_doc(42);
+        assert_eq!(found(&ix, "seoul"), vec![(0, MatchKind::ExactName)]);
+    }
+
+    #[test]
+    fn renamed_doc_is_found_by_its_new_name_only() {
+        let mut ix = index(&[
+            (0, Field::Name, "Kaesong Industrial Region"),
+            (1, Field::Name, "Busan"),
+        ]);
+        ix.remove_doc(0);
+        ix.add(0, Field::Name, "Songdo Industrial Complex");
+        assert_eq!(
+            found(&ix, "songdo industrial complex"),
+            vec![(0, MatchKind::ExactName)]
+        );
+        assert_eq!(found(&ix, "songdo"), vec![(0, MatchKind::Token)]);
+        assert_eq!(found(&ix, "sogndo"), vec![(0, MatchKind::Fuzzy)]);
+        for q in [
+            "kaesong industrial region",
+            "kaesong",
+            "kaes",
+            "kaesnog",
+            "region",
+            "regoin",
+        ] {
+            assert!(ix.search(q, 10, CUT, &all).is_empty(), "{q}");
+        }
+        // The word kept by the rename is still there.
+        assert_eq!(found(&ix, "industrial"), vec![(0, MatchKind::Token)]);
+    }
+
+    #[test]
+    fn removing_one_doc_keeps_another_with_the_same_terms() {
+        let mut ix = index(&[
+            (0, Field::Name, "Seoul Tower"),
+            (0, Field::Alias, "Namsan Tower"),
+            (1, Field::Name, "Seoul Tower"),
+            (1, Field::Alias, "Namsan Tower"),
+            (1, Field::Text, "A tower on Namsan"),
+            (2, Field::Text, "A tower on Namsan"),
+        ]);
+        ix.remove_doc(1);
+        assert_eq!(found(&ix, "seoul tower"), vec![(0, MatchKind::ExactName)]);
+        assert_eq!(
+            found(&ix, "namsan tower"),
+            vec![(0, MatchKind::ExactAlias), (2, MatchKind::Token)]
+        );
+        assert_eq!(
+            found(&ix, "namsan"),
+            vec![(0, MatchKind::Token), (2, MatchKind::Token)]
+        );
+        assert_eq!(found(&ix, "seo"), vec![(0, MatchKind::Prefix)]);
+        assert_eq!(
+            found(&ix, "nasman"),
+            vec![(0, MatchKind::Fuzzy), (2, MatchKind::Fuzzy)]
+        );
+        ix.remove_doc(0);
+        assert!(ix.search("seoul", 10, CUT, &all).is_empty());
+        assert_eq!(found(&ix, "namsan"), vec![(2, MatchKind::Token)]);
+        assert_eq!(found(&ix, "nasman"), vec![(2, MatchKind::Fuzzy)]);
+    }
+
+    /// (items, room for items) of every structure of the index.
+    fn sizes(ix: &SearchIndex) -> Vec<(usize, usize)> {
+        fn slots<T>(s: &Slots<T>) -> (usize, usize) {
+            (s.items.len(), s.items.capacity().max(s.free.capacity()))
+        }
+        fn lists<'a>(all: impl Iterator<Item = &'a Vec<u32>>) -> (usize, usize) {
+            all.fold((0, 0), |(n, c), l| (n + l.len(), c + l.capacity()))
+        }
+        vec![
+            (ix.term_ids.len(), ix.term_ids.capacity()),
+            (ix.sorted_terms.len(), ix.sorted_terms.len()),
+            slots(&ix.terms),
+            lists(ix.terms.items.iter().flatten().map(|e| &e.postings)),
+            slots(&ix.texts),
+            (ix.doc_texts.len(), ix.doc_texts.capacity()),
+            (ix.exact.len(), ix.exact.capacity()),
+            lists(ix.exact.values()),
+            (ix.fuzzy.len(), ix.fuzzy.capacity()),
+            slots(&ix.fuzzy_lists),
+            lists(ix.fuzzy_lists.items.iter().flatten()),
+        ]
+    }
+
+    #[test]
+    fn add_and_remove_churn_keeps_memory_bounded() {
+        let mut ix = index(&[
+            (0, Field::Name, "Seoul Metropolitan Council"),
+            (1, Field::Name, "Busan"),
+        ]);
+        let live = |ix: &SearchIndex| {
+            (
+                ix.term_ids.len(),
+                ix.sorted_terms.len(),
+                ix.exact.len(),
+                ix.fuzzy.len(),
+                ix.doc_texts.len(),
+                ix.terms.items.iter().flatten().count(),
+                ix.texts.items.iter().flatten().count(),
+                ix.fuzzy_lists.items.iter().flatten().count(),
+            )
+        };
+        let base = live(&ix);
+        let mut peak = Vec::new();
+        for round in 0..1_000 {
+            // A new name every round, so that terms come and go too.
+            let name = format!("Council{round:04} of Seoul");
+            ix.add(2, Field::Name, &name);
+            ix.add(2, Field::Alias, &format!("Counsel-{round:04}"));
+            ix.add(2, Field::Text, "Met in the Metropolitan Council's hall");
+            if round == 0 {
+                peak = sizes(&ix);
+            }
+            assert_eq!(found(&ix, &name)[0], (2, MatchKind::ExactName));
+            let typo = format!("cuoncil{round:04}");
+            assert!(found(&ix, &typo).contains(&(2, MatchKind::Fuzzy)), "{typo}");
+            ix.remove_doc(2);
+            assert!(!docs(&ix.search(&name, 10, CUT, &all)).contains(&2));
+            assert_eq!(live(&ix), base, "round {round}");
+        }
+        // Every structure holds at most as many items as with the doc in it, and
+        // room for a few times that: hash tables and vectors grow by doubling.
+        let now = sizes(&ix);
+        for (i, (&(items, room), &(peak_items, _))) in now.iter().zip(&peak).enumerate() {
+            assert!(items <= peak_items, "{i}: {now:?} {peak:?}");
+            assert!(room <= 4 * peak_items + 16, "{i}: {now:?} {peak:?}");
+        }
     }
 }
