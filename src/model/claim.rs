@@ -16,7 +16,7 @@ string_enum! {
 }
 
 /// Who a claim is attributed to, by entity where known and in words.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Attribution {
     /// The entity the claim is attributed to.
     pub by: Option<EntityId>,
@@ -25,7 +25,7 @@ pub struct Attribution {
 }
 
 /// One claimed value with its validity, rank, provenance and history links.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Claim<T> {
     /// A key unique among the claims of one value, used by `supersedes`.
     pub key: String,
@@ -41,6 +41,7 @@ pub struct Claim<T> {
     /// Preferred, normal or deprecated.
     pub rank: Rank,
     /// True where the source gives the value as approximate ("about").
+    #[serde(default)]
     pub approximate: bool,
     /// Who the source attributes the value to.
     pub attribution: Option<Attribution>,
@@ -49,6 +50,7 @@ pub struct Claim<T> {
     /// The key of the claim this one replaces.
     pub supersedes: Option<String>,
     /// Where the value comes from; never empty.
+    #[serde(default)]
     pub sources: Vec<SourceRef>,
     /// Why the value is doubtful or wrong, where it is.
     pub caveat: Option<String>,
@@ -79,6 +81,19 @@ impl<T> Claim<T> {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ClaimSet<T>(Vec<Claim<T>>);
 
+impl<T: serde::Serialize> serde::Serialize for ClaimSet<T> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        self.0.serialize(s)
+    }
+}
+
+/// Read as a list of claims, then put in history order as [`ClaimSet::new`] does.
+impl<'de, T: serde::Deserialize<'de>> serde::Deserialize<'de> for ClaimSet<T> {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        Vec::<Claim<T>>::deserialize(d).map(ClaimSet::new)
+    }
+}
+
 impl<T> Default for ClaimSet<T> {
     fn default() -> Self {
         ClaimSet(Vec::new())
@@ -89,8 +104,15 @@ impl<T> ClaimSet<T> {
     /// Wraps claims, ordered as history: undated first, then by the earliest day they
     /// can start, then by the latest (a known day before a range that begins on it), then
     /// by key.
-    pub fn new(mut claims: Vec<Claim<T>>) -> Self {
-        claims.sort_by(|a, b| {
+    pub fn new(claims: Vec<Claim<T>>) -> Self {
+        let mut set = ClaimSet(claims);
+        set.sort();
+        set
+    }
+
+    /// Puts the claims in history order (see [`ClaimSet::new`]).
+    fn sort(&mut self) {
+        self.0.sort_by(|a, b| {
             let from = |c: &Claim<T>| {
                 c.valid_from
                     .as_ref()
@@ -98,7 +120,17 @@ impl<T> ClaimSet<T> {
             };
             from(a).cmp(&from(b)).then_with(|| a.key.cmp(&b.key))
         });
-        ClaimSet(claims)
+    }
+
+    /// Adds a claim in its place in history order.
+    pub fn insert(&mut self, claim: Claim<T>) {
+        self.0.push(claim);
+        self.sort();
+    }
+
+    /// Every claim, to edit in place; the keys and dates that order them must not change.
+    pub fn all_mut(&mut self) -> &mut [Claim<T>] {
+        &mut self.0
     }
 
     /// Every claim, deprecated ones included, in history order.

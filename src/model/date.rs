@@ -104,6 +104,8 @@ fn days_in_month(year: i32, month: u8) -> u8 {
     }
 }
 
+super::wire::serde_as_text!(PartialDate);
+
 impl FromStr for PartialDate {
     type Err = ModelError;
 
@@ -161,12 +163,13 @@ impl fmt::Display for PartialDate {
 /// A date as recorded: the date where it is known, whether we inferred it rather than
 /// read it in the source, and why; or, where the source gives no date, the range it must
 /// lie in (not before, not after), each end with its reason.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct When {
     /// The date, to its precision; `None` when it is known only as a range (or not at all).
     pub date: Option<PartialDate>,
     /// True where the source does not state this date (or its bounds) and it was inferred
     /// from context.
+    #[serde(default)]
     pub inferred: bool,
     /// How it was inferred, or what is uncertain about it.
     pub note: Option<String>,
@@ -177,7 +180,7 @@ pub struct When {
 }
 
 /// One end of the range an unknown date lies in.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct DateBound {
     /// The bound, to its precision.
     pub date: PartialDate,

@@ -127,6 +127,8 @@ impl fmt::Display for EntityId {
     }
 }
 
+super::wire::serde_as_text!(EntityId);
+
 impl FromStr for EntityId {
     type Err = ModelError;
     fn from_str(s: &str) -> Result<Self, Self::Err> {

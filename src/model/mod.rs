@@ -1,8 +1,10 @@
 //! The domain model: ids, node and relation kinds, claims, money, percents,
 //! quantities, partial dates and provenance. Pure data: no I/O, no GraphQL.
 
+mod change;
 mod claim;
 mod date;
+mod edit;
 mod error;
 mod id;
 mod kinds;
@@ -10,9 +12,14 @@ mod node;
 mod provenance;
 mod relation;
 mod value;
+pub(crate) mod wire;
 
+pub use change::{
+    CHANGE_FORMAT, Change, ChangeBatch, ChangeFormatError, ClaimField, FieldClaim, Retraction,
+};
 pub use claim::{Attribution, Claim, ClaimSet, Rank};
 pub use date::{DateBasis, DateBound, DatePrecision, Day, PartialDate, Position, When, holds_on};
+pub use edit::ClaimSetEdit;
 pub use error::ModelError;
 pub use id::{EntityId, NodeKind};
 pub use kinds::{
@@ -58,6 +65,8 @@ macro_rules! string_enum {
                 }
             }
         }
+
+        $crate::model::wire::serde_as_text!($name);
 
         impl std::fmt::Display for $name {
             fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {

@@ -8,7 +8,7 @@ use super::{
 
 /// An entity of the graph: its id, names, description in our own words,
 /// sources, and the facts of its kind.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Node {
     /// The stable readable id, which carries the kind.
     pub id: EntityId,
@@ -16,10 +16,12 @@ pub struct Node {
     pub name: String,
     /// Other names, short names, titles, romanizations and metonyms
     /// (a capital for its government).
+    #[serde(default)]
     pub aliases: Vec<String>,
     /// A short description written in our own words.
     pub description: String,
     /// Where the entity is reported; never empty.
+    #[serde(default)]
     pub sources: Vec<SourceRef>,
     /// The facts of its kind.
     pub data: NodeData,
@@ -33,7 +35,8 @@ impl Node {
 }
 
 /// The facts that depend on a node's kind.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
 pub enum NodeData {
     /// See [`Country`].
     Country(Country),
@@ -60,16 +63,17 @@ pub enum NodeData {
 }
 
 /// A country, or a bloc of countries such as the EU.
-#[derive(Debug, Clone, PartialEq, Eq, Default)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
 pub struct Country {
     /// ISO 3166 alpha-2 code (`JP`), or `EU` for the European Union.
     pub code: Option<String>,
     /// True for a bloc rather than a single state.
+    #[serde(default)]
     pub bloc: bool,
 }
 
 /// A role a person holds in a body or a country.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Role {
     /// The title, such as "Commerce Secretary".
     pub title: String,
@@ -78,14 +82,15 @@ pub struct Role {
 }
 
 /// A person, with the roles the sources give them.
-#[derive(Debug, Clone, PartialEq, Eq, Default)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
 pub struct Person {
     /// Roles over time; a role the source misstates is a deprecated claim.
+    #[serde(default)]
     pub roles: ClaimSet<Role>,
 }
 
 /// An organization of any kind.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Organization {
     /// What kind of body it is.
     pub kind: OrgKind,
@@ -96,11 +101,13 @@ pub struct Organization {
 }
 
 /// A deal, or the negotiation towards one.
-#[derive(Debug, Clone, PartialEq, Eq, Default)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
 pub struct Deal {
     /// The countries or bodies on each side.
+    #[serde(default)]
     pub parties: Vec<EntityId>,
     /// Where it stands, over time.
+    #[serde(default)]
     pub status: ClaimSet<DealStatus>,
     /// When it was announced, where known.
     pub announced: Option<When>,
@@ -109,15 +116,17 @@ pub struct Deal {
 }
 
 /// A pledge: who promised what to whom, how much, how often, in exchange for what.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Commitment {
     /// What is promised.
     pub kind: CommitmentKind,
     /// Who promised it.
     pub pledger: EntityId,
     /// Who gains by it.
+    #[serde(default)]
     pub beneficiaries: Vec<EntityId>,
     /// Who supplies what is bought (a company selling aircraft).
+    #[serde(default)]
     pub suppliers: Vec<EntityId>,
     /// What is bought, invested in or imported, in words ("U.S. rice").
     pub item: Option<String>,
@@ -126,18 +135,23 @@ pub struct Commitment {
     /// The commitment it is part of: its amount is already counted there.
     pub part_of: Option<EntityId>,
     /// What it was given in exchange for (tariff measures, other commitments).
+    #[serde(default)]
     pub in_exchange_for: Vec<EntityId>,
     /// The demand of the other side it answers, where it answers one.
     pub answers: Option<EntityId>,
     /// One-off, annual or unspecified.
     pub period: Period,
     /// The pledged amount (or level), with its revisions.
+    #[serde(default)]
     pub amount: ClaimSet<Amount>,
     /// The level before the pledge, for a pledge to raise a level.
+    #[serde(default)]
     pub baseline: ClaimSet<Amount>,
     /// A ceiling the pledge stays within (a quota).
+    #[serde(default)]
     pub limit: ClaimSet<Amount>,
     /// Where it stands, over time.
+    #[serde(default)]
     pub status: ClaimSet<CommitmentStatus>,
 }
 
@@ -159,28 +173,31 @@ impl Commitment {
 /// What one side asks of another: not a pledge. It implies "demands" and "demanded of"
 /// relations, never "pledged"; when the party asked later pledges, the pledge says which
 /// demand it answers.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Demand {
     /// Who demands it.
     pub demander: EntityId,
     /// Of whom it is demanded.
+    #[serde(default)]
     pub demanded_of: Vec<EntityId>,
     /// What is asked for, in words ("a package like Japan's").
     pub item: Option<String>,
     /// The deal it concerns.
     pub deal: Option<EntityId>,
     /// What meeting it would bring the party asked (a tariff it would avoid).
+    #[serde(default)]
     pub in_exchange_for: Vec<EntityId>,
     /// The date by which it is to be met, where one is set.
     pub deadline: Option<When>,
     /// By whose account it is a demand, where it is a reading of someone's words.
     pub attribution: Option<Attribution>,
     /// Where it stands, over time.
+    #[serde(default)]
     pub status: ClaimSet<DemandStatus>,
 }
 
 /// One part of a tariff rate.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct RateComponent {
     /// The part it plays.
     pub kind: RateComponentKind,
@@ -191,16 +208,18 @@ pub struct RateComponent {
 }
 
 /// A tariff rate: its total and, where known, the components that make it up.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Rate {
     /// The total rate in percentage points.
     pub total: Percent,
     /// The components; when given, they sum to the total.
+    #[serde(default)]
     pub components: Vec<RateComponent>,
 }
 
 /// A limit on the volume a tariff rate applies to.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
 pub enum VolumeLimit {
     /// The rate applies without any volume limit.
     Unlimited,
@@ -209,7 +228,7 @@ pub enum VolumeLimit {
 }
 
 /// A tariff imposed by one party on another's goods.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct TariffMeasure {
     /// Who imposes it.
     pub imposer: EntityId,
@@ -220,23 +239,28 @@ pub struct TariffMeasure {
     /// The deal that set or changed it.
     pub deal: Option<EntityId>,
     /// Where it stands, over time.
+    #[serde(default)]
     pub status: ClaimSet<TariffStatus>,
     /// Its rate over time.
+    #[serde(default)]
     pub rate: ClaimSet<Rate>,
     /// Any volume limit, over time.
+    #[serde(default)]
     pub volume_limit: ClaimSet<VolumeLimit>,
 }
 
 /// Something that happened, or is due, at a time.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Event {
     /// What kind of happening.
     pub kind: EventKind,
     /// When, to the precision known.
     pub date: Option<When>,
     /// How long it lasted.
+    #[serde(default)]
     pub duration: ClaimSet<Quantity>,
     /// Who took part.
+    #[serde(default)]
     pub participants: Vec<EntityId>,
     /// The body whose site or office hosted it.
     pub venue: Option<EntityId>,
@@ -249,13 +273,14 @@ pub struct Event {
 }
 
 /// Something someone said, summarised in our own words (the node's description).
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Statement {
     /// What kind of utterance.
     pub kind: StatementKind,
     /// Who said it; none for the source's own analysis.
     pub speaker: Option<EntityId>,
     /// Short verbatim phrases of the speaker, kept as quotes.
+    #[serde(default)]
     pub quotes: Vec<String>,
     /// When, to the precision known.
     pub date: Option<When>,
@@ -264,27 +289,31 @@ pub struct Statement {
     /// The body whose site it was said at.
     pub venue: Option<EntityId>,
     /// What it is about.
+    #[serde(default)]
     pub about: Vec<EntityId>,
     /// Outlets that carried it.
+    #[serde(default)]
     pub reported_by: Vec<EntityId>,
     /// Who the source says made it, in words, where its wording needs keeping: a wrong
     /// attribution stays as a deprecated claim beside its correction.
+    #[serde(default)]
     pub attributed_to: ClaimSet<String>,
     /// Where the source gets something about it wrong or unclear.
     pub caveat: Option<String>,
 }
 
 /// A venture with a value and participants.
-#[derive(Debug, Clone, PartialEq, Eq, Default)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
 pub struct Project {
     /// What it is worth, over time.
+    #[serde(default)]
     pub value: ClaimSet<Amount>,
     /// Where it is, in words.
     pub place: Option<String>,
 }
 
 /// A document facts come from, or a curator's note.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Source {
     /// A document or a curator note.
     pub kind: SourceKind,

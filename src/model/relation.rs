@@ -155,7 +155,7 @@ impl RelationKind {
 }
 
 /// A typed, sourced edge between two nodes.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Relation {
     /// The kind.
     pub kind: RelationKind,
@@ -175,6 +175,7 @@ pub struct Relation {
     /// By whose account it holds.
     pub attribution: Option<Attribution>,
     /// Where it comes from; never empty.
+    #[serde(default)]
     pub sources: Vec<SourceRef>,
     /// Anything doubtful about it.
     pub note: Option<String>,

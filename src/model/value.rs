@@ -28,6 +28,8 @@ impl Currency {
     }
 }
 
+super::wire::serde_as_text!(Currency);
+
 impl FromStr for Currency {
     type Err = ModelError;
     fn from_str(s: &str) -> Result<Self, Self::Err> {
@@ -58,9 +60,11 @@ pub fn parse_decimal(text: &str) -> Result<Decimal, ModelError> {
 }
 
 /// An amount of money in one currency.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[serde(try_from = "RawMoney")]
 pub struct Money {
     /// The exact amount, in units of the currency (not minor units).
+    #[serde(with = "super::wire::decimal")]
     pub amount: Decimal,
     /// The currency.
     pub currency: Currency,
@@ -85,6 +89,22 @@ impl Money {
     /// Reads like a headline: "USD 550 billion", "USD 8 billion", "USD 1.25 million".
     pub fn display(&self) -> String {
         format!("{} {}", self.currency, scaled(self.amount))
+    }
+}
+
+/// Money as written, before its checks.
+#[derive(serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawMoney {
+    #[serde(with = "super::wire::decimal")]
+    amount: Decimal,
+    currency: Currency,
+}
+
+impl TryFrom<RawMoney> for Money {
+    type Error = ModelError;
+    fn try_from(raw: RawMoney) -> Result<Self, ModelError> {
+        Money::new(raw.amount, raw.currency)
     }
 }
 
@@ -133,6 +153,19 @@ impl Percent {
     }
 }
 
+impl serde::Serialize for Percent {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        super::wire::decimal::serialize(&self.0, s)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Percent {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let points = super::wire::decimal::deserialize(d)?;
+        Percent::new(points).map_err(serde::de::Error::custom)
+    }
+}
+
 impl fmt::Display for Percent {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "{}%", self.0)
@@ -156,9 +189,11 @@ string_enum! {
 }
 
 /// A quantity with its unit.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[serde(try_from = "RawQuantity")]
 pub struct Quantity {
     /// The exact value.
+    #[serde(with = "super::wire::decimal")]
     pub value: Decimal,
     /// The unit.
     pub unit: Unit,
@@ -181,6 +216,22 @@ impl Quantity {
     }
 }
 
+/// A quantity as written, before its checks.
+#[derive(serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawQuantity {
+    #[serde(with = "super::wire::decimal")]
+    value: Decimal,
+    unit: Unit,
+}
+
+impl TryFrom<RawQuantity> for Quantity {
+    type Error = ModelError;
+    fn try_from(raw: RawQuantity) -> Result<Self, ModelError> {
+        Quantity::new(raw.value, raw.unit)
+    }
+}
+
 impl fmt::Display for Quantity {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let unit = match self.unit {
@@ -192,7 +243,8 @@ impl fmt::Display for Quantity {
 }
 
 /// What a commitment or a project is worth or amounts to.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
 pub enum Amount {
     /// A sum of money.
     Money(Money),

@@ -1,0 +1,372 @@
+//! How a change edits one node: its claims by field, and the ids it refers to. The graph
+//! decides whether a change may apply; this only says how the node's data moves.
+
+use super::{
+    Claim, ClaimField, ClaimSet, EntityId, FieldClaim, ModelError, Node, NodeData, NodeKind, Rank,
+    SourceRef,
+};
+
+/// The edits every claim set allows, whatever its value type.
+pub trait ClaimSetEdit {
+    /// True when a claim has this key.
+    fn has(&self, key: &str) -> bool;
+    /// Marks the claim no longer preferred (a later claim replaces it).
+    fn demote(&mut self, key: &str);
+    /// Marks the claim wrong, with why and the sources that show it.
+    fn deprecate(&mut self, key: &str, reason: &str, sources: &[SourceRef]);
+}
+
+impl<T> ClaimSetEdit for ClaimSet<T> {
+    fn has(&self, key: &str) -> bool {
+        self.get(key).is_some()
+    }
+
+    fn demote(&mut self, key: &str) {
+        for c in self.all_mut().iter_mut().filter(|c| c.key == key) {
+            if c.rank == Rank::Preferred {
+                c.rank = Rank::Normal;
+            }
+        }
+    }
+
+    fn deprecate(&mut self, key: &str, reason: &str, sources: &[SourceRef]) {
+        for c in self.all_mut().iter_mut().filter(|c| c.key == key) {
+            c.rank = Rank::Deprecated;
+            c.caveat = Some(reason.to_string());
+            c.sources.extend(sources.iter().cloned());
+        }
+    }
+}
+
+impl Node {
+    /// The seed's rules for one entity on its own: a name, a source, data of the kind its
+    /// id names, and claims that each have a unique key, a source, an end after their
+    /// start and a `supersedes` naming a claim of the same value.
+    pub fn check(&self) -> Result<(), ModelError> {
+        if self.name.trim().is_empty() {
+            return Err(ModelError::Empty("an entity's name"));
+        }
+        if self.sources.is_empty() {
+            return Err(ModelError::Empty("an entity's sources"));
+        }
+        let data_kind = match &self.data {
+            NodeData::Country(_) => NodeKind::Country,
+            NodeData::Person(_) => NodeKind::Person,
+            NodeData::Organization(_) => NodeKind::Organization,
+            NodeData::Deal(_) => NodeKind::Deal,
+            NodeData::Commitment(_) => NodeKind::Commitment,
+            NodeData::Demand(_) => NodeKind::Demand,
+            NodeData::TariffMeasure(_) => NodeKind::TariffMeasure,
+            NodeData::Event(_) => NodeKind::Event,
+            NodeData::Statement(_) => NodeKind::Statement,
+            NodeData::Project(_) => NodeKind::Project,
+            NodeData::Source(_) => NodeKind::Source,
+        };
+        if data_kind != self.kind() {
+            return Err(ModelError::WrongKind {
+                id: self.id.to_string(),
+                found: self.kind().type_name(),
+                expected: format!("{} (the kind of its data)", data_kind.type_name()),
+            });
+        }
+        fn set<T>(set: &ClaimSet<T>) -> Result<(), ModelError> {
+            let mut seen = ClaimSet::default();
+            for claim in set.all() {
+                let shape = Claim {
+                    key: claim.key.clone(),
+                    value: (),
+                    announced: None,
+                    valid_from: claim.valid_from.clone(),
+                    valid_until: claim.valid_until.clone(),
+                    rank: claim.rank,
+                    approximate: false,
+                    attribution: None,
+                    made_by: None,
+                    supersedes: None,
+                    sources: claim.sources.clone(),
+                    caveat: None,
+                    note: None,
+                };
+                check_claim(&seen, &shape)?;
+                seen.insert(shape);
+            }
+            for claim in set.all() {
+                if let Some(target) = &claim.supersedes
+                    && set.get(target).is_none()
+                {
+                    return Err(ModelError::UnknownValue {
+                        what: "superseded claim",
+                        value: target.clone(),
+                        expected: "the key of a claim of the same value".into(),
+                    });
+                }
+            }
+            Ok(())
+        }
+        match &self.data {
+            NodeData::Person(p) => set(&p.roles),
+            NodeData::Deal(d) => set(&d.status),
+            NodeData::Commitment(c) => {
+                set(&c.amount)?;
+                set(&c.baseline)?;
+                set(&c.limit)?;
+                set(&c.status)
+            }
+            NodeData::Demand(d) => set(&d.status),
+            NodeData::TariffMeasure(t) => {
+                set(&t.status)?;
+                set(&t.rate)?;
+                set(&t.volume_limit)
+            }
+            NodeData::Event(e) => set(&e.duration),
+            NodeData::Statement(s) => set(&s.attributed_to),
+            NodeData::Project(p) => set(&p.value),
+            NodeData::Country(_) | NodeData::Organization(_) | NodeData::Source(_) => Ok(()),
+        }
+    }
+
+    /// The claim set of `field`, where this kind of node has one.
+    pub fn claims_mut(&mut self, field: ClaimField) -> Option<&mut dyn ClaimSetEdit> {
+        use ClaimField as F;
+        Some(match (&mut self.data, field) {
+            (NodeData::Person(p), F::Roles) => &mut p.roles,
+            (NodeData::Deal(d), F::DealStatus) => &mut d.status,
+            (NodeData::Commitment(c), F::Amount) => &mut c.amount,
+            (NodeData::Commitment(c), F::Baseline) => &mut c.baseline,
+            (NodeData::Commitment(c), F::Limit) => &mut c.limit,
+            (NodeData::Commitment(c), F::CommitmentStatus) => &mut c.status,
+            (NodeData::Demand(d), F::DemandStatus) => &mut d.status,
+            (NodeData::TariffMeasure(t), F::TariffStatus) => &mut t.status,
+            (NodeData::TariffMeasure(t), F::Rate) => &mut t.rate,
+            (NodeData::TariffMeasure(t), F::VolumeLimit) => &mut t.volume_limit,
+            (NodeData::Event(e), F::Duration) => &mut e.duration,
+            (NodeData::Statement(s), F::AttributedTo) => &mut s.attributed_to,
+            (NodeData::Project(p), F::Value) => &mut p.value,
+            _ => return None,
+        })
+    }
+
+    /// Adds a claim to the value it is about, checked as the seed checks one: a key,
+    /// unique in its set; a source; an end after its start; a `supersedes` that names a
+    /// claim of the same value.
+    pub fn add_claim(&mut self, claim: FieldClaim) -> Result<(), ModelError> {
+        let field = claim.field();
+        let kind = self.kind();
+        let misfit = || ModelError::UnknownValue {
+            what: "claim field",
+            value: format!("{field:?} on a {}", kind.type_name()),
+            expected: "a value this kind of entity has".into(),
+        };
+        fn put<T>(set: &mut ClaimSet<T>, claim: Claim<T>) -> Result<(), ModelError> {
+            check_claim(set, &claim)?;
+            set.insert(claim);
+            Ok(())
+        }
+        use FieldClaim as C;
+        match (&mut self.data, claim) {
+            (NodeData::Person(p), C::Roles(c)) => put(&mut p.roles, c),
+            (NodeData::Deal(d), C::DealStatus(c)) => put(&mut d.status, c),
+            (NodeData::Commitment(x), C::Amount(c)) => put(&mut x.amount, c),
+            (NodeData::Commitment(x), C::Baseline(c)) => put(&mut x.baseline, c),
+            (NodeData::Commitment(x), C::Limit(c)) => put(&mut x.limit, c),
+            (NodeData::Commitment(x), C::CommitmentStatus(c)) => put(&mut x.status, c),
+            (NodeData::Demand(d), C::DemandStatus(c)) => put(&mut d.status, c),
+            (NodeData::TariffMeasure(t), C::TariffStatus(c)) => put(&mut t.status, c),
+            (NodeData::TariffMeasure(t), C::Rate(c)) => put(&mut t.rate, c),
+            (NodeData::TariffMeasure(t), C::VolumeLimit(c)) => put(&mut t.volume_limit, c),
+            (NodeData::Event(e), C::Duration(c)) => put(&mut e.duration, c),
+            (NodeData::Statement(s), C::AttributedTo(c)) => put(&mut s.attributed_to, c),
+            (NodeData::Project(p), C::Value(c)) => put(&mut p.value, c),
+            _ => Err(misfit()),
+        }
+    }
+
+    /// Every id this node refers to (not its own).
+    pub fn references(&self) -> Vec<EntityId> {
+        self.clone()
+            .references_mut()
+            .into_iter()
+            .map(|id| id.clone())
+            .collect()
+    }
+
+    /// Every citation the node carries: its own and its claims'.
+    pub fn citations(&self) -> Vec<&SourceRef> {
+        fn claims<'a, T>(set: &'a ClaimSet<T>, out: &mut Vec<&'a SourceRef>) {
+            for c in set.all() {
+                out.extend(c.sources.iter());
+            }
+        }
+        let mut out: Vec<&SourceRef> = self.sources.iter().collect();
+        match &self.data {
+            NodeData::Person(p) => claims(&p.roles, &mut out),
+            NodeData::Deal(d) => claims(&d.status, &mut out),
+            NodeData::Commitment(c) => {
+                claims(&c.amount, &mut out);
+                claims(&c.baseline, &mut out);
+                claims(&c.limit, &mut out);
+                claims(&c.status, &mut out);
+            }
+            NodeData::Demand(d) => claims(&d.status, &mut out),
+            NodeData::TariffMeasure(t) => {
+                claims(&t.status, &mut out);
+                claims(&t.rate, &mut out);
+                claims(&t.volume_limit, &mut out);
+            }
+            NodeData::Event(e) => claims(&e.duration, &mut out),
+            NodeData::Statement(s) => claims(&s.attributed_to, &mut out),
+            NodeData::Project(p) => claims(&p.value, &mut out),
+            NodeData::Country(_) | NodeData::Organization(_) | NodeData::Source(_) => {}
+        }
+        out
+    }
+
+    /// Every id this node refers to (not its own), to re-point when one entity is merged
+    /// into another.
+    pub fn references_mut(&mut self) -> Vec<&mut EntityId> {
+        fn claims<'a, T>(set: &'a mut ClaimSet<T>, out: &mut Vec<&'a mut EntityId>) {
+            for c in set.all_mut() {
+                out.extend(c.made_by.as_mut());
+                out.extend(c.attribution.as_mut().and_then(|a| a.by.as_mut()));
+            }
+        }
+        let mut out: Vec<&mut EntityId> = Vec::new();
+        match &mut self.data {
+            NodeData::Country(_) => {}
+            NodeData::Person(p) => {
+                for c in p.roles.all_mut() {
+                    out.extend(c.value.org.as_mut());
+                    out.extend(c.made_by.as_mut());
+                    out.extend(c.attribution.as_mut().and_then(|a| a.by.as_mut()));
+                }
+            }
+            NodeData::Organization(o) => {
+                out.extend(o.country.as_mut());
+                out.extend(o.parent.as_mut());
+            }
+            NodeData::Deal(d) => {
+                out.extend(d.parties.iter_mut());
+                claims(&mut d.status, &mut out);
+            }
+            NodeData::Commitment(c) => {
+                let c = &mut **c;
+                out.push(&mut c.pledger);
+                out.extend(c.beneficiaries.iter_mut());
+                out.extend(c.suppliers.iter_mut());
+                out.extend(c.deal.as_mut());
+                out.extend(c.part_of.as_mut());
+                out.extend(c.in_exchange_for.iter_mut());
+                out.extend(c.answers.as_mut());
+                claims(&mut c.amount, &mut out);
+                claims(&mut c.baseline, &mut out);
+                claims(&mut c.limit, &mut out);
+                claims(&mut c.status, &mut out);
+            }
+            NodeData::Demand(d) => {
+                let d = &mut **d;
+                out.push(&mut d.demander);
+                out.extend(d.demanded_of.iter_mut());
+                out.extend(d.deal.as_mut());
+                out.extend(d.in_exchange_for.iter_mut());
+                out.extend(d.attribution.as_mut().and_then(|a| a.by.as_mut()));
+                claims(&mut d.status, &mut out);
+            }
+            NodeData::TariffMeasure(t) => {
+                let t = &mut **t;
+                out.push(&mut t.imposer);
+                out.push(&mut t.target);
+                out.extend(t.deal.as_mut());
+                claims(&mut t.status, &mut out);
+                claims(&mut t.rate, &mut out);
+                claims(&mut t.volume_limit, &mut out);
+            }
+            NodeData::Event(e) => {
+                out.extend(e.participants.iter_mut());
+                out.extend(e.venue.as_mut());
+                out.extend(e.deal.as_mut());
+                out.extend(e.part_of.as_mut());
+                claims(&mut e.duration, &mut out);
+            }
+            NodeData::Statement(s) => {
+                out.extend(s.speaker.as_mut());
+                out.extend(s.event.as_mut());
+                out.extend(s.venue.as_mut());
+                out.extend(s.about.iter_mut());
+                out.extend(s.reported_by.iter_mut());
+                claims(&mut s.attributed_to, &mut out);
+            }
+            NodeData::Project(p) => claims(&mut p.value, &mut out),
+            NodeData::Source(s) => out.extend(s.publisher.as_mut()),
+        }
+        out
+    }
+
+    /// Makes every reference to `from` a reference to `to`, and drops the repeats that
+    /// leaves in a list (a deal whose parties named both).
+    pub fn repoint(&mut self, from: &EntityId, to: &EntityId) {
+        for id in self.references_mut() {
+            if id == from {
+                *id = to.clone();
+            }
+        }
+        let dedup = |list: &mut Vec<EntityId>| {
+            let mut seen = std::collections::HashSet::new();
+            list.retain(|id| seen.insert(id.clone()));
+        };
+        match &mut self.data {
+            NodeData::Deal(d) => dedup(&mut d.parties),
+            NodeData::Commitment(c) => {
+                dedup(&mut c.beneficiaries);
+                dedup(&mut c.suppliers);
+                dedup(&mut c.in_exchange_for);
+            }
+            NodeData::Demand(d) => {
+                dedup(&mut d.demanded_of);
+                dedup(&mut d.in_exchange_for);
+            }
+            NodeData::Event(e) => dedup(&mut e.participants),
+            NodeData::Statement(s) => {
+                dedup(&mut s.about);
+                dedup(&mut s.reported_by);
+            }
+            _ => {}
+        }
+    }
+}
+
+/// The seed's rules for one claim joining a set.
+fn check_claim<T>(set: &ClaimSet<T>, claim: &Claim<T>) -> Result<(), ModelError> {
+    if claim.key.trim().is_empty() {
+        return Err(ModelError::Empty("a claim's key"));
+    }
+    if claim.sources.is_empty() {
+        return Err(ModelError::Empty("a claim's sources"));
+    }
+    if set.get(&claim.key).is_some() {
+        return Err(ModelError::UnknownValue {
+            what: "claim key",
+            value: claim.key.clone(),
+            expected: "a key no other claim of this value has".into(),
+        });
+    }
+    if let Some(target) = &claim.supersedes
+        && set.get(target).is_none()
+    {
+        return Err(ModelError::UnknownValue {
+            what: "superseded claim",
+            value: target.clone(),
+            expected: "the key of a claim of the same value".into(),
+        });
+    }
+    if let (Some(from), Some(until)) = (&claim.valid_from, &claim.valid_until)
+        && let (Some(start), Some(end)) = (from.earliest(), until.latest())
+        && end <= start
+    {
+        return Err(ModelError::OutOfRange {
+            what: "valid_until",
+            value: until.to_string(),
+            range: "a claim must end after it starts",
+        });
+    }
+    Ok(())
+}

@@ -1,0 +1,39 @@
+//! How model values are written in stored changes: ids, codes, dates and closed sets as
+//! their text, decimals as exact strings (never a float), each read back with the same
+//! checks the seed loader applies.
+
+/// Implements serde for a type through its `Display` and `FromStr`, so it is written as
+/// the text the seed uses and read back with the same validation.
+macro_rules! serde_as_text {
+    ($($ty:ty),+ $(,)?) => {$(
+        impl serde::Serialize for $ty {
+            fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+                s.collect_str(self)
+            }
+        }
+
+        impl<'de> serde::Deserialize<'de> for $ty {
+            fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+                let text = <std::borrow::Cow<'de, str>>::deserialize(d)?;
+                text.parse().map_err(serde::de::Error::custom)
+            }
+        }
+    )+};
+}
+pub(crate) use serde_as_text;
+
+/// Exact decimals as strings: `#[serde(with = "wire::decimal")]`. A JSON number is refused,
+/// so no value ever passes through a float.
+pub(crate) mod decimal {
+    use rust_decimal::Decimal;
+    use serde::{Deserialize, Deserializer, Serializer};
+
+    pub fn serialize<S: Serializer>(value: &Decimal, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_str(value)
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Decimal, D::Error> {
+        let text = <std::borrow::Cow<'de, str>>::deserialize(d)?;
+        super::super::parse_decimal(&text).map_err(serde::de::Error::custom)
+    }
+}
