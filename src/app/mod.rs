@@ -7,7 +7,7 @@ pub mod config;
 use std::path::Path;
 use std::sync::Arc;
 
-use crate::graph::{Bounds, GraphError, KnowledgeGraph, Summary};
+use crate::graph::{Bounds, ChangeError, GraphError, KnowledgeGraph, Summary};
 use crate::seed::{self, SeedErrors};
 
 pub use config::{
@@ -24,6 +24,9 @@ pub enum AppError {
     /// The seed's records do not make a graph.
     #[error(transparent)]
     Graph(#[from] GraphError),
+    /// The seed's changes do not apply.
+    #[error("the seed does not make a graph: {0}")]
+    Change(#[from] ChangeError),
 }
 
 /// The configuration and the loaded graph, shared by every worker and request.
@@ -66,11 +69,11 @@ impl App {
 
 /// Validates a seed directory and summarizes the graph it makes: what `check` reports.
 pub fn check(seed_dir: &Path) -> Result<Summary, AppError> {
-    Ok(build(seed_dir)?.summary().clone())
+    Ok(build(seed_dir)?.summary())
 }
 
-/// Loads a seed directory and builds its graph.
+/// Loads a seed directory and builds its graph from the changes the seed makes.
 fn build(seed_dir: &Path) -> Result<KnowledgeGraph, AppError> {
     let seed = seed::load_dir(seed_dir)?;
-    Ok(KnowledgeGraph::build(seed.nodes, seed.relations)?)
+    Ok(KnowledgeGraph::from_seed(seed.into_changes())?)
 }

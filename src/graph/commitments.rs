@@ -3,11 +3,11 @@
 
 use std::collections::BTreeMap;
 
-use petgraph::stable_graph::{NodeIndex, StableDiGraph};
+use petgraph::stable_graph::NodeIndex;
 use rust_decimal::Decimal;
 
+use super::KnowledgeGraph;
 use super::query::{Field, Filter, Op, Order, Value};
-use super::{Edge, KnowledgeGraph};
 use crate::model::{
     CommitmentKind, CommitmentStatus, Currency, EntityId, Node, NodeData, NodeKind, Period,
 };
@@ -137,20 +137,39 @@ impl CommitmentOrder {
 }
 
 /// Commitments by the currency and amount they stand at now, for range queries.
-#[derive(Debug, Default)]
+#[derive(Debug, Clone, Default)]
 pub(crate) struct MoneyIndex(BTreeMap<(Currency, Decimal), Vec<NodeIndex>>);
 
 impl MoneyIndex {
-    pub fn build(graph: &StableDiGraph<Node, Edge>) -> Self {
-        let mut index = MoneyIndex::default();
-        for ix in graph.node_indices() {
-            if let NodeData::Commitment(c) = &graph[ix].data
-                && let Some(m) = c.amount.current().and_then(|claim| claim.value.money())
-            {
-                index.0.entry((m.currency, m.amount)).or_default().push(ix);
+    /// Where a node sits in the index: a commitment's current amount, when it is money.
+    fn key(node: &Node) -> Option<(Currency, Decimal)> {
+        match &node.data {
+            NodeData::Commitment(c) => c
+                .amount
+                .current()
+                .and_then(|claim| claim.value.money())
+                .map(|m| (m.currency, m.amount)),
+            _ => None,
+        }
+    }
+
+    /// Adds a node, when it is a commitment priced in money.
+    pub fn insert(&mut self, ix: NodeIndex, node: &Node) {
+        if let Some(key) = Self::key(node) {
+            self.0.entry(key).or_default().push(ix);
+        }
+    }
+
+    /// Takes a node out, as it was when it was added.
+    pub fn remove(&mut self, ix: NodeIndex, node: &Node) {
+        if let Some(key) = Self::key(node)
+            && let Some(list) = self.0.get_mut(&key)
+        {
+            list.retain(|i| *i != ix);
+            if list.is_empty() {
+                self.0.remove(&key);
             }
         }
-        index
     }
 
     /// The commitments in one of `currencies` (any when empty) whose current

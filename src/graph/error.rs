@@ -41,6 +41,65 @@ pub enum GraphError {
         /// The budget.
         budget: usize,
     },
+    /// A change naming an entity the graph does not have.
+    #[error("there is no entity `{0}`")]
+    UnknownEntity(String),
+    /// A change naming a relation the graph does not have.
+    #[error(
+        "there is no relation `{0}`: relation ids are `from|kind|to`, with `#key` where one is named"
+    )]
+    UnknownRelation(String),
+    /// A change naming what was retracted or merged away, or reusing its id.
+    #[error(
+        "`{0}` was retracted or merged away: its id is kept and never reused; change what it became instead"
+    )]
+    Withdrawn(String),
+    /// A change to a relation a node's field implies.
+    #[error(
+        "`{id}` follows from the `{field}` field of an entity: change that field (or its claim) instead"
+    )]
+    ImpliedRelation {
+        /// The relation.
+        id: String,
+        /// The field that implies it.
+        field: &'static str,
+    },
+    /// A change naming a claim the entity does not have.
+    #[error("`{id}`: {what}")]
+    UnknownClaim {
+        /// The entity.
+        id: String,
+        /// What is missing.
+        what: String,
+    },
+    /// A retraction of an entity another entity's fields still name.
+    #[error(
+        "`{id}` is still named by `{by}` (its `{field}`): change or retract `{by}` first, or merge `{id}` into another entity"
+    )]
+    StillReferred {
+        /// The entity to retract.
+        id: String,
+        /// The entity naming it.
+        by: String,
+        /// The field naming it.
+        field: &'static str,
+    },
+    /// A merge of an entity into itself, into another kind, or of sources.
+    #[error(
+        "cannot merge `{duplicate}` into `{survivor}`: both must be live entities of one kind, other than sources, and not the same"
+    )]
+    CannotMerge {
+        /// The duplicate.
+        duplicate: String,
+        /// The survivor.
+        survivor: String,
+    },
+    /// A change that cites nothing.
+    #[error("{0} needs at least one source")]
+    MissingSource(String),
+    /// A citation of something that is not a source, or that does not fit its source.
+    #[error("bad citation: {0}")]
+    BadCitation(String),
     /// A relation between kinds that cannot hold it.
     #[error(transparent)]
     Invalid(#[from] crate::model::ModelError),

@@ -2,6 +2,9 @@
 //! for ids, kinds, names and commitments, so no question about one entity
 //! scans the whole graph. Sync and pure: no server or store needed.
 
+mod apply;
+#[cfg(test)]
+mod apply_tests;
 mod bounds;
 mod commitments;
 mod error;
@@ -17,7 +20,7 @@ mod timeline;
 mod totals;
 mod traverse;
 
-use std::collections::{HashMap, HashSet};
+use std::collections::{BTreeMap, HashMap};
 
 use petgraph::stable_graph::{EdgeIndex, NodeIndex, StableDiGraph};
 
@@ -36,8 +39,10 @@ pub use timeline::{TimelineEntry, TimelineKey, TimelineKind};
 pub use totals::{GroupBy, PledgeTotal};
 pub use traverse::{Direction, Neighbor, NeighborKey};
 
+pub use apply::{ChangeError, Withdrawn};
 use commitments::MoneyIndex;
 use search::SearchIndex;
+use summary::Tally;
 
 /// A relation as stored on an edge, with the node field that implied it, if any.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -49,6 +54,43 @@ pub struct Edge {
     pub relation: Relation,
     /// The field of the `from` or `to` node that implies it; none for an explicit relation.
     pub implied_by: Option<&'static str>,
+}
+
+/// The relations a node's own fields imply, as edges.
+fn implied_edges(node: &Node) -> impl Iterator<Item = Edge> + use<> {
+    node.implied_relations().into_iter().map(|i| Edge {
+        id: i.relation.id(),
+        relation: i.relation,
+        implied_by: Some(i.field),
+    })
+}
+
+/// A relation no node field implies, as an edge.
+fn explicit_edge(relation: Relation) -> Edge {
+    Edge {
+        id: relation.id(),
+        relation,
+        implied_by: None,
+    }
+}
+
+/// The texts of a node that search finds it by.
+fn texts(node: &Node) -> Vec<(Field, &str)> {
+    let mut out = vec![(Field::Name, node.name.as_str())];
+    out.extend(node.aliases.iter().map(|a| (Field::Alias, a.as_str())));
+    out.push((Field::Text, node.description.as_str()));
+    if let NodeData::Statement(s) = &node.data {
+        out.extend(s.quotes.iter().map(|q| (Field::Text, q.as_str())));
+        // Wrong attributions too, so that searching the source's wording finds the
+        // statement, its deprecated claim and the correction beside it.
+        out.extend(
+            s.attributed_to
+                .all()
+                .iter()
+                .map(|c| (Field::Text, c.value.as_str())),
+        );
+    }
+    out
 }
 
 /// One search result.
@@ -66,73 +108,116 @@ pub struct Hit<'g> {
     pub text: String,
 }
 
-/// The knowledge graph with its indexes.
-#[derive(Debug, Default)]
+/// The knowledge graph with its indexes. Every index is kept up to date by each change
+/// ([`KnowledgeGraph::apply`]); none is rebuilt.
+#[derive(Debug, Clone, Default)]
 pub struct KnowledgeGraph {
     graph: StableDiGraph<Node, Edge>,
     by_id: HashMap<EntityId, NodeIndex>,
-    by_kind: HashMap<NodeKind, Vec<NodeIndex>>,
+    by_kind: HashMap<NodeKind, BTreeMap<EntityId, NodeIndex>>,
     by_code: HashMap<String, NodeIndex>,
+    by_edge_id: HashMap<String, EdgeIndex>,
     search: SearchIndex,
     money: MoneyIndex,
-    summary: Summary,
+    tally: Tally,
+    /// What was withdrawn or merged away: kept, never erased.
+    withdrawn: Withdrawn,
+    /// The sequence number of the last change batch applied; the seed is version 0.
+    version: u64,
 }
 
 impl KnowledgeGraph {
-    /// Builds the graph from nodes and the relations their fields do not imply.
+    /// Builds the graph from nodes and the relations their fields do not imply, at
+    /// version 0. Unlike [`KnowledgeGraph::apply`], citations are not checked against
+    /// the graph's sources: the seed loader has checked them.
     pub fn build(nodes: Vec<Node>, relations: Vec<Relation>) -> Result<Self, GraphError> {
         let mut g = KnowledgeGraph::default();
         for node in nodes {
             if g.by_id.contains_key(&node.id) {
                 return Err(GraphError::DuplicateId(node.id.to_string()));
             }
-            let id = node.id.clone();
-            let kind = node.kind();
-            let code = match &node.data {
-                NodeData::Country(c) => c.code.clone(),
-                _ => None,
-            };
-            let ix = g.graph.add_node(node);
-            if let Some(code) = code {
-                g.by_code.insert(code.to_ascii_uppercase(), ix);
-            }
-            g.by_id.insert(id, ix);
-            g.by_kind.entry(kind).or_default().push(ix);
+            g.attach_node(node);
         }
         let mut edges: Vec<Edge> = Vec::new();
         for ix in g.graph.node_indices() {
-            let node = &g.graph[ix];
-            edges.extend(node.implied_relations().into_iter().map(|i| Edge {
-                id: String::new(),
-                relation: i.relation,
-                implied_by: Some(i.field),
-            }));
+            edges.extend(implied_edges(&g.graph[ix]));
         }
-        edges.extend(relations.into_iter().map(|relation| Edge {
-            id: String::new(),
-            relation,
-            implied_by: None,
-        }));
-        let mut seen: HashSet<String> = HashSet::new();
-        for mut edge in edges {
-            edge.id = edge.relation.id();
-            if !seen.insert(edge.id.clone()) {
-                return Err(GraphError::DuplicateRelation(edge.id));
-            }
-            g.add_edge(edge)?;
+        edges.extend(relations.into_iter().map(explicit_edge));
+        for edge in edges {
+            g.attach_edge(edge)?;
         }
-        for list in g.by_kind.values_mut() {
-            list.sort_by(|a, b| g.graph[*a].id.cmp(&g.graph[*b].id));
-        }
-        g.index_text();
-        g.money = MoneyIndex::build(&g.graph);
-        g.summary = g.count();
+        g.search.finish();
         Ok(g)
     }
 
-    fn add_edge(&mut self, edge: Edge) -> Result<EdgeIndex, GraphError> {
+    /// Adds a node and indexes it.
+    fn attach_node(&mut self, node: Node) -> NodeIndex {
+        let id = node.id.clone();
+        let kind = node.kind();
+        let ix = self.graph.add_node(node);
+        self.by_id.insert(id.clone(), ix);
+        self.by_kind.entry(kind).or_default().insert(id, ix);
+        self.index_node(ix);
+        ix
+    }
+
+    /// Takes a node without relations out of the graph and its indexes.
+    fn detach_node(&mut self, ix: NodeIndex) -> Option<Node> {
+        self.unindex_node(ix);
+        let node = self.graph.remove_node(ix)?;
+        self.by_id.remove(&node.id);
+        if let Some(list) = self.by_kind.get_mut(&node.kind()) {
+            list.remove(&node.id);
+        }
+        Some(node)
+    }
+
+    /// Replaces a node's data (its id unchanged), moving it in every index; the old data
+    /// comes back.
+    fn swap_node(&mut self, ix: NodeIndex, node: Node) -> Node {
+        self.unindex_node(ix);
+        let old = std::mem::replace(&mut self.graph[ix], node);
+        self.index_node(ix);
+        old
+    }
+
+    /// Puts a node's text, code, amount and counts in the indexes.
+    fn index_node(&mut self, ix: NodeIndex) {
+        let node = &self.graph[ix];
+        if let NodeData::Country(c) = &node.data
+            && let Some(code) = &c.code
+        {
+            self.by_code.insert(code.to_ascii_uppercase(), ix);
+        }
+        let doc = ix.index() as u32;
+        for (field, text) in texts(node) {
+            self.search.add(doc, field, text);
+        }
+        self.money.insert(ix, node);
+        self.tally.node(node, true);
+    }
+
+    /// Takes a node's text, code, amount and counts out of the indexes.
+    fn unindex_node(&mut self, ix: NodeIndex) {
+        let node = &self.graph[ix];
+        if let NodeData::Country(c) = &node.data
+            && let Some(code) = &c.code
+            && self.by_code.get(&code.to_ascii_uppercase()) == Some(&ix)
+        {
+            self.by_code.remove(&code.to_ascii_uppercase());
+        }
+        self.search.remove_doc(ix.index() as u32);
+        self.money.remove(ix, node);
+        self.tally.node(node, false);
+    }
+
+    /// Adds a relation between two nodes in the graph, checking its kinds and its id.
+    fn attach_edge(&mut self, edge: Edge) -> Result<EdgeIndex, GraphError> {
         let r = &edge.relation;
         r.kind.check(r.from.kind(), r.to.kind())?;
+        if self.by_edge_id.contains_key(&edge.id) {
+            return Err(GraphError::DuplicateRelation(edge.id));
+        }
         let lookup = |id: &EntityId| {
             self.by_id
                 .get(id)
@@ -144,35 +229,36 @@ impl KnowledgeGraph {
                 })
         };
         let (a, b) = (lookup(&r.from)?, lookup(&r.to)?);
-        Ok(self.graph.add_edge(a, b, edge))
+        let id = edge.id.clone();
+        self.tally.edge(&edge, true);
+        let e = self.graph.add_edge(a, b, edge);
+        self.by_edge_id.insert(id, e);
+        Ok(e)
     }
 
-    fn index_text(&mut self) {
-        for ix in self.graph.node_indices() {
-            let node = &self.graph[ix];
-            let doc = ix.index() as u32;
-            self.search.add(doc, Field::Name, &node.name);
-            for alias in &node.aliases {
-                self.search.add(doc, Field::Alias, alias);
-            }
-            self.search.add(doc, Field::Text, &node.description);
-            if let NodeData::Statement(s) = &node.data {
-                for quote in &s.quotes {
-                    self.search.add(doc, Field::Text, quote);
-                }
-                // Wrong attributions too, so that searching the source's wording finds the
-                // statement, its deprecated claim and the correction beside it.
-                for claim in s.attributed_to.all() {
-                    self.search.add(doc, Field::Text, &claim.value);
-                }
-            }
-        }
-        self.search.finish();
+    /// Takes a relation out of the graph and its indexes.
+    fn detach_edge(&mut self, e: EdgeIndex) -> Option<Edge> {
+        let edge = self.graph.remove_edge(e)?;
+        self.by_edge_id.remove(&edge.id);
+        self.tally.edge(&edge, false);
+        Some(edge)
     }
 
-    /// The node with this id.
+    /// Replaces a relation's details (its id and ends unchanged).
+    fn swap_edge(&mut self, e: EdgeIndex, edge: Edge) -> Edge {
+        self.tally.edge(&self.graph[e], false);
+        self.tally.edge(&edge, true);
+        std::mem::replace(&mut self.graph[e], edge)
+    }
+
+    /// The version: how many change batches have been applied since the seed (version 0).
+    pub fn version(&self) -> u64 {
+        self.version
+    }
+
+    /// The node with this id; an id merged into another entity resolves to the survivor.
     pub fn get(&self, id: &EntityId) -> Option<&Node> {
-        self.by_id.get(id).map(|ix| &self.graph[*ix])
+        self.index_of(id).map(|ix| &self.graph[ix])
     }
 
     /// The node with this id, given as text; `None` for an unknown or malformed id.
@@ -192,7 +278,7 @@ impl KnowledgeGraph {
         self.by_kind
             .get(&kind)
             .into_iter()
-            .flatten()
+            .flat_map(|list| list.values())
             .map(|ix| &self.graph[*ix])
     }
 
@@ -230,11 +316,12 @@ impl KnowledgeGraph {
                     .is_some_and(|n| kinds.contains(&n.kind()))
         };
         self.search
-            .search(
+            .search_ordered(
                 text,
                 limit,
                 (bounds.search_chars, bounds.search_words),
                 &accept,
+                &|a, b| self.doc_id(a).cmp(&self.doc_id(b)),
             )
             .into_iter()
             .filter_map(|h| {
@@ -255,7 +342,9 @@ impl KnowledgeGraph {
     /// client's search text.
     pub fn resolve(&self, name: &str) -> Option<&Node> {
         self.search
-            .search(name, 1, (usize::MAX, usize::MAX), &|_| true)
+            .search_ordered(name, 1, (usize::MAX, usize::MAX), &|_| true, &|a, b| {
+                self.doc_id(a).cmp(&self.doc_id(b))
+            })
             .into_iter()
             .filter_map(|h| {
                 let node = self.graph.node_weight(NodeIndex::new(h.doc as usize))?;
@@ -265,8 +354,19 @@ impl KnowledgeGraph {
             .map(|(_, node)| node)
     }
 
+    /// The id of the node a search document stands for: equal hits are ordered by it, so
+    /// their order never depends on where the graph happened to store them.
+    fn doc_id(&self, doc: u32) -> Option<&EntityId> {
+        self.graph
+            .node_weight(NodeIndex::new(doc as usize))
+            .map(|n| &n.id)
+    }
+
     pub(crate) fn index_of(&self, id: &EntityId) -> Option<NodeIndex> {
-        self.by_id.get(id).copied()
+        match self.by_id.get(id) {
+            Some(ix) => Some(*ix),
+            None => self.by_id.get(self.withdrawn.survivor(id)?).copied(),
+        }
     }
 }
 

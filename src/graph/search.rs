@@ -146,8 +146,8 @@ pub struct SearchHit {
 
 /// The search index. Texts are added with [`SearchIndex::add`] and removed,
 /// a document at a time, with [`SearchIndex::remove_doc`], in any order and at
-/// any time; [`SearchIndex::search`] sees every change at once.
-#[derive(Debug, Default)]
+/// any time; [`SearchIndex::search_ordered`] sees every change at once.
+#[derive(Debug, Default, Clone)]
 pub struct SearchIndex {
     /// Term dictionary: term -> term id.
     term_ids: HashMap<Box<str>, u32>,
@@ -172,7 +172,7 @@ pub struct SearchIndex {
 /// Items under dense u32 ids below [`NO_ID`]. The slot of a removed item is
 /// reused by a later insert, so the ids stay as many as the most items ever
 /// held at once.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 struct Slots<T> {
     items: Vec<Option<T>>,
     /// Ids of empty slots; the last is reused first.
@@ -183,7 +183,7 @@ struct Slots<T> {
 const NO_ID: u32 = u32::MAX;
 
 /// One term of the dictionary.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 struct TermEntry {
     term: Box<str>,
     /// Ids of the texts holding the term, ascending, no duplicates, never
@@ -201,7 +201,7 @@ enum FuzzyBucket {
 }
 
 /// One indexed text.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 struct TextEntry {
     doc: u32,
     field: Field,
@@ -332,13 +332,6 @@ impl SearchIndex {
     /// fuzzy keys, and the ids they and the texts used are reused. Removing a
     /// doc with no texts does nothing. The work grows with the doc's texts,
     /// plus a binary search and a shift in each posting list they leave.
-    #[cfg_attr(
-        not(test),
-        expect(
-            dead_code,
-            reason = "the graph cannot change yet; it will call this when it can"
-        )
-    )]
     pub fn remove_doc(&mut self, doc: u32) {
         let mut next = self.doc_texts.remove(&doc).unwrap_or(NO_ID);
         while let Some(entry) = self.texts.take(next) {
@@ -379,18 +372,33 @@ impl SearchIndex {
         self.fuzzy.shrink_to_fit();
     }
 
+    /// [`SearchIndex::search_ordered`] with equal scores ordered by doc number,
+    /// lowest first: the unit tests' shorthand.
+    #[cfg(test)]
+    pub fn search(
+        &self,
+        query: &str,
+        limit: usize,
+        cut: (usize, usize),
+        accept: &dyn Fn(u32) -> bool,
+    ) -> Vec<SearchHit> {
+        self.search_ordered(query, limit, cut, accept, &|a, b| a.cmp(&b))
+    }
+
     /// Ranked hits, best first, at most `limit`, one hit per doc (its best
     /// match). `accept` filters docs (e.g. by kind) before the cut to `limit`.
     /// It is called at most once per candidate doc. Equal scores are ordered by
-    /// doc id, lowest first, so results are deterministic. A query with no
-    /// words, or a `limit` of 0, gives no hits. Only the first `max_chars`
-    /// chars, and of them the first `max_words` words, are read.
-    pub fn search(
+    /// `tie` (the caller's order of documents, such as by their ids), so results
+    /// are deterministic. A query with no words, or a `limit` of 0, gives no
+    /// hits. Only the first `max_chars` chars, and of them the first
+    /// `max_words` words, are read.
+    pub fn search_ordered(
         &self,
         query: &str,
         limit: usize,
         (max_chars, max_words): (usize, usize),
         accept: &dyn Fn(u32) -> bool,
+        tie: &dyn Fn(u32, u32) -> std::cmp::Ordering,
     ) -> Vec<SearchHit> {
         if limit == 0 {
             return Vec::new();
@@ -426,7 +434,7 @@ impl SearchIndex {
                 self.token_stage(stage, tokens, &mut col);
             }
         }
-        col.into_hits(self, limit)
+        col.into_hits(self, limit, tie)
     }
 
     /// The id of a term, added if new; `None` when the ids are used up.
@@ -779,11 +787,17 @@ impl Collector<'_> {
         }
     }
 
-    /// The best `limit` docs, by score then doc id.
-    fn into_hits(self, index: &SearchIndex, limit: usize) -> Vec<SearchHit> {
+    /// The best `limit` docs, by score then `tie`.
+    fn into_hits(
+        self,
+        index: &SearchIndex,
+        limit: usize,
+        tie: &dyn Fn(u32, u32) -> std::cmp::Ordering,
+    ) -> Vec<SearchHit> {
         let mut all: Vec<(u32, Cand)> = self.best.into_iter().collect();
-        let order =
-            |a: &(u32, Cand), b: &(u32, Cand)| b.1.score.cmp(&a.1.score).then(a.0.cmp(&b.0));
+        let order = |a: &(u32, Cand), b: &(u32, Cand)| {
+            b.1.score.cmp(&a.1.score).then_with(|| tie(a.0, b.0))
+        };
         if all.len() > limit {
             all.select_nth_unstable_by(limit, order);
             all.truncate(limit);

@@ -1,10 +1,10 @@
 //! Counts that describe a graph at a glance: what `check` prints.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, HashMap};
 use std::fmt;
 
-use super::KnowledgeGraph;
-use crate::model::{EntityId, Node, NodeData, NodeKind, RelationKind};
+use super::{Edge, KnowledgeGraph};
+use crate::model::{EntityId, Node, NodeData, NodeKind, RelationKind, SourceRef};
 
 /// Counts of a graph's nodes, relations, citations and caveats.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -26,54 +26,118 @@ pub struct Summary {
 }
 
 impl KnowledgeGraph {
-    /// The counts, taken once when the graph was built.
-    pub fn summary(&self) -> &Summary {
-        &self.summary
+    /// The counts as they stand: kept up to date by every change, never recounted.
+    pub fn summary(&self) -> Summary {
+        self.tally.summary()
+    }
+}
+
+/// The running counts behind [`Summary`]: each node and relation adds its share when it
+/// joins the graph and takes it back when it leaves, so a change costs what it touches.
+#[derive(Debug, Clone, Default)]
+pub(super) struct Tally {
+    nodes: BTreeMap<NodeKind, usize>,
+    relations: BTreeMap<RelationKind, usize>,
+    /// How many citations name each `(source, line)` paragraph.
+    cited: HashMap<(EntityId, u32), usize>,
+    paragraphs_cited: BTreeMap<EntityId, usize>,
+    citations: usize,
+    claims: usize,
+    deprecated: usize,
+    /// The caveats of each node, in the order [`Summary::caveats`] lists them.
+    caveats: BTreeMap<(NodeKind, EntityId), Vec<String>>,
+}
+
+impl Tally {
+    /// The counts as a [`Summary`].
+    pub fn summary(&self) -> Summary {
+        Summary {
+            nodes: nonzero(&self.nodes),
+            relations: nonzero(&self.relations),
+            paragraphs_cited: self
+                .paragraphs_cited
+                .iter()
+                .filter(|(_, n)| **n > 0)
+                .map(|(k, n)| (k.clone(), *n))
+                .collect(),
+            citations: self.citations,
+            claims: self.claims,
+            caveats: self.caveats.values().flatten().cloned().collect(),
+            deprecated: self.deprecated,
+        }
     }
 
-    /// Counts everything in the graph.
-    pub(super) fn count(&self) -> Summary {
-        let mut s = Summary::default();
-        let mut cited: BTreeSet<(EntityId, u32)> = BTreeSet::new();
-        let mut cite = |refs: &[crate::model::SourceRef], s: &mut Summary| {
-            s.citations += refs.len();
-            for r in refs {
-                if let Some(line) = r.line {
-                    cited.insert((r.source.clone(), line));
-                }
+    /// Counts a node in (`add`) or out.
+    pub fn node(&mut self, node: &Node, add: bool) {
+        bump(self.nodes.entry(node.kind()).or_default(), add);
+        self.cite(&node.sources, add);
+        let mut caveats = Vec::new();
+        for (field, claim) in claims_of(node) {
+            bump(&mut self.claims, add);
+            self.cite(claim.0, add);
+            if claim.2 {
+                bump(&mut self.deprecated, add);
             }
-        };
-        for kind in NodeKind::ALL {
-            for node in self.nodes_of_kind(*kind) {
-                *s.nodes.entry(*kind).or_default() += 1;
-                cite(&node.sources, &mut s);
-                for (field, claim) in claims_of(node) {
-                    s.claims += 1;
-                    cite(claim.0, &mut s);
-                    if claim.2 {
-                        s.deprecated += 1;
-                    }
-                    if claim.1 {
-                        s.caveats.push(format!("{}: {field}", node.id));
-                    }
-                }
-                if let NodeData::Statement(st) = &node.data
-                    && st.caveat.is_some()
-                {
-                    s.caveats.push(format!("{}: caveat", node.id));
-                }
+            if claim.1 {
+                caveats.push(format!("{}: {field}", node.id));
             }
         }
-        for edge in self.edges() {
-            *s.relations.entry(edge.relation.kind).or_default() += 1;
-            if edge.implied_by.is_none() {
-                cite(&edge.relation.sources, &mut s);
+        if let NodeData::Statement(st) = &node.data
+            && st.caveat.is_some()
+        {
+            caveats.push(format!("{}: caveat", node.id));
+        }
+        let key = (node.kind(), node.id.clone());
+        if !add {
+            self.caveats.remove(&key);
+        } else if !caveats.is_empty() {
+            self.caveats.insert(key, caveats);
+        }
+    }
+
+    /// Counts a relation in (`add`) or out.
+    pub fn edge(&mut self, edge: &Edge, add: bool) {
+        bump(self.relations.entry(edge.relation.kind).or_default(), add);
+        if edge.implied_by.is_none() {
+            self.cite(&edge.relation.sources, add);
+        }
+    }
+
+    fn cite(&mut self, refs: &[SourceRef], add: bool) {
+        for r in refs {
+            bump(&mut self.citations, add);
+            let Some(line) = r.line else { continue };
+            let n = self.cited.entry((r.source.clone(), line)).or_default();
+            let was = *n;
+            bump(n, add);
+            let now = *n;
+            if now == 0 {
+                self.cited.remove(&(r.source.clone(), line));
+            }
+            if (was == 0) != (now == 0) {
+                bump(
+                    self.paragraphs_cited.entry(r.source.clone()).or_default(),
+                    now > 0,
+                );
             }
         }
-        for (source, _) in cited {
-            *s.paragraphs_cited.entry(source).or_default() += 1;
-        }
-        s
+    }
+}
+
+/// The counts that are not zero: a kind whose last node left is not listed.
+fn nonzero<K: Ord + Copy>(counts: &BTreeMap<K, usize>) -> BTreeMap<K, usize> {
+    counts
+        .iter()
+        .filter(|(_, n)| **n > 0)
+        .map(|(k, n)| (*k, *n))
+        .collect()
+}
+
+fn bump(n: &mut usize, add: bool) {
+    if add {
+        *n += 1;
+    } else {
+        *n = n.saturating_sub(1);
     }
 }
 

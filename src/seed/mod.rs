@@ -10,7 +10,7 @@ use std::path::{Path, PathBuf};
 
 use toml::de::{DeTable, DeValue};
 
-use crate::model::{EntityId, Node, NodeData, NodeKind, Relation, SourceKind};
+use crate::model::{Change, EntityId, Node, NodeData, NodeKind, Relation, SourceKind};
 use decode::{Decoder, Reference};
 pub use error::{SeedError, SeedErrorKind, SeedErrors};
 use reader::{Diag, Fields, type_name};
@@ -36,6 +36,22 @@ pub struct Seed {
     pub relations: Vec<Relation>,
     /// Where each node is defined.
     pub locations: HashMap<EntityId, Location>,
+}
+
+impl Seed {
+    /// The changes that build the seed's graph: each entity created, then each relation
+    /// added, in file and entry order.
+    pub fn into_changes(self) -> Vec<Change> {
+        let entities = self
+            .nodes
+            .into_iter()
+            .map(|entity| Change::CreateEntity { entity });
+        let relations = self
+            .relations
+            .into_iter()
+            .map(|relation| Change::AddRelation { relation });
+        entities.chain(relations).collect()
+    }
 }
 
 /// Loads and validates every `*.toml` file in `dir` (not its subdirectories), in name order.

@@ -22,7 +22,7 @@ pub fn graph() -> &'static KnowledgeGraph {
     GRAPH.get_or_init(|| {
         let seed = pledgegraph::seed::load_dir(&seed_dir())
             .unwrap_or_else(|e| panic!("the real seed must load:\n{e}"));
-        KnowledgeGraph::build(seed.nodes, seed.relations)
+        KnowledgeGraph::from_seed(seed.into_changes())
             .unwrap_or_else(|e| panic!("the real seed must build a graph: {e}"))
     })
 }
@@ -242,5 +242,5 @@ impl Drop for ServeProcess {
 /// A fresh graph of the real seed, owned.
 pub fn graph_owned() -> KnowledgeGraph {
     let seed = pledgegraph::seed::load_dir(&seed_dir()).unwrap_or_else(|e| panic!("{e}"));
-    KnowledgeGraph::build(seed.nodes, seed.relations).unwrap_or_else(|e| panic!("{e}"))
+    KnowledgeGraph::from_seed(seed.into_changes()).unwrap_or_else(|e| panic!("{e}"))
 }

@@ -51,7 +51,7 @@ fn reversing_the_seed_changes_no_relation_id() {
     files.sort();
     let build = |files: &[(PathBuf, String)]| {
         let seed = pledgegraph::seed::load_files(files).unwrap_or_else(|e| panic!("{e}"));
-        KnowledgeGraph::build(seed.nodes, seed.relations).unwrap_or_else(|e| panic!("{e}"))
+        KnowledgeGraph::from_seed(seed.into_changes()).unwrap_or_else(|e| panic!("{e}"))
     };
     let forward = relation_ids(&build(&files));
     let reversed: Vec<(PathBuf, String)> = files
