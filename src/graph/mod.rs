@@ -11,6 +11,7 @@ mod error;
 mod exchange;
 mod explore;
 mod paths;
+mod postings;
 mod query;
 mod search;
 mod summary;

@@ -57,6 +57,8 @@ use std::ops::Bound;
 
 use unicode_normalization::char::{decompose_compatible, is_combining_mark};
 
+use super::postings::Postings;
+
 /// A query word needs this many chars to match terms it is a prefix of.
 pub const MIN_PREFIX_CHARS: usize = 2;
 /// A query word needs this many chars to match with typos; shorter words match
@@ -188,7 +190,7 @@ struct TermEntry {
     term: Box<str>,
     /// Ids of the texts holding the term, ascending, no duplicates, never
     /// empty: a term no text holds any more leaves the index.
-    postings: Vec<u32>,
+    postings: Postings,
 }
 
 /// The terms under one deletion-neighbourhood hash.
@@ -298,7 +300,7 @@ impl SearchIndex {
         terms.dedup();
         for &id in &terms {
             if let Some(entry) = self.terms.get_mut(id) {
-                insert_sorted(&mut entry.postings, text_id);
+                entry.postings.insert(text_id);
             }
         }
         if field != Field::Text {
@@ -447,7 +449,7 @@ impl SearchIndex {
             id,
             TermEntry {
                 term: term.into(),
-                postings: Vec::new(),
+                postings: Postings::default(),
             },
         );
         self.term_ids.insert(term.into(), id);
@@ -483,7 +485,7 @@ impl SearchIndex {
         let Some(entry) = self.terms.get_mut(term) else {
             return;
         };
-        remove_sorted(&mut entry.postings, text_id);
+        entry.postings.remove(text_id);
         if !entry.postings.is_empty() {
             return;
         }
@@ -737,7 +739,7 @@ impl SearchIndex {
                 .find(|&&(term, _)| {
                     self.terms
                         .get(term)
-                        .is_some_and(|e| e.postings.binary_search(&text_id).is_ok())
+                        .is_some_and(|e| e.postings.contains(text_id))
                 })
                 .map(|&(_, q)| q)
         } else {
@@ -1644,7 +1646,9 @@ mod tests {
             (ix.term_ids.len(), ix.term_ids.capacity()),
             (ix.sorted_terms.len(), ix.sorted_terms.len()),
             slots(&ix.terms),
-            lists(ix.terms.items.iter().flatten().map(|e| &e.postings)),
+            ix.terms.items.iter().flatten().fold((0, 0), |(n, c), e| {
+                (n + e.postings.len(), c + e.postings.capacity())
+            }),
             slots(&ix.texts),
             (ix.doc_texts.len(), ix.doc_texts.capacity()),
             (ix.exact.len(), ix.exact.capacity()),
