@@ -13,11 +13,12 @@ mod objects;
 mod pagination;
 mod query;
 mod scalars;
+mod snapshot;
 mod values;
 
 use async_graphql::{EmptyMutation, EmptySubscription, MergedObject, Schema};
 
-use crate::app::App;
+use crate::app::{App, Snapshot};
 use crate::graph::KnowledgeGraph;
 pub use error::{ApiError, ErrorCodes, code, internal};
 pub use query::Query;
@@ -39,11 +40,11 @@ pub(crate) fn app<'a>(ctx: &async_graphql::Context<'a>) -> async_graphql::Result
     ctx.data::<App>()
 }
 
-/// The graph a request reads, from the schema's data.
+/// The version of the graph this request reads, taken when it started.
 pub(crate) fn graph<'a>(
     ctx: &async_graphql::Context<'a>,
 ) -> async_graphql::Result<&'a KnowledgeGraph> {
-    app(ctx).map(|a| a.graph().as_ref())
+    ctx.data::<Snapshot>().map(|s| s.as_ref())
 }
 
 /// Builds the schema once over the running state, with its configuration's limits on
@@ -55,6 +56,7 @@ pub fn schema(app: App) -> PledgeSchema {
         .data(app)
         .limit_depth(max_depth)
         .extension(ErrorCodes)
+        .extension(snapshot::TakeSnapshot)
         .extension(budget::FieldBudget { fields })
         .finish()
 }

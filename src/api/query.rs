@@ -108,6 +108,9 @@ pub struct Stats {
     pub deprecated_claims: usize,
     /// Claims and statements carrying a caveat.
     pub caveats: usize,
+    /// The version these counts describe: the sequence number of the last change batch
+    /// applied, 0 for the graph as the seed built it. One request reads one version.
+    pub version: u64,
 }
 
 /// The knowledge graph of trade diplomacy: look entities up, list them with typed filters and orderings, search by any name.
@@ -258,7 +261,7 @@ impl Query {
         first: Option<i32>,
     ) -> async_graphql::Result<Vec<SearchHit<'a>>> {
         let app = super::app(ctx)?;
-        let g = app.graph().as_ref();
+        let g = graph(ctx)?;
         let sizes = PageSizes::of(ctx)?;
         let first = sizes
             .check(first, "first")
@@ -302,6 +305,7 @@ impl Query {
             claims: s.claims,
             deprecated_claims: s.deprecated,
             caveats: s.caveats.len(),
+            version: g.version(),
         })
     }
 }

@@ -3,12 +3,15 @@
 //! no HTTP.
 
 pub mod config;
+mod store;
 
 use std::path::Path;
 use std::sync::Arc;
 
 use crate::graph::{Bounds, ChangeError, GraphError, KnowledgeGraph, Summary};
 use crate::seed::{self, SeedErrors};
+
+pub use store::{Snapshot, Store};
 
 pub use config::{
     Config, ConfigError, ENV_CONFIG_FILE, KEYS, Key, Loaded, Origin, Sources, markdown_table,
@@ -29,11 +32,11 @@ pub enum AppError {
     Change(#[from] ChangeError),
 }
 
-/// The configuration and the loaded graph, shared by every worker and request.
+/// The configuration and the graph's versions, shared by every worker and request.
 #[derive(Debug, Clone)]
 pub struct App {
     config: Arc<Config>,
-    graph: Arc<KnowledgeGraph>,
+    store: Arc<Store>,
 }
 
 impl App {
@@ -47,7 +50,7 @@ impl App {
     pub fn with_graph(config: Config, graph: Arc<KnowledgeGraph>) -> Self {
         App {
             config: Arc::new(config),
-            graph,
+            store: Arc::new(Store::new(graph)),
         }
     }
 
@@ -61,9 +64,14 @@ impl App {
         self.config.bounds()
     }
 
-    /// The graph a request reads.
-    pub fn graph(&self) -> &Arc<KnowledgeGraph> {
-        &self.graph
+    /// The latest version of the graph, for one request to read from start to end.
+    pub fn graph(&self) -> Snapshot {
+        self.store.snapshot()
+    }
+
+    /// The graph's versions, to apply changes to.
+    pub fn store(&self) -> &Store {
+        &self.store
     }
 }
 

@@ -68,5 +68,6 @@ async fn healthz(served: web::Data<Served>) -> HttpResponse {
         "status": "ok",
         "entities": graph.node_count(),
         "relations": graph.edge_count(),
+        "version": graph.version(),
     }))
 }

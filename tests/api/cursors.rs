@@ -1,7 +1,7 @@
-//! Keyset cursors over HTTP: a cursor taken from a page of one graph keeps its place in a
-//! graph that has grown around its item (the graph cannot change in place yet, so the
-//! grown graph is a second server), and cursors of another list, another ordering or the
-//! old offset kind are refused with a reason.
+//! Keyset cursors over HTTP: a cursor taken from a page keeps its place when the graph
+//! changes around its item, in place on one server or as a second server over a grown
+//! graph, and cursors of another list, another ordering or the old offset kind are refused
+//! with a reason.
 
 use std::collections::HashSet;
 use std::sync::{Arc, OnceLock};
@@ -274,4 +274,55 @@ fn the_timeline_pages_forward_and_back_through_every_entry_once() {
         before = t["pageInfo"]["startCursor"].clone();
     }
     assert_eq!(backward, all);
+}
+
+#[test]
+fn a_cursor_keeps_its_place_while_changes_land_between_pages() {
+    use pledgegraph::model::Change;
+    let app = pledgegraph::app::App::with_graph(
+        pledgegraph::app::Config::default(),
+        Arc::new(helpers::graph_owned()),
+    );
+    let server = helpers::spawn_app(app.clone());
+    let (all, _) = page(&server, "organizations", json!({ "first": 100 }));
+    let (one, conn) = page(&server, "organizations", json!({ "first": 4 }));
+    let after = cursor(&conn, "endCursor");
+    let model = helpers::node("org:cnbc").clone();
+    let added = |id: &str, name: &str| {
+        let mut node = model.clone();
+        node.id = helpers::id(id);
+        node.name = name.to_string();
+        node.aliases.clear();
+        Change::CreateEntity { entity: node }
+    };
+    // One sorts before every item, one level with the cursor's item, one after all.
+    let level = one.last().cloned().unwrap_or_default();
+    let level_name = helpers::node(&level).name.clone();
+    let version = app
+        .store()
+        .apply(vec![
+            added("org:aaa-first", "AAA First"),
+            added("org:zzz-level", &level_name),
+            added("org:zzz-last", "Zzz Last"),
+        ])
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(version, 1);
+    let (two, conn) = page(
+        &server,
+        "organizations",
+        json!({ "first": 100, "after": after }),
+    );
+    assert_eq!(conn["totalCount"], json!(all.len() + 3));
+    let both: Vec<String> = one.iter().chain(&two).cloned().collect();
+    let unique: HashSet<&String> = both.iter().collect();
+    assert_eq!(unique.len(), both.len(), "an item repeats: {both:?}");
+    let old: HashSet<&String> = all.iter().collect();
+    let of_before: Vec<String> = both.iter().filter(|n| old.contains(n)).cloned().collect();
+    assert_eq!(of_before, all, "every item that was there, once, in order");
+    assert!(two.contains(&"org:zzz-level".to_string()), "{two:?}");
+    assert_eq!(two.last().map(String::as_str), Some("org:zzz-last"));
+    assert!(
+        !two.contains(&"org:aaa-first".to_string()),
+        "added before the cursor"
+    );
 }

@@ -1,6 +1,6 @@
 //! The integration tests, linked once: the CLI as a process, the GraphQL API and the
 //! playground over HTTP on the real server, the configuration, the layering of the code,
-//! relation ids, the seed's changes, and the seed's fidelity to its source.
+//! relation ids, changes and versions, and the seed's fidelity to its source.
 
 mod helpers;
 
