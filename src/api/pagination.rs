@@ -7,6 +7,7 @@
 
 use std::borrow::Cow;
 use std::cmp::Ordering;
+use std::sync::Arc;
 
 use async_graphql::{Context, Object, OutputType, SimpleObject, TypeName};
 use base64::Engine;
@@ -130,8 +131,8 @@ impl From<CursorError> for ApiError {
     }
 }
 
-/// A cursor as written, before base64: the order it belongs to, and the key.
-#[derive(Serialize, Deserialize)]
+/// A cursor as read, before its checks: the order it belongs to, and the key.
+#[derive(Deserialize)]
 struct Wire {
     /// [`Keyset::ordering`].
     o: String,
@@ -139,10 +140,17 @@ struct Wire {
     k: Vec<Option<Atom>>,
 }
 
+/// A cursor as written: [`Wire`], borrowed.
+#[derive(Serialize)]
+struct WireOut<'a> {
+    o: &'a str,
+    k: &'a [Option<Atom>],
+}
+
 /// The cursor of a key in the list `ordering` names.
-fn encode(ordering: &str, key: Vec<Option<Atom>>) -> String {
-    let wire = Wire {
-        o: ordering.to_string(),
+fn encode(ordering: &str, key: &[Option<Atom>]) -> String {
+    let wire = WireOut {
+        o: ordering,
         k: key,
     };
     // A struct of strings, booleans and options always serializes.
@@ -192,9 +200,10 @@ pub struct PageInfo {
     pub end_cursor: Option<String>,
 }
 
-/// One item of a page and its cursor.
+/// One item of a page and its key, written as a cursor only when asked for.
 pub struct PageEdge<T> {
-    cursor: String,
+    ordering: Arc<str>,
+    key: Vec<Option<Atom>>,
     node: T,
 }
 
@@ -204,8 +213,8 @@ impl<T: OutputType> PageEdge<T> {
     /// The item's place in the list's order (its sort key, opaque), for `after` and
     /// `before`: a page asked from it starts where that key sits in the list now, even
     /// after items were added or removed. Valid only with the same list and ordering.
-    async fn cursor(&self) -> &str {
-        &self.cursor
+    async fn cursor(&self) -> String {
+        encode(&self.ordering, &self.key)
     }
 
     /// The item.
@@ -371,21 +380,22 @@ pub fn paginate<I, T: OutputType, K: Keyset<I>>(
 ) -> Result<Page<T>, ApiError> {
     let total = items.len();
     let (start, end) = window(&items, keyset, args)?;
-    let ordering = keyset.ordering();
+    let ordering: Arc<str> = keyset.ordering().into();
     let edges: Vec<PageEdge<T>> = items
         .into_iter()
         .skip(start)
         .take(end - start)
         .map(|item| PageEdge {
-            cursor: encode(&ordering, keyset.write(&item)),
+            ordering: ordering.clone(),
+            key: keyset.write(&item),
             node: wrap(item),
         })
         .collect();
     let info = PageInfo {
         has_previous_page: start > 0,
         has_next_page: end < total,
-        start_cursor: edges.first().map(|e| e.cursor.clone()),
-        end_cursor: edges.last().map(|e| e.cursor.clone()),
+        start_cursor: edges.first().map(|e| encode(&ordering, &e.key)),
+        end_cursor: edges.last().map(|e| encode(&ordering, &e.key)),
     };
     Ok(Page { edges, info, total })
 }
@@ -426,7 +436,7 @@ mod tests {
 
     /// The cursor of number `n`.
     fn cursor(n: usize) -> String {
-        encode("numbers", Numbers.write(&n))
+        encode("numbers", &Numbers.write(&n))
     }
 
     /// The window the arguments select of the numbers `0..total`.
