@@ -3,16 +3,21 @@
 //! answer does not depend on the graph's size), and against a linear scan of
 //! the large graph measured in the same run.
 //!
+//! It also times one change: applied in place ([`KnowledgeGraph::apply`]) and applied
+//! and published as a new version readers can take ([`Store::apply`]), and reports the
+//! resident memory per entity and with two versions alive.
+//!
 //! `cargo bench --bench scale` runs 10,000 vs 1,000,000 entities; under
 //! `cargo test` it runs a quick smoke size.
 
 use std::hint::black_box;
 use std::time::{Duration, Instant};
 
+use pledgegraph::app::Store;
 use pledgegraph::graph::{CommitmentFilter, CommitmentOrder, Direction, KnowledgeGraph};
 use pledgegraph::model::{
-    Amount, Claim, ClaimSet, Commitment, CommitmentKind, Country, EntityId, Money, Node, NodeData,
-    NodeKind, Period, Rank, SourceRef,
+    Amount, Change, Claim, ClaimSet, Commitment, CommitmentKind, Country, EntityId, Money, Node,
+    NodeData, NodeKind, Period, Rank, Source, SourceKind, SourceRef,
 };
 use rust_decimal::Decimal;
 
@@ -20,16 +25,35 @@ fn id(text: &str) -> EntityId {
     EntityId::parse(text).unwrap_or_else(|e| panic!("{e}"))
 }
 
-/// `n` entities: one country per 100, the rest commitments pledged by a country to the next.
-fn synthetic(n: usize) -> KnowledgeGraph {
-    let cite = vec![SourceRef {
+fn cite() -> Vec<SourceRef> {
+    vec![SourceRef {
         source: id("source:doc"),
         line: Some(1),
         attribution: None,
         note: None,
-    }];
+    }]
+}
+
+/// `n` entities: one country per 100, the rest commitments pledged by a country to the
+/// next, and the document they all cite.
+fn synthetic(n: usize) -> KnowledgeGraph {
+    let cite = cite();
     let countries = (n / 100).max(2);
-    let mut nodes = Vec::with_capacity(n);
+    let mut nodes = Vec::with_capacity(n + 1);
+    nodes.push(Node {
+        id: id("source:doc"),
+        name: "The report".into(),
+        aliases: Vec::new(),
+        description: String::new(),
+        sources: cite.clone(),
+        data: NodeData::Source(Source {
+            kind: SourceKind::Document,
+            title: "The report".into(),
+            published: None,
+            publisher: None,
+            file: None,
+        }),
+    });
     for c in 0..countries {
         nodes.push(Node {
             id: id(&format!("country:c{c}")),
@@ -107,6 +131,12 @@ fn questions(g: &KnowledgeGraph, n: usize) -> Vec<(&'static str, Duration)> {
     let countries = (n / 100).max(2);
     let cid = |i: usize| id(&format!("country:c{}", i % countries));
     let bounds = pledgegraph::app::Config::default().bounds();
+    let typo = g.search("Cuontry 7 republic", &[NodeKind::Country], 5, &bounds);
+    assert_eq!(
+        typo.first().map(|h| h.node.id.as_str()),
+        Some("country:c7"),
+        "the typo search must find its country"
+    );
     vec![
         (
             "node by id",
@@ -150,6 +180,44 @@ fn questions(g: &KnowledgeGraph, n: usize) -> Vec<(&'static str, Duration)> {
     ]
 }
 
+/// One change: a pledge renamed, differently each run.
+fn rename(n: usize, run: usize) -> Vec<Change> {
+    let countries = (n / 100).max(2);
+    vec![Change::UpdateEntity {
+        id: id(&format!("commitment:p{}", run % (n - countries))),
+        name: Some(format!("Renamed pledge {run}")),
+        aliases: None,
+        description: None,
+        sources: cite(),
+    }]
+}
+
+/// The cost of one change applied in place, and applied and published as a version.
+/// The store is returned holding both of its copies, as it does after its first write.
+fn changes(g: KnowledgeGraph, n: usize) -> (Duration, Duration, Store) {
+    let mut g = g;
+    let in_place = time(|run| {
+        black_box(g.apply(rename(n, run)).unwrap_or_else(|e| panic!("{e}")));
+    });
+    let store = Store::new(std::sync::Arc::new(g));
+    let published = time(|run| {
+        black_box(
+            store
+                .apply(rename(n, run))
+                .unwrap_or_else(|e| panic!("{e}")),
+        );
+    });
+    (in_place, published, store)
+}
+
+/// The process's resident memory in bytes, where the system reports it.
+fn resident() -> Option<u64> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    let line = status.lines().find(|l| l.starts_with("VmRSS:"))?;
+    let kb: u64 = line.split_whitespace().nth(1)?.parse().ok()?;
+    Some(kb * 1024)
+}
+
 fn main() {
     let full = std::env::args().any(|a| a == "--bench");
     let (small, large) = if full {
@@ -161,11 +229,18 @@ fn main() {
     let gs = synthetic(small);
     let built_small = t.elapsed();
     let small_times = questions(&gs, small);
-    drop(gs);
+    let (small_in_place, small_published, store) = changes(gs, small);
+    drop(store);
+    let rss_before = resident();
     let t = Instant::now();
     let gl = synthetic(large);
     let built_large = t.elapsed();
+    let rss_one = resident();
     let large_times = questions(&gl, large);
+    let peer = scan_peer(&gl, large);
+    let (large_in_place, large_published, store) = changes(gl, large);
+    let rss_two = resident();
+    black_box(store.snapshot().version());
     println!("build: {small} entities {built_small:.2?}, {large} entities {built_large:.2?}");
     println!(
         "{:<28} {:>12} {:>12} {:>10}",
@@ -175,7 +250,27 @@ fn main() {
         let ratio = tl.as_secs_f64() / ts.as_secs_f64().max(1e-12);
         println!("{name:<28} {ts:>12.2?} {tl:>12.2?} {ratio:>9.2}x");
     }
-    // The peer: answering "pledges of one country" by scanning every node.
+    for (name, ts, tl) in [
+        ("one change, in place", small_in_place, large_in_place),
+        ("one change, published", small_published, large_published),
+    ] {
+        let ratio = tl.as_secs_f64() / ts.as_secs_f64().max(1e-12);
+        println!("{name:<28} {ts:>12.2?} {tl:>12.2?} {ratio:>9.2}x");
+    }
+    if let (Some(before), Some(one), Some(two)) = (rss_before, rss_one, rss_two) {
+        let graph = one.saturating_sub(before).max(1);
+        let both = two.saturating_sub(before);
+        println!(
+            "resident memory at {large}: {} bytes per entity; with the store's two copies (after its first write), {:.2}x one copy",
+            graph / large as u64,
+            both as f64 / graph as f64
+        );
+    }
+    println!("{peer}");
+}
+
+/// The peer: answering "pledges of one country" by scanning every node, against the index.
+fn scan_peer(gl: &KnowledgeGraph, large: usize) -> String {
     let target = id("country:c1");
     let scan = time(|_| {
         let hits = NodeKind::ALL
@@ -193,7 +288,7 @@ fn main() {
         black_box(gl.commitments(&f, CommitmentOrder::Id).len());
     });
     let speedup = scan.as_secs_f64() / indexed.as_secs_f64().max(1e-12);
-    println!(
+    format!(
         "pledges of one country at {large}: indexed {indexed:.2?}, full scan {scan:.2?}, scan/indexed {speedup:.0}x"
-    );
+    )
 }
