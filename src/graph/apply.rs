@@ -3,6 +3,7 @@
 //! costs what it touches: nothing here walks the whole graph.
 
 use std::collections::HashMap;
+use std::sync::Arc;
 
 use petgraph::stable_graph::{EdgeIndex, NodeIndex};
 use petgraph::visit::EdgeRef;
@@ -16,8 +17,8 @@ use crate::model::{
 /// resolves to its survivor.
 #[derive(Debug, Clone, Default)]
 pub struct Withdrawn {
-    nodes: HashMap<EntityId, (Node, Retraction)>,
-    relations: HashMap<String, (Edge, Retraction)>,
+    nodes: HashMap<EntityId, (Arc<Node>, Retraction)>,
+    relations: HashMap<String, (Arc<Edge>, Retraction)>,
     merged: HashMap<EntityId, EntityId>,
 }
 
@@ -37,12 +38,12 @@ impl Withdrawn {
 
     /// A retracted or merged entity, as it was, with why it was withdrawn.
     pub fn entity(&self, id: &EntityId) -> Option<(&Node, &Retraction)> {
-        self.nodes.get(id).map(|(n, r)| (n, r))
+        self.nodes.get(id).map(|(n, r)| (&**n, r))
     }
 
     /// A retracted relation, as it was, with why it was withdrawn.
     pub fn relation(&self, id: &str) -> Option<(&Edge, &Retraction)> {
-        self.relations.get(id).map(|(e, r)| (e, r))
+        self.relations.get(id).map(|(e, r)| (&**e, r))
     }
 }
 
@@ -62,11 +63,11 @@ pub struct ChangeError {
 #[derive(Debug)]
 enum Undo {
     AddedNode(NodeIndex),
-    SwappedNode(NodeIndex, Node),
-    DetachedNode(Node),
+    SwappedNode(NodeIndex, Arc<Node>),
+    DetachedNode(Arc<Node>),
     AddedEdge(EdgeIndex),
-    DetachedEdge(Edge),
-    SwappedEdge(EdgeIndex, Edge),
+    DetachedEdge(Arc<Edge>),
+    SwappedEdge(EdgeIndex, Arc<Edge>),
     WithdrewNode(EntityId),
     WithdrewRelation(String),
     Merged(EntityId),
@@ -215,7 +216,7 @@ impl KnowledgeGraph {
             Change::EndRelation { id, until, sources } => {
                 need_sources(&sources, "the end of a relation")?;
                 let e = self.explicit(&id)?;
-                let mut edge = self.graph[e].clone();
+                let mut edge = Edge::clone(&self.graph[e]);
                 check_end(&edge, &until)?;
                 edge.relation.valid_until = Some(until);
                 add_sources(&mut edge.relation.sources, &sources);

@@ -138,7 +138,7 @@ impl KnowledgeGraph {
                 }
             }
         }
-        let mut edges: Vec<&Edge> = edges.into_iter().map(|e| &self.graph[e]).collect();
+        let mut edges: Vec<&Edge> = edges.into_iter().map(|e| &*self.graph[e]).collect();
         edges.sort_by(|a, b| {
             (&a.relation.from, a.relation.kind, &a.relation.to, &a.id).cmp(&(
                 &b.relation.from,

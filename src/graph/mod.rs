@@ -22,6 +22,7 @@ mod totals;
 mod traverse;
 
 use std::collections::{BTreeMap, HashMap};
+use std::sync::Arc;
 
 use petgraph::stable_graph::{EdgeIndex, NodeIndex, StableDiGraph};
 
@@ -113,7 +114,9 @@ pub struct Hit<'g> {
 /// ([`KnowledgeGraph::apply`]); none is rebuilt.
 #[derive(Debug, Clone, Default)]
 pub struct KnowledgeGraph {
-    graph: StableDiGraph<Node, Edge>,
+    /// Nodes and relations behind `Arc`s: the store's two copies share every one that
+    /// neither has changed since.
+    graph: StableDiGraph<Arc<Node>, Arc<Edge>>,
     by_id: HashMap<EntityId, NodeIndex>,
     by_kind: HashMap<NodeKind, BTreeMap<EntityId, NodeIndex>>,
     by_code: HashMap<String, NodeIndex>,
@@ -152,7 +155,8 @@ impl KnowledgeGraph {
     }
 
     /// Adds a node and indexes it.
-    fn attach_node(&mut self, node: Node) -> NodeIndex {
+    fn attach_node(&mut self, node: impl Into<Arc<Node>>) -> NodeIndex {
+        let node = node.into();
         let id = node.id.clone();
         let kind = node.kind();
         let ix = self.graph.add_node(node);
@@ -163,7 +167,7 @@ impl KnowledgeGraph {
     }
 
     /// Takes a node without relations out of the graph and its indexes.
-    fn detach_node(&mut self, ix: NodeIndex) -> Option<Node> {
+    fn detach_node(&mut self, ix: NodeIndex) -> Option<Arc<Node>> {
         self.unindex_node(ix);
         let node = self.graph.remove_node(ix)?;
         self.by_id.remove(&node.id);
@@ -175,9 +179,9 @@ impl KnowledgeGraph {
 
     /// Replaces a node's data (its id unchanged), moving it in every index; the old data
     /// comes back.
-    fn swap_node(&mut self, ix: NodeIndex, node: Node) -> Node {
+    fn swap_node(&mut self, ix: NodeIndex, node: impl Into<Arc<Node>>) -> Arc<Node> {
         self.unindex_node(ix);
-        let old = std::mem::replace(&mut self.graph[ix], node);
+        let old = std::mem::replace(&mut self.graph[ix], node.into());
         self.index_node(ix);
         old
     }
@@ -213,11 +217,12 @@ impl KnowledgeGraph {
     }
 
     /// Adds a relation between two nodes in the graph, checking its kinds and its id.
-    fn attach_edge(&mut self, edge: Edge) -> Result<EdgeIndex, GraphError> {
+    fn attach_edge(&mut self, edge: impl Into<Arc<Edge>>) -> Result<EdgeIndex, GraphError> {
+        let edge: Arc<Edge> = edge.into();
         let r = &edge.relation;
         r.kind.check(r.from.kind(), r.to.kind())?;
         if self.by_edge_id.contains_key(&edge.id) {
-            return Err(GraphError::DuplicateRelation(edge.id));
+            return Err(GraphError::DuplicateRelation(edge.id.clone()));
         }
         let lookup = |id: &EntityId| {
             self.by_id
@@ -238,7 +243,7 @@ impl KnowledgeGraph {
     }
 
     /// Takes a relation out of the graph and its indexes.
-    fn detach_edge(&mut self, e: EdgeIndex) -> Option<Edge> {
+    fn detach_edge(&mut self, e: EdgeIndex) -> Option<Arc<Edge>> {
         let edge = self.graph.remove_edge(e)?;
         self.by_edge_id.remove(&edge.id);
         self.tally.edge(&edge, false);
@@ -246,7 +251,8 @@ impl KnowledgeGraph {
     }
 
     /// Replaces a relation's details (its id and ends unchanged).
-    fn swap_edge(&mut self, e: EdgeIndex, edge: Edge) -> Edge {
+    fn swap_edge(&mut self, e: EdgeIndex, edge: impl Into<Arc<Edge>>) -> Arc<Edge> {
+        let edge = edge.into();
         self.tally.edge(&self.graph[e], false);
         self.tally.edge(&edge, true);
         std::mem::replace(&mut self.graph[e], edge)
@@ -259,7 +265,7 @@ impl KnowledgeGraph {
 
     /// The node with this id; an id merged into another entity resolves to the survivor.
     pub fn get(&self, id: &EntityId) -> Option<&Node> {
-        self.index_of(id).map(|ix| &self.graph[ix])
+        self.index_of(id).map(|ix| &*self.graph[ix])
     }
 
     /// The node with this id, given as text; `None` for an unknown or malformed id.
@@ -271,7 +277,7 @@ impl KnowledgeGraph {
     pub fn country_by_code(&self, code: &str) -> Option<&Node> {
         self.by_code
             .get(&code.to_ascii_uppercase())
-            .map(|ix| &self.graph[*ix])
+            .map(|ix| &*self.graph[*ix])
     }
 
     /// The nodes of one kind, ordered by id.
@@ -280,7 +286,7 @@ impl KnowledgeGraph {
             .get(&kind)
             .into_iter()
             .flat_map(|list| list.values())
-            .map(|ix| &self.graph[*ix])
+            .map(|ix| &*self.graph[*ix])
     }
 
     /// How many nodes the graph holds.
@@ -295,7 +301,7 @@ impl KnowledgeGraph {
 
     /// Every edge, in insertion order.
     pub fn edges(&self) -> impl Iterator<Item = &Edge> {
-        self.graph.edge_indices().map(|e| &self.graph[e])
+        self.graph.edge_indices().map(|e| &*self.graph[e])
     }
 
     /// Ranked hits for `text` among nodes of `kinds` (all kinds when empty):
@@ -352,7 +358,7 @@ impl KnowledgeGraph {
                 Some((h.matched, node))
             })
             .find(|(matched, _)| matches!(matched, MatchKind::ExactName | MatchKind::ExactAlias))
-            .map(|(_, node)| node)
+            .map(|(_, node)| &**node)
     }
 
     /// The id of the node a search document stands for: equal hits are ordered by it, so

@@ -206,7 +206,7 @@ fn extend<'a>(
         if here == goal {
             let g = &walk.g.graph;
             found.push(Path {
-                nodes: nodes.iter().map(|ix| &g[*ix]).collect(),
+                nodes: nodes.iter().map(|ix| &*g[*ix]).collect(),
                 steps: steps.clone(),
             });
         }

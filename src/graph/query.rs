@@ -533,7 +533,7 @@ impl KnowledgeGraph {
         let out: Vec<&Node> = match self.start(kind, filter, as_of) {
             Some(candidates) => candidates
                 .into_iter()
-                .map(|ix| &self.graph[ix])
+                .map(|ix| &*self.graph[ix])
                 .filter(|n| n.kind() == kind && filter.matches(n, as_of))
                 .collect(),
             None => self

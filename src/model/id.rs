@@ -61,9 +61,10 @@ impl NodeKind {
     }
 }
 
-/// A node's id: `kind:slug`, unique across kinds, the one id used everywhere.
+/// A node's id: `kind:slug`, unique across kinds, the one id used everywhere. Its text is
+/// shared: an id copied into a relation, an index or a citation copies a pointer.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub struct EntityId(Box<str>);
+pub struct EntityId(std::sync::Arc<str>);
 
 impl EntityId {
     /// Parses and validates an id; the slug is lowercase ASCII letters, digits
