@@ -272,7 +272,7 @@ impl KnowledgeGraph {
     /// became).
     fn live(&self, id: &EntityId) -> Step<(NodeIndex, &Node)> {
         match self.by_id.get(id) {
-            Some(ix) => Ok((*ix, &self.graph[*ix])),
+            Some(located) => Ok((located.ix, &located.node)),
             None if self.withdrawn.nodes.contains_key(id) => {
                 Err(GraphError::Withdrawn(id.to_string()))
             }
@@ -544,7 +544,7 @@ impl KnowledgeGraph {
     /// A citation names a source in the graph, by line for a document and without one
     /// for a curator's note.
     fn check_citation(&self, cite: &SourceRef) -> Step {
-        let source = self.by_id.get(&cite.source).map(|ix| &self.graph[*ix].data);
+        let source = self.by_id.get(&cite.source).map(|l| &l.node.data);
         let bad = |why: &str| Err(GraphError::BadCitation(format!("`{}` {why}", cite.source)));
         match (source, cite.line) {
             (Some(NodeData::Source(s)), Some(_)) if s.kind == SourceKind::Document => Ok(()),

@@ -95,6 +95,14 @@ fn texts(node: &Node) -> Vec<(Field, &str)> {
     out
 }
 
+/// Where a node is: its index in the structure, and the node itself, so a lookup by id
+/// answers from the index without a second hop.
+#[derive(Debug, Clone)]
+struct Located {
+    ix: NodeIndex,
+    node: Arc<Node>,
+}
+
 /// One search result.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Hit<'g> {
@@ -117,7 +125,7 @@ pub struct KnowledgeGraph {
     /// Nodes and relations behind `Arc`s: the store's two copies share every one that
     /// neither has changed since.
     graph: StableDiGraph<Arc<Node>, Arc<Edge>>,
-    by_id: HashMap<EntityId, NodeIndex>,
+    by_id: HashMap<EntityId, Located>,
     by_kind: HashMap<NodeKind, BTreeMap<EntityId, NodeIndex>>,
     by_code: HashMap<String, NodeIndex>,
     by_edge_id: HashMap<String, EdgeIndex>,
@@ -160,7 +168,15 @@ impl KnowledgeGraph {
         let id = node.id.clone();
         let kind = node.kind();
         let ix = self.graph.add_node(node);
-        self.by_id.insert(id.clone(), ix);
+        // Keys of their own, allocated together: a lookup by id at a million entities then
+        // touches a few pages, not one per entity.
+        self.by_id.insert(
+            id.packed(),
+            Located {
+                ix,
+                node: self.graph[ix].clone(),
+            },
+        );
         self.by_kind.entry(kind).or_default().insert(id, ix);
         self.index_node(ix);
         ix
@@ -181,7 +197,11 @@ impl KnowledgeGraph {
     /// comes back.
     fn swap_node(&mut self, ix: NodeIndex, node: impl Into<Arc<Node>>) -> Arc<Node> {
         self.unindex_node(ix);
-        let old = std::mem::replace(&mut self.graph[ix], node.into());
+        let node: Arc<Node> = node.into();
+        if let Some(located) = self.by_id.get_mut(&node.id) {
+            located.node = node.clone();
+        }
+        let old = std::mem::replace(&mut self.graph[ix], node);
         self.index_node(ix);
         old
     }
@@ -227,7 +247,7 @@ impl KnowledgeGraph {
         let lookup = |id: &EntityId| {
             self.by_id
                 .get(id)
-                .copied()
+                .map(|l| l.ix)
                 .ok_or_else(|| GraphError::Dangling {
                     from: r.from.to_string(),
                     field: edge.implied_by.unwrap_or(r.kind.as_str()).to_string(),
@@ -265,12 +285,15 @@ impl KnowledgeGraph {
 
     /// The node with this id; an id merged into another entity resolves to the survivor.
     pub fn get(&self, id: &EntityId) -> Option<&Node> {
-        self.index_of(id).map(|ix| &*self.graph[ix])
+        self.located(id).map(|l| &*l.node)
     }
 
     /// The node with this id, given as text; `None` for an unknown or malformed id.
     pub fn node(&self, id: &str) -> Option<&Node> {
-        EntityId::parse(id).ok().and_then(|id| self.get(&id))
+        match self.by_id.get(id) {
+            Some(located) => Some(&located.node),
+            None => EntityId::parse(id).ok().and_then(|id| self.get(&id)),
+        }
     }
 
     /// The country with this ISO code, in any case.
@@ -370,9 +393,14 @@ impl KnowledgeGraph {
     }
 
     pub(crate) fn index_of(&self, id: &EntityId) -> Option<NodeIndex> {
+        self.located(id).map(|l| l.ix)
+    }
+
+    /// Where the node with this id is, following a merge to its survivor.
+    fn located(&self, id: &EntityId) -> Option<&Located> {
         match self.by_id.get(id) {
-            Some(ix) => Some(*ix),
-            None => self.by_id.get(self.withdrawn.survivor(id)?).copied(),
+            Some(located) => Some(located),
+            None => self.by_id.get(self.withdrawn.survivor(id)?),
         }
     }
 }
