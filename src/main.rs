@@ -89,9 +89,9 @@ fn main() -> anyhow::Result<ExitCode> {
                     serde_json::from_str(&vars).context("--variables is not JSON")?;
                 request = request.variables(async_graphql::Variables::from_json(json));
             }
-            let schema = pledgegraph::http::schema(app);
-            let response = actix_web::rt::System::new().block_on(schema.execute(request));
-            let failed = !response.errors.is_empty();
+            let response =
+                actix_web::rt::System::new().block_on(pledgegraph::http::execute(app, request));
+            let failed = !response.is_ok();
             write_stdout(&format!("{}\n", serde_json::to_string_pretty(&response)?))?;
             Ok(if failed {
                 ExitCode::FAILURE

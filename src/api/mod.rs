@@ -13,7 +13,7 @@ mod objects;
 mod pagination;
 mod query;
 mod scalars;
-mod snapshot;
+pub(crate) mod snapshot;
 mod values;
 
 use async_graphql::{EmptyMutation, EmptySubscription, MergedObject, Schema};
@@ -56,7 +56,6 @@ pub fn schema(app: App) -> PledgeSchema {
         .data(app)
         .limit_depth(max_depth)
         .extension(ErrorCodes)
-        .extension(snapshot::TakeSnapshot)
         .extension(budget::FieldBudget { fields })
         .finish()
 }

@@ -1,36 +1,22 @@
-//! One version per request: the latest snapshot of the graph is taken as the request
-//! starts and every resolver of that request reads it, however long it runs.
+//! One version per request: the latest snapshot of the graph is taken as an HTTP request
+//! (or a command-line query) starts and given to every operation in it as request data,
+//! which every resolver reads however long it runs. Request data, not a schema extension:
+//! an extension would wrap every field's resolution in one more future.
 
-use std::sync::Arc;
-
-use async_graphql::extensions::{
-    Extension, ExtensionContext, ExtensionFactory, NextPrepareRequest,
-};
-use async_graphql::{Request, ServerResult};
+use async_graphql::BatchRequest;
 
 use crate::app::App;
 
-/// Gives each request the graph's latest version.
-pub struct TakeSnapshot;
-
-impl ExtensionFactory for TakeSnapshot {
-    fn create(&self) -> Arc<dyn Extension> {
-        Arc::new(TakeSnapshot)
-    }
-}
-
-#[async_graphql::async_trait::async_trait]
-impl Extension for TakeSnapshot {
-    async fn prepare_request(
-        &self,
-        ctx: &ExtensionContext<'_>,
-        request: Request,
-        next: NextPrepareRequest<'_>,
-    ) -> ServerResult<Request> {
-        let snapshot = ctx
-            .data::<App>()
-            .map(App::graph)
-            .map_err(|e| e.into_server_error(async_graphql::Pos::default()))?;
-        next.run(ctx, request.data(snapshot)).await
+/// Gives every operation of `batch` the graph's latest version, one version for all.
+pub fn attach(app: &App, batch: BatchRequest) -> BatchRequest {
+    let snapshot = app.graph();
+    match batch {
+        BatchRequest::Single(request) => BatchRequest::Single(request.data(snapshot)),
+        BatchRequest::Batch(requests) => BatchRequest::Batch(
+            requests
+                .into_iter()
+                .map(|r| r.data(snapshot.clone()))
+                .collect(),
+        ),
     }
 }

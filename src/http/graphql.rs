@@ -109,6 +109,7 @@ pub(super) async fn get(req: HttpRequest, served: web::Data<Served>) -> HttpResp
 }
 
 async fn execute(served: &Served, batch: BatchRequest) -> HttpResponse {
+    let batch = crate::api::snapshot::attach(&served.app, batch);
     let run = AssertUnwindSafe(served.schema.execute_batch(batch)).catch_unwind();
     let response: BatchResponse = match run.await {
         Ok(response) => response,

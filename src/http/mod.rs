@@ -28,6 +28,13 @@ pub fn schema(app: App) -> PledgeSchema {
     api::schema(app)
 }
 
+/// Runs one GraphQL request against the latest version of the graph, outside HTTP (the
+/// command line's `query`), as the server would.
+pub async fn execute(app: App, request: async_graphql::Request) -> async_graphql::BatchResponse {
+    let batch = api::snapshot::attach(&app, request.into());
+    schema(app).execute_batch(batch).await
+}
+
 /// Builds the server on a bound listener (port 0 works: read the port
 /// from the listener first). The returned server runs until stopped.
 pub fn serve(listener: TcpListener, app: App) -> std::io::Result<Server> {
