@@ -232,13 +232,7 @@ impl KnowledgeGraph {
                 reason,
                 sources,
             } => {
-                need_reason(&reason)?;
-                need_sources(&sources, "a retraction")?;
-                let retraction = Retraction {
-                    reason,
-                    sources,
-                    version: self.version + 1,
-                };
+                let retraction = self.retraction(reason, sources)?;
                 self.retract(&id, retraction, b)
             }
             Change::RetractRelation {
@@ -246,14 +240,8 @@ impl KnowledgeGraph {
                 reason,
                 sources,
             } => {
-                need_reason(&reason)?;
-                need_sources(&sources, "a retraction")?;
+                let retraction = self.retraction(reason, sources)?;
                 let e = self.explicit(&id)?;
-                let retraction = Retraction {
-                    reason,
-                    sources,
-                    version: self.version + 1,
-                };
                 self.withdraw_edge(e, retraction, b);
                 Ok(())
             }
@@ -266,6 +254,17 @@ impl KnowledgeGraph {
                 self.merge(at, &duplicate, &survivor, sources, b)
             }
         }
+    }
+
+    /// A retraction by the batch being applied, with its reason and sources checked.
+    fn retraction(&self, reason: String, sources: Vec<SourceRef>) -> Step<Retraction> {
+        need_reason(&reason)?;
+        need_sources(&sources, "a retraction")?;
+        Ok(Retraction {
+            reason,
+            sources,
+            version: self.version + 1,
+        })
     }
 
     /// The live node with this id (a merged or retracted id is refused: write to what it
@@ -455,11 +454,7 @@ impl KnowledgeGraph {
             });
         }
         let own: std::collections::HashSet<String> = implied_edges(dup).map(|e| e.id).collect();
-        let retraction = Retraction {
-            reason: format!("merged into {survivor}"),
-            sources: sources.clone(),
-            version: self.version + 1,
-        };
+        let retraction = self.retraction(format!("merged into {survivor}"), sources.clone())?;
         // Whoever names the duplicate in a field names the survivor instead.
         let mut referrers: Vec<EntityId> = Vec::new();
         let mut explicit: Vec<EdgeIndex> = Vec::new();
