@@ -72,14 +72,16 @@ impl Tally {
         bump(self.nodes.entry(node.kind()).or_default(), add);
         self.cite(&node.sources, add);
         let mut caveats = Vec::new();
-        for (field, claim) in claims_of(node) {
-            bump(&mut self.claims, add);
-            self.cite(claim.0, add);
-            if claim.2 {
-                bump(&mut self.deprecated, add);
-            }
-            if claim.1 {
-                caveats.push(format!("{}: {field}", node.id));
+        for (field, claims) in node.claim_sets() {
+            for claim in claims {
+                bump(&mut self.claims, add);
+                self.cite(claim.sources, add);
+                if claim.deprecated {
+                    bump(&mut self.deprecated, add);
+                }
+                if claim.caveat {
+                    caveats.push(format!("{}: {field}", node.id));
+                }
             }
         }
         if let NodeData::Statement(st) = &node.data
@@ -139,46 +141,6 @@ fn bump(n: &mut usize, add: bool) {
     } else {
         *n = n.saturating_sub(1);
     }
-}
-
-type ClaimFacts<'a> = (&'a [crate::model::SourceRef], bool, bool);
-
-/// Each claim of a node as (field, (sources, has caveat, deprecated)).
-fn claims_of(node: &Node) -> Vec<(&'static str, ClaimFacts<'_>)> {
-    fn add<'a, T>(
-        out: &mut Vec<(&'static str, ClaimFacts<'a>)>,
-        field: &'static str,
-        set: &'a crate::model::ClaimSet<T>,
-    ) {
-        for c in set.all() {
-            out.push((
-                field,
-                (c.sources.as_slice(), c.caveat.is_some(), c.is_deprecated()),
-            ));
-        }
-    }
-    let mut out = Vec::new();
-    match &node.data {
-        NodeData::Person(p) => add(&mut out, "roles", &p.roles),
-        NodeData::Deal(d) => add(&mut out, "status", &d.status),
-        NodeData::Commitment(c) => {
-            add(&mut out, "amount", &c.amount);
-            add(&mut out, "baseline", &c.baseline);
-            add(&mut out, "limit", &c.limit);
-            add(&mut out, "status", &c.status);
-        }
-        NodeData::Demand(x) => add(&mut out, "status", &x.status),
-        NodeData::TariffMeasure(t) => {
-            add(&mut out, "status", &t.status);
-            add(&mut out, "rate", &t.rate);
-            add(&mut out, "volume_limit", &t.volume_limit);
-        }
-        NodeData::Event(e) => add(&mut out, "duration", &e.duration),
-        NodeData::Statement(s) => add(&mut out, "attributed_to", &s.attributed_to),
-        NodeData::Project(p) => add(&mut out, "value", &p.value),
-        NodeData::Country(_) | NodeData::Organization(_) | NodeData::Source(_) => {}
-    }
-    out
 }
 
 impl fmt::Display for Summary {

@@ -3,7 +3,7 @@
 
 use super::{
     Claim, ClaimField, ClaimSet, EntityId, FieldClaim, ModelError, Node, NodeData, NodeKind, Rank,
-    SourceRef,
+    SourceRef, When,
 };
 
 /// The edits every claim set allows, whatever its value type.
@@ -69,59 +69,43 @@ impl Node {
                 expected: format!("{} (the kind of its data)", data_kind.type_name()),
             });
         }
-        fn set<T>(set: &ClaimSet<T>) -> Result<(), ModelError> {
-            let mut seen = ClaimSet::default();
-            for claim in set.all() {
-                let shape = Claim {
-                    key: claim.key.clone(),
-                    value: (),
-                    announced: None,
-                    valid_from: claim.valid_from.clone(),
-                    valid_until: claim.valid_until.clone(),
-                    rank: claim.rank,
-                    approximate: false,
-                    attribution: None,
-                    made_by: None,
-                    supersedes: None,
-                    sources: claim.sources.clone(),
-                    caveat: None,
-                    note: None,
-                };
-                check_claim(&seen, &shape)?;
-                seen.insert(shape);
+        for (_, claims) in self.claim_sets() {
+            for (i, claim) in claims.iter().enumerate() {
+                check_claim(&claims[..i], claim, false)?;
             }
-            for claim in set.all() {
-                if let Some(target) = &claim.supersedes
-                    && set.get(target).is_none()
-                {
-                    return Err(ModelError::UnknownValue {
-                        what: "superseded claim",
-                        value: target.clone(),
-                        expected: "the key of a claim of the same value".into(),
-                    });
-                }
+            for claim in &claims {
+                check_supersedes(&claims, claim)?;
             }
-            Ok(())
+        }
+        Ok(())
+    }
+
+    /// Each value of the node that holds claims, by its name in the seed, with what its
+    /// claims say apart from their values: the one list of a kind's claim sets that
+    /// counting, citing and checking read.
+    pub fn claim_sets(&self) -> Vec<(&'static str, Vec<ClaimShape<'_>>)> {
+        fn shapes<T>(set: &ClaimSet<T>) -> Vec<ClaimShape<'_>> {
+            set.all().iter().map(ClaimShape::of).collect()
         }
         match &self.data {
-            NodeData::Person(p) => set(&p.roles),
-            NodeData::Deal(d) => set(&d.status),
-            NodeData::Commitment(c) => {
-                set(&c.amount)?;
-                set(&c.baseline)?;
-                set(&c.limit)?;
-                set(&c.status)
-            }
-            NodeData::Demand(d) => set(&d.status),
-            NodeData::TariffMeasure(t) => {
-                set(&t.status)?;
-                set(&t.rate)?;
-                set(&t.volume_limit)
-            }
-            NodeData::Event(e) => set(&e.duration),
-            NodeData::Statement(s) => set(&s.attributed_to),
-            NodeData::Project(p) => set(&p.value),
-            NodeData::Country(_) | NodeData::Organization(_) | NodeData::Source(_) => Ok(()),
+            NodeData::Person(p) => vec![("roles", shapes(&p.roles))],
+            NodeData::Deal(d) => vec![("status", shapes(&d.status))],
+            NodeData::Commitment(c) => vec![
+                ("amount", shapes(&c.amount)),
+                ("baseline", shapes(&c.baseline)),
+                ("limit", shapes(&c.limit)),
+                ("status", shapes(&c.status)),
+            ],
+            NodeData::Demand(d) => vec![("status", shapes(&d.status))],
+            NodeData::TariffMeasure(t) => vec![
+                ("status", shapes(&t.status)),
+                ("rate", shapes(&t.rate)),
+                ("volume_limit", shapes(&t.volume_limit)),
+            ],
+            NodeData::Event(e) => vec![("duration", shapes(&e.duration))],
+            NodeData::Statement(s) => vec![("attributed_to", shapes(&s.attributed_to))],
+            NodeData::Project(p) => vec![("value", shapes(&p.value))],
+            NodeData::Country(_) | NodeData::Organization(_) | NodeData::Source(_) => Vec::new(),
         }
     }
 
@@ -158,7 +142,8 @@ impl Node {
             expected: "a value this kind of entity has".into(),
         };
         fn put<T>(set: &mut ClaimSet<T>, claim: Claim<T>) -> Result<(), ModelError> {
-            check_claim(set, &claim)?;
+            let claims: Vec<ClaimShape<'_>> = set.all().iter().map(ClaimShape::of).collect();
+            check_claim(&claims, &ClaimShape::of(&claim), true)?;
             set.insert(claim);
             Ok(())
         }
@@ -192,33 +177,11 @@ impl Node {
 
     /// Every citation the node carries: its own and its claims'.
     pub fn citations(&self) -> Vec<&SourceRef> {
-        fn claims<'a, T>(set: &'a ClaimSet<T>, out: &mut Vec<&'a SourceRef>) {
-            for c in set.all() {
-                out.extend(c.sources.iter());
-            }
-        }
-        let mut out: Vec<&SourceRef> = self.sources.iter().collect();
-        match &self.data {
-            NodeData::Person(p) => claims(&p.roles, &mut out),
-            NodeData::Deal(d) => claims(&d.status, &mut out),
-            NodeData::Commitment(c) => {
-                claims(&c.amount, &mut out);
-                claims(&c.baseline, &mut out);
-                claims(&c.limit, &mut out);
-                claims(&c.status, &mut out);
-            }
-            NodeData::Demand(d) => claims(&d.status, &mut out),
-            NodeData::TariffMeasure(t) => {
-                claims(&t.status, &mut out);
-                claims(&t.rate, &mut out);
-                claims(&t.volume_limit, &mut out);
-            }
-            NodeData::Event(e) => claims(&e.duration, &mut out),
-            NodeData::Statement(s) => claims(&s.attributed_to, &mut out),
-            NodeData::Project(p) => claims(&p.value, &mut out),
-            NodeData::Country(_) | NodeData::Organization(_) | NodeData::Source(_) => {}
-        }
-        out
+        let claims = self.claim_sets().into_iter().flat_map(|(_, claims)| claims);
+        self.sources
+            .iter()
+            .chain(claims.flat_map(|c| c.sources))
+            .collect()
     }
 
     /// Every id this node refers to (not its own), to re-point when one entity is merged
@@ -334,31 +297,64 @@ impl Node {
     }
 }
 
-/// The seed's rules for one claim joining a set.
-fn check_claim<T>(set: &ClaimSet<T>, claim: &Claim<T>) -> Result<(), ModelError> {
+/// What a claim says apart from its value: enough to count, cite and check it.
+#[derive(Debug, Clone, Copy)]
+pub struct ClaimShape<'a> {
+    /// Its key.
+    pub key: &'a str,
+    /// Its sources.
+    pub sources: &'a [SourceRef],
+    /// When it starts to hold.
+    pub valid_from: Option<&'a When>,
+    /// When it stops holding.
+    pub valid_until: Option<&'a When>,
+    /// The key of the claim it replaces.
+    pub supersedes: Option<&'a str>,
+    /// True when it carries a caveat.
+    pub caveat: bool,
+    /// True when it is ranked deprecated.
+    pub deprecated: bool,
+}
+
+impl<'a> ClaimShape<'a> {
+    fn of<T>(claim: &'a Claim<T>) -> Self {
+        ClaimShape {
+            key: &claim.key,
+            sources: &claim.sources,
+            valid_from: claim.valid_from.as_ref(),
+            valid_until: claim.valid_until.as_ref(),
+            supersedes: claim.supersedes.as_deref(),
+            caveat: claim.caveat.is_some(),
+            deprecated: claim.is_deprecated(),
+        }
+    }
+}
+
+/// The seed's rules for one claim joining the claims `before` it: a key no other claim
+/// of the value has, a source, an end after its start, and (when `supersedes` is to be
+/// checked here) a replaced claim among them.
+fn check_claim(
+    before: &[ClaimShape<'_>],
+    claim: &ClaimShape<'_>,
+    supersedes: bool,
+) -> Result<(), ModelError> {
     if claim.key.trim().is_empty() {
         return Err(ModelError::Empty("a claim's key"));
     }
     if claim.sources.is_empty() {
         return Err(ModelError::Empty("a claim's sources"));
     }
-    if set.get(&claim.key).is_some() {
+    if before.iter().any(|c| c.key == claim.key) {
         return Err(ModelError::UnknownValue {
             what: "claim key",
-            value: claim.key.clone(),
+            value: claim.key.to_string(),
             expected: "a key no other claim of this value has".into(),
         });
     }
-    if let Some(target) = &claim.supersedes
-        && set.get(target).is_none()
-    {
-        return Err(ModelError::UnknownValue {
-            what: "superseded claim",
-            value: target.clone(),
-            expected: "the key of a claim of the same value".into(),
-        });
+    if supersedes {
+        check_supersedes(before, claim)?;
     }
-    if let (Some(from), Some(until)) = (&claim.valid_from, &claim.valid_until)
+    if let (Some(from), Some(until)) = (claim.valid_from, claim.valid_until)
         && let (Some(start), Some(end)) = (from.earliest(), until.latest())
         && end <= start
     {
@@ -369,4 +365,16 @@ fn check_claim<T>(set: &ClaimSet<T>, claim: &Claim<T>) -> Result<(), ModelError>
         });
     }
     Ok(())
+}
+
+/// A claim's `supersedes`, where it has one, names one of `claims`.
+fn check_supersedes(claims: &[ClaimShape<'_>], claim: &ClaimShape<'_>) -> Result<(), ModelError> {
+    match claim.supersedes {
+        Some(target) if !claims.iter().any(|c| c.key == target) => Err(ModelError::UnknownValue {
+            what: "superseded claim",
+            value: target.to_string(),
+            expected: "the key of a claim of the same value".into(),
+        }),
+        _ => Ok(()),
+    }
 }

@@ -19,7 +19,7 @@ pub use change::{
 };
 pub use claim::{Attribution, Claim, ClaimSet, Rank};
 pub use date::{DateBasis, DateBound, DatePrecision, Day, PartialDate, Position, When, holds_on};
-pub use edit::ClaimSetEdit;
+pub use edit::{ClaimSetEdit, ClaimShape};
 pub use error::ModelError;
 pub use id::{EntityId, NodeKind};
 pub use kinds::{
