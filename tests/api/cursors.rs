@@ -174,21 +174,7 @@ fn relations_page_on_across_a_grown_graph() {
 
 /// The codes and messages of the errors of a query that must fail.
 fn refused(query: &str, variables: Value) -> Vec<(String, String)> {
-    let (_, body) = helpers::server().post(query, variables);
-    let errors = body["errors"].as_array().cloned().unwrap_or_default();
-    assert!(!errors.is_empty(), "expected errors: {body}");
-    errors
-        .iter()
-        .map(|e| {
-            (
-                e["extensions"]["code"]
-                    .as_str()
-                    .unwrap_or("<none>")
-                    .to_string(),
-                e["message"].as_str().unwrap_or_default().to_string(),
-            )
-        })
-        .collect()
+    helpers::server().errors(query, variables)
 }
 
 #[test]

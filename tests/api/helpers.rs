@@ -141,16 +141,27 @@ impl TestServer {
 
     /// The codes of the errors of a query that must fail.
     pub fn error_codes(&self, query: &str, variables: serde_json::Value) -> Vec<String> {
+        self.errors(query, variables)
+            .into_iter()
+            .map(|(code, _)| code)
+            .collect()
+    }
+
+    /// The codes and messages of the errors of a query that must fail.
+    pub fn errors(&self, query: &str, variables: serde_json::Value) -> Vec<(String, String)> {
         let (_, body) = self.post(query, variables);
         let errors = body["errors"].as_array().cloned().unwrap_or_default();
         assert!(!errors.is_empty(), "expected errors: {body}");
         errors
             .iter()
             .map(|e| {
-                e["extensions"]["code"]
-                    .as_str()
-                    .unwrap_or("<none>")
-                    .to_string()
+                (
+                    e["extensions"]["code"]
+                        .as_str()
+                        .unwrap_or("<none>")
+                        .to_string(),
+                    e["message"].as_str().unwrap_or_default().to_string(),
+                )
             })
             .collect()
     }
