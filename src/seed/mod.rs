@@ -3,7 +3,9 @@
 
 mod decode;
 mod error;
+pub mod generate;
 mod reader;
+mod record;
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
@@ -13,6 +15,7 @@ use toml::de::{DeTable, DeValue};
 use crate::model::{Change, EntityId, Node, NodeData, NodeKind, Relation, SourceKind};
 use decode::{Decoder, Reference};
 pub use error::{SeedError, SeedErrorKind, SeedErrors};
+pub use record::Record;
 use reader::{Diag, Fields, type_name};
 
 /// The largest seed file read, so a stray huge file fails clearly rather than exhausting memory.
