@@ -299,6 +299,7 @@ impl FieldClaim {
 
 /// Why and on what grounds something was withdrawn.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct Retraction {
     /// Why.
     pub reason: String,

@@ -17,6 +17,7 @@ string_enum! {
 
 /// Who a claim is attributed to, by entity where known and in words.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct Attribution {
     /// The entity the claim is attributed to.
     pub by: Option<EntityId>,
@@ -26,6 +27,7 @@ pub struct Attribution {
 
 /// One claimed value with its validity, rank, provenance and history links.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct Claim<T> {
     /// A key unique among the claims of one value, used by `supersedes`.
     pub key: String,

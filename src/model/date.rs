@@ -164,6 +164,7 @@ impl fmt::Display for PartialDate {
 /// read it in the source, and why; or, where the source gives no date, the range it must
 /// lie in (not before, not after), each end with its reason.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct When {
     /// The date, to its precision; `None` when it is known only as a range (or not at all).
     pub date: Option<PartialDate>,
@@ -181,6 +182,7 @@ pub struct When {
 
 /// One end of the range an unknown date lies in.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct DateBound {
     /// The bound, to its precision.
     pub date: PartialDate,

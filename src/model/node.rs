@@ -9,6 +9,7 @@ use super::{
 /// An entity of the graph: its id, names, description in our own words,
 /// sources, and the facts of its kind.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct Node {
     /// The stable readable id, which carries the kind.
     pub id: EntityId,
@@ -64,6 +65,7 @@ pub enum NodeData {
 
 /// A country, or a bloc of countries such as the EU.
 #[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct Country {
     /// ISO 3166 alpha-2 code (`JP`), or `EU` for the European Union.
     pub code: Option<String>,
@@ -74,6 +76,7 @@ pub struct Country {
 
 /// A role a person holds in a body or a country.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct Role {
     /// The title, such as "Commerce Secretary".
     pub title: String,
@@ -83,6 +86,7 @@ pub struct Role {
 
 /// A person, with the roles the sources give them.
 #[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct Person {
     /// Roles over time; a role the source misstates is a deprecated claim.
     #[serde(default)]
@@ -91,6 +95,7 @@ pub struct Person {
 
 /// An organization of any kind.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct Organization {
     /// What kind of body it is.
     pub kind: OrgKind,
@@ -102,6 +107,7 @@ pub struct Organization {
 
 /// A deal, or the negotiation towards one.
 #[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct Deal {
     /// The countries or bodies on each side.
     #[serde(default)]
@@ -117,6 +123,7 @@ pub struct Deal {
 
 /// A pledge: who promised what to whom, how much, how often, in exchange for what.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct Commitment {
     /// What is promised.
     pub kind: CommitmentKind,
@@ -174,6 +181,7 @@ impl Commitment {
 /// relations, never "pledged"; when the party asked later pledges, the pledge says which
 /// demand it answers.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct Demand {
     /// Who demands it.
     pub demander: EntityId,
@@ -198,6 +206,7 @@ pub struct Demand {
 
 /// One part of a tariff rate.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct RateComponent {
     /// The part it plays.
     pub kind: RateComponentKind,
@@ -209,6 +218,7 @@ pub struct RateComponent {
 
 /// A tariff rate: its total and, where known, the components that make it up.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct Rate {
     /// The total rate in percentage points.
     pub total: Percent,
@@ -229,6 +239,7 @@ pub enum VolumeLimit {
 
 /// A tariff imposed by one party on another's goods.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct TariffMeasure {
     /// Who imposes it.
     pub imposer: EntityId,
@@ -251,6 +262,7 @@ pub struct TariffMeasure {
 
 /// Something that happened, or is due, at a time.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct Event {
     /// What kind of happening.
     pub kind: EventKind,
@@ -274,6 +286,7 @@ pub struct Event {
 
 /// Something someone said, summarised in our own words (the node's description).
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct Statement {
     /// What kind of utterance.
     pub kind: StatementKind,
@@ -304,6 +317,7 @@ pub struct Statement {
 
 /// A venture with a value and participants.
 #[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct Project {
     /// What it is worth, over time.
     #[serde(default)]
@@ -314,6 +328,7 @@ pub struct Project {
 
 /// A document facts come from, or a curator's note.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct Source {
     /// A document or a curator note.
     pub kind: SourceKind,

@@ -5,6 +5,7 @@ use super::EntityId;
 /// One citation: a source node and the paragraph (line number in the source
 /// file) that reports the fact, with who the source attributes it to.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct SourceRef {
     /// The `source:` node.
     pub source: EntityId,

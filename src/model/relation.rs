@@ -156,6 +156,7 @@ impl RelationKind {
 
 /// A typed, sourced edge between two nodes.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct Relation {
     /// The kind.
     pub kind: RelationKind,

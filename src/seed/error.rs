@@ -15,8 +15,11 @@ pub enum SeedErrorKind {
     /// The file is not valid TOML.
     #[error("invalid TOML: {0}")]
     Syntax(String),
-    /// The directory holds no `*.toml` file.
-    #[error("no *.toml seed files found")]
+    /// A JSON Lines record that does not read as one.
+    #[error("invalid record: {0}")]
+    Json(String),
+    /// The directory holds no `*.toml` or `*.jsonl` file.
+    #[error("no *.toml or *.jsonl seed files found")]
     NoFiles,
     /// The files hold no node at all.
     #[error("the seed defines no nodes")]

@@ -1,22 +1,25 @@
-//! Reads a seed directory of TOML files into validated model records. Every
-//! error names the file, line, entry and field, and a load reports them all.
+//! Reads a seed directory of TOML and JSON Lines files into validated model records.
+//! Every error names the file, line, entry and field, and a load reports them all.
 
 mod decode;
 mod error;
 pub mod generate;
+mod jsonl;
 mod reader;
 mod record;
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use toml::de::{DeTable, DeValue};
 
-use crate::model::{Change, EntityId, Node, NodeData, NodeKind, Relation, SourceKind};
+use crate::model::{Change, EntityId, Node, NodeData, NodeKind, Relation, SourceKind, SourceRef};
 use decode::{Decoder, Reference};
 pub use error::{SeedError, SeedErrorKind, SeedErrors};
-pub use record::Record;
+pub use jsonl::{Written, write_dir};
 use reader::{Diag, Fields, type_name};
+pub use record::Record;
 
 /// The largest seed file read, so a stray huge file fails clearly rather than exhausting memory.
 const MAX_FILE_BYTES: u64 = 64 * 1024 * 1024;
@@ -25,7 +28,7 @@ const MAX_FILE_BYTES: u64 = 64 * 1024 * 1024;
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Location {
     /// The file.
-    pub file: PathBuf,
+    pub file: Arc<Path>,
     /// The 1-based line of the entry.
     pub line: usize,
 }
@@ -57,7 +60,9 @@ impl Seed {
     }
 }
 
-/// Loads and validates every `*.toml` file in `dir` (not its subdirectories), in name order.
+/// Loads and validates every `*.toml` and `*.jsonl` file in `dir` (not its
+/// subdirectories), in name order. TOML files are read whole; JSON Lines files as a
+/// stream, one record a line.
 pub fn load_dir(dir: &Path) -> Result<Seed, SeedErrors> {
     let io = |e: std::io::Error, path: &Path| SeedError {
         file: path.to_path_buf(),
@@ -69,98 +74,279 @@ pub fn load_dir(dir: &Path) -> Result<Seed, SeedErrors> {
     let entries = std::fs::read_dir(dir).map_err(|e| SeedErrors(vec![io(e, dir)]))?;
     let mut paths: Vec<PathBuf> = entries
         .filter_map(|e| e.ok().map(|e| e.path()))
-        .filter(|p| p.extension().is_some_and(|x| x == "toml") && p.is_file())
+        .filter(|p| p.is_file())
         .collect();
     paths.sort();
+    let has_ext = |p: &Path, ext: &str| p.extension().is_some_and(|x| x == ext);
+    let mut loader = Loader::default();
     let mut files = Vec::new();
-    let mut errors = Vec::new();
-    for path in paths {
-        let read = std::fs::metadata(&path).and_then(|m| {
+    for path in paths.iter().filter(|p| has_ext(p, "toml")) {
+        let read = std::fs::metadata(path).and_then(|m| {
             if m.len() > MAX_FILE_BYTES {
                 Err(std::io::Error::other(format!(
-                    "file is larger than {MAX_FILE_BYTES} bytes"
+                    "file is larger than {MAX_FILE_BYTES} bytes: write a large seed as JSON Lines"
                 )))
             } else {
-                std::fs::read_to_string(&path)
+                std::fs::read_to_string(path)
             }
         });
         match read {
-            Ok(text) => files.push((path, text)),
-            Err(e) => errors.push(io(e, &path)),
+            Ok(text) => files.push((path.clone(), text)),
+            Err(e) => loader.errors.push(io(e, path)),
         }
     }
-    if files.is_empty() && errors.is_empty() {
-        errors.push(SeedError {
+    let jsonl: Vec<&PathBuf> = paths.iter().filter(|p| has_ext(p, "jsonl")).collect();
+    if files.is_empty() && jsonl.is_empty() && loader.errors.is_empty() {
+        loader.errors.push(SeedError {
             file: dir.to_path_buf(),
             line: 0,
             entry: None,
             field: None,
             kind: SeedErrorKind::NoFiles,
         });
+        return Err(SeedErrors(loader.errors));
     }
-    match load_files(&files) {
-        Ok(seed) if errors.is_empty() => Ok(seed),
-        Ok(_) => Err(SeedErrors(errors)),
-        Err(SeedErrors(more)) => {
-            errors.extend(more);
-            Err(SeedErrors(errors))
+    loader.toml(&files);
+    for path in jsonl {
+        jsonl::read(path, &mut loader);
+    }
+    loader.finish(paths.first().map(PathBuf::as_path).unwrap_or(dir))
+}
+
+/// Loads and validates seed files given as `(path, TOML text)` pairs.
+pub fn load_files(files: &[(PathBuf, String)]) -> Result<Seed, SeedErrors> {
+    let mut loader = Loader::default();
+    loader.toml(files);
+    let first = files
+        .first()
+        .map(|(p, _)| p.as_path())
+        .unwrap_or(Path::new(""));
+    loader.finish(first)
+}
+
+/// A load in progress: the records read so far, the errors found, and what is left to
+/// check once every file is read.
+#[derive(Default)]
+pub(crate) struct Loader {
+    seed: Seed,
+    errors: Vec<SeedError>,
+    /// The references TOML entries make, checked at the end.
+    refs: Vec<(PathBuf, Reference)>,
+    /// The nodes read from JSON Lines, by index, whose references are checked at the end.
+    jsonl_nodes: Vec<usize>,
+    /// The relations read from JSON Lines, by index, with where each is.
+    jsonl_relations: Vec<(usize, Location)>,
+}
+
+impl Loader {
+    /// Reads TOML files, each parsed whole.
+    fn toml(&mut self, files: &[(PathBuf, String)]) {
+        let mut parsed = Vec::new();
+        for (path, text) in files {
+            let (table, syntax) = DeTable::parse_recoverable(text);
+            let mut d = Diag::new(path, text);
+            if syntax.is_empty() {
+                parsed.push((d, table));
+            } else {
+                for e in syntax {
+                    let span = e.span().unwrap_or(0..0);
+                    d.error(&span, None, SeedErrorKind::Syntax(e.message().to_string()));
+                }
+                self.errors.extend(d.errors);
+            }
+        }
+        let default_source = read_settings(&mut parsed);
+        for (d, table) in &mut parsed {
+            let mut decoder = Decoder {
+                default_source: default_source.as_ref(),
+                refs: Vec::new(),
+            };
+            let file: Arc<Path> = Arc::from(d.file());
+            decode_file(d, table.get_ref(), &mut decoder, self, &file);
+            let at = d.file().to_path_buf();
+            self.refs
+                .extend(decoder.refs.into_iter().map(|r| (at.clone(), r)));
+            self.errors.append(&mut d.errors);
+        }
+    }
+
+    /// Adds a node unless its id is taken, which is an error naming the first definition.
+    fn add_node(&mut self, node: Node, at: Location) -> bool {
+        if let Some(first) = self.seed.locations.get(&node.id) {
+            let kind = SeedErrorKind::DuplicateId {
+                id: node.id.to_string(),
+                first: format!("{}:{}", first.file.display(), first.line),
+            };
+            self.errors.push(SeedError {
+                file: at.file.to_path_buf(),
+                line: at.line,
+                entry: Some(node.id.to_string()),
+                field: Some("id".into()),
+                kind,
+            });
+            return false;
+        }
+        self.seed.locations.insert(node.id.clone(), at);
+        self.seed.nodes.push(node);
+        true
+    }
+
+    /// A node read from JSON Lines: its own rules now, its references at the end.
+    fn add_jsonl_node(&mut self, node: Node, at: Location) {
+        if let Err(e) = node.check() {
+            self.errors.push(SeedError {
+                file: at.file.to_path_buf(),
+                line: at.line,
+                entry: Some(node.id.to_string()),
+                field: None,
+                kind: SeedErrorKind::Invalid(e),
+            });
+            return;
+        }
+        if self.add_node(node, at) {
+            self.jsonl_nodes.push(self.seed.nodes.len() - 1);
+        }
+    }
+
+    /// A relation read from JSON Lines: the kinds of its ends and its references are
+    /// checked at the end.
+    fn add_jsonl_relation(&mut self, relation: Relation, at: Location) {
+        self.jsonl_relations.push((self.seed.relations.len(), at));
+        self.seed.relations.push(relation);
+    }
+
+    /// Checks what needs every file read, and gives the seed or every error.
+    fn finish(mut self, first_file: &Path) -> Result<Seed, SeedErrors> {
+        let source_kinds: HashMap<EntityId, SourceKind> = self
+            .seed
+            .nodes
+            .iter()
+            .filter_map(|n| match &n.data {
+                NodeData::Source(s) => Some((n.id.clone(), s.kind)),
+                _ => None,
+            })
+            .collect();
+        check_references(&self.seed, &source_kinds, &self.refs, &mut self.errors);
+        self.check_jsonl_references(&source_kinds);
+        if self.seed.nodes.is_empty() && self.errors.is_empty() {
+            self.errors.push(SeedError {
+                file: first_file.to_path_buf(),
+                line: 0,
+                entry: None,
+                field: None,
+                kind: SeedErrorKind::NoEntries,
+            });
+        }
+        check_implied(&self.seed, &mut self.errors);
+        if self.errors.is_empty() {
+            Ok(self.seed)
+        } else {
+            self.errors
+                .sort_by(|a, b| (&a.file, a.line).cmp(&(&b.file, b.line)));
+            Err(SeedErrors(self.errors))
+        }
+    }
+
+    /// Every id a JSON Lines record names exists, every citation names a source and fits
+    /// its kind, and every relation joins kinds that may hold it.
+    fn check_jsonl_references(&mut self, source_kinds: &HashMap<EntityId, SourceKind>) {
+        let seed = &self.seed;
+        let errors = &mut self.errors;
+        let exists = |id: &EntityId| seed.locations.contains_key(id);
+        for &i in &self.jsonl_nodes {
+            let node = &seed.nodes[i];
+            let Some(at) = seed.locations.get(&node.id) else {
+                continue;
+            };
+            let error = |field: Option<String>, kind| SeedError {
+                file: at.file.to_path_buf(),
+                line: at.line,
+                entry: Some(node.id.to_string()),
+                field,
+                kind,
+            };
+            for id in node.references() {
+                if !exists(&id) {
+                    let field = jsonl::field_naming(node, id.as_str());
+                    errors.push(error(
+                        field,
+                        SeedErrorKind::DanglingReference(id.to_string()),
+                    ));
+                }
+            }
+            for cite in node.citations() {
+                if let Err(kind) = check_citation(cite, source_kinds) {
+                    let field = jsonl::field_naming(node, cite.source.as_str());
+                    errors.push(error(field, kind));
+                }
+            }
+        }
+        for (i, at) in &self.jsonl_relations {
+            let relation = &seed.relations[*i];
+            let error = |field: &str, kind| SeedError {
+                file: at.file.to_path_buf(),
+                line: at.line,
+                entry: None,
+                field: Some(field.to_string()),
+                kind,
+            };
+            let mut ends_exist = true;
+            for (field, id) in [("from", &relation.from), ("to", &relation.to)] {
+                if !exists(id) {
+                    ends_exist = false;
+                    errors.push(error(
+                        field,
+                        SeedErrorKind::DanglingReference(id.to_string()),
+                    ));
+                }
+            }
+            if ends_exist {
+                if let Err(e) = relation
+                    .kind
+                    .check(relation.from.kind(), relation.to.kind())
+                {
+                    errors.push(error("kind", SeedErrorKind::Invalid(e)));
+                }
+            }
+            if relation.sources.is_empty() {
+                errors.push(error("sources", SeedErrorKind::MissingSource));
+            }
+            for (n, cite) in relation.sources.iter().enumerate() {
+                if let Err(kind) = check_citation(cite, source_kinds) {
+                    errors.push(error(&format!("sources[{n}].source"), kind));
+                }
+            }
         }
     }
 }
 
-/// Loads and validates seed files given as `(path, text)` pairs.
-pub fn load_files(files: &[(PathBuf, String)]) -> Result<Seed, SeedErrors> {
-    let mut errors = Vec::new();
-    let mut parsed = Vec::new();
-    for (path, text) in files {
-        let (table, syntax) = DeTable::parse_recoverable(text);
-        let mut d = Diag::new(path, text);
-        if syntax.is_empty() {
-            parsed.push((d, table));
-        } else {
-            for e in syntax {
-                let span = e.span().unwrap_or(0..0);
-                d.error(&span, None, SeedErrorKind::Syntax(e.message().to_string()));
-            }
-            errors.extend(d.errors);
-        }
+/// A citation names a source node, with a line for a document and none for a curator note.
+fn check_citation(
+    cite: &SourceRef,
+    source_kinds: &HashMap<EntityId, SourceKind>,
+) -> Result<(), SeedErrorKind> {
+    if cite.source.kind() != NodeKind::Source {
+        return Err(SeedErrorKind::BadCitation(format!(
+            "`{}` is not a source: cite a `source:` entry",
+            cite.source
+        )));
     }
-    let default_source = read_settings(&mut parsed);
-    let mut seed = Seed::default();
-    let mut refs = Vec::new();
-    let mut first_seen: HashMap<EntityId, (PathBuf, usize)> = HashMap::new();
-    for (d, table) in &mut parsed {
-        let mut decoder = Decoder {
-            default_source: default_source.as_ref(),
-            refs: Vec::new(),
-        };
-        decode_file(d, table.get_ref(), &mut decoder, &mut seed, &mut first_seen);
-        refs.append(
-            &mut decoder
-                .refs
-                .into_iter()
-                .map(|r| (d.file().to_path_buf(), r))
-                .collect(),
-        );
-        errors.append(&mut d.errors);
-    }
-    check_references(&seed, &refs, &mut errors);
-    if seed.nodes.is_empty() && errors.is_empty() {
-        let file = files.first().map(|(p, _)| p.clone()).unwrap_or_default();
-        errors.push(SeedError {
-            file,
-            line: 0,
-            entry: None,
-            field: None,
-            kind: SeedErrorKind::NoEntries,
-        });
-    }
-    check_implied(&seed, &mut errors);
-    if errors.is_empty() {
-        Ok(seed)
-    } else {
-        errors.sort_by(|a, b| (&a.file, a.line).cmp(&(&b.file, b.line)));
-        Err(SeedErrors(errors))
+    let Some(kind) = source_kinds.get(&cite.source) else {
+        return Err(SeedErrorKind::DanglingReference(cite.source.to_string()));
+    };
+    citation_fits(&cite.source, *kind, cite.line.is_some())
+}
+
+/// A document is cited by line; a curator note, which has no lines, without one.
+fn citation_fits(source: &EntityId, kind: SourceKind, has_line: bool) -> Result<(), SeedErrorKind> {
+    match (kind, has_line) {
+        (SourceKind::Document, false) => Err(SeedErrorKind::BadCitation(format!(
+            "`{source}` is a document: cite a line"
+        ))),
+        (SourceKind::Curator, true) => Err(SeedErrorKind::BadCitation(format!(
+            "`{source}` is a curator note: it has no lines"
+        ))),
+        _ => Ok(()),
     }
 }
 
@@ -199,8 +385,8 @@ fn decode_file(
     d: &mut Diag,
     table: &DeTable<'_>,
     decoder: &mut Decoder<'_>,
-    seed: &mut Seed,
-    first_seen: &mut HashMap<EntityId, (PathBuf, usize)>,
+    loader: &mut Loader,
+    file: &Arc<Path>,
 ) {
     for (key, value) in table.iter() {
         let name: &str = key.get_ref();
@@ -251,61 +437,30 @@ fn decode_file(
                     let node = decoder.node(kind, &mut f, d);
                     f.finish(d);
                     if let Some(node) = node {
-                        add_node(d, seed, first_seen, node, line);
+                        let at = Location {
+                            file: file.clone(),
+                            line,
+                        };
+                        loader.add_node(node, at);
                     }
                 }
                 None => {
                     let rel = decoder.relation(&mut f, d);
                     f.finish(d);
-                    seed.relations.extend(rel);
+                    loader.seed.relations.extend(rel);
                 }
             }
         }
     }
 }
 
-fn add_node(
-    d: &mut Diag,
-    seed: &mut Seed,
-    first_seen: &mut HashMap<EntityId, (PathBuf, usize)>,
-    node: Node,
-    line: usize,
+/// Every id a TOML entry names exists; every citation names a source and fits its kind.
+fn check_references(
+    seed: &Seed,
+    source_kinds: &HashMap<EntityId, SourceKind>,
+    refs: &[(PathBuf, Reference)],
+    errors: &mut Vec<SeedError>,
 ) {
-    if let Some((file, first)) = first_seen.get(&node.id) {
-        let kind = SeedErrorKind::DuplicateId {
-            id: node.id.to_string(),
-            first: format!("{}:{first}", file.display()),
-        };
-        d.errors.push(SeedError {
-            file: d.file().to_path_buf(),
-            line,
-            entry: Some(node.id.to_string()),
-            field: Some("id".into()),
-            kind,
-        });
-        return;
-    }
-    first_seen.insert(node.id.clone(), (d.file().to_path_buf(), line));
-    seed.locations.insert(
-        node.id.clone(),
-        Location {
-            file: d.file().to_path_buf(),
-            line,
-        },
-    );
-    seed.nodes.push(node);
-}
-
-/// Every referenced id exists; every citation names a source and fits its kind.
-fn check_references(seed: &Seed, refs: &[(PathBuf, Reference)], errors: &mut Vec<SeedError>) {
-    let source_kinds: HashMap<&EntityId, SourceKind> = seed
-        .nodes
-        .iter()
-        .filter_map(|n| match &n.data {
-            NodeData::Source(s) => Some((&n.id, s.kind)),
-            _ => None,
-        })
-        .collect();
     for (file, r) in refs {
         let error = |kind| SeedError {
             file: file.clone(),
@@ -323,20 +478,8 @@ fn check_references(seed: &Seed, refs: &[(PathBuf, Reference)], errors: &mut Vec
         let (Some(has_line), Some(kind)) = (r.cited_line, source_kinds.get(&r.target)) else {
             continue;
         };
-        match (kind, has_line) {
-            (SourceKind::Document, false) => {
-                errors.push(error(SeedErrorKind::BadCitation(format!(
-                    "`{}` is a document: cite a line",
-                    r.target
-                ))));
-            }
-            (SourceKind::Curator, true) => {
-                errors.push(error(SeedErrorKind::BadCitation(format!(
-                    "`{}` is a curator note: it has no lines",
-                    r.target
-                ))));
-            }
-            _ => {}
+        if let Err(kind) = citation_fits(&r.target, *kind, has_line) {
+            errors.push(error(kind));
         }
     }
 }
@@ -349,7 +492,7 @@ fn check_implied(seed: &Seed, errors: &mut Vec<SeedError>) {
             if let Err(e) = r.kind.check(r.from.kind(), r.to.kind()) {
                 let at = seed.locations.get(&node.id);
                 errors.push(SeedError {
-                    file: at.map(|l| l.file.clone()).unwrap_or_default(),
+                    file: at.map(|l| l.file.to_path_buf()).unwrap_or_default(),
                     line: at.map(|l| l.line).unwrap_or(0),
                     entry: Some(node.id.to_string()),
                     field: Some(implied.field.to_string()),

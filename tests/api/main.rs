@@ -18,3 +18,4 @@ mod provenance;
 mod questions;
 mod schema;
 mod seed_errors;
+mod seed_jsonl;
