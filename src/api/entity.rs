@@ -209,8 +209,7 @@ pub fn relations<'a>(
 }
 
 /// The order of an entity's relations for their cursors: a key is the relation's
-/// kind, direction, other end and id ([`NeighborKey`]); the relation id, made from the
-/// relation's content, makes it unique.
+/// kind, direction, other end and key ([`NeighborKey`]), which together make its id.
 struct RelationOrder<'a> {
     /// The entity whose relations are listed.
     of: &'a model::EntityId,
@@ -229,7 +228,7 @@ impl Keyset<Neighbor<'_>> for RelationOrder<'_> {
             Some(Atom::Text(key.kind.as_str().to_string())),
             Some(Atom::Bool(key.incoming)),
             Some(Atom::Id(key.other.to_string())),
-            Some(Atom::Text(key.edge.into_owned())),
+            key.key.map(|k| Atom::Text(k.into_owned())),
         ]
     }
 
@@ -239,12 +238,16 @@ impl Keyset<Neighbor<'_>> for RelationOrder<'_> {
                 Some(Atom::Text(kind)),
                 Some(Atom::Bool(incoming)),
                 Some(other),
-                Some(Atom::Text(edge)),
+                key,
             ] => Some(NeighborKey {
                 kind: kind.parse().ok()?,
                 incoming: *incoming,
                 other: Cow::Owned(other.id()?),
-                edge: Cow::Owned(edge.clone()),
+                key: match key {
+                    None => None,
+                    Some(Atom::Text(key)) => Some(Cow::Owned(key.clone())),
+                    Some(_) => return None,
+                },
             }),
             _ => None,
         }

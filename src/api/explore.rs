@@ -85,7 +85,7 @@ pub struct GraphEdge<'a> {
 impl<'a> GraphEdge<'a> {
     /// A stable id: `from|kind|to`.
     async fn id(&self) -> ID {
-        ID(self.edge.id.clone())
+        ID(self.edge.id())
     }
 
     /// The relation's kind.

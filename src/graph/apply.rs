@@ -281,7 +281,7 @@ impl KnowledgeGraph {
 
     /// The explicit relation with this id.
     fn explicit(&self, id: &str) -> Step<EdgeIndex> {
-        let Some(e) = self.by_edge_id.get(id).copied() else {
+        let Some(e) = self.edge_index(id) else {
             return Err(match self.withdrawn.relations.contains_key(id) {
                 true => GraphError::Withdrawn(id.to_string()),
                 false => GraphError::UnknownRelation(id.to_string()),
@@ -320,20 +320,20 @@ impl KnowledgeGraph {
         let (ix, _) = self.live(&node.id)?;
         self.note_checks(at, &node, b);
         let old = self.swap_node(ix, node);
-        let mut before: HashMap<String, Edge> =
-            implied_edges(&old).map(|e| (e.id.clone(), e)).collect();
+        let mut before: HashMap<String, Edge> = implied_edges(&old).map(|e| (e.id(), e)).collect();
         b.journal.push(Undo::SwappedNode(ix, old));
         let after: Vec<Edge> = implied_edges(&self.graph[ix]).collect();
         for edge in after {
-            match before.remove(&edge.id) {
+            let id = edge.id();
+            match before.remove(&id) {
                 Some(was) if was == edge => {}
-                Some(_) => match self.by_edge_id.get(&edge.id).copied() {
+                Some(_) => match self.edge_index(&id) {
                     Some(e) => {
                         let old = self.swap_edge(e, edge);
                         b.journal.push(Undo::SwappedEdge(e, old));
                     }
                     None => {
-                        b.pending.retain(|(_, p)| p.id != edge.id);
+                        b.pending.retain(|(_, p)| p.id() != id);
                         b.pending.push((at, edge));
                     }
                 },
@@ -341,13 +341,13 @@ impl KnowledgeGraph {
             }
         }
         for id in before.into_keys() {
-            match self.by_edge_id.get(&id).copied() {
+            match self.edge_index(&id) {
                 Some(e) => {
                     if let Some(edge) = self.detach_edge(e) {
                         b.journal.push(Undo::DetachedEdge(edge));
                     }
                 }
-                None => b.pending.retain(|(_, p)| p.id != id),
+                None => b.pending.retain(|(_, p)| p.id() != id),
             }
         }
         Ok(())
@@ -378,12 +378,12 @@ impl KnowledgeGraph {
 
     fn retract(&mut self, id: &EntityId, retraction: Retraction, b: &mut Batch) -> Step {
         let (ix, node) = self.live(id)?;
-        let own: std::collections::HashSet<String> = implied_edges(node).map(|e| e.id).collect();
+        let own: std::collections::HashSet<String> = implied_edges(node).map(|e| e.id()).collect();
         let edges: Vec<EdgeIndex> = self.incident(ix);
         for &e in &edges {
             let edge = &self.graph[e];
             if let Some(field) = edge.implied_by
-                && !own.contains(&edge.id)
+                && !own.contains(&edge.id())
             {
                 let other = [&edge.relation.from, &edge.relation.to]
                     .into_iter()
@@ -419,10 +419,10 @@ impl KnowledgeGraph {
     fn withdraw_edge(&mut self, e: EdgeIndex, retraction: Retraction, b: &mut Batch) {
         if let Some(edge) = self.detach_edge(e) {
             b.journal.push(Undo::DetachedEdge(edge.clone()));
-            b.journal.push(Undo::WithdrewRelation(edge.id.clone()));
+            b.journal.push(Undo::WithdrewRelation(edge.id()));
             self.withdrawn
                 .relations
-                .insert(edge.id.clone(), (edge, retraction));
+                .insert(edge.id(), (edge, retraction));
         }
     }
 
@@ -453,7 +453,7 @@ impl KnowledgeGraph {
                 survivor: survivor.to_string(),
             });
         }
-        let own: std::collections::HashSet<String> = implied_edges(dup).map(|e| e.id).collect();
+        let own: std::collections::HashSet<String> = implied_edges(dup).map(|e| e.id()).collect();
         let retraction = self.retraction(format!("merged into {survivor}"), sources.clone())?;
         // Whoever names the duplicate in a field names the survivor instead.
         let mut referrers: Vec<EntityId> = Vec::new();
@@ -461,7 +461,7 @@ impl KnowledgeGraph {
         for e in self.incident(dix) {
             let edge = &self.graph[e];
             match edge.implied_by {
-                Some(_) if own.contains(&edge.id) => {}
+                Some(_) if own.contains(&edge.id()) => {}
                 Some(_) => {
                     let r = &edge.relation;
                     let other = if &r.from == duplicate { &r.to } else { &r.from };
@@ -487,7 +487,7 @@ impl KnowledgeGraph {
                 }
             }
             let edge = explicit_edge(relation);
-            if edge.relation.from != edge.relation.to && !self.by_edge_id.contains_key(&edge.id) {
+            if edge.relation.from != edge.relation.to && self.edge_index(&edge.id()).is_none() {
                 self.add_edge(at, edge, b)?;
             }
         }

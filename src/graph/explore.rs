@@ -140,12 +140,18 @@ impl KnowledgeGraph {
         }
         let mut edges: Vec<&Edge> = edges.into_iter().map(|e| &*self.graph[e]).collect();
         edges.sort_by(|a, b| {
-            (&a.relation.from, a.relation.kind, &a.relation.to, &a.id).cmp(&(
-                &b.relation.from,
-                b.relation.kind,
-                &b.relation.to,
-                &b.id,
-            ))
+            (
+                &a.relation.from,
+                a.relation.kind,
+                &a.relation.to,
+                &a.relation.key,
+            )
+                .cmp(&(
+                    &b.relation.from,
+                    b.relation.kind,
+                    &b.relation.to,
+                    &b.relation.key,
+                ))
         });
         let nodes = order
             .into_iter()
@@ -277,7 +283,7 @@ mod tests {
         assert_eq!(names(&s), expected);
         assert!(!s.truncated);
         // Edges among the nodes, the cycle's too, but not c -> d (d is outside).
-        let ids: Vec<&str> = s.edges.iter().map(|e| e.id.as_str()).collect();
+        let ids: Vec<String> = s.edges.iter().map(|e| e.id()).collect();
         assert_eq!(
             ids,
             [

@@ -26,7 +26,7 @@ use std::sync::Arc;
 
 use petgraph::stable_graph::{EdgeIndex, NodeIndex, StableDiGraph};
 
-use crate::model::{EntityId, Node, NodeData, NodeKind, Relation};
+use crate::model::{EntityId, Node, NodeData, NodeKind, Relation, RelationKind};
 
 pub use bounds::Bounds;
 pub use commitments::{CommitmentFilter, CommitmentOrder, DecimalRange};
@@ -49,19 +49,25 @@ use summary::Tally;
 /// A relation as stored on an edge, with the node field that implied it, if any.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Edge {
-    /// A stable id from what the relation is ([`Relation::id`]): `from|kind|to`, with `#key`
-    /// where the data names a discriminator; never from load order.
-    pub id: String,
     /// The relation.
     pub relation: Relation,
     /// The field of the `from` or `to` node that implies it; none for an explicit relation.
     pub implied_by: Option<&'static str>,
 }
 
+impl Edge {
+    /// A stable id from what the relation is ([`Relation::id`]): `from|kind|to`, with
+    /// `#key` where the data names a discriminator; never from load order. Made on
+    /// demand rather than stored: at millions of relations the text would weigh more
+    /// than the structure.
+    pub fn id(&self) -> String {
+        self.relation.id()
+    }
+}
+
 /// The relations a node's own fields imply, as edges.
 fn implied_edges(node: &Node) -> impl Iterator<Item = Edge> + use<> {
     node.implied_relations().into_iter().map(|i| Edge {
-        id: i.relation.id(),
         relation: i.relation,
         implied_by: Some(i.field),
     })
@@ -70,11 +76,14 @@ fn implied_edges(node: &Node) -> impl Iterator<Item = Edge> + use<> {
 /// A relation no node field implies, as an edge.
 fn explicit_edge(relation: Relation) -> Edge {
     Edge {
-        id: relation.id(),
         relation,
         implied_by: None,
     }
 }
+
+/// Where a relation without a key is: its ends and kind, which make its id. Four bytes
+/// an end rather than the id's text.
+type Ends = (NodeIndex, NodeIndex, RelationKind);
 
 /// The texts of a node that search finds it by.
 fn texts(node: &Node) -> Vec<(Field, &str)> {
@@ -128,7 +137,9 @@ pub struct KnowledgeGraph {
     by_id: HashMap<EntityId, Located>,
     by_kind: HashMap<NodeKind, BTreeMap<EntityId, NodeIndex>>,
     by_code: HashMap<String, NodeIndex>,
-    by_edge_id: HashMap<String, EdgeIndex>,
+    /// Relations by their ends and kind; those with a key, by their id.
+    by_ends: HashMap<Ends, EdgeIndex>,
+    by_keyed_id: HashMap<Box<str>, EdgeIndex>,
     search: SearchIndex,
     money: MoneyIndex,
     tally: Tally,
@@ -253,9 +264,6 @@ impl KnowledgeGraph {
         let edge: Arc<Edge> = edge.into();
         let r = &edge.relation;
         r.kind.check(r.from.kind(), r.to.kind())?;
-        if self.by_edge_id.contains_key(&edge.id) {
-            return Err(GraphError::DuplicateRelation(edge.id.clone()));
-        }
         let lookup = |id: &EntityId| {
             self.by_id
                 .get(id)
@@ -267,19 +275,46 @@ impl KnowledgeGraph {
                 })
         };
         let (a, b) = (lookup(&r.from)?, lookup(&r.to)?);
-        let id = edge.id.clone();
+        let taken = match &r.key {
+            None => self.by_ends.contains_key(&(a, b, r.kind)),
+            Some(_) => self.by_keyed_id.contains_key(r.id().as_str()),
+        };
+        if taken {
+            return Err(GraphError::DuplicateRelation(edge.id()));
+        }
+        let (kind, keyed) = (r.kind, r.key.is_some().then(|| r.id()));
         self.tally.edge(&edge, true);
         let e = self.graph.add_edge(a, b, edge);
-        self.by_edge_id.insert(id, e);
+        match keyed {
+            None => self.by_ends.insert((a, b, kind), e),
+            Some(id) => self.by_keyed_id.insert(id.into(), e),
+        };
         Ok(e)
     }
 
     /// Takes a relation out of the graph and its indexes.
     fn detach_edge(&mut self, e: EdgeIndex) -> Option<Arc<Edge>> {
+        let (a, b) = self.graph.edge_endpoints(e)?;
         let edge = self.graph.remove_edge(e)?;
-        self.by_edge_id.remove(&edge.id);
+        let r = &edge.relation;
+        match &r.key {
+            None => self.by_ends.remove(&(a, b, r.kind)),
+            Some(_) => self.by_keyed_id.remove(r.id().as_str()),
+        };
         self.tally.edge(&edge, false);
         Some(edge)
+    }
+
+    /// The relation with this id ([`Edge::id`]), without making any text.
+    fn edge_index(&self, id: &str) -> Option<EdgeIndex> {
+        if id.contains('#') {
+            return self.by_keyed_id.get(id).copied();
+        }
+        let mut parts = id.splitn(3, '|');
+        let (from, kind, to) = (parts.next()?, parts.next()?, parts.next()?);
+        let kind: RelationKind = kind.parse().ok()?;
+        let (a, b) = (self.by_id.get(from)?.ix, self.by_id.get(to)?.ix);
+        self.by_ends.get(&(a, b, kind)).copied()
     }
 
     /// Replaces a relation's details (its id and ends unchanged).
@@ -474,7 +509,7 @@ mod tests {
         };
         let ids = |relations: Vec<Relation>| {
             let g = KnowledgeGraph::build(nodes(), relations).unwrap();
-            let mut ids: Vec<String> = g.edges().map(|e| e.id.clone()).collect();
+            let mut ids: Vec<String> = g.edges().map(|e| e.id()).collect();
             ids.sort();
             ids
         };

@@ -63,7 +63,8 @@ impl<'a> Walk<'a, '_> {
         Ok(())
     }
 
-    /// The edges at a node, either way, in a fixed order: by the other end's id, then kind, then edge id.
+    /// The edges at a node, either way, in a fixed order: by the other end's id, then kind,
+    /// then the relation's ends and key (what its id is made of).
     fn steps(&self, ix: NodeIndex) -> Vec<(NodeIndex, PathStep<'a>)> {
         let g = &self.g.graph;
         let mut out = Vec::new();
@@ -86,11 +87,9 @@ impl<'a> Walk<'a, '_> {
             }
         }
         out.sort_by(|(a, x), (b, y)| {
-            (&g[*a].id, x.edge.relation.kind, &x.edge.id).cmp(&(
-                &g[*b].id,
-                y.edge.relation.kind,
-                &y.edge.id,
-            ))
+            let (x, y) = (&x.edge.relation, &y.edge.relation);
+            (&g[*a].id, x.kind, &x.from, &x.to, &x.key)
+                .cmp(&(&g[*b].id, y.kind, &y.from, &y.to, &y.key))
         });
         out
     }

@@ -26,7 +26,7 @@ fn nodes(g: &KnowledgeGraph) -> BTreeMap<String, Node> {
 }
 
 fn edges(g: &KnowledgeGraph) -> BTreeMap<String, Edge> {
-    g.edges().map(|e| (e.id.clone(), e.clone())).collect()
+    g.edges().map(|e| (e.id(), e.clone())).collect()
 }
 
 #[test]

@@ -31,7 +31,7 @@ fn relation_ids(g: &KnowledgeGraph) -> BTreeMap<String, String> {
     g.edges()
         .map(|e| {
             let r = &e.relation;
-            (e.id.clone(), format!("{} {} {}", r.from, r.kind, r.to))
+            (e.id(), format!("{} {} {}", r.from, r.kind, r.to))
         })
         .collect()
 }

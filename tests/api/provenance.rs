@@ -432,7 +432,7 @@ fn every_relation_cites_lines_that_mention_both_ends() {
             continue; // a curator note, checked to exist by the loader
         }
         let edge_allowed = |line: u32| {
-            allowed(&e.id, line)
+            allowed(&e.id(), line)
                 || (e.implied_by.is_some()
                     && (allowed(r.from.as_str(), line) || allowed(r.to.as_str(), line)))
         };
@@ -448,9 +448,9 @@ fn every_relation_cites_lines_that_mention_both_ends() {
             let words = own_words(n);
             if !cited
                 .iter()
-                .any(|&l| lines.mentions(l, &words) || allowed(&e.id, l))
+                .any(|&l| lines.mentions(l, &words) || allowed(&e.id(), l))
             {
-                failures.push(format!("{}: lines {cited:?} never mention {end}", e.id));
+                failures.push(format!("{}: lines {cited:?} never mention {end}", e.id()));
             }
             ends.extend(words);
         }
@@ -458,7 +458,7 @@ fn every_relation_cites_lines_that_mention_both_ends() {
             if !ends.is_empty() && !lines.mentions(line, &ends) && !edge_allowed(line) {
                 failures.push(format!(
                     "{} cites line {line}, which names neither end",
-                    e.id
+                    e.id()
                 ));
             }
         }
@@ -476,7 +476,7 @@ fn every_relation_cites_lines_that_mention_both_ends() {
 fn allowance_subject(what: &str, line: u32, lines: &Paragraphs) -> Option<(Vec<u32>, bool)> {
     let g = graph();
     if what.contains('|') {
-        let e = g.edges().find(|e| e.id == what)?;
+        let e = g.edges().find(|e| e.id() == what)?;
         let named = [&e.relation.from, &e.relation.to].iter().all(|end| {
             g.get(end)
                 .is_some_and(|n| lines.mentions(line, &own_words(n)))
