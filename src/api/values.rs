@@ -50,8 +50,8 @@ impl From<&model::When> for When {
             precision: w.date.map(|d| d.precision().into()),
             inferred: w.inferred,
             note: w.note.clone(),
-            not_before: w.not_before.as_ref().map(bound),
-            not_after: w.not_after.as_ref().map(bound),
+            not_before: w.not_before.as_deref().map(bound),
+            not_after: w.not_after.as_deref().map(bound),
             display: w.to_string(),
         }
     }

@@ -175,9 +175,9 @@ pub struct When {
     /// How it was inferred, or what is uncertain about it.
     pub note: Option<String>,
     /// The earliest it can be, and why.
-    pub not_before: Option<DateBound>,
+    pub not_before: Option<Box<DateBound>>,
     /// The latest it can be, and why.
-    pub not_after: Option<DateBound>,
+    pub not_after: Option<Box<DateBound>>,
 }
 
 /// One end of the range an unknown date lies in.
@@ -372,8 +372,8 @@ mod tests {
             date: None,
             inferred: false,
             note: None,
-            not_before: from.map(bound),
-            not_after: to.map(bound),
+            not_before: from.map(bound).map(Box::new),
+            not_after: to.map(bound).map(Box::new),
         }
     }
 

@@ -356,8 +356,8 @@ impl<'t, 'i> Fields<'t, 'i> {
                     date,
                     inferred,
                     note,
-                    not_before,
-                    not_after,
+                    not_before: not_before.map(Box::new),
+                    not_after: not_after.map(Box::new),
                 })
             }
             _ => {
