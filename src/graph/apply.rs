@@ -97,6 +97,7 @@ impl KnowledgeGraph {
         let mut g = KnowledgeGraph::default();
         g.apply(changes)?;
         g.version = 0;
+        g.topology.shrink_to_fit();
         Ok(g)
     }
 

@@ -54,7 +54,9 @@ fn graph() -> KnowledgeGraph {
 }
 
 /// Everything a reader can see of a graph, in a comparable form.
-fn seen(g: &KnowledgeGraph) -> (Vec<Node>, Vec<Edge>, Summary, u64, Vec<String>) {
+type Seen = (Vec<Node>, Vec<Edge>, Summary, u64, Vec<String>, Vec<String>);
+
+fn seen(g: &KnowledgeGraph) -> Seen {
     let mut nodes: Vec<Node> = NodeKind::ALL
         .iter()
         .flat_map(|k| g.nodes_of_kind(*k).cloned())
@@ -67,7 +69,14 @@ fn seen(g: &KnowledgeGraph) -> (Vec<Node>, Vec<Edge>, Summary, u64, Vec<String>)
         .flat_map(|q| g.search(q, &[], 10, &BOUNDS))
         .map(|h| format!("{} {:?} {}", h.node.id, h.matched, h.score))
         .collect();
-    (nodes, edges, g.summary(), g.version(), hits)
+    (
+        nodes,
+        edges,
+        g.summary(),
+        g.version(),
+        hits,
+        g.topology_view(),
+    )
 }
 
 fn found(g: &KnowledgeGraph, text: &str) -> Vec<String> {

@@ -1,11 +1,9 @@
 //! Neighbourhoods: the subgraph around some entities, breadth first,
 //! bounded in depth and size, ready to draw, with each edge's headline value.
 
-use std::collections::{HashMap, HashSet};
-
 use petgraph::stable_graph::{EdgeIndex, NodeIndex};
-use petgraph::visit::EdgeRef;
 
+use super::topology::{Half, NodeSet};
 use super::{Bounds, Direction, Edge, GraphError, KnowledgeGraph};
 use crate::model::{EntityId, Node, NodeData, NodeKind, PartialDate, RelationKind, holds_on};
 
@@ -28,15 +26,6 @@ pub struct Subgraph<'g> {
     pub edges: Vec<&'g Edge>,
     /// True when more nodes were in reach than the limit allowed.
     pub truncated: bool,
-}
-
-/// Does `edge`, met from one end while walking in `direction`, lead on?
-fn follows(edge: &Edge, outgoing: bool, direction: Direction) -> bool {
-    match direction {
-        Direction::Both => true,
-        Direction::Outgoing => outgoing || edge.relation.kind.is_symmetric(),
-        Direction::Incoming => !outgoing || edge.relation.kind.is_symmetric(),
-    }
 }
 
 /// True when the edge holds on `as_of` (always, without a date). Where `as_of` falls
@@ -70,71 +59,78 @@ impl KnowledgeGraph {
     ) -> Result<Subgraph<'_>, GraphError> {
         GraphError::over_limit("depth", depth, bounds.neighborhood_depth)?;
         GraphError::over_limit("limit", limit, bounds.neighborhood_nodes)?;
-        let edge_ok = |e: &Edge| {
-            (relations.is_empty() || relations.contains(&e.relation.kind)) && edge_holds(e, as_of)
+        let topo = &self.topology;
+        let edge_ok = |h: &Half| {
+            (relations.is_empty() || relations.contains(&h.kind))
+                && (as_of.is_none() || !h.dated() || edge_holds(&self.graph[h.edge], as_of))
         };
-        let node_ok = |n: &Node| kinds.is_empty() || kinds.contains(&n.kind());
+        let leads_on = |h: &Half| match direction {
+            Direction::Both => true,
+            Direction::Outgoing => h.outgoing() || h.kind.is_symmetric(),
+            Direction::Incoming => !h.outgoing() || h.kind.is_symmetric(),
+        };
+        let node_ok =
+            |ix: NodeIndex| kinds.is_empty() || topo.kind(ix).is_some_and(|k| kinds.contains(&k));
+        // By id: the order key first, the id itself only where keys tie.
+        let by_id = |a: &NodeIndex, b: &NodeIndex| {
+            topo.order_key(*a)
+                .cmp(&topo.order_key(*b))
+                .then_with(|| self.graph[*a].id.cmp(&self.graph[*b].id))
+        };
 
         let mut start: Vec<NodeIndex> = seeds.iter().filter_map(|s| self.index_of(s)).collect();
-        start.sort_by(|a, b| self.graph[*a].id.cmp(&self.graph[*b].id));
+        start.sort_by(by_id);
         start.dedup();
-        let mut depth_of: HashMap<NodeIndex, usize> = HashMap::new();
-        let mut order: Vec<NodeIndex> = Vec::new();
+        // Nodes taken into the subgraph, and nodes met (taken, or met at the last level).
+        let mut taken = NodeSet::new(topo.node_bound());
+        let mut met = NodeSet::new(topo.node_bound());
+        let mut order: Vec<(NodeIndex, usize)> = Vec::new();
         let mut truncated = false;
         for ix in start {
             if order.len() == limit {
                 truncated = true;
                 break;
             }
-            depth_of.insert(ix, 0);
-            order.push(ix);
+            taken.insert(ix);
+            met.insert(ix);
+            order.push((ix, 0));
         }
-        let mut frontier: Vec<NodeIndex> = order.clone();
+        let mut frontier: Vec<NodeIndex> = order.iter().map(|&(ix, _)| ix).collect();
         for level in 1..=depth {
             if truncated || frontier.is_empty() {
                 break;
             }
             let mut next: Vec<NodeIndex> = Vec::new();
-            let mut seen_next: HashSet<NodeIndex> = HashSet::new();
             for &ix in &frontier {
-                for (dir, outgoing) in [
-                    (petgraph::Direction::Outgoing, true),
-                    (petgraph::Direction::Incoming, false),
-                ] {
-                    for e in self.graph.edges_directed(ix, dir) {
-                        if !edge_ok(e.weight()) || !follows(e.weight(), outgoing, direction) {
-                            continue;
-                        }
-                        let other = if outgoing { e.target() } else { e.source() };
-                        if !depth_of.contains_key(&other)
-                            && node_ok(&self.graph[other])
-                            && seen_next.insert(other)
-                        {
-                            next.push(other);
-                        }
+                for h in topo.halves(ix) {
+                    if leads_on(h) && edge_ok(h) && !met.contains(h.other) && node_ok(h.other) {
+                        met.insert(h.other);
+                        next.push(h.other);
                     }
                 }
             }
-            next.sort_by(|a, b| self.graph[*a].id.cmp(&self.graph[*b].id));
-            for ix in next.iter().copied() {
-                if order.len() == limit {
-                    truncated = true;
-                    break;
+            let room = limit - order.len();
+            if next.len() > room {
+                // Only the first `room` by id are kept: find them without sorting the rest.
+                truncated = true;
+                if room > 0 {
+                    next.select_nth_unstable_by(room - 1, by_id);
                 }
-                depth_of.insert(ix, level);
-                order.push(ix);
+                next.truncate(room);
             }
-            frontier = next
-                .into_iter()
-                .filter(|ix| depth_of.contains_key(ix))
-                .collect();
+            next.sort_by(by_id);
+            for &ix in &next {
+                taken.insert(ix);
+                order.push((ix, level));
+            }
+            frontier = next;
         }
 
         let mut edges: Vec<EdgeIndex> = Vec::new();
-        for &ix in &order {
-            for e in self.graph.edges_directed(ix, petgraph::Direction::Outgoing) {
-                if depth_of.contains_key(&e.target()) && edge_ok(e.weight()) {
-                    edges.push(e.id());
+        for &(ix, _) in &order {
+            for h in topo.halves(ix) {
+                if h.outgoing() && taken.contains(h.other) && edge_ok(h) {
+                    edges.push(h.edge);
                 }
             }
         }
@@ -155,9 +151,9 @@ impl KnowledgeGraph {
         });
         let nodes = order
             .into_iter()
-            .map(|ix| SubgraphNode {
+            .map(|(ix, depth)| SubgraphNode {
                 node: &self.graph[ix],
-                depth: depth_of.get(&ix).copied().unwrap_or(0),
+                depth,
             })
             .collect();
         Ok(Subgraph {

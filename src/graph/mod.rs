@@ -18,6 +18,7 @@ mod summary;
 #[cfg(test)]
 pub(crate) mod testing;
 mod timeline;
+mod topology;
 mod totals;
 mod traverse;
 
@@ -45,6 +46,7 @@ pub use apply::{ChangeError, Withdrawn};
 use commitments::MoneyIndex;
 use search::SearchIndex;
 use summary::Tally;
+use topology::Topology;
 
 /// A relation as stored on an edge, with the node field that implied it, if any.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -140,6 +142,8 @@ pub struct KnowledgeGraph {
     /// Relations by their ends and kind; those with a key, by their id.
     by_ends: HashMap<Ends, EdgeIndex>,
     by_keyed_id: HashMap<Box<str>, EdgeIndex>,
+    /// The structure again, compact, for walks.
+    topology: Topology,
     search: SearchIndex,
     money: MoneyIndex,
     tally: Tally,
@@ -194,6 +198,7 @@ impl KnowledgeGraph {
         let node = node.into();
         let (id, kind) = (node.id.clone(), node.kind());
         let ix = self.graph.add_node(node);
+        self.topology.add_node(ix, &id);
         self.by_kind.entry(kind).or_default().insert(id, ix);
         ix
     }
@@ -209,6 +214,7 @@ impl KnowledgeGraph {
     fn detach_node(&mut self, ix: NodeIndex) -> Option<Arc<Node>> {
         self.unindex_node(ix);
         let node = self.graph.remove_node(ix)?;
+        self.topology.remove_node(ix);
         self.by_id.remove(&node.id);
         if let Some(list) = self.by_kind.get_mut(&node.kind()) {
             list.remove(&node.id);
@@ -284,7 +290,8 @@ impl KnowledgeGraph {
         }
         let (kind, keyed) = (r.kind, r.key.is_some().then(|| r.id()));
         self.tally.edge(&edge, true);
-        let e = self.graph.add_edge(a, b, edge);
+        let e = self.graph.add_edge(a, b, edge.clone());
+        self.topology.add_edge(e, a, b, &edge.relation);
         match keyed {
             None => self.by_ends.insert((a, b, kind), e),
             Some(id) => self.by_keyed_id.insert(id.into(), e),
@@ -296,6 +303,7 @@ impl KnowledgeGraph {
     fn detach_edge(&mut self, e: EdgeIndex) -> Option<Arc<Edge>> {
         let (a, b) = self.graph.edge_endpoints(e)?;
         let edge = self.graph.remove_edge(e)?;
+        self.topology.remove_edge(e, a, b);
         let r = &edge.relation;
         match &r.key {
             None => self.by_ends.remove(&(a, b, r.kind)),
@@ -319,10 +327,27 @@ impl KnowledgeGraph {
 
     /// Replaces a relation's details (its id and ends unchanged).
     fn swap_edge(&mut self, e: EdgeIndex, edge: impl Into<Arc<Edge>>) -> Arc<Edge> {
-        let edge = edge.into();
+        let edge: Arc<Edge> = edge.into();
         self.tally.edge(&self.graph[e], false);
         self.tally.edge(&edge, true);
+        if let Some((a, b)) = self.graph.edge_endpoints(e) {
+            self.topology.update_edge(e, a, b, &edge.relation);
+        }
         std::mem::replace(&mut self.graph[e], edge)
+    }
+
+    /// The bytes the graph's structure takes: petgraph's nodes and edges (without what
+    /// they point to), the compact copy walks use, and the index of relations by their
+    /// ends. Not the entities, the relations' details nor the search index.
+    pub fn topology_bytes(&self) -> usize {
+        let (nodes, edges) = self.graph.capacity();
+        let index = size_of::<EdgeIndex>();
+        let weight = size_of::<Option<Arc<Edge>>>();
+        let petgraph = nodes * (size_of::<Option<Arc<Node>>>() + 2 * index)
+            + edges * (weight + 2 * index + 2 * size_of::<NodeIndex>());
+        // A hash map slot: the key and value, and one control byte.
+        let slot = size_of::<(Ends, EdgeIndex)>() + 1;
+        petgraph + self.topology.heap_bytes() + self.by_ends.capacity() * slot
     }
 
     /// The version: how many change batches have been applied since the seed (version 0).

@@ -1,0 +1,251 @@
+//! A compact copy of the graph's structure for walking it: each node's relations side by
+//! side in memory (the other end, the kind, the direction), each node's kind, and a key
+//! that orders nodes by id. A walk reads no node or relation it does not return. Kept in
+//! step with every change beside petgraph, which stays the structure of record.
+
+use petgraph::stable_graph::{EdgeIndex, NodeIndex};
+
+use crate::model::{EntityId, NodeKind, Relation, RelationKind};
+
+/// One end of a relation, as the node at that end sees it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Half {
+    /// The node at the other end.
+    pub other: NodeIndex,
+    /// The relation.
+    pub edge: EdgeIndex,
+    /// Its kind.
+    pub kind: RelationKind,
+    flags: u8,
+}
+
+const OUTGOING: u8 = 1;
+const DATED: u8 = 2;
+
+impl Half {
+    /// True when the relation starts at this node.
+    pub fn outgoing(&self) -> bool {
+        self.flags & OUTGOING != 0
+    }
+
+    /// True when the relation has a start or an end date, so whether it holds on a day
+    /// needs the relation itself.
+    pub fn dated(&self) -> bool {
+        self.flags & DATED != 0
+    }
+}
+
+/// The structure: each node's halves, kind and order key, by node index.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Topology {
+    halves: Vec<Vec<Half>>,
+    kinds: Vec<Option<NodeKind>>,
+    order: Vec<u128>,
+}
+
+/// The first sixteen bytes of an id, zero-padded, as a number: ids in this order are in
+/// string order, except where their first sixteen bytes tie.
+fn order_key(id: &EntityId) -> u128 {
+    let mut bytes = [0u8; 16];
+    let text = id.as_str().as_bytes();
+    let n = text.len().min(16);
+    bytes[..n].copy_from_slice(&text[..n]);
+    u128::from_be_bytes(bytes)
+}
+
+fn dated(relation: &Relation) -> u8 {
+    if relation.valid_from.is_some() || relation.valid_until.is_some() {
+        DATED
+    } else {
+        0
+    }
+}
+
+impl Topology {
+    /// A node placed at `ix`.
+    pub fn add_node(&mut self, ix: NodeIndex, id: &EntityId) {
+        let i = ix.index();
+        if self.halves.len() <= i {
+            self.halves.resize_with(i + 1, Vec::new);
+            self.kinds.resize(i + 1, None);
+            self.order.resize(i + 1, 0);
+        }
+        self.halves[i].clear();
+        self.kinds[i] = Some(id.kind());
+        self.order[i] = order_key(id);
+    }
+
+    /// The node at `ix` removed (its relations were removed before it).
+    pub fn remove_node(&mut self, ix: NodeIndex) {
+        let i = ix.index();
+        if let Some(h) = self.halves.get_mut(i) {
+            *h = Vec::new();
+        }
+        if let Some(k) = self.kinds.get_mut(i) {
+            *k = None;
+        }
+    }
+
+    /// A relation `e` from `a` to `b`.
+    pub fn add_edge(&mut self, e: EdgeIndex, a: NodeIndex, b: NodeIndex, relation: &Relation) {
+        let (kind, flags) = (relation.kind, dated(relation));
+        if let Some(h) = self.halves.get_mut(a.index()) {
+            h.push(Half {
+                other: b,
+                edge: e,
+                kind,
+                flags: flags | OUTGOING,
+            });
+        }
+        if let Some(h) = self.halves.get_mut(b.index()) {
+            h.push(Half {
+                other: a,
+                edge: e,
+                kind,
+                flags,
+            });
+        }
+    }
+
+    /// The relation `e` between `a` and `b` removed.
+    pub fn remove_edge(&mut self, e: EdgeIndex, a: NodeIndex, b: NodeIndex) {
+        for ix in [a, b] {
+            if let Some(h) = self.halves.get_mut(ix.index()) {
+                // A relation from a node to itself has both halves in one list.
+                if let Some(at) = h.iter().position(|x| x.edge == e) {
+                    h.swap_remove(at);
+                }
+            }
+        }
+    }
+
+    /// The relation `e` between `a` and `b` with new details (its ends and kind unchanged).
+    pub fn update_edge(&mut self, e: EdgeIndex, a: NodeIndex, b: NodeIndex, relation: &Relation) {
+        let flags = dated(relation);
+        for ix in [a, b] {
+            if let Some(h) = self.halves.get_mut(ix.index()) {
+                for x in h.iter_mut().filter(|x| x.edge == e) {
+                    x.flags = (x.flags & OUTGOING) | flags;
+                }
+            }
+        }
+    }
+
+    /// Gives back memory grown for changes, once a load is done.
+    pub fn shrink_to_fit(&mut self) {
+        for h in &mut self.halves {
+            h.shrink_to_fit();
+        }
+    }
+
+    /// The relations at `ix`, both ways, in no particular order.
+    pub fn halves(&self, ix: NodeIndex) -> &[Half] {
+        self.halves.get(ix.index()).map_or(&[], Vec::as_slice)
+    }
+
+    /// The kind of the node at `ix`.
+    pub fn kind(&self, ix: NodeIndex) -> Option<NodeKind> {
+        self.kinds.get(ix.index()).copied().flatten()
+    }
+
+    /// A key that orders nodes as their ids do, but for ties ([`order_key`]).
+    pub fn order_key(&self, ix: NodeIndex) -> u128 {
+        self.order.get(ix.index()).copied().unwrap_or(0)
+    }
+
+    /// How many node slots there are, live or not: the bound of node indexes.
+    pub fn node_bound(&self) -> usize {
+        self.halves.len()
+    }
+
+    /// The bytes the structure takes.
+    pub fn heap_bytes(&self) -> usize {
+        let lists: usize = self
+            .halves
+            .iter()
+            .map(|h| h.capacity() * size_of::<Half>())
+            .sum();
+        lists
+            + self.halves.capacity() * size_of::<Vec<Half>>()
+            + self.kinds.capacity()
+            + self.order.capacity() * size_of::<u128>()
+    }
+}
+
+/// A set of node indexes, one bit each.
+#[derive(Debug, Clone)]
+pub(crate) struct NodeSet {
+    words: Vec<u64>,
+}
+
+impl NodeSet {
+    /// An empty set for indexes below `bound`.
+    pub fn new(bound: usize) -> Self {
+        NodeSet {
+            words: vec![0; bound.div_ceil(64)],
+        }
+    }
+
+    /// Adds `ix`; true when it was not in the set.
+    pub fn insert(&mut self, ix: NodeIndex) -> bool {
+        let (w, bit) = (ix.index() / 64, 1u64 << (ix.index() % 64));
+        match self.words.get_mut(w) {
+            Some(word) if *word & bit == 0 => {
+                *word |= bit;
+                true
+            }
+            _ => false,
+        }
+    }
+
+    /// True when `ix` is in the set.
+    pub fn contains(&self, ix: NodeIndex) -> bool {
+        let (w, bit) = (ix.index() / 64, 1u64 << (ix.index() % 64));
+        self.words.get(w).is_some_and(|word| word & bit != 0)
+    }
+}
+
+#[cfg(test)]
+impl super::KnowledgeGraph {
+    /// Each node's relations as the compact structure has them, checked against petgraph's:
+    /// `id: other kind out|in dated`, sorted, for comparing graphs.
+    pub(crate) fn topology_view(&self) -> Vec<String> {
+        use petgraph::visit::EdgeRef;
+        let mut out = Vec::new();
+        for ix in self.graph.node_indices() {
+            let id = &self.graph[ix].id;
+            let line = |other: NodeIndex, kind: RelationKind, outgoing: bool, dated: bool| {
+                let way = if outgoing { "out" } else { "in" };
+                format!("{id}: {} {kind} {way} {dated}", self.graph[other].id)
+            };
+            let mut ours: Vec<String> = self
+                .topology
+                .halves(ix)
+                .iter()
+                .map(|h| line(h.other, h.kind, h.outgoing(), h.dated()))
+                .collect();
+            let mut theirs: Vec<String> = Vec::new();
+            for (dir, outgoing) in [
+                (petgraph::Direction::Outgoing, true),
+                (petgraph::Direction::Incoming, false),
+            ] {
+                for e in self.graph.edges_directed(ix, dir) {
+                    let r = &e.weight().relation;
+                    let other = if outgoing { e.target() } else { e.source() };
+                    let is_dated = r.valid_from.is_some() || r.valid_until.is_some();
+                    theirs.push(line(other, r.kind, outgoing, is_dated));
+                }
+            }
+            ours.sort();
+            theirs.sort();
+            assert_eq!(
+                ours, theirs,
+                "the compact structure agrees with petgraph at {id}"
+            );
+            assert_eq!(self.topology.kind(ix), Some(id.kind()));
+            out.extend(ours);
+        }
+        out.sort();
+        out
+    }
+}
