@@ -77,6 +77,10 @@ enum Undo {
 /// relation to an entity a later change creates, a citation of a source created later).
 #[derive(Debug, Default)]
 struct Batch {
+    /// A seed's batch: it only creates, and a refused one is thrown away whole. So no
+    /// journal is kept, and what a change names that is already in the graph is checked
+    /// at once (nothing can take it away later in the batch).
+    seed: bool,
     journal: Vec<Undo>,
     pending: Vec<(usize, Edge)>,
     cites: Vec<(usize, SourceRef)>,
@@ -84,6 +88,15 @@ struct Batch {
 }
 
 type Step<T = ()> = Result<T, GraphError>;
+
+impl Batch {
+    /// Records how to undo one step.
+    fn undo(&mut self, step: Undo) {
+        if !self.seed {
+            self.journal.push(step);
+        }
+    }
+}
 
 impl KnowledgeGraph {
     /// Applies a batch of changes, whole or not at all, and returns the new version.
@@ -95,7 +108,11 @@ impl KnowledgeGraph {
     /// The graph a seed's changes build, as one batch: version 0.
     pub fn from_seed(changes: Vec<Change>) -> Result<Self, ChangeError> {
         let mut g = KnowledgeGraph::default();
-        g.apply(changes)?;
+        let batch = Batch {
+            seed: true,
+            ..Batch::default()
+        };
+        g.apply_batch(changes, batch, &mut |_| {})?;
         g.version = 0;
         g.topology.shrink_to_fit();
         Ok(g)
@@ -108,7 +125,15 @@ impl KnowledgeGraph {
         changes: Vec<Change>,
         after_each: &mut dyn FnMut(usize),
     ) -> Result<u64, ChangeError> {
-        let mut batch = Batch::default();
+        self.apply_batch(changes, Batch::default(), after_each)
+    }
+
+    fn apply_batch(
+        &mut self,
+        changes: Vec<Change>,
+        mut batch: Batch,
+        after_each: &mut dyn FnMut(usize),
+    ) -> Result<u64, ChangeError> {
         let ops: Vec<&'static str> = changes.iter().map(Change::op).collect();
         for (index, change) in changes.into_iter().enumerate() {
             if let Err(error) = self.apply_one(index, change, &mut batch) {
@@ -225,7 +250,7 @@ impl KnowledgeGraph {
                     b.cites.push((at, s.clone()));
                 }
                 let old = self.swap_edge(e, edge);
-                b.journal.push(Undo::SwappedEdge(e, old));
+                b.undo(Undo::SwappedEdge(e, old));
                 Ok(())
             }
             Change::RetractEntity {
@@ -305,10 +330,10 @@ impl KnowledgeGraph {
         if self.withdrawn.nodes.contains_key(&node.id) {
             return Err(GraphError::Withdrawn(node.id.to_string()));
         }
-        self.note_checks(at, &node, b);
+        self.note_checks(at, &node, b)?;
         let edges: Vec<Edge> = implied_edges(&node).collect();
         let ix = self.attach_node(node);
-        b.journal.push(Undo::AddedNode(ix));
+        b.undo(Undo::AddedNode(ix));
         for edge in edges {
             self.add_edge(at, edge, b)?;
         }
@@ -319,10 +344,10 @@ impl KnowledgeGraph {
     fn replace(&mut self, at: usize, node: Node, b: &mut Batch) -> Step {
         node.check()?;
         let (ix, _) = self.live(&node.id)?;
-        self.note_checks(at, &node, b);
+        self.note_checks(at, &node, b)?;
         let old = self.swap_node(ix, node);
         let mut before: HashMap<String, Edge> = implied_edges(&old).map(|e| (e.id(), e)).collect();
-        b.journal.push(Undo::SwappedNode(ix, old));
+        b.undo(Undo::SwappedNode(ix, old));
         let after: Vec<Edge> = implied_edges(&self.graph[ix]).collect();
         for edge in after {
             let id = edge.id();
@@ -331,7 +356,7 @@ impl KnowledgeGraph {
                 Some(_) => match self.edge_index(&id) {
                     Some(e) => {
                         let old = self.swap_edge(e, edge);
-                        b.journal.push(Undo::SwappedEdge(e, old));
+                        b.undo(Undo::SwappedEdge(e, old));
                     }
                     None => {
                         b.pending.retain(|(_, p)| p.id() != id);
@@ -345,7 +370,7 @@ impl KnowledgeGraph {
             match self.edge_index(&id) {
                 Some(e) => {
                     if let Some(edge) = self.detach_edge(e) {
-                        b.journal.push(Undo::DetachedEdge(edge));
+                        b.undo(Undo::DetachedEdge(edge));
                     }
                 }
                 None => b.pending.retain(|(_, p)| p.id() != id),
@@ -359,7 +384,7 @@ impl KnowledgeGraph {
         let ends = [&edge.relation.from, &edge.relation.to];
         if ends.iter().all(|id| self.by_id.contains_key(*id)) {
             let e = self.attach_edge(edge)?;
-            b.journal.push(Undo::AddedEdge(e));
+            b.undo(Undo::AddedEdge(e));
         } else {
             edge.relation.kind.check(ends[0].kind(), ends[1].kind())?;
             b.pending.push((at, edge));
@@ -368,13 +393,22 @@ impl KnowledgeGraph {
     }
 
     /// Records what a node cites and refers to, to check once the batch is in.
-    fn note_checks(&self, at: usize, node: &Node, b: &mut Batch) {
+    /// Records what a node cites and refers to, to check once the batch is in; in a
+    /// seed, what is already in the graph is checked at once.
+    fn note_checks(&self, at: usize, node: &Node, b: &mut Batch) -> Step {
         for s in node.citations() {
-            b.cites.push((at, s.clone()));
+            if b.seed && self.by_id.contains_key(&s.source) {
+                self.check_citation(s)?;
+            } else {
+                b.cites.push((at, s.clone()));
+            }
         }
         for id in node.references() {
-            b.refs.push((at, node.id.clone(), id));
+            if !(b.seed && self.by_id.contains_key(id)) {
+                b.refs.push((at, node.id.clone(), id.clone()));
+            }
         }
+        Ok(())
     }
 
     fn retract(&mut self, id: &EntityId, retraction: Retraction, b: &mut Batch) -> Step {
@@ -401,15 +435,15 @@ impl KnowledgeGraph {
         for e in edges {
             if self.graph[e].implied_by.is_some() {
                 if let Some(edge) = self.detach_edge(e) {
-                    b.journal.push(Undo::DetachedEdge(edge));
+                    b.undo(Undo::DetachedEdge(edge));
                 }
             } else {
                 self.withdraw_edge(e, retraction.clone(), b);
             }
         }
         if let Some(node) = self.detach_node(ix) {
-            b.journal.push(Undo::DetachedNode(node.clone()));
-            b.journal.push(Undo::WithdrewNode(node.id.clone()));
+            b.undo(Undo::DetachedNode(node.clone()));
+            b.undo(Undo::WithdrewNode(node.id.clone()));
             self.withdrawn
                 .nodes
                 .insert(node.id.clone(), (node, retraction));
@@ -419,8 +453,8 @@ impl KnowledgeGraph {
 
     fn withdraw_edge(&mut self, e: EdgeIndex, retraction: Retraction, b: &mut Batch) {
         if let Some(edge) = self.detach_edge(e) {
-            b.journal.push(Undo::DetachedEdge(edge.clone()));
-            b.journal.push(Undo::WithdrewRelation(edge.id()));
+            b.undo(Undo::DetachedEdge(edge.clone()));
+            b.undo(Undo::WithdrewRelation(edge.id()));
             self.withdrawn
                 .relations
                 .insert(edge.id(), (edge, retraction));
@@ -507,7 +541,7 @@ impl KnowledgeGraph {
         self.withdrawn
             .merged
             .insert(duplicate.clone(), survivor.clone());
-        b.journal.push(Undo::Merged(duplicate.clone()));
+        b.undo(Undo::Merged(duplicate.clone()));
         Ok(())
     }
 
@@ -515,7 +549,7 @@ impl KnowledgeGraph {
     fn finish(&mut self, b: &mut Batch) -> Result<(), (usize, GraphError)> {
         for (at, edge) in std::mem::take(&mut b.pending) {
             let e = self.attach_edge(edge).map_err(|e| (at, e))?;
-            b.journal.push(Undo::AddedEdge(e));
+            b.undo(Undo::AddedEdge(e));
         }
         for (at, cite) in &b.cites {
             self.check_citation(cite).map_err(|e| (*at, e))?;

@@ -38,6 +38,90 @@ impl<T> ClaimSetEdit for ClaimSet<T> {
     }
 }
 
+/// The ids a node's data refers to, as shared or as mutable references: one list of
+/// fields for [`Node::references`] and [`Node::references_mut`].
+macro_rules! references {
+    ($node:expr, $as:ident, $iter:ident, $all:ident, $($r:tt)+) => {{
+        let mut out = Vec::new();
+        macro_rules! claims {
+            ($set:expr) => {
+                for c in $set.$all() {
+                    out.extend(c.made_by.$as());
+                    out.extend(c.attribution.$as().and_then(|a| a.by.$as()));
+                }
+            };
+        }
+        match $($r)+ $node.data {
+            NodeData::Country(_) => {}
+            NodeData::Person(p) => {
+                for c in p.roles.$all() {
+                    out.extend(c.value.org.$as());
+                    out.extend(c.made_by.$as());
+                    out.extend(c.attribution.$as().and_then(|a| a.by.$as()));
+                }
+            }
+            NodeData::Organization(o) => {
+                out.extend(o.country.$as());
+                out.extend(o.parent.$as());
+            }
+            NodeData::Deal(d) => {
+                out.extend(d.parties.$iter());
+                claims!(d.status);
+            }
+            NodeData::Commitment(c) => {
+                let c = $($r)+ **c;
+                out.push($($r)+ c.pledger);
+                out.extend(c.beneficiaries.$iter());
+                out.extend(c.suppliers.$iter());
+                out.extend(c.deal.$as());
+                out.extend(c.part_of.$as());
+                out.extend(c.in_exchange_for.$iter());
+                out.extend(c.answers.$as());
+                claims!(c.amount);
+                claims!(c.baseline);
+                claims!(c.limit);
+                claims!(c.status);
+            }
+            NodeData::Demand(d) => {
+                let d = $($r)+ **d;
+                out.push($($r)+ d.demander);
+                out.extend(d.demanded_of.$iter());
+                out.extend(d.deal.$as());
+                out.extend(d.in_exchange_for.$iter());
+                out.extend(d.attribution.$as().and_then(|a| a.by.$as()));
+                claims!(d.status);
+            }
+            NodeData::TariffMeasure(t) => {
+                let t = $($r)+ **t;
+                out.push($($r)+ t.imposer);
+                out.push($($r)+ t.target);
+                out.extend(t.deal.$as());
+                claims!(t.status);
+                claims!(t.rate);
+                claims!(t.volume_limit);
+            }
+            NodeData::Event(e) => {
+                out.extend(e.participants.$iter());
+                out.extend(e.venue.$as());
+                out.extend(e.deal.$as());
+                out.extend(e.part_of.$as());
+                claims!(e.duration);
+            }
+            NodeData::Statement(s) => {
+                out.extend(s.speaker.$as());
+                out.extend(s.event.$as());
+                out.extend(s.venue.$as());
+                out.extend(s.about.$iter());
+                out.extend(s.reported_by.$iter());
+                claims!(s.attributed_to);
+            }
+            NodeData::Project(p) => claims!(p.value),
+            NodeData::Source(s) => out.extend(s.publisher.$as()),
+        }
+        out
+    }};
+}
+
 impl Node {
     /// The seed's rules for one entity on its own: a name, a source, data of the kind its
     /// id names, and claims that each have a unique key, a source, an end after their
@@ -167,12 +251,8 @@ impl Node {
     }
 
     /// Every id this node refers to (not its own).
-    pub fn references(&self) -> Vec<EntityId> {
-        self.clone()
-            .references_mut()
-            .into_iter()
-            .map(|id| id.clone())
-            .collect()
+    pub fn references(&self) -> Vec<&EntityId> {
+        references!(self, as_ref, iter, all, &)
     }
 
     /// Every citation the node carries: its own and its claims'.
@@ -187,81 +267,7 @@ impl Node {
     /// Every id this node refers to (not its own), to re-point when one entity is merged
     /// into another.
     pub fn references_mut(&mut self) -> Vec<&mut EntityId> {
-        fn claims<'a, T>(set: &'a mut ClaimSet<T>, out: &mut Vec<&'a mut EntityId>) {
-            for c in set.all_mut() {
-                out.extend(c.made_by.as_mut());
-                out.extend(c.attribution.as_mut().and_then(|a| a.by.as_mut()));
-            }
-        }
-        let mut out: Vec<&mut EntityId> = Vec::new();
-        match &mut self.data {
-            NodeData::Country(_) => {}
-            NodeData::Person(p) => {
-                for c in p.roles.all_mut() {
-                    out.extend(c.value.org.as_mut());
-                    out.extend(c.made_by.as_mut());
-                    out.extend(c.attribution.as_mut().and_then(|a| a.by.as_mut()));
-                }
-            }
-            NodeData::Organization(o) => {
-                out.extend(o.country.as_mut());
-                out.extend(o.parent.as_mut());
-            }
-            NodeData::Deal(d) => {
-                out.extend(d.parties.iter_mut());
-                claims(&mut d.status, &mut out);
-            }
-            NodeData::Commitment(c) => {
-                let c = &mut **c;
-                out.push(&mut c.pledger);
-                out.extend(c.beneficiaries.iter_mut());
-                out.extend(c.suppliers.iter_mut());
-                out.extend(c.deal.as_mut());
-                out.extend(c.part_of.as_mut());
-                out.extend(c.in_exchange_for.iter_mut());
-                out.extend(c.answers.as_mut());
-                claims(&mut c.amount, &mut out);
-                claims(&mut c.baseline, &mut out);
-                claims(&mut c.limit, &mut out);
-                claims(&mut c.status, &mut out);
-            }
-            NodeData::Demand(d) => {
-                let d = &mut **d;
-                out.push(&mut d.demander);
-                out.extend(d.demanded_of.iter_mut());
-                out.extend(d.deal.as_mut());
-                out.extend(d.in_exchange_for.iter_mut());
-                out.extend(d.attribution.as_mut().and_then(|a| a.by.as_mut()));
-                claims(&mut d.status, &mut out);
-            }
-            NodeData::TariffMeasure(t) => {
-                let t = &mut **t;
-                out.push(&mut t.imposer);
-                out.push(&mut t.target);
-                out.extend(t.deal.as_mut());
-                claims(&mut t.status, &mut out);
-                claims(&mut t.rate, &mut out);
-                claims(&mut t.volume_limit, &mut out);
-            }
-            NodeData::Event(e) => {
-                out.extend(e.participants.iter_mut());
-                out.extend(e.venue.as_mut());
-                out.extend(e.deal.as_mut());
-                out.extend(e.part_of.as_mut());
-                claims(&mut e.duration, &mut out);
-            }
-            NodeData::Statement(s) => {
-                out.extend(s.speaker.as_mut());
-                out.extend(s.event.as_mut());
-                out.extend(s.venue.as_mut());
-                out.extend(s.about.iter_mut());
-                out.extend(s.reported_by.iter_mut());
-                claims(&mut s.attributed_to, &mut out);
-            }
-            NodeData::Project(p) => claims(&mut p.value, &mut out),
-            NodeData::Source(s) => out.extend(s.publisher.as_mut()),
-        }
-        out
+        references!(self, as_mut, iter_mut, all_mut, &mut)
     }
 
     /// Makes every reference to `from` a reference to `to`, and drops the repeats that

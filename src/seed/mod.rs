@@ -266,7 +266,7 @@ impl Loader {
                 kind,
             };
             for id in node.references() {
-                if !exists(&id) {
+                if !exists(id) {
                     let field = jsonl::field_naming(node, id.as_str());
                     errors.push(error(
                         field,
