@@ -413,9 +413,18 @@ impl KnowledgeGraph {
         let accept = |doc: u32| {
             kinds.is_empty()
                 || self
-                    .graph
-                    .node_weight(NodeIndex::new(doc as usize))
-                    .is_some_and(|n| kinds.contains(&n.kind()))
+                    .topology
+                    .kind(NodeIndex::new(doc as usize))
+                    .is_some_and(|k| kinds.contains(&k))
+        };
+        // By id: the order key first, the ids themselves only where keys tie.
+        let by_id = |a: u32, b: u32| {
+            let (a, b) = (NodeIndex::new(a as usize), NodeIndex::new(b as usize));
+            let key = |ix| self.topology.order_key(ix);
+            key(a).cmp(&key(b)).then_with(|| {
+                self.doc_id(a.index() as u32)
+                    .cmp(&self.doc_id(b.index() as u32))
+            })
         };
         self.search
             .search_ordered(
@@ -423,7 +432,7 @@ impl KnowledgeGraph {
                 limit,
                 (bounds.search_chars, bounds.search_words),
                 &accept,
-                &|a, b| self.doc_id(a).cmp(&self.doc_id(b)),
+                &by_id,
             )
             .into_iter()
             .filter_map(|h| {

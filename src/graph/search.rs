@@ -389,7 +389,7 @@ impl SearchIndex {
 
     /// Ranked hits, best first, at most `limit`, one hit per doc (its best
     /// match). `accept` filters docs (e.g. by kind) before the cut to `limit`.
-    /// It is called at most once per candidate doc. Equal scores are ordered by
+    /// It is called for a candidate doc that would enter the best `limit`. Equal scores are ordered by
     /// `tie` (the caller's order of documents, such as by their ids), so results
     /// are deterministic. A query with no words, or a `limit` of 0, gives no
     /// hits. Only the first `max_chars` chars, and of them the first
@@ -420,23 +420,19 @@ impl SearchIndex {
             variants.push(runs.into_iter().map(|r| r.text).collect());
         }
 
-        let mut col = Collector {
-            accept,
-            best: HashMap::new(),
-            rejected: HashSet::new(),
-        };
+        let mut col = Collector::new(limit, accept, tie);
         for tokens in &variants {
             self.exact_stage(tokens, &mut col);
         }
         for stage in [Stage::Token, Stage::Prefix, Stage::Fuzzy] {
-            if col.best.len() >= limit {
+            if col.full() {
                 break;
             }
             for tokens in &variants {
                 self.token_stage(stage, tokens, &mut col);
             }
         }
-        col.into_hits(self, limit, tie)
+        col.into_hits(self)
     }
 
     /// The id of a term, added if new; `None` when the ids are used up.
@@ -583,37 +579,44 @@ impl SearchIndex {
         };
         let query_len = tokens.iter().map(|t| t.chars().count()).sum::<usize>()
             + tokens.len().saturating_sub(1);
-        'texts: for (text_id, first, term) in self.union_postings(&cands[driver].terms) {
-            let Some(entry) = self.texts.get(text_id) else {
+        // Term by term, best quality first: a text holding two of the driver's terms is
+        // offered twice, and the collector keeps its better match.
+        for &(term, first) in &cands[driver].terms {
+            let Some(postings) = self.terms.get(term).map(|e| &e.postings) else {
                 continue;
             };
-            let mut worst = stage_of(first);
-            let mut edits = fuzzy_edits(first);
-            for (j, c) in cands.iter().enumerate() {
-                if j == driver {
+            'texts: for &text_id in postings.iter() {
+                let Some(entry) = self.texts.get(text_id) else {
                     continue;
-                }
-                let Some(q) = self.best_in_text(c, text_id, entry) else {
-                    continue 'texts;
                 };
-                worst = worst.max(stage_of(q));
-                edits = edits.saturating_add(fuzzy_edits(q));
+                let mut worst = stage_of(first);
+                let mut edits = fuzzy_edits(first);
+                for (j, c) in cands.iter().enumerate() {
+                    if j == driver {
+                        continue;
+                    }
+                    let Some(q) = self.best_in_text(c, text_id, entry) else {
+                        continue 'texts;
+                    };
+                    worst = worst.max(stage_of(q));
+                    edits = edits.saturating_add(fuzzy_edits(q));
+                }
+                let kind = match worst {
+                    Stage::Token => MatchKind::Token,
+                    Stage::Prefix => MatchKind::Prefix,
+                    Stage::Fuzzy => MatchKind::Fuzzy,
+                };
+                let score = score(kind, entry.field, edits, extra_chars(entry, query_len));
+                col.offer(
+                    entry.doc,
+                    Cand {
+                        score,
+                        text: text_id,
+                        kind,
+                        term: Some(term),
+                    },
+                );
             }
-            let kind = match worst {
-                Stage::Token => MatchKind::Token,
-                Stage::Prefix => MatchKind::Prefix,
-                Stage::Fuzzy => MatchKind::Fuzzy,
-            };
-            let score = score(kind, entry.field, edits, extra_chars(entry, query_len));
-            col.offer(
-                entry.doc,
-                Cand {
-                    score,
-                    text: text_id,
-                    kind,
-                    term: Some(term),
-                },
-            );
         }
     }
 
@@ -714,22 +717,6 @@ impl SearchIndex {
         }
     }
 
-    /// (text id, best quality, its term) for every text holding one of `terms`,
-    /// by text id.
-    fn union_postings(&self, terms: &[(u32, Quality)]) -> Vec<(u32, Quality, u32)> {
-        let mut out = Vec::new();
-        for &(term, q) in terms {
-            if let Some(entry) = self.terms.get(term) {
-                out.extend(entry.postings.iter().map(|&t| (t, q, term)));
-            }
-        }
-        if terms.len() > 1 {
-            out.sort_unstable();
-            out.dedup_by_key(|e| e.0);
-        }
-        out
-    }
-
     /// The best quality of a query word in one text, if the text holds any of
     /// its candidate terms.
     fn best_in_text(&self, c: &TokenCands, text_id: u32, entry: &TextEntry) -> Option<Quality> {
@@ -758,53 +745,96 @@ impl SearchIndex {
     }
 }
 
-/// The best match per accepted document.
+/// The best `limit` accepted documents seen so far, each with its best match. Holds no
+/// more than `limit` entries however many texts match: a candidate that cannot enter
+/// the top is dropped after one comparison with the worst kept, so a word shared by a
+/// million names costs a pass over their postings and nothing more.
 struct Collector<'a> {
     accept: &'a dyn Fn(u32) -> bool,
-    best: HashMap<u32, Cand>,
-    rejected: HashSet<u32>,
+    tie: &'a dyn Fn(u32, u32) -> std::cmp::Ordering,
+    limit: usize,
+    /// The documents kept, in no order.
+    top: Vec<(u32, Cand)>,
+    /// Where the worst kept document is in `top`, once it is full.
+    worst: usize,
 }
 
-impl Collector<'_> {
-    /// Keeps `cand` if its doc is accepted and it beats the doc's best so far:
-    /// a higher score, or the same score from a text with a lower id.
-    fn offer(&mut self, doc: u32, cand: Cand) {
-        match self.best.entry(doc) {
-            Entry::Occupied(mut e) => {
-                let cur = e.get();
-                if (cand.score, Reverse(cand.text)) > (cur.score, Reverse(cur.text)) {
-                    e.insert(cand);
-                }
-            }
-            Entry::Vacant(v) => {
-                if self.rejected.contains(&doc) {
-                    return;
-                }
-                if (self.accept)(doc) {
-                    v.insert(cand);
-                } else {
-                    self.rejected.insert(doc);
-                }
-            }
+impl<'a> Collector<'a> {
+    fn new(
+        limit: usize,
+        accept: &'a dyn Fn(u32) -> bool,
+        tie: &'a dyn Fn(u32, u32) -> std::cmp::Ordering,
+    ) -> Self {
+        Collector {
+            accept,
+            tie,
+            limit,
+            top: Vec::with_capacity(limit),
+            worst: 0,
         }
     }
 
-    /// The best `limit` docs, by score then `tie`.
-    fn into_hits(
-        self,
-        index: &SearchIndex,
-        limit: usize,
-        tie: &dyn Fn(u32, u32) -> std::cmp::Ordering,
-    ) -> Vec<SearchHit> {
-        let mut all: Vec<(u32, Cand)> = self.best.into_iter().collect();
-        let order = |a: &(u32, Cand), b: &(u32, Cand)| {
-            b.1.score.cmp(&a.1.score).then_with(|| tie(a.0, b.0))
-        };
-        if all.len() > limit {
-            all.select_nth_unstable_by(limit, order);
-            all.truncate(limit);
+    /// True once `limit` accepted documents are kept.
+    fn full(&self) -> bool {
+        self.top.len() >= self.limit
+    }
+
+    /// Better first: a higher score, then the caller's order of documents.
+    fn ranks_above(&self, (doc, c): (u32, &Cand), (other, o): (u32, &Cand)) -> bool {
+        match c.score.cmp(&o.score) {
+            std::cmp::Ordering::Equal => (self.tie)(doc, other).is_lt(),
+            by_score => by_score.is_gt(),
         }
-        all.sort_unstable_by(order);
+    }
+
+    /// Keeps `cand` if its doc is accepted and it beats the doc's best so far (a higher
+    /// score, or the same score from a text with a lower id) and the documents kept.
+    fn offer(&mut self, doc: u32, cand: Cand) {
+        if self.full() {
+            let (w, wc) = &self.top[self.worst];
+            if *w != doc && !self.ranks_above((doc, &cand), (*w, wc)) {
+                return;
+            }
+        }
+        if let Some(at) = self.top.iter().position(|(d, _)| *d == doc) {
+            let cur = &self.top[at].1;
+            if (cand.score, Reverse(cand.text)) > (cur.score, Reverse(cur.text)) {
+                self.top[at].1 = cand;
+                self.find_worst();
+            }
+            return;
+        }
+        if !(self.accept)(doc) {
+            return;
+        }
+        if self.full() {
+            self.top[self.worst] = (doc, cand);
+        } else {
+            self.top.push((doc, cand));
+        }
+        self.find_worst();
+    }
+
+    fn find_worst(&mut self) {
+        if !self.full() {
+            return;
+        }
+        let mut worst = 0;
+        for i in 1..self.top.len() {
+            let (d, c) = &self.top[i];
+            let (wd, wc) = &self.top[worst];
+            if self.ranks_above((*wd, wc), (*d, c)) {
+                worst = i;
+            }
+        }
+        self.worst = worst;
+    }
+
+    /// The documents kept, by score then `tie`.
+    fn into_hits(self, index: &SearchIndex) -> Vec<SearchHit> {
+        let tie = self.tie;
+        let mut all = self.top;
+        all.sort_unstable_by(|a, b| b.1.score.cmp(&a.1.score).then_with(|| tie(a.0, b.0)));
         all.into_iter()
             .filter_map(|(doc, c)| {
                 let entry = index.texts.get(c.text)?;
