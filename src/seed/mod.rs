@@ -15,8 +15,8 @@ use toml::de::{DeTable, DeValue};
 use crate::model::{Change, EntityId, Node, NodeData, NodeKind, Relation, SourceKind};
 use decode::{Decoder, Reference};
 pub use error::{SeedError, SeedErrorKind, SeedErrors};
-pub use record::Record;
 use reader::{Diag, Fields, type_name};
+pub use record::Record;
 
 /// The largest seed file read, so a stray huge file fails clearly rather than exhausting memory.
 const MAX_FILE_BYTES: u64 = 64 * 1024 * 1024;
