@@ -137,6 +137,14 @@ impl Generator {
         Ok(out)
     }
 
+    /// A history of statuses, each keyed by its name.
+    fn status_history<S: Copy + std::fmt::Display>(
+        &mut self,
+        statuses: &[S],
+    ) -> Result<Vec<Claim<S>>> {
+        self.history(statuses.iter().map(|s| (s.to_string(), *s)).collect())
+    }
+
     /// A claim the source gets wrong: deprecated, with why, citing a curator note.
     fn misstated<T>(&mut self, key: &str, value: T, caveat: &str) -> Claim<T> {
         let mut c = self.claim(key, value);
@@ -588,12 +596,7 @@ impl Generator {
                 DealStatus::InForce,
             ],
         };
-        let mut status = self.history(
-            statuses
-                .iter()
-                .map(|s| (s.as_str().to_string(), *s))
-                .collect(),
-        )?;
+        let mut status = self.status_history(statuses)?;
         if self.rng.chance(15)
             && let Some(last) = status.last_mut()
         {
@@ -917,12 +920,7 @@ impl Generator {
             88..=95 => &[CommitmentStatus::Pledged, CommitmentStatus::Fulfilled],
             _ => &[CommitmentStatus::Pledged, CommitmentStatus::Withdrawn],
         };
-        let status = self.history(
-            statuses
-                .iter()
-                .map(|s| (s.as_str().to_string(), *s))
-                .collect(),
-        )?;
+        let status = self.status_history(statuses)?;
 
         let pledger_name = self.name_of(pledger);
         let beneficiary = beneficiaries.first().map(|b| self.name_of(*b));
@@ -1066,12 +1064,7 @@ impl Generator {
         } else {
             &[DemandStatus::Open, outcome]
         };
-        let status = self.history(
-            statuses
-                .iter()
-                .map(|s| (s.as_str().to_string(), *s))
-                .collect(),
-        )?;
+        let status = self.status_history(statuses)?;
         let description = format!(
             "What {who} asks of {of}: {item}. A demand, not a pledge: {of} has promised nothing by it."
         );
@@ -1137,12 +1130,7 @@ impl Generator {
             15..=17 => &[TariffStatus::Threatened, TariffStatus::InForce],
             _ => &[TariffStatus::InForce, TariffStatus::Suspended],
         };
-        let status = self.history(
-            statuses
-                .iter()
-                .map(|s| (s.as_str().to_string(), *s))
-                .collect(),
-        )?;
+        let status = self.status_history(statuses)?;
         let component = |kind, tenths: u64, label: String| -> Result<RateComponent> {
             Ok(RateComponent {
                 kind,
