@@ -1,6 +1,7 @@
 //! The integration tests, linked once: the CLI as a process, the GraphQL API and the
 //! playground over HTTP on the real server, the configuration, the layering of the code,
-//! relation ids, changes and versions, and the seed's fidelity to its source.
+//! relation ids, changes and versions, the seed's fidelity to its source, and generated
+//! graphs.
 
 mod helpers;
 
@@ -10,6 +11,7 @@ mod config;
 mod cursors;
 mod exploration;
 mod fidelity;
+mod generate;
 mod http_api;
 mod ids;
 mod layers;
