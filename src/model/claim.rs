@@ -20,8 +20,10 @@ string_enum! {
 #[serde(deny_unknown_fields)]
 pub struct Attribution {
     /// The entity the claim is attributed to.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub by: Option<EntityId>,
     /// The attribution in words ("according to the White House").
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub text: Option<String>,
 }
 
@@ -35,28 +37,36 @@ pub struct Claim<T> {
     pub value: T,
     /// When the value was announced or agreed, where that is recorded apart from when it
     /// takes effect.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub announced: Option<When>,
     /// The first day the value holds, where known.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub valid_from: Option<When>,
     /// The day from which the value no longer holds (exclusive), where known.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub valid_until: Option<When>,
     /// Preferred, normal or deprecated.
     pub rank: Rank,
     /// True where the source gives the value as approximate ("about").
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub approximate: bool,
     /// Who the source attributes the value to.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub attribution: Option<Attribution>,
     /// Who set or changed the value (a revision's author).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub made_by: Option<EntityId>,
     /// The key of the claim this one replaces.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub supersedes: Option<String>,
     /// Where the value comes from; never empty.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub sources: Vec<SourceRef>,
     /// Why the value is doubtful or wrong, where it is.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub caveat: Option<String>,
     /// Anything else worth knowing about the value.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub note: Option<String>,
 }
 

@@ -167,16 +167,20 @@ impl fmt::Display for PartialDate {
 #[serde(deny_unknown_fields)]
 pub struct When {
     /// The date, to its precision; `None` when it is known only as a range (or not at all).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub date: Option<PartialDate>,
     /// True where the source does not state this date (or its bounds) and it was inferred
     /// from context.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub inferred: bool,
     /// How it was inferred, or what is uncertain about it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub note: Option<String>,
     /// The earliest it can be, and why.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub not_before: Option<Box<DateBound>>,
     /// The latest it can be, and why.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub not_after: Option<Box<DateBound>>,
 }
 

@@ -17,12 +17,12 @@ pub struct Node {
     pub name: String,
     /// Other names, short names, titles, romanizations and metonyms
     /// (a capital for its government).
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub aliases: Vec<String>,
     /// A short description written in our own words.
     pub description: String,
     /// Where the entity is reported; never empty.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub sources: Vec<SourceRef>,
     /// The facts of its kind.
     pub data: NodeData,
@@ -68,9 +68,10 @@ pub enum NodeData {
 #[serde(deny_unknown_fields)]
 pub struct Country {
     /// ISO 3166 alpha-2 code (`JP`), or `EU` for the European Union.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub code: Option<String>,
     /// True for a bloc rather than a single state.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub bloc: bool,
 }
 
@@ -81,6 +82,7 @@ pub struct Role {
     /// The title, such as "Commerce Secretary".
     pub title: String,
     /// The body or country the role is in.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub org: Option<EntityId>,
 }
 
@@ -89,7 +91,7 @@ pub struct Role {
 #[serde(deny_unknown_fields)]
 pub struct Person {
     /// Roles over time; a role the source misstates is a deprecated claim.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "ClaimSet::is_empty")]
     pub roles: ClaimSet<Role>,
 }
 
@@ -100,8 +102,10 @@ pub struct Organization {
     /// What kind of body it is.
     pub kind: OrgKind,
     /// The country it belongs to or is based in.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub country: Option<EntityId>,
     /// The body it is part of.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub parent: Option<EntityId>,
 }
 
@@ -110,14 +114,16 @@ pub struct Organization {
 #[serde(deny_unknown_fields)]
 pub struct Deal {
     /// The countries or bodies on each side.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub parties: Vec<EntityId>,
     /// Where it stands, over time.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "ClaimSet::is_empty")]
     pub status: ClaimSet<DealStatus>,
     /// When it was announced, where known.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub announced: Option<When>,
     /// The date by which it must be concluded, where one is set.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub deadline: Option<When>,
 }
 
@@ -130,35 +136,39 @@ pub struct Commitment {
     /// Who promised it.
     pub pledger: EntityId,
     /// Who gains by it.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub beneficiaries: Vec<EntityId>,
     /// Who supplies what is bought (a company selling aircraft).
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub suppliers: Vec<EntityId>,
     /// What is bought, invested in or imported, in words ("U.S. rice").
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub item: Option<String>,
     /// The deal it belongs to.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub deal: Option<EntityId>,
     /// The commitment it is part of: its amount is already counted there.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub part_of: Option<EntityId>,
     /// What it was given in exchange for (tariff measures, other commitments).
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub in_exchange_for: Vec<EntityId>,
     /// The demand of the other side it answers, where it answers one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub answers: Option<EntityId>,
     /// One-off, annual or unspecified.
     pub period: Period,
     /// The pledged amount (or level), with its revisions.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "ClaimSet::is_empty")]
     pub amount: ClaimSet<Amount>,
     /// The level before the pledge, for a pledge to raise a level.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "ClaimSet::is_empty")]
     pub baseline: ClaimSet<Amount>,
     /// A ceiling the pledge stays within (a quota).
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "ClaimSet::is_empty")]
     pub limit: ClaimSet<Amount>,
     /// Where it stands, over time.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "ClaimSet::is_empty")]
     pub status: ClaimSet<CommitmentStatus>,
 }
 
@@ -186,21 +196,25 @@ pub struct Demand {
     /// Who demands it.
     pub demander: EntityId,
     /// Of whom it is demanded.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub demanded_of: Vec<EntityId>,
     /// What is asked for, in words ("a package like Japan's").
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub item: Option<String>,
     /// The deal it concerns.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub deal: Option<EntityId>,
     /// What meeting it would bring the party asked (a tariff it would avoid).
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub in_exchange_for: Vec<EntityId>,
     /// The date by which it is to be met, where one is set.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub deadline: Option<When>,
     /// By whose account it is a demand, where it is a reading of someone's words.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub attribution: Option<Attribution>,
     /// Where it stands, over time.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "ClaimSet::is_empty")]
     pub status: ClaimSet<DemandStatus>,
 }
 
@@ -211,6 +225,7 @@ pub struct RateComponent {
     /// The part it plays.
     pub kind: RateComponentKind,
     /// In words ("most-favoured-nation rate on cars").
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub label: Option<String>,
     /// Its rate in percentage points.
     pub percent: Percent,
@@ -223,7 +238,7 @@ pub struct Rate {
     /// The total rate in percentage points.
     pub total: Percent,
     /// The components; when given, they sum to the total.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub components: Vec<RateComponent>,
 }
 
@@ -248,15 +263,16 @@ pub struct TariffMeasure {
     /// The goods it covers, in words.
     pub scope: String,
     /// The deal that set or changed it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub deal: Option<EntityId>,
     /// Where it stands, over time.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "ClaimSet::is_empty")]
     pub status: ClaimSet<TariffStatus>,
     /// Its rate over time.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "ClaimSet::is_empty")]
     pub rate: ClaimSet<Rate>,
     /// Any volume limit, over time.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "ClaimSet::is_empty")]
     pub volume_limit: ClaimSet<VolumeLimit>,
 }
 
@@ -267,20 +283,25 @@ pub struct Event {
     /// What kind of happening.
     pub kind: EventKind,
     /// When, to the precision known.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub date: Option<When>,
     /// How long it lasted.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "ClaimSet::is_empty")]
     pub duration: ClaimSet<Quantity>,
     /// Who took part.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub participants: Vec<EntityId>,
     /// The body whose site or office hosted it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub venue: Option<EntityId>,
     /// The place, in words ("Washington, D.C.").
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub place: Option<String>,
     /// The deal it concerns.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub deal: Option<EntityId>,
     /// The larger event it was part of.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub part_of: Option<EntityId>,
 }
 
@@ -291,27 +312,32 @@ pub struct Statement {
     /// What kind of utterance.
     pub kind: StatementKind,
     /// Who said it; none for the source's own analysis.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub speaker: Option<EntityId>,
     /// Short verbatim phrases of the speaker, kept as quotes.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub quotes: Vec<String>,
     /// When, to the precision known.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub date: Option<When>,
     /// The event at which it was said.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub event: Option<EntityId>,
     /// The body whose site it was said at.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub venue: Option<EntityId>,
     /// What it is about.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub about: Vec<EntityId>,
     /// Outlets that carried it.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub reported_by: Vec<EntityId>,
     /// Who the source says made it, in words, where its wording needs keeping: a wrong
     /// attribution stays as a deprecated claim beside its correction.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "ClaimSet::is_empty")]
     pub attributed_to: ClaimSet<String>,
     /// Where the source gets something about it wrong or unclear.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub caveat: Option<String>,
 }
 
@@ -320,9 +346,10 @@ pub struct Statement {
 #[serde(deny_unknown_fields)]
 pub struct Project {
     /// What it is worth, over time.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "ClaimSet::is_empty")]
     pub value: ClaimSet<Amount>,
     /// Where it is, in words.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub place: Option<String>,
 }
 
@@ -335,9 +362,12 @@ pub struct Source {
     /// The title (from a document's headline).
     pub title: String,
     /// When it was published, where known or inferred.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub published: Option<When>,
     /// Who published it; none when unknown.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub publisher: Option<EntityId>,
     /// The file under the shared sources folder, for a document.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub file: Option<String>,
 }

@@ -11,9 +11,12 @@ pub struct SourceRef {
     pub source: EntityId,
     /// The paragraph: the 1-based line number in a document source; none
     /// for a curator note, which is a single statement.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub line: Option<u32>,
     /// Who the source attributes the fact to ("according to the White House").
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub attribution: Option<String>,
     /// Where the source is unclear or contradicts itself.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub note: Option<String>,
 }

@@ -166,19 +166,25 @@ pub struct Relation {
     pub to: EntityId,
     /// A discriminator the data names (a claim's key, a `key` in the seed), where two
     /// relations of one kind may join the same pair; part of the relation's id.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub key: Option<String>,
     /// A short label, such as a role's title.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub label: Option<String>,
     /// When it began to hold.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub valid_from: Option<When>,
     /// When it stopped holding.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub valid_until: Option<When>,
     /// By whose account it holds.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub attribution: Option<Attribution>,
     /// Where it comes from; never empty.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub sources: Vec<SourceRef>,
     /// Anything doubtful about it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub note: Option<String>,
 }
 
