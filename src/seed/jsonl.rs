@@ -76,8 +76,12 @@ pub(super) fn read(path: &Path, loader: &mut Loader) {
     }
 }
 
-/// One record, or the field path and message of what is wrong with it.
+/// One record, or the field path and message of what is wrong with it. Read without
+/// tracking the path first; only a record that fails is read again to name its field.
 fn parse(bytes: &[u8]) -> Result<Record, (Option<String>, String)> {
+    if let Ok(record) = serde_json::from_slice(bytes) {
+        return Ok(record);
+    }
     let mut de = serde_json::Deserializer::from_slice(bytes);
     let record: Record = serde_path_to_error::deserialize(&mut de).map_err(|e| {
         let path = e.path().to_string();
