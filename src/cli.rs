@@ -49,6 +49,27 @@ pub enum Command {
         #[command(flatten)]
         settings: Settings,
     },
+    /// Write a synthetic graph of any size as a JSON Lines seed directory, for benchmarks
+    /// and load tests.
+    ///
+    /// Every kind of entity with its claims, a skewed degree distribution (a few hubs,
+    /// many leaves) and names that share words, nearly repeat and carry accents. The same
+    /// options always write the same files. `--seed DIR` serves or checks the result.
+    Generate {
+        /// How many entities.
+        #[arg(long, default_value_t = 10_000)]
+        entities: usize,
+        /// About how many relations per entity, counting those entity fields imply.
+        #[arg(long, default_value_t = 5)]
+        relations_per_entity: usize,
+        /// The seed of the random choices: the same seed writes the same graph.
+        #[arg(long, default_value_t = 1)]
+        rng_seed: u64,
+        /// The directory to write `entities.jsonl` and `relations.jsonl` to (created if
+        /// needed; files of those names are replaced).
+        #[arg(long)]
+        out: PathBuf,
+    },
     /// Print the effective configuration as TOML, with where each value came from.
     ///
     /// The output is itself a valid configuration file. Exits 2 when the configuration is

@@ -57,6 +57,27 @@ fn main() -> anyhow::Result<ExitCode> {
                 Err(e) => Err(e.into()),
             }
         }
+        Command::Generate {
+            entities,
+            relations_per_entity,
+            rng_seed,
+            out,
+        } => {
+            let options = app::GenerateOptions {
+                entities,
+                relations_per_entity,
+                rng_seed,
+            };
+            let written = app::generate(&options, &out)
+                .with_context(|| format!("cannot write the graph to {}", out.display()))?;
+            write_stdout(&format!(
+                "wrote {} entities and {} relations to {}\n",
+                written.entities,
+                written.relations,
+                out.display()
+            ))?;
+            Ok(ExitCode::SUCCESS)
+        }
         Command::Schema => {
             write_stdout(&pledgegraph::http::sdl())?;
             Ok(ExitCode::SUCCESS)

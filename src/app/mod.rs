@@ -11,6 +11,9 @@ use std::sync::Arc;
 use crate::graph::{Bounds, ChangeError, GraphError, KnowledgeGraph, Summary};
 use crate::seed::{self, SeedErrors};
 
+pub use crate::seed::Written;
+pub use crate::seed::generate::GenerateOptions;
+
 pub use store::{Snapshot, Store};
 
 pub use config::{
@@ -80,8 +83,38 @@ pub fn check(seed_dir: &Path) -> Result<Summary, AppError> {
     Ok(build(seed_dir)?.summary())
 }
 
+/// Writes a synthetic graph as a JSON Lines seed directory.
+pub fn generate(options: &GenerateOptions, out: &Path) -> Result<Written, GenerateFailed> {
+    let mut records = seed::generate::generate(options)?;
+    let written = seed::write_dir(out, &mut records)?;
+    match records.error() {
+        Some(e) => Err(e.clone().into()),
+        None => Ok(written),
+    }
+}
+
+/// Why a synthetic graph could not be written.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum GenerateFailed {
+    /// The options ask for what the generator cannot make.
+    #[error(transparent)]
+    Options(#[from] seed::generate::GenerateError),
+    /// The files could not be written.
+    #[error("cannot write the files: {0}")]
+    Io(#[from] std::io::Error),
+}
+
 /// Loads a seed directory and builds its graph from the changes the seed makes.
 fn build(seed_dir: &Path) -> Result<KnowledgeGraph, AppError> {
+    let start = std::time::Instant::now();
     let seed = seed::load_dir(seed_dir)?;
-    Ok(KnowledgeGraph::from_seed(seed.into_changes())?)
+    let read = start.elapsed();
+    let graph = KnowledgeGraph::from_seed(seed.into_changes())?;
+    tracing::info!(
+        "read the seed in {:.1} s and built its graph in {:.1} s",
+        read.as_secs_f64(),
+        (start.elapsed() - read).as_secs_f64()
+    );
+    Ok(graph)
 }
