@@ -114,6 +114,7 @@ impl KnowledgeGraph {
         };
         g.apply_batch(changes, batch, &mut |_| {})?;
         g.version = 0;
+        g.graph.shrink_to_fit();
         g.topology.shrink_to_fit();
         Ok(g)
     }

@@ -83,10 +83,6 @@ fn explicit_edge(relation: Relation) -> Edge {
     }
 }
 
-/// Where a relation without a key is: its ends and kind, which make its id. Four bytes
-/// an end rather than the id's text.
-type Ends = (NodeIndex, NodeIndex, RelationKind);
-
 /// The texts of a node that search finds it by.
 fn texts(node: &Node) -> Vec<(Field, &str)> {
     let mut out = vec![(Field::Name, node.name.as_str())];
@@ -139,8 +135,8 @@ pub struct KnowledgeGraph {
     by_id: HashMap<EntityId, Located>,
     by_kind: HashMap<NodeKind, BTreeMap<EntityId, NodeIndex>>,
     by_code: HashMap<String, NodeIndex>,
-    /// Relations by their ends and kind; those with a key, by their id.
-    by_ends: HashMap<Ends, EdgeIndex>,
+    /// Relations with a key, by their id; the others are found by their ends and kind
+    /// in the compact structure.
     by_keyed_id: HashMap<Box<str>, EdgeIndex>,
     /// The structure again, compact, for walks.
     topology: Topology,
@@ -282,20 +278,19 @@ impl KnowledgeGraph {
         };
         let (a, b) = (lookup(&r.from)?, lookup(&r.to)?);
         let taken = match &r.key {
-            None => self.by_ends.contains_key(&(a, b, r.kind)),
+            None => self.unkeyed_edge(a, b, r.kind).is_some(),
             Some(_) => self.by_keyed_id.contains_key(r.id().as_str()),
         };
         if taken {
             return Err(GraphError::DuplicateRelation(edge.id()));
         }
-        let (kind, keyed) = (r.kind, r.key.is_some().then(|| r.id()));
+        let keyed = r.key.is_some().then(|| r.id());
         self.tally.edge(&edge, true);
         let e = self.graph.add_edge(a, b, edge.clone());
         self.topology.add_edge(e, a, b, &edge.relation);
-        match keyed {
-            None => self.by_ends.insert((a, b, kind), e),
-            Some(id) => self.by_keyed_id.insert(id.into(), e),
-        };
+        if let Some(id) = keyed {
+            self.by_keyed_id.insert(id.into(), e);
+        }
         Ok(e)
     }
 
@@ -304,11 +299,9 @@ impl KnowledgeGraph {
         let (a, b) = self.graph.edge_endpoints(e)?;
         let edge = self.graph.remove_edge(e)?;
         self.topology.remove_edge(e, a, b);
-        let r = &edge.relation;
-        match &r.key {
-            None => self.by_ends.remove(&(a, b, r.kind)),
-            Some(_) => self.by_keyed_id.remove(r.id().as_str()),
-        };
+        if edge.relation.key.is_some() {
+            self.by_keyed_id.remove(edge.relation.id().as_str());
+        }
         self.tally.edge(&edge, false);
         Some(edge)
     }
@@ -322,7 +315,13 @@ impl KnowledgeGraph {
         let (from, kind, to) = (parts.next()?, parts.next()?, parts.next()?);
         let kind: RelationKind = kind.parse().ok()?;
         let (a, b) = (self.by_id.get(from)?.ix, self.by_id.get(to)?.ix);
-        self.by_ends.get(&(a, b, kind)).copied()
+        self.unkeyed_edge(a, b, kind)
+    }
+
+    /// The relation of `kind` from `a` to `b` without a key.
+    fn unkeyed_edge(&self, a: NodeIndex, b: NodeIndex, kind: RelationKind) -> Option<EdgeIndex> {
+        self.topology
+            .find(a, b, kind, |e| self.graph[e].relation.key.is_none())
     }
 
     /// Replaces a relation's details (its id and ends unchanged).
@@ -337,17 +336,15 @@ impl KnowledgeGraph {
     }
 
     /// The bytes the graph's structure takes: petgraph's nodes and edges (without what
-    /// they point to), the compact copy walks use, and the index of relations by their
-    /// ends. Not the entities, the relations' details nor the search index.
+    /// they point to) and the compact copy walks use. Not the entities, the relations'
+    /// details nor the indexes.
     pub fn topology_bytes(&self) -> usize {
         let (nodes, edges) = self.graph.capacity();
         let index = size_of::<EdgeIndex>();
         let weight = size_of::<Option<Arc<Edge>>>();
         let petgraph = nodes * (size_of::<Option<Arc<Node>>>() + 2 * index)
             + edges * (weight + 2 * index + 2 * size_of::<NodeIndex>());
-        // A hash map slot: the key and value, and one control byte.
-        let slot = size_of::<(Ends, EdgeIndex)>() + 1;
-        petgraph + self.topology.heap_bytes() + self.by_ends.capacity() * slot
+        petgraph + self.topology.heap_bytes()
     }
 
     /// The version: how many change batches have been applied since the seed (version 0).

@@ -4,9 +4,9 @@
 use std::collections::{HashMap, VecDeque};
 
 use petgraph::stable_graph::NodeIndex;
-use petgraph::visit::EdgeRef;
 
 use super::explore::edge_holds;
+use super::topology::Half;
 use super::{Bounds, Edge, GraphError, KnowledgeGraph};
 use crate::model::{EntityId, Node, NodeKind, PartialDate, RelationKind};
 
@@ -63,29 +63,51 @@ impl<'a> Walk<'a, '_> {
         Ok(())
     }
 
-    /// The edges at a node, either way, in a fixed order: by the other end's id, then kind,
-    /// then the relation's ends and key (what its id is made of).
-    fn steps(&self, ix: NodeIndex) -> Vec<(NodeIndex, PathStep<'a>)> {
+    /// True when the relation `h` at a node may be walked: of a kind asked for, to a node
+    /// of a kind asked for (the ends always), and holding on the day asked about.
+    fn admits(&self, h: &Half) -> bool {
+        let o = &self.options;
+        let topo = &self.g.topology;
+        (o.relations.is_empty() || o.relations.contains(&h.kind))
+            && (o.kinds.is_empty()
+                || self.ends.contains(&h.other)
+                || topo.kind(h.other).is_some_and(|k| o.kinds.contains(&k)))
+            && (o.as_of.is_none() || !h.dated() || edge_holds(&self.g.graph[h.edge], o.as_of))
+    }
+
+    /// The nodes one step from `ix`, in no order: for measuring distances.
+    fn neighbours(&self, ix: NodeIndex) -> impl Iterator<Item = NodeIndex> + '_ {
+        self.g
+            .topology
+            .halves(ix)
+            .iter()
+            .filter(|h| self.admits(h))
+            .map(|h| h.other)
+    }
+
+    /// The steps from `ix` to nodes that `wanted` keeps, in a fixed order: by the other
+    /// end's id, then kind, then the relation's ends and key (what its id is made of).
+    /// Only the steps kept are sorted, so a hub costs a pass over its relations.
+    fn steps(
+        &self,
+        ix: NodeIndex,
+        wanted: impl Fn(NodeIndex) -> bool,
+    ) -> Vec<(NodeIndex, PathStep<'a>)> {
         let g = &self.g.graph;
-        let mut out = Vec::new();
-        for (dir, forward) in [
-            (petgraph::Direction::Outgoing, true),
-            (petgraph::Direction::Incoming, false),
-        ] {
-            for e in g.edges_directed(ix, dir) {
-                let edge = e.weight();
-                let o = &self.options;
-                let other = if forward { e.target() } else { e.source() };
-                let kind_ok = o.kinds.is_empty()
-                    || self.ends.contains(&other)
-                    || o.kinds.contains(&g[other].kind());
-                let relation_ok =
-                    o.relations.is_empty() || o.relations.contains(&edge.relation.kind);
-                if relation_ok && kind_ok && edge_holds(edge, o.as_of) {
-                    out.push((other, PathStep { edge, forward }));
-                }
-            }
-        }
+        let mut out: Vec<(NodeIndex, PathStep<'a>)> = self
+            .g
+            .topology
+            .halves(ix)
+            .iter()
+            .filter(|h| wanted(h.other) && self.admits(h))
+            .map(|h| {
+                let step = PathStep {
+                    edge: &*g[h.edge],
+                    forward: h.outgoing(),
+                };
+                (h.other, step)
+            })
+            .collect();
         out.sort_by(|(a, x), (b, y)| {
             let (x, y) = (&x.edge.relation, &y.edge.relation);
             (&g[*a].id, x.kind, &x.from, &x.to, &x.key)
@@ -159,7 +181,8 @@ impl KnowledgeGraph {
             if d == max_length {
                 continue;
             }
-            for (other, _) in walk.steps(ix) {
+            let next: Vec<NodeIndex> = walk.neighbours(ix).collect();
+            for other in next {
                 if let std::collections::hash_map::Entry::Vacant(v) = dist.entry(other) {
                     v.insert(d + 1);
                     queue.push_back(other);
@@ -211,14 +234,16 @@ fn extend<'a>(
         }
         return Ok(());
     }
-    for (next, step) in walk.steps(here) {
+    // Only nodes that can still reach the goal in the steps left; the goal ends a path
+    // and is never passed through.
+    let wanted = |next: NodeIndex| {
+        dist.get(&next).is_some_and(|d| *d < left)
+            && !nodes.contains(&next)
+            && (next != goal || left == 1)
+    };
+    for (next, step) in walk.steps(here, wanted) {
         if found.len() >= limit {
             break;
-        }
-        let reachable = dist.get(&next).is_some_and(|d| *d < left);
-        // The goal ends a path; it is never passed through.
-        if !reachable || nodes.contains(&next) || (next == goal && left != 1) {
-            continue;
         }
         nodes.push(next);
         steps.push(step);

@@ -131,6 +131,28 @@ impl Topology {
         }
     }
 
+    /// The relation of `kind` from `a` to `b` that `keep` accepts, found from whichever end
+    /// has fewer relations.
+    pub fn find(
+        &self,
+        a: NodeIndex,
+        b: NodeIndex,
+        kind: RelationKind,
+        keep: impl Fn(EdgeIndex) -> bool,
+    ) -> Option<EdgeIndex> {
+        let (from_a, from_b) = (self.halves(a), self.halves(b));
+        let (list, other, outgoing) = if from_a.len() <= from_b.len() {
+            (from_a, b, true)
+        } else {
+            (from_b, a, false)
+        };
+        list.iter()
+            .find(|h| {
+                h.other == other && h.kind == kind && h.outgoing() == outgoing && keep(h.edge)
+            })
+            .map(|h| h.edge)
+    }
+
     /// Gives back memory grown for changes, once a load is done.
     pub fn shrink_to_fit(&mut self) {
         for h in &mut self.halves {

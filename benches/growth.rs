@@ -1,0 +1,412 @@
+//! How each operation's cost grows with the graph: generated graphs of 10,000, 100,000
+//! and 1,000,000 entities with five relations each, loaded from JSON Lines on disk as the
+//! server loads them, then each question timed on many inputs. Prints a Markdown table
+//! (the one in BENCHMARKS.md) with each figure's growth from the smallest size, beside
+//! two limits of this machine measured in the same run: a sweep of a compact adjacency
+//! array and a dependent random read over 1 GB.
+//!
+//! `cargo bench --bench growth` runs the three sizes (the 1M graph is generated once
+//! into `target/bench-graphs/`); `PLEDGEGRAPH_BENCH_SIZES=10000,100000` picks others.
+//! Under `cargo test` it runs a quick smoke size. Each size runs in a process of its own,
+//! so its resident memory is its own.
+
+use std::collections::BTreeMap;
+use std::hint::black_box;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::time::{Duration, Instant};
+
+use pledgegraph::app::Config;
+use pledgegraph::graph::{
+    CommitmentFilter, CommitmentOrder, Direction, Filter, GroupBy, KnowledgeGraph,
+};
+use pledgegraph::model::{Change, EntityId, NodeData, NodeKind, SourceRef};
+use pledgegraph::seed::{self, generate};
+
+const RELATIONS_PER_ENTITY: usize = 5;
+const RNG_SEED: u64 = 1;
+
+/// One figure of one size: a name and a value in its unit.
+type Figures = Vec<(String, f64)>;
+
+fn main() {
+    let args: Vec<String> = std::env::args().collect();
+    if let Some(at) = args.iter().position(|a| a == "--child") {
+        let size = args
+            .get(at + 1)
+            .and_then(|s| s.parse().ok())
+            .unwrap_or(2_000);
+        let full = args.iter().any(|a| a == "--full");
+        for (name, value) in child(size, full) {
+            println!("figure\t{name}\t{value}");
+        }
+        return;
+    }
+    let full = args.iter().any(|a| a == "--bench");
+    let sizes: Vec<usize> = match std::env::var("PLEDGEGRAPH_BENCH_SIZES") {
+        Ok(list) => list
+            .split(',')
+            .filter_map(|s| s.trim().parse().ok())
+            .collect(),
+        Err(_) if full => vec![10_000, 100_000, 1_000_000],
+        Err(_) => vec![2_000],
+    };
+    let exe = std::env::current_exe().unwrap_or_else(|e| panic!("{e}"));
+    let mut table: Vec<(usize, BTreeMap<String, f64>)> = Vec::new();
+    let mut order: Vec<String> = Vec::new();
+    for &size in &sizes {
+        eprintln!("growth: {size} entities ...");
+        let mut child = Command::new(&exe);
+        child.args(["--child", &size.to_string()]);
+        if full {
+            child.arg("--full");
+        }
+        let out = child.output().unwrap_or_else(|e| panic!("{e}"));
+        assert!(
+            out.status.success(),
+            "the run at {size} failed:\n{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let mut figures = BTreeMap::new();
+        for line in String::from_utf8_lossy(&out.stdout).lines() {
+            let mut parts = line.split('\t');
+            if let (Some("figure"), Some(name), Some(value)) =
+                (parts.next(), parts.next(), parts.next())
+            {
+                if !order.iter().any(|o| o == name) {
+                    order.push(name.to_string());
+                }
+                figures.insert(name.to_string(), value.parse().unwrap_or(f64::NAN));
+            }
+        }
+        table.push((size, figures));
+    }
+    print_table(&order, &table);
+}
+
+fn print_table(order: &[String], table: &[(usize, BTreeMap<String, f64>)]) {
+    let head: Vec<String> = table.iter().map(|(n, _)| format!("{n}")).collect();
+    println!("| operation | {} | largest / smallest |", head.join(" | "));
+    println!("| --- |{} --- |", " ---: |".repeat(table.len()));
+    for name in order {
+        let values: Vec<f64> = table
+            .iter()
+            .map(|(_, f)| f.get(name).copied().unwrap_or(f64::NAN))
+            .collect();
+        let cells: Vec<String> = values.iter().map(|v| format!("{v:.3}")).collect();
+        let growth = match (values.first(), values.last()) {
+            (Some(a), Some(b)) if values.len() > 1 && *a > 0.0 => format!("{:.2}x", b / a),
+            _ => "-".into(),
+        };
+        println!("| {name} | {} | {growth} |", cells.join(" | "));
+    }
+}
+
+/// The generated graph of `size` entities, written once and kept between runs.
+fn graph_dir(size: usize) -> PathBuf {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("target/bench-graphs")
+        .join(format!("e{size}-r{RELATIONS_PER_ENTITY}-s{RNG_SEED}"));
+    if !dir.join("relations.jsonl").exists() {
+        let options = generate::GenerateOptions {
+            entities: size,
+            relations_per_entity: RELATIONS_PER_ENTITY,
+            rng_seed: RNG_SEED,
+        };
+        let records = generate::generate(&options).unwrap_or_else(|e| panic!("{e}"));
+        seed::write_dir(&dir, records).unwrap_or_else(|e| panic!("{e}"));
+    }
+    dir
+}
+
+/// Resident and peak resident memory of this process, in bytes (Linux).
+fn memory() -> (f64, f64) {
+    let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
+    let field = |name: &str| {
+        status
+            .lines()
+            .find(|l| l.starts_with(name))
+            .and_then(|l| l.split_whitespace().nth(1))
+            .and_then(|kb| kb.parse::<f64>().ok())
+            .map_or(f64::NAN, |kb| kb * 1024.0)
+    };
+    (field("VmRSS:"), field("VmHWM:"))
+}
+
+/// The median time of `f` over `inputs` runs (each run its own input), in microseconds,
+/// after one warm-up pass over a tenth of them.
+fn median_us(inputs: usize, mut f: impl FnMut(usize)) -> f64 {
+    for i in 0..inputs / 10 {
+        f(i);
+    }
+    let mut times: Vec<Duration> = (0..inputs)
+        .map(|i| {
+            let start = Instant::now();
+            f(i);
+            start.elapsed()
+        })
+        .collect();
+    times.sort();
+    times[times.len() / 2].as_secs_f64() * 1e6
+}
+
+/// A deterministic pseudo-random sequence, for picking inputs.
+struct Pick(u64);
+
+impl Pick {
+    fn next(&mut self, below: usize) -> usize {
+        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
+        let mut z = self.0;
+        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+        ((z ^ (z >> 31)) % below.max(1) as u64) as usize
+    }
+
+    fn some<'a, T>(&mut self, items: &'a [T], n: usize) -> Vec<&'a T> {
+        (0..n).map(|_| &items[self.next(items.len())]).collect()
+    }
+}
+
+fn child(size: usize, full: bool) -> Figures {
+    let mut out: Figures = Vec::new();
+    let dir = graph_dir(size);
+    let (before, _) = memory();
+    let start = Instant::now();
+    let loaded = seed::load_dir(&dir).unwrap_or_else(|e| panic!("{e}"));
+    let g = KnowledgeGraph::from_seed(loaded.into_changes()).unwrap_or_else(|e| panic!("{e}"));
+    let load = start.elapsed();
+    let (after, peak) = memory();
+    let (nodes, edges) = (g.node_count() as f64, g.edge_count() as f64);
+    out.push(("entities".into(), nodes));
+    out.push(("relations".into(), edges));
+    out.push(("load from JSON Lines (s)".into(), load.as_secs_f64()));
+    out.push((
+        "resident after load (MiB)".into(),
+        (after - before) / 1048576.0,
+    ));
+    out.push(("peak resident during load (MiB)".into(), peak / 1048576.0));
+    out.push(("resident per entity (B)".into(), (after - before) / nodes));
+    out.push(("resident per relation (B)".into(), (after - before) / edges));
+    out.push((
+        "topology per relation (B)".into(),
+        g.topology_bytes() as f64 / edges,
+    ));
+    out.extend(questions(&g));
+    if full {
+        out.extend(machine_limits());
+    }
+    out
+}
+
+fn questions(g: &KnowledgeGraph) -> Figures {
+    let bounds = Config::default().bounds();
+    let mut pick = Pick(7);
+    let all: Vec<&EntityId> = NodeKind::ALL
+        .iter()
+        .flat_map(|k| g.nodes_of_kind(*k).map(|n| &n.id))
+        .collect();
+    let ids: Vec<EntityId> = pick
+        .some(&all, 1000)
+        .into_iter()
+        .map(|id| (*id).clone())
+        .collect();
+    let countries: Vec<&EntityId> = g.nodes_of_kind(NodeKind::Country).map(|n| &n.id).collect();
+    // The country with the most relations: the largest hub.
+    let hub = countries
+        .iter()
+        .max_by_key(|id| g.neighbors(id, &[], Direction::Both).len())
+        .map(|id| (*id).clone())
+        .unwrap_or_else(|| panic!("no country"));
+    let with_alias: Vec<(&str, &str)> = all
+        .iter()
+        .filter_map(|id| {
+            let n = g.get(id)?;
+            n.aliases.first().map(|a| (n.name.as_str(), a.as_str()))
+        })
+        .collect();
+    let named = pick.some(&with_alias, 300);
+    // The word most names share, misspelt: the worst typo.
+    let common = most_common_word(g);
+    let worst_typo = misspell(&common);
+    let typos: Vec<String> = named.iter().map(|(name, _)| misspell(name)).collect();
+    let prefixes: Vec<String> = named
+        .iter()
+        .map(|(name, _)| name.chars().take(4).collect())
+        .collect();
+    let pairs: Vec<(&EntityId, &EntityId)> = (0..200)
+        .map(|_| (all[pick.next(all.len())], all[pick.next(all.len())]))
+        .collect();
+    let mut f: Figures = Vec::new();
+    let mut time = |name: &str, inputs: usize, run: &mut dyn FnMut(usize)| {
+        f.push((format!("{name} (µs)"), median_us(inputs, run)));
+    };
+    time("lookup by id", 1000, &mut |i| {
+        black_box(g.get(&ids[i % ids.len()]));
+    });
+    time("lookup by alias", 300, &mut |i| {
+        black_box(g.resolve(named[i % named.len()].1));
+    });
+    time("search, exact name", 300, &mut |i| {
+        black_box(g.search(named[i % named.len()].0, &[], 10, &bounds));
+    });
+    time("search, prefix", 300, &mut |i| {
+        black_box(g.search(&prefixes[i % prefixes.len()], &[], 10, &bounds));
+    });
+    time("search, a typo", 300, &mut |i| {
+        black_box(g.search(&typos[i % typos.len()], &[], 10, &bounds));
+    });
+    time("search, the worst typo", 30, &mut |_| {
+        black_box(g.search(&worst_typo, &[], 10, &bounds));
+    });
+    time("page of a hub's commitments by amount", 30, &mut |_| {
+        let filter = CommitmentFilter {
+            pledgers: vec![hub.clone()],
+            ..Default::default()
+        };
+        black_box(g.commitments(&filter, CommitmentOrder::AmountDesc).len());
+    });
+    for depth in 1..=3 {
+        time(
+            &format!("neighbourhood, depth {depth}, at most 1000"),
+            200,
+            &mut |i| {
+                let seeds = [ids[i % ids.len()].clone()];
+                let n = g.neighborhood(
+                    &seeds,
+                    depth,
+                    &[],
+                    Direction::Both,
+                    &[],
+                    1000,
+                    None,
+                    &bounds,
+                );
+                black_box(n.map(|s| s.nodes.len()).unwrap_or_default());
+            },
+        );
+    }
+    time(
+        "neighbourhood of the largest hub, depth 2, at most 1000",
+        20,
+        &mut |_| {
+            let n = g.neighborhood(
+                std::slice::from_ref(&hub),
+                2,
+                &[],
+                Direction::Both,
+                &[],
+                1000,
+                None,
+                &bounds,
+            );
+            black_box(n.map(|s| s.nodes.len()).unwrap_or_default());
+        },
+    );
+    time("three shortest paths", 200, &mut |i| {
+        let (a, b) = pairs[i % pairs.len()];
+        black_box(g.paths(a, b, 4, &[], 3, &bounds).map(|p| p.len()).ok());
+    });
+    time(
+        "totals by pledger and currency, all commitments",
+        5,
+        &mut |_| {
+            let totals = g.pledge_totals(&[GroupBy::Pledger], &Filter::default(), None);
+            black_box(totals.map(|t| t.len()).ok());
+        },
+    );
+    let mut g2 = g.clone();
+    let source = g
+        .nodes_of_kind(NodeKind::Source)
+        .find_map(|n| match &n.data {
+            NodeData::Source(s) if s.kind == pledgegraph::model::SourceKind::Document => {
+                Some(n.id.clone())
+            }
+            _ => None,
+        })
+        .unwrap_or_else(|| panic!("no document"));
+    time("one change applied (a rename)", 300, &mut |i| {
+        let change = Change::UpdateEntity {
+            id: ids[i % ids.len()].clone(),
+            name: Some(format!("Renamed {i}")),
+            aliases: None,
+            description: None,
+            sources: vec![SourceRef {
+                source: source.clone(),
+                line: Some(1),
+                attribution: None,
+                note: None,
+            }],
+        };
+        black_box(g2.apply(vec![change]).unwrap_or_else(|e| panic!("{e}")));
+    });
+    f
+}
+
+/// The word that most names hold.
+fn most_common_word(g: &KnowledgeGraph) -> String {
+    let mut counts: BTreeMap<String, usize> = BTreeMap::new();
+    for kind in NodeKind::ALL {
+        for n in g.nodes_of_kind(*kind) {
+            for w in n.name.split_whitespace().filter(|w| w.chars().count() >= 6) {
+                *counts.entry(w.to_lowercase()).or_default() += 1;
+            }
+        }
+    }
+    counts
+        .into_iter()
+        .max_by_key(|(_, c)| *c)
+        .map(|(w, _)| w)
+        .unwrap_or_else(|| "republic".into())
+}
+
+/// The text with the two letters after its first swapped: a typo of one edit.
+fn misspell(text: &str) -> String {
+    let mut chars: Vec<char> = text.chars().collect();
+    if chars.len() > 3 {
+        chars.swap(1, 2);
+    }
+    chars.into_iter().collect()
+}
+
+/// This machine's limits, measured now: a sweep of a compact adjacency array (ns per
+/// edge) and a chain of dependent random reads over 1 GB (ns per read).
+fn machine_limits() -> Figures {
+    let edges: Vec<u32> = (0..32_000_000u32)
+        .map(|i| i.wrapping_mul(2_654_435_761))
+        .collect();
+    let start = Instant::now();
+    let mut sum = 0u64;
+    for _ in 0..3 {
+        for &e in &edges {
+            sum = sum.wrapping_add(u64::from(e & 0xFFFF));
+        }
+    }
+    black_box(sum);
+    let sweep = start.elapsed().as_secs_f64() * 1e9 / (3.0 * edges.len() as f64);
+    drop(edges);
+    // A random cycle through 128M slots of 8 bytes: each read depends on the last.
+    let n = 1usize << 27;
+    let mut next: Vec<u64> = (0..n as u64).collect();
+    let mut pick = Pick(11);
+    for i in (1..n).rev() {
+        next.swap(i, pick.next(i));
+    }
+    let steps = 2_000_000;
+    let mut at = 0u64;
+    let start = Instant::now();
+    for _ in 0..steps {
+        at = next[at as usize];
+    }
+    black_box(at);
+    let random = start.elapsed().as_secs_f64() * 1e9 / steps as f64;
+    vec![
+        (
+            "machine: sweep of a compact adjacency array (ns/edge)".into(),
+            sweep,
+        ),
+        (
+            "machine: dependent random read over 1 GB (ns)".into(),
+            random,
+        ),
+    ]
+}
