@@ -102,7 +102,7 @@ impl<'a> Walk<'a, '_> {
             .filter(|h| wanted(h.other) && self.admits(h))
             .map(|h| {
                 let step = PathStep {
-                    edge: &*g[h.edge],
+                    edge: &g[h.edge],
                     forward: h.outgoing(),
                 };
                 (h.other, step)
