@@ -38,7 +38,7 @@ macro_rules! claim_object {
             /// When the value was announced or agreed, where that is recorded apart from when
             /// it takes effect (`validFrom`).
             async fn announced(&self) -> Option<When> {
-                self.c.announced.as_ref().map(Into::into)
+                self.c.announced.as_deref().map(Into::into)
             }
 
             /// For an answer `asOf` a day: how firmly the dates that decide it are known.
@@ -51,12 +51,12 @@ macro_rules! claim_object {
             /// The first day the value holds, where known; a range where the source gives
             /// only bounds, or nothing where it gives no date at all.
             async fn valid_from(&self) -> Option<When> {
-                self.c.valid_from.as_ref().map(Into::into)
+                self.c.valid_from.as_deref().map(Into::into)
             }
 
             /// The day from which the value no longer holds (exclusive), where known.
             async fn valid_until(&self) -> Option<When> {
-                self.c.valid_until.as_ref().map(Into::into)
+                self.c.valid_until.as_deref().map(Into::into)
             }
 
             /// Preferred, normal (such as a superseded value) or deprecated (stated wrongly by the source).

@@ -428,12 +428,12 @@ impl<'a> Relation<'a> {
 
     /// When it began to hold.
     async fn valid_from(&self) -> Option<When> {
-        self.edge.relation.valid_from.as_ref().map(Into::into)
+        self.edge.relation.valid_from.as_deref().map(Into::into)
     }
 
     /// When it stopped holding.
     async fn valid_until(&self) -> Option<When> {
-        self.edge.relation.valid_until.as_ref().map(Into::into)
+        self.edge.relation.valid_until.as_deref().map(Into::into)
     }
 
     /// By whose account it holds.

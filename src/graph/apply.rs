@@ -245,7 +245,7 @@ impl KnowledgeGraph {
                 let e = self.explicit(&id)?;
                 let mut edge = Edge::clone(&self.graph[e]);
                 check_end(&edge, &until)?;
-                edge.relation.valid_until = Some(until);
+                edge.relation.valid_until = Some(Box::new(until));
                 add_sources(&mut edge.relation.sources, &sources);
                 for s in &sources {
                     b.cites.push((at, s.clone()));

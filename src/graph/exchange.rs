@@ -122,12 +122,12 @@ fn change<'g>(measure: &'g Node, as_of: Option<&PartialDate>) -> TariffChange<'g
             .as_deref()
             .and_then(|k| t.rate.get(k))
             .or_else(|| {
-                let start = a.valid_from.as_ref()?.earliest()?;
+                let start = a.valid_from.as_deref()?.earliest()?;
                 t.rate
                     .history(false)
                     .filter(|c| {
                         c.valid_until
-                            .as_ref()
+                            .as_deref()
                             .and_then(When::earliest)
                             .is_some_and(|u| u <= start)
                     })

@@ -36,7 +36,7 @@ pub(crate) fn edge_holds(edge: &Edge, as_of: Option<&PartialDate>) -> bool {
         return true;
     };
     let r = &edge.relation;
-    holds_on(r.valid_from.as_ref(), r.valid_until.as_ref(), day).0
+    holds_on(r.valid_from.as_deref(), r.valid_until.as_deref(), day).0
 }
 
 impl KnowledgeGraph {
@@ -184,7 +184,7 @@ impl KnowledgeGraph {
                         Some(d) => t
                             .rate
                             .history(false)
-                            .filter(|c| holds_on(c.valid_from.as_ref(), None, d.start()).0)
+                            .filter(|c| holds_on(c.valid_from.as_deref(), None, d.start()).0)
                             .map(|c| c.value.total.to_string())
                             .collect(),
                         None => t

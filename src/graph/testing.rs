@@ -44,7 +44,8 @@ pub fn claim<T>(key: &str, value: T, from: Option<&str>) -> Claim<T> {
         key: key.into(),
         value,
         announced: None,
-        valid_from: from.map(|d| When::stated(d.parse().unwrap_or_else(|e| panic!("{e}")))),
+        valid_from: from
+            .map(|d| Box::new(When::stated(d.parse().unwrap_or_else(|e| panic!("{e}"))))),
         valid_until: None,
         rank: Rank::Normal,
         approximate: false,
@@ -138,7 +139,7 @@ pub fn tariff(idt: &str, by: &str, on: &str, deal: Option<&str>, rates: &[RateSp
                 *from,
             );
             c.valid_until =
-                until.map(|d| When::stated(d.parse().unwrap_or_else(|e| panic!("{e}"))));
+                until.map(|d| Box::new(When::stated(d.parse().unwrap_or_else(|e| panic!("{e}")))));
             c.supersedes = sup.map(str::to_string);
             c
         })

@@ -38,13 +38,13 @@ pub struct Claim<T> {
     /// When the value was announced or agreed, where that is recorded apart from when it
     /// takes effect.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub announced: Option<When>,
+    pub announced: Option<Box<When>>,
     /// The first day the value holds, where known.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub valid_from: Option<When>,
+    pub valid_from: Option<Box<When>>,
     /// The day from which the value no longer holds (exclusive), where known.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub valid_until: Option<When>,
+    pub valid_until: Option<Box<When>>,
     /// Preferred, normal or deprecated.
     pub rank: Rank,
     /// True where the source gives the value as approximate ("about").
@@ -77,8 +77,8 @@ impl<T> Claim<T> {
     /// yet made, and the basis is [`DateBasis::Unknown`].
     pub fn holds_on(&self, date: &PartialDate) -> (bool, DateBasis) {
         super::date::holds_on(
-            self.valid_from.as_ref(),
-            self.valid_until.as_ref(),
+            self.valid_from.as_deref(),
+            self.valid_until.as_deref(),
             date.start(),
         )
     }
@@ -171,7 +171,7 @@ impl<T> ClaimSet<T> {
             .min_by_key(|c| {
                 (
                     c.rank,
-                    std::cmp::Reverse(c.valid_from.as_ref().and_then(When::sort_date)),
+                    std::cmp::Reverse(c.valid_from.as_deref().and_then(When::sort_date)),
                 )
             });
         open.or_else(|| self.history(false).last())
@@ -193,7 +193,7 @@ impl<T> ClaimSet<T> {
             .min_by_key(|(c, _)| {
                 (
                     c.rank,
-                    std::cmp::Reverse(c.valid_from.as_ref().and_then(When::sort_date)),
+                    std::cmp::Reverse(c.valid_from.as_deref().and_then(When::sort_date)),
                 )
             })
     }
@@ -228,8 +228,8 @@ mod tests {
             key: key.into(),
             value,
             announced: None,
-            valid_from: from.map(when),
-            valid_until: until.map(when),
+            valid_from: from.map(when).map(Box::new),
+            valid_until: until.map(when).map(Box::new),
             rank,
             approximate: false,
             attribution: None,

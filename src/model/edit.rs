@@ -327,8 +327,8 @@ impl<'a> ClaimShape<'a> {
         ClaimShape {
             key: &claim.key,
             sources: &claim.sources,
-            valid_from: claim.valid_from.as_ref(),
-            valid_until: claim.valid_until.as_ref(),
+            valid_from: claim.valid_from.as_deref(),
+            valid_until: claim.valid_until.as_deref(),
             supersedes: claim.supersedes.as_deref(),
             caveat: claim.caveat.is_some(),
             deprecated: claim.is_deprecated(),

@@ -173,10 +173,10 @@ pub struct Relation {
     pub label: Option<String>,
     /// When it began to hold.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub valid_from: Option<When>,
+    pub valid_from: Option<Box<When>>,
     /// When it stopped holding.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub valid_until: Option<When>,
+    pub valid_until: Option<Box<When>>,
     /// By whose account it holds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub attribution: Option<Attribution>,

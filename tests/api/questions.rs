@@ -150,10 +150,10 @@ fn q03_the_reciprocal_tariff_before_and_after_the_deal() {
     assert_eq!(later.value.total.points(), dec("25"));
     assert_eq!(basis, pledgegraph::model::DateBasis::Unknown);
     let cut = t.rate.current().expect("the current rate");
-    let from = cut.valid_from.as_ref().expect("a recorded start");
+    let from = cut.valid_from.as_deref().expect("a recorded start");
     assert!(from.date.is_none(), "no effective date is invented");
     assert!(from.not_before.is_some() && from.not_after.is_none());
-    let agreed = cut.announced.as_ref().expect("when the cut was agreed");
+    let agreed = cut.announced.as_deref().expect("when the cut was agreed");
     assert_eq!(
         agreed
             .not_before
@@ -235,7 +235,7 @@ fn q07_when_trump_raised_the_figure_and_that_the_year_is_inferred() {
         .amount
         .get("handwritten-500")
         .expect("the handwritten revision");
-    let from = edit.valid_from.as_ref().expect("a date");
+    let from = edit.valid_from.as_deref().expect("a date");
     assert_eq!(
         from.date.map(|d| d.to_string()).as_deref(),
         Some("2025-07-22")

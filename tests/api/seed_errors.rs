@@ -76,7 +76,7 @@ fn the_valid_fixture_loads_with_its_exact_values() {
         current.sources[0].attribution.as_deref(),
         Some("according to a test")
     );
-    assert!(current.valid_from.as_ref().is_some_and(|w| w.inferred));
+    assert!(current.valid_from.as_deref().is_some_and(|w| w.inferred));
 }
 
 #[test]

@@ -121,11 +121,11 @@ impl Generator {
         for (i, (key, value)) in values.into_iter().enumerate() {
             let mut c = self.claim(key, value);
             c.valid_from = if i > 0 || self.rng.chance(40) {
-                whens.get(i).cloned()
+                whens.get(i).cloned().map(Box::new)
             } else {
                 None
             };
-            c.valid_until = whens.get(i + 1).cloned();
+            c.valid_until = whens.get(i + 1).cloned().map(Box::new);
             c.supersedes = out.last().map(|p| p.key.clone());
             c.rank = if i == last {
                 Rank::Preferred
@@ -404,7 +404,7 @@ impl Generator {
             c.rank = Rank::Preferred;
             if self.rng.chance(40) {
                 let m = self.start_month();
-                c.valid_from = Some(self.when(m)?);
+                c.valid_from = Some(Box::new(self.when(m)?));
             }
             vec![c]
         };
@@ -603,7 +603,7 @@ impl Generator {
             last.attribution = self.attribution(&[g])?;
         }
         let announced = match statuses.get(1) {
-            Some(_) => status.get(1).and_then(|c| c.valid_from.clone()),
+            Some(_) => status.get(1).and_then(|c| c.valid_from.as_deref().cloned()),
             None => None,
         };
         let deadline = if self.rng.chance(40) {
@@ -1172,7 +1172,7 @@ impl Generator {
                 last.made_by = Some(self.id_of(imposer)?);
                 if self.rng.chance(40) {
                     let m = self.start_month();
-                    last.announced = Some(self.when(m)?);
+                    last.announced = Some(Box::new(self.when(m)?));
                 }
             }
             claims
