@@ -161,3 +161,98 @@ fn serve_refuses_a_bad_seed_with_every_error() {
         text(&out.stderr)
     );
 }
+
+/// A fresh directory under the system's temporary one.
+fn scratch(name: &str) -> std::path::PathBuf {
+    let dir = std::env::temp_dir().join(format!("pledgegraph-cli-{name}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    dir
+}
+
+#[test]
+fn generate_writes_the_same_graph_twice_which_checks_and_serves() {
+    let (a, b) = (scratch("gen-a"), scratch("gen-b"));
+    for dir in [&a, &b] {
+        let out = run(&[
+            "generate",
+            "--entities",
+            "800",
+            "--relations-per-entity",
+            "5",
+            "--rng-seed",
+            "7",
+            "--out",
+            &dir.to_string_lossy(),
+        ]);
+        assert!(out.status.success(), "{}", text(&out.stderr));
+        assert!(
+            text(&out.stdout).starts_with("wrote 800 entities and "),
+            "{}",
+            text(&out.stdout)
+        );
+    }
+    for file in ["entities.jsonl", "relations.jsonl"] {
+        let (x, y) = (std::fs::read(a.join(file)), std::fs::read(b.join(file)));
+        assert!(x.as_ref().is_ok_and(|x| !x.is_empty()), "{file} is written");
+        assert!(
+            x.ok() == y.ok(),
+            "{file}: the same options write the same bytes"
+        );
+    }
+    let other = scratch("gen-c");
+    let out = run(&[
+        "generate",
+        "--entities",
+        "800",
+        "--rng-seed",
+        "8",
+        "--out",
+        &other.to_string_lossy(),
+    ]);
+    assert!(out.status.success());
+    assert_ne!(
+        std::fs::read(a.join("entities.jsonl")).ok(),
+        std::fs::read(other.join("entities.jsonl")).ok(),
+        "another seed writes another graph"
+    );
+
+    let out = run(&["check", "--seed", &a.to_string_lossy()]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert!(text(&out.stdout).contains("is valid"));
+
+    let server = helpers::ServeProcess::start(&["--seed", &a.to_string_lossy()], &[]);
+    let found = server.query(r#"{ search(text: "Japan", first: 3) { entity { id } } }"#);
+    assert!(
+        found["data"]["search"][0]["entity"]["id"] == "country:jp",
+        "{found}"
+    );
+    let stats = server.query("{ stats { entities relations } }");
+    assert_eq!(stats["data"]["stats"]["entities"], 800, "{stats}");
+    drop(server);
+
+    // A bad line is refused with its file and line, by check and by serve alike.
+    let mut lines = std::fs::read_to_string(a.join("entities.jsonl")).unwrap_or_default();
+    lines.push_str("{\"entity\": {\"id\": \"country:zz\", \"name\": 5}}\n");
+    let last = lines.lines().count();
+    std::fs::write(b.join("entities.jsonl"), lines).unwrap_or_else(|e| panic!("{e}"));
+    for command in ["check", "serve"] {
+        let out = run(&[
+            command,
+            "--addr",
+            "127.0.0.1:0",
+            "--seed",
+            &b.to_string_lossy(),
+        ]);
+        assert_eq!(out.status.code(), Some(1), "{command}");
+        let stderr = text(&out.stderr);
+        assert!(
+            stderr.contains(&format!(
+                "entities.jsonl:{last}: entry `country:zz` field `name`"
+            )),
+            "{command}: {stderr}"
+        );
+    }
+    for dir in [a, b, other] {
+        let _ = std::fs::remove_dir_all(dir);
+    }
+}
