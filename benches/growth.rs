@@ -16,7 +16,7 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::{Duration, Instant};
 
-use pledgegraph::app::Config;
+use pledgegraph::app::{App, Config};
 use pledgegraph::graph::{
     CommitmentFilter, CommitmentOrder, Direction, Filter, GroupBy, KnowledgeGraph,
 };
@@ -172,9 +172,12 @@ fn child(size: usize, full: bool) -> Figures {
     let dir = graph_dir(size);
     let (before, _) = memory();
     let start = Instant::now();
-    let loaded = seed::load_dir(&dir).unwrap_or_else(|e| panic!("{e}"));
-    let g = KnowledgeGraph::from_seed(loaded.into_changes()).unwrap_or_else(|e| panic!("{e}"));
+    // Loaded as the server loads it.
+    let mut config = Config::default();
+    config.seed = dir;
+    let app = App::load(config).unwrap_or_else(|e| panic!("{e}"));
     let load = start.elapsed();
+    let g: &KnowledgeGraph = &app.graph();
     let (after, peak) = memory();
     let (nodes, edges) = (g.node_count() as f64, g.edge_count() as f64);
     out.push(("entities".into(), nodes));
@@ -191,7 +194,7 @@ fn child(size: usize, full: bool) -> Figures {
         "topology per relation (B)".into(),
         g.topology_bytes() as f64 / edges,
     ));
-    out.extend(questions(&g));
+    out.extend(questions(g));
     if full {
         out.extend(machine_limits());
     }

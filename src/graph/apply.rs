@@ -106,7 +106,7 @@ impl KnowledgeGraph {
     }
 
     /// The graph a seed's changes build, as one batch: version 0.
-    pub fn from_seed(changes: Vec<Change>) -> Result<Self, ChangeError> {
+    pub fn from_seed(changes: impl IntoIterator<Item = Change>) -> Result<Self, ChangeError> {
         let mut g = KnowledgeGraph::default();
         let batch = Batch {
             seed: true,
@@ -131,12 +131,13 @@ impl KnowledgeGraph {
 
     fn apply_batch(
         &mut self,
-        changes: Vec<Change>,
+        changes: impl IntoIterator<Item = Change>,
         mut batch: Batch,
         after_each: &mut dyn FnMut(usize),
     ) -> Result<u64, ChangeError> {
-        let ops: Vec<&'static str> = changes.iter().map(Change::op).collect();
+        let mut ops: Vec<&'static str> = Vec::new();
         for (index, change) in changes.into_iter().enumerate() {
+            ops.push(change.op());
             if let Err(error) = self.apply_one(index, change, &mut batch) {
                 self.roll_back(batch.journal);
                 return Err(ChangeError {

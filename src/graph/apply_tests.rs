@@ -47,8 +47,7 @@ fn graph() -> KnowledgeGraph {
     KnowledgeGraph::from_seed(
         nodes
             .into_iter()
-            .map(|entity| Change::CreateEntity { entity })
-            .collect(),
+            .map(|entity| Change::CreateEntity { entity }),
     )
     .unwrap_or_else(|e| panic!("{e}"))
 }

@@ -15,6 +15,23 @@ pub(crate) const MAX_LINE_BYTES: usize = 16 * 1024 * 1024;
 /// Reads every record of one `.jsonl` file into `loader`, one line at a time.
 pub(super) fn read(path: &Path, loader: &mut Loader) {
     let file: Arc<Path> = Arc::from(path);
+    each_record(path, |line, record| {
+        let at = Location {
+            file: file.clone(),
+            line,
+        };
+        match record {
+            Ok(Record::Entity(node)) => loader.add_jsonl_node(node, at),
+            Ok(Record::Relation(relation)) => loader.add_jsonl_relation(relation, at),
+            Err(e) => loader.errors.push(e),
+        }
+        true
+    });
+}
+
+/// Calls `each` with every record of one `.jsonl` file and its line, or the error of a
+/// line that is not one, while it answers true. Blank lines are skipped.
+pub fn each_record(path: &Path, mut each: impl FnMut(usize, Result<Record, SeedError>) -> bool) {
     let error = |line: usize, entry: Option<String>, field: Option<String>, kind| SeedError {
         file: path.to_path_buf(),
         line,
@@ -25,9 +42,10 @@ pub(super) fn read(path: &Path, loader: &mut Loader) {
     let mut reader = match std::fs::File::open(path) {
         Ok(f) => BufReader::with_capacity(1 << 20, f),
         Err(e) => {
-            loader
-                .errors
-                .push(error(0, None, None, SeedErrorKind::Io(e.to_string())));
+            each(
+                0,
+                Err(error(0, None, None, SeedErrorKind::Io(e.to_string()))),
+            );
             return;
         }
     };
@@ -39,19 +57,23 @@ pub(super) fn read(path: &Path, loader: &mut Loader) {
             Ok(0) => break,
             Ok(_) => {}
             Err(e) => {
-                loader
-                    .errors
-                    .push(error(line, None, None, SeedErrorKind::Io(e.to_string())));
+                each(
+                    line,
+                    Err(error(line, None, None, SeedErrorKind::Io(e.to_string()))),
+                );
                 break;
             }
         }
         if bytes.len() > MAX_LINE_BYTES && bytes.last() != Some(&b'\n') {
             let kind = SeedErrorKind::Json(format!("a line longer than {MAX_LINE_BYTES} bytes"));
-            loader.errors.push(error(line, None, None, kind));
+            if !each(line, Err(error(line, None, None, kind))) {
+                break;
+            }
             if let Err(e) = reader.skip_until(b'\n') {
-                loader
-                    .errors
-                    .push(error(line, None, None, SeedErrorKind::Io(e.to_string())));
+                each(
+                    line,
+                    Err(error(line, None, None, SeedErrorKind::Io(e.to_string()))),
+                );
                 break;
             }
             continue;
@@ -59,19 +81,11 @@ pub(super) fn read(path: &Path, loader: &mut Loader) {
         if bytes.iter().all(u8::is_ascii_whitespace) {
             continue;
         }
-        let at = Location {
-            file: file.clone(),
-            line,
-        };
-        match parse(&bytes) {
-            Ok(Record::Entity(node)) => loader.add_jsonl_node(node, at),
-            Ok(Record::Relation(relation)) => loader.add_jsonl_relation(relation, at),
-            Err((field, message)) => {
-                let entry = entry_of(&bytes);
-                loader
-                    .errors
-                    .push(error(line, entry, field, SeedErrorKind::Json(message)));
-            }
+        let record = parse(&bytes).map_err(|(field, message)| {
+            error(line, entry_of(&bytes), field, SeedErrorKind::Json(message))
+        });
+        if !each(line, record) {
+            break;
         }
     }
 }

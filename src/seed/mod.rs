@@ -17,7 +17,7 @@ use toml::de::{DeTable, DeValue};
 use crate::model::{Change, EntityId, Node, NodeData, NodeKind, Relation, SourceKind, SourceRef};
 use decode::{Decoder, Reference};
 pub use error::{SeedError, SeedErrorKind, SeedErrors};
-pub use jsonl::{Written, write_dir};
+pub use jsonl::{Written, each_record, write_dir};
 use reader::{Diag, Fields, type_name};
 pub use record::Record;
 
@@ -111,6 +111,23 @@ pub fn load_dir(dir: &Path) -> Result<Seed, SeedErrors> {
         jsonl::read(path, &mut loader);
     }
     loader.finish(paths.first().map(PathBuf::as_path).unwrap_or(dir))
+}
+
+/// The seed's files when they are all JSON Lines, in name order: such a seed can be
+/// read as a stream of changes, with nothing to resolve across files first.
+pub fn jsonl_files(dir: &Path) -> Option<Vec<PathBuf>> {
+    let mut paths: Vec<PathBuf> = std::fs::read_dir(dir)
+        .ok()?
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.is_file())
+        .collect();
+    paths.sort();
+    let ext = |p: &PathBuf, x: &str| p.extension().is_some_and(|e| e == x);
+    if paths.iter().any(|p| ext(p, "toml")) {
+        return None;
+    }
+    paths.retain(|p| ext(p, "jsonl"));
+    (!paths.is_empty()).then_some(paths)
 }
 
 /// Loads and validates seed files given as `(path, TOML text)` pairs.
