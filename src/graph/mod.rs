@@ -414,22 +414,13 @@ impl KnowledgeGraph {
                     .kind(NodeIndex::new(doc as usize))
                     .is_some_and(|k| kinds.contains(&k))
         };
-        // By id: the order key first, the ids themselves only where keys tie.
-        let by_id = |a: u32, b: u32| {
-            let (a, b) = (NodeIndex::new(a as usize), NodeIndex::new(b as usize));
-            let key = |ix| self.topology.order_key(ix);
-            key(a).cmp(&key(b)).then_with(|| {
-                self.doc_id(a.index() as u32)
-                    .cmp(&self.doc_id(b.index() as u32))
-            })
-        };
         self.search
             .search_ordered(
                 text,
                 limit,
                 (bounds.search_chars, bounds.search_words),
                 &accept,
-                &by_id,
+                &|a, b| self.doc_order(a, b),
             )
             .into_iter()
             .filter_map(|h| {
@@ -451,7 +442,7 @@ impl KnowledgeGraph {
     pub fn resolve(&self, name: &str) -> Option<&Node> {
         self.search
             .search_ordered(name, 1, (usize::MAX, usize::MAX), &|_| true, &|a, b| {
-                self.doc_id(a).cmp(&self.doc_id(b))
+                self.doc_order(a, b)
             })
             .into_iter()
             .filter_map(|h| {
@@ -462,12 +453,16 @@ impl KnowledgeGraph {
             .map(|(_, node)| &**node)
     }
 
-    /// The id of the node a search document stands for: equal hits are ordered by it, so
-    /// their order never depends on where the graph happened to store them.
-    fn doc_id(&self, doc: u32) -> Option<&EntityId> {
-        self.graph
-            .node_weight(NodeIndex::new(doc as usize))
-            .map(|n| &n.id)
+    /// Search documents (nodes) in the order of their ids: equal hits are ordered so,
+    /// and their order never depends on where the graph happened to store them. The
+    /// order keys decide, and the ids themselves only where the keys tie.
+    fn doc_order(&self, a: u32, b: u32) -> std::cmp::Ordering {
+        let (a, b) = (NodeIndex::new(a as usize), NodeIndex::new(b as usize));
+        let id = |ix| self.graph.node_weight(ix).map(|n| &n.id);
+        self.topology
+            .order_key(a)
+            .cmp(&self.topology.order_key(b))
+            .then_with(|| id(a).cmp(&id(b)))
     }
 
     pub(crate) fn index_of(&self, id: &EntityId) -> Option<NodeIndex> {

@@ -11,7 +11,6 @@ use std::collections::HashSet;
 use std::fmt;
 
 use petgraph::stable_graph::NodeIndex;
-use petgraph::visit::EdgeRef;
 use rust_decimal::Decimal;
 
 use super::KnowledgeGraph;
@@ -571,22 +570,19 @@ impl KnowledgeGraph {
             let set: Vec<NodeIndex> = if field == Field::Id {
                 ids.iter().filter_map(|i| self.index_of(i)).collect()
             } else if let Some((relations, node_is_target)) = field.edge() {
-                // Walk the referenced nodes' own edges of that kind.
-                let (dir, outgoing) = if node_is_target {
-                    (petgraph::Direction::Outgoing, true)
-                } else {
-                    (petgraph::Direction::Incoming, false)
-                };
+                // Walk the referenced nodes' own edges of that kind, in the compact
+                // structure: no relation or node is read that is not kept.
+                let outgoing = node_is_target;
                 let mut seen = HashSet::new();
                 let mut set = Vec::new();
                 for ix in ids.iter().filter_map(|i| self.index_of(i)) {
-                    for e in self.graph.edges_directed(ix, dir) {
-                        let other = if outgoing { e.target() } else { e.source() };
-                        if relations.contains(&e.weight().relation.kind)
-                            && self.graph[other].kind() == kind
-                            && seen.insert(other)
+                    for h in self.topology.halves(ix) {
+                        if h.outgoing() == outgoing
+                            && relations.contains(&h.kind)
+                            && self.topology.kind(h.other) == Some(kind)
+                            && seen.insert(h.other)
                         {
-                            set.push(other);
+                            set.push(h.other);
                         }
                     }
                 }
