@@ -158,7 +158,7 @@ pub struct SearchIndex {
     /// Term id -> the term and its postings.
     terms: Slots<TermEntry>,
     /// Text id -> the text.
-    texts: Slots<TextEntry>,
+    texts: TextSlots,
     /// Doc -> the id of its text added last, the head of its chain of texts.
     doc_texts: HashMap<u32, u32>,
     /// Whole normalized name or alias (split and joined forms) -> text ids,
@@ -179,6 +179,64 @@ struct Slots<T> {
     items: Vec<Option<T>>,
     /// Ids of empty slots; the last is reused first.
     free: Vec<u32>,
+}
+
+/// The ids of longer texts (descriptions, quotes: [`Field::Text`]) have this bit set, so
+/// that every posting list holds the names and aliases first. A text can never outrank a
+/// name or an alias matched as well, so once the best names and aliases are found, the
+/// rest of a list can be left unread.
+const TEXT_FIELD_BIT: u32 = 1 << 31;
+
+/// The indexed texts: names and aliases in one id space, longer texts in another.
+#[derive(Debug, Clone, Default)]
+struct TextSlots {
+    named: Slots<TextEntry>,
+    described: Slots<TextEntry>,
+}
+
+impl TextSlots {
+    fn insert_empty(&mut self, field: Field) -> Option<u32> {
+        let (slots, bit) = match field {
+            Field::Text => (&mut self.described, TEXT_FIELD_BIT),
+            Field::Name | Field::Alias => (&mut self.named, 0),
+        };
+        let id = slots.insert_empty()?;
+        (id & TEXT_FIELD_BIT == 0).then_some(id | bit)
+    }
+
+    fn slots(&self, id: u32) -> (&Slots<TextEntry>, u32) {
+        match id & TEXT_FIELD_BIT {
+            0 => (&self.named, id),
+            _ => (&self.described, id & !TEXT_FIELD_BIT),
+        }
+    }
+
+    fn slots_mut(&mut self, id: u32) -> (&mut Slots<TextEntry>, u32) {
+        match id & TEXT_FIELD_BIT {
+            0 => (&mut self.named, id),
+            _ => (&mut self.described, id & !TEXT_FIELD_BIT),
+        }
+    }
+
+    fn get(&self, id: u32) -> Option<&TextEntry> {
+        let (slots, at) = self.slots(id);
+        slots.get(at)
+    }
+
+    fn set(&mut self, id: u32, entry: TextEntry) {
+        let (slots, at) = self.slots_mut(id);
+        slots.set(at, entry);
+    }
+
+    fn take(&mut self, id: u32) -> Option<TextEntry> {
+        let (slots, at) = self.slots_mut(id);
+        slots.take(at)
+    }
+
+    fn shrink_to_fit(&mut self) {
+        self.named.shrink_to_fit();
+        self.described.shrink_to_fit();
+    }
 }
 
 /// No id: ends a document's chain of texts. [`Slots`] never hands it out.
@@ -285,7 +343,7 @@ impl SearchIndex {
         if words.is_empty() {
             return;
         }
-        let Some(text_id) = self.texts.insert_empty() else {
+        let Some(text_id) = self.texts.insert_empty(field) else {
             return;
         };
         let runs = hyphen_runs(&words);
@@ -585,7 +643,14 @@ impl SearchIndex {
             let Some(postings) = self.terms.get(term).map(|e| &e.postings) else {
                 continue;
             };
+            // The best a longer text can score through this term.
+            let text_best = score(kind_of(stage_of(first)), Field::Text, fuzzy_edits(first), 0);
             'texts: for &text_id in postings.iter() {
+                if text_id & TEXT_FIELD_BIT != 0 && col.worst_score().is_some_and(|w| w > text_best)
+                {
+                    // Only longer texts are left, and none can enter.
+                    break;
+                }
                 let Some(entry) = self.texts.get(text_id) else {
                     continue;
                 };
@@ -601,11 +666,7 @@ impl SearchIndex {
                     worst = worst.max(stage_of(q));
                     edits = edits.saturating_add(fuzzy_edits(q));
                 }
-                let kind = match worst {
-                    Stage::Token => MatchKind::Token,
-                    Stage::Prefix => MatchKind::Prefix,
-                    Stage::Fuzzy => MatchKind::Fuzzy,
-                };
+                let kind = kind_of(worst);
                 let score = score(kind, entry.field, edits, extra_chars(entry, query_len));
                 col.offer(
                     entry.doc,
@@ -777,6 +838,13 @@ impl<'a> Collector<'a> {
     /// True once `limit` accepted documents are kept.
     fn full(&self) -> bool {
         self.top.len() >= self.limit
+    }
+
+    /// The lowest score kept, once `limit` documents are kept.
+    fn worst_score(&self) -> Option<u32> {
+        self.full()
+            .then(|| self.top.get(self.worst).map(|(_, c)| c.score))
+            .flatten()
     }
 
     /// Better first: a higher score, then the caller's order of documents.
@@ -1163,6 +1231,15 @@ fn extra_chars(entry: &TextEntry, query_len: usize) -> u32 {
 }
 
 /// The score of a match; see [`SearchHit::score`].
+/// The kind of match a stage makes.
+fn kind_of(stage: Stage) -> MatchKind {
+    match stage {
+        Stage::Token => MatchKind::Token,
+        Stage::Prefix => MatchKind::Prefix,
+        Stage::Fuzzy => MatchKind::Fuzzy,
+    }
+}
+
 fn score(kind: MatchKind, field: Field, edits: u32, extra_chars: u32) -> u32 {
     let kind_rank = match kind {
         MatchKind::ExactName => 5,
@@ -1679,7 +1756,8 @@ mod tests {
             ix.terms.items.iter().flatten().fold((0, 0), |(n, c), e| {
                 (n + e.postings.len(), c + e.postings.capacity())
             }),
-            slots(&ix.texts),
+            slots(&ix.texts.named),
+            slots(&ix.texts.described),
             (ix.doc_texts.len(), ix.doc_texts.capacity()),
             (ix.exact.len(), ix.exact.capacity()),
             lists(ix.exact.values()),
@@ -1703,7 +1781,8 @@ mod tests {
                 ix.fuzzy.len(),
                 ix.doc_texts.len(),
                 ix.terms.items.iter().flatten().count(),
-                ix.texts.items.iter().flatten().count(),
+                ix.texts.named.items.iter().flatten().count()
+                    + ix.texts.described.items.iter().flatten().count(),
                 ix.fuzzy_lists.items.iter().flatten().count(),
             )
         };
