@@ -1,7 +1,7 @@
 //! Connections between two entities: the k shortest simple paths, in
 //! either direction along edges, deterministic, within a work budget.
 
-use std::collections::{HashMap, VecDeque};
+use std::collections::HashMap;
 
 use petgraph::stable_graph::NodeIndex;
 
@@ -171,34 +171,26 @@ impl KnowledgeGraph {
             spent: 0,
         };
 
-        // Distance of every node within reach to the goal, so the search
-        // below only enters nodes that can still reach it in time.
-        let mut dist: HashMap<NodeIndex, usize> = HashMap::from([(goal, 0)]);
-        let mut queue = VecDeque::from([goal]);
-        while let Some(ix) = queue.pop_front() {
-            walk.spend()?;
-            let d = dist[&ix];
-            if d == max_length {
-                continue;
-            }
-            let next: Vec<NodeIndex> = walk.neighbours(ix).collect();
-            for other in next {
-                if let std::collections::hash_map::Entry::Vacant(v) = dist.entry(other) {
-                    v.insert(d + 1);
-                    queue.push_back(other);
-                }
-            }
-        }
-        let Some(&shortest) = dist.get(&start) else {
+        let Some(shortest) = shortest_length(&mut walk, start, goal, max_length)? else {
             return Ok(Vec::new());
         };
-
+        // Distances to the goal, a level at a time as far as each length needs, so the
+        // search below only enters nodes that can still reach the goal in time.
+        let mut to_goal = Levels::new(goal);
         let mut found: Vec<Path<'_>> = Vec::new();
         for length in shortest..=max_length {
             let mut nodes = vec![start];
             let mut steps = Vec::new();
+            to_goal.reach(&mut walk, length - 1)?;
             extend(
-                &mut walk, &dist, goal, length, &mut nodes, &mut steps, &mut found, limit,
+                &mut walk,
+                &to_goal.dist,
+                goal,
+                length,
+                &mut nodes,
+                &mut steps,
+                &mut found,
+                limit,
             )?;
             if found.len() >= limit {
                 break;
@@ -206,6 +198,81 @@ impl KnowledgeGraph {
         }
         Ok(found)
     }
+}
+
+/// Distances from one node, complete level by level.
+struct Levels {
+    dist: HashMap<NodeIndex, usize>,
+    /// The nodes of the last complete level.
+    frontier: Vec<NodeIndex>,
+    /// How many levels are complete.
+    depth: usize,
+}
+
+impl Levels {
+    fn new(from: NodeIndex) -> Self {
+        Levels {
+            dist: HashMap::from([(from, 0)]),
+            frontier: vec![from],
+            depth: 0,
+        }
+    }
+
+    /// Completes the levels up to `depth`, each node expanded costing one visit.
+    fn reach(&mut self, walk: &mut Walk<'_, '_>, depth: usize) -> Result<(), GraphError> {
+        while self.depth < depth && !self.frontier.is_empty() {
+            let mut next = Vec::new();
+            for &ix in &self.frontier {
+                walk.spend()?;
+                for other in walk.neighbours(ix) {
+                    if let std::collections::hash_map::Entry::Vacant(v) = self.dist.entry(other) {
+                        v.insert(self.depth + 1);
+                        next.push(other);
+                    }
+                }
+            }
+            self.frontier = next;
+            self.depth += 1;
+        }
+        Ok(())
+    }
+}
+
+/// The length of the shortest path from `start` to `goal` of at most `max_length`
+/// steps, searched from both ends at once: each round completes one more level on the
+/// side whose last level is smaller, so a hub on one side is not expanded while the
+/// other side is still small.
+fn shortest_length(
+    walk: &mut Walk<'_, '_>,
+    start: NodeIndex,
+    goal: NodeIndex,
+    max_length: usize,
+) -> Result<Option<usize>, GraphError> {
+    let (mut from_start, mut from_goal) = (Levels::new(start), Levels::new(goal));
+    while from_start.depth + from_goal.depth < max_length {
+        let (this, other) = if from_start.frontier.len() <= from_goal.frontier.len() {
+            (&mut from_start, &from_goal)
+        } else {
+            (&mut from_goal, &from_start)
+        };
+        if this.frontier.is_empty() {
+            return Ok(None);
+        }
+        let depth = this.depth + 1;
+        this.reach(walk, depth)?;
+        // No node was within reach of both sides before this level, so the first
+        // meeting gives the shortest length.
+        let met = this
+            .frontier
+            .iter()
+            .filter_map(|ix| other.dist.get(ix))
+            .min()
+            .map(|d| depth + d);
+        if met.is_some() {
+            return Ok(met.filter(|&len| len <= max_length));
+        }
+    }
+    Ok(None)
 }
 
 /// Depth-first: every simple path of exactly `length` edges from the last
