@@ -239,6 +239,12 @@ fn questions(g: &KnowledgeGraph) -> Figures {
     let pairs: Vec<(&EntityId, &EntityId)> = (0..200)
         .map(|_| (all[pick.next(all.len())], all[pick.next(all.len())]))
         .collect();
+    // The nodes of the neighbourhood of one entity, at most 1,000.
+    let around = |id: &EntityId, depth: usize| {
+        let seeds = std::slice::from_ref(id);
+        let n = g.neighborhood(seeds, depth, &[], Direction::Both, &[], 1000, None, &bounds);
+        n.map(|s| s.nodes.len()).unwrap_or_default()
+    };
     let mut f: Figures = Vec::new();
     let mut time = |name: &str, inputs: usize, run: &mut dyn FnMut(usize)| {
         f.push((format!("{name} (µs)"), median_us(inputs, run)));
@@ -273,18 +279,7 @@ fn questions(g: &KnowledgeGraph) -> Figures {
             &format!("neighbourhood, depth {depth}, at most 1000"),
             200,
             &mut |i| {
-                let seeds = [ids[i % ids.len()].clone()];
-                let n = g.neighborhood(
-                    &seeds,
-                    depth,
-                    &[],
-                    Direction::Both,
-                    &[],
-                    1000,
-                    None,
-                    &bounds,
-                );
-                black_box(n.map(|s| s.nodes.len()).unwrap_or_default());
+                black_box(around(&ids[i % ids.len()], depth));
             },
         );
     }
@@ -292,17 +287,7 @@ fn questions(g: &KnowledgeGraph) -> Figures {
         "neighbourhood of the largest hub, depth 2, at most 1000",
         20,
         &mut |_| {
-            let n = g.neighborhood(
-                std::slice::from_ref(&hub),
-                2,
-                &[],
-                Direction::Both,
-                &[],
-                1000,
-                None,
-                &bounds,
-            );
-            black_box(n.map(|s| s.nodes.len()).unwrap_or_default());
+            black_box(around(&hub, 2));
         },
     );
     time("three shortest paths", 200, &mut |i| {
