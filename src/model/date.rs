@@ -164,7 +164,7 @@ impl fmt::Display for PartialDate {
 /// read it in the source, and why; or, where the source gives no date, the range it must
 /// lie in (not before, not after), each end with its reason.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[serde(deny_unknown_fields, try_from = "RawWhen")]
 pub struct When {
     /// The date, to its precision; `None` when it is known only as a range (or not at all).
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -182,6 +182,45 @@ pub struct When {
     /// The latest it can be, and why.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub not_after: Option<Box<DateBound>>,
+}
+
+/// A date as written, before its checks: a date or a range, in order.
+#[derive(serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawWhen {
+    #[serde(default)]
+    date: Option<PartialDate>,
+    #[serde(default)]
+    inferred: bool,
+    #[serde(default)]
+    note: Option<String>,
+    #[serde(default)]
+    not_before: Option<Box<DateBound>>,
+    #[serde(default)]
+    not_after: Option<Box<DateBound>>,
+}
+
+impl TryFrom<RawWhen> for When {
+    type Error = String;
+
+    fn try_from(raw: RawWhen) -> Result<Self, String> {
+        let when = When {
+            date: raw.date,
+            inferred: raw.inferred,
+            note: raw.note,
+            not_before: raw.not_before,
+            not_after: raw.not_after,
+        };
+        if when.date.is_none() && when.not_before.is_none() && when.not_after.is_none() {
+            return Err(
+                "a date needs `date`, or the range it lies in (`not_before`, `not_after`)".into(),
+            );
+        }
+        match when.range_clash() {
+            Some(clash) => Err(clash),
+            None => Ok(when),
+        }
+    }
 }
 
 /// One end of the range an unknown date lies in.
@@ -221,6 +260,29 @@ pub enum Position {
 pub type Day = (i32, u8, u8);
 
 impl When {
+    /// What contradicts itself in the date, if anything: a range that ends before it
+    /// starts, or a date outside its range.
+    pub fn range_clash(&self) -> Option<String> {
+        let out_of_order = |a: &PartialDate, b: &PartialDate| a.start() > b.end();
+        match (
+            self.not_before.as_deref(),
+            self.not_after.as_deref(),
+            &self.date,
+        ) {
+            (Some(a), Some(b), _) if out_of_order(&a.date, &b.date) => Some(format!(
+                "not_before {} is after not_after {}",
+                a.date, b.date
+            )),
+            (Some(a), _, Some(x)) if out_of_order(&a.date, x) => {
+                Some(format!("date {x} is before not_before {}", a.date))
+            }
+            (_, Some(b), Some(x)) if out_of_order(x, &b.date) => {
+                Some(format!("date {x} is after not_after {}", b.date))
+            }
+            _ => None,
+        }
+    }
+
     /// A date stated by the source.
     pub fn stated(date: PartialDate) -> Self {
         When {

@@ -329,36 +329,21 @@ impl<'t, 'i> Fields<'t, 'i> {
                     let path = f.path_of("date");
                     d.error(&table, Some(path), SeedErrorKind::MissingField);
                 }
-                let out_of_order = |a: &PartialDate, b: &PartialDate| a.start() > b.end();
-                let (lo, hi) = (not_before.as_ref(), not_after.as_ref());
-                let clash = match (lo, hi, &date) {
-                    (Some(a), Some(b), _) if out_of_order(&a.date, &b.date) => Some(format!(
-                        "not_before {} is after not_after {}",
-                        a.date, b.date
-                    )),
-                    (Some(a), _, Some(x)) if out_of_order(&a.date, x) => {
-                        Some(format!("date {x} is before not_before {}", a.date))
-                    }
-                    (_, Some(b), Some(x)) if out_of_order(x, &b.date) => {
-                        Some(format!("date {x} is after not_after {}", b.date))
-                    }
-                    _ => None,
-                };
-                if let Some(msg) = clash {
-                    let path = f.path_of("not_before");
-                    d.error(&table, Some(path), SeedErrorKind::Inconsistent(msg));
-                }
-                f.finish(d);
-                if date.is_none() && not_before.is_none() && not_after.is_none() {
-                    return None;
-                }
-                Some(When {
+                let when = When {
                     date,
                     inferred,
                     note,
                     not_before: not_before.map(Box::new),
                     not_after: not_after.map(Box::new),
-                })
+                };
+                if let Some(msg) = when.range_clash() {
+                    let path = f.path_of("not_before");
+                    d.error(&table, Some(path), SeedErrorKind::Inconsistent(msg));
+                }
+                f.finish(d);
+                let undated =
+                    when.date.is_none() && when.not_before.is_none() && when.not_after.is_none();
+                (!undated).then_some(when)
             }
             _ => {
                 self.wrong(

@@ -252,3 +252,38 @@ fn a_truncated_or_binary_file_is_an_error_not_a_panic() {
         let _ = std::fs::remove_dir_all(&dir);
     }
 }
+
+#[test]
+fn a_date_range_out_of_order_is_refused_as_in_toml() {
+    let dir = valid_as_jsonl("dates");
+    append(
+        &dir,
+        "relations.jsonl",
+        "{\"relation\":{\"kind\":\"rival-of\",\"from\":\"country:jp\",\"to\":\"country:us\",\"valid_from\":{\"not_before\":{\"date\":\"2025-08-01\",\"reason\":\"a\"},\"not_after\":{\"date\":\"2025-07-31\",\"reason\":\"b\"}},\"sources\":[{\"source\":\"source:doc\",\"line\":1}]}}\n\
+         {\"relation\":{\"kind\":\"ally-of\",\"from\":\"country:jp\",\"to\":\"country:us\",\"valid_until\":{\"inferred\":true},\"sources\":[{\"source\":\"source:doc\",\"line\":1}]}}\n",
+    );
+    let last = lines_in(&dir, "relations.jsonl");
+    let errs = errors(&dir);
+    assert_eq!(errs.len(), 2, "{errs:#?}");
+    assert_eq!(
+        (errs[0].line, errs[0].field.as_deref()),
+        (last - 1, Some("valid_from"))
+    );
+    assert!(
+        errs[0]
+            .to_string()
+            .contains("not_before 2025-08-01 is after not_after 2025-07-31"),
+        "{}",
+        errs[0]
+    );
+    assert_eq!(
+        (errs[1].line, errs[1].field.as_deref()),
+        (last, Some("valid_until"))
+    );
+    assert!(
+        errs[1].to_string().contains("a date needs `date`"),
+        "{}",
+        errs[1]
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}
