@@ -71,12 +71,7 @@ impl KnowledgeGraph {
         };
         let node_ok =
             |ix: NodeIndex| kinds.is_empty() || topo.kind(ix).is_some_and(|k| kinds.contains(&k));
-        // By id: the order key first, the id itself only where keys tie.
-        let by_id = |a: &NodeIndex, b: &NodeIndex| {
-            topo.order_key(*a)
-                .cmp(&topo.order_key(*b))
-                .then_with(|| self.graph[*a].id.cmp(&self.graph[*b].id))
-        };
+        let by_id = |a: &NodeIndex, b: &NodeIndex| self.id_order(*a, *b);
 
         let mut start: Vec<NodeIndex> = seeds.iter().filter_map(|s| self.index_of(s)).collect();
         start.sort_by(by_id);

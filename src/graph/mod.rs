@@ -454,10 +454,14 @@ impl KnowledgeGraph {
     }
 
     /// Search documents (nodes) in the order of their ids: equal hits are ordered so,
-    /// and their order never depends on where the graph happened to store them. The
-    /// order keys decide, and the ids themselves only where the keys tie.
+    /// and their order never depends on where the graph happened to store them.
     fn doc_order(&self, a: u32, b: u32) -> std::cmp::Ordering {
-        let (a, b) = (NodeIndex::new(a as usize), NodeIndex::new(b as usize));
+        self.id_order(NodeIndex::new(a as usize), NodeIndex::new(b as usize))
+    }
+
+    /// Two nodes in the order of their ids: the order keys decide, and the ids themselves
+    /// only where the keys tie.
+    pub(crate) fn id_order(&self, a: NodeIndex, b: NodeIndex) -> std::cmp::Ordering {
         let id = |ix| self.graph.node_weight(ix).map(|n| &n.id);
         self.topology
             .order_key(a)
