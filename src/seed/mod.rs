@@ -71,13 +71,7 @@ pub fn load_dir(dir: &Path) -> Result<Seed, SeedErrors> {
         field: None,
         kind: SeedErrorKind::Io(e.to_string()),
     };
-    let entries = std::fs::read_dir(dir).map_err(|e| SeedErrors(vec![io(e, dir)]))?;
-    let mut paths: Vec<PathBuf> = entries
-        .filter_map(|e| e.ok().map(|e| e.path()))
-        .filter(|p| p.is_file())
-        .collect();
-    paths.sort();
-    let has_ext = |p: &Path, ext: &str| p.extension().is_some_and(|x| x == ext);
+    let paths = files_in(dir).map_err(|e| SeedErrors(vec![io(e, dir)]))?;
     let mut loader = Loader::default();
     let mut files = Vec::new();
     for path in paths.iter().filter(|p| has_ext(p, "toml")) {
@@ -116,18 +110,26 @@ pub fn load_dir(dir: &Path) -> Result<Seed, SeedErrors> {
 /// The seed's files when they are all JSON Lines, in name order: such a seed can be
 /// read as a stream of changes, with nothing to resolve across files first.
 pub fn jsonl_files(dir: &Path) -> Option<Vec<PathBuf>> {
-    let mut paths: Vec<PathBuf> = std::fs::read_dir(dir)
-        .ok()?
+    let mut paths = files_in(dir).ok()?;
+    if paths.iter().any(|p| has_ext(p, "toml")) {
+        return None;
+    }
+    paths.retain(|p| has_ext(p, "jsonl"));
+    (!paths.is_empty()).then_some(paths)
+}
+
+/// The files of `dir` (not its subdirectories), in name order.
+fn files_in(dir: &Path) -> std::io::Result<Vec<PathBuf>> {
+    let mut paths: Vec<PathBuf> = std::fs::read_dir(dir)?
         .filter_map(|e| e.ok().map(|e| e.path()))
         .filter(|p| p.is_file())
         .collect();
     paths.sort();
-    let ext = |p: &PathBuf, x: &str| p.extension().is_some_and(|e| e == x);
-    if paths.iter().any(|p| ext(p, "toml")) {
-        return None;
-    }
-    paths.retain(|p| ext(p, "jsonl"));
-    (!paths.is_empty()).then_some(paths)
+    Ok(paths)
+}
+
+fn has_ext(path: &Path, ext: &str) -> bool {
+    path.extension().is_some_and(|x| x == ext)
 }
 
 /// Loads and validates seed files given as `(path, TOML text)` pairs.
@@ -356,14 +358,9 @@ fn check_citation(
 
 /// A document is cited by line; a curator note, which has no lines, without one.
 fn citation_fits(source: &EntityId, kind: SourceKind, has_line: bool) -> Result<(), SeedErrorKind> {
-    match (kind, has_line) {
-        (SourceKind::Document, false) => Err(SeedErrorKind::BadCitation(format!(
-            "`{source}` is a document: cite a line"
-        ))),
-        (SourceKind::Curator, true) => Err(SeedErrorKind::BadCitation(format!(
-            "`{source}` is a curator note: it has no lines"
-        ))),
-        _ => Ok(()),
+    match kind.citation_misfit(has_line) {
+        Some(why) => Err(SeedErrorKind::BadCitation(format!("`{source}` {why}"))),
+        None => Ok(()),
     }
 }
 
