@@ -9,9 +9,7 @@ use petgraph::stable_graph::{EdgeIndex, NodeIndex};
 use petgraph::visit::EdgeRef;
 
 use super::{Edge, GraphError, KnowledgeGraph, explicit_edge, implied_edges};
-use crate::model::{
-    Change, EntityId, Node, NodeData, NodeKind, Retraction, SourceKind, SourceRef, When,
-};
+use crate::model::{Change, EntityId, Node, NodeData, NodeKind, Retraction, SourceRef, When};
 
 /// What was retracted or merged away: kept, with why, never erased; a merged id still
 /// resolves to its survivor.
@@ -579,11 +577,11 @@ impl KnowledgeGraph {
     fn check_citation(&self, cite: &SourceRef) -> Step {
         let source = self.by_id.get(&cite.source).map(|l| &l.node.data);
         let bad = |why: &str| Err(GraphError::BadCitation(format!("`{}` {why}", cite.source)));
-        match (source, cite.line) {
-            (Some(NodeData::Source(s)), Some(_)) if s.kind == SourceKind::Document => Ok(()),
-            (Some(NodeData::Source(s)), None) if s.kind == SourceKind::Curator => Ok(()),
-            (Some(NodeData::Source(_)), Some(_)) => bad("is a curator note: it has no lines"),
-            (Some(NodeData::Source(_)), None) => bad("is a document: cite a line"),
+        match source {
+            Some(NodeData::Source(s)) => match s.kind.citation_misfit(cite.line.is_some()) {
+                Some(why) => bad(why),
+                None => Ok(()),
+            },
             _ => bad("is not a source in the graph"),
         }
     }

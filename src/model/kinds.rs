@@ -179,3 +179,15 @@ string_enum! {
         Curator = "curator",
     }
 }
+
+impl SourceKind {
+    /// Why a citation of a source of this kind, with a line or without, does not fit it:
+    /// a document is cited by line, a curator note (a single statement) without one.
+    pub fn citation_misfit(self, has_line: bool) -> Option<&'static str> {
+        match (self, has_line) {
+            (SourceKind::Document, false) => Some("is a document: cite a line"),
+            (SourceKind::Curator, true) => Some("is a curator note: it has no lines"),
+            _ => None,
+        }
+    }
+}
