@@ -277,14 +277,14 @@ impl KnowledgeGraph {
                 })
         };
         let (a, b) = (lookup(&r.from)?, lookup(&r.to)?);
-        let taken = match &r.key {
+        let keyed = r.key.is_some().then(|| r.id());
+        let taken = match &keyed {
             None => self.unkeyed_edge(a, b, r.kind).is_some(),
-            Some(_) => self.by_keyed_id.contains_key(r.id().as_str()),
+            Some(id) => self.by_keyed_id.contains_key(id.as_str()),
         };
         if taken {
             return Err(GraphError::DuplicateRelation(edge.id()));
         }
-        let keyed = r.key.is_some().then(|| r.id());
         self.tally.edge(&edge, true);
         let e = self.graph.add_edge(a, b, edge.clone());
         self.topology.add_edge(e, a, b, &edge.relation);
