@@ -139,6 +139,7 @@ fn stream(files: &[std::path::PathBuf]) -> Option<KnowledgeGraph> {
     let (tx, rx) = std::sync::mpsc::sync_channel::<Vec<Change>>(16);
     std::thread::scope(|scope| {
         let reader = scope.spawn(move || {
+            let _shared_ids = crate::model::IdInterner::start();
             let mut chunk: Vec<Change> = Vec::with_capacity(STREAM_CHUNK);
             let mut ok = true;
             for path in files {

@@ -60,7 +60,11 @@ pub struct Claim<T> {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub supersedes: Option<String>,
     /// Where the value comes from; never empty.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(
+        deserialize_with = "super::wire::exact_vec",
+        default,
+        skip_serializing_if = "Vec::is_empty"
+    )]
     pub sources: Vec<SourceRef>,
     /// Why the value is doubtful or wrong, where it is.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -116,7 +120,8 @@ impl<T> ClaimSet<T> {
     /// Wraps claims, ordered as history: undated first, then by the earliest day they
     /// can start, then by the latest (a known day before a range that begins on it), then
     /// by key.
-    pub fn new(claims: Vec<Claim<T>>) -> Self {
+    pub fn new(mut claims: Vec<Claim<T>>) -> Self {
+        claims.shrink_to_fit();
         let mut set = ClaimSet(claims);
         set.sort();
         set

@@ -83,7 +83,7 @@ impl EntityId {
         {
             return Err(invalid());
         }
-        Ok(EntityId(text.into()))
+        Ok(EntityId(interned(text)))
     }
 
     /// Parses an id and checks that it is of one of `kinds`.
@@ -128,6 +128,48 @@ impl EntityId {
     }
 }
 
+thread_local! {
+    /// The texts of the ids parsed on this thread while an [`IdInterner`] lives.
+    static INTERNED: std::cell::RefCell<Option<std::collections::HashSet<std::sync::Arc<str>>>> =
+        const { std::cell::RefCell::new(None) };
+}
+
+/// While one lives, every id parsed on its thread shares its text with the earlier ids of
+/// the same text: a graph read from a file then holds each id's text once, however many
+/// relations, citations and claims name it. Dropping it forgets the texts (the ids keep
+/// them).
+#[derive(Debug)]
+pub struct IdInterner(());
+
+impl IdInterner {
+    /// Starts sharing the texts of ids parsed on this thread.
+    pub fn start() -> Self {
+        INTERNED.with(|set| *set.borrow_mut() = Some(Default::default()));
+        IdInterner(())
+    }
+}
+
+impl Drop for IdInterner {
+    fn drop(&mut self) {
+        INTERNED.with(|set| *set.borrow_mut() = None);
+    }
+}
+
+/// The shared text of an id: the interner's when one is running on this thread.
+fn interned(text: &str) -> std::sync::Arc<str> {
+    INTERNED.with(|set| match set.borrow_mut().as_mut() {
+        None => text.into(),
+        Some(set) => match set.get(text) {
+            Some(shared) => shared.clone(),
+            None => {
+                let shared: std::sync::Arc<str> = text.into();
+                set.insert(shared.clone());
+                shared
+            }
+        },
+    })
+}
+
 /// Looks an id up by its text, as maps keyed by ids are: the text hashes and compares as
 /// the id does.
 impl std::borrow::Borrow<str> for EntityId {
@@ -164,6 +206,27 @@ mod tests {
             EntityId::parse("tariff:us-jp-autos-2025").unwrap().kind(),
             NodeKind::TariffMeasure
         );
+    }
+
+    #[test]
+    fn ids_parsed_while_an_interner_lives_share_their_text() {
+        let apart = (
+            EntityId::parse("country:jp").unwrap(),
+            EntityId::parse("country:jp").unwrap(),
+        );
+        assert!(!std::sync::Arc::ptr_eq(&apart.0.0, &apart.1.0));
+        let interner = IdInterner::start();
+        let shared = (
+            EntityId::parse("country:jp").unwrap(),
+            EntityId::parse("country:jp").unwrap(),
+        );
+        let other = EntityId::parse("country:kr").unwrap();
+        drop(interner);
+        assert!(std::sync::Arc::ptr_eq(&shared.0.0, &shared.1.0));
+        assert_eq!(shared.0, apart.0);
+        assert_eq!(other.as_str(), "country:kr");
+        let after = EntityId::parse("country:jp").unwrap();
+        assert!(!std::sync::Arc::ptr_eq(&shared.0.0, &after.0));
     }
 
     #[test]

@@ -21,7 +21,7 @@ pub use claim::{Attribution, Claim, ClaimSet, Rank};
 pub use date::{DateBasis, DateBound, DatePrecision, Day, PartialDate, Position, When, holds_on};
 pub use edit::{ClaimSetEdit, ClaimShape};
 pub use error::ModelError;
-pub use id::{EntityId, NodeKind};
+pub use id::{EntityId, IdInterner, NodeKind};
 pub use kinds::{
     CommitmentKind, CommitmentStatus, DealStatus, DemandStatus, EventKind, OrgKind, Period,
     RateComponentKind, SourceKind, StatementKind, TariffStatus,

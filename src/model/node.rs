@@ -17,12 +17,20 @@ pub struct Node {
     pub name: String,
     /// Other names, short names, titles, romanizations and metonyms
     /// (a capital for its government).
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(
+        deserialize_with = "super::wire::exact_vec",
+        default,
+        skip_serializing_if = "Vec::is_empty"
+    )]
     pub aliases: Vec<String>,
     /// A short description written in our own words.
     pub description: String,
     /// Where the entity is reported; never empty.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(
+        deserialize_with = "super::wire::exact_vec",
+        default,
+        skip_serializing_if = "Vec::is_empty"
+    )]
     pub sources: Vec<SourceRef>,
     /// The facts of its kind.
     pub data: NodeData,
@@ -114,7 +122,11 @@ pub struct Organization {
 #[serde(deny_unknown_fields)]
 pub struct Deal {
     /// The countries or bodies on each side.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(
+        deserialize_with = "super::wire::exact_vec",
+        default,
+        skip_serializing_if = "Vec::is_empty"
+    )]
     pub parties: Vec<EntityId>,
     /// Where it stands, over time.
     #[serde(default, skip_serializing_if = "ClaimSet::is_empty")]
@@ -136,10 +148,18 @@ pub struct Commitment {
     /// Who promised it.
     pub pledger: EntityId,
     /// Who gains by it.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(
+        deserialize_with = "super::wire::exact_vec",
+        default,
+        skip_serializing_if = "Vec::is_empty"
+    )]
     pub beneficiaries: Vec<EntityId>,
     /// Who supplies what is bought (a company selling aircraft).
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(
+        deserialize_with = "super::wire::exact_vec",
+        default,
+        skip_serializing_if = "Vec::is_empty"
+    )]
     pub suppliers: Vec<EntityId>,
     /// What is bought, invested in or imported, in words ("U.S. rice").
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -151,7 +171,11 @@ pub struct Commitment {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub part_of: Option<EntityId>,
     /// What it was given in exchange for (tariff measures, other commitments).
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(
+        deserialize_with = "super::wire::exact_vec",
+        default,
+        skip_serializing_if = "Vec::is_empty"
+    )]
     pub in_exchange_for: Vec<EntityId>,
     /// The demand of the other side it answers, where it answers one.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -196,7 +220,11 @@ pub struct Demand {
     /// Who demands it.
     pub demander: EntityId,
     /// Of whom it is demanded.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(
+        deserialize_with = "super::wire::exact_vec",
+        default,
+        skip_serializing_if = "Vec::is_empty"
+    )]
     pub demanded_of: Vec<EntityId>,
     /// What is asked for, in words ("a package like Japan's").
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -205,7 +233,11 @@ pub struct Demand {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub deal: Option<EntityId>,
     /// What meeting it would bring the party asked (a tariff it would avoid).
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(
+        deserialize_with = "super::wire::exact_vec",
+        default,
+        skip_serializing_if = "Vec::is_empty"
+    )]
     pub in_exchange_for: Vec<EntityId>,
     /// The date by which it is to be met, where one is set.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -238,7 +270,11 @@ pub struct Rate {
     /// The total rate in percentage points.
     pub total: Percent,
     /// The components; when given, they sum to the total.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(
+        deserialize_with = "super::wire::exact_vec",
+        default,
+        skip_serializing_if = "Vec::is_empty"
+    )]
     pub components: Vec<RateComponent>,
 }
 
@@ -289,7 +325,11 @@ pub struct Event {
     #[serde(default, skip_serializing_if = "ClaimSet::is_empty")]
     pub duration: ClaimSet<Quantity>,
     /// Who took part.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(
+        deserialize_with = "super::wire::exact_vec",
+        default,
+        skip_serializing_if = "Vec::is_empty"
+    )]
     pub participants: Vec<EntityId>,
     /// The body whose site or office hosted it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -315,7 +355,11 @@ pub struct Statement {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub speaker: Option<EntityId>,
     /// Short verbatim phrases of the speaker, kept as quotes.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(
+        deserialize_with = "super::wire::exact_vec",
+        default,
+        skip_serializing_if = "Vec::is_empty"
+    )]
     pub quotes: Vec<String>,
     /// When, to the precision known.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -327,10 +371,18 @@ pub struct Statement {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub venue: Option<EntityId>,
     /// What it is about.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(
+        deserialize_with = "super::wire::exact_vec",
+        default,
+        skip_serializing_if = "Vec::is_empty"
+    )]
     pub about: Vec<EntityId>,
     /// Outlets that carried it.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(
+        deserialize_with = "super::wire::exact_vec",
+        default,
+        skip_serializing_if = "Vec::is_empty"
+    )]
     pub reported_by: Vec<EntityId>,
     /// Who the source says made it, in words, where its wording needs keeping: a wrong
     /// attribution stays as a deprecated claim beside its correction.

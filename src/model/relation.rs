@@ -181,7 +181,11 @@ pub struct Relation {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub attribution: Option<Attribution>,
     /// Where it comes from; never empty.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(
+        deserialize_with = "super::wire::exact_vec",
+        default,
+        skip_serializing_if = "Vec::is_empty"
+    )]
     pub sources: Vec<SourceRef>,
     /// Anything doubtful about it.
     #[serde(default, skip_serializing_if = "Option::is_none")]

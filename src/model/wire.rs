@@ -22,6 +22,19 @@ macro_rules! serde_as_text {
 }
 pub(crate) use serde_as_text;
 
+/// A list read to its exact length: `#[serde(deserialize_with = "wire::exact_vec")]`. JSON
+/// gives no length to reserve ahead, so a list read from it grows by doubling from four;
+/// across millions of entities and relations the spare room would outweigh the lists.
+pub(crate) fn exact_vec<'de, D, T>(d: D) -> Result<Vec<T>, D::Error>
+where
+    D: serde::Deserializer<'de>,
+    T: serde::Deserialize<'de>,
+{
+    let mut list = <Vec<T> as serde::Deserialize>::deserialize(d)?;
+    list.shrink_to_fit();
+    Ok(list)
+}
+
 /// Exact decimals as strings: `#[serde(with = "wire::decimal")]`. A JSON number is refused,
 /// so no value ever passes through a float.
 pub(crate) mod decimal {

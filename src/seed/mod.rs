@@ -72,6 +72,7 @@ pub fn load_dir(dir: &Path) -> Result<Seed, SeedErrors> {
         kind: SeedErrorKind::Io(e.to_string()),
     };
     let paths = files_in(dir).map_err(|e| SeedErrors(vec![io(e, dir)]))?;
+    let _shared_ids = crate::model::IdInterner::start();
     let mut loader = Loader::default();
     let mut files = Vec::new();
     for path in paths.iter().filter(|p| has_ext(p, "toml")) {
