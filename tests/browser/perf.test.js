@@ -9,7 +9,7 @@ const { describe, it, before, after } = require('node:test');
 const assert = require('node:assert/strict');
 const { launchBrowser } = require('./lib/harness');
 const {
-  serveGenerated, hubView, neighbourhood, openBigView, overlappingNodes, panAndZoom, paintedPixels,
+  serveGenerated, hubView, neighbourhood, openBigView, overlappingNodes, wrappedLabels, panAndZoom, paintedPixels,
 } = require('./lib/bigview');
 
 describe('performance with 1,000 nodes', () => {
@@ -39,6 +39,8 @@ describe('performance with 1,000 nodes', () => {
       assert.equal(layout.edges, api.edges.length);
       assert.ok(await paintedPixels(page) > 1000, 'the graph is painted');
       assert.deepEqual(await overlappingNodes(page), [], 'no two nodes overlap');
+      // Generated names run to a hundred characters; wrapped, they would cover the crowd.
+      assert.deepEqual(await wrappedLabels(page), [], 'every label takes one line');
 
       const moved = await panAndZoom(view);
       assert.ok(moved.panned.pan.x > moved.start.pan.x && moved.panned.pan.y > moved.start.pan.y,

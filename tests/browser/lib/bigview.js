@@ -119,6 +119,18 @@ function overlappingNodes(page, max = 10) {
 }
 
 /**
+ * Names of drawn nodes whose label wraps onto more than one line, at most `max` of them. One
+ * line with its outline stands under twice its font size high, two lines about three times.
+ */
+function wrappedLabels(page, max = 5) {
+  return page.evaluate((limit) => window.__explore.cy.nodes()
+    .filter((n) => n.boundingBox({ includeNodes: false, includeEdges: false, includeLabels: true }).h
+      > 2.5 * parseFloat(n.style('font-size')))
+    .map((n) => n.data('name'))
+    .slice(0, limit), max);
+}
+
+/**
  * Idles, pans by dragging and zooms with the wheel over the graph, idles again, and reports
  * how the view moved (input was handled) and the long tasks seen after the layout settled.
  */
@@ -157,5 +169,5 @@ async function panAndZoom(view) {
 }
 
 module.exports = {
-  serveGenerated, hubView, neighbourhood, openBigView, overlappingNodes, panAndZoom, paintedPixels,
+  serveGenerated, hubView, neighbourhood, openBigView, overlappingNodes, wrappedLabels, panAndZoom, paintedPixels,
 };
