@@ -484,8 +484,10 @@ ${SIDE_FIELDS}`;
           'text-valign': 'bottom',
           'text-halign': 'center',
           'text-margin-y': 3,
-          'text-wrap': 'wrap',
-          'text-max-width': 110,
+          // Big graphs cut each label to one line (the whole name is in the panel and the
+          // node list): long names wrapped over several lines would cover crowded neighbours.
+          'text-wrap': big ? 'ellipsis' : 'wrap',
+          'text-max-width': big ? 80 : 110,
           'text-outline-color': '#ffffff',
           'text-outline-width': 2,
           'border-width': 1,

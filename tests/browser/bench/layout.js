@@ -1,13 +1,15 @@
-// Benchmark of the explorer's layout: generated neighbourhoods of several sizes, laid out in
-// turn (A B A B …) in one chromium, so a slow or busy machine slows every size alike. Prints
-// per size the median layout time and the longest task after the layout settled, and the
-// ratio of each size's layout time to the smallest size's (median of the per-round ratios).
+// Benchmark of the explorer's layout: neighbourhoods of several sizes in one generated graph
+// (the performance test's hub and depth, cut at each size by the explorer's node limit),
+// laid out in turn (A B A B …) in one chromium, so a slow or busy machine slows every size
+// alike. Prints per size the median layout time and the longest task after the layout
+// settled, and the ratio of each size's layout time to the smallest size's (median of the
+// per-round ratios).
 //
 //   node tests/browser/bench/layout.js [--sizes 100,400,1000] [--rounds 5]
 'use strict';
 
 const { launchBrowser } = require('../lib/harness');
-const { serveBigSeed, openBigView, panAndZoom } = require('../lib/bigview');
+const { serveGenerated, hubView, openBigView, panAndZoom } = require('../lib/bigview');
 
 function arg(name, fallback) {
   const i = process.argv.indexOf(`--${name}`);
@@ -23,21 +25,22 @@ const median = (xs) => {
 async function main() {
   const sizes = arg('sizes', '100,400,1000').split(',').map(Number);
   const rounds = Number(arg('rounds', '5'));
-  if (sizes.some((n) => !Number.isInteger(n) || n < 2) || !Number.isInteger(rounds) || rounds < 1) {
-    throw new Error('--sizes takes whole numbers of at least 2, --rounds a whole number of at least 1');
+  if (sizes.some((n) => !Number.isInteger(n) || n < 2 || n > 2000) || !Number.isInteger(rounds) || rounds < 1) {
+    throw new Error('--sizes takes whole numbers from 2 to 2,000 (the explorer\'s limit), --rounds a whole number of at least 1');
   }
-  const graphs = await Promise.all(sizes.map((n) => serveBigSeed(n)));
-  const browser = await launchBrowser();
+  const [big, browser] = await Promise.all([serveGenerated(), launchBrowser()]);
   const runs = sizes.map(() => []);
   try {
     // One warm-up of each size, not counted.
     for (let round = -1; round < rounds; round += 1) {
       for (let k = 0; k < sizes.length; k += 1) {
-        const view = await openBigView(browser, graphs[k]);
+        const view = await openBigView(browser, big, hubView(sizes[k]));
         try {
           const moved = await panAndZoom(view);
           if (round >= 0) {
-            runs[k].push({ ms: view.layout.ms, nodes: view.drawn.nodes, edges: view.drawn.edges, longest: moved.longestAfter });
+            runs[k].push({
+              ms: view.layout.ms, nodes: view.drawn.nodes.length, edges: view.drawn.edges.length, longest: moved.longestAfter,
+            });
           }
         } finally {
           await view.close();
@@ -46,7 +49,7 @@ async function main() {
     }
   } finally {
     await browser.close();
-    await Promise.all(graphs.map((g) => g.stop()));
+    await big.stop();
   }
 
   const base = runs[0];

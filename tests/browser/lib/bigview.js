@@ -1,11 +1,20 @@
-// One generated big neighbourhood in the explorer, shared by the performance test (which
-// asserts only what cannot flake) and `scripts/bench-explorer` (which prints the timings).
+// A big neighbourhood of a generated graph in the explorer, shared by the performance test
+// (which asserts only what cannot flake) and `scripts/bench-explorer` (which prints the
+// timings).
 'use strict';
 
-const { execFileSync } = require('node:child_process');
+const { execFile } = require('node:child_process');
 const fs = require('node:fs');
+const { promisify } = require('node:util');
 const { BINARY, startServer, openPage, waitIdle, paintedPixels, tempDir } = require('./harness');
-const { writeBigSeed } = require('./bigseed');
+
+// The graph `pledgegraph generate` writes with these options (5,000 entities with five
+// relations each: generated and loaded in a second or two by the debug build) and the view
+// the big tests open on it: the largest economy, whose neighbours alone number in the
+// hundreds, to depth 2, cut at `limit` nodes as the explorer's "At most" control cuts it.
+const GENERATED = { entities: 5000, relationsPerEntity: 5, rngSeed: 1 };
+const HUB = 'country:us';
+const DEPTH = 2;
 
 // Layout of a big graph on a loaded 2-core machine: a bound on the wait, not a budget.
 const LAYOUT_WAIT_MS = 180_000;
@@ -13,28 +22,59 @@ const LAYOUT_WAIT_MS = 180_000;
 // and a zoom.
 const IDLE_WINDOW_MS = 2000;
 
-/** A generated seed of about `size` nodes, checked valid, served on 127.0.0.1:0. */
-async function serveBigSeed(size) {
-  const dir = tempDir(`pledgegraph-bigseed-${size}-`);
-  const seed = writeBigSeed(dir, size);
-  const summary = execFileSync(BINARY, ['check', '--seed', dir], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
-  if (!/valid/.test(summary)) throw new Error(`the generated seed is not valid:\n${summary}`);
-  const server = await startServer({ seed: dir });
-  return {
-    seed,
-    server,
-    stop: async () => {
-      await server.stop();
-      fs.rmSync(dir, { recursive: true, force: true });
-    },
-  };
+/** Generates the graph into a temporary seed directory and serves it on 127.0.0.1:0. */
+async function serveGenerated({ entities, relationsPerEntity, rngSeed } = GENERATED) {
+  const dir = tempDir(`pledgegraph-generated-${entities}-`);
+  try {
+    await promisify(execFile)(BINARY, [
+      'generate', '--entities', String(entities), '--relations-per-entity', String(relationsPerEntity),
+      '--rng-seed', String(rngSeed), '--out', dir,
+    ]);
+    const server = await startServer({ seed: dir });
+    return {
+      server,
+      stop: async () => {
+        await server.stop();
+        fs.rmSync(dir, { recursive: true, force: true });
+      },
+    };
+  } catch (e) {
+    fs.rmSync(dir, { recursive: true, force: true });
+    throw e;
+  }
+}
+
+/** The view of `limit` nodes around the hub, as the explorer's URL and its query state it. */
+function hubView(limit) {
+  return { entity: HUB, depth: DEPTH, limit };
 }
 
 /**
- * Opens the hub's whole neighbourhood in a new page (long tasks recorded from the start)
+ * The neighbourhood the explorer should draw for `view`, asked of the server's GraphQL API
+ * directly (the explorer's defaults: both directions, every relation and kind, today).
+ */
+async function neighbourhood(origin, view) {
+  const query = `query($ids: [ID!]!, $depth: Int!, $limit: Int!) {
+    neighborhood(ids: $ids, depth: $depth, direction: BOTH, limit: $limit) {
+      truncated nodes { id depth } edges { id }
+    }
+  }`;
+  const variables = { ids: [view.entity], depth: view.depth, limit: view.limit };
+  const response = await fetch(`${origin}/graphql`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', accept: 'application/json' },
+    body: JSON.stringify({ query, variables }),
+  });
+  const body = await response.json();
+  if (!response.ok || body.errors) throw new Error(`neighborhood failed (HTTP ${response.status}): ${JSON.stringify(body)}`);
+  return body.data.neighborhood;
+}
+
+/**
+ * Opens `view` (entity, depth, limit) in a new page (long tasks recorded from the start)
  * and waits until it is drawn and nothing loads. Returns the page and what was drawn.
  */
-async function openBigView(browser, big) {
+async function openBigView(browser, big, view) {
   const p = await openPage(browser, big.server.origin);
   await p.page.addInitScript(() => {
     window.__longTasks = [];
@@ -42,11 +82,11 @@ async function openBigView(browser, big) {
       for (const e of list.getEntries()) window.__longTasks.push({ start: e.startTime, duration: e.duration });
     }).observe({ type: 'longtask', buffered: true });
   });
-  await p.page.goto(`${big.server.origin}/explore#entity=${big.seed.hub}&depth=1&limit=2000`);
+  await p.page.goto(`${big.server.origin}/explore#entity=${view.entity}&depth=${view.depth}&limit=${view.limit}`);
   await waitIdle(p.page, { timeout: LAYOUT_WAIT_MS });
   const drawn = await p.page.evaluate(() => ({
-    nodes: window.__explore.cy.nodes().length,
-    edges: window.__explore.cy.edges().length,
+    nodes: window.__explore.nodeIds(),
+    edges: window.__explore.edgeIds(),
     layouts: window.__explore.layouts,
     truncated: window.__explore.truncated,
   }));
@@ -76,6 +116,18 @@ function overlappingNodes(page, max = 10) {
     }
     return found.slice(0, limit);
   }, max);
+}
+
+/**
+ * Names of drawn nodes whose label wraps onto more than one line, at most `max` of them. One
+ * line with its outline stands under twice its font size high, two lines about three times.
+ */
+function wrappedLabels(page, max = 5) {
+  return page.evaluate((limit) => window.__explore.cy.nodes()
+    .filter((n) => n.boundingBox({ includeNodes: false, includeEdges: false, includeLabels: true }).h
+      > 2.5 * parseFloat(n.style('font-size')))
+    .map((n) => n.data('name'))
+    .slice(0, limit), max);
 }
 
 /**
@@ -116,4 +168,6 @@ async function panAndZoom(view) {
   };
 }
 
-module.exports = { serveBigSeed, openBigView, overlappingNodes, panAndZoom, paintedPixels };
+module.exports = {
+  serveGenerated, hubView, neighbourhood, openBigView, overlappingNodes, wrappedLabels, panAndZoom, paintedPixels,
+};
