@@ -9,6 +9,7 @@
 //! - [`api`]: the GraphQL schema over `app`'s state.
 //! - [`http`]: the actix-web server, and the schema it builds from the state.
 
+mod allocator;
 pub mod api;
 pub mod app;
 pub mod graph;
