@@ -46,13 +46,13 @@ fn synthetic(n: usize) -> KnowledgeGraph {
         aliases: Vec::new(),
         description: String::new(),
         sources: cite.clone(),
-        data: NodeData::Source(Source {
+        data: NodeData::Source(Box::new(Source {
             kind: SourceKind::Document,
             title: "The report".into(),
             published: None,
             publisher: None,
             file: None,
-        }),
+        })),
     });
     for c in 0..countries {
         nodes.push(Node {

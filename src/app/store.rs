@@ -135,13 +135,13 @@ mod tests {
                 aliases: Vec::new(),
                 description: String::new(),
                 sources: vec![cite],
-                data: NodeData::Source(Source {
+                data: NodeData::Source(Box::new(Source {
                     kind: SourceKind::Curator,
                     title: slug.into(),
                     published: None,
                     publisher: None,
                     file: None,
-                }),
+                })),
             },
         }
     }

@@ -15,13 +15,13 @@ fn doc() -> Node {
     node(
         "source:doc",
         "A report",
-        NodeData::Source(Source {
+        NodeData::Source(Box::new(Source {
             kind: SourceKind::Document,
             title: "A report".into(),
             published: None,
             publisher: None,
             file: None,
-        }),
+        })),
     )
 }
 

@@ -164,7 +164,7 @@ impl KnowledgeGraph {
     pub fn headline(&self, edge: &Edge, as_of: Option<&PartialDate>) -> Option<String> {
         let r = &edge.relation;
         if r.label.is_some() {
-            return r.label.clone();
+            return r.label.as_deref().map(str::to_string);
         }
         for end in [&r.to, &r.from] {
             let Some(node) = self.get(end) else { continue };

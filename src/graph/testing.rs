@@ -140,7 +140,7 @@ pub fn tariff(idt: &str, by: &str, on: &str, deal: Option<&str>, rates: &[RateSp
             );
             c.valid_until =
                 until.map(|d| Box::new(When::stated(d.parse().unwrap_or_else(|e| panic!("{e}")))));
-            c.supersedes = sup.map(str::to_string);
+            c.supersedes = sup.map(Into::into);
             c
         })
         .collect();
@@ -166,7 +166,7 @@ pub fn deal(idt: &str, parties: &[&str], announced: Option<&str>) -> Node {
         }),
         deadline: None,
     };
-    node(idt, idt, NodeData::Deal(data))
+    node(idt, idt, NodeData::Deal(Box::new(data)))
 }
 
 pub fn event(idt: &str, date: &str, participants: &[&str]) -> Node {
@@ -180,7 +180,7 @@ pub fn event(idt: &str, date: &str, participants: &[&str]) -> Node {
         deal: None,
         part_of: None,
     };
-    node(idt, idt, NodeData::Event(data))
+    node(idt, idt, NodeData::Event(Box::new(data)))
 }
 
 /// A pledge in a deal.

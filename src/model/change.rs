@@ -251,10 +251,10 @@ pub enum FieldClaim {
 impl FieldClaim {
     /// Records the claim this one replaces.
     pub fn set_supersedes(&mut self, key: &str) {
-        *self.meta_mut() = Some(key.to_string());
+        *self.meta_mut() = Some(key.into());
     }
 
-    fn meta_mut(&mut self) -> &mut Option<String> {
+    fn meta_mut(&mut self) -> &mut Option<Box<str>> {
         macro_rules! meta {
             ($($v:ident),+) => {
                 match self { $(FieldClaim::$v(c) => &mut c.supersedes,)+ }

@@ -52,13 +52,13 @@ pub struct Claim<T> {
     pub approximate: bool,
     /// Who the source attributes the value to.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub attribution: Option<Attribution>,
+    pub attribution: Option<Box<Attribution>>,
     /// Who set or changed the value (a revision's author).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub made_by: Option<EntityId>,
     /// The key of the claim this one replaces.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub supersedes: Option<String>,
+    pub supersedes: Option<Box<str>>,
     /// Where the value comes from; never empty.
     #[serde(
         deserialize_with = "super::wire::exact_vec",
@@ -68,10 +68,10 @@ pub struct Claim<T> {
     pub sources: Vec<SourceRef>,
     /// Why the value is doubtful or wrong, where it is.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub caveat: Option<String>,
+    pub caveat: Option<Box<str>>,
     /// Anything else worth knowing about the value.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub note: Option<String>,
+    pub note: Option<Box<str>>,
 }
 
 impl<T> Claim<T> {

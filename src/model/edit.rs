@@ -32,7 +32,7 @@ impl<T> ClaimSetEdit for ClaimSet<T> {
     fn deprecate(&mut self, key: &str, reason: &str, sources: &[SourceRef]) {
         for c in self.all_mut().iter_mut().filter(|c| c.key == key) {
             c.rank = Rank::Deprecated;
-            c.caveat = Some(reason.to_string());
+            c.caveat = Some(reason.into());
             c.sources.extend(sources.iter().cloned());
         }
     }

@@ -43,7 +43,8 @@ impl Node {
     }
 }
 
-/// The facts that depend on a node's kind.
+/// The facts that depend on a node's kind. The larger kinds are boxed, so that a node of
+/// a small kind (a country, a person) takes no more room than its own facts.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum NodeData {
@@ -54,7 +55,7 @@ pub enum NodeData {
     /// See [`Organization`].
     Organization(Organization),
     /// See [`Deal`].
-    Deal(Deal),
+    Deal(Box<Deal>),
     /// See [`Commitment`].
     Commitment(Box<Commitment>),
     /// See [`Demand`].
@@ -62,13 +63,13 @@ pub enum NodeData {
     /// See [`TariffMeasure`].
     TariffMeasure(Box<TariffMeasure>),
     /// See [`Event`].
-    Event(Event),
+    Event(Box<Event>),
     /// See [`Statement`].
-    Statement(Statement),
+    Statement(Box<Statement>),
     /// See [`Project`].
     Project(Project),
     /// See [`Source`].
-    Source(Source),
+    Source(Box<Source>),
 }
 
 /// A country, or a bloc of countries such as the EU.
@@ -244,7 +245,7 @@ pub struct Demand {
     pub deadline: Option<When>,
     /// By whose account it is a demand, where it is a reading of someone's words.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub attribution: Option<Attribution>,
+    pub attribution: Option<Box<Attribution>>,
     /// Where it stands, over time.
     #[serde(default, skip_serializing_if = "ClaimSet::is_empty")]
     pub status: ClaimSet<DemandStatus>,

@@ -15,8 +15,8 @@ pub struct SourceRef {
     pub line: Option<u32>,
     /// Who the source attributes the fact to ("according to the White House").
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub attribution: Option<String>,
+    pub attribution: Option<Box<str>>,
     /// Where the source is unclear or contradicts itself.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub note: Option<String>,
+    pub note: Option<Box<str>>,
 }

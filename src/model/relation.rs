@@ -167,10 +167,10 @@ pub struct Relation {
     /// A discriminator the data names (a claim's key, a `key` in the seed), where two
     /// relations of one kind may join the same pair; part of the relation's id.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub key: Option<String>,
+    pub key: Option<Box<str>>,
     /// A short label, such as a role's title.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub label: Option<String>,
+    pub label: Option<Box<str>>,
     /// When it began to hold.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub valid_from: Option<Box<When>>,
@@ -179,7 +179,7 @@ pub struct Relation {
     pub valid_until: Option<Box<When>>,
     /// By whose account it holds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub attribution: Option<Attribution>,
+    pub attribution: Option<Box<Attribution>>,
     /// Where it comes from; never empty.
     #[serde(
         deserialize_with = "super::wire::exact_vec",
@@ -189,7 +189,7 @@ pub struct Relation {
     pub sources: Vec<SourceRef>,
     /// Anything doubtful about it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub note: Option<String>,
+    pub note: Option<Box<str>>,
 }
 
 impl Relation {
@@ -246,8 +246,8 @@ impl Node {
                 for claim in p.roles.all() {
                     if let Some(org) = &claim.value.org {
                         let mut r = Relation::implied(R::HoldsRole, me, org, &claim.sources);
-                        r.key = Some(claim.key.clone());
-                        r.label = Some(claim.value.title.clone());
+                        r.key = Some(claim.key.as_str().into());
+                        r.label = Some(claim.value.title.as_str().into());
                         r.valid_from = claim.valid_from.clone();
                         r.valid_until = claim.valid_until.clone();
                         r.attribution = claim.attribution.clone();
@@ -300,8 +300,8 @@ impl Node {
                 for claim in c.amount.all() {
                     if let Some(by) = &claim.made_by {
                         let mut r = Relation::implied(R::Revised, by, me, &claim.sources);
-                        r.key = Some(claim.key.clone());
-                        r.label = Some(claim.value.to_string());
+                        r.key = Some(claim.key.as_str().into());
+                        r.label = Some(claim.value.to_string().into());
                         r.valid_from = claim.valid_from.clone();
                         add("amount.made_by", r);
                     }

@@ -132,8 +132,8 @@ impl Decoder<'_> {
                         (Some(source), Some(line)) => Some(SourceRef {
                             source,
                             line,
-                            attribution,
-                            note,
+                            attribution: attribution.map(Into::into),
+                            note: note.map(Into::into),
                         }),
                         (None, Some(_)) if self.default_source.is_none() => {
                             let msg =
@@ -252,12 +252,12 @@ impl Decoder<'_> {
                 valid_until: valid_until.map(Box::new),
                 rank,
                 approximate,
-                attribution,
+                attribution: attribution.map(Box::new),
                 made_by,
-                supersedes: sup,
+                supersedes: sup.map(Into::into),
                 sources,
-                caveat,
-                note,
+                caveat: caveat.map(Into::into),
+                note: note.map(Into::into),
             });
         }
         for (target, span, path) in supersedes {
@@ -488,12 +488,12 @@ impl Decoder<'_> {
                 let status = self.claims(f, d, "status", |_, c, d| c.enum_(d, "value"));
                 let announced = f.date(d, "announced");
                 let deadline = f.date(d, "deadline");
-                NodeData::Deal(Deal {
+                NodeData::Deal(Box::new(Deal {
                     parties,
                     status,
                     announced,
                     deadline,
-                })
+                }))
             }
             NodeKind::Commitment => {
                 let kind = f.enum_(d, "kind");
@@ -572,7 +572,7 @@ impl Decoder<'_> {
                     deal,
                     in_exchange_for: exchange,
                     deadline,
-                    attribution,
+                    attribution: attribution.map(Box::new),
                     status,
                 }))
             }
@@ -616,7 +616,7 @@ impl Decoder<'_> {
                 let place = f.opt_str(d, "place");
                 let deal = self.opt_id(f, d, "deal", &[NodeKind::Deal]);
                 let part_of = self.opt_id(f, d, "part_of", &[NodeKind::Event]);
-                NodeData::Event(Event {
+                NodeData::Event(Box::new(Event {
                     kind: kind?,
                     date,
                     duration,
@@ -625,7 +625,7 @@ impl Decoder<'_> {
                     place,
                     deal,
                     part_of,
-                })
+                }))
             }
             NodeKind::Statement => {
                 let kind = f.enum_(d, "kind");
@@ -638,7 +638,7 @@ impl Decoder<'_> {
                 let reported_by = self.ids(f, d, "reported_by", &[NodeKind::Organization]);
                 let attributed_to = self.claims(f, d, "attributed_to", |_, c, d| c.str(d, "value"));
                 let caveat = f.opt_str(d, "caveat");
-                NodeData::Statement(Statement {
+                NodeData::Statement(Box::new(Statement {
                     kind: kind?,
                     speaker,
                     quotes,
@@ -649,7 +649,7 @@ impl Decoder<'_> {
                     reported_by,
                     attributed_to,
                     caveat,
-                })
+                }))
             }
             NodeKind::Project => {
                 let value = self.claims(f, d, "value", |_, c, d| amount_value(d, c));
@@ -662,13 +662,13 @@ impl Decoder<'_> {
                 let published = f.date(d, "published");
                 let publisher = self.opt_id(f, d, "publisher", &[NodeKind::Organization]);
                 let file = f.opt_str(d, "file");
-                NodeData::Source(Source {
+                NodeData::Source(Box::new(Source {
                     kind: kind?,
                     title: title?,
                     published,
                     publisher,
                     file,
-                })
+                }))
             }
         })
     }
@@ -705,13 +705,13 @@ impl Decoder<'_> {
             kind,
             from,
             to,
-            key,
-            label,
+            key: key.map(Into::into),
+            label: label.map(Into::into),
             valid_from: valid_from.map(Box::new),
             valid_until: valid_until.map(Box::new),
-            attribution,
+            attribution: attribution.map(Box::new),
             sources,
-            note,
+            note: note.map(Into::into),
         })
     }
 }

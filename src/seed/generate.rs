@@ -758,8 +758,8 @@ impl Generator {
         SourceRef {
             source,
             line: Some(1 + self.rng.below(60) as u32),
-            attribution,
-            note,
+            attribution: attribution.map(Into::into),
+            note: note.map(Into::into),
         }
     }
 
@@ -830,14 +830,14 @@ impl Generator {
     }
 
     /// Who a claim or relation is attributed to: an actor by name.
-    fn attribution(&mut self, avoid: &[u32]) -> Result<Option<Attribution>> {
+    fn attribution(&mut self, avoid: &[u32]) -> Result<Option<Box<Attribution>>> {
         let Some(by) = self.pick_actor(30, 50, avoid) else {
             return Ok(None);
         };
-        Ok(Some(Attribution {
+        Ok(Some(Box::new(Attribution {
             text: Some(format!("according to {}", self.name_of(by))),
             by: Some(self.id_of(by)?),
-        }))
+        })))
     }
 }
 
@@ -1103,13 +1103,13 @@ impl Generator {
             kind,
             from: o.id.clone(),
             to,
-            key: key.map(|y| y.to_string()),
-            label,
+            key: key.map(|y| y.to_string().into()),
+            label: label.map(Into::into),
             valid_from: start.map(Box::new),
             valid_until: until.map(Box::new),
             attribution,
             sources: self.cite(),
-            note,
+            note: note.map(Into::into),
         }))
     }
 }

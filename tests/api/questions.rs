@@ -54,7 +54,9 @@ fn statements_with_quote(fragment: &str) -> Vec<(&'static Node, &'static Stateme
     graph()
         .nodes_of_kind(pledgegraph::model::NodeKind::Statement)
         .filter_map(|n| match &n.data {
-            NodeData::Statement(s) if s.quotes.iter().any(|q| q.contains(fragment)) => Some((n, s)),
+            NodeData::Statement(s) if s.quotes.iter().any(|q| q.contains(fragment)) => {
+                Some((n, &**s))
+            }
             _ => None,
         })
         .collect()

@@ -126,7 +126,7 @@ impl Generator {
                 None
             };
             c.valid_until = whens.get(i + 1).cloned().map(Box::new);
-            c.supersedes = out.last().map(|p| p.key.clone());
+            c.supersedes = out.last().map(|p| p.key.as_str().into());
             c.rank = if i == last {
                 Rank::Preferred
             } else {
@@ -149,7 +149,7 @@ impl Generator {
     fn misstated<T>(&mut self, key: &str, value: T, caveat: &str) -> Claim<T> {
         let mut c = self.claim(key, value);
         c.rank = Rank::Deprecated;
-        c.caveat = Some(caveat.to_string());
+        c.caveat = Some(caveat.into());
         c.sources.insert(0, self.cite_note());
         c.sources.dedup();
         c
@@ -290,7 +290,7 @@ impl Generator {
             aliases,
             description,
             sources: vec![own],
-            data: NodeData::Source(Source {
+            data: NodeData::Source(Box::new(Source {
                 kind: if curator {
                     SourceKind::Curator
                 } else {
@@ -300,7 +300,7 @@ impl Generator {
                 published,
                 publisher,
                 file,
-            }),
+            })),
         };
         Ok((node, 0))
     }
@@ -631,12 +631,12 @@ impl Generator {
             aliases,
             description,
             sources: self.cite(),
-            data: NodeData::Deal(Deal {
+            data: NodeData::Deal(Box::new(Deal {
                 parties: party_ids,
                 status: ClaimSet::new(status),
                 announced,
                 deadline,
-            }),
+            })),
         };
         Ok((node, 3))
     }
@@ -1389,7 +1389,7 @@ impl Generator {
             aliases: vec![format!("{} {year}", kind.as_str())],
             description,
             sources: self.cite(),
-            data: NodeData::Event(data),
+            data: NodeData::Event(Box::new(data)),
         };
         Ok((node, weight))
     }
@@ -1548,7 +1548,7 @@ impl Generator {
             aliases: Vec::new(),
             description,
             sources: self.cite(),
-            data: NodeData::Statement(data),
+            data: NodeData::Statement(Box::new(data)),
         };
         Ok((node, 0))
     }
