@@ -48,6 +48,10 @@ use search::SearchIndex;
 use summary::Tally;
 use topology::Topology;
 
+/// A hash map with a fast hash seeded per process: the graph's keys are ids and codes, read
+/// on every lookup, where SipHash's cost showed in profiles.
+pub(crate) type FastMap<K, V> = HashMap<K, V, foldhash::fast::RandomState>;
+
 /// A relation as stored on an edge, with the node field that implied it, if any.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Edge {
@@ -132,12 +136,12 @@ pub struct KnowledgeGraph {
     /// Nodes and relations behind `Arc`s: the store's two copies share every one that
     /// neither has changed since.
     graph: StableDiGraph<Arc<Node>, Arc<Edge>>,
-    by_id: HashMap<EntityId, Located>,
+    by_id: FastMap<EntityId, Located>,
     by_kind: HashMap<NodeKind, BTreeMap<EntityId, NodeIndex>>,
-    by_code: HashMap<String, NodeIndex>,
+    by_code: FastMap<String, NodeIndex>,
     /// Relations with a key, by their id; the others are found by their ends and kind
     /// in the compact structure.
-    by_keyed_id: HashMap<Box<str>, EdgeIndex>,
+    by_keyed_id: FastMap<Box<str>, EdgeIndex>,
     /// The structure again, compact, for walks.
     topology: Topology,
     search: SearchIndex,

@@ -1,6 +1,6 @@
 //! Counts that describe a graph at a glance: what `check` prints.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 use std::fmt;
 
 use super::{Edge, KnowledgeGraph};
@@ -39,7 +39,7 @@ pub(super) struct Tally {
     nodes: BTreeMap<NodeKind, usize>,
     relations: BTreeMap<RelationKind, usize>,
     /// How many citations name each `(source, line)` paragraph.
-    cited: HashMap<(EntityId, u32), usize>,
+    cited: super::FastMap<(EntityId, u32), usize>,
     paragraphs_cited: BTreeMap<EntityId, usize>,
     citations: usize,
     claims: usize,

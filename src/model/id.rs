@@ -130,7 +130,7 @@ impl EntityId {
 
 thread_local! {
     /// The texts of the ids parsed on this thread while an [`IdInterner`] lives.
-    static INTERNED: std::cell::RefCell<Option<std::collections::HashSet<std::sync::Arc<str>>>> =
+    static INTERNED: std::cell::RefCell<Option<std::collections::HashSet<std::sync::Arc<str>, foldhash::fast::RandomState>>> =
         const { std::cell::RefCell::new(None) };
 }
 
