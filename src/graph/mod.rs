@@ -49,6 +49,7 @@ use commitments::{MoneyIndex, PledgerBooks};
 use search::SearchIndex;
 use summary::Tally;
 use topology::Topology;
+use totals::PledgerTotals;
 
 /// A relation as stored on an edge, with the node field that implied it, if any.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -146,6 +147,8 @@ pub struct KnowledgeGraph {
     money: MoneyIndex,
     /// Each pledger's commitments, in the orders a page of them is read in.
     books: PledgerBooks,
+    /// Each pledger's priced commitments, grouped as totals by pledger sum them.
+    totals: PledgerTotals,
     tally: Tally,
     /// What was withdrawn or merged away: kept, never erased.
     withdrawn: Withdrawn,
@@ -249,6 +252,7 @@ impl KnowledgeGraph {
         }
         self.money.insert(ix, node);
         self.books.insert(ix, node);
+        self.totals.insert(node);
         self.tally.node(node, true);
     }
 
@@ -264,6 +268,7 @@ impl KnowledgeGraph {
         self.search.remove_doc(ix.index() as u32);
         self.money.remove(ix, node);
         self.books.remove(node);
+        self.totals.remove(node);
         self.tally.node(node, false);
     }
 
