@@ -18,7 +18,7 @@ use std::time::{Duration, Instant};
 
 use pledgegraph::app::{App, Config};
 use pledgegraph::graph::{
-    CommitmentFilter, CommitmentOrder, Direction, Filter, GroupBy, KnowledgeGraph,
+    CommitmentFilter, CommitmentOrder, Direction, Filter, GroupBy, KnowledgeGraph, Sort, Window,
 };
 use pledgegraph::model::{Change, EntityId, NodeData, NodeKind, SourceRef};
 use pledgegraph::seed::{self, generate};
@@ -267,13 +267,72 @@ fn questions(g: &KnowledgeGraph) -> Figures {
     time("search, the worst typo", 30, &mut |_| {
         black_box(g.search(&worst_typo, &[], 10, &bounds));
     });
-    time("page of a hub's commitments by amount", 30, &mut |_| {
-        let filter = CommitmentFilter {
-            pledgers: vec![hub.clone()],
-            ..Default::default()
-        };
-        black_box(g.commitments(&filter, CommitmentOrder::AmountDesc).len());
-    });
+    // A page of the hub's commitments by amount, as the API asks the graph for it: the
+    // first 100, and 100 after a cursor halfway down the list.
+    let by_hub = CommitmentFilter {
+        pledgers: vec![hub.clone()],
+        ..Default::default()
+    }
+    .to_filter();
+    let by_amount = Sort::new(&CommitmentOrder::AmountDesc.to_orders());
+    let commitment = NodeKind::Commitment;
+    let hub_list = g.list_by(commitment, &by_hub, &by_amount, None);
+    let halfway = hub_list
+        .get(hub_list.len() / 2)
+        .map(|n| by_amount.key(n, None));
+    let first_page = Window {
+        first: Some(100),
+        ..Window::default()
+    };
+    let deep_page = Window {
+        after: halfway,
+        first: Some(100),
+        ..Window::default()
+    };
+    time(
+        "page of the largest hub's commitments by amount, first 100",
+        300,
+        &mut |_| {
+            let page = g.page_by(commitment, &by_hub, &by_amount, None, &first_page);
+            black_box(page.nodes.len());
+        },
+    );
+    time(
+        "page of the largest hub's commitments by amount, 100 after a cursor halfway",
+        300,
+        &mut |_| {
+            let page = g.page_by(commitment, &by_hub, &by_amount, None, &deep_page);
+            black_box(page.nodes.len());
+        },
+    );
+    time(
+        "count of the largest hub's commitments (totalCount)",
+        300,
+        &mut |_| {
+            black_box(g.count(commitment, &by_hub, None));
+        },
+    );
+    time(
+        "all of the largest hub's commitments by amount, the whole list sorted",
+        30,
+        &mut |_| {
+            black_box(g.list_by(commitment, &by_hub, &by_amount, None).len());
+        },
+    );
+    time(
+        "page of all commitments by amount, first 100 (no index: picked among all)",
+        10,
+        &mut |_| {
+            let page = g.page_by(
+                commitment,
+                &Filter::default(),
+                &by_amount,
+                None,
+                &first_page,
+            );
+            black_box(page.nodes.len());
+        },
+    );
     for depth in 1..=3 {
         time(
             &format!("neighbourhood, depth {depth}, at most 1000"),

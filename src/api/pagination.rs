@@ -3,7 +3,8 @@
 //! cursors: each names its item's place in the list's order (the item's sort key,
 //! which ends in something unique), so a page asked after or before one starts
 //! where that key sits in the list as it is now, whatever was added or removed
-//! since, found by binary search over the sorted list.
+//! since. Lists of nodes hand the keys to the graph, which finds the page without
+//! sorting the list; other lists are cut here, by binary search over the sorted list.
 
 use std::borrow::Cow;
 use std::cmp::Ordering;
@@ -15,8 +16,8 @@ use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use serde::{Deserialize, Serialize};
 
 use super::error::ApiError;
-use crate::graph::Value;
-use crate::model::{EntityId, parse_decimal};
+use crate::graph::{Filter, Value};
+use crate::model::{EntityId, NodeKind, PartialDate, parse_decimal};
 
 /// What a cursor's text starts with, before the base64 encoding: the version of its
 /// encoding (`k1:` then JSON; the offset cursors before it were `at:` then a number).
@@ -229,11 +230,28 @@ impl<T: OutputType> TypeName for PageEdge<T> {
     }
 }
 
+/// How many items a whole list holds: known already, or counted only when `totalCount`
+/// is asked for.
+pub enum Total {
+    /// Counted while the page was found.
+    Known(usize),
+    /// The nodes of `kind` that pass `filter` (values as of `as_of`), counted from the
+    /// request's graph.
+    Matching {
+        /// The kind listed.
+        kind: NodeKind,
+        /// Which nodes the list holds.
+        filter: Filter,
+        /// The date values are taken as of.
+        as_of: Option<PartialDate>,
+    },
+}
+
 /// A page of a list, as a Relay cursor connection.
 pub struct Page<T> {
     edges: Vec<PageEdge<T>>,
     info: PageInfo,
-    total: usize,
+    total: Total,
 }
 
 /// One page of a list (a Relay cursor connection): its items with their
@@ -256,8 +274,15 @@ impl<T: OutputType> Page<T> {
     }
 
     /// How many items match, across all pages.
-    async fn total_count(&self) -> usize {
-        self.total
+    async fn total_count(&self, ctx: &Context<'_>) -> async_graphql::Result<usize> {
+        Ok(match &self.total {
+            Total::Known(n) => *n,
+            Total::Matching {
+                kind,
+                filter,
+                as_of,
+            } => super::graph(ctx)?.count(*kind, filter, as_of.as_ref()),
+        })
     }
 }
 
@@ -336,6 +361,45 @@ impl PageArgs {
     }
 }
 
+/// What a connection's arguments ask for, read: the keys its cursors name, and how many
+/// items from the start or the end (the default page from the start when neither).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Asked<Key> {
+    /// The `after` cursor's key.
+    pub after: Option<Key>,
+    /// The `before` cursor's key.
+    pub before: Option<Key>,
+    /// At most this many from the start.
+    pub first: Option<usize>,
+    /// At most this many from the end.
+    pub last: Option<usize>,
+}
+
+impl PageArgs {
+    /// The arguments read for a list ordered as `keyset` orders it: each cursor's key,
+    /// checked to be of that list and order, and the page sizes, checked against the
+    /// largest page.
+    pub fn read<I, K: Keyset<I>>(&self, keyset: &K) -> Result<Asked<K::Key>, ApiError> {
+        let mut first = self.sizes.check(self.first, "first")?;
+        let last = self.sizes.check(self.last, "last")?;
+        if first.is_none() && last.is_none() {
+            first = Some(self.sizes.default);
+        }
+        let key = |arg, cursor: &Option<String>| {
+            cursor
+                .as_deref()
+                .map(|c| decode(keyset, arg, c))
+                .transpose()
+        };
+        Ok(Asked {
+            after: key("after", &self.after)?,
+            before: key("before", &self.before)?,
+            first,
+            last,
+        })
+    }
+}
+
 /// The window `[start, end)` of `items`, sorted as `keyset` orders them, that the
 /// arguments select: the items after the `after` cursor's key and before the `before`
 /// cursor's, each bound found by binary search, then cut to `first` or `last` items, or
@@ -345,27 +409,21 @@ pub fn window<I, K: Keyset<I>>(
     keyset: &K,
     args: &PageArgs,
 ) -> Result<(usize, usize), ApiError> {
-    let first = args.sizes.check(args.first, "first")?;
-    let last = args.sizes.check(args.last, "last")?;
+    let asked = args.read(keyset)?;
     let mut start = 0;
     let mut end = items.len();
-    if let Some(after) = &args.after {
-        let key = decode(keyset, "after", after)?;
-        start = items.partition_point(|i| keyset.compare(i, &key) != Ordering::Greater);
+    if let Some(key) = &asked.after {
+        start = items.partition_point(|i| keyset.compare(i, key) != Ordering::Greater);
     }
-    if let Some(before) = &args.before {
-        let key = decode(keyset, "before", before)?;
-        end = items.partition_point(|i| keyset.compare(i, &key) == Ordering::Less);
+    if let Some(key) = &asked.before {
+        end = items.partition_point(|i| keyset.compare(i, key) == Ordering::Less);
     }
     end = end.max(start);
-    if let Some(first) = first {
+    if let Some(first) = asked.first {
         end = end.min(start + first);
     }
-    if let Some(last) = last {
+    if let Some(last) = asked.last {
         start = start.max(end.saturating_sub(last));
-    }
-    if first.is_none() && last.is_none() {
-        end = end.min(start + args.sizes.default);
     }
     Ok((start, end))
 }
@@ -380,11 +438,32 @@ pub fn paginate<I, T: OutputType, K: Keyset<I>>(
 ) -> Result<Page<T>, ApiError> {
     let total = items.len();
     let (start, end) = window(&items, keyset, args)?;
+    let items = items.into_iter().skip(start).take(end - start).collect();
+    let (previous, next) = (start > 0, end < total);
+    Ok(page(
+        items,
+        keyset,
+        previous,
+        next,
+        Total::Known(total),
+        wrap,
+    ))
+}
+
+/// The page of `items`, already cut from their list (`previous` and `next`: whether the
+/// list holds items before and after them), each wrapped for the API and given the
+/// cursor of its key.
+pub fn page<I, T: OutputType, K: Keyset<I>>(
+    items: Vec<I>,
+    keyset: &K,
+    previous: bool,
+    next: bool,
+    total: Total,
+    wrap: impl Fn(I) -> T,
+) -> Page<T> {
     let ordering: Arc<str> = keyset.ordering().into();
     let edges: Vec<PageEdge<T>> = items
         .into_iter()
-        .skip(start)
-        .take(end - start)
         .map(|item| PageEdge {
             ordering: ordering.clone(),
             key: keyset.write(&item),
@@ -392,12 +471,12 @@ pub fn paginate<I, T: OutputType, K: Keyset<I>>(
         })
         .collect();
     let info = PageInfo {
-        has_previous_page: start > 0,
-        has_next_page: end < total,
+        has_previous_page: previous,
+        has_next_page: next,
         start_cursor: edges.first().map(|e| encode(&ordering, &e.key)),
         end_cursor: edges.last().map(|e| encode(&ordering, &e.key)),
     };
-    Ok(Page { edges, info, total })
+    Page { edges, info, total }
 }
 
 #[cfg(test)]
@@ -589,6 +668,94 @@ mod tests {
             previous: page.info.has_previous_page,
             next: page.info.has_next_page,
         })
+    }
+
+    /// The name of a commitment, as the pages above show it.
+    fn short(_: &KnowledgeGraph, n: &crate::model::Node) -> Option<String> {
+        Some(n.id.as_str().trim_start_matches("commitment:").to_string())
+    }
+
+    /// [`page`], the page found by the graph as the API's lists find theirs: every
+    /// commitment, or (the same ones) Japan's, which its book holds.
+    fn found(
+        g: &KnowledgeGraph,
+        by_japan: bool,
+        order: &[Order],
+        args: &PageArgs,
+    ) -> Result<Seen, ApiError> {
+        let filter = if by_japan {
+            let japan = Value::Id(EntityId::parse("country:jp").unwrap());
+            Filter::Test(FilterField::Pledger, crate::graph::Op::Eq(japan))
+        } else {
+            Filter::default()
+        };
+        let page = crate::api::objects::page_of(
+            g,
+            NodeKind::Commitment,
+            &filter,
+            order,
+            None,
+            short,
+            args.clone(),
+        )
+        .map_err(|e| ApiError::BadUserInput(e.message))?;
+        Ok(Seen {
+            names: page.edges.into_iter().map(|e| e.node).collect(),
+            start: page.info.start_cursor,
+            end: page.info.end_cursor,
+            previous: page.info.has_previous_page,
+            next: page.info.has_next_page,
+        })
+    }
+
+    #[test]
+    fn a_page_the_graph_finds_is_the_page_cut_from_the_whole_list_with_the_same_cursors() {
+        let g = pledges(&FIVE);
+        let mut more = FIVE.to_vec();
+        more.extend([("f", Some("1000")), ("ba", Some("500")), ("h", None)]);
+        let grown = pledges(&more);
+        for order in [amount(true), amount(false), Vec::new()] {
+            let mut cursors = vec![None];
+            for n in 1..=5 {
+                let p = page(&g, &order, &args(Some(n), None, None, None)).unwrap();
+                cursors.push(p.end);
+            }
+            for after_cursor in &cursors {
+                for before_cursor in &cursors {
+                    for (first, last) in [
+                        (None, None),
+                        (Some(0), None),
+                        (Some(2), None),
+                        (None, Some(2)),
+                        (Some(3), Some(1)),
+                        (None, Some(0)),
+                    ] {
+                        let asked = PageArgs {
+                            after: after_cursor.clone(),
+                            before: before_cursor.clone(),
+                            first,
+                            last,
+                            sizes: SIZES,
+                        };
+                        for (graph, by_japan) in [(&g, false), (&g, true), (&grown, true)] {
+                            let cut = page(graph, &order, &asked).unwrap();
+                            let got = found(graph, by_japan, &order, &asked).unwrap();
+                            let same = (&got.names, &got.start, &got.end, got.previous, got.next)
+                                == (&cut.names, &cut.start, &cut.end, cut.previous, cut.next);
+                            assert!(
+                                same,
+                                "{order:?} {asked:?}: {:?} != {:?}",
+                                got.names, cut.names
+                            );
+                        }
+                    }
+                }
+            }
+        }
+        let refused = found(&g, true, &[], &after(&Some("not a cursor".into()), 1));
+        assert!(
+            matches!(refused, Err(ApiError::BadUserInput(m)) if m.contains("not a valid cursor"))
+        );
     }
 
     fn after(cursor: &Option<String>, first: i32) -> PageArgs {

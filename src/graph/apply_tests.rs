@@ -701,6 +701,20 @@ fn indexes_kept_in_place_agree_with_a_rebuild_after_any_changes() {
         assert_eq!(kept.2, again.2, "round {round}: counts");
         assert_eq!(kept.4, again.4, "round {round}: search");
         assert_eq!(priced(&g), priced(&fresh), "round {round}");
+        assert_eq!(g.books_view(), fresh.books_view(), "round {round}: books");
+        let by_pledger = |g: &KnowledgeGraph| {
+            let totals = g.pledge_totals(&[GroupBy::Pledger], &Filter::default(), None);
+            super::totals::tests::exactly(&totals)
+        };
+        assert_eq!(by_pledger(&g), by_pledger(&fresh), "round {round}: totals");
+        super::totals::tests::check_by_pledger(&g);
+        if round % 10 == 0 {
+            for filter in super::page::tests::filters() {
+                for order in super::page::tests::orders() {
+                    super::page::tests::check_pages(&g, &filter, &order, round as u64);
+                }
+            }
+        }
         for code in &codes {
             assert_eq!(
                 g.country_by_code(code).map(|n| &n.id),

@@ -1,7 +1,9 @@
-//! A typed front for filtering and ordering commitments, and the index of
-//! their amounts that serves range queries.
+//! A typed front for filtering and ordering commitments, the index of
+//! their amounts that serves range queries, and each pledger's commitments kept
+//! in the orders lists read them in.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
+use std::ops::Bound;
 
 use petgraph::stable_graph::NodeIndex;
 use rust_decimal::Decimal;
@@ -196,6 +198,239 @@ impl MoneyIndex {
             .flat_map(|(_, list)| list.iter().copied())
             .collect();
         out.sort_unstable();
+        out
+    }
+}
+
+/// Where a commitment sits in an order its pledger's book keeps: by its current money
+/// amount (currency, then amount, negated when largest first, then id), or by id alone
+/// (a commitment without a money amount, or any commitment in the order by id). Slots
+/// compare as the list's [`Sort`](super::Sort) orders their commitments: every money
+/// slot before every id slot, as a missing amount sorts last.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub(crate) enum Slot {
+    /// A money amount: the currency, the amount (negated when largest first), the id.
+    Money(Currency, Decimal, EntityId),
+    /// The id.
+    Id(EntityId),
+}
+
+/// The orders a pledger's book keeps its commitments in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Lane {
+    /// By id.
+    Id,
+    /// Money first, by currency then amount ascending, then id; the others after, by id.
+    Rising,
+    /// Money first, by currency then amount descending, then id; the others after, by id.
+    Falling,
+}
+
+/// One pledger's commitments, in each order a [`Lane`] reads.
+#[derive(Debug, Clone, Default)]
+struct Book {
+    /// Priced in money, by currency, amount and id.
+    rising: BTreeMap<(Currency, Decimal, EntityId), NodeIndex>,
+    /// Priced in money, by currency, the amount negated (largest first) and id.
+    falling: BTreeMap<(Currency, Decimal, EntityId), NodeIndex>,
+    /// Without a money amount, by id.
+    unpriced: BTreeMap<EntityId, NodeIndex>,
+    /// All of them, by id.
+    all: BTreeMap<EntityId, NodeIndex>,
+}
+
+/// A walk through one book: the slots and nodes, in order or backwards.
+type Walk<'a> = Box<dyn Iterator<Item = (Slot, NodeIndex)> + 'a>;
+
+fn money_slots<'a>(
+    it: impl DoubleEndedIterator<Item = (&'a (Currency, Decimal, EntityId), &'a NodeIndex)> + 'a,
+    forward: bool,
+) -> Walk<'a> {
+    let slot = |(k, ix): (&(Currency, Decimal, EntityId), &NodeIndex)| {
+        (Slot::Money(k.0, k.1, k.2.clone()), *ix)
+    };
+    if forward {
+        Box::new(it.map(slot))
+    } else {
+        Box::new(it.rev().map(slot))
+    }
+}
+
+fn id_slots<'a>(
+    it: impl DoubleEndedIterator<Item = (&'a EntityId, &'a NodeIndex)> + 'a,
+    forward: bool,
+) -> Walk<'a> {
+    let slot = |(id, ix): (&EntityId, &NodeIndex)| (Slot::Id(id.clone()), *ix);
+    if forward {
+        Box::new(it.map(slot))
+    } else {
+        Box::new(it.rev().map(slot))
+    }
+}
+
+/// The part of a map after `from` (forward) or before it (backward), as a range.
+fn beyond<K: Ord>(from: Bound<&K>, forward: bool) -> (Bound<&K>, Bound<&K>) {
+    if forward {
+        (from, Bound::Unbounded)
+    } else {
+        (Bound::Unbounded, from)
+    }
+}
+
+impl Book {
+    fn is_empty(&self) -> bool {
+        self.all.is_empty()
+    }
+
+    /// The commitments past `from` in `lane`'s order: after it going forward, before it
+    /// (nearest first) going backward. A bound of the wrong kind for the lane (a money
+    /// slot in the order by id) walks nothing.
+    fn walk(&self, lane: Lane, from: Bound<&Slot>, forward: bool) -> Walk<'_> {
+        let priced = match lane {
+            Lane::Id => {
+                return match from {
+                    Bound::Unbounded => id_slots(self.all.iter(), forward),
+                    Bound::Included(Slot::Id(id)) => id_slots(
+                        self.all
+                            .range::<EntityId, _>(beyond(Bound::Included(id), forward)),
+                        forward,
+                    ),
+                    Bound::Excluded(Slot::Id(id)) => id_slots(
+                        self.all
+                            .range::<EntityId, _>(beyond(Bound::Excluded(id), forward)),
+                        forward,
+                    ),
+                    _ => Box::new(std::iter::empty()),
+                };
+            }
+            Lane::Rising => &self.rising,
+            Lane::Falling => &self.falling,
+        };
+        let unpriced = || id_slots(self.unpriced.iter(), forward);
+        let all_priced = || money_slots(priced.iter(), forward);
+        let money = |b: Bound<&(Currency, Decimal, EntityId)>| {
+            money_slots(priced.range(beyond(b, forward)), forward)
+        };
+        let ids = |b: Bound<&EntityId>| {
+            id_slots(
+                self.unpriced.range::<EntityId, _>(beyond(b, forward)),
+                forward,
+            )
+        };
+        // Money first, then the unpriced: a bound in one part leaves all of the other on
+        // one side of it.
+        match (from, forward) {
+            (Bound::Unbounded, true) => Box::new(all_priced().chain(unpriced())),
+            (Bound::Unbounded, false) => Box::new(unpriced().chain(all_priced())),
+            (Bound::Included(Slot::Money(c, a, id)), true) => {
+                Box::new(money(Bound::Included(&(*c, *a, id.clone()))).chain(unpriced()))
+            }
+            (Bound::Excluded(Slot::Money(c, a, id)), true) => {
+                Box::new(money(Bound::Excluded(&(*c, *a, id.clone()))).chain(unpriced()))
+            }
+            (Bound::Included(Slot::Money(c, a, id)), false) => {
+                money(Bound::Included(&(*c, *a, id.clone())))
+            }
+            (Bound::Excluded(Slot::Money(c, a, id)), false) => {
+                money(Bound::Excluded(&(*c, *a, id.clone())))
+            }
+            (Bound::Included(Slot::Id(id)), true) => ids(Bound::Included(id)),
+            (Bound::Excluded(Slot::Id(id)), true) => ids(Bound::Excluded(id)),
+            (Bound::Included(Slot::Id(id)), false) => {
+                Box::new(ids(Bound::Included(id)).chain(all_priced()))
+            }
+            (Bound::Excluded(Slot::Id(id)), false) => {
+                Box::new(ids(Bound::Excluded(id)).chain(all_priced()))
+            }
+        }
+    }
+}
+
+/// Each pledger's commitments, in the orders of [`Lane`], so that a page of them is read
+/// in order and stops when full. Keyed by the pledger a commitment names; moved by every
+/// change, as the other indexes are.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct PledgerBooks(HashMap<EntityId, Book>);
+
+impl PledgerBooks {
+    /// Adds a node, when it is a commitment.
+    pub fn insert(&mut self, ix: NodeIndex, node: &Node) {
+        let NodeData::Commitment(c) = &node.data else {
+            return;
+        };
+        let book = self.0.entry(c.pledger.clone()).or_default();
+        let id = node.id.clone();
+        match MoneyIndex::key(node) {
+            Some((currency, amount)) => {
+                book.rising.insert((currency, amount, id.clone()), ix);
+                book.falling.insert((currency, -amount, id.clone()), ix);
+            }
+            None => {
+                book.unpriced.insert(id.clone(), ix);
+            }
+        }
+        book.all.insert(id, ix);
+    }
+
+    /// Takes a node out, as it was when it was added.
+    pub fn remove(&mut self, node: &Node) {
+        let NodeData::Commitment(c) = &node.data else {
+            return;
+        };
+        let Some(book) = self.0.get_mut(&c.pledger) else {
+            return;
+        };
+        let id = node.id.clone();
+        match MoneyIndex::key(node) {
+            Some((currency, amount)) => {
+                book.rising.remove(&(currency, amount, id.clone()));
+                book.falling.remove(&(currency, -amount, id.clone()));
+            }
+            None => {
+                book.unpriced.remove(&id);
+            }
+        }
+        book.all.remove(&id);
+        if book.is_empty() {
+            self.0.remove(&c.pledger);
+        }
+    }
+
+    /// How many commitments name `pledger`.
+    pub fn len(&self, pledger: &EntityId) -> usize {
+        self.0.get(pledger).map_or(0, |b| b.all.len())
+    }
+
+    /// The commitments of `pledger` past `from`, in `lane`'s order (forward) or against
+    /// it (backward).
+    pub fn walk<'a>(
+        &'a self,
+        pledger: &EntityId,
+        lane: Lane,
+        from: Bound<&Slot>,
+        forward: bool,
+    ) -> Walk<'a> {
+        match self.0.get(pledger) {
+            Some(book) => book.walk(lane, from, forward),
+            None => Box::new(std::iter::empty()),
+        }
+    }
+
+    /// Every book's content in each of its orders, each node named by `name`, for tests
+    /// to compare books kept in place with books built afresh.
+    #[cfg(test)]
+    pub fn view(&self, name: &dyn Fn(NodeIndex) -> String) -> Vec<String> {
+        let mut out: Vec<String> = Vec::new();
+        for (pledger, book) in &self.0 {
+            for lane in [Lane::Id, Lane::Rising, Lane::Falling] {
+                let slots: Vec<String> = book
+                    .walk(lane, Bound::Unbounded, true)
+                    .map(|(s, ix)| format!("{s:?}={}", name(ix)))
+                    .collect();
+                out.push(format!("{pledger} {lane:?}: {}", slots.join(" ")));
+            }
+        }
+        out.sort();
         out
     }
 }

@@ -10,6 +10,7 @@ mod commitments;
 mod error;
 mod exchange;
 mod explore;
+mod page;
 mod paths;
 mod postings;
 mod query;
@@ -34,6 +35,7 @@ pub use commitments::{CommitmentFilter, CommitmentOrder, DecimalRange};
 pub use error::GraphError;
 pub use exchange::{Exchange, TariffChange};
 pub use explore::{Subgraph, SubgraphNode};
+pub use page::{ListPage, Window};
 pub use paths::{Path, PathOptions, PathStep};
 pub use query::{Field as FilterField, Filter, Op, Order, Sort, SortKey, Value, values};
 pub use search::{Field, MatchKind};
@@ -43,10 +45,11 @@ pub use totals::{GroupBy, PledgeTotal};
 pub use traverse::{Direction, Neighbor, NeighborKey};
 
 pub use apply::{ChangeError, Withdrawn};
-use commitments::MoneyIndex;
+use commitments::{MoneyIndex, PledgerBooks};
 use search::SearchIndex;
 use summary::Tally;
 use topology::Topology;
+use totals::PledgerTotals;
 
 /// A hash map with a fast hash seeded per process: the graph's keys are ids and codes, read
 /// on every lookup, where SipHash's cost showed in profiles.
@@ -146,6 +149,10 @@ pub struct KnowledgeGraph {
     topology: Topology,
     search: SearchIndex,
     money: MoneyIndex,
+    /// Each pledger's commitments, in the orders a page of them is read in.
+    books: PledgerBooks,
+    /// Each pledger's priced commitments, grouped as totals by pledger sum them.
+    totals: PledgerTotals,
     tally: Tally,
     /// What was withdrawn or merged away: kept, never erased.
     withdrawn: Withdrawn,
@@ -248,6 +255,8 @@ impl KnowledgeGraph {
             self.search.add(doc, field, text);
         }
         self.money.insert(ix, node);
+        self.books.insert(ix, node);
+        self.totals.insert(node);
         self.tally.node(node, true);
     }
 
@@ -262,6 +271,8 @@ impl KnowledgeGraph {
         }
         self.search.remove_doc(ix.index() as u32);
         self.money.remove(ix, node);
+        self.books.remove(node);
+        self.totals.remove(node);
         self.tally.node(node, false);
     }
 

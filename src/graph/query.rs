@@ -403,7 +403,7 @@ impl Filter {
     }
 
     /// The conditions every match must meet, for choosing where to start.
-    fn conjuncts(&self) -> Vec<(Field, &Op)> {
+    pub(super) fn conjuncts(&self) -> Vec<(Field, &Op)> {
         match self {
             Filter::All(fs) => fs.iter().flat_map(Filter::conjuncts).collect(),
             Filter::Test(field, op) => vec![(*field, op)],
@@ -483,7 +483,7 @@ impl Field {
     /// node is the edge's target, so a condition on it can start from the
     /// referenced node's edges. A pledger's edge is `pledged`, or `plans`
     /// while the commitment is only planned.
-    fn edge(self) -> Option<(&'static [RelationKind], bool)> {
+    pub(super) fn edge(self) -> Option<(&'static [RelationKind], bool)> {
         use RelationKind as R;
         Some(match self {
             Field::Pledger => (&[R::Pledged, R::Plans], true),
@@ -529,7 +529,23 @@ impl KnowledgeGraph {
         sort: &Sort,
         as_of: Option<&PartialDate>,
     ) -> Vec<&Node> {
-        let out: Vec<&Node> = match self.start(kind, filter, as_of) {
+        let out = self.matching(kind, filter, as_of);
+        let mut keyed: Vec<(SortKey<'_>, &Node)> =
+            out.into_iter().map(|n| (sort.key(n, as_of), n)).collect();
+        keyed.sort_by(|(a, _), (b, _)| sort.compare(a, b));
+        keyed.into_iter().map(|(_, n)| n).collect()
+    }
+
+    /// The nodes of `kind` that pass `filter`, in no particular order. A condition
+    /// `eq`/`in` on an id or a reference field starts from those entities' edges;
+    /// otherwise the kind's own list is read.
+    pub(super) fn matching(
+        &self,
+        kind: NodeKind,
+        filter: &Filter,
+        as_of: Option<&PartialDate>,
+    ) -> Vec<&Node> {
+        match self.start(kind, filter, as_of) {
             Some(candidates) => candidates
                 .into_iter()
                 .map(|ix| &*self.graph[ix])
@@ -539,11 +555,7 @@ impl KnowledgeGraph {
                 .nodes_of_kind(kind)
                 .filter(|n| filter.matches(n, as_of))
                 .collect(),
-        };
-        let mut keyed: Vec<(SortKey<'_>, &Node)> =
-            out.into_iter().map(|n| (sort.key(n, as_of), n)).collect();
-        keyed.sort_by(|(a, _), (b, _)| sort.compare(a, b));
-        keyed.into_iter().map(|(_, n)| n).collect()
+        }
     }
 
     /// The smallest candidate set an indexed conjunct allows, if any.

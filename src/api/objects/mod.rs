@@ -20,8 +20,8 @@ use std::cmp::Ordering;
 use async_graphql::OutputType;
 
 use super::error::ApiError;
-use super::pagination::{Atom, Keyset, Page, PageArgs, paginate};
-use crate::graph::{Filter, FilterField, KnowledgeGraph, Op, Order, Sort, SortKey, Value};
+use super::pagination::{Atom, Keyset, Page, PageArgs, Total, page};
+use crate::graph::{Filter, FilterField, KnowledgeGraph, Op, Order, Sort, SortKey, Value, Window};
 use crate::model::{EntityId, Node, NodeKind, PartialDate};
 
 /// The filter for nodes whose `field` names `id`.
@@ -63,17 +63,36 @@ pub(crate) fn page_of<'a, T: OutputType>(
     args: PageArgs,
 ) -> async_graphql::Result<Page<T>> {
     let sort = Sort::new(order);
-    let items: Vec<(&'a Node, T)> = g
-        .list_by(kind, filter, &sort, as_of)
-        .into_iter()
-        .filter_map(|n| wrap(g, n).map(|t| (n, t)))
-        .collect();
     let keyset = NodeOrder {
         kind,
         sort: &sort,
         as_of,
     };
-    paginate(items, &keyset, &args, |(_, t)| t).map_err(ApiError::into_graphql)
+    let asked = args
+        .read::<(&Node, T), _>(&keyset)
+        .map_err(ApiError::into_graphql)?;
+    let window = Window {
+        after: asked.after,
+        before: asked.before,
+        first: asked.first,
+        last: asked.last,
+    };
+    let found = g.page_by(kind, filter, &sort, as_of, &window);
+    let total = match found.total {
+        Some(n) => Total::Known(n),
+        None => Total::Matching {
+            kind,
+            filter: filter.clone(),
+            as_of: as_of.copied(),
+        },
+    };
+    let items: Vec<(&'a Node, T)> = found
+        .nodes
+        .into_iter()
+        .filter_map(|n| wrap(g, n).map(|t| (n, t)))
+        .collect();
+    let (previous, next) = (found.has_previous, found.has_next);
+    Ok(page(items, &keyset, previous, next, total, |(_, t)| t))
 }
 
 /// The order of a node list for its cursors: the graph's [`Sort`], with values as of
