@@ -1,7 +1,7 @@
 //! Neighbourhoods: the subgraph around some entities, breadth first,
 //! bounded in depth and size, ready to draw, with each edge's headline value.
 
-use petgraph::stable_graph::{EdgeIndex, NodeIndex};
+use petgraph::stable_graph::NodeIndex;
 
 use super::topology::{Half, NodeSet};
 use super::{Bounds, Direction, Edge, GraphError, KnowledgeGraph};
@@ -71,10 +71,8 @@ impl KnowledgeGraph {
         };
         let node_ok =
             |ix: NodeIndex| kinds.is_empty() || topo.kind(ix).is_some_and(|k| kinds.contains(&k));
-        let by_id = |a: &NodeIndex, b: &NodeIndex| self.id_order(*a, *b);
-
         let mut start: Vec<NodeIndex> = seeds.iter().filter_map(|s| self.index_of(s)).collect();
-        start.sort_by(by_id);
+        start.sort_by(|a, b| self.id_order(*a, *b));
         start.dedup();
         // Nodes taken into the subgraph, and nodes met (taken, or met at the last level).
         let mut taken = NodeSet::new(topo.node_bound());
@@ -106,14 +104,9 @@ impl KnowledgeGraph {
             }
             let room = limit - order.len();
             if next.len() > room {
-                // Only the first `room` by id are kept: find them without sorting the rest.
                 truncated = true;
-                if room > 0 {
-                    next.select_nth_unstable_by(room - 1, by_id);
-                }
-                next.truncate(room);
             }
-            next.sort_by(by_id);
+            let next = self.first_by_id(next, room);
             for &ix in &next {
                 taken.insert(ix);
                 order.push((ix, level));
@@ -121,29 +114,27 @@ impl KnowledgeGraph {
             frontier = next;
         }
 
-        let mut edges: Vec<EdgeIndex> = Vec::new();
+        // Each relation with its ends' order keys, read once, so that sorting by
+        // (from, kind, to, key) reads an id or a key only where the order keys tie.
+        let mut edges: Vec<(u128, NodeIndex, RelationKind, u128, NodeIndex, &Edge)> = Vec::new();
         for &(ix, _) in &order {
+            let from_key = topo.order_key(ix);
             for h in topo.halves(ix) {
                 if h.outgoing() && taken.contains(h.other) && edge_ok(h) {
-                    edges.push(h.edge);
+                    let to_key = topo.order_key(h.other);
+                    edges.push((from_key, ix, h.kind, to_key, h.other, &*self.graph[h.edge]));
                 }
             }
         }
-        let mut edges: Vec<&Edge> = edges.into_iter().map(|e| &*self.graph[e]).collect();
         edges.sort_by(|a, b| {
-            (
-                &a.relation.from,
-                a.relation.kind,
-                &a.relation.to,
-                &a.relation.key,
-            )
-                .cmp(&(
-                    &b.relation.from,
-                    b.relation.kind,
-                    &b.relation.to,
-                    &b.relation.key,
-                ))
+            a.0.cmp(&b.0)
+                .then_with(|| self.id_order(a.1, b.1))
+                .then(a.2.cmp(&b.2))
+                .then(a.3.cmp(&b.3))
+                .then_with(|| self.id_order(a.4, b.4))
+                .then_with(|| a.5.relation.key.cmp(&b.5.relation.key))
         });
+        let edges: Vec<&Edge> = edges.into_iter().map(|e| e.5).collect();
         let nodes = order
             .into_iter()
             .map(|(ix, depth)| SubgraphNode {
@@ -156,6 +147,26 @@ impl KnowledgeGraph {
             edges,
             truncated,
         })
+    }
+
+    /// The first `room` of `nodes` in id order, sorted: each node's order key is read once,
+    /// and the rest are left unsorted.
+    fn first_by_id(&self, nodes: Vec<NodeIndex>, room: usize) -> Vec<NodeIndex> {
+        let mut keyed: Vec<(u128, NodeIndex)> = nodes
+            .into_iter()
+            .map(|ix| (self.topology.order_key(ix), ix))
+            .collect();
+        let by_id = |a: &(u128, NodeIndex), b: &(u128, NodeIndex)| {
+            a.0.cmp(&b.0).then_with(|| self.id_order(a.1, b.1))
+        };
+        if keyed.len() > room {
+            if room > 0 {
+                keyed.select_nth_unstable_by(room - 1, by_id);
+            }
+            keyed.truncate(room);
+        }
+        keyed.sort_unstable_by(by_id);
+        keyed.into_iter().map(|(_, ix)| ix).collect()
     }
 
     /// The value an edge carries, for drawing: the amount of the pledge at
