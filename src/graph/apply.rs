@@ -110,7 +110,9 @@ impl KnowledgeGraph {
             seed: true,
             ..Batch::default()
         };
+        g.topology.begin_bulk();
         g.apply_batch(changes, batch, &mut |_| {})?;
+        g.topology.end_bulk();
         g.version = 0;
         g.graph.shrink_to_fit();
         g.topology.shrink_to_fit();

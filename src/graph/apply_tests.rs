@@ -6,24 +6,9 @@ use super::*;
 use super::{CommitmentFilter, CommitmentOrder, DecimalRange};
 use crate::model::{
     Change, ChangeBatch, ClaimField, CommitmentKind, FieldClaim, NodeData, Period, Rank,
-    RelationKind, Source, SourceKind,
+    RelationKind,
 };
 use rust_decimal::Decimal;
-
-/// The document every test fact cites (`source:doc`, line 1).
-fn doc() -> Node {
-    node(
-        "source:doc",
-        "A report",
-        NodeData::Source(Box::new(Source {
-            kind: SourceKind::Document,
-            title: "A report".into(),
-            published: None,
-            publisher: None,
-            file: None,
-        })),
-    )
-}
 
 /// Japan, South Korea and the United States, Japan pledging USD 100 to the US, built
 /// through changes.

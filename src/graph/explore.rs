@@ -3,7 +3,7 @@
 
 use petgraph::stable_graph::NodeIndex;
 
-use super::topology::{Half, NodeSet};
+use super::topology::{Half, NodeSet, SORTED_FROM};
 use super::{Bounds, Direction, Edge, GraphError, KnowledgeGraph};
 use crate::model::{EntityId, Node, NodeData, NodeKind, PartialDate, RelationKind, holds_on};
 
@@ -93,16 +93,34 @@ impl KnowledgeGraph {
             if truncated || frontier.is_empty() {
                 break;
             }
+            let room = limit - order.len();
             let mut next: Vec<NodeIndex> = Vec::new();
             for &ix in &frontier {
-                for h in topo.halves(ix) {
-                    if leads_on(h) && edge_ok(h) && !met.contains(h.other) && node_ok(h.other) {
-                        met.insert(h.other);
+                let list = topo.halves(ix);
+                // A long list is in id order of its other ends: once it has given more than
+                // `room` distinct candidates (and the last one's ties), none after them can
+                // be among the first `room`, so the rest of it is left unread.
+                let sorted = list.len() > SORTED_FROM;
+                let (mut counted, mut last) = (0usize, None::<(u128, u32)>);
+                for h in list {
+                    if taken.contains(h.other) || !(leads_on(h) && edge_ok(h) && node_ok(h.other)) {
+                        continue;
+                    }
+                    if sorted {
+                        let key = topo.sort_key(h);
+                        match last {
+                            Some(l) if l.1 == key.1 => continue,
+                            Some(l) if counted > room && l.0 != key.0 => break,
+                            _ => {}
+                        }
+                        counted += 1;
+                        last = Some(key);
+                    }
+                    if met.insert(h.other) {
                         next.push(h.other);
                     }
                 }
             }
-            let room = limit - order.len();
             if next.len() > room {
                 truncated = true;
             }
@@ -117,13 +135,15 @@ impl KnowledgeGraph {
         // Each relation with its ends' order keys, read once, so that sorting by
         // (from, kind, to, key) reads an id or a key only where the order keys tie.
         let mut edges: Vec<(u128, NodeIndex, RelationKind, u128, NodeIndex, &Edge)> = Vec::new();
-        for &(ix, _) in &order {
-            let from_key = topo.order_key(ix);
-            for h in topo.halves(ix) {
-                if h.outgoing() && taken.contains(h.other) && edge_ok(h) {
-                    let to_key = topo.order_key(h.other);
-                    edges.push((from_key, ix, h.kind, to_key, h.other, &*self.graph[h.edge]));
-                }
+        for (ix, h) in self.halves_within(&order, &taken) {
+            if edge_ok(h) {
+                let (from, to) = if h.outgoing() {
+                    (ix, h.other)
+                } else {
+                    (h.other, ix)
+                };
+                let (from_key, to_key) = (topo.order_key(from), topo.order_key(to));
+                edges.push((from_key, from, h.kind, to_key, to, &*self.graph[h.edge]));
             }
         }
         edges.sort_by(|a, b| {
@@ -147,6 +167,54 @@ impl KnowledgeGraph {
             edges,
             truncated,
         })
+    }
+
+    /// One half of each relation between two of `nodes` (all of them in `within`), with the
+    /// node whose half it is. Each relation is read from the end with fewer relations, so a
+    /// hub's long list is searched for the few other hubs among the nodes, not read whole.
+    fn halves_within<'a>(
+        &'a self,
+        nodes: &[(NodeIndex, usize)],
+        within: &NodeSet,
+    ) -> Vec<(NodeIndex, &'a Half)> {
+        let topo = &self.topology;
+        let rank = |ix: NodeIndex| (topo.halves(ix).len(), ix.index());
+        let mut ranked: Vec<NodeIndex> = nodes.iter().map(|&(ix, _)| ix).collect();
+        ranked.sort_unstable_by_key(|&ix| rank(ix));
+        let mut out = Vec::new();
+        for (at, &ix) in ranked.iter().enumerate() {
+            let list = topo.halves(ix);
+            let larger = &ranked[at + 1..];
+            if list.len() > SORTED_FROM && larger.len() * 32 < list.len() {
+                for &other in std::iter::once(&ix).chain(larger) {
+                    let key = (topo.order_key(other), other.index() as u32);
+                    let from = list.partition_point(|h| topo.sort_key(h) < key);
+                    out.extend(
+                        list[from..]
+                            .iter()
+                            .take_while(|h| h.other == other)
+                            .filter(|h| other != ix || h.outgoing())
+                            .map(|h| (ix, h)),
+                    );
+                }
+                continue;
+            }
+            for h in list {
+                if !within.contains(h.other) {
+                    continue;
+                }
+                // Taken from this end when the other has more relations; a relation from a
+                // node to itself has both halves here, and is taken once.
+                let here = match h.other == ix {
+                    true => h.outgoing(),
+                    false => rank(ix) < rank(h.other),
+                };
+                if here {
+                    out.push((ix, h));
+                }
+            }
+        }
+        out
     }
 
     /// The first `room` of `nodes` in id order, sorted: each node's order key is read once,
@@ -378,5 +446,158 @@ mod tests {
             g.neighborhood(&[], 1, &[], Direction::Both, &[], 2001, None, &BOUNDS),
             Err(GraphError::OverLimit { what: "limit", .. })
         ));
+    }
+
+    /// The neighbourhood as its definition says, read the simple way: every candidate of a
+    /// level gathered, sorted by id and cut; every relation among the nodes, sorted.
+    fn neighbourhood_by_definition(
+        g: &KnowledgeGraph,
+        seed: &EntityId,
+        depth: usize,
+        direction: Direction,
+        limit: usize,
+    ) -> (Vec<(String, usize)>, Vec<String>, bool) {
+        let mut nodes: Vec<(EntityId, usize)> = vec![(seed.clone(), 0)];
+        let mut seen: std::collections::HashSet<EntityId> = [seed.clone()].into();
+        let mut frontier = vec![seed.clone()];
+        let mut truncated = false;
+        for level in 1..=depth {
+            let mut next: Vec<EntityId> = Vec::new();
+            for id in &frontier {
+                for n in g.neighbors(id, &[], direction) {
+                    if seen.insert(n.node.id.clone()) {
+                        next.push(n.node.id.clone());
+                    }
+                }
+            }
+            next.sort();
+            let room = limit - nodes.len();
+            if next.len() > room {
+                truncated = true;
+                next.truncate(room);
+            }
+            nodes.extend(next.iter().map(|id| (id.clone(), level)));
+            frontier = next;
+            if truncated {
+                break;
+            }
+        }
+        let inside: std::collections::HashSet<&EntityId> = nodes.iter().map(|(id, _)| id).collect();
+        let mut edges: Vec<&Edge> = g
+            .graph
+            .edge_weights()
+            .map(|e| &**e)
+            .filter(|e| inside.contains(&e.relation.from) && inside.contains(&e.relation.to))
+            .collect();
+        edges.sort_by(|a, b| {
+            let key = |e: &&Edge| {
+                (
+                    e.relation.from.clone(),
+                    e.relation.kind,
+                    e.relation.to.clone(),
+                    e.relation.key.clone(),
+                )
+            };
+            key(a).cmp(&key(b))
+        });
+        (
+            nodes
+                .into_iter()
+                .map(|(id, d)| (id.to_string(), d))
+                .collect(),
+            edges.into_iter().map(|e| e.id()).collect(),
+            truncated,
+        )
+    }
+
+    /// Hubs with far more relations than [`SORTED_FROM`], relations added and withdrawn
+    /// across that bound through changes, and every neighbourhood compared with the one its
+    /// definition gives.
+    #[test]
+    fn neighbourhoods_at_hubs_are_the_ones_the_definition_gives() {
+        use crate::model::Change;
+        let dice = &mut Dice(7);
+        let n = 400;
+        let cid = |i: usize| format!("country:c{i}");
+        let nodes = (0..n)
+            .map(|i| country(&format!("c{i}"), &format!("C{i}")))
+            .chain([doc()])
+            .collect();
+        let mut relations = Vec::new();
+        let mut pairs = std::collections::HashSet::new();
+        for _ in 0..3000 {
+            // Skewed ends: the first few countries are hubs.
+            let a = if dice.roll(3) == 0 {
+                dice.roll(4)
+            } else {
+                dice.roll(n)
+            };
+            let b = dice.roll(n);
+            let kind = [RelationKind::AllyOf, RelationKind::Pressures][dice.roll(2)];
+            if pairs.insert((a, b, kind)) {
+                relations.push(relation(kind, &cid(a), &cid(b)));
+            }
+        }
+        let mut g = KnowledgeGraph::build(nodes, relations.clone()).unwrap();
+        assert!(g.topology.halves(g.index_of(&id(&cid(0))).unwrap()).len() > 2 * SORTED_FROM);
+        let bounds = BOUNDS;
+        for round in 0..12 {
+            if round > 0 {
+                // Withdraw and add relations at a hub, so its list crosses the bound.
+                let mut changes = Vec::new();
+                for _ in 0..40 {
+                    let r = &relations[dice.roll(relations.len())];
+                    if g.edge_index(&r.id()).is_some() && !changes.iter().any(|c: &Change| matches!(c, Change::RetractRelation { id, .. } if *id == r.id())) {
+                        changes.push(Change::RetractRelation { id: r.id(), reason: "test".into(), sources: cite() });
+                    }
+                }
+                for _ in 0..40 {
+                    let (a, b) = (dice.roll(4), dice.roll(n));
+                    if pairs.insert((a, b, RelationKind::AllyOf)) {
+                        let r = relation(RelationKind::AllyOf, &cid(a), &cid(b));
+                        relations.push(r.clone());
+                        changes.push(Change::AddRelation { relation: r });
+                    }
+                }
+                g.apply(changes).unwrap();
+                g.topology_view();
+            }
+            for _ in 0..25 {
+                let seed = id(&cid(if dice.roll(2) == 0 {
+                    dice.roll(6)
+                } else {
+                    dice.roll(n)
+                }));
+                let depth = 1 + dice.roll(3);
+                let limit = [1, 2, 7, 40, 90, 200, 399][dice.roll(7)];
+                let direction =
+                    [Direction::Both, Direction::Outgoing, Direction::Incoming][dice.roll(3)];
+                let got = g
+                    .neighborhood(
+                        std::slice::from_ref(&seed),
+                        depth,
+                        &[],
+                        direction,
+                        &[],
+                        limit,
+                        None,
+                        &bounds,
+                    )
+                    .unwrap();
+                let got = (
+                    got.nodes
+                        .iter()
+                        .map(|n| (n.node.id.to_string(), n.depth))
+                        .collect::<Vec<_>>(),
+                    got.edges.iter().map(|e| e.id()).collect::<Vec<_>>(),
+                    got.truncated,
+                );
+                assert_eq!(
+                    got,
+                    neighbourhood_by_definition(&g, &seed, depth, direction, limit),
+                    "{seed} depth {depth} limit {limit} {direction:?}"
+                );
+            }
+        }
     }
 }

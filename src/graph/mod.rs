@@ -185,9 +185,11 @@ impl KnowledgeGraph {
             edges.extend(implied_edges(&g.graph[ix]));
         }
         edges.extend(relations.into_iter().map(explicit_edge));
+        g.topology.begin_bulk();
         for edge in edges {
             g.attach_edge(edge)?;
         }
+        g.topology.end_bulk();
         g.search.finish();
         Ok(g)
     }

@@ -421,18 +421,6 @@ pub(crate) mod tests {
     use super::*;
     use crate::model::{CommitmentKind as K, Period};
 
-    /// A small deterministic random source (xorshift), so a failure replays exactly.
-    struct Dice(u64);
-
-    impl Dice {
-        fn roll(&mut self, n: usize) -> usize {
-            self.0 ^= self.0 << 13;
-            self.0 ^= self.0 >> 7;
-            self.0 ^= self.0 << 17;
-            (self.0 % n as u64) as usize
-        }
-    }
-
     /// The page `window` selects of `list`, sorted by `sort`, as a Relay connection cuts
     /// it from the whole list: what every page must equal.
     pub(crate) fn slice<'g>(list: &[&'g Node], sort: &Sort, window: &Window<'_>) -> ListPage<'g> {

@@ -242,3 +242,31 @@ pub const BOUNDS: crate::graph::Bounds = crate::graph::Bounds {
     search_chars: 512,
     search_words: 16,
 };
+
+/// A small deterministic random source (xorshift), so a failure replays exactly.
+pub struct Dice(pub u64);
+
+impl Dice {
+    /// A number below `n`.
+    pub fn roll(&mut self, n: usize) -> usize {
+        self.0 ^= self.0 << 13;
+        self.0 ^= self.0 >> 7;
+        self.0 ^= self.0 << 17;
+        (self.0 % n as u64) as usize
+    }
+}
+
+/// The document every test fact cites (`source:doc`, line 1).
+pub fn doc() -> Node {
+    node(
+        "source:doc",
+        "A report",
+        NodeData::Source(Box::new(crate::model::Source {
+            kind: crate::model::SourceKind::Document,
+            title: "A report".into(),
+            published: None,
+            publisher: None,
+            file: None,
+        })),
+    )
+}

@@ -2,6 +2,10 @@
 //! side in memory (the other end, the kind, the direction), each node's kind, and a key
 //! that orders nodes by id. A walk reads no node or relation it does not return. Kept in
 //! step with every change beside petgraph, which stays the structure of record.
+//!
+//! A node with more than [`SORTED_FROM`] relations (a hub) keeps them in the order of their
+//! other ends' order keys, so a walk that wants the first few neighbours by id reads only
+//! those, not the hub's hundred thousand.
 
 use petgraph::stable_graph::{EdgeIndex, NodeIndex};
 
@@ -35,12 +39,18 @@ impl Half {
     }
 }
 
+/// A node's relations are kept sorted by [`Topology::sort_key`] once there are more than this
+/// many; fewer are read whole, in any order.
+pub(crate) const SORTED_FROM: usize = 64;
+
 /// The structure: each node's halves, kind and order key, by node index.
 #[derive(Debug, Clone, Default)]
 pub(crate) struct Topology {
     halves: Vec<Vec<Half>>,
     kinds: Vec<Option<NodeKind>>,
     order: Vec<u128>,
+    /// While a seed loads, long lists are sorted once at the end rather than kept sorted.
+    bulk: bool,
 }
 
 /// The first sixteen bytes of an id, zero-padded, as a number: ids in this order are in
@@ -51,6 +61,21 @@ fn order_key(id: &EntityId) -> u128 {
     let n = text.len().min(16);
     bytes[..n].copy_from_slice(&text[..n]);
     u128::from_be_bytes(bytes)
+}
+
+fn sort_key(order: &[u128], half: &Half) -> (u128, u32) {
+    let other = half.other.index();
+    (order.get(other).copied().unwrap_or(0), other as u32)
+}
+
+/// Sorts a list by [`sort_key`], reading each other end's key once.
+fn sort_list(list: &mut [Half], order: &[u128]) {
+    let mut keyed: Vec<((u128, u32), Half)> =
+        list.iter().map(|h| (sort_key(order, h), *h)).collect();
+    keyed.sort_unstable_by_key(|(key, h)| (*key, h.edge.index()));
+    for (slot, (_, h)) in list.iter_mut().zip(keyed) {
+        *slot = h;
+    }
 }
 
 fn dated(relation: &Relation) -> u8 {
@@ -89,21 +114,62 @@ impl Topology {
     /// A relation `e` from `a` to `b`.
     pub fn add_edge(&mut self, e: EdgeIndex, a: NodeIndex, b: NodeIndex, relation: &Relation) {
         let (kind, flags) = (relation.kind, dated(relation));
-        if let Some(h) = self.halves.get_mut(a.index()) {
-            h.push(Half {
+        self.add_half(
+            a,
+            Half {
                 other: b,
                 edge: e,
                 kind,
                 flags: flags | OUTGOING,
-            });
-        }
-        if let Some(h) = self.halves.get_mut(b.index()) {
-            h.push(Half {
+            },
+        );
+        self.add_half(
+            b,
+            Half {
                 other: a,
                 edge: e,
                 kind,
                 flags,
-            });
+            },
+        );
+    }
+
+    /// Adds a half to `ix`'s list, in its place where the list is kept sorted.
+    fn add_half(&mut self, ix: NodeIndex, half: Half) {
+        let key = self.sort_key(&half);
+        let (order, bulk) = (&self.order, self.bulk);
+        let Some(list) = self.halves.get_mut(ix.index()) else {
+            return;
+        };
+        if bulk || list.len() < SORTED_FROM {
+            list.push(half);
+        } else if list.len() == SORTED_FROM {
+            list.push(half);
+            sort_list(list, order);
+        } else {
+            let at = list.partition_point(|h| sort_key(order, h) <= key);
+            list.insert(at, half);
+        }
+    }
+
+    /// Where a half sorts in a long list: its other end's order key, then its index.
+    pub fn sort_key(&self, half: &Half) -> (u128, u32) {
+        sort_key(&self.order, half)
+    }
+
+    /// Long lists are left unsorted until [`Topology::end_bulk`], for a load.
+    pub fn begin_bulk(&mut self) {
+        self.bulk = true;
+    }
+
+    /// Sorts the lists left unsorted since [`Topology::begin_bulk`].
+    pub fn end_bulk(&mut self) {
+        self.bulk = false;
+        let order = &self.order;
+        for list in &mut self.halves {
+            if list.len() > SORTED_FROM {
+                sort_list(list, order);
+            }
         }
     }
 
@@ -113,7 +179,11 @@ impl Topology {
             if let Some(h) = self.halves.get_mut(ix.index()) {
                 // A relation from a node to itself has both halves in one list.
                 if let Some(at) = h.iter().position(|x| x.edge == e) {
-                    h.swap_remove(at);
+                    if h.len() > SORTED_FROM {
+                        h.remove(at);
+                    } else {
+                        h.swap_remove(at);
+                    }
                 }
             }
         }
@@ -160,7 +230,8 @@ impl Topology {
         }
     }
 
-    /// The relations at `ix`, both ways, in no particular order.
+    /// The relations at `ix`, both ways: sorted by [`Topology::sort_key`] when there are more
+    /// than [`SORTED_FROM`], in no particular order otherwise.
     pub fn halves(&self, ix: NodeIndex) -> &[Half] {
         self.halves.get(ix.index()).map_or(&[], Vec::as_slice)
     }
@@ -265,6 +336,13 @@ impl super::KnowledgeGraph {
                 "the compact structure agrees with petgraph at {id}"
             );
             assert_eq!(self.topology.kind(ix), Some(id.kind()));
+            let list = self.topology.halves(ix);
+            if list.len() > SORTED_FROM {
+                assert!(
+                    list.is_sorted_by_key(|h| self.topology.sort_key(h)),
+                    "the long list of {id} is sorted"
+                );
+            }
             out.extend(ours);
         }
         out.sort();
