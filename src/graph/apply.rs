@@ -248,7 +248,9 @@ impl KnowledgeGraph {
                 let mut edge = Edge::clone(&self.graph[e]);
                 check_end(&edge, &until)?;
                 edge.relation.valid_until = Some(Box::new(until));
-                add_sources(&mut edge.relation.sources, &sources);
+                let mut cited = edge.relation.sources.into_vec();
+                add_sources(&mut cited, &sources);
+                edge.relation.sources = cited.into();
                 for s in &sources {
                     b.cites.push((at, s.clone()));
                 }

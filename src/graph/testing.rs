@@ -106,7 +106,7 @@ pub fn relation(kind: RelationKind, from: &str, to: &str) -> Relation {
         valid_from: None,
         valid_until: None,
         attribution: None,
-        sources: cite(),
+        sources: cite().into(),
         note: None,
     }
 }

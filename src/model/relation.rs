@@ -180,13 +180,11 @@ pub struct Relation {
     /// By whose account it holds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub attribution: Option<Box<Attribution>>,
-    /// Where it comes from; never empty.
-    #[serde(
-        deserialize_with = "super::wire::exact_vec",
-        default,
-        skip_serializing_if = "Vec::is_empty"
-    )]
-    pub sources: Vec<SourceRef>,
+    /// Where it comes from; never empty. A boxed slice rather than a list: a relation's
+    /// sources are set whole, and the room saved fits a stored relation in a smaller
+    /// allocation.
+    #[serde(default, skip_serializing_if = "<[SourceRef]>::is_empty")]
+    pub sources: Box<[SourceRef]>,
     /// Anything doubtful about it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub note: Option<Box<str>>,
@@ -213,7 +211,7 @@ impl Relation {
             valid_from: None,
             valid_until: None,
             attribution: None,
-            sources: sources.to_vec(),
+            sources: sources.into(),
             note: None,
         }
     }

@@ -710,7 +710,7 @@ impl Decoder<'_> {
             valid_from: valid_from.map(Box::new),
             valid_until: valid_until.map(Box::new),
             attribution: attribution.map(Box::new),
-            sources,
+            sources: sources.into(),
             note: note.map(Into::into),
         })
     }

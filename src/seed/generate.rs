@@ -1108,7 +1108,7 @@ impl Generator {
             valid_from: start.map(Box::new),
             valid_until: until.map(Box::new),
             attribution,
-            sources: self.cite(),
+            sources: self.cite().into(),
             note: note.map(Into::into),
         }))
     }
