@@ -237,7 +237,7 @@ impl KnowledgeGraph {
             }
             Change::AddRelation { relation } => {
                 need_sources(&relation.sources, "a relation")?;
-                for s in &relation.sources {
+                for s in relation.sources.iter() {
                     b.cites.push((at, s.clone()));
                 }
                 self.add_edge(at, explicit_edge(relation), b)
@@ -248,7 +248,7 @@ impl KnowledgeGraph {
                 let mut edge = Edge::clone(&self.graph[e]);
                 check_end(&edge, &until)?;
                 edge.relation.valid_until = Some(Box::new(until));
-                let mut cited = edge.relation.sources.into_vec();
+                let mut cited = edge.relation.sources.to_vec();
                 add_sources(&mut cited, &sources);
                 edge.relation.sources = cited.into();
                 for s in &sources {

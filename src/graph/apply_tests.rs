@@ -381,7 +381,7 @@ fn each_rule_of_the_seed_is_enforced() {
         GraphError::Invalid(_)
     ));
     let mut unsourced = relation(RelationKind::AllyOf, "country:jp", "country:us");
-    unsourced.sources = Box::default();
+    unsourced.sources = Default::default();
     assert!(matches!(
         refused(
             &mut g,

@@ -180,11 +180,11 @@ pub struct Relation {
     /// By whose account it holds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub attribution: Option<Box<Attribution>>,
-    /// Where it comes from; never empty. A boxed slice rather than a list: a relation's
-    /// sources are set whole, and the room saved fits a stored relation in a smaller
-    /// allocation.
+    /// Where it comes from; never empty. Shared rather than a list: a relation's sources are
+    /// set whole, the relations one node implies share the node's, and the room saved fits
+    /// a stored relation in a smaller allocation.
     #[serde(default, skip_serializing_if = "<[SourceRef]>::is_empty")]
-    pub sources: Box<[SourceRef]>,
+    pub sources: std::sync::Arc<[SourceRef]>,
     /// Anything doubtful about it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub note: Option<Box<str>>,
@@ -201,7 +201,12 @@ impl Relation {
         }
     }
 
-    fn implied(kind: RelationKind, from: &EntityId, to: &EntityId, sources: &[SourceRef]) -> Self {
+    fn implied(
+        kind: RelationKind,
+        from: &EntityId,
+        to: &EntityId,
+        sources: &std::sync::Arc<[SourceRef]>,
+    ) -> Self {
         Relation {
             kind,
             from: from.clone(),
@@ -211,7 +216,7 @@ impl Relation {
             valid_from: None,
             valid_until: None,
             attribution: None,
-            sources: sources.into(),
+            sources: sources.clone(),
             note: None,
         }
     }
@@ -232,7 +237,9 @@ impl Node {
     pub fn implied_relations(&self) -> Vec<ImpliedRelation> {
         let mut out = Vec::new();
         let me = &self.id;
-        let src = self.sources.as_slice();
+        // One copy of the node's sources, shared by every relation they source.
+        let src: std::sync::Arc<[SourceRef]> = self.sources.as_slice().into();
+        let src = &src;
         let mut add =
             |field: &'static str, relation: Relation| out.push(ImpliedRelation { field, relation });
         let outgoing = |kind, to: &EntityId| Relation::implied(kind, me, to, src);
@@ -243,7 +250,12 @@ impl Node {
             NodeData::Person(p) => {
                 for claim in p.roles.all() {
                     if let Some(org) = &claim.value.org {
-                        let mut r = Relation::implied(R::HoldsRole, me, org, &claim.sources);
+                        let mut r = Relation::implied(
+                            R::HoldsRole,
+                            me,
+                            org,
+                            &claim.sources.as_slice().into(),
+                        );
                         r.key = Some(claim.key.as_str().into());
                         r.label = Some(claim.value.title.as_str().into());
                         r.valid_from = claim.valid_from.clone();
@@ -297,7 +309,8 @@ impl Node {
                 }
                 for claim in c.amount.all() {
                     if let Some(by) = &claim.made_by {
-                        let mut r = Relation::implied(R::Revised, by, me, &claim.sources);
+                        let mut r =
+                            Relation::implied(R::Revised, by, me, &claim.sources.as_slice().into());
                         r.key = Some(claim.key.as_str().into());
                         r.label = Some(claim.value.to_string().into());
                         r.valid_from = claim.valid_from.clone();

@@ -1473,7 +1473,7 @@ mod tests {
                         .unwrap_or_else(|e| panic!("{}: {e}", rel.id()));
                     assert!(seen.contains_key(&rel.from) && seen.contains_key(&rel.to));
                     assert!(!rel.sources.is_empty());
-                    for c in &rel.sources {
+                    for c in rel.sources.iter() {
                         assert!(fits(&seen, c), "{} cites {c:?}", rel.id());
                     }
                 }
