@@ -7,10 +7,13 @@
 //!   ("Han-Koo") adds its joined form ("hankoo") as one more term.
 //! - Texts and terms get dense ids; the id of a removed one is reused by the
 //!   next one added, so the ids stay as many as the index ever held at once.
-//!   Each term has a posting list of the texts that hold it, kept sorted and
-//!   free of duplicates by binary search. Each text also keeps its own term
-//!   list, used to check candidates, and the id of its document's previous
-//!   text, so that a document's texts form a chain for removal.
+//!   Each term has a posting list of the texts that hold it, free of
+//!   duplicates. A long list is kept in order of the texts' rank (names, then
+//!   aliases, then longer texts, each shortest first), which is the order of
+//!   the best score a text can reach; see [`super::postings`]. Each text also
+//!   keeps its own term list, used to check candidates, and the id of its
+//!   document's previous text, so that a document's texts form a chain for
+//!   removal.
 //! - The term dictionary is a `HashMap` for lookups, plus a `BTreeMap` of
 //!   the same terms, so all terms with a given prefix are one range.
 //! - Names and aliases are also keyed by their whole normalized form (and by
@@ -36,7 +39,10 @@
 //! stage that leaves at least `limit` accepted docs. In each token stage, the
 //! query word whose candidate terms have the fewest postings drives the
 //! search. The other words are checked against each candidate text, by binary
-//! search in their posting lists or by a look at the text's own terms.
+//! search in their posting lists or by a look at the text's own terms. A long
+//! list is read best rank first, and only until the best `limit` docs found so
+//! far all score above anything its remaining ranks can reach: a misspelt word
+//! that a million names share costs the shortest of those names, not all.
 //!
 //! # Limits on the work of one query
 //!
@@ -169,6 +175,9 @@ pub struct SearchIndex {
     /// The term ids of the fuzzy buckets that hold more than one, ascending,
     /// no duplicates.
     fuzzy_lists: Slots<Vec<u32>>,
+    /// Searches read every posting: the tests compare this with the early stop.
+    #[cfg(test)]
+    exhaustive: bool,
 }
 
 /// Items under dense u32 ids below [`NO_ID`]. The slot of a removed item is
@@ -239,6 +248,11 @@ impl TextSlots {
     }
 }
 
+/// Bits of a text's rank that hold its normalized length: see [`rank`].
+const RANK_LEN_BITS: u16 = 10;
+/// The longest normalized length a rank tells apart.
+const RANK_LEN_MAX: u32 = (1 << RANK_LEN_BITS) - 1;
+
 /// No id: ends a document's chain of texts. [`Slots`] never hands it out.
 const NO_ID: u32 = u32::MAX;
 
@@ -272,6 +286,13 @@ struct TextEntry {
     norm_len: u32,
     /// The id of the same doc's text added before this one, or [`NO_ID`].
     prev: u32,
+}
+
+impl TextEntry {
+    /// Its rank in long posting lists.
+    fn rank(&self) -> u16 {
+        rank(self.field, self.norm_len)
+    }
 }
 
 /// How well one query word matches one term. The derived order puts the best first.
@@ -356,11 +377,6 @@ impl SearchIndex {
         }
         terms.sort_unstable();
         terms.dedup();
-        for &id in &terms {
-            if let Some(entry) = self.terms.get_mut(id) {
-                entry.postings.insert(text_id);
-            }
-        }
         if field != Field::Text {
             for key in exact_keys(&words, &runs) {
                 match self.exact.get_mut(key.as_str()) {
@@ -385,6 +401,17 @@ impl SearchIndex {
                 prev,
             },
         );
+        let Some(entry) = self.texts.get(text_id) else {
+            return;
+        };
+        let rank = entry.rank();
+        let texts = &self.texts;
+        let rank_of = |id: u32| texts.get(id).map_or(u16::MAX, TextEntry::rank);
+        for &id in entry.terms.iter() {
+            if let Some(term) = self.terms.get_mut(id) {
+                term.postings.insert(rank, text_id, rank_of);
+            }
+        }
     }
 
     /// Removes every text of a document; no search finds it afterwards. Terms
@@ -396,7 +423,7 @@ impl SearchIndex {
         let mut next = self.doc_texts.remove(&doc).unwrap_or(NO_ID);
         while let Some(entry) = self.texts.take(next) {
             for &term in entry.terms.iter() {
-                self.remove_posting(term, next);
+                self.remove_posting(term, entry.rank(), next);
             }
             if entry.field != Field::Text {
                 let words = tokenize(&entry.original);
@@ -431,6 +458,7 @@ impl SearchIndex {
         self.exact.shrink_to_fit();
         self.fuzzy.shrink_to_fit();
     }
+
 
     /// [`SearchIndex::search_ordered`] with equal scores ordered by doc number,
     /// lowest first: the unit tests' shorthand.
@@ -535,11 +563,11 @@ impl SearchIndex {
 
     /// Takes a removed text out of a term's postings, and the term out of the
     /// index when no text holds it any more.
-    fn remove_posting(&mut self, term: u32, text_id: u32) {
+    fn remove_posting(&mut self, term: u32, rank: u16, text_id: u32) {
         let Some(entry) = self.terms.get_mut(term) else {
             return;
         };
-        entry.postings.remove(text_id);
+        entry.postings.remove(rank, text_id);
         if !entry.postings.is_empty() {
             return;
         }
@@ -643,42 +671,66 @@ impl SearchIndex {
             let Some(postings) = self.terms.get(term).map(|e| &e.postings) else {
                 continue;
             };
+            let (first_kind, first_edits) = (kind_of(stage_of(first)), fuzzy_edits(first));
+            // The most a text of a rank can score through this term: the other query
+            // words can only lower the kind and add edits.
+            let best_of = |rank: u16| {
+                let (field, least_len) = rank_floor(rank);
+                score(first_kind, field, first_edits, extra(least_len, query_len))
+            };
             // The best a longer text can score through this term.
-            let text_best = score(kind_of(stage_of(first)), Field::Text, fuzzy_edits(first), 0);
-            'texts: for &text_id in postings.iter() {
-                if text_id & TEXT_FIELD_BIT != 0 && col.worst_score().is_some_and(|w| w > text_best)
-                {
-                    // Only longer texts are left, and none can enter.
+            let text_best = score(first_kind, Field::Text, first_edits, 0);
+            let cannot_enter = |col: &Collector<'_>, best: u32| {
+                !self.exhaustive() && col.worst_score().is_some_and(|w| w > best)
+            };
+            for (rank, ids) in postings.runs() {
+                if rank.is_some_and(|rank| cannot_enter(col, best_of(rank))) {
+                    // The runs left rank no higher: none of their texts can enter.
                     break;
                 }
-                let Some(entry) = self.texts.get(text_id) else {
-                    continue;
-                };
-                let mut worst = stage_of(first);
-                let mut edits = fuzzy_edits(first);
-                for (j, c) in cands.iter().enumerate() {
-                    if j == driver {
-                        continue;
+                'texts: for &text_id in ids {
+                    if text_id & TEXT_FIELD_BIT != 0 && cannot_enter(col, text_best) {
+                        // Only longer texts are left, and none can enter.
+                        break;
                     }
-                    let Some(q) = self.best_in_text(c, text_id, entry) else {
-                        continue 'texts;
+                    let Some(entry) = self.texts.get(text_id) else {
+                        continue;
                     };
-                    worst = worst.max(stage_of(q));
-                    edits = edits.saturating_add(fuzzy_edits(q));
+                    let mut worst = stage_of(first);
+                    let mut edits = fuzzy_edits(first);
+                    for (j, c) in cands.iter().enumerate() {
+                        if j == driver {
+                            continue;
+                        }
+                        let Some(q) = self.best_in_text(c, text_id, entry) else {
+                            continue 'texts;
+                        };
+                        worst = worst.max(stage_of(q));
+                        edits = edits.saturating_add(fuzzy_edits(q));
+                    }
+                    let kind = kind_of(worst);
+                    let score = score(kind, entry.field, edits, extra_chars(entry, query_len));
+                    col.offer(
+                        entry.doc,
+                        Cand {
+                            score,
+                            text: text_id,
+                            kind,
+                            term: Some(term),
+                        },
+                    );
                 }
-                let kind = kind_of(worst);
-                let score = score(kind, entry.field, edits, extra_chars(entry, query_len));
-                col.offer(
-                    entry.doc,
-                    Cand {
-                        score,
-                        text: text_id,
-                        kind,
-                        term: Some(term),
-                    },
-                );
             }
         }
+    }
+
+    /// True when searches read every posting, for the tests that compare the early
+    /// stop with a full read.
+    fn exhaustive(&self) -> bool {
+        #[cfg(test)]
+        return self.exhaustive;
+        #[cfg(not(test))]
+        false
     }
 
     /// The candidate terms of one query word in one stage.
@@ -787,7 +839,7 @@ impl SearchIndex {
                 .find(|&&(term, _)| {
                     self.terms
                         .get(term)
-                        .is_some_and(|e| e.postings.contains(text_id))
+                        .is_some_and(|e| e.postings.contains(entry.rank(), text_id))
                 })
                 .map(|&(_, q)| q)
         } else {
@@ -808,8 +860,8 @@ impl SearchIndex {
 
 /// The best `limit` accepted documents seen so far, each with its best match. Holds no
 /// more than `limit` entries however many texts match: a candidate that cannot enter
-/// the top is dropped after one comparison with the worst kept, so a word shared by a
-/// million names costs a pass over their postings and nothing more.
+/// the top is dropped after one comparison with the worst kept, and once it is full,
+/// [`Collector::worst_score`] tells a reader of a ranked list when to stop.
 struct Collector<'a> {
     accept: &'a dyn Fn(u32) -> bool,
     tie: &'a dyn Fn(u32, u32) -> std::cmp::Ordering,
@@ -1226,8 +1278,36 @@ fn fuzzy_edits(q: Quality) -> u32 {
 }
 
 fn extra_chars(entry: &TextEntry, query_len: usize) -> u32 {
+    extra(entry.norm_len, query_len)
+}
+
+/// The chars by which a normal form of `norm_len` chars is longer than the query's.
+fn extra(norm_len: u32, query_len: usize) -> u32 {
     let query_len = u32::try_from(query_len).unwrap_or(u32::MAX);
-    entry.norm_len.saturating_sub(query_len)
+    norm_len.saturating_sub(query_len)
+}
+
+/// The rank of a text in long posting lists: names, then aliases, then longer texts,
+/// each by normalized length, lowest first. So the rank never falls as the best score a
+/// text can reach falls. Lengths from [`RANK_LEN_MAX`] on share one rank.
+fn rank(field: Field, norm_len: u32) -> u16 {
+    let field_part: u16 = match field {
+        Field::Name => 0,
+        Field::Alias => 1,
+        Field::Text => 2,
+    };
+    let len = u16::try_from(norm_len.min(RANK_LEN_MAX)).unwrap_or(u16::MAX);
+    (field_part << RANK_LEN_BITS) | len
+}
+
+/// The field of a rank's texts and the least normalized length they can have.
+fn rank_floor(rank: u16) -> (Field, u32) {
+    let field = match rank >> RANK_LEN_BITS {
+        0 => Field::Name,
+        1 => Field::Alias,
+        _ => Field::Text,
+    };
+    (field, u32::from(rank) & RANK_LEN_MAX)
 }
 
 /// The score of a match; see [`SearchHit::score`].
@@ -1739,6 +1819,161 @@ mod tests {
         assert!(ix.search("seoul", 10, CUT, &all).is_empty());
         assert_eq!(found(&ix, "namsan"), vec![(2, MatchKind::Token)]);
         assert_eq!(found(&ix, "nasman"), vec![(2, MatchKind::Fuzzy)]);
+    }
+
+    /// A small deterministic generator for the randomized tests.
+    struct Rng(u64);
+
+    impl Rng {
+        fn below(&mut self, n: usize) -> usize {
+            self.0 ^= self.0 << 13;
+            self.0 ^= self.0 >> 7;
+            self.0 ^= self.0 << 17;
+            (self.0 % n.max(1) as u64) as usize
+        }
+
+        fn pick<'a>(&mut self, items: &[&'a str]) -> &'a str {
+            items[self.below(items.len())]
+        }
+    }
+
+    const COMMON: &[&str] = &[
+        "tariff",
+        "tariffs",
+        "trade",
+        "council",
+        "ministry",
+        "republic",
+        "of",
+        "the",
+        "on",
+        "steel",
+        "talks",
+        "summit",
+        "pledge",
+        "investment",
+        "agreement",
+        "korea",
+        "seoul",
+    ];
+
+    /// A random text of `least` words and up to `spread - 1` more: common words, rarer made-up ones, some joined by
+    /// hyphens.
+    fn random_text(rng: &mut Rng, least: usize, spread: usize) -> String {
+        let words = least + rng.below(spread);
+        let mut out = String::new();
+        for i in 0..words {
+            if i > 0 {
+                out.push(if rng.below(8) == 0 { '-' } else { ' ' });
+            }
+            if rng.below(3) == 0 {
+                let len = 3 + rng.below(7);
+                out.extend((0..len).map(|_| (b'a' + rng.below(6) as u8) as char));
+            } else {
+                let w = rng.pick(COMMON);
+                if rng.below(4) == 0 {
+                    out.push_str(&w.to_uppercase());
+                } else {
+                    out.push_str(w);
+                }
+            }
+        }
+        out
+    }
+
+    /// A query drawn from what the index holds: words, prefixes, typos, whole names.
+    fn random_query(rng: &mut Rng, texts: &[String]) -> String {
+        let text = &texts[rng.below(texts.len())];
+        let words: Vec<&str> = text.split([' ', '-']).collect();
+        let word = |rng: &mut Rng| words[rng.below(words.len())].to_string();
+        match rng.below(6) {
+            0 => text.clone(),
+            1 => word(rng),
+            2 => format!("{} {}", word(rng), word(rng)),
+            3 => word(rng).chars().take(2 + rng.below(3)).collect(),
+            4 => {
+                let mut chars: Vec<char> = word(rng).chars().collect();
+                if chars.len() > 3 {
+                    chars.swap(1, 2);
+                }
+                if chars.len() > 6 && rng.below(2) == 0 {
+                    chars.remove(4);
+                }
+                chars.into_iter().collect()
+            }
+            _ => format!("{} {}", rng.pick(COMMON), word(rng)),
+        }
+    }
+
+    #[test]
+    fn early_stop_answers_as_a_full_read_does() {
+        let mut rng = Rng(0x9e37_79b9_7f4a_7c15);
+        let mut ix = SearchIndex::default();
+        let mut texts = Vec::new();
+        // Enough texts that the common words' lists are long and ranked.
+        let add_doc = |ix: &mut SearchIndex, rng: &mut Rng, texts: &mut Vec<String>, doc| {
+            let name = random_text(rng, 1, 5);
+            ix.add(doc, Field::Name, &name);
+            texts.push(name);
+            for _ in 0..rng.below(3) {
+                let alias = random_text(rng, 1, 4);
+                ix.add(doc, Field::Alias, &alias);
+                texts.push(alias);
+            }
+            if rng.below(2) == 0 {
+                let text = random_text(rng, 4, 20);
+                ix.add(doc, Field::Text, &text);
+                texts.push(text);
+            }
+        };
+        for doc in 0..6_000 {
+            add_doc(&mut ix, &mut rng, &mut texts, doc);
+        }
+        let long = ix
+            .terms
+            .items
+            .iter()
+            .flatten()
+            .filter(|e| matches!(e.postings, Postings::Ranked(_)))
+            .count();
+        assert!(long > 10, "{long} ranked lists");
+        let scrambled =
+            |a: u32, b: u32| (a.wrapping_mul(2_654_435_761)).cmp(&b.wrapping_mul(2_654_435_761));
+        let by_doc = |a: u32, b: u32| a.cmp(&b);
+        let third = |doc: u32| doc % 3 != 1;
+        let mut compared = 0;
+        for round in 0..4 {
+            for _ in 0..300 {
+                let q = random_query(&mut rng, &texts);
+                for limit in [1, 3, 10, 50] {
+                    for (accept, tie) in [
+                        (
+                            &all as &dyn Fn(u32) -> bool,
+                            &by_doc as &dyn Fn(u32, u32) -> _,
+                        ),
+                        (&third, &scrambled),
+                    ] {
+                        ix.exhaustive = false;
+                        let fast = ix.search_ordered(&q, limit, CUT, accept, tie);
+                        ix.exhaustive = true;
+                        let full = ix.search_ordered(&q, limit, CUT, accept, tie);
+                        ix.exhaustive = false;
+                        assert_eq!(fast, full, "round {round}, {q:?}, limit {limit}");
+                        compared += usize::from(!full.is_empty());
+                    }
+                }
+            }
+            // Churn: some docs go and come back with new texts, so that ids are reused
+            // and lists cross between short and ranked.
+            for _ in 0..1_500 {
+                let doc = rng.below(6_000) as u32;
+                ix.remove_doc(doc);
+                if rng.below(3) > 0 {
+                    add_doc(&mut ix, &mut rng, &mut texts, doc);
+                }
+            }
+        }
+        assert!(compared > 5_000, "{compared}");
     }
 
     /// (items, room for items) of every structure of the index.
