@@ -155,6 +155,24 @@ impl Postings {
         }
     }
 
+    /// The bytes the list takes on the heap, beside its own size.
+    pub fn heap_bytes(&self) -> usize {
+        match self {
+            Postings::Flat(ids) => ids.capacity() * size_of::<u32>(),
+            Postings::Ranked(r) => {
+                size_of::<Ranked>()
+                    + r.chunks.capacity() * size_of::<Chunk>()
+                    + r.chunks
+                        .iter()
+                        .map(|c| {
+                            c.ids.capacity() * size_of::<u32>()
+                                + c.runs.capacity() * size_of::<(u16, u16)>()
+                        })
+                        .sum::<usize>()
+            }
+        }
+    }
+
     /// The ids the list has room for.
     #[cfg(test)]
     pub fn capacity(&self) -> usize {
