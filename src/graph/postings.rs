@@ -27,6 +27,9 @@ pub enum Postings {
 #[derive(Debug, Clone, Default)]
 pub struct Ranked {
     chunks: Vec<Chunk>,
+    /// The first (rank, id) of each chunk, side by side, so that finding a chunk reads
+    /// one array.
+    heads: Vec<(u16, u32)>,
     len: usize,
 }
 
@@ -151,6 +154,7 @@ impl Postings {
                     c.runs.shrink_to_fit();
                 }
                 r.chunks.shrink_to_fit();
+                r.heads.shrink_to_fit();
             }
         }
     }
@@ -162,6 +166,7 @@ impl Postings {
             Postings::Ranked(r) => {
                 size_of::<Ranked>()
                     + r.chunks.capacity() * size_of::<Chunk>()
+                    + r.heads.capacity() * size_of::<(u16, u32)>()
                     + r.chunks
                         .iter()
                         .map(|c| {
@@ -196,6 +201,7 @@ impl Ranked {
             chunks.push(c);
         }
         Ranked {
+            heads: chunks.iter().map(Chunk::first).collect(),
             chunks,
             len: all.len(),
         }
@@ -203,8 +209,8 @@ impl Ranked {
 
     /// The chunk that holds (rank, id), or would: the last whose first is not above it.
     fn chunk_of(&self, rank: u16, id: u32) -> usize {
-        self.chunks
-            .partition_point(|c| c.first() <= (rank, id))
+        self.heads
+            .partition_point(|&head| head <= (rank, id))
             .saturating_sub(1)
     }
 
@@ -217,8 +223,10 @@ impl Ranked {
             return;
         }
         self.len += 1;
+        self.heads[at] = chunk.first();
         if chunk.ids.len() > CHUNK {
             let upper = chunk.split_off(CHUNK / 2);
+            self.heads.insert(at + 1, upper.first());
             self.chunks.insert(at + 1, upper);
         }
     }
@@ -234,7 +242,11 @@ impl Ranked {
         self.len -= 1;
         if chunk.ids.is_empty() {
             self.chunks.remove(at);
-        } else if chunk.ids.len() < chunk.ids.capacity() / 4 {
+            self.heads.remove(at);
+            return;
+        }
+        self.heads[at] = chunk.first();
+        if chunk.ids.len() < chunk.ids.capacity() / 4 {
             chunk.ids.shrink_to(chunk.ids.len() * 2);
         }
     }
@@ -353,6 +365,8 @@ mod tests {
             }
             Postings::Ranked(r) => {
                 assert!(r.len >= RANKED_MIN);
+                let heads: Vec<(u16, u32)> = r.chunks.iter().map(Chunk::first).collect();
+                assert_eq!(r.heads, heads);
                 for c in &r.chunks {
                     assert!(!c.ids.is_empty() && c.ids.len() <= CHUNK);
                     assert!(c.runs.iter().all(|&(_, n)| n > 0));
