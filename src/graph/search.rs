@@ -16,8 +16,13 @@
 //!   removal.
 //! - The term dictionary is a `HashMap` for lookups, plus a `BTreeMap` of
 //!   the same terms, so all terms with a given prefix are one range.
-//! - Names and aliases are also keyed by their whole normalized form (and by
-//!   the form with hyphenated runs joined) for exact matches.
+//! - Names and aliases are also keyed, for exact matches, by the hash of their
+//!   whole normalized form (and of the form with hyphenated runs joined). A
+//!   name keeps its words' term ids in order, so that a candidate is checked
+//!   against the query's words and a hash collision finds nothing false.
+//! - The index keeps no copy of the texts: the caller holds them, and a hit's
+//!   text is read through the caller's lookup by doc and the text's place
+//!   among the doc's texts.
 //! - Fuzzy matching uses a deletion neighbourhood (SymSpell) over the distinct
 //!   terms: each term of 3 to [`MAX_FUZZY_TERM_CHARS`] chars is keyed, in a
 //!   `HashMap`, by the 64-bit hashes of every string left after deleting up to
@@ -383,6 +388,10 @@ impl SearchIndex {
     /// fuzzy. A text that normalizes to nothing is ignored, and so is a text
     /// while the index holds 2^32 − 1 others. The work grows with the text,
     /// plus a binary search and a shift in each posting list it joins.
+    ///
+    /// A doc's texts are numbered from 0 in the order they are added, the
+    /// ignored ones too, until the doc is removed: [`SearchIndex::search_ordered`]
+    /// reads a hit's text back from the caller by that number.
     pub fn add(&mut self, doc: u32, field: Field, text: &str) {
         let words = tokenize(text);
         let text_id = if words.is_empty() {
