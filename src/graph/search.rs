@@ -178,6 +178,9 @@ pub struct SearchIndex {
     /// The hash of a whole normalized name or alias (split and joined forms,
     /// see [`key_hash`]) -> text ids, ascending, no duplicates.
     exact: HashMap<u64, Vec<u32>>,
+    /// The hashes in `exact` whose list holds texts of more than one key (a
+    /// hash collision, so almost always none), checked text by text.
+    exact_mixed: HashSet<u64>,
     /// Deletion-neighbourhood hash -> the terms it keys.
     fuzzy: HashMap<u64, FuzzyBucket>,
     /// The term ids of the fuzzy buckets that hold more than one, ascending,
@@ -435,13 +438,27 @@ impl SearchIndex {
                 }
             }
             if all_in {
-                for key in exact_hashes(&words, &runs) {
-                    match self.exact.get_mut(&key) {
-                        Some(ids) => insert_sorted(ids, text_id),
-                        None => {
-                            self.exact.insert(key, vec![text_id]);
-                        }
+                let (word_ids, run_ids) = terms.split_at(word_count);
+                let keys = exact_hashes(&words, &runs);
+                if keys.get(1).is_some_and(|&k| k == keys[0]) {
+                    // Its two forms share a hash: its key is not the only one there.
+                    self.exact_mixed.insert(keys[0]);
+                }
+                for (key, form) in keys.into_iter().zip([word_ids, run_ids]) {
+                    let Some(ids) = self.exact.get_mut(&key) else {
+                        self.exact.insert(key, vec![text_id]);
+                        continue;
+                    };
+                    // Another key with the same hash makes the list one to check text by
+                    // text; a list of one key is checked once, on its first text.
+                    let first = ids.first().and_then(|&id| self.texts.get(id));
+                    if first.is_some_and(|e| {
+                        let (w, r) = e.key_parts();
+                        w != form && r != form
+                    }) {
+                        self.exact_mixed.insert(key);
                     }
+                    insert_sorted(ids, text_id);
                 }
             } else {
                 // Not every word could be kept: never found as an exact match.
@@ -498,6 +515,7 @@ impl SearchIndex {
                     remove_sorted(ids, next);
                     if ids.is_empty() {
                         self.exact.remove(&key);
+                        self.exact_mixed.remove(&key);
                     }
                 }
             }
@@ -534,6 +552,7 @@ impl SearchIndex {
         self.term_ids.shrink_to_fit();
         self.doc_texts.shrink_to_fit();
         self.exact.shrink_to_fit();
+        self.exact_mixed.shrink_to_fit();
         self.fuzzy.shrink_to_fit();
     }
 
@@ -576,6 +595,7 @@ impl SearchIndex {
             + texts
             + table::<(u32, (u32, u32))>(self.doc_texts.capacity())
             + table::<(u64, Vec<u32>)>(self.exact.capacity())
+            + table::<u64>(self.exact_mixed.capacity())
             + lists(&mut self.exact.values())
             + table::<(u64, FuzzyBucket)>(self.fuzzy.capacity())
             + slots(&self.fuzzy_lists)
@@ -744,9 +764,11 @@ impl SearchIndex {
 
     /// Names and aliases whose whole normal form equals the query.
     fn exact_stage(&self, tokens: &[String], col: &mut Collector<'_>) {
-        let Some(ids) = self.exact.get(&key_hash(tokens.iter().map(String::as_str))) else {
+        let key = key_hash(tokens.iter().map(String::as_str));
+        let Some(ids) = self.exact.get(&key) else {
             return;
         };
+        let mixed = self.exact_mixed.contains(&key);
         // Keys are hashes: a text is a match when its words, or its runs, are the
         // query's words.
         let is_query = |terms: &[u32]| {
@@ -758,13 +780,22 @@ impl SearchIndex {
         };
         let query_len = tokens.iter().map(|t| t.chars().count()).sum::<usize>()
             + tokens.len().saturating_sub(1);
+        // Whether the list's one key is known to be the query's.
+        let mut known = false;
         for &text_id in ids {
             let Some(entry) = self.texts.get(text_id) else {
                 continue;
             };
-            let (words, runs) = entry.key_parts();
-            if !is_query(words) && !is_query(runs) {
-                continue;
+            if mixed || !known {
+                let (words, runs) = entry.key_parts();
+                if !is_query(words) && !is_query(runs) {
+                    if mixed {
+                        continue;
+                    }
+                    // The list's one key is another with the query's hash.
+                    return;
+                }
+                known = true;
             }
             let kind = match entry.field {
                 Field::Name => MatchKind::ExactName,
@@ -2213,6 +2244,31 @@ mod tests {
                 }
             }
         }
+    }
+
+    #[test]
+    fn exact_keys_that_share_a_hash_are_told_apart() {
+        let mut ix = index(&[(0, Field::Name, "Seoul")]);
+        // As if "seoul" had the hash of "busan": its list moves there.
+        let (seoul, busan) = (
+            key_hash(["seoul"].into_iter()),
+            key_hash(["busan"].into_iter()),
+        );
+        let ids = ix.exact.remove(&seoul).unwrap_or_default();
+        ix.exact.insert(busan, ids);
+        // A query for "busan" meets a list of "seoul" alone: no exact match.
+        assert!(ix.search("busan", 10, CUT, &all).is_empty());
+        // Busan joins the list, which now holds two keys: each text is checked.
+        ix.add(1, Field::Name, "Busan");
+        ix.add(2, Field::Alias, "Busan");
+        assert!(ix.exact_mixed.contains(&busan));
+        assert_eq!(
+            found(&ix, "busan"),
+            vec![(1, MatchKind::ExactName), (2, MatchKind::ExactAlias)]
+        );
+        ix.remove_doc(1);
+        ix.remove_doc(2);
+        assert!(ix.search("busan", 10, CUT, &all).is_empty());
     }
 
     /// (items, room for items) of every structure of the index.
