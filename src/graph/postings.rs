@@ -3,7 +3,8 @@
 //! in order of each text's rank, a small number the caller gives with every id (lower
 //! first), and by id within a rank, in chunks, so that adding or removing an id shifts
 //! one chunk, never the whole list, and a reader can stop once the ranks left are too
-//! low to matter.
+//! low to matter. A bulk load keeps every list in id order, where its ids are appended,
+//! and ranks the long ones once at its end ([`Postings::rank_if_long`]).
 
 /// The most ids a short list holds; one more makes it a ranked list.
 const FLAT_MAX: usize = 1024;
@@ -17,7 +18,8 @@ const CHUNK: usize = 1024;
 /// is in the list.
 #[derive(Debug, Clone)]
 pub enum Postings {
-    /// At most [`FLAT_MAX`] ids, ascending, without their ranks.
+    /// Ids ascending, without their ranks: at most [`FLAT_MAX`] of them, or any number
+    /// during a bulk load.
     Flat(Vec<u32>),
     /// More ids, by rank then id.
     Ranked(Box<Ranked>),
@@ -97,8 +99,10 @@ impl Postings {
     }
 
     /// Adds `id` of rank `rank`, if it is not there yet. `rank_of` gives the rank of the
-    /// ids already in the list, read when a short list grows into a ranked one.
-    pub fn insert(&mut self, rank: u16, id: u32, rank_of: impl Fn(u32) -> u16) {
+    /// ids already in the list, read when a short list grows into a ranked one; with
+    /// `bulk`, a list in id order stays so, however long, until
+    /// [`Postings::rank_if_long`].
+    pub fn insert(&mut self, rank: u16, id: u32, rank_of: impl Fn(u32) -> u16, bulk: bool) {
         match self {
             Postings::Flat(ids) => {
                 let at = match ids.last() {
@@ -109,7 +113,7 @@ impl Postings {
                         Err(at) => at,
                     },
                 };
-                if ids.len() < FLAT_MAX {
+                if ids.len() < FLAT_MAX || bulk {
                     ids.insert(at, id);
                     return;
                 }
@@ -118,6 +122,17 @@ impl Postings {
                 *self = Postings::Ranked(Box::new(Ranked::from_sorted(all)));
             }
             Postings::Ranked(r) => r.insert(rank, id),
+        }
+    }
+
+    /// Ranks a list in id order longer than [`FLAT_MAX`], as after a bulk load; `rank_of`
+    /// gives the rank of its ids.
+    pub fn rank_if_long(&mut self, rank_of: impl Fn(u32) -> u16) {
+        if let Postings::Flat(ids) = self
+            && ids.len() > FLAT_MAX
+        {
+            let all = ids.iter().map(|&i| (rank_of(i), i)).collect();
+            *self = Postings::Ranked(Box::new(Ranked::from_sorted(all)));
         }
     }
 
@@ -358,7 +373,6 @@ mod tests {
         assert_eq!(p.len(), model.len());
         match p {
             Postings::Flat(ids) => {
-                assert!(ids.len() <= FLAT_MAX);
                 let mut want: Vec<u32> = model.iter().map(|&(_, id)| id).collect();
                 want.sort_unstable();
                 assert_eq!(ids, &want);
@@ -405,7 +419,7 @@ mod tests {
                 p.remove(rank_of(id), id);
                 model.remove(&(rank_of(id), id));
             } else {
-                p.insert(rank_of(id), id, rank_of);
+                p.insert(rank_of(id), id, rank_of, false);
                 model.insert((rank_of(id), id));
             }
             was_ranked |= matches!(p, Postings::Ranked(_));
@@ -433,7 +447,7 @@ mod tests {
         let mut p = Postings::default();
         let mut model = BTreeSet::new();
         for id in (0..20_000u32).rev() {
-            p.insert(rank_of(id), id, rank_of);
+            p.insert(rank_of(id), id, rank_of, false);
             model.insert((rank_of(id), id));
         }
         check(&p, &model);
@@ -445,5 +459,25 @@ mod tests {
         assert!(ranks.windows(2).all(|w| w[0] <= w[1]));
         // A rank whose run spans chunks is read as several runs of it.
         assert!(ranks.len() > 23);
+    }
+
+    #[test]
+    fn a_bulk_load_keeps_id_order_until_ranked() {
+        let mut p = Postings::default();
+        let mut model = BTreeSet::new();
+        for id in 0..5_000u32 {
+            p.insert(rank_of(id), id, rank_of, true);
+            model.insert((rank_of(id), id));
+        }
+        assert!(matches!(&p, Postings::Flat(ids) if ids.len() == 5_000));
+        assert!(p.contains(rank_of(77), 77));
+        p.rank_if_long(rank_of);
+        assert!(matches!(p, Postings::Ranked(_)));
+        check(&p, &model);
+        // A short list stays as it is.
+        let mut short = Postings::default();
+        short.insert(1, 9, rank_of, true);
+        short.rank_if_long(rank_of);
+        assert!(matches!(short, Postings::Flat(_)));
     }
 }

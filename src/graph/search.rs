@@ -30,6 +30,8 @@
 //!   up by its own deletion hashes, and each candidate is checked with the
 //!   optimal string alignment distance. The work depends on the query word's
 //!   length, not on the size of the vocabulary.
+//! - A bulk load keeps the posting lists in id order, where each new text is
+//!   appended, and [`SearchIndex::finish`] ranks the long ones at its end.
 //! - A term enters every structure when the first text holding it is added,
 //!   and leaves them all when the last one is removed. So adding or removing
 //!   a text costs work in proportion to the text (its terms and their
@@ -186,6 +188,9 @@ pub struct SearchIndex {
     /// The term ids of the fuzzy buckets that hold more than one, ascending,
     /// no duplicates.
     fuzzy_lists: Slots<Vec<u32>>,
+    /// False until the first [`SearchIndex::finish`]: during a bulk load, posting
+    /// lists stay in id order, where new texts are appended, and are read whole.
+    finished: bool,
     /// Searches read every posting: the tests compare this with the early stop.
     #[cfg(test)]
     exhaustive: bool,
@@ -488,7 +493,7 @@ impl SearchIndex {
         // A name's terms may repeat; a second insert finds the id there and does nothing.
         for &id in entry.terms.iter() {
             if let Some(term) = self.terms.get_mut(id) {
-                term.postings.insert(rank, text_id, rank_of);
+                term.postings.insert(rank, text_id, rank_of, !self.finished);
             }
         }
     }
@@ -536,16 +541,22 @@ impl SearchIndex {
         )
     }
 
-    /// Trims spare capacity, e.g. after a bulk load. Optional: it saves
-    /// memory and changes no result. Its work grows with the whole index.
+    /// Ends a bulk load: ranks the long posting lists, so that searches read
+    /// them best first and stop early, and trims spare capacity. Until it is
+    /// first called, long lists stay in id order, where a load appends; the
+    /// results are the same either way. Its work grows with the whole index.
     ///
     /// The short lists of the exact and fuzzy keys are left as they are:
     /// reallocating millions of them saved no resident memory when measured,
     /// and the heap they left behind made later searches slower.
     pub fn finish(&mut self) {
+        let texts = &self.texts;
+        let rank_of = |id: u32| texts.get(id).map_or(u16::MAX, TextEntry::rank);
         for entry in self.terms.items.iter_mut().flatten() {
+            entry.postings.rank_if_long(rank_of);
             entry.postings.shrink_to_fit();
         }
+        self.finished = true;
         self.terms.shrink_to_fit();
         self.texts.shrink_to_fit();
         self.fuzzy_lists.shrink_to_fit();
@@ -2124,6 +2135,7 @@ mod tests {
         for doc in 0..6_000 {
             add_doc(&mut ix, &mut rng, &mut texts, doc);
         }
+        ix.finish();
         let long = ix
             .terms
             .items
