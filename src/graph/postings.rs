@@ -3,8 +3,8 @@
 //! in order of each text's rank, a small number the caller gives with every id (lower
 //! first), and by id within a rank, in chunks, so that adding or removing an id shifts
 //! one chunk, never the whole list, and a reader can stop once the ranks left are too
-//! low to matter. A bulk load keeps every list in id order, where its ids are appended,
-//! and ranks the long ones once at its end ([`Postings::rank_if_long`]).
+//! low to matter. A bulk load keeps every list in id order, in chunks, where its ids are
+//! appended, and ranks the long ones once at its end ([`Postings::rank_if_long`]).
 
 /// The most ids a short list holds; one more makes it a ranked list.
 const FLAT_MAX: usize = 1024;
@@ -18,16 +18,18 @@ const CHUNK: usize = 1024;
 /// is in the list.
 #[derive(Debug, Clone)]
 pub enum Postings {
-    /// Ids ascending, without their ranks: at most [`FLAT_MAX`] of them, or any number
-    /// during a bulk load.
+    /// At most [`FLAT_MAX`] ids, ascending, without their ranks.
     Flat(Vec<u32>),
-    /// More ids, by rank then id.
+    /// More ids, by rank then id; or, during a bulk load, by id alone.
     Ranked(Box<Ranked>),
 }
 
 /// A long list: chunks in order of (rank, id), none empty, each of at most [`CHUNK`] ids.
 #[derive(Debug, Clone, Default)]
 pub struct Ranked {
+    /// True while the list is in id order, as during a bulk load: every id is kept
+    /// under rank 0, whatever its own.
+    by_id: bool,
     chunks: Vec<Chunk>,
     /// The first (rank, id) of each chunk, side by side, so that finding a chunk reads
     /// one array.
@@ -67,15 +69,16 @@ impl Postings {
     /// The ids in runs: `(Some(rank), ids of that rank)` in ascending rank for a ranked
     /// list, or one `(None, all ids)` for a short one; ids ascending within a run.
     pub fn runs(&self) -> impl Iterator<Item = (Option<u16>, &[u32])> {
-        let (flat, chunks) = match self {
-            Postings::Flat(ids) => (Some(ids.as_slice()), &[][..]),
-            Postings::Ranked(r) => (None, r.chunks.as_slice()),
+        let (flat, chunks, by_id) = match self {
+            Postings::Flat(ids) => (Some(ids.as_slice()), &[][..], false),
+            Postings::Ranked(r) => (None, r.chunks.as_slice(), r.by_id),
         };
-        let ranked = chunks.iter().flat_map(|c| {
+        let ranked = chunks.iter().flat_map(move |c| {
             c.runs.iter().scan(0usize, move |at, &(rank, n)| {
                 let from = *at;
                 *at += usize::from(n);
-                Some((Some(rank), c.ids.get(from..*at).unwrap_or_default()))
+                let rank = (!by_id).then_some(rank);
+                Some((rank, c.ids.get(from..*at).unwrap_or_default()))
             })
         });
         flat.map(|ids| (None, ids)).into_iter().chain(ranked)
@@ -91,17 +94,20 @@ impl Postings {
     pub fn contains(&self, rank: u16, id: u32) -> bool {
         match self {
             Postings::Flat(ids) => ids.binary_search(&id).is_ok(),
-            Postings::Ranked(r) => r.chunks.get(r.chunk_of(rank, id)).is_some_and(|c| {
-                let (from, n) = c.run(rank);
-                c.ids[from..from + n].binary_search(&id).is_ok()
-            }),
+            Postings::Ranked(r) => {
+                let rank = r.rank(rank);
+                r.chunks.get(r.chunk_of(rank, id)).is_some_and(|c| {
+                    let (from, n) = c.run(rank);
+                    c.ids[from..from + n].binary_search(&id).is_ok()
+                })
+            }
         }
     }
 
     /// Adds `id` of rank `rank`, if it is not there yet. `rank_of` gives the rank of the
-    /// ids already in the list, read when a short list grows into a ranked one; with
-    /// `bulk`, a list in id order stays so, however long, until
-    /// [`Postings::rank_if_long`].
+    /// ids already in the list, read when it is ranked. With `bulk`, a short list that
+    /// grows long is kept in id order until [`Postings::rank_if_long`]; without, it is
+    /// ranked at once.
     pub fn insert(&mut self, rank: u16, id: u32, rank_of: impl Fn(u32) -> u16, bulk: bool) {
         match self {
             Postings::Flat(ids) => {
@@ -113,27 +119,41 @@ impl Postings {
                         Err(at) => at,
                     },
                 };
-                if ids.len() < FLAT_MAX || bulk {
+                if ids.len() < FLAT_MAX {
                     ids.insert(at, id);
                     return;
                 }
-                let mut all: Vec<(u16, u32)> = ids.iter().map(|&i| (rank_of(i), i)).collect();
-                all.push((rank, id));
-                *self = Postings::Ranked(Box::new(Ranked::from_sorted(all)));
+                let mut all: Vec<(u16, u32)> = if bulk {
+                    ids.iter().map(|&i| (0, i)).collect()
+                } else {
+                    ids.iter().map(|&i| (rank_of(i), i)).collect()
+                };
+                all.push((if bulk { 0 } else { rank }, id));
+                *self = Postings::Ranked(Box::new(Ranked::from_sorted(all, bulk)));
             }
-            Postings::Ranked(r) => r.insert(rank, id),
+            Postings::Ranked(r) => {
+                if r.by_id && !bulk {
+                    self.rank_if_long(&rank_of);
+                    return self.insert(rank, id, rank_of, bulk);
+                }
+                r.insert(r.rank(rank), id);
+            }
         }
     }
 
-    /// Ranks a list in id order longer than [`FLAT_MAX`], as after a bulk load; `rank_of`
-    /// gives the rank of its ids.
+    /// Ranks a long list that a bulk load kept in id order; `rank_of` gives the rank of
+    /// its ids. A short list, or one ranked already, stays as it is.
     pub fn rank_if_long(&mut self, rank_of: impl Fn(u32) -> u16) {
-        if let Postings::Flat(ids) = self
-            && ids.len() > FLAT_MAX
-        {
-            let all = ids.iter().map(|&i| (rank_of(i), i)).collect();
-            *self = Postings::Ranked(Box::new(Ranked::from_sorted(all)));
-        }
+        let all = match self {
+            Postings::Ranked(r) if r.by_id => r
+                .chunks
+                .iter()
+                .flat_map(|c| &c.ids)
+                .map(|&i| (rank_of(i), i))
+                .collect(),
+            Postings::Flat(_) | Postings::Ranked(_) => return,
+        };
+        *self = Postings::Ranked(Box::new(Ranked::from_sorted(all, false)));
     }
 
     /// Takes `id`, of rank `rank`, out, if it is there. A list shrunk to a quarter of its
@@ -149,7 +169,7 @@ impl Postings {
                 }
             }
             Postings::Ranked(r) => {
-                r.remove(rank, id);
+                r.remove(r.rank(rank), id);
                 if r.len < RANKED_MIN {
                     let mut ids: Vec<u32> = r.chunks.iter().flat_map(|c| &c.ids).copied().collect();
                     ids.sort_unstable();
@@ -204,8 +224,9 @@ impl Postings {
 }
 
 impl Ranked {
-    /// The list of `all`, sorted by (rank, id), without duplicates.
-    fn from_sorted(mut all: Vec<(u16, u32)>) -> Self {
+    /// The list of `all`, without duplicates, sorted here by (rank, id); `by_id` when
+    /// every rank in it is 0 and stands for none.
+    fn from_sorted(mut all: Vec<(u16, u32)>, by_id: bool) -> Self {
         all.sort_unstable();
         let mut chunks = Vec::with_capacity(all.len().div_ceil(CHUNK / 2));
         for part in all.chunks(CHUNK / 2) {
@@ -216,10 +237,16 @@ impl Ranked {
             chunks.push(c);
         }
         Ranked {
+            by_id,
             heads: chunks.iter().map(Chunk::first).collect(),
             chunks,
             len: all.len(),
         }
+    }
+
+    /// The rank an id of rank `rank` is kept under.
+    fn rank(&self, rank: u16) -> u16 {
+        if self.by_id { 0 } else { rank }
     }
 
     /// The chunk that holds (rank, id), or would: the last whose first is not above it.
@@ -388,10 +415,15 @@ mod tests {
                     let total: usize = c.runs.iter().map(|&(_, n)| usize::from(n)).sum();
                     assert_eq!(total, c.ids.len());
                 }
-                let got: Vec<(u16, u32)> = p
+                let mut got: Vec<(u16, u32)> = p
                     .runs()
-                    .flat_map(|(rank, ids)| ids.iter().map(move |&id| (rank.unwrap_or(0), id)))
+                    .flat_map(|(rank, ids)| ids.iter().map(move |&id| (rank, id)))
+                    .map(|(rank, id)| (rank.unwrap_or_else(|| rank_of(id)), id))
                     .collect();
+                if r.by_id {
+                    assert!(got.windows(2).all(|w| w[0].1 < w[1].1));
+                    got.sort_unstable();
+                }
                 assert!(got.iter().copied().eq(model.iter().copied()));
             }
         }
@@ -469,10 +501,21 @@ mod tests {
             p.insert(rank_of(id), id, rank_of, true);
             model.insert((rank_of(id), id));
         }
-        assert!(matches!(&p, Postings::Flat(ids) if ids.len() == 5_000));
+        // Removed and added again, as a re-indexed text is.
+        for id in (0..5_000u32).step_by(7) {
+            p.remove(rank_of(id), id);
+            p.insert(rank_of(id), id, rank_of, true);
+        }
+        assert!(matches!(&p, Postings::Ranked(r) if r.by_id));
+        assert!(p.runs().all(|(rank, _)| rank.is_none()));
         assert!(p.contains(rank_of(77), 77));
+        check(&p, &model);
         p.rank_if_long(rank_of);
-        assert!(matches!(p, Postings::Ranked(_)));
+        assert!(matches!(&p, Postings::Ranked(r) if !r.by_id));
+        check(&p, &model);
+        // Once ranked, a list stays so through later inserts.
+        p.insert(rank_of(6_000), 6_000, rank_of, false);
+        model.insert((rank_of(6_000), 6_000));
         check(&p, &model);
         // A short list stays as it is.
         let mut short = Postings::default();
