@@ -364,6 +364,12 @@ impl KnowledgeGraph {
         petgraph + self.topology.heap_bytes()
     }
 
+    /// An estimate of the bytes the search index takes: its tables, lists and terms,
+    /// not the texts, which it reads from the nodes.
+    pub fn search_bytes(&self) -> usize {
+        self.search.heap_bytes()
+    }
+
     /// The version: how many change batches have been applied since the seed (version 0).
     pub fn version(&self) -> u64 {
         self.version
@@ -438,6 +444,10 @@ impl KnowledgeGraph {
                 (bounds.search_chars, bounds.search_words),
                 &accept,
                 &|a, b| self.doc_order(a, b),
+                &|doc, nth| {
+                    let node = self.graph.node_weight(NodeIndex::new(doc as usize))?;
+                    texts(node).get(nth as usize).map(|&(_, text)| text)
+                },
             )
             .into_iter()
             .filter_map(|h| {
@@ -458,9 +468,15 @@ impl KnowledgeGraph {
     /// client's search text.
     pub fn resolve(&self, name: &str) -> Option<&Node> {
         self.search
-            .search_ordered(name, 1, (usize::MAX, usize::MAX), &|_| true, &|a, b| {
-                self.doc_order(a, b)
-            })
+            .search_ordered(
+                name,
+                1,
+                (usize::MAX, usize::MAX),
+                &|_| true,
+                &|a, b| self.doc_order(a, b),
+                // Only the node is wanted, not the text.
+                &|_, _| None,
+            )
             .into_iter()
             .filter_map(|h| {
                 let node = self.graph.node_weight(NodeIndex::new(h.doc as usize))?;

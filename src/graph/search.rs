@@ -7,14 +7,22 @@
 //!   ("Han-Koo") adds its joined form ("hankoo") as one more term.
 //! - Texts and terms get dense ids; the id of a removed one is reused by the
 //!   next one added, so the ids stay as many as the index ever held at once.
-//!   Each term has a posting list of the texts that hold it, kept sorted and
-//!   free of duplicates by binary search. Each text also keeps its own term
-//!   list, used to check candidates, and the id of its document's previous
-//!   text, so that a document's texts form a chain for removal.
+//!   Each term has a posting list of the texts that hold it, free of
+//!   duplicates. A long list is kept in order of the texts' rank (names, then
+//!   aliases, then longer texts, each shortest first), which is the order of
+//!   the best score a text can reach; see [`super::postings`]. Each text also
+//!   keeps its own term list, used to check candidates, and the id of its
+//!   document's previous text, so that a document's texts form a chain for
+//!   removal.
 //! - The term dictionary is a `HashMap` for lookups, plus a `BTreeMap` of
 //!   the same terms, so all terms with a given prefix are one range.
-//! - Names and aliases are also keyed by their whole normalized form (and by
-//!   the form with hyphenated runs joined) for exact matches.
+//! - Names and aliases are also keyed, for exact matches, by the hash of their
+//!   whole normalized form (and of the form with hyphenated runs joined). A
+//!   name keeps its words' term ids in order, so that a candidate is checked
+//!   against the query's words and a hash collision finds nothing false.
+//! - The index keeps no copy of the texts: the caller holds them, and a hit's
+//!   text is read through the caller's lookup by doc and the text's place
+//!   among the doc's texts.
 //! - Fuzzy matching uses a deletion neighbourhood (SymSpell) over the distinct
 //!   terms: each term of 3 to [`MAX_FUZZY_TERM_CHARS`] chars is keyed, in a
 //!   `HashMap`, by the 64-bit hashes of every string left after deleting up to
@@ -22,6 +30,8 @@
 //!   up by its own deletion hashes, and each candidate is checked with the
 //!   optimal string alignment distance. The work depends on the query word's
 //!   length, not on the size of the vocabulary.
+//! - A bulk load keeps the posting lists in id order, where each new text is
+//!   appended, and [`SearchIndex::finish`] ranks the long ones at its end.
 //! - A term enters every structure when the first text holding it is added,
 //!   and leaves them all when the last one is removed. So adding or removing
 //!   a text costs work in proportion to the text (its terms and their
@@ -36,7 +46,10 @@
 //! stage that leaves at least `limit` accepted docs. In each token stage, the
 //! query word whose candidate terms have the fewest postings drives the
 //! search. The other words are checked against each candidate text, by binary
-//! search in their posting lists or by a look at the text's own terms.
+//! search in their posting lists or by a look at the text's own terms. A long
+//! list is read best rank first, and only until the best `limit` docs found so
+//! far all score above anything its remaining ranks can reach: a misspelt word
+//! that a million names share costs the shortest of those names, not all.
 //!
 //! # Limits on the work of one query
 //!
@@ -54,6 +67,7 @@ use std::cmp::Reverse;
 use std::collections::hash_map::Entry;
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::ops::Bound;
+use std::sync::Arc;
 
 use unicode_normalization::char::{decompose_compatible, is_combining_mark};
 
@@ -151,24 +165,38 @@ pub struct SearchHit {
 /// any time; [`SearchIndex::search_ordered`] sees every change at once.
 #[derive(Debug, Default, Clone)]
 pub struct SearchIndex {
-    /// Term dictionary: term -> term id.
-    term_ids: HashMap<Box<str>, u32>,
+    /// Term dictionary: term -> term id. Its keys share their text with
+    /// `sorted_terms` and the term's entry.
+    term_ids: HashMap<Arc<str>, u32>,
     /// The same, sorted, for prefix ranges.
-    sorted_terms: BTreeMap<Box<str>, u32>,
+    sorted_terms: BTreeMap<Arc<str>, u32>,
     /// Term id -> the term and its postings.
     terms: Slots<TermEntry>,
     /// Text id -> the text.
     texts: TextSlots,
-    /// Doc -> the id of its text added last, the head of its chain of texts.
-    doc_texts: HashMap<u32, u32>,
-    /// Whole normalized name or alias (split and joined forms) -> text ids,
-    /// ascending, no duplicates.
-    exact: HashMap<Box<str>, Vec<u32>>,
+    /// Doc -> the id of its text added last, the head of its chain of texts,
+    /// and how many texts were added to it.
+    doc_texts: HashMap<u32, (u32, u32)>,
+    /// The hash of a whole normalized name or alias (split and joined forms,
+    /// see [`key_hash`]) -> text ids, ascending, no duplicates.
+    exact: HashMap<u64, Vec<u32>>,
+    /// The hashes in `exact` whose list holds texts of more than one key (a
+    /// hash collision, so almost always none), checked text by text.
+    exact_mixed: HashSet<u64>,
     /// Deletion-neighbourhood hash -> the terms it keys.
     fuzzy: HashMap<u64, FuzzyBucket>,
     /// The term ids of the fuzzy buckets that hold more than one, ascending,
     /// no duplicates.
     fuzzy_lists: Slots<Vec<u32>>,
+    /// False until the first [`SearchIndex::finish`]: during a bulk load, posting
+    /// lists stay in id order, where new texts are appended, and are read whole.
+    finished: bool,
+    /// Searches read every posting: the tests compare this with the early stop.
+    #[cfg(test)]
+    exhaustive: bool,
+    /// The texts as added, by (doc, nth): the tests' lookup for hit texts.
+    #[cfg(test)]
+    originals: HashMap<(u32, u32), Box<str>>,
 }
 
 /// Items under dense u32 ids below [`NO_ID`]. The slot of a removed item is
@@ -239,13 +267,18 @@ impl TextSlots {
     }
 }
 
+/// Bits of a text's rank that hold its normalized length: see [`rank`].
+const RANK_LEN_BITS: u16 = 10;
+/// The longest normalized length a rank tells apart.
+const RANK_LEN_MAX: u32 = (1 << RANK_LEN_BITS) - 1;
+
 /// No id: ends a document's chain of texts. [`Slots`] never hands it out.
 const NO_ID: u32 = u32::MAX;
 
 /// One term of the dictionary.
 #[derive(Debug, Clone)]
 struct TermEntry {
-    term: Box<str>,
+    term: Arc<str>,
     /// Ids of the texts holding the term, ascending, no duplicates, never
     /// empty: a term no text holds any more leaves the index.
     postings: Postings,
@@ -260,18 +293,43 @@ enum FuzzyBucket {
     Many(u32),
 }
 
-/// One indexed text.
+/// One indexed text. The text itself is the caller's: a hit's text is read back
+/// through the caller's lookup by `doc` and `nth`.
 #[derive(Debug, Clone)]
 struct TextEntry {
     doc: u32,
-    field: Field,
-    original: Box<str>,
-    /// The distinct term ids of the text, ascending.
-    terms: Box<[u32]>,
+    /// Which text of the doc it is: how many were added to the doc before it,
+    /// counting those that normalized to nothing.
+    nth: u32,
     /// Chars in the normalized text.
     norm_len: u32,
     /// The id of the same doc's text added before this one, or [`NO_ID`].
     prev: u32,
+    /// How many of `terms` are a name's or an alias's words, in order; the
+    /// rest are its hyphen-joined runs, in order, when a hyphen joins two of
+    /// its words. 0 for a longer text, or a name that has no exact keys.
+    words: u32,
+    field: Field,
+    /// Term ids: a name's or an alias's words and runs (see `words`), or a
+    /// longer text's distinct terms, ascending.
+    terms: Box<[u32]>,
+}
+
+impl TextEntry {
+    /// Its rank in long posting lists.
+    fn rank(&self) -> u16 {
+        rank(self.field, self.norm_len)
+    }
+
+    /// The term ids of a name's or an alias's words and of its runs, each empty when
+    /// it has no such exact key.
+    fn key_parts(&self) -> (&[u32], &[u32]) {
+        let at = usize::try_from(self.words).unwrap_or(0);
+        match (self.field, self.terms.split_at_checked(at)) {
+            (Field::Name | Field::Alias, Some((words, runs))) if at > 0 => (words, runs),
+            _ => (&[], &[]),
+        }
+    }
 }
 
 /// How well one query word matches one term. The derived order puts the best first.
@@ -338,53 +396,106 @@ impl SearchIndex {
     /// fuzzy. A text that normalizes to nothing is ignored, and so is a text
     /// while the index holds 2^32 − 1 others. The work grows with the text,
     /// plus a binary search and a shift in each posting list it joins.
+    ///
+    /// A doc's texts are numbered from 0 in the order they are added, the
+    /// ignored ones too, until the doc is removed: [`SearchIndex::search_ordered`]
+    /// reads a hit's text back from the caller by that number.
     pub fn add(&mut self, doc: u32, field: Field, text: &str) {
         let words = tokenize(text);
-        if words.is_empty() {
-            return;
-        }
-        let Some(text_id) = self.texts.insert_empty(field) else {
+        let text_id = if words.is_empty() {
+            None
+        } else {
+            self.texts.insert_empty(field)
+        };
+        // Every text counts, the ignored ones too: `nth` is the caller's key to it.
+        let chain = self.doc_texts.entry(doc).or_insert((NO_ID, 0));
+        let (head, nth) = *chain;
+        chain.1 = nth.saturating_add(1);
+        #[cfg(test)]
+        self.originals.insert((doc, nth), text.into());
+        let Some(text_id) = text_id else {
             return;
         };
+        chain.0 = text_id;
         let runs = hyphen_runs(&words);
         let mut terms: Vec<u32> = Vec::with_capacity(words.len() + runs.len());
-        let joined = runs.iter().filter(|r| r.parts > 1).map(|r| r.text.as_str());
-        for term in words.iter().map(|w| w.text.as_str()).chain(joined) {
-            if let Some(id) = self.intern(term) {
-                terms.push(id);
+        let mut all_in = true;
+        for w in &words {
+            match self.intern(&w.text) {
+                Some(id) => terms.push(id),
+                None => all_in = false,
             }
         }
-        terms.sort_unstable();
-        terms.dedup();
-        for &id in &terms {
-            if let Some(entry) = self.terms.get_mut(id) {
-                entry.postings.insert(text_id);
-            }
-        }
-        if field != Field::Text {
-            for key in exact_keys(&words, &runs) {
-                match self.exact.get_mut(key.as_str()) {
-                    Some(ids) => insert_sorted(ids, text_id),
-                    None => {
-                        self.exact.insert(key.into(), vec![text_id]);
-                    }
+        let mut word_count = 0;
+        if field == Field::Text {
+            let joined = runs.iter().filter(|r| r.parts > 1);
+            terms.extend(joined.filter_map(|r| self.intern(&r.text)));
+            terms.sort_unstable();
+            terms.dedup();
+        } else {
+            // A name or an alias keeps its words in order, and its runs in order when a
+            // hyphen joins two words: the exact stage compares them with the query's.
+            word_count = terms.len();
+            for r in &runs {
+                match self.intern(&r.text) {
+                    Some(id) => terms.push(id),
+                    None => all_in = false,
                 }
+            }
+            if all_in {
+                let (word_ids, run_ids) = terms.split_at(word_count);
+                let keys = exact_hashes(&words, &runs);
+                if keys.get(1).is_some_and(|&k| k == keys[0]) {
+                    // Its two forms share a hash: its key is not the only one there.
+                    self.exact_mixed.insert(keys[0]);
+                }
+                for (key, form) in keys.into_iter().zip([word_ids, run_ids]) {
+                    let Some(ids) = self.exact.get_mut(&key) else {
+                        self.exact.insert(key, vec![text_id]);
+                        continue;
+                    };
+                    // Another key with the same hash makes the list one to check text by
+                    // text; a list of one key is checked once, on its first text.
+                    let first = ids.first().and_then(|&id| self.texts.get(id));
+                    if first.is_some_and(|e| {
+                        let (w, r) = e.key_parts();
+                        w != form && r != form
+                    }) {
+                        self.exact_mixed.insert(key);
+                    }
+                    insert_sorted(ids, text_id);
+                }
+            } else {
+                // Not every word could be kept: never found as an exact match.
+                word_count = 0;
             }
         }
         let chars: usize = words.iter().map(|w| w.text.chars().count()).sum();
         let norm_len = u32::try_from(chars + words.len() - 1).unwrap_or(u32::MAX);
-        let prev = self.doc_texts.insert(doc, text_id).unwrap_or(NO_ID);
         self.texts.set(
             text_id,
             TextEntry {
                 doc,
-                field,
-                original: text.into(),
-                terms: terms.into(),
+                nth,
                 norm_len,
-                prev,
+                prev: head,
+                words: u32::try_from(word_count).unwrap_or(0),
+                field,
+                terms: terms.into(),
             },
         );
+        let Some(entry) = self.texts.get(text_id) else {
+            return;
+        };
+        let rank = entry.rank();
+        let texts = &self.texts;
+        let rank_of = |id: u32| texts.get(id).map_or(u16::MAX, TextEntry::rank);
+        // A name's terms may repeat; a second insert finds the id there and does nothing.
+        for &id in entry.terms.iter() {
+            if let Some(term) = self.terms.get_mut(id) {
+                term.postings.insert(rank, text_id, rank_of, !self.finished);
+            }
+        }
     }
 
     /// Removes every text of a document; no search finds it afterwards. Terms
@@ -393,43 +504,113 @@ impl SearchIndex {
     /// doc with no texts does nothing. The work grows with the doc's texts,
     /// plus a binary search and a shift in each posting list they leave.
     pub fn remove_doc(&mut self, doc: u32) {
-        let mut next = self.doc_texts.remove(&doc).unwrap_or(NO_ID);
+        let Some((mut next, _count)) = self.doc_texts.remove(&doc) else {
+            return;
+        };
+        #[cfg(test)]
+        for nth in 0.._count {
+            self.originals.remove(&(doc, nth));
+        }
         while let Some(entry) = self.texts.take(next) {
-            for &term in entry.terms.iter() {
-                self.remove_posting(term, next);
-            }
-            if entry.field != Field::Text {
-                let words = tokenize(&entry.original);
-                for key in exact_keys(&words, &hyphen_runs(&words)) {
-                    if let Some(ids) = self.exact.get_mut(key.as_str()) {
-                        remove_sorted(ids, next);
-                        if ids.is_empty() {
-                            self.exact.remove(key.as_str());
-                        }
+            // The exact keys first, while the terms they are made of are there.
+            let (words, runs) = entry.key_parts();
+            for key in [words, runs].into_iter().filter(|k| !k.is_empty()) {
+                let key = self.key_hash(key);
+                if let Some(ids) = self.exact.get_mut(&key) {
+                    remove_sorted(ids, next);
+                    if ids.is_empty() {
+                        self.exact.remove(&key);
+                        self.exact_mixed.remove(&key);
                     }
                 }
+            }
+            for &term in entry.terms.iter() {
+                self.remove_posting(term, entry.rank(), next);
             }
             next = entry.prev;
         }
     }
 
-    /// Trims spare capacity, e.g. after a bulk load. Optional: it saves
-    /// memory and changes no result. Its work grows with the whole index.
+    /// The exact-match key of a name's words or runs, given as term ids: the hash of
+    /// their terms joined by spaces, as [`exact_hashes`] makes it from the text.
+    fn key_hash(&self, terms: &[u32]) -> u64 {
+        key_hash(
+            terms
+                .iter()
+                .map(|&t| self.terms.get(t).map_or("", |e| &*e.term)),
+        )
+    }
+
+    /// Ends a bulk load: ranks the long posting lists, so that searches read
+    /// them best first and stop early, and trims spare capacity. Until it is
+    /// first called, long lists stay in id order, where a load appends; the
+    /// results are the same either way. Its work grows with the whole index.
     ///
     /// The short lists of the exact and fuzzy keys are left as they are:
     /// reallocating millions of them saved no resident memory when measured,
     /// and the heap they left behind made later searches slower.
     pub fn finish(&mut self) {
+        let texts = &self.texts;
+        let rank_of = |id: u32| texts.get(id).map_or(u16::MAX, TextEntry::rank);
         for entry in self.terms.items.iter_mut().flatten() {
+            entry.postings.rank_if_long(rank_of);
             entry.postings.shrink_to_fit();
         }
+        self.finished = true;
         self.terms.shrink_to_fit();
         self.texts.shrink_to_fit();
         self.fuzzy_lists.shrink_to_fit();
         self.term_ids.shrink_to_fit();
         self.doc_texts.shrink_to_fit();
         self.exact.shrink_to_fit();
+        self.exact_mixed.shrink_to_fit();
         self.fuzzy.shrink_to_fit();
+    }
+
+    /// An estimate of the bytes the index takes on the heap: its tables at their
+    /// capacity, its lists and its strings, without the allocator's own overhead.
+    pub fn heap_bytes(&self) -> usize {
+        /// A hash table of `cap` items of `T`: a power of two of buckets, at most
+        /// 7/8 of them full, each with one control byte.
+        fn table<T>(cap: usize) -> usize {
+            match cap {
+                0 => 0,
+                _ => (cap * 8 / 7).next_power_of_two() * (size_of::<T>() + 1),
+            }
+        }
+        fn slots<T>(s: &Slots<T>) -> usize {
+            s.items.capacity() * size_of::<Option<T>>() + s.free.capacity() * size_of::<u32>()
+        }
+        let terms: usize = self
+            .terms
+            .items
+            .iter()
+            .flatten()
+            .map(|e| size_of::<[usize; 2]>() + e.term.len() + e.postings.heap_bytes())
+            .sum();
+        let texts: usize = [&self.texts.named, &self.texts.described]
+            .iter()
+            .map(|s| {
+                let lists: usize = s.items.iter().flatten().map(|e| e.terms.len()).sum();
+                slots(s) + lists * size_of::<u32>()
+            })
+            .sum();
+        let lists = |all: &mut dyn Iterator<Item = &Vec<u32>>| -> usize {
+            all.map(|l| l.capacity() * size_of::<u32>()).sum()
+        };
+        table::<(Arc<str>, u32)>(self.term_ids.capacity())
+            // A B-tree leaf holds up to 11 entries and is at least half full.
+            + self.sorted_terms.len() * size_of::<(Arc<str>, u32)>() * 3 / 2
+            + slots(&self.terms)
+            + terms
+            + texts
+            + table::<(u32, (u32, u32))>(self.doc_texts.capacity())
+            + table::<(u64, Vec<u32>)>(self.exact.capacity())
+            + table::<u64>(self.exact_mixed.capacity())
+            + lists(&mut self.exact.values())
+            + table::<(u64, FuzzyBucket)>(self.fuzzy.capacity())
+            + slots(&self.fuzzy_lists)
+            + lists(&mut self.fuzzy_lists.items.iter().flatten())
     }
 
     /// [`SearchIndex::search_ordered`] with equal scores ordered by doc number,
@@ -442,7 +623,9 @@ impl SearchIndex {
         cut: (usize, usize),
         accept: &dyn Fn(u32) -> bool,
     ) -> Vec<SearchHit> {
-        self.search_ordered(query, limit, cut, accept, &|a, b| a.cmp(&b))
+        self.search_ordered(query, limit, cut, accept, &|a, b| a.cmp(&b), &|doc, nth| {
+            self.originals.get(&(doc, nth)).map(|t| &**t)
+        })
     }
 
     /// Ranked hits, best first, at most `limit`, one hit per doc (its best
@@ -451,14 +634,18 @@ impl SearchIndex {
     /// `tie` (the caller's order of documents, such as by their ids), so results
     /// are deterministic. A query with no words, or a `limit` of 0, gives no
     /// hits. Only the first `max_chars` chars, and of them the first
-    /// `max_words` words, are read.
-    pub fn search_ordered(
+    /// `max_words` words, are read. A hit's text is read through `text_of`,
+    /// given the doc and which of its texts matched, counting from 0 in the
+    /// order they were added (see [`SearchIndex::add`]); none gives an empty
+    /// text.
+    pub fn search_ordered<'t>(
         &self,
         query: &str,
         limit: usize,
         (max_chars, max_words): (usize, usize),
         accept: &dyn Fn(u32) -> bool,
         tie: &dyn Fn(u32, u32) -> std::cmp::Ordering,
+        text_of: &dyn Fn(u32, u32) -> Option<&'t str>,
     ) -> Vec<SearchHit> {
         if limit == 0 {
             return Vec::new();
@@ -490,7 +677,7 @@ impl SearchIndex {
                 self.token_stage(stage, tokens, &mut col);
             }
         }
-        col.into_hits(self)
+        col.into_hits(self, text_of)
     }
 
     /// The id of a term, added if new; `None` when the ids are used up.
@@ -499,15 +686,16 @@ impl SearchIndex {
             return Some(id);
         }
         let id = self.terms.insert_empty()?;
+        let text: Arc<str> = term.into();
+        self.term_ids.insert(text.clone(), id);
+        self.sorted_terms.insert(text.clone(), id);
         self.terms.set(
             id,
             TermEntry {
-                term: term.into(),
+                term: text,
                 postings: Postings::default(),
             },
         );
-        self.term_ids.insert(term.into(), id);
-        self.sorted_terms.insert(term.into(), id);
         for h in fuzzy_hashes(term) {
             match self.fuzzy.entry(h) {
                 Entry::Vacant(v) => {
@@ -535,11 +723,11 @@ impl SearchIndex {
 
     /// Takes a removed text out of a term's postings, and the term out of the
     /// index when no text holds it any more.
-    fn remove_posting(&mut self, term: u32, text_id: u32) {
+    fn remove_posting(&mut self, term: u32, rank: u16, text_id: u32) {
         let Some(entry) = self.terms.get_mut(term) else {
             return;
         };
-        entry.postings.remove(text_id);
+        entry.postings.remove(rank, text_id);
         if !entry.postings.is_empty() {
             return;
         }
@@ -587,15 +775,39 @@ impl SearchIndex {
 
     /// Names and aliases whose whole normal form equals the query.
     fn exact_stage(&self, tokens: &[String], col: &mut Collector<'_>) {
-        let key = tokens.join(" ");
-        let Some(ids) = self.exact.get(key.as_str()) else {
+        let key = key_hash(tokens.iter().map(String::as_str));
+        let Some(ids) = self.exact.get(&key) else {
             return;
         };
-        let query_len = key.chars().count();
+        let mixed = self.exact_mixed.contains(&key);
+        // Keys are hashes: a text is a match when its words, or its runs, are the
+        // query's words.
+        let is_query = |terms: &[u32]| {
+            terms.len() == tokens.len()
+                && terms
+                    .iter()
+                    .zip(tokens)
+                    .all(|(&term, token)| self.terms.get(term).is_some_and(|e| *e.term == **token))
+        };
+        let query_len = tokens.iter().map(|t| t.chars().count()).sum::<usize>()
+            + tokens.len().saturating_sub(1);
+        // Whether the list's one key is known to be the query's.
+        let mut known = false;
         for &text_id in ids {
             let Some(entry) = self.texts.get(text_id) else {
                 continue;
             };
+            if mixed || !known {
+                let (words, runs) = entry.key_parts();
+                if !is_query(words) && !is_query(runs) {
+                    if mixed {
+                        continue;
+                    }
+                    // The list's one key is another with the query's hash.
+                    return;
+                }
+                known = true;
+            }
             let kind = match entry.field {
                 Field::Name => MatchKind::ExactName,
                 Field::Alias => MatchKind::ExactAlias,
@@ -643,42 +855,66 @@ impl SearchIndex {
             let Some(postings) = self.terms.get(term).map(|e| &e.postings) else {
                 continue;
             };
+            let (first_kind, first_edits) = (kind_of(stage_of(first)), fuzzy_edits(first));
+            // The most a text of a rank can score through this term: the other query
+            // words can only lower the kind and add edits.
+            let best_of = |rank: u16| {
+                let (field, least_len) = rank_floor(rank);
+                score(first_kind, field, first_edits, extra(least_len, query_len))
+            };
             // The best a longer text can score through this term.
-            let text_best = score(kind_of(stage_of(first)), Field::Text, fuzzy_edits(first), 0);
-            'texts: for &text_id in postings.iter() {
-                if text_id & TEXT_FIELD_BIT != 0 && col.worst_score().is_some_and(|w| w > text_best)
-                {
-                    // Only longer texts are left, and none can enter.
+            let text_best = score(first_kind, Field::Text, first_edits, 0);
+            let cannot_enter = |col: &Collector<'_>, best: u32| {
+                !self.exhaustive() && col.worst_score().is_some_and(|w| w > best)
+            };
+            for (rank, ids) in postings.runs() {
+                if rank.is_some_and(|rank| cannot_enter(col, best_of(rank))) {
+                    // The runs left rank no higher: none of their texts can enter.
                     break;
                 }
-                let Some(entry) = self.texts.get(text_id) else {
-                    continue;
-                };
-                let mut worst = stage_of(first);
-                let mut edits = fuzzy_edits(first);
-                for (j, c) in cands.iter().enumerate() {
-                    if j == driver {
-                        continue;
+                'texts: for &text_id in ids {
+                    if text_id & TEXT_FIELD_BIT != 0 && cannot_enter(col, text_best) {
+                        // Only longer texts are left, and none can enter.
+                        break;
                     }
-                    let Some(q) = self.best_in_text(c, text_id, entry) else {
-                        continue 'texts;
+                    let Some(entry) = self.texts.get(text_id) else {
+                        continue;
                     };
-                    worst = worst.max(stage_of(q));
-                    edits = edits.saturating_add(fuzzy_edits(q));
+                    let mut worst = stage_of(first);
+                    let mut edits = fuzzy_edits(first);
+                    for (j, c) in cands.iter().enumerate() {
+                        if j == driver {
+                            continue;
+                        }
+                        let Some(q) = self.best_in_text(c, text_id, entry) else {
+                            continue 'texts;
+                        };
+                        worst = worst.max(stage_of(q));
+                        edits = edits.saturating_add(fuzzy_edits(q));
+                    }
+                    let kind = kind_of(worst);
+                    let score = score(kind, entry.field, edits, extra_chars(entry, query_len));
+                    col.offer(
+                        entry.doc,
+                        Cand {
+                            score,
+                            text: text_id,
+                            kind,
+                            term: Some(term),
+                        },
+                    );
                 }
-                let kind = kind_of(worst);
-                let score = score(kind, entry.field, edits, extra_chars(entry, query_len));
-                col.offer(
-                    entry.doc,
-                    Cand {
-                        score,
-                        text: text_id,
-                        kind,
-                        term: Some(term),
-                    },
-                );
             }
         }
+    }
+
+    /// True when searches read every posting, for the tests that compare the early
+    /// stop with a full read.
+    fn exhaustive(&self) -> bool {
+        #[cfg(test)]
+        return self.exhaustive;
+        #[cfg(not(test))]
+        false
     }
 
     /// The candidate terms of one query word in one stage.
@@ -787,7 +1023,7 @@ impl SearchIndex {
                 .find(|&&(term, _)| {
                     self.terms
                         .get(term)
-                        .is_some_and(|e| e.postings.contains(text_id))
+                        .is_some_and(|e| e.postings.contains(entry.rank(), text_id))
                 })
                 .map(|&(_, q)| q)
         } else {
@@ -800,16 +1036,24 @@ impl SearchIndex {
     }
 
     /// The hit's text: the whole name or alias, or a snippet of a long text.
-    fn hit_text(&self, entry: &TextEntry, term: Option<u32>) -> String {
+    fn hit_text<'t>(
+        &self,
+        entry: &TextEntry,
+        term: Option<u32>,
+        text_of: &dyn Fn(u32, u32) -> Option<&'t str>,
+    ) -> String {
+        let Some(text) = text_of(entry.doc, entry.nth) else {
+            return String::new();
+        };
         let term = term.and_then(|t| self.terms.get(t)).map(|e| &*e.term);
-        snippet(&entry.original, term)
+        snippet(text, term)
     }
 }
 
 /// The best `limit` accepted documents seen so far, each with its best match. Holds no
 /// more than `limit` entries however many texts match: a candidate that cannot enter
-/// the top is dropped after one comparison with the worst kept, so a word shared by a
-/// million names costs a pass over their postings and nothing more.
+/// the top is dropped after one comparison with the worst kept, and once it is full,
+/// [`Collector::worst_score`] tells a reader of a ranked list when to stop.
 struct Collector<'a> {
     accept: &'a dyn Fn(u32) -> bool,
     tie: &'a dyn Fn(u32, u32) -> std::cmp::Ordering,
@@ -899,7 +1143,11 @@ impl<'a> Collector<'a> {
     }
 
     /// The documents kept, by score then `tie`.
-    fn into_hits(self, index: &SearchIndex) -> Vec<SearchHit> {
+    fn into_hits<'t>(
+        self,
+        index: &SearchIndex,
+        text_of: &dyn Fn(u32, u32) -> Option<&'t str>,
+    ) -> Vec<SearchHit> {
         let tie = self.tie;
         let mut all = self.top;
         all.sort_unstable_by(|a, b| b.1.score.cmp(&a.1.score).then_with(|| tie(a.0, b.0)));
@@ -911,7 +1159,7 @@ impl<'a> Collector<'a> {
                     score: c.score,
                     matched: c.kind,
                     field: entry.field,
-                    text: index.hit_text(entry, c.term),
+                    text: index.hit_text(entry, c.term, text_of),
                 })
             })
             .collect()
@@ -1030,18 +1278,27 @@ fn joined_runs(words: &[Word]) -> Vec<Run> {
     runs
 }
 
-/// The keys of a name or alias in `SearchIndex::exact`: its words joined by
-/// spaces, and, when a hyphen joins two of them, its runs joined by spaces.
-fn exact_keys(words: &[Word], runs: &[Run]) -> Vec<String> {
-    let mut keys = vec![join_spaced(words.iter().map(|w| w.text.as_str()))];
-    if runs.iter().any(|r| r.parts > 1) {
-        keys.push(join_spaced(runs.iter().map(|r| r.text.as_str())));
+/// The keys of a name or alias in `SearchIndex::exact`: the hash of its words
+/// joined by spaces, and, when a hyphen joins two of them, of its runs.
+fn exact_hashes(words: &[Word], runs: &[Run]) -> Vec<u64> {
+    let mut keys = vec![key_hash(words.iter().map(|w| w.text.as_str()))];
+    if !runs.is_empty() {
+        keys.push(key_hash(runs.iter().map(|r| r.text.as_str())));
     }
     keys
 }
 
-fn join_spaced<'a>(parts: impl Iterator<Item = &'a str>) -> String {
-    parts.collect::<Vec<_>>().join(" ")
+/// FNV-1a of `parts` joined by single spaces.
+fn key_hash<'a>(parts: impl Iterator<Item = &'a str>) -> u64 {
+    let mut h = FNV_OFFSET;
+    for (i, part) in parts.enumerate() {
+        let space = (i > 0).then_some(b' ');
+        for byte in space.into_iter().chain(part.bytes()) {
+            h ^= u64::from(byte);
+            h = h.wrapping_mul(FNV_PRIME);
+        }
+    }
+    h
 }
 
 /// The deletion-neighbourhood hashes a term is keyed by in the fuzzy index,
@@ -1226,8 +1483,36 @@ fn fuzzy_edits(q: Quality) -> u32 {
 }
 
 fn extra_chars(entry: &TextEntry, query_len: usize) -> u32 {
+    extra(entry.norm_len, query_len)
+}
+
+/// The chars by which a normal form of `norm_len` chars is longer than the query's.
+fn extra(norm_len: u32, query_len: usize) -> u32 {
     let query_len = u32::try_from(query_len).unwrap_or(u32::MAX);
-    entry.norm_len.saturating_sub(query_len)
+    norm_len.saturating_sub(query_len)
+}
+
+/// The rank of a text in long posting lists: names, then aliases, then longer texts,
+/// each by normalized length, lowest first. So the rank never falls as the best score a
+/// text can reach falls. Lengths from [`RANK_LEN_MAX`] on share one rank.
+fn rank(field: Field, norm_len: u32) -> u16 {
+    let field_part: u16 = match field {
+        Field::Name => 0,
+        Field::Alias => 1,
+        Field::Text => 2,
+    };
+    let len = u16::try_from(norm_len.min(RANK_LEN_MAX)).unwrap_or(u16::MAX);
+    (field_part << RANK_LEN_BITS) | len
+}
+
+/// The field of a rank's texts and the least normalized length they can have.
+fn rank_floor(rank: u16) -> (Field, u32) {
+    let field = match rank >> RANK_LEN_BITS {
+        0 => Field::Name,
+        1 => Field::Alias,
+        _ => Field::Text,
+    };
+    (field, u32::from(rank) & RANK_LEN_MAX)
 }
 
 /// The score of a match; see [`SearchHit::score`].
@@ -1262,6 +1547,7 @@ fn score(kind: MatchKind, field: Field, edits: u32, extra_chars: u32) -> u32 {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::collections::BTreeSet;
 
     /// The server's default cut: 512 chars, 16 words.
     const CUT: (usize, usize) = (512, 16);
@@ -1739,6 +2025,262 @@ mod tests {
         assert!(ix.search("seoul", 10, CUT, &all).is_empty());
         assert_eq!(found(&ix, "namsan"), vec![(2, MatchKind::Token)]);
         assert_eq!(found(&ix, "nasman"), vec![(2, MatchKind::Fuzzy)]);
+    }
+
+    /// A small deterministic generator for the randomized tests.
+    struct Rng(u64);
+
+    impl Rng {
+        fn below(&mut self, n: usize) -> usize {
+            self.0 ^= self.0 << 13;
+            self.0 ^= self.0 >> 7;
+            self.0 ^= self.0 << 17;
+            (self.0 % n.max(1) as u64) as usize
+        }
+
+        fn pick<'a>(&mut self, items: &[&'a str]) -> &'a str {
+            items[self.below(items.len())]
+        }
+    }
+
+    const COMMON: &[&str] = &[
+        "tariff",
+        "tariffs",
+        "trade",
+        "council",
+        "ministry",
+        "republic",
+        "of",
+        "the",
+        "on",
+        "steel",
+        "talks",
+        "summit",
+        "pledge",
+        "investment",
+        "agreement",
+        "korea",
+        "seoul",
+    ];
+
+    /// A random text of `least` words and up to `spread - 1` more: common words, rarer made-up ones, some joined by
+    /// hyphens.
+    fn random_text(rng: &mut Rng, least: usize, spread: usize) -> String {
+        let words = least + rng.below(spread);
+        let mut out = String::new();
+        for i in 0..words {
+            if i > 0 {
+                out.push(if rng.below(8) == 0 { '-' } else { ' ' });
+            }
+            if rng.below(3) == 0 {
+                let len = 3 + rng.below(7);
+                out.extend((0..len).map(|_| (b'a' + rng.below(6) as u8) as char));
+            } else {
+                let w = rng.pick(COMMON);
+                if rng.below(4) == 0 {
+                    out.push_str(&w.to_uppercase());
+                } else {
+                    out.push_str(w);
+                }
+            }
+        }
+        out
+    }
+
+    /// A query drawn from what the index holds: words, prefixes, typos, whole names.
+    fn random_query(rng: &mut Rng, texts: &[String]) -> String {
+        let text = &texts[rng.below(texts.len())];
+        let words: Vec<&str> = text.split([' ', '-']).collect();
+        let word = |rng: &mut Rng| words[rng.below(words.len())].to_string();
+        match rng.below(6) {
+            0 => text.clone(),
+            1 => word(rng),
+            2 => format!("{} {}", word(rng), word(rng)),
+            3 => word(rng).chars().take(2 + rng.below(3)).collect(),
+            4 => {
+                let mut chars: Vec<char> = word(rng).chars().collect();
+                if chars.len() > 3 {
+                    chars.swap(1, 2);
+                }
+                if chars.len() > 6 && rng.below(2) == 0 {
+                    chars.remove(4);
+                }
+                chars.into_iter().collect()
+            }
+            _ => format!("{} {}", rng.pick(COMMON), word(rng)),
+        }
+    }
+
+    #[test]
+    fn early_stop_answers_as_a_full_read_does() {
+        let mut rng = Rng(0x9e37_79b9_7f4a_7c15);
+        let mut ix = SearchIndex::default();
+        let mut texts = Vec::new();
+        // Enough texts that the common words' lists are long and ranked.
+        let add_doc = |ix: &mut SearchIndex, rng: &mut Rng, texts: &mut Vec<String>, doc| {
+            let name = random_text(rng, 1, 5);
+            ix.add(doc, Field::Name, &name);
+            texts.push(name);
+            for _ in 0..rng.below(3) {
+                let alias = random_text(rng, 1, 4);
+                ix.add(doc, Field::Alias, &alias);
+                texts.push(alias);
+            }
+            if rng.below(2) == 0 {
+                let text = random_text(rng, 4, 20);
+                ix.add(doc, Field::Text, &text);
+                texts.push(text);
+            }
+        };
+        for doc in 0..6_000 {
+            add_doc(&mut ix, &mut rng, &mut texts, doc);
+        }
+        ix.finish();
+        let long = ix
+            .terms
+            .items
+            .iter()
+            .flatten()
+            .filter(|e| matches!(e.postings, Postings::Ranked(_)))
+            .count();
+        assert!(long > 10, "{long} ranked lists");
+        let scrambled =
+            |a: u32, b: u32| (a.wrapping_mul(2_654_435_761)).cmp(&b.wrapping_mul(2_654_435_761));
+        let by_doc = |a: u32, b: u32| a.cmp(&b);
+        let third = |doc: u32| doc % 3 != 1;
+        let mut compared = 0;
+        for round in 0..3 {
+            for _ in 0..150 {
+                let q = random_query(&mut rng, &texts);
+                for limit in [1, 3, 10, 50] {
+                    for (accept, tie) in [
+                        (
+                            &all as &dyn Fn(u32) -> bool,
+                            &by_doc as &dyn Fn(u32, u32) -> _,
+                        ),
+                        (&third, &scrambled),
+                    ] {
+                        let run = |ix: &SearchIndex| {
+                            ix.search_ordered(&q, limit, CUT, accept, tie, &|doc, nth| {
+                                ix.originals.get(&(doc, nth)).map(|t| &**t)
+                            })
+                        };
+                        ix.exhaustive = false;
+                        let fast = run(&ix);
+                        ix.exhaustive = true;
+                        let full = run(&ix);
+                        ix.exhaustive = false;
+                        assert_eq!(fast, full, "round {round}, {q:?}, limit {limit}");
+                        compared += usize::from(!full.is_empty());
+                    }
+                }
+            }
+            // Churn: some docs go and come back with new texts, so that ids are reused
+            // and lists cross between short and ranked.
+            for _ in 0..1_500 {
+                let doc = rng.below(6_000) as u32;
+                ix.remove_doc(doc);
+                if rng.below(3) > 0 {
+                    add_doc(&mut ix, &mut rng, &mut texts, doc);
+                }
+            }
+        }
+        assert!(compared > 1_500, "{compared}");
+    }
+
+    /// The normal forms a name is found by exactly: its words, and its runs when a
+    /// hyphen joins two of them, each joined by spaces.
+    fn exact_forms(text: &str) -> Vec<String> {
+        let words = tokenize(text);
+        let runs = hyphen_runs(&words);
+        let join = |parts: Vec<&str>| parts.join(" ");
+        let mut forms = vec![join(words.iter().map(|w| w.text.as_str()).collect())];
+        if !runs.is_empty() {
+            forms.push(join(runs.iter().map(|r| r.text.as_str()).collect()));
+        }
+        forms
+    }
+
+    #[test]
+    fn exact_matches_are_the_names_whose_normal_form_is_the_query() {
+        let mut rng = Rng(0x2545_f491_4f6c_dd1d);
+        let mut ix = SearchIndex::default();
+        // Short names from few words, so that many share a normal form.
+        // (doc, name or alias, its exact forms)
+        let mut named: Vec<(u32, String, Vec<String>)> = Vec::new();
+        let add = |ix: &mut SearchIndex, rng: &mut Rng, named: &mut Vec<_>, doc| {
+            for field in [Field::Name, Field::Alias] {
+                if field == Field::Name || rng.below(2) == 0 {
+                    let text = random_text(rng, 1, 3);
+                    ix.add(doc, field, &text);
+                    let forms = exact_forms(&text);
+                    named.push((doc, text, forms));
+                }
+            }
+        };
+        for doc in 0..3_000 {
+            add(&mut ix, &mut rng, &mut named, doc);
+        }
+        for round in 0..3 {
+            for _ in 0..300 {
+                let (_, _, forms) = &named[rng.below(named.len())];
+                for q in forms.clone() {
+                    let want: BTreeSet<u32> = named
+                        .iter()
+                        .filter(|(_, _, f)| f.contains(&q))
+                        .map(|&(doc, _, _)| doc)
+                        .collect();
+                    // As many as there should be: the search stops after the exact stage
+                    // when it finds them all.
+                    let hits = ix.search(&q, want.len(), (usize::MAX, usize::MAX), &all);
+                    let exact: Vec<&SearchHit> = hits
+                        .iter()
+                        .filter(|h| {
+                            matches!(h.matched, MatchKind::ExactName | MatchKind::ExactAlias)
+                        })
+                        .collect();
+                    let got: BTreeSet<u32> = exact.iter().map(|h| h.doc).collect();
+                    assert_eq!(got, want, "round {round}, {q:?}");
+                    for h in exact {
+                        assert!(exact_forms(&h.text).contains(&q), "{q:?}: {h:?}");
+                    }
+                }
+            }
+            // Some docs go, and some come back with other names.
+            for _ in 0..1_000 {
+                let doc = rng.below(3_000) as u32;
+                ix.remove_doc(doc);
+                named.retain(|&(d, _, _)| d != doc);
+                if rng.below(2) == 0 {
+                    add(&mut ix, &mut rng, &mut named, doc);
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn exact_keys_that_share_a_hash_are_told_apart() {
+        let mut ix = index(&[(0, Field::Name, "Seoul")]);
+        // As if "seoul" had the hash of "busan": its list moves there.
+        let (seoul, busan) = (
+            key_hash(["seoul"].into_iter()),
+            key_hash(["busan"].into_iter()),
+        );
+        let ids = ix.exact.remove(&seoul).unwrap_or_default();
+        ix.exact.insert(busan, ids);
+        // A query for "busan" meets a list of "seoul" alone: no exact match.
+        assert!(ix.search("busan", 10, CUT, &all).is_empty());
+        // Busan joins the list, which now holds two keys: each text is checked.
+        ix.add(1, Field::Name, "Busan");
+        ix.add(2, Field::Alias, "Busan");
+        assert!(ix.exact_mixed.contains(&busan));
+        assert_eq!(
+            found(&ix, "busan"),
+            vec![(1, MatchKind::ExactName), (2, MatchKind::ExactAlias)]
+        );
+        ix.remove_doc(1);
+        ix.remove_doc(2);
+        assert!(ix.search("busan", 10, CUT, &all).is_empty());
     }
 
     /// (items, room for items) of every structure of the index.
