@@ -136,7 +136,7 @@ const STREAM_CHUNK: usize = 4096;
 /// `None` when anything is wrong; the caller then reads the seed again to name every error.
 fn stream(files: &[std::path::PathBuf]) -> Option<KnowledgeGraph> {
     use crate::model::Change;
-    let (tx, rx) = std::sync::mpsc::sync_channel::<Vec<Change>>(16);
+    let (tx, rx) = std::sync::mpsc::sync_channel::<Vec<Change>>(4);
     std::thread::scope(|scope| {
         let reader = scope.spawn(move || {
             let _shared_ids = crate::model::IdInterner::start();

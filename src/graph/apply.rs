@@ -136,26 +136,28 @@ impl KnowledgeGraph {
         mut batch: Batch,
         after_each: &mut dyn FnMut(usize),
     ) -> Result<u64, ChangeError> {
-        let mut ops: Vec<&'static str> = Vec::new();
+        // The ops of the changes that left checks for the end of the batch, in index
+        // order: only those can be named by a failure found there. (A seed is millions of
+        // changes; a list of every op would weigh more than the answer needs.)
+        let mut deferred: Vec<(usize, &'static str)> = Vec::new();
         for (index, change) in changes.into_iter().enumerate() {
-            ops.push(change.op());
+            let op = change.op();
+            let pending = batch.cites.len() + batch.refs.len();
             if let Err(error) = self.apply_one(index, change, &mut batch) {
                 self.roll_back(batch.journal);
-                return Err(ChangeError {
-                    index,
-                    op: ops[index],
-                    error,
-                });
+                return Err(ChangeError { index, op, error });
+            }
+            if batch.cites.len() + batch.refs.len() > pending {
+                deferred.push((index, op));
             }
             after_each(index);
         }
         if let Err((index, error)) = self.finish(&mut batch) {
             self.roll_back(batch.journal);
-            return Err(ChangeError {
-                index,
-                op: ops.get(index).copied().unwrap_or("batch"),
-                error,
-            });
+            let op = deferred
+                .binary_search_by_key(&index, |&(at, _)| at)
+                .map_or("batch", |at| deferred[at].1);
+            return Err(ChangeError { index, op, error });
         }
         self.version += 1;
         Ok(self.version)
@@ -397,7 +399,6 @@ impl KnowledgeGraph {
         Ok(())
     }
 
-    /// Records what a node cites and refers to, to check once the batch is in.
     /// Records what a node cites and refers to, to check once the batch is in; in a
     /// seed, what is already in the graph is checked at once.
     fn note_checks(&self, at: usize, node: &Node, b: &mut Batch) -> Step {
