@@ -114,7 +114,8 @@ fn graph_dir(size: usize) -> PathBuf {
             rng_seed: RNG_SEED,
         };
         let records = generate::generate(&options).unwrap_or_else(|e| panic!("{e}"));
-        seed::write_dir(&dir, records).unwrap_or_else(|e| panic!("{e}"));
+        seed::write_dir(&dir, records.map(Ok::<_, std::io::Error>))
+            .unwrap_or_else(|e| panic!("{e}"));
     }
     dir
 }

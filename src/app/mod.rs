@@ -86,11 +86,20 @@ pub fn check(seed_dir: &Path) -> Result<Summary, AppError> {
 /// Writes a synthetic graph as a JSON Lines seed directory.
 pub fn generate(options: &GenerateOptions, out: &Path) -> Result<Written, GenerateFailed> {
     let mut records = seed::generate::generate(options)?;
-    let written = seed::write_dir(out, &mut records)?;
-    match records.error() {
-        Some(e) => Err(e.clone().into()),
-        None => Ok(written),
-    }
+    // The generator's error, if it stops on one, ends the stream as an `Err`, so the files
+    // are not renamed into place.
+    let mut ended = false;
+    let stream = std::iter::from_fn(|| match records.next() {
+        Some(record) => Some(Ok(record)),
+        None if ended => None,
+        None => {
+            ended = true;
+            records
+                .error()
+                .map(|e| Err(GenerateFailed::from(e.clone())))
+        }
+    });
+    seed::write_dir(out, stream)
 }
 
 /// Why a synthetic graph could not be written.

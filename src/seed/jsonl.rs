@@ -183,10 +183,12 @@ pub struct Written {
 /// Writes records as a JSON Lines seed directory: entities to `entities.jsonl`, relations
 /// to `relations.jsonl`. Each file is written beside its final name, flushed to disk, then
 /// renamed into place, so a failed or interrupted write leaves no half-written seed file.
-pub fn write_dir(
+/// A record that could not be made (an `Err` in `records`) stops the write before either
+/// file is renamed: the files written so far are removed, and the error comes back.
+pub fn write_dir<E: From<std::io::Error>>(
     dir: &Path,
-    records: impl IntoIterator<Item = Record>,
-) -> std::io::Result<Written> {
+    records: impl IntoIterator<Item = Result<Record, E>>,
+) -> Result<Written, E> {
     std::fs::create_dir_all(dir)?;
     let open =
         |name: &str| -> std::io::Result<(std::io::BufWriter<std::fs::File>, std::path::PathBuf)> {
@@ -198,11 +200,21 @@ pub fn write_dir(
     let (mut relations, relations_part) = open("relations.jsonl")?;
     let mut written = Written::default();
     for record in records {
+        let record = match record {
+            Ok(record) => record,
+            Err(e) => {
+                drop((entities, relations));
+                for part in [&entities_part, &relations_part] {
+                    let _ = std::fs::remove_file(part);
+                }
+                return Err(e);
+            }
+        };
         let (out, count) = match &record {
             Record::Entity(_) => (&mut entities, &mut written.entities),
             Record::Relation(_) => (&mut relations, &mut written.relations),
         };
-        serde_json::to_writer(&mut *out, &record)?;
+        serde_json::to_writer(&mut *out, &record).map_err(std::io::Error::from)?;
         out.write_all(b"\n")?;
         *count += 1;
     }

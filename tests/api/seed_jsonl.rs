@@ -27,7 +27,7 @@ fn valid_as_jsonl(name: &str) -> PathBuf {
         .into_iter()
         .map(Record::Entity)
         .chain(seed.relations.into_iter().map(Record::Relation));
-    write_dir(&dir, records).unwrap_or_else(|e| panic!("{e}"));
+    write_dir(&dir, records.map(Ok::<_, std::io::Error>)).unwrap_or_else(|e| panic!("{e}"));
     dir
 }
 
@@ -80,7 +80,8 @@ fn the_real_seed_as_json_lines_makes_the_same_graph() {
         .map(Record::Entity)
         .chain(seed.relations.iter().cloned().map(Record::Relation))
         .collect();
-    let written = write_dir(&dir, records).unwrap_or_else(|e| panic!("{e}"));
+    let written = write_dir(&dir, records.into_iter().map(Ok::<_, std::io::Error>))
+        .unwrap_or_else(|e| panic!("{e}"));
     assert_eq!(written.entities as usize, seed.nodes.len());
     assert_eq!(written.relations as usize, seed.relations.len());
     assert!(
@@ -286,4 +287,27 @@ fn a_date_range_out_of_order_is_refused_as_in_toml() {
         errs[1]
     );
     let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// A write whose records stop on an error renames nothing into place: the complete seed
+/// already there stays as it was, and no part file is left behind.
+#[test]
+fn a_write_that_fails_midway_leaves_the_seed_there_as_it_was() {
+    let dir = valid_as_jsonl("fails-midway");
+    let before = std::fs::read(dir.join("entities.jsonl")).unwrap_or_else(|e| panic!("{e}"));
+    let seed = load_dir(&dir).unwrap_or_else(|e| panic!("{e}"));
+    let records = seed
+        .nodes
+        .into_iter()
+        .take(3)
+        .map(|n| Ok(Record::Entity(n)))
+        .chain([Err(std::io::Error::other("the generator stopped"))]);
+    let err = write_dir(&dir, records).expect_err("the write fails");
+    assert_eq!(err.to_string(), "the generator stopped");
+    let after = std::fs::read(dir.join("entities.jsonl")).unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(after, before, "the seed already there is untouched");
+    for part in [".entities.jsonl.part", ".relations.jsonl.part"] {
+        assert!(!dir.join(part).exists(), "{part} is removed");
+    }
+    assert!(load_dir(&dir).is_ok(), "the directory still loads");
 }
