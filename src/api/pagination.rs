@@ -646,6 +646,18 @@ mod tests {
         next: bool,
     }
 
+    impl From<Page<String>> for Seen {
+        fn from(page: Page<String>) -> Self {
+            Seen {
+                names: page.edges.into_iter().map(|e| e.node).collect(),
+                start: page.info.start_cursor,
+                end: page.info.end_cursor,
+                previous: page.info.has_previous_page,
+                next: page.info.has_next_page,
+            }
+        }
+    }
+
     fn page(g: &KnowledgeGraph, order: &[Order], args: &PageArgs) -> Result<Seen, ApiError> {
         let sort = Sort::new(order);
         let items: Vec<(&crate::model::Node, ())> = g
@@ -659,15 +671,9 @@ mod tests {
             as_of: None,
         };
         let page = paginate(items, &keyset, args, |(n, _)| {
-            n.id.as_str().trim_start_matches("commitment:").to_string()
+            short(g, n).unwrap_or_default()
         })?;
-        Ok(Seen {
-            names: page.edges.into_iter().map(|e| e.node).collect(),
-            start: page.info.start_cursor,
-            end: page.info.end_cursor,
-            previous: page.info.has_previous_page,
-            next: page.info.has_next_page,
-        })
+        Ok(Seen::from(page))
     }
 
     /// The name of a commitment, as the pages above show it.
@@ -699,13 +705,7 @@ mod tests {
             args.clone(),
         )
         .map_err(|e| ApiError::BadUserInput(e.message))?;
-        Ok(Seen {
-            names: page.edges.into_iter().map(|e| e.node).collect(),
-            start: page.info.start_cursor,
-            end: page.info.end_cursor,
-            previous: page.info.has_previous_page,
-            next: page.info.has_next_page,
-        })
+        Ok(Seen::from(page))
     }
 
     #[test]
