@@ -8,7 +8,7 @@ use std::sync::Arc;
 use petgraph::stable_graph::{EdgeIndex, NodeIndex};
 use petgraph::visit::EdgeRef;
 
-use super::{Edge, GraphError, KnowledgeGraph, explicit_edge, implied_edges};
+use super::{Edge, GraphError, KnowledgeGraph, explicit_edge, implied_edges, indexer};
 use crate::model::{Change, EntityId, Node, NodeData, NodeKind, Retraction, SourceRef, When};
 
 /// What was retracted or merged away: kept, with why, never erased; a merged id still
@@ -103,20 +103,32 @@ impl KnowledgeGraph {
         self.apply_observed(changes, &mut |_| {})
     }
 
-    /// The graph a seed's changes build, as one batch: version 0.
+    /// The graph a seed's changes build, as one batch: version 0. Its search index is
+    /// built on a thread of its own meanwhile.
     pub fn from_seed(changes: impl IntoIterator<Item = Change>) -> Result<Self, ChangeError> {
         let mut g = KnowledgeGraph::default();
         let batch = Batch {
             seed: true,
             ..Batch::default()
         };
-        g.topology.begin_bulk();
-        g.apply_batch(changes, batch, &mut |_| {})?;
-        g.topology.end_bulk();
+        let (feed, rx) = indexer::Feed::start();
+        g.feed = feed;
+        let built = std::thread::scope(|scope| {
+            let indexer = scope.spawn(move || indexer::index(rx));
+            g.begin_bulk();
+            let built = g.apply_batch(changes, batch, &mut |_| {});
+            g.feed.stop();
+            g.end_bulk();
+            match indexer.join() {
+                Ok(search) => g.search = search,
+                Err(panic) => std::panic::resume_unwind(panic),
+            }
+            built
+        });
+        built?;
         g.version = 0;
         g.graph.shrink_to_fit();
         g.topology.shrink_to_fit();
-        g.search.finish();
         Ok(g)
     }
 
@@ -240,7 +252,7 @@ impl KnowledgeGraph {
             Change::AddRelation { relation } => {
                 need_sources(&relation.sources, "a relation")?;
                 for s in relation.sources.iter() {
-                    b.cites.push((at, s.clone()));
+                    self.note_citation(at, s, b)?;
                 }
                 self.add_edge(at, explicit_edge(relation), b)
             }
@@ -254,7 +266,7 @@ impl KnowledgeGraph {
                 add_sources(&mut cited, &sources);
                 edge.relation.sources = cited.into();
                 for s in &sources {
-                    b.cites.push((at, s.clone()));
+                    self.note_citation(at, s, b)?;
                 }
                 let old = self.swap_edge(e, edge);
                 b.undo(Undo::SwappedEdge(e, old));
@@ -388,12 +400,17 @@ impl KnowledgeGraph {
 
     /// Adds a relation now, or at the end of the batch when an end is still to come.
     fn add_edge(&mut self, at: usize, edge: Edge, b: &mut Batch) -> Step {
-        let ends = [&edge.relation.from, &edge.relation.to];
-        if ends.iter().all(|id| self.by_id.contains_key(*id)) {
-            let e = self.attach_edge(edge)?;
+        let r = &edge.relation;
+        let ends = (self.by_id.get(&r.from), self.by_id.get(&r.to));
+        if let (Some(a), Some(to)) = ends {
+            let (a, to) = (a.ix, to.ix);
+            // The kinds as the structure holds them, rather than parsed from the ids.
+            let kind = |ix, id: &EntityId| self.topology.kind(ix).unwrap_or_else(|| id.kind());
+            r.kind.check(kind(a, &r.from), kind(to, &r.to))?;
+            let e = self.insert_edge(edge.into(), a, to)?;
             b.undo(Undo::AddedEdge(e));
         } else {
-            edge.relation.kind.check(ends[0].kind(), ends[1].kind())?;
+            r.kind.check(r.from.kind(), r.to.kind())?;
             b.pending.push((at, edge));
         }
         Ok(())
@@ -403,11 +420,7 @@ impl KnowledgeGraph {
     /// seed, what is already in the graph is checked at once.
     fn note_checks(&self, at: usize, node: &Node, b: &mut Batch) -> Step {
         for s in node.citations() {
-            if b.seed && self.by_id.contains_key(&s.source) {
-                self.check_citation(s)?;
-            } else {
-                b.cites.push((at, s.clone()));
-            }
+            self.note_citation(at, s, b)?;
         }
         for id in node.references() {
             if !(b.seed && self.by_id.contains_key(id)) {
@@ -415,6 +428,19 @@ impl KnowledgeGraph {
             }
         }
         Ok(())
+    }
+
+    /// Checks a citation once the batch is in; in a seed, at once when its source is
+    /// already in the graph (a seed of millions of relations would otherwise hold a copy
+    /// of every citation until its end).
+    fn note_citation(&self, at: usize, cite: &SourceRef, b: &mut Batch) -> Step {
+        match self.by_id.get(&cite.source) {
+            Some(source) if b.seed => citation_fits(cite, Some(&source.node.data)),
+            _ => {
+                b.cites.push((at, cite.clone()));
+                Ok(())
+            }
+        }
     }
 
     fn retract(&mut self, id: &EntityId, retraction: Retraction, b: &mut Batch) -> Step {
@@ -577,18 +603,9 @@ impl KnowledgeGraph {
         Ok(())
     }
 
-    /// A citation names a source in the graph, by line for a document and without one
-    /// for a curator's note.
+    /// Checks a citation against the graph as it stands.
     fn check_citation(&self, cite: &SourceRef) -> Step {
-        let source = self.by_id.get(&cite.source).map(|l| &l.node.data);
-        let bad = |why: &str| Err(GraphError::BadCitation(format!("`{}` {why}", cite.source)));
-        match source {
-            Some(NodeData::Source(s)) => match s.kind.citation_misfit(cite.line.is_some()) {
-                Some(why) => bad(why),
-                None => Ok(()),
-            },
-            _ => bad("is not a source in the graph"),
-        }
+        citation_fits(cite, self.by_id.get(&cite.source).map(|l| &l.node.data))
     }
 
     fn roll_back(&mut self, journal: Vec<Undo>) {
@@ -625,6 +642,19 @@ impl KnowledgeGraph {
                 }
             }
         }
+    }
+}
+
+/// A citation names a source in the graph (`source`, the data of the node it names), by
+/// line for a document and without one for a curator's note.
+fn citation_fits(cite: &SourceRef, source: Option<&NodeData>) -> Step {
+    let bad = |why: &str| Err(GraphError::BadCitation(format!("`{}` {why}", cite.source)));
+    match source {
+        Some(NodeData::Source(s)) => match s.kind.citation_misfit(cite.line.is_some()) {
+            Some(why) => bad(why),
+            None => Ok(()),
+        },
+        _ => bad("is not a source in the graph"),
     }
 }
 

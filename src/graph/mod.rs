@@ -10,6 +10,7 @@ mod commitments;
 mod error;
 mod exchange;
 mod explore;
+mod indexer;
 mod page;
 mod paths;
 mod postings;
@@ -148,6 +149,8 @@ pub struct KnowledgeGraph {
     /// The structure again, compact, for walks.
     topology: Topology,
     search: SearchIndex,
+    /// While a seed loads, the thread that builds the search index; off otherwise.
+    feed: indexer::Feed,
     money: MoneyIndex,
     /// Each pledger's commitments, in the orders a page of them is read in.
     books: PledgerBooks,
@@ -170,6 +173,7 @@ impl KnowledgeGraph {
         if let Some(node) = nodes.iter().find(|n| !ids.insert(&n.id)) {
             return Err(GraphError::DuplicateId(node.id.to_string()));
         }
+        g.begin_bulk();
         // In three passes, so that each index's entries are allocated together rather
         // than among every node's others: a million lookups by id in a row then touch
         // neighbouring keys, as they do when the graph is read in id order.
@@ -185,13 +189,41 @@ impl KnowledgeGraph {
             edges.extend(implied_edges(&g.graph[ix]));
         }
         edges.extend(relations.into_iter().map(explicit_edge));
-        g.topology.begin_bulk();
         for edge in edges {
             g.attach_edge(edge)?;
         }
-        g.topology.end_bulk();
+        g.end_bulk();
         g.search.finish();
         Ok(g)
+    }
+
+    /// Starts a load: the lists kept in order (a hub's relations, the nodes of each kind)
+    /// are put in order once, by [`KnowledgeGraph::end_bulk`], rather than at each change.
+    fn begin_bulk(&mut self) {
+        self.topology.begin_bulk();
+    }
+
+    /// Ends a load, putting in order what it left out of order.
+    fn end_bulk(&mut self) {
+        self.topology.end_bulk();
+        // The kind lists, built whole from the nodes sorted by their order keys: a
+        // million inserts into a tree of ids had compared ids at every level.
+        let mut lists: HashMap<NodeKind, Vec<(u128, EntityId, NodeIndex)>> = HashMap::new();
+        for ix in self.graph.node_indices() {
+            let (node, key) = (&self.graph[ix], self.topology.order_key(ix));
+            lists
+                .entry(node.kind())
+                .or_default()
+                .push((key, node.id.clone(), ix));
+        }
+        self.by_kind = lists
+            .into_iter()
+            .map(|(kind, mut list)| {
+                list.sort_unstable_by(|(x, a, _), (y, b, _)| x.cmp(y).then_with(|| a.cmp(b)));
+                let ids = list.into_iter().map(|(_, id, ix)| (id, ix));
+                (kind, ids.collect())
+            })
+            .collect();
     }
 
     /// Adds a node and indexes it.
@@ -208,7 +240,10 @@ impl KnowledgeGraph {
         let (id, kind) = (node.id.clone(), node.kind());
         let ix = self.graph.add_node(node);
         self.topology.add_node(ix, &id);
-        self.by_kind.entry(kind).or_default().insert(id, ix);
+        // A load builds the kind lists whole at its end.
+        if !self.topology.in_bulk() {
+            self.by_kind.entry(kind).or_default().insert(id, ix);
+        }
         ix
     }
 
@@ -253,8 +288,10 @@ impl KnowledgeGraph {
             self.by_code.insert(code.to_ascii_uppercase(), ix);
         }
         let doc = ix.index() as u32;
-        for (field, text) in texts(node) {
-            self.search.add(doc, field, text);
+        if !self.feed.add(doc, node) {
+            for (field, text) in texts(node) {
+                self.search.add(doc, field, text);
+            }
         }
         self.money.insert(ix, node);
         self.books.insert(ix, node);
@@ -271,7 +308,9 @@ impl KnowledgeGraph {
         {
             self.by_code.remove(&code.to_ascii_uppercase());
         }
-        self.search.remove_doc(ix.index() as u32);
+        if !self.feed.remove(ix.index() as u32) {
+            self.search.remove_doc(ix.index() as u32);
+        }
         self.money.remove(ix, node);
         self.books.remove(node);
         self.totals.remove(node);
@@ -294,6 +333,18 @@ impl KnowledgeGraph {
                 })
         };
         let (a, b) = (lookup(&r.from)?, lookup(&r.to)?);
+        self.insert_edge(edge, a, b)
+    }
+
+    /// Adds a relation between `a` and `b`, the nodes of its ends, whose kinds it has been
+    /// checked against, checking its id.
+    fn insert_edge(
+        &mut self,
+        edge: Arc<Edge>,
+        a: NodeIndex,
+        b: NodeIndex,
+    ) -> Result<EdgeIndex, GraphError> {
+        let r = &edge.relation;
         let keyed = r.key.is_some().then(|| r.id());
         let taken = match &keyed {
             None => self.unkeyed_edge(a, b, r.kind).is_some(),

@@ -162,6 +162,11 @@ impl Topology {
         self.bulk = true;
     }
 
+    /// True between [`Topology::begin_bulk`] and [`Topology::end_bulk`].
+    pub fn in_bulk(&self) -> bool {
+        self.bulk
+    }
+
     /// Sorts the lists left unsorted since [`Topology::begin_bulk`].
     pub fn end_bulk(&mut self) {
         self.bulk = false;
