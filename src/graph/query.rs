@@ -482,13 +482,17 @@ impl Field {
     /// The edges that carry a reference field, and whether the filtered
     /// node is the edge's target, so a condition on it can start from the
     /// referenced node's edges. A pledger's edge is `pledged`, or `plans`
-    /// while the commitment is only planned.
+    /// while the commitment is only planned. The edges may carry more than the
+    /// field (a deal's `about` edges come from statements about it too): every
+    /// candidate they give is tested by the filter still.
     pub(super) fn edge(self) -> Option<(&'static [RelationKind], bool)> {
         use RelationKind as R;
         Some(match self {
             Field::Pledger => (&[R::Pledged, R::Plans], true),
             Field::Beneficiary => (&[R::Benefits], false),
             Field::Supplier => (&[R::Supplies], true),
+            // A commitment or tariff is part of its deal; an event or demand is about it.
+            Field::Deal => (&[R::PartOf, R::About], false),
             Field::Party => (&[R::PartyTo], true),
             Field::Imposer => (&[R::Imposes], true),
             Field::Target => (&[R::Targets], false),
