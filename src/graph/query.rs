@@ -14,6 +14,7 @@ use petgraph::stable_graph::NodeIndex;
 use rust_decimal::Decimal;
 
 use super::KnowledgeGraph;
+use super::amounts::Span;
 use crate::model::{
     Amount, ClaimSet, EntityId, Node, NodeData, NodeKind, PartialDate, RelationKind, When,
 };
@@ -563,7 +564,7 @@ impl KnowledgeGraph {
     }
 
     /// The smallest candidate set an indexed conjunct allows, if any.
-    fn start(
+    pub(super) fn start(
         &self,
         kind: NodeKind,
         filter: &Filter,
@@ -618,34 +619,8 @@ impl KnowledgeGraph {
     /// Candidates from the amounts index when the filter bounds the current
     /// amount or names currencies (values as of another date are not indexed).
     fn money_start(&self, filter: &Filter) -> Option<Vec<NodeIndex>> {
-        let (mut min, mut max, mut currencies, mut used) = (None, None, Vec::new(), false);
-        for (field, op) in filter.conjuncts() {
-            match (field, op) {
-                (Field::Amount, Op::Gte(Value::Decimal(d)) | Op::Gt(Value::Decimal(d))) => {
-                    min = Some(min.map_or(*d, |m: Decimal| m.max(*d)));
-                    used = true;
-                }
-                (Field::Amount, Op::Lte(Value::Decimal(d)) | Op::Lt(Value::Decimal(d))) => {
-                    max = Some(max.map_or(*d, |m: Decimal| m.min(*d)));
-                    used = true;
-                }
-                (Field::Amount, Op::Eq(Value::Decimal(d))) => {
-                    min = Some(*d);
-                    max = Some(*d);
-                    used = true;
-                }
-                (Field::Currency, Op::Eq(Value::Text(t))) => {
-                    currencies.extend(
-                        t.to_ascii_uppercase()
-                            .parse::<crate::model::Currency>()
-                            .ok(),
-                    );
-                    used = true;
-                }
-                _ => {}
-            }
-        }
-        used.then(|| self.money.range(&currencies, min, max))
+        let span = Span::of(filter).filter(Span::narrows)?;
+        Some(self.money.range(&span))
     }
 }
 
