@@ -320,20 +320,154 @@ fn questions(g: &KnowledgeGraph) -> Figures {
             black_box(g.list_by(commitment, &by_hub, &by_amount, None).len());
         },
     );
-    time(
-        "page of all commitments by amount, first 100 (no index: picked among all)",
-        10,
-        &mut |_| {
-            let page = g.page_by(
-                commitment,
-                &Filter::default(),
-                &by_amount,
-                None,
-                &first_page,
-            );
+    // Pages of lists no pledger names: all commitments, those of one kind, in one
+    // currency, top-level ones, a deal's and a beneficiary's, each in a few orders.
+    let all = Filter::default();
+    let by_id = Sort::new(&CommitmentOrder::Id.to_orders());
+    let by_name = Sort::new(&CommitmentOrder::Name.to_orders());
+    let rising = Sort::new(&CommitmentOrder::AmountAsc.to_orders());
+    let halfway_in = |filter: &Filter, sort: &Sort| {
+        let list = g.list_by(commitment, filter, sort, None);
+        let key = list.get(list.len() / 2).map(|n| sort.key(n, None));
+        Window {
+            after: key,
+            first: Some(100),
+            ..Window::default()
+        }
+    };
+    let last_page = Window {
+        last: Some(100),
+        ..Window::default()
+    };
+    let of_kind = CommitmentFilter {
+        kinds: vec![pledgegraph::model::CommitmentKind::Purchase],
+        ..Default::default()
+    }
+    .to_filter();
+    let in_usd = CommitmentFilter {
+        currencies: vec!["USD".parse().unwrap_or_else(|e| panic!("{e}"))],
+        ..Default::default()
+    }
+    .to_filter();
+    let top_level = CommitmentFilter {
+        top_level_only: true,
+        ..Default::default()
+    }
+    .to_filter();
+    // The deal with the most commitments, and the hub as a beneficiary.
+    let deal = g
+        .nodes_of_kind(NodeKind::Commitment)
+        .filter_map(|n| match &n.data {
+            NodeData::Commitment(c) => c.deal.clone(),
+            _ => None,
+        })
+        .fold(BTreeMap::<EntityId, usize>::new(), |mut m, d| {
+            *m.entry(d).or_default() += 1;
+            m
+        })
+        .into_iter()
+        .max_by_key(|(_, n)| *n)
+        .map(|(d, _)| d)
+        .unwrap_or_else(|| panic!("no deal with commitments"));
+    let of_deal = CommitmentFilter {
+        deals: vec![deal],
+        ..Default::default()
+    }
+    .to_filter();
+    let to_hub = CommitmentFilter {
+        beneficiaries: vec![hub.clone()],
+        ..Default::default()
+    }
+    .to_filter();
+    let pages: Vec<(&str, &Filter, &Sort, Window<'_>)> = vec![
+        (
+            "all commitments by amount, first 100",
+            &all,
+            &by_amount,
+            first_page.clone(),
+        ),
+        (
+            "all commitments by amount, 100 after a cursor halfway",
+            &all,
+            &by_amount,
+            halfway_in(&all, &by_amount),
+        ),
+        (
+            "all commitments by amount, last 100 (those without one)",
+            &all,
+            &rising,
+            last_page.clone(),
+        ),
+        (
+            "all commitments by id, first 100",
+            &all,
+            &by_id,
+            first_page.clone(),
+        ),
+        (
+            "all commitments by id, 100 after a cursor halfway",
+            &all,
+            &by_id,
+            halfway_in(&all, &by_id),
+        ),
+        (
+            "all commitments by name, first 100",
+            &all,
+            &by_name,
+            first_page.clone(),
+        ),
+        (
+            "purchases by amount, first 100",
+            &of_kind,
+            &by_amount,
+            first_page.clone(),
+        ),
+        (
+            "purchases by id, first 100",
+            &of_kind,
+            &by_id,
+            first_page.clone(),
+        ),
+        (
+            "commitments in USD by amount, first 100",
+            &in_usd,
+            &by_amount,
+            first_page.clone(),
+        ),
+        (
+            "commitments in USD by id, first 100",
+            &in_usd,
+            &by_id,
+            first_page.clone(),
+        ),
+        (
+            "top-level commitments by amount, first 100",
+            &top_level,
+            &by_amount,
+            first_page.clone(),
+        ),
+        (
+            "the largest deal's commitments by id, first 100",
+            &of_deal,
+            &by_id,
+            first_page.clone(),
+        ),
+        (
+            "commitments to the largest hub by amount, first 100",
+            &to_hub,
+            &by_amount,
+            first_page.clone(),
+        ),
+    ];
+    for (name, filter, sort, window) in &pages {
+        time(&format!("page of {name}"), 10, &mut |_| {
+            let page = g.page_by(commitment, filter, sort, None, window);
             black_box(page.nodes.len());
-        },
-    );
+        });
+    }
+    time("count of all commitments (totalCount)", 10, &mut |_| {
+        black_box(g.count(commitment, &all, None));
+    });
     for depth in 1..=3 {
         time(
             &format!("neighbourhood, depth {depth}, at most 1000"),

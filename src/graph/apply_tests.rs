@@ -687,6 +687,7 @@ fn indexes_kept_in_place_agree_with_a_rebuild_after_any_changes() {
         assert_eq!(kept.4, again.4, "round {round}: search");
         assert_eq!(priced(&g), priced(&fresh), "round {round}");
         assert_eq!(g.books_view(), fresh.books_view(), "round {round}: books");
+        assert_eq!(g.money_view(), fresh.money_view(), "round {round}: amounts");
         let by_pledger = |g: &KnowledgeGraph| {
             let totals = g.pledge_totals(&[GroupBy::Pledger], &Filter::default(), None);
             super::totals::tests::exactly(&totals)
@@ -694,7 +695,12 @@ fn indexes_kept_in_place_agree_with_a_rebuild_after_any_changes() {
         assert_eq!(by_pledger(&g), by_pledger(&fresh), "round {round}: totals");
         super::totals::tests::check_by_pledger(&g);
         if round % 10 == 0 {
-            for filter in super::page::tests::filters() {
+            // Half the filters each time, the other half the next, to keep the test short.
+            let half = super::page::tests::filters()
+                .into_iter()
+                .enumerate()
+                .filter(|(i, _)| (i + round / 10) % 2 == 0);
+            for (_, filter) in half {
                 for order in super::page::tests::orders() {
                     super::page::tests::check_pages(&g, &filter, &order, round as u64);
                 }

@@ -1,6 +1,5 @@
-//! A typed front for filtering and ordering commitments, the index of
-//! their amounts that serves range queries, and each pledger's commitments kept
-//! in the orders lists read them in.
+//! A typed front for filtering and ordering commitments, and each pledger's
+//! commitments kept in the orders lists read them in.
 
 use std::collections::{BTreeMap, HashMap};
 use std::ops::Bound;
@@ -9,6 +8,7 @@ use petgraph::stable_graph::NodeIndex;
 use rust_decimal::Decimal;
 
 use super::KnowledgeGraph;
+use super::amounts::MoneyIndex;
 use super::query::{Field, Filter, Op, Order, Value};
 use crate::model::{
     CommitmentKind, CommitmentStatus, Currency, EntityId, Node, NodeData, NodeKind, Period,
@@ -138,70 +138,6 @@ impl CommitmentOrder {
     }
 }
 
-/// Commitments by the currency and amount they stand at now, for range queries.
-#[derive(Debug, Clone, Default)]
-pub(crate) struct MoneyIndex(BTreeMap<(Currency, Decimal), Vec<NodeIndex>>);
-
-impl MoneyIndex {
-    /// Where a node sits in the index: a commitment's current amount, when it is money.
-    fn key(node: &Node) -> Option<(Currency, Decimal)> {
-        match &node.data {
-            NodeData::Commitment(c) => c
-                .amount
-                .current()
-                .and_then(|claim| claim.value.money())
-                .map(|m| (m.currency, m.amount)),
-            _ => None,
-        }
-    }
-
-    /// Adds a node, when it is a commitment priced in money.
-    pub fn insert(&mut self, ix: NodeIndex, node: &Node) {
-        if let Some(key) = Self::key(node) {
-            self.0.entry(key).or_default().push(ix);
-        }
-    }
-
-    /// Takes a node out, as it was when it was added.
-    pub fn remove(&mut self, ix: NodeIndex, node: &Node) {
-        if let Some(key) = Self::key(node)
-            && let Some(list) = self.0.get_mut(&key)
-        {
-            list.retain(|i| *i != ix);
-            if list.is_empty() {
-                self.0.remove(&key);
-            }
-        }
-    }
-
-    /// The commitments in one of `currencies` (any when empty) whose current
-    /// amount lies within `min..=max`.
-    pub fn range(
-        &self,
-        currencies: &[Currency],
-        min: Option<Decimal>,
-        max: Option<Decimal>,
-    ) -> Vec<NodeIndex> {
-        let mut wanted: Vec<Currency> = if currencies.is_empty() {
-            self.0.keys().map(|(c, _)| *c).collect()
-        } else {
-            currencies.to_vec()
-        };
-        wanted.sort();
-        wanted.dedup();
-        let mut out: Vec<NodeIndex> = wanted
-            .into_iter()
-            .flat_map(|cur| {
-                self.0
-                    .range((cur, min.unwrap_or(Decimal::MIN))..=(cur, max.unwrap_or(Decimal::MAX)))
-            })
-            .flat_map(|(_, list)| list.iter().copied())
-            .collect();
-        out.sort_unstable();
-        out
-    }
-}
-
 /// Where a commitment sits in an order its pledger's book keeps: by its current money
 /// amount (currency, then amount, negated when largest first, then id), or by id alone
 /// (a commitment without a money amount, or any commitment in the order by id). Slots
@@ -240,7 +176,7 @@ struct Book {
 }
 
 /// A walk through one book: the slots and nodes, in order or backwards.
-type Walk<'a> = Box<dyn Iterator<Item = (Slot, NodeIndex)> + 'a>;
+pub(crate) type Walk<'a> = Box<dyn Iterator<Item = (Slot, NodeIndex)> + 'a>;
 
 fn money_slots<'a>(
     it: impl DoubleEndedIterator<Item = (&'a (Currency, Decimal, EntityId), &'a NodeIndex)> + 'a,
@@ -256,7 +192,7 @@ fn money_slots<'a>(
     }
 }
 
-fn id_slots<'a>(
+pub(crate) fn id_slots<'a>(
     it: impl DoubleEndedIterator<Item = (&'a EntityId, &'a NodeIndex)> + 'a,
     forward: bool,
 ) -> Walk<'a> {
@@ -269,7 +205,7 @@ fn id_slots<'a>(
 }
 
 /// The part of a map after `from` (forward) or before it (backward), as a range.
-fn beyond<K: Ord>(from: Bound<&K>, forward: bool) -> (Bound<&K>, Bound<&K>) {
+pub(crate) fn beyond<K: Ord>(from: Bound<&K>, forward: bool) -> (Bound<&K>, Bound<&K>) {
     if forward {
         (from, Bound::Unbounded)
     } else {

@@ -2,6 +2,7 @@
 //! for ids, kinds, names and commitments, so no question about one entity
 //! scans the whole graph. Sync and pure: no server or store needed.
 
+mod amounts;
 mod apply;
 #[cfg(test)]
 mod apply_tests;
@@ -45,8 +46,9 @@ pub use timeline::{TimelineEntry, TimelineKey, TimelineKind};
 pub use totals::{GroupBy, PledgeTotal};
 pub use traverse::{Direction, Neighbor, NeighborKey};
 
+use amounts::MoneyIndex;
 pub use apply::{ChangeError, Withdrawn};
-use commitments::{MoneyIndex, PledgerBooks};
+use commitments::PledgerBooks;
 use search::SearchIndex;
 use summary::Tally;
 use topology::Topology;
@@ -151,6 +153,7 @@ pub struct KnowledgeGraph {
     search: SearchIndex,
     /// While a seed loads, the thread that builds the search index; off otherwise.
     feed: indexer::Feed,
+    /// Commitments by their current money amount, and those without one by id.
     money: MoneyIndex,
     /// Each pledger's commitments, in the orders a page of them is read in.
     books: PledgerBooks,
@@ -281,7 +284,8 @@ impl KnowledgeGraph {
 
     /// Puts a node's text, code, amount and counts in the indexes.
     fn index_node(&mut self, ix: NodeIndex) {
-        let node = &self.graph[ix];
+        let graph = &self.graph;
+        let node = &graph[ix];
         if let NodeData::Country(c) = &node.data
             && let Some(code) = &c.code
         {
@@ -293,7 +297,7 @@ impl KnowledgeGraph {
                 self.search.add(doc, field, text);
             }
         }
-        self.money.insert(ix, node);
+        self.money.insert(ix, node, |i| &graph[i].id);
         self.books.insert(ix, node);
         self.totals.insert(node);
         self.tally.node(node, true);

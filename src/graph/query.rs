@@ -14,6 +14,7 @@ use petgraph::stable_graph::NodeIndex;
 use rust_decimal::Decimal;
 
 use super::KnowledgeGraph;
+use super::amounts::Span;
 use crate::model::{
     Amount, ClaimSet, EntityId, Node, NodeData, NodeKind, PartialDate, RelationKind, When,
 };
@@ -482,13 +483,17 @@ impl Field {
     /// The edges that carry a reference field, and whether the filtered
     /// node is the edge's target, so a condition on it can start from the
     /// referenced node's edges. A pledger's edge is `pledged`, or `plans`
-    /// while the commitment is only planned.
+    /// while the commitment is only planned. The edges may carry more than the
+    /// field (a deal's `about` edges come from statements about it too): every
+    /// candidate they give is tested by the filter still.
     pub(super) fn edge(self) -> Option<(&'static [RelationKind], bool)> {
         use RelationKind as R;
         Some(match self {
             Field::Pledger => (&[R::Pledged, R::Plans], true),
             Field::Beneficiary => (&[R::Benefits], false),
             Field::Supplier => (&[R::Supplies], true),
+            // A commitment or tariff is part of its deal; an event or demand is about it.
+            Field::Deal => (&[R::PartOf, R::About], false),
             Field::Party => (&[R::PartyTo], true),
             Field::Imposer => (&[R::Imposes], true),
             Field::Target => (&[R::Targets], false),
@@ -559,7 +564,7 @@ impl KnowledgeGraph {
     }
 
     /// The smallest candidate set an indexed conjunct allows, if any.
-    fn start(
+    pub(super) fn start(
         &self,
         kind: NodeKind,
         filter: &Filter,
@@ -614,34 +619,8 @@ impl KnowledgeGraph {
     /// Candidates from the amounts index when the filter bounds the current
     /// amount or names currencies (values as of another date are not indexed).
     fn money_start(&self, filter: &Filter) -> Option<Vec<NodeIndex>> {
-        let (mut min, mut max, mut currencies, mut used) = (None, None, Vec::new(), false);
-        for (field, op) in filter.conjuncts() {
-            match (field, op) {
-                (Field::Amount, Op::Gte(Value::Decimal(d)) | Op::Gt(Value::Decimal(d))) => {
-                    min = Some(min.map_or(*d, |m: Decimal| m.max(*d)));
-                    used = true;
-                }
-                (Field::Amount, Op::Lte(Value::Decimal(d)) | Op::Lt(Value::Decimal(d))) => {
-                    max = Some(max.map_or(*d, |m: Decimal| m.min(*d)));
-                    used = true;
-                }
-                (Field::Amount, Op::Eq(Value::Decimal(d))) => {
-                    min = Some(*d);
-                    max = Some(*d);
-                    used = true;
-                }
-                (Field::Currency, Op::Eq(Value::Text(t))) => {
-                    currencies.extend(
-                        t.to_ascii_uppercase()
-                            .parse::<crate::model::Currency>()
-                            .ok(),
-                    );
-                    used = true;
-                }
-                _ => {}
-            }
-        }
-        used.then(|| self.money.range(&currencies, min, max))
+        let span = Span::of(filter).filter(Span::narrows)?;
+        Some(self.money.range(&span))
     }
 }
 
