@@ -178,8 +178,7 @@ impl KnowledgeGraph {
         }
         g.begin_bulk();
         // In three passes, so that each index's entries are allocated together rather
-        // than among every node's others: a million lookups by id in a row then touch
-        // neighbouring keys, as they do when the graph is read in id order.
+        // than among every node's others.
         let placed: Vec<NodeIndex> = nodes.into_iter().map(|n| g.place_node(n)).collect();
         for &ix in &placed {
             g.register_id(ix);
@@ -250,11 +249,12 @@ impl KnowledgeGraph {
         ix
     }
 
-    /// Adds a placed node to the id index, under a key of its own (not the node's), so
-    /// that keys added together lie together.
+    /// Adds a placed node to the id index, under the node's own id: an id read with the
+    /// same text shares it (`model::IdInterner`), so a lookup by such an id compares
+    /// pointers, not texts.
     fn register_id(&mut self, ix: NodeIndex) {
         let node = self.graph[ix].clone();
-        self.by_id.insert(node.id.packed(), Located { ix, node });
+        self.by_id.insert(node.id.clone(), Located { ix, node });
     }
 
     /// Takes a node without relations out of the graph and its indexes.

@@ -116,12 +116,6 @@ impl EntityId {
         self.0.split_once(':').map(|(_, s)| s).unwrap_or_default()
     }
 
-    /// The same id with its own copy of the text, for an index that looks ids up often
-    /// and wants its keys near each other in memory rather than beside their nodes.
-    pub fn packed(&self) -> Self {
-        EntityId(self.0.as_ref().into())
-    }
-
     /// The whole id as text.
     pub fn as_str(&self) -> &str {
         &self.0
