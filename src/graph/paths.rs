@@ -322,6 +322,9 @@ fn extend<'a>(
 }
 
 #[cfg(test)]
+mod definition_tests;
+
+#[cfg(test)]
 mod tests {
     use super::super::testing::*;
     use super::*;
