@@ -323,6 +323,8 @@ fn extend<'a>(
 
 #[cfg(test)]
 mod definition_tests;
+#[cfg(test)]
+mod random;
 
 #[cfg(test)]
 mod tests {
