@@ -9,7 +9,9 @@
 //!
 //! The budget counts visits: each node whose relations the searches from the ends or the
 //! join read, once however often they read them, and each node entered along a
-//! candidate path.
+//! candidate path. A search that runs past it starts again on a frugal `Plan`, which
+//! reads no node the search before this one (distances from the goal to one step short
+//! of each length) did not, so it refuses no question that search answered.
 
 mod join;
 mod reach;
@@ -87,6 +89,17 @@ impl KnowledgeGraph {
         to: &EntityId,
         options: &PathOptions<'_>,
     ) -> Result<Vec<Path<'_>>, GraphError> {
+        self.paths_planned(from, to, options, &[Plan::Quick, Plan::Frugal])
+    }
+
+    /// The paths as the first of `plans` that keeps within the budget finds them.
+    fn paths_planned(
+        &self,
+        from: &EntityId,
+        to: &EntityId,
+        options: &PathOptions<'_>,
+        plans: &[Plan],
+    ) -> Result<Vec<Path<'_>>, GraphError> {
         let (max_length, limit) = (options.max_length, options.limit);
         GraphError::over_limit("maxLength", max_length, options.bounds.path_length)?;
         GraphError::over_limit("limit", limit, options.bounds.paths)?;
@@ -102,28 +115,46 @@ impl KnowledgeGraph {
                 steps: Vec::new(),
             }]);
         }
-        let mut walk = Walk::new(self, *options, [start, goal]);
-        search(&mut walk)
+        let mut answer = Ok(Vec::new());
+        for &plan in plans {
+            answer = search(&mut Walk::new(self, *options, [start, goal]), plan);
+            if !matches!(answer, Err(GraphError::WorkBudgetExceeded { .. })) {
+                break;
+            }
+        }
+        answer
     }
+}
+
+/// How a search spends its visits past the meeting. Both give the same paths.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Plan {
+    /// Each longer length grows the side whose frontier is smaller, and the join reads the
+    /// shorter of two lists: the least work, most often.
+    Quick,
+    /// Each longer length grows the goal's side, and the join reads no node that the
+    /// previous search (distances from the goal to one step short of each length) did not:
+    /// never more visits than it spent. Asked when a quick search runs past the budget.
+    Frugal,
 }
 
 /// The paths between the walk's ends, shortest first, as its options allow: the shortest
 /// length from the searches' meeting, then each length from it to the longest allowed
 /// until the limit is reached.
-fn search<'a>(walk: &mut Walk<'a, '_>) -> Result<Vec<Path<'a>>, GraphError> {
+fn search<'a>(walk: &mut Walk<'a, '_>, plan: Plan) -> Result<Vec<Path<'a>>, GraphError> {
     let (max_length, limit) = (walk.options.max_length, walk.options.limit);
     let mut sides = walk.ends.map(Side::new);
     let Some(shortest) = reach::shortest_length(walk, &mut sides, max_length)? else {
         return Ok(Vec::new());
     };
-    // Each longer length grows one side by a level, so the two sides always meet at the
+    // Each longer length grows a side by a level, so the two sides always meet at the
     // length asked about.
     let mut found: Vec<Path<'_>> = Vec::new();
     for length in shortest..=max_length {
         while sides[0].depth() + sides[1].depth() + 1 < length {
-            reach::grow_smaller(walk, &mut sides)?;
+            reach::grow(walk, &mut sides, plan)?;
         }
-        join::paths_of_length(walk, &sides, length, &mut found, limit)?;
+        join::paths_of_length(walk, &sides, length, plan, &mut found, limit)?;
         if found.len() >= limit {
             break;
         }
@@ -131,6 +162,8 @@ fn search<'a>(walk: &mut Walk<'a, '_>) -> Result<Vec<Path<'a>>, GraphError> {
     Ok(found)
 }
 
+#[cfg(test)]
+mod budget_tests;
 #[cfg(test)]
 mod definition_tests;
 #[cfg(test)]

@@ -121,8 +121,8 @@ fn by_definition(
         .collect()
 }
 
-/// The search agrees with the definition on each question, and under a tighter budget
-/// either agrees or refuses.
+/// The search agrees with the definition on each question, by either plan, and under a
+/// tighter budget either agrees or refuses.
 fn agrees(seed: u64, graphs: usize, shape: fn(&mut Dice) -> Shape) {
     ask_many(seed, graphs, 30, shape, |g, q, dice, label| {
         let options = q.options(BOUNDS);
@@ -134,6 +134,15 @@ fn agrees(seed: u64, graphs: usize, shape: fn(&mut Dice) -> Shape) {
             .map(render)
             .collect();
         assert_eq!(got, want, "{label}");
+        for plan in [Plan::Quick, Plan::Frugal] {
+            let alone: Vec<String> = g
+                .paths_planned(&q.from, &q.to, &options, &[plan])
+                .unwrap_or_else(|e| panic!("{label}, {plan:?}: {e}"))
+                .iter()
+                .map(render)
+                .collect();
+            assert_eq!(alone, want, "{label}, {plan:?}");
+        }
         let tight = q.options(Bounds {
             path_visits: 1 + dice.roll(40),
             ..BOUNDS

@@ -8,7 +8,7 @@ use petgraph::stable_graph::NodeIndex;
 use super::super::GraphError;
 use super::reach::Side;
 use super::walk::{FastSet, Targets, Walk};
-use super::{Path, PathStep};
+use super::{Path, PathStep, Plan};
 
 /// Where the simple paths of one length may go. The start's side is complete to some
 /// depth, the meeting, and the goal's side to the rest of the length but one: a path's
@@ -25,17 +25,18 @@ struct Join<'s> {
 }
 
 /// The nodes of `xs` that `x_ok` keeps and an admitted relation joins to a node of `ys`
-/// that `y_ok` keeps, each once. Read from whichever list is shorter, a visit for each node
-/// whose relations are read.
+/// that `y_ok` keeps, each once: found by reading the relations of the nodes of `xs`, or
+/// of `ys` when `from_ys`, a visit for each node read.
 fn joined(
     walk: &mut Walk<'_, '_>,
     xs: &[NodeIndex],
     x_ok: impl Fn(NodeIndex) -> bool,
     ys: &[NodeIndex],
     y_ok: impl Fn(NodeIndex) -> bool,
+    from_ys: bool,
 ) -> Result<Vec<NodeIndex>, GraphError> {
     let mut out = Vec::new();
-    if xs.len() <= ys.len() {
+    if !from_ys {
         let targets = Targets {
             listed: ys,
             holds: y_ok,
@@ -63,12 +64,13 @@ fn joined(
 
 impl<'s> Join<'s> {
     /// The layers for paths of `length` steps between the ends of `sides` (the start's
-    /// side, then the goal's, their depths adding up to `length - 1`); `None` when no path
-    /// of that length can leave the start.
+    /// side, then the goal's, their depths adding up to `length - 1`), read as `plan`
+    /// says; `None` when no path of that length can leave the start.
     fn new(
         walk: &mut Walk<'_, '_>,
         sides: &'s [Side; 2],
         length: usize,
+        plan: Plan,
     ) -> Result<Option<Self>, GraphError> {
         let [start, goal] = walk.ends;
         let [near_start, near_goal] = sides;
@@ -83,24 +85,44 @@ impl<'s> Join<'s> {
         let may_stand = |ix: NodeIndex, i: usize| {
             ix != goal && (ix != start || i == 0) && near_start.reaches(ix, i)
         };
+        // Which of two lists to read. A quick join reads the shorter. A frugal one reads
+        // the goal's side for the meeting layer (but for the start alone), whose nodes are
+        // all within one step less than the length of the goal, and the start's side
+        // before it, within one step less than the meeting, whose nodes the search from
+        // the start has read: no node the previous search (distances from the goal to
+        // one step short of each length) did not read.
+        let read_ys = |xs: &[NodeIndex], ys: &[NodeIndex], frugal: bool| match plan {
+            Plan::Quick => ys.len() < xs.len(),
+            Plan::Frugal => frugal,
+        };
         // From the meeting back to the start, each layer from the one after it.
         let mut layers: Vec<(Vec<NodeIndex>, FastSet<NodeIndex>)> = Vec::with_capacity(meet + 1);
         for i in (0..=meet).rev() {
             let listed = match layers.last() {
-                None => joined(
-                    walk,
-                    near_start.within(meet),
-                    |x| may_stand(x, meet),
-                    near_goal.within(beyond),
-                    |y| y != start && (y != goal || beyond == 0) && near_goal.reaches(y, beyond),
-                )?,
-                Some((next, set)) => joined(
-                    walk,
-                    near_start.within(i),
-                    |x| may_stand(x, i),
-                    next,
-                    |y| set.contains(&y),
-                )?,
+                None => {
+                    let (xs, ys) = (near_start.within(meet), near_goal.within(beyond));
+                    joined(
+                        walk,
+                        xs,
+                        |x| may_stand(x, meet),
+                        ys,
+                        |y| {
+                            y != start && (y != goal || beyond == 0) && near_goal.reaches(y, beyond)
+                        },
+                        read_ys(xs, ys, meet > 0),
+                    )?
+                }
+                Some((next, set)) => {
+                    let xs = near_start.within(i);
+                    joined(
+                        walk,
+                        xs,
+                        |x| may_stand(x, i),
+                        next,
+                        |y| set.contains(&y),
+                        read_ys(xs, next, false),
+                    )?
+                }
             };
             if listed.is_empty() {
                 return Ok(None);
@@ -181,10 +203,11 @@ pub(super) fn paths_of_length<'a>(
     walk: &mut Walk<'a, '_>,
     sides: &[Side; 2],
     length: usize,
+    plan: Plan,
     found: &mut Vec<Path<'a>>,
     limit: usize,
 ) -> Result<(), GraphError> {
-    let Some(join) = Join::new(walk, sides, length)? else {
+    let Some(join) = Join::new(walk, sides, length, plan)? else {
         return Ok(());
     };
     let mut nodes = vec![walk.ends[0]];

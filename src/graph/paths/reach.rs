@@ -1,12 +1,13 @@
 //! The two searches from the ends of a path question: each node's distance from its
 //! end, level by level; the meeting of the two frontiers, which gives the shortest length;
-//! and one more level, on the side with the smaller frontier, for each longer length.
+//! and one more level for each longer length.
 
 use std::collections::hash_map::Entry;
 
 use petgraph::stable_graph::NodeIndex;
 
 use super::super::{FastMap, GraphError};
+use super::Plan;
 use super::walk::{Targets, Walk};
 
 /// The nodes within some distance of one end, nearest first, in complete levels.
@@ -136,8 +137,10 @@ impl Side {
 
 /// The length of the shortest path between the ends of `sides` (the start's side, then
 /// the goal's) of at most `max_length` steps, or none. Each round grows the side whose
-/// frontier is smaller, so a hub on one side is not read while the other side is small;
-/// when a length is found, the sides' depths add up to one less.
+/// frontier is smaller (the start's on a tie), so a hub on one side is not read while the
+/// other side is small; when a length is found, the sides' depths add up to one less.
+/// These are the rounds the previous search took, reading no more nodes: the frugal plan's
+/// bound on visits rests on it.
 pub(super) fn shortest_length(
     walk: &mut Walk<'_, '_>,
     sides: &mut [Side; 2],
@@ -160,14 +163,15 @@ pub(super) fn shortest_length(
     Ok(None)
 }
 
-/// Grows the side whose frontier is smaller by one level (a side whose every node is
-/// reached grows for free).
-pub(super) fn grow_smaller(
+/// Grows the side `plan` picks by one level: the one whose frontier is smaller for a quick
+/// search, the goal's for a frugal one (a side whose every node is reached grows for free).
+pub(super) fn grow(
     walk: &mut Walk<'_, '_>,
     sides: &mut [Side; 2],
+    plan: Plan,
 ) -> Result<(), GraphError> {
     let [start, goal] = sides;
-    if start.frontier().len() <= goal.frontier().len() {
+    if plan == Plan::Quick && start.frontier().len() <= goal.frontier().len() {
         start.grow(walk)
     } else {
         goal.grow(walk)
