@@ -240,6 +240,40 @@ fn questions(g: &KnowledgeGraph) -> Figures {
     let pairs: Vec<(&EntityId, &EntityId)> = (0..200)
         .map(|_| (all[pick.next(all.len())], all[pick.next(all.len())]))
         .collect();
+    // Pairs among the twenty countries with the most relations.
+    let mut by_degree: Vec<(usize, &EntityId)> = countries
+        .iter()
+        .map(|id| (g.neighbors(id, &[], Direction::Both).len(), *id))
+        .collect();
+    by_degree.sort_by(|a, b| b.0.cmp(&a.0).then_with(|| a.1.cmp(b.1)));
+    let hubs: Vec<&EntityId> = by_degree.iter().take(20).map(|(_, id)| *id).collect();
+    let hub_pairs: Vec<(EntityId, EntityId)> = hubs
+        .iter()
+        .enumerate()
+        .flat_map(|(i, a)| hubs[i + 1..].iter().map(|b| ((*a).clone(), (*b).clone())))
+        .take(100)
+        .collect();
+    // How many of the path questions below the visit budget refuses.
+    let refused = |max_length: usize,
+                   limit: usize,
+                   pairs: &mut dyn Iterator<Item = (&EntityId, &EntityId)>| {
+        pairs
+            .filter(|(a, b)| g.paths(a, b, max_length, &[], limit, &bounds).is_err())
+            .count() as f64
+    };
+    let refusals: Figures = vec![
+        (
+            "ten shortest paths (at most 6 relations): refused by the visit budget (of 200)".into(),
+            refused(6, 10, &mut pairs.iter().copied()),
+        ),
+        (
+            format!(
+                "ten shortest paths between hubs (at most 4 relations): refused (of {})",
+                hub_pairs.len()
+            ),
+            refused(4, 10, &mut hub_pairs.iter().map(|(a, b)| (a, b))),
+        ),
+    ];
     // The nodes of the neighbourhood of one entity, at most 1,000.
     let around = |id: &EntityId, depth: usize| {
         let seeds = std::slice::from_ref(id);
@@ -488,6 +522,20 @@ fn questions(g: &KnowledgeGraph) -> Figures {
         let (a, b) = pairs[i % pairs.len()];
         black_box(g.paths(a, b, 4, &[], 3, &bounds).map(|p| p.len()).ok());
     });
+    time("ten shortest paths (at most 6 relations)", 200, &mut |i| {
+        let (a, b) = pairs[i % pairs.len()];
+        black_box(g.paths(a, b, 6, &[], 10, &bounds).map(|p| p.len()).ok());
+    });
+    if !hub_pairs.is_empty() {
+        time(
+            "ten shortest paths between hubs (at most 4 relations)",
+            hub_pairs.len(),
+            &mut |i| {
+                let (a, b) = &hub_pairs[i % hub_pairs.len()];
+                black_box(g.paths(a, b, 4, &[], 10, &bounds).map(|p| p.len()).ok());
+            },
+        );
+    }
     time(
         "totals by pledger and currency, all commitments",
         5,
@@ -521,6 +569,7 @@ fn questions(g: &KnowledgeGraph) -> Figures {
         };
         black_box(g2.apply(vec![change]).unwrap_or_else(|e| panic!("{e}")));
     });
+    f.extend(refusals);
     f
 }
 

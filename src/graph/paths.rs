@@ -1,14 +1,26 @@
 //! Connections between two entities: the k shortest simple paths, in
 //! either direction along edges, deterministic, within a work budget.
+//!
+//! Searched from both ends at once, the smaller frontier first, until the two searches
+//! meet; the paths of each length are then joined through the relations between the
+//! two sides, so the work grows with the frontiers the paths need, not with whole levels
+//! around a hub. Paths come shortest first; among paths of one length, step by step by
+//! the next node's id, then the relation's kind, ends and key.
+//!
+//! The budget counts visits: each node whose relations the searches from the ends or the
+//! join read, once however often they read them, and each node entered along a
+//! candidate path. A search that runs past it starts again on a frugal `Plan`, which
+//! reads no node the search before this one (distances from the goal to one step short
+//! of each length) did not, so it refuses no question that search answered.
 
-use std::collections::HashMap;
+mod join;
+mod reach;
+mod walk;
 
-use petgraph::stable_graph::NodeIndex;
-
-use super::explore::edge_holds;
-use super::topology::Half;
 use super::{Bounds, Edge, GraphError, KnowledgeGraph};
 use crate::model::{EntityId, Node, NodeKind, PartialDate, RelationKind};
+use reach::Side;
+use walk::Walk;
 
 /// One step of a path: the edge, and whether it points along the path.
 #[derive(Debug, Clone, Copy)]
@@ -45,83 +57,11 @@ pub struct PathOptions<'r> {
     pub bounds: Bounds,
 }
 
-struct Walk<'a, 'r> {
-    g: &'a KnowledgeGraph,
-    options: PathOptions<'r>,
-    ends: [NodeIndex; 2],
-    spent: usize,
-}
-
-impl<'a> Walk<'a, '_> {
-    fn spend(&mut self) -> Result<(), GraphError> {
-        self.spent += 1;
-        if self.spent > self.options.bounds.path_visits {
-            return Err(GraphError::WorkBudgetExceeded {
-                budget: self.options.bounds.path_visits,
-            });
-        }
-        Ok(())
-    }
-
-    /// True when the relation `h` at a node may be walked: of a kind asked for, to a node
-    /// of a kind asked for (the ends always), and holding on the day asked about.
-    fn admits(&self, h: &Half) -> bool {
-        let o = &self.options;
-        let topo = &self.g.topology;
-        (o.relations.is_empty() || o.relations.contains(&h.kind))
-            && (o.kinds.is_empty()
-                || self.ends.contains(&h.other)
-                || topo.kind(h.other).is_some_and(|k| o.kinds.contains(&k)))
-            && (o.as_of.is_none() || !h.dated() || edge_holds(&self.g.graph[h.edge], o.as_of))
-    }
-
-    /// The nodes one step from `ix`, in no order: for measuring distances.
-    fn neighbours(&self, ix: NodeIndex) -> impl Iterator<Item = NodeIndex> + '_ {
-        self.g
-            .topology
-            .halves(ix)
-            .iter()
-            .filter(|h| self.admits(h))
-            .map(|h| h.other)
-    }
-
-    /// The steps from `ix` to nodes that `wanted` keeps, in a fixed order: by the other
-    /// end's id, then kind, then the relation's ends and key (what its id is made of).
-    /// Only the steps kept are sorted, so a hub costs a pass over its relations.
-    fn steps(
-        &self,
-        ix: NodeIndex,
-        wanted: impl Fn(NodeIndex) -> bool,
-    ) -> Vec<(NodeIndex, PathStep<'a>)> {
-        let g = &self.g.graph;
-        let mut out: Vec<(NodeIndex, PathStep<'a>)> = self
-            .g
-            .topology
-            .halves(ix)
-            .iter()
-            .filter(|h| wanted(h.other) && self.admits(h))
-            .map(|h| {
-                let step = PathStep {
-                    edge: &g[h.edge],
-                    forward: h.outgoing(),
-                };
-                (h.other, step)
-            })
-            .collect();
-        out.sort_by(|(a, x), (b, y)| {
-            let (x, y) = (&x.edge.relation, &y.edge.relation);
-            (&g[*a].id, x.kind, &x.from, &x.to, &x.key)
-                .cmp(&(&g[*b].id, y.kind, &y.from, &y.to, &y.key))
-        });
-        out
-    }
-}
-
 impl KnowledgeGraph {
     /// The shortest simple paths from `from` to `to` of at most
     /// `max_length` edges over `relations` (all when empty), shortest
     /// first, at most `limit`. Edges are followed either way. Unknown ends
-    /// have no paths. Visiting more than `bounds.path_visits` nodes is an error.
+    /// have no paths. More than `bounds.path_visits` visits is an error.
     pub fn paths(
         &self,
         from: &EntityId,
@@ -149,6 +89,17 @@ impl KnowledgeGraph {
         to: &EntityId,
         options: &PathOptions<'_>,
     ) -> Result<Vec<Path<'_>>, GraphError> {
+        self.paths_planned(from, to, options, &[Plan::Quick, Plan::Frugal])
+    }
+
+    /// The paths as the first of `plans` that keeps within the budget finds them.
+    fn paths_planned(
+        &self,
+        from: &EntityId,
+        to: &EntityId,
+        options: &PathOptions<'_>,
+        plans: &[Plan],
+    ) -> Result<Vec<Path<'_>>, GraphError> {
         let (max_length, limit) = (options.max_length, options.limit);
         GraphError::over_limit("maxLength", max_length, options.bounds.path_length)?;
         GraphError::over_limit("limit", limit, options.bounds.paths)?;
@@ -164,162 +115,59 @@ impl KnowledgeGraph {
                 steps: Vec::new(),
             }]);
         }
-        let mut walk = Walk {
-            g: self,
-            options: *options,
-            ends: [start, goal],
-            spent: 0,
-        };
-
-        let Some(shortest) = shortest_length(&mut walk, start, goal, max_length)? else {
-            return Ok(Vec::new());
-        };
-        // Distances to the goal, a level at a time as far as each length needs, so the
-        // search below only enters nodes that can still reach the goal in time.
-        let mut to_goal = Levels::new(goal);
-        let mut found: Vec<Path<'_>> = Vec::new();
-        for length in shortest..=max_length {
-            let mut nodes = vec![start];
-            let mut steps = Vec::new();
-            to_goal.reach(&mut walk, length - 1)?;
-            extend(
-                &mut walk,
-                &to_goal.dist,
-                goal,
-                length,
-                &mut nodes,
-                &mut steps,
-                &mut found,
-                limit,
-            )?;
-            if found.len() >= limit {
+        let mut answer = Ok(Vec::new());
+        for &plan in plans {
+            answer = search(&mut Walk::new(self, *options, [start, goal]), plan);
+            if !matches!(answer, Err(GraphError::WorkBudgetExceeded { .. })) {
                 break;
             }
         }
-        Ok(found)
+        answer
     }
 }
 
-/// Distances from one node, complete level by level.
-struct Levels {
-    dist: HashMap<NodeIndex, usize>,
-    /// The nodes of the last complete level.
-    frontier: Vec<NodeIndex>,
-    /// How many levels are complete.
-    depth: usize,
+/// How a search spends its visits past the meeting. Both give the same paths.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Plan {
+    /// Each longer length grows the side whose frontier is smaller, and the join reads the
+    /// shorter of two lists: the least work, most often.
+    Quick,
+    /// Each longer length grows the goal's side, and the join reads no node that the
+    /// previous search (distances from the goal to one step short of each length) did not:
+    /// never more visits than it spent. Asked when a quick search runs past the budget.
+    Frugal,
 }
 
-impl Levels {
-    fn new(from: NodeIndex) -> Self {
-        Levels {
-            dist: HashMap::from([(from, 0)]),
-            frontier: vec![from],
-            depth: 0,
-        }
-    }
-
-    /// Completes the levels up to `depth`, each node expanded costing one visit.
-    fn reach(&mut self, walk: &mut Walk<'_, '_>, depth: usize) -> Result<(), GraphError> {
-        while self.depth < depth && !self.frontier.is_empty() {
-            let mut next = Vec::new();
-            for &ix in &self.frontier {
-                walk.spend()?;
-                for other in walk.neighbours(ix) {
-                    if let std::collections::hash_map::Entry::Vacant(v) = self.dist.entry(other) {
-                        v.insert(self.depth + 1);
-                        next.push(other);
-                    }
-                }
-            }
-            self.frontier = next;
-            self.depth += 1;
-        }
-        Ok(())
-    }
-}
-
-/// The length of the shortest path from `start` to `goal` of at most `max_length`
-/// steps, searched from both ends at once: each round completes one more level on the
-/// side whose last level is smaller, so a hub on one side is not expanded while the
-/// other side is still small.
-fn shortest_length(
-    walk: &mut Walk<'_, '_>,
-    start: NodeIndex,
-    goal: NodeIndex,
-    max_length: usize,
-) -> Result<Option<usize>, GraphError> {
-    let (mut from_start, mut from_goal) = (Levels::new(start), Levels::new(goal));
-    while from_start.depth + from_goal.depth < max_length {
-        let (this, other) = if from_start.frontier.len() <= from_goal.frontier.len() {
-            (&mut from_start, &from_goal)
-        } else {
-            (&mut from_goal, &from_start)
-        };
-        if this.frontier.is_empty() {
-            return Ok(None);
-        }
-        let depth = this.depth + 1;
-        this.reach(walk, depth)?;
-        // No node was within reach of both sides before this level, so the first
-        // meeting gives the shortest length.
-        let met = this
-            .frontier
-            .iter()
-            .filter_map(|ix| other.dist.get(ix))
-            .min()
-            .map(|d| depth + d);
-        if met.is_some() {
-            return Ok(met.filter(|&len| len <= max_length));
-        }
-    }
-    Ok(None)
-}
-
-/// Depth-first: every simple path of exactly `length` edges from the last
-/// node of `nodes` to `goal`, in the fixed step order.
-#[allow(clippy::too_many_arguments)]
-fn extend<'a>(
-    walk: &mut Walk<'a, '_>,
-    dist: &HashMap<NodeIndex, usize>,
-    goal: NodeIndex,
-    length: usize,
-    nodes: &mut Vec<NodeIndex>,
-    steps: &mut Vec<PathStep<'a>>,
-    found: &mut Vec<Path<'a>>,
-    limit: usize,
-) -> Result<(), GraphError> {
-    walk.spend()?;
-    let here = *nodes.last().unwrap_or(&goal);
-    let left = length - steps.len();
-    if left == 0 {
-        if here == goal {
-            let g = &walk.g.graph;
-            found.push(Path {
-                nodes: nodes.iter().map(|ix| &*g[*ix]).collect(),
-                steps: steps.clone(),
-            });
-        }
-        return Ok(());
-    }
-    // Only nodes that can still reach the goal in the steps left; the goal ends a path
-    // and is never passed through.
-    let wanted = |next: NodeIndex| {
-        dist.get(&next).is_some_and(|d| *d < left)
-            && !nodes.contains(&next)
-            && (next != goal || left == 1)
+/// The paths between the walk's ends, shortest first, as its options allow: the shortest
+/// length from the searches' meeting, then each length from it to the longest allowed
+/// until the limit is reached.
+fn search<'a>(walk: &mut Walk<'a, '_>, plan: Plan) -> Result<Vec<Path<'a>>, GraphError> {
+    let (max_length, limit) = (walk.options.max_length, walk.options.limit);
+    let mut sides = walk.ends.map(Side::new);
+    let Some(shortest) = reach::shortest_length(walk, &mut sides, max_length)? else {
+        return Ok(Vec::new());
     };
-    for (next, step) in walk.steps(here, wanted) {
+    // Each longer length grows a side by a level, so the two sides always meet at the
+    // length asked about.
+    let mut found: Vec<Path<'_>> = Vec::new();
+    for length in shortest..=max_length {
+        while sides[0].depth() + sides[1].depth() + 1 < length {
+            reach::grow(walk, &mut sides, plan)?;
+        }
+        join::paths_of_length(walk, &sides, length, plan, &mut found, limit)?;
         if found.len() >= limit {
             break;
         }
-        nodes.push(next);
-        steps.push(step);
-        extend(walk, dist, goal, length, nodes, steps, found, limit)?;
-        nodes.pop();
-        steps.pop();
     }
-    Ok(())
+    Ok(found)
 }
+
+#[cfg(test)]
+mod budget_tests;
+#[cfg(test)]
+mod definition_tests;
+#[cfg(test)]
+mod random;
 
 #[cfg(test)]
 mod tests {

@@ -241,6 +241,26 @@ impl Topology {
         self.halves.get(ix.index()).map_or(&[], Vec::as_slice)
     }
 
+    /// True when `ix`'s relations are in [`Topology::sort_key`] order: a list longer than
+    /// [`SORTED_FROM`], outside a bulk load.
+    pub fn sorted(&self, ix: NodeIndex) -> bool {
+        !self.bulk && self.halves(ix).len() > SORTED_FROM
+    }
+
+    /// The relations between `ix` and `other`, found by binary search in `ix`'s list when it
+    /// is kept sorted (more than [`SORTED_FROM`] relations, outside a bulk load); `None`
+    /// when it is not, and a scan of [`Topology::halves`] must find them.
+    pub fn sorted_halves_to(&self, ix: NodeIndex, other: NodeIndex) -> Option<&[Half]> {
+        if !self.sorted(ix) {
+            return None;
+        }
+        let list = self.halves(ix);
+        let key = (self.order_key(other), other.index() as u32);
+        let from = list.partition_point(|h| self.sort_key(h) < key);
+        let len = list[from..].partition_point(|h| h.other == other);
+        Some(&list[from..from + len])
+    }
+
     /// The kind of the node at `ix`.
     pub fn kind(&self, ix: NodeIndex) -> Option<NodeKind> {
         self.kinds.get(ix.index()).copied().flatten()
@@ -352,5 +372,51 @@ impl super::KnowledgeGraph {
         }
         out.sort();
         out
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::KnowledgeGraph;
+    use super::super::testing::*;
+    use crate::model::RelationKind;
+
+    #[test]
+    fn a_hubs_relations_to_one_node_are_found_by_binary_search() {
+        // A hub joined to eighty countries whose ids share their first sixteen bytes, and
+        // twice to every third of them.
+        let mut nodes = vec![country("hub", "Hub")];
+        let mut relations = Vec::new();
+        for i in 0..80 {
+            let code = format!("a-long-shared-prefix-{i}");
+            let other = format!("country:{code}");
+            nodes.push(country(&code, &code));
+            relations.push(relation(RelationKind::AllyOf, "country:hub", &other));
+            if i % 3 == 0 {
+                relations.push(relation(RelationKind::Pressures, &other, "country:hub"));
+            }
+        }
+        let g = KnowledgeGraph::build(nodes, relations).unwrap();
+        let topo = &g.topology;
+        let hub = g.index_of(&id("country:hub")).unwrap();
+        assert!(topo.sorted(hub));
+        for other in g.graph.node_indices() {
+            let mut want: Vec<_> = topo
+                .halves(hub)
+                .iter()
+                .filter(|h| h.other == other)
+                .collect();
+            let mut got: Vec<_> = topo.sorted_halves_to(hub, other).unwrap().iter().collect();
+            want.sort_by_key(|h| h.edge);
+            got.sort_by_key(|h| h.edge);
+            assert_eq!(got, want);
+            if other != hub {
+                assert!(!topo.sorted(other));
+                assert!(
+                    topo.sorted_halves_to(other, hub).is_none(),
+                    "a short list is scanned"
+                );
+            }
+        }
     }
 }
