@@ -1,0 +1,981 @@
+//! Text search for the graph layer: an inverted index over names, aliases and
+//! texts with exact, whole-token, prefix and typo-tolerant (fuzzy) matching.
+//!
+//! # Design
+//!
+//! - Every text is cut into terms by [`normalize`]'s rules. A hyphenated run
+//!   ("Han-Koo") adds its joined form ("hankoo") as one more term.
+//! - Texts and terms get dense ids; the id of a removed one is reused by the
+//!   next one added, so the ids stay as many as the index ever held at once.
+//!   Each term has a posting list of the texts that hold it, free of
+//!   duplicates. A long list is kept in order of the texts' rank (names, then
+//!   aliases, then longer texts, each shortest first), which is the order of
+//!   the best score a text can reach; see [`super::postings`]. Each text also
+//!   keeps its own term list, used to check candidates, and the id of its
+//!   document's previous text, so that a document's texts form a chain for
+//!   removal.
+//! - The term dictionary is a `HashMap` for lookups, plus a `BTreeMap` of
+//!   the same terms, so all terms with a given prefix are one range.
+//! - Names and aliases are also keyed, for exact matches, by the hash of their
+//!   whole normalized form (and of the form with hyphenated runs joined). A
+//!   name keeps its words' term ids in order, so that a candidate is checked
+//!   against the query's words and a hash collision finds nothing false.
+//! - The index keeps no copy of the texts: the caller holds them, and a hit's
+//!   text is read through the caller's lookup by doc and the text's place
+//!   among the doc's texts.
+//! - Fuzzy matching uses a deletion neighbourhood (SymSpell) over the distinct
+//!   terms: each term of 3 to [`MAX_FUZZY_TERM_CHARS`] chars is keyed, in a
+//!   `HashMap`, by the 64-bit hashes of every string left after deleting up to
+//!   two of its chars (shorter than 3 chars excluded). A query word is looked
+//!   up by its own deletion hashes, and each candidate is checked with the
+//!   optimal string alignment distance. The work depends on the query word's
+//!   length, not on the size of the vocabulary.
+//! - A bulk load keeps the posting lists in id order, where each new text is
+//!   appended, and [`SearchIndex::finish`] ranks the long ones at its end.
+//! - A term enters every structure when the first text holding it is added,
+//!   and leaves them all when the last one is removed. So adding or removing
+//!   a text costs work in proportion to the text (its terms and their
+//!   deletion hashes), plus a binary search and a shift in each posting list
+//!   it touches; nothing is rebuilt.
+//!
+//! # A query
+//!
+//! A query runs in stages, best band first: exact name or alias, then whole
+//! tokens, then prefixes, then fuzzy. No doc found by a later stage can
+//! outrank one found by an earlier stage, so the search stops after the first
+//! stage that leaves at least `limit` accepted docs. In each token stage, the
+//! query word whose candidate terms have the fewest postings drives the
+//! search. The other words are checked against each candidate text, by binary
+//! search in their posting lists or by a look at the text's own terms. A long
+//! list is read best rank first, and only until the best `limit` docs found so
+//! far all score above anything its remaining ranks can reach: a misspelt word
+//! that a million names share costs the shortest of those names, not all.
+//!
+//! # Limits on the work of one query
+//!
+//! - Only the first chars and then the first words of a query are used, as
+//!   many as the caller's bounds allow (the server's `max_search_chars` and
+//!   `max_search_words`).
+//! - A word expands to at most [`MAX_PREFIX_TERMS`] prefix terms and at most
+//!   [`MAX_FUZZY_TERMS`] fuzzy terms. At most [`MAX_FUZZY_VERIFY`] fuzzy
+//!   candidates are checked. The expanded terms of one word may hold at most
+//!   [`MAX_EXPANSION_POSTINGS`] postings in all; the exact term is always
+//!   used. A very broad prefix can therefore miss some matches. Whole-token
+//!   and exact matches are never cut.
+
+use std::collections::hash_map::Entry;
+use std::collections::{BTreeMap, HashMap, HashSet};
+use std::ops::Bound;
+use std::sync::Arc;
+
+use super::postings::Postings;
+
+mod collect;
+mod fuzzy;
+mod score;
+mod slots;
+mod text;
+
+use collect::Collector;
+use fuzzy::{deletion_hashes, fuzzy_hashes};
+use score::{extra, extra_chars, fuzzy_edits, kind_of, rank, rank_floor, score, stage_of};
+use slots::{Slots, TEXT_FIELD_BIT, TextSlots};
+use text::{exact_hashes, hyphen_runs, key_hash, snippet, tokenize};
+
+/// A query word needs this many chars to match terms it is a prefix of.
+pub const MIN_PREFIX_CHARS: usize = 2;
+/// A query word needs this many chars to match with typos; shorter words match
+/// only exactly or as a prefix.
+pub const FUZZY_MIN_CHARS: usize = 5;
+/// The largest edit distance (optimal string alignment: insertions,
+/// deletions, substitutions, swaps of two neighbours) allowed for a typo.
+pub const MAX_FUZZY_DISTANCE: usize = 2;
+/// Longer query words match only exactly or as a prefix, never with typos.
+pub const MAX_FUZZY_QUERY_CHARS: usize = 24;
+/// Longer terms are not in the fuzzy index (no query word can be within
+/// [`MAX_FUZZY_DISTANCE`] of them).
+pub const MAX_FUZZY_TERM_CHARS: usize = MAX_FUZZY_QUERY_CHARS + MAX_FUZZY_DISTANCE;
+/// At most this many terms a query word is a prefix of are used, taken in
+/// alphabetical order.
+pub const MAX_PREFIX_TERMS: usize = 1024;
+/// At most this many fuzzy candidate terms are checked for each query word.
+pub const MAX_FUZZY_VERIFY: usize = 4096;
+/// At most this many fuzzy terms are used for each query word, the closest first.
+pub const MAX_FUZZY_TERMS: usize = 256;
+/// The prefix and fuzzy terms of one query word may hold at most this many
+/// postings in all. A term whose postings do not fit is skipped.
+pub const MAX_EXPANSION_POSTINGS: usize = 1 << 20;
+
+/// Up to this many candidate terms, another query word is checked by binary
+/// search in their posting lists. Above it, the text's own terms are looked up.
+const BSEARCH_MAX_TERMS: usize = 4;
+/// Which text of a document a term came from; ranks exact name > alias > token/prefix > fuzzy.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Field {
+    /// The document's name.
+    Name,
+    /// One of the document's aliases.
+    Alias,
+    /// Any other text: description, statement summary, quotes.
+    Text,
+}
+
+/// How a query matched a document, best first (the derived order is rank order).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum MatchKind {
+    /// The whole normalized query equals a name.
+    ExactName,
+    /// The whole normalized query equals an alias.
+    ExactAlias,
+    /// Every query word is a whole word of one text.
+    Token,
+    /// Every query word is a whole word of one text or a prefix of one (a
+    /// prefix needs at least 2 chars).
+    Prefix,
+    /// Every query word matches a word of one text as above, or within the
+    /// allowed number of typos.
+    Fuzzy,
+}
+
+/// One search result: a document with its best match.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SearchHit {
+    /// The document, as given to [`SearchIndex::add`].
+    pub doc: u32,
+    /// Higher is better. The score is `10_000 × kind` (ExactName 5 to Fuzzy 1),
+    /// plus `3_000 × field` (Name 2, Alias 1, Text 0), plus `300 × (9 − edits)`
+    /// (total typo distance, capped at 9), plus `299 − extra` (chars by which
+    /// the matched text's normal form is longer than the query's, capped at
+    /// 299). So the kind counts first, then the field, then fewer typos, then a
+    /// shorter text. Equal scores are ordered by doc id, lowest first.
+    pub score: u32,
+    /// How the query matched.
+    pub matched: MatchKind,
+    /// Which text matched.
+    pub field: Field,
+    /// The name, alias or text that matched, as written. A text longer than
+    /// 160 chars is cut to a snippet around the match, with "…" where it was cut.
+    pub text: String,
+}
+
+/// The search index. Texts are added with [`SearchIndex::add`] and removed,
+/// a document at a time, with [`SearchIndex::remove_doc`], in any order and at
+/// any time; [`SearchIndex::search_ordered`] sees every change at once.
+#[derive(Debug, Default, Clone)]
+pub struct SearchIndex {
+    /// Term dictionary: term -> term id. Its keys share their text with
+    /// `sorted_terms` and the term's entry.
+    term_ids: HashMap<Arc<str>, u32>,
+    /// The same, sorted, for prefix ranges.
+    sorted_terms: BTreeMap<Arc<str>, u32>,
+    /// Term id -> the term and its postings.
+    terms: Slots<TermEntry>,
+    /// Text id -> the text.
+    texts: TextSlots,
+    /// Doc -> the id of its text added last, the head of its chain of texts,
+    /// and how many texts were added to it.
+    doc_texts: HashMap<u32, (u32, u32)>,
+    /// The hash of a whole normalized name or alias (split and joined forms,
+    /// see [`key_hash`]) -> text ids, ascending, no duplicates.
+    exact: HashMap<u64, Vec<u32>>,
+    /// The hashes in `exact` whose list holds texts of more than one key (a
+    /// hash collision, so almost always none), checked text by text.
+    exact_mixed: HashSet<u64>,
+    /// Deletion-neighbourhood hash -> the terms it keys.
+    fuzzy: HashMap<u64, FuzzyBucket>,
+    /// The term ids of the fuzzy buckets that hold more than one, ascending,
+    /// no duplicates.
+    fuzzy_lists: Slots<Vec<u32>>,
+    /// False until the first [`SearchIndex::finish`]: during a bulk load, posting
+    /// lists stay in id order, where new texts are appended, and are read whole.
+    finished: bool,
+    /// Searches read every posting: the tests compare this with the early stop.
+    #[cfg(test)]
+    exhaustive: bool,
+    /// The texts as added, by (doc, nth): the tests' lookup for hit texts.
+    #[cfg(test)]
+    originals: HashMap<(u32, u32), Box<str>>,
+}
+
+/// No id: ends a document's chain of texts. [`Slots`] never hands it out.
+const NO_ID: u32 = u32::MAX;
+
+/// One term of the dictionary.
+#[derive(Debug, Clone)]
+struct TermEntry {
+    term: Arc<str>,
+    /// Ids of the texts holding the term, ascending, no duplicates, never
+    /// empty: a term no text holds any more leaves the index.
+    postings: Postings,
+}
+
+/// The terms under one deletion-neighbourhood hash.
+#[derive(Debug, Clone, Copy)]
+enum FuzzyBucket {
+    /// A single term id.
+    One(u32),
+    /// The id of a list in `SearchIndex::fuzzy_lists`.
+    Many(u32),
+}
+
+/// One indexed text. The text itself is the caller's: a hit's text is read back
+/// through the caller's lookup by `doc` and `nth`.
+#[derive(Debug, Clone)]
+struct TextEntry {
+    doc: u32,
+    /// Which text of the doc it is: how many were added to the doc before it,
+    /// counting those that normalized to nothing.
+    nth: u32,
+    /// Chars in the normalized text.
+    norm_len: u32,
+    /// The id of the same doc's text added before this one, or [`NO_ID`].
+    prev: u32,
+    /// How many of `terms` are a name's or an alias's words, in order; the
+    /// rest are its hyphen-joined runs, in order, when a hyphen joins two of
+    /// its words. 0 for a longer text, or a name that has no exact keys.
+    words: u32,
+    field: Field,
+    /// Term ids: a name's or an alias's words and runs (see `words`), or a
+    /// longer text's distinct terms, ascending.
+    terms: Box<[u32]>,
+}
+
+impl TextEntry {
+    /// Its rank in long posting lists.
+    fn rank(&self) -> u16 {
+        rank(self.field, self.norm_len)
+    }
+
+    /// The term ids of a name's or an alias's words and of its runs, each empty when
+    /// it has no such exact key.
+    fn key_parts(&self) -> (&[u32], &[u32]) {
+        let at = usize::try_from(self.words).unwrap_or(0);
+        match (self.field, self.terms.split_at_checked(at)) {
+            (Field::Name | Field::Alias, Some((words, runs))) if at > 0 => (words, runs),
+            _ => (&[], &[]),
+        }
+    }
+}
+
+/// How well one query word matches one term. The derived order puts the best first.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+enum Quality {
+    Exact,
+    /// The query word is a prefix of the term; the number of extra chars.
+    Prefix(u32),
+    /// The edit distance.
+    Fuzzy(u32),
+}
+
+/// The token stages of a search, in order.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+enum Stage {
+    Token,
+    Prefix,
+    Fuzzy,
+}
+
+/// The candidate terms of one query word in one stage.
+struct TokenCands {
+    /// (term id, quality), best quality first, then by term id.
+    terms: Vec<(u32, Quality)>,
+    /// The same as a map, filled only above [`BSEARCH_MAX_TERMS`] terms.
+    lookup: HashMap<u32, Quality>,
+    /// Postings in all.
+    cost: usize,
+}
+
+/// The best match found so far for one document.
+#[derive(Debug, Clone, Copy)]
+struct Cand {
+    score: u32,
+    text: u32,
+    kind: MatchKind,
+    /// The term that the driving query word matched, for the snippet.
+    term: Option<u32>,
+}
+
+impl SearchIndex {
+    /// Adds one text of a document. Documents are u32 ids given by the caller.
+    ///
+    /// The next search finds it by every stage: exact, token, prefix and
+    /// fuzzy. A text that normalizes to nothing is ignored, and so is a text
+    /// while the index holds 2^32 − 1 others. The work grows with the text,
+    /// plus a binary search and a shift in each posting list it joins.
+    ///
+    /// A doc's texts are numbered from 0 in the order they are added, the
+    /// ignored ones too, until the doc is removed: [`SearchIndex::search_ordered`]
+    /// reads a hit's text back from the caller by that number.
+    pub fn add(&mut self, doc: u32, field: Field, text: &str) {
+        let words = tokenize(text);
+        let text_id = if words.is_empty() {
+            None
+        } else {
+            self.texts.insert_empty(field)
+        };
+        // Every text counts, the ignored ones too: `nth` is the caller's key to it.
+        let chain = self.doc_texts.entry(doc).or_insert((NO_ID, 0));
+        let (head, nth) = *chain;
+        chain.1 = nth.saturating_add(1);
+        #[cfg(test)]
+        self.originals.insert((doc, nth), text.into());
+        let Some(text_id) = text_id else {
+            return;
+        };
+        chain.0 = text_id;
+        let runs = hyphen_runs(&words);
+        let mut terms: Vec<u32> = Vec::with_capacity(words.len() + runs.len());
+        let mut all_in = true;
+        for w in &words {
+            match self.intern(&w.text) {
+                Some(id) => terms.push(id),
+                None => all_in = false,
+            }
+        }
+        let mut word_count = 0;
+        if field == Field::Text {
+            let joined = runs.iter().filter(|r| r.parts > 1);
+            terms.extend(joined.filter_map(|r| self.intern(&r.text)));
+            terms.sort_unstable();
+            terms.dedup();
+        } else {
+            // A name or an alias keeps its words in order, and its runs in order when a
+            // hyphen joins two words: the exact stage compares them with the query's.
+            word_count = terms.len();
+            for r in &runs {
+                match self.intern(&r.text) {
+                    Some(id) => terms.push(id),
+                    None => all_in = false,
+                }
+            }
+            if all_in {
+                let (word_ids, run_ids) = terms.split_at(word_count);
+                let keys = exact_hashes(&words, &runs);
+                if keys.get(1).is_some_and(|&k| k == keys[0]) {
+                    // Its two forms share a hash: its key is not the only one there.
+                    self.exact_mixed.insert(keys[0]);
+                }
+                for (key, form) in keys.into_iter().zip([word_ids, run_ids]) {
+                    let Some(ids) = self.exact.get_mut(&key) else {
+                        self.exact.insert(key, vec![text_id]);
+                        continue;
+                    };
+                    // Another key with the same hash makes the list one to check text by
+                    // text; a list of one key is checked once, on its first text.
+                    let first = ids.first().and_then(|&id| self.texts.get(id));
+                    if first.is_some_and(|e| {
+                        let (w, r) = e.key_parts();
+                        w != form && r != form
+                    }) {
+                        self.exact_mixed.insert(key);
+                    }
+                    insert_sorted(ids, text_id);
+                }
+            } else {
+                // Not every word could be kept: never found as an exact match.
+                word_count = 0;
+            }
+        }
+        let chars: usize = words.iter().map(|w| w.text.chars().count()).sum();
+        let norm_len = u32::try_from(chars + words.len() - 1).unwrap_or(u32::MAX);
+        self.texts.set(
+            text_id,
+            TextEntry {
+                doc,
+                nth,
+                norm_len,
+                prev: head,
+                words: u32::try_from(word_count).unwrap_or(0),
+                field,
+                terms: terms.into(),
+            },
+        );
+        let Some(entry) = self.texts.get(text_id) else {
+            return;
+        };
+        let rank = entry.rank();
+        let texts = &self.texts;
+        let rank_of = |id: u32| texts.get(id).map_or(u16::MAX, TextEntry::rank);
+        // A name's terms may repeat; a second insert finds the id there and does nothing.
+        for &id in entry.terms.iter() {
+            if let Some(term) = self.terms.get_mut(id) {
+                term.postings.insert(rank, text_id, rank_of, !self.finished);
+            }
+        }
+    }
+
+    /// Removes every text of a document; no search finds it afterwards. Terms
+    /// that no text holds any more leave the index, with their prefix and
+    /// fuzzy keys, and the ids they and the texts used are reused. Removing a
+    /// doc with no texts does nothing. The work grows with the doc's texts,
+    /// plus a binary search and a shift in each posting list they leave.
+    pub fn remove_doc(&mut self, doc: u32) {
+        let Some((mut next, _count)) = self.doc_texts.remove(&doc) else {
+            return;
+        };
+        #[cfg(test)]
+        for nth in 0.._count {
+            self.originals.remove(&(doc, nth));
+        }
+        while let Some(entry) = self.texts.take(next) {
+            // The exact keys first, while the terms they are made of are there.
+            let (words, runs) = entry.key_parts();
+            for key in [words, runs].into_iter().filter(|k| !k.is_empty()) {
+                let key = self.key_hash(key);
+                if let Some(ids) = self.exact.get_mut(&key) {
+                    remove_sorted(ids, next);
+                    if ids.is_empty() {
+                        self.exact.remove(&key);
+                        self.exact_mixed.remove(&key);
+                    }
+                }
+            }
+            for &term in entry.terms.iter() {
+                self.remove_posting(term, entry.rank(), next);
+            }
+            next = entry.prev;
+        }
+    }
+
+    /// The exact-match key of a name's words or runs, given as term ids: the hash of
+    /// their terms joined by spaces, as [`exact_hashes`] makes it from the text.
+    fn key_hash(&self, terms: &[u32]) -> u64 {
+        key_hash(
+            terms
+                .iter()
+                .map(|&t| self.terms.get(t).map_or("", |e| &*e.term)),
+        )
+    }
+
+    /// Ends a bulk load: ranks the long posting lists, so that searches read
+    /// them best first and stop early, and trims spare capacity. Until it is
+    /// first called, long lists stay in id order, where a load appends; the
+    /// results are the same either way. Its work grows with the whole index.
+    ///
+    /// The short lists of the exact and fuzzy keys are left as they are:
+    /// reallocating millions of them saved no resident memory when measured,
+    /// and the heap they left behind made later searches slower.
+    pub fn finish(&mut self) {
+        let texts = &self.texts;
+        let rank_of = |id: u32| texts.get(id).map_or(u16::MAX, TextEntry::rank);
+        for entry in self.terms.items.iter_mut().flatten() {
+            entry.postings.rank_if_long(rank_of);
+            entry.postings.shrink_to_fit();
+        }
+        self.finished = true;
+        self.terms.shrink_to_fit();
+        self.texts.shrink_to_fit();
+        self.fuzzy_lists.shrink_to_fit();
+        self.term_ids.shrink_to_fit();
+        self.doc_texts.shrink_to_fit();
+        self.exact.shrink_to_fit();
+        self.exact_mixed.shrink_to_fit();
+        self.fuzzy.shrink_to_fit();
+    }
+
+    /// An estimate of the bytes the index takes on the heap: its tables at their
+    /// capacity, its lists and its strings, without the allocator's own overhead.
+    pub fn heap_bytes(&self) -> usize {
+        /// A hash table of `cap` items of `T`: a power of two of buckets, at most
+        /// 7/8 of them full, each with one control byte.
+        fn table<T>(cap: usize) -> usize {
+            match cap {
+                0 => 0,
+                _ => (cap * 8 / 7).next_power_of_two() * (size_of::<T>() + 1),
+            }
+        }
+        fn slots<T>(s: &Slots<T>) -> usize {
+            s.items.capacity() * size_of::<Option<T>>() + s.free.capacity() * size_of::<u32>()
+        }
+        let terms: usize = self
+            .terms
+            .items
+            .iter()
+            .flatten()
+            .map(|e| size_of::<[usize; 2]>() + e.term.len() + e.postings.heap_bytes())
+            .sum();
+        let texts: usize = [&self.texts.named, &self.texts.described]
+            .iter()
+            .map(|s| {
+                let lists: usize = s.items.iter().flatten().map(|e| e.terms.len()).sum();
+                slots(s) + lists * size_of::<u32>()
+            })
+            .sum();
+        let lists = |all: &mut dyn Iterator<Item = &Vec<u32>>| -> usize {
+            all.map(|l| l.capacity() * size_of::<u32>()).sum()
+        };
+        table::<(Arc<str>, u32)>(self.term_ids.capacity())
+            // A B-tree leaf holds up to 11 entries and is at least half full.
+            + self.sorted_terms.len() * size_of::<(Arc<str>, u32)>() * 3 / 2
+            + slots(&self.terms)
+            + terms
+            + texts
+            + table::<(u32, (u32, u32))>(self.doc_texts.capacity())
+            + table::<(u64, Vec<u32>)>(self.exact.capacity())
+            + table::<u64>(self.exact_mixed.capacity())
+            + lists(&mut self.exact.values())
+            + table::<(u64, FuzzyBucket)>(self.fuzzy.capacity())
+            + slots(&self.fuzzy_lists)
+            + lists(&mut self.fuzzy_lists.items.iter().flatten())
+    }
+
+    /// [`SearchIndex::search_ordered`] with equal scores ordered by doc number,
+    /// lowest first: the unit tests' shorthand.
+    #[cfg(test)]
+    pub fn search(
+        &self,
+        query: &str,
+        limit: usize,
+        cut: (usize, usize),
+        accept: &dyn Fn(u32) -> bool,
+    ) -> Vec<SearchHit> {
+        self.search_ordered(query, limit, cut, accept, &|a, b| a.cmp(&b), &|doc, nth| {
+            self.originals.get(&(doc, nth)).map(|t| &**t)
+        })
+    }
+
+    /// Ranked hits, best first, at most `limit`, one hit per doc (its best
+    /// match). `accept` filters docs (e.g. by kind) before the cut to `limit`.
+    /// It is called for a candidate doc that would enter the best `limit`. Equal scores are ordered by
+    /// `tie` (the caller's order of documents, such as by their ids), so results
+    /// are deterministic. A query with no words, or a `limit` of 0, gives no
+    /// hits. Only the first `max_chars` chars, and of them the first
+    /// `max_words` words, are read. A hit's text is read through `text_of`,
+    /// given the doc and which of its texts matched, counting from 0 in the
+    /// order they were added (see [`SearchIndex::add`]); none gives an empty
+    /// text.
+    pub fn search_ordered<'t>(
+        &self,
+        query: &str,
+        limit: usize,
+        (max_chars, max_words): (usize, usize),
+        accept: &dyn Fn(u32) -> bool,
+        tie: &dyn Fn(u32, u32) -> std::cmp::Ordering,
+        text_of: &dyn Fn(u32, u32) -> Option<&'t str>,
+    ) -> Vec<SearchHit> {
+        if limit == 0 {
+            return Vec::new();
+        }
+        let query = match query.char_indices().nth(max_chars) {
+            Some((at, _)) => &query[..at],
+            None => query,
+        };
+        let mut words = tokenize(query);
+        words.truncate(max_words);
+        if words.is_empty() {
+            return Vec::new();
+        }
+        let runs = hyphen_runs(&words);
+        let mut variants: Vec<Vec<String>> = vec![words.into_iter().map(|w| w.text).collect()];
+        if runs.iter().any(|r| r.parts > 1) {
+            variants.push(runs.into_iter().map(|r| r.text).collect());
+        }
+
+        let mut col = Collector::new(limit, accept, tie);
+        for tokens in &variants {
+            self.exact_stage(tokens, &mut col);
+        }
+        for stage in [Stage::Token, Stage::Prefix, Stage::Fuzzy] {
+            if col.full() {
+                break;
+            }
+            for tokens in &variants {
+                self.token_stage(stage, tokens, &mut col);
+            }
+        }
+        col.into_hits(self, text_of)
+    }
+
+    /// The id of a term, added if new; `None` when the ids are used up.
+    fn intern(&mut self, term: &str) -> Option<u32> {
+        if let Some(&id) = self.term_ids.get(term) {
+            return Some(id);
+        }
+        let id = self.terms.insert_empty()?;
+        let text: Arc<str> = term.into();
+        self.term_ids.insert(text.clone(), id);
+        self.sorted_terms.insert(text.clone(), id);
+        self.terms.set(
+            id,
+            TermEntry {
+                term: text,
+                postings: Postings::default(),
+            },
+        );
+        for h in fuzzy_hashes(term) {
+            match self.fuzzy.entry(h) {
+                Entry::Vacant(v) => {
+                    v.insert(FuzzyBucket::One(id));
+                }
+                Entry::Occupied(mut o) => match *o.get() {
+                    FuzzyBucket::One(other) => {
+                        let pair = vec![other.min(id), other.max(id)];
+                        // With the list ids used up, the term is not found through this key.
+                        if let Some(list) = self.fuzzy_lists.insert_empty() {
+                            self.fuzzy_lists.set(list, pair);
+                            o.insert(FuzzyBucket::Many(list));
+                        }
+                    }
+                    FuzzyBucket::Many(list) => {
+                        if let Some(ids) = self.fuzzy_lists.get_mut(list) {
+                            insert_sorted(ids, id);
+                        }
+                    }
+                },
+            }
+        }
+        Some(id)
+    }
+
+    /// Takes a removed text out of a term's postings, and the term out of the
+    /// index when no text holds it any more.
+    fn remove_posting(&mut self, term: u32, rank: u16, text_id: u32) {
+        let Some(entry) = self.terms.get_mut(term) else {
+            return;
+        };
+        entry.postings.remove(rank, text_id);
+        if !entry.postings.is_empty() {
+            return;
+        }
+        let Some(entry) = self.terms.take(term) else {
+            return;
+        };
+        self.term_ids.remove(&entry.term);
+        self.sorted_terms.remove(&entry.term);
+        for h in fuzzy_hashes(&entry.term) {
+            let Entry::Occupied(mut o) = self.fuzzy.entry(h) else {
+                continue;
+            };
+            match *o.get() {
+                FuzzyBucket::One(id) => {
+                    if id == term {
+                        o.remove();
+                    }
+                }
+                FuzzyBucket::Many(list) => {
+                    let Some(ids) = self.fuzzy_lists.get_mut(list) else {
+                        continue;
+                    };
+                    remove_sorted(ids, term);
+                    if let [last] = ids[..] {
+                        o.insert(FuzzyBucket::One(last));
+                        self.fuzzy_lists.take(list);
+                    }
+                }
+            }
+        }
+    }
+
+    fn posting_len(&self, term: u32) -> usize {
+        self.terms.get(term).map_or(0, |e| e.postings.len())
+    }
+
+    /// The term ids under one deletion-neighbourhood hash, ascending.
+    fn fuzzy_bucket(&self, h: u64) -> &[u32] {
+        match self.fuzzy.get(&h) {
+            None => &[],
+            Some(FuzzyBucket::One(id)) => std::slice::from_ref(id),
+            Some(FuzzyBucket::Many(list)) => self.fuzzy_lists.get(*list).map_or(&[], Vec::as_slice),
+        }
+    }
+
+    /// Names and aliases whose whole normal form equals the query.
+    fn exact_stage(&self, tokens: &[String], col: &mut Collector<'_>) {
+        let key = key_hash(tokens.iter().map(String::as_str));
+        let Some(ids) = self.exact.get(&key) else {
+            return;
+        };
+        let mixed = self.exact_mixed.contains(&key);
+        // Keys are hashes: a text is a match when its words, or its runs, are the
+        // query's words.
+        let is_query = |terms: &[u32]| {
+            terms.len() == tokens.len()
+                && terms
+                    .iter()
+                    .zip(tokens)
+                    .all(|(&term, token)| self.terms.get(term).is_some_and(|e| *e.term == **token))
+        };
+        let query_len = tokens.iter().map(|t| t.chars().count()).sum::<usize>()
+            + tokens.len().saturating_sub(1);
+        // Whether the list's one key is known to be the query's.
+        let mut known = false;
+        for &text_id in ids {
+            let Some(entry) = self.texts.get(text_id) else {
+                continue;
+            };
+            if mixed || !known {
+                let (words, runs) = entry.key_parts();
+                if !is_query(words) && !is_query(runs) {
+                    if mixed {
+                        continue;
+                    }
+                    // The list's one key is another with the query's hash.
+                    return;
+                }
+                known = true;
+            }
+            let kind = match entry.field {
+                Field::Name => MatchKind::ExactName,
+                Field::Alias => MatchKind::ExactAlias,
+                Field::Text => continue,
+            };
+            let score = score(kind, entry.field, 0, extra_chars(entry, query_len));
+            col.offer(
+                entry.doc,
+                Cand {
+                    score,
+                    text: text_id,
+                    kind,
+                    term: None,
+                },
+            );
+        }
+    }
+
+    /// Texts holding every query word, as allowed by `stage`.
+    fn token_stage(&self, stage: Stage, tokens: &[String], col: &mut Collector<'_>) {
+        let mut cands = Vec::with_capacity(tokens.len());
+        let mut adds_something = stage == Stage::Token;
+        // A repeated query word asks nothing more: each word is checked once.
+        let mut seen = HashSet::new();
+        for tok in tokens.iter().filter(|t| seen.insert(t.as_str())) {
+            let c = self.candidates(tok, stage);
+            if c.terms.is_empty() {
+                return;
+            }
+            adds_something |= c.terms.iter().any(|&(_, q)| stage_of(q) == stage);
+            cands.push(c);
+        }
+        if !adds_something {
+            // Every candidate was already tried by an earlier stage.
+            return;
+        }
+        let Some(driver) = (0..cands.len()).min_by_key(|&i| cands[i].cost) else {
+            return;
+        };
+        let query_len = tokens.iter().map(|t| t.chars().count()).sum::<usize>()
+            + tokens.len().saturating_sub(1);
+        // Term by term, best quality first: a text holding two of the driver's terms is
+        // offered twice, and the collector keeps its better match.
+        for &(term, first) in &cands[driver].terms {
+            let Some(postings) = self.terms.get(term).map(|e| &e.postings) else {
+                continue;
+            };
+            let (first_kind, first_edits) = (kind_of(stage_of(first)), fuzzy_edits(first));
+            // The most a text of a rank can score through this term: the other query
+            // words can only lower the kind and add edits.
+            let best_of = |rank: u16| {
+                let (field, least_len) = rank_floor(rank);
+                score(first_kind, field, first_edits, extra(least_len, query_len))
+            };
+            // The best a longer text can score through this term.
+            let text_best = score(first_kind, Field::Text, first_edits, 0);
+            let cannot_enter = |col: &Collector<'_>, best: u32| {
+                !self.exhaustive() && col.worst_score().is_some_and(|w| w > best)
+            };
+            for (rank, ids) in postings.runs() {
+                if rank.is_some_and(|rank| cannot_enter(col, best_of(rank))) {
+                    // The runs left rank no higher: none of their texts can enter.
+                    break;
+                }
+                'texts: for &text_id in ids {
+                    if text_id & TEXT_FIELD_BIT != 0 && cannot_enter(col, text_best) {
+                        // Only longer texts are left, and none can enter.
+                        break;
+                    }
+                    let Some(entry) = self.texts.get(text_id) else {
+                        continue;
+                    };
+                    let mut worst = stage_of(first);
+                    let mut edits = fuzzy_edits(first);
+                    for (j, c) in cands.iter().enumerate() {
+                        if j == driver {
+                            continue;
+                        }
+                        let Some(q) = self.best_in_text(c, text_id, entry) else {
+                            continue 'texts;
+                        };
+                        worst = worst.max(stage_of(q));
+                        edits = edits.saturating_add(fuzzy_edits(q));
+                    }
+                    let kind = kind_of(worst);
+                    let score = score(kind, entry.field, edits, extra_chars(entry, query_len));
+                    col.offer(
+                        entry.doc,
+                        Cand {
+                            score,
+                            text: text_id,
+                            kind,
+                            term: Some(term),
+                        },
+                    );
+                }
+            }
+        }
+    }
+
+    /// True when searches read every posting, for the tests that compare the early
+    /// stop with a full read.
+    fn exhaustive(&self) -> bool {
+        #[cfg(test)]
+        return self.exhaustive;
+        #[cfg(not(test))]
+        false
+    }
+
+    /// The candidate terms of one query word in one stage.
+    fn candidates(&self, tok: &str, stage: Stage) -> TokenCands {
+        let mut terms = Vec::new();
+        if let Some(&id) = self.term_ids.get(tok) {
+            terms.push((id, Quality::Exact));
+        }
+        let mut budget = MAX_EXPANSION_POSTINGS;
+        let tok_chars = tok.chars().count();
+        if stage >= Stage::Prefix && tok_chars >= MIN_PREFIX_CHARS {
+            let range = self
+                .sorted_terms
+                .range::<str, _>((Bound::Excluded(tok), Bound::Unbounded));
+            for (term, &id) in range
+                .take_while(|(t, _)| t.starts_with(tok))
+                .take(MAX_PREFIX_TERMS)
+            {
+                let len = self.posting_len(id);
+                if len > budget {
+                    continue;
+                }
+                budget -= len;
+                let extra = term.chars().count().saturating_sub(tok_chars);
+                terms.push((
+                    id,
+                    Quality::Prefix(u32::try_from(extra).unwrap_or(u32::MAX)),
+                ));
+            }
+        }
+        if stage == Stage::Fuzzy && (FUZZY_MIN_CHARS..=MAX_FUZZY_QUERY_CHARS).contains(&tok_chars) {
+            self.fuzzy_candidates(tok, &mut terms, &mut budget);
+        }
+        terms.sort_unstable_by_key(|&(id, q)| (q, id));
+        let lookup = if terms.len() > BSEARCH_MAX_TERMS {
+            terms.iter().copied().collect()
+        } else {
+            HashMap::new()
+        };
+        let cost = terms.iter().map(|&(id, _)| self.posting_len(id)).sum();
+        TokenCands {
+            terms,
+            lookup,
+            cost,
+        }
+    }
+
+    /// Adds the terms within [`MAX_FUZZY_DISTANCE`] of `tok` that are not yet
+    /// in `terms` and that `tok` is not a prefix of.
+    fn fuzzy_candidates(&self, tok: &str, terms: &mut Vec<(u32, Quality)>, budget: &mut usize) {
+        if self.fuzzy.is_empty() {
+            return;
+        }
+        let chars: Vec<char> = tok.chars().collect();
+        let mut hashes = Vec::new();
+        // Query variants are at least FUZZY_MIN_CHARS - MAX_FUZZY_DISTANCE long,
+        // like every indexed variant. Fewest deletions first, so a capped
+        // search keeps the closest terms.
+        deletion_hashes(&chars, FUZZY_MIN_CHARS - MAX_FUZZY_DISTANCE, &mut hashes);
+        let mut seen_hashes = HashSet::new();
+        let mut seen_terms: HashSet<u32> = terms.iter().map(|&(id, _)| id).collect();
+        let mut verified = 0usize;
+        let mut found: Vec<(usize, u32)> = Vec::new();
+        'hashes: for h in hashes {
+            if !seen_hashes.insert(h) {
+                continue;
+            }
+            for &id in self.fuzzy_bucket(h) {
+                if !seen_terms.insert(id) {
+                    continue;
+                }
+                verified += 1;
+                if verified > MAX_FUZZY_VERIFY {
+                    break 'hashes;
+                }
+                let Some(TermEntry { term, .. }) = self.terms.get(id) else {
+                    continue;
+                };
+                if term.starts_with(tok) {
+                    // A prefix match, left to the prefix expansion and its cap.
+                    continue;
+                }
+                let d = strsim::osa_distance(tok, term);
+                if (1..=MAX_FUZZY_DISTANCE).contains(&d) {
+                    found.push((d, id));
+                }
+            }
+        }
+        found.sort_unstable();
+        for (d, id) in found.into_iter().take(MAX_FUZZY_TERMS) {
+            let len = self.posting_len(id);
+            if len > *budget {
+                continue;
+            }
+            *budget -= len;
+            terms.push((id, Quality::Fuzzy(u32::try_from(d).unwrap_or(u32::MAX))));
+        }
+    }
+
+    /// The best quality of a query word in one text, if the text holds any of
+    /// its candidate terms.
+    fn best_in_text(&self, c: &TokenCands, text_id: u32, entry: &TextEntry) -> Option<Quality> {
+        if c.lookup.is_empty() {
+            c.terms
+                .iter()
+                .find(|&&(term, _)| {
+                    self.terms
+                        .get(term)
+                        .is_some_and(|e| e.postings.contains(entry.rank(), text_id))
+                })
+                .map(|&(_, q)| q)
+        } else {
+            entry
+                .terms
+                .iter()
+                .filter_map(|t| c.lookup.get(t).copied())
+                .min()
+        }
+    }
+
+    /// The hit's text: the whole name or alias, or a snippet of a long text.
+    fn hit_text<'t>(
+        &self,
+        entry: &TextEntry,
+        term: Option<u32>,
+        text_of: &dyn Fn(u32, u32) -> Option<&'t str>,
+    ) -> String {
+        let Some(text) = text_of(entry.doc, entry.nth) else {
+            return String::new();
+        };
+        let term = term.and_then(|t| self.terms.get(t)).map(|e| &*e.term);
+        snippet(text, term)
+    }
+}
+
+/// Adds `id` to an ascending list without duplicates. An id above all the
+/// others, as in a bulk load, is pushed without a search.
+fn insert_sorted(ids: &mut Vec<u32>, id: u32) {
+    if ids.last().is_none_or(|&last| last < id) {
+        ids.push(id);
+    } else if let Err(at) = ids.binary_search(&id) {
+        ids.insert(at, id);
+    }
+}
+
+/// Takes `id` out of an ascending list, and gives back memory when the list
+/// has shrunk to a quarter of its capacity.
+fn remove_sorted(ids: &mut Vec<u32>, id: u32) {
+    if let Ok(at) = ids.binary_search(&id) {
+        ids.remove(at);
+        if ids.len() < ids.capacity() / 4 {
+            ids.shrink_to(ids.len() * 2);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests;

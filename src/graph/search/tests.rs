@@ -1,0 +1,809 @@
+//! Tests of the whole index: matching, ranking, early stops and memory.
+
+use super::text::{SNIPPET_MAX_CHARS, hyphen_runs, key_hash, tokenize};
+use super::*;
+use std::collections::BTreeSet;
+
+/// The server's default cut: 512 chars, 16 words.
+const CUT: (usize, usize) = (512, 16);
+
+/// The normal form used for matching: NFKD, combining marks dropped,
+/// lowercase, apostrophes (' ’ ‘ ʼ) removed along with a possessive "s" after
+/// them ("Tokyo’s" -> "tokyo"), every other non-alphanumeric char a word
+/// break, words joined by single spaces.
+// Part of the API; the graph layer does not call it yet.
+fn normalize(text: &str) -> String {
+    tokenize(text)
+        .iter()
+        .map(|w| w.text.as_str())
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+fn all(_: u32) -> bool {
+    true
+}
+
+fn index(entries: &[(u32, Field, &str)]) -> SearchIndex {
+    let mut ix = SearchIndex::default();
+    for &(doc, field, text) in entries {
+        ix.add(doc, field, text);
+    }
+    ix.finish();
+    ix
+}
+
+fn docs(hits: &[SearchHit]) -> Vec<u32> {
+    hits.iter().map(|h| h.doc).collect()
+}
+
+fn kinds(hits: &[SearchHit]) -> Vec<MatchKind> {
+    hits.iter().map(|h| h.matched).collect()
+}
+
+#[test]
+fn normalize_rules() {
+    assert_eq!(normalize("SEOUL"), "seoul");
+    assert_eq!(normalize("Séoul"), "seoul");
+    assert_eq!(normalize("São Paulo"), "sao paulo");
+    assert_eq!(normalize("Tokyo’s"), "tokyo");
+    assert_eq!(normalize("Tokyo's ministry"), "tokyo ministry");
+    assert_eq!(normalize("TOKYO'S"), "tokyo");
+    assert_eq!(normalize("Tokyoʼs and Seoul‘s"), "tokyo and seoul");
+    assert_eq!(normalize("O'Sullivan"), "osullivan");
+    assert_eq!(normalize("Xi’an"), "xian");
+    assert_eq!(normalize("Han-Koo"), "han koo");
+    assert_eq!(normalize("  U.S.–Korea   FTA!! "), "u s korea fta");
+    assert_eq!(normalize("ＦＵＬＬ ｗｉｄｔｈ"), "full width");
+    assert_eq!(normalize("İstanbul"), "istanbul");
+    assert_eq!(normalize("!!!"), "");
+    assert_eq!(normalize(""), "");
+}
+
+#[test]
+fn matching_ignores_case() {
+    let ix = index(&[(0, Field::Name, "Republic of Korea")]);
+    for q in [
+        "republic of korea",
+        "REPUBLIC OF KOREA",
+        "rEpUbLiC oF kOrEa",
+    ] {
+        let hits = ix.search(q, 10, CUT, &all);
+        assert_eq!(docs(&hits), vec![0], "{q}");
+        assert_eq!(hits[0].matched, MatchKind::ExactName);
+        assert_eq!(hits[0].text, "Republic of Korea");
+    }
+}
+
+#[test]
+fn matching_ignores_accents_both_ways() {
+    let ix = index(&[(0, Field::Name, "Seoul"), (1, Field::Name, "São Paulo")]);
+    assert_eq!(docs(&ix.search("Séoul", 10, CUT, &all)), vec![0]);
+    let hits = ix.search("sao paulo", 10, CUT, &all);
+    assert_eq!(docs(&hits), vec![1]);
+    assert_eq!(hits[0].matched, MatchKind::ExactName);
+    assert_eq!(hits[0].text, "São Paulo");
+}
+
+#[test]
+fn apostrophe_possessive() {
+    let ix = index(&[
+        (0, Field::Name, "Tokyo"),
+        (1, Field::Name, "Tokyo’s Ministry of Trade"),
+    ]);
+    let hits = ix.search("Tokyo's", 10, CUT, &all);
+    assert_eq!(docs(&hits), vec![0, 1]);
+    assert_eq!(hits[0].matched, MatchKind::ExactName);
+    assert_eq!(hits[1].matched, MatchKind::Token);
+    let hits = ix.search("tokyo ministry of trade", 10, CUT, &all);
+    assert_eq!(hits[0].doc, 1);
+    assert_eq!(hits[0].matched, MatchKind::ExactName);
+}
+
+#[test]
+fn hyphenated_names() {
+    let ix = index(&[
+        (0, Field::Name, "Han-Koo Trade Council"),
+        (1, Field::Name, "Hankoo"),
+        (2, Field::Text, "unrelated"),
+    ]);
+    for q in [
+        "han koo trade council",
+        "Han-Koo Trade Council",
+        "hankoo trade council",
+    ] {
+        let hits = ix.search(q, 10, CUT, &all);
+        assert_eq!(
+            hits.first().map(|h| (h.doc, h.matched)),
+            Some((0, MatchKind::ExactName)),
+            "{q}"
+        );
+    }
+    for q in ["han koo", "HAN KOO trade"] {
+        assert_eq!(docs(&ix.search(q, 10, CUT, &all)), vec![0], "{q}");
+    }
+    // The joined form finds both the hyphenated and the written-together name.
+    let hits = ix.search("hankoo", 10, CUT, &all);
+    assert_eq!(docs(&hits), vec![1, 0]);
+    assert_eq!(kinds(&hits), vec![MatchKind::ExactName, MatchKind::Token]);
+    // And a hyphenated query finds the written-together name.
+    let hits = ix.search("Han-Koo", 10, CUT, &all);
+    assert_eq!(docs(&hits), vec![1, 0]);
+    assert_eq!(hits[0].matched, MatchKind::ExactName);
+    assert_eq!(hits[0].text, "Hankoo");
+}
+
+#[test]
+fn ranking_order_exact_alias_token_prefix_fuzzy() {
+    let ix = index(&[
+        (5, Field::Name, "Soeul Market"),
+        (4, Field::Name, "Seoulite Society"),
+        (3, Field::Name, "Some agency"),
+        (3, Field::Text, "An agency based in Seoul."),
+        (2, Field::Name, "Seoul Metropolitan Government"),
+        (1, Field::Name, "Capital of Korea"),
+        (1, Field::Alias, "Seoul"),
+        (0, Field::Name, "Seoul"),
+    ]);
+    let hits = ix.search("seoul", 10, CUT, &all);
+    assert_eq!(docs(&hits), vec![0, 1, 2, 3, 4, 5]);
+    assert_eq!(
+        kinds(&hits),
+        vec![
+            MatchKind::ExactName,
+            MatchKind::ExactAlias,
+            MatchKind::Token,
+            MatchKind::Token,
+            MatchKind::Prefix,
+            MatchKind::Fuzzy
+        ]
+    );
+    let fields: Vec<Field> = hits.iter().map(|h| h.field).collect();
+    assert_eq!(
+        fields,
+        vec![
+            Field::Name,
+            Field::Alias,
+            Field::Name,
+            Field::Text,
+            Field::Name,
+            Field::Name
+        ]
+    );
+    assert!(hits.windows(2).all(|w| w[0].score > w[1].score), "{hits:?}");
+    assert_eq!(hits[3].text, "An agency based in Seoul.");
+    assert_eq!(hits[5].text, "Soeul Market");
+}
+
+#[test]
+fn token_ranks_name_over_alias_over_text_then_shorter() {
+    let ix = index(&[
+        (0, Field::Text, "Trade pact"),
+        (1, Field::Alias, "Trade pact of 2019"),
+        (2, Field::Name, "Trade pact of the Pacific"),
+        (3, Field::Name, "Trade pact of 2019"),
+    ]);
+    let hits = ix.search("pact", 10, CUT, &all);
+    assert_eq!(docs(&hits), vec![3, 2, 1, 0]);
+    assert!(hits.iter().all(|h| h.matched == MatchKind::Token));
+}
+
+#[test]
+fn all_query_words_must_be_in_one_text() {
+    let ix = index(&[
+        (0, Field::Name, "Seoul"),
+        (0, Field::Alias, "Busan"),
+        (1, Field::Text, "From Seoul to Busan"),
+    ]);
+    let hits = ix.search("seoul busan", 10, CUT, &all);
+    assert_eq!(docs(&hits), vec![1]);
+    assert_eq!(hits[0].matched, MatchKind::Token);
+}
+
+#[test]
+fn one_hit_per_doc_with_its_best_match() {
+    let ix = index(&[
+        (7, Field::Text, "Seoul is the capital"),
+        (7, Field::Alias, "Seoul City"),
+        (7, Field::Name, "Seoul"),
+    ]);
+    let hits = ix.search("seoul", 10, CUT, &all);
+    assert_eq!(hits.len(), 1);
+    assert_eq!(
+        (hits[0].doc, hits[0].matched, hits[0].field),
+        (7, MatchKind::ExactName, Field::Name)
+    );
+}
+
+#[test]
+fn prefix_needs_two_chars_and_prefers_shorter() {
+    let ix = index(&[(0, Field::Name, "Koreana"), (1, Field::Name, "Korea")]);
+    let hits = ix.search("kor", 10, CUT, &all);
+    assert_eq!(docs(&hits), vec![1, 0]);
+    assert!(hits.iter().all(|h| h.matched == MatchKind::Prefix));
+    assert_eq!(docs(&ix.search("ko", 10, CUT, &all)), vec![1, 0]);
+    assert!(ix.search("k", 10, CUT, &all).is_empty());
+    // Every query word may be a prefix.
+    let ix = index(&[(0, Field::Name, "Ministry of Economy and Finance")]);
+    let hits = ix.search("min econ fin", 10, CUT, &all);
+    assert_eq!(kinds(&hits), vec![MatchKind::Prefix]);
+}
+
+#[test]
+fn typo_at_distance_two_in_long_word_is_found() {
+    let ix = index(&[
+        (0, Field::Name, "Seoul Metropolitan Government"),
+        (1, Field::Name, "Busan"),
+    ]);
+    // "metropolitan" -> swap "ro", drop an "a": distance 2.
+    assert_eq!(strsim::osa_distance("metorpolitn", "metropolitan"), 2);
+    let hits = ix.search("seoul metorpolitn", 10, CUT, &all);
+    assert_eq!(docs(&hits), vec![0]);
+    assert_eq!(hits[0].matched, MatchKind::Fuzzy);
+    // Distance 2 in a five-letter word.
+    let hits = ix.search("bsuam", 10, CUT, &all);
+    assert_eq!(docs(&hits), vec![1]);
+    assert_eq!(hits[0].matched, MatchKind::Fuzzy);
+    // Distance 3 is too far.
+    assert!(ix.search("mteorpolitn", 10, CUT, &all).is_empty());
+}
+
+#[test]
+fn fewer_typos_rank_first() {
+    let ix = index(&[(0, Field::Name, "Hanover"), (1, Field::Name, "Hannover")]);
+    let hits = ix.search("hanovre", 10, CUT, &all);
+    assert_eq!(docs(&hits), vec![0, 1]);
+    assert!(hits[0].score > hits[1].score);
+}
+
+#[test]
+fn short_word_typo_is_not_fuzzy() {
+    let ix = index(&[(0, Field::Name, "Lima"), (1, Field::Name, "Kiev")]);
+    assert!(ix.search("Lmia", 10, CUT, &all).is_empty());
+    assert!(ix.search("Kiew", 10, CUT, &all).is_empty());
+    assert_eq!(docs(&ix.search("Lim", 10, CUT, &all)), vec![0]);
+}
+
+#[test]
+fn accept_filters_before_limit() {
+    let ix = index(&[
+        (0, Field::Name, "Seoul"),
+        (1, Field::Name, "Seoul Station"),
+        (2, Field::Name, "Seoul Forest"),
+        (3, Field::Name, "Seoul Tower"),
+        (4, Field::Name, "Seoul Arts Center"),
+        (5, Field::Name, "Seoul Land"),
+    ]);
+    let even = |doc: u32| doc % 2 == 0;
+    let hits = ix.search("seoul", 2, CUT, &even);
+    assert_eq!(docs(&hits), vec![0, 2]);
+    let hits = ix.search("seoul", 10, CUT, &even);
+    assert_eq!(docs(&hits), vec![0, 2, 4]);
+    assert!(ix.search("seoul", 10, CUT, &|_| false).is_empty());
+}
+
+#[test]
+fn ties_are_broken_by_doc_id() {
+    let entries: Vec<(u32, Field, &str)> = [9, 3, 7, 1, 5]
+        .iter()
+        .map(|&d| (d, Field::Name, "Springfield"))
+        .collect();
+    let ix = index(&entries);
+    let first = ix.search("springfield", 10, CUT, &all);
+    assert_eq!(docs(&first), vec![1, 3, 5, 7, 9]);
+    assert!(first.windows(2).all(|w| w[0].score == w[1].score));
+    for _ in 0..5 {
+        assert_eq!(ix.search("springfield", 10, CUT, &all), first);
+    }
+    assert_eq!(docs(&ix.search("springfield", 2, CUT, &all)), vec![1, 3]);
+    assert_eq!(docs(&ix.search("sprngfield", 3, CUT, &all)), vec![1, 3, 5]);
+}
+
+#[test]
+fn empty_and_garbage_queries_are_cut_and_answered() {
+    let ix = index(&[(0, Field::Name, "Seoul"), (1, Field::Text, "a a a a")]);
+    assert!(ix.search("", 10, CUT, &all).is_empty());
+    assert!(ix.search("!!!", 10, CUT, &all).is_empty());
+    assert!(ix.search("  \t\n ", 10, CUT, &all).is_empty());
+    assert!(ix.search("seoul", 0, CUT, &all).is_empty());
+    assert!(ix.search(&"!".repeat(10_000), 10, CUT, &all).is_empty());
+    assert!(ix.search(&"x".repeat(10_000), 10, CUT, &all).is_empty());
+    assert!(ix.search(&"é".repeat(10_000), 10, CUT, &all).is_empty());
+    assert!(
+        ix.search(&"zzzzzqzzz ".repeat(1_000), 10, CUT, &all)
+            .is_empty()
+    );
+    // A huge query is read only as far as the cut: it answers what its first words do,
+    // so its work is bounded by the cut, not by its length.
+    for (huge, head) in [("a ", 40), ("seoul-", 40), ("s'", 40)] {
+        assert_eq!(
+            ix.search(&huge.repeat(5_000), 10, CUT, &all),
+            ix.search(&huge.repeat(head), 10, CUT, &all),
+            "{huge:?}"
+        );
+    }
+}
+
+#[test]
+fn fuzzy_needs_no_finish_and_later_adds_are_found() {
+    let mut ix = SearchIndex::default();
+    ix.add(0, Field::Name, "Metropolitan");
+    assert_eq!(docs(&ix.search("metropolitan", 10, CUT, &all)), vec![0]);
+    assert_eq!(docs(&ix.search("metro", 10, CUT, &all)), vec![0]);
+    let before = ix.search("metropolitn", 10, CUT, &all);
+    assert_eq!(docs(&before), vec![0]);
+    ix.finish();
+    assert_eq!(ix.search("metropolitn", 10, CUT, &all), before);
+    // Added after finish: found by token search, and fuzzily by old and new terms.
+    ix.add(1, Field::Name, "Metropolitan Council");
+    assert_eq!(
+        docs(&ix.search("metropolitan council", 10, CUT, &all)),
+        vec![1]
+    );
+    assert_eq!(docs(&ix.search("metropolitn", 10, CUT, &all)), vec![0, 1]);
+    assert_eq!(docs(&ix.search("councl", 10, CUT, &all)), vec![1]);
+}
+
+#[test]
+fn long_text_gives_snippet_around_match() {
+    let filler = "lorem ipsum dolor sit amet ".repeat(20);
+    let text = format!("{filler}the Busan accord was signed {filler}");
+    let ix = index(&[(0, Field::Text, &text)]);
+    let hits = ix.search("busan accord", 10, CUT, &all);
+    assert_eq!(hits.len(), 1);
+    let snip = &hits[0].text;
+    assert!(snip.contains("Busan accord"), "{snip}");
+    assert!(snip.starts_with('…') && snip.ends_with('…'), "{snip}");
+    assert!(snip.chars().count() <= SNIPPET_MAX_CHARS + 2);
+}
+
+#[test]
+fn query_is_cut_to_max_tokens() {
+    let ix = index(&[(0, Field::Text, "alpha beta")]);
+    // Past the first CUT.1 words nothing counts.
+    let mut q = "alpha ".repeat(CUT.1);
+    q.push_str("nonexistent");
+    assert_eq!(docs(&ix.search(&q, 10, CUT, &all)), vec![0]);
+}
+
+/// The search for `q` as (doc, how it matched).
+fn found(ix: &SearchIndex, q: &str) -> Vec<(u32, MatchKind)> {
+    ix.search(q, 10, CUT, &all)
+        .iter()
+        .map(|h| (h.doc, h.matched))
+        .collect()
+}
+
+#[test]
+fn add_after_searching_is_found_by_every_stage() {
+    let mut ix = index(&[(0, Field::Name, "Seoul")]);
+    assert!(ix.search("pyongyang", 10, CUT, &all).is_empty());
+    ix.add(1, Field::Name, "Pyongyang");
+    ix.add(1, Field::Alias, "Ryugyong");
+    ix.add(1, Field::Text, "Capital on the Taedong river");
+    assert_eq!(found(&ix, "pyongyang"), vec![(1, MatchKind::ExactName)]);
+    assert_eq!(found(&ix, "ryugyong"), vec![(1, MatchKind::ExactAlias)]);
+    assert_eq!(found(&ix, "taedong"), vec![(1, MatchKind::Token)]);
+    assert_eq!(found(&ix, "taed"), vec![(1, MatchKind::Prefix)]);
+    assert_eq!(found(&ix, "pyongayng"), vec![(1, MatchKind::Fuzzy)]);
+    assert_eq!(found(&ix, "seoul"), vec![(0, MatchKind::ExactName)]);
+}
+
+#[test]
+fn remove_doc_removes_it_from_every_stage() {
+    let mut ix = index(&[
+        (0, Field::Name, "Seoul"),
+        (1, Field::Name, "Pyongyang"),
+        (1, Field::Alias, "Ryugyong-Taedong"),
+        (1, Field::Text, "Capital on the Taedong river"),
+    ]);
+    ix.remove_doc(1);
+    for q in [
+        "pyongyang",        // exact name
+        "ryugyong taedong", // exact alias
+        "ryugyongtaedong",  // exact alias, joined, and its joined term
+        "river",            // token
+        "taed",             // prefix
+        "pyongayng",        // typo
+        "ryugyonk",         // typo
+    ] {
+        assert!(ix.search(q, 10, CUT, &all).is_empty(), "{q}");
+    }
+    assert_eq!(found(&ix, "seoul"), vec![(0, MatchKind::ExactName)]);
+    // Only Seoul's term and its keys are left.
+    let fresh = index(&[(0, Field::Name, "Seoul")]);
+    assert_eq!(ix.term_ids.len(), 1);
+    assert_eq!(ix.sorted_terms.len(), 1);
+    assert_eq!(ix.exact.len(), 1);
+    assert_eq!(ix.fuzzy.len(), fresh.fuzzy.len());
+    assert_eq!(ix.doc_texts.len(), 1);
+    // Removing it again, or a doc never added, changes nothing.
+    ix.remove_doc(1);
+    ix.remove_doc(42);
+    assert_eq!(found(&ix, "seoul"), vec![(0, MatchKind::ExactName)]);
+}
+
+#[test]
+fn renamed_doc_is_found_by_its_new_name_only() {
+    let mut ix = index(&[
+        (0, Field::Name, "Kaesong Industrial Region"),
+        (1, Field::Name, "Busan"),
+    ]);
+    ix.remove_doc(0);
+    ix.add(0, Field::Name, "Songdo Industrial Complex");
+    assert_eq!(
+        found(&ix, "songdo industrial complex"),
+        vec![(0, MatchKind::ExactName)]
+    );
+    assert_eq!(found(&ix, "songdo"), vec![(0, MatchKind::Token)]);
+    assert_eq!(found(&ix, "sogndo"), vec![(0, MatchKind::Fuzzy)]);
+    for q in [
+        "kaesong industrial region",
+        "kaesong",
+        "kaes",
+        "kaesnog",
+        "region",
+        "regoin",
+    ] {
+        assert!(ix.search(q, 10, CUT, &all).is_empty(), "{q}");
+    }
+    // The word kept by the rename is still there.
+    assert_eq!(found(&ix, "industrial"), vec![(0, MatchKind::Token)]);
+}
+
+#[test]
+fn removing_one_doc_keeps_another_with_the_same_terms() {
+    let mut ix = index(&[
+        (0, Field::Name, "Seoul Tower"),
+        (0, Field::Alias, "Namsan Tower"),
+        (1, Field::Name, "Seoul Tower"),
+        (1, Field::Alias, "Namsan Tower"),
+        (1, Field::Text, "A tower on Namsan"),
+        (2, Field::Text, "A tower on Namsan"),
+    ]);
+    ix.remove_doc(1);
+    assert_eq!(found(&ix, "seoul tower"), vec![(0, MatchKind::ExactName)]);
+    assert_eq!(
+        found(&ix, "namsan tower"),
+        vec![(0, MatchKind::ExactAlias), (2, MatchKind::Token)]
+    );
+    assert_eq!(
+        found(&ix, "namsan"),
+        vec![(0, MatchKind::Token), (2, MatchKind::Token)]
+    );
+    assert_eq!(found(&ix, "seo"), vec![(0, MatchKind::Prefix)]);
+    assert_eq!(
+        found(&ix, "nasman"),
+        vec![(0, MatchKind::Fuzzy), (2, MatchKind::Fuzzy)]
+    );
+    ix.remove_doc(0);
+    assert!(ix.search("seoul", 10, CUT, &all).is_empty());
+    assert_eq!(found(&ix, "namsan"), vec![(2, MatchKind::Token)]);
+    assert_eq!(found(&ix, "nasman"), vec![(2, MatchKind::Fuzzy)]);
+}
+
+/// A small deterministic generator for the randomized tests.
+struct Rng(u64);
+
+impl Rng {
+    fn below(&mut self, n: usize) -> usize {
+        self.0 ^= self.0 << 13;
+        self.0 ^= self.0 >> 7;
+        self.0 ^= self.0 << 17;
+        (self.0 % n.max(1) as u64) as usize
+    }
+
+    fn pick<'a>(&mut self, items: &[&'a str]) -> &'a str {
+        items[self.below(items.len())]
+    }
+}
+
+const COMMON: &[&str] = &[
+    "tariff",
+    "tariffs",
+    "trade",
+    "council",
+    "ministry",
+    "republic",
+    "of",
+    "the",
+    "on",
+    "steel",
+    "talks",
+    "summit",
+    "pledge",
+    "investment",
+    "agreement",
+    "korea",
+    "seoul",
+];
+
+/// A random text of `least` words and up to `spread - 1` more: common words, rarer made-up ones, some joined by
+/// hyphens.
+fn random_text(rng: &mut Rng, least: usize, spread: usize) -> String {
+    let words = least + rng.below(spread);
+    let mut out = String::new();
+    for i in 0..words {
+        if i > 0 {
+            out.push(if rng.below(8) == 0 { '-' } else { ' ' });
+        }
+        if rng.below(3) == 0 {
+            let len = 3 + rng.below(7);
+            out.extend((0..len).map(|_| (b'a' + rng.below(6) as u8) as char));
+        } else {
+            let w = rng.pick(COMMON);
+            if rng.below(4) == 0 {
+                out.push_str(&w.to_uppercase());
+            } else {
+                out.push_str(w);
+            }
+        }
+    }
+    out
+}
+
+/// A query drawn from what the index holds: words, prefixes, typos, whole names.
+fn random_query(rng: &mut Rng, texts: &[String]) -> String {
+    let text = &texts[rng.below(texts.len())];
+    let words: Vec<&str> = text.split([' ', '-']).collect();
+    let word = |rng: &mut Rng| words[rng.below(words.len())].to_string();
+    match rng.below(6) {
+        0 => text.clone(),
+        1 => word(rng),
+        2 => format!("{} {}", word(rng), word(rng)),
+        3 => word(rng).chars().take(2 + rng.below(3)).collect(),
+        4 => {
+            let mut chars: Vec<char> = word(rng).chars().collect();
+            if chars.len() > 3 {
+                chars.swap(1, 2);
+            }
+            if chars.len() > 6 && rng.below(2) == 0 {
+                chars.remove(4);
+            }
+            chars.into_iter().collect()
+        }
+        _ => format!("{} {}", rng.pick(COMMON), word(rng)),
+    }
+}
+
+#[test]
+fn early_stop_answers_as_a_full_read_does() {
+    let mut rng = Rng(0x9e37_79b9_7f4a_7c15);
+    let mut ix = SearchIndex::default();
+    let mut texts = Vec::new();
+    // Enough texts that the common words' lists are long and ranked.
+    let add_doc = |ix: &mut SearchIndex, rng: &mut Rng, texts: &mut Vec<String>, doc| {
+        let name = random_text(rng, 1, 5);
+        ix.add(doc, Field::Name, &name);
+        texts.push(name);
+        for _ in 0..rng.below(3) {
+            let alias = random_text(rng, 1, 4);
+            ix.add(doc, Field::Alias, &alias);
+            texts.push(alias);
+        }
+        if rng.below(2) == 0 {
+            let text = random_text(rng, 4, 20);
+            ix.add(doc, Field::Text, &text);
+            texts.push(text);
+        }
+    };
+    for doc in 0..6_000 {
+        add_doc(&mut ix, &mut rng, &mut texts, doc);
+    }
+    ix.finish();
+    let long = ix
+        .terms
+        .items
+        .iter()
+        .flatten()
+        .filter(|e| matches!(e.postings, Postings::Ranked(_)))
+        .count();
+    assert!(long > 10, "{long} ranked lists");
+    let scrambled =
+        |a: u32, b: u32| (a.wrapping_mul(2_654_435_761)).cmp(&b.wrapping_mul(2_654_435_761));
+    let by_doc = |a: u32, b: u32| a.cmp(&b);
+    let third = |doc: u32| doc % 3 != 1;
+    let mut compared = 0;
+    for round in 0..3 {
+        for _ in 0..150 {
+            let q = random_query(&mut rng, &texts);
+            for limit in [1, 3, 10, 50] {
+                for (accept, tie) in [
+                    (
+                        &all as &dyn Fn(u32) -> bool,
+                        &by_doc as &dyn Fn(u32, u32) -> _,
+                    ),
+                    (&third, &scrambled),
+                ] {
+                    let run = |ix: &SearchIndex| {
+                        ix.search_ordered(&q, limit, CUT, accept, tie, &|doc, nth| {
+                            ix.originals.get(&(doc, nth)).map(|t| &**t)
+                        })
+                    };
+                    ix.exhaustive = false;
+                    let fast = run(&ix);
+                    ix.exhaustive = true;
+                    let full = run(&ix);
+                    ix.exhaustive = false;
+                    assert_eq!(fast, full, "round {round}, {q:?}, limit {limit}");
+                    compared += usize::from(!full.is_empty());
+                }
+            }
+        }
+        // Churn: some docs go and come back with new texts, so that ids are reused
+        // and lists cross between short and ranked.
+        for _ in 0..1_500 {
+            let doc = rng.below(6_000) as u32;
+            ix.remove_doc(doc);
+            if rng.below(3) > 0 {
+                add_doc(&mut ix, &mut rng, &mut texts, doc);
+            }
+        }
+    }
+    assert!(compared > 1_500, "{compared}");
+}
+
+/// The normal forms a name is found by exactly: its words, and its runs when a
+/// hyphen joins two of them, each joined by spaces.
+fn exact_forms(text: &str) -> Vec<String> {
+    let words = tokenize(text);
+    let runs = hyphen_runs(&words);
+    let join = |parts: Vec<&str>| parts.join(" ");
+    let mut forms = vec![join(words.iter().map(|w| w.text.as_str()).collect())];
+    if !runs.is_empty() {
+        forms.push(join(runs.iter().map(|r| r.text.as_str()).collect()));
+    }
+    forms
+}
+
+#[test]
+fn exact_matches_are_the_names_whose_normal_form_is_the_query() {
+    let mut rng = Rng(0x2545_f491_4f6c_dd1d);
+    let mut ix = SearchIndex::default();
+    // Short names from few words, so that many share a normal form.
+    // (doc, name or alias, its exact forms)
+    let mut named: Vec<(u32, String, Vec<String>)> = Vec::new();
+    let add = |ix: &mut SearchIndex, rng: &mut Rng, named: &mut Vec<_>, doc| {
+        for field in [Field::Name, Field::Alias] {
+            if field == Field::Name || rng.below(2) == 0 {
+                let text = random_text(rng, 1, 3);
+                ix.add(doc, field, &text);
+                let forms = exact_forms(&text);
+                named.push((doc, text, forms));
+            }
+        }
+    };
+    for doc in 0..3_000 {
+        add(&mut ix, &mut rng, &mut named, doc);
+    }
+    for round in 0..3 {
+        for _ in 0..300 {
+            let (_, _, forms) = &named[rng.below(named.len())];
+            for q in forms.clone() {
+                let want: BTreeSet<u32> = named
+                    .iter()
+                    .filter(|(_, _, f)| f.contains(&q))
+                    .map(|&(doc, _, _)| doc)
+                    .collect();
+                // As many as there should be: the search stops after the exact stage
+                // when it finds them all.
+                let hits = ix.search(&q, want.len(), (usize::MAX, usize::MAX), &all);
+                let exact: Vec<&SearchHit> = hits
+                    .iter()
+                    .filter(|h| matches!(h.matched, MatchKind::ExactName | MatchKind::ExactAlias))
+                    .collect();
+                let got: BTreeSet<u32> = exact.iter().map(|h| h.doc).collect();
+                assert_eq!(got, want, "round {round}, {q:?}");
+                for h in exact {
+                    assert!(exact_forms(&h.text).contains(&q), "{q:?}: {h:?}");
+                }
+            }
+        }
+        // Some docs go, and some come back with other names.
+        for _ in 0..1_000 {
+            let doc = rng.below(3_000) as u32;
+            ix.remove_doc(doc);
+            named.retain(|&(d, _, _)| d != doc);
+            if rng.below(2) == 0 {
+                add(&mut ix, &mut rng, &mut named, doc);
+            }
+        }
+    }
+}
+
+#[test]
+fn exact_keys_that_share_a_hash_are_told_apart() {
+    let mut ix = index(&[(0, Field::Name, "Seoul")]);
+    // As if "seoul" had the hash of "busan": its list moves there.
+    let (seoul, busan) = (
+        key_hash(["seoul"].into_iter()),
+        key_hash(["busan"].into_iter()),
+    );
+    let ids = ix.exact.remove(&seoul).unwrap_or_default();
+    ix.exact.insert(busan, ids);
+    // A query for "busan" meets a list of "seoul" alone: no exact match.
+    assert!(ix.search("busan", 10, CUT, &all).is_empty());
+    // Busan joins the list, which now holds two keys: each text is checked.
+    ix.add(1, Field::Name, "Busan");
+    ix.add(2, Field::Alias, "Busan");
+    assert!(ix.exact_mixed.contains(&busan));
+    assert_eq!(
+        found(&ix, "busan"),
+        vec![(1, MatchKind::ExactName), (2, MatchKind::ExactAlias)]
+    );
+    ix.remove_doc(1);
+    ix.remove_doc(2);
+    assert!(ix.search("busan", 10, CUT, &all).is_empty());
+}
+
+/// (items, room for items) of every structure of the index.
+fn sizes(ix: &SearchIndex) -> Vec<(usize, usize)> {
+    fn slots<T>(s: &Slots<T>) -> (usize, usize) {
+        (s.items.len(), s.items.capacity().max(s.free.capacity()))
+    }
+    fn lists<'a>(all: impl Iterator<Item = &'a Vec<u32>>) -> (usize, usize) {
+        all.fold((0, 0), |(n, c), l| (n + l.len(), c + l.capacity()))
+    }
+    vec![
+        (ix.term_ids.len(), ix.term_ids.capacity()),
+        (ix.sorted_terms.len(), ix.sorted_terms.len()),
+        slots(&ix.terms),
+        ix.terms.items.iter().flatten().fold((0, 0), |(n, c), e| {
+            (n + e.postings.len(), c + e.postings.capacity())
+        }),
+        slots(&ix.texts.named),
+        slots(&ix.texts.described),
+        (ix.doc_texts.len(), ix.doc_texts.capacity()),
+        (ix.exact.len(), ix.exact.capacity()),
+        lists(ix.exact.values()),
+        (ix.fuzzy.len(), ix.fuzzy.capacity()),
+        slots(&ix.fuzzy_lists),
+        lists(ix.fuzzy_lists.items.iter().flatten()),
+    ]
+}
+
+#[test]
+fn add_and_remove_churn_keeps_memory_bounded() {
+    let mut ix = index(&[
+        (0, Field::Name, "Seoul Metropolitan Council"),
+        (1, Field::Name, "Busan"),
+    ]);
+    let live = |ix: &SearchIndex| {
+        (
+            ix.term_ids.len(),
+            ix.sorted_terms.len(),
+            ix.exact.len(),
+            ix.fuzzy.len(),
+            ix.doc_texts.len(),
+            ix.terms.items.iter().flatten().count(),
+            ix.texts.named.items.iter().flatten().count()
+                + ix.texts.described.items.iter().flatten().count(),
+            ix.fuzzy_lists.items.iter().flatten().count(),
+        )
+    };
+    let base = live(&ix);
+    let mut peak = Vec::new();
+    for round in 0..1_000 {
+        // A new name every round, so that terms come and go too.
+        let name = format!("Council{round:04} of Seoul");
+        ix.add(2, Field::Name, &name);
+        ix.add(2, Field::Alias, &format!("Counsel-{round:04}"));
+        ix.add(2, Field::Text, "Met in the Metropolitan Council's hall");
+        if round == 0 {
+            peak = sizes(&ix);
+        }
+        assert_eq!(found(&ix, &name)[0], (2, MatchKind::ExactName));
+        let typo = format!("cuoncil{round:04}");
+        assert!(found(&ix, &typo).contains(&(2, MatchKind::Fuzzy)), "{typo}");
+        ix.remove_doc(2);
+        assert!(!docs(&ix.search(&name, 10, CUT, &all)).contains(&2));
+        assert_eq!(live(&ix), base, "round {round}");
+    }
+    // Every structure holds at most as many items as with the doc in it, and
+    // room for a few times that: hash tables and vectors grow by doubling.
+    let now = sizes(&ix);
+    for (i, (&(items, room), &(peak_items, _))) in now.iter().zip(&peak).enumerate() {
+        assert!(items <= peak_items, "{i}: {now:?} {peak:?}");
+        assert!(room <= 4 * peak_items + 16, "{i}: {now:?} {peak:?}");
+    }
+}
