@@ -91,6 +91,7 @@ impl Postings {
     }
 
     /// True when `id`, of rank `rank`, is in the list.
+    #[cfg(test)]
     pub fn contains(&self, rank: u16, id: u32) -> bool {
         match self {
             Postings::Flat(ids) => ids.binary_search(&id).is_ok(),

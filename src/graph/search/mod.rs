@@ -45,8 +45,8 @@
 //! outrank one found by an earlier stage, so the search stops after the first
 //! stage that leaves at least `limit` accepted docs. In each token stage, the
 //! query word whose candidate terms have the fewest postings drives the
-//! search. The other words are checked against each candidate text, by binary
-//! search in their posting lists or by a look at the text's own terms. A long
+//! search. The other words are checked against each candidate text's own
+//! terms, read once, rather than in their posting lists. A long
 //! list is read best rank first, and only until the best `limit` docs found so
 //! far all score above anything its remaining ranks can reach: a misspelt word
 //! that a million names share costs the shortest of those names, not all.
@@ -64,7 +64,9 @@
 //!   and exact matches are never cut.
 
 use std::collections::hash_map::Entry;
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::{BTreeMap, HashSet};
+
+use super::FastMap;
 use std::ops::Bound;
 use std::sync::Arc;
 
@@ -81,6 +83,9 @@ use fuzzy::{deletion_hashes, fuzzy_hashes};
 use score::{extra, extra_chars, fuzzy_edits, kind_of, rank, rank_floor, score, stage_of};
 use slots::{Slots, TEXT_FIELD_BIT, TextSlots};
 use text::{exact_hashes, hyphen_runs, key_hash, snippet, tokenize};
+
+/// A set hashed as [`FastMap`] is.
+type FastSet<T> = HashSet<T, foldhash::fast::RandomState>;
 
 /// A query word needs this many chars to match terms it is a prefix of.
 pub const MIN_PREFIX_CHARS: usize = 2;
@@ -106,8 +111,9 @@ pub const MAX_FUZZY_TERMS: usize = 256;
 /// postings in all. A term whose postings do not fit is skipped.
 pub const MAX_EXPANSION_POSTINGS: usize = 1 << 20;
 
-/// Up to this many candidate terms, another query word is checked by binary
-/// search in their posting lists. Above it, the text's own terms are looked up.
+/// Up to this many candidate terms, another query word is checked by looking for each
+/// among the text's own terms. Above it, each of the text's terms is looked up among
+/// them.
 const BSEARCH_MAX_TERMS: usize = 4;
 /// Which text of a document a term came from; ranks exact name > alias > token/prefix > fuzzy.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -165,7 +171,7 @@ pub struct SearchHit {
 pub struct SearchIndex {
     /// Term dictionary: term -> term id. Its keys share their text with
     /// `sorted_terms` and the term's entry.
-    term_ids: HashMap<Arc<str>, u32>,
+    term_ids: FastMap<Arc<str>, u32>,
     /// The same, sorted, for prefix ranges.
     sorted_terms: BTreeMap<Arc<str>, u32>,
     /// Term id -> the term and its postings.
@@ -174,15 +180,15 @@ pub struct SearchIndex {
     texts: TextSlots,
     /// Doc -> the id of its text added last, the head of its chain of texts,
     /// and how many texts were added to it.
-    doc_texts: HashMap<u32, (u32, u32)>,
+    doc_texts: FastMap<u32, (u32, u32)>,
     /// The hash of a whole normalized name or alias (split and joined forms,
     /// see [`key_hash`]) -> text ids, ascending, no duplicates.
-    exact: HashMap<u64, Vec<u32>>,
+    exact: FastMap<u64, Vec<u32>>,
     /// The hashes in `exact` whose list holds texts of more than one key (a
     /// hash collision, so almost always none), checked text by text.
-    exact_mixed: HashSet<u64>,
+    exact_mixed: FastSet<u64>,
     /// Deletion-neighbourhood hash -> the terms it keys.
-    fuzzy: HashMap<u64, FuzzyBucket>,
+    fuzzy: FastMap<u64, FuzzyBucket>,
     /// The term ids of the fuzzy buckets that hold more than one, ascending,
     /// no duplicates.
     fuzzy_lists: Slots<Vec<u32>>,
@@ -194,7 +200,7 @@ pub struct SearchIndex {
     exhaustive: bool,
     /// The texts as added, by (doc, nth): the tests' lookup for hit texts.
     #[cfg(test)]
-    originals: HashMap<(u32, u32), Box<str>>,
+    originals: std::collections::HashMap<(u32, u32), Box<str>>,
 }
 
 /// No id: ends a document's chain of texts. [`Slots`] never hands it out.
@@ -246,6 +252,15 @@ impl TextEntry {
         rank(self.field, self.norm_len)
     }
 
+    /// True when the text holds `term`.
+    fn holds(&self, term: u32) -> bool {
+        match self.field {
+            // A longer text's terms are distinct and ascending.
+            Field::Text => self.terms.binary_search(&term).is_ok(),
+            Field::Name | Field::Alias => self.terms.contains(&term),
+        }
+    }
+
     /// The term ids of a name's or an alias's words and of its runs, each empty when
     /// it has no such exact key.
     fn key_parts(&self) -> (&[u32], &[u32]) {
@@ -280,7 +295,7 @@ struct TokenCands {
     /// (term id, quality), best quality first, then by term id.
     terms: Vec<(u32, Quality)>,
     /// The same as a map, filled only above [`BSEARCH_MAX_TERMS`] terms.
-    lookup: HashMap<u32, Quality>,
+    lookup: FastMap<u32, Quality>,
     /// Postings in all.
     cost: usize,
 }
@@ -737,7 +752,7 @@ impl SearchIndex {
         let mut cands = Vec::with_capacity(tokens.len());
         let mut adds_something = stage == Stage::Token;
         // A repeated query word asks nothing more: each word is checked once.
-        let mut seen = HashSet::new();
+        let mut seen = FastSet::default();
         for tok in tokens.iter().filter(|t| seen.insert(t.as_str())) {
             let c = self.candidates(tok, stage);
             if c.terms.is_empty() {
@@ -792,7 +807,7 @@ impl SearchIndex {
                         if j == driver {
                             continue;
                         }
-                        let Some(q) = self.best_in_text(c, text_id, entry) else {
+                        let Some(q) = Self::best_in_text(c, entry) else {
                             continue 'texts;
                         };
                         worst = worst.max(stage_of(q));
@@ -858,7 +873,7 @@ impl SearchIndex {
         let lookup = if terms.len() > BSEARCH_MAX_TERMS {
             terms.iter().copied().collect()
         } else {
-            HashMap::new()
+            FastMap::default()
         };
         let cost = terms.iter().map(|&(id, _)| self.posting_len(id)).sum();
         TokenCands {
@@ -880,8 +895,8 @@ impl SearchIndex {
         // like every indexed variant. Fewest deletions first, so a capped
         // search keeps the closest terms.
         deletion_hashes(&chars, FUZZY_MIN_CHARS - MAX_FUZZY_DISTANCE, &mut hashes);
-        let mut seen_hashes = HashSet::new();
-        let mut seen_terms: HashSet<u32> = terms.iter().map(|&(id, _)| id).collect();
+        let mut seen_hashes = FastSet::default();
+        let mut seen_terms: FastSet<u32> = terms.iter().map(|&(id, _)| id).collect();
         let mut verified = 0usize;
         let mut found: Vec<(usize, u32)> = Vec::new();
         'hashes: for h in hashes {
@@ -921,16 +936,13 @@ impl SearchIndex {
     }
 
     /// The best quality of a query word in one text, if the text holds any of
-    /// its candidate terms.
-    fn best_in_text(&self, c: &TokenCands, text_id: u32, entry: &TextEntry) -> Option<Quality> {
+    /// its candidate terms: looked for in the text's own terms, read once, rather
+    /// than in each term's posting list.
+    fn best_in_text(c: &TokenCands, entry: &TextEntry) -> Option<Quality> {
         if c.lookup.is_empty() {
             c.terms
                 .iter()
-                .find(|&&(term, _)| {
-                    self.terms
-                        .get(term)
-                        .is_some_and(|e| e.postings.contains(entry.rank(), text_id))
-                })
+                .find(|&&(term, _)| entry.holds(term))
                 .map(|&(_, q)| q)
         } else {
             entry
