@@ -116,7 +116,7 @@ impl KnowledgeGraph {
         g.version = 0;
         g.graph.shrink_to_fit();
         g.topology.shrink_to_fit();
-        g.search.finish();
+        g.finish_search();
         Ok(g)
     }
 

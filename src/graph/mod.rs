@@ -90,6 +90,38 @@ fn explicit_edge(relation: Relation) -> Edge {
     }
 }
 
+/// Two nodes in the order of their ids: the order keys decide, and the ids themselves
+/// only where the keys tie.
+fn id_order(
+    graph: &StableDiGraph<Arc<Node>, Arc<Edge>>,
+    topology: &Topology,
+    a: NodeIndex,
+    b: NodeIndex,
+) -> std::cmp::Ordering {
+    let id = |ix| graph.node_weight(ix).map(|n| &n.id);
+    topology
+        .order_key(a)
+        .cmp(&topology.order_key(b))
+        .then_with(|| id(a).cmp(&id(b)))
+}
+
+/// Search documents (nodes) in the order of their ids: equal hits are ordered so, and
+/// their order never depends on where the graph happened to store them. The search
+/// index keeps its lists in this order.
+fn doc_order(
+    graph: &StableDiGraph<Arc<Node>, Arc<Edge>>,
+    topology: &Topology,
+    a: u32,
+    b: u32,
+) -> std::cmp::Ordering {
+    id_order(
+        graph,
+        topology,
+        NodeIndex::new(a as usize),
+        NodeIndex::new(b as usize),
+    )
+}
+
 /// The texts of a node that search finds it by.
 fn texts(node: &Node) -> Vec<(Field, &str)> {
     let mut out = vec![(Field::Name, node.name.as_str())];
@@ -190,7 +222,7 @@ impl KnowledgeGraph {
             g.attach_edge(edge)?;
         }
         g.topology.end_bulk();
-        g.search.finish();
+        g.finish_search();
         Ok(g)
     }
 
@@ -253,8 +285,10 @@ impl KnowledgeGraph {
             self.by_code.insert(code.to_ascii_uppercase(), ix);
         }
         let doc = ix.index() as u32;
+        let (graph, topology) = (&self.graph, &self.topology);
+        let order = |a, b| doc_order(graph, topology, a, b);
         for (field, text) in texts(node) {
-            self.search.add(doc, field, text);
+            self.search.add(doc, field, text, &order);
         }
         self.money.insert(ix, node);
         self.books.insert(ix, node);
@@ -271,7 +305,9 @@ impl KnowledgeGraph {
         {
             self.by_code.remove(&code.to_ascii_uppercase());
         }
-        self.search.remove_doc(ix.index() as u32);
+        let (graph, topology) = (&self.graph, &self.topology);
+        let order = |a, b| doc_order(graph, topology, a, b);
+        self.search.remove_doc(ix.index() as u32, &order);
         self.money.remove(ix, node);
         self.books.remove(node);
         self.totals.remove(node);
@@ -486,20 +522,22 @@ impl KnowledgeGraph {
             .map(|(_, node)| &**node)
     }
 
-    /// Search documents (nodes) in the order of their ids: equal hits are ordered so,
-    /// and their order never depends on where the graph happened to store them.
+    /// Search documents (nodes) in the order of their ids: see [`doc_order`].
     fn doc_order(&self, a: u32, b: u32) -> std::cmp::Ordering {
-        self.id_order(NodeIndex::new(a as usize), NodeIndex::new(b as usize))
+        doc_order(&self.graph, &self.topology, a, b)
     }
 
-    /// Two nodes in the order of their ids: the order keys decide, and the ids themselves
-    /// only where the keys tie.
+    /// Ends a bulk load of the search index: its lists are put in the order searches
+    /// read them, by rank and then in the order of the nodes' ids.
+    pub(crate) fn finish_search(&mut self) {
+        let (graph, topology) = (&self.graph, &self.topology);
+        let order = |a, b| doc_order(graph, topology, a, b);
+        self.search.finish(&order);
+    }
+
+    /// Two nodes in the order of their ids: see [`id_order`].
     pub(crate) fn id_order(&self, a: NodeIndex, b: NodeIndex) -> std::cmp::Ordering {
-        let id = |ix| self.graph.node_weight(ix).map(|n| &n.id);
-        self.topology
-            .order_key(a)
-            .cmp(&self.topology.order_key(b))
-            .then_with(|| id(a).cmp(&id(b)))
+        id_order(&self.graph, &self.topology, a, b)
     }
 
     pub(crate) fn index_of(&self, id: &EntityId) -> Option<NodeIndex> {

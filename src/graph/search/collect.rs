@@ -45,6 +45,18 @@ impl<'a> Collector<'a> {
             .flatten()
     }
 
+    /// The worst document kept and its score, once `limit` documents are kept.
+    pub(super) fn worst(&self) -> Option<(u32, u32)> {
+        self.full()
+            .then(|| self.top.get(self.worst).map(|&(doc, ref c)| (doc, c.score)))
+            .flatten()
+    }
+
+    /// True when `doc` comes after `other` in the caller's order of documents.
+    pub(super) fn comes_after(&self, doc: u32, other: u32) -> bool {
+        (self.tie)(doc, other).is_gt()
+    }
+
     /// Better first: a higher score, then the caller's order of documents.
     pub(super) fn ranks_above(&self, (doc, c): (u32, &Cand), (other, o): (u32, &Cand)) -> bool {
         match c.score.cmp(&o.score) {

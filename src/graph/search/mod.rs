@@ -8,16 +8,20 @@
 //! - Texts and terms get dense ids; the id of a removed one is reused by the
 //!   next one added, so the ids stay as many as the index ever held at once.
 //!   Each term has a posting list of the texts that hold it, free of
-//!   duplicates. A long list is kept in order of the texts' rank (names, then
-//!   aliases, then longer texts, each shortest first), which is the order of
-//!   the best score a text can reach; see [`super::postings`]. Each text also
+//!   duplicates, in the order a search reads it: by the texts' rank (names,
+//!   then aliases, then longer texts, each shortest first), which is the order
+//!   of the best score a text can reach, and within a rank in the caller's
+//!   order of documents, which breaks ties between equal scores ([`DocOrder`]:
+//!   for the graph, the order of node ids). A long list is kept in chunks; see
+//!   [`super::postings`]. Each text also
 //!   keeps its own term list, used to check candidates, and the id of its
 //!   document's previous text, so that a document's texts form a chain for
 //!   removal.
 //! - The term dictionary is a `HashMap` for lookups, plus a `BTreeMap` of
 //!   the same terms, so all terms with a given prefix are one range.
 //! - Names and aliases are also keyed, for exact matches, by the hash of their
-//!   whole normalized form (and of the form with hyphenated runs joined). A
+//!   whole normalized form (and of the form with hyphenated runs joined), each
+//!   key's texts in a list in the same order as a posting list's. A
 //!   name keeps its words' term ids in order, so that a candidate is checked
 //!   against the query's words and a hash collision finds nothing false.
 //! - The index keeps no copy of the texts: the caller holds them, and a hit's
@@ -30,8 +34,9 @@
 //!   up by its own deletion hashes, and each candidate is checked with the
 //!   optimal string alignment distance. The work depends on the query word's
 //!   length, not on the size of the vocabulary.
-//! - A bulk load keeps the posting lists in id order, where each new text is
-//!   appended, and [`SearchIndex::finish`] ranks the long ones at its end.
+//! - A bulk load keeps every list in id order, where each new text is
+//!   appended, and [`SearchIndex::finish`] puts them in order at its end,
+//!   sorting the documents by the caller's order once.
 //! - A term enters every structure when the first text holding it is added,
 //!   and leaves them all when the last one is removed. So adding or removing
 //!   a text costs work in proportion to the text (its terms and their
@@ -46,10 +51,19 @@
 //! stage that leaves at least `limit` accepted docs. In each token stage, the
 //! query word whose candidate terms have the fewest postings drives the
 //! search. The other words are checked against each candidate text's own
-//! terms, read once, rather than in their posting lists. A long
-//! list is read best rank first, and only until the best `limit` docs found so
-//! far all score above anything its remaining ranks can reach: a misspelt word
-//! that a million names share costs the shortest of those names, not all.
+//! terms, read once, rather than in their posting lists.
+//!
+//! Every list, the exact keys' too, is read best rank first, and only while a
+//! text left in it can still change the best `limit` docs found so far: the
+//! read stops once they all score above anything its remaining ranks can reach,
+//! and it leaves a rank once the texts left in it can at most tie with the
+//! worst doc kept and come after it in the order of documents. So a search
+//! that fills its top reads about as many texts as it returns, however many
+//! texts tie with them: an alias that a hundred thousand commitments share
+//! costs the first of them, a misspelt word that a million names share the
+//! shortest of those names. A search that finds fewer than `limit` docs reads
+//! every text holding its driving word: nothing less shows that no other
+//! text holds every query word.
 //!
 //! # Limits on the work of one query
 //!
@@ -70,7 +84,7 @@ use super::FastMap;
 use std::ops::Bound;
 use std::sync::Arc;
 
-use super::postings::Postings;
+use super::postings::{ListOrder, Postings};
 
 mod collect;
 mod fuzzy;
@@ -182,8 +196,8 @@ pub struct SearchIndex {
     /// and how many texts were added to it.
     doc_texts: FastMap<u32, (u32, u32)>,
     /// The hash of a whole normalized name or alias (split and joined forms,
-    /// see [`key_hash`]) -> text ids, ascending, no duplicates.
-    exact: FastMap<u64, Vec<u32>>,
+    /// see [`key_hash`]) -> the ids of the texts, in the order of posting lists.
+    exact: FastMap<u64, Postings>,
     /// The hashes in `exact` whose list holds texts of more than one key (a
     /// hash collision, so almost always none), checked text by text.
     exact_mixed: FastSet<u64>,
@@ -198,6 +212,9 @@ pub struct SearchIndex {
     /// Searches read every posting: the tests compare this with the early stop.
     #[cfg(test)]
     exhaustive: bool,
+    /// How many texts searches have read: the tests that bound a search's work count it.
+    #[cfg(test)]
+    reads: Reads,
     /// The texts as added, by (doc, nth): the tests' lookup for hit texts.
     #[cfg(test)]
     originals: std::collections::HashMap<(u32, u32), Box<str>>,
@@ -300,6 +317,53 @@ struct TokenCands {
     cost: usize,
 }
 
+/// A count that a shared index can add to, for the tests.
+#[cfg(test)]
+#[derive(Debug, Default)]
+struct Reads(std::sync::atomic::AtomicUsize);
+
+#[cfg(test)]
+impl Clone for Reads {
+    fn clone(&self) -> Self {
+        Reads(self.0.load(std::sync::atomic::Ordering::Relaxed).into())
+    }
+}
+
+/// The caller's order of documents, which breaks ties between equal scores (for the
+/// graph, the order of node ids): a total order, and the same every time the index is
+/// given it, from the first [`SearchIndex::add`] on.
+pub type DocOrder<'a> = &'a dyn Fn(u32, u32) -> std::cmp::Ordering;
+
+/// The order of posting lists once a load is finished: texts by rank, then by the
+/// caller's order of their documents, then by id.
+struct TextOrder<'a> {
+    texts: &'a TextSlots,
+    docs: DocOrder<'a>,
+}
+
+impl ListOrder for TextOrder<'_> {
+    fn rank(&self, id: u32) -> u16 {
+        self.texts.get(id).map_or(u16::MAX, TextEntry::rank)
+    }
+
+    fn cmp_in_rank(&self, a: u32, b: u32) -> std::cmp::Ordering {
+        let doc = |id| self.texts.get(id).map(|e| e.doc);
+        match (doc(a), doc(b)) {
+            (Some(x), Some(y)) if x != y => (self.docs)(x, y).then(x.cmp(&y)),
+            _ => a.cmp(&b),
+        }
+    }
+}
+
+/// What a reader of a list in order does with its next text; see [`SearchIndex::gate`].
+enum Gate {
+    Read,
+    /// Skips the rest of the text's rank.
+    NextRank,
+    /// Stops reading the list.
+    Stop,
+}
+
 /// The best match found so far for one document.
 #[derive(Debug, Clone, Copy)]
 struct Cand {
@@ -311,7 +375,9 @@ struct Cand {
 }
 
 impl SearchIndex {
-    /// Adds one text of a document. Documents are u32 ids given by the caller.
+    /// Adds one text of a document. Documents are u32 ids given by the caller, and
+    /// `docs` is the caller's order of them, the one searches break ties by: every
+    /// change to the index must be given the same order.
     ///
     /// The next search finds it by every stage: exact, token, prefix and
     /// fuzzy. A text that normalizes to nothing is ignored, and so is a text
@@ -321,7 +387,7 @@ impl SearchIndex {
     /// A doc's texts are numbered from 0 in the order they are added, the
     /// ignored ones too, until the doc is removed: [`SearchIndex::search_ordered`]
     /// reads a hit's text back from the caller by that number.
-    pub fn add(&mut self, doc: u32, field: Field, text: &str) {
+    pub fn add(&mut self, doc: u32, field: Field, text: &str, docs: DocOrder<'_>) {
         let words = tokenize(text);
         let text_id = if words.is_empty() {
             None
@@ -348,6 +414,7 @@ impl SearchIndex {
             }
         }
         let mut word_count = 0;
+        let mut keys = Vec::new();
         if field == Field::Text {
             let joined = runs.iter().filter(|r| r.parts > 1);
             terms.extend(joined.filter_map(|r| self.intern(&r.text)));
@@ -364,28 +431,7 @@ impl SearchIndex {
                 }
             }
             if all_in {
-                let (word_ids, run_ids) = terms.split_at(word_count);
-                let keys = exact_hashes(&words, &runs);
-                if keys.get(1).is_some_and(|&k| k == keys[0]) {
-                    // Its two forms share a hash: its key is not the only one there.
-                    self.exact_mixed.insert(keys[0]);
-                }
-                for (key, form) in keys.into_iter().zip([word_ids, run_ids]) {
-                    let Some(ids) = self.exact.get_mut(&key) else {
-                        self.exact.insert(key, vec![text_id]);
-                        continue;
-                    };
-                    // Another key with the same hash makes the list one to check text by
-                    // text; a list of one key is checked once, on its first text.
-                    let first = ids.first().and_then(|&id| self.texts.get(id));
-                    if first.is_some_and(|e| {
-                        let (w, r) = e.key_parts();
-                        w != form && r != form
-                    }) {
-                        self.exact_mixed.insert(key);
-                    }
-                    insert_sorted(ids, text_id);
-                }
+                keys = exact_hashes(&words, &runs);
             } else {
                 // Not every word could be kept: never found as an exact match.
                 word_count = 0;
@@ -409,12 +455,33 @@ impl SearchIndex {
             return;
         };
         let rank = entry.rank();
-        let texts = &self.texts;
-        let rank_of = |id: u32| texts.get(id).map_or(u16::MAX, TextEntry::rank);
+        let bulk = !self.finished;
+        let order = TextOrder {
+            texts: &self.texts,
+            docs,
+        };
+        if keys.get(1).is_some_and(|&k| k == keys[0]) {
+            // Its two forms share a hash: its key is not the only one there.
+            self.exact_mixed.insert(keys[0]);
+        }
+        let (word_ids, run_ids) = entry.key_parts();
+        for (key, form) in keys.into_iter().zip([word_ids, run_ids]) {
+            let list = self.exact.entry(key).or_default();
+            // Another key with the same hash makes the list one to check text by text;
+            // a list of one key is checked once, on its first text.
+            let first = list.first().and_then(|id| self.texts.get(id));
+            if first.is_some_and(|e| {
+                let (w, r) = e.key_parts();
+                w != form && r != form
+            }) {
+                self.exact_mixed.insert(key);
+            }
+            list.insert(rank, text_id, &order, bulk);
+        }
         // A name's terms may repeat; a second insert finds the id there and does nothing.
         for &id in entry.terms.iter() {
             if let Some(term) = self.terms.get_mut(id) {
-                term.postings.insert(rank, text_id, rank_of, !self.finished);
+                term.postings.insert(rank, text_id, &order, bulk);
             }
         }
     }
@@ -424,7 +491,8 @@ impl SearchIndex {
     /// fuzzy keys, and the ids they and the texts used are reused. Removing a
     /// doc with no texts does nothing. The work grows with the doc's texts,
     /// plus a binary search and a shift in each posting list they leave.
-    pub fn remove_doc(&mut self, doc: u32) {
+    /// `docs` is the order given to [`SearchIndex::add`].
+    pub fn remove_doc(&mut self, doc: u32, docs: DocOrder<'_>) {
         let Some((mut next, _count)) = self.doc_texts.remove(&doc) else {
             return;
         };
@@ -432,23 +500,45 @@ impl SearchIndex {
         for nth in 0.._count {
             self.originals.remove(&(doc, nth));
         }
-        while let Some(entry) = self.texts.take(next) {
+        let bulk = !self.finished;
+        let mut emptied = Vec::new();
+        // Each text stays in place until it has left every list: the lists find it by
+        // its rank and its doc.
+        while let Some(entry) = self.texts.get(next) {
+            let rank = entry.rank();
+            let order = TextOrder {
+                texts: &self.texts,
+                docs,
+            };
             // The exact keys first, while the terms they are made of are there.
             let (words, runs) = entry.key_parts();
             for key in [words, runs].into_iter().filter(|k| !k.is_empty()) {
                 let key = self.key_hash(key);
-                if let Some(ids) = self.exact.get_mut(&key) {
-                    remove_sorted(ids, next);
-                    if ids.is_empty() {
+                if let Some(list) = self.exact.get_mut(&key) {
+                    list.remove(rank, next, &order, bulk);
+                    if list.is_empty() {
                         self.exact.remove(&key);
                         self.exact_mixed.remove(&key);
                     }
                 }
             }
             for &term in entry.terms.iter() {
-                self.remove_posting(term, entry.rank(), next);
+                if let Some(t) = self.terms.get_mut(term) {
+                    t.postings.remove(rank, next, &order, bulk);
+                    if t.postings.is_empty() {
+                        emptied.push(term);
+                    }
+                }
             }
-            next = entry.prev;
+            let prev = entry.prev;
+            self.texts.take(next);
+            // A name may hold a term twice: it leaves once.
+            emptied.sort_unstable();
+            emptied.dedup();
+            for term in emptied.drain(..) {
+                self.drop_term(term);
+            }
+            next = prev;
         }
     }
 
@@ -462,20 +552,45 @@ impl SearchIndex {
         )
     }
 
-    /// Ends a bulk load: ranks the long posting lists, so that searches read
-    /// them best first and stop early, and trims spare capacity. Until it is
-    /// first called, long lists stay in id order, where a load appends; the
+    /// Ends a bulk load: puts the posting lists and the exact keys' lists, which a
+    /// load keeps in id order, in the order searches read them, best rank first and
+    /// within a rank in the order of `docs` (the order every change is given), so
+    /// that a search can stop early; and trims spare capacity. Until it is first
+    /// called, lists stay in id order, where a load appends, and are read whole; the
     /// results are the same either way. Its work grows with the whole index.
     ///
-    /// The short lists of the exact and fuzzy keys are left as they are:
-    /// reallocating millions of them saved no resident memory when measured,
-    /// and the heap they left behind made later searches slower.
-    pub fn finish(&mut self) {
-        let texts = &self.texts;
-        let rank_of = |id: u32| texts.get(id).map_or(u16::MAX, TextEntry::rank);
+    /// The short lists of the exact and fuzzy keys keep their room: reallocating
+    /// millions of them saved no resident memory when measured, and the heap they
+    /// left behind made later searches slower.
+    pub fn finish(&mut self, docs: DocOrder<'_>) {
+        // Each text's rank and its doc's place in `docs`, by text id, so that sorting a
+        // list reads one array.
+        let mut places: Vec<u32> = self.doc_texts.keys().copied().collect();
+        places.sort_unstable_by(|&a, &b| docs(a, b).then(a.cmp(&b)));
+        let mut keys = [&self.texts.named, &self.texts.described]
+            .map(|s| vec![(u16::MAX, u32::MAX); s.items.len()]);
+        for (place, doc) in (0u32..).zip(places) {
+            let mut next = self.doc_texts.get(&doc).map_or(NO_ID, |&(head, _)| head);
+            while let Some(entry) = self.texts.get(next) {
+                let space = usize::from(next & TEXT_FIELD_BIT != 0);
+                let at = (next & !TEXT_FIELD_BIT) as usize;
+                if let Some(slot) = keys[space].get_mut(at) {
+                    *slot = (entry.rank(), place);
+                }
+                next = entry.prev;
+            }
+        }
+        let key = |id: u32| {
+            let space = usize::from(id & TEXT_FIELD_BIT != 0);
+            let at = (id & !TEXT_FIELD_BIT) as usize;
+            keys[space].get(at).copied().unwrap_or((u16::MAX, u32::MAX))
+        };
         for entry in self.terms.items.iter_mut().flatten() {
-            entry.postings.rank_if_long(rank_of);
+            entry.postings.put_in_order(key);
             entry.postings.shrink_to_fit();
+        }
+        for list in self.exact.values_mut() {
+            list.put_in_order(key);
         }
         self.finished = true;
         self.terms.shrink_to_fit();
@@ -526,9 +641,9 @@ impl SearchIndex {
             + terms
             + texts
             + table::<(u32, (u32, u32))>(self.doc_texts.capacity())
-            + table::<(u64, Vec<u32>)>(self.exact.capacity())
+            + table::<(u64, Postings)>(self.exact.capacity())
             + table::<u64>(self.exact_mixed.capacity())
-            + lists(&mut self.exact.values())
+            + self.exact.values().map(Postings::heap_bytes).sum::<usize>()
             + table::<(u64, FuzzyBucket)>(self.fuzzy.capacity())
             + slots(&self.fuzzy_lists)
             + lists(&mut self.fuzzy_lists.items.iter().flatten())
@@ -642,14 +757,9 @@ impl SearchIndex {
         Some(id)
     }
 
-    /// Takes a removed text out of a term's postings, and the term out of the
-    /// index when no text holds it any more.
-    fn remove_posting(&mut self, term: u32, rank: u16, text_id: u32) {
-        let Some(entry) = self.terms.get_mut(term) else {
-            return;
-        };
-        entry.postings.remove(rank, text_id);
-        if !entry.postings.is_empty() {
+    /// Takes a term that no text holds any more out of the index.
+    fn drop_term(&mut self, term: u32) {
+        if self.terms.get(term).is_some_and(|e| !e.postings.is_empty()) {
             return;
         }
         let Some(entry) = self.terms.take(term) else {
@@ -697,7 +807,7 @@ impl SearchIndex {
     /// Names and aliases whose whole normal form equals the query.
     fn exact_stage(&self, tokens: &[String], col: &mut Collector<'_>) {
         let key = key_hash(tokens.iter().map(String::as_str));
-        let Some(ids) = self.exact.get(&key) else {
+        let Some(list) = self.exact.get(&key) else {
             return;
         };
         let mixed = self.exact_mixed.contains(&key);
@@ -714,36 +824,46 @@ impl SearchIndex {
             + tokens.len().saturating_sub(1);
         // Whether the list's one key is known to be the query's.
         let mut known = false;
-        for &text_id in ids {
-            let Some(entry) = self.texts.get(text_id) else {
-                continue;
-            };
-            if mixed || !known {
-                let (words, runs) = entry.key_parts();
-                if !is_query(words) && !is_query(runs) {
-                    if mixed {
-                        continue;
-                    }
-                    // The list's one key is another with the query's hash.
-                    return;
+        for (rank, ids) in list.runs() {
+            for &text_id in ids {
+                let Some(entry) = self.texts.get(text_id) else {
+                    continue;
+                };
+                self.count_read();
+                let kind = match entry.field {
+                    Field::Name => MatchKind::ExactName,
+                    Field::Alias => MatchKind::ExactAlias,
+                    Field::Text => continue,
+                };
+                // The list is in order of rank, which orders these scores.
+                let score = score(kind, entry.field, 0, extra_chars(entry, query_len));
+                match self.gate(col, score, entry.doc) {
+                    Gate::Read => {}
+                    Gate::NextRank if rank.is_some() => break,
+                    Gate::NextRank => continue,
+                    Gate::Stop => return,
                 }
-                known = true;
+                if mixed || !known {
+                    let (words, runs) = entry.key_parts();
+                    if !is_query(words) && !is_query(runs) {
+                        if mixed {
+                            continue;
+                        }
+                        // The list's one key is another with the query's hash.
+                        return;
+                    }
+                    known = true;
+                }
+                col.offer(
+                    entry.doc,
+                    Cand {
+                        score,
+                        text: text_id,
+                        kind,
+                        term: None,
+                    },
+                );
             }
-            let kind = match entry.field {
-                Field::Name => MatchKind::ExactName,
-                Field::Alias => MatchKind::ExactAlias,
-                Field::Text => continue,
-            };
-            let score = score(kind, entry.field, 0, extra_chars(entry, query_len));
-            col.offer(
-                entry.doc,
-                Cand {
-                    score,
-                    text: text_id,
-                    kind,
-                    term: None,
-                },
-            );
         }
     }
 
@@ -785,22 +905,33 @@ impl SearchIndex {
             };
             // The best a longer text can score through this term.
             let text_best = score(first_kind, Field::Text, first_edits, 0);
-            let cannot_enter = |col: &Collector<'_>, best: u32| {
-                !self.exhaustive() && col.worst_score().is_some_and(|w| w > best)
-            };
-            for (rank, ids) in postings.runs() {
-                if rank.is_some_and(|rank| cannot_enter(col, best_of(rank))) {
+            'runs: for (rank, ids) in postings.runs() {
+                if let Some(rank) = rank
+                    && self.in_order()
+                    && col.worst_score().is_some_and(|w| w > best_of(rank))
+                {
                     // The runs left rank no higher: none of their texts can enter.
                     break;
                 }
                 'texts: for &text_id in ids {
-                    if text_id & TEXT_FIELD_BIT != 0 && cannot_enter(col, text_best) {
-                        // Only longer texts are left, and none can enter.
-                        break;
+                    if !self.in_order()
+                        && text_id & TEXT_FIELD_BIT != 0
+                        && col.worst_score().is_some_and(|w| w > text_best)
+                    {
+                        // In id order, only longer texts are left, and none can enter.
+                        break 'runs;
                     }
                     let Some(entry) = self.texts.get(text_id) else {
                         continue;
                     };
+                    self.count_read();
+                    let best = best_of(rank.unwrap_or_else(|| entry.rank()));
+                    match self.gate(col, best, entry.doc) {
+                        Gate::Read => {}
+                        Gate::NextRank if rank.is_some() => continue 'runs,
+                        Gate::NextRank => continue,
+                        Gate::Stop => break 'runs,
+                    }
                     let mut worst = stage_of(first);
                     let mut edits = fuzzy_edits(first);
                     for (j, c) in cands.iter().enumerate() {
@@ -826,6 +957,40 @@ impl SearchIndex {
                     );
                 }
             }
+        }
+    }
+
+    /// Counts a text read, for the tests that bound a search's work.
+    fn count_read(&self) {
+        #[cfg(test)]
+        self.reads
+            .0
+            .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    }
+
+    /// True when the lists are in the order searches read them (see
+    /// [`SearchIndex::finish`]) and a search may stop early: never in the tests' full
+    /// reads.
+    fn in_order(&self) -> bool {
+        self.finished && !self.exhaustive()
+    }
+
+    /// What a reader of a list in order does with its next text, of `doc`, which can
+    /// score at most `best`: read it, unless nothing after it in its list can change the
+    /// best documents found so far. Once `limit` documents are kept, a text below the
+    /// worst kept cannot enter, nor improve a document kept; and neither can a text that
+    /// can at most tie with it and whose doc comes after it, nor, within the same rank,
+    /// any text after that one (their docs come later still).
+    fn gate(&self, col: &Collector<'_>, best: u32, doc: u32) -> Gate {
+        if !self.in_order() {
+            return Gate::Read;
+        }
+        match col.worst() {
+            Some((_, worst)) if worst > best => Gate::Stop,
+            Some((worst_doc, worst)) if worst == best && col.comes_after(doc, worst_doc) => {
+                Gate::NextRank
+            }
+            _ => Gate::Read,
         }
     }
 
