@@ -890,15 +890,26 @@ impl SearchIndex {
         };
         let query_len = tokens.iter().map(|t| t.chars().count()).sum::<usize>()
             + tokens.len().saturating_sub(1);
+        // The best the other words can do: each word's terms come best first.
+        let others = cands
+            .iter()
+            .enumerate()
+            .filter(|&(j, _)| j != driver)
+            .filter_map(|(_, c)| c.terms.first().map(|&(_, q)| q));
+        let (others_stage, others_edits) = others.fold((Stage::Token, 0u32), |(st, ed), q| {
+            (st.max(stage_of(q)), ed.saturating_add(fuzzy_edits(q)))
+        });
         // Term by term, best quality first: a text holding two of the driver's terms is
         // offered twice, and the collector keeps its better match.
         for &(term, first) in &cands[driver].terms {
             let Some(postings) = self.terms.get(term).map(|e| &e.postings) else {
                 continue;
             };
-            let (first_kind, first_edits) = (kind_of(stage_of(first)), fuzzy_edits(first));
             // The most a text of a rank can score through this term: the other query
-            // words can only lower the kind and add edits.
+            // words can only lower the kind and add edits, each at least as much as its
+            // best term does.
+            let first_kind = kind_of(stage_of(first).max(others_stage));
+            let first_edits = fuzzy_edits(first).saturating_add(others_edits);
             let best_of = |rank: u16| {
                 let (field, least_len) = rank_floor(rank);
                 score(first_kind, field, first_edits, extra(least_len, query_len))

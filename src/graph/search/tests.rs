@@ -1061,3 +1061,64 @@ fn add_and_remove_churn_keeps_memory_bounded() {
         assert!(room <= 4 * peak_items + 16, "{i}: {now:?} {peak:?}");
     }
 }
+
+/// How many texts a search reads.
+fn reads(ix: &SearchIndex, query: &str, limit: usize) -> usize {
+    use std::sync::atomic::Ordering::Relaxed;
+    let before = ix.reads.0.load(Relaxed);
+    let hits = ix.search(query, limit, CUT, &all);
+    assert_eq!(hits.len(), limit, "{query:?}");
+    ix.reads.0.load(Relaxed) - before
+}
+
+#[test]
+fn a_search_that_fills_its_top_reads_about_as_many_texts_as_it_returns() {
+    // Twenty thousand docs that share a name, an alias or a word, in an order unlike
+    // their numbers: each list is long, and each answer is a tie broken by that order.
+    let mut ix = SearchIndex::default();
+    for doc in 0..20_000u32 {
+        let name = match doc % 4 {
+            0 => "Piyush Reddy".to_string(),
+            1 => format!("Reddy Holdings {doc}"),
+            _ => format!("Trade office {doc}"),
+        };
+        ix.add(doc, Field::Name, &name, &scrambled);
+        ix.add(doc, Field::Alias, "investment pledge", &scrambled);
+        ix.add(
+            doc,
+            Field::Text,
+            "A pledge made in talks on trade.",
+            &scrambled,
+        );
+    }
+    ix.finish(&scrambled);
+    let search = |q: &str, limit| {
+        ix.search_ordered(q, limit, CUT, &all, &scrambled, &|doc, nth| {
+            ix.originals.get(&(doc, nth)).map(|t| &**t)
+        })
+    };
+    // The first docs in that order win the ties.
+    let mut order: Vec<u32> = (0..20_000).filter(|d| d % 4 == 0).collect();
+    order.sort_by(|&a, &b| scrambled(a, b));
+    let hits = search("piyush reddy", 10);
+    assert_eq!(docs(&hits), order[..10]);
+    assert!(hits.iter().all(|h| h.matched == MatchKind::ExactName));
+    // A lookup by alias, an exact name, a word, a prefix and typos: each read stops
+    // soon after its top is full, where a full read takes thousands of texts. A long
+    // run of one rank spans chunks of about a thousand, each looked at once.
+    for (q, limit) in [
+        ("investment pledge", 1),
+        ("investment pledge", 10),
+        ("piyush reddy", 1),
+        ("piyush reddy", 10),
+        ("reddy", 10),
+        ("pledge", 10),
+        ("piy", 10),
+        ("pyiush", 10),
+        ("piyush redyd", 10),
+        ("holdigns", 10),
+    ] {
+        let n = reads(&ix, q, limit);
+        assert!(n <= 2 * limit + 60, "{q:?}, limit {limit}: {n} texts read");
+    }
+}
