@@ -115,21 +115,22 @@ impl Postings {
     /// The ids in runs, in the list's order: `(Some(rank), ids of that rank)` in
     /// ascending rank for a chunked list in list order (a rank whose ids span chunks
     /// comes as several runs), or `(None, ids)` where the ranks are not kept: one run of
-    /// all the ids of a short list, or one run per chunk of a list in id order.
-    pub fn runs(&self) -> impl Iterator<Item = (Option<u16>, &[u32])> {
-        let (flat, chunks, by_id) = match self {
-            Postings::Flat(ids) => (Some(ids.as_slice()), &[][..], false),
-            Postings::Ranked(r) => (None, r.chunks.as_slice(), r.by_id),
+    /// all the ids of a short list, or one run per chunk of a list in id order. A reader
+    /// can leave a rank without reading the rest of it ([`Runs::leave_rank`]).
+    pub fn runs(&self) -> Runs<'_> {
+        let (flat, chunks, heads, by_id) = match self {
+            Postings::Flat(ids) => (Some(ids.as_slice()), &[][..], &[][..], false),
+            Postings::Ranked(r) => (None, r.chunks.as_slice(), r.heads.as_slice(), r.by_id),
         };
-        let ranked = chunks.iter().flat_map(move |c| {
-            c.runs.iter().scan(0usize, move |at, &(rank, n)| {
-                let from = *at;
-                *at += usize::from(n);
-                let rank = (!by_id).then_some(rank);
-                Some((rank, c.ids.get(from..*at).unwrap_or_default()))
-            })
-        });
-        flat.map(|ids| (None, ids)).into_iter().chain(ranked)
+        Runs {
+            flat,
+            chunks,
+            heads,
+            by_id,
+            chunk: 0,
+            run: 0,
+            at: 0,
+        }
     }
 
     /// The ids, in the list's order.
@@ -280,6 +281,73 @@ impl Postings {
         match self {
             Postings::Flat(ids) => ids.capacity(),
             Postings::Ranked(r) => r.chunks.iter().map(|c| c.ids.capacity()).sum(),
+        }
+    }
+}
+
+/// The runs of a list, in order; see [`Postings::runs`].
+pub struct Runs<'a> {
+    /// A short list's ids, until they are read.
+    flat: Option<&'a [u32]>,
+    chunks: &'a [Chunk],
+    heads: &'a [(u16, u32)],
+    by_id: bool,
+    /// The chunk of the run read last, or of the next.
+    chunk: usize,
+    /// The next run in that chunk, and where its ids start.
+    run: usize,
+    at: usize,
+}
+
+impl<'a> Iterator for Runs<'a> {
+    type Item = (Option<u16>, &'a [u32]);
+
+    fn next(&mut self) -> Option<Self::Item> {
+        if let Some(ids) = self.flat.take() {
+            return Some((None, ids));
+        }
+        loop {
+            let c = self.chunks.get(self.chunk)?;
+            if let Some(&(rank, n)) = c.runs.get(self.run) {
+                let from = self.at;
+                self.at += usize::from(n);
+                self.run += 1;
+                let ids = c.ids.get(from..self.at).unwrap_or_default();
+                return Some(((!self.by_id).then_some(rank), ids));
+            }
+            self.chunk += 1;
+            self.run = 0;
+            self.at = 0;
+        }
+    }
+}
+
+impl Runs<'_> {
+    /// Skips the ids of `rank`, the rank of the run read last, that later chunks hold:
+    /// the next run read is of a higher rank. Finding them reads the chunks' heads, not
+    /// their ids, however many there are.
+    pub fn leave_rank(&mut self, rank: u16) {
+        if self.by_id {
+            return;
+        }
+        // The last chunk that starts at or below the rank holds its last ids; those
+        // between it and this one start with the rank and hold nothing else.
+        let last = self
+            .heads
+            .partition_point(|h| h.0 <= rank)
+            .saturating_sub(1);
+        if last <= self.chunk {
+            // The runs left in this chunk are of higher ranks.
+            return;
+        }
+        self.chunk = last;
+        self.run = 0;
+        self.at = 0;
+        if let Some(&(first, n)) = self.chunks.get(last).and_then(|c| c.runs.first())
+            && first == rank
+        {
+            self.run = 1;
+            self.at = usize::from(n);
         }
     }
 }
@@ -581,6 +649,21 @@ mod tests {
         assert!(ranks.windows(2).all(|w| w[0] <= w[1]));
         // A rank whose run spans chunks is read as several runs of it.
         assert!(ranks.len() > 23);
+        // Leaving each rank after its first run reads one run of each, the first ids of
+        // each rank.
+        let mut runs = p.runs();
+        let mut firsts = Vec::new();
+        while let Some((Some(rank), ids)) = runs.next() {
+            firsts.push((rank, ids[0]));
+            runs.leave_rank(rank);
+        }
+        let want: Vec<(u16, u32)> = (0..23u16)
+            .filter_map(|rank| {
+                let first = model.iter().find(|k| k.0 == rank)?;
+                Some((rank, first.2))
+            })
+            .collect();
+        assert_eq!(firsts, want);
     }
 
     #[test]

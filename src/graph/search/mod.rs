@@ -824,7 +824,8 @@ impl SearchIndex {
             + tokens.len().saturating_sub(1);
         // Whether the list's one key is known to be the query's.
         let mut known = false;
-        for (rank, ids) in list.runs() {
+        let mut runs = list.runs();
+        'runs: while let Some((rank, ids)) = runs.next() {
             for &text_id in ids {
                 let Some(entry) = self.texts.get(text_id) else {
                     continue;
@@ -839,8 +840,14 @@ impl SearchIndex {
                 let score = score(kind, entry.field, 0, extra_chars(entry, query_len));
                 match self.gate(col, score, entry.doc) {
                     Gate::Read => {}
-                    Gate::NextRank if rank.is_some() => break,
-                    Gate::NextRank => continue,
+                    Gate::NextRank => match rank {
+                        Some(rank) => {
+                            runs.leave_rank(rank);
+                            continue 'runs;
+                        }
+                        // A short list's ranks are read text by text.
+                        None => continue,
+                    },
                     Gate::Stop => return,
                 }
                 if mixed || !known {
@@ -916,7 +923,8 @@ impl SearchIndex {
             };
             // The best a longer text can score through this term.
             let text_best = score(first_kind, Field::Text, first_edits, 0);
-            'runs: for (rank, ids) in postings.runs() {
+            let mut runs = postings.runs();
+            'runs: while let Some((rank, ids)) = runs.next() {
                 if let Some(rank) = rank
                     && self.in_order()
                     && col.worst_score().is_some_and(|w| w > best_of(rank))
@@ -939,8 +947,13 @@ impl SearchIndex {
                     let best = best_of(rank.unwrap_or_else(|| entry.rank()));
                     match self.gate(col, best, entry.doc) {
                         Gate::Read => {}
-                        Gate::NextRank if rank.is_some() => continue 'runs,
-                        Gate::NextRank => continue,
+                        Gate::NextRank => match rank {
+                            Some(rank) => {
+                                runs.leave_rank(rank);
+                                continue 'runs;
+                            }
+                            None => continue,
+                        },
                         Gate::Stop => break 'runs,
                     }
                     let mut worst = stage_of(first);

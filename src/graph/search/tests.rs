@@ -1104,8 +1104,8 @@ fn a_search_that_fills_its_top_reads_about_as_many_texts_as_it_returns() {
     assert_eq!(docs(&hits), order[..10]);
     assert!(hits.iter().all(|h| h.matched == MatchKind::ExactName));
     // A lookup by alias, an exact name, a word, a prefix and typos: each read stops
-    // soon after its top is full, where a full read takes thousands of texts. A long
-    // run of one rank spans chunks of about a thousand, each looked at once.
+    // soon after its top is full, where a full read takes thousands of texts, and
+    // leaves a rank of thousands of ties without reading the rest of it.
     for (q, limit) in [
         ("investment pledge", 1),
         ("investment pledge", 10),
@@ -1119,6 +1119,6 @@ fn a_search_that_fills_its_top_reads_about_as_many_texts_as_it_returns() {
         ("holdigns", 10),
     ] {
         let n = reads(&ix, q, limit);
-        assert!(n <= 2 * limit + 60, "{q:?}, limit {limit}: {n} texts read");
+        assert!(n <= 2 * limit + 4, "{q:?}, limit {limit}: {n} texts read");
     }
 }
