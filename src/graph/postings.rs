@@ -155,6 +155,10 @@ impl Postings {
                     return;
                 }
                 if ids.len() < FLAT_MAX {
+                    if ids.is_empty() {
+                        // Most exact keys' lists hold one id, and keep their room.
+                        ids.reserve_exact(1);
+                    }
                     ids.insert(at, id);
                     return;
                 }
