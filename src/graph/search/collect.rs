@@ -67,7 +67,8 @@ impl<'a> Collector<'a> {
 
     /// Keeps `cand` if its doc is accepted and it beats the doc's best so far (a higher
     /// score, or the same score from a text with a lower id) and the documents kept.
-    pub(super) fn offer(&mut self, doc: u32, cand: Cand) {
+    /// `term` gives the term its snippet is cut around, asked only when it is kept.
+    pub(super) fn offer(&mut self, doc: u32, mut cand: Cand, term: impl FnOnce() -> Option<u32>) {
         if self.full() {
             let (w, wc) = &self.top[self.worst];
             if *w != doc && !self.ranks_above((doc, &cand), (*w, wc)) {
@@ -77,6 +78,7 @@ impl<'a> Collector<'a> {
         if let Some(at) = self.top.iter().position(|(d, _)| *d == doc) {
             let cur = &self.top[at].1;
             if (cand.score, Reverse(cand.text)) > (cur.score, Reverse(cur.text)) {
+                cand.term = term();
                 self.top[at].1 = cand;
                 self.find_worst();
             }
@@ -85,6 +87,7 @@ impl<'a> Collector<'a> {
         if !(self.accept)(doc) {
             return;
         }
+        cand.term = term();
         if self.full() {
             self.top[self.worst] = (doc, cand);
         } else {

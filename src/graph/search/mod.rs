@@ -45,13 +45,17 @@
 //!
 //! # A query
 //!
-//! A query runs in stages, best band first: exact name or alias, then whole
-//! tokens, then prefixes, then fuzzy. No doc found by a later stage can
-//! outrank one found by an earlier stage, so the search stops after the first
-//! stage that leaves at least `limit` accepted docs. In each token stage, the
-//! query word whose candidate terms have the fewest postings drives the
-//! search. The other words are checked against each candidate text's own
-//! terms, read once, rather than in their posting lists.
+//! A query reads the exact keys first: the names and aliases whose whole
+//! normal form is the query's. If they leave fewer than `limit` accepted docs,
+//! one read finds the texts that hold every query word whole (token), as a
+//! prefix of one of their words, or within the allowed typos (fuzzy). The
+//! query word whose candidate terms of all three kinds have the fewest
+//! postings drives it; each text it holds is checked once against the other
+//! words' terms of every kind, looked for among the text's own terms rather
+//! than in their posting lists, and scored in its band. No doc of a lower band
+//! can outrank one of a higher band, so the answer is the one the bands would
+//! give read one after another, each driven by its own cheapest word; a hit's
+//! snippet is cut around the term of the word that drives its band.
 //!
 //! Every list, the exact keys' too, is read best rank first, and only while a
 //! text left in it can still change the best `limit` docs found so far: the
@@ -313,8 +317,20 @@ struct TokenCands {
     terms: Vec<(u32, Quality)>,
     /// The same as a map, filled only above [`BSEARCH_MAX_TERMS`] terms.
     lookup: FastMap<u32, Quality>,
-    /// Postings in all.
-    cost: usize,
+    /// Postings in all: of the exact term, of it and the prefix terms, and of every
+    /// term, as the token, prefix and fuzzy bands use them.
+    costs: [usize; 3],
+}
+
+impl TokenCands {
+    /// The postings of the terms a band uses.
+    fn cost(&self, stage: Stage) -> usize {
+        match stage {
+            Stage::Token => self.costs[0],
+            Stage::Prefix => self.costs[1],
+            Stage::Fuzzy => self.costs[2],
+        }
+    }
 }
 
 /// A count that a shared index can add to, for the tests.
@@ -705,12 +721,9 @@ impl SearchIndex {
         for tokens in &variants {
             self.exact_stage(tokens, &mut col);
         }
-        for stage in [Stage::Token, Stage::Prefix, Stage::Fuzzy] {
-            if col.full() {
-                break;
-            }
+        if !col.full() {
             for tokens in &variants {
-                self.token_stage(stage, tokens, &mut col);
+                self.word_stage(tokens, &mut col);
             }
         }
         col.into_hits(self, text_of)
@@ -869,32 +882,35 @@ impl SearchIndex {
                         kind,
                         term: None,
                     },
+                    || None,
                 );
             }
         }
     }
 
-    /// Texts holding every query word, as allowed by `stage`.
-    fn token_stage(&self, stage: Stage, tokens: &[String], col: &mut Collector<'_>) {
+    /// Texts holding every query word whole, as a prefix of one of their words or
+    /// within the allowed typos of one: the token, prefix and fuzzy bands in one read of
+    /// the lists of the word whose candidate terms have the fewest postings, each text
+    /// checked once against every word's terms of every band. The answer is the one
+    /// the bands would give read one after another, each driven by its own cheapest
+    /// word, down to the term each hit's snippet is cut around.
+    fn word_stage(&self, tokens: &[String], col: &mut Collector<'_>) {
         let mut cands = Vec::with_capacity(tokens.len());
-        let mut adds_something = stage == Stage::Token;
         // A repeated query word asks nothing more: each word is checked once.
         let mut seen = FastSet::default();
         for tok in tokens.iter().filter(|t| seen.insert(t.as_str())) {
-            let c = self.candidates(tok, stage);
+            let c = self.candidates(tok, Stage::Fuzzy);
             if c.terms.is_empty() {
                 return;
             }
-            adds_something |= c.terms.iter().any(|&(_, q)| stage_of(q) == stage);
             cands.push(c);
         }
-        if !adds_something {
-            // Every candidate was already tried by an earlier stage.
-            return;
-        }
-        let Some(driver) = (0..cands.len()).min_by_key(|&i| cands[i].cost) else {
+        // The word each band, read on its own, is driven by: the first of the cheapest.
+        let cheapest = |stage: Stage| (0..cands.len()).min_by_key(|&i| cands[i].cost(stage));
+        let Some(driver) = cheapest(Stage::Fuzzy) else {
             return;
         };
+        let band_drivers = [Stage::Token, Stage::Prefix, Stage::Fuzzy].map(cheapest);
         let query_len = tokens.iter().map(|t| t.chars().count()).sum::<usize>()
             + tokens.len().saturating_sub(1);
         // The best the other words can do: each word's terms come best first.
@@ -921,6 +937,11 @@ impl SearchIndex {
                 let (field, least_len) = rank_floor(rank);
                 score(first_kind, field, first_edits, extra(least_len, query_len))
             };
+            if self.in_order() && col.worst_score().is_some_and(|w| w > best_of(0)) {
+                // No text can enter through this term, nor through the later ones,
+                // which are no better.
+                break;
+            }
             // The best a longer text can score through this term.
             let text_best = score(first_kind, Field::Text, first_edits, 0);
             let mut runs = postings.runs();
@@ -952,6 +973,7 @@ impl SearchIndex {
                                 runs.leave_rank(rank);
                                 continue 'runs;
                             }
+                            // A short list's ranks are read text by text.
                             None => continue,
                         },
                         Gate::Stop => break 'runs,
@@ -970,14 +992,25 @@ impl SearchIndex {
                     }
                     let kind = kind_of(worst);
                     let score = score(kind, entry.field, edits, extra_chars(entry, query_len));
+                    // The term of the word that drives the text's band, read alone.
+                    let band = match worst {
+                        Stage::Token => 0,
+                        Stage::Prefix => 1,
+                        Stage::Fuzzy => 2,
+                    };
+                    let snippet_term = || {
+                        let c = &cands[band_drivers[band].unwrap_or(driver)];
+                        Self::first_held(c, entry)
+                    };
                     col.offer(
                         entry.doc,
                         Cand {
                             score,
                             text: text_id,
                             kind,
-                            term: Some(term),
+                            term: None,
                         },
+                        snippet_term,
                     );
                 }
             }
@@ -1064,11 +1097,21 @@ impl SearchIndex {
         } else {
             FastMap::default()
         };
-        let cost = terms.iter().map(|&(id, _)| self.posting_len(id)).sum();
+        let mut costs = [0; 3];
+        for &(id, q) in &terms {
+            let from = match stage_of(q) {
+                Stage::Token => 0,
+                Stage::Prefix => 1,
+                Stage::Fuzzy => 2,
+            };
+            for cost in &mut costs[from..] {
+                *cost += self.posting_len(id);
+            }
+        }
         TokenCands {
             terms,
             lookup,
-            cost,
+            costs,
         }
     }
 
@@ -1139,6 +1182,23 @@ impl SearchIndex {
                 .iter()
                 .filter_map(|t| c.lookup.get(t).copied())
                 .min()
+        }
+    }
+
+    /// The first of a query word's candidate terms, best first, that a text holds.
+    fn first_held(c: &TokenCands, entry: &TextEntry) -> Option<u32> {
+        if c.lookup.is_empty() {
+            c.terms
+                .iter()
+                .find(|&&(term, _)| entry.holds(term))
+                .map(|&(term, _)| term)
+        } else {
+            entry
+                .terms
+                .iter()
+                .filter_map(|&t| c.lookup.get(&t).map(|&q| (q, t)))
+                .min()
+                .map(|(_, t)| t)
         }
     }
 

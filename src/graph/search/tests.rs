@@ -723,7 +723,9 @@ fn reference(
             {
                 continue;
             }
-            let driver = (0..cands.len()).min_by_key(|&i| cands[i].cost).unwrap_or(0);
+            let driver = (0..cands.len())
+                .min_by_key(|&i| cands[i].cost(stage))
+                .unwrap_or(0);
             // Each word's terms, with their quality and their place among the word's.
             let maps: Vec<HashMap<u32, (Quality, usize)>> = cands
                 .iter()
@@ -814,7 +816,8 @@ fn add_random_doc(
         texts.push(alias);
     }
     if rng.below(2) == 0 {
-        let text = random_text(rng, 4, 20);
+        // Some longer than a snippet, which is cut around the term that matched.
+        let text = random_text(rng, 4, 40);
         ix.add(doc, Field::Text, &text, docs);
         texts.push(text);
     }
