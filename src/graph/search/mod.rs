@@ -913,15 +913,16 @@ impl SearchIndex {
         let band_drivers = [Stage::Token, Stage::Prefix, Stage::Fuzzy].map(cheapest);
         let query_len = tokens.iter().map(|t| t.chars().count()).sum::<usize>()
             + tokens.len().saturating_sub(1);
+        // The other words, rarest first: a text that lacks one is left at the first
+        // look, most often.
+        let mut others: Vec<usize> = (0..cands.len()).filter(|&j| j != driver).collect();
+        others.sort_by_key(|&j| cands[j].cost(Stage::Fuzzy));
         // The best the other words can do: each word's terms come best first.
-        let others = cands
-            .iter()
-            .enumerate()
-            .filter(|&(j, _)| j != driver)
-            .filter_map(|(_, c)| c.terms.first().map(|&(_, q)| q));
-        let (others_stage, others_edits) = others.fold((Stage::Token, 0u32), |(st, ed), q| {
-            (st.max(stage_of(q)), ed.saturating_add(fuzzy_edits(q)))
-        });
+        let best_terms = others.iter().filter_map(|&j| cands[j].terms.first());
+        let (others_stage, others_edits) = best_terms
+            .fold((Stage::Token, 0u32), |(st, ed), &(_, q)| {
+                (st.max(stage_of(q)), ed.saturating_add(fuzzy_edits(q)))
+            });
         // Term by term, best quality first: a text holding two of the driver's terms is
         // offered twice, and the collector keeps its better match.
         for &(term, first) in &cands[driver].terms {
@@ -980,10 +981,7 @@ impl SearchIndex {
                     }
                     let mut worst = stage_of(first);
                     let mut edits = fuzzy_edits(first);
-                    for (j, c) in cands.iter().enumerate() {
-                        if j == driver {
-                            continue;
-                        }
+                    for c in others.iter().map(|&j| &cands[j]) {
                         let Some(q) = Self::best_in_text(c, entry) else {
                             continue 'texts;
                         };
