@@ -12,7 +12,8 @@
 //!   then aliases, then longer texts, each shortest first), which is the order
 //!   of the best score a text can reach, and within a rank in the caller's
 //!   order of documents, which breaks ties between equal scores ([`DocOrder`]:
-//!   for the graph, the order of node ids). A long list is kept in chunks; see
+//!   for the graph, the order of node ids); longer texts within a rank by id
+//!   (see [`TextOrder`]). A long list is kept in chunks; see
 //!   [`super::postings`]. Each text also
 //!   keeps its own term list, used to check candidates, and the id of its
 //!   document's previous text, so that a document's texts form a chain for
@@ -59,15 +60,16 @@
 //!
 //! Every list, the exact keys' too, is read best rank first, and only while a
 //! text left in it can still change the best `limit` docs found so far: the
-//! read stops once they all score above anything its remaining ranks can reach,
-//! and it leaves a rank once the texts left in it can at most tie with the
-//! worst doc kept and come after it in the order of documents. So a search
-//! that fills its top reads about as many texts as it returns, however many
-//! texts tie with them: an alias that a hundred thousand commitments share
-//! costs the first of them, a misspelt word that a million names share the
-//! shortest of those names. A search that finds fewer than `limit` docs reads
-//! every text holding its driving word: nothing less shows that no other
-//! text holds every query word.
+//! read stops once they all score above anything its remaining ranks can
+//! reach, and it leaves a rank of names or aliases once the texts left in it
+//! can at most tie with the worst doc kept and come after it in the order of
+//! documents. So a search that fills its top with names and aliases reads
+//! about as many texts as it returns, however many tie with them: an alias
+//! that a hundred thousand commitments share costs the first of them, a
+//! misspelt word that a million names share the shortest of those names. A
+//! search that finds fewer than `limit` docs reads every text holding a term
+//! of its driving word: nothing less shows that no other text holds every
+//! query word.
 //!
 //! # Limits on the work of one query
 //!
@@ -350,8 +352,11 @@ impl Clone for Reads {
 /// given it, from the first [`SearchIndex::add`] on.
 pub type DocOrder<'a> = &'a dyn Fn(u32, u32) -> std::cmp::Ordering;
 
-/// The order of posting lists once a load is finished: texts by rank, then by the
-/// caller's order of their documents, then by id.
+/// The order of posting lists once a load is finished: texts by rank, then names and
+/// aliases by the caller's order of their documents, then by id. Longer texts are kept
+/// by id within a rank: they are added and removed with every change to a node and
+/// hold the most terms, so placing them costs no look at the documents; a reader
+/// reads their ties.
 struct TextOrder<'a> {
     texts: &'a TextSlots,
     docs: DocOrder<'a>,
@@ -363,6 +368,10 @@ impl ListOrder for TextOrder<'_> {
     }
 
     fn cmp_in_rank(&self, a: u32, b: u32) -> std::cmp::Ordering {
+        if a & TEXT_FIELD_BIT != 0 || b & TEXT_FIELD_BIT != 0 {
+            // Longer texts, whose ranks hold nothing else.
+            return a.cmp(&b);
+        }
         let doc = |id| self.texts.get(id).map(|e| e.doc);
         match (doc(a), doc(b)) {
             (Some(x), Some(y)) if x != y => (self.docs)(x, y).then(x.cmp(&y)),
@@ -590,6 +599,8 @@ impl SearchIndex {
             while let Some(entry) = self.texts.get(next) {
                 let space = usize::from(next & TEXT_FIELD_BIT != 0);
                 let at = (next & !TEXT_FIELD_BIT) as usize;
+                // Longer texts by id within a rank, as [`TextOrder`] keeps them.
+                let place = if space == 0 { place } else { 0 };
                 if let Some(slot) = keys[space].get_mut(at) {
                     *slot = (entry.rank(), place);
                 }
@@ -851,7 +862,7 @@ impl SearchIndex {
                 };
                 // The list is in order of rank, which orders these scores.
                 let score = score(kind, entry.field, 0, extra_chars(entry, query_len));
-                match self.gate(col, score, entry.doc) {
+                match self.gate(col, score, entry) {
                     Gate::Read => {}
                     Gate::NextRank => match rank {
                         Some(rank) => {
@@ -967,7 +978,7 @@ impl SearchIndex {
                     };
                     self.count_read();
                     let best = best_of(rank.unwrap_or_else(|| entry.rank()));
-                    match self.gate(col, best, entry.doc) {
+                    match self.gate(col, best, entry) {
                         Gate::Read => {}
                         Gate::NextRank => match rank {
                             Some(rank) => {
@@ -1030,19 +1041,24 @@ impl SearchIndex {
         self.finished && !self.exhaustive()
     }
 
-    /// What a reader of a list in order does with its next text, of `doc`, which can
+    /// What a reader of a list in order does with its next text, `entry`, which can
     /// score at most `best`: read it, unless nothing after it in its list can change the
     /// best documents found so far. Once `limit` documents are kept, a text below the
-    /// worst kept cannot enter, nor improve a document kept; and neither can a text that
-    /// can at most tie with it and whose doc comes after it, nor, within the same rank,
-    /// any text after that one (their docs come later still).
-    fn gate(&self, col: &Collector<'_>, best: u32, doc: u32) -> Gate {
+    /// worst kept cannot enter, nor improve a document kept; and neither can a name or an
+    /// alias that can at most tie with it and whose doc comes after it, nor, within the
+    /// same rank, any text after that one (their docs come later still). A longer text's
+    /// rank is in id order: its ties are read.
+    fn gate(&self, col: &Collector<'_>, best: u32, entry: &TextEntry) -> Gate {
         if !self.in_order() {
             return Gate::Read;
         }
         match col.worst() {
             Some((_, worst)) if worst > best => Gate::Stop,
-            Some((worst_doc, worst)) if worst == best && col.comes_after(doc, worst_doc) => {
+            Some((worst_doc, worst))
+                if worst == best
+                    && entry.field != Field::Text
+                    && col.comes_after(entry.doc, worst_doc) =>
+            {
                 Gate::NextRank
             }
             _ => Gate::Read,
