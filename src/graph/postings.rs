@@ -181,19 +181,15 @@ impl Postings {
         }
     }
 
-    /// Takes `id`, of rank `rank`, out, if it is there; `order` and `bulk` as given to
+    /// Takes `id`, of rank `rank`, out, if it is there; `order` as given to
     /// [`Postings::insert`]. A list shrunk to a quarter of its room gives memory back; a
     /// chunked list shrunk well below [`FLAT_MAX`] becomes short.
-    pub fn remove(&mut self, rank: u16, id: u32, order: &impl ListOrder, bulk: bool) {
+    pub fn remove(&mut self, rank: u16, id: u32, order: &impl ListOrder) {
         match self {
             Postings::Flat(ids) => {
-                let cmp = Cmp { order, by_id: bulk };
-                let at = if bulk {
-                    ids.binary_search(&id).unwrap_or(ids.len())
-                } else {
-                    ids.partition_point(|&x| cmp.before((order.rank(x), x), (rank, id)))
-                };
-                if ids.get(at) == Some(&id) {
+                // A look at each id of a short list costs less than a search that asks
+                // `order` about the ids it meets.
+                if let Some(at) = ids.iter().position(|&x| x == id) {
                     ids.remove(at);
                     if ids.len() < ids.capacity() / 4 {
                         ids.shrink_to(ids.len() * 2);
@@ -421,7 +417,7 @@ impl Ranked {
         let Some(chunk) = self.chunks.get_mut(at) else {
             return;
         };
-        if !chunk.remove(key, cmp) {
+        if !chunk.remove(key) {
             return;
         }
         self.len -= 1;
@@ -492,13 +488,15 @@ impl Chunk {
     }
 
     /// Takes `key` out; false when it was not there.
-    fn remove<O: ListOrder>(&mut self, key: (u16, u32), cmp: &Cmp<'_, O>) -> bool {
-        let (at, there) = self.find(key, cmp);
-        if !there {
+    fn remove(&mut self, (rank, id): (u16, u32)) -> bool {
+        // A look at each id of the rank's run here costs less than a search that asks
+        // the list's order about the ids it meets.
+        let (from, n) = self.run(rank);
+        let Some(at) = self.ids[from..from + n].iter().position(|&x| x == id) else {
             return false;
-        }
-        self.ids.remove(at);
-        let run = self.runs.partition_point(|&(r, _)| r < key.0);
+        };
+        self.ids.remove(from + at);
+        let run = self.runs.partition_point(|&(r, _)| r < rank);
         if let Some((_, n)) = self.runs.get_mut(run) {
             *n -= 1;
             if *n == 0 {
@@ -617,7 +615,7 @@ mod tests {
                 step % 5 != 0
             };
             if removing {
-                p.remove(rank_of(id), id, &Scrambled, false);
+                p.remove(rank_of(id), id, &Scrambled);
                 model.remove(&key(id));
             } else {
                 p.insert(rank_of(id), id, &Scrambled, false);
@@ -631,7 +629,7 @@ mod tests {
         check(&p, &model);
         assert!(was_ranked, "a long list was chunked");
         for id in 0..5_000 {
-            p.remove(rank_of(id), id, &Scrambled, false);
+            p.remove(rank_of(id), id, &Scrambled);
         }
         assert!(p.is_empty() && p.iter().next().is_none());
     }
@@ -680,7 +678,7 @@ mod tests {
         }
         // Removed and added again, as a re-indexed text is.
         for id in (0..5_000u32).step_by(7) {
-            p.remove(rank_of(id), id, &Scrambled, true);
+            p.remove(rank_of(id), id, &Scrambled);
             p.insert(rank_of(id), id, &Scrambled, true);
         }
         assert!(matches!(&p, Postings::Ranked(r) if r.by_id));
@@ -694,7 +692,7 @@ mod tests {
             model.insert(key(id));
         }
         for id in (0..5_100).step_by(3) {
-            p.remove(rank_of(id), id, &Scrambled, false);
+            p.remove(rank_of(id), id, &Scrambled);
             model.remove(&key(id));
         }
         check(&p, &model);

@@ -525,7 +525,6 @@ impl SearchIndex {
         for nth in 0.._count {
             self.originals.remove(&(doc, nth));
         }
-        let bulk = !self.finished;
         let mut emptied = Vec::new();
         // Each text stays in place until it has left every list: the lists find it by
         // its rank and its doc.
@@ -540,7 +539,7 @@ impl SearchIndex {
             for key in [words, runs].into_iter().filter(|k| !k.is_empty()) {
                 let key = self.key_hash(key);
                 if let Some(list) = self.exact.get_mut(&key) {
-                    list.remove(rank, next, &order, bulk);
+                    list.remove(rank, next, &order);
                     if list.is_empty() {
                         self.exact.remove(&key);
                         self.exact_mixed.remove(&key);
@@ -549,7 +548,7 @@ impl SearchIndex {
             }
             for &term in entry.terms.iter() {
                 if let Some(t) = self.terms.get_mut(term) {
-                    t.postings.remove(rank, next, &order, bulk);
+                    t.postings.remove(rank, next, &order);
                     if t.postings.is_empty() {
                         emptied.push(term);
                     }
