@@ -14,10 +14,9 @@
 //!   order of documents, which breaks ties between equal scores ([`DocOrder`]:
 //!   for the graph, the order of node ids); longer texts within a rank by id
 //!   (see [`TextOrder`]). A long list is kept in chunks; see
-//!   [`super::postings`]. Each text also
-//!   keeps its own term list, used to check candidates, and the id of its
-//!   document's previous text, so that a document's texts form a chain for
-//!   removal.
+//!   [`super::postings`]. Each text also keeps its own term list, used to
+//!   check candidates, and the id of its document's previous text, so that a
+//!   document's texts form a chain for removal.
 //! - The term dictionary is a `HashMap` for lookups, plus a `BTreeMap` of
 //!   the same terms, so all terms with a given prefix are one range.
 //! - Names and aliases are also keyed, for exact matches, by the hash of their
@@ -233,8 +232,8 @@ const NO_ID: u32 = u32::MAX;
 #[derive(Debug, Clone)]
 struct TermEntry {
     term: Arc<str>,
-    /// Ids of the texts holding the term, ascending, no duplicates, never
-    /// empty: a term no text holds any more leaves the index.
+    /// Ids of the texts holding the term, in the order searches read them, no
+    /// duplicates, never empty: a term no text holds any more leaves the index.
     postings: Postings,
 }
 
@@ -305,7 +304,8 @@ enum Quality {
     Fuzzy(u32),
 }
 
-/// The token stages of a search, in order.
+/// The bands a text can match a query in beyond its exact keys, best first: whole
+/// words, prefixes, typos; and how well one word matches, as a band.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 enum Stage {
     Token,
@@ -407,7 +407,8 @@ impl SearchIndex {
     /// The next search finds it by every stage: exact, token, prefix and
     /// fuzzy. A text that normalizes to nothing is ignored, and so is a text
     /// while the index holds 2^32 − 1 others. The work grows with the text,
-    /// plus a binary search and a shift in each posting list it joins.
+    /// plus a search and a shift in each posting list it joins (a name's or an
+    /// alias's place among its rank's asks `docs` about the docs it meets).
     ///
     /// A doc's texts are numbered from 0 in the order they are added, the
     /// ignored ones too, until the doc is removed: [`SearchIndex::search_ordered`]
@@ -515,8 +516,8 @@ impl SearchIndex {
     /// that no text holds any more leave the index, with their prefix and
     /// fuzzy keys, and the ids they and the texts used are reused. Removing a
     /// doc with no texts does nothing. The work grows with the doc's texts,
-    /// plus a binary search and a shift in each posting list they leave.
-    /// `docs` is the order given to [`SearchIndex::add`].
+    /// plus a search and a shift in each posting list they leave. `docs` is the
+    /// order given to [`SearchIndex::add`].
     pub fn remove_doc(&mut self, doc: u32, docs: DocOrder<'_>) {
         let Some((mut next, _count)) = self.doc_texts.remove(&doc) else {
             return;
