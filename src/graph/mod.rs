@@ -210,7 +210,7 @@ impl KnowledgeGraph {
             g.register_id(ix);
         }
         for ix in placed {
-            g.index_node(ix);
+            g.index_node(ix, true);
         }
         let mut edges: Vec<Edge> = Vec::new();
         for ix in g.graph.node_indices() {
@@ -230,7 +230,7 @@ impl KnowledgeGraph {
     fn attach_node(&mut self, node: impl Into<Arc<Node>>) -> NodeIndex {
         let ix = self.place_node(node);
         self.register_id(ix);
-        self.index_node(ix);
+        self.index_node(ix, true);
         ix
     }
 
@@ -253,7 +253,7 @@ impl KnowledgeGraph {
 
     /// Takes a node without relations out of the graph and its indexes.
     fn detach_node(&mut self, ix: NodeIndex) -> Option<Arc<Node>> {
-        self.unindex_node(ix);
+        self.unindex_node(ix, true);
         let node = self.graph.remove_node(ix)?;
         self.topology.remove_node(ix);
         self.by_id.remove(&node.id);
@@ -266,29 +266,38 @@ impl KnowledgeGraph {
     /// Replaces a node's data (its id unchanged), moving it in every index; the old data
     /// comes back.
     fn swap_node(&mut self, ix: NodeIndex, node: impl Into<Arc<Node>>) -> Arc<Node> {
-        self.unindex_node(ix);
+        self.unindex_node(ix, false);
         let node: Arc<Node> = node.into();
         if let Some(located) = self.by_id.get_mut(&node.id) {
             located.node = node.clone();
         }
         let old = std::mem::replace(&mut self.graph[ix], node);
-        self.index_node(ix);
+        self.index_node(ix, false);
+        // Only the texts that changed move in the search index: a rename, its name.
+        let (graph, topology) = (&self.graph, &self.topology);
+        let order = |a, b| doc_order(graph, topology, a, b);
+        let (before, after) = (texts(&old), texts(&graph[ix]));
+        self.search
+            .replace_doc(ix.index() as u32, &before, &after, &order);
         old
     }
 
-    /// Puts a node's text, code, amount and counts in the indexes.
-    fn index_node(&mut self, ix: NodeIndex) {
+    /// Puts a node's code, amount and counts in the indexes, and its texts too with
+    /// `texts_too`.
+    fn index_node(&mut self, ix: NodeIndex, texts_too: bool) {
         let node = &self.graph[ix];
         if let NodeData::Country(c) = &node.data
             && let Some(code) = &c.code
         {
             self.by_code.insert(code.to_ascii_uppercase(), ix);
         }
-        let doc = ix.index() as u32;
-        let (graph, topology) = (&self.graph, &self.topology);
-        let order = |a, b| doc_order(graph, topology, a, b);
-        for (field, text) in texts(node) {
-            self.search.add(doc, field, text, &order);
+        if texts_too {
+            let doc = ix.index() as u32;
+            let (graph, topology) = (&self.graph, &self.topology);
+            let order = |a, b| doc_order(graph, topology, a, b);
+            for (field, text) in texts(node) {
+                self.search.add(doc, field, text, &order);
+            }
         }
         self.money.insert(ix, node);
         self.books.insert(ix, node);
@@ -296,8 +305,9 @@ impl KnowledgeGraph {
         self.tally.node(node, true);
     }
 
-    /// Takes a node's text, code, amount and counts out of the indexes.
-    fn unindex_node(&mut self, ix: NodeIndex) {
+    /// Takes a node's code, amount and counts out of the indexes, and its texts too
+    /// with `texts_too`.
+    fn unindex_node(&mut self, ix: NodeIndex, texts_too: bool) {
         let node = &self.graph[ix];
         if let NodeData::Country(c) = &node.data
             && let Some(code) = &c.code
@@ -305,9 +315,11 @@ impl KnowledgeGraph {
         {
             self.by_code.remove(&code.to_ascii_uppercase());
         }
-        let (graph, topology) = (&self.graph, &self.topology);
-        let order = |a, b| doc_order(graph, topology, a, b);
-        self.search.remove_doc(ix.index() as u32, &order);
+        if texts_too {
+            let (graph, topology) = (&self.graph, &self.topology);
+            let order = |a, b| doc_order(graph, topology, a, b);
+            self.search.remove_doc(ix.index() as u32, &order);
+        }
         self.money.remove(ix, node);
         self.books.remove(node);
         self.totals.remove(node);

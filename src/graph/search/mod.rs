@@ -40,8 +40,9 @@
 //! - A term enters every structure when the first text holding it is added,
 //!   and leaves them all when the last one is removed. So adding or removing
 //!   a text costs work in proportion to the text (its terms and their
-//!   deletion hashes), plus a binary search and a shift in each posting list
-//!   it touches; nothing is rebuilt.
+//!   deletion hashes), plus a search and a shift in each posting list it
+//!   touches; nothing is rebuilt. A document whose texts change keeps those
+//!   that stay the same ([`SearchIndex::replace_doc`]).
 //!
 //! # A query
 //!
@@ -414,22 +415,83 @@ impl SearchIndex {
     /// ignored ones too, until the doc is removed: [`SearchIndex::search_ordered`]
     /// reads a hit's text back from the caller by that number.
     pub fn add(&mut self, doc: u32, field: Field, text: &str, docs: DocOrder<'_>) {
-        let words = tokenize(text);
-        let text_id = if words.is_empty() {
-            None
-        } else {
-            self.texts.insert_empty(field)
-        };
-        // Every text counts, the ignored ones too: `nth` is the caller's key to it.
-        let chain = self.doc_texts.entry(doc).or_insert((NO_ID, 0));
-        let (head, nth) = *chain;
-        chain.1 = nth.saturating_add(1);
+        let (head, nth) = self.doc_texts.get(&doc).copied().unwrap_or((NO_ID, 0));
         #[cfg(test)]
         self.originals.insert((doc, nth), text.into());
-        let Some(text_id) = text_id else {
+        let text_id = self.index_text(doc, nth, head, field, text, docs);
+        // Every text counts, the ignored ones too: `nth` is the caller's key to it.
+        self.doc_texts
+            .insert(doc, (text_id.unwrap_or(head), nth.saturating_add(1)));
+    }
+
+    /// Replaces a document's texts, `old`, the texts it was given in the order they
+    /// were added, with `new`: a text the same at the same place (field and text) stays
+    /// as it is, the others leave and the new ones come, numbered by their places in
+    /// `new`. So renaming a node re-indexes its name alone, not its aliases and
+    /// description. `docs` is the order given to [`SearchIndex::add`].
+    pub fn replace_doc(
+        &mut self,
+        doc: u32,
+        old: &[(Field, &str)],
+        new: &[(Field, &str)],
+        docs: DocOrder<'_>,
+    ) {
+        let Some(&(mut next, _)) = self.doc_texts.get(&doc) else {
+            for &(field, text) in new {
+                self.add(doc, field, text, docs);
+            }
             return;
         };
-        chain.0 = text_id;
+        let same = |nth: usize| old.get(nth).is_some() && old.get(nth) == new.get(nth);
+        let mut kept = Vec::with_capacity(new.len());
+        while let Some(entry) = self.texts.get(next) {
+            let (id, nth) = (next, entry.nth as usize);
+            next = entry.prev;
+            if same(nth) {
+                kept.push(id);
+            } else {
+                self.remove_text(id, docs);
+            }
+        }
+        for (nth, &(field, text)) in (0u32..).zip(new) {
+            #[cfg(test)]
+            self.originals.insert((doc, nth), text.into());
+            if !same(nth as usize) {
+                kept.extend(self.index_text(doc, nth, NO_ID, field, text, docs));
+            }
+        }
+        #[cfg(test)]
+        for nth in new.len()..old.len() {
+            self.originals.remove(&(doc, nth as u32));
+        }
+        // The doc's texts chained again, in any order: the chain is read whole.
+        let mut head = NO_ID;
+        for id in kept {
+            if let Some(entry) = self.texts.get_mut(id) {
+                entry.prev = head;
+                head = id;
+            }
+        }
+        let count = u32::try_from(new.len()).unwrap_or(u32::MAX);
+        self.doc_texts.insert(doc, (head, count));
+    }
+
+    /// Indexes one text of a document as its `nth`, chained after `prev`: its id, or
+    /// none when it normalizes to nothing or the ids are used up.
+    fn index_text(
+        &mut self,
+        doc: u32,
+        nth: u32,
+        head: u32,
+        field: Field,
+        text: &str,
+        docs: DocOrder<'_>,
+    ) -> Option<u32> {
+        let words = tokenize(text);
+        if words.is_empty() {
+            return None;
+        }
+        let text_id = self.texts.insert_empty(field)?;
         let runs = hyphen_runs(&words);
         let mut terms: Vec<u32> = Vec::with_capacity(words.len() + runs.len());
         let mut all_in = true;
@@ -477,9 +539,7 @@ impl SearchIndex {
                 terms: terms.into(),
             },
         );
-        let Some(entry) = self.texts.get(text_id) else {
-            return;
-        };
+        let entry = self.texts.get(text_id)?;
         let rank = entry.rank();
         let bulk = !self.finished;
         let order = TextOrder {
@@ -510,6 +570,7 @@ impl SearchIndex {
                 term.postings.insert(rank, text_id, &order, bulk);
             }
         }
+        Some(text_id)
     }
 
     /// Removes every text of a document; no search finds it afterwards. Terms
@@ -526,45 +587,53 @@ impl SearchIndex {
         for nth in 0.._count {
             self.originals.remove(&(doc, nth));
         }
-        let mut emptied = Vec::new();
-        // Each text stays in place until it has left every list: the lists find it by
-        // its rank and its doc.
-        while let Some(entry) = self.texts.get(next) {
-            let rank = entry.rank();
-            let order = TextOrder {
-                texts: &self.texts,
-                docs,
-            };
-            // The exact keys first, while the terms they are made of are there.
-            let (words, runs) = entry.key_parts();
-            for key in [words, runs].into_iter().filter(|k| !k.is_empty()) {
-                let key = self.key_hash(key);
-                if let Some(list) = self.exact.get_mut(&key) {
-                    list.remove(rank, next, &order);
-                    if list.is_empty() {
-                        self.exact.remove(&key);
-                        self.exact_mixed.remove(&key);
-                    }
-                }
-            }
-            for &term in entry.terms.iter() {
-                if let Some(t) = self.terms.get_mut(term) {
-                    t.postings.remove(rank, next, &order);
-                    if t.postings.is_empty() {
-                        emptied.push(term);
-                    }
-                }
-            }
-            let prev = entry.prev;
-            self.texts.take(next);
-            // A name may hold a term twice: it leaves once.
-            emptied.sort_unstable();
-            emptied.dedup();
-            for term in emptied.drain(..) {
-                self.drop_term(term);
-            }
-            next = prev;
+        while self.texts.get(next).is_some() {
+            next = self.remove_text(next, docs);
         }
+    }
+
+    /// Takes one text out of every list, and the terms no text holds any more out of
+    /// the index; gives the id of the text chained before it. The text stays in place
+    /// until it has left every list: the lists find it by its rank and its doc.
+    fn remove_text(&mut self, text_id: u32, docs: DocOrder<'_>) -> u32 {
+        let Some(entry) = self.texts.get(text_id) else {
+            return NO_ID;
+        };
+        let rank = entry.rank();
+        let order = TextOrder {
+            texts: &self.texts,
+            docs,
+        };
+        // The exact keys first, while the terms they are made of are there.
+        let (words, runs) = entry.key_parts();
+        for key in [words, runs].into_iter().filter(|k| !k.is_empty()) {
+            let key = self.key_hash(key);
+            if let Some(list) = self.exact.get_mut(&key) {
+                list.remove(rank, text_id, &order);
+                if list.is_empty() {
+                    self.exact.remove(&key);
+                    self.exact_mixed.remove(&key);
+                }
+            }
+        }
+        let mut emptied = Vec::new();
+        for &term in entry.terms.iter() {
+            if let Some(t) = self.terms.get_mut(term) {
+                t.postings.remove(rank, text_id, &order);
+                if t.postings.is_empty() {
+                    emptied.push(term);
+                }
+            }
+        }
+        let prev = entry.prev;
+        self.texts.take(text_id);
+        // A name may hold a term twice: it leaves once.
+        emptied.sort_unstable();
+        emptied.dedup();
+        for term in emptied {
+            self.drop_term(term);
+        }
+        prev
     }
 
     /// The exact-match key of a name's words or runs, given as term ids: the hash of

@@ -54,6 +54,11 @@ impl TextSlots {
         slots.get(at)
     }
 
+    pub(super) fn get_mut(&mut self, id: u32) -> Option<&mut TextEntry> {
+        let (slots, at) = self.slots_mut(id);
+        slots.get_mut(at)
+    }
+
     pub(super) fn set(&mut self, id: u32, entry: TextEntry) {
         let (slots, at) = self.slots_mut(id);
         slots.set(at, entry);

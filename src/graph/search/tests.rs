@@ -823,6 +823,49 @@ fn add_random_doc(
     }
 }
 
+/// A doc's texts as the index was given them, in order: each text's field, from its
+/// entry (the random texts never normalize to nothing), and its text, from the tests'
+/// copy.
+fn texts_given(ix: &SearchIndex, doc: u32) -> Vec<(Field, String)> {
+    let mut all = Vec::new();
+    let mut next = ix.doc_texts.get(&doc).map_or(NO_ID, |&(head, _)| head);
+    while let Some(e) = ix.texts.get(next) {
+        let text = ix.originals.get(&(doc, e.nth)).map_or("", |t| &**t);
+        all.push((e.nth, e.field, text.to_string()));
+        next = e.prev;
+    }
+    all.sort_by_key(|&(nth, _, _)| nth);
+    assert!(all.iter().map(|&(nth, _, _)| nth).eq(0..all.len() as u32));
+    all.into_iter().map(|(_, f, t)| (f, t)).collect()
+}
+
+/// Texts as [`SearchIndex::replace_doc`] takes them.
+fn as_given(texts: &[(Field, String)]) -> Vec<(Field, &str)> {
+    texts.iter().map(|(f, t)| (*f, t.as_str())).collect()
+}
+
+/// Every text the index holds is the one its doc has at its number: the words of the
+/// tests' copy are the text's terms.
+fn numbered_as_given(ix: &SearchIndex) {
+    for slots in [&ix.texts.named, &ix.texts.described] {
+        for e in slots.items.iter().flatten() {
+            let Some(text) = ix.originals.get(&(e.doc, e.nth)) else {
+                panic!("doc {} has no text {}", e.doc, e.nth);
+            };
+            for w in tokenize(text) {
+                let term = ix.term_ids.get(w.text.as_str());
+                assert!(
+                    term.is_some_and(|t| e.terms.contains(t)),
+                    "doc {}, text {}: {text:?} holds {:?}",
+                    e.doc,
+                    e.nth,
+                    w.text
+                );
+            }
+        }
+    }
+}
+
 /// Builds an index of random docs in the order `docs`, then searches it with random
 /// queries, limits and filters, through churn: the early stops, a full read of every
 /// list and the reference must give the same hits, in the same order, with the same
@@ -876,14 +919,31 @@ fn answers_as_the_reference(seed: u64, docs: DocOrder<'_>) {
             }
         }
         // Churn: some docs go and come back with new texts, so that ids are reused
-        // and lists cross between short and chunked.
+        // and lists cross between short and chunked; others have one text replaced,
+        // or one added or taken away, in place.
         for _ in 0..1_500 {
             let doc = rng.below(6_000) as u32;
+            if rng.below(2) == 0 {
+                let old = texts_given(&ix, doc);
+                let mut new = old.clone();
+                match rng.below(4) {
+                    0 if !new.is_empty() => new[0].1 = random_text(&mut rng, 1, 5),
+                    1 => new.push((Field::Alias, random_text(&mut rng, 1, 4))),
+                    2 => {
+                        new.pop();
+                    }
+                    _ => new.push((Field::Text, random_text(&mut rng, 4, 40))),
+                }
+                texts.extend(new.iter().map(|(_, t)| t.clone()));
+                ix.replace_doc(doc, &as_given(&old), &as_given(&new), docs);
+                continue;
+            }
             ix.remove_doc(doc, docs);
             if rng.below(3) > 0 {
                 add_random_doc(&mut ix, &mut rng, &mut texts, &shared, doc, docs);
             }
         }
+        numbered_as_given(&ix);
     }
     assert!(compared > 1_500, "{compared}");
 }
@@ -1124,4 +1184,67 @@ fn a_search_that_fills_its_top_reads_about_as_many_texts_as_it_returns() {
         let n = reads(&ix, q, limit);
         assert!(n <= 2 * limit + 4, "{q:?}, limit {limit}: {n} texts read");
     }
+}
+
+/// A doc's texts in the index: (number, text id), by number.
+fn text_ids(ix: &SearchIndex, doc: u32) -> Vec<(u32, u32)> {
+    let mut all = Vec::new();
+    let mut next = ix.doc_texts.get(&doc).map_or(NO_ID, |&(head, _)| head);
+    while let Some(e) = ix.texts.get(next) {
+        all.push((e.nth, next));
+        next = e.prev;
+    }
+    all.sort_unstable();
+    all
+}
+
+#[test]
+fn replacing_a_docs_texts_moves_only_those_that_changed() {
+    let old = [
+        (Field::Name, "Kaesong Industrial Region"),
+        (Field::Alias, "Kaesong"),
+        (Field::Text, "A zone north of the border"),
+    ];
+    let mut ix = index(&[
+        (0, old[0].0, old[0].1),
+        (0, old[1].0, old[1].1),
+        (0, old[2].0, old[2].1),
+        (1, Field::Name, "Kaesong Bank"),
+    ]);
+    let before = text_ids(&ix, 0);
+    let new = [
+        (Field::Name, "Songdo Industrial Complex"),
+        (Field::Alias, "Kaesong"),
+        (Field::Text, "A zone north of the border"),
+    ];
+    ix.replace_doc(0, &old, &new, &by_number);
+    // The alias and the description keep their entries; the name has a new one.
+    let after = text_ids(&ix, 0);
+    assert_eq!(after[1..], before[1..]);
+    assert_eq!(
+        after.iter().map(|&(nth, _)| nth).collect::<Vec<_>>(),
+        [0, 1, 2]
+    );
+    assert_eq!(
+        found(&ix, "songdo industrial complex"),
+        vec![(0, MatchKind::ExactName)]
+    );
+    assert!(!found(&ix, "kaesong industrial region").contains(&(0, MatchKind::ExactName)));
+    let hits = ix.search("kaesong", 10, CUT, &all);
+    assert_eq!(docs(&hits), vec![0, 1]);
+    assert_eq!(
+        (hits[0].matched, hits[0].text.as_str()),
+        (MatchKind::ExactAlias, "Kaesong")
+    );
+    assert_eq!(ix.search("border", 10, CUT, &all)[0].text, new[2].1);
+    // Fewer texts: the last goes.
+    ix.replace_doc(0, &new, &new[..2], &by_number);
+    assert!(ix.search("border", 10, CUT, &all).is_empty());
+    assert_eq!(text_ids(&ix, 0).len(), 2);
+    // A doc the index does not hold is added, and one replaced by nothing leaves.
+    ix.replace_doc(5, &[], &[(Field::Name, "Incheon")], &by_number);
+    assert_eq!(found(&ix, "incheon"), vec![(5, MatchKind::ExactName)]);
+    ix.replace_doc(5, &[(Field::Name, "Incheon")], &[], &by_number);
+    assert!(ix.search("incheon", 10, CUT, &all).is_empty());
+    numbered_as_given(&ix);
 }
