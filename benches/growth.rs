@@ -195,6 +195,10 @@ fn child(size: usize, full: bool) -> Figures {
         "topology per relation (B)".into(),
         g.topology_bytes() as f64 / edges,
     ));
+    out.push((
+        "search index per entity (B)".into(),
+        g.search_bytes() as f64 / nodes,
+    ));
     out.extend(questions(g));
     if full {
         out.extend(machine_limits());

@@ -1,14 +1,15 @@
 //! The search index of a load, built on a thread of its own: the thread that builds the
 //! graph hands it each node as it is placed, in order, and takes the finished index at
 //! the end. Indexing the texts is about half the work of a load, and it needs nothing
-//! of the graph but the nodes.
+//! of the graph but the nodes: it orders documents by their nodes' ids, as the graph
+//! does.
 
 use std::sync::Arc;
 use std::sync::mpsc::{Receiver, SyncSender, sync_channel};
 
 use super::search::SearchIndex;
 use super::texts;
-use crate::model::Node;
+use crate::model::{EntityId, Node};
 
 /// Nodes are handed over in batches of this many.
 const BATCH: usize = 1024;
@@ -20,6 +21,8 @@ const IN_FLIGHT: usize = 8;
 pub(crate) enum Step {
     Add(u32, Arc<Node>),
     Remove(u32),
+    /// A node's data replaced, its id unchanged: the old, then the new.
+    Replace(u32, Arc<Node>, Arc<Node>),
 }
 
 /// The graph's end of the indexer while a load runs, handing it over what the search
@@ -38,6 +41,7 @@ impl std::fmt::Debug for Step {
         match self {
             Step::Add(doc, _) => write!(f, "Add({doc})"),
             Step::Remove(doc) => write!(f, "Remove({doc})"),
+            Step::Replace(doc, _, _) => write!(f, "Replace({doc})"),
         }
     }
 }
@@ -69,6 +73,12 @@ impl Feed {
         self.push(|| Step::Remove(doc))
     }
 
+    /// Hands over the replacement of document `doc`'s node `old` by `new`; false when
+    /// the feed is off.
+    pub fn replace(&mut self, doc: u32, old: &Arc<Node>, new: &Arc<Node>) -> bool {
+        self.push(|| Step::Replace(doc, old.clone(), new.clone()))
+    }
+
     fn push(&mut self, step: impl FnOnce() -> Step) -> bool {
         let Some(live) = &mut self.0 else {
             return false;
@@ -93,22 +103,52 @@ impl Feed {
     }
 }
 
+/// Each document's id, for the order of documents: the graph orders nodes by their
+/// order keys and then their ids, which is the order of the ids themselves.
+#[derive(Default)]
+struct DocIds(Vec<Option<EntityId>>);
+
+impl DocIds {
+    fn set(&mut self, doc: u32, id: Option<EntityId>) {
+        let at = doc as usize;
+        if self.0.len() <= at {
+            self.0.resize(at + 1, None);
+        }
+        self.0[at] = id;
+    }
+
+    fn cmp(&self, a: u32, b: u32) -> std::cmp::Ordering {
+        let id = |doc: u32| self.0.get(doc as usize).and_then(Option::as_ref);
+        id(a).cmp(&id(b))
+    }
+}
+
 /// The indexer: indexes every node it is handed, in order, until the feed is dropped,
 /// and returns the finished index.
 pub(crate) fn index(rx: Receiver<Vec<Step>>) -> SearchIndex {
     let mut search = SearchIndex::default();
+    let mut ids = DocIds::default();
     for batch in rx {
         for step in batch {
+            // A document's id is known from before its first text to after its last.
             match step {
                 Step::Add(doc, node) => {
+                    ids.set(doc, Some(node.id.clone()));
                     for (field, text) in texts(&node) {
-                        search.add(doc, field, text);
+                        search.add(doc, field, text, &|a, b| ids.cmp(a, b));
                     }
                 }
-                Step::Remove(doc) => search.remove_doc(doc),
+                Step::Remove(doc) => {
+                    search.remove_doc(doc, &|a, b| ids.cmp(a, b));
+                    ids.set(doc, None);
+                }
+                Step::Replace(doc, old, new) => {
+                    let (before, after) = (texts(&old), texts(&new));
+                    search.replace_doc(doc, &before, &after, &|a, b| ids.cmp(a, b));
+                }
             }
         }
     }
-    search.finish();
+    search.finish(&|a, b| ids.cmp(a, b));
     search
 }

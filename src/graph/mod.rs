@@ -93,6 +93,38 @@ fn explicit_edge(relation: Relation) -> Edge {
     }
 }
 
+/// Two nodes in the order of their ids: the order keys decide, and the ids themselves
+/// only where the keys tie.
+fn id_order(
+    graph: &StableDiGraph<Arc<Node>, Arc<Edge>>,
+    topology: &Topology,
+    a: NodeIndex,
+    b: NodeIndex,
+) -> std::cmp::Ordering {
+    let id = |ix| graph.node_weight(ix).map(|n| &n.id);
+    topology
+        .order_key(a)
+        .cmp(&topology.order_key(b))
+        .then_with(|| id(a).cmp(&id(b)))
+}
+
+/// Search documents (nodes) in the order of their ids: equal hits are ordered so, and
+/// their order never depends on where the graph happened to store them. The search
+/// index keeps its lists in this order.
+fn doc_order(
+    graph: &StableDiGraph<Arc<Node>, Arc<Edge>>,
+    topology: &Topology,
+    a: u32,
+    b: u32,
+) -> std::cmp::Ordering {
+    id_order(
+        graph,
+        topology,
+        NodeIndex::new(a as usize),
+        NodeIndex::new(b as usize),
+    )
+}
+
 /// The texts of a node that search finds it by.
 fn texts(node: &Node) -> Vec<(Field, &str)> {
     let mut out = vec![(Field::Name, node.name.as_str())];
@@ -184,7 +216,7 @@ impl KnowledgeGraph {
             g.register_id(ix);
         }
         for ix in placed {
-            g.index_node(ix);
+            g.index_node(ix, true);
         }
         let mut edges: Vec<Edge> = Vec::new();
         for ix in g.graph.node_indices() {
@@ -195,7 +227,7 @@ impl KnowledgeGraph {
             g.attach_edge(edge)?;
         }
         g.end_bulk();
-        g.search.finish();
+        g.finish_search();
         Ok(g)
     }
 
@@ -232,7 +264,7 @@ impl KnowledgeGraph {
     fn attach_node(&mut self, node: impl Into<Arc<Node>>) -> NodeIndex {
         let ix = self.place_node(node);
         self.register_id(ix);
-        self.index_node(ix);
+        self.index_node(ix, true);
         ix
     }
 
@@ -259,7 +291,7 @@ impl KnowledgeGraph {
 
     /// Takes a node without relations out of the graph and its indexes.
     fn detach_node(&mut self, ix: NodeIndex) -> Option<Arc<Node>> {
-        self.unindex_node(ix);
+        self.unindex_node(ix, true);
         let node = self.graph.remove_node(ix)?;
         self.topology.remove_node(ix);
         self.by_id.remove(&node.id);
@@ -272,18 +304,27 @@ impl KnowledgeGraph {
     /// Replaces a node's data (its id unchanged), moving it in every index; the old data
     /// comes back.
     fn swap_node(&mut self, ix: NodeIndex, node: impl Into<Arc<Node>>) -> Arc<Node> {
-        self.unindex_node(ix);
+        self.unindex_node(ix, false);
         let node: Arc<Node> = node.into();
         if let Some(located) = self.by_id.get_mut(&node.id) {
             located.node = node.clone();
         }
         let old = std::mem::replace(&mut self.graph[ix], node);
-        self.index_node(ix);
+        self.index_node(ix, false);
+        // Only the texts that changed move in the search index: a rename, its name.
+        let doc = ix.index() as u32;
+        let (graph, topology) = (&self.graph, &self.topology);
+        if !self.feed.replace(doc, &old, &graph[ix]) {
+            let order = |a, b| doc_order(graph, topology, a, b);
+            let (before, after) = (texts(&old), texts(&graph[ix]));
+            self.search.replace_doc(doc, &before, &after, &order);
+        }
         old
     }
 
-    /// Puts a node's text, code, amount and counts in the indexes.
-    fn index_node(&mut self, ix: NodeIndex) {
+    /// Puts a node's code, amount and counts in the indexes, and its texts too with
+    /// `texts_too`.
+    fn index_node(&mut self, ix: NodeIndex, texts_too: bool) {
         let graph = &self.graph;
         let node = &graph[ix];
         if let NodeData::Country(c) = &node.data
@@ -292,9 +333,11 @@ impl KnowledgeGraph {
             self.by_code.insert(code.to_ascii_uppercase(), ix);
         }
         let doc = ix.index() as u32;
-        if !self.feed.add(doc, node) {
+        if texts_too && !self.feed.add(doc, node) {
+            let topology = &self.topology;
+            let order = |a, b| doc_order(graph, topology, a, b);
             for (field, text) in texts(node) {
-                self.search.add(doc, field, text);
+                self.search.add(doc, field, text, &order);
             }
         }
         self.money.insert(ix, node, |i| &graph[i].id);
@@ -303,8 +346,9 @@ impl KnowledgeGraph {
         self.tally.node(node, true);
     }
 
-    /// Takes a node's text, code, amount and counts out of the indexes.
-    fn unindex_node(&mut self, ix: NodeIndex) {
+    /// Takes a node's code, amount and counts out of the indexes, and its texts too
+    /// with `texts_too`.
+    fn unindex_node(&mut self, ix: NodeIndex, texts_too: bool) {
         let node = &self.graph[ix];
         if let NodeData::Country(c) = &node.data
             && let Some(code) = &c.code
@@ -312,8 +356,11 @@ impl KnowledgeGraph {
         {
             self.by_code.remove(&code.to_ascii_uppercase());
         }
-        if !self.feed.remove(ix.index() as u32) {
-            self.search.remove_doc(ix.index() as u32);
+        let doc = ix.index() as u32;
+        if texts_too && !self.feed.remove(doc) {
+            let (graph, topology) = (&self.graph, &self.topology);
+            let order = |a, b| doc_order(graph, topology, a, b);
+            self.search.remove_doc(doc, &order);
         }
         self.money.remove(ix, node);
         self.books.remove(node);
@@ -541,20 +588,22 @@ impl KnowledgeGraph {
             .map(|(_, node)| &**node)
     }
 
-    /// Search documents (nodes) in the order of their ids: equal hits are ordered so,
-    /// and their order never depends on where the graph happened to store them.
+    /// Search documents (nodes) in the order of their ids: see [`doc_order`].
     fn doc_order(&self, a: u32, b: u32) -> std::cmp::Ordering {
-        self.id_order(NodeIndex::new(a as usize), NodeIndex::new(b as usize))
+        doc_order(&self.graph, &self.topology, a, b)
     }
 
-    /// Two nodes in the order of their ids: the order keys decide, and the ids themselves
-    /// only where the keys tie.
+    /// Ends a bulk load of the search index: its lists are put in the order searches
+    /// read them, by rank and then in the order of the nodes' ids.
+    pub(crate) fn finish_search(&mut self) {
+        let (graph, topology) = (&self.graph, &self.topology);
+        let order = |a, b| doc_order(graph, topology, a, b);
+        self.search.finish(&order);
+    }
+
+    /// Two nodes in the order of their ids: see [`id_order`].
     pub(crate) fn id_order(&self, a: NodeIndex, b: NodeIndex) -> std::cmp::Ordering {
-        let id = |ix| self.graph.node_weight(ix).map(|n| &n.id);
-        self.topology
-            .order_key(a)
-            .cmp(&self.topology.order_key(b))
-            .then_with(|| id(a).cmp(&id(b)))
+        id_order(&self.graph, &self.topology, a, b)
     }
 
     pub(crate) fn index_of(&self, id: &EntityId) -> Option<NodeIndex> {

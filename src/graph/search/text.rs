@@ -1,0 +1,204 @@
+//! Normal forms: how a text is cut into words and runs, the exact keys of a name,
+//! and the snippet of a long text.
+
+use unicode_normalization::char::{decompose_compatible, is_combining_mark};
+
+use super::fuzzy::{FNV_OFFSET, FNV_PRIME};
+
+/// Texts longer than this many chars are returned as a snippet around the match.
+pub(super) const SNIPPET_MAX_CHARS: usize = 160;
+/// How many chars of a snippet come before the matched word.
+pub(super) const SNIPPET_LEAD_CHARS: usize = 50;
+
+/// A normalized word with the byte span in the original text it came from.
+#[derive(Debug)]
+pub(super) struct Word {
+    pub(super) text: String,
+    pub(super) start: usize,
+    pub(super) end: usize,
+    /// Whether a hyphen joins it to the word before it.
+    pub(super) joined: bool,
+}
+
+/// A run of hyphen-joined words (a lone word is a run of one).
+#[derive(Debug)]
+pub(super) struct Run {
+    pub(super) text: String,
+    pub(super) start: usize,
+    pub(super) end: usize,
+    pub(super) parts: usize,
+}
+
+pub(super) fn is_apostrophe(c: char) -> bool {
+    matches!(c, '\'' | '\u{2019}' | '\u{2018}' | '\u{02BC}')
+}
+
+/// Hyphens that join the words either side into one more term.
+pub(super) fn is_hyphen(c: char) -> bool {
+    matches!(c, '-' | '\u{2010}' | '\u{2011}')
+}
+
+/// The normalized words of `text`, with their spans in it.
+pub(super) fn tokenize(text: &str) -> Vec<Word> {
+    // (normalized char, start and end byte of the original char it came from)
+    let mut chars: Vec<(char, usize, usize)> = Vec::with_capacity(text.len());
+    for (start, ch) in text.char_indices() {
+        let end = start + ch.len_utf8();
+        if ch.is_ascii() {
+            chars.push((ch.to_ascii_lowercase(), start, end));
+            continue;
+        }
+        decompose_compatible(ch, |d| {
+            if is_combining_mark(d) {
+                return;
+            }
+            for l in d.to_lowercase() {
+                if !is_combining_mark(l) {
+                    chars.push((l, start, end));
+                }
+            }
+        });
+    }
+    let mut words = Vec::new();
+    let mut cur: Option<Word> = None;
+    let mut hyphen_pending = false;
+    let mut k = 0;
+    while let Some(&(c, start, end)) = chars.get(k) {
+        k += 1;
+        if is_apostrophe(c) {
+            // Dropped without a break. A possessive "s" goes with it: an "s"
+            // right after it that ends the word.
+            if let Some(w) = cur.as_mut() {
+                let s_next = chars.get(k).filter(|n| n.0 == 's');
+                let word_goes_on = chars
+                    .get(k + 1)
+                    .is_some_and(|n| n.0.is_alphanumeric() && !is_apostrophe(n.0));
+                if let Some(s) = s_next.filter(|_| !word_goes_on) {
+                    w.end = s.2;
+                    k += 1;
+                }
+            }
+            continue;
+        }
+        if c == '\u{AD}' {
+            // A soft hyphen is invisible: dropped without a break.
+            continue;
+        }
+        if c.is_alphanumeric() {
+            match cur.as_mut() {
+                Some(w) => {
+                    w.text.push(c);
+                    w.end = end;
+                }
+                None => {
+                    cur = Some(Word {
+                        text: c.to_string(),
+                        start,
+                        end,
+                        joined: hyphen_pending,
+                    });
+                    hyphen_pending = false;
+                }
+            }
+        } else if let Some(w) = cur.take() {
+            words.push(w);
+            hyphen_pending = is_hyphen(c);
+        } else if !is_hyphen(c) {
+            hyphen_pending = false;
+        }
+    }
+    words.extend(cur);
+    words
+}
+
+/// The runs of [`joined_runs`], or none when no hyphen joins two words.
+pub(super) fn hyphen_runs(words: &[Word]) -> Vec<Run> {
+    if words.iter().any(|w| w.joined) {
+        joined_runs(words)
+    } else {
+        Vec::new()
+    }
+}
+
+/// The words grouped into runs joined by hyphens.
+pub(super) fn joined_runs(words: &[Word]) -> Vec<Run> {
+    let mut runs: Vec<Run> = Vec::with_capacity(words.len());
+    for w in words {
+        match runs.last_mut() {
+            Some(r) if w.joined => {
+                r.text.push_str(&w.text);
+                r.end = w.end;
+                r.parts += 1;
+            }
+            _ => runs.push(Run {
+                text: w.text.clone(),
+                start: w.start,
+                end: w.end,
+                parts: 1,
+            }),
+        }
+    }
+    runs
+}
+
+/// The keys of a name or alias in `SearchIndex::exact`: the hash of its words
+/// joined by spaces, and, when a hyphen joins two of them, of its runs.
+pub(super) fn exact_hashes(words: &[Word], runs: &[Run]) -> Vec<u64> {
+    let mut keys = vec![key_hash(words.iter().map(|w| w.text.as_str()))];
+    if !runs.is_empty() {
+        keys.push(key_hash(runs.iter().map(|r| r.text.as_str())));
+    }
+    keys
+}
+
+/// FNV-1a of `parts` joined by single spaces.
+pub(super) fn key_hash<'a>(parts: impl Iterator<Item = &'a str>) -> u64 {
+    let mut h = FNV_OFFSET;
+    for (i, part) in parts.enumerate() {
+        let space = (i > 0).then_some(b' ');
+        for byte in space.into_iter().chain(part.bytes()) {
+            h ^= u64::from(byte);
+            h = h.wrapping_mul(FNV_PRIME);
+        }
+    }
+    h
+}
+
+/// `text`, or, when longer than [`SNIPPET_MAX_CHARS`] chars, a window of it
+/// around the first occurrence of `term`.
+pub(super) fn snippet(text: &str, term: Option<&str>) -> String {
+    let total = text.chars().count();
+    if total <= SNIPPET_MAX_CHARS {
+        return text.to_owned();
+    }
+    let at_byte = term
+        .and_then(|term| {
+            let words = tokenize(text);
+            let found = words.iter().find(|w| w.text == term).map(|w| w.start);
+            found.or_else(|| {
+                joined_runs(&words)
+                    .into_iter()
+                    .find(|r| r.parts > 1 && r.text == term)
+                    .map(|r| r.start)
+            })
+        })
+        .unwrap_or(0);
+    let at_char = text.get(..at_byte).map_or(0, |s| s.chars().count());
+    let mut from = at_char.saturating_sub(SNIPPET_LEAD_CHARS);
+    let to = (from + SNIPPET_MAX_CHARS).min(total);
+    from = to.saturating_sub(SNIPPET_MAX_CHARS);
+    let byte_of = |n: usize| text.char_indices().nth(n).map_or(text.len(), |(b, _)| b);
+    let body = text
+        .get(byte_of(from)..byte_of(to))
+        .unwrap_or_default()
+        .trim();
+    let mut out = String::with_capacity(body.len() + 8);
+    if from > 0 {
+        out.push('…');
+    }
+    out.push_str(body);
+    if to < total {
+        out.push('…');
+    }
+    out
+}
