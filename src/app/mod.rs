@@ -8,7 +8,7 @@ mod store;
 use std::path::Path;
 use std::sync::Arc;
 
-use crate::graph::{Bounds, ChangeError, GraphError, KnowledgeGraph, Summary};
+use crate::graph::{Bounds, ChangeError, GraphError, KnowledgeGraph};
 use crate::seed::{self, SeedErrors};
 
 pub use crate::seed::Written;
@@ -76,11 +76,6 @@ impl App {
     pub fn store(&self) -> &Store {
         &self.store
     }
-}
-
-/// Validates a seed directory and summarizes the graph it makes: what `check` reports.
-pub fn check(seed_dir: &Path) -> Result<Summary, AppError> {
-    Ok(build(seed_dir)?.summary())
 }
 
 /// Writes a synthetic graph as a JSON Lines seed directory.
