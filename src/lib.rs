@@ -3,6 +3,7 @@
 //!
 //! - [`model`]: domain types (ids, kinds, claims, money, dates, provenance).
 //! - [`seed`]: reads and validates a seed directory of TOML files into the model.
+//! - [`store`]: the durable change log (SQLite in a data directory).
 //! - [`graph`]: the [`graph::KnowledgeGraph`]: petgraph plus indexes, search,
 //!   filters and traversal.
 //! - [`app`]: the running state: the configuration and the loaded graph.
@@ -16,3 +17,4 @@ pub mod graph;
 pub mod http;
 pub mod model;
 pub mod seed;
+pub mod store;

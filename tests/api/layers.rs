@@ -1,5 +1,5 @@
-//! The layers depend only downwards (DESIGN.md): `model` at the bottom; `seed` and
-//! `graph` on `model` alone; `app` on those; `api` on `app` and below; `http` on `api` and
+//! The layers depend only downwards (DESIGN.md): `model` at the bottom; `seed`, `store`
+//! and `graph` on `model` alone; `app` on those; `api` on `app` and below; `http` on `api` and
 //! below; the binary (`main.rs`, `cli.rs`) through `app` and `http` only.
 
 use crate::helpers;
@@ -9,6 +9,7 @@ const LAYERS: &[(&str, &[&str])] = &[
     ("model", &[]),
     ("seed", &["model"]),
     ("graph", &["model"]),
+    ("store", &["model"]),
     ("app", &["model", "seed", "graph"]),
     ("api", &["model", "graph", "app"]),
     ("http", &["model", "graph", "app", "api"]),

@@ -1,0 +1,87 @@
+//! Why the change log cannot be opened, read or written.
+
+use std::path::PathBuf;
+
+use crate::model::ChangeFormatError;
+
+/// Why the change log cannot be opened, read or written.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum StoreError {
+    /// The data directory cannot be created or read.
+    #[error("cannot use data directory {}: {source}", path.display())]
+    Dir {
+        /// The directory.
+        path: PathBuf,
+        /// What the operating system said.
+        source: std::io::Error,
+    },
+    /// The database file is damaged or not a database at all.
+    #[error(
+        "{} cannot be read as a pledgegraph store ({reason}); restore it from a backup, or start with another data directory",
+        path.display()
+    )]
+    Unreadable {
+        /// The database file.
+        path: PathBuf,
+        /// What the database said.
+        reason: String,
+    },
+    /// The database belongs to another program.
+    #[error(
+        "{} is a database of another program, not a pledgegraph store; give pledgegraph a data directory of its own",
+        path.display()
+    )]
+    Foreign {
+        /// The database file.
+        path: PathBuf,
+    },
+    /// The database was written by a newer version of pledgegraph.
+    #[error(
+        "{} was written by a newer version of pledgegraph (its schema has migration {version}, which this version does not know); upgrade pledgegraph to open it",
+        path.display()
+    )]
+    Newer {
+        /// The database file.
+        path: PathBuf,
+        /// The migration this version lacks.
+        version: i64,
+    },
+    /// The log was started from another seed.
+    #[error(
+        "the data directory's change log was started from another seed (fingerprint {recorded}, this seed's is {given}); start from the seed it was made with, or give this seed a data directory of its own"
+    )]
+    OtherSeed {
+        /// The fingerprint the log recorded.
+        recorded: String,
+        /// The fingerprint of the seed given.
+        given: String,
+    },
+    /// A stored batch cannot be read.
+    #[error("change {seq} of the log cannot be read: {source}")]
+    Batch {
+        /// Its sequence number.
+        seq: u64,
+        /// Why.
+        source: ChangeFormatError,
+    },
+    /// The log's sequence numbers have a gap or do not start at 1.
+    #[error(
+        "the change log is missing change {expected} (the next one stored is {found}); restore the data directory from a backup"
+    )]
+    Gap {
+        /// The number that should come next.
+        expected: u64,
+        /// The number found instead.
+        found: u64,
+    },
+    /// The database failed a read or a write.
+    #[error("the change log's database failed: {0}")]
+    Database(String),
+}
+
+impl From<sqlx::Error> for StoreError {
+    fn from(e: sqlx::Error) -> Self {
+        StoreError::Database(e.to_string())
+    }
+}

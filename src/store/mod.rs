@@ -1,0 +1,137 @@
+//! The durable change log: every committed batch of changes, in commit order, with who
+//! made it, when and why. One facade, [`Log`], over its backends; SQLite in a data
+//! directory is the embedded one.
+//!
+//! The log is append-only: a batch's sequence number is the graph version it makes (the
+//! seed is version 0), numbers run without gaps, and nothing is updated or deleted. The
+//! log also records a fingerprint of the seed it started from, so that it is never
+//! replayed on another seed by mistake.
+
+mod error;
+mod sqlite;
+
+use std::path::Path;
+
+pub use error::StoreError;
+
+use crate::model::ChangeBatch;
+
+/// The name of the database file in a data directory.
+pub const DB_FILE: &str = "pledgegraph.db";
+
+/// A batch to commit, with who made it and why.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewEntry {
+    /// Who made the change: an editor's name.
+    pub actor: String,
+    /// Why, in the editor's words.
+    pub reason: String,
+    /// The client's key for this write: a retry with the same key finds this entry
+    /// rather than committing the batch twice.
+    pub idempotency_key: Option<String>,
+    /// The changes, applied whole or not at all.
+    pub batch: ChangeBatch,
+}
+
+/// A committed batch.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Entry {
+    /// Its sequence number: the graph version it makes.
+    pub seq: u64,
+    /// When it was committed, in UTC (`2026-12-01T08:00:00.000Z`).
+    pub committed_at: String,
+    /// Who made the change.
+    pub actor: String,
+    /// Why.
+    pub reason: String,
+    /// The client's key for the write, when it gave one.
+    pub idempotency_key: Option<String>,
+    /// The changes.
+    pub batch: ChangeBatch,
+}
+
+/// How the database is set to keep what it commits, as it reports it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Durability {
+    /// `wal`: writers append to a log that readers do not wait for.
+    pub journal_mode: String,
+    /// 2 is `FULL`: a commit waits until the log is on disk, so a power cut loses nothing
+    /// acknowledged.
+    pub synchronous: i64,
+}
+
+/// The change log, whichever backend holds it.
+#[derive(Debug)]
+pub struct Log {
+    backend: Backend,
+}
+
+#[derive(Debug)]
+enum Backend {
+    Sqlite(sqlite::SqliteLog),
+}
+
+impl Log {
+    /// Opens the log in data directory `dir`, creating the directory and the database on
+    /// first use and bringing an older database's schema up to date. A file that is not
+    /// a pledgegraph store, was written by a newer version, or cannot be read is refused.
+    pub async fn open_dir(dir: &Path) -> Result<Log, StoreError> {
+        let backend = Backend::Sqlite(sqlite::SqliteLog::open(dir).await?);
+        Ok(Log { backend })
+    }
+
+    /// Records the fingerprint of the seed the log applies to on first use, and refuses
+    /// another one after that.
+    pub async fn bind_seed(&mut self, fingerprint: &str) -> Result<(), StoreError> {
+        match &mut self.backend {
+            Backend::Sqlite(db) => db.bind_seed(fingerprint).await,
+        }
+    }
+
+    /// Commits `entry` durably as the next batch, and returns it as committed. A batch
+    /// whose idempotency key the log already holds is not committed again: the entry
+    /// committed first comes back.
+    pub async fn append(&mut self, entry: &NewEntry) -> Result<Entry, StoreError> {
+        match &mut self.backend {
+            Backend::Sqlite(db) => db.append(entry).await,
+        }
+    }
+
+    /// The committed batches after sequence number `after`, in order.
+    pub async fn entries_after(&mut self, after: u64) -> Result<Vec<Entry>, StoreError> {
+        match &mut self.backend {
+            Backend::Sqlite(db) => db.entries_after(after).await,
+        }
+    }
+
+    /// The batch committed with idempotency key `key`, if any.
+    pub async fn by_idempotency_key(&mut self, key: &str) -> Result<Option<Entry>, StoreError> {
+        match &mut self.backend {
+            Backend::Sqlite(db) => db.by_idempotency_key(key).await,
+        }
+    }
+
+    /// The sequence number of the last committed batch; 0 when there is none.
+    pub async fn last_seq(&mut self) -> Result<u64, StoreError> {
+        match &mut self.backend {
+            Backend::Sqlite(db) => db.last_seq().await,
+        }
+    }
+
+    /// Closes the log once everything is written back to its file.
+    pub async fn close(self) -> Result<(), StoreError> {
+        match self.backend {
+            Backend::Sqlite(db) => db.close().await,
+        }
+    }
+
+    /// How the database keeps what it commits.
+    pub async fn durability(&mut self) -> Result<Durability, StoreError> {
+        match &mut self.backend {
+            Backend::Sqlite(db) => db.durability().await,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,237 @@
+//! The change log in SQLite, in one file of a data directory: write-ahead logging, and
+//! every commit synced to disk before it is acknowledged (`synchronous=FULL`).
+
+use std::path::Path;
+
+use sqlx::migrate::MigrateError;
+use sqlx::sqlite::{SqliteConnectOptions, SqliteConnection, SqliteRow, SqliteSynchronous};
+use sqlx::{Connection, Row};
+
+use super::{DB_FILE, Durability, Entry, NewEntry, StoreError};
+use crate::model::ChangeBatch;
+
+/// The `application_id` in the header of every pledgegraph store: "pldg".
+const APPLICATION_ID: i64 = 0x706c_6467;
+
+/// The first bytes of every SQLite database file.
+const SQLITE_HEADER: &[u8] = b"SQLite format 3\0";
+
+/// The seed fingerprint's key in the `meta` table.
+const SEED_KEY: &str = "seed_fingerprint";
+
+const ENTRY_COLUMNS: &str = "seq, committed_at, actor, reason, idempotency_key, batch";
+
+/// One connection to the store's file: the log has one writer, and commits one batch at
+/// a time.
+#[derive(Debug)]
+pub(super) struct SqliteLog {
+    conn: SqliteConnection,
+}
+
+impl SqliteLog {
+    /// Opens (creating on first use) the store in `dir`; see [`super::Log::open_dir`].
+    pub async fn open(dir: &Path) -> Result<Self, StoreError> {
+        std::fs::create_dir_all(dir).map_err(|source| StoreError::Dir {
+            path: dir.to_path_buf(),
+            source,
+        })?;
+        let path = dir.join(DB_FILE);
+        check_header(&path)?;
+        let unreadable = |e: sqlx::Error| StoreError::Unreadable {
+            path: path.clone(),
+            reason: e.to_string(),
+        };
+        let options = SqliteConnectOptions::new()
+            .filename(&path)
+            .create_if_missing(true)
+            .synchronous(SqliteSynchronous::Full);
+        let mut conn = SqliteConnection::connect_with(&options)
+            .await
+            .map_err(unreadable)?;
+        // Nothing is written to a file before it is known to be ours (or empty).
+        let id: i64 = sqlx::query_scalar("PRAGMA application_id")
+            .fetch_one(&mut conn)
+            .await
+            .map_err(unreadable)?;
+        let objects: i64 = sqlx::query_scalar("SELECT count(*) FROM sqlite_master")
+            .fetch_one(&mut conn)
+            .await
+            .map_err(unreadable)?;
+        if objects > 0 && id != APPLICATION_ID {
+            return Err(StoreError::Foreign { path });
+        }
+        let check: String = sqlx::query_scalar("PRAGMA quick_check")
+            .fetch_one(&mut conn)
+            .await
+            .map_err(unreadable)?;
+        if check != "ok" {
+            return Err(StoreError::Unreadable {
+                path,
+                reason: check,
+            });
+        }
+        sqlx::query("PRAGMA journal_mode = WAL")
+            .execute(&mut conn)
+            .await
+            .map_err(unreadable)?;
+        match sqlx::migrate!("./migrations/sqlite").run(&mut conn).await {
+            Ok(()) => {}
+            Err(MigrateError::VersionMissing(version)) => {
+                return Err(StoreError::Newer { path, version });
+            }
+            Err(e) => {
+                return Err(StoreError::Unreadable {
+                    path,
+                    reason: e.to_string(),
+                });
+            }
+        }
+        Ok(SqliteLog { conn })
+    }
+
+    pub async fn bind_seed(&mut self, fingerprint: &str) -> Result<(), StoreError> {
+        let mut tx = self.conn.begin().await?;
+        let recorded: Option<String> = sqlx::query_scalar("SELECT value FROM meta WHERE key = ?")
+            .bind(SEED_KEY)
+            .fetch_optional(&mut *tx)
+            .await?;
+        match recorded {
+            Some(recorded) if recorded != fingerprint => Err(StoreError::OtherSeed {
+                recorded,
+                given: fingerprint.to_string(),
+            }),
+            Some(_) => Ok(()),
+            None => {
+                sqlx::query("INSERT INTO meta (key, value) VALUES (?, ?)")
+                    .bind(SEED_KEY)
+                    .bind(fingerprint)
+                    .execute(&mut *tx)
+                    .await?;
+                tx.commit().await?;
+                Ok(())
+            }
+        }
+    }
+
+    pub async fn append(&mut self, entry: &NewEntry) -> Result<Entry, StoreError> {
+        if let Some(key) = &entry.idempotency_key
+            && let Some(first) = self.by_idempotency_key(key).await?
+        {
+            return Ok(first);
+        }
+        // `BEGIN IMMEDIATE`: the next number is read and used under one write lock.
+        let mut tx = self.conn.begin_with("BEGIN IMMEDIATE").await?;
+        let last: i64 = sqlx::query_scalar("SELECT coalesce(max(seq), 0) FROM change_log")
+            .fetch_one(&mut *tx)
+            .await?;
+        let row = sqlx::query(&format!(
+            "INSERT INTO change_log (seq, committed_at, actor, reason, idempotency_key, batch) \
+             VALUES (?, strftime('%Y-%m-%dT%H:%M:%fZ', 'now'), ?, ?, ?, ?) \
+             RETURNING {ENTRY_COLUMNS}"
+        ))
+        .bind(last + 1)
+        .bind(&entry.actor)
+        .bind(&entry.reason)
+        .bind(&entry.idempotency_key)
+        .bind(entry.batch.to_json())
+        .fetch_one(&mut *tx)
+        .await?;
+        let committed = read_entry(&row)?;
+        tx.commit().await?;
+        Ok(committed)
+    }
+
+    pub async fn entries_after(&mut self, after: u64) -> Result<Vec<Entry>, StoreError> {
+        let after = i64::try_from(after).unwrap_or(i64::MAX);
+        let rows = sqlx::query(&format!(
+            "SELECT {ENTRY_COLUMNS} FROM change_log WHERE seq > ? ORDER BY seq"
+        ))
+        .bind(after)
+        .fetch_all(&mut self.conn)
+        .await?;
+        let entries = rows.iter().map(read_entry).collect::<Result<Vec<_>, _>>()?;
+        let first = u64::try_from(after).unwrap_or(0) + 1;
+        for (expected, e) in (first..).zip(&entries) {
+            if e.seq != expected {
+                return Err(StoreError::Gap {
+                    expected,
+                    found: e.seq,
+                });
+            }
+        }
+        Ok(entries)
+    }
+
+    pub async fn by_idempotency_key(&mut self, key: &str) -> Result<Option<Entry>, StoreError> {
+        let row = sqlx::query(&format!(
+            "SELECT {ENTRY_COLUMNS} FROM change_log WHERE idempotency_key = ?"
+        ))
+        .bind(key)
+        .fetch_optional(&mut self.conn)
+        .await?;
+        row.as_ref().map(read_entry).transpose()
+    }
+
+    pub async fn last_seq(&mut self) -> Result<u64, StoreError> {
+        let last: i64 = sqlx::query_scalar("SELECT coalesce(max(seq), 0) FROM change_log")
+            .fetch_one(&mut self.conn)
+            .await?;
+        Ok(u64::try_from(last).unwrap_or(0))
+    }
+
+    pub async fn close(self) -> Result<(), StoreError> {
+        Ok(self.conn.close().await?)
+    }
+
+    pub async fn durability(&mut self) -> Result<Durability, StoreError> {
+        let journal_mode: String = sqlx::query_scalar("PRAGMA journal_mode")
+            .fetch_one(&mut self.conn)
+            .await?;
+        let synchronous: i64 = sqlx::query_scalar("PRAGMA synchronous")
+            .fetch_one(&mut self.conn)
+            .await?;
+        Ok(Durability {
+            journal_mode,
+            synchronous,
+        })
+    }
+}
+
+/// Refuses a file that is there but is not a SQLite database, before SQLite opens it.
+fn check_header(path: &Path) -> Result<(), StoreError> {
+    use std::io::Read;
+    let mut head = [0u8; 16];
+    let read = match std::fs::File::open(path) {
+        Ok(mut f) => f.read(&mut head),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(()),
+        Err(e) => Err(e),
+    };
+    match read {
+        Ok(0) => Ok(()),
+        Ok(n) if n == head.len() && head == SQLITE_HEADER => Ok(()),
+        Ok(_) => Err(StoreError::Unreadable {
+            path: path.to_path_buf(),
+            reason: "not a SQLite database".into(),
+        }),
+        Err(e) => Err(StoreError::Unreadable {
+            path: path.to_path_buf(),
+            reason: e.to_string(),
+        }),
+    }
+}
+
+fn read_entry(row: &SqliteRow) -> Result<Entry, StoreError> {
+    let seq: i64 = row.try_get("seq")?;
+    let seq = u64::try_from(seq).unwrap_or(0);
+    let batch: String = row.try_get("batch")?;
+    let batch =
+        ChangeBatch::from_json(&batch).map_err(|source| StoreError::Batch { seq, source })?;
+    Ok(Entry {
+        seq,
+        committed_at: row.try_get("committed_at")?,
+        actor: row.try_get("actor")?,
+        reason: row.try_get("reason")?,
+        idempotency_key: row.try_get("idempotency_key")?,
+        batch,
+    })
+}
