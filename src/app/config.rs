@@ -81,6 +81,9 @@ settings! {
     addr: SocketAddr,
     /// The seed directory: the TOML files of the curated graph.
     seed: PathBuf,
+    /// The data directory, created on first start: the durable change log (SQLite) that
+    /// is applied to the seed's graph at start. Empty: none, and the graph is the seed's.
+    data_dir: Option<PathBuf>,
     /// The largest request body, in bytes; a larger one is refused with HTTP 413 and
     /// `DOCUMENT_TOO_LARGE` before it is read.
     max_body_bytes: usize [1024, 1 << 30],
@@ -122,6 +125,8 @@ impl Default for Config {
             addr: SocketAddr::from(([127, 0, 0, 1], 8080)),
             // The curated seed of the repository, run from its root.
             seed: PathBuf::from("seed"),
+            // Read-only unless a data directory is chosen: nothing is written by surprise.
+            data_dir: None,
             // The explorer's largest request is a few KiB; a batch of dozens of queries fits
             // many times over, while a client cannot make the server buffer much.
             max_body_bytes: 1024 * 1024,
@@ -328,16 +333,19 @@ pub fn markdown_table() -> String {
     );
     for key in KEYS {
         let default = defaults.value_text(key.name).unwrap_or_default();
+        let default = match default.trim_matches('"') {
+            "" => "none".to_string(),
+            text => format!("`{text}`"),
+        };
         let range = key
             .range
             .map(|(lo, hi)| format!(" ({lo} to {hi})"))
             .unwrap_or_default();
         out.push_str(&format!(
-            "| `{}` | `--{}` | `{}` | `{}` | {}{range} |\n",
+            "| `{}` | `--{}` | `{}` | {default} | {}{range} |\n",
             key.name,
             key.flag(),
             key.env(),
-            default.trim_matches('"'),
             key.summary().replace('|', "\\|"),
         ));
     }
@@ -534,6 +542,32 @@ impl Setting for PathBuf {
 
     fn to_text(&self) -> String {
         toml_string(&self.to_string_lossy())
+    }
+}
+
+/// An optional path: the empty text is none.
+impl Setting for Option<PathBuf> {
+    fn from_text(text: &str) -> Result<Self, String> {
+        Ok((!text.is_empty()).then(|| PathBuf::from(text)))
+    }
+
+    fn from_toml(value: &DeValue<'_>) -> Result<Self, String> {
+        match value {
+            DeValue::String(s) => Self::from_text(s),
+            other => Err(format!(
+                "expected a path as a string (\"\" for none), found {}",
+                toml_type(other)
+            )),
+        }
+    }
+
+    fn to_text(&self) -> String {
+        toml_string(
+            &self
+                .as_deref()
+                .map(Path::to_string_lossy)
+                .unwrap_or_default(),
+        )
     }
 }
 

@@ -3,6 +3,7 @@
 //! no HTTP.
 
 pub mod config;
+mod replay;
 mod store;
 
 use std::path::Path;
@@ -33,6 +34,30 @@ pub enum AppError {
     /// The seed's changes do not apply.
     #[error("the seed does not make a graph: {0}")]
     Change(#[from] ChangeError),
+    /// The seed's files cannot be read to fingerprint them.
+    #[error("cannot read the seed in {}: {source}", path.display())]
+    SeedUnreadable {
+        /// The seed directory.
+        path: std::path::PathBuf,
+        /// What the operating system said.
+        source: std::io::Error,
+    },
+    /// The data directory's change log cannot be opened or read.
+    #[error(transparent)]
+    Store(#[from] crate::store::StoreError),
+    /// A batch of the change log does not apply to the seed's graph.
+    #[error(
+        "change {seq} of the data directory's log does not apply to this seed's graph: {source}"
+    )]
+    Replay {
+        /// The batch's sequence number.
+        seq: u64,
+        /// Why it does not apply.
+        source: Box<ChangeError>,
+    },
+    /// The runtime that reads the change log cannot start.
+    #[error("cannot start the runtime that reads the change log: {0}")]
+    Runtime(std::io::Error),
 }
 
 /// The configuration and the graph's versions, shared by every worker and request.
@@ -44,8 +69,17 @@ pub struct App {
 
 impl App {
     /// Loads and validates the seed directory the configuration names and builds its graph.
+    /// With a data directory, the graph is the seed's with every batch of its change log
+    /// applied in order.
     pub fn load(config: Config) -> Result<Self, AppError> {
-        let graph = build(&config.seed)?;
+        let mut graph = build(&config.seed)?;
+        if let Some(dir) = &config.data_dir {
+            let replayed = replay::replay(dir, &config.seed, &mut graph)?;
+            tracing::info!(
+                "applied {replayed} batches of the change log in {}",
+                dir.display()
+            );
+        }
         Ok(Self::with_graph(config, Arc::new(graph)))
     }
 

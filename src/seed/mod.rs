@@ -3,6 +3,7 @@
 
 mod decode;
 mod error;
+mod fingerprint;
 pub mod generate;
 mod jsonl;
 mod reader;
@@ -17,6 +18,7 @@ use toml::de::{DeTable, DeValue};
 use crate::model::{Change, EntityId, Node, NodeData, NodeKind, Relation, SourceKind, SourceRef};
 use decode::{Decoder, Reference};
 pub use error::{SeedError, SeedErrorKind, SeedErrors};
+pub use fingerprint::fingerprint;
 pub use jsonl::{Written, each_record, write_dir};
 use reader::{Diag, Fields, type_name};
 pub use record::Record;

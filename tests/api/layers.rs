@@ -10,7 +10,7 @@ const LAYERS: &[(&str, &[&str])] = &[
     ("seed", &["model"]),
     ("graph", &["model"]),
     ("store", &["model"]),
-    ("app", &["model", "seed", "graph"]),
+    ("app", &["model", "seed", "graph", "store"]),
     ("api", &["model", "graph", "app"]),
     ("http", &["model", "graph", "app", "api"]),
 ];

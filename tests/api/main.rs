@@ -9,6 +9,7 @@ mod changes;
 mod cli;
 mod config;
 mod cursors;
+mod data_dir;
 mod exploration;
 mod fidelity;
 mod generate;
