@@ -80,16 +80,21 @@ pub(crate) fn fold_cmp(a: &str, b: &str) -> Ordering {
 /// this order are in [`fold_cmp`]'s, except where the numbers tie.
 pub(crate) fn fold_prefix(text: &str) -> u128 {
     let mut bytes = [0u8; 16];
-    let mut at = 0;
+    // ASCII byte by byte, the rest (from the first other letter) letter by letter.
+    let ascii = text.bytes().take(16).take_while(u8::is_ascii).count();
+    for (to, from) in bytes.iter_mut().zip(&text.as_bytes()[..ascii]) {
+        *to = from.to_ascii_lowercase();
+    }
+    let mut at = ascii;
     let mut buf = [0u8; 4];
-    for c in text.chars().flat_map(char::to_lowercase) {
+    for c in text[ascii..].chars().flat_map(char::to_lowercase) {
+        if at == 16 {
+            break;
+        }
         let encoded = c.encode_utf8(&mut buf).as_bytes();
         let n = encoded.len().min(16 - at);
         bytes[at..at + n].copy_from_slice(&encoded[..n]);
         at += n;
-        if at == 16 {
-            break;
-        }
     }
     u128::from_be_bytes(bytes)
 }
