@@ -199,6 +199,10 @@ fn child(size: usize, full: bool) -> Figures {
         "search index per entity (B)".into(),
         g.search_bytes() as f64 / nodes,
     ));
+    out.push((
+        "page indexes (books, lists by name) per entity (B)".into(),
+        g.page_index_bytes() as f64 / nodes,
+    ));
     out.extend(questions(g));
     if full {
         out.extend(machine_limits());
@@ -364,8 +368,16 @@ fn questions(g: &KnowledgeGraph) -> Figures {
     let by_id = Sort::new(&CommitmentOrder::Id.to_orders());
     let by_name = Sort::new(&CommitmentOrder::Name.to_orders());
     let rising = Sort::new(&CommitmentOrder::AmountAsc.to_orders());
-    let halfway_in = |filter: &Filter, sort: &Sort| {
-        let list = g.list_by(commitment, filter, sort, None);
+    let desc = |field| {
+        Sort::new(&[pledgegraph::graph::Order {
+            field,
+            descending: true,
+        }])
+    };
+    let by_name_desc = desc(pledgegraph::graph::FilterField::Name);
+    let by_id_desc = desc(pledgegraph::graph::FilterField::Id);
+    let halfway_of = |kind: NodeKind, filter: &Filter, sort: &Sort| {
+        let list = g.list_by(kind, filter, sort, None);
         let key = list.get(list.len() / 2).map(|n| sort.key(n, None));
         Window {
             after: key,
@@ -373,6 +385,8 @@ fn questions(g: &KnowledgeGraph) -> Figures {
             ..Window::default()
         }
     };
+    let halfway_in = |filter: &Filter, sort: &Sort| halfway_of(commitment, filter, sort);
+    let statement = NodeKind::Statement;
     let last_page = Window {
         last: Some(100),
         ..Window::default()
@@ -419,6 +433,12 @@ fn questions(g: &KnowledgeGraph) -> Figures {
     .to_filter();
     let pages: Vec<(&str, &Filter, &Sort, Window<'_>)> = vec![
         (
+            "all commitments by id largest first, first 100",
+            &all,
+            &by_id_desc,
+            first_page.clone(),
+        ),
+        (
             "all commitments by amount, first 100",
             &all,
             &by_amount,
@@ -451,6 +471,24 @@ fn questions(g: &KnowledgeGraph) -> Figures {
         (
             "all commitments by name, first 100",
             &all,
+            &by_name,
+            first_page.clone(),
+        ),
+        (
+            "all commitments by name, 100 after a cursor halfway",
+            &all,
+            &by_name,
+            halfway_in(&all, &by_name),
+        ),
+        (
+            "all commitments by name largest first, last 100",
+            &all,
+            &by_name_desc,
+            last_page.clone(),
+        ),
+        (
+            "the largest hub's commitments by name, first 100",
+            &by_hub,
             &by_name,
             first_page.clone(),
         ),
@@ -491,15 +529,61 @@ fn questions(g: &KnowledgeGraph) -> Figures {
             first_page.clone(),
         ),
         (
+            "the largest deal's commitments by amount, first 100",
+            &of_deal,
+            &by_amount,
+            first_page.clone(),
+        ),
+        (
+            "the largest deal's commitments by name largest first, 100 after a cursor halfway",
+            &of_deal,
+            &by_name_desc,
+            halfway_in(&of_deal, &by_name_desc),
+        ),
+        (
             "commitments to the largest hub by amount, first 100",
             &to_hub,
             &by_amount,
             first_page.clone(),
         ),
+        (
+            "commitments to the largest hub by amount, 100 after a cursor halfway",
+            &to_hub,
+            &by_amount,
+            halfway_in(&to_hub, &by_amount),
+        ),
+        (
+            "commitments to the largest hub by id, first 100",
+            &to_hub,
+            &by_id,
+            first_page.clone(),
+        ),
+        (
+            "commitments to the largest hub by name, last 100",
+            &to_hub,
+            &by_name,
+            last_page.clone(),
+        ),
     ];
     for (name, filter, sort, window) in &pages {
         time(&format!("page of {name}"), 10, &mut |_| {
             let page = g.page_by(commitment, filter, sort, None, window);
+            black_box(page.nodes.len());
+        });
+    }
+    // The kind with the most entities, its names tying most (many statements share a
+    // headline): by name both ways.
+    let statements: Vec<(&str, &Sort, Window<'_>)> = vec![
+        ("by name, first 100", &by_name, first_page.clone()),
+        (
+            "by name largest first, 100 after a cursor halfway",
+            &by_name_desc,
+            halfway_of(statement, &all, &by_name_desc),
+        ),
+    ];
+    for (name, sort, window) in &statements {
+        time(&format!("page of all statements {name}"), 10, &mut |_| {
+            let page = g.page_by(statement, &all, sort, None, window);
             black_box(page.nodes.len());
         });
     }

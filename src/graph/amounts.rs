@@ -8,7 +8,7 @@ use std::ops::Bound;
 use petgraph::stable_graph::NodeIndex;
 use rust_decimal::Decimal;
 
-use super::commitments::{Lane, Slot, Walk, beyond, id_slots};
+use super::lanes::{Lane, Slot, Walk};
 use super::query::{Field, Filter, Op, Value};
 use crate::model::{Currency, EntityId, Node, NodeData};
 
@@ -275,13 +275,10 @@ impl MoneyIndex {
                     &list[..cut(!s.included)]
                 };
             }
-            let amount = if falling { -amount } else { amount };
-            let slot =
-                move |&ix: &NodeIndex| (Slot::Money(currency, amount, id_of(ix).clone()), ix);
             let walk: Walk<'a> = if forward {
-                Box::new(ids.iter().map(slot))
+                Box::new(ids.iter().copied())
             } else {
-                Box::new(ids.iter().rev().map(slot))
+                Box::new(ids.iter().rev().copied())
             };
             walk
         }))
@@ -289,12 +286,12 @@ impl MoneyIndex {
 
     /// Every commitment `span` allows (all of them, the unpriced last, when there is no
     /// span) past `from`, in `lane`'s order by amount (forward) or against it (backward),
-    /// as the pledgers' books walk theirs.
+    /// as the books walk theirs.
     pub fn walk<'a, 'g: 'a>(
         &'a self,
         lane: Lane,
         span: Option<&'a Span>,
-        from: Bound<&'a Slot>,
+        from: Bound<&'a Slot<'a>>,
         forward: bool,
         id_of: impl Fn(NodeIndex) -> &'g EntityId + Copy + 'a,
     ) -> Walk<'a> {
@@ -305,28 +302,29 @@ impl MoneyIndex {
         };
         let priced_only = span.is_some();
         let span = span.unwrap_or(&EVERY);
-        let start = |s: &'a Slot, included: bool| match s {
+        let start = |s: &'a Slot<'a>, included: bool| match *s {
             Slot::Money(currency, amount, id) => Some(Start {
-                currency: *currency,
-                amount: if lane == Lane::Falling {
-                    -*amount
-                } else {
-                    *amount
-                },
+                currency,
+                amount,
                 id,
                 included,
             }),
-            Slot::Id(_) => None,
+            _ => None,
         };
         let priced = |from: Option<Start<'a>>| self.priced_walk(lane, span, from, forward, id_of);
         let unpriced = |b: Bound<&EntityId>| -> Walk<'a> {
             if priced_only {
                 return Box::new(std::iter::empty());
             }
-            id_slots(
-                self.unpriced.range::<EntityId, _>(beyond(b, forward)),
-                forward,
-            )
+            let range = self.unpriced.range::<EntityId, _>(match forward {
+                true => (b, Bound::Unbounded),
+                false => (Bound::Unbounded, b),
+            });
+            if forward {
+                Box::new(range.map(|(_, &ix)| ix))
+            } else {
+                Box::new(range.rev().map(|(_, &ix)| ix))
+            }
         };
         // Money first, then the unpriced: a bound in one part leaves all of the other on
         // one side of it.
@@ -341,14 +339,16 @@ impl MoneyIndex {
             }
             (Bound::Included(s @ Slot::Money(..)), false) => priced(start(s, true)),
             (Bound::Excluded(s @ Slot::Money(..)), false) => priced(start(s, false)),
-            (Bound::Included(Slot::Id(id)), true) => unpriced(Bound::Included(id)),
-            (Bound::Excluded(Slot::Id(id)), true) => unpriced(Bound::Excluded(id)),
-            (Bound::Included(Slot::Id(id)), false) => {
+            (Bound::Included(Slot::Unpriced(id)), true) => unpriced(Bound::Included(id)),
+            (Bound::Excluded(Slot::Unpriced(id)), true) => unpriced(Bound::Excluded(id)),
+            (Bound::Included(Slot::Unpriced(id)), false) => {
                 Box::new(unpriced(Bound::Included(id)).chain(priced(None)))
             }
-            (Bound::Excluded(Slot::Id(id)), false) => {
+            (Bound::Excluded(Slot::Unpriced(id)), false) => {
                 Box::new(unpriced(Bound::Excluded(id)).chain(priced(None)))
             }
+            // No slot of another kind is placed by amount.
+            _ => Box::new(std::iter::empty()),
         }
     }
 

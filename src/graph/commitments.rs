@@ -1,17 +1,19 @@
-//! A typed front for filtering and ordering commitments, and each pledger's
-//! commitments kept in the orders lists read them in.
+//! A typed front for filtering and ordering commitments, and the commitments of each
+//! pledger, beneficiary and deal kept in the orders lists read them in.
 
-use std::collections::{BTreeMap, HashMap};
 use std::ops::Bound;
 
 use petgraph::stable_graph::NodeIndex;
 use rust_decimal::Decimal;
 
-use super::KnowledgeGraph;
 use super::amounts::MoneyIndex;
+use super::chunked::Chunked;
+use super::lanes::{self, Lane, Slot, Walk, place_of, take_out};
 use super::query::{Field, Filter, Op, Order, Value};
+use super::{FastMap, KnowledgeGraph};
 use crate::model::{
-    CommitmentKind, CommitmentStatus, Currency, EntityId, Node, NodeData, NodeKind, Period,
+    Commitment, CommitmentKind, CommitmentStatus, Currency, EntityId, Node, NodeData, NodeKind,
+    Period,
 };
 
 /// An inclusive range of decimals; an open end is `None`.
@@ -138,232 +140,480 @@ impl CommitmentOrder {
     }
 }
 
-/// Where a commitment sits in an order its pledger's book keeps: by its current money
-/// amount (currency, then amount, negated when largest first, then id), or by id alone
-/// (a commitment without a money amount, or any commitment in the order by id). Slots
-/// compare as the list's [`Sort`](super::Sort) orders their commitments: every money
-/// slot before every id slot, as a missing amount sorts last.
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
-pub(crate) enum Slot {
-    /// A money amount: the currency, the amount (negated when largest first), the id.
-    Money(Currency, Decimal, EntityId),
-    /// The id.
-    Id(EntityId),
+/// The entities a commitment names that lists of commitments are kept for: a page of the
+/// commitments naming one of them is read from its list in order.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub(crate) enum Role {
+    /// The pledger.
+    Pledger,
+    /// Each beneficiary.
+    Beneficiary,
+    /// The deal.
+    Deal,
 }
 
-/// The orders a pledger's book keeps its commitments in.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum Lane {
-    /// By id.
-    Id,
-    /// Money first, by currency then amount ascending, then id; the others after, by id.
-    Rising,
-    /// Money first, by currency then amount descending, then id; the others after, by id.
-    Falling,
+impl Role {
+    /// Every role.
+    pub const ALL: [Role; 3] = [Role::Pledger, Role::Beneficiary, Role::Deal];
+
+    /// The role a filter's field tests, when lists are kept for it.
+    pub fn of(field: Field) -> Option<Role> {
+        match field {
+            Field::Pledger => Some(Role::Pledger),
+            Field::Beneficiary => Some(Role::Beneficiary),
+            Field::Deal => Some(Role::Deal),
+            _ => None,
+        }
+    }
+
+    /// True when no commitment names two entities in this role, so that the books of
+    /// several entities never share a commitment.
+    pub fn apart(self) -> bool {
+        self != Role::Beneficiary
+    }
+
+    fn index(self) -> usize {
+        match self {
+            Role::Pledger => 0,
+            Role::Beneficiary => 1,
+            Role::Deal => 2,
+        }
+    }
+
+    /// True when `c` names `id` in this role.
+    fn names(self, c: &Commitment, id: &EntityId) -> bool {
+        match self {
+            Role::Pledger => c.pledger == *id,
+            Role::Beneficiary => c.beneficiaries.contains(id),
+            Role::Deal => c.deal.as_ref() == Some(id),
+        }
+    }
+
+    /// Calls `f` with each entity `c` names in this role, once each.
+    fn each<'c>(self, c: &'c Commitment, mut f: impl FnMut(&'c EntityId)) {
+        match self {
+            Role::Pledger => f(&c.pledger),
+            Role::Beneficiary => {
+                for (i, b) in c.beneficiaries.iter().enumerate() {
+                    if !c.beneficiaries[..i].contains(b) {
+                        f(b);
+                    }
+                }
+            }
+            Role::Deal => {
+                if let Some(deal) = &c.deal {
+                    f(deal);
+                }
+            }
+        }
+    }
 }
 
-/// One pledger's commitments, in each order a [`Lane`] reads.
+/// How many commitments a book holds before it keeps its lanes: a page of so few sorts
+/// them when asked, for less than lanes would weigh. (Few in tests, so that they keep
+/// lanes and give them up as the tests' books grow and shrink.)
+const FEW: usize = if cfg!(test) { 4 } else { 32 };
+
+/// The commitments naming one entity in one role.
+#[derive(Debug, Clone)]
+enum Book {
+    /// A few, in id order; a page of them sorts them in its lane.
+    Few(Vec<u32>),
+    /// More, in each lane kept.
+    Many(Box<Lanes>),
+}
+
+/// A list of commitments in each lane kept ([`Lane::KEPT`]).
 #[derive(Debug, Clone, Default)]
-struct Book {
-    /// Priced in money, by currency, amount and id.
-    rising: BTreeMap<(Currency, Decimal, EntityId), NodeIndex>,
-    /// Priced in money, by currency, the amount negated (largest first) and id.
-    falling: BTreeMap<(Currency, Decimal, EntityId), NodeIndex>,
-    /// Without a money amount, by id.
-    unpriced: BTreeMap<EntityId, NodeIndex>,
-    /// All of them, by id.
-    all: BTreeMap<EntityId, NodeIndex>,
+struct Lanes {
+    id: Chunked,
+    name: Chunked,
+    rising: Chunked,
+    falling: Chunked,
 }
 
-/// A walk through one book: the slots and nodes, in order or backwards.
-pub(crate) type Walk<'a> = Box<dyn Iterator<Item = (Slot, NodeIndex)> + 'a>;
-
-fn money_slots<'a>(
-    it: impl DoubleEndedIterator<Item = (&'a (Currency, Decimal, EntityId), &'a NodeIndex)> + 'a,
-    forward: bool,
-) -> Walk<'a> {
-    let slot = |(k, ix): (&(Currency, Decimal, EntityId), &NodeIndex)| {
-        (Slot::Money(k.0, k.1, k.2.clone()), *ix)
-    };
-    if forward {
-        Box::new(it.map(slot))
-    } else {
-        Box::new(it.rev().map(slot))
+impl Lanes {
+    /// The lanes of `members`, in id order.
+    fn of<'a>(members: &[u32], node: impl Fn(u32) -> &'a Node + Copy) -> Self {
+        let mut lanes = Lanes {
+            id: Chunked::from_sorted(members),
+            ..Lanes::default()
+        };
+        for lane in [Lane::Name, Lane::Rising, Lane::Falling] {
+            let mut sorted = members.to_vec();
+            sorted.sort_unstable_by(|&a, &b| lane.compare_nodes(node(a), node(b)));
+            *lanes.get_mut(lane) = Chunked::from_sorted(&sorted);
+        }
+        lanes
     }
-}
 
-pub(crate) fn id_slots<'a>(
-    it: impl DoubleEndedIterator<Item = (&'a EntityId, &'a NodeIndex)> + 'a,
-    forward: bool,
-) -> Walk<'a> {
-    let slot = |(id, ix): (&EntityId, &NodeIndex)| (Slot::Id(id.clone()), *ix);
-    if forward {
-        Box::new(it.map(slot))
-    } else {
-        Box::new(it.rev().map(slot))
+    fn get(&self, lane: Lane) -> &Chunked {
+        match lane.kept() {
+            Lane::Name => &self.name,
+            Lane::Rising => &self.rising,
+            Lane::Falling => &self.falling,
+            _ => &self.id,
+        }
     }
-}
 
-/// The part of a map after `from` (forward) or before it (backward), as a range.
-pub(crate) fn beyond<K: Ord>(from: Bound<&K>, forward: bool) -> (Bound<&K>, Bound<&K>) {
-    if forward {
-        (from, Bound::Unbounded)
-    } else {
-        (Bound::Unbounded, from)
+    fn get_mut(&mut self, lane: Lane) -> &mut Chunked {
+        match lane.kept() {
+            Lane::Name => &mut self.name,
+            Lane::Rising => &mut self.rising,
+            Lane::Falling => &mut self.falling,
+            _ => &mut self.id,
+        }
     }
 }
 
 impl Book {
-    fn is_empty(&self) -> bool {
-        self.all.is_empty()
+    fn len(&self) -> usize {
+        match self {
+            Book::Few(members) => members.len(),
+            Book::Many(lanes) => lanes.id.len(),
+        }
     }
 
-    /// The commitments past `from` in `lane`'s order: after it going forward, before it
-    /// (nearest first) going backward. A bound of the wrong kind for the lane (a money
-    /// slot in the order by id) walks nothing.
-    fn walk(&self, lane: Lane, from: Bound<&Slot>, forward: bool) -> Walk<'_> {
-        let priced = match lane {
-            Lane::Id => {
-                return match from {
-                    Bound::Unbounded => id_slots(self.all.iter(), forward),
-                    Bound::Included(Slot::Id(id)) => id_slots(
-                        self.all
-                            .range::<EntityId, _>(beyond(Bound::Included(id), forward)),
-                        forward,
-                    ),
-                    Bound::Excluded(Slot::Id(id)) => id_slots(
-                        self.all
-                            .range::<EntityId, _>(beyond(Bound::Excluded(id), forward)),
-                        forward,
-                    ),
-                    _ => Box::new(std::iter::empty()),
-                };
+    /// Adds `x`, the node `of`; `node` reads the nodes already in.
+    fn insert<'a>(&mut self, x: u32, of: &Node, node: impl Fn(u32) -> &'a Node + Copy) {
+        match self {
+            Book::Few(members) => {
+                let at = members.partition_point(|&m| node(m).id < of.id);
+                members.insert(at, x);
+                if members.len() > FEW {
+                    *self = Book::Many(Box::new(Lanes::of(members, node)));
+                }
             }
-            Lane::Rising => &self.rising,
-            Lane::Falling => &self.falling,
-        };
-        let unpriced = || id_slots(self.unpriced.iter(), forward);
-        let all_priced = || money_slots(priced.iter(), forward);
-        let money = |b: Bound<&(Currency, Decimal, EntityId)>| {
-            money_slots(priced.range(beyond(b, forward)), forward)
-        };
-        let ids = |b: Bound<&EntityId>| {
-            id_slots(
-                self.unpriced.range::<EntityId, _>(beyond(b, forward)),
-                forward,
-            )
-        };
-        // Money first, then the unpriced: a bound in one part leaves all of the other on
-        // one side of it.
-        match (from, forward) {
-            (Bound::Unbounded, true) => Box::new(all_priced().chain(unpriced())),
-            (Bound::Unbounded, false) => Box::new(unpriced().chain(all_priced())),
-            (Bound::Included(Slot::Money(c, a, id)), true) => {
-                Box::new(money(Bound::Included(&(*c, *a, id.clone()))).chain(unpriced()))
+            Book::Many(lanes) => {
+                for lane in Lane::KEPT {
+                    let list = lanes.get_mut(lane);
+                    let at = place_of(list, lane, of, node);
+                    list.insert(at, x);
+                }
             }
-            (Bound::Excluded(Slot::Money(c, a, id)), true) => {
-                Box::new(money(Bound::Excluded(&(*c, *a, id.clone()))).chain(unpriced()))
+        }
+    }
+
+    /// Takes out `x`, the node `of` as it was when it was added.
+    fn remove<'a>(&mut self, x: u32, of: &Node, node: impl Fn(u32) -> &'a Node + Copy) {
+        match self {
+            Book::Few(members) => members.retain(|&m| m != x),
+            Book::Many(lanes) => {
+                for lane in Lane::KEPT {
+                    take_out(lanes.get_mut(lane), lane, x, of, node);
+                }
+                // Well below the bound, so that a book at it does not switch at each change.
+                if lanes.id.len() < FEW / 2 {
+                    *self = Book::Few(lanes.id.iter().collect());
+                }
             }
-            (Bound::Included(Slot::Money(c, a, id)), false) => {
-                money(Bound::Included(&(*c, *a, id.clone())))
+        }
+    }
+
+    /// Takes `x`, the node `of`, out of the lists of `lanes` alone, where a book keeps them.
+    fn take_lanes<'a>(
+        &mut self,
+        x: u32,
+        of: &Node,
+        moved: &[Lane],
+        node: impl Fn(u32) -> &'a Node + Copy,
+    ) {
+        if let Book::Many(lanes) = self {
+            for &lane in moved {
+                take_out(lanes.get_mut(lane), lane, x, of, node);
             }
-            (Bound::Excluded(Slot::Money(c, a, id)), false) => {
-                money(Bound::Excluded(&(*c, *a, id.clone())))
+        }
+    }
+
+    /// Puts `x`, the node `of`, back in the lists of `lanes` alone, where a book keeps them.
+    fn put_lanes<'a>(
+        &mut self,
+        x: u32,
+        of: &Node,
+        moved: &[Lane],
+        node: impl Fn(u32) -> &'a Node + Copy,
+    ) {
+        if let Book::Many(lanes) = self {
+            for &lane in moved {
+                let list = lanes.get_mut(lane);
+                let at = place_of(list, lane, of, node);
+                list.insert(at, x);
             }
-            (Bound::Included(Slot::Id(id)), true) => ids(Bound::Included(id)),
-            (Bound::Excluded(Slot::Id(id)), true) => ids(Bound::Excluded(id)),
-            (Bound::Included(Slot::Id(id)), false) => {
-                Box::new(ids(Bound::Included(id)).chain(all_priced()))
-            }
-            (Bound::Excluded(Slot::Id(id)), false) => {
-                Box::new(ids(Bound::Excluded(id)).chain(all_priced()))
+        }
+    }
+
+    /// The commitments past `from` in `lane`'s order (forward) or against it (backward).
+    fn walk<'a, N>(&'a self, lane: Lane, from: Bound<&Slot<'_>>, forward: bool, node: N) -> Walk<'a>
+    where
+        N: Fn(u32) -> &'a Node + Copy + 'a,
+    {
+        match self {
+            Book::Many(lanes) => lanes::walk(lanes.get(lane), lane, from, forward, node),
+            Book::Few(members) => {
+                let mut sorted = members.clone();
+                if lane != Lane::Id {
+                    sorted.sort_unstable_by(|&a, &b| lane.compare_nodes(node(a), node(b)));
+                }
+                let list = Chunked::from_sorted(&sorted);
+                let items: Vec<NodeIndex> =
+                    lanes::in_order(&list, lane, from, forward, node).collect();
+                Box::new(items.into_iter())
             }
         }
     }
 }
 
-/// Each pledger's commitments, in the orders of [`Lane`], so that a page of them is read
-/// in order and stops when full. Keyed by the pledger a commitment names; moved by every
-/// change, as the other indexes are.
-#[derive(Debug, Clone, Default)]
-pub(crate) struct PledgerBooks(HashMap<EntityId, Book>);
+/// The lanes a change from `old` to `new` moves a commitment in: by name when its name
+/// changes, by amount when its current money amount does.
+fn moved(old: &Node, new: &Node) -> Vec<Lane> {
+    let mut lanes = Vec::new();
+    if old.name != new.name {
+        lanes.push(Lane::Name);
+    }
+    if MoneyIndex::key(old) != MoneyIndex::key(new) {
+        lanes.extend([Lane::Rising, Lane::Falling]);
+    }
+    lanes
+}
 
-impl PledgerBooks {
-    /// Adds a node, when it is a commitment.
-    pub fn insert(&mut self, ix: NodeIndex, node: &Node) {
-        let NodeData::Commitment(c) = &node.data else {
+/// The commitments naming each pledger, each beneficiary and each deal, in every lane, so
+/// that a page of them is read in order and stops when full. A book of a few keeps them
+/// in id order alone; a larger one keeps each lane's list, of node indexes in chunks.
+/// Moved by every change, as the other indexes are; built whole at the end of a load.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Books([FastMap<EntityId, Book>; 3]);
+
+impl Books {
+    /// Adds a node, when it is a commitment; `node` reads the nodes already in.
+    pub fn insert<'a>(&mut self, ix: NodeIndex, of: &Node, node: impl Fn(u32) -> &'a Node + Copy) {
+        let NodeData::Commitment(c) = &of.data else {
             return;
         };
-        let book = self.0.entry(c.pledger.clone()).or_default();
-        let id = node.id.clone();
-        match MoneyIndex::key(node) {
-            Some((currency, amount)) => {
-                book.rising.insert((currency, amount, id.clone()), ix);
-                book.falling.insert((currency, -amount, id.clone()), ix);
-            }
-            None => {
-                book.unpriced.insert(id.clone(), ix);
-            }
+        let x = ix.index() as u32;
+        for role in Role::ALL {
+            let books = &mut self.0[role.index()];
+            role.each(c, |id| match books.get_mut(id) {
+                Some(book) => book.insert(x, of, node),
+                None => {
+                    books.insert(id.clone(), Book::Few(vec![x]));
+                }
+            });
         }
-        book.all.insert(id, ix);
     }
 
     /// Takes a node out, as it was when it was added.
-    pub fn remove(&mut self, node: &Node) {
-        let NodeData::Commitment(c) = &node.data else {
+    pub fn remove<'a>(&mut self, ix: NodeIndex, of: &Node, node: impl Fn(u32) -> &'a Node + Copy) {
+        let NodeData::Commitment(c) = &of.data else {
             return;
         };
-        let Some(book) = self.0.get_mut(&c.pledger) else {
-            return;
-        };
-        let id = node.id.clone();
-        match MoneyIndex::key(node) {
-            Some((currency, amount)) => {
-                book.rising.remove(&(currency, amount, id.clone()));
-                book.falling.remove(&(currency, -amount, id.clone()));
-            }
-            None => {
-                book.unpriced.remove(&id);
-            }
-        }
-        book.all.remove(&id);
-        if book.is_empty() {
-            self.0.remove(&c.pledger);
+        let x = ix.index() as u32;
+        for role in Role::ALL {
+            let books = &mut self.0[role.index()];
+            role.each(c, |id| {
+                if let Some(book) = books.get_mut(id) {
+                    book.remove(x, of, node);
+                    if book.len() == 0 {
+                        books.remove(id);
+                    }
+                }
+            });
         }
     }
 
-    /// How many commitments name `pledger`.
-    pub fn len(&self, pledger: &EntityId) -> usize {
-        self.0.get(pledger).map_or(0, |b| b.all.len())
+    /// Before the node at `ix` changes from `old` to `new` (`old` still in the graph):
+    /// takes it out of the books `new` leaves, and out of the lanes the change moves it in
+    /// of those it stays in. A rename moves it in the lanes by name alone.
+    pub fn leave<'a>(
+        &mut self,
+        ix: NodeIndex,
+        old: &Node,
+        new: &Node,
+        node: impl Fn(u32) -> &'a Node + Copy,
+    ) {
+        let (NodeData::Commitment(o), NodeData::Commitment(n)) = (&old.data, &new.data) else {
+            return self.remove(ix, old, node);
+        };
+        let (x, moved) = (ix.index() as u32, moved(old, new));
+        for role in Role::ALL {
+            let books = &mut self.0[role.index()];
+            role.each(o, |id| {
+                let Some(book) = books.get_mut(id) else {
+                    return;
+                };
+                if role.names(n, id) {
+                    book.take_lanes(x, old, &moved, node);
+                } else {
+                    book.remove(x, old, node);
+                    if book.len() == 0 {
+                        books.remove(id);
+                    }
+                }
+            });
+        }
     }
 
-    /// The commitments of `pledger` past `from`, in `lane`'s order (forward) or against
-    /// it (backward).
-    pub fn walk<'a>(
+    /// After the node at `ix` changed from `old` to `new` (now in the graph): puts it in
+    /// the books `new` enters, and back in the lanes [`Books::leave`] took it out of.
+    pub fn enter<'a>(
+        &mut self,
+        ix: NodeIndex,
+        old: &Node,
+        new: &Node,
+        node: impl Fn(u32) -> &'a Node + Copy,
+    ) {
+        let (NodeData::Commitment(o), NodeData::Commitment(n)) = (&old.data, &new.data) else {
+            return self.insert(ix, new, node);
+        };
+        let (x, moved) = (ix.index() as u32, moved(old, new));
+        for role in Role::ALL {
+            let books = &mut self.0[role.index()];
+            role.each(n, |id| match books.get_mut(id) {
+                Some(book) if role.names(o, id) => book.put_lanes(x, new, &moved, node),
+                Some(book) => book.insert(x, new, node),
+                None => {
+                    books.insert(id.clone(), Book::Few(vec![x]));
+                }
+            });
+        }
+    }
+
+    /// How many commitments name `id` in `role`.
+    pub fn len(&self, role: Role, id: &EntityId) -> usize {
+        self.0[role.index()].get(id).map_or(0, Book::len)
+    }
+
+    /// The commitments naming `id` in `role` past `from`, in `lane`'s order (forward) or
+    /// against it (backward).
+    pub fn walk<'a, N>(
         &'a self,
-        pledger: &EntityId,
+        role: Role,
+        id: &EntityId,
         lane: Lane,
-        from: Bound<&Slot>,
+        from: Bound<&Slot<'_>>,
         forward: bool,
-    ) -> Walk<'a> {
-        match self.0.get(pledger) {
-            Some(book) => book.walk(lane, from, forward),
+        node: N,
+    ) -> Walk<'a>
+    where
+        N: Fn(u32) -> &'a Node + Copy + 'a,
+    {
+        match self.0[role.index()].get(id) {
+            Some(book) => book.walk(lane, from, forward, node),
             None => Box::new(std::iter::empty()),
         }
     }
 
-    /// Every book's content in each of its orders, each node named by `name`, for tests
-    /// to compare books kept in place with books built afresh.
+    /// The books of `commitments`, given in id order, built whole: each book's lanes are
+    /// cut from every commitment's order in that lane (`order`), read once, so that no two
+    /// commitments are compared. `bound` bounds the node indexes.
+    pub fn build<'a>(
+        commitments: impl Iterator<Item = NodeIndex>,
+        order: impl Fn(Lane) -> Walk<'a>,
+        bound: usize,
+        node: impl Fn(u32) -> &'a Node + Copy,
+    ) -> Self {
+        let mut members: [FastMap<EntityId, Vec<u32>>; 3] = Default::default();
+        for ix in commitments {
+            let x = ix.index() as u32;
+            let NodeData::Commitment(c) = &node(x).data else {
+                continue;
+            };
+            for role in Role::ALL {
+                let lists = &mut members[role.index()];
+                role.each(c, |id| match lists.get_mut(id) {
+                    Some(list) => list.push(x),
+                    None => {
+                        lists.insert(id.clone(), vec![x]);
+                    }
+                });
+            }
+        }
+        let mut books = Books::default();
+        for (role, lists) in members.into_iter().enumerate() {
+            books.0[role] = lists
+                .into_iter()
+                .map(|(id, mut list)| {
+                    let book = if list.len() > FEW {
+                        Book::Many(Box::new(Lanes {
+                            id: Chunked::from_sorted(&list),
+                            ..Lanes::default()
+                        }))
+                    } else {
+                        list.shrink_to_fit();
+                        Book::Few(list)
+                    };
+                    (id, book)
+                })
+                .collect();
+        }
+        // Each lane in turn: every commitment's rank in it, then each book's list sorted
+        // by those ranks.
+        let mut rank: Vec<u32> = vec![u32::MAX; bound];
+        for lane in [Lane::Name, Lane::Rising, Lane::Falling] {
+            for (r, ix) in order(lane).enumerate() {
+                if let Some(slot) = rank.get_mut(ix.index()) {
+                    *slot = r as u32;
+                }
+            }
+            for book in books.0.iter_mut().flat_map(|b| b.values_mut()) {
+                if let Book::Many(lanes) = book {
+                    let mut sorted: Vec<u32> = lanes.id.iter().collect();
+                    sorted.sort_unstable_by_key(|&x| rank.get(x as usize).copied());
+                    *lanes.get_mut(lane) = Chunked::from_sorted(&sorted);
+                }
+            }
+        }
+        books
+    }
+
+    /// The bytes the books take on the heap, their tables' entries included.
+    pub fn heap_bytes(&self) -> usize {
+        let entry = size_of::<(EntityId, Book)>() + 1;
+        self.0
+            .iter()
+            .map(|books| {
+                books.capacity() * entry
+                    + books
+                        .values()
+                        .map(|book| match book {
+                            Book::Few(members) => members.capacity() * 4,
+                            Book::Many(lanes) => {
+                                size_of::<Lanes>()
+                                    + Lane::KEPT
+                                        .iter()
+                                        .map(|&l| lanes.get(l).heap_bytes())
+                                        .sum::<usize>()
+                            }
+                        })
+                        .sum::<usize>()
+            })
+            .sum()
+    }
+
+    /// Every book's content in each lane, each node named by `name`, for tests to compare
+    /// books kept in place with books built afresh.
     #[cfg(test)]
-    pub fn view(&self, name: &dyn Fn(NodeIndex) -> String) -> Vec<String> {
+    pub fn view<'a>(
+        &'a self,
+        node: impl Fn(u32) -> &'a Node + Copy + 'a,
+        name: &dyn Fn(NodeIndex) -> String,
+    ) -> Vec<String> {
         let mut out: Vec<String> = Vec::new();
-        for (pledger, book) in &self.0 {
-            for lane in [Lane::Id, Lane::Rising, Lane::Falling] {
-                let slots: Vec<String> = book
-                    .walk(lane, Bound::Unbounded, true)
-                    .map(|(s, ix)| format!("{s:?}={}", name(ix)))
-                    .collect();
-                out.push(format!("{pledger} {lane:?}: {}", slots.join(" ")));
+        for role in Role::ALL {
+            for (id, book) in &self.0[role.index()] {
+                for lane in [
+                    Lane::Id,
+                    Lane::IdDesc,
+                    Lane::Name,
+                    Lane::NameDesc,
+                    Lane::Rising,
+                    Lane::Falling,
+                ] {
+                    let items: Vec<String> = book
+                        .walk(lane, Bound::Unbounded, true, node)
+                        .map(name)
+                        .collect();
+                    out.push(format!("{role:?} {id} {lane:?}: {}", items.join(" ")));
+                }
             }
         }
         out.sort();

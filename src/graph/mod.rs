@@ -7,11 +7,14 @@ mod apply;
 #[cfg(test)]
 mod apply_tests;
 mod bounds;
+mod chunked;
 mod commitments;
 mod error;
 mod exchange;
 mod explore;
 mod indexer;
+mod lanes;
+mod names;
 mod page;
 mod paths;
 mod postings;
@@ -29,6 +32,7 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 use std::sync::Arc;
 
 use petgraph::stable_graph::{EdgeIndex, NodeIndex, StableDiGraph};
+use petgraph::visit::NodeIndexable;
 
 use crate::model::{EntityId, Node, NodeData, NodeKind, Relation, RelationKind};
 
@@ -48,7 +52,9 @@ pub use traverse::{Direction, Neighbor, NeighborKey};
 
 use amounts::MoneyIndex;
 pub use apply::{ChangeError, Withdrawn};
-use commitments::PledgerBooks;
+use commitments::Books;
+use lanes::{Lane, Walk};
+use names::NameLists;
 use search::SearchIndex;
 use summary::Tally;
 use topology::Topology;
@@ -187,8 +193,11 @@ pub struct KnowledgeGraph {
     feed: indexer::Feed,
     /// Commitments by their current money amount, and those without one by id.
     money: MoneyIndex,
-    /// Each pledger's commitments, in the orders a page of them is read in.
-    books: PledgerBooks,
+    /// The commitments of each pledger, beneficiary and deal, in the orders a page of them
+    /// is read in.
+    books: Books,
+    /// Each kind's nodes by name.
+    names: NameLists,
     /// Each pledger's priced commitments, grouped as totals by pledger sum them.
     totals: PledgerTotals,
     tally: Tally,
@@ -231,8 +240,9 @@ impl KnowledgeGraph {
         Ok(g)
     }
 
-    /// Starts a load: the lists kept in order (a hub's relations, the nodes of each kind)
-    /// are put in order once, by [`KnowledgeGraph::end_bulk`], rather than at each change.
+    /// Starts a load: the lists kept in order (a hub's relations, the nodes of each kind by
+    /// id and by name, the books of commitments) are put in order once, by
+    /// [`KnowledgeGraph::end_bulk`], rather than at each change.
     fn begin_bulk(&mut self) {
         self.topology.begin_bulk();
     }
@@ -258,14 +268,69 @@ impl KnowledgeGraph {
                 (kind, ids.collect())
             })
             .collect();
+        let graph = &self.graph;
+        let node = |x: u32| -> &Node { &graph[NodeIndex::new(x as usize)] };
+        let mut names = NameLists::default();
+        for (kind, list) in &self.by_kind {
+            names.build(*kind, list.values().copied(), node);
+        }
+        // The books' lanes, cut from all commitments' orders: by id (the kind's list), by
+        // name (its list by name) and by amount (the amounts index).
+        let order = |lane: Lane| -> Walk<'_> {
+            match lane {
+                Lane::Name => match names.list(NodeKind::Commitment) {
+                    Some(list) => Box::new(list.iter().map(|x| NodeIndex::new(x as usize))),
+                    None => Box::new(std::iter::empty()),
+                },
+                Lane::Rising | Lane::Falling => {
+                    let id_of = |ix: NodeIndex| &graph[ix].id;
+                    self.money
+                        .walk(lane, None, std::ops::Bound::Unbounded, true, id_of)
+                }
+                _ => Box::new(std::iter::empty()),
+            }
+        };
+        let commitments = self.by_kind.get(&NodeKind::Commitment);
+        let ids = commitments
+            .into_iter()
+            .flat_map(|list| list.values().copied());
+        let books = Books::build(ids, order, graph.node_bound(), node);
+        self.books = books;
+        self.names = names;
     }
 
     /// Adds a node and indexes it.
     fn attach_node(&mut self, node: impl Into<Arc<Node>>) -> NodeIndex {
         let ix = self.place_node(node);
         self.register_id(ix);
+        self.name_node(ix);
         self.index_node(ix, true);
+        if !self.topology.in_bulk() {
+            let graph = &self.graph;
+            let node = |x: u32| -> &Node { &graph[NodeIndex::new(x as usize)] };
+            self.books.insert(ix, &graph[ix], node);
+        }
         ix
+    }
+
+    /// Puts a node in its kind's list by name; a load builds the lists whole at its end.
+    fn name_node(&mut self, ix: NodeIndex) {
+        if self.topology.in_bulk() {
+            return;
+        }
+        let graph = &self.graph;
+        let node = |x: u32| -> &Node { &graph[NodeIndex::new(x as usize)] };
+        self.names.insert(ix, &graph[ix], node);
+    }
+
+    /// Takes a node out of its kind's list by name, as it was when it was put in.
+    fn unname_node(&mut self, ix: NodeIndex) {
+        if self.topology.in_bulk() {
+            return;
+        }
+        let graph = &self.graph;
+        let node = |x: u32| -> &Node { &graph[NodeIndex::new(x as usize)] };
+        self.names.remove(ix, &graph[ix], node);
     }
 
     /// Adds a node to the structure and the kind index.
@@ -292,6 +357,12 @@ impl KnowledgeGraph {
     /// Takes a node without relations out of the graph and its indexes.
     fn detach_node(&mut self, ix: NodeIndex) -> Option<Arc<Node>> {
         self.unindex_node(ix, true);
+        self.unname_node(ix);
+        if !self.topology.in_bulk() {
+            let graph = &self.graph;
+            let node = |x: u32| -> &Node { &graph[NodeIndex::new(x as usize)] };
+            self.books.remove(ix, &graph[ix], node);
+        }
         let node = self.graph.remove_node(ix)?;
         self.topology.remove_node(ix);
         self.by_id.remove(&node.id);
@@ -306,10 +377,30 @@ impl KnowledgeGraph {
     fn swap_node(&mut self, ix: NodeIndex, node: impl Into<Arc<Node>>) -> Arc<Node> {
         self.unindex_node(ix, false);
         let node: Arc<Node> = node.into();
+        // Only a new name moves the node in its kind's list by name, and a commitment
+        // moves in the books only where what they order it by changed.
+        let renamed = node.name != self.graph[ix].name;
+        if renamed {
+            self.unname_node(ix);
+        }
+        let bulk = self.topology.in_bulk();
+        if !bulk {
+            let graph = &self.graph;
+            let at = |x: u32| -> &Node { &graph[NodeIndex::new(x as usize)] };
+            self.books.leave(ix, &graph[ix], &node, at);
+        }
         if let Some(located) = self.by_id.get_mut(&node.id) {
             located.node = node.clone();
         }
         let old = std::mem::replace(&mut self.graph[ix], node);
+        if renamed {
+            self.name_node(ix);
+        }
+        if !bulk {
+            let graph = &self.graph;
+            let at = |x: u32| -> &Node { &graph[NodeIndex::new(x as usize)] };
+            self.books.enter(ix, &old, &graph[ix], at);
+        }
         self.index_node(ix, false);
         // Only the texts that changed move in the search index: a rename, its name.
         let doc = ix.index() as u32;
@@ -341,7 +432,6 @@ impl KnowledgeGraph {
             }
         }
         self.money.insert(ix, node, |i| &graph[i].id);
-        self.books.insert(ix, node);
         self.totals.insert(node);
         self.tally.node(node, true);
     }
@@ -363,7 +453,6 @@ impl KnowledgeGraph {
             self.search.remove_doc(doc, &order);
         }
         self.money.remove(ix, node);
-        self.books.remove(node);
         self.totals.remove(node);
         self.tally.node(node, false);
     }
@@ -464,6 +553,13 @@ impl KnowledgeGraph {
         let petgraph = nodes * (size_of::<Option<Arc<Node>>>() + 2 * index)
             + edges * (weight + 2 * index + 2 * size_of::<NodeIndex>());
         petgraph + self.topology.heap_bytes()
+    }
+
+    /// An estimate of the bytes the lists pages are read from take: the books of
+    /// commitments and each kind's list by name (not the lists by id, nor the amounts
+    /// index).
+    pub fn page_index_bytes(&self) -> usize {
+        self.books.heap_bytes() + self.names.heap_bytes()
     }
 
     /// An estimate of the bytes the search index takes: its tables, lists and terms,

@@ -1,18 +1,22 @@
 //! One page of a filtered, ordered list, at the cost of the page rather than the list:
-//! where an index keeps the list's order (a pledger's book, the amounts index, the kind's
-//! list by id), the page is read from it in that order, each item tested by the filter,
-//! and the walk stops once the page is full; any other list picks the page's items out
-//! of its matches without sorting the rest. Either way the page is the very slice the
-//! whole sorted list ([`KnowledgeGraph::list_by`]) would give, with the same neighbours
-//! before and after.
+//! where an index keeps the list's order (the books of a pledger, a beneficiary or a
+//! deal, the amounts index, the kind's lists by id and by name), the page is read from it
+//! in that order, either way, each item tested by the filter, and the walk stops once the
+//! page is full; any other list picks the page's items out of its matches without
+//! sorting the rest. Either way the page is the very slice the whole sorted list
+//! ([`KnowledgeGraph::list_by`]) would give, with the same neighbours before and after.
 
 use std::cmp::Ordering;
+use std::collections::BTreeMap;
 use std::iter::Peekable;
 use std::ops::Bound;
 
+use petgraph::stable_graph::NodeIndex;
+
 use super::KnowledgeGraph;
 use super::amounts::Span;
-use super::commitments::{Lane, Slot, Walk, beyond, id_slots};
+use super::commitments::Role;
+use super::lanes::{self, Lane, Slot, Walk};
 use super::query::{Field, Filter, Op, Order, Sort, SortKey, Value};
 use crate::model::{Currency, EntityId, Node, NodeKind, PartialDate};
 
@@ -49,12 +53,13 @@ pub struct ListPage<'g> {
 impl KnowledgeGraph {
     /// The page `window` selects of the nodes of `kind` that pass `filter` (values as of
     /// `as_of`), in the order of `sort`: the same nodes, in the same order, as that slice
-    /// of [`KnowledgeGraph::list_by`]. A page of commitments named by their pledger, in
-    /// the order by amount or by id, reads the pledgers' books in that order and stops
-    /// when full; so does a page of any kind by id that no condition on a related entity
-    /// narrows (read from the kind's list), and a page of commitments by amount (read
-    /// from the amounts index). Any other page selects its items among the matches
-    /// without sorting the others.
+    /// of [`KnowledgeGraph::list_by`]. In the orders by id or by name (either way) or by
+    /// amount, a page of commitments that names their pledgers, beneficiaries or deals
+    /// reads those entities' books in that order and stops when full; so does a page of
+    /// any kind by id or by name that no condition on a related entity narrows (read from
+    /// the kind's lists), and a page of commitments by amount (read from the amounts
+    /// index). Any other page selects its items among the matches without sorting the
+    /// others.
     pub fn page_by(
         &self,
         kind: NodeKind,
@@ -76,14 +81,15 @@ impl KnowledgeGraph {
     }
 
     /// How many nodes of `kind` pass `filter` (values as of `as_of`): the length of the
-    /// list, counted without sorting it. Commitments filtered by their pledger alone are
-    /// counted from the pledgers' books, and a kind without a filter from its list,
-    /// without reading one.
+    /// list, counted without sorting it. Commitments filtered by their pledgers or deals
+    /// alone, or by one beneficiary, are counted from the books, and a kind without a
+    /// filter from its list, without reading one.
     pub fn count(&self, kind: NodeKind, filter: &Filter, as_of: Option<&PartialDate>) -> usize {
         if kind == NodeKind::Commitment
-            && let Some(pledgers) = filter.only_pledgers()
+            && let Some((role, ids)) = filter.only_booked()
+            && (role.apart() || ids.len() <= 1)
         {
-            return pledgers.iter().map(|p| self.books.len(p)).sum();
+            return ids.iter().map(|i| self.books.len(role, i)).sum();
         }
         if matches!(filter, Filter::All(fs) if fs.is_empty()) {
             return self.by_kind.get(&kind).map_or(0, |list| list.len());
@@ -91,9 +97,9 @@ impl KnowledgeGraph {
         self.matching(kind, filter, as_of).len()
     }
 
-    /// The pledgers' books a page can be read from: for commitments (values as they are
-    /// now) in the order by id or by amount, when the filter names their pledgers and no
-    /// other condition names fewer candidates.
+    /// The books a page can be read from: for commitments in the order by id, by name or
+    /// (values as they are now) by amount, when the filter names their pledgers,
+    /// beneficiaries or deals and no other condition names fewer candidates.
     fn books_for<'g, 'f>(
         &'g self,
         kind: NodeKind,
@@ -101,28 +107,32 @@ impl KnowledgeGraph {
         sort: &Sort,
         as_of: Option<&'f PartialDate>,
     ) -> Option<Reader<'g, 'f>> {
-        if kind != NodeKind::Commitment || as_of.is_some() {
+        if kind != NodeKind::Commitment {
             return None;
         }
         let lane = lane(sort)?;
+        // Who a commitment names never changes with the date; its amount does.
+        if matches!(lane, Lane::Rising | Lane::Falling) && as_of.is_some() {
+            return None;
+        }
         let conjuncts = filter.conjuncts();
-        let mut best: Option<(usize, Vec<&EntityId>)> = None;
+        let mut best: Option<(usize, Role, Vec<&EntityId>)> = None;
         for (field, op) in &conjuncts {
-            if *field == Field::Pledger
+            if let Some(role) = Role::of(*field)
                 && let Some(ids) = named(op)
             {
-                let size = ids.iter().map(|p| self.books.len(p)).sum();
-                if best.as_ref().is_none_or(|(b, _)| size < *b) {
-                    best = Some((size, ids));
+                let size = ids.iter().map(|i| self.books.len(role, i)).sum();
+                if best.as_ref().is_none_or(|(b, ..)| size < *b) {
+                    best = Some((size, role, ids));
                 }
             }
         }
-        let (size, pledgers) = best?;
+        let (size, role, ids) = best?;
         // Where another condition names fewer candidates, the list starts from those, as
         // `list_by` would; a range of amounts starts from the amounts index.
         for (field, op) in &conjuncts {
             let fewer = match (field, named(op)) {
-                (Field::Pledger, _) => false,
+                (f, _) if Role::of(*f).is_some() => false,
                 (Field::Amount, _) => true,
                 (Field::Id, Some(ids)) => ids.len() < size,
                 (f, Some(ids)) if f.edge().is_some() => {
@@ -141,20 +151,21 @@ impl KnowledgeGraph {
         }
         Some(Reader {
             g: self,
-            source: Source::Pledgers(pledgers),
+            source: Source::Books(role, ids),
             lane,
             filter,
-            as_of: None,
+            as_of,
         })
     }
 
-    /// The index a page can be read from in order when no pledger's book serves it:
-    /// for any kind in the order by id, its list by id; for commitments (values as they
-    /// are now) in the order by amount, the amounts index, within the span of amounts
-    /// and currencies the filter allows. None when a condition naming related entities
-    /// (or ids) gives candidates as many as those entities' relations, which the general
-    /// path then reads; nor in the order by id when the filter's span of amounts holds
-    /// few enough commitments to read them all sooner than the walk would find the page.
+    /// The index a page can be read from in order when no book serves it: for any kind
+    /// in the order by id or by name, its list in that order; for commitments (values as
+    /// they are now) in the order by amount, the amounts index, within the span of
+    /// amounts and currencies the filter allows. None when a condition naming related
+    /// entities (or ids) gives candidates as many as those entities' relations, which the
+    /// general path then reads; nor in the order by id or name when the filter's span of
+    /// amounts holds few enough commitments to read them all sooner than the walk would
+    /// find the page.
     fn index_for<'g, 'f>(
         &'g self,
         kind: NodeKind,
@@ -176,12 +187,12 @@ impl KnowledgeGraph {
             .then(|| Span::of(filter))
             .flatten();
         let source = match lane {
-            Lane::Id => {
+            Lane::Id | Lane::IdDesc | Lane::Name | Lane::NameDesc => {
                 if let Some(span) = priced.filter(Span::narrows) {
-                    // A walk by id meets the span's commitments at their share of all:
-                    // it reads about `need * total / within` to fill the page. Reading
-                    // the span whole costs `within`: the walk is the cheaper only past
-                    // the square root of `need * total`.
+                    // A walk in the kind's order meets the span's commitments at their
+                    // share of all: it reads about `need * total / within` to fill the
+                    // page. Reading the span whole costs `within`: the walk is the
+                    // cheaper only past the square root of `need * total`.
                     let total = self.by_kind.get(&kind).map_or(0, |list| list.len());
                     let need = window
                         .first
@@ -192,7 +203,10 @@ impl KnowledgeGraph {
                         return None;
                     }
                 }
-                Source::Kind(kind)
+                match lane.kept() {
+                    Lane::Id => Source::Kind(kind),
+                    _ => Source::Names(kind),
+                }
             }
             Lane::Rising | Lane::Falling => {
                 if kind != NodeKind::Commitment || as_of.is_some() {
@@ -275,8 +289,9 @@ impl KnowledgeGraph {
     }
 }
 
-/// The order of an index `sort` reads: by id, or by amount (money first, by currency then
-/// amount, then id; the others after, by id). None for any other order.
+/// The lane of an index `sort` reads: by id or by name, either way, or by amount (money
+/// first, by currency then amount, then id; the others after, by id). None for any other
+/// order.
 fn lane(sort: &Sort) -> Option<Lane> {
     let currency = Order {
         field: Field::Currency,
@@ -284,6 +299,12 @@ fn lane(sort: &Sort) -> Option<Lane> {
     };
     match sort.fields() {
         [] => Some(Lane::Id),
+        [o] if o.field == Field::Id && o.descending => Some(Lane::IdDesc),
+        [o] if o.field == Field::Name => Some(if o.descending {
+            Lane::NameDesc
+        } else {
+            Lane::Name
+        }),
         [c, a] if *c == currency && a.field == Field::Amount => Some(if a.descending {
             Lane::Falling
         } else {
@@ -310,40 +331,43 @@ fn named(op: &Op) -> Option<Vec<&EntityId>> {
 }
 
 impl Filter {
-    /// The pledgers, when the filter is nothing but one `eq` or `in` on the pledger
-    /// (alone or as the only condition of an `and`).
-    fn only_pledgers(&self) -> Option<Vec<&EntityId>> {
+    /// The role and the entities, when the filter is nothing but one `eq` or `in` on a
+    /// commitment's pledger, beneficiary or deal (alone or as the only condition of an
+    /// `and`).
+    fn only_booked(&self) -> Option<(Role, Vec<&EntityId>)> {
         match self {
-            Filter::Test(Field::Pledger, op) => named(op),
-            Filter::All(fs) if fs.len() == 1 => fs[0].only_pledgers(),
+            Filter::Test(field, op) => Some((Role::of(*field)?, named(op)?)),
+            Filter::All(fs) if fs.len() == 1 => fs[0].only_booked(),
             _ => None,
         }
     }
 }
 
 /// The bound past a cursor's slot, or none without a cursor.
-fn past(slot: &Option<Slot>) -> Bound<&Slot> {
+fn past<'a>(slot: &'a Option<Slot<'a>>) -> Bound<&'a Slot<'a>> {
     slot.as_ref().map_or(Bound::Unbounded, Bound::Excluded)
 }
 
 /// A place between two items of a list, where an empty page sits.
-enum Cut {
+enum Cut<'a> {
     /// Before every item.
     Start,
     /// After every item.
     End,
     /// Right after the item at this slot (or where it would be).
-    After(Slot),
+    After(Slot<'a>),
     /// Right before the item at this slot (or where it would be).
-    Before(Slot),
+    Before(Slot<'a>),
 }
 
 /// Where a [`Reader`] reads its items from, in its lane's order.
 enum Source<'f> {
-    /// Some pledgers' books, merged.
-    Pledgers(Vec<&'f EntityId>),
-    /// The list of one kind, by id.
+    /// The books of some entities in one role, merged.
+    Books(Role, Vec<&'f EntityId>),
+    /// The list of one kind by id.
     Kind(NodeKind),
+    /// The list of one kind by name.
+    Names(NodeKind),
     /// The amounts index: the priced commitments within a span, or every commitment (the
     /// priced ones, then the others) without one.
     Amounts(Option<Span>),
@@ -358,62 +382,91 @@ struct Reader<'g, 'f> {
     as_of: Option<&'f PartialDate>,
 }
 
+/// The nodes of a kind's list by id past `from`, in id order (forward) or against it.
+fn by_id<'a>(
+    list: &'a BTreeMap<EntityId, NodeIndex>,
+    from: Bound<&Slot<'_>>,
+    forward: bool,
+) -> Walk<'a> {
+    let at = match from {
+        Bound::Unbounded => Bound::Unbounded,
+        Bound::Included(s) => Bound::Included(s.id()),
+        Bound::Excluded(s) => Bound::Excluded(s.id()),
+    };
+    if forward {
+        Box::new(
+            list.range::<EntityId, _>((at, Bound::Unbounded))
+                .map(|(_, &ix)| ix),
+        )
+    } else {
+        let range = list.range::<EntityId, _>((Bound::Unbounded, at));
+        Box::new(range.rev().map(|(_, &ix)| ix))
+    }
+}
+
 impl<'g> Reader<'g, '_> {
     /// The matching items past `from`, in order (forward) or against it.
     fn walk<'a>(
         &'a self,
-        from: Bound<&'a Slot>,
+        from: Bound<&'a Slot<'a>>,
         forward: bool,
-    ) -> impl Iterator<Item = (Slot, &'g Node)> + 'a {
-        let g = self.g;
-        let slots: Walk<'a> = match &self.source {
-            Source::Pledgers(pledgers) => Box::new(Merge {
-                walks: pledgers
+    ) -> impl Iterator<Item = &'g Node> + 'a
+    where
+        'g: 'a,
+    {
+        let (g, lane) = (self.g, self.lane);
+        let node = move |x: u32| -> &'g Node { &g.graph[NodeIndex::new(x as usize)] };
+        let ixs: Walk<'a> = match &self.source {
+            Source::Books(role, ids) => {
+                let mut walks: Vec<Walk<'a>> = ids
                     .iter()
-                    .map(|p| g.books.walk(p, self.lane, from, forward).peekable())
-                    .collect(),
-                forward,
-            }),
-            Source::Kind(kind) => match (g.by_kind.get(kind), from) {
-                (None, _) => Box::new(std::iter::empty()),
-                (Some(list), Bound::Unbounded) => id_slots(list.iter(), forward),
-                (Some(list), Bound::Included(Slot::Id(id))) => id_slots(
-                    list.range::<EntityId, _>(beyond(Bound::Included(id), forward)),
-                    forward,
-                ),
-                (Some(list), Bound::Excluded(Slot::Id(id))) => id_slots(
-                    list.range::<EntityId, _>(beyond(Bound::Excluded(id), forward)),
-                    forward,
-                ),
-                // No money slot is placed in the order by id.
-                (Some(_), _) => Box::new(std::iter::empty()),
-            },
-            Source::Amounts(span) => {
-                g.money
-                    .walk(self.lane, span.as_ref(), from, forward, move |ix| {
-                        &g.graph[ix].id
-                    })
+                    .map(|id| g.books.walk(*role, id, lane, from, forward, node))
+                    .collect();
+                match walks.len() {
+                    1 => walks.remove(0),
+                    _ => Box::new(Merge {
+                        walks: walks.into_iter().map(Iterator::peekable).collect(),
+                        g,
+                        lane,
+                        forward,
+                    }),
+                }
             }
+            Source::Kind(kind) => match g.by_kind.get(kind) {
+                None => Box::new(std::iter::empty()),
+                // By id largest first: the list backward (ids never tie).
+                Some(list) => by_id(list, from, forward == (lane == Lane::Id)),
+            },
+            Source::Names(kind) => match g.names.list(*kind) {
+                None => Box::new(std::iter::empty()),
+                Some(list) => lanes::walk(list, lane, from, forward, node),
+            },
+            Source::Amounts(span) => g.money.walk(lane, span.as_ref(), from, forward, move |ix| {
+                &g.graph[ix].id
+            }),
         };
         let (filter, as_of) = (self.filter, self.as_of);
-        slots
-            .map(move |(slot, ix)| (slot, &*g.graph[ix]))
-            .filter(move |(_, n)| filter.matches(n, as_of))
+        ixs.map(move |ix| &*g.graph[ix])
+            .filter(move |n| filter.matches(n, as_of))
     }
 
     /// True when a matching item lies past `from`.
-    fn any(&self, from: Bound<&Slot>, forward: bool) -> bool {
+    fn any(&self, from: Bound<&Slot<'_>>, forward: bool) -> bool {
         self.walk(from, forward).next().is_some()
     }
 
-    /// The slot a cursor's key names in this order; none when the key holds a value no
-    /// slot can (text that is no currency code, a currency without an amount), which the
-    /// general path then places.
-    fn slot(&self, key: &SortKey<'_>) -> Option<Slot> {
-        let id = key.id.clone().into_owned();
+    /// The slot a cursor's key names in this lane; none when the key holds a value no
+    /// slot can (text that is no currency code, a currency without an amount, no name),
+    /// which the general path then places.
+    fn slot<'k>(&self, key: &'k SortKey<'_>) -> Option<Slot<'k>> {
+        let id: &'k EntityId = &key.id;
         match (self.lane, key.values.as_slice()) {
             (Lane::Id, []) => Some(Slot::Id(id)),
-            (Lane::Rising | Lane::Falling, [None, None]) => Some(Slot::Id(id)),
+            // The key's value is its id again; one that is not is placed by the general
+            // path.
+            (Lane::IdDesc, [Some(Value::Id(value))]) if value == id => Some(Slot::Id(id)),
+            (Lane::Name | Lane::NameDesc, [Some(Value::Text(name))]) => Some(Slot::Name(name, id)),
+            (Lane::Rising | Lane::Falling, [None, None]) => Some(Slot::Unpriced(id)),
             (Lane::Rising | Lane::Falling, [Some(Value::Text(code)), Some(Value::Decimal(a))]) => {
                 // Currencies compare as text ignoring case; a code of three ASCII letters
                 // in any case compares as the currency it names, uppercase.
@@ -421,8 +474,7 @@ impl<'g> Reader<'g, '_> {
                     return None;
                 }
                 let currency: Currency = code.to_ascii_uppercase().parse().ok()?;
-                let amount = if self.lane == Lane::Falling { -*a } else { *a };
-                Some(Slot::Money(currency, amount, id))
+                Some(Slot::Money(currency, *a, id))
             }
             _ => None,
         }
@@ -430,6 +482,7 @@ impl<'g> Reader<'g, '_> {
 
     /// The page `window` selects, read in order; none when a cursor's key has no slot.
     fn page(&self, window: &Window<'_>) -> Option<ListPage<'g>> {
+        let lane = self.lane;
         let after = match &window.after {
             Some(k) => Some(self.slot(k)?),
             None => None,
@@ -438,44 +491,45 @@ impl<'g> Reader<'g, '_> {
             Some(k) => Some(self.slot(k)?),
             None => None,
         };
-        let mut items: Vec<(Slot, &'g Node)>;
+        let is = |n: &Node, b: &Slot<'_>, o: Ordering| lane.compare(&lane.slot(n), b) == o;
+        let mut items: Vec<&'g Node>;
         // Where the page sits should it come out empty.
-        let mut empty_at = match &after {
-            Some(a) => Cut::After(a.clone()),
+        let mut empty_at = match after {
+            Some(a) => Cut::After(a),
             None => Cut::Start,
         };
         if window.first.is_some() || window.last.is_none() {
             let within = self
                 .walk(past(&after), true)
-                .take_while(|(s, _)| before.as_ref().is_none_or(|b| s < b));
+                .take_while(|n| before.as_ref().is_none_or(|b| is(n, b, Ordering::Less)));
             items = match window.first {
                 Some(first) => within.take(first).collect(),
                 None => within.collect(),
             };
             if let Some(last) = window.last {
                 let dropped: Vec<_> = items.drain(..items.len().saturating_sub(last)).collect();
-                if let Some((s, _)) = dropped.last() {
-                    empty_at = Cut::After(s.clone());
+                if let Some(n) = dropped.last() {
+                    empty_at = Cut::After(lane.slot(n));
                 }
             }
         } else {
             let last = window.last.unwrap_or_default();
             items = self
                 .walk(past(&before), false)
-                .take_while(|(s, _)| after.as_ref().is_none_or(|a| s > a))
+                .take_while(|n| after.as_ref().is_none_or(|a| is(n, a, Ordering::Greater)))
                 .take(last)
                 .collect();
             items.reverse();
             empty_at = match (after, before) {
                 (_, None) => Cut::End,
-                (Some(a), Some(b)) if b <= a => Cut::After(a),
+                (Some(a), Some(b)) if lane.compare(&b, &a) != Ordering::Greater => Cut::After(a),
                 (_, Some(b)) => Cut::Before(b),
             };
         }
         let (has_previous, has_next) = match (items.first(), items.last()) {
-            (Some((first, _)), Some((last, _))) => (
-                self.any(Bound::Excluded(first), false),
-                self.any(Bound::Excluded(last), true),
+            (Some(first), Some(last)) => (
+                self.any(Bound::Excluded(&lane.slot(first)), false),
+                self.any(Bound::Excluded(&lane.slot(last)), true),
             ),
             _ => match &empty_at {
                 Cut::Start => (false, self.any(Bound::Unbounded, true)),
@@ -491,7 +545,7 @@ impl<'g> Reader<'g, '_> {
             },
         };
         Some(ListPage {
-            nodes: items.into_iter().map(|(_, n)| n).collect(),
+            nodes: items,
             has_previous,
             has_next,
             total: None,
@@ -499,43 +553,66 @@ impl<'g> Reader<'g, '_> {
     }
 }
 
-/// Several books' walks as one, in order (forward) or against it: each pledger's
-/// commitments are apart, so their slots never tie.
-struct Merge<I: Iterator<Item = (Slot, petgraph::stable_graph::NodeIndex)>> {
-    walks: Vec<Peekable<I>>,
+/// Several books' walks as one, in order (forward) or against it. A commitment in two of
+/// them (two beneficiaries named) comes once.
+struct Merge<'a, 'g> {
+    walks: Vec<Peekable<Walk<'a>>>,
+    g: &'g KnowledgeGraph,
+    lane: Lane,
     forward: bool,
 }
 
-impl<I: Iterator<Item = (Slot, petgraph::stable_graph::NodeIndex)>> Iterator for Merge<I> {
-    type Item = (Slot, petgraph::stable_graph::NodeIndex);
+impl Iterator for Merge<'_, '_> {
+    type Item = NodeIndex;
 
-    fn next(&mut self) -> Option<Self::Item> {
-        let mut best: Option<(usize, &Slot)> = None;
-        let forward = self.forward;
+    fn next(&mut self) -> Option<NodeIndex> {
+        let (g, lane) = (self.g, self.lane);
+        let mut best: Option<(usize, NodeIndex)> = None;
         for (i, walk) in self.walks.iter_mut().enumerate() {
-            if let Some((slot, _)) = walk.peek() {
-                let better = best.is_none_or(|(_, b)| if forward { slot < b } else { slot > b });
+            if let Some(&ix) = walk.peek() {
+                let better = best.is_none_or(|(_, b)| {
+                    let order = lane.compare_nodes(&g.graph[ix], &g.graph[b]);
+                    order
+                        == if self.forward {
+                            Ordering::Less
+                        } else {
+                            Ordering::Greater
+                        }
+                });
                 if better {
-                    best = Some((i, slot));
+                    best = Some((i, ix));
                 }
             }
         }
-        let i = best?.0;
-        self.walks[i].next()
+        let (i, ix) = best?;
+        self.walks[i].next();
+        for walk in &mut self.walks {
+            if walk.peek() == Some(&ix) {
+                walk.next();
+            }
+        }
+        Some(ix)
     }
 }
 
-/// The books' and the amounts index's content, each node named by its id, for tests to
-/// compare indexes kept in place with indexes built afresh.
+/// The books', the amounts index's and the name lists' content, each node named by its
+/// id, for tests to compare indexes kept in place with indexes built afresh.
 #[cfg(test)]
 impl KnowledgeGraph {
     pub(crate) fn books_view(&self) -> Vec<String> {
-        self.books.view(&|ix| self.graph[ix].id.to_string())
+        let node = |x: u32| -> &Node { &self.graph[NodeIndex::new(x as usize)] };
+        self.books.view(node, &|ix| self.graph[ix].id.to_string())
     }
 
     /// The amounts index's content, each node named by its id, as [`Self::books_view`].
     pub(crate) fn money_view(&self) -> Vec<String> {
         self.money.view(&|ix| self.graph[ix].id.to_string())
+    }
+
+    /// Each kind's list by name, each node named by its id, as [`Self::books_view`].
+    pub(crate) fn names_view(&self) -> Vec<String> {
+        let node = |x: u32| -> &Node { &self.graph[NodeIndex::new(x as usize)] };
+        self.names.view(node, &|x| node(x).id.to_string())
     }
 }
 
@@ -634,6 +711,19 @@ pub(crate) mod tests {
                 ],
                 "commitment:x",
             ),
+            // By name: a name some items have in another case, names between and beyond
+            // theirs, none at all.
+            (vec![Some(Value::Text("ALPHA".into()))], "commitment:c5"),
+            (vec![Some(Value::Text("alpha".into()))], "commitment:0"),
+            (vec![Some(Value::Text("aLpHa".into()))], "commitment:zz"),
+            (vec![Some(Value::Text("b".into()))], "commitment:m"),
+            (vec![Some(Value::Text("ärger".into()))], "commitment:c1"),
+            (vec![Some(Value::Text(String::new()))], "commitment:m"),
+            (vec![Some(Value::Text("zzz".into()))], "commitment:a"),
+            (vec![None], "commitment:b"),
+            // By id largest first: a key whose value is its id, and one whose is not.
+            (vec![Some(Value::Id(id("commitment:c3")))], "commitment:c3"),
+            (vec![Some(Value::Id(id("commitment:c3")))], "commitment:c30"),
         ] {
             let key = SortKey {
                 values,
@@ -691,8 +781,9 @@ pub(crate) mod tests {
     }
 
     /// Pledges among Japan, South Korea and the United States with amounts that tie, in
-    /// three currencies, some without an amount or with one that is no money; some in one
-    /// of two deals, some part of another, in one of three statuses.
+    /// three currencies, some without an amount or with one that is no money; some to two
+    /// beneficiaries; some in one of two deals, some part of another, in one of three
+    /// statuses; with names that tie, some only ignoring case.
     fn graph(dice: &mut Dice, n: usize) -> KnowledgeGraph {
         let ids: Vec<String> = (0..n).map(|i| format!("commitment:c{i}")).collect();
         let countries = ["country:jp", "country:kr", "country:us"];
@@ -734,11 +825,31 @@ pub(crate) mod tests {
                 }
                 let status = statuses[dice.roll(3)];
                 c.status = ClaimSet::new(vec![claim("s", status, None)]);
+                let other = id(countries[dice.roll(3)]);
+                if dice.roll(4) == 0 && !c.beneficiaries.contains(&other) {
+                    c.beneficiaries.push(other);
+                }
+            }
+            if let Some(name) = NAMES.get(dice.roll(NAMES.len() + 3)) {
+                node.name = (*name).into();
             }
             nodes.push(node);
         }
         KnowledgeGraph::build(nodes, Vec::new()).unwrap_or_else(|e| panic!("{e}"))
     }
+
+    /// Names that tie, some only ignoring case, some only past their first sixteen bytes.
+    pub(crate) const NAMES: [&str; 9] = [
+        "Alpha",
+        "alpha",
+        "ALPHA",
+        "Beta pledge",
+        "Ärger",
+        "ärger",
+        "analysis: talks with Japan",
+        "analysis: talks with Korea",
+        "zeta",
+    ];
 
     fn test(field: Field, op: Op) -> Filter {
         Filter::Test(field, op)
@@ -811,13 +922,24 @@ pub(crate) mod tests {
                 test(Field::Currency, texts(&["usd", "jpy"])),
                 top_level(),
             ]),
-            // Related entities named: read from their relations.
+            // Beneficiaries and deals named: read from their books.
             test(Field::Beneficiary, Op::Eq(Value::Id(id("country:us")))),
+            test(Field::Beneficiary, ids(&["country:us", "country:kr"])),
             test(Field::Deal, Op::Eq(Value::Id(id("deal:a")))),
             Filter::All(vec![
                 test(Field::Deal, ids(&["deal:b", "deal:x"])),
                 test(Field::Amount, Op::Gte(Value::Decimal(5.into()))),
             ]),
+            Filter::All(vec![
+                test(Field::Deal, ids(&["deal:a", "deal:b"])),
+                purchases(),
+            ]),
+            Filter::All(vec![
+                jp(),
+                test(Field::Beneficiary, ids(&["country:kr", "country:us"])),
+            ]),
+            // Names, read in order by name and tested as read.
+            test(Field::Name, Op::Contains("ALPHA".into())),
         ]
     }
 
@@ -833,7 +955,8 @@ pub(crate) mod tests {
         Filter::Not(Box::new(test(Field::PartOf, Op::Exists)))
     }
 
-    /// Orders by amount both ways and by id, which the books keep, and some they do not.
+    /// Orders by amount, by id and by name, each both ways, which the books keep, and
+    /// some they do not.
     pub(crate) fn orders() -> Vec<Vec<Order>> {
         let by = |field, descending| Order { field, descending };
         vec![
@@ -843,6 +966,7 @@ pub(crate) mod tests {
             vec![by(Field::Amount, true), by(Field::Id, false)],
             vec![by(Field::Id, true)],
             vec![by(Field::Name, false)],
+            vec![by(Field::Name, true), by(Field::Id, false)],
             vec![by(Field::Kind, false), by(Field::Amount, true)],
         ]
     }
@@ -871,8 +995,9 @@ pub(crate) mod tests {
             let sort = Sort::new(order);
             g.index_for(NodeKind::Commitment, filter, &sort, None, window)
                 .map(|r| match r.source {
-                    Source::Pledgers(_) => "books".to_string(),
+                    Source::Books(..) => "books".to_string(),
                     Source::Kind(_) => "by id".to_string(),
+                    Source::Names(_) => "by name".to_string(),
                     Source::Amounts(span) => format!("by amount {span:?}"),
                 })
         };
@@ -896,11 +1021,16 @@ pub(crate) mod tests {
         assert_eq!(source(&five, &[], &first), None);
         let any = test(Field::Amount, Op::Gte(Value::Decimal(0.into())));
         assert_eq!(source(&any, &[], &first).as_deref(), Some("by id"));
-        // Related entities named, or an order no index keeps: the general path.
+        // Either way by name or by id: the kind's lists.
+        let by_name = by(Field::Name, true);
+        assert_eq!(source(&all, &by_name, &first).as_deref(), Some("by name"));
+        let by_id_desc = by(Field::Id, true);
+        assert_eq!(source(&all, &by_id_desc, &first).as_deref(), Some("by id"));
+        // Related entities named (the books' or the general path), or an order no index
+        // keeps: not the kind's lists.
         let to_us = test(Field::Beneficiary, Op::Eq(Value::Id(id("country:us"))));
         assert_eq!(source(&to_us, &amount, &first), None);
-        assert_eq!(source(&all, &by(Field::Name, false), &first), None);
-        assert_eq!(source(&all, &by(Field::Id, true), &first), None);
+        assert_eq!(source(&all, &by(Field::Kind, false), &first), None);
         // Values as of a date: by id still, never by amount.
         let date: PartialDate = "2025-01-01".parse().unwrap_or_else(|e| panic!("{e}"));
         let sort = Sort::new(&amount);
@@ -939,7 +1069,7 @@ pub(crate) mod tests {
     }
 
     #[test]
-    fn pages_by_id_of_any_kind_and_as_of_a_date_are_the_slices_too() {
+    fn pages_by_id_or_name_of_any_kind_and_as_of_a_date_are_the_slices_too() {
         let mut dice = Dice(0x9e37_79b9);
         let g = graph(&mut dice, 30);
         let planned = test(Field::Status, Op::Eq(Value::Text("planned".into())));
@@ -951,10 +1081,26 @@ pub(crate) mod tests {
             }
         }
         let named = test(Field::Name, Op::Contains("a".into()));
+        let by = |field, descending| vec![Order { field, descending }];
         for kind in [NodeKind::Country, NodeKind::Deal, NodeKind::Person] {
             for filter in [Filter::default(), named.clone()] {
+                for order in [
+                    vec![],
+                    by(Field::Id, true),
+                    by(Field::Name, false),
+                    by(Field::Name, true),
+                ] {
+                    let seed = dice.roll(1 << 30) as u64;
+                    check_pages_of(&g, kind, &filter, &order, None, seed);
+                }
+            }
+        }
+        // By name, as of a date: the kind's list by name, or a pledger's book.
+        let jp = test(Field::Pledger, Op::Eq(Value::Id(id("country:jp"))));
+        for filter in [Filter::default(), planned, jp] {
+            for order in [by(Field::Name, false), by(Field::Name, true)] {
                 let seed = dice.roll(1 << 30) as u64;
-                check_pages_of(&g, kind, &filter, &[], None, seed);
+                check_pages_of(&g, NodeKind::Commitment, &filter, &order, Some(&date), seed);
             }
         }
     }

@@ -15,6 +15,7 @@ use rust_decimal::Decimal;
 
 use super::KnowledgeGraph;
 use super::amounts::Span;
+use super::lanes::fold_cmp;
 use crate::model::{
     Amount, ClaimSet, EntityId, Node, NodeData, NodeKind, PartialDate, RelationKind, When,
 };
@@ -354,12 +355,13 @@ pub fn values(node: &Node, field: Field, as_of: Option<&PartialDate>) -> Vec<Val
     }
 }
 
-/// Orders two values of one field: numbers and dates by value, text ignoring case.
+/// Orders two values of one field: numbers and dates by value, text ignoring case (as
+/// [`fold_cmp`] folds it, one letter at a time).
 fn compare(a: &Value, b: &Value) -> Option<Ordering> {
     match (a, b) {
         (Value::Decimal(x), Value::Decimal(y)) => Some(x.cmp(y)),
         (Value::Date(x), Value::Date(y)) => Some(x.start().cmp(&y.start())),
-        (Value::Text(x), Value::Text(y)) => Some(x.to_lowercase().cmp(&y.to_lowercase())),
+        (Value::Text(x), Value::Text(y)) => Some(fold_cmp(x, y)),
         (Value::Id(x), Value::Id(y)) => Some(x.cmp(y)),
         _ => None,
     }

@@ -1,0 +1,189 @@
+//! Each kind's nodes by name (ignoring case, then by id), so that a page of any list by
+//! name, either way, is read in order and stops when full. Kept as node indexes in
+//! chunks, the names themselves staying in the nodes; beside each chunk, the first bytes
+//! of its last name as a number, so that a rename finds its chunks without reading the
+//! names of others.
+
+use std::cmp::Ordering;
+use std::collections::HashMap;
+
+use petgraph::stable_graph::NodeIndex;
+
+use super::chunked::Chunked;
+use super::lanes::{Lane, fold_cmp, fold_prefix};
+use crate::model::{Node, NodeKind};
+
+/// One kind's nodes by name.
+#[derive(Debug, Clone, Default)]
+struct NameList {
+    items: Chunked,
+    /// For each chunk, [`fold_prefix`] of its last node's name: a chunk whose fence comes
+    /// before a name's prefix holds only nodes before it, one whose fence comes after, only
+    /// nodes after its last.
+    fences: Vec<u128>,
+}
+
+impl NameList {
+    fn of<'a>(items: Chunked, node: impl Fn(u32) -> &'a Node) -> Self {
+        let mut list = NameList {
+            items,
+            fences: Vec::new(),
+        };
+        list.fence_all(node);
+        list
+    }
+
+    /// Sets every chunk's fence, after a chunk was split or went.
+    fn fence_all<'a>(&mut self, node: impl Fn(u32) -> &'a Node) {
+        let items = &self.items;
+        self.fences = (0..items.chunk_count())
+            .map(|c| {
+                items
+                    .chunk_last(c)
+                    .map_or(0, |x| fold_prefix(&node(x).name))
+            })
+            .collect();
+    }
+
+    /// Sets the fence of chunk `c`.
+    fn fence<'a>(&mut self, c: usize, node: impl Fn(u32) -> &'a Node) {
+        if let (Some(fence), Some(x)) = (self.fences.get_mut(c), self.items.chunk_last(c)) {
+            *fence = fold_prefix(&node(x).name);
+        }
+    }
+
+    /// The first chunk whose last node is not `before` the node `of`: found by the fences
+    /// where they differ from the name's prefix, by `before` where they tie.
+    fn chunk_for(&self, of: &Node, mut before: impl FnMut(u32) -> bool) -> usize {
+        let prefix = fold_prefix(&of.name);
+        self.items
+            .partition_chunks(|c, last| match self.fences[c].cmp(&prefix) {
+                Ordering::Less => true,
+                Ordering::Greater => false,
+                Ordering::Equal => before(last),
+            })
+    }
+
+    fn insert<'a>(&mut self, x: u32, of: &Node, node: impl Fn(u32) -> &'a Node + Copy) {
+        let slot = Lane::Name.slot(of);
+        let before = |y: u32| Lane::Name.compare(&Lane::Name.slot(node(y)), &slot).is_lt();
+        let c = self.chunk_for(of, before);
+        let at = self.items.partition_in(c, before);
+        let chunks = self.items.chunk_count();
+        self.items.insert(at, x);
+        match self.items.chunk_of(at) {
+            Some(_) if self.items.chunk_count() != chunks => self.fence_all(node),
+            Some((c, true)) => self.fence(c, node),
+            _ => {}
+        }
+    }
+
+    fn remove<'a>(&mut self, x: u32, of: &Node, node: impl Fn(u32) -> &'a Node + Copy) {
+        let slot = Lane::Name.slot(of);
+        let before = |y: u32| Lane::Name.compare(&Lane::Name.slot(node(y)), &slot).is_lt();
+        let c = self.chunk_for(of, |y| y != x && before(y));
+        // A list that lost its order is searched whole rather than left with a stale item.
+        let Some(at) = self
+            .items
+            .find_in(c, x)
+            .or_else(|| self.items.iter().position(|y| y == x))
+        else {
+            return;
+        };
+        let (c, last) = self.items.chunk_of(at).unwrap_or((0, false));
+        let chunks = self.items.chunk_count();
+        self.items.remove(at);
+        if self.items.chunk_count() != chunks {
+            self.fence_all(node);
+        } else if last {
+            self.fence(c, node);
+        }
+    }
+}
+
+/// The nodes of each kind in the order by name.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct NameLists(HashMap<NodeKind, NameList>);
+
+impl NameLists {
+    /// Adds a node at its name's place; `node` reads the nodes already in.
+    pub fn insert<'a>(&mut self, ix: NodeIndex, of: &Node, node: impl Fn(u32) -> &'a Node + Copy) {
+        let list = self.0.entry(of.kind()).or_default();
+        list.insert(ix.index() as u32, of, node);
+    }
+
+    /// Takes a node out, as it was when it was added.
+    pub fn remove<'a>(&mut self, ix: NodeIndex, of: &Node, node: impl Fn(u32) -> &'a Node + Copy) {
+        if let Some(list) = self.0.get_mut(&of.kind()) {
+            list.remove(ix.index() as u32, of, node);
+            if list.items.is_empty() {
+                self.0.remove(&of.kind());
+            }
+        }
+    }
+
+    /// The nodes of `kind` by name.
+    pub fn list(&self, kind: NodeKind) -> Option<&Chunked> {
+        self.0.get(&kind).map(|list| &list.items)
+    }
+
+    /// Puts the list of `kind`, its nodes `nodes`, in order whole: sorted by the first
+    /// bytes of each lowercase name as a number, the names themselves compared only where
+    /// those tie.
+    pub fn build<'a>(
+        &mut self,
+        kind: NodeKind,
+        nodes: impl Iterator<Item = NodeIndex>,
+        node: impl Fn(u32) -> &'a Node + Copy,
+    ) {
+        let mut keyed: Vec<(u128, u32)> = nodes
+            .map(|ix| {
+                let x = ix.index() as u32;
+                (fold_prefix(&node(x).name), x)
+            })
+            .collect();
+        keyed.sort_unstable_by(|(p, a), (q, b)| {
+            p.cmp(q).then_with(|| {
+                let (a, b) = (node(*a), node(*b));
+                match fold_cmp(&a.name, &b.name) {
+                    Ordering::Equal => a.id.cmp(&b.id),
+                    unequal => unequal,
+                }
+            })
+        });
+        let order: Vec<u32> = keyed.into_iter().map(|(_, x)| x).collect();
+        let list = NameList::of(Chunked::from_sorted(&order), node);
+        self.0.insert(kind, list);
+    }
+
+    /// The bytes the lists take on the heap.
+    pub fn heap_bytes(&self) -> usize {
+        self.0
+            .values()
+            .map(|list| list.items.heap_bytes() + list.fences.capacity() * size_of::<u128>())
+            .sum()
+    }
+
+    /// Each kind's list, each node named by `name`, for tests to compare lists kept in
+    /// place with lists built afresh; and each list's fences checked.
+    #[cfg(test)]
+    pub fn view<'a>(
+        &self,
+        node: impl Fn(u32) -> &'a Node + Copy,
+        name: &dyn Fn(u32) -> String,
+    ) -> Vec<String> {
+        let mut out: Vec<String> = self
+            .0
+            .iter()
+            .map(|(kind, list)| {
+                let mut fenced = list.clone();
+                fenced.fence_all(node);
+                assert_eq!(fenced.fences, list.fences, "{kind:?}: fences");
+                let names: Vec<String> = list.items.iter().map(name).collect();
+                format!("{kind:?}: {}", names.join(" "))
+            })
+            .collect();
+        out.sort();
+        out
+    }
+}
