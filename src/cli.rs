@@ -70,6 +70,9 @@ pub enum Command {
         #[arg(long)]
         out: PathBuf,
     },
+    /// Editors' tokens, which writes need.
+    #[command(subcommand)]
+    Token(TokenCommand),
     /// Print the effective configuration as TOML, with where each value came from.
     ///
     /// The output is itself a valid configuration file. Exits 2 when the configuration is
@@ -82,6 +85,19 @@ pub enum Command {
         /// The configuration.
         #[command(flatten)]
         settings: Settings,
+    },
+}
+
+/// What `pledgegraph token` does.
+#[derive(Debug, Subcommand)]
+pub enum TokenCommand {
+    /// Make a fresh random token for an editor: prints the token once (give it to the
+    /// editor; it is not kept anywhere) and the `[[editor]]` lines to add to the tokens
+    /// file (`--tokens-file`), which hold only the token's SHA-256.
+    New {
+        /// The editor's name, recorded as the actor of every change they make.
+        #[arg(long)]
+        name: String,
     },
 }
 

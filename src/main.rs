@@ -9,7 +9,7 @@ use std::process::ExitCode;
 use anyhow::Context;
 use clap::Parser;
 
-use cli::{Cli, Command, Settings};
+use cli::{Cli, Command, Settings, TokenCommand};
 use pledgegraph::app::{self, App, AppError, Config, Loaded, Sources};
 
 fn main() -> anyhow::Result<ExitCode> {
@@ -80,6 +80,14 @@ fn main() -> anyhow::Result<ExitCode> {
                 written.entities,
                 written.relations,
                 out.display()
+            ))?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Token(TokenCommand::New { name }) => {
+            let made = app::new_token(&name).context("cannot make a token")?;
+            write_stdout(&format!(
+                "token for {name} (shown once; the editor sends it as `Authorization: Bearer <token>`):\n\n    {}\n\nadd these lines to the tokens file (`--tokens-file`):\n\n{}",
+                made.token, made.entry
             ))?;
             Ok(ExitCode::SUCCESS)
         }

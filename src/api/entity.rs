@@ -80,6 +80,11 @@ pub enum NodeInterface<'a> {
         desc = "The paragraphs that report the entity."
     ),
     field(
+        name = "version",
+        ty = "u64",
+        desc = "The graph version that last changed the entity itself (its fields, claims, withdrawal or merge), 0 when it is as the seed made it: give it as a write's `expectedVersion` to refuse the write if the entity has moved on."
+    ),
+    field(
         name = "relations",
         ty = "Page<Relation<'a>>",
         desc = "The entity's relations, of the given kinds (all when omitted) in the given direction, ordered by kind, direction and the other end's id.",
@@ -298,6 +303,13 @@ macro_rules! entity_object {
                 self.node.description.clone()
             }
 
+            /// The graph version that last changed the entity itself (its fields, claims,
+            /// withdrawal or merge), 0 when it is as the seed made it: give it as a write's
+            /// `expectedVersion` to refuse the write if the entity has moved on.
+            pub async fn version(&self) -> u64 {
+                self.g.entity_version(&self.node.id)
+            }
+
             /// The paragraphs that report the entity.
             pub async fn sources(&self) -> Vec<$crate::api::entity::Citation<'a>> {
                 $crate::api::entity::citations(self.g, &self.node.sources)
@@ -395,6 +407,12 @@ pub struct Relation<'a> {
 /// A typed, sourced edge between two entities, seen from the entity it was reached from.
 #[Object]
 impl<'a> Relation<'a> {
+    /// The relation's stable id, from what it is (`from|kind|to`, then `#key` where two
+    /// of one kind join the same pair): what `endRelation` and `retract` take.
+    async fn id(&self) -> String {
+        self.edge.id()
+    }
+
     /// The relation's kind.
     async fn kind(&self) -> RelationKind {
         self.edge.relation.kind.into()

@@ -377,3 +377,35 @@ pub enum OrderDirection {
     /// Largest first.
     Desc,
 }
+
+/// A value of an entity that holds claims.
+#[derive(Enum, Debug, Clone, Copy, PartialEq, Eq)]
+#[graphql(remote = "model::ClaimField")]
+pub enum ClaimField {
+    /// A person's roles.
+    Roles,
+    /// A deal's status.
+    DealStatus,
+    /// A commitment's amount.
+    Amount,
+    /// A commitment's baseline.
+    Baseline,
+    /// A commitment's limit.
+    Limit,
+    /// A commitment's status.
+    CommitmentStatus,
+    /// A demand's status.
+    DemandStatus,
+    /// A tariff's status.
+    TariffStatus,
+    /// A tariff's rate.
+    Rate,
+    /// A tariff's volume limit.
+    VolumeLimit,
+    /// An event's duration.
+    Duration,
+    /// Who a statement is attributed to, in words.
+    AttributedTo,
+    /// A project's value.
+    Value,
+}

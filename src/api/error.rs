@@ -19,6 +19,13 @@ pub mod code {
     pub const MAX_DEPTH_EXCEEDED: &str = "MAX_DEPTH_EXCEEDED";
     /// The request would do more work than one request may.
     pub const WORK_BUDGET_EXCEEDED: &str = "WORK_BUDGET_EXCEEDED";
+    /// A write without an editor's token.
+    pub const UNAUTHENTICATED: &str = "UNAUTHENTICATED";
+    /// A write with a token that is not an editor's, or to a server that takes none.
+    pub const FORBIDDEN: &str = "FORBIDDEN";
+    /// A write whose entity moved on since the version it expected, or whose idempotency
+    /// key was used for another write.
+    pub const CONFLICT: &str = "CONFLICT";
     /// Something failed on the server; the log has the details.
     pub const INTERNAL_SERVER_ERROR: &str = "INTERNAL_SERVER_ERROR";
 }

@@ -3,12 +3,15 @@
 
 mod budget;
 mod claims;
+mod create;
 mod entity;
 pub mod enums;
 mod error;
 mod explore;
 mod filters;
+mod inputs;
 mod limits;
+mod mutation;
 mod objects;
 mod pagination;
 mod query;
@@ -16,11 +19,12 @@ mod scalars;
 pub(crate) mod snapshot;
 mod values;
 
-use async_graphql::{EmptyMutation, EmptySubscription, MergedObject, Schema};
+use async_graphql::{EmptySubscription, MergedObject, Schema};
 
 use crate::app::{App, Snapshot};
 use crate::graph::KnowledgeGraph;
 pub use error::{ApiError, ErrorCodes, code, internal};
+pub use mutation::{Credentials, Mutation};
 pub use query::Query;
 
 /// The query root: lookups and lists, then exploration, then the limits in force.
@@ -33,7 +37,7 @@ pub struct QueryRoot(
 );
 
 /// The schema type.
-pub type PledgeSchema = Schema<QueryRoot, EmptyMutation, EmptySubscription>;
+pub type PledgeSchema = Schema<QueryRoot, Mutation, EmptySubscription>;
 
 /// The running state a request reads, from the schema's data.
 pub(crate) fn app<'a>(ctx: &async_graphql::Context<'a>) -> async_graphql::Result<&'a App> {
@@ -52,7 +56,7 @@ pub(crate) fn graph<'a>(
 pub fn schema(app: App) -> PledgeSchema {
     let config = app.config();
     let (max_depth, fields) = (config.max_query_depth, config.field_budget);
-    Schema::build(QueryRoot::default(), EmptyMutation, EmptySubscription)
+    Schema::build(QueryRoot::default(), Mutation, EmptySubscription)
         .data(app)
         .limit_depth(max_depth)
         .extension(ErrorCodes)
@@ -62,7 +66,7 @@ pub fn schema(app: App) -> PledgeSchema {
 
 /// The schema's SDL, as checked in at `schema.graphql`.
 pub fn sdl() -> String {
-    Schema::build(QueryRoot::default(), EmptyMutation, EmptySubscription)
+    Schema::build(QueryRoot::default(), Mutation, EmptySubscription)
         .finish()
         .sdl()
 }

@@ -84,6 +84,10 @@ settings! {
     /// The data directory, created on first start: the durable change log (SQLite) that
     /// is applied to the seed's graph at start. Empty: none, and the graph is the seed's.
     data_dir: Option<PathBuf>,
+    /// The editors' tokens file (TOML: `[[editor]] name = "…", token_sha256 = "…"`, made
+    /// with `pledgegraph token new`); writes are taken only with one of its tokens, and
+    /// only with a `data_dir`. Empty: none, and the server takes no writes.
+    tokens_file: Option<PathBuf>,
     /// The largest request body, in bytes; a larger one is refused with HTTP 413 and
     /// `DOCUMENT_TOO_LARGE` before it is read.
     max_body_bytes: usize [1024, 1 << 30],
@@ -127,6 +131,8 @@ impl Default for Config {
             seed: PathBuf::from("seed"),
             // Read-only unless a data directory is chosen: nothing is written by surprise.
             data_dir: None,
+            // No editors until they are named: a server takes no writes by surprise.
+            tokens_file: None,
             // The explorer's largest request is a few KiB; a batch of dozens of queries fits
             // many times over, while a client cannot make the server buffer much.
             max_body_bytes: 1024 * 1024,

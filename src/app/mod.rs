@@ -3,8 +3,10 @@
 //! no HTTP.
 
 pub mod config;
+mod editors;
 mod replay;
 mod store;
+mod write;
 
 use std::path::Path;
 use std::sync::Arc;
@@ -15,7 +17,9 @@ use crate::seed::{self, SeedErrors};
 pub use crate::seed::Written;
 pub use crate::seed::generate::GenerateOptions;
 
-pub use store::{Snapshot, Store};
+pub use editors::{AuthError, Editors, NewToken, TokensError, new_token};
+pub use store::{Prepared, Snapshot, Store};
+pub use write::{Committed, Write, WriteError};
 
 pub use config::{
     Config, ConfigError, ENV_CONFIG_FILE, KEYS, Key, Loaded, Origin, Sources, markdown_table,
@@ -55,6 +59,14 @@ pub enum AppError {
         /// Why it does not apply.
         source: Box<ChangeError>,
     },
+    /// The editors' tokens file cannot be used.
+    #[error(transparent)]
+    Tokens(#[from] TokensError),
+    /// Editors are named but there is nowhere to keep their writes.
+    #[error(
+        "an editors' tokens file is given (`tokens_file`) but no data directory (`data_dir`) to keep their writes in; give one with `--data-dir`"
+    )]
+    TokensWithoutDataDir,
     /// The runtime that reads the change log cannot start.
     #[error("cannot start the runtime that reads the change log: {0}")]
     Runtime(std::io::Error),
@@ -65,22 +77,36 @@ pub enum AppError {
 pub struct App {
     config: Arc<Config>,
     store: Arc<Store>,
+    writer: Option<Arc<write::Writer>>,
+    editors: Option<Arc<Editors>>,
 }
 
 impl App {
     /// Loads and validates the seed directory the configuration names and builds its graph.
     /// With a data directory, the graph is the seed's with every batch of its change log
     /// applied in order.
+    /// Writes are taken when the configuration names editors (`tokens_file`), which
+    /// needs a data directory.
     pub fn load(config: Config) -> Result<Self, AppError> {
+        let editors = match &config.tokens_file {
+            Some(_) if config.data_dir.is_none() => return Err(AppError::TokensWithoutDataDir),
+            Some(path) => Some(Arc::new(Editors::load(path)?)),
+            None => None,
+        };
         let mut graph = build(&config.seed)?;
+        let mut writer = None;
         if let Some(dir) = &config.data_dir {
-            let replayed = replay::replay(dir, &config.seed, &mut graph)?;
+            let (log, replayed) = replay::replay(dir, &config.seed, &mut graph)?;
             tracing::info!(
                 "applied {replayed} batches of the change log in {}",
                 dir.display()
             );
+            writer = Some(Arc::new(write::Writer::new(log)));
         }
-        Ok(Self::with_graph(config, Arc::new(graph)))
+        let mut app = Self::with_graph(config, Arc::new(graph));
+        app.writer = writer;
+        app.editors = editors;
+        Ok(app)
     }
 
     /// Serves an already built graph.
@@ -88,7 +114,18 @@ impl App {
         App {
             config: Arc::new(config),
             store: Arc::new(Store::new(graph)),
+            writer: None,
+            editors: None,
         }
+    }
+
+    /// The editor whose bearer token `token` is: writes need one, and are off unless the
+    /// server has editors and a data directory.
+    pub fn editor(&self, token: Option<&str>) -> Result<&str, AuthError> {
+        let (Some(editors), Some(_)) = (&self.editors, &self.writer) else {
+            return Err(AuthError::WritesOff);
+        };
+        editors.check(token.ok_or(AuthError::Missing)?)
     }
 
     /// The configuration in force.

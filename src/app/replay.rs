@@ -10,13 +10,13 @@ use crate::store::Log;
 use super::AppError;
 
 /// Applies the change log of data directory `dir` to `graph`, the graph of the seed in
-/// `seed_dir`, recording the seed's fingerprint when the log is new; answers how many
-/// batches it applied.
+/// `seed_dir`, recording the seed's fingerprint when the log is new; answers the log,
+/// open for the batches to come, and how many batches it applied.
 pub(super) fn replay(
     dir: &Path,
     seed_dir: &Path,
     graph: &mut KnowledgeGraph,
-) -> Result<u64, AppError> {
+) -> Result<(Log, u64), AppError> {
     let fingerprint = seed::fingerprint(seed_dir).map_err(|source| AppError::SeedUnreadable {
         path: seed_dir.to_path_buf(),
         source,
@@ -29,7 +29,6 @@ pub(super) fn replay(
         let mut log = Log::open_dir(dir).await?;
         log.bind_seed(&fingerprint).await?;
         let entries = log.entries_after(0).await?;
-        log.close().await?;
         for entry in &entries {
             let version =
                 graph
@@ -40,6 +39,6 @@ pub(super) fn replay(
                     })?;
             debug_assert_eq!(version, entry.seq, "a batch's number is its version");
         }
-        Ok(entries.len() as u64)
+        Ok((log, entries.len() as u64))
     })
 }

@@ -32,6 +32,25 @@ pub struct Store {
     writer: Mutex<Spare>,
 }
 
+/// A version made by [`Store::prepare`], not yet shown to readers.
+#[derive(Debug)]
+pub struct Prepared {
+    graph: Snapshot,
+    changes: Vec<Change>,
+}
+
+impl Prepared {
+    /// The version it makes.
+    pub fn version(&self) -> u64 {
+        self.graph.version()
+    }
+
+    /// The graph as it will be once published.
+    pub fn graph(&self) -> &KnowledgeGraph {
+        &self.graph
+    }
+}
+
 /// The copy readers are leaving: the version before the latest (none until the first
 /// write, so a graph that is only read is held once), and the batches that bring it up
 /// to the latest.
@@ -72,22 +91,52 @@ impl Store {
         after_each: &mut dyn FnMut(usize),
     ) -> Result<u64, ChangeError> {
         let mut spare = self.writer.lock().unwrap_or_else(PoisonError::into_inner);
-        let mut graph = self.take_spare(&mut spare);
-        let applied = Arc::make_mut(&mut graph).apply_observed(changes.clone(), after_each);
-        let version = match applied {
-            Ok(version) => version,
+        let next = self.prepare_locked(&mut spare, changes, after_each)?;
+        Ok(self.publish_locked(&mut spare, next).unwrap_or_else(|v| v))
+    }
+
+    /// Applies a batch whole or not at all to the copy readers are leaving, and holds the
+    /// version it makes unpublished: [`Store::publish`] shows it to readers; dropping it
+    /// instead throws it away (the next batch then starts from a copy of the latest).
+    /// The caller takes turns: one batch prepared and published at a time.
+    pub fn prepare(&self, changes: Vec<Change>) -> Result<Prepared, ChangeError> {
+        let mut spare = self.writer.lock().unwrap_or_else(PoisonError::into_inner);
+        self.prepare_locked(&mut spare, changes, &mut |_| {})
+    }
+
+    /// Publishes a prepared version as the latest and answers its number. A version
+    /// prepared from another than the latest (two writers that did not take turns) is
+    /// thrown away: the error is the latest version's number.
+    pub fn publish(&self, next: Prepared) -> Result<u64, u64> {
+        let mut spare = self.writer.lock().unwrap_or_else(PoisonError::into_inner);
+        self.publish_locked(&mut spare, next)
+    }
+
+    fn prepare_locked(
+        &self,
+        spare: &mut Spare,
+        changes: Vec<Change>,
+        after_each: &mut dyn FnMut(usize),
+    ) -> Result<Prepared, ChangeError> {
+        let mut graph = self.take_spare(spare);
+        match Arc::make_mut(&mut graph).apply_observed(changes.clone(), after_each) {
+            Ok(_) => Ok(Prepared { graph, changes }),
             Err(e) => {
                 // The copy is as it was, at the latest version.
                 spare.graph = Some(graph);
-                return Err(e);
+                Err(e)
             }
-        };
-        let previous = std::mem::replace(
-            &mut *self.latest.write().unwrap_or_else(PoisonError::into_inner),
-            graph,
-        );
-        spare.graph = Some(previous);
-        spare.behind.push(changes);
+        }
+    }
+
+    fn publish_locked(&self, spare: &mut Spare, next: Prepared) -> Result<u64, u64> {
+        let mut latest = self.latest.write().unwrap_or_else(PoisonError::into_inner);
+        if next.graph.version() != latest.version() + 1 {
+            return Err(latest.version());
+        }
+        let version = next.graph.version();
+        spare.graph = Some(std::mem::replace(&mut *latest, next.graph));
+        spare.behind.push(next.changes);
         Ok(version)
     }
 

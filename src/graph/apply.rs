@@ -172,7 +172,29 @@ impl KnowledgeGraph {
             return Err(ChangeError { index, op, error });
         }
         self.version += 1;
+        self.stamp(&batch.journal);
         Ok(self.version)
+    }
+
+    /// Records the new version as the last change of each entity a batch changed.
+    fn stamp(&mut self, journal: &[Undo]) {
+        for step in journal {
+            let id = match step {
+                Undo::AddedNode(ix) | Undo::SwappedNode(ix, _) => {
+                    match self.graph.node_weight(*ix) {
+                        Some(node) => node.id.clone(),
+                        None => continue,
+                    }
+                }
+                Undo::DetachedNode(node) => node.id.clone(),
+                Undo::WithdrewNode(id) | Undo::Merged(id) => id.clone(),
+                Undo::AddedEdge(_)
+                | Undo::DetachedEdge(_)
+                | Undo::SwappedEdge(..)
+                | Undo::WithdrewRelation(_) => continue,
+            };
+            self.changed_in.insert(id, self.version);
+        }
     }
 
     /// What was withdrawn or merged away.

@@ -205,6 +205,8 @@ pub struct KnowledgeGraph {
     withdrawn: Withdrawn,
     /// The sequence number of the last change batch applied; the seed is version 0.
     version: u64,
+    /// The version that last changed each entity changed since the seed.
+    changed_in: FastMap<EntityId, u64>,
 }
 
 impl KnowledgeGraph {
@@ -571,6 +573,13 @@ impl KnowledgeGraph {
     /// The version: how many change batches have been applied since the seed (version 0).
     pub fn version(&self) -> u64 {
         self.version
+    }
+
+    /// The version that last changed entity `id` itself (its fields, claims, withdrawal
+    /// or merge; not relations other entities hold to it): 0 when it is as the seed made
+    /// it or unknown.
+    pub fn entity_version(&self, id: &EntityId) -> u64 {
+        self.changed_in.get(id).copied().unwrap_or(0)
     }
 
     /// The node with this id; an id merged into another entity resolves to the survivor.

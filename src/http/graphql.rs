@@ -5,13 +5,13 @@
 use std::panic::AssertUnwindSafe;
 
 use actix_web::http::StatusCode;
-use actix_web::http::header::{CONTENT_LENGTH, CONTENT_TYPE};
+use actix_web::http::header::{AUTHORIZATION, CONTENT_LENGTH, CONTENT_TYPE};
 use actix_web::{HttpRequest, HttpResponse, web};
 use async_graphql::{BatchRequest, BatchResponse};
 use futures_util::{FutureExt, StreamExt};
 
 use super::Served;
-use crate::api::{code, internal};
+use crate::api::{Credentials, code, internal};
 
 fn error(status: StatusCode, code: &str, message: &str) -> HttpResponse {
     HttpResponse::build(status).json(serde_json::json!({
@@ -93,13 +93,26 @@ pub(super) async fn post(
             );
         }
     };
-    execute(&served, batch).await
+    execute(&served, batch, credentials(&req)).await
 }
 
-/// `GET /graphql?query=…&variables=…&operationName=…`.
+/// `GET /graphql?query=…&variables=…&operationName=…`. Reads only: a mutation over GET
+/// is refused with 405, so that a link or a prefetch never writes.
 pub(super) async fn get(req: HttpRequest, served: web::Data<Served>) -> HttpResponse {
     match async_graphql::http::parse_query_string(req.query_string()) {
-        Ok(request) => execute(&served, BatchRequest::Single(request)).await,
+        Ok(request) if is_mutation(&request) => {
+            let mut response = error(
+                StatusCode::METHOD_NOT_ALLOWED,
+                code::BAD_USER_INPUT,
+                "a mutation must be sent with POST",
+            );
+            response.headers_mut().insert(
+                actix_web::http::header::ALLOW,
+                actix_web::http::header::HeaderValue::from_static("POST"),
+            );
+            response
+        }
+        Ok(request) => execute(&served, BatchRequest::Single(request), credentials(&req)).await,
         Err(e) => error(
             StatusCode::BAD_REQUEST,
             code::BAD_USER_INPUT,
@@ -108,8 +121,42 @@ pub(super) async fn get(req: HttpRequest, served: web::Data<Served>) -> HttpResp
     }
 }
 
-async fn execute(served: &Served, batch: BatchRequest) -> HttpResponse {
-    let batch = crate::api::snapshot::attach(&served.app, batch);
+/// The bearer token of the `Authorization` header, if it has one.
+fn credentials(req: &HttpRequest) -> Credentials {
+    let token = req
+        .headers()
+        .get(AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| {
+            let (scheme, token) = v.trim().split_once(' ')?;
+            scheme
+                .eq_ignore_ascii_case("bearer")
+                .then(|| token.trim().to_string())
+        })
+        .filter(|t| !t.is_empty());
+    Credentials(token)
+}
+
+/// True when the operation a request would run is a mutation.
+fn is_mutation(request: &async_graphql::Request) -> bool {
+    use async_graphql::parser::types::{DocumentOperations, OperationType};
+    let Ok(doc) = async_graphql::parser::parse_query(&request.query) else {
+        return false;
+    };
+    let ty = match (&doc.operations, request.operation_name.as_deref()) {
+        (DocumentOperations::Single(op), _) => Some(op.node.ty),
+        (DocumentOperations::Multiple(ops), Some(name)) => ops.get(name).map(|op| op.node.ty),
+        (DocumentOperations::Multiple(ops), None) => ops
+            .values()
+            .next()
+            .filter(|_| ops.len() == 1)
+            .map(|op| op.node.ty),
+    };
+    ty == Some(OperationType::Mutation)
+}
+
+async fn execute(served: &Served, batch: BatchRequest, credentials: Credentials) -> HttpResponse {
+    let batch = crate::api::snapshot::attach(&served.app, batch, credentials);
     let run = AssertUnwindSafe(served.schema.execute_batch(batch)).catch_unwind();
     let response: BatchResponse = match run.await {
         Ok(response) => response,

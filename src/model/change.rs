@@ -167,6 +167,22 @@ pub enum Change {
 }
 
 impl Change {
+    /// The entity the change is about, where it is about one: the created, changed,
+    /// retracted or surviving entity, or a new relation's start.
+    pub fn entity(&self) -> Option<&EntityId> {
+        match self {
+            Change::CreateEntity { entity } => Some(&entity.id),
+            Change::UpdateEntity { id, .. }
+            | Change::AddClaim { id, .. }
+            | Change::SupersedeClaim { id, .. }
+            | Change::DeprecateClaim { id, .. }
+            | Change::RetractEntity { id, .. } => Some(id),
+            Change::MergeEntity { survivor, .. } => Some(survivor),
+            Change::AddRelation { relation } => Some(&relation.from),
+            Change::EndRelation { .. } | Change::RetractRelation { .. } => None,
+        }
+    }
+
     /// A short name of the operation, for errors and logs.
     pub fn op(&self) -> &'static str {
         match self {

@@ -204,13 +204,21 @@ impl TryFrom<RawWhen> for When {
     type Error = String;
 
     fn try_from(raw: RawWhen) -> Result<Self, String> {
-        let when = When {
+        When {
             date: raw.date,
             inferred: raw.inferred,
             note: raw.note,
             not_before: raw.not_before,
             not_after: raw.not_after,
-        };
+        }
+        .checked()
+    }
+}
+
+impl When {
+    /// The date, once it is known to name a date or a range, and a range in order.
+    pub fn checked(self) -> Result<Self, String> {
+        let when = self;
         if when.date.is_none() && when.not_before.is_none() && when.not_after.is_none() {
             return Err(
                 "a date needs `date`, or the range it lies in (`not_before`, `not_after`)".into(),

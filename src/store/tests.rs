@@ -1,30 +1,7 @@
-use std::path::PathBuf;
-
 use sqlx::Connection;
 
 use super::*;
 use crate::model::Change;
-
-/// A fresh directory under the system's temporary one, removed when dropped.
-struct TempDir(PathBuf);
-
-impl TempDir {
-    fn new(name: &str) -> Self {
-        let dir = std::env::temp_dir().join(format!(
-            "pledgegraph-store-{name}-{}-{:?}",
-            std::process::id(),
-            std::thread::current().id()
-        ));
-        let _ = std::fs::remove_dir_all(&dir);
-        TempDir(dir)
-    }
-}
-
-impl Drop for TempDir {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.0);
-    }
-}
 
 fn rename(id: &str, name: &str) -> ChangeBatch {
     ChangeBatch::new(vec![Change::UpdateEntity {
@@ -47,8 +24,8 @@ fn entry(name: &str, key: Option<&str>) -> NewEntry {
 
 #[tokio::test]
 async fn batches_are_numbered_from_one_and_read_back_in_order_after_a_reopen() {
-    let dir = TempDir::new("order");
-    let mut log = Log::open_dir(&dir.0).await.unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let mut log = Log::open_dir(dir.path()).await.unwrap();
     assert_eq!(log.last_seq().await.unwrap(), 0);
     let first = log.append(&entry("Nippon", None)).await.unwrap();
     let second = log.append(&entry("Japan", Some("k2"))).await.unwrap();
@@ -56,7 +33,7 @@ async fn batches_are_numbered_from_one_and_read_back_in_order_after_a_reopen() {
     assert_eq!(first.actor, "ana");
     assert!(first.committed_at.ends_with('Z') && first.committed_at.starts_with("20"));
     log.close().await.unwrap();
-    let mut log = Log::open_dir(&dir.0).await.unwrap();
+    let mut log = Log::open_dir(dir.path()).await.unwrap();
     let all = log.entries_after(0).await.unwrap();
     assert_eq!(all, vec![first, second.clone()]);
     assert_eq!(log.entries_after(1).await.unwrap(), vec![second]);
@@ -66,8 +43,8 @@ async fn batches_are_numbered_from_one_and_read_back_in_order_after_a_reopen() {
 
 #[tokio::test]
 async fn a_retry_with_the_same_key_is_committed_once() {
-    let dir = TempDir::new("retry");
-    let mut log = Log::open_dir(&dir.0).await.unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let mut log = Log::open_dir(dir.path()).await.unwrap();
     let first = log.append(&entry("Nippon", Some("once"))).await.unwrap();
     let retry = log.append(&entry("Nippon", Some("once"))).await.unwrap();
     assert_eq!(first, retry);
@@ -78,8 +55,8 @@ async fn a_retry_with_the_same_key_is_committed_once() {
 
 #[tokio::test]
 async fn the_database_syncs_every_commit_to_a_write_ahead_log() {
-    let dir = TempDir::new("durable");
-    let mut log = Log::open_dir(&dir.0).await.unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let mut log = Log::open_dir(dir.path()).await.unwrap();
     let d = log.durability().await.unwrap();
     assert_eq!(d.journal_mode, "wal");
     assert_eq!(d.synchronous, 2, "synchronous=FULL");
@@ -87,12 +64,12 @@ async fn the_database_syncs_every_commit_to_a_write_ahead_log() {
 
 #[tokio::test]
 async fn a_log_refuses_another_seed() {
-    let dir = TempDir::new("seed");
-    let mut log = Log::open_dir(&dir.0).await.unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let mut log = Log::open_dir(dir.path()).await.unwrap();
     log.bind_seed("abc").await.unwrap();
     log.bind_seed("abc").await.unwrap();
     log.close().await.unwrap();
-    let mut log = Log::open_dir(&dir.0).await.unwrap();
+    let mut log = Log::open_dir(dir.path()).await.unwrap();
     let err = log.bind_seed("def").await.unwrap_err();
     assert!(matches!(err, StoreError::OtherSeed { .. }), "{err}");
     assert!(err.to_string().contains("abc") && err.to_string().contains("def"));
@@ -100,11 +77,11 @@ async fn a_log_refuses_another_seed() {
 
 #[tokio::test]
 async fn the_log_cannot_be_rewritten() {
-    let dir = TempDir::new("append-only");
-    let mut log = Log::open_dir(&dir.0).await.unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let mut log = Log::open_dir(dir.path()).await.unwrap();
     log.append(&entry("Nippon", None)).await.unwrap();
     log.close().await.unwrap();
-    let path = dir.0.join(DB_FILE);
+    let path = dir.path().join(DB_FILE);
     let options = sqlx::sqlite::SqliteConnectOptions::new().filename(&path);
     let mut conn = sqlx::SqliteConnection::connect_with(&options)
         .await
@@ -121,37 +98,37 @@ async fn the_log_cannot_be_rewritten() {
 #[tokio::test]
 async fn damaged_foreign_and_newer_stores_are_refused_and_left_as_they_were() {
     // Not a database at all.
-    let dir = TempDir::new("garbage");
-    std::fs::create_dir_all(&dir.0).unwrap();
-    let path = dir.0.join(DB_FILE);
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir_all(dir.path()).unwrap();
+    let path = dir.path().join(DB_FILE);
     std::fs::write(&path, b"these are not the bytes of a database, not at all").unwrap();
-    let err = Log::open_dir(&dir.0).await.unwrap_err();
+    let err = Log::open_dir(dir.path()).await.unwrap_err();
     assert!(matches!(err, StoreError::Unreadable { .. }), "{err}");
     assert!(err.to_string().contains("backup"), "{err}");
 
     // A store whose pages were damaged after its header.
-    let dir = TempDir::new("damaged");
-    let mut log = Log::open_dir(&dir.0).await.unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let mut log = Log::open_dir(dir.path()).await.unwrap();
     for i in 0..200 {
         log.append(&entry(&format!("name {i}"), None))
             .await
             .unwrap();
     }
     log.close().await.unwrap();
-    let path = dir.0.join(DB_FILE);
+    let path = dir.path().join(DB_FILE);
     let mut bytes = std::fs::read(&path).unwrap();
     for b in bytes.iter_mut().skip(100) {
         *b ^= 0x5a;
     }
     std::fs::write(&path, &bytes).unwrap();
-    let _ = std::fs::remove_file(dir.0.join(format!("{DB_FILE}-wal")));
-    let err = Log::open_dir(&dir.0).await.unwrap_err();
+    let _ = std::fs::remove_file(dir.path().join(format!("{DB_FILE}-wal")));
+    let err = Log::open_dir(dir.path()).await.unwrap_err();
     assert!(matches!(err, StoreError::Unreadable { .. }), "{err}");
 
     // Another program's database: refused, and not converted to WAL.
-    let dir = TempDir::new("foreign");
-    std::fs::create_dir_all(&dir.0).unwrap();
-    let path = dir.0.join(DB_FILE);
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir_all(dir.path()).unwrap();
+    let path = dir.path().join(DB_FILE);
     let options = sqlx::sqlite::SqliteConnectOptions::new()
         .filename(&path)
         .create_if_missing(true);
@@ -163,14 +140,19 @@ async fn damaged_foreign_and_newer_stores_are_refused_and_left_as_they_were() {
         .await
         .unwrap();
     conn.close().await.unwrap();
-    let err = Log::open_dir(&dir.0).await.unwrap_err();
+    let err = Log::open_dir(dir.path()).await.unwrap_err();
     assert!(matches!(err, StoreError::Foreign { .. }), "{err}");
-    assert!(!dir.0.join(format!("{DB_FILE}-wal")).exists());
+    assert!(!dir.path().join(format!("{DB_FILE}-wal")).exists());
 
     // A store a newer version has migrated further.
-    let dir = TempDir::new("newer");
-    Log::open_dir(&dir.0).await.unwrap().close().await.unwrap();
-    let path = dir.0.join(DB_FILE);
+    let dir = tempfile::tempdir().unwrap();
+    Log::open_dir(dir.path())
+        .await
+        .unwrap()
+        .close()
+        .await
+        .unwrap();
+    let path = dir.path().join(DB_FILE);
     let options = sqlx::sqlite::SqliteConnectOptions::new().filename(&path);
     let mut conn = sqlx::SqliteConnection::connect_with(&options)
         .await
@@ -183,7 +165,7 @@ async fn damaged_foreign_and_newer_stores_are_refused_and_left_as_they_were() {
     .await
     .unwrap();
     conn.close().await.unwrap();
-    let err = Log::open_dir(&dir.0).await.unwrap_err();
+    let err = Log::open_dir(dir.path()).await.unwrap_err();
     assert!(
         matches!(err, StoreError::Newer { version: 9999, .. }),
         "{err}"
@@ -193,22 +175,22 @@ async fn damaged_foreign_and_newer_stores_are_refused_and_left_as_they_were() {
 
 #[tokio::test]
 async fn an_unusable_data_directory_is_named() {
-    let dir = TempDir::new("file");
-    std::fs::write(&dir.0, b"a file where the directory should be").unwrap();
-    let err = Log::open_dir(&dir.0).await.unwrap_err();
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("data");
+    std::fs::write(&file, b"a file where the directory should be").unwrap();
+    let err = Log::open_dir(&file).await.unwrap_err();
     assert!(matches!(err, StoreError::Dir { .. }), "{err}");
-    let _ = std::fs::remove_file(&dir.0);
 }
 
 #[tokio::test]
 async fn a_log_missing_a_batch_is_refused_rather_than_replayed_without_it() {
-    let dir = TempDir::new("gap");
-    let mut log = Log::open_dir(&dir.0).await.unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let mut log = Log::open_dir(dir.path()).await.unwrap();
     for name in ["a", "b", "c"] {
         log.append(&entry(name, None)).await.unwrap();
     }
     log.close().await.unwrap();
-    let options = sqlx::sqlite::SqliteConnectOptions::new().filename(dir.0.join(DB_FILE));
+    let options = sqlx::sqlite::SqliteConnectOptions::new().filename(dir.path().join(DB_FILE));
     let mut conn = sqlx::SqliteConnection::connect_with(&options)
         .await
         .unwrap();
@@ -219,7 +201,7 @@ async fn a_log_missing_a_batch_is_refused_rather_than_replayed_without_it() {
         sqlx::query(sql).execute(&mut conn).await.unwrap();
     }
     conn.close().await.unwrap();
-    let mut log = Log::open_dir(&dir.0).await.unwrap();
+    let mut log = Log::open_dir(dir.path()).await.unwrap();
     let err = log.entries_after(0).await.unwrap_err();
     assert!(
         matches!(

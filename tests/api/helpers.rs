@@ -104,6 +104,21 @@ impl TestServer {
         Self::read(result)
     }
 
+    /// POSTs a GraphQL request with `Authorization: Bearer <token>`.
+    pub fn post_as(
+        &self,
+        token: &str,
+        query: &str,
+        variables: serde_json::Value,
+    ) -> (u16, serde_json::Value) {
+        let body = serde_json::json!({ "query": query, "variables": variables });
+        let result = ureq::post(&format!("{}/graphql", self.base))
+            .set("Content-Type", "application/json")
+            .set("Authorization", &format!("Bearer {token}"))
+            .send_json(body);
+        Self::read(result)
+    }
+
     /// Sends a raw body with a content type to `/graphql`.
     pub fn post_raw(&self, content_type: &str, body: &[u8]) -> (u16, serde_json::Value) {
         let result = ureq::post(&format!("{}/graphql", self.base))

@@ -22,3 +22,4 @@ mod questions;
 mod schema;
 mod seed_errors;
 mod seed_jsonl;
+mod writes;
