@@ -80,6 +80,21 @@ pub enum NodeInterface<'a> {
         desc = "The paragraphs that report the entity."
     ),
     field(
+        name = "changes",
+        ty = "super::history::ChangeLogPage",
+        desc = "The committed batches of the change log that named the entity, oldest first; empty on a server without a data directory.",
+        arg(
+            name = "after",
+            ty = "Option<String>",
+            desc = "Only batches after this cursor (an `endCursor`)."
+        ),
+        arg(
+            name = "first",
+            ty = "Option<i32>",
+            desc = "At most this many batches; the default page size when omitted."
+        )
+    ),
+    field(
         name = "version",
         ty = "u64",
         desc = "The graph version that last changed the entity itself (its fields, claims, withdrawal or merge), 0 when it is as the seed made it: give it as a write's `expectedVersion` to refuse the write if the entity has moved on."
@@ -308,6 +323,25 @@ macro_rules! entity_object {
             /// `expectedVersion` to refuse the write if the entity has moved on.
             pub async fn version(&self) -> u64 {
                 self.g.entity_version(&self.node.id)
+            }
+
+            /// The committed batches of the change log that named the entity, oldest first;
+            /// empty on a server without a data directory.
+            pub async fn changes(
+                &self,
+                ctx: &async_graphql::Context<'_>,
+                #[graphql(desc = "Only batches after this cursor (an `endCursor`).")]
+                after: Option<String>,
+                #[graphql(desc = "At most this many batches; the default page size when omitted.")]
+                first: Option<i32>,
+            ) -> async_graphql::Result<$crate::api::history::ChangeLogPage> {
+                let (after, first) =
+                    $crate::api::history::window(ctx, None, after.as_deref(), first)?;
+                let entries = $crate::api::app(ctx)?
+                    .entity_history(&self.node.id, after, first.saturating_add(1))
+                    .await
+                    .map_err(|e| $crate::api::internal(&e.to_string()))?;
+                Ok($crate::api::history::page(entries, first))
             }
 
             /// The paragraphs that report the entity.

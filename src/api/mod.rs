@@ -9,6 +9,7 @@ pub mod enums;
 mod error;
 mod explore;
 mod filters;
+mod history;
 mod inputs;
 mod limits;
 mod mutation;
@@ -34,6 +35,7 @@ pub struct QueryRoot(
     query::Lists,
     explore::ExploreQuery,
     limits::LimitsQuery,
+    history::HistoryQuery,
 );
 
 /// The schema type.

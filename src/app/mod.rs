@@ -17,6 +17,7 @@ use crate::seed::{self, SeedErrors};
 pub use crate::seed::Written;
 pub use crate::seed::generate::GenerateOptions;
 
+pub use crate::store::Entry;
 pub use editors::{AuthError, Editors, NewToken, TokensError, new_token};
 pub use store::{Prepared, Snapshot, Store};
 pub use write::{Committed, Write, WriteError};

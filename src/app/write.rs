@@ -181,11 +181,28 @@ impl App {
         })
     }
 
-    /// The committed batches after number `after`, oldest first; none without a data
-    /// directory.
-    pub async fn log_after(&self, after: u64) -> Result<Vec<Entry>, StoreError> {
+    /// At most `limit` committed batches after number `after`, oldest first; none without
+    /// a data directory.
+    pub async fn history(&self, after: u64, limit: usize) -> Result<Vec<Entry>, StoreError> {
         match &self.writer {
-            Some(writer) => writer.log.lock().await.entries_after(after).await,
+            Some(writer) => writer.log.lock().await.page(after, limit).await,
+            None => Ok(Vec::new()),
+        }
+    }
+
+    /// At most `limit` committed batches after number `after` that name entity `id`,
+    /// oldest first.
+    pub async fn entity_history(
+        &self,
+        id: &EntityId,
+        after: u64,
+        limit: usize,
+    ) -> Result<Vec<Entry>, StoreError> {
+        match &self.writer {
+            Some(writer) => {
+                let mut log = writer.log.lock().await;
+                log.naming(&id.to_string(), after, limit).await
+            }
             None => Ok(Vec::new()),
         }
     }

@@ -183,6 +183,30 @@ impl Change {
         }
     }
 
+    /// Every entity the change names as its subject: [`Change::entity`], a merged
+    /// duplicate, and both ends of a relation it adds, ends or withdraws.
+    pub fn entities(&self) -> Vec<EntityId> {
+        match self {
+            Change::MergeEntity {
+                duplicate,
+                survivor,
+                ..
+            } => vec![duplicate.clone(), survivor.clone()],
+            Change::AddRelation { relation } => vec![relation.from.clone(), relation.to.clone()],
+            Change::EndRelation { id, .. } | Change::RetractRelation { id, .. } => {
+                // `from|kind|to`, then `#key` where there is one.
+                let mut parts = id.split('#').next().unwrap_or_default().split('|');
+                let (from, to) = (parts.next(), parts.nth(1));
+                [from, to]
+                    .into_iter()
+                    .flatten()
+                    .filter_map(|t| EntityId::parse(t).ok())
+                    .collect()
+            }
+            other => other.entity().into_iter().cloned().collect(),
+        }
+    }
+
     /// A short name of the operation, for errors and logs.
     pub fn op(&self) -> &'static str {
         match self {

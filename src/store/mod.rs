@@ -104,6 +104,26 @@ impl Log {
         }
     }
 
+    /// At most `limit` committed batches after sequence number `after`, in order.
+    pub async fn page(&mut self, after: u64, limit: usize) -> Result<Vec<Entry>, StoreError> {
+        match &mut self.backend {
+            Backend::Sqlite(db) => db.page(after, limit).await,
+        }
+    }
+
+    /// At most `limit` committed batches after `after` that name entity `entity`, in
+    /// order.
+    pub async fn naming(
+        &mut self,
+        entity: &str,
+        after: u64,
+        limit: usize,
+    ) -> Result<Vec<Entry>, StoreError> {
+        match &mut self.backend {
+            Backend::Sqlite(db) => db.naming(entity, after, limit).await,
+        }
+    }
+
     /// The batch committed with idempotency key `key`, if any.
     pub async fn by_idempotency_key(&mut self, key: &str) -> Result<Option<Entry>, StoreError> {
         match &mut self.backend {

@@ -19,6 +19,9 @@ const SQLITE_HEADER: &[u8] = b"SQLite format 3\0";
 /// The seed fingerprint's key in the `meta` table.
 const SEED_KEY: &str = "seed_fingerprint";
 
+/// The `meta` key of the last batch whose entities are in `change_entities`.
+const INDEXED_KEY: &str = "entities_indexed_through";
+
 const ENTRY_COLUMNS: &str = "seq, committed_at, actor, reason, idempotency_key, batch";
 
 /// One connection to the store's file: the log has one writer, and commits one batch at
@@ -86,7 +89,38 @@ impl SqliteLog {
                 });
             }
         }
-        Ok(SqliteLog { conn })
+        let mut log = SqliteLog { conn };
+        log.index_entities().await?;
+        Ok(log)
+    }
+
+    /// Records the entities of every batch the entity index lacks (a log written before
+    /// the index existed), in one transaction.
+    async fn index_entities(&mut self) -> Result<(), StoreError> {
+        let mut tx = self.conn.begin().await?;
+        let mark: Option<String> = sqlx::query_scalar("SELECT value FROM meta WHERE key = ?")
+            .bind(INDEXED_KEY)
+            .fetch_optional(&mut *tx)
+            .await?;
+        let mark: i64 = mark.and_then(|m| m.parse().ok()).unwrap_or(0);
+        let rows = sqlx::query(&format!(
+            "SELECT {ENTRY_COLUMNS} FROM change_log WHERE seq > ? ORDER BY seq"
+        ))
+        .bind(mark)
+        .fetch_all(&mut *tx)
+        .await?;
+        if rows.is_empty() {
+            return Ok(());
+        }
+        let mut last = mark;
+        for row in &rows {
+            let entry = read_entry(row)?;
+            insert_entities(&mut tx, &entry.batch, entry.seq).await?;
+            last = i64::try_from(entry.seq).unwrap_or(i64::MAX);
+        }
+        set_indexed(&mut tx, last).await?;
+        tx.commit().await?;
+        Ok(())
     }
 
     pub async fn bind_seed(&mut self, fingerprint: &str) -> Result<(), StoreError> {
@@ -137,6 +171,8 @@ impl SqliteLog {
         .fetch_one(&mut *tx)
         .await?;
         let committed = read_entry(&row)?;
+        insert_entities(&mut tx, &entry.batch, committed.seq).await?;
+        set_indexed(&mut tx, last + 1).await?;
         tx.commit().await?;
         Ok(committed)
     }
@@ -160,6 +196,36 @@ impl SqliteLog {
             }
         }
         Ok(entries)
+    }
+
+    pub async fn page(&mut self, after: u64, limit: usize) -> Result<Vec<Entry>, StoreError> {
+        let rows = sqlx::query(&format!(
+            "SELECT {ENTRY_COLUMNS} FROM change_log WHERE seq > ? ORDER BY seq LIMIT ?"
+        ))
+        .bind(i64::try_from(after).unwrap_or(i64::MAX))
+        .bind(i64::try_from(limit).unwrap_or(i64::MAX))
+        .fetch_all(&mut self.conn)
+        .await?;
+        rows.iter().map(read_entry).collect()
+    }
+
+    pub async fn naming(
+        &mut self,
+        entity: &str,
+        after: u64,
+        limit: usize,
+    ) -> Result<Vec<Entry>, StoreError> {
+        let columns = ENTRY_COLUMNS.replace("seq", "l.seq");
+        let rows = sqlx::query(&format!(
+            "SELECT {columns} FROM change_entities e JOIN change_log l ON l.seq = e.seq \
+             WHERE e.entity = ? AND e.seq > ? ORDER BY e.seq LIMIT ?"
+        ))
+        .bind(entity)
+        .bind(i64::try_from(after).unwrap_or(i64::MAX))
+        .bind(i64::try_from(limit).unwrap_or(i64::MAX))
+        .fetch_all(&mut self.conn)
+        .await?;
+        rows.iter().map(read_entry).collect()
     }
 
     pub async fn by_idempotency_key(&mut self, key: &str) -> Result<Option<Entry>, StoreError> {
@@ -218,6 +284,40 @@ fn check_header(path: &Path) -> Result<(), StoreError> {
             reason: e.to_string(),
         }),
     }
+}
+
+/// Records the entities a batch names, for their history.
+async fn insert_entities(
+    conn: &mut SqliteConnection,
+    batch: &ChangeBatch,
+    seq: u64,
+) -> Result<(), StoreError> {
+    let mut named: Vec<String> = batch
+        .changes
+        .iter()
+        .flat_map(|c| c.entities())
+        .map(|id| id.to_string())
+        .collect();
+    named.sort();
+    named.dedup();
+    for entity in named {
+        sqlx::query("INSERT OR IGNORE INTO change_entities (entity, seq) VALUES (?, ?)")
+            .bind(entity)
+            .bind(i64::try_from(seq).unwrap_or(i64::MAX))
+            .execute(&mut *conn)
+            .await?;
+    }
+    Ok(())
+}
+
+/// Records that every batch up to `seq` has its entities indexed.
+async fn set_indexed(conn: &mut SqliteConnection, seq: i64) -> Result<(), StoreError> {
+    sqlx::query("INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value")
+        .bind(INDEXED_KEY)
+        .bind(seq.to_string())
+        .execute(&mut *conn)
+        .await?;
+    Ok(())
 }
 
 fn read_entry(row: &SqliteRow) -> Result<Entry, StoreError> {

@@ -196,6 +196,7 @@ async fn a_log_missing_a_batch_is_refused_rather_than_replayed_without_it() {
         .unwrap();
     for sql in [
         "DROP TRIGGER change_log_is_append_only_delete",
+        "DELETE FROM change_entities WHERE seq = 2",
         "DELETE FROM change_log WHERE seq = 2",
     ] {
         sqlx::query(sql).execute(&mut conn).await.unwrap();
@@ -213,4 +214,38 @@ async fn a_log_missing_a_batch_is_refused_rather_than_replayed_without_it() {
         ),
         "{err}"
     );
+}
+
+#[tokio::test]
+async fn an_entitys_batches_are_found_and_indexed_again_for_an_older_log() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut log = Log::open_dir(dir.path()).await.unwrap();
+    for (i, name) in ["a", "b", "c"].iter().enumerate() {
+        let mut e = entry(name, None);
+        if i == 1 {
+            e.batch = rename("country:kr", name);
+        }
+        log.append(&e).await.unwrap();
+    }
+    let seqs = |entries: Vec<Entry>| entries.iter().map(|e| e.seq).collect::<Vec<_>>();
+    assert_eq!(seqs(log.naming("country:jp", 0, 10).await.unwrap()), [1, 3]);
+    assert_eq!(seqs(log.naming("country:jp", 1, 10).await.unwrap()), [3]);
+    assert_eq!(seqs(log.naming("country:kr", 0, 10).await.unwrap()), [2]);
+    assert_eq!(seqs(log.page(1, 1).await.unwrap()), [2]);
+    log.close().await.unwrap();
+    // A log written before the index: its batches are indexed at the next open.
+    let path = dir.path().join(DB_FILE);
+    let url = format!("sqlite://{}", path.display());
+    let mut conn = sqlx::SqliteConnection::connect(&url).await.unwrap();
+    sqlx::query("DELETE FROM change_entities")
+        .execute(&mut conn)
+        .await
+        .unwrap();
+    sqlx::query("DELETE FROM meta WHERE key = 'entities_indexed_through'")
+        .execute(&mut conn)
+        .await
+        .unwrap();
+    conn.close().await.unwrap();
+    let mut log = Log::open_dir(dir.path()).await.unwrap();
+    assert_eq!(seqs(log.naming("country:jp", 0, 10).await.unwrap()), [1, 3]);
 }

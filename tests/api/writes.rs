@@ -499,3 +499,78 @@ fn every_acknowledged_write_is_there_after_a_restart() {
     assert_eq!(read["stats"]["version"], 3);
     assert_eq!(read["country"], json!({ "name": "Japan", "version": 3 }));
 }
+
+#[test]
+fn the_change_log_is_history_a_page_at_a_time_and_by_entity() {
+    let e = editing();
+    for (i, name) in ["Nippon", "Yamato", "Japan"].iter().enumerate() {
+        e.ok(
+            RENAME,
+            json!({ "name": name, "sources": cite(), "key": format!("k{i}") }),
+        );
+    }
+    let korea = r#"mutation($sources: [CitationInput!]!) {
+      updateEntity(input: { id: "country:kr", aliases: ["ROK"], sources: $sources }, reason: "short name") { version }
+    }"#;
+    e.ok(korea, json!({ "sources": cite() }));
+    let page = |after: Option<&str>| {
+        e.server.data_with(
+            r#"query($after: String) { changes(first: 3, after: $after) {
+                 nodes { version actor reason idempotencyKey committedAt
+                         changes { op entityIds detail } entities { id } }
+                 hasNextPage endCursor } }"#,
+            json!({ "after": after }),
+        )["changes"]
+            .clone()
+    };
+    let first = page(None);
+    let versions = |p: &Value| {
+        p["nodes"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|n| n["version"].as_i64().unwrap())
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(versions(&first), [1, 2, 3]);
+    assert_eq!(first["hasNextPage"], true);
+    assert_eq!(first["endCursor"], "3");
+    let one = &first["nodes"][0];
+    assert_eq!(
+        (one["actor"].as_str(), one["reason"].as_str()),
+        (Some("Ana"), Some("the name the source uses"))
+    );
+    assert_eq!(one["idempotencyKey"], "k0");
+    assert_eq!(one["changes"][0]["op"], "update_entity");
+    assert_eq!(one["changes"][0]["entityIds"], json!(["country:jp"]));
+    assert!(
+        one["changes"][0]["detail"]
+            .as_str()
+            .unwrap()
+            .contains("\"Nippon\"")
+    );
+    assert_eq!(one["entities"], json!([{ "id": "country:jp" }]));
+    let second = page(first["endCursor"].as_str());
+    assert_eq!(versions(&second), [4]);
+    assert_eq!(second["hasNextPage"], false);
+    let since = e.server.data("{ changes(since: 2) { nodes { version } } }");
+    assert_eq!(versions(&since["changes"]), [3, 4]);
+
+    let by_entity = e.server.data(
+        r#"{ country(code: "JP") { changes(first: 2) { nodes { version } hasNextPage } }
+             kr: entity(id: "country:kr") { changes { nodes { version reason } } } }"#,
+    );
+    assert_eq!(versions(&by_entity["country"]["changes"]), [1, 2]);
+    assert_eq!(by_entity["country"]["changes"]["hasNextPage"], true);
+    assert_eq!(
+        by_entity["kr"]["changes"]["nodes"],
+        json!([{ "version": 4, "reason": "short name" }])
+    );
+
+    // A server without a data directory has no history.
+    let none = helpers::server().data("{ changes { nodes { version } hasNextPage endCursor } }");
+    assert_eq!(
+        none["changes"],
+        json!({ "nodes": [], "hasNextPage": false, "endCursor": null })
+    );
+}
