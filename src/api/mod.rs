@@ -22,7 +22,7 @@ mod values;
 
 use async_graphql::{EmptySubscription, MergedObject, Schema};
 
-use crate::app::{App, Snapshot};
+use crate::app::App;
 use crate::graph::KnowledgeGraph;
 pub use error::{ApiError, ErrorCodes, code, internal};
 pub use mutation::{Credentials, Mutation};
@@ -46,11 +46,12 @@ pub(crate) fn app<'a>(ctx: &async_graphql::Context<'a>) -> async_graphql::Result
     ctx.data::<App>()
 }
 
-/// The version of the graph this request reads, taken when it started.
+/// The version of the graph this request reads, pinned the first time it reads the graph.
 pub(crate) fn graph<'a>(
     ctx: &async_graphql::Context<'a>,
 ) -> async_graphql::Result<&'a KnowledgeGraph> {
-    ctx.data::<Snapshot>().map(|s| s.as_ref())
+    let app = app(ctx)?;
+    Ok(ctx.data::<snapshot::Pinned>()?.get(app).as_ref())
 }
 
 /// Builds the schema once over the running state, with its configuration's limits on

@@ -1,26 +1,41 @@
-//! One version per request: the latest snapshot of the graph is taken as an HTTP request
-//! (or a command-line query) starts and given to every operation in it as request data,
-//! which every resolver reads however long it runs. Request data, not a schema extension:
-//! an extension would wrap every field's resolution in one more future. The request's
-//! credentials travel the same way, for the writes that need them.
+//! One version per request: the version of the graph a request reads is pinned the first
+//! time it reads the graph (for a query, as it starts) and kept to its end, however many
+//! batches land meanwhile; every operation of a batch shares it. Request data, not a
+//! schema extension: an extension would wrap every field's resolution in one more future.
+//! Pinned on first read rather than on arrival, so that a mutation waiting its turn to
+//! write holds no version the writer must wait for. The request's credentials travel the
+//! same way, for the writes that need them.
+
+use std::sync::{Arc, OnceLock};
 
 use async_graphql::BatchRequest;
 
 use super::Credentials;
-use crate::app::App;
+use crate::app::{App, Snapshot};
 
-/// Gives every operation of `batch` the graph's latest version, one version for all, and
-/// the credentials the request came with.
-pub fn attach(app: &App, batch: BatchRequest, credentials: Credentials) -> BatchRequest {
-    let snapshot = app.graph();
+/// The version a request reads, once it has read the graph.
+#[derive(Debug, Clone, Default)]
+pub struct Pinned(Arc<OnceLock<Snapshot>>);
+
+impl Pinned {
+    /// The pinned version, pinning the latest of `app` on first use.
+    pub fn get(&self, app: &App) -> &Snapshot {
+        self.0.get_or_init(|| app.graph())
+    }
+}
+
+/// Gives every operation of `batch` one version of the graph to read, pinned on first
+/// use, and the credentials the request came with.
+pub fn attach(batch: BatchRequest, credentials: Credentials) -> BatchRequest {
+    let pinned = Pinned::default();
     match batch {
         BatchRequest::Single(request) => {
-            BatchRequest::Single(request.data(snapshot).data(credentials))
+            BatchRequest::Single(request.data(pinned).data(credentials))
         }
         BatchRequest::Batch(requests) => BatchRequest::Batch(
             requests
                 .into_iter()
-                .map(|r| r.data(snapshot.clone()).data(credentials.clone()))
+                .map(|r| r.data(pinned.clone()).data(credentials.clone()))
                 .collect(),
         ),
     }

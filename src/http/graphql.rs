@@ -156,7 +156,7 @@ fn is_mutation(request: &async_graphql::Request) -> bool {
 }
 
 async fn execute(served: &Served, batch: BatchRequest, credentials: Credentials) -> HttpResponse {
-    let batch = crate::api::snapshot::attach(&served.app, batch, credentials);
+    let batch = crate::api::snapshot::attach(batch, credentials);
     let run = AssertUnwindSafe(served.schema.execute_batch(batch)).catch_unwind();
     let response: BatchResponse = match run.await {
         Ok(response) => response,

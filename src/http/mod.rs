@@ -31,7 +31,7 @@ pub fn schema(app: App) -> PledgeSchema {
 /// Runs one GraphQL request against the latest version of the graph, outside HTTP (the
 /// command line's `query`), as the server would.
 pub async fn execute(app: App, request: async_graphql::Request) -> async_graphql::BatchResponse {
-    let batch = api::snapshot::attach(&app, request.into(), api::Credentials::default());
+    let batch = api::snapshot::attach(request.into(), api::Credentials::default());
     schema(app).execute_batch(batch).await
 }
 

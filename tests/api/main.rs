@@ -8,6 +8,7 @@ mod helpers;
 mod changes;
 mod cli;
 mod config;
+mod crash;
 mod cursors;
 mod data_dir;
 mod exploration;
