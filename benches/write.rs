@@ -1,0 +1,135 @@
+//! The cost of one write through the whole write path (check by applying to the spare
+//! copy, commit to the SQLite change log with `synchronous=FULL`, publish), at 10,000 and
+//! 1,000,000 entities, beside a bare commit of the same batch to an empty log measured in
+//! the same run: the ratio shows what the graph adds to the disk's sync.
+//!
+//! `cargo bench --bench write`; `PLEDGEGRAPH_BENCH_SIZES=10000` picks the sizes. Each
+//! size runs in a process of its own, so its memory figures are its own.
+
+mod common;
+
+use std::time::Instant;
+
+use pledgegraph::app::{App, Config, Write};
+use pledgegraph::model::{Change, ChangeBatch, EntityId, NodeData, NodeKind, SourceRef};
+use pledgegraph::store::{Log, NewEntry};
+
+const WRITES: usize = 200;
+const CHILD: &str = "PLEDGEGRAPH_BENCH_WRITE_CHILD";
+
+fn main() {
+    if let Ok(size) = std::env::var(CHILD) {
+        child(size.parse().unwrap_or_else(|e| panic!("{e}")));
+        return;
+    }
+    let sizes = std::env::var("PLEDGEGRAPH_BENCH_SIZES")
+        .unwrap_or_else(|_| "10000,1000000".into());
+    println!("| entities | first write (ms) | write p50 (µs) | write p90 (µs) | bare commit p50 (µs) | write / bare commit | resident after load (MiB) | resident after writes (MiB) |");
+    println!("| --- | --- | --- | --- | --- | --- | --- | --- |");
+    for size in sizes.split(',').filter(|s| !s.trim().is_empty()) {
+        let size: usize = size.trim().parse().unwrap_or_else(|e| panic!("{e}"));
+        common::graph_dir(size);
+        let exe = std::env::current_exe().unwrap_or_else(|e| panic!("{e}"));
+        let out = std::process::Command::new(exe)
+            .env(CHILD, size.to_string())
+            .output()
+            .unwrap_or_else(|e| panic!("{e}"));
+        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        print!("{}", String::from_utf8_lossy(&out.stdout));
+    }
+}
+
+fn rename(id: &EntityId, source: &EntityId, i: usize) -> Change {
+    Change::UpdateEntity {
+        id: id.clone(),
+        name: Some(format!("Renamed {i}")),
+        aliases: None,
+        description: None,
+        sources: vec![SourceRef {
+            source: source.clone(),
+            line: Some(1),
+            attribution: None,
+            note: None,
+        }],
+    }
+}
+
+fn percentile(samples: &mut [f64], p: f64) -> f64 {
+    samples.sort_by(f64::total_cmp);
+    samples[((samples.len() - 1) as f64 * p) as usize]
+}
+
+fn child(size: usize) {
+    let data = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let bare = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let mut config = Config::default();
+    config.seed = common::graph_dir(size);
+    config.data_dir = Some(data.path().to_path_buf());
+    let (before, _) = common::memory();
+    let app = App::load(config).unwrap_or_else(|e| panic!("{e}"));
+    let (loaded, _) = common::memory();
+    let g = app.graph();
+    let ids: Vec<EntityId> = g
+        .nodes_of_kind(NodeKind::Country)
+        .map(|n| n.id.clone())
+        .take(1000)
+        .collect();
+    let source = g
+        .nodes_of_kind(NodeKind::Source)
+        .find_map(|n| match &n.data {
+            NodeData::Source(s) if s.kind == pledgegraph::model::SourceKind::Document => {
+                Some(n.id.clone())
+            }
+            _ => None,
+        })
+        .unwrap_or_else(|| panic!("no document"));
+    drop(g);
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(1)
+        .enable_all()
+        .build()
+        .unwrap_or_else(|e| panic!("{e}"));
+    let write = |i: usize| Write {
+        actor: "bench".into(),
+        reason: "bench".into(),
+        idempotency_key: None,
+        expected: Vec::new(),
+        changes: vec![rename(&ids[i % ids.len()], &source, i)],
+    };
+    let (first, mut writes, mut commits) = runtime.block_on(async {
+        // The first write copies the graph for the spare: timed apart.
+        let start = Instant::now();
+        app.write(write(0)).await.unwrap_or_else(|e| panic!("{e}"));
+        let first = start.elapsed().as_secs_f64() * 1e3;
+        let mut writes = Vec::with_capacity(WRITES);
+        for i in 1..=WRITES {
+            let start = Instant::now();
+            app.write(write(i)).await.unwrap_or_else(|e| panic!("{e}"));
+            writes.push(start.elapsed().as_secs_f64() * 1e6);
+        }
+        let mut log = Log::open_dir(bare.path()).await.unwrap_or_else(|e| panic!("{e}"));
+        let mut commits = Vec::with_capacity(WRITES);
+        for i in 0..WRITES {
+            let entry = NewEntry {
+                actor: "bench".into(),
+                reason: "bench".into(),
+                idempotency_key: None,
+                batch: ChangeBatch::new(vec![rename(&ids[i % ids.len()], &source, i)]),
+            };
+            let start = Instant::now();
+            log.append(&entry).await.unwrap_or_else(|e| panic!("{e}"));
+            commits.push(start.elapsed().as_secs_f64() * 1e6);
+        }
+        (first, writes, commits)
+    });
+    let (after, _) = common::memory();
+    let mib = |b: f64| (b - before) / 1048576.0;
+    let (p50, p90) = (percentile(&mut writes, 0.5), percentile(&mut writes, 0.9));
+    let bare = percentile(&mut commits, 0.5);
+    println!(
+        "| {size} | {first:.1} | {p50:.0} | {p90:.0} | {bare:.0} | {:.2} | {:.0} | {:.0} |",
+        p50 / bare,
+        mib(loaded),
+        mib(after)
+    );
+}
