@@ -11,6 +11,7 @@ mod config;
 mod cursors;
 mod data_dir;
 mod exploration;
+mod export;
 mod fidelity;
 mod generate;
 mod http_api;
