@@ -410,3 +410,26 @@ fn a_backup_taken_while_the_log_is_open_restores_the_same_graph() {
     assert!(text(&refused.stderr).contains("holds no change log"));
     assert!(!nothing.exists());
 }
+
+#[test]
+fn an_export_goes_into_a_new_or_empty_directory_only() {
+    use pledgegraph::app::{ExportError, export_graph};
+    let dir = tempfile::tempdir().unwrap();
+    let graph = helpers::graph_owned();
+    let empty = dir.path().join("empty");
+    std::fs::create_dir(&empty).unwrap();
+    let exported = export_graph(&graph, &empty).unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(exported.written.entities as usize, graph.node_count());
+    assert!(exported.left_out.is_empty() && exported.version == 0);
+    let nested = dir.path().join("a").join("b");
+    export_graph(&graph, &nested).unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(files(&nested), files(&empty));
+
+    let file = dir.path().join("file");
+    std::fs::write(&file, b"kept").unwrap();
+    let err = export_graph(&graph, &file).unwrap_err();
+    assert!(matches!(err, ExportError::NotADirectory { .. }), "{err}");
+    let err = export_graph(&graph, &empty).unwrap_err();
+    assert!(matches!(err, ExportError::NotEmpty { .. }), "{err}");
+    assert_eq!(std::fs::read(&file).unwrap(), b"kept");
+}
