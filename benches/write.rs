@@ -22,9 +22,10 @@ fn main() {
         child(size.parse().unwrap_or_else(|e| panic!("{e}")));
         return;
     }
-    let sizes = std::env::var("PLEDGEGRAPH_BENCH_SIZES")
-        .unwrap_or_else(|_| "10000,1000000".into());
-    println!("| entities | first write (ms) | write p50 (µs) | write p90 (µs) | bare commit p50 (µs) | write / bare commit | resident after load (MiB) | resident after writes (MiB) |");
+    let sizes = std::env::var("PLEDGEGRAPH_BENCH_SIZES").unwrap_or_else(|_| "10000,1000000".into());
+    println!(
+        "| entities | first write (ms) | write p50 (µs) | write p90 (µs) | bare commit p50 (µs) | write / bare commit | resident after load (MiB) | resident after writes (MiB) |"
+    );
     println!("| --- | --- | --- | --- | --- | --- | --- | --- |");
     for size in sizes.split(',').filter(|s| !s.trim().is_empty()) {
         let size: usize = size.trim().parse().unwrap_or_else(|e| panic!("{e}"));
@@ -34,7 +35,11 @@ fn main() {
             .env(CHILD, size.to_string())
             .output()
             .unwrap_or_else(|e| panic!("{e}"));
-        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
         print!("{}", String::from_utf8_lossy(&out.stdout));
     }
 }
@@ -107,7 +112,9 @@ fn child(size: usize) {
             app.write(write(i)).await.unwrap_or_else(|e| panic!("{e}"));
             writes.push(start.elapsed().as_secs_f64() * 1e6);
         }
-        let mut log = Log::open_dir(bare.path()).await.unwrap_or_else(|e| panic!("{e}"));
+        let mut log = Log::open_dir(bare.path())
+            .await
+            .unwrap_or_else(|e| panic!("{e}"));
         let mut commits = Vec::with_capacity(WRITES);
         for i in 0..WRITES {
             let entry = NewEntry {

@@ -70,6 +70,40 @@ pub enum Command {
         #[arg(long)]
         out: PathBuf,
     },
+    /// Write the current graph — the seed with the data directory's change log applied —
+    /// as a JSON Lines seed directory, to review the edits and fold them into `seed/`.
+    ///
+    /// Writes `entities.jsonl` (every live entity with all its claims, superseded and
+    /// deprecated ones included) and `relations.jsonl` (every explicit relation), in id
+    /// order; `pledgegraph check --seed DIR` accepts the result and it loads to an equal
+    /// graph. What a seed cannot say is left out and counted: retracted entities and
+    /// relations, and the ids of merged duplicates (their names stay as aliases of the
+    /// survivor). Source documents (the articles' text) are not copied. The files are
+    /// written beside DIR and moved into place when complete; DIR must be new or empty.
+    /// Safe while a server uses the data directory.
+    Export {
+        /// The directory to write to: new, or empty.
+        #[arg(long, value_name = "DIR")]
+        out: PathBuf,
+        /// The configuration: `--seed` and `--data-dir` name what to export.
+        #[command(flatten)]
+        settings: Settings,
+    },
+    /// Copy the data directory's change log to a file, consistently, while a server may be
+    /// writing to it.
+    ///
+    /// Uses SQLite's `VACUUM INTO`: the copy holds every batch committed before it began.
+    /// FILE must not exist (a backup never writes over one). To restore, copy FILE to
+    /// `pledgegraph.db` in a fresh data directory and start with `--data-dir` on it and
+    /// the same seed.
+    Backup {
+        /// The file to write: must not exist yet.
+        #[arg(long, value_name = "FILE")]
+        out: PathBuf,
+        /// The configuration: `--data-dir` names the data directory to back up.
+        #[command(flatten)]
+        settings: Settings,
+    },
     /// Editors' tokens, which writes need.
     #[command(subcommand)]
     Token(TokenCommand),
@@ -146,7 +180,8 @@ impl Args for Settings {
         KEYS.iter().fold(cmd.arg(file), |cmd, key| {
             let value_name = match key.name {
                 "addr" => "HOST:PORT",
-                "seed" => "DIR",
+                "seed" | "data_dir" => "DIR",
+                "tokens_file" => "FILE",
                 _ => "N",
             };
             cmd.arg(

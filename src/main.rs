@@ -83,6 +83,35 @@ fn main() -> anyhow::Result<ExitCode> {
             ))?;
             Ok(ExitCode::SUCCESS)
         }
+        Command::Export { out, settings } => {
+            let Some(config) = configure(settings) else {
+                return Ok(ExitCode::from(2));
+            };
+            let exported = match app::export(config, &out) {
+                Ok(exported) => exported,
+                Err(app::ExportError::Load(AppError::Seed(errors))) => {
+                    eprint!("{errors}");
+                    return Ok(ExitCode::FAILURE);
+                }
+                Err(e) => return Err(e.into()),
+            };
+            write_stdout(&export_report(&exported, &out))?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Backup { out, settings } => {
+            let Some(config) = configure(settings) else {
+                return Ok(ExitCode::from(2));
+            };
+            let backed_up = app::backup(&config, &out)?;
+            write_stdout(&format!(
+                "backed up {} (graph version {}) to {}\nto restore it, copy it to {} in a fresh data directory\n",
+                backed_up.store.display(),
+                backed_up.version,
+                out.display(),
+                app::DB_FILE,
+            ))?;
+            Ok(ExitCode::SUCCESS)
+        }
         Command::Token(TokenCommand::New { name }) => {
             let made = app::new_token(&name).context("cannot make a token")?;
             write_stdout(&format!(
@@ -157,6 +186,28 @@ fn configure(settings: Settings) -> Option<Config> {
 /// once: freeing a graph of a million entities piece by piece takes seconds.
 fn leave_to_exit(app: App) {
     std::mem::forget(app);
+}
+
+/// What `export` wrote and what it left out.
+fn export_report(exported: &app::Exported, out: &std::path::Path) -> String {
+    let mut text = format!(
+        "wrote {} entities and {} relations (graph version {}) to {}\n",
+        exported.written.entities,
+        exported.written.relations,
+        exported.version,
+        out.display()
+    );
+    let left = exported.left_out;
+    if left.is_empty() {
+        text.push_str("left out nothing: no entity or relation was retracted or merged\n");
+    } else {
+        text.push_str(&format!(
+            "left out what a seed cannot say: {} retracted entities, {} merged duplicates (their names are aliases of the survivors; their ids no longer resolve), {} withdrawn relations\n",
+            left.retracted_entities, left.merged_entities, left.withdrawn_relations
+        ));
+    }
+    text.push_str("source documents are not copied\n");
+    text
 }
 
 /// Loads the seed, printing every error when it is invalid.

@@ -2,8 +2,10 @@
 //! operations on them (load, check, the graph a request reads). It knows no GraphQL and
 //! no HTTP.
 
+mod backup;
 pub mod config;
 mod editors;
+mod export;
 mod replay;
 mod store;
 mod write;
@@ -16,9 +18,12 @@ use crate::seed::{self, SeedErrors};
 
 pub use crate::seed::Written;
 pub use crate::seed::generate::GenerateOptions;
+pub use crate::store::DB_FILE;
 
 pub use crate::store::Entry;
+pub use backup::{BackedUp, BackupError, backup};
 pub use editors::{AuthError, Editors, NewToken, TokensError, new_token};
+pub use export::{ExportError, Exported, LeftOut, export, export_graph};
 pub use store::{Prepared, Snapshot, Store};
 pub use write::{Committed, Write, WriteError};
 

@@ -43,6 +43,23 @@ impl Withdrawn {
     pub fn relation(&self, id: &str) -> Option<(&Edge, &Retraction)> {
         self.relations.get(id).map(|(e, r)| (&**e, r))
     }
+
+    /// How many entities were retracted, not counting those merged into another.
+    pub fn retracted_entities(&self) -> usize {
+        // Every merged id is also among the withdrawn nodes.
+        self.nodes.len().saturating_sub(self.merged.len())
+    }
+
+    /// How many duplicates were merged into another entity.
+    pub fn merged_entities(&self) -> usize {
+        self.merged.len()
+    }
+
+    /// How many relations were withdrawn: retracted, or with a retracted or merged
+    /// entity.
+    pub fn withdrawn_relations(&self) -> usize {
+        self.relations.len()
+    }
 }
 
 /// A change refused: nothing of its batch was applied.

@@ -75,6 +75,23 @@ pub enum StoreError {
         /// The number found instead.
         found: u64,
     },
+    /// A backup would write over a file that is already there.
+    #[error(
+        "{} already exists: a backup never writes over a file; give a new file name, or move the old backup away first",
+        path.display()
+    )]
+    BackupExists {
+        /// The file asked for.
+        path: PathBuf,
+    },
+    /// The backup could not be written.
+    #[error("cannot write the backup to {}: {reason}", path.display())]
+    Backup {
+        /// The file asked for.
+        path: PathBuf,
+        /// What went wrong.
+        reason: String,
+    },
     /// The database failed a read or a write.
     #[error("the change log's database failed: {0}")]
     Database(String),

@@ -145,6 +145,19 @@ impl Log {
         }
     }
 
+    /// Writes a consistent copy of the whole store to `path`, a file that must not exist
+    /// yet, while the log stays open (a server may be committing to it meanwhile: the copy
+    /// holds every batch committed before it began, and none half). The copy is written
+    /// beside `path` and put in place once it is complete and on disk, so an interrupted
+    /// backup leaves no partial file under that name; an existing file is never written
+    /// over. To restore, copy the file to `pledgegraph.db` ([`DB_FILE`]) in a fresh data
+    /// directory. Answers the number of the last batch the copy holds, read back from it.
+    pub async fn backup(&mut self, path: &Path) -> Result<u64, StoreError> {
+        match &mut self.backend {
+            Backend::Sqlite(db) => db.backup(path).await,
+        }
+    }
+
     /// How the database keeps what it commits.
     pub async fn durability(&mut self) -> Result<Durability, StoreError> {
         match &mut self.backend {

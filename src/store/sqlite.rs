@@ -249,6 +249,66 @@ impl SqliteLog {
         Ok(self.conn.close().await?)
     }
 
+    pub async fn backup(&mut self, path: &Path) -> Result<u64, StoreError> {
+        let failed = |reason: String| StoreError::Backup {
+            path: path.to_path_buf(),
+            reason,
+        };
+        if std::fs::symlink_metadata(path).is_ok() {
+            return Err(StoreError::BackupExists {
+                path: path.to_path_buf(),
+            });
+        }
+        let Some(name) = path.file_name() else {
+            return Err(failed("the path names no file".into()));
+        };
+        let parent = match path.parent() {
+            Some(p) if !p.as_os_str().is_empty() => p,
+            _ => Path::new("."),
+        };
+        std::fs::create_dir_all(parent).map_err(|e| failed(e.to_string()))?;
+        // An absolute path: SQLite would read a relative one starting `file:` as a URI.
+        let parent = std::fs::canonicalize(parent).map_err(|e| failed(e.to_string()))?;
+        let mut part_name = std::ffi::OsString::from(".");
+        part_name.push(name);
+        part_name.push(".part");
+        let part = parent.join(part_name);
+        let target = parent.join(name);
+        // A part left by an interrupted backup of the same name: never a finished backup.
+        match std::fs::remove_file(&part) {
+            Err(e) if e.kind() != std::io::ErrorKind::NotFound => {
+                return Err(failed(format!("cannot remove {}: {e}", part.display())));
+            }
+            _ => {}
+        }
+        let Some(text) = part.to_str() else {
+            return Err(failed("the path is not valid UTF-8".into()));
+        };
+        let vacuumed = sqlx::query("VACUUM INTO ?")
+            .bind(text)
+            .execute(&mut self.conn)
+            .await;
+        let last = match vacuumed {
+            Ok(_) => read_back(&part).await,
+            Err(e) => Err(e.to_string()),
+        };
+        let placed = last.map_err(failed).and_then(|last| {
+            // SQLite does not sync the copy it writes.
+            std::fs::File::open(&part)
+                .and_then(|f| f.sync_all())
+                .map_err(|e| failed(e.to_string()))?;
+            place(&part, &target, path)?;
+            Ok(last)
+        });
+        let _ = std::fs::remove_file(&part);
+        let last = placed?;
+        if let Ok(d) = std::fs::File::open(&parent) {
+            // Makes the new name durable where the platform allows syncing a directory.
+            let _ = d.sync_all();
+        }
+        Ok(last)
+    }
+
     pub async fn durability(&mut self) -> Result<Durability, StoreError> {
         let journal_mode: String = sqlx::query_scalar("PRAGMA journal_mode")
             .fetch_one(&mut self.conn)
@@ -260,6 +320,49 @@ impl SqliteLog {
             journal_mode,
             synchronous,
         })
+    }
+}
+
+/// Checks a fresh copy of the store, read only, and answers the number of its last batch.
+async fn read_back(copy: &Path) -> Result<u64, String> {
+    let options = SqliteConnectOptions::new().filename(copy).read_only(true);
+    let mut conn = SqliteConnection::connect_with(&options)
+        .await
+        .map_err(|e| e.to_string())?;
+    let read = async {
+        let check: String = sqlx::query_scalar("PRAGMA quick_check")
+            .fetch_one(&mut conn)
+            .await?;
+        let last: i64 = sqlx::query_scalar("SELECT coalesce(max(seq), 0) FROM change_log")
+            .fetch_one(&mut conn)
+            .await?;
+        Ok::<_, sqlx::Error>((check, last))
+    }
+    .await;
+    let _ = conn.close().await;
+    match read {
+        Ok((check, last)) if check == "ok" => Ok(u64::try_from(last).unwrap_or(0)),
+        Ok((check, _)) => Err(format!("the copy does not read back whole: {check}")),
+        Err(e) => Err(format!("the copy does not read back: {e}")),
+    }
+}
+
+/// Gives the finished copy `part` its name `target` (the file asked for as `asked`)
+/// without ever replacing a file of that name: a second name (a hard link) where the
+/// file system has them, else a rename once the name is checked to be free.
+fn place(part: &Path, target: &Path, asked: &Path) -> Result<(), StoreError> {
+    let exists = || StoreError::BackupExists {
+        path: asked.to_path_buf(),
+    };
+    let failed = |e: std::io::Error| StoreError::Backup {
+        path: asked.to_path_buf(),
+        reason: e.to_string(),
+    };
+    match std::fs::hard_link(part, target) {
+        Ok(()) => Ok(()),
+        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => Err(exists()),
+        Err(_) if std::fs::symlink_metadata(target).is_ok() => Err(exists()),
+        Err(_) => std::fs::rename(part, target).map_err(failed),
     }
 }
 

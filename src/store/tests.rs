@@ -249,3 +249,65 @@ async fn an_entitys_batches_are_found_and_indexed_again_for_an_older_log() {
     let mut log = Log::open_dir(dir.path()).await.unwrap();
     assert_eq!(seqs(log.naming("country:jp", 0, 10).await.unwrap()), [1, 3]);
 }
+
+#[tokio::test]
+async fn a_backup_taken_while_the_log_is_open_restores_every_committed_batch() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    // The writer, as a server holds it, and a second connection that takes the backup.
+    let mut writer = Log::open_dir(&data).await.unwrap();
+    writer.bind_seed("abc").await.unwrap();
+    let first = writer.append(&entry("Nippon", None)).await.unwrap();
+    let second = writer.append(&entry("Nihon", Some("k2"))).await.unwrap();
+    let mut reader = Log::open_dir(&data).await.unwrap();
+    let file = dir.path().join("backups").join("b.db");
+    assert_eq!(
+        reader.backup(&file).await.unwrap(),
+        2,
+        "the copy's last batch"
+    );
+    // Committed after the copy: not in it.
+    writer.append(&entry("Japan", None)).await.unwrap();
+    let left: Vec<_> = std::fs::read_dir(file.parent().unwrap())
+        .unwrap()
+        .map(|e| e.unwrap().file_name())
+        .collect();
+    assert_eq!(left, ["b.db"], "no part file left beside the backup");
+
+    // Never written over, whoever asks.
+    let before = std::fs::read(&file).unwrap();
+    for log in [&mut reader, &mut writer] {
+        let err = log.backup(&file).await.unwrap_err();
+        assert!(matches!(err, StoreError::BackupExists { .. }), "{err}");
+        assert!(err.to_string().contains("already exists"), "{err}");
+    }
+    assert_eq!(std::fs::read(&file).unwrap(), before);
+
+    // Restored: the file as the database of a fresh data directory.
+    let restored = dir.path().join("restored");
+    std::fs::create_dir_all(&restored).unwrap();
+    std::fs::copy(&file, restored.join(DB_FILE)).unwrap();
+    let mut log = Log::open_dir(&restored).await.unwrap();
+    assert_eq!(log.entries_after(0).await.unwrap(), vec![first, second]);
+    assert_eq!(log.last_seq().await.unwrap(), 2);
+    log.bind_seed("abc").await.unwrap();
+    let err = log.bind_seed("def").await.unwrap_err();
+    assert!(
+        matches!(err, StoreError::OtherSeed { .. }),
+        "the seed is kept"
+    );
+    let next = log.append(&entry("Japan", None)).await.unwrap();
+    assert_eq!(next.seq, 3, "numbering goes on from the backup");
+    assert_eq!(log.durability().await.unwrap().journal_mode, "wal");
+}
+
+#[tokio::test]
+async fn a_backup_to_a_file_that_is_there_is_refused_even_when_empty() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut log = Log::open_dir(dir.path()).await.unwrap();
+    let file = dir.path().join("empty.db");
+    std::fs::write(&file, b"").unwrap();
+    let err = log.backup(&file).await.unwrap_err();
+    assert!(matches!(err, StoreError::BackupExists { .. }), "{err}");
+    assert_eq!(std::fs::read(&file).unwrap(), b"");
+}

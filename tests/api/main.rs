@@ -12,6 +12,7 @@ mod crash;
 mod cursors;
 mod data_dir;
 mod exploration;
+mod export;
 mod fidelity;
 mod generate;
 mod http_api;
