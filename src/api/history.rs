@@ -6,11 +6,19 @@ use async_graphql::{Context, ID, Object};
 use super::entity::{Entity, lookup_all};
 use super::error::ApiError;
 use super::pagination::PageSizes;
-use crate::app::Entry;
+use crate::app::{Entry, Snapshot};
 use crate::model::{Change, EntityId};
 
-/// One committed batch of the change log.
-pub struct CommittedBatch(Entry);
+/// One committed batch of the change log, and the version of the graph to show its
+/// entities from (the request's when none).
+pub struct CommittedBatch(Entry, Option<Snapshot>);
+
+impl CommittedBatch {
+    /// A batch whose entities are shown as `graph` has them.
+    pub(super) fn at(entry: Entry, graph: Snapshot) -> Self {
+        CommittedBatch(entry, Some(graph))
+    }
+}
 
 /// One committed batch of the change log: applied whole, in commit order.
 #[Object]
@@ -45,15 +53,20 @@ impl CommittedBatch {
         self.0.batch.changes.iter().map(ChangeRecord).collect()
     }
 
-    /// The entities its changes name, as this request's version of the graph has them.
-    async fn entities<'a>(&self, ctx: &Context<'a>) -> async_graphql::Result<Vec<Entity<'a>>> {
+    /// The entities its changes name, as this request's version of the graph has them (for
+    /// a subscription, the latest as the batch is sent).
+    async fn entities<'a>(&'a self, ctx: &Context<'a>) -> async_graphql::Result<Vec<Entity<'a>>> {
         let mut ids: Vec<EntityId> = Vec::new();
         for id in self.0.batch.changes.iter().flat_map(Change::entities) {
             if !ids.contains(&id) {
                 ids.push(id);
             }
         }
-        Ok(lookup_all(super::graph(ctx)?, &ids))
+        let graph = match &self.1 {
+            Some(graph) => graph,
+            None => super::graph(ctx)?,
+        };
+        Ok(lookup_all(graph, &ids))
     }
 }
 
@@ -97,7 +110,11 @@ pub struct ChangeLogPage {
 impl ChangeLogPage {
     /// The batches on this page.
     async fn nodes(&self) -> Vec<CommittedBatch> {
-        self.nodes.iter().cloned().map(CommittedBatch).collect()
+        self.nodes
+            .iter()
+            .cloned()
+            .map(|e| CommittedBatch(e, None))
+            .collect()
     }
 
     /// True when later batches follow: ask again with `after: endCursor`.

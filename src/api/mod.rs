@@ -18,9 +18,10 @@ mod pagination;
 mod query;
 mod scalars;
 pub(crate) mod snapshot;
+mod subscription;
 mod values;
 
-use async_graphql::{EmptySubscription, MergedObject, Schema};
+use async_graphql::{MergedObject, Schema};
 
 use crate::app::App;
 use crate::graph::KnowledgeGraph;
@@ -39,7 +40,7 @@ pub struct QueryRoot(
 );
 
 /// The schema type.
-pub type PledgeSchema = Schema<QueryRoot, Mutation, EmptySubscription>;
+pub type PledgeSchema = Schema<QueryRoot, Mutation, subscription::SubscriptionRoot>;
 
 /// The running state a request reads, from the schema's data.
 pub(crate) fn app<'a>(ctx: &async_graphql::Context<'a>) -> async_graphql::Result<&'a App> {
@@ -59,17 +60,25 @@ pub(crate) fn graph<'a>(
 pub fn schema(app: App) -> PledgeSchema {
     let config = app.config();
     let (max_depth, fields) = (config.max_query_depth, config.field_budget);
-    Schema::build(QueryRoot::default(), Mutation, EmptySubscription)
-        .data(app)
-        .limit_depth(max_depth)
-        .extension(ErrorCodes)
-        .extension(budget::FieldBudget { fields })
-        .finish()
+    Schema::build(
+        QueryRoot::default(),
+        Mutation,
+        subscription::SubscriptionRoot,
+    )
+    .data(app)
+    .limit_depth(max_depth)
+    .extension(ErrorCodes)
+    .extension(budget::FieldBudget { fields })
+    .finish()
 }
 
 /// The schema's SDL, as checked in at `schema.graphql`.
 pub fn sdl() -> String {
-    Schema::build(QueryRoot::default(), Mutation, EmptySubscription)
-        .finish()
-        .sdl()
+    Schema::build(
+        QueryRoot::default(),
+        Mutation,
+        subscription::SubscriptionRoot,
+    )
+    .finish()
+    .sdl()
 }

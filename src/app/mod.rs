@@ -6,6 +6,7 @@ mod backup;
 pub mod config;
 mod editors;
 mod export;
+mod feed;
 mod replay;
 mod store;
 mod write;

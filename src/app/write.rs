@@ -9,17 +9,29 @@ use crate::store::{Entry, Log, NewEntry, StoreError};
 
 use super::App;
 
-/// The change log, open for writing; its lock makes writers take turns.
+/// How many committed batches a subscriber may fall behind before it reads the ones it
+/// missed from the log instead.
+const FEED_CAPACITY: usize = 1024;
+
+/// The change log, open for writing (its lock makes writers take turns), and the feed
+/// that tells subscribers of each batch committed.
 #[derive(Debug)]
 pub(super) struct Writer {
     log: tokio::sync::Mutex<Log>,
+    feed: tokio::sync::broadcast::Sender<Entry>,
 }
 
 impl Writer {
     pub(super) fn new(log: Log) -> Self {
         Writer {
             log: tokio::sync::Mutex::new(log),
+            feed: tokio::sync::broadcast::channel(FEED_CAPACITY).0,
         }
+    }
+
+    /// Hears of each batch committed from now on.
+    pub(super) fn subscribe(&self) -> tokio::sync::broadcast::Receiver<Entry> {
+        self.feed.subscribe()
     }
 }
 
@@ -175,6 +187,9 @@ impl App {
                 log: entry.seq,
                 graph,
             })?;
+        // Sent while the log is still locked, so batches reach subscribers in order; none
+        // listening is not an error.
+        let _ = writer.feed.send(entry.clone());
         Ok(Committed {
             entry,
             replayed: false,

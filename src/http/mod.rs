@@ -3,6 +3,7 @@
 
 mod assets;
 mod graphql;
+mod ws;
 
 use std::net::TcpListener;
 
@@ -50,6 +51,7 @@ pub fn serve(listener: TcpListener, app: App) -> std::io::Result<Server> {
             .wrap(tracing_actix_web::TracingLogger::default())
             .route("/graphql", web::post().to(graphql::post))
             .route("/graphql", web::get().to(graphql::get))
+            .route("/graphql/ws", web::get().to(ws::connect))
             .route("/", web::get().to(assets::playground))
             .route("/explore", web::get().to(assets::explorer))
             .route("/assets/{path:.*}", web::get().to(assets::asset))

@@ -24,4 +24,5 @@ mod questions;
 mod schema;
 mod seed_errors;
 mod seed_jsonl;
+mod subscriptions;
 mod writes;

@@ -12,9 +12,9 @@ use crate::helpers::{self, TestServer};
 const SOURCE: &str = "source:trade-talks-2025-07";
 
 /// A server over the real seed with a fresh data directory and one editor, `Ana`.
-struct Editing {
-    server: TestServer,
-    token: String,
+pub(crate) struct Editing {
+    pub(crate) server: TestServer,
+    pub(crate) token: String,
     data: PathBuf,
     tokens_file: PathBuf,
     _dir: tempfile::TempDir,
@@ -28,7 +28,7 @@ fn config(data: &Path, tokens_file: Option<&Path>) -> pledgegraph::app::Config {
     config
 }
 
-fn editing() -> Editing {
+pub(crate) fn editing() -> Editing {
     let dir = tempfile::tempdir().unwrap();
     let made = pledgegraph::app::new_token("Ana").unwrap();
     let tokens_file = dir.path().join("tokens.toml");
@@ -53,7 +53,7 @@ impl Editing {
     }
 
     /// Runs a mutation as Ana that must succeed; answers its `data`.
-    fn ok(&self, query: &str, variables: Value) -> Value {
+    pub(crate) fn ok(&self, query: &str, variables: Value) -> Value {
         let body = self.write(query, variables);
         assert!(body.get("errors").is_none(), "unexpected errors: {body}");
         body["data"].clone()
@@ -72,7 +72,7 @@ impl Editing {
     }
 }
 
-fn cite() -> Value {
+pub(crate) fn cite() -> Value {
     json!([{ "source": SOURCE, "line": 3 }])
 }
 
@@ -83,7 +83,7 @@ fn code(body: &Value) -> &str {
         .unwrap_or_default()
 }
 
-const RENAME: &str = r#"mutation($name: String!, $sources: [CitationInput!]!, $key: String, $expected: Int) {
+pub(crate) const RENAME: &str = r#"mutation($name: String!, $sources: [CitationInput!]!, $key: String, $expected: Int) {
   updateEntity(input: { id: "country:jp", name: $name, sources: $sources },
                reason: "the name the source uses", idempotencyKey: $key, expectedVersion: $expected) {
     version actor reason replayed changeCount idempotencyKey
