@@ -21,6 +21,12 @@ pub struct Cli {
 pub enum Command {
     /// Serve the GraphQL API, the playground (/) and the schema (/schema.graphql).
     Serve {
+        /// Carry the data directory's change log over to a new seed: replay it on this
+        /// seed, skip the changes the seed already holds (edits exported and folded into
+        /// it) and report every change that no longer applies. The old log is kept beside
+        /// the new one.
+        #[arg(long)]
+        rebase: bool,
         /// The configuration.
         #[command(flatten)]
         settings: Settings,

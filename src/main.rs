@@ -14,14 +14,14 @@ use pledgegraph::app::{self, App, AppError, Config, Loaded, Sources};
 
 fn main() -> anyhow::Result<ExitCode> {
     match Cli::parse().command {
-        Command::Serve { settings } => {
+        Command::Serve { rebase, settings } => {
             init_logging();
             let Some(config) = configure(settings) else {
                 return Ok(ExitCode::from(2));
             };
             let addr = config.addr;
             let seed = config.seed.clone();
-            let Some(app) = load(config)? else {
+            let Some(app) = load(config, rebase)? else {
                 return Ok(ExitCode::FAILURE);
             };
             let listener =
@@ -143,7 +143,7 @@ fn main() -> anyhow::Result<ExitCode> {
             let Some(config) = configure(settings) else {
                 return Ok(ExitCode::from(2));
             };
-            let Some(app) = load(config)? else {
+            let Some(app) = load(config, false)? else {
                 return Ok(ExitCode::FAILURE);
             };
             let mut request = async_graphql::Request::new(query);
@@ -211,14 +211,47 @@ fn export_report(exported: &app::Exported, out: &std::path::Path) -> String {
 }
 
 /// Loads the seed, printing every error when it is invalid.
-fn load(config: Config) -> anyhow::Result<Option<App>> {
-    match App::load(config) {
-        Ok(app) => Ok(Some(app)),
+fn load(config: Config, rebase: bool) -> anyhow::Result<Option<App>> {
+    let loaded = match rebase {
+        true => App::load_rebasing(config),
+        false => App::load(config).map(|app| (app, None)),
+    };
+    match loaded {
+        Ok((app, report)) => {
+            if let Some(report) = report {
+                report_rebase(&report);
+            }
+            Ok(Some(app))
+        }
         Err(AppError::Seed(errors)) => {
             eprint!("{errors}");
             Ok(None)
         }
         Err(e) => Err(e.into()),
+    }
+}
+
+/// Logs what a rebase kept, skipped and could not apply.
+fn report_rebase(report: &app::Rebased) {
+    tracing::warn!(
+        "rebased the change log on this seed: {} batches, {} changes kept, {} already in the seed, {} no longer apply; the log as it was is kept in {}",
+        report.batches,
+        report.kept,
+        report.contained.len(),
+        report.refused.len(),
+        report.previous.display()
+    );
+    for (seq, index, op) in &report.contained {
+        tracing::info!(
+            "change {} of batch {seq} ({op}) is already in the seed",
+            index + 1
+        );
+    }
+    for (seq, index, op, why) in &report.refused {
+        tracing::warn!(
+            "change {} of batch {seq} ({op}) no longer applies: {why}",
+            index + 1
+        );
     }
 }
 

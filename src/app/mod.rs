@@ -7,6 +7,7 @@ pub mod config;
 mod editors;
 mod export;
 mod feed;
+mod rebase;
 mod replay;
 mod store;
 mod write;
@@ -25,6 +26,7 @@ pub use crate::store::Entry;
 pub use backup::{BackedUp, BackupError, backup};
 pub use editors::{AuthError, Editors, NewToken, TokensError, new_token};
 pub use export::{ExportError, Exported, LeftOut, export, export_graph};
+pub use rebase::Rebased;
 pub use store::{Prepared, Snapshot, Store};
 pub use write::{Committed, Write, WriteError};
 
@@ -95,6 +97,16 @@ impl App {
     /// Writes are taken when the configuration names editors (`tokens_file`), which
     /// needs a data directory.
     pub fn load(config: Config) -> Result<Self, AppError> {
+        Self::load_with(config, false).map(|(app, _)| app)
+    }
+
+    /// [`App::load`], carrying a change log written on another seed over to this one
+    /// (`--rebase`): what the rebase did, when there was one to do.
+    pub fn load_rebasing(config: Config) -> Result<(Self, Option<Rebased>), AppError> {
+        Self::load_with(config, true)
+    }
+
+    fn load_with(config: Config, rebase: bool) -> Result<(Self, Option<Rebased>), AppError> {
         let editors = match &config.tokens_file {
             Some(_) if config.data_dir.is_none() => return Err(AppError::TokensWithoutDataDir),
             Some(path) => Some(Arc::new(Editors::load(path)?)),
@@ -102,8 +114,10 @@ impl App {
         };
         let mut graph = build(&config.seed)?;
         let mut writer = None;
+        let mut rebased = None;
         if let Some(dir) = &config.data_dir {
-            let (log, replayed) = replay::replay(dir, &config.seed, &mut graph)?;
+            let (log, replayed, report) = replay::replay(dir, &config.seed, &mut graph, rebase)?;
+            rebased = report;
             tracing::info!(
                 "applied {replayed} batches of the change log in {}",
                 dir.display()
@@ -113,7 +127,7 @@ impl App {
         let mut app = Self::with_graph(config, Arc::new(graph));
         app.writer = writer;
         app.editors = editors;
-        Ok(app)
+        Ok((app, rebased))
     }
 
     /// Serves an already built graph.

@@ -19,6 +19,7 @@ mod page;
 mod paths;
 mod postings;
 mod query;
+mod rebase;
 mod search;
 mod summary;
 #[cfg(test)]
@@ -44,6 +45,7 @@ pub use explore::{Subgraph, SubgraphNode};
 pub use page::{ListPage, Window};
 pub use paths::{Path, PathOptions, PathStep};
 pub use query::{Field as FilterField, Filter, Op, Order, Sort, SortKey, Value, values};
+pub use rebase::Dropped;
 pub use search::{Field, MatchKind};
 pub use summary::Summary;
 pub use timeline::{TimelineEntry, TimelineKey, TimelineKind};

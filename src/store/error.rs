@@ -49,7 +49,7 @@ pub enum StoreError {
     },
     /// The log was started from another seed.
     #[error(
-        "the data directory's change log was started from another seed (fingerprint {recorded}, this seed's is {given}); start from the seed it was made with, or give this seed a data directory of its own"
+        "the data directory's change log was started from another seed (fingerprint {recorded}, this seed's is {given}); start from the seed it was made with, give this seed a data directory of its own, or carry the log over to this seed with `serve --rebase`"
     )]
     OtherSeed {
         /// The fingerprint the log recorded.

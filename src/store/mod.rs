@@ -97,6 +97,14 @@ impl Log {
         }
     }
 
+    /// Commits a batch of another log as the next batch, keeping its commit time, actor,
+    /// reason and key (a log rebased on another seed).
+    pub async fn import(&mut self, entry: &Entry) -> Result<Entry, StoreError> {
+        match &mut self.backend {
+            Backend::Sqlite(db) => db.import(entry).await,
+        }
+    }
+
     /// The committed batches after sequence number `after`, in order.
     pub async fn entries_after(&mut self, after: u64) -> Result<Vec<Entry>, StoreError> {
         match &mut self.backend {

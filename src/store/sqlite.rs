@@ -148,6 +148,25 @@ impl SqliteLog {
     }
 
     pub async fn append(&mut self, entry: &NewEntry) -> Result<Entry, StoreError> {
+        self.insert(entry, None).await
+    }
+
+    pub async fn import(&mut self, entry: &Entry) -> Result<Entry, StoreError> {
+        let new = NewEntry {
+            actor: entry.actor.clone(),
+            reason: entry.reason.clone(),
+            idempotency_key: entry.idempotency_key.clone(),
+            batch: entry.batch.clone(),
+        };
+        self.insert(&new, Some(&entry.committed_at)).await
+    }
+
+    /// Commits `entry` as the next batch, at `committed_at` or now.
+    async fn insert(
+        &mut self,
+        entry: &NewEntry,
+        committed_at: Option<&str>,
+    ) -> Result<Entry, StoreError> {
         if let Some(key) = &entry.idempotency_key
             && let Some(first) = self.by_idempotency_key(key).await?
         {
@@ -160,10 +179,11 @@ impl SqliteLog {
             .await?;
         let row = sqlx::query(&format!(
             "INSERT INTO change_log (seq, committed_at, actor, reason, idempotency_key, batch) \
-             VALUES (?, strftime('%Y-%m-%dT%H:%M:%fZ', 'now'), ?, ?, ?, ?) \
+             VALUES (?, coalesce(?, strftime('%Y-%m-%dT%H:%M:%fZ', 'now')), ?, ?, ?, ?) \
              RETURNING {ENTRY_COLUMNS}"
         ))
         .bind(last + 1)
+        .bind(committed_at)
         .bind(&entry.actor)
         .bind(&entry.reason)
         .bind(&entry.idempotency_key)

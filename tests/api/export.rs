@@ -433,3 +433,85 @@ fn an_export_goes_into_a_new_or_empty_directory_only() {
     assert!(matches!(err, ExportError::NotEmpty { .. }), "{err}");
     assert_eq!(std::fs::read(&file).unwrap(), b"kept");
 }
+
+/// Lines of a JSON Lines file, without those `drop` picks.
+fn filter_lines(path: &Path, drop: impl Fn(&str) -> bool) {
+    let text = std::fs::read_to_string(path).unwrap();
+    let kept: Vec<&str> = text.lines().filter(|l| !drop(l)).collect();
+    assert!(
+        kept.len() < text.lines().count(),
+        "nothing was dropped from {}",
+        path.display()
+    );
+    std::fs::write(path, kept.join("\n") + "\n").unwrap();
+}
+
+#[test]
+fn a_log_rebased_on_a_seed_that_took_its_edits_in_keeps_what_is_new_and_reports_the_rest() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    let app = App::load(config(&helpers::seed_dir(), Some(&data))).unwrap();
+    write(
+        &app,
+        "a new person",
+        vec![person("person:rebase-x", "Rebase X")],
+    );
+    write(
+        &app,
+        "ended",
+        vec![
+            json!({ "op": "end_relation", "id": "country:us|ally-of|country:kr",
+                     "until": { "date": "2025-08-01" }, "sources": cite(3) }),
+        ],
+    );
+    // The curator folds the edits into a new seed, and drops the relation that ended.
+    let folded = dir.path().join("folded");
+    pledgegraph::app::export(config(&helpers::seed_dir(), Some(&data)), &folded).unwrap();
+    filter_lines(&folded.join("relations.jsonl"), |l| {
+        l.contains("\"country:us\"") && l.contains("ally-of") && l.contains("\"country:kr\"")
+    });
+    // A later edit, made after the export.
+    write(
+        &app,
+        "a second person",
+        vec![person("person:rebase-y", "Rebase Y")],
+    );
+    drop(app);
+
+    let refused = App::load(config(&folded, Some(&data)))
+        .map(|_| ())
+        .unwrap_err();
+    assert!(refused.to_string().contains("--rebase"), "{refused}");
+    let (app, report) = App::load_rebasing(config(&folded, Some(&data))).unwrap();
+    let report = report.expect("the log was written on another seed");
+    assert_eq!(report.batches, 3);
+    assert_eq!(report.contained, vec![(1, 0, "create_entity")]);
+    assert_eq!(report.refused.len(), 1, "{report:?}");
+    assert_eq!(report.refused[0].0, 2);
+    assert!(
+        report.refused[0]
+            .3
+            .contains("country:us|ally-of|country:kr"),
+        "{report:?}"
+    );
+    assert_eq!(report.kept, 1);
+    assert!(report.previous.is_file(), "the log as it was is kept");
+    let g = app.graph();
+    assert_eq!(g.version(), 3, "every batch keeps its number");
+    assert!(g.node("person:rebase-x").is_some() && g.node("person:rebase-y").is_some());
+    drop(g);
+    drop(app);
+    // The rebased log now belongs to the new seed: a plain start replays it.
+    let again = App::load(config(&folded, Some(&data))).unwrap();
+    assert_eq!(again.graph().version(), 3);
+    assert!(again.graph().node("person:rebase-y").is_some());
+    let history = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap()
+        .block_on(again.history(0, 10))
+        .unwrap();
+    let reasons: Vec<&str> = history.iter().map(|e| e.reason.as_str()).collect();
+    assert_eq!(reasons, ["a new person", "ended", "a second person"]);
+    assert!(history[0].batch.changes.is_empty() && history[1].batch.changes.is_empty());
+}
