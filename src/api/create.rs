@@ -262,6 +262,20 @@ pub enum EntityInput {
 impl EntityInput {
     /// The node it creates; `field` names the input in an error.
     pub(super) fn model(&self, field: &str) -> Checked<Node> {
+        let kind = match self {
+            Self::Country(_) => "country",
+            Self::Person(_) => "person",
+            Self::Organization(_) => "organization",
+            Self::Deal(_) => "deal",
+            Self::Commitment(_) => "commitment",
+            Self::Demand(_) => "demand",
+            Self::TariffMeasure(_) => "tariffMeasure",
+            Self::Event(_) => "event",
+            Self::Statement(_) => "statement",
+            Self::Project(_) => "project",
+            Self::Source(_) => "source",
+        };
+        let field = &format!("{field}.{kind}");
         let at = |name: &str| format!("{field}.{name}");
         let ids = |name: &str, ids: &[ID]| entity_ids(&at(name), ids);
         let id = |name: &str, id: &Option<ID>| optional_id(&at(name), id);

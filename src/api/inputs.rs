@@ -178,7 +178,7 @@ pub struct RateComponentInput {
 #[derive(InputObject, Clone, Debug)]
 pub struct RateInput {
     /// The total in percentage points.
-    pub total: Decimal,
+    pub total_percent: Decimal,
     /// The parts; when given, they sum to the total.
     #[graphql(default)]
     pub components: Vec<RateComponentInput>,
@@ -199,7 +199,7 @@ pub struct RoleInput {
     /// The title ("Commerce Secretary").
     pub title: String,
     /// The body or country the role is in.
-    pub org: Option<ID>,
+    pub organization: Option<ID>,
 }
 
 /// Who a claim or relation is attributed to.
@@ -268,7 +268,7 @@ impl ValueInput for AmountInput {
 impl ValueInput for RateInput {
     type Value = model::Rate;
     fn model(&self, field: &str) -> Checked<model::Rate> {
-        let total = decimal_percent(&format!("{field}.total"), &self.total)?;
+        let total = decimal_percent(&format!("{field}.totalPercent"), &self.total_percent)?;
         let components = self
             .components
             .iter()
@@ -321,7 +321,7 @@ impl ValueInput for RoleInput {
         }
         Ok(model::Role {
             title: self.title.clone(),
-            org: optional_id(&format!("{field}.org"), &self.org)?,
+            org: optional_id(&format!("{field}.organization"), &self.organization)?,
         })
     }
 }

@@ -2,6 +2,7 @@
 //! graph and the log as they were, editors' tokens, idempotent retries, version
 //! conflicts, and every acknowledged write there again after a restart.
 
+use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
 use serde_json::{Value, json};
@@ -572,5 +573,72 @@ fn the_change_log_is_history_a_page_at_a_time_and_by_entity() {
     assert_eq!(
         none["changes"],
         json!({ "nodes": [], "hasNextPage": false, "endCursor": null })
+    );
+}
+
+#[test]
+fn an_entity_of_every_kind_is_created_with_the_claims_of_its_values() {
+    let e = editing();
+    let common = |id: &str, name: &str| json!({ "id": id, "name": name, "description": format!("{name}, made for a test."), "sources": cite() });
+    let with = |id: &str, name: &str, extra: Value| {
+        let mut fields = common(id, name);
+        for (k, v) in extra.as_object().unwrap() {
+            fields[k] = v.clone();
+        }
+        fields
+    };
+    let note = json!([{ "source": "source:test-note" }]);
+    let changes = json!([
+        { "create": { "source": with("source:test-note", "A curator's note", json!({ "kind": "CURATOR", "title": "A note" })) } },
+        { "create": { "country": with("country:zz-test", "Testland", json!({ "code": "ZZ" })) } },
+        { "create": { "person": common("person:test-envoy", "A. Envoy") } },
+        { "create": { "organization": with("org:test-ministry", "Test Ministry", json!({ "kind": "GOVERNMENT_BODY", "country": "country:zz-test" })) } },
+        { "create": { "deal": with("deal:test-deal", "Test deal", json!({ "parties": ["country:zz-test", "country:us"], "announced": { "date": "2025-09" } })) } },
+        { "create": { "commitment": with("commitment:test-purchase", "Test purchase", json!({ "kind": "PURCHASE", "pledger": "country:zz-test", "beneficiaries": ["country:us"], "deal": "deal:test-deal", "period": "ANNUAL" })) } },
+        { "create": { "demand": with("demand:test-demand", "Test demand", json!({ "demander": "country:us", "demandedOf": ["country:zz-test"], "deal": "deal:test-deal" })) } },
+        { "create": { "tariffMeasure": with("tariff:test-tariff", "Test tariff", json!({ "imposer": "country:us", "target": "country:zz-test", "scope": "all goods" })) } },
+        { "create": { "event": with("event:test-talks", "Test talks", json!({ "kind": "TALKS", "date": { "date": "2025-09-01" }, "participants": ["person:test-envoy"] })) } },
+        { "create": { "statement": with("statement:test-remark", "Test remark", json!({ "kind": "REMARK", "speaker": "person:test-envoy", "event": "event:test-talks", "quotes": ["a fair deal"] })) } },
+        { "create": { "project": with("project:test-plant", "Test plant", json!({ "place": "Testville" })) } },
+        { "addClaim": { "id": "person:test-envoy", "claim": { "role": { "key": "envoy", "value": { "title": "Envoy", "organization": "org:test-ministry" }, "sources": note } } } },
+        { "addClaim": { "id": "commitment:test-purchase", "claim": { "amount": { "key": "a", "value": { "quantity": { "value": "100", "unit": "AIRCRAFT" } }, "approximate": true, "sources": cite() } } } },
+        { "addClaim": { "id": "tariff:test-tariff", "claim": { "rate": { "key": "r", "value": { "totalPercent": "15", "components": [{ "kind": "RECIPROCAL", "percent": "15" }] }, "validFrom": { "date": "2025-09-01" }, "sources": cite() } } } },
+        { "addClaim": { "id": "tariff:test-tariff", "claim": { "volumeLimit": { "key": "v", "value": { "unlimited": true }, "sources": cite() } } } },
+        { "addClaim": { "id": "deal:test-deal", "claim": { "dealStatus": { "key": "s", "value": "AGREED", "sources": cite() } } } },
+        { "addClaim": { "id": "project:test-plant", "claim": { "value": { "key": "p", "value": { "money": { "amount": "1000000.25", "currency": "EUR" } }, "sources": cite() } } } },
+        { "addClaim": { "id": "event:test-talks", "claim": { "duration": { "key": "d", "value": { "value": "90", "unit": "MINUTES" }, "sources": cite() } } } },
+        { "addClaim": { "id": "statement:test-remark", "claim": { "attributedTo": { "key": "t", "value": "the envoy", "sources": cite() } } } }
+    ]);
+    let query = r#"mutation($changes: [ChangeInput!]!) {
+      applyChanges(changes: $changes, reason: "every kind") { version changeCount entities { id kind } }
+    }"#;
+    let data = e.ok(query, json!({ "changes": changes }));
+    assert_eq!(data["applyChanges"]["changeCount"], 19);
+    let kinds: BTreeSet<String> = data["applyChanges"]["entities"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|n| n["kind"].as_str().unwrap().to_string())
+        .collect();
+    assert_eq!(kinds.len(), 11, "{kinds:?}");
+    let read = e.server.data(
+        r#"{ country(code: "ZZ") { name pledgesMade { nodes { id amount { approximate value { display } } } } }
+             person(id: "person:test-envoy") { roles { value { title organization { id } } } }
+             tariffMeasure(id: "tariff:test-tariff") { rate { value { totalPercent components { percent } } } }
+             project(id: "project:test-plant") { value { value { money { amount currency } } } } }"#,
+    );
+    assert_eq!(read["country"]["name"], "Testland");
+    assert_eq!(
+        read["country"]["pledgesMade"]["nodes"],
+        json!([{ "id": "commitment:test-purchase", "amount": { "approximate": true, "value": { "display": "100 aircraft" } } }])
+    );
+    assert_eq!(
+        read["person"]["roles"][0]["value"],
+        json!({ "title": "Envoy", "organization": { "id": "org:test-ministry" } })
+    );
+    assert_eq!(read["tariffMeasure"]["rate"]["value"]["totalPercent"], "15");
+    assert_eq!(
+        read["project"]["value"]["value"]["money"],
+        json!({ "amount": "1000000.25", "currency": "EUR" })
     );
 }
