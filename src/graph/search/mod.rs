@@ -74,8 +74,9 @@
 //! left would cost to look at, are turned into bits over text ids ([`filter`]),
 //! and a text lacking one of them is passed over without being looked at. Marking
 //! is a sequential pass over postings, looking at a text a cache miss or two, so
-//! such a search costs a few nanoseconds for each posting of those words and a
-//! look for each text that holds them all. The bits are a thread's scratch, one
+//! such a search costs a few nanoseconds for each posting of those words, in the
+//! ranks the read reaches (a ranked list is marked a rank at a time), and a look
+//! for each text that holds them all. The bits are a thread's scratch, one
 //! bit per text id for each such word, cleared after each search.
 //!
 //! # Limits on the work of one query
@@ -1059,6 +1060,9 @@ impl SearchIndex {
                     // The runs left rank no higher: none of their texts can enter.
                     break;
                 }
+                if let Some(f) = filter.as_mut() {
+                    f.reach(rank);
+                }
                 'texts: for &text_id in ids {
                     if !self.in_order()
                         && text_id & TEXT_FIELD_BIT != 0
@@ -1078,6 +1082,9 @@ impl SearchIndex {
                     read += 1;
                     if read == FILTER_AFTER_READS && filter.is_none() {
                         filter = self.filter(&cands, &others, total.saturating_sub(passed));
+                        if let Some(f) = filter.as_mut() {
+                            f.reach(rank);
+                        }
                     }
                     let best = best_of(rank.unwrap_or_else(|| entry.rank()));
                     match self.gate(col, best, entry) {
