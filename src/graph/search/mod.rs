@@ -67,9 +67,17 @@
 //! about as many texts as it returns, however many tie with them: an alias
 //! that a hundred thousand commitments share costs the first of them, a
 //! misspelt word that a million names share the shortest of those names. A
-//! search that finds fewer than `limit` docs reads every text holding a term
+//! search that finds fewer than `limit` docs passes every text holding a term
 //! of its driving word: nothing less shows that no other text holds every
-//! query word.
+//! query word. Once such a read has looked at [`FILTER_AFTER_READS`] texts, the
+//! next rarest words, as long as their postings cost less to mark than the texts
+//! left would cost to look at, are turned into bits over text ids ([`filter`]),
+//! and a text lacking one of them is passed over without being looked at. Marking
+//! is a sequential pass over postings, looking at a text a cache miss or two, so
+//! such a search costs a few nanoseconds for each posting of those words, in the
+//! ranks the read reaches (a ranked list is marked a rank at a time), and a look
+//! for each text that holds them all. The bits are a thread's scratch, one
+//! bit per text id for each such word, cleared after each search.
 //!
 //! # Limits on the work of one query
 //!
@@ -93,12 +101,14 @@ use std::sync::Arc;
 use super::postings::{ListOrder, Postings};
 
 mod collect;
+mod filter;
 mod fuzzy;
 mod score;
 mod slots;
 mod text;
 
 use collect::Collector;
+use filter::Filter;
 use fuzzy::{deletion_hashes, fuzzy_hashes};
 use score::{extra, extra_chars, fuzzy_edits, kind_of, rank, rank_floor, score, stage_of};
 use slots::{Slots, TEXT_FIELD_BIT, TextSlots};
@@ -135,6 +145,14 @@ pub const MAX_EXPANSION_POSTINGS: usize = 1 << 20;
 /// among the text's own terms. Above it, each of the text's terms is looked up among
 /// them.
 const BSEARCH_MAX_TERMS: usize = 4;
+/// A read of a word's lists that has looked at this many texts turns the other words
+/// into bits over text ids ([`filter`]), if they cost less than the reads they spare.
+const FILTER_AFTER_READS: usize = 16;
+/// What looking at a text costs, in postings marked.
+const FILTER_POSTINGS_PER_TEXT: usize = 16;
+/// At most this many other words are turned into bits.
+const FILTER_WORDS: usize = 2;
+
 /// Which text of a document a term came from; ranks exact name > alias > token/prefix > fuzzy.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Field {
@@ -218,6 +236,10 @@ pub struct SearchIndex {
     /// Searches read every posting: the tests compare this with the early stop.
     #[cfg(test)]
     exhaustive: bool,
+    /// Searches look at every text of the driving word, never passing one over by the
+    /// other words' bits ([`filter`]): the tests compare this with the filtered read.
+    #[cfg(test)]
+    plain: bool,
     /// How many texts searches have read: the tests that bound a search's work count it.
     #[cfg(test)]
     reads: Reads,
@@ -1003,6 +1025,10 @@ impl SearchIndex {
             .fold((Stage::Token, 0u32), |(st, ed), &(_, q)| {
                 (st.max(stage_of(q)), ed.saturating_add(fuzzy_edits(q)))
             });
+        let total = cands[driver].cost(Stage::Fuzzy);
+        let mut passed = 0usize;
+        let mut read = 0usize;
+        let mut filter: Option<Filter<'_>> = None;
         // Term by term, best quality first: a text holding two of the driver's terms is
         // offered twice, and the collector keeps its better match.
         for &(term, first) in &cands[driver].terms {
@@ -1034,6 +1060,9 @@ impl SearchIndex {
                     // The runs left rank no higher: none of their texts can enter.
                     break;
                 }
+                if let Some(f) = filter.as_mut() {
+                    f.reach(rank);
+                }
                 'texts: for &text_id in ids {
                     if !self.in_order()
                         && text_id & TEXT_FIELD_BIT != 0
@@ -1042,10 +1071,21 @@ impl SearchIndex {
                         // In id order, only longer texts are left, and none can enter.
                         break 'runs;
                     }
+                    passed += 1;
+                    if filter.as_ref().is_some_and(|f| !f.admits(text_id)) {
+                        continue;
+                    }
                     let Some(entry) = self.texts.get(text_id) else {
                         continue;
                     };
                     self.count_read();
+                    read += 1;
+                    if read == FILTER_AFTER_READS && filter.is_none() {
+                        filter = self.filter(&cands, &others, total.saturating_sub(passed));
+                        if let Some(f) = filter.as_mut() {
+                            f.reach(rank);
+                        }
+                    }
                     let best = best_of(rank.unwrap_or_else(|| entry.rank()));
                     match self.gate(col, best, entry) {
                         Gate::Read => {}
@@ -1095,6 +1135,31 @@ impl SearchIndex {
         }
     }
 
+    /// The maps of the other query words, rarest first, whose postings cost less to
+    /// mark than the `left` postings of the driving word would cost to look at; none
+    /// when no word is worth it, or when a test asks for the plain read.
+    fn filter<'a>(
+        &'a self,
+        cands: &'a [TokenCands],
+        others: &[usize],
+        left: usize,
+    ) -> Option<Filter<'a>> {
+        if self.plain() {
+            return None;
+        }
+        let mut budget = left.saturating_mul(FILTER_POSTINGS_PER_TEXT);
+        let mut words = Vec::new();
+        for c in others.iter().map(|&j| &cands[j]).take(FILTER_WORDS) {
+            let cost = c.cost(Stage::Fuzzy);
+            if cost > budget {
+                break;
+            }
+            budget -= cost;
+            words.push(c);
+        }
+        (!words.is_empty()).then(|| Filter::new(self, words))
+    }
+
     /// Counts a text read, for the tests that bound a search's work.
     fn count_read(&self) {
         #[cfg(test)]
@@ -1139,6 +1204,15 @@ impl SearchIndex {
     fn exhaustive(&self) -> bool {
         #[cfg(test)]
         return self.exhaustive;
+        #[cfg(not(test))]
+        false
+    }
+
+    /// True when searches look at every text of the driving word, for the tests that
+    /// compare the filtered read with the plain one.
+    fn plain(&self) -> bool {
+        #[cfg(test)]
+        return self.plain;
         #[cfg(not(test))]
         false
     }

@@ -1248,3 +1248,118 @@ fn replacing_a_docs_texts_moves_only_those_that_changed() {
     assert!(ix.search("incheon", 10, CUT, &all).is_empty());
     numbered_as_given(&ix);
 }
+
+/// How many texts a search looks at, and its hits.
+fn looked_at(ix: &SearchIndex, query: &str, limit: usize) -> (usize, Vec<SearchHit>) {
+    use std::sync::atomic::Ordering::Relaxed;
+    let before = ix.reads.0.load(Relaxed);
+    let hits = ix.search(query, limit, CUT, &all);
+    (ix.reads.0.load(Relaxed) - before, hits)
+}
+
+#[test]
+fn a_search_that_finds_few_looks_at_about_as_many_texts_as_it_finds() {
+    // Three words, each in ten thousand names, two by two in five thousand, all three
+    // in five: a search for them, or for two of them, finds fewer than its limit, so it
+    // passes every text of its rarest word, but looks only at those that hold the
+    // others.
+    let mut ix = SearchIndex::default();
+    for doc in 0..20_000u32 {
+        let name = match doc {
+            d if d % 4_000 == 7 => "Nordvik Baltera Consortium",
+            d if d % 4 == 0 => "Nordvik Trading",
+            d if d % 4 == 1 => "Baltera Shipping",
+            d if d % 4 == 2 => "Nordvik Consortium",
+            _ => "Baltera Consortium",
+        };
+        ix.add(doc, Field::Name, name, &scrambled);
+        ix.add(
+            doc,
+            Field::Text,
+            "A consortium in the trade talks.",
+            &scrambled,
+        );
+    }
+    ix.finish(&scrambled);
+    let few: Vec<u32> = (0..20_000).filter(|d| d % 4_000 == 7).collect();
+    for q in [
+        "nordvik baltera consortium",
+        "nordvik baltera",
+        "nrodvik baltera",
+        "baltera consortium nordvik",
+        "consortium baltera nordvi",
+    ] {
+        let (n, hits) = looked_at(&ix, q, 10);
+        let mut found = docs(&hits);
+        found.sort_unstable();
+        assert_eq!(found, few, "{q:?}: {hits:?}");
+        // The exact names, then the words: each of the few texts at most twice.
+        assert!(
+            n <= FILTER_AFTER_READS + 2 * few.len() + 4,
+            "{q:?}: {n} texts looked at"
+        );
+        // The plain read looks at thousands, for the same answer.
+        ix.plain = true;
+        let (plain, plain_hits) = looked_at(&ix, q, 10);
+        ix.plain = false;
+        assert_eq!(plain_hits, hits, "{q:?}");
+        assert!(plain > 1_000, "{q:?}: {plain} texts looked at");
+    }
+}
+
+#[test]
+fn filtered_reads_answer_as_the_plain_ones() {
+    // Random docs, queries, limits and filters, in an order of docs unlike their
+    // numbers, through churn: passing texts over by the other words' bits changes
+    // neither the hits, their order, their scores nor their texts, whether the read
+    // stops early or reads every list.
+    let mut rng = Rng(0x51_7cc1_b727_220a);
+    let docs: DocOrder<'_> = &scrambled;
+    let mut ix = SearchIndex::default();
+    let mut texts = Vec::new();
+    let shared: Vec<String> = (0..12).map(|_| random_text(&mut rng, 1, 3)).collect();
+    for doc in 0..6_000 {
+        add_random_doc(&mut ix, &mut rng, &mut texts, &shared, doc, docs);
+    }
+    ix.finish(docs);
+    let third = |doc: u32| doc % 3 != 1;
+    let (mut spared, mut compared) = (0, 0);
+    for round in 0..2 {
+        for _ in 0..200 {
+            let q = random_query(&mut rng, &texts);
+            for accept in [&all as &dyn Fn(u32) -> bool, &third] {
+                for limit in [1, 10, 50] {
+                    for exhaustive in [false, true] {
+                        ix.exhaustive = exhaustive;
+                        let run = |ix: &SearchIndex| {
+                            use std::sync::atomic::Ordering::Relaxed;
+                            let before = ix.reads.0.load(Relaxed);
+                            let hits = ix.search_ordered(&q, limit, CUT, accept, docs, &|d, n| {
+                                ix.originals.get(&(d, n)).map(|t| &**t)
+                            });
+                            (ix.reads.0.load(Relaxed) - before, hits)
+                        };
+                        let (filtered, hits) = run(&ix);
+                        ix.plain = true;
+                        let (plain, plain_hits) = run(&ix);
+                        ix.plain = false;
+                        assert_eq!(hits, plain_hits, "round {round}, {q:?}, limit {limit}");
+                        spared += usize::from(filtered < plain);
+                        compared += usize::from(!hits.is_empty());
+                    }
+                }
+            }
+        }
+        ix.exhaustive = false;
+        for _ in 0..1_500 {
+            let doc = rng.below(6_000) as u32;
+            ix.remove_doc(doc, docs);
+            if rng.below(3) > 0 {
+                add_random_doc(&mut ix, &mut rng, &mut texts, &shared, doc, docs);
+            }
+        }
+    }
+    // The filter was used, often, and the answers were not all empty.
+    assert!(spared > 300, "{spared} searches spared a look");
+    assert!(compared > 1_000, "{compared}");
+}
