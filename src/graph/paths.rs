@@ -144,7 +144,7 @@ enum Plan {
 fn search<'a>(walk: &mut Walk<'a, '_>, plan: Plan) -> Result<Vec<Path<'a>>, GraphError> {
     let (max_length, limit) = (walk.options.max_length, walk.options.limit);
     let mut sides = walk.ends.map(Side::new);
-    let Some(shortest) = reach::shortest_length(walk, &mut sides, max_length)? else {
+    let Some(shortest) = reach::shortest_length(walk, &mut sides, max_length, plan)? else {
         return Ok(Vec::new());
     };
     // Each longer length grows a side by a level, so the two sides always meet at the
@@ -166,6 +166,8 @@ fn search<'a>(walk: &mut Walk<'a, '_>, plan: Plan) -> Result<Vec<Path<'a>>, Grap
 mod budget_tests;
 #[cfg(test)]
 mod definition_tests;
+#[cfg(test)]
+mod hub_tests;
 #[cfg(test)]
 mod random;
 
