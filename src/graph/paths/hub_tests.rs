@@ -95,3 +95,36 @@ fn a_hub_question_needing_longer_paths_still_answers_the_same() {
         assert_eq!(longest, max_length, "{found:?}");
     }
 }
+
+#[test]
+fn lookups_from_a_finger_find_what_a_search_of_the_whole_list_finds() {
+    let g = two_hubs(500, 3, true);
+    let (a, b) = (id("country:hub-a"), id("country:hub-b"));
+    let ends = [a, b].map(|e| g.index_of(&e).unwrap_or_else(|| panic!("no {e}")));
+    let options = PathOptions {
+        max_length: 4,
+        relations: &[],
+        kinds: &[],
+        as_of: None,
+        limit: 10,
+        bounds: BOUNDS,
+    };
+    let walk = walk::Walk::new(&g, options, ends);
+    let rules = walk.rules();
+    let all: Vec<_> = g.graph.node_indices().collect();
+    let mut dice = Dice(77);
+    for hub in ends {
+        let mut finger = 0;
+        // In index order, backwards, then at random.
+        let mut asked: Vec<_> = all.clone();
+        asked.extend(all.iter().rev());
+        asked.extend((0..2_000).map(|_| all[dice.roll(all.len())]));
+        for x in asked {
+            assert_eq!(
+                rules.joins_from(hub, x, &mut finger),
+                rules.joins(hub, x),
+                "{hub:?} to {x:?}"
+            );
+        }
+    }
+}

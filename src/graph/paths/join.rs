@@ -40,6 +40,8 @@ enum Layers {
         /// What finding a node's relations into the goal's side costs from that side's
         /// nodes, in relations read, when they are listed (at most [`TOO_DEAR`]).
         from_goal: Option<usize>,
+        /// Where the last lookup in each of those nodes' sorted lists ended.
+        fingers: FastMap<NodeIndex, usize>,
     },
 }
 
@@ -143,6 +145,7 @@ impl<'s> Join<'s> {
                 layers: Layers::Asked {
                     known: FastMap::default(),
                     from_goal,
+                    fingers: FastMap::default(),
                 },
             }));
         };
@@ -215,7 +218,12 @@ impl<'s> Join<'s> {
     fn asked(&mut self, walk: &mut Walk<'_, '_>, x: NodeIndex) -> Result<bool, GraphError> {
         let rules = walk.rules();
         let [start, goal] = rules.ends;
-        let Layers::Asked { known, from_goal } = &mut self.layers else {
+        let Layers::Asked {
+            known,
+            from_goal,
+            fingers,
+        } = &mut self.layers
+        else {
             return Ok(false);
         };
         if x == goal || x == start {
@@ -237,7 +245,7 @@ impl<'s> Join<'s> {
                 for &y in ys {
                     if y != x && y_ok(y) {
                         walk.visit(y)?;
-                        if rules.joins(y, x) {
+                        if rules.joins_from(y, x, fingers.entry(y).or_default()) {
                             may = true;
                             break;
                         }

@@ -4,6 +4,7 @@
 //! that is a hub is left unlisted, its members looked up in the hub's sorted relations,
 //! until a longer length needs the level after it.
 
+use std::cell::Cell;
 use std::collections::hash_map::Entry;
 
 use petgraph::stable_graph::NodeIndex;
@@ -26,6 +27,8 @@ pub(super) struct Side {
     /// not listed in `dist` and `order` (they hold the end alone): the end is a hub, and
     /// a node is in that level when an admitted relation in the end's sorted list joins it.
     unlisted: Option<usize>,
+    /// Where the last lookup in the end's sorted list ended (see [`Rules::joins_from`]).
+    finger: Cell<usize>,
 }
 
 impl Side {
@@ -36,6 +39,7 @@ impl Side {
             order: vec![end],
             ends: vec![1],
             unlisted: None,
+            finger: Cell::new(0),
         }
     }
 
@@ -83,7 +87,13 @@ impl Side {
     pub fn reaches(&self, rules: &Rules<'_, '_>, ix: NodeIndex, within: usize) -> bool {
         match self.dist.get(&ix) {
             Some(d) => *d <= within,
-            None => self.unlisted.is_some() && within >= 1 && rules.joins(self.end, ix),
+            None if self.unlisted.is_some() && within >= 1 => {
+                let mut finger = self.finger.get();
+                let joins = rules.joins_from(self.end, ix, &mut finger);
+                self.finger.set(finger);
+                joins
+            }
+            None => false,
         }
     }
 

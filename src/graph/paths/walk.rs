@@ -179,6 +179,43 @@ impl<'a> Rules<'a, '_> {
         }
     }
 
+    /// True when an admitted relation joins `ix` to `other` (another node), as
+    /// [`Rules::joins`] finds it, but in a sorted list searched from `*finger`, where the
+    /// search before ended, and left where this one ends: galloping forward when `other`
+    /// sorts after it, by binary search before it. Asked in the list's order, the searches
+    /// cost the logarithms of the gaps between the nodes asked about, not of the list.
+    pub fn joins_from(&self, ix: NodeIndex, other: NodeIndex, finger: &mut usize) -> bool {
+        let topo = &self.g.topology;
+        if ix == other || !topo.sorted(ix) {
+            return self.joins(ix, other);
+        }
+        let list = topo.halves(ix);
+        let key = (topo.order_key(other), other.index() as u32);
+        let before = |h: &Half| topo.sort_key(h) < key;
+        let from = (*finger).min(list.len());
+        let at = if from < list.len() && before(&list[from]) {
+            // Every relation up to `low` sorts before `other`; from `high` on, none does.
+            let (mut low, mut step) = (from + 1, 1);
+            let high = loop {
+                let probe = from + step;
+                if probe >= list.len() || !before(&list[probe]) {
+                    break probe.min(list.len());
+                }
+                low = probe + 1;
+                step *= 2;
+            };
+            low + list[low..high].partition_point(before)
+        } else if from == 0 || before(&list[from - 1]) {
+            from
+        } else {
+            list[..from].partition_point(before)
+        };
+        let len = list[at..].partition_point(|h| h.other == other);
+        *finger = at;
+        count_read(1 + len);
+        list[at..at + len].iter().any(|h| self.admits(h))
+    }
+
     /// True when `ix`'s relations are better looked up one other end at a time for `count`
     /// other ends than read whole: a hub's list is sorted, so each lookup costs a binary
     /// search where a scan costs every relation.
