@@ -132,11 +132,13 @@ impl<'s> Join<'s> {
         // meeting is then one step from the start. Unless the goal's side is read for a
         // small part of what the start's list costs (each node it finds looked up in the
         // start's list), the walk asks of the nodes it meets in the start's list.
-        let start_degree = rules.degree(start);
-        let search = (usize::BITS - start_degree.leading_zeros()) as usize + 1;
-        let read_goal_side = cost_of_ys(&|y| rules.degree(y))
-            .is_some_and(|cost| cost.saturating_mul(search) <= start_degree);
-        if xs.is_none() && !read_goal_side {
+        let read_goal_side = || {
+            let start_degree = rules.degree(start);
+            let search = (usize::BITS - start_degree.leading_zeros()) as usize + 1;
+            cost_of_ys(&|y| rules.degree(y))
+                .is_some_and(|cost| cost.saturating_mul(search) <= start_degree)
+        };
+        if xs.is_none() && !read_goal_side() {
             let from_goal = cost_of_ys(&|y| rules.lookup_cost(y));
             return Ok(Some(Join {
                 sides,
