@@ -352,20 +352,26 @@ impl<'a> Rules<'a, '_> {
         let list = topo.halves(ix);
         let sorted = self.sorted(ix);
         let mut out = Vec::new();
-        while out.is_empty() && *at < list.len() {
-            let key = topo.order_key(list[*at].other);
-            let from = *at;
-            // An unsorted list is one run.
-            while *at < list.len() && (!sorted || topo.order_key(list[*at].other) == key) {
-                *at += 1;
+        let from = *at;
+        // The first relation kept, then the rest of its run; a relation before it is not
+        // kept, whatever its run, so its order key is not read. An unsorted list is one run.
+        let mut key = None;
+        while *at < list.len() {
+            let h = &list[*at];
+            if let Some(key) = key {
+                if sorted && topo.order_key(h.other) != key {
+                    break;
+                }
             }
-            count_read(*at - from);
-            for h in &list[from..*at] {
-                if h.other != ix && self.admits(h) && keep(h)? {
-                    out.push(self.step(h));
+            *at += 1;
+            if h.other != ix && self.admits(h) && keep(h)? {
+                out.push(self.step(h));
+                if key.is_none() {
+                    key = Some(topo.order_key(h.other));
                 }
             }
         }
+        count_read(*at - from);
         by_step_order(self.g, &mut out);
         Ok(out)
     }
