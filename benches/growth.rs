@@ -8,7 +8,8 @@
 //! `cargo bench --bench growth` runs the three sizes (the 1M graph is generated once
 //! into `target/bench-graphs/`); `PLEDGEGRAPH_BENCH_SIZES=10000,100000` picks others.
 //! Under `cargo test` it runs a quick smoke size. Each size runs in a process of its own,
-//! so its resident memory is its own.
+//! so its resident memory is its own. `PLEDGEGRAPH_BENCH_ROWS=paths,lookup` times only the
+//! rows whose names hold one of those words (the load and memory rows always print).
 
 use std::collections::BTreeMap;
 use std::hint::black_box;
@@ -269,7 +270,7 @@ fn questions(g: &KnowledgeGraph) -> Figures {
             .filter(|(a, b)| g.paths(a, b, max_length, &[], limit, &bounds).is_err())
             .count() as f64
     };
-    let refusals: Figures = vec![
+    let refusals: Figures = [
         (
             "ten shortest paths (at most 6 relations): refused by the visit budget (of 200)".into(),
             refused(6, 10, &mut pairs.iter().copied()),
@@ -281,7 +282,10 @@ fn questions(g: &KnowledgeGraph) -> Figures {
             ),
             refused(4, 10, &mut hub_pairs.iter().map(|(a, b)| (a, b))),
         ),
-    ];
+    ]
+    .into_iter()
+    .filter(|(name, _)| wanted(name))
+    .collect();
     // The nodes of the neighbourhood of one entity, at most 1,000.
     let around = |id: &EntityId, depth: usize| {
         let seeds = std::slice::from_ref(id);
@@ -290,7 +294,9 @@ fn questions(g: &KnowledgeGraph) -> Figures {
     };
     let mut f: Figures = Vec::new();
     let mut time = |name: &str, inputs: usize, run: &mut dyn FnMut(usize)| {
-        f.push((format!("{name} (µs)"), median_us(inputs, run)));
+        if wanted(name) {
+            f.push((format!("{name} (µs)"), median_us(inputs, run)));
+        }
     };
     time("lookup by id", 1000, &mut |i| {
         black_box(g.get(&ids[i % ids.len()]));
@@ -659,6 +665,18 @@ fn questions(g: &KnowledgeGraph) -> Figures {
     });
     f.extend(refusals);
     f
+}
+
+/// True when the row `name` is to be timed: `PLEDGEGRAPH_BENCH_ROWS` unset or empty, or
+/// one of its comma-separated words is in the name.
+fn wanted(name: &str) -> bool {
+    let rows = std::env::var("PLEDGEGRAPH_BENCH_ROWS").unwrap_or_default();
+    let mut words = rows
+        .split(',')
+        .map(str::trim)
+        .filter(|w| !w.is_empty())
+        .peekable();
+    words.peek().is_none() || words.any(|w| name.contains(w))
 }
 
 /// The word that most names hold.

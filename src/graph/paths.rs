@@ -7,6 +7,13 @@
 //! around a hub. Paths come shortest first; among paths of one length, step by step by
 //! the next node's id, then the relation's kind, ends and key.
 //!
+//! An end that is a hub keeps its relations sorted by the other end's id, so a quick
+//! search does not list the level next to it: it looks nodes up in the hub's list. The
+//! walk then reads the start's list in order and tests each node it meets against the
+//! goal's side, and a hub's steps are read in order and no further than the paths asked
+//! for: between two hubs, the work grows with how far into their lists the paths lie,
+//! not with the hubs' relations.
+//!
 //! The budget counts visits: each node whose relations the searches from the ends or the
 //! join read, once however often they read them, and each node entered along a
 //! candidate path. A search that runs past it starts again on a frugal `Plan`, which
@@ -130,7 +137,8 @@ impl KnowledgeGraph {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Plan {
     /// Each longer length grows the side whose frontier is smaller, and the join reads the
-    /// shorter of two lists: the least work, most often.
+    /// shorter of two lists: the least work, most often. The level next to a hub end is
+    /// looked up in the hub's sorted relations rather than listed, until it must be read.
     Quick,
     /// Each longer length grows the goal's side, and the join reads no node that the
     /// previous search (distances from the goal to one step short of each length) did not:
@@ -144,7 +152,7 @@ enum Plan {
 fn search<'a>(walk: &mut Walk<'a, '_>, plan: Plan) -> Result<Vec<Path<'a>>, GraphError> {
     let (max_length, limit) = (walk.options.max_length, walk.options.limit);
     let mut sides = walk.ends.map(Side::new);
-    let Some(shortest) = reach::shortest_length(walk, &mut sides, max_length)? else {
+    let Some(shortest) = reach::shortest_length(walk, &mut sides, max_length, plan)? else {
         return Ok(Vec::new());
     };
     // Each longer length grows a side by a level, so the two sides always meet at the
@@ -166,6 +174,8 @@ fn search<'a>(walk: &mut Walk<'a, '_>, plan: Plan) -> Result<Vec<Path<'a>>, Grap
 mod budget_tests;
 #[cfg(test)]
 mod definition_tests;
+#[cfg(test)]
+mod hub_tests;
 #[cfg(test)]
 mod random;
 

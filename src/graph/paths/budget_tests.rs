@@ -10,7 +10,7 @@ use super::super::explore::edge_holds;
 use super::super::testing::{BOUNDS, Dice};
 use super::super::topology::Half;
 use super::super::{Bounds, GraphError, KnowledgeGraph};
-use super::random::{Shape, ask_many, render, small, sparse, with_sorted_hubs};
+use super::random::{Shape, ask_many, between_hubs, render, small, sparse, with_sorted_hubs};
 use super::{Path, PathOptions, PathStep, Plan};
 use crate::model::EntityId;
 
@@ -304,6 +304,9 @@ fn the_budget_refuses_nothing_the_previous_search_answered() {
     for seed in 1..=12u64 {
         spends_no_more(seed * 104_729, 3, with_sorted_hubs);
         spends_no_more(seed * 1_299_709, 5, sparse);
+    }
+    for seed in 1..=10u64 {
+        spends_no_more(seed * 15_485_863, 2, between_hubs);
     }
     // Among these, a question a quick search answers only with one visit more than the
     // previous search spent: within that budget, the frugal search answers it.

@@ -7,7 +7,7 @@ use petgraph::visit::EdgeRef;
 
 use super::super::explore::edge_holds;
 use super::super::testing::*;
-use super::random::{Shape, ask_many, render, small, sparse, with_sorted_hubs};
+use super::random::{Shape, ask_many, between_hubs, render, small, sparse, with_sorted_hubs};
 use super::*;
 
 /// How one step sorts: the other end's id, then the relation's kind, ends and key.
@@ -180,5 +180,12 @@ fn graphs_with_sorted_hubs_agree_with_the_definition() {
 fn sparse_graphs_with_long_paths_agree_with_the_definition() {
     for seed in 1..=12u64 {
         agrees(seed * 1_299_709, 5, sparse);
+    }
+}
+
+#[test]
+fn questions_between_hubs_agree_with_the_definition() {
+    for seed in 1..=10u64 {
+        agrees(seed * 15_485_863, 2, between_hubs);
     }
 }

@@ -1,11 +1,15 @@
 //! The paths of one length, joined through the meeting of the two searches: first the
 //! nodes on the start's side that lead, position by position, to a relation into the
 //! goal's side; then a walk from the start in the fixed step order that keeps to them and,
-//! past the meeting, to nodes near enough the goal.
+//! past the meeting, to nodes near enough the goal. When the start is a hub whose next
+//! level a quick search left unlisted, the nodes one step from it are tested only as the
+//! walk meets them, in the order of the start's sorted relations, so the walk stops
+//! reading the hub's list once it has its paths.
 
 use petgraph::stable_graph::NodeIndex;
 
-use super::super::GraphError;
+use super::super::topology::SORTED_FROM;
+use super::super::{FastMap, GraphError};
 use super::reach::Side;
 use super::walk::{FastSet, Targets, Walk};
 use super::{Path, PathStep, Plan};
@@ -18,46 +22,71 @@ use super::{Path, PathStep, Plan};
 struct Join<'s> {
     sides: &'s [Side; 2],
     length: usize,
-    /// The nodes that may stand at each position up to the meeting: within that many steps
-    /// of the start, and joined to a node of the next position's layer (or of the goal's
-    /// side, past the meeting), listed and as a set.
-    layers: Vec<(Vec<NodeIndex>, FastSet<NodeIndex>)>,
+    /// The meeting: the depth of the start's side.
+    meet: usize,
+    layers: Layers,
 }
+
+/// The nodes that may stand at each position up to the meeting: within that many steps
+/// of the start, and joined to a node of the next position's layer (or of the goal's side,
+/// past the meeting).
+enum Layers {
+    /// Each position's layer, found before the walk: listed and as a set.
+    Listed(Vec<(Vec<NodeIndex>, FastSet<NodeIndex>)>),
+    /// The meeting is one step from the start, whose level there is unlisted: whether
+    /// a node may stand there is found when the walk first asks, and kept.
+    Asked {
+        known: FastMap<NodeIndex, bool>,
+        /// What finding a node's relations into the goal's side costs from that side's
+        /// nodes, in relations read, when they are listed (at most [`TOO_DEAR`]).
+        from_goal: Option<usize>,
+        /// Where the last lookup in each of those nodes' sorted lists ended.
+        fingers: FastMap<NodeIndex, usize>,
+    },
+}
+
+/// A cost in relations read past which lookups from the goal's side are not weighed.
+const TOO_DEAR: usize = 1 << 16;
 
 /// The nodes of `xs` that `x_ok` keeps and an admitted relation joins to a node of `ys`
 /// that `y_ok` keeps, each once: found by reading the relations of the nodes of `xs`, or
-/// of `ys` when `from_ys`, a visit for each node read.
+/// of `ys` when `from_ys` or `xs` are not listed (one of the two must be), a visit for
+/// each node read.
 fn joined(
     walk: &mut Walk<'_, '_>,
-    xs: &[NodeIndex],
+    xs: Option<&[NodeIndex]>,
     x_ok: impl Fn(NodeIndex) -> bool,
-    ys: &[NodeIndex],
+    ys: Option<&[NodeIndex]>,
     y_ok: impl Fn(NodeIndex) -> bool,
     from_ys: bool,
 ) -> Result<Vec<NodeIndex>, GraphError> {
+    let rules = walk.rules();
     let mut out = Vec::new();
-    if !from_ys {
-        let targets = Targets {
-            listed: ys,
-            holds: y_ok,
-        };
-        for &x in xs.iter().filter(|x| x_ok(**x)) {
-            walk.visit(x)?;
-            if walk.touches(x, &targets) {
-                out.push(x);
+    match (xs, ys) {
+        (xs, Some(ys)) if from_ys || xs.is_none() => {
+            let targets = Targets {
+                listed: xs,
+                holds: x_ok,
+            };
+            for &y in ys.iter().filter(|y| y_ok(**y)) {
+                walk.visit(y)?;
+                out.extend(rules.linked(y, &targets));
+            }
+            out.sort_unstable();
+            out.dedup();
+        }
+        (xs, ys) => {
+            let targets = Targets {
+                listed: ys,
+                holds: y_ok,
+            };
+            for &x in xs.unwrap_or_default().iter().filter(|x| x_ok(**x)) {
+                walk.visit(x)?;
+                if rules.touches(x, &targets) {
+                    out.push(x);
+                }
             }
         }
-    } else {
-        let targets = Targets {
-            listed: xs,
-            holds: x_ok,
-        };
-        for &y in ys.iter().filter(|y| y_ok(**y)) {
-            walk.visit(y)?;
-            out.extend(walk.linked(y, &targets));
-        }
-        out.sort_unstable();
-        out.dedup();
     }
     Ok(out)
 }
@@ -72,7 +101,8 @@ impl<'s> Join<'s> {
         length: usize,
         plan: Plan,
     ) -> Result<Option<Self>, GraphError> {
-        let [start, goal] = walk.ends;
+        let rules = walk.rules();
+        let [start, goal] = rules.ends;
         let [near_start, near_goal] = sides;
         let meet = near_start.depth();
         debug_assert_eq!(
@@ -81,46 +111,90 @@ impl<'s> Join<'s> {
             "the sides meet at the length"
         );
         let beyond = length - 1 - meet;
+        let (xs, ys) = (near_start.within(meet), near_goal.within(beyond));
+        // What reading or looking up in each relation list of the goal's side costs.
+        let cost_of_ys = |cost: &dyn Fn(NodeIndex) -> usize| {
+            ys.map(|ys| {
+                let mut sum = 0usize;
+                for &y in ys
+                    .iter()
+                    .filter(|y| **y != start && (**y != goal || beyond == 0))
+                {
+                    sum = sum.saturating_add(cost(y));
+                    if sum > TOO_DEAR {
+                        break;
+                    }
+                }
+                sum.min(TOO_DEAR)
+            })
+        };
+        // Only a quick search leaves a level unlisted, and only the one after its end: the
+        // meeting is then one step from the start. Unless the goal's side is read for a
+        // small part of what the start's list costs (each node it finds looked up in the
+        // start's list), the walk asks of the nodes it meets in the start's list.
+        let read_goal_side = || {
+            let start_degree = rules.degree(start);
+            let search = (usize::BITS - start_degree.leading_zeros()) as usize + 1;
+            cost_of_ys(&|y| rules.degree(y))
+                .is_some_and(|cost| cost.saturating_mul(search) <= start_degree)
+        };
+        if xs.is_none() && !read_goal_side() {
+            let from_goal = cost_of_ys(&|y| rules.lookup_cost(y));
+            return Ok(Some(Join {
+                sides,
+                length,
+                meet,
+                layers: Layers::Asked {
+                    known: FastMap::default(),
+                    from_goal,
+                    fingers: FastMap::default(),
+                },
+            }));
+        };
         // A node at position `i`: never the goal, the start only first.
         let may_stand = |ix: NodeIndex, i: usize| {
-            ix != goal && (ix != start || i == 0) && near_start.reaches(ix, i)
+            ix != goal && (ix != start || i == 0) && near_start.reaches(&rules, ix, i)
         };
-        // Which of two lists to read. A quick join reads the shorter. A frugal one reads
-        // the goal's side for the meeting layer (but for the start alone), whose nodes are
-        // all within one step less than the length of the goal, and the start's side
-        // before it, within one step less than the meeting, whose nodes the search from
-        // the start has read: no node the previous search (distances from the goal to
-        // one step short of each length) did not read.
-        let read_ys = |xs: &[NodeIndex], ys: &[NodeIndex], frugal: bool| match plan {
-            Plan::Quick => ys.len() < xs.len(),
+        // Which of two lists to read. A quick join reads the shorter (the start's side's
+        // when the goal's is unlisted). A frugal one reads the goal's side for the meeting
+        // layer (but for the start alone), whose nodes are all within one step less than
+        // the length of the goal, and the start's side before it, within one step less
+        // than the meeting, whose nodes the search from the start has read: no node the
+        // previous search (distances from the goal to one step short of each length) did
+        // not read.
+        let read_ys = |xs: Option<&[NodeIndex]>, ys: Option<&[NodeIndex]>, frugal: bool| match plan
+        {
+            Plan::Quick => match (xs, ys) {
+                (Some(xs), Some(ys)) => ys.len() < xs.len(),
+                (xs, _) => xs.is_none(),
+            },
             Plan::Frugal => frugal,
         };
         // From the meeting back to the start, each layer from the one after it.
         let mut layers: Vec<(Vec<NodeIndex>, FastSet<NodeIndex>)> = Vec::with_capacity(meet + 1);
         for i in (0..=meet).rev() {
             let listed = match layers.last() {
-                None => {
-                    let (xs, ys) = (near_start.within(meet), near_goal.within(beyond));
-                    joined(
-                        walk,
-                        xs,
-                        |x| may_stand(x, meet),
-                        ys,
-                        |y| {
-                            y != start && (y != goal || beyond == 0) && near_goal.reaches(y, beyond)
-                        },
-                        read_ys(xs, ys, meet > 0),
-                    )?
-                }
+                None => joined(
+                    walk,
+                    xs,
+                    |x| may_stand(x, meet),
+                    ys,
+                    |y| {
+                        y != start
+                            && (y != goal || beyond == 0)
+                            && near_goal.reaches(&rules, y, beyond)
+                    },
+                    read_ys(xs, ys, meet > 0),
+                )?,
                 Some((next, set)) => {
                     let xs = near_start.within(i);
                     joined(
                         walk,
                         xs,
                         |x| may_stand(x, i),
-                        next,
+                        Some(next),
                         |y| set.contains(&y),
-                        read_ys(xs, next, false),
+                        read_ys(xs, Some(next), false),
                     )?
                 }
             };
@@ -134,14 +208,133 @@ impl<'s> Join<'s> {
         Ok(Some(Join {
             sides,
             length,
-            layers,
+            meet,
+            layers: Layers::Listed(layers),
         }))
+    }
+
+    /// Whether `x`, a node one step from the start, may stand at the meeting there (see
+    /// [`Layers::Asked`]): found once, by lookups of `x` in the relations of the goal's
+    /// side's nodes when they are listed and that costs little, by reading the relations
+    /// of `x` otherwise.
+    fn asked(&mut self, walk: &mut Walk<'_, '_>, x: NodeIndex) -> Result<bool, GraphError> {
+        let rules = walk.rules();
+        let [start, goal] = rules.ends;
+        let Layers::Asked {
+            known,
+            from_goal,
+            fingers,
+        } = &mut self.layers
+        else {
+            return Ok(false);
+        };
+        if x == goal || x == start {
+            return Ok(false);
+        }
+        if let Some(&may) = known.get(&x) {
+            return Ok(may);
+        }
+        let near_goal = &self.sides[1];
+        let beyond = self.length - 1 - self.meet;
+        let y_ok = |y: NodeIndex| {
+            y != start && (y != goal || beyond == 0) && near_goal.reaches(&rules, y, beyond)
+        };
+        let ys = near_goal.within(beyond);
+        let cheap = from_goal.is_some_and(|c| c <= rules.degree(x).max(SORTED_FROM));
+        let may = match ys {
+            Some(ys) if cheap => {
+                let mut may = false;
+                for &y in ys {
+                    if y != x && y_ok(y) {
+                        walk.visit(y)?;
+                        if rules.joins_from(y, x, fingers.entry(y).or_default()) {
+                            may = true;
+                            break;
+                        }
+                    }
+                }
+                may
+            }
+            _ => {
+                walk.visit(x)?;
+                rules.touches(
+                    x,
+                    &Targets {
+                        listed: ys,
+                        holds: y_ok,
+                    },
+                )
+            }
+        };
+        known.insert(x, may);
+        Ok(may)
+    }
+
+    /// The next steps from `here`, the last of `nodes`, in the fixed step order: all of
+    /// them, or the next run read from a hub's sorted relations from `*cursor` on; empty
+    /// when there are no more. `*cursor` starts as `None`.
+    fn next_steps<'a>(
+        &mut self,
+        walk: &mut Walk<'a, '_>,
+        nodes: &[NodeIndex],
+        next: usize,
+        cursor: &mut Option<usize>,
+    ) -> Result<Vec<(NodeIndex, PathStep<'a>)>, GraphError> {
+        const DONE: usize = usize::MAX;
+        let rules = walk.rules();
+        let goal = rules.ends[1];
+        let here = *nodes.last().unwrap_or(&goal);
+        if *cursor == Some(DONE) {
+            return Ok(Vec::new());
+        }
+        // The goal ends a path and is never passed through; no node comes twice.
+        let last = next == self.length;
+        let fresh = |ix: NodeIndex| !nodes.contains(&ix) && (ix != goal || last);
+        if matches!(self.layers, Layers::Asked { .. }) && next <= self.meet {
+            let mut at = cursor.unwrap_or(0);
+            let out = rules.steps_in_order(here, &mut at, |h| match fresh(h.other) {
+                true => self.asked(walk, h.other),
+                false => Ok(false),
+            })?;
+            *cursor = Some(at);
+            return Ok(out);
+        }
+        let left = self.length - next;
+        let near_goal = &self.sides[1];
+        let layer = match &self.layers {
+            Layers::Listed(layers) => layers.get(next),
+            Layers::Asked { .. } => None,
+        };
+        let targets = Targets {
+            listed: match layer {
+                Some((listed, _)) => Some(listed.as_slice()),
+                None => near_goal.within(left),
+            },
+            holds: |ix: NodeIndex| {
+                fresh(ix)
+                    && match layer {
+                        Some((_, set)) => set.contains(&ix),
+                        None => near_goal.reaches(&rules, ix, left),
+                    }
+            },
+        };
+        if rules.reads_in_order(here, &targets) {
+            let mut at = cursor.unwrap_or(0);
+            let out = rules.steps_in_order(here, &mut at, |h| {
+                Ok::<bool, GraphError>((targets.holds)(h.other))
+            })?;
+            *cursor = Some(at);
+            Ok(out)
+        } else {
+            *cursor = Some(DONE);
+            Ok(rules.steps(here, &targets))
+        }
     }
 
     /// Depth first: every simple path of exactly `length` steps from the last node of
     /// `nodes` to the goal, in the fixed step order, until `found` holds `limit`.
     fn extend<'a>(
-        &self,
+        &mut self,
         walk: &mut Walk<'a, '_>,
         nodes: &mut Vec<NodeIndex>,
         steps: &mut Vec<PathStep<'a>>,
@@ -162,36 +355,22 @@ impl<'s> Join<'s> {
             return Ok(());
         }
         let next = steps.len() + 1;
-        // The goal ends a path and is never passed through; no node comes twice.
-        let fresh = |ix: NodeIndex| !nodes.contains(&ix) && (ix != goal || next == self.length);
-        let ahead = if let Some((listed, set)) = self.layers.get(next) {
-            walk.steps(
-                here,
-                &Targets {
-                    listed,
-                    holds: |ix| set.contains(&ix) && fresh(ix),
-                },
-            )
-        } else {
-            let left = self.length - next;
-            let near_goal = &self.sides[1];
-            walk.steps(
-                here,
-                &Targets {
-                    listed: near_goal.within(left),
-                    holds: |ix| near_goal.reaches(ix, left) && fresh(ix),
-                },
-            )
-        };
-        for (ix, step) in ahead {
-            if found.len() >= limit {
+        let mut cursor = None;
+        while found.len() < limit {
+            let ahead = self.next_steps(walk, nodes, next, &mut cursor)?;
+            if ahead.is_empty() {
                 break;
             }
-            nodes.push(ix);
-            steps.push(step);
-            self.extend(walk, nodes, steps, found, limit)?;
-            nodes.pop();
-            steps.pop();
+            for (ix, step) in ahead {
+                if found.len() >= limit {
+                    break;
+                }
+                nodes.push(ix);
+                steps.push(step);
+                self.extend(walk, nodes, steps, found, limit)?;
+                nodes.pop();
+                steps.pop();
+            }
         }
         Ok(())
     }
@@ -207,7 +386,7 @@ pub(super) fn paths_of_length<'a>(
     found: &mut Vec<Path<'a>>,
     limit: usize,
 ) -> Result<(), GraphError> {
-    let Some(join) = Join::new(walk, sides, length, plan)? else {
+    let Some(mut join) = Join::new(walk, sides, length, plan)? else {
         return Ok(());
     };
     let mut nodes = vec![walk.ends[0]];

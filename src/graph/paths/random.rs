@@ -84,15 +84,12 @@ fn link(dice: &mut Dice, a: &Node, b: &Node, taken: &mut HashSet<String>) -> Opt
     taken.insert(r.id()).then_some(r)
 }
 
-/// A random graph: `n` actors, a few relations each, some hubs joined to most others (with
-/// more than [`super::super::topology::SORTED_FROM`] relations when `big`), self-loops and
-/// parallel relations of different kinds, keys and directions.
-pub(super) fn random_graph(
-    dice: &mut Dice,
-    n: usize,
-    hubs: usize,
-    big: bool,
-) -> (KnowledgeGraph, Vec<Node>) {
+/// A random graph of `shape`: its actors, a few relations each, some hubs joined to many
+/// others (to every other, with more than [`super::super::topology::SORTED_FROM`]
+/// relations, when `big`), self-loops and parallel relations of different kinds, keys and
+/// directions.
+pub(super) fn random_graph(dice: &mut Dice, shape: &Shape) -> (KnowledgeGraph, Vec<Node>) {
+    let (n, hubs, big) = (shape.nodes, shape.hubs, shape.big);
     let nodes: Vec<Node> = (0..n).map(|i| actor(dice, i)).collect();
     let mut taken = HashSet::new();
     let mut relations = Vec::new();
@@ -114,7 +111,11 @@ pub(super) fn random_graph(
         add(dice, a, a);
     }
     for h in 0..hubs.min(n) {
-        let share = if big { 10 } else { 2 + dice.roll(3) };
+        let share = match shape.hub_share {
+            _ if big => 10,
+            Some(share) => share,
+            None => 2 + dice.roll(3),
+        };
         for other in 0..n {
             if dice.roll(10) < share.min(9) || big {
                 let (a, b) = if dice.roll(2) == 0 {
@@ -146,6 +147,11 @@ pub(super) struct Shape {
     pub big: bool,
     /// The longest path asked for.
     pub longest: usize,
+    /// How many tenths of the other nodes each hub is joined to, when not chosen at random
+    /// (nor all, when `big`).
+    pub hub_share: Option<usize>,
+    /// True when most questions ask between two hubs.
+    pub hub_ends: bool,
 }
 
 /// Up to fifteen nodes, up to two small hubs, paths of up to six steps.
@@ -155,6 +161,8 @@ pub(super) fn small(dice: &mut Dice) -> Shape {
         hubs: dice.roll(3),
         big: false,
         longest: 6,
+        hub_share: None,
+        hub_ends: false,
     }
 }
 
@@ -166,6 +174,22 @@ pub(super) fn with_sorted_hubs(dice: &mut Dice) -> Shape {
         hubs: 1 + dice.roll(2),
         big: true,
         longest: 4,
+        hub_share: None,
+        hub_ends: false,
+    }
+}
+
+/// A hundred and sixty to two hundred and forty nodes, two or three hubs each joined to
+/// about two fifths of them (some with sorted relations, some not), paths of up to four
+/// steps, asked mostly between hubs.
+pub(super) fn between_hubs(dice: &mut Dice) -> Shape {
+    Shape {
+        nodes: 160 + dice.roll(80),
+        hubs: 2 + dice.roll(2),
+        big: false,
+        longest: 4,
+        hub_share: Some(4),
+        hub_ends: true,
     }
 }
 
@@ -176,6 +200,8 @@ pub(super) fn sparse(dice: &mut Dice) -> Shape {
         hubs: dice.roll(2),
         big: false,
         longest: 6,
+        hub_share: None,
+        hub_ends: false,
     }
 }
 
@@ -192,9 +218,12 @@ pub(super) struct Question {
 }
 
 impl Question {
-    fn new(dice: &mut Dice, nodes: &[Node], longest: usize) -> Self {
+    fn new(dice: &mut Dice, nodes: &[Node], shape: &Shape) -> Self {
+        let longest = shape.longest;
+        let hubs = shape.hubs.min(nodes.len());
         let pick = |dice: &mut Dice| match dice.roll(30) {
             0 => id("country:nowhere"),
+            r if shape.hub_ends && hubs > 0 && r < 24 => nodes[dice.roll(hubs)].id.clone(),
             _ => nodes[dice.roll(nodes.len())].id.clone(),
         };
         let (from, to) = (pick(dice), pick(dice));
@@ -260,9 +289,9 @@ pub(super) fn ask_many(
     let mut dice = Dice(seed);
     for round in 0..graphs {
         let s = shape(&mut dice);
-        let (g, nodes) = random_graph(&mut dice, s.nodes, s.hubs, s.big);
+        let (g, nodes) = random_graph(&mut dice, &s);
         for q in 0..per_graph {
-            let question = Question::new(&mut dice, &nodes, s.longest);
+            let question = Question::new(&mut dice, &nodes, &s);
             let label = format!("seed {seed}, graph {round}, question {q}: {question:?}");
             ask(&g, &question, &mut dice, &label);
         }

@@ -1,31 +1,45 @@
 //! The two searches from the ends of a path question: each node's distance from its
 //! end, level by level; the meeting of the two frontiers, which gives the shortest length;
-//! and one more level for each longer length.
+//! and one more level for each longer length. In a quick search, the level next to an end
+//! that is a hub is left unlisted, its members looked up in the hub's sorted relations,
+//! until a longer length needs the level after it.
 
+use std::cell::Cell;
 use std::collections::hash_map::Entry;
 
 use petgraph::stable_graph::NodeIndex;
 
 use super::super::{FastMap, GraphError};
 use super::Plan;
-use super::walk::{Targets, Walk};
+use super::walk::{Rules, Targets, Walk};
 
 /// The nodes within some distance of one end, nearest first, in complete levels.
 pub(super) struct Side {
+    /// The end.
+    end: NodeIndex,
     /// Each node reached, with its distance from the end.
     dist: FastMap<NodeIndex, usize>,
     /// The nodes reached, level after level.
     order: Vec<NodeIndex>,
     /// Where each complete level ends in `order`; the last is the frontier, not yet read.
     ends: Vec<usize>,
+    /// Set, to the end's count of relations, while the level one step from the end is
+    /// not listed in `dist` and `order` (they hold the end alone): the end is a hub, and
+    /// a node is in that level when an admitted relation in the end's sorted list joins it.
+    unlisted: Option<usize>,
+    /// Where the last lookup in the end's sorted list ended (see [`Rules::joins_from`]).
+    finger: Cell<usize>,
 }
 
 impl Side {
     pub fn new(end: NodeIndex) -> Self {
         Side {
+            end,
             dist: FastMap::from_iter([(end, 0)]),
             order: vec![end],
             ends: vec![1],
+            unlisted: None,
+            finger: Cell::new(0),
         }
     }
 
@@ -34,9 +48,23 @@ impl Side {
         self.ends.len() - 1
     }
 
-    /// The nodes of the last complete level, whose relations are not read yet.
-    pub fn frontier(&self) -> &[NodeIndex] {
-        &self.order[self.level_start(self.depth())..]
+    /// The nodes of the last complete level, whose relations are not read yet, when they
+    /// are listed.
+    pub fn frontier(&self) -> Option<&[NodeIndex]> {
+        match self.unlisted {
+            Some(_) => None,
+            None => Some(&self.order[self.level_start(self.depth())..]),
+        }
+    }
+
+    /// How many nodes the last complete level has; for an unlisted level, how many
+    /// relations its hub has, which is at least as many.
+    pub fn frontier_len(&self) -> usize {
+        match (self.unlisted, self.frontier()) {
+            (Some(len), _) => len,
+            (None, Some(f)) => f.len(),
+            (None, None) => 0,
+        }
     }
 
     fn level_start(&self, level: usize) -> usize {
@@ -46,35 +74,76 @@ impl Side {
         }
     }
 
-    /// The nodes within `within` steps of the end (at most [`Side::depth`]), nearest first.
-    pub fn within(&self, within: usize) -> &[NodeIndex] {
-        &self.order[..self.ends[within.min(self.depth())]]
+    /// The nodes within `within` steps of the end (at most [`Side::depth`]), nearest first,
+    /// when they are listed.
+    pub fn within(&self, within: usize) -> Option<&[NodeIndex]> {
+        if self.unlisted.is_some() && within >= 1 {
+            return None;
+        }
+        Some(&self.order[..self.ends[within.min(self.depth())]])
     }
 
     /// True when `ix` is within `within` steps of the end (at most [`Side::depth`]).
-    pub fn reaches(&self, ix: NodeIndex, within: usize) -> bool {
-        self.dist.get(&ix).is_some_and(|d| *d <= within)
+    pub fn reaches(&self, rules: &Rules<'_, '_>, ix: NodeIndex, within: usize) -> bool {
+        match self.dist.get(&ix) {
+            Some(d) => *d <= within,
+            None if self.unlisted.is_some() && within >= 1 => {
+                let mut finger = self.finger.get();
+                let joins = rules.joins_from(self.end, ix, &mut finger);
+                self.finger.set(finger);
+                joins
+            }
+            None => false,
+        }
+    }
+
+    /// Lists the level next to the end if it is unlisted: the end's relations read whole.
+    /// The end was visited when the level was made.
+    fn list(&mut self, rules: &Rules<'_, '_>) {
+        if self.unlisted.take().is_some() {
+            self.read(rules, self.end, 1);
+            self.ends[1] = self.order.len();
+        }
+    }
+
+    /// True when a quick search may leave the level after the end unlisted: the end is
+    /// a hub whose relations are sorted, and it is the frontier.
+    fn may_leave_unlisted(&self, walk: &Walk<'_, '_>, plan: Plan) -> bool {
+        plan == Plan::Quick && self.depth() == 0 && walk.sorted(self.end)
+    }
+
+    /// Makes the level after the end, a hub's, unlisted (see [`Side::unlisted`]).
+    fn leave_unlisted(&mut self, walk: &Walk<'_, '_>) {
+        self.unlisted = Some(walk.degree(self.end));
+        self.ends.push(self.order.len());
     }
 
     /// Reads the relations of the frontier's nodes, a visit each, and makes the nodes they
-    /// reach first the next level.
-    pub fn grow(&mut self, walk: &mut Walk<'_, '_>) -> Result<(), GraphError> {
+    /// reach first the next level (in a quick search, left unlisted after a hub end).
+    pub fn grow(&mut self, walk: &mut Walk<'_, '_>, plan: Plan) -> Result<(), GraphError> {
+        let rules = walk.rules();
+        self.list(&rules);
+        if self.may_leave_unlisted(walk, plan) {
+            walk.visit(self.end)?;
+            self.leave_unlisted(walk);
+            return Ok(());
+        }
         let (from, to) = (self.level_start(self.depth()), self.order.len());
+        let next = self.depth() + 1;
         for at in from..to {
             let ix = self.order[at];
             walk.visit(ix)?;
-            self.read(walk, ix);
+            self.read(&rules, ix, next);
         }
         self.ends.push(self.order.len());
         Ok(())
     }
 
-    /// Adds the nodes one step from `ix` not reached yet to the level being made.
-    fn read(&mut self, walk: &Walk<'_, '_>, ix: NodeIndex) {
-        let next = self.depth() + 1;
-        for other in walk.neighbours(ix) {
+    /// Adds the nodes one step from `ix` not reached yet to `level`, the one being made.
+    fn read(&mut self, rules: &Rules<'_, '_>, ix: NodeIndex, level: usize) {
+        for other in rules.neighbours(ix) {
             if let Entry::Vacant(v) = self.dist.entry(other) {
-                v.insert(next);
+                v.insert(level);
                 self.order.push(other);
             }
         }
@@ -85,28 +154,40 @@ impl Side {
     /// side has met the other, no node is within reach of both and no relation joins them
     /// but between the frontiers, so the first meeting gives the shortest length. A hub
     /// of the frontier is first looked up for the other frontier's nodes in its sorted
-    /// relations, and read whole only when the sides do not meet.
+    /// relations, and read whole only when the sides do not meet; a hub end of a quick
+    /// search is not read whole then either, but leaves its level unlisted.
     pub fn meet_or_grow(
         &mut self,
         other: &Side,
         walk: &mut Walk<'_, '_>,
+        plan: Plan,
     ) -> Result<bool, GraphError> {
-        let (from, to) = (self.level_start(self.depth()), self.order.len());
+        let rules = walk.rules();
+        self.list(&rules);
         let theirs = Targets {
             listed: other.frontier(),
-            holds: |ix: NodeIndex| other.dist.contains_key(&ix),
+            holds: |ix: NodeIndex| other.reaches(&rules, ix, other.depth()),
         };
+        if self.may_leave_unlisted(walk, plan) {
+            walk.visit(self.end)?;
+            if rules.touches(self.end, &theirs) {
+                return Ok(true);
+            }
+            self.leave_unlisted(walk);
+            return Ok(false);
+        }
+        let (from, to) = (self.level_start(self.depth()), self.order.len());
+        let next = self.depth() + 1;
         let mut hubs = Vec::new();
         let mut met = false;
         for at in from..to {
             let ix = self.order[at];
             walk.visit(ix)?;
-            if walk.looks_up(ix, theirs.listed.len()) {
-                met = walk.touches(ix, &theirs);
+            if theirs.listed.is_some_and(|l| rules.looks_up(ix, l.len())) {
+                met = rules.touches(ix, &theirs);
                 hubs.push(ix);
             } else {
-                let next = self.depth() + 1;
-                for n in walk.neighbours(ix) {
+                for n in rules.neighbours(ix) {
                     if (theirs.holds)(n) {
                         met = true;
                         break;
@@ -128,7 +209,7 @@ impl Side {
             return Ok(true);
         }
         for ix in hubs {
-            self.read(walk, ix);
+            self.read(&rules, ix, next);
         }
         self.ends.push(self.order.len());
         Ok(false)
@@ -139,24 +220,25 @@ impl Side {
 /// the goal's) of at most `max_length` steps, or none. Each round grows the side whose
 /// frontier is smaller (the start's on a tie), so a hub on one side is not read while the
 /// other side is small; when a length is found, the sides' depths add up to one less.
-/// These are the rounds the previous search took, reading no more nodes: the frugal plan's
-/// bound on visits rests on it.
+/// For a frugal search these are the rounds the previous search took, reading no more
+/// nodes: the frugal plan's bound on visits rests on it.
 pub(super) fn shortest_length(
     walk: &mut Walk<'_, '_>,
     sides: &mut [Side; 2],
     max_length: usize,
+    plan: Plan,
 ) -> Result<Option<usize>, GraphError> {
     while sides[0].depth() + sides[1].depth() < max_length {
         let [start, goal] = sides;
-        let (this, other) = if start.frontier().len() <= goal.frontier().len() {
+        let (this, other) = if start.frontier_len() <= goal.frontier_len() {
             (start, &*goal)
         } else {
             (goal, &*start)
         };
-        if this.frontier().is_empty() {
+        if this.frontier_len() == 0 {
             return Ok(None);
         }
-        if this.meet_or_grow(other, walk)? {
+        if this.meet_or_grow(other, walk, plan)? {
             return Ok(Some(this.depth() + other.depth() + 1));
         }
     }
@@ -171,9 +253,9 @@ pub(super) fn grow(
     plan: Plan,
 ) -> Result<(), GraphError> {
     let [start, goal] = sides;
-    if plan == Plan::Quick && start.frontier().len() <= goal.frontier().len() {
-        start.grow(walk)
+    if plan == Plan::Quick && start.frontier_len() <= goal.frontier_len() {
+        start.grow(walk, plan)
     } else {
-        goal.grow(walk)
+        goal.grow(walk, plan)
     }
 }

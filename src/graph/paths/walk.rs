@@ -1,6 +1,9 @@
 //! What a path search may step along, the visits it has spent, and the steps from one
 //! node into a set of nodes: looked up in a hub's sorted relations when the set is small,
-//! read off a scan of the node's relations otherwise.
+//! read off a scan of the node's relations otherwise, or read from a hub's sorted
+//! relations in order, a run of ties at a time, as far as the caller wants.
+
+use std::ops::Deref;
 
 use petgraph::stable_graph::NodeIndex;
 
@@ -12,33 +15,73 @@ use super::{PathOptions, PathStep};
 /// A hash set with the graph's fast hash.
 pub(super) type FastSet<T> = std::collections::HashSet<T, foldhash::fast::RandomState>;
 
-/// One search: the graph, the options, the two ends and the visits spent.
-pub(super) struct Walk<'a, 'r> {
+/// What a search may step along: the graph, the options and the two ends. Copied freely,
+/// so a test of membership can hold it while the walk spends visits.
+#[derive(Clone, Copy)]
+pub(super) struct Rules<'a, 'r> {
     pub g: &'a KnowledgeGraph,
     pub options: PathOptions<'r>,
     /// The start, then the goal.
     pub ends: [NodeIndex; 2],
+}
+
+/// One search: its rules and the visits spent.
+pub(super) struct Walk<'a, 'r> {
+    rules: Rules<'a, 'r>,
     spent: usize,
     /// The nodes whose relations the searches from the ends and the join have read.
     read: FastSet<NodeIndex>,
 }
 
-/// A set of nodes the steps from a node may go to: its members listed (to look each up in
-/// a hub's relations) and a test of membership (for a scan).
+impl<'a, 'r> Deref for Walk<'a, 'r> {
+    type Target = Rules<'a, 'r>;
+
+    fn deref(&self) -> &Rules<'a, 'r> {
+        &self.rules
+    }
+}
+
+/// A set of nodes the steps from a node may go to: its members listed when they are (to
+/// look each up in a hub's relations) and a test of membership (for a scan).
 pub(super) struct Targets<'t, F: Fn(NodeIndex) -> bool> {
-    pub listed: &'t [NodeIndex],
+    pub listed: Option<&'t [NodeIndex]>,
     pub holds: F,
+}
+
+#[cfg(test)]
+thread_local! {
+    /// The relations the path searches of this thread have read, a lookup in a sorted list
+    /// counting one: for the tests that bound a search's work.
+    static READS: std::cell::Cell<usize> = const { std::cell::Cell::new(0) };
+}
+
+/// Counts `n` relations read (in the tests only).
+#[inline]
+pub(super) fn count_read(n: usize) {
+    #[cfg(test)]
+    READS.with(|r| r.set(r.get() + n));
+    #[cfg(not(test))]
+    let _ = n;
+}
+
+/// The relations the path searches of this thread have read so far.
+#[cfg(test)]
+pub(super) fn reads() -> usize {
+    READS.with(std::cell::Cell::get)
 }
 
 impl<'a, 'r> Walk<'a, 'r> {
     pub fn new(g: &'a KnowledgeGraph, options: PathOptions<'r>, ends: [NodeIndex; 2]) -> Self {
         Walk {
-            g,
-            options,
-            ends,
+            rules: Rules { g, options, ends },
             spent: 0,
             read: FastSet::default(),
         }
+    }
+
+    /// The rules, to hold beside the walk.
+    pub fn rules(&self) -> Rules<'a, 'r> {
+        self.rules
     }
 
     /// Counts one visit: a node whose relations are read. Past the budget, an error.
@@ -60,7 +103,20 @@ impl<'a, 'r> Walk<'a, 'r> {
         }
         Ok(())
     }
+}
 
+/// The order of steps: by the other end's id, then the relation's kind, ends and key
+/// (what its id is made of).
+fn by_step_order(g: &KnowledgeGraph, steps: &mut [(NodeIndex, PathStep<'_>)]) {
+    let g = &g.graph;
+    steps.sort_by(|(a, x), (b, y)| {
+        let (x, y) = (&x.edge.relation, &y.edge.relation);
+        (&g[*a].id, x.kind, &x.from, &x.to, &x.key)
+            .cmp(&(&g[*b].id, y.kind, &y.from, &y.to, &y.key))
+    });
+}
+
+impl<'a> Rules<'a, '_> {
     /// True when the relation `h` at a node may be walked: of a kind asked for, to a node
     /// of a kind asked for (the ends always), and holding on the day asked about. Between
     /// two nodes a search reaches (each of a kind asked for, or an end) this holds one way
@@ -77,21 +133,105 @@ impl<'a, 'r> Walk<'a, 'r> {
 
     /// The nodes one step from `ix`, in no order: for measuring distances.
     pub fn neighbours(&self, ix: NodeIndex) -> impl Iterator<Item = NodeIndex> + '_ {
-        self.g
-            .topology
-            .halves(ix)
-            .iter()
-            .filter(|h| self.admits(h))
-            .map(|h| h.other)
+        let halves = self.g.topology.halves(ix);
+        count_read(halves.len());
+        halves.iter().filter(|h| self.admits(h)).map(|h| h.other)
+    }
+
+    /// True when `ix`'s relations are kept sorted, so one other end's can be looked up.
+    pub fn sorted(&self, ix: NodeIndex) -> bool {
+        self.g.topology.sorted(ix)
+    }
+
+    /// How many relations `ix` has, admitted or not.
+    pub fn degree(&self, ix: NodeIndex) -> usize {
+        self.g.topology.halves(ix).len()
+    }
+
+    /// What finding the relations between `ix` and one other node costs, in relations
+    /// read: a binary search in a sorted list, a scan of any other.
+    pub fn lookup_cost(&self, ix: NodeIndex) -> usize {
+        let len = self.degree(ix);
+        if self.sorted(ix) {
+            (usize::BITS - len.leading_zeros()) as usize + 1
+        } else {
+            len
+        }
+    }
+
+    /// True when an admitted relation joins `ix` to `other` (another node), found in the
+    /// list of `ix`: by binary search when it is sorted, by a scan otherwise.
+    pub fn joins(&self, ix: NodeIndex, other: NodeIndex) -> bool {
+        if ix == other {
+            return false;
+        }
+        let topo = &self.g.topology;
+        match topo.sorted_halves_to(ix, other) {
+            Some(halves) => {
+                count_read(1 + halves.len());
+                halves.iter().any(|h| self.admits(h))
+            }
+            None => {
+                let halves = topo.halves(ix);
+                count_read(halves.len());
+                halves.iter().any(|h| h.other == other && self.admits(h))
+            }
+        }
+    }
+
+    /// True when an admitted relation joins `ix` to `other` (another node), as
+    /// [`Rules::joins`] finds it, but in a sorted list searched from `*finger`, where the
+    /// search before ended, and left where this one ends: galloping forward when `other`
+    /// sorts after it, by binary search before it. Asked in the list's order, the searches
+    /// cost the logarithms of the gaps between the nodes asked about, not of the list.
+    pub fn joins_from(&self, ix: NodeIndex, other: NodeIndex, finger: &mut usize) -> bool {
+        let topo = &self.g.topology;
+        if ix == other || !topo.sorted(ix) {
+            return self.joins(ix, other);
+        }
+        let list = topo.halves(ix);
+        let key = (topo.order_key(other), other.index() as u32);
+        let before = |h: &Half| topo.sort_key(h) < key;
+        let from = (*finger).min(list.len());
+        let at = if from < list.len() && before(&list[from]) {
+            // Every relation up to `low` sorts before `other`; from `high` on, none does.
+            let (mut low, mut step) = (from + 1, 1);
+            let high = loop {
+                let probe = from + step;
+                if probe >= list.len() || !before(&list[probe]) {
+                    break probe.min(list.len());
+                }
+                low = probe + 1;
+                step *= 2;
+            };
+            low + list[low..high].partition_point(before)
+        } else if from == 0 || before(&list[from - 1]) {
+            from
+        } else {
+            list[..from].partition_point(before)
+        };
+        let len = list[at..].partition_point(|h| h.other == other);
+        *finger = at;
+        count_read(1 + len);
+        list[at..at + len].iter().any(|h| self.admits(h))
     }
 
     /// True when `ix`'s relations are better looked up one other end at a time for `count`
     /// other ends than read whole: a hub's list is sorted, so each lookup costs a binary
     /// search where a scan costs every relation.
     pub fn looks_up(&self, ix: NodeIndex, count: usize) -> bool {
-        let len = self.g.topology.halves(ix).len();
+        let len = self.degree(ix);
         let search = (usize::BITS - len.leading_zeros()) as usize + 1;
-        count.saturating_mul(search) < len && self.g.topology.sorted(ix)
+        count.saturating_mul(search) < len && self.sorted(ix)
+    }
+
+    /// True when `targets` are better looked up in `ix`'s relations than found by a scan.
+    fn looks_up_for<F: Fn(NodeIndex) -> bool>(
+        &self,
+        ix: NodeIndex,
+        targets: &Targets<'_, F>,
+    ) -> bool {
+        targets.listed.is_some_and(|l| self.looks_up(ix, l.len()))
     }
 
     /// Calls `each` with every admitted relation from `ix` to a node of `targets` other
@@ -103,22 +243,29 @@ impl<'a, 'r> Walk<'a, 'r> {
         mut each: impl FnMut(&Half) -> bool,
     ) {
         let topo = &self.g.topology;
-        if self.looks_up(ix, targets.listed.len()) {
-            for &other in targets.listed {
-                if other == ix || !(targets.holds)(other) {
-                    continue;
-                }
-                for h in topo.sorted_halves_to(ix, other).unwrap_or(&[]) {
-                    if self.admits(h) && !each(h) {
-                        return;
+        match targets.listed {
+            Some(listed) if self.looks_up(ix, listed.len()) => {
+                for &other in listed {
+                    if other == ix || !(targets.holds)(other) {
+                        continue;
+                    }
+                    let halves = topo.sorted_halves_to(ix, other).unwrap_or(&[]);
+                    count_read(1 + halves.len());
+                    for h in halves {
+                        if self.admits(h) && !each(h) {
+                            return;
+                        }
                     }
                 }
             }
-        } else {
-            for h in topo.halves(ix) {
-                if h.other != ix && (targets.holds)(h.other) && self.admits(h) && !each(h) {
-                    return;
+            _ => {
+                for (at, h) in topo.halves(ix).iter().enumerate() {
+                    if h.other != ix && (targets.holds)(h.other) && self.admits(h) && !each(h) {
+                        count_read(at + 1);
+                        return;
+                    }
                 }
+                count_read(topo.halves(ix).len());
             }
         }
     }
@@ -153,6 +300,15 @@ impl<'a, 'r> Walk<'a, 'r> {
         out
     }
 
+    /// The step along `h`, a relation at some node.
+    fn step(&self, h: &Half) -> (NodeIndex, PathStep<'a>) {
+        let step = PathStep {
+            edge: &self.g.graph[h.edge],
+            forward: h.outgoing(),
+        };
+        (h.other, step)
+    }
+
     /// The steps from `ix` to nodes of `targets`, in a fixed order: by the other end's id,
     /// then kind, then the relation's ends and key (what its id is made of). Only the
     /// steps kept are sorted.
@@ -161,21 +317,62 @@ impl<'a, 'r> Walk<'a, 'r> {
         ix: NodeIndex,
         targets: &Targets<'_, F>,
     ) -> Vec<(NodeIndex, PathStep<'a>)> {
-        let g = &self.g.graph;
         let mut out: Vec<(NodeIndex, PathStep<'a>)> = Vec::new();
         self.each_link(ix, targets, |h| {
-            let step = PathStep {
-                edge: &g[h.edge],
-                forward: h.outgoing(),
-            };
-            out.push((h.other, step));
+            out.push(self.step(h));
             true
         });
-        out.sort_by(|(a, x), (b, y)| {
-            let (x, y) = (&x.edge.relation, &y.edge.relation);
-            (&g[*a].id, x.kind, &x.from, &x.to, &x.key)
-                .cmp(&(&g[*b].id, y.kind, &y.from, &y.to, &y.key))
-        });
+        by_step_order(self.g, &mut out);
         out
+    }
+
+    /// True when the steps from `ix` into `targets` are better read from `ix`'s sorted
+    /// relations in order, as far as wanted ([`Rules::steps_in_order`]), than found whole
+    /// and sorted ([`Rules::steps`]): a hub whose list is not better looked up.
+    pub fn reads_in_order<F: Fn(NodeIndex) -> bool>(
+        &self,
+        ix: NodeIndex,
+        targets: &Targets<'_, F>,
+    ) -> bool {
+        self.sorted(ix) && !self.looks_up_for(ix, targets)
+    }
+
+    /// The next steps from `ix` (best a node whose relations are sorted; an unsorted list is
+    /// read whole), from its relation at `*at` on, in the fixed order of [`Rules::steps`]: those of the next run of relations
+    /// whose other ends tie on their order key and that `keep` keeps (with its relation),
+    /// each kept run sorted; `*at` moves past them. Empty at the end of the list. `keep`
+    /// is asked of admitted relations to other nodes only.
+    pub fn steps_in_order<E>(
+        &self,
+        ix: NodeIndex,
+        at: &mut usize,
+        mut keep: impl FnMut(&Half) -> Result<bool, E>,
+    ) -> Result<Vec<(NodeIndex, PathStep<'a>)>, E> {
+        let topo = &self.g.topology;
+        let list = topo.halves(ix);
+        let sorted = self.sorted(ix);
+        let mut out = Vec::new();
+        let from = *at;
+        // The first relation kept, then the rest of its run; a relation before it is not
+        // kept, whatever its run, so its order key is not read. An unsorted list is one run.
+        let mut key = None;
+        while *at < list.len() {
+            let h = &list[*at];
+            if let Some(key) = key {
+                if sorted && topo.order_key(h.other) != key {
+                    break;
+                }
+            }
+            *at += 1;
+            if h.other != ix && self.admits(h) && keep(h)? {
+                out.push(self.step(h));
+                if key.is_none() {
+                    key = Some(topo.order_key(h.other));
+                }
+            }
+        }
+        count_read(*at - from);
+        by_step_order(self.g, &mut out);
+        Ok(out)
     }
 }

@@ -1,0 +1,130 @@
+//! The work of a path question between two hubs, counted in relations read: a quick
+//! search reads as far into the hubs' sorted lists as the paths it returns need, not the
+//! lists whole, and answers as a frugal search (which reads them whole) and the previous
+//! search do.
+
+use super::super::testing::*;
+use super::walk::reads;
+use super::*;
+
+/// Two hubs, `country:hub-a` and `country:hub-b`, each joined to many of `n` other
+/// countries: the first to every one, the second to every `every`th; joined to each other
+/// when `adjacent`.
+fn two_hubs(n: usize, every: usize, adjacent: bool) -> KnowledgeGraph {
+    let name = |i: usize| format!("country:c{i:05}");
+    let mut nodes: Vec<Node> = (0..n).map(|i| country(&format!("c{i:05}"), "c")).collect();
+    nodes.push(country("hub-a", "a"));
+    nodes.push(country("hub-b", "b"));
+    nodes.push(doc());
+    let mut relations = Vec::new();
+    for i in 0..n {
+        relations.push(relation(RelationKind::AllyOf, "country:hub-a", &name(i)));
+        if i % every == every - 1 {
+            relations.push(relation(RelationKind::Pressures, &name(i), "country:hub-b"));
+        }
+        if i > 0 {
+            relations.push(relation(RelationKind::AllyOf, &name(i - 1), &name(i)));
+        }
+    }
+    if adjacent {
+        relations.push(relation(
+            RelationKind::AllyOf,
+            "country:hub-b",
+            "country:hub-a",
+        ));
+    }
+    KnowledgeGraph::build(nodes, relations).unwrap_or_else(|e| panic!("{e}"))
+}
+
+/// The paths from one hub to the other as each plan and the previous search find them,
+/// checked equal, and the relations a quick search read.
+fn quick_reads(g: &KnowledgeGraph, max_length: usize, limit: usize) -> (Vec<String>, usize) {
+    let (a, b) = (id("country:hub-a"), id("country:hub-b"));
+    let options = PathOptions {
+        max_length,
+        relations: &[],
+        kinds: &[],
+        as_of: None,
+        limit,
+        bounds: BOUNDS,
+    };
+    let render =
+        |found: Vec<Path<'_>>| -> Vec<String> { found.iter().map(super::random::render).collect() };
+    let before = reads();
+    let quick = g
+        .paths_planned(&a, &b, &options, &[Plan::Quick])
+        .unwrap_or_else(|e| panic!("{e}"));
+    let read = reads() - before;
+    let quick = render(quick);
+    let before = reads();
+    let frugal = g
+        .paths_planned(&a, &b, &options, &[Plan::Frugal])
+        .unwrap_or_else(|e| panic!("{e}"));
+    eprintln!(
+        "relations read: quick {read}, frugal {} (n={})",
+        reads() - before,
+        g.node_count()
+    );
+    assert_eq!(quick, render(frugal));
+    let (previous, _) = super::budget_tests::previous(g, &a, &b, &options);
+    assert_eq!(quick, render(previous.unwrap_or_else(|e| panic!("{e}"))));
+    (quick, read)
+}
+
+#[test]
+fn paths_between_two_hubs_read_only_the_start_of_their_lists() {
+    let n = 20_000;
+    for adjacent in [false, true] {
+        let g = two_hubs(n, 7, adjacent);
+        let (found, read) = quick_reads(&g, 4, 10);
+        assert_eq!(found.len(), 10);
+        // The tenth shared neighbour by id, or the ninth after the direct relation.
+        let last = if adjacent { "c00062" } else { "c00069" };
+        assert!(found[9].contains(last), "{found:?}");
+        assert!(read < 2_000, "adjacent {adjacent}: read {read} relations");
+    }
+}
+
+#[test]
+fn a_hub_question_needing_longer_paths_still_answers_the_same() {
+    // Few shared neighbours: the paths of length two run out, and longer ones are needed.
+    for (adjacent, max_length) in [(true, 4), (false, 4), (false, 3)] {
+        let g = two_hubs(300, 150, adjacent);
+        let (found, _) = quick_reads(&g, max_length, 20);
+        let longest = found.last().map_or(0, |p| p.matches('|').count() / 2);
+        assert_eq!(longest, max_length, "{found:?}");
+    }
+}
+
+#[test]
+fn lookups_from_a_finger_find_what_a_search_of_the_whole_list_finds() {
+    let g = two_hubs(500, 3, true);
+    let (a, b) = (id("country:hub-a"), id("country:hub-b"));
+    let ends = [a, b].map(|e| g.index_of(&e).unwrap_or_else(|| panic!("no {e}")));
+    let options = PathOptions {
+        max_length: 4,
+        relations: &[],
+        kinds: &[],
+        as_of: None,
+        limit: 10,
+        bounds: BOUNDS,
+    };
+    let walk = walk::Walk::new(&g, options, ends);
+    let rules = walk.rules();
+    let all: Vec<_> = g.graph.node_indices().collect();
+    let mut dice = Dice(77);
+    for hub in ends {
+        let mut finger = 0;
+        // In index order, backwards, then at random.
+        let mut asked: Vec<_> = all.clone();
+        asked.extend(all.iter().rev());
+        asked.extend((0..2_000).map(|_| all[dice.roll(all.len())]));
+        for x in asked {
+            assert_eq!(
+                rules.joins_from(hub, x, &mut finger),
+                rules.joins(hub, x),
+                "{hub:?} to {x:?}"
+            );
+        }
+    }
+}
