@@ -13,19 +13,17 @@
 
 use std::collections::BTreeMap;
 use std::hint::black_box;
-use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::{Duration, Instant};
 
+mod common;
+
+use common::{graph_dir, memory};
 use pledgegraph::app::{App, Config};
 use pledgegraph::graph::{
     CommitmentFilter, CommitmentOrder, Direction, Filter, GroupBy, KnowledgeGraph, Sort, Window,
 };
 use pledgegraph::model::{Change, EntityId, NodeData, NodeKind, SourceRef};
-use pledgegraph::seed::{self, generate};
-
-const RELATIONS_PER_ENTITY: usize = 5;
-const RNG_SEED: u64 = 1;
 
 /// One figure of one size: a name and a value in its unit.
 type Figures = Vec<(String, f64)>;
@@ -101,38 +99,6 @@ fn print_table(order: &[String], table: &[(usize, BTreeMap<String, f64>)]) {
         };
         println!("| {name} | {} | {growth} |", cells.join(" | "));
     }
-}
-
-/// The generated graph of `size` entities, written once and kept between runs.
-fn graph_dir(size: usize) -> PathBuf {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("target/bench-graphs")
-        .join(format!("e{size}-r{RELATIONS_PER_ENTITY}-s{RNG_SEED}"));
-    if !dir.join("relations.jsonl").exists() {
-        let options = generate::GenerateOptions {
-            entities: size,
-            relations_per_entity: RELATIONS_PER_ENTITY,
-            rng_seed: RNG_SEED,
-        };
-        let records = generate::generate(&options).unwrap_or_else(|e| panic!("{e}"));
-        seed::write_dir(&dir, records.map(Ok::<_, std::io::Error>))
-            .unwrap_or_else(|e| panic!("{e}"));
-    }
-    dir
-}
-
-/// Resident and peak resident memory of this process, in bytes (Linux).
-fn memory() -> (f64, f64) {
-    let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
-    let field = |name: &str| {
-        status
-            .lines()
-            .find(|l| l.starts_with(name))
-            .and_then(|l| l.split_whitespace().nth(1))
-            .and_then(|kb| kb.parse::<f64>().ok())
-            .map_or(f64::NAN, |kb| kb * 1024.0)
-    };
-    (field("VmRSS:"), field("VmHWM:"))
 }
 
 /// The median time of `f` over `inputs` runs (each run its own input), in microseconds,
