@@ -4,7 +4,8 @@
 //! the same run: the ratio shows what the graph adds to the disk's sync.
 //!
 //! `cargo bench --bench write`; `PLEDGEGRAPH_BENCH_SIZES=10000` picks the sizes. Each
-//! size runs in a process of its own, so its memory figures are its own.
+//! size runs in a process of its own, so its memory figures are its own. Under
+//! `cargo test` (no `--bench`) it runs once, small, to show that it still works.
 
 mod common;
 
@@ -14,15 +15,29 @@ use pledgegraph::app::{App, Config, Write};
 use pledgegraph::model::{Change, ChangeBatch, EntityId, NodeData, NodeKind, SourceRef};
 use pledgegraph::store::{Log, NewEntry};
 
-const WRITES: usize = 200;
 const CHILD: &str = "PLEDGEGRAPH_BENCH_WRITE_CHILD";
+
+/// Writes timed at each size: many under `cargo bench`, a few under `cargo test`.
+fn writes() -> usize {
+    match std::env::args().any(|a| a == "--bench") {
+        true => 200,
+        false => 10,
+    }
+}
 
 fn main() {
     if let Ok(size) = std::env::var(CHILD) {
         child(size.parse().unwrap_or_else(|e| panic!("{e}")));
         return;
     }
-    let sizes = std::env::var("PLEDGEGRAPH_BENCH_SIZES").unwrap_or_else(|_| "10000,1000000".into());
+    let full = std::env::args().any(|a| a == "--bench");
+    let sizes = std::env::var("PLEDGEGRAPH_BENCH_SIZES").unwrap_or_else(|_| {
+        match full {
+            true => "10000,1000000",
+            false => "1000",
+        }
+        .into()
+    });
     println!(
         "| entities | first write (ms) | write p50 (µs) | write p90 (µs) | bare commit p50 (µs) | write / bare commit | resident after load (MiB) | resident after writes (MiB) |"
     );
@@ -32,6 +47,7 @@ fn main() {
         common::graph_dir(size);
         let exe = std::env::current_exe().unwrap_or_else(|e| panic!("{e}"));
         let out = std::process::Command::new(exe)
+            .args(full.then_some("--bench"))
             .env(CHILD, size.to_string())
             .output()
             .unwrap_or_else(|e| panic!("{e}"));
@@ -106,8 +122,9 @@ fn child(size: usize) {
         let start = Instant::now();
         app.write(write(0)).await.unwrap_or_else(|e| panic!("{e}"));
         let first = start.elapsed().as_secs_f64() * 1e3;
-        let mut writes = Vec::with_capacity(WRITES);
-        for i in 1..=WRITES {
+        let n = writes();
+        let mut writes = Vec::with_capacity(n);
+        for i in 1..=n {
             let start = Instant::now();
             app.write(write(i)).await.unwrap_or_else(|e| panic!("{e}"));
             writes.push(start.elapsed().as_secs_f64() * 1e6);
@@ -115,8 +132,8 @@ fn child(size: usize) {
         let mut log = Log::open_dir(bare.path())
             .await
             .unwrap_or_else(|e| panic!("{e}"));
-        let mut commits = Vec::with_capacity(WRITES);
-        for i in 0..WRITES {
+        let mut commits = Vec::with_capacity(n);
+        for i in 0..n {
             let entry = NewEntry {
                 actor: "bench".into(),
                 reason: "bench".into(),
