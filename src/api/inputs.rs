@@ -284,16 +284,11 @@ impl ValueInput for RateInput {
                 })
             })
             .collect::<Checked<Vec<_>>>()?;
-        if !components.is_empty() {
-            let sum: rust_decimal::Decimal = components.iter().map(|c| c.percent.points()).sum();
-            if sum != total.points() {
-                return Err(bad(
-                    &format!("{field}.components"),
-                    format!("the parts sum to {sum}, not the total {}", total.points()),
-                ));
-            }
+        let rate = model::Rate { total, components };
+        match rate.inconsistency() {
+            Some(why) => Err(bad(&format!("{field}.components"), why)),
+            None => Ok(rate),
         }
-        Ok(model::Rate { total, components })
     }
 }
 

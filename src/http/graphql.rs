@@ -127,13 +127,7 @@ fn credentials(req: &HttpRequest) -> Credentials {
         .headers()
         .get(AUTHORIZATION)
         .and_then(|v| v.to_str().ok())
-        .and_then(|v| {
-            let (scheme, token) = v.trim().split_once(' ')?;
-            scheme
-                .eq_ignore_ascii_case("bearer")
-                .then(|| token.trim().to_string())
-        })
-        .filter(|t| !t.is_empty());
+        .and_then(super::bearer);
     Credentials(token)
 }
 

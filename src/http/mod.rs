@@ -23,6 +23,13 @@ pub(crate) struct Served {
     schema: PledgeSchema,
 }
 
+/// The token of an `Authorization: Bearer <token>` value (the scheme in any case).
+fn bearer(value: &str) -> Option<String> {
+    let (scheme, token) = value.trim().split_once(' ')?;
+    let token = token.trim();
+    (scheme.eq_ignore_ascii_case("bearer") && !token.is_empty()).then(|| token.to_string())
+}
+
 /// Builds the GraphQL schema over the running state, with the limits its configuration
 /// sets: what the server executes, and what `pledgegraph query` runs without a server.
 pub fn schema(app: App) -> PledgeSchema {

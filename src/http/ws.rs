@@ -46,13 +46,7 @@ fn credentials(payload: &serde_json::Value) -> Credentials {
                 .find(|(k, _)| k.eq_ignore_ascii_case("authorization"))
         })
         .and_then(|(_, v)| v.as_str())
-        .and_then(|v| {
-            let (scheme, token) = v.trim().split_once(' ')?;
-            scheme
-                .eq_ignore_ascii_case("bearer")
-                .then(|| token.trim().to_string())
-        })
-        .filter(|t| !t.is_empty());
+        .and_then(super::bearer);
     Credentials(token)
 }
 

@@ -279,6 +279,18 @@ pub struct Rate {
     pub components: Vec<RateComponent>,
 }
 
+impl Rate {
+    /// Why the components do not make the total, where they are given and do not.
+    pub fn inconsistency(&self) -> Option<String> {
+        if self.components.is_empty() {
+            return None;
+        }
+        let sum: rust_decimal::Decimal = self.components.iter().map(|c| c.percent.points()).sum();
+        (sum != self.total.points())
+            .then(|| format!("components sum to {sum}%, but total is {}", self.total))
+    }
+}
+
 /// A limit on the volume a tariff rate applies to.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "snake_case")]

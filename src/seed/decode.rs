@@ -387,19 +387,16 @@ fn rate(d: &mut Diag, f: &mut Fields) -> Option<Rate> {
         }
     }
     let total = total?;
-    if ok && !components.is_empty() {
-        let sum: rust_decimal::Decimal = components.iter().map(|c| c.percent.points()).sum();
-        if sum != total.points() {
-            let msg = format!("components sum to {sum}%, but total is {total}");
-            d.error(
-                &f.span_of("components"),
-                Some(f.path_of("components")),
-                SeedErrorKind::Inconsistent(msg),
-            );
-            return None;
-        }
+    let rate = ok.then_some(Rate { total, components })?;
+    if let Some(msg) = rate.inconsistency() {
+        d.error(
+            &f.span_of("components"),
+            Some(f.path_of("components")),
+            SeedErrorKind::Inconsistent(msg),
+        );
+        return None;
     }
-    ok.then_some(Rate { total, components })
+    Some(rate)
 }
 
 fn volume_limit(d: &mut Diag, f: &mut Fields) -> Option<VolumeLimit> {
