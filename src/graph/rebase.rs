@@ -4,7 +4,7 @@
 //! is reported.
 
 use super::{ChangeError, GraphError, KnowledgeGraph};
-use crate::model::{Change, ClaimField, FieldClaim};
+use crate::model::{Change, ClaimField};
 
 /// What became of one change of a batch applied by [`KnowledgeGraph::apply_rebased`].
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -66,7 +66,7 @@ impl KnowledgeGraph {
                 self.get(&entity.id) == Some(entity)
             }
             (Change::AddClaim { id, claim }, _) | (Change::SupersedeClaim { id, claim, .. }, _) => {
-                self.has_claim(id, claim.field(), claim_key(claim))
+                self.has_claim(id, claim.field(), claim.key())
             }
             (Change::AddRelation { .. }, GraphError::DuplicateRelation(_)) => true,
             // What it withdraws is not there: the seed took the withdrawal in. (A relation
@@ -90,27 +90,4 @@ impl KnowledgeGraph {
         let mut node = node.clone();
         node.claims_mut(field).is_some_and(|set| set.has(key))
     }
-}
-
-fn claim_key(claim: &FieldClaim) -> &str {
-    macro_rules! key {
-        ($($v:ident),+) => {
-            match claim { $(FieldClaim::$v(c) => &c.key,)+ }
-        };
-    }
-    key!(
-        Roles,
-        DealStatus,
-        Amount,
-        Baseline,
-        Limit,
-        CommitmentStatus,
-        DemandStatus,
-        TariffStatus,
-        Rate,
-        VolumeLimit,
-        Duration,
-        AttributedTo,
-        Value
-    )
 }

@@ -288,33 +288,36 @@ pub enum FieldClaim {
     Value(Claim<Amount>),
 }
 
+/// Runs `$body` with `$c` bound to the claim, whatever its value's type.
+macro_rules! on_claim {
+    ($claim:expr, $c:ident => $body:expr) => {
+        match $claim {
+            FieldClaim::Roles($c) => $body,
+            FieldClaim::DealStatus($c) => $body,
+            FieldClaim::Amount($c) => $body,
+            FieldClaim::Baseline($c) => $body,
+            FieldClaim::Limit($c) => $body,
+            FieldClaim::CommitmentStatus($c) => $body,
+            FieldClaim::DemandStatus($c) => $body,
+            FieldClaim::TariffStatus($c) => $body,
+            FieldClaim::Rate($c) => $body,
+            FieldClaim::VolumeLimit($c) => $body,
+            FieldClaim::Duration($c) => $body,
+            FieldClaim::AttributedTo($c) => $body,
+            FieldClaim::Value($c) => $body,
+        }
+    };
+}
+
 impl FieldClaim {
     /// Records the claim this one replaces.
     pub fn set_supersedes(&mut self, key: &str) {
-        *self.meta_mut() = Some(key.into());
+        on_claim!(self, c => c.supersedes = Some(key.into()))
     }
 
-    fn meta_mut(&mut self) -> &mut Option<Box<str>> {
-        macro_rules! meta {
-            ($($v:ident),+) => {
-                match self { $(FieldClaim::$v(c) => &mut c.supersedes,)+ }
-            };
-        }
-        meta!(
-            Roles,
-            DealStatus,
-            Amount,
-            Baseline,
-            Limit,
-            CommitmentStatus,
-            DemandStatus,
-            TariffStatus,
-            Rate,
-            VolumeLimit,
-            Duration,
-            AttributedTo,
-            Value
-        )
+    /// The claim's key.
+    pub fn key(&self) -> &str {
+        on_claim!(self, c => &c.key)
     }
 
     /// The value the claim is about.
