@@ -9,6 +9,7 @@
 
 use petgraph::stable_graph::{EdgeIndex, NodeIndex};
 
+use super::shared::SharedVec;
 use crate::model::{EntityId, NodeKind, Relation, RelationKind};
 
 /// One end of a relation, as the node at that end sees it.
@@ -46,7 +47,8 @@ pub(crate) const SORTED_FROM: usize = 64;
 /// The structure: each node's halves, kind and order key, by node index.
 #[derive(Debug, Clone, Default)]
 pub(crate) struct Topology {
-    halves: Vec<Vec<Half>>,
+    /// In chunks that the store's two copies share until one changes.
+    halves: SharedVec<Vec<Half>>,
     kinds: Vec<Option<NodeKind>>,
     order: Vec<u128>,
     /// While a seed loads, long lists are sorted once at the end rather than kept sorted.
@@ -91,11 +93,13 @@ impl Topology {
     pub fn add_node(&mut self, ix: NodeIndex, id: &EntityId) {
         let i = ix.index();
         if self.halves.len() <= i {
-            self.halves.resize_with(i + 1, Vec::new);
+            self.halves.grow_with(i + 1, Vec::new);
             self.kinds.resize(i + 1, None);
             self.order.resize(i + 1, 0);
         }
-        self.halves[i].clear();
+        if let Some(h) = self.halves.get_mut(i).filter(|h| !h.is_empty()) {
+            h.clear();
+        }
         self.kinds[i] = Some(id.kind());
         self.order[i] = order_key(id);
     }
@@ -171,7 +175,7 @@ impl Topology {
     pub fn end_bulk(&mut self) {
         self.bulk = false;
         let order = &self.order;
-        for list in &mut self.halves {
+        for list in self.halves.iter_mut() {
             if list.len() > SORTED_FROM {
                 sort_list(list, order);
             }
@@ -230,7 +234,7 @@ impl Topology {
 
     /// Gives back memory grown for changes, once a load is done.
     pub fn shrink_to_fit(&mut self) {
-        for h in &mut self.halves {
+        for h in self.halves.iter_mut() {
             h.shrink_to_fit();
         }
     }
@@ -274,6 +278,17 @@ impl Topology {
     /// How many node slots there are, live or not: the bound of node indexes.
     pub fn node_bound(&self) -> usize {
         self.halves.len()
+    }
+
+    /// Makes this structure, equal to `other`, share `other`'s chunks.
+    pub fn share_from(&mut self, other: &Topology) {
+        self.halves.share_from(&other.halves);
+    }
+
+    /// How many chunks this structure shares with `other`, of how many.
+    #[cfg(test)]
+    pub fn chunks_shared_with(&self, other: &Topology) -> (usize, usize) {
+        self.halves.chunks_shared_with(&other.halves)
     }
 
     /// The bytes the structure takes.
