@@ -1,7 +1,9 @@
 //! Writes: one batch at a time, checked by applying it to the copy of the graph readers
 //! are leaving, committed durably to the change log, then published. A write is answered
 //! only once it is on disk and the next request sees it; a refused one leaves the graph
-//! and the log as they were.
+//! and the log as they were. A batch may add documents' texts: they are checked (their
+//! file names, and the lines citations name), committed with the batch, and then put
+//! into the sources directory.
 
 use std::collections::HashMap;
 
