@@ -291,3 +291,31 @@ fn a_rebased_log_keeps_its_documents() {
         NOTES
     );
 }
+
+#[test]
+fn a_retry_of_a_document_is_applied_once_and_its_key_kept_for_its_text() {
+    let d = start();
+    let create = r#"mutation($text: String!, $key: String) {
+      createEntity(input: { source: { id: "source:test-notes", name: "Test notes",
+          description: "Notes made up for a test.",
+          sources: [{ source: "source:trade-talks-2025-07", line: 3 }],
+          kind: DOCUMENT, title: "Test notes", file: "test-notes.txt", text: $text } },
+        reason: "a new document", idempotencyKey: $key) { version replayed }
+    }"#;
+    let first = d.ok(create, json!({ "text": NOTES, "key": "notes-1" }));
+    assert_eq!(
+        first["createEntity"],
+        json!({ "version": 1, "replayed": false })
+    );
+    let again = d.ok(create, json!({ "text": NOTES, "key": "notes-1" }));
+    assert_eq!(
+        again["createEntity"],
+        json!({ "version": 1, "replayed": true })
+    );
+    let (code, message) = d.refused(
+        create,
+        json!({ "text": "Another text\n", "key": "notes-1" }),
+    );
+    assert_eq!(code, "CONFLICT", "{message}");
+    assert_eq!(version(&d.server), 1);
+}
