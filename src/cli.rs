@@ -84,7 +84,8 @@ pub enum Command {
     /// order; `pledgegraph check --seed DIR` accepts the result and it loads to an equal
     /// graph. What a seed cannot say is left out and counted: retracted entities and
     /// relations, and the ids of merged duplicates (their names stay as aliases of the
-    /// survivor). Source documents (the articles' text) are not copied. The files are
+    /// survivor). The texts of the source documents the server knows (from the change log
+    /// and the sources directory) are written to DIR/sources/. The files are
     /// written beside DIR and moved into place when complete; DIR must be new or empty.
     /// Safe while a server uses the data directory.
     Export {
@@ -186,7 +187,7 @@ impl Args for Settings {
         KEYS.iter().fold(cmd.arg(file), |cmd, key| {
             let value_name = match key.name {
                 "addr" => "HOST:PORT",
-                "seed" | "data_dir" => "DIR",
+                "seed" | "data_dir" | "sources_dir" => "DIR",
                 "tokens_file" => "FILE",
                 _ => "N",
             };

@@ -206,7 +206,13 @@ fn export_report(exported: &app::Exported, out: &std::path::Path) -> String {
             left.retracted_entities, left.merged_entities, left.withdrawn_relations
         ));
     }
-    text.push_str("source documents are not copied\n");
+    match exported.documents {
+        0 => text.push_str("no source document's text is known: none written\n"),
+        n => text.push_str(&format!(
+            "wrote the text of {n} source documents to {}\n",
+            out.join(app::DOCUMENTS_DIR).display()
+        )),
+    }
     text
 }
 

@@ -8,6 +8,7 @@ use super::enums::{CommitmentKind, EventKind, OrgKind, Period, SourceKind, State
 use super::inputs::{
     Checked, CitationInput, WhenInput, bad, citations, entity_ids, optional_id, optional_when,
 };
+use crate::app::Document;
 use crate::model::{self, EntityId, Node, NodeData, NodeKind};
 
 /// The fields every new entity has.
@@ -228,8 +229,15 @@ pub struct SourceInput {
     pub published: Option<WhenInput>,
     /// Who published it.
     pub publisher: Option<ID>,
-    /// The document's file in the sources directory.
+    /// The document's file in the sources directory: a plain file name (no `/`, no `..`).
     pub file: Option<String>,
+    /// The document's whole text, for a new document: kept in the change log with the
+    /// write and written to `file` in the sources directory, so that `text` and
+    /// `Citation.text` answer and citations of the source may name only its lines. A
+    /// document needs a `file`; at most `max_body_bytes` (1 MiB by default) long, as the
+    /// request is. Refused if a different text is already kept under `file`; the same
+    /// text again is accepted.
+    pub text: Option<String>,
 }
 
 /// A new entity of one kind: exactly one of these.
@@ -260,6 +268,31 @@ pub enum EntityInput {
 }
 
 impl EntityInput {
+    /// The text of a new document source, with its file; `field` names the input in an
+    /// error.
+    pub(super) fn document(&self, field: &str) -> Checked<Option<Document>> {
+        let Self::Source(s) = self else {
+            return Ok(None);
+        };
+        let Some(text) = &s.text else {
+            return Ok(None);
+        };
+        let at = format!("{field}.source.text");
+        if s.kind != SourceKind::Document {
+            return Err(bad(
+                &at,
+                "only a document has a text; a curator note has none",
+            ));
+        }
+        let Some(file) = &s.file else {
+            return Err(bad(&at, "give the document's `file` with its text"));
+        };
+        Ok(Some(Document {
+            file: file.clone(),
+            text: text.clone(),
+        }))
+    }
+
     /// The node it creates; `field` names the input in an error.
     pub(super) fn model(&self, field: &str) -> Checked<Node> {
         let kind = match self {
@@ -406,7 +439,12 @@ impl EntityInput {
                     title: s.title.clone(),
                     published: when("published", &s.published)?,
                     publisher: id("publisher", &s.publisher)?,
-                    file: s.file.clone(),
+                    file: s
+                        .file
+                        .as_deref()
+                        .map(|f| model::check_file_name(f).map(|()| f.to_string()))
+                        .transpose()
+                        .map_err(|e| bad(&at("file"), e))?,
                 })),
             ),
         };

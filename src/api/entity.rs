@@ -400,6 +400,20 @@ impl<'a> Citation<'a> {
         self.r.line
     }
 
+    /// The paragraph itself: the source document's line `line`; null for a curator note,
+    /// or when the server has not read the document's file (see `Source.text`).
+    async fn text(&self, ctx: &async_graphql::Context<'_>) -> Option<String> {
+        let line = self.r.line?;
+        let NodeData::Source(source) = &self.g.get(&self.r.source)?.data else {
+            return None;
+        };
+        let text = super::app(ctx)
+            .ok()?
+            .documents()
+            .get(source.file.as_deref()?)?;
+        text.line(line).map(str::to_string)
+    }
+
     /// Who the source attributes the fact to ("according to the White House").
     async fn attribution(&self) -> Option<&str> {
         self.r.attribution.as_deref()

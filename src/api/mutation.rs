@@ -11,7 +11,7 @@ use super::error::{ApiError, code, internal};
 use super::inputs::{
     Checked, CitationInput, ClaimValueInput, RelationInput, WhenInput, bad, citations, entity_id,
 };
-use crate::app::{App, AuthError, Committed, Snapshot, Write, WriteError};
+use crate::app::{App, AuthError, Committed, DocumentError, Snapshot, Write, WriteError};
 use crate::model::{Change, EntityId};
 
 /// The bearer token a request came with, from its `Authorization` header (or, over the
@@ -304,13 +304,27 @@ async fn write(
     let token = ctx.data_opt::<Credentials>().and_then(|c| c.0.as_deref());
     let actor = app.editor(token).map_err(auth_error)?.to_string();
     let batch = changes.len() > 1 || single == "changes";
-    let changes = changes
+    // Where each change's fields are in the request, for errors.
+    let paths: Vec<String> = changes
         .iter()
         .enumerate()
         .map(|(i, c)| match batch {
-            true => c.model(&format!("changes[{i}].{}", c.variant())),
-            false => c.model(single),
+            true => format!("changes[{i}].{}", c.variant()),
+            false => single.to_string(),
         })
+        .collect();
+    let mut documents = Vec::new();
+    for (c, path) in changes.iter().zip(&paths) {
+        if let ChangeInput::Create(e) = c
+            && let Some(document) = e.document(path).map_err(ApiError::into_graphql)?
+        {
+            documents.push(document);
+        }
+    }
+    let changes = changes
+        .iter()
+        .zip(&paths)
+        .map(|(c, path)| c.model(path))
         .collect::<Checked<Vec<_>>>()
         .map_err(ApiError::into_graphql)?;
     let expected = expected
@@ -318,16 +332,20 @@ async fn write(
         .map(|(id, v)| Ok((entity_id("expectedVersion.id", id)?, *v)))
         .collect::<Checked<Vec<_>>>()
         .map_err(ApiError::into_graphql)?;
+    let write = Write {
+        actor,
+        reason,
+        idempotency_key,
+        expected,
+        changes,
+    };
     let committed = app
-        .write(Write {
-            actor,
-            reason,
-            idempotency_key,
-            expected,
-            changes,
-        })
+        .write_with(write, documents)
         .await
-        .map_err(write_error)?;
+        .map_err(|e| match e {
+            WriteError::Document(e) => document_error(&e, &paths),
+            e => write_error(e),
+        })?;
     Ok(WritePayload {
         graph: app.graph(),
         committed,
@@ -357,6 +375,26 @@ fn write_error(e: WriteError) -> async_graphql::Error {
         WriteError::ReadOnly => coded(code::FORBIDDEN, e.to_string()),
         other => internal(&other.to_string()),
     }
+}
+
+/// A refused document, or citation of one, as `BAD_USER_INPUT` naming the field: the new
+/// source's `text`, or the change whose citation names a line past the document's end.
+fn document_error(e: &DocumentError, paths: &[String]) -> async_graphql::Error {
+    let Some(change) = e.change() else {
+        return match e {
+            DocumentError::Unreadable(_) => internal(&e.to_string()),
+            _ => coded(code::BAD_USER_INPUT, e.to_string()),
+        };
+    };
+    let path = paths.get(change).map(String::as_str).unwrap_or_default();
+    let field = match (e.field(), path) {
+        (Some(field), "") => field.to_string(),
+        (Some(field), path) => format!("{path}.{field}"),
+        (None, "") => "sources".to_string(),
+        (None, path) => path.to_string(),
+    };
+    coded(code::BAD_USER_INPUT, format!("`{field}`: {e}"))
+        .extend_with(|_, x| x.set("changeIndex", change))
 }
 
 fn expected_one(id: &ID, version: Option<u64>) -> Vec<(ID, u64)> {

@@ -84,6 +84,11 @@ settings! {
     /// The data directory, created on first start: the durable change log (SQLite) that
     /// is applied to the seed's graph at start. Empty: none, and the graph is the seed's.
     data_dir: Option<PathBuf>,
+    /// The sources directory: the text files of the document sources (a source's `file`),
+    /// read at start so `Source.text` and `Citation.text` can answer, and where a write's
+    /// new document is put; a document is at most `max_body_bytes` long. Empty:
+    /// `DATA_DIR/sources` with a `data_dir`, else none.
+    sources_dir: Option<PathBuf>,
     /// The editors' tokens file (TOML: `[[editor]] name = "…", token_sha256 = "…"`, made
     /// with `pledgegraph token new`); writes are taken only with one of its tokens, and
     /// only with a `data_dir`. Empty: none, and the server takes no writes.
@@ -131,6 +136,9 @@ impl Default for Config {
             seed: PathBuf::from("seed"),
             // Read-only unless a data directory is chosen: nothing is written by surprise.
             data_dir: None,
+            // Beside the change log when there is one: the documents writes add are kept
+            // with the rest of the data.
+            sources_dir: None,
             // No editors until they are named: a server takes no writes by surprise.
             tokens_file: None,
             // The explorer's largest request is a few KiB; a batch of dozens of queries fits

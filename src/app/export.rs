@@ -6,14 +6,17 @@
 //! with their ranks, `supersedes` and caveats), then every explicit relation; the
 //! relations entity fields imply come back from the fields. What a seed cannot say is
 //! left out and counted: retracted entities and relations, and the ids of duplicates
-//! merged into another entity (their names are already aliases of the survivor). Source
-//! documents are not copied. Entities and relations are written in id order, so the same
-//! graph always exports to the same files.
+//! merged into another entity (their names are already aliases of the survivor). The
+//! texts of the documents the server knows are written to `sources/`, each under its
+//! source's file name. Entities and relations are written in id order, so the same graph
+//! always exports to the same files.
 
 use std::path::{Path, PathBuf};
 
+use std::sync::Arc;
+
 use crate::graph::KnowledgeGraph;
-use crate::model::{Node, NodeKind};
+use crate::model::{DocumentText, Node, NodeKind};
 use crate::seed::{self, Record, Written};
 use crate::store::DB_FILE;
 
@@ -26,6 +29,8 @@ pub struct Exported {
     pub written: Written,
     /// The version of the graph exported: how many batches of the change log it holds.
     pub version: u64,
+    /// The documents' texts written to `sources/`.
+    pub documents: usize,
     /// What a seed cannot say, left out.
     pub left_out: LeftOut,
 }
@@ -103,7 +108,7 @@ pub fn export(config: Config, out: &Path) -> Result<Exported, ExportError> {
         return Err(ExportError::NoStore { dir: dir.clone() });
     }
     let app = App::load(config)?;
-    export_graph(&app.graph(), out)
+    export_with_documents(&app.graph(), &app.documents().all(), out)
 }
 
 /// Writes `graph` as a JSON Lines seed directory `out` (`entities.jsonl`,
@@ -111,6 +116,16 @@ pub fn export(config: Config, out: &Path) -> Result<Exported, ExportError> {
 /// files are written into a directory beside it, which is renamed to `out` once complete,
 /// so a failed export leaves nothing behind.
 pub fn export_graph(graph: &KnowledgeGraph, out: &Path) -> Result<Exported, ExportError> {
+    export_with_documents(graph, &[], out)
+}
+
+/// [`export_graph`], with the texts of `documents` (file name, text) written to
+/// `out/sources/`.
+pub fn export_with_documents(
+    graph: &KnowledgeGraph,
+    documents: &[(String, Arc<DocumentText>)],
+    out: &Path,
+) -> Result<Exported, ExportError> {
     let (parent, name) = check_target(out)?;
     let failed = |source: std::io::Error| ExportError::Write {
         path: out.to_path_buf(),
@@ -127,6 +142,7 @@ pub fn export_graph(graph: &KnowledgeGraph, out: &Path) -> Result<Exported, Expo
     }
     std::fs::create_dir(&part).map_err(failed)?;
     let written = seed::write_dir(&part, records(graph)).and_then(|written| {
+        write_documents(&part.join(DOCUMENTS_DIR), documents)?;
         std::fs::rename(&part, out)?;
         Ok(written)
     });
@@ -150,12 +166,36 @@ pub fn export_graph(graph: &KnowledgeGraph, out: &Path) -> Result<Exported, Expo
     Ok(Exported {
         written,
         version: graph.version(),
+        documents: documents.len(),
         left_out: LeftOut {
             retracted_entities: withdrawn.retracted_entities(),
             merged_entities: withdrawn.merged_entities(),
             withdrawn_relations: withdrawn.withdrawn_relations(),
         },
     })
+}
+
+/// The directory of an export that holds the documents' texts.
+pub const DOCUMENTS_DIR: &str = "sources";
+
+/// Writes each document's text into `dir` under its file name, each synced; nothing (not
+/// even the directory) when there are none.
+fn write_documents(dir: &Path, documents: &[(String, Arc<DocumentText>)]) -> std::io::Result<()> {
+    if documents.is_empty() {
+        return Ok(());
+    }
+    std::fs::create_dir(dir)?;
+    for (file, text) in documents {
+        // Names were checked when the documents were read or written; a name that is not
+        // a plain one is never joined to a path.
+        if crate::model::check_file_name(file).is_err() {
+            continue;
+        }
+        let mut f = std::fs::File::create_new(dir.join(file))?;
+        std::io::Write::write_all(&mut f, text.text().as_bytes())?;
+        f.sync_all()?;
+    }
+    Ok(())
 }
 
 /// The directory `out` is in and its name, when `out` is a new or empty directory.

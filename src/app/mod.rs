@@ -4,11 +4,14 @@
 
 mod backup;
 pub mod config;
+mod documents;
 mod editors;
 mod export;
 mod feed;
 mod rebase;
 mod replay;
+mod sources;
+mod sources_dir;
 mod store;
 mod write;
 
@@ -22,13 +25,17 @@ pub use crate::seed::Written;
 pub use crate::seed::generate::GenerateOptions;
 pub use crate::store::DB_FILE;
 
-pub use crate::store::Entry;
+pub use crate::store::{Document, Entry};
 pub use backup::{BackedUp, BackupError, backup};
+pub use documents::Documents;
 pub use editors::{AuthError, Editors, NewToken, TokensError, new_token};
-pub use export::{ExportError, Exported, LeftOut, export, export_graph};
+pub use export::{
+    DOCUMENTS_DIR, ExportError, Exported, LeftOut, export, export_graph, export_with_documents,
+};
 pub use rebase::Rebased;
+pub use sources_dir::{SourcesError, resolve as sources_dir};
 pub use store::{Prepared, Snapshot, Store};
-pub use write::{Committed, Write, WriteError};
+pub use write::{Committed, DocumentError, Write, WriteError};
 
 pub use config::{
     Config, ConfigError, ENV_CONFIG_FILE, KEYS, Key, Loaded, Origin, Sources, markdown_table,
@@ -88,6 +95,7 @@ pub struct App {
     store: Arc<Store>,
     writer: Option<Arc<write::Writer>>,
     editors: Option<Arc<Editors>>,
+    documents: Arc<Documents>,
 }
 
 impl App {
@@ -115,28 +123,49 @@ impl App {
         let mut graph = build(&config.seed)?;
         let mut writer = None;
         let mut rebased = None;
+        let mut logged = Vec::new();
         if let Some(dir) = &config.data_dir {
-            let (log, replayed, report) = replay::replay(dir, &config.seed, &mut graph, rebase)?;
-            rebased = report;
+            let replayed = replay::replay(dir, &config.seed, &mut graph, rebase)?;
+            rebased = replayed.rebased;
+            logged = replayed.documents;
             tracing::info!(
-                "applied {replayed} batches of the change log in {}",
+                "applied {} batches of the change log in {}",
+                replayed.batches,
                 dir.display()
             );
-            writer = Some(Arc::new(write::Writer::new(log)));
+            writer = Some(Arc::new(write::Writer::new(replayed.log)));
         }
-        let mut app = Self::with_graph(config, Arc::new(graph));
-        app.writer = writer;
-        app.editors = editors;
+        let documents = sources::load(
+            &graph,
+            &logged,
+            sources_dir::resolve(&config).as_deref(),
+            config.max_body_bytes,
+        );
+        let app = App {
+            config: Arc::new(config),
+            store: Arc::new(Store::new(Arc::new(graph))),
+            writer,
+            editors,
+            documents: Arc::new(documents),
+        };
         Ok((app, rebased))
     }
 
-    /// Serves an already built graph.
+    /// Serves an already built graph, with the texts of its document sources found in
+    /// the configuration's sources directory.
     pub fn with_graph(config: Config, graph: Arc<KnowledgeGraph>) -> Self {
+        let documents = sources::load(
+            &graph,
+            &[],
+            sources_dir::resolve(&config).as_deref(),
+            config.max_body_bytes,
+        );
         App {
             config: Arc::new(config),
             store: Arc::new(Store::new(graph)),
             writer: None,
             editors: None,
+            documents: Arc::new(documents),
         }
     }
 
@@ -162,6 +191,12 @@ impl App {
     /// The latest version of the graph, for one request to read from start to end.
     pub fn graph(&self) -> Snapshot {
         self.store.snapshot()
+    }
+
+    /// The texts of the document sources: a document's, or one of its paragraphs, is a
+    /// lookup.
+    pub fn documents(&self) -> &Documents {
+        &self.documents
     }
 
     /// The graph's versions, to apply changes to.

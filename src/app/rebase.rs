@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 
 use crate::graph::{Dropped, KnowledgeGraph};
 use crate::model::ChangeBatch;
-use crate::store::{DB_FILE, Entry, Log, StoreError};
+use crate::store::{DB_FILE, Entry, Log, LoggedDocument, StoreError};
 
 use super::AppError;
 
@@ -28,11 +28,13 @@ pub struct Rebased {
 }
 
 /// Applies `entries` (the whole old log) to `graph` as a rebase onto the seed of
-/// `fingerprint`, writes the new log, and puts it in place of the old one in `dir`.
+/// `fingerprint`, writes the new log, and puts it in place of the old one in `dir`. The
+/// old log's `documents` go with their batches, whatever became of the batch's changes.
 pub(super) async fn rebase(
     dir: &Path,
     fingerprint: &str,
     entries: Vec<Entry>,
+    documents: Vec<LoggedDocument>,
     graph: &mut KnowledgeGraph,
 ) -> Result<(Log, Rebased), AppError> {
     let staging = dir.join(".rebase");
@@ -66,10 +68,18 @@ pub(super) async fn rebase(
         }
         report.kept += kept.len();
         report.batches += 1;
-        next.import(&Entry {
-            batch: ChangeBatch::new(kept),
-            ..entry
-        })
+        let carried: Vec<_> = documents
+            .iter()
+            .filter(|d| d.seq == entry.seq)
+            .map(|d| d.document.clone())
+            .collect();
+        next.import(
+            &Entry {
+                batch: ChangeBatch::new(kept),
+                ..entry
+            },
+            &carried,
+        )
         .await?;
     }
     next.close().await?;

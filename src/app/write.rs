@@ -1,13 +1,18 @@
 //! Writes: one batch at a time, checked by applying it to the copy of the graph readers
 //! are leaving, committed durably to the change log, then published. A write is answered
 //! only once it is on disk and the next request sees it; a refused one leaves the graph
-//! and the log as they were.
+//! and the log as they were. A batch may add documents' texts: they are checked (their
+//! file names, and the lines citations name), committed with the batch, and then put
+//! into the sources directory.
+
+use std::collections::HashMap;
 
 use crate::graph::ChangeError;
-use crate::model::{Change, ChangeBatch, EntityId};
-use crate::store::{Entry, Log, NewEntry, StoreError};
+use crate::model::{Change, ChangeBatch, DocumentText, EntityId, ModelError, NodeData, SourceKind};
+use crate::store::{Document, Entry, Log, NewEntry, StoreError};
 
-use super::App;
+use super::sources_dir::{self, Placed, SourcesError};
+use super::{App, Snapshot};
 
 /// How many committed batches a subscriber may fall behind before it reads the ones it
 /// missed from the log instead.
@@ -117,6 +122,102 @@ pub enum WriteError {
     /// The task that applies the batch failed.
     #[error("the write could not be applied: {0}")]
     Task(String),
+    /// A document's text, or a citation of a document, does not fit.
+    #[error(transparent)]
+    Document(#[from] DocumentError),
+}
+
+/// Why a write's new document, or a citation of a document, was refused.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum DocumentError {
+    /// A text that no document source created by the write names as its file.
+    #[error(
+        "the text given as `{file}` belongs to no document source the write creates: give it with the source whose `file` it is"
+    )]
+    NoSource {
+        /// The file name given with the text.
+        file: String,
+    },
+    /// A file name that is not a plain name in the sources directory.
+    #[error("{error}")]
+    BadName {
+        /// The change that creates the source.
+        change: usize,
+        /// What is wrong with it.
+        error: ModelError,
+    },
+    /// An empty text.
+    #[error("the text of `{file}` is empty: a document has at least one line")]
+    Empty {
+        /// The change that creates the source.
+        change: usize,
+        /// The file.
+        file: String,
+    },
+    /// A text larger than a document may be.
+    #[error(
+        "the text of `{file}` has {bytes} bytes; a document may have at most {max} (`max_body_bytes`)"
+    )]
+    TooLarge {
+        /// The change that creates the source.
+        change: usize,
+        /// The file.
+        file: String,
+        /// Its size.
+        bytes: usize,
+        /// The largest allowed.
+        max: usize,
+    },
+    /// Another text is already kept under the file name.
+    #[error(
+        "a different text is already kept as `{file}`: give the new document a file name of its own (the same text again is accepted)"
+    )]
+    Differs {
+        /// The change that creates the source.
+        change: usize,
+        /// The file.
+        file: String,
+    },
+    /// A citation of a line the document does not have.
+    #[error("`{cited}` has {lines} lines, so it has no line {line}: cite a line from 1 to {lines}")]
+    LinePastEnd {
+        /// The change that carries the citation.
+        change: usize,
+        /// The document source cited.
+        cited: EntityId,
+        /// The line cited.
+        line: u32,
+        /// How many lines the document has.
+        lines: usize,
+    },
+    /// The sources directory could not be read to check a new document against it.
+    #[error(transparent)]
+    Unreadable(SourcesError),
+}
+
+impl DocumentError {
+    /// The index of the change the error is about, where it is about one.
+    pub fn change(&self) -> Option<usize> {
+        match self {
+            DocumentError::BadName { change, .. }
+            | DocumentError::Empty { change, .. }
+            | DocumentError::TooLarge { change, .. }
+            | DocumentError::Differs { change, .. }
+            | DocumentError::LinePastEnd { change, .. } => Some(*change),
+            DocumentError::NoSource { .. } | DocumentError::Unreadable(_) => None,
+        }
+    }
+
+    /// The field of the new source the error is about (`source.text`, `source.file`);
+    /// none for a citation, which the change carries somewhere among its sources.
+    pub fn field(&self) -> Option<&'static str> {
+        match self {
+            DocumentError::BadName { .. } => Some("source.file"),
+            DocumentError::LinePastEnd { .. } => None,
+            _ => Some("source.text"),
+        }
+    }
 }
 
 impl App {
@@ -127,12 +228,30 @@ impl App {
 
     /// Checks, commits and publishes one batch; see the module's documentation.
     pub async fn write(&self, write: Write) -> Result<Committed, WriteError> {
+        self.write_with(write, Vec::new()).await
+    }
+
+    /// [`App::write`] of a batch that creates document sources with their texts
+    /// (`documents`, by the sources' `file`): the texts are committed with the batch,
+    /// then each is put into the sources directory. A text is refused when another is
+    /// already kept under its file name, and a citation of a document must name one of
+    /// its lines.
+    pub async fn write_with(
+        &self,
+        write: Write,
+        mut documents: Vec<Document>,
+    ) -> Result<Committed, WriteError> {
         let writer = self.writer.as_ref().ok_or(WriteError::ReadOnly)?;
+        documents.sort_unstable_by(|a, b| (&a.file, &a.text).cmp(&(&b.file, &b.text)));
+        documents.dedup();
         let mut log = writer.log.lock().await;
         if let Some(key) = &write.idempotency_key
             && let Some(first) = log.by_idempotency_key(key).await?
         {
-            if first.batch.changes != write.changes || first.actor != write.actor {
+            if first.batch.changes != write.changes
+                || first.actor != write.actor
+                || log.documents_of(first.seq).await? != documents
+            {
                 return Err(WriteError::KeyReused {
                     key: key.clone(),
                     seq: first.seq,
@@ -160,6 +279,7 @@ impl App {
                 });
             }
         }
+        self.check_documents(&latest, &write.changes, &documents)?;
         drop(latest);
         // Applying may wait for readers of the spare copy: off the request's thread.
         let store = self.store.clone();
@@ -168,12 +288,15 @@ impl App {
             .await
             .map_err(|e| WriteError::Task(e.to_string()))??;
         let entry = log
-            .append(&NewEntry {
-                actor: write.actor,
-                reason: write.reason,
-                idempotency_key: write.idempotency_key,
-                batch: ChangeBatch::new(write.changes),
-            })
+            .append_with(
+                &NewEntry {
+                    actor: write.actor,
+                    reason: write.reason,
+                    idempotency_key: write.idempotency_key,
+                    batch: ChangeBatch::new(write.changes),
+                },
+                &documents,
+            )
             .await?;
         if entry.seq != prepared.version() {
             return Err(WriteError::OutOfStep {
@@ -181,12 +304,18 @@ impl App {
                 graph: prepared.version(),
             });
         }
+        // Known before the batch is published, so no reader sees its source without text.
+        for doc in &documents {
+            self.documents
+                .insert(doc.file.clone(), DocumentText::new(doc.text.as_str()));
+        }
         self.store
             .publish(prepared)
             .map_err(|graph| WriteError::OutOfStep {
                 log: entry.seq,
                 graph,
             })?;
+        self.place_documents(documents, entry.seq).await;
         // Sent while the log is still locked, so batches reach subscribers in order; none
         // listening is not an error.
         let _ = writer.feed.send(entry.clone());
@@ -194,6 +323,126 @@ impl App {
             entry,
             replayed: false,
         })
+    }
+
+    /// Checks a batch's new documents and its citations of documents, before anything is
+    /// applied or logged.
+    fn check_documents(
+        &self,
+        graph: &Snapshot,
+        changes: &[Change],
+        documents: &[Document],
+    ) -> Result<(), DocumentError> {
+        // The document sources the batch creates, by file.
+        let mut created: HashMap<&str, (usize, &EntityId)> = HashMap::new();
+        for (i, change) in changes.iter().enumerate() {
+            if let Change::CreateEntity { entity } = change
+                && let NodeData::Source(s) = &entity.data
+                && let (SourceKind::Document, Some(file)) = (s.kind, &s.file)
+            {
+                created.entry(file.as_str()).or_insert((i, &entity.id));
+            }
+        }
+        let max = self.config.max_body_bytes;
+        let dir = sources_dir::resolve(&self.config);
+        let mut texts: HashMap<&EntityId, DocumentText> = HashMap::new();
+        for (at, doc) in documents.iter().enumerate() {
+            let file = doc.file.clone();
+            let Some(&(change, id)) = created.get(doc.file.as_str()) else {
+                return Err(DocumentError::NoSource { file });
+            };
+            crate::model::check_file_name(&file)
+                .map_err(|error| DocumentError::BadName { change, error })?;
+            if doc.text.is_empty() {
+                return Err(DocumentError::Empty { change, file });
+            }
+            if doc.text.len() > max {
+                let bytes = doc.text.len();
+                return Err(DocumentError::TooLarge {
+                    change,
+                    file,
+                    bytes,
+                    max,
+                });
+            }
+            let twice = documents[..at].iter().any(|d| d.file == doc.file);
+            let known = match self.documents.get(&doc.file) {
+                Some(known) => Some(known.text() == doc.text),
+                None => match &dir {
+                    Some(dir) => match sources_dir::read(dir, &doc.file, max) {
+                        Ok(found) => found.map(|found| found == doc.text),
+                        Err(SourcesError::TooLarge { .. } | SourcesError::NotText { .. }) => {
+                            Some(false)
+                        }
+                        Err(e) => return Err(DocumentError::Unreadable(e)),
+                    },
+                    None => None,
+                },
+            };
+            if twice || known == Some(false) {
+                return Err(DocumentError::Differs { change, file });
+            }
+            texts.insert(id, DocumentText::new(doc.text.as_str()));
+        }
+        for (change, c) in changes.iter().enumerate() {
+            for cite in c.citations() {
+                let Some(line) = cite.line else { continue };
+                let lines = match texts.get(&cite.source) {
+                    Some(text) => text.line_count(),
+                    None => match graph.get(&cite.source).map(|n| &n.data) {
+                        Some(NodeData::Source(s)) => {
+                            match s.file.as_deref().and_then(|f| self.documents.get(f)) {
+                                Some(text) => text.line_count(),
+                                None => continue,
+                            }
+                        }
+                        _ => continue,
+                    },
+                };
+                if usize::try_from(line).map_or(true, |l| l > lines) {
+                    return Err(DocumentError::LinePastEnd {
+                        change,
+                        cited: cite.source.clone(),
+                        line,
+                        lines,
+                    });
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// Puts a committed batch's documents into the sources directory. The log holds them
+    /// already, so a failure is logged, not answered: the next start writes them again.
+    async fn place_documents(&self, documents: Vec<Document>, seq: u64) {
+        let Some(dir) = sources_dir::resolve(&self.config) else {
+            return;
+        };
+        if documents.is_empty() {
+            return;
+        }
+        let placed = tokio::task::spawn_blocking(move || {
+            documents
+                .iter()
+                .map(|d| (d.file.clone(), sources_dir::place(&dir, &d.file, &d.text)))
+                .collect::<Vec<_>>()
+        })
+        .await;
+        match placed {
+            Ok(placed) => {
+                for (file, result) in placed {
+                    match result {
+                        Ok(Placed::Written | Placed::AlreadyThere) => {}
+                        Err(e) => tracing::error!(
+                            "change {seq} is committed but its document {file} is not in the sources directory: {e}; it is written at the next start"
+                        ),
+                    }
+                }
+            }
+            Err(e) => tracing::error!(
+                "change {seq} is committed but its documents were not written: {e}; they are written at the next start"
+            ),
+        }
     }
 
     /// At most `limit` committed batches after number `after`, oldest first; none without

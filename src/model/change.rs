@@ -207,6 +207,25 @@ impl Change {
         }
     }
 
+    /// Every citation the change carries: a new entity's (its own and its claims'), a
+    /// claim's, a relation's, and the sources of an update, an end, a retraction or a
+    /// merge.
+    pub fn citations(&self) -> Vec<&SourceRef> {
+        match self {
+            Change::CreateEntity { entity } => entity.citations(),
+            Change::AddClaim { claim, .. } | Change::SupersedeClaim { claim, .. } => {
+                claim.sources().iter().collect()
+            }
+            Change::AddRelation { relation } => relation.sources.iter().collect(),
+            Change::UpdateEntity { sources, .. }
+            | Change::DeprecateClaim { sources, .. }
+            | Change::EndRelation { sources, .. }
+            | Change::RetractEntity { sources, .. }
+            | Change::RetractRelation { sources, .. }
+            | Change::MergeEntity { sources, .. } => sources.iter().collect(),
+        }
+    }
+
     /// A short name of the operation, for errors and logs.
     pub fn op(&self) -> &'static str {
         match self {
@@ -313,6 +332,11 @@ impl FieldClaim {
     /// Records the claim this one replaces.
     pub fn set_supersedes(&mut self, key: &str) {
         on_claim!(self, c => c.supersedes = Some(key.into()))
+    }
+
+    /// The claim's citations.
+    pub fn sources(&self) -> &[SourceRef] {
+        on_claim!(self, c => &c.sources)
     }
 
     /// The claim's key.

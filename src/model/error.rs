@@ -67,6 +67,14 @@ pub enum ModelError {
         /// Kinds allowed at the end.
         allowed_to: String,
     },
+    /// A document's file name that is not a plain name in the sources directory.
+    #[error("invalid file name `{name}`: it {why}")]
+    BadFileName {
+        /// The name given (its start, when long).
+        name: String,
+        /// What is wrong with it.
+        why: &'static str,
+    },
     /// A text field left empty where it must say something.
     #[error("{0} must not be empty")]
     Empty(&'static str),

@@ -4,6 +4,7 @@
 mod change;
 mod claim;
 mod date;
+mod document;
 mod edit;
 mod error;
 mod id;
@@ -19,6 +20,7 @@ pub use change::{
 };
 pub use claim::{Attribution, Claim, ClaimSet, Rank};
 pub use date::{DateBasis, DateBound, DatePrecision, Day, PartialDate, Position, When, holds_on};
+pub use document::{DocumentText, check_file_name};
 pub use edit::{ClaimSetEdit, ClaimShape};
 pub use error::ModelError;
 pub use id::{EntityId, IdInterner, NodeKind};

@@ -659,6 +659,10 @@ impl Decoder<'_> {
                 let published = f.date(d, "published");
                 let publisher = self.opt_id(f, d, "publisher", &[NodeKind::Organization]);
                 let file = f.opt_str(d, "file");
+                if let Some(Err(e)) = file.as_deref().map(crate::model::check_file_name) {
+                    let span = f.span_of("file");
+                    d.error(&span, Some(f.path_of("file")), e.into());
+                }
                 NodeData::Source(Box::new(Source {
                     kind: kind?,
                     title: title?,

@@ -33,6 +33,24 @@ pub struct NewEntry {
     pub batch: ChangeBatch,
 }
 
+/// A document's text that a batch adds, kept with it in the log.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Document {
+    /// The source's file name in the sources directory.
+    pub file: String,
+    /// The whole text.
+    pub text: String,
+}
+
+/// A document of the log, with the batch that added it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LoggedDocument {
+    /// The batch's sequence number.
+    pub seq: u64,
+    /// The document.
+    pub document: Document,
+}
+
 /// A committed batch.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Entry {
@@ -92,16 +110,44 @@ impl Log {
     /// whose idempotency key the log already holds is not committed again: the entry
     /// committed first comes back.
     pub async fn append(&mut self, entry: &NewEntry) -> Result<Entry, StoreError> {
+        self.append_with(entry, &[]).await
+    }
+
+    /// [`Log::append`], keeping the texts of the documents the batch adds in the same
+    /// transaction: the batch and its documents are committed together or not at all.
+    pub async fn append_with(
+        &mut self,
+        entry: &NewEntry,
+        documents: &[Document],
+    ) -> Result<Entry, StoreError> {
         match &mut self.backend {
-            Backend::Sqlite(db) => db.append(entry).await,
+            Backend::Sqlite(db) => db.append(entry, documents).await,
         }
     }
 
-    /// Commits a batch of another log as the next batch, keeping its commit time, actor,
-    /// reason and key (a log rebased on another seed).
-    pub async fn import(&mut self, entry: &Entry) -> Result<Entry, StoreError> {
+    /// Commits a batch of another log as the next batch, with its documents, keeping its
+    /// commit time, actor, reason and key (a log rebased on another seed).
+    pub async fn import(
+        &mut self,
+        entry: &Entry,
+        documents: &[Document],
+    ) -> Result<Entry, StoreError> {
         match &mut self.backend {
-            Backend::Sqlite(db) => db.import(entry).await,
+            Backend::Sqlite(db) => db.import(entry, documents).await,
+        }
+    }
+
+    /// The documents batch `seq` added, by file name.
+    pub async fn documents_of(&mut self, seq: u64) -> Result<Vec<Document>, StoreError> {
+        match &mut self.backend {
+            Backend::Sqlite(db) => db.documents_of(seq).await,
+        }
+    }
+
+    /// Every document the log holds, in commit order.
+    pub async fn documents(&mut self) -> Result<Vec<LoggedDocument>, StoreError> {
+        match &mut self.backend {
+            Backend::Sqlite(db) => db.documents().await,
         }
     }
 

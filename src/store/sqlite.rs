@@ -7,7 +7,7 @@ use sqlx::migrate::MigrateError;
 use sqlx::sqlite::{SqliteConnectOptions, SqliteConnection, SqliteRow, SqliteSynchronous};
 use sqlx::{Connection, Row};
 
-use super::{DB_FILE, Durability, Entry, NewEntry, StoreError};
+use super::{DB_FILE, Document, Durability, Entry, LoggedDocument, NewEntry, StoreError};
 use crate::model::ChangeBatch;
 
 /// The `application_id` in the header of every pledgegraph store: "pldg".
@@ -147,24 +147,34 @@ impl SqliteLog {
         }
     }
 
-    pub async fn append(&mut self, entry: &NewEntry) -> Result<Entry, StoreError> {
-        self.insert(entry, None).await
+    pub async fn append(
+        &mut self,
+        entry: &NewEntry,
+        documents: &[Document],
+    ) -> Result<Entry, StoreError> {
+        self.insert(entry, documents, None).await
     }
 
-    pub async fn import(&mut self, entry: &Entry) -> Result<Entry, StoreError> {
+    pub async fn import(
+        &mut self,
+        entry: &Entry,
+        documents: &[Document],
+    ) -> Result<Entry, StoreError> {
         let new = NewEntry {
             actor: entry.actor.clone(),
             reason: entry.reason.clone(),
             idempotency_key: entry.idempotency_key.clone(),
             batch: entry.batch.clone(),
         };
-        self.insert(&new, Some(&entry.committed_at)).await
+        self.insert(&new, documents, Some(&entry.committed_at))
+            .await
     }
 
-    /// Commits `entry` as the next batch, at `committed_at` or now.
+    /// Commits `entry` with its `documents` as the next batch, at `committed_at` or now.
     async fn insert(
         &mut self,
         entry: &NewEntry,
+        documents: &[Document],
         committed_at: Option<&str>,
     ) -> Result<Entry, StoreError> {
         if let Some(key) = &entry.idempotency_key
@@ -192,9 +202,41 @@ impl SqliteLog {
         .await?;
         let committed = read_entry(&row)?;
         insert_entities(&mut tx, &entry.batch, committed.seq).await?;
+        for document in documents {
+            sqlx::query("INSERT INTO change_documents (seq, file, text) VALUES (?, ?, ?)")
+                .bind(last + 1)
+                .bind(&document.file)
+                .bind(&document.text)
+                .execute(&mut *tx)
+                .await?;
+        }
         set_indexed(&mut tx, last + 1).await?;
         tx.commit().await?;
         Ok(committed)
+    }
+
+    pub async fn documents_of(&mut self, seq: u64) -> Result<Vec<Document>, StoreError> {
+        let rows =
+            sqlx::query("SELECT file, text FROM change_documents WHERE seq = ? ORDER BY file")
+                .bind(i64::try_from(seq).unwrap_or(i64::MAX))
+                .fetch_all(&mut self.conn)
+                .await?;
+        rows.iter().map(read_document).collect()
+    }
+
+    pub async fn documents(&mut self) -> Result<Vec<LoggedDocument>, StoreError> {
+        let rows = sqlx::query("SELECT seq, file, text FROM change_documents ORDER BY seq, file")
+            .fetch_all(&mut self.conn)
+            .await?;
+        rows.iter()
+            .map(|row| {
+                let seq: i64 = row.try_get("seq")?;
+                Ok(LoggedDocument {
+                    seq: u64::try_from(seq).unwrap_or(0),
+                    document: read_document(row)?,
+                })
+            })
+            .collect()
     }
 
     pub async fn entries_after(&mut self, after: u64) -> Result<Vec<Entry>, StoreError> {
@@ -441,6 +483,13 @@ async fn set_indexed(conn: &mut SqliteConnection, seq: i64) -> Result<(), StoreE
         .execute(&mut *conn)
         .await?;
     Ok(())
+}
+
+fn read_document(row: &SqliteRow) -> Result<Document, StoreError> {
+    Ok(Document {
+        file: row.try_get("file")?,
+        text: row.try_get("text")?,
+    })
 }
 
 fn read_entry(row: &SqliteRow) -> Result<Entry, StoreError> {

@@ -311,3 +311,42 @@ async fn a_backup_to_a_file_that_is_there_is_refused_even_when_empty() {
     assert!(matches!(err, StoreError::BackupExists { .. }), "{err}");
     assert_eq!(std::fs::read(&file).unwrap(), b"");
 }
+
+#[tokio::test]
+async fn a_batchs_documents_are_kept_with_it_and_carried_by_a_backup() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut log = Log::open_dir(dir.path()).await.unwrap();
+    let doc = |file: &str, text: &str| Document {
+        file: file.into(),
+        text: text.into(),
+    };
+    log.append(&entry("Nippon", None)).await.unwrap();
+    let docs = vec![doc("a.txt", "one\ntwo\n"), doc("b.txt", "three")];
+    let second = log.append_with(&entry("Japan", None), &docs).await.unwrap();
+    assert_eq!(second.seq, 2);
+    assert!(log.documents_of(1).await.unwrap().is_empty());
+    assert_eq!(log.documents_of(2).await.unwrap(), docs);
+    let copy = dir.path().join("backup.db");
+    log.backup(&copy).await.unwrap();
+    log.close().await.unwrap();
+    // The copy, restored into a data directory of its own, holds them.
+    let restored = dir.path().join("restored");
+    std::fs::create_dir(&restored).unwrap();
+    std::fs::copy(&copy, restored.join(DB_FILE)).unwrap();
+    let mut log = Log::open_dir(&restored).await.unwrap();
+    let all = log.documents().await.unwrap();
+    let files: Vec<_> = all
+        .iter()
+        .map(|d| (d.seq, d.document.file.as_str()))
+        .collect();
+    assert_eq!(files, [(2, "a.txt"), (2, "b.txt")]);
+    // The table is append-only, like the log.
+    let mut conn =
+        sqlx::SqliteConnection::connect(&format!("sqlite://{}", restored.join(DB_FILE).display()))
+            .await
+            .unwrap();
+    let changed = sqlx::query("UPDATE change_documents SET text = 'x'")
+        .execute(&mut conn)
+        .await;
+    assert!(changed.is_err());
+}

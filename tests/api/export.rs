@@ -214,7 +214,7 @@ fn an_export_of_the_seed_and_its_edits_checks_and_loads_to_the_same_graph() {
         "{stdout}"
     );
     assert!(
-        stdout.contains("source documents are not copied"),
+        stdout.contains("no source document's text is known: none written"),
         "{stdout}"
     );
     assert_eq!(

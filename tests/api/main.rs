@@ -11,6 +11,7 @@ mod config;
 mod crash;
 mod cursors;
 mod data_dir;
+mod documents;
 mod exploration;
 mod export;
 mod fidelity;

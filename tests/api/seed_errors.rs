@@ -433,3 +433,28 @@ fn a_date_range_must_be_in_order_and_say_why() {
         assert!(errors.contains(says), "{date}: {errors}");
     }
 }
+
+#[test]
+fn a_source_file_that_is_a_path_is_refused_naming_the_field() {
+    let escaping = "
+[[source]]
+id = \"source:escaping\"
+name = \"Escaping\"
+description = \"A document whose file is a path.\"
+kind = \"document\"
+title = \"Escaping\"
+file = \"../outside.txt\"
+sources = [1]
+";
+    let errors = match valid_with(escaping) {
+        Ok(_) => panic!("a file that is a path should be refused"),
+        Err(e) => e.0,
+    };
+    assert_eq!(errors.len(), 1, "{errors:?}");
+    let message = errors[0].to_string();
+    assert!(message.contains("file"), "{message}");
+    assert!(
+        message.contains("invalid file name `../outside.txt`"),
+        "{message}"
+    );
+}

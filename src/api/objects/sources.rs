@@ -33,5 +33,14 @@ entity_object!(
     async fn file(&self) -> Option<&str> {
         self.d.file.as_deref()
     }
+
+    /// The document's whole text, lines as citations count them (`Citation.text` is one
+    /// of them); null for a curator note, or when the server has not read the file
+    /// (it reads the sources directory, `sources_dir`, at start).
+    async fn text(&self, ctx: &async_graphql::Context<'_>) -> Option<String> {
+        let file = self.d.file.as_deref()?;
+        let text = crate::api::app(ctx).ok()?.documents().get(file)?;
+        Some(text.text().to_string())
+    }
 });
 wrap_fn!(Source, Source);
