@@ -4,13 +4,16 @@
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 
+use std::sync::OnceLock;
+
 use async_graphql::extensions::{
-    Extension, ExtensionContext, ExtensionFactory, NextExecute, NextParseQuery, NextRequest,
-    NextValidation,
+    Extension, ExtensionContext, ExtensionFactory, NextExecute, NextParseQuery, NextPrepareRequest,
+    NextRequest, NextValidation,
 };
 use async_graphql::parser::types::ExecutableDocument;
 use async_graphql::{
-    ErrorExtensions, Response, ServerError, ServerResult, ValidationResult, Value, Variables,
+    ErrorExtensions, Request, Response, ServerError, ServerResult, ValidationResult, Value,
+    Variables,
 };
 
 /// The stable codes in `extensions.code`.
@@ -121,6 +124,8 @@ impl ExtensionFactory for ErrorCodes {
 struct ErrorCodesExtension {
     /// Whether the request reached execution (one extension per request).
     executed: AtomicBool,
+    /// The operation the request names, for checking its variables once it is parsed.
+    operation_name: OnceLock<Option<String>>,
 }
 
 static REQUESTS: AtomicU64 = AtomicU64::new(1);
@@ -156,6 +161,17 @@ impl Extension for ErrorCodesExtension {
         response
     }
 
+    async fn prepare_request(
+        &self,
+        ctx: &ExtensionContext<'_>,
+        request: Request,
+        next: NextPrepareRequest<'_>,
+    ) -> ServerResult<Request> {
+        let request = next.run(ctx, request).await?;
+        let _ = self.operation_name.set(request.operation_name.clone());
+        Ok(request)
+    }
+
     async fn parse_query(
         &self,
         ctx: &ExtensionContext<'_>,
@@ -163,11 +179,19 @@ impl Extension for ErrorCodesExtension {
         variables: &Variables,
         next: NextParseQuery<'_>,
     ) -> ServerResult<ExecutableDocument> {
-        next.run(ctx, query, variables).await.map_err(|mut error| {
+        let doc = next.run(ctx, query, variables).await.map_err(|mut error| {
             error.message = syntax_sentence(&error);
             ensure_code(&mut error, code::GRAPHQL_PARSE_FAILED);
             error
-        })
+        })?;
+        let name = self.operation_name.get().cloned().flatten();
+        match super::variables::check(&doc, name.as_deref(), variables) {
+            Some(mut error) => {
+                ensure_code(&mut error, code::BAD_USER_INPUT);
+                Err(error)
+            }
+            None => Ok(doc),
+        }
     }
 
     async fn validation(

@@ -20,6 +20,7 @@ mod scalars;
 pub(crate) mod snapshot;
 mod subscription;
 mod values;
+mod variables;
 
 use async_graphql::{MergedObject, Schema};
 

@@ -176,6 +176,21 @@ fn request_errors_are_400_without_data_for_the_graphql_response_type() {
             "BAD_USER_INPUT",
         ),
         (
+            "query($code: String!) { country(code: $code) { name } }",
+            json!({}),
+            "BAD_USER_INPUT",
+        ),
+        (
+            "query($d: Date) { tariffMeasures(asOf: $d) { totalCount } }",
+            json!({ "d": "2025-02-30" }),
+            "BAD_USER_INPUT",
+        ),
+        (
+            "query($min: Decimal!) { commitments(filter: { amount: { gte: $min } }) { totalCount } }",
+            json!({ "min": 5.5 }),
+            "BAD_USER_INPUT",
+        ),
+        (
             "query A { __typename } query B { __typename }",
             json!({}),
             "GRAPHQL_VALIDATION_FAILED",
