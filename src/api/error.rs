@@ -2,14 +2,31 @@
 //! extension that gives every other error one too.
 
 use std::sync::Arc;
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 
-use async_graphql::extensions::{Extension, ExtensionContext, ExtensionFactory, NextRequest};
-use async_graphql::{ErrorExtensions, Response, ServerError, Value};
+use std::sync::OnceLock;
+
+use async_graphql::extensions::{
+    Extension, ExtensionContext, ExtensionFactory, NextExecute, NextParseQuery, NextPrepareRequest,
+    NextRequest, NextValidation,
+};
+use async_graphql::parser::types::ExecutableDocument;
+use async_graphql::{
+    ErrorExtensions, Request, Response, ServerError, ServerResult, ValidationResult, Value,
+    Variables,
+};
 
 /// The stable codes in `extensions.code`.
 pub mod code {
-    /// The request is malformed or an argument is invalid.
+    /// The document is not GraphQL: a syntax error, with its location.
+    pub const GRAPHQL_PARSE_FAILED: &str = "GRAPHQL_PARSE_FAILED";
+    /// The document is GraphQL but not valid against the schema (an unknown field, a
+    /// missing selection, an operation that cannot be chosen).
+    pub const GRAPHQL_VALIDATION_FAILED: &str = "GRAPHQL_VALIDATION_FAILED";
+    /// The HTTP request is not a GraphQL request this server takes (its method, media
+    /// type, accepted answers, or a body or query string that is not one).
+    pub const BAD_REQUEST: &str = "BAD_REQUEST";
+    /// An argument's or a variable's value is invalid.
     pub const BAD_USER_INPUT: &str = "BAD_USER_INPUT";
     /// A page larger than the cap was asked for.
     pub const PAGE_SIZE_EXCEEDED: &str = "PAGE_SIZE_EXCEEDED";
@@ -86,18 +103,30 @@ impl From<crate::graph::GraphError> for ApiError {
     }
 }
 
-/// Gives every error that lacks one an `extensions.code`: errors the
-/// server raised while parsing, validating or coercing the client's request
-/// are `BAD_USER_INPUT`.
+/// Gives every error that lacks one an `extensions.code`, where it is made: a syntax
+/// error is `GRAPHQL_PARSE_FAILED` (one sentence with its location), a document the
+/// schema refuses is `GRAPHQL_VALIDATION_FAILED`, a bad argument or variable value is
+/// `BAD_USER_INPUT`. A request that failed before it was executed is marked with
+/// [`REQUEST_ERROR`] among the response's (unsent) HTTP headers, so that the transport can
+/// answer it as a request error (no `data`, a 4xx status where the client accepts it).
 pub struct ErrorCodes;
+
+/// The response header, never sent, that marks a request that failed before execution.
+pub const REQUEST_ERROR: &str = "x-pledgegraph-request-error";
 
 impl ExtensionFactory for ErrorCodes {
     fn create(&self) -> Arc<dyn Extension> {
-        Arc::new(ErrorCodesExtension)
+        Arc::new(ErrorCodesExtension::default())
     }
 }
 
-struct ErrorCodesExtension;
+#[derive(Default)]
+struct ErrorCodesExtension {
+    /// Whether the request reached execution (one extension per request).
+    executed: AtomicBool,
+    /// The operation the request names, for checking its variables once it is parsed.
+    operation_name: OnceLock<Option<String>>,
+}
 
 static REQUESTS: AtomicU64 = AtomicU64::new(1);
 
@@ -105,8 +134,19 @@ static REQUESTS: AtomicU64 = AtomicU64::new(1);
 impl Extension for ErrorCodesExtension {
     async fn request(&self, ctx: &ExtensionContext<'_>, next: NextRequest<'_>) -> Response {
         let mut response = next.run(ctx).await;
+        let before_execution = !self.executed.load(Ordering::Relaxed);
         for error in &mut response.errors {
-            ensure_code(error);
+            // Choosing the operation is the last step before execution; nothing else
+            // reaches here uncoded before it.
+            let fallback = if before_execution {
+                code::GRAPHQL_VALIDATION_FAILED
+            } else {
+                code::BAD_USER_INPUT
+            };
+            ensure_code(error, fallback);
+        }
+        if before_execution && !response.errors.is_empty() {
+            response.http_headers.insert(REQUEST_ERROR, 1u16.into());
         }
         // A request stopped by its budget answers with one error and no partial data.
         if let Some(stop) = response
@@ -120,6 +160,99 @@ impl Extension for ErrorCodesExtension {
         }
         response
     }
+
+    async fn prepare_request(
+        &self,
+        ctx: &ExtensionContext<'_>,
+        request: Request,
+        next: NextPrepareRequest<'_>,
+    ) -> ServerResult<Request> {
+        let request = next.run(ctx, request).await?;
+        let _ = self.operation_name.set(request.operation_name.clone());
+        Ok(request)
+    }
+
+    async fn parse_query(
+        &self,
+        ctx: &ExtensionContext<'_>,
+        query: &str,
+        variables: &Variables,
+        next: NextParseQuery<'_>,
+    ) -> ServerResult<ExecutableDocument> {
+        let doc = next.run(ctx, query, variables).await.map_err(|mut error| {
+            error.message = syntax_sentence(&error);
+            ensure_code(&mut error, code::GRAPHQL_PARSE_FAILED);
+            error
+        })?;
+        let name = self.operation_name.get().cloned().flatten();
+        match super::variables::check(&doc, name.as_deref(), variables) {
+            Some(mut error) => {
+                ensure_code(&mut error, code::BAD_USER_INPUT);
+                Err(error)
+            }
+            None => Ok(doc),
+        }
+    }
+
+    async fn validation(
+        &self,
+        ctx: &ExtensionContext<'_>,
+        next: NextValidation<'_>,
+    ) -> Result<ValidationResult, Vec<ServerError>> {
+        next.run(ctx).await.map_err(|mut errors| {
+            for error in &mut errors {
+                // The validator says which rule failed in words only.
+                let code = if error.message.starts_with("Invalid value for argument") {
+                    code::BAD_USER_INPUT
+                } else if error.message.contains("nested too deep") {
+                    code::MAX_DEPTH_EXCEEDED
+                } else {
+                    code::GRAPHQL_VALIDATION_FAILED
+                };
+                ensure_code(error, code);
+            }
+            // Each error once: rules may report the same fault at the same place.
+            let mut seen = std::collections::HashSet::new();
+            errors.retain(|e| seen.insert((e.message.clone(), e.locations.clone())));
+            errors
+        })
+    }
+
+    async fn execute(
+        &self,
+        ctx: &ExtensionContext<'_>,
+        operation_name: Option<&str>,
+        next: NextExecute<'_>,
+    ) -> Response {
+        self.executed.store(true, Ordering::Relaxed);
+        next.run(ctx, operation_name).await
+    }
+}
+
+/// The parser's multi-line report (` --> 1:21`, the line, a caret, `= expected …`) as one
+/// sentence with its location; the `locations` entry keeps the position too.
+fn syntax_sentence(error: &ServerError) -> String {
+    let message = error.message.trim();
+    if !message.contains('\n') {
+        return message.to_string();
+    }
+    let expected = message
+        .lines()
+        .filter_map(|line| line.trim().strip_prefix("= "))
+        .collect::<Vec<_>>()
+        .join("; ");
+    let what = if expected.is_empty() {
+        "the document is not GraphQL".to_string()
+    } else {
+        expected
+    };
+    match error.locations.first() {
+        Some(at) => format!(
+            "Syntax error at line {}, column {}: {what}",
+            at.line, at.column
+        ),
+        None => format!("Syntax error: {what}"),
+    }
 }
 
 fn code_of(error: &ServerError) -> Option<&str> {
@@ -129,16 +262,10 @@ fn code_of(error: &ServerError) -> Option<&str> {
     }
 }
 
-fn ensure_code(error: &mut ServerError) {
+fn ensure_code(error: &mut ServerError, code: &'static str) {
     if code_of(error).is_some() {
         return;
     }
-    // The validator says so in words only.
-    let code = if error.message.contains("nested too deep") {
-        code::MAX_DEPTH_EXCEEDED
-    } else {
-        code::BAD_USER_INPUT
-    };
     let extensions = error.extensions.get_or_insert_with(Default::default);
     extensions.set("code", Value::from(code));
 }

@@ -20,12 +20,13 @@ mod scalars;
 pub(crate) mod snapshot;
 mod subscription;
 mod values;
+mod variables;
 
 use async_graphql::{MergedObject, Schema};
 
 use crate::app::App;
 use crate::graph::KnowledgeGraph;
-pub use error::{ApiError, ErrorCodes, code, internal};
+pub use error::{ApiError, ErrorCodes, REQUEST_ERROR, code, internal};
 pub use mutation::{Credentials, Mutation};
 pub use query::Query;
 

@@ -125,6 +125,14 @@ settings! {
     max_search_chars: usize [16, 65_536],
     /// Only the first this many words of a `search` text are read.
     max_search_words: usize [1, 256],
+    /// The origins (`https://app.example.org`, comma-separated) whose pages may call the
+    /// API from a browser, and open the websocket. Empty: any origin may read, without
+    /// credentials.
+    cors_origins: Vec<String>,
+    /// How long, in seconds, a client or a cache may reuse a `GET /graphql` answer
+    /// (`Cache-Control: max-age`); 0: `no-cache`, it must ask again (a matching `ETag`
+    /// costs a 304).
+    http_cache_max_age: usize [0, 31_536_000],
 }
 
 impl Default for Config {
@@ -169,6 +177,12 @@ impl Default for Config {
             max_search_chars: 512,
             // Names run to a few words; every word costs index lookups.
             max_search_words: 16,
+            // Frontends are built on dev servers of their own origin; the reads are public
+            // and no browser sends the bearer token on its own, so any origin may read.
+            cors_origins: Vec::new(),
+            // The graph changes with every write: ask again each time, and let the ETag
+            // make the repeat cheap.
+            http_cache_max_age: 0,
         }
     }
 }
@@ -582,6 +596,58 @@ impl Setting for Option<PathBuf> {
                 .map(Path::to_string_lossy)
                 .unwrap_or_default(),
         )
+    }
+}
+
+/// A list of origins: comma-separated as text, an array of strings in the file; each
+/// `scheme://host[:port]`, without a path.
+impl Setting for Vec<String> {
+    fn from_text(text: &str) -> Result<Self, String> {
+        text.split(',')
+            .map(str::trim)
+            .filter(|o| !o.is_empty())
+            .map(origin)
+            .collect()
+    }
+
+    fn from_toml(value: &DeValue<'_>) -> Result<Self, String> {
+        match value {
+            DeValue::Array(items) => items
+                .iter()
+                .map(|item| match item.get_ref() {
+                    DeValue::String(s) => origin(s),
+                    other => Err(format!(
+                        "expected origins as strings, found {}",
+                        toml_type(other)
+                    )),
+                })
+                .collect(),
+            DeValue::String(s) => Self::from_text(s),
+            other => Err(format!(
+                "expected an array of origins ([\"https://app.example.org\"]), found {}",
+                toml_type(other)
+            )),
+        }
+    }
+
+    fn to_text(&self) -> String {
+        let items: Vec<String> = self.iter().map(|o| toml_string(o)).collect();
+        format!("[{}]", items.join(", "))
+    }
+}
+
+/// An origin as a browser sends it: `http://` or `https://`, a host, maybe a port, no path.
+fn origin(text: &str) -> Result<String, String> {
+    let rest = text
+        .strip_prefix("https://")
+        .or_else(|| text.strip_prefix("http://"));
+    match rest {
+        Some(host) if !host.is_empty() && !host.contains(['/', '?', '#', ' ']) => {
+            Ok(text.to_string())
+        }
+        _ => Err(format!(
+            "`{text}` is not an origin: use scheme://host[:port], as in https://app.example.org"
+        )),
     }
 }
 

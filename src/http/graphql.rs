@@ -5,18 +5,37 @@
 use std::panic::AssertUnwindSafe;
 
 use actix_web::http::StatusCode;
-use actix_web::http::header::{AUTHORIZATION, CONTENT_LENGTH, CONTENT_TYPE};
+use actix_web::http::header::{ALLOW, AUTHORIZATION, CACHE_CONTROL, CONTENT_LENGTH, ETAG, VARY};
 use actix_web::{HttpRequest, HttpResponse, web};
-use async_graphql::{BatchRequest, BatchResponse};
+use async_graphql::{BatchRequest, BatchResponse, Response};
 use futures_util::{FutureExt, StreamExt};
 
 use super::Served;
-use crate::api::{Credentials, code, internal};
+use super::cache;
+use super::negotiate::{self, Answer};
+use crate::api::{Credentials, REQUEST_ERROR, code, internal};
 
+/// An answer in the GraphQL shape without `data`: one error with its code.
 fn error(status: StatusCode, code: &str, message: &str) -> HttpResponse {
-    HttpResponse::build(status).json(serde_json::json!({
+    error_as(Answer::Json, status, code, message)
+}
+
+fn error_as(answer: Answer, status: StatusCode, code: &str, message: &str) -> HttpResponse {
+    let body = serde_json::json!({
         "errors": [{ "message": message, "extensions": { "code": code } }]
-    }))
+    });
+    HttpResponse::build(status)
+        .content_type(answer.content_type())
+        .body(body.to_string())
+}
+
+fn not_acceptable() -> HttpResponse {
+    error(
+        StatusCode::NOT_ACCEPTABLE,
+        code::BAD_REQUEST,
+        "the answer is `application/graphql-response+json` or `application/json`; \
+         accept one of them",
+    )
 }
 
 fn too_large(max: usize) -> HttpResponse {
@@ -47,7 +66,7 @@ async fn read_body(
         let chunk = chunk.map_err(|e| {
             error(
                 StatusCode::BAD_REQUEST,
-                code::BAD_USER_INPUT,
+                code::BAD_REQUEST,
                 &format!("the request body could not be read: {e}"),
             )
         })?;
@@ -65,17 +84,14 @@ pub(super) async fn post(
     payload: web::Payload,
     served: web::Data<Served>,
 ) -> HttpResponse {
-    let content_type = req
-        .headers()
-        .get(CONTENT_TYPE)
-        .and_then(|v| v.to_str().ok())
-        .unwrap_or_default();
-    if !content_type.starts_with("application/json")
-        && !content_type.starts_with("application/graphql-response+json")
-    {
-        return error(
+    let Some(answer) = negotiate::answer(&req) else {
+        return not_acceptable();
+    };
+    if !negotiate::json_body(&req) {
+        return error_as(
+            answer,
             StatusCode::UNSUPPORTED_MEDIA_TYPE,
-            code::BAD_USER_INPUT,
+            code::BAD_REQUEST,
             "send the request as JSON with `Content-Type: application/json`",
         );
     }
@@ -86,39 +102,146 @@ pub(super) async fn post(
     let batch: BatchRequest = match serde_json::from_slice(&body) {
         Ok(batch) => batch,
         Err(e) => {
-            return error(
+            return error_as(
+                answer,
                 StatusCode::BAD_REQUEST,
-                code::BAD_USER_INPUT,
+                code::BAD_REQUEST,
                 &format!("the body is not a GraphQL request: {e}"),
             );
         }
     };
-    execute(&served, batch, credentials(&req)).await
+    if batch.iter().any(|r| r.query.trim().is_empty()) {
+        return no_query(answer);
+    }
+    let response = execute(&served, batch, credentials(&req)).await;
+    respond(answer, response).finish(|b| b)
 }
 
-/// `GET /graphql?query=…&variables=…&operationName=…`. Reads only: a mutation over GET
-/// is refused with 405, so that a link or a prefetch never writes.
-pub(super) async fn get(req: HttpRequest, served: web::Data<Served>) -> HttpResponse {
-    match async_graphql::http::parse_query_string(req.query_string()) {
-        Ok(request) if is_mutation(&request) => {
-            let mut response = error(
-                StatusCode::METHOD_NOT_ALLOWED,
-                code::BAD_USER_INPUT,
-                "a mutation must be sent with POST",
-            );
-            response.headers_mut().insert(
-                actix_web::http::header::ALLOW,
-                actix_web::http::header::HeaderValue::from_static("POST"),
-            );
-            response
+fn no_query(answer: Answer) -> HttpResponse {
+    error_as(
+        answer,
+        StatusCode::BAD_REQUEST,
+        code::BAD_REQUEST,
+        "the request has no `query`",
+    )
+}
+
+/// The parameters of `GET /graphql`.
+#[derive(serde::Deserialize)]
+struct GetParams {
+    #[serde(default)]
+    query: Option<String>,
+    #[serde(default, rename = "operationName")]
+    operation_name: Option<String>,
+    /// JSON text.
+    #[serde(default)]
+    variables: Option<String>,
+    /// JSON text.
+    #[serde(default)]
+    extensions: Option<String>,
+}
+
+impl GetParams {
+    fn request(&self, query: &str) -> Result<async_graphql::Request, String> {
+        let mut request = async_graphql::Request::new(query);
+        if let Some(name) = self.operation_name.as_deref().filter(|n| !n.is_empty()) {
+            request = request.operation_name(name);
         }
-        Ok(request) => execute(&served, BatchRequest::Single(request), credentials(&req)).await,
-        Err(e) => error(
-            StatusCode::BAD_REQUEST,
-            code::BAD_USER_INPUT,
-            &format!("the query string is not a GraphQL request: {e}"),
-        ),
+        if let Some(text) = self.variables.as_deref().filter(|t| !t.is_empty()) {
+            request = request.variables(
+                serde_json::from_str(text)
+                    .map_err(|e| format!("`variables` is not a JSON object: {e}"))?,
+            );
+        }
+        if let Some(text) = self.extensions.as_deref().filter(|t| !t.is_empty()) {
+            request.extensions = serde_json::from_str(text)
+                .map_err(|e| format!("`extensions` is not a JSON object: {e}"))?;
+        }
+        Ok(request)
     }
+}
+
+/// `GET /graphql?query=…&variables=…&operationName=…` (and `HEAD`). Reads only: a mutation
+/// over GET is refused with 405, so that a link or a prefetch never writes. An answer
+/// carries an `ETag` and is a 304 when the client's copy is current.
+pub(super) async fn get(req: HttpRequest, served: web::Data<Served>) -> HttpResponse {
+    let Some(answer) = negotiate::answer(&req) else {
+        return not_acceptable();
+    };
+    let params = match web::Query::<GetParams>::from_query(req.query_string()) {
+        Ok(params) => params.into_inner(),
+        Err(e) => {
+            return error_as(
+                answer,
+                StatusCode::BAD_REQUEST,
+                code::BAD_REQUEST,
+                &format!("the query string is not a GraphQL request: {e}"),
+            );
+        }
+    };
+    let Some(query) = params.query.as_deref().filter(|q| !q.trim().is_empty()) else {
+        return no_query(answer);
+    };
+    let mut request = match params.request(query) {
+        Ok(request) => request,
+        Err(message) => {
+            return error_as(answer, StatusCode::BAD_REQUEST, code::BAD_REQUEST, &message);
+        }
+    };
+    if is_mutation(&mut request) {
+        let mut response = error_as(
+            answer,
+            StatusCode::METHOD_NOT_ALLOWED,
+            code::BAD_REQUEST,
+            "a mutation must be sent with POST",
+        );
+        response.headers_mut().insert(
+            ALLOW,
+            actix_web::http::header::HeaderValue::from_static("POST"),
+        );
+        return response;
+    }
+    let etag = cache::etag(&cache::Key {
+        version: served.app.graph().version(),
+        query,
+        variables: params.variables.as_deref(),
+        operation_name: params.operation_name.as_deref(),
+    });
+    let cache_control = cache::cache_control(served.app.config().http_cache_max_age);
+    if cache::not_modified(&req, &etag) {
+        return HttpResponse::NotModified()
+            .insert_header((ETAG, etag))
+            .insert_header((CACHE_CONTROL, cache_control))
+            .insert_header((VARY, "Accept"))
+            .finish();
+    }
+    let response = execute(&served, BatchRequest::Single(request), credentials(&req)).await;
+    respond(answer, response).finish(|builder| {
+        builder
+            .insert_header((ETAG, etag))
+            .insert_header((CACHE_CONTROL, cache_control))
+            .insert_header((VARY, "Accept"))
+    })
+}
+
+/// Answers other methods on `/graphql`: `OPTIONS` lists the methods, others are 405.
+pub(super) async fn other(req: HttpRequest) -> HttpResponse {
+    const METHODS: &str = "GET, HEAD, POST, OPTIONS";
+    if req.method() == actix_web::http::Method::OPTIONS {
+        return HttpResponse::NoContent()
+            .insert_header((ALLOW, METHODS))
+            .finish();
+    }
+    let mut response = error(
+        StatusCode::METHOD_NOT_ALLOWED,
+        code::BAD_REQUEST,
+        "GraphQL is served by GET (reads) and POST",
+    );
+    response.headers_mut().insert(
+        ALLOW,
+        actix_web::http::header::HeaderValue::from_static(METHODS),
+    );
+    response
 }
 
 /// The bearer token of the `Authorization` header, if it has one.
@@ -131,13 +254,15 @@ fn credentials(req: &HttpRequest) -> Credentials {
     Credentials(token)
 }
 
-/// True when the operation a request would run is a mutation.
-fn is_mutation(request: &async_graphql::Request) -> bool {
+/// True when the operation a request would run is a mutation. The document parsed here is
+/// kept in the request, so it is parsed once.
+fn is_mutation(request: &mut async_graphql::Request) -> bool {
     use async_graphql::parser::types::{DocumentOperations, OperationType};
-    let Ok(doc) = async_graphql::parser::parse_query(&request.query) else {
+    let name = request.operation_name.clone();
+    let Ok(doc) = request.parsed_query() else {
         return false;
     };
-    let ty = match (&doc.operations, request.operation_name.as_deref()) {
+    let ty = match (&doc.operations, name.as_deref()) {
         (DocumentOperations::Single(op), _) => Some(op.node.ty),
         (DocumentOperations::Multiple(ops), Some(name)) => ops.get(name).map(|op| op.node.ty),
         (DocumentOperations::Multiple(ops), None) => ops
@@ -149,16 +274,101 @@ fn is_mutation(request: &async_graphql::Request) -> bool {
     ty == Some(OperationType::Mutation)
 }
 
-async fn execute(served: &Served, batch: BatchRequest, credentials: Credentials) -> HttpResponse {
+/// What the schema answered; `None` when a resolver panicked.
+async fn execute(
+    served: &Served,
+    batch: BatchRequest,
+    credentials: Credentials,
+) -> Option<BatchResponse> {
     let batch = crate::api::snapshot::attach(batch, credentials);
     let run = AssertUnwindSafe(served.schema.execute_batch(batch)).catch_unwind();
-    let response: BatchResponse = match run.await {
-        Ok(response) => response,
-        Err(_) => {
-            let e = internal("a resolver panicked");
-            let body = serde_json::json!({ "errors": [{ "message": e.message, "extensions": e.extensions }] });
-            return HttpResponse::InternalServerError().json(body);
+    run.await.ok()
+}
+
+/// An answer about to be sent, which the caller may add headers to.
+struct Respond {
+    status: StatusCode,
+    answer: Answer,
+    body: Vec<u8>,
+    /// Whether it is a GraphQL answer (headers about it apply), or a server failure.
+    answered: bool,
+}
+
+impl Respond {
+    fn finish(
+        self,
+        headers: impl FnOnce(&mut actix_web::HttpResponseBuilder) -> &mut actix_web::HttpResponseBuilder,
+    ) -> HttpResponse {
+        let mut builder = HttpResponse::build(self.status);
+        builder.content_type(self.answer.content_type());
+        if self.answered && self.status.is_success() {
+            headers(&mut builder);
         }
+        builder.body(self.body)
+    }
+}
+
+/// Shapes the answer: a request that failed before execution has no `data`, and with
+/// `application/graphql-response+json` it is a 400.
+fn respond(answer: Answer, outcome: Option<BatchResponse>) -> Respond {
+    let Some(response) = outcome else {
+        return server_failure(answer, "a resolver panicked");
     };
-    HttpResponse::Ok().json(response)
+    let (body, request_error) = match &response {
+        BatchResponse::Single(r) if is_request_error(r) => (request_error_body(r), true),
+        BatchResponse::Single(r) => (serde_json::to_vec(r), false),
+        BatchResponse::Batch(items) if items.iter().any(is_request_error) => {
+            let items: Result<Vec<serde_json::Value>, _> = items
+                .iter()
+                .map(|r| {
+                    if is_request_error(r) {
+                        Ok(serde_json::json!({ "errors": r.errors }))
+                    } else {
+                        serde_json::to_value(r)
+                    }
+                })
+                .collect();
+            (items.and_then(|items| serde_json::to_vec(&items)), false)
+        }
+        BatchResponse::Batch(items) => (serde_json::to_vec(items), false),
+    };
+    let status = if request_error && answer == Answer::GraphqlResponse {
+        StatusCode::BAD_REQUEST
+    } else {
+        StatusCode::OK
+    };
+    match body {
+        Ok(body) => Respond {
+            status,
+            answer,
+            body,
+            answered: true,
+        },
+        Err(e) => server_failure(
+            answer,
+            &format!("an answer could not be written as JSON: {e}"),
+        ),
+    }
+}
+
+/// A 500 with a generic message and the request id the log line carries.
+fn server_failure(answer: Answer, detail: &str) -> Respond {
+    let e = internal(detail);
+    let body =
+        serde_json::json!({ "errors": [{ "message": e.message, "extensions": e.extensions }] });
+    Respond {
+        status: StatusCode::INTERNAL_SERVER_ERROR,
+        answer,
+        body: body.to_string().into_bytes(),
+        answered: false,
+    }
+}
+
+fn is_request_error(response: &Response) -> bool {
+    response.http_headers.contains_key(REQUEST_ERROR)
+}
+
+/// A request error's answer: its errors, and no `data` entry.
+fn request_error_body(response: &Response) -> Result<Vec<u8>, serde_json::Error> {
+    serde_json::to_vec(&serde_json::json!({ "errors": response.errors }))
 }

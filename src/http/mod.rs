@@ -2,13 +2,17 @@
 //! assets, the schema file and a health check, with compression and limits.
 
 mod assets;
+mod cache;
+mod cors;
 mod graphql;
+mod negotiate;
 mod ws;
 
 use std::net::TcpListener;
+use std::rc::Rc;
 
 use actix_web::dev::Server;
-use actix_web::middleware::{Compress, DefaultHeaders};
+use actix_web::middleware::{Compress, DefaultHeaders, from_fn};
 use actix_web::{App as ActixApp, HttpResponse, HttpServer, web};
 
 use crate::api::{self, PledgeSchema};
@@ -21,6 +25,7 @@ pub use crate::api::sdl;
 pub(crate) struct Served {
     app: App,
     schema: PledgeSchema,
+    cors: cors::Policy,
 }
 
 /// The token of an `Authorization: Bearer <token>` value (the scheme in any case).
@@ -48,16 +53,26 @@ pub async fn execute(app: App, request: async_graphql::Request) -> async_graphql
 pub fn serve(listener: TcpListener, app: App) -> std::io::Result<Server> {
     let data = web::Data::new(Served {
         schema: schema(app.clone()),
+        cors: cors::Policy::new(&app.config().cors_origins),
         app,
     });
     let server = HttpServer::new(move || {
+        let policy = Rc::new(data.cors.clone());
         ActixApp::new()
             .app_data(data.clone())
+            .wrap(from_fn(move |req, next| {
+                cors::middleware(policy.clone(), req, next)
+            }))
             .wrap(Compress::default())
             .wrap(DefaultHeaders::new().add(("X-Content-Type-Options", "nosniff")))
             .wrap(tracing_actix_web::TracingLogger::default())
-            .route("/graphql", web::post().to(graphql::post))
-            .route("/graphql", web::get().to(graphql::get))
+            .service(
+                web::resource("/graphql")
+                    .route(web::post().to(graphql::post))
+                    .route(web::get().to(graphql::get))
+                    .route(web::head().to(graphql::get))
+                    .default_service(web::to(graphql::other)),
+            )
             .route("/graphql/ws", web::get().to(ws::connect))
             .route("/", web::get().to(assets::playground))
             .route("/explore", web::get().to(assets::explorer))

@@ -50,12 +50,24 @@ fn credentials(payload: &serde_json::Value) -> Credentials {
     Credentials(token)
 }
 
-/// `GET /graphql/ws`: upgrades to a graphql-ws connection.
+/// `GET /graphql/ws`: upgrades to a graphql-ws connection, when a browser page opening it
+/// is of an allowed origin (`cors_origins`; browsers do not apply CORS to websockets).
 pub(super) async fn connect(
     req: HttpRequest,
     payload: web::Payload,
     served: web::Data<Served>,
 ) -> actix_web::Result<HttpResponse> {
+    if !served.cors.allows_request(&req) {
+        return Ok(HttpResponse::Forbidden()
+            .content_type("application/json")
+            .body(
+                serde_json::json!({ "errors": [{
+                    "message": "this origin may not open the websocket (`cors_origins`)",
+                    "extensions": { "code": crate::api::code::FORBIDDEN },
+                }] })
+                .to_string(),
+            ));
+    }
     GraphQLSubscription::new(PerOperation(served.schema.clone()))
         .on_connection_init(|payload| async move {
             let mut data = Data::default();

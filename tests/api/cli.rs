@@ -118,7 +118,7 @@ fn query_runs_one_request_without_a_server() {
     assert_eq!(json["data"]["country"]["pledgesMade"]["totalCount"], 6);
     let bad = run(&["query", "{ nope }"]);
     assert_eq!(bad.status.code(), Some(1));
-    assert!(text(&bad.stdout).contains("BAD_USER_INPUT"));
+    assert!(text(&bad.stdout).contains("GRAPHQL_VALIDATION_FAILED"));
     let bad_vars = run(&["query", "{ stats { entities } }", "--variables", "{oops"]);
     assert_ne!(bad_vars.status.code(), Some(0));
     assert!(

@@ -678,20 +678,22 @@ fn exact_decimals_survive_a_seed_round_trip() {
 #[test]
 fn malformed_requests_get_graphql_errors_with_codes() {
     let s = server();
+    // Legacy `application/json`: a document that fails answers 200, without `data`.
     let (status, body) = s.post("{ commitments { ", json!({}));
     assert_eq!(status, 200);
     assert_eq!(
-        body["errors"][0]["extensions"]["code"], "BAD_USER_INPUT",
+        body["errors"][0]["extensions"]["code"], "GRAPHQL_PARSE_FAILED",
         "{body}"
     );
+    assert!(body.get("data").is_none(), "{body}");
     assert_eq!(
         s.error_codes("{ noSuchField }", json!({})),
-        ["BAD_USER_INPUT"]
+        ["GRAPHQL_VALIDATION_FAILED"]
     );
     let (status, body) = s.post_raw("application/json", b"{\"query\": \"{ stats { ");
     assert_eq!(status, 400);
     assert_eq!(
-        body["errors"][0]["extensions"]["code"], "BAD_USER_INPUT",
+        body["errors"][0]["extensions"]["code"], "BAD_REQUEST",
         "{body}"
     );
     let (status, _) = s.post_raw("text/plain", b"{ stats { entities } }");

@@ -17,6 +17,7 @@ mod export;
 mod fidelity;
 mod generate;
 mod http_api;
+mod http_spec;
 mod ids;
 mod layers;
 mod playground;
