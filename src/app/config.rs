@@ -362,7 +362,7 @@ pub fn markdown_table() -> String {
     for key in KEYS {
         let default = defaults.value_text(key.name).unwrap_or_default();
         let default = match default.trim_matches('"') {
-            "" => "none".to_string(),
+            "" | "[]" => "none".to_string(),
             text => format!("`{text}`"),
         };
         let range = key
