@@ -189,7 +189,7 @@ pub struct KnowledgeGraph {
     by_code: FastMap<String, NodeIndex>,
     /// Relations with a key, by their id; the others are found by their ends and kind
     /// in the compact structure.
-    by_keyed_id: SharedMap<Box<str>, EdgeIndex>,
+    by_keyed_id: FastMap<Box<str>, EdgeIndex>,
     /// The structure again, compact, for walks.
     topology: Topology,
     search: SearchIndex,
@@ -575,13 +575,12 @@ impl KnowledgeGraph {
     }
 
     /// Makes this graph, brought to the same version as `other` by the same batches,
-    /// share `other`'s large indexes (search, structure, ids, cited paragraphs), which sit in
+    /// share `other`'s large indexes (search, structure, ids, citations), which sit in
     /// chunks behind `Arc`s: the store's two copies then hold them once, and a batch copies
     /// only the chunks it touches. Its own copies, equal but apart, are dropped.
     pub fn share_from(&mut self, other: &KnowledgeGraph) {
         debug_assert_eq!(self.version, other.version);
         self.by_id.share_from(&other.by_id);
-        self.by_keyed_id.share_from(&other.by_keyed_id);
         self.topology.share_from(&other.topology);
         self.search.share_from(&other.search);
         self.tally.share_from(&other.tally);
@@ -592,7 +591,6 @@ impl KnowledgeGraph {
     pub(crate) fn chunks_shared_with(&self, other: &KnowledgeGraph) -> (usize, usize) {
         [
             self.by_id.shards_shared_with(&other.by_id),
-            self.by_keyed_id.shards_shared_with(&other.by_keyed_id),
             self.topology.chunks_shared_with(&other.topology),
             self.search.chunks_shared_with(&other.search),
             self.tally.chunks_shared_with(&other.tally),

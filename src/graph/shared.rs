@@ -11,7 +11,7 @@ use std::sync::Arc;
 use super::FastMap;
 
 /// Items per chunk of a [`SharedVec`]. (Few in tests, so that small lists span chunks.)
-const CHUNK: usize = if cfg!(test) { 4 } else { 64 };
+const CHUNK: usize = if cfg!(test) { 4 } else { 256 };
 
 /// A growable list whose items sit in fixed-size chunks behind `Arc`s: reading an item
 /// costs what it costs in a `Vec`, plus one read from a small table of chunks.
@@ -119,7 +119,7 @@ impl<T: Clone + Default> SharedVec<T> {
 
 /// Entries per shard a [`SharedMap`] grows to before it doubles its shards.
 /// (Fewer in tests, so that small maps span shards.)
-const SHARD_TARGET: usize = if cfg!(test) { 32 } else { 128 };
+const SHARD_TARGET: usize = if cfg!(test) { 32 } else { 512 };
 
 /// Picks a key's shard. Seeded apart from the shards' own hashers, so that the keys of one
 /// shard still spread over its buckets.

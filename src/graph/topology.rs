@@ -50,7 +50,7 @@ pub(crate) struct Topology {
     /// In chunks that the store's two copies share until one changes.
     halves: SharedVec<Vec<Half>>,
     kinds: Vec<Option<NodeKind>>,
-    order: SharedVec<u128>,
+    order: Vec<u128>,
     /// While a seed loads, long lists are sorted once at the end rather than kept sorted.
     bulk: bool,
 }
@@ -65,13 +65,13 @@ fn order_key(id: &EntityId) -> u128 {
     u128::from_be_bytes(bytes)
 }
 
-fn sort_key(order: &SharedVec<u128>, half: &Half) -> (u128, u32) {
+fn sort_key(order: &[u128], half: &Half) -> (u128, u32) {
     let other = half.other.index();
     (order.get(other).copied().unwrap_or(0), other as u32)
 }
 
 /// Sorts a list by [`sort_key`], reading each other end's key once.
-fn sort_list(list: &mut [Half], order: &SharedVec<u128>) {
+fn sort_list(list: &mut [Half], order: &[u128]) {
     let mut keyed: Vec<((u128, u32), Half)> =
         list.iter().map(|h| (sort_key(order, h), *h)).collect();
     keyed.sort_unstable_by_key(|(key, h)| (*key, h.edge.index()));
@@ -95,15 +95,13 @@ impl Topology {
         if self.halves.len() <= i {
             self.halves.grow_with(i + 1, Vec::new);
             self.kinds.resize(i + 1, None);
-            self.order.grow_with(i + 1, || 0);
+            self.order.resize(i + 1, 0);
         }
         if let Some(h) = self.halves.get_mut(i).filter(|h| !h.is_empty()) {
             h.clear();
         }
         self.kinds[i] = Some(id.kind());
-        if let Some(key) = self.order.get_mut(i) {
-            *key = order_key(id);
-        }
+        self.order[i] = order_key(id);
     }
 
     /// The node at `ix` removed (its relations were removed before it).
@@ -285,15 +283,12 @@ impl Topology {
     /// Makes this structure, equal to `other`, share `other`'s chunks.
     pub fn share_from(&mut self, other: &Topology) {
         self.halves.share_from(&other.halves);
-        self.order.share_from(&other.order);
     }
 
     /// How many chunks this structure shares with `other`, of how many.
     #[cfg(test)]
     pub fn chunks_shared_with(&self, other: &Topology) -> (usize, usize) {
-        let (a, b) = self.halves.chunks_shared_with(&other.halves);
-        let (c, d) = self.order.chunks_shared_with(&other.order);
-        (a + c, b + d)
+        self.halves.chunks_shared_with(&other.halves)
     }
 
     /// The bytes the structure takes.
