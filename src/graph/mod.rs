@@ -21,7 +21,6 @@ mod postings;
 mod query;
 mod rebase;
 mod search;
-mod shared;
 mod summary;
 #[cfg(test)]
 pub(crate) mod testing;
@@ -59,7 +58,6 @@ use commitments::Books;
 use lanes::{Lane, Walk};
 use names::NameLists;
 use search::SearchIndex;
-use shared::SharedMap;
 use summary::Tally;
 use topology::Topology;
 use totals::PledgerTotals;
@@ -184,7 +182,7 @@ pub struct KnowledgeGraph {
     /// Nodes and relations behind `Arc`s: the store's two copies share every one that
     /// neither has changed since.
     graph: StableDiGraph<Arc<Node>, Arc<Edge>>,
-    by_id: SharedMap<EntityId, Located>,
+    by_id: FastMap<EntityId, Located>,
     by_kind: HashMap<NodeKind, BTreeMap<EntityId, NodeIndex>>,
     by_code: FastMap<String, NodeIndex>,
     /// Relations with a key, by their id; the others are found by their ends and kind
@@ -572,31 +570,6 @@ impl KnowledgeGraph {
     /// not the texts, which it reads from the nodes.
     pub fn search_bytes(&self) -> usize {
         self.search.heap_bytes()
-    }
-
-    /// Makes this graph, brought to the same version as `other` by the same batches,
-    /// share `other`'s large indexes (search, structure, ids, citations), which sit in
-    /// chunks behind `Arc`s: the store's two copies then hold them once, and a batch copies
-    /// only the chunks it touches. Its own copies, equal but apart, are dropped.
-    pub fn share_from(&mut self, other: &KnowledgeGraph) {
-        debug_assert_eq!(self.version, other.version);
-        self.by_id.share_from(&other.by_id);
-        self.topology.share_from(&other.topology);
-        self.search.share_from(&other.search);
-        self.tally.share_from(&other.tally);
-    }
-
-    /// How many chunks of the large indexes this graph shares with `other`, of how many.
-    #[cfg(test)]
-    pub(crate) fn chunks_shared_with(&self, other: &KnowledgeGraph) -> (usize, usize) {
-        [
-            self.by_id.shards_shared_with(&other.by_id),
-            self.topology.chunks_shared_with(&other.topology),
-            self.search.chunks_shared_with(&other.search),
-            self.tally.chunks_shared_with(&other.tally),
-        ]
-        .into_iter()
-        .fold((0, 0), |(s, t), (a, b)| (s + a, t + b))
     }
 
     /// The version: how many change batches have been applied since the seed (version 0).

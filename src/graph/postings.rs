@@ -10,7 +10,6 @@
 //! ([`Postings::put_in_order`]).
 
 use std::cmp::Ordering;
-use std::sync::Arc;
 
 /// The most ids a short list holds; one more makes it a chunked list.
 const FLAT_MAX: usize = 1024;
@@ -44,9 +43,7 @@ pub struct Ranked {
     /// True while the list is in id order, as during a bulk load: every id is kept
     /// under rank 0, whatever its own.
     by_id: bool,
-    /// Behind `Arc`s, so that a copy of the list (the store's other copy of the index)
-    /// shares every chunk until one changes.
-    chunks: Vec<Arc<Chunk>>,
+    chunks: Vec<Chunk>,
     /// The first (rank, id) of each chunk, side by side, so that finding a chunk reads
     /// one array.
     heads: Vec<(u16, u32)>,
@@ -250,7 +247,6 @@ impl Postings {
             Postings::Flat(ids) => ids.shrink_to_fit(),
             Postings::Ranked(r) => {
                 for c in &mut r.chunks {
-                    let c = Arc::make_mut(c);
                     c.ids.shrink_to_fit();
                     c.runs.shrink_to_fit();
                 }
@@ -266,9 +262,7 @@ impl Postings {
             Postings::Flat(ids) => ids.capacity() * size_of::<u32>(),
             Postings::Ranked(r) => {
                 size_of::<Ranked>()
-                    + r.chunks.capacity() * size_of::<Arc<Chunk>>()
-                    // Each chunk with the `Arc`'s two counts.
-                    + r.chunks.len() * (size_of::<Chunk>() + 2 * size_of::<usize>())
+                    + r.chunks.capacity() * size_of::<Chunk>()
                     + r.heads.capacity() * size_of::<(u16, u32)>()
                     + r.chunks
                         .iter()
@@ -295,7 +289,7 @@ impl Postings {
 pub struct Runs<'a> {
     /// A short list's ids, until they are read.
     flat: Option<&'a [u32]>,
-    chunks: &'a [Arc<Chunk>],
+    chunks: &'a [Chunk],
     heads: &'a [(u16, u32)],
     by_id: bool,
     /// The chunk of the run read last, or of the next.
@@ -367,11 +361,11 @@ impl Ranked {
             for &(rank, id) in part {
                 c.push(rank, id);
             }
-            chunks.push(Arc::new(c));
+            chunks.push(c);
         }
         Ranked {
             by_id,
-            heads: chunks.iter().map(|c| c.first()).collect(),
+            heads: chunks.iter().map(Chunk::first).collect(),
             chunks,
             len: all.len(),
         }
@@ -403,7 +397,7 @@ impl Ranked {
 
     fn insert<O: ListOrder>(&mut self, key: (u16, u32), cmp: &Cmp<'_, O>) {
         let at = self.chunk_of(key, cmp);
-        let Some(chunk) = self.chunks.get_mut(at).map(Arc::make_mut) else {
+        let Some(chunk) = self.chunks.get_mut(at) else {
             return;
         };
         if !chunk.insert(key, cmp) {
@@ -414,13 +408,13 @@ impl Ranked {
         if chunk.ids.len() > CHUNK {
             let upper = chunk.split_off(CHUNK / 2);
             self.heads.insert(at + 1, upper.first());
-            self.chunks.insert(at + 1, Arc::new(upper));
+            self.chunks.insert(at + 1, upper);
         }
     }
 
     fn remove<O: ListOrder>(&mut self, key: (u16, u32), cmp: &Cmp<'_, O>) {
         let at = self.chunk_of(key, cmp);
-        let Some(chunk) = self.chunks.get_mut(at).map(Arc::make_mut) else {
+        let Some(chunk) = self.chunks.get_mut(at) else {
             return;
         };
         if !chunk.remove(key) {
@@ -587,7 +581,7 @@ mod tests {
             return;
         };
         assert!(r.len >= RANKED_MIN && !r.by_id);
-        let heads: Vec<(u16, u32)> = r.chunks.iter().map(|c| c.first()).collect();
+        let heads: Vec<(u16, u32)> = r.chunks.iter().map(Chunk::first).collect();
         assert_eq!(r.heads, heads);
         for c in &r.chunks {
             assert!(!c.ids.is_empty() && c.ids.len() <= CHUNK);

@@ -39,7 +39,7 @@ pub(super) struct Tally {
     nodes: BTreeMap<NodeKind, usize>,
     relations: BTreeMap<RelationKind, usize>,
     /// How many citations name each `(source, line)` paragraph.
-    cited: super::shared::SharedMap<(EntityId, u32), usize>,
+    cited: super::FastMap<(EntityId, u32), usize>,
     paragraphs_cited: BTreeMap<EntityId, usize>,
     citations: usize,
     claims: usize,
@@ -97,17 +97,6 @@ impl Tally {
         }
     }
 
-    /// Makes this tally, equal to `other`, share `other`'s large parts.
-    pub fn share_from(&mut self, other: &Tally) {
-        self.cited.share_from(&other.cited);
-    }
-
-    /// How many shards this tally shares with `other`, of how many.
-    #[cfg(test)]
-    pub fn chunks_shared_with(&self, other: &Tally) -> (usize, usize) {
-        self.cited.shards_shared_with(&other.cited)
-    }
-
     /// Counts a relation in (`add`) or out.
     pub fn edge(&mut self, edge: &Edge, add: bool) {
         bump(self.relations.entry(edge.relation.kind).or_default(), add);
@@ -120,9 +109,7 @@ impl Tally {
         for r in refs {
             bump(&mut self.citations, add);
             let Some(line) = r.line else { continue };
-            let n = self
-                .cited
-                .get_or_insert_with((r.source.clone(), line), || 0);
+            let n = self.cited.entry((r.source.clone(), line)).or_default();
             let was = *n;
             bump(n, add);
             let now = *n;

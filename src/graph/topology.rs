@@ -9,7 +9,6 @@
 
 use petgraph::stable_graph::{EdgeIndex, NodeIndex};
 
-use super::shared::SharedVec;
 use crate::model::{EntityId, NodeKind, Relation, RelationKind};
 
 /// One end of a relation, as the node at that end sees it.
@@ -47,8 +46,7 @@ pub(crate) const SORTED_FROM: usize = 64;
 /// The structure: each node's halves, kind and order key, by node index.
 #[derive(Debug, Clone, Default)]
 pub(crate) struct Topology {
-    /// In chunks that the store's two copies share until one changes.
-    halves: SharedVec<Vec<Half>>,
+    halves: Vec<Vec<Half>>,
     kinds: Vec<Option<NodeKind>>,
     order: Vec<u128>,
     /// While a seed loads, long lists are sorted once at the end rather than kept sorted.
@@ -93,13 +91,11 @@ impl Topology {
     pub fn add_node(&mut self, ix: NodeIndex, id: &EntityId) {
         let i = ix.index();
         if self.halves.len() <= i {
-            self.halves.grow_with(i + 1, Vec::new);
+            self.halves.resize_with(i + 1, Vec::new);
             self.kinds.resize(i + 1, None);
             self.order.resize(i + 1, 0);
         }
-        if let Some(h) = self.halves.get_mut(i).filter(|h| !h.is_empty()) {
-            h.clear();
-        }
+        self.halves[i].clear();
         self.kinds[i] = Some(id.kind());
         self.order[i] = order_key(id);
     }
@@ -175,7 +171,7 @@ impl Topology {
     pub fn end_bulk(&mut self) {
         self.bulk = false;
         let order = &self.order;
-        for list in self.halves.iter_mut() {
+        for list in &mut self.halves {
             if list.len() > SORTED_FROM {
                 sort_list(list, order);
             }
@@ -234,7 +230,7 @@ impl Topology {
 
     /// Gives back memory grown for changes, once a load is done.
     pub fn shrink_to_fit(&mut self) {
-        for h in self.halves.iter_mut() {
+        for h in &mut self.halves {
             h.shrink_to_fit();
         }
     }
@@ -278,17 +274,6 @@ impl Topology {
     /// How many node slots there are, live or not: the bound of node indexes.
     pub fn node_bound(&self) -> usize {
         self.halves.len()
-    }
-
-    /// Makes this structure, equal to `other`, share `other`'s chunks.
-    pub fn share_from(&mut self, other: &Topology) {
-        self.halves.share_from(&other.halves);
-    }
-
-    /// How many chunks this structure shares with `other`, of how many.
-    #[cfg(test)]
-    pub fn chunks_shared_with(&self, other: &Topology) -> (usize, usize) {
-        self.halves.chunks_shared_with(&other.halves)
     }
 
     /// The bytes the structure takes.

@@ -91,20 +91,20 @@
 //!   used. A very broad prefix can therefore miss some matches. Whole-token
 //!   and exact matches are never cut.
 
-use std::collections::HashSet;
+use std::collections::hash_map::Entry;
+use std::collections::{BTreeMap, HashSet};
 
 use super::FastMap;
+use std::ops::Bound;
 use std::sync::Arc;
 
 use super::postings::{ListOrder, Postings};
-use super::shared::SharedMap;
 
 mod collect;
 mod filter;
 mod fuzzy;
 mod score;
 mod slots;
-mod sorted;
 mod text;
 
 use collect::Collector;
@@ -112,7 +112,6 @@ use filter::Filter;
 use fuzzy::{deletion_hashes, fuzzy_hashes};
 use score::{extra, extra_chars, fuzzy_edits, kind_of, rank, rank_floor, score, stage_of};
 use slots::{Slots, TEXT_FIELD_BIT, TextSlots};
-use sorted::SortedTerms;
 use text::{exact_hashes, hyphen_runs, key_hash, snippet, tokenize};
 
 /// A set hashed as [`FastMap`] is.
@@ -210,24 +209,24 @@ pub struct SearchHit {
 pub struct SearchIndex {
     /// Term dictionary: term -> term id. Its keys share their text with
     /// `sorted_terms` and the term's entry.
-    term_ids: SharedMap<Arc<str>, u32>,
+    term_ids: FastMap<Arc<str>, u32>,
     /// The same, sorted, for prefix ranges.
-    sorted_terms: SortedTerms,
+    sorted_terms: BTreeMap<Arc<str>, u32>,
     /// Term id -> the term and its postings.
     terms: Slots<TermEntry>,
     /// Text id -> the text.
     texts: TextSlots,
     /// Doc -> the id of its text added last, the head of its chain of texts,
     /// and how many texts were added to it.
-    doc_texts: SharedMap<u32, (u32, u32)>,
+    doc_texts: FastMap<u32, (u32, u32)>,
     /// The hash of a whole normalized name or alias (split and joined forms,
     /// see [`key_hash`]) -> the ids of the texts, in the order of posting lists.
-    exact: SharedMap<u64, Postings>,
+    exact: FastMap<u64, Postings>,
     /// The hashes in `exact` whose list holds texts of more than one key (a
     /// hash collision, so almost always none), checked text by text.
     exact_mixed: FastSet<u64>,
     /// Deletion-neighbourhood hash -> the terms it keys.
-    fuzzy: SharedMap<u64, FuzzyBucket>,
+    fuzzy: FastMap<u64, FuzzyBucket>,
     /// The term ids of the fuzzy buckets that hold more than one, ascending,
     /// no duplicates.
     fuzzy_lists: Slots<Vec<u32>>,
@@ -575,7 +574,7 @@ impl SearchIndex {
         }
         let (word_ids, run_ids) = entry.key_parts();
         for (key, form) in keys.into_iter().zip([word_ids, run_ids]) {
-            let list = self.exact.get_or_insert_with(key, Postings::default);
+            let list = self.exact.entry(key).or_default();
             // Another key with the same hash makes the list one to check text by text;
             // a list of one key is checked once, on its first text.
             let first = list.first().and_then(|id| self.texts.get(id));
@@ -722,43 +721,6 @@ impl SearchIndex {
         self.fuzzy.shrink_to_fit();
     }
 
-    /// Makes this index, equal to `other` (the same texts added and removed in the same
-    /// order), share `other`'s chunks, so that the store's two copies hold its large parts
-    /// once.
-    pub fn share_from(&mut self, other: &SearchIndex) {
-        self.term_ids.share_from(&other.term_ids);
-        self.sorted_terms.share_from(&other.sorted_terms);
-        self.terms.share_from(&other.terms);
-        self.texts.share_from(&other.texts);
-        self.fuzzy_lists.share_from(&other.fuzzy_lists);
-        self.doc_texts.share_from(&other.doc_texts);
-        self.exact.share_from(&other.exact);
-        self.fuzzy.share_from(&other.fuzzy);
-    }
-
-    /// How many chunks this index shares with `other`, of how many.
-    #[cfg(test)]
-    pub fn chunks_shared_with(&self, other: &SearchIndex) -> (usize, usize) {
-        [
-            self.term_ids.shards_shared_with(&other.term_ids),
-            self.sorted_terms.chunks_shared_with(&other.sorted_terms),
-            self.terms.items.chunks_shared_with(&other.terms.items),
-            self.texts
-                .named
-                .items
-                .chunks_shared_with(&other.texts.named.items),
-            (self.texts.described.items).chunks_shared_with(&other.texts.described.items),
-            self.fuzzy_lists
-                .items
-                .chunks_shared_with(&other.fuzzy_lists.items),
-            self.doc_texts.shards_shared_with(&other.doc_texts),
-            self.exact.shards_shared_with(&other.exact),
-            self.fuzzy.shards_shared_with(&other.fuzzy),
-        ]
-        .into_iter()
-        .fold((0, 0), |(s, t), (a, b)| (s + a, t + b))
-    }
-
     /// An estimate of the bytes the index takes on the heap: its tables at their
     /// capacity, its lists and its strings, without the allocator's own overhead.
     pub fn heap_bytes(&self) -> usize {
@@ -770,7 +732,7 @@ impl SearchIndex {
                 _ => (cap * 8 / 7).next_power_of_two() * (size_of::<T>() + 1),
             }
         }
-        fn slots<T: Clone>(s: &Slots<T>) -> usize {
+        fn slots<T>(s: &Slots<T>) -> usize {
             s.items.capacity() * size_of::<Option<T>>() + s.free.capacity() * size_of::<u32>()
         }
         let terms: usize = self
@@ -886,23 +848,25 @@ impl SearchIndex {
             },
         );
         for h in fuzzy_hashes(term) {
-            match self.fuzzy.get(&h).copied() {
-                None => {
-                    self.fuzzy.insert(h, FuzzyBucket::One(id));
+            match self.fuzzy.entry(h) {
+                Entry::Vacant(v) => {
+                    v.insert(FuzzyBucket::One(id));
                 }
-                Some(FuzzyBucket::One(other)) => {
-                    let pair = vec![other.min(id), other.max(id)];
-                    // With the list ids used up, the term is not found through this key.
-                    if let Some(list) = self.fuzzy_lists.insert_empty() {
-                        self.fuzzy_lists.set(list, pair);
-                        self.fuzzy.insert(h, FuzzyBucket::Many(list));
+                Entry::Occupied(mut o) => match *o.get() {
+                    FuzzyBucket::One(other) => {
+                        let pair = vec![other.min(id), other.max(id)];
+                        // With the list ids used up, the term is not found through this key.
+                        if let Some(list) = self.fuzzy_lists.insert_empty() {
+                            self.fuzzy_lists.set(list, pair);
+                            o.insert(FuzzyBucket::Many(list));
+                        }
                     }
-                }
-                Some(FuzzyBucket::Many(list)) => {
-                    if let Some(ids) = self.fuzzy_lists.get_mut(list) {
-                        insert_sorted(ids, id);
+                    FuzzyBucket::Many(list) => {
+                        if let Some(ids) = self.fuzzy_lists.get_mut(list) {
+                            insert_sorted(ids, id);
+                        }
                     }
-                }
+                },
             }
         }
         Some(id)
@@ -919,18 +883,22 @@ impl SearchIndex {
         self.term_ids.remove(&entry.term);
         self.sorted_terms.remove(&entry.term);
         for h in fuzzy_hashes(&entry.term) {
-            match self.fuzzy.get(&h).copied() {
-                Some(FuzzyBucket::One(id)) if id == term => {
-                    self.fuzzy.remove(&h);
+            let Entry::Occupied(mut o) = self.fuzzy.entry(h) else {
+                continue;
+            };
+            match *o.get() {
+                FuzzyBucket::One(id) => {
+                    if id == term {
+                        o.remove();
+                    }
                 }
-                None | Some(FuzzyBucket::One(_)) => {}
-                Some(FuzzyBucket::Many(list)) => {
+                FuzzyBucket::Many(list) => {
                     let Some(ids) = self.fuzzy_lists.get_mut(list) else {
                         continue;
                     };
                     remove_sorted(ids, term);
                     if let [last] = ids[..] {
-                        self.fuzzy.insert(h, FuzzyBucket::One(last));
+                        o.insert(FuzzyBucket::One(last));
                         self.fuzzy_lists.take(list);
                     }
                 }
@@ -1258,7 +1226,13 @@ impl SearchIndex {
         let mut budget = MAX_EXPANSION_POSTINGS;
         let tok_chars = tok.chars().count();
         if stage >= Stage::Prefix && tok_chars >= MIN_PREFIX_CHARS {
-            for (term, id) in self.sorted_terms.extending(tok).take(MAX_PREFIX_TERMS) {
+            let range = self
+                .sorted_terms
+                .range::<str, _>((Bound::Excluded(tok), Bound::Unbounded));
+            for (term, &id) in range
+                .take_while(|(t, _)| t.starts_with(tok))
+                .take(MAX_PREFIX_TERMS)
+            {
                 let len = self.posting_len(id);
                 if len > budget {
                     continue;

@@ -1,6 +1,5 @@
 //! Dense ids for the index's terms and texts: slots reused once freed.
 
-use super::super::shared::SharedVec;
 use super::{Field, NO_ID, TextEntry};
 
 /// Items under dense u32 ids below [`NO_ID`]. The slot of a removed item is
@@ -8,7 +7,7 @@ use super::{Field, NO_ID, TextEntry};
 /// held at once.
 #[derive(Debug, Clone)]
 pub(super) struct Slots<T> {
-    pub(super) items: SharedVec<Option<T>>,
+    pub(super) items: Vec<Option<T>>,
     /// Ids of empty slots; the last is reused first.
     pub(super) free: Vec<u32>,
 }
@@ -74,23 +73,18 @@ impl TextSlots {
         self.named.shrink_to_fit();
         self.described.shrink_to_fit();
     }
-
-    pub(super) fn share_from(&mut self, other: &TextSlots) {
-        self.named.share_from(&other.named);
-        self.described.share_from(&other.described);
-    }
 }
 
 impl<T> Default for Slots<T> {
     fn default() -> Self {
         Slots {
-            items: SharedVec::default(),
+            items: Vec::new(),
             free: Vec::new(),
         }
     }
 }
 
-impl<T: Clone> Slots<T> {
+impl<T> Slots<T> {
     /// An empty slot for [`Slots::set`]: a freed one, else a new one. `None`
     /// when the ids are used up.
     pub(super) fn insert_empty(&mut self) -> Option<u32> {
@@ -129,11 +123,5 @@ impl<T: Clone> Slots<T> {
     pub(super) fn shrink_to_fit(&mut self) {
         self.items.shrink_to_fit();
         self.free.shrink_to_fit();
-    }
-
-    /// Makes these slots, equal to `other`, share `other`'s chunks.
-    pub(super) fn share_from(&mut self, other: &Slots<T>) {
-        self.items.share_from(&other.items);
-        self.free.clone_from(&other.free);
     }
 }

@@ -608,7 +608,7 @@ impl Texts {
                 .into_iter()
                 .flat_map(|(slots, bit)| {
                     (0u32..)
-                        .zip(slots.items.iter())
+                        .zip(&slots.items)
                         .filter_map(move |(i, e)| e.clone().map(|e| (i | bit, e)))
                 })
                 .collect();
@@ -1053,7 +1053,7 @@ fn exact_keys_that_share_a_hash_are_told_apart() {
 
 /// (items, room for items) of every structure of the index.
 fn sizes(ix: &SearchIndex) -> Vec<(usize, usize)> {
-    fn slots<T: Clone>(s: &Slots<T>) -> (usize, usize) {
+    fn slots<T>(s: &Slots<T>) -> (usize, usize) {
         (s.items.len(), s.items.capacity().max(s.free.capacity()))
     }
     fn lists<'a>(all: impl Iterator<Item = &'a Vec<u32>>) -> (usize, usize) {
