@@ -3,49 +3,8 @@
 // result, and exits non-zero on any MUST failure or SHOULD warning.
 'use strict';
 
-const { spawn } = require('node:child_process');
-const fs = require('node:fs');
-const path = require('node:path');
 const { auditServer } = require('graphql-http');
-
-const ROOT = path.resolve(__dirname, '..', '..');
-// Where cargo builds: CARGO_TARGET_DIR when set (relative to the repository), else target/.
-const TARGET = path.resolve(ROOT, process.env.CARGO_TARGET_DIR || 'target');
-const BINARY = path.join(TARGET, 'debug', 'pledgegraph');
-// Generous: only a broken start should ever reach it.
-const SERVER_START_MS = 120_000;
-
-function startServer() {
-  if (!fs.existsSync(BINARY)) {
-    throw new Error(`${BINARY} is missing: run \`cargo build\` first`);
-  }
-  const child = spawn(BINARY, ['serve', '--addr', '127.0.0.1:0'], {
-    cwd: ROOT,
-    env: { ...process.env, RUST_LOG: 'warn,pledgegraph=info', NO_COLOR: '1' },
-    stdio: ['ignore', 'ignore', 'pipe'],
-  });
-  let log = '';
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => {
-      child.kill('SIGKILL');
-      reject(new Error(`the server did not say where it listens within ${SERVER_START_MS} ms:\n${log}`));
-    }, SERVER_START_MS);
-    child.on('exit', (code, signal) => {
-      clearTimeout(timer);
-      reject(new Error(`the server exited (${code ?? signal}) before listening:\n${log}`));
-    });
-    child.stderr.setEncoding('utf8');
-    child.stderr.on('data', (chunk) => {
-      log += chunk;
-      const m = /listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(log);
-      if (m) {
-        clearTimeout(timer);
-        child.removeAllListeners('exit');
-        resolve({ origin: m[1], child });
-      }
-    });
-  });
-}
+const { startServer } = require('../support/server');
 
 async function main() {
   const server = await startServer();
@@ -53,7 +12,7 @@ async function main() {
   try {
     results = await auditServer({ url: `${server.origin}/graphql` });
   } finally {
-    server.child.kill('SIGTERM');
+    await server.stop();
   }
   let ok = 0;
   let notice = 0;

@@ -2,71 +2,17 @@
 // chromium with a clean profile, record every request a page makes, wait for the explorer.
 'use strict';
 
-const { spawn } = require('node:child_process');
 const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
 const { chromium } = require('playwright-core');
 
-const ROOT = path.resolve(__dirname, '..', '..', '..');
-// Where cargo builds: CARGO_TARGET_DIR when set (relative to the repository), else target/.
-const TARGET = path.resolve(ROOT, process.env.CARGO_TARGET_DIR || 'target');
-const BINARY = path.join(TARGET, 'debug', 'pledgegraph');
+const { ROOT, BINARY, startServer } = require('../../support/server');
 const CHROMIUM = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
 
-// Every wait is for a condition, bounded; the bounds are generous for a loaded 2-core
-// machine, since only a broken page should ever reach them.
-const SERVER_START_MS = 120_000;
+// Every wait is for a condition, bounded; the bound is generous for a loaded 2-core
+// machine, since only a broken page should ever reach it.
 const WAIT_MS = 60_000;
-
-/** Starts `pledgegraph serve` on 127.0.0.1:0 and resolves once it prints where it listens. */
-function startServer({ seed } = {}) {
-  if (!fs.existsSync(BINARY)) {
-    throw new Error(`${BINARY} is missing: run \`cargo build\` first`);
-  }
-  const args = ['serve', '--addr', '127.0.0.1:0'];
-  if (seed) args.push('--seed', seed);
-  const child = spawn(BINARY, args, {
-    cwd: ROOT,
-    env: { ...process.env, RUST_LOG: 'info', NO_COLOR: '1' },
-    stdio: ['ignore', 'ignore', 'pipe'],
-  });
-  let log = '';
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => {
-      child.kill('SIGKILL');
-      reject(new Error(`the server did not say where it listens within ${SERVER_START_MS} ms:\n${log}`));
-    }, SERVER_START_MS);
-    const early = (code, signal) => {
-      clearTimeout(timer);
-      reject(new Error(`the server exited (${code ?? signal}) before listening:\n${log}`));
-    };
-    child.on('exit', early);
-    child.stderr.setEncoding('utf8');
-    let listening = false;
-    child.stderr.on('data', (chunk) => {
-      log += chunk;
-      if (log.length > 200_000) log = log.slice(-100_000);
-      if (listening) return;
-      const m = /listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(log);
-      if (m) {
-        listening = true;
-        clearTimeout(timer);
-        child.removeListener('exit', early);
-        resolve({
-          origin: m[1],
-          log: () => log,
-          stop: () => new Promise((done) => {
-            if (child.exitCode !== null || child.signalCode !== null) return done();
-            const kill = setTimeout(() => child.kill('SIGKILL'), 5_000);
-            child.once('exit', () => { clearTimeout(kill); done(); });
-            child.kill('SIGTERM');
-          }),
-        });
-      }
-    });
-  });
-}
 
 /** Launches headless chromium with a fresh profile that can reach only loopback. */
 async function launchBrowser() {
