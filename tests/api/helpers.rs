@@ -249,6 +249,11 @@ impl ServeProcess {
         ServeProcess { child, base, log }
     }
 
+    /// The server's process id.
+    pub fn pid(&self) -> u32 {
+        self.child.id()
+    }
+
     /// POSTs a GraphQL query and returns the JSON body.
     pub fn query(&self, query: &str) -> serde_json::Value {
         let server = TestServer {

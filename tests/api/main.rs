@@ -16,6 +16,7 @@ mod exploration;
 mod export;
 mod fidelity;
 mod generate;
+mod hostile;
 mod http_api;
 mod http_spec;
 mod ids;
