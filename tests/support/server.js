@@ -15,13 +15,17 @@ const BINARY = path.join(TARGET, 'debug', 'pledgegraph');
 // Generous for a loaded 2-core machine: only a broken start should ever reach it.
 const SERVER_START_MS = 120_000;
 
-/** Starts `pledgegraph serve` on 127.0.0.1:0 and resolves once it prints where it listens. */
-function startServer({ seed } = {}) {
+/**
+ * Starts `pledgegraph serve` on 127.0.0.1:0 (with `--seed` when given, and any further
+ * arguments in `args`) and resolves once it prints where it listens.
+ */
+function startServer({ seed, args: extra = [] } = {}) {
   if (!fs.existsSync(BINARY)) {
     throw new Error(`${BINARY} is missing: run \`cargo build\` first`);
   }
   const args = ['serve', '--addr', '127.0.0.1:0'];
   if (seed) args.push('--seed', seed);
+  args.push(...extra);
   const child = spawn(BINARY, args, {
     cwd: ROOT,
     env: { ...process.env, RUST_LOG: 'info', NO_COLOR: '1' },
