@@ -31,6 +31,8 @@ schemathesis.graphql.scalar(
 _LOCK = threading.Lock()
 _STATUSES: Counter = Counter()
 _CODES: Counter = Counter()
+# Answers whose `data` holds something other than nulls: queries that reached the graph.
+_WITH_DATA = [0]
 
 
 def _write_tally():
@@ -41,6 +43,7 @@ def _write_tally():
         tally = {
             "statuses": {str(k): v for k, v in sorted(_STATUSES.items())},
             "codes": dict(_CODES.most_common()),
+            "with_data": _WITH_DATA[0],
         }
     with open(path, "w", encoding="utf-8") as out:
         json.dump(tally, out)
@@ -79,6 +82,13 @@ def no_server_error(ctx, response, case):
         codes.append(code or "<no code>")
         if code == "INTERNAL_SERVER_ERROR":
             raise AssertionError(f"an internal server error: {json.dumps(error)[:500]}")
+    items = body if isinstance(body, list) else [body]
+    reached = sum(
+        1
+        for item in items
+        if isinstance(item.get("data"), dict) and any(v is not None for v in item["data"].values())
+    )
     with _LOCK:
         _CODES.update(codes)
+        _WITH_DATA[0] += reached
     return None

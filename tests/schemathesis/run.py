@@ -100,7 +100,8 @@ def main():
             NO_COLOR="1",
         )
         command = [
-            SCHEMATHESIS, "run", f"{origin}/graphql",
+            SCHEMATHESIS, "--config-file", os.path.join(HERE, "schemathesis.toml"),
+            "run", f"{origin}/graphql",
             "--checks", "no_server_error",
             "--max-examples", str(EXAMPLES),
             "--seed", str(seed),
@@ -122,7 +123,7 @@ def main():
             with open(tally_path, encoding="utf-8") as f:
                 tally = json.load(f)
         except (OSError, ValueError):
-            tally = {"statuses": {}, "codes": {}}
+            tally = {"statuses": {}, "codes": {}, "with_data": 0}
     elapsed = time.monotonic() - started
     panics = [line.rstrip() for line in log if "panicked" in line]
     total = sum(tally["statuses"].values())
@@ -130,7 +131,7 @@ def main():
     codes = ", ".join(f"{n}× {c}" for c, n in tally["codes"].items()) or "none"
     print(f"schemathesis: {total} requests in {elapsed:.0f} s, seed {seed} "
           f"(PLEDGEGRAPH_SCHEMATHESIS_SEED={seed} replays it)")
-    print(f"  statuses: {statuses}")
+    print(f"  statuses: {statuses}; {tally['with_data']} answers with data")
     print(f"  error codes: {codes}")
     failed = []
     if code != 0:
