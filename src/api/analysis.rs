@@ -53,77 +53,53 @@ pub(crate) fn check(
     config: &Config,
 ) -> Result<Measure, ServerError> {
     let measure = measure(doc, operation_name, variables, config)?;
-    let over = |what: &str, value: u64, max: usize, key: &str, code: &'static str| {
-        (value > max as u64).then(|| {
-            refusal(
-                code,
-                format!("{what} {value}; at most {max} are allowed (`{key}`)"),
-                None,
-            )
-        })
-    };
-    let refused = over(
-        "the query nests data fields",
-        measure.depth as u64,
-        config.max_query_depth,
-        "max_query_depth",
-        code::MAX_DEPTH_EXCEEDED,
-    )
-    .map(|mut e| {
-        e.message = format!(
-            "the query nests data fields {} deep; at most {} levels are allowed (`max_query_depth`)",
-            measure.depth, config.max_query_depth
-        );
-        e
-    })
-    .or_else(|| {
-        over(
-            "the operation has aliased fields:",
+    let limits: [(u64, usize, &str, &'static str, &str); 5] = [
+        (
+            measure.depth as u64,
+            config.max_query_depth,
+            "max_query_depth",
+            code::MAX_DEPTH_EXCEEDED,
+            "the query nests data fields {value} deep; at most {max} levels are allowed",
+        ),
+        (
             measure.aliases,
             config.max_aliases,
             "max_aliases",
             code::TOO_MANY_ALIASES,
-        )
-    })
-    .or_else(|| {
-        over(
-            "the operation selects root fields:",
+            "the operation has {value} aliased fields; at most {max} are allowed",
+        ),
+        (
             measure.root_fields,
             config.max_root_fields,
             "max_root_fields",
             code::TOO_MANY_ROOT_FIELDS,
-        )
-    })
-    .or_else(|| {
-        over(
-            "the document has directives:",
+            "the operation selects {value} root fields; at most {max} are allowed",
+        ),
+        (
             measure.directives,
             config.max_directives,
             "max_directives",
             code::TOO_MANY_DIRECTIVES,
-        )
-    })
-    .or_else(|| {
-        over(
-            "the operation's complexity is",
+            "the document has {value} directives; at most {max} are allowed",
+        ),
+        (
             measure.complexity,
             config.max_complexity,
             "max_complexity",
             code::COMPLEXITY_EXCEEDED,
-        )
-        .map(|mut e| {
-            e.message = format!(
-                "the operation's complexity is {}; at most {} is allowed (`max_complexity`): \
-                 ask for smaller pages or fewer nested lists",
-                measure.complexity, config.max_complexity
-            );
-            e
-        })
-    });
-    match refused {
-        Some(error) => Err(error),
-        None => Ok(measure),
+            "the operation's complexity is {value}; at most {max} is allowed: ask for \
+             smaller pages or fewer nested lists",
+        ),
+    ];
+    for (value, max, key, code, text) in limits {
+        if value > max as u64 {
+            let message = text
+                .replace("{value}", &value.to_string())
+                .replace("{max}", &max.to_string());
+            return Err(refusal(code, format!("{message} (`{key}`)"), None));
+        }
     }
+    Ok(measure)
 }
 
 /// An error with its code.

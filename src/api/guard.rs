@@ -202,6 +202,12 @@ mod tests {
         assert_eq!(cost(&mut default, &config).complexity, 12);
         let mut b = request("B", serde_json::json!({}));
         assert_eq!(cost(&mut b, &config).complexity, 2);
+        // A fragment costs as its fields would in its place: the page reaches into it.
+        let mut spread = Request::new(
+            "{ countries(first: 10) { ...C } } fragment C on CountryConnection { edges { ...E } }
+             fragment E on CountryEdge { node { id } }",
+        );
+        assert_eq!(cost(&mut spread, &config).complexity, 22);
         let mut broken = Request::new("{ countries(first: 10) { ");
         assert_eq!(cost(&mut broken, &config).complexity, 0);
         // What the limits refuse costs nothing: it is refused before any work.
