@@ -33,7 +33,8 @@ const ROUND_FIELDS: &[&str] = &["fields", "inputFields", "interfaces", "possible
 pub(crate) struct Measure {
     /// Data fields on the deepest path.
     pub depth: usize,
-    /// Aliased fields, counted each time they would be resolved in a selection.
+    /// Aliased fields in the operation (a fragment's at each place it is spread), not
+    /// multiplied by the lists they are in.
     pub aliases: u64,
     /// Fields at the operation's root.
     pub root_fields: u64,
@@ -462,9 +463,7 @@ impl<'a> Walk<'a> {
         };
         Ok(SetMeasure {
             depth: 1 + below.depth,
-            aliases: own
-                .aliases
-                .saturating_add(items.saturating_mul(below.aliases)),
+            aliases: own.aliases.saturating_add(below.aliases),
             fields: 1,
             cost: 1u64.saturating_add(items.saturating_mul(below.cost)),
         })

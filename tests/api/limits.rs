@@ -116,6 +116,12 @@ fn aliases_root_fields_and_directives_are_counted() {
         format!(r#"{{ country(code: "JP") {{ {} }} }}"#, fields.join(" "))
     };
     passes(s, &aliases(30), json!({}));
+    // An alias in a list is written once, whatever the page holds.
+    passes(
+        s,
+        "{ countries(first: 100) { nodes { label: name key: id } } }",
+        json!({}),
+    );
     refused(
         s,
         &aliases(31),
