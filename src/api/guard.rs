@@ -269,6 +269,16 @@ mod tests {
                 .is_some_and(|e| e.message.contains("7000 levels")),
             "{e:?}"
         );
+        // At the bound and one past it, in nested list values (which the parser follows
+        // on its stack).
+        let lists = |n: usize| format!("{{ a(x: {}1{}) }}", "[".repeat(n - 2), "]".repeat(n - 2));
+        assert!(check_text(&lists(MAX_NESTING), &config).is_ok());
+        let past = check_text(&lists(MAX_NESTING + 1), &config).err();
+        assert!(
+            past.as_ref()
+                .is_some_and(|e| e.message.contains("129 levels")),
+            "{past:?}"
+        );
         let long = format!("{}{}", "{".repeat(10_000), "}".repeat(10_000));
         let e = check_text(&long, &config).err();
         assert!(
