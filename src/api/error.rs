@@ -30,11 +30,22 @@ pub mod code {
     pub const BAD_USER_INPUT: &str = "BAD_USER_INPUT";
     /// A page larger than the cap was asked for.
     pub const PAGE_SIZE_EXCEEDED: &str = "PAGE_SIZE_EXCEEDED";
-    /// The request body is larger than the server accepts.
+    /// The request body, or its document, is larger than the server accepts.
     pub const DOCUMENT_TOO_LARGE: &str = "DOCUMENT_TOO_LARGE";
-    /// The query nests deeper than the server allows.
+    /// The query nests deeper than the server allows (data fields, brackets, or rounds of
+    /// introspection).
     pub const MAX_DEPTH_EXCEEDED: &str = "MAX_DEPTH_EXCEEDED";
-    /// The request would do more work than one request may.
+    /// The operation has more aliased fields than the server allows.
+    pub const TOO_MANY_ALIASES: &str = "TOO_MANY_ALIASES";
+    /// The operation selects more root fields than the server allows.
+    pub const TOO_MANY_ROOT_FIELDS: &str = "TOO_MANY_ROOT_FIELDS";
+    /// A field, or the document, carries more directives than the server allows.
+    pub const TOO_MANY_DIRECTIVES: &str = "TOO_MANY_DIRECTIVES";
+    /// The operation would cost more than one request may, counted before it runs.
+    pub const COMPLEXITY_EXCEEDED: &str = "COMPLEXITY_EXCEEDED";
+    /// A batched request holds more operations than the server allows.
+    pub const BATCH_TOO_LARGE: &str = "BATCH_TOO_LARGE";
+    /// A path search would visit more nodes than one request may.
     pub const WORK_BUDGET_EXCEEDED: &str = "WORK_BUDGET_EXCEEDED";
     /// A write without an editor's token.
     pub const UNAUTHENTICATED: &str = "UNAUTHENTICATED";
@@ -204,8 +215,6 @@ impl Extension for ErrorCodesExtension {
                 // The validator says which rule failed in words only.
                 let code = if error.message.starts_with("Invalid value for argument") {
                     code::BAD_USER_INPUT
-                } else if error.message.contains("nested too deep") {
-                    code::MAX_DEPTH_EXCEEDED
                 } else {
                     code::GRAPHQL_VALIDATION_FAILED
                 };

@@ -49,14 +49,61 @@ impl Limits<'_> {
         int(self.0.max_page_size)
     }
 
-    /// The deepest selection a query may nest (`max_query_depth`); deeper is
-    /// `MAX_DEPTH_EXCEEDED`.
+    /// The longest document, in characters (`max_document_chars`); longer is
+    /// `DOCUMENT_TOO_LARGE`.
+    async fn max_document_chars(&self) -> i32 {
+        int(self.0.max_document_chars)
+    }
+
+    /// The deepest a query may nest data fields, introspection not counted
+    /// (`max_query_depth`); deeper is `MAX_DEPTH_EXCEEDED`.
     async fn max_query_depth(&self) -> i32 {
         int(self.0.max_query_depth)
     }
 
-    /// The most fields one request may resolve (`field_budget`); more is
-    /// `WORK_BUDGET_EXCEEDED`.
+    /// The most aliased fields one operation may have (`max_aliases`); more is
+    /// `TOO_MANY_ALIASES`.
+    async fn max_aliases(&self) -> i32 {
+        int(self.0.max_aliases)
+    }
+
+    /// The most fields an operation may select at its root (`max_root_fields`); more is
+    /// `TOO_MANY_ROOT_FIELDS`.
+    async fn max_root_fields(&self) -> i32 {
+        int(self.0.max_root_fields)
+    }
+
+    /// The most directives one field may carry (`max_directives_per_field`); more is
+    /// `TOO_MANY_DIRECTIVES`.
+    async fn max_directives_per_field(&self) -> i32 {
+        int(self.0.max_directives_per_field)
+    }
+
+    /// The most directives one document may carry (`max_directives`); more is
+    /// `TOO_MANY_DIRECTIVES`.
+    async fn max_directives(&self) -> i32 {
+        int(self.0.max_directives)
+    }
+
+    /// The most operations one batched request may hold (`max_batch`; 0: batching is off);
+    /// more is `BATCH_TOO_LARGE`.
+    async fn max_batch(&self) -> i32 {
+        int(self.0.max_batch)
+    }
+
+    /// The most work one operation may ask for, counted before it runs (`max_complexity`):
+    /// each field costs 1, times the items of every list it is in (a page its `first` or
+    /// `last`, or `defaultPageSize`; a `limit` its value; another list 20). More is
+    /// `COMPLEXITY_EXCEEDED`.
+    async fn max_complexity(&self) -> i32 {
+        int(self.0.max_complexity)
+    }
+
+    /// The configured `field_budget`, which no longer has any effect: the work of a request
+    /// is limited before it runs, by `maxComplexity`.
+    #[graphql(
+        deprecation = "no effect: the work of a request is limited before it runs by `maxComplexity`"
+    )]
     async fn field_budget(&self) -> i32 {
         int(self.0.field_budget)
     }

@@ -1,7 +1,7 @@
 //! The GraphQL API: async-graphql types and roots over the graph. Thin:
 //! resolvers ask the `graph` layer and shape the answer.
 
-mod budget;
+mod analysis;
 mod claims;
 mod create;
 mod entity;
@@ -9,6 +9,7 @@ pub mod enums;
 mod error;
 mod explore;
 mod filters;
+mod guard;
 mod history;
 mod inputs;
 mod limits;
@@ -17,6 +18,7 @@ mod objects;
 mod pagination;
 mod query;
 mod scalars;
+mod shape;
 pub(crate) mod snapshot;
 mod subscription;
 mod values;
@@ -27,6 +29,7 @@ use async_graphql::{MergedObject, Schema};
 use crate::app::App;
 use crate::graph::KnowledgeGraph;
 pub use error::{ApiError, ErrorCodes, REQUEST_ERROR, code, internal};
+pub use guard::{Cost, cost, parsed};
 pub use mutation::{Credentials, Mutation};
 pub use query::Query;
 
@@ -56,20 +59,23 @@ pub(crate) fn graph<'a>(
     Ok(ctx.data::<snapshot::Pinned>()?.get(app).as_ref())
 }
 
-/// Builds the schema once over the running state, with its configuration's limits on
-/// depth and work.
+/// Builds the schema once over the running state, with its configuration's limits,
+/// checked before any work.
 pub fn schema(app: App) -> PledgeSchema {
-    let config = app.config();
-    let (max_depth, fields) = (config.max_query_depth, config.field_budget);
+    let config = std::sync::Arc::new(app.config().clone());
+    // Read the schema's shapes now rather than on the first request.
+    let _ = shape::shapes();
     Schema::build(
         QueryRoot::default(),
         Mutation,
         subscription::SubscriptionRoot,
     )
     .data(app)
-    .limit_depth(max_depth)
+    // The guard refuses deeper nesting first, with its code; this bound only keeps
+    // async-graphql's own walk in step with it.
+    .limit_recursive_depth(analysis::MAX_NESTING)
     .extension(ErrorCodes)
-    .extension(budget::FieldBudget { fields })
+    .extension(guard::Guard { config })
     .finish()
 }
 

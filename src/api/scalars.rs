@@ -27,6 +27,10 @@ impl ScalarType for Decimal {
         }
     }
 
+    fn is_valid(value: &Value) -> bool {
+        Self::parse(value.clone()).is_ok()
+    }
+
     fn to_value(&self) -> Value {
         Value::String(self.0.normalize().to_string())
     }
@@ -49,6 +53,10 @@ impl ScalarType for Date {
                 .map_err(|e: crate::model::ModelError| InputValueError::custom(e.to_string())),
             _ => Err(InputValueError::expected_type(value)),
         }
+    }
+
+    fn is_valid(value: &Value) -> bool {
+        Self::parse(value.clone()).is_ok()
     }
 
     fn to_value(&self) -> Value {

@@ -102,10 +102,33 @@ settings! {
     /// The most items one page of a connection (or one `search`) may hold; `first` or `last`
     /// above it fails with `PAGE_SIZE_EXCEEDED`.
     max_page_size: usize [1, 10_000],
-    /// The deepest selection a query may nest; deeper fails with `MAX_DEPTH_EXCEEDED`.
+    /// The longest GraphQL document, in characters; a longer one is refused with
+    /// `DOCUMENT_TOO_LARGE` before it is parsed.
+    max_document_chars: usize [100, 1_000_000],
+    /// The deepest a query may nest data fields (introspection is not counted); deeper is
+    /// refused with `MAX_DEPTH_EXCEEDED` before it runs.
     max_query_depth: usize [1, 1_000],
-    /// The most fields one request may resolve (nested pages multiply); past it the request
-    /// fails with one `WORK_BUDGET_EXCEEDED` error and no partial data.
+    /// The most aliased fields one operation may have; more is refused with
+    /// `TOO_MANY_ALIASES` before it runs.
+    max_aliases: usize [0, 10_000],
+    /// The most fields an operation may select at its root; more is refused with
+    /// `TOO_MANY_ROOT_FIELDS` before it runs.
+    max_root_fields: usize [1, 1_000],
+    /// The most directives one field may carry; more is refused with `TOO_MANY_DIRECTIVES`.
+    max_directives_per_field: usize [0, 100],
+    /// The most directives one document may carry; more is refused with
+    /// `TOO_MANY_DIRECTIVES`.
+    max_directives: usize [0, 10_000],
+    /// The most operations one batched request (a JSON array) may hold; more is refused with
+    /// `BATCH_TOO_LARGE`. 0: batching is off.
+    max_batch: usize [0, 1_000],
+    /// The most work one operation may ask for, counted before it runs: each field costs 1,
+    /// times the items of every list it is in (a page costs its `first` or `last`, or
+    /// `default_page_size`; a `limit` its value; another list 20). More is refused with
+    /// `COMPLEXITY_EXCEEDED`.
+    max_complexity: usize [1, 1_000_000_000],
+    /// Deprecated, no effect: the work of a request is limited before it runs by
+    /// `max_complexity`. Still accepted, so that a configuration setting it keeps loading.
     field_budget: usize [1, 100_000_000],
     /// The most steps out `neighborhood(depth:)` may go.
     max_neighborhood_depth: usize [1, 16],
@@ -156,10 +179,27 @@ impl Default for Config {
             default_page_size: 20,
             // Enough for a table or a picker; past it, page.
             max_page_size: 100,
-            // The explorer's and the playground's deepest queries nest about 10.
-            max_query_depth: 24,
-            // A full neighbourhood of 2,000 nodes and their edges, drawn with a dozen fields
-            // each, resolves under 100,000 fields.
+            // The explorer's largest request is about 2,000 characters and GraphiQL's
+            // introspection query about 1,700; a page of hand-written GraphQL is a few
+            // thousand.
+            max_document_chars: 15_000,
+            // The explorer's and the playground's deepest queries nest about 10 data fields.
+            max_query_depth: 12,
+            // A table of a few dozen columns under other names; hundreds are an attack.
+            max_aliases: 30,
+            // A dashboard asks for a dozen lists at once.
+            max_root_fields: 20,
+            // `@include` and `@skip` together, with room to spare.
+            max_directives_per_field: 5,
+            max_directives: 50,
+            // A client batching the queries of one screen sends a handful.
+            max_batch: 5,
+            // The largest neighbourhood (2,000 nodes and their edges, drawn with a dozen
+            // fields) costs under 100,000, and a page of 100 with a nested page of 100
+            // each under 250,000 with a dozen fields; a page of 100 with three nested
+            // lists of 100 (100,000,000 items) is refused.
+            max_complexity: 1_000_000,
+            // No effect (see `max_complexity`); the value it had.
             field_budget: 250_000,
             // Four steps from one country reach most of a trade graph; past it, the answer
             // is the node cap, not a picture.

@@ -113,8 +113,32 @@ pub(super) async fn post(
     if batch.iter().any(|r| r.query.trim().is_empty()) {
         return no_query(answer);
     }
+    if let BatchRequest::Batch(items) = &batch {
+        let max = served.app.config().max_batch;
+        if items.len() > max {
+            return batch_too_large(answer, items.len(), max);
+        }
+    }
     let response = execute(&served, batch, credentials(&req)).await;
     respond(answer, response).finish(|b| b)
+}
+
+/// A batch over `max_batch`, refused before any of it runs: a request error (400 where the
+/// client accepts `application/graphql-response+json`, 200 for `application/json`).
+fn batch_too_large(answer: Answer, len: usize, max: usize) -> HttpResponse {
+    let message = if max == 0 {
+        "batched requests are off on this server (`max_batch` is 0): send one operation \
+         per request"
+            .to_string()
+    } else {
+        format!("the batch holds {len} operations; at most {max} are allowed (`max_batch`)")
+    };
+    let status = if answer == Answer::GraphqlResponse {
+        StatusCode::BAD_REQUEST
+    } else {
+        StatusCode::OK
+    };
+    error_as(answer, status, code::BATCH_TOO_LARGE, &message)
 }
 
 fn no_query(answer: Answer) -> HttpResponse {
@@ -188,7 +212,7 @@ pub(super) async fn get(req: HttpRequest, served: web::Data<Served>) -> HttpResp
             return error_as(answer, StatusCode::BAD_REQUEST, code::BAD_REQUEST, &message);
         }
     };
-    if is_mutation(&mut request) {
+    if is_mutation(&mut request, served.app.config()) {
         let mut response = error_as(
             answer,
             StatusCode::METHOD_NOT_ALLOWED,
@@ -256,10 +280,11 @@ fn credentials(req: &HttpRequest) -> Credentials {
 
 /// True when the operation a request would run is a mutation. The document parsed here is
 /// kept in the request, so it is parsed once.
-fn is_mutation(request: &mut async_graphql::Request) -> bool {
+fn is_mutation(request: &mut async_graphql::Request, config: &crate::app::Config) -> bool {
     use async_graphql::parser::types::{DocumentOperations, OperationType};
     let name = request.operation_name.clone();
-    let Ok(doc) = request.parsed_query() else {
+    // A document over the limits is not parsed here; execution refuses it.
+    let Some(doc) = crate::api::parsed(request, config) else {
         return false;
     };
     let ty = match (&doc.operations, name.as_deref()) {

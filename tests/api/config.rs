@@ -56,7 +56,7 @@ fn a_page_size_from_the_environment_caps_every_page_and_is_reported() {
     assert_eq!(limits["data"]["limits"]["maxPageSize"], 5, "{limits}");
     // The default page follows the smaller cap; the rest keep their defaults.
     assert_eq!(limits["data"]["limits"]["defaultPageSize"], 5, "{limits}");
-    assert_eq!(limits["data"]["limits"]["maxQueryDepth"], 24, "{limits}");
+    assert_eq!(limits["data"]["limits"]["maxQueryDepth"], 12, "{limits}");
     for query in [
         "{ countries(first: 6) { totalCount } }",
         "{ countries(last: 6) { totalCount } }",
@@ -192,7 +192,7 @@ fn config_prints_every_value_with_its_origin() {
         format!("max_paths = 7  # {}:1", file.path.display()),
         "seed = \"tests/fixtures/valid\"  # environment PLEDGEGRAPH_SEED".into(),
         "max_page_size = 50  # flag --max-page-size".into(),
-        "max_query_depth = 24  # default".into(),
+        "max_query_depth = 12  # default".into(),
         "addr = \"127.0.0.1:8080\"  # default".into(),
     ] {
         assert!(stdout.contains(&line), "missing `{line}`:\n{stdout}");

@@ -142,7 +142,7 @@ fn check(base: &str, acknowledged: &BTreeSet<String>, seed: u64) {
     let stats = post(base, None, "{ stats { version } }", json!({})).unwrap();
     assert_eq!(stats["data"]["stats"]["version"], log.len() as i64);
     // Every logged write is whole in the graph: the person and its alias.
-    for chunk in keys.iter().collect::<Vec<_>>().chunks(50) {
+    for chunk in keys.iter().collect::<Vec<_>>().chunks(20) {
         let fields: String = chunk
             .iter()
             .enumerate()

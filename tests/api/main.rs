@@ -21,6 +21,7 @@ mod http_api;
 mod http_spec;
 mod ids;
 mod layers;
+mod limits;
 mod playground;
 mod provenance;
 mod questions;

@@ -1,0 +1,290 @@
+//! The limits, checked before any work in the one place every request passes through
+//! (HTTP and the websocket alike): the document's length and nesting on its text, before it
+//! is parsed, then the measure of the operation it runs (see [`super::analysis`]). Also
+//! [`cost`], the same measure for the transport to decide how to run a request.
+
+use std::any::TypeId;
+use std::sync::Arc;
+
+use async_graphql::extensions::{
+    Extension, ExtensionContext, ExtensionFactory, NextPrepareRequest,
+};
+use async_graphql::parser::types::ExecutableDocument;
+use async_graphql::{Request, ServerError, ServerResult};
+
+use super::analysis::{self, MAX_NESTING, Measure, refusal};
+use super::error::code;
+use crate::app::Config;
+
+/// What a request will cost, found from its document alone, before any work.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Cost {
+    /// The complexity of the operation it runs (each field 1, times the items of the lists
+    /// it is in); 0 for a request that is refused before any work.
+    pub complexity: usize,
+}
+
+/// The cost of `request` under `config`'s limits; parses the document into the request
+/// (`Request::parsed_query`, so it is parsed once). A document that does not parse costs 0
+/// (execution will refuse it), and so does one a limit refuses.
+pub fn cost(request: &mut Request, config: &Config) -> Cost {
+    let result = check_request(request, config);
+    let complexity = result
+        .as_ref()
+        .map(|m| usize::try_from(m.complexity).unwrap_or(usize::MAX))
+        .unwrap_or(0);
+    request.data.insert(Checked {
+        query_len: request.query.len(),
+        result,
+    });
+    Cost { complexity }
+}
+
+/// The document of `request`, parsed into it, when its text is within the limits on
+/// length and nesting and it parses: so a transport can look at it without risking the
+/// parser on a hostile text.
+pub fn parsed<'a>(request: &'a mut Request, config: &Config) -> Option<&'a ExecutableDocument> {
+    check_text(&request.query, config).ok()?;
+    request.parsed_query().ok()
+}
+
+/// The outcome of the checks, left in a request's data by [`cost`] so that they are not
+/// done twice.
+struct Checked {
+    query_len: usize,
+    result: Result<Measure, ServerError>,
+}
+
+/// Checks the request's text and, when it parses, the operation it runs.
+fn check_request(request: &mut Request, config: &Config) -> Result<Measure, ServerError> {
+    check_text(&request.query, config)?;
+    let variables = std::mem::take(&mut request.variables);
+    let name = request.operation_name.clone();
+    let result = match request.parsed_query() {
+        Ok(doc) => analysis::check(doc, name.as_deref(), &variables, config),
+        // Parsing again reports it, with its location.
+        Err(_) => Ok(Measure::default()),
+    };
+    request.variables = variables;
+    result
+}
+
+/// Refuses a document longer than `max_document_chars`, or nesting brackets deeper than
+/// the parser can safely follow, before it is parsed.
+pub(crate) fn check_text(query: &str, config: &Config) -> Result<(), ServerError> {
+    let max = config.max_document_chars;
+    if query.len() > max {
+        let chars = query.chars().count();
+        if chars > max {
+            return Err(refusal(
+                code::DOCUMENT_TOO_LARGE,
+                format!(
+                    "the document is {chars} characters long; at most {max} are allowed \
+                     (`max_document_chars`)"
+                ),
+                None,
+            ));
+        }
+    }
+    let nesting = nesting(query);
+    if nesting > MAX_NESTING {
+        return Err(refusal(
+            code::MAX_DEPTH_EXCEEDED,
+            format!(
+                "the document nests brackets {nesting} levels deep; at most {MAX_NESTING} are \
+                 allowed"
+            ),
+            None,
+        ));
+    }
+    Ok(())
+}
+
+/// The deepest nesting of `{`, `[` and `(` in a GraphQL text, outside strings and comments.
+fn nesting(text: &str) -> usize {
+    let b = text.as_bytes();
+    let (mut i, mut depth, mut deepest) = (0, 0usize, 0usize);
+    while i < b.len() {
+        match b[i] {
+            b'#' => {
+                while i < b.len() && b[i] != b'\n' && b[i] != b'\r' {
+                    i += 1;
+                }
+            }
+            b'"' if b[i..].starts_with(b"\"\"\"") => {
+                i += 3;
+                while i < b.len() && !b[i..].starts_with(b"\"\"\"") {
+                    i += if b[i..].starts_with(b"\\\"\"\"") {
+                        4
+                    } else {
+                        1
+                    };
+                }
+                i += 2;
+            }
+            b'"' => {
+                i += 1;
+                while i < b.len() && b[i] != b'"' && b[i] != b'\n' {
+                    i += if b[i] == b'\\' { 2 } else { 1 };
+                }
+            }
+            b'{' | b'[' | b'(' => {
+                depth += 1;
+                deepest = deepest.max(depth);
+            }
+            b'}' | b']' | b')' => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+        i += 1;
+    }
+    deepest
+}
+
+/// The extension that refuses a request over a limit before any work.
+pub struct Guard {
+    /// The limits.
+    pub config: Arc<Config>,
+}
+
+impl ExtensionFactory for Guard {
+    fn create(&self) -> Arc<dyn Extension> {
+        Arc::new(GuardExtension {
+            config: self.config.clone(),
+        })
+    }
+}
+
+struct GuardExtension {
+    config: Arc<Config>,
+}
+
+#[async_graphql::async_trait::async_trait]
+impl Extension for GuardExtension {
+    async fn prepare_request(
+        &self,
+        ctx: &ExtensionContext<'_>,
+        mut request: Request,
+        next: NextPrepareRequest<'_>,
+    ) -> ServerResult<Request> {
+        let earlier = request
+            .data
+            .get(&TypeId::of::<Checked>())
+            .and_then(|c| c.downcast_ref::<Checked>())
+            .filter(|c| c.query_len == request.query.len())
+            .map(|c| c.result.clone());
+        match earlier {
+            Some(result) => result,
+            None => check_request(&mut request, &self.config),
+        }?;
+        next.run(ctx, request).await
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn cost_measures_the_chosen_operation_with_its_variables() {
+        let config = Config::default();
+        let q = "query A($n: Int = 5) { countries(first: $n) { edges { node { id } } } }
+                 query B { stats { entities } }";
+        let request = |name: &str, vars: serde_json::Value| {
+            Request::new(q)
+                .operation_name(name)
+                .variables(async_graphql::Variables::from_json(vars))
+        };
+        // countries 1 + edges 1 + 10 × (node 1 + id 1).
+        let mut a = request("A", serde_json::json!({ "n": 10 }));
+        assert_eq!(cost(&mut a, &config).complexity, 22);
+        assert!(a.parsed_query().is_ok());
+        let mut default = request("A", serde_json::json!({}));
+        assert_eq!(cost(&mut default, &config).complexity, 12);
+        let mut b = request("B", serde_json::json!({}));
+        assert_eq!(cost(&mut b, &config).complexity, 2);
+        // A fragment costs as its fields would in its place: the page reaches into it.
+        let mut spread = Request::new(
+            "{ countries(first: 10) { ...C } } fragment C on CountryConnection { edges { ...E } }
+             fragment E on CountryEdge { node { id } }",
+        );
+        assert_eq!(cost(&mut spread, &config).complexity, 22);
+        let mut broken = Request::new("{ countries(first: 10) { ");
+        assert_eq!(cost(&mut broken, &config).complexity, 0);
+        // What the limits refuse costs nothing: it is refused before any work.
+        let mut huge = Request::new("{ countries(first: 99999999) { totalCount } }");
+        assert_eq!(cost(&mut huge, &config).complexity, 0);
+    }
+
+    #[test]
+    fn the_limits_examples_fall_either_side_of_the_default() {
+        let config = Config::default();
+        let measure = |q: &str| {
+            let mut r = Request::new(q);
+            check_request(&mut r, &config).map(|m| m.complexity)
+        };
+        let pages = measure(
+            "{ countries(first: 100) { totalCount pageInfo { hasNextPage endCursor }
+               edges { cursor node { id name code aliases description
+                 relations(first: 100) { totalCount edges { cursor node {
+                   id kind label outgoing other { id name kind } } } } } } } }",
+        );
+        assert!(pages.as_ref().is_ok_and(|c| *c < 250_000), "{pages:?}");
+        let hood = measure(
+            "{ view: neighborhood(ids: [\"country:jp\"], depth: 4, limit: 2000) { ...G }
+               more: neighborhood(ids: [\"country:us\"], limit: 2000) { ...G } }
+             fragment G on Subgraph { truncated nodes { id kind label depth }
+               edges { id kind source target label } }",
+        );
+        assert!(hood.as_ref().is_ok_and(|c| *c < 100_000), "{hood:?}");
+        let fourth = measure(
+            "{ countries(first: 100) { nodes { relations(first: 100) { nodes { other {
+               relations(first: 100) { nodes { other { relations(first: 100) {
+               nodes { id } } } } } } } } } } }",
+        );
+        assert!(
+            fourth
+                .as_ref()
+                .is_err_and(|e| e.message.contains("complexity")),
+            "{fourth:?}"
+        );
+    }
+
+    #[test]
+    fn nesting_counts_brackets_outside_strings_and_comments() {
+        assert_eq!(nesting("{ a { b(c: [1]) } }"), 4);
+        assert_eq!(nesting(r#"{ a(t: "{{{{\"{{") }"#), 2);
+        assert_eq!(nesting("{ a(t: \"\"\"{{{\\\"\"\"{{{\"\"\") }"), 2);
+        assert_eq!(nesting("# {{{{{\n{ a }"), 1);
+        assert_eq!(nesting(&"{".repeat(10_000)), 10_000);
+    }
+
+    #[test]
+    fn deep_nesting_is_refused_before_the_parser_sees_it() {
+        let config = Config::default();
+        let deep = format!("{}{}", "{".repeat(7_000), "}".repeat(7_000));
+        let mut request = Request::new(deep);
+        let e = check_request(&mut request, &config).err();
+        assert!(
+            e.as_ref()
+                .is_some_and(|e| e.message.contains("7000 levels")),
+            "{e:?}"
+        );
+        // At the bound and one past it, in nested list values (which the parser follows
+        // on its stack).
+        let lists = |n: usize| format!("{{ a(x: {}1{}) }}", "[".repeat(n - 2), "]".repeat(n - 2));
+        assert!(check_text(&lists(MAX_NESTING), &config).is_ok());
+        let past = check_text(&lists(MAX_NESTING + 1), &config).err();
+        assert!(
+            past.as_ref()
+                .is_some_and(|e| e.message.contains("129 levels")),
+            "{past:?}"
+        );
+        let long = format!("{}{}", "{".repeat(10_000), "}".repeat(10_000));
+        let e = check_text(&long, &config).err();
+        assert!(
+            e.as_ref()
+                .is_some_and(|e| e.message.contains("20000 characters")),
+            "{e:?}"
+        );
+    }
+}
