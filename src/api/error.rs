@@ -54,6 +54,14 @@ pub mod code {
     /// A write whose entity moved on since the version it expected, or whose idempotency
     /// key was used for another write.
     pub const CONFLICT: &str = "CONFLICT";
+    /// The server is running as many requests of this weight as it takes at once (HTTP
+    /// 503): ask again after `Retry-After` seconds.
+    pub const SERVER_BUSY: &str = "SERVER_BUSY";
+    /// This client asked more often than its rate allows (HTTP 429): ask again after
+    /// `Retry-After` seconds.
+    pub const RATE_LIMITED: &str = "RATE_LIMITED";
+    /// The request took longer than the server gives one (HTTP 504).
+    pub const TIMEOUT: &str = "TIMEOUT";
     /// Something failed on the server; the log has the details.
     pub const INTERNAL_SERVER_ERROR: &str = "INTERNAL_SERVER_ERROR";
 }

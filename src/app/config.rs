@@ -9,6 +9,7 @@ use std::path::{Path, PathBuf};
 
 use toml::de::{DeTable, DeValue};
 
+use super::networks::Networks;
 use crate::graph::Bounds;
 
 /// The prefix of the environment variables that set a key (`max_page_size` is
@@ -156,6 +157,30 @@ settings! {
     /// (`Cache-Control: max-age`); 0: `no-cache`, it must ask again (a matching `ETag`
     /// costs a 304).
     http_cache_max_age: usize [0, 31_536_000],
+    /// The most light requests (complexity up to `heavy_complexity`) served at once; past
+    /// it a request is refused with HTTP 503, `SERVER_BUSY` and `Retry-After`.
+    max_light_requests: usize [1, 100_000],
+    /// The most heavy requests (complexity above `heavy_complexity`) admitted at once,
+    /// running or waiting for a heavy worker; past it a heavy request is refused with HTTP
+    /// 503, `SERVER_BUSY` and `Retry-After`. Light requests never wait for these.
+    max_heavy_requests: usize [1, 100_000],
+    /// The threads heavy requests run on, apart from the workers that serve light ones;
+    /// 0: one per core.
+    heavy_workers: usize [0, 1_024],
+    /// The complexity (as `COMPLEXITY_EXCEEDED` counts it) above which a request is heavy.
+    heavy_complexity: usize [1, 100_000_000],
+    /// The longest a heavy request may take, waiting and running, in milliseconds; past it
+    /// the client gets HTTP 504 and `TIMEOUT`, and the request keeps its slot until its
+    /// work has stopped.
+    request_timeout_ms: usize [10, 86_400_000],
+    /// Requests each client (an IPv4 address, or an IPv6 /64) may make per second, on
+    /// average; past it, HTTP 429 with `RATE_LIMITED` and `Retry-After`. 0: no limit.
+    rate_limit_per_second: usize [0, 1_000_000],
+    /// Requests a client may make at once above its rate before it is limited.
+    rate_limit_burst: usize [1, 1_000_000],
+    /// The proxies (addresses or networks, `10.0.0.0/8`, comma-separated) whose
+    /// `X-Forwarded-For` names the client; from any other peer it is ignored. Empty: none.
+    trusted_proxies: Networks,
 }
 
 impl Default for Config {
@@ -223,6 +248,25 @@ impl Default for Config {
             // The graph changes with every write: ask again each time, and let the ETag
             // make the repeat cheap.
             http_cache_max_age: 0,
+            // Light requests take microseconds: a thousand at once is a flood, not a load.
+            max_light_requests: 1_000,
+            // Fifty heavy answers in memory at once, a few megabytes each, while they
+            // share the heavy workers' cores.
+            max_heavy_requests: 50,
+            // Heavy work uses every core; the light workers keep their share of each.
+            heavy_workers: 0,
+            // A page of a hundred with a dozen fields (about 1,200), or a neighbourhood of
+            // 200 nodes as the explorer draws it (about 3,600): what a screen shows is
+            // light; the largest neighbourhood (about 36,000) is heavy.
+            heavy_complexity: 10_000,
+            // Heavy queries answer in milliseconds to a second; ten seconds is a stuck one.
+            request_timeout_ms: 10_000,
+            // A browser page makes tens of requests at once and a few a second after; a
+            // client at fifty a second for long is a script.
+            rate_limit_per_second: 50,
+            rate_limit_burst: 500,
+            // Nobody's X-Forwarded-For is believed until its proxy is named.
+            trusted_proxies: Networks::default(),
         }
     }
 }
@@ -688,6 +732,38 @@ fn origin(text: &str) -> Result<String, String> {
         _ => Err(format!(
             "`{text}` is not an origin: use scheme://host[:port], as in https://app.example.org"
         )),
+    }
+}
+
+/// Networks: comma-separated as text, an array of strings in the file.
+impl Setting for Networks {
+    fn from_text(text: &str) -> Result<Self, String> {
+        text.parse()
+    }
+
+    fn from_toml(value: &DeValue<'_>) -> Result<Self, String> {
+        match value {
+            DeValue::Array(items) => items
+                .iter()
+                .map(|item| match item.get_ref() {
+                    DeValue::String(s) => s.parse(),
+                    other => Err(format!(
+                        "expected networks as strings, found {}",
+                        toml_type(other)
+                    )),
+                })
+                .collect(),
+            DeValue::String(s) => Self::from_text(s),
+            other => Err(format!(
+                "expected an array of networks ([\"10.0.0.0/8\"]), found {}",
+                toml_type(other)
+            )),
+        }
+    }
+
+    fn to_text(&self) -> String {
+        let items: Vec<String> = self.iter().map(|n| toml_string(&n.to_string())).collect();
+        format!("[{}]", items.join(", "))
     }
 }
 

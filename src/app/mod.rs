@@ -8,6 +8,7 @@ mod documents;
 mod editors;
 mod export;
 mod feed;
+mod networks;
 mod rebase;
 mod replay;
 mod sources;
@@ -32,6 +33,7 @@ pub use editors::{AuthError, Editors, NewToken, TokensError, new_token};
 pub use export::{
     DOCUMENTS_DIR, ExportError, Exported, LeftOut, export, export_graph, export_with_documents,
 };
+pub use networks::{Network, Networks, canonical as canonical_ip};
 pub use rebase::Rebased;
 pub use sources_dir::{SourcesError, resolve as sources_dir};
 pub use store::{Prepared, Snapshot, Store};

@@ -2,15 +2,16 @@
 //! batch) and `GET /graphql` with the query in the URL. Transport errors
 //! answer in the GraphQL shape with a code, never a panic.
 
-use std::panic::AssertUnwindSafe;
-
 use actix_web::http::StatusCode;
-use actix_web::http::header::{ALLOW, AUTHORIZATION, CACHE_CONTROL, CONTENT_LENGTH, ETAG, VARY};
+use actix_web::http::header::{
+    ALLOW, AUTHORIZATION, CACHE_CONTROL, CONTENT_LENGTH, ETAG, HeaderValue, RETRY_AFTER, VARY,
+};
 use actix_web::{HttpRequest, HttpResponse, web};
 use async_graphql::{BatchRequest, BatchResponse, Response};
-use futures_util::{FutureExt, StreamExt};
+use futures_util::StreamExt;
 
 use super::Served;
+use super::admission::Refused;
 use super::cache;
 use super::negotiate::{self, Answer};
 use crate::api::{Credentials, REQUEST_ERROR, code, internal};
@@ -87,6 +88,9 @@ pub(super) async fn post(
     let Some(answer) = negotiate::answer(&req) else {
         return not_acceptable();
     };
+    if let Err(refused) = rate_limit(&req, &served, answer) {
+        return refused;
+    }
     if !negotiate::json_body(&req) {
         return error_as(
             answer,
@@ -119,8 +123,10 @@ pub(super) async fn post(
             return batch_too_large(answer, items.len(), max);
         }
     }
-    let response = execute(&served, batch, credentials(&req)).await;
-    respond(answer, response).finish(|b| b)
+    match execute(&served, batch, credentials(&req)).await {
+        Ok(response) => respond(answer, response).finish(|b| b),
+        Err(refused) => refusal(answer, refused),
+    }
 }
 
 /// A batch over `max_batch`, refused before any of it runs: a request error (400 where the
@@ -192,6 +198,9 @@ pub(super) async fn get(req: HttpRequest, served: web::Data<Served>) -> HttpResp
     let Some(answer) = negotiate::answer(&req) else {
         return not_acceptable();
     };
+    if let Err(refused) = rate_limit(&req, &served, answer) {
+        return refused;
+    }
     let params = match web::Query::<GetParams>::from_query(req.query_string()) {
         Ok(params) => params.into_inner(),
         Err(e) => {
@@ -239,7 +248,10 @@ pub(super) async fn get(req: HttpRequest, served: web::Data<Served>) -> HttpResp
             .insert_header((VARY, "Accept"))
             .finish();
     }
-    let response = execute(&served, BatchRequest::Single(request), credentials(&req)).await;
+    let response = match execute(&served, BatchRequest::Single(request), credentials(&req)).await {
+        Ok(response) => response,
+        Err(refused) => return refusal(answer, refused),
+    };
     respond(answer, response).finish(|builder| {
         builder
             .insert_header((ETAG, etag))
@@ -299,15 +311,82 @@ fn is_mutation(request: &mut async_graphql::Request, config: &crate::app::Config
     ty == Some(OperationType::Mutation)
 }
 
-/// What the schema answered; `None` when a resolver panicked.
+/// What the schema answered, in the lane the request's cost puts it in; `Ok(None)` when a
+/// resolver panicked.
 async fn execute(
     served: &Served,
-    batch: BatchRequest,
+    mut batch: BatchRequest,
     credentials: Credentials,
-) -> Option<BatchResponse> {
+) -> Result<Option<BatchResponse>, Refused> {
+    let config = served.app.config();
+    let complexity = match &mut batch {
+        BatchRequest::Single(request) => crate::api::cost(request, config).complexity,
+        BatchRequest::Batch(requests) => requests
+            .iter_mut()
+            .map(|r| crate::api::cost(r, config).complexity)
+            .fold(0, usize::saturating_add),
+    };
     let batch = crate::api::snapshot::attach(batch, credentials);
-    let run = AssertUnwindSafe(served.schema.execute_batch(batch)).catch_unwind();
-    run.await.ok()
+    served
+        .admission
+        .run(&served.schema, batch, complexity)
+        .await
+}
+
+/// Refuses a client over its rate with 429, before its body is read.
+fn rate_limit(req: &HttpRequest, served: &Served, answer: Answer) -> Result<(), HttpResponse> {
+    let Some(limiter) = &served.rate else {
+        return Ok(());
+    };
+    limiter.check(req).map_err(|wait| {
+        let message = format!(
+            "this client has asked more often than {} times a second; ask again in {} s",
+            served.app.config().rate_limit_per_second,
+            wait.seconds()
+        );
+        let mut response = error_as(
+            answer,
+            StatusCode::TOO_MANY_REQUESTS,
+            code::RATE_LIMITED,
+            &message,
+        );
+        response
+            .headers_mut()
+            .insert(RETRY_AFTER, HeaderValue::from(wait.seconds()));
+        response
+    })
+}
+
+/// The answer to a request that was not run: 503 when its lane is full, 504 when it ran
+/// out of time.
+fn refusal(answer: Answer, refused: Refused) -> HttpResponse {
+    match refused {
+        Refused::Busy(lane) => {
+            let message = format!(
+                "the server is running as many {} requests as it takes; ask again shortly",
+                lane.name()
+            );
+            let mut response = error_as(
+                answer,
+                StatusCode::SERVICE_UNAVAILABLE,
+                code::SERVER_BUSY,
+                &message,
+            );
+            response
+                .headers_mut()
+                .insert(RETRY_AFTER, HeaderValue::from_static("1"));
+            response
+        }
+        Refused::Timeout(limit) => error_as(
+            answer,
+            StatusCode::GATEWAY_TIMEOUT,
+            code::TIMEOUT,
+            &format!(
+                "the request took longer than {} ms (`request_timeout_ms`); ask for less",
+                limit.as_millis()
+            ),
+        ),
+    }
 }
 
 /// An answer about to be sent, which the caller may add headers to.

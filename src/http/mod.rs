@@ -1,15 +1,18 @@
 //! The HTTP surface on actix-web: GraphQL over HTTP, the playground and its
 //! assets, the schema file and a health check, with compression and limits.
 
+mod admission;
 mod assets;
 mod cache;
 mod cors;
 mod graphql;
 mod negotiate;
+mod rate;
 mod ws;
 
 use std::net::TcpListener;
 use std::rc::Rc;
+use std::sync::Arc;
 
 use actix_web::dev::Server;
 use actix_web::middleware::{Compress, DefaultHeaders, from_fn};
@@ -26,6 +29,9 @@ pub(crate) struct Served {
     app: App,
     schema: PledgeSchema,
     cors: cors::Policy,
+    admission: admission::Admission,
+    /// Per-client rate limits; `None` when `rate_limit_per_second` is 0.
+    rate: Option<Arc<rate::RateLimiter>>,
 }
 
 /// The token of an `Authorization: Bearer <token>` value (the scheme in any case).
@@ -51,10 +57,18 @@ pub async fn execute(app: App, request: async_graphql::Request) -> async_graphql
 /// Builds the server on a bound listener (port 0 works: read the port
 /// from the listener first). The returned server runs until stopped.
 pub fn serve(listener: TcpListener, app: App) -> std::io::Result<Server> {
+    let config = app.config();
     let data = web::Data::new(Served {
         schema: schema(app.clone()),
-        cors: cors::Policy::new(&app.config().cors_origins),
-        app,
+        cors: cors::Policy::new(&config.cors_origins),
+        admission: admission::Admission::new(config),
+        rate: rate::RateLimiter::new(
+            config.rate_limit_per_second,
+            config.rate_limit_burst,
+            config.trusted_proxies.clone(),
+        )
+        .map(Arc::new),
+        app: app.clone(),
     });
     let server = HttpServer::new(move || {
         let policy = Rc::new(data.cors.clone());
@@ -100,5 +114,6 @@ async fn healthz(served: web::Data<Served>) -> HttpResponse {
         "entities": graph.node_count(),
         "relations": graph.edge_count(),
         "version": graph.version(),
+        "requests": served.admission.occupancy(served.app.config()),
     }))
 }

@@ -5,6 +5,7 @@
 
 mod helpers;
 
+mod admission;
 mod changes;
 mod cli;
 mod config;

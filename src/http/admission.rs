@@ -1,0 +1,155 @@
+//! Admission control: a request is light or heavy by the complexity its document costs.
+//! Light requests run at once on the workers that read and write connections; heavy ones
+//! run on threads of their own, so they cannot starve the light. Each lane admits a
+//! bounded number and refuses the rest with 503 rather than queueing without bound, and a
+//! heavy request that outlives its time is answered `TIMEOUT` while its work keeps its
+//! slot until it has really stopped.
+
+use std::panic::AssertUnwindSafe;
+use std::sync::Arc;
+use std::time::Duration;
+
+use async_graphql::{BatchRequest, BatchResponse};
+use futures_util::FutureExt;
+use tokio::sync::Semaphore;
+
+use crate::api::PledgeSchema;
+use crate::app::Config;
+
+/// Why a request was not run to its answer.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Refused {
+    /// Its lane is full: 503, try again shortly.
+    Busy(Lane),
+    /// It ran out of time: 504.
+    Timeout(Duration),
+}
+
+/// The two lanes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Lane {
+    /// Up to `heavy_complexity`: run at once, on the connection's worker.
+    Light,
+    /// Above it: run on a heavy worker, with a timeout.
+    Heavy,
+}
+
+impl Lane {
+    /// The lane's name as the configuration and the messages say it.
+    pub(crate) fn name(self) -> &'static str {
+        match self {
+            Lane::Light => "light",
+            Lane::Heavy => "heavy",
+        }
+    }
+}
+
+/// The lanes of one server, shared by its workers.
+#[derive(Clone)]
+pub(crate) struct Admission {
+    light: Arc<Semaphore>,
+    /// Heavy requests admitted: running, or waiting for a heavy worker.
+    heavy: Arc<Semaphore>,
+    /// Heavy requests running.
+    workers: Arc<Semaphore>,
+    heavy_complexity: usize,
+    timeout: Duration,
+}
+
+/// How full the lanes are, for operators.
+#[derive(Debug, Clone, Copy, serde::Serialize)]
+pub(crate) struct Occupancy {
+    /// Light requests running.
+    pub light: usize,
+    /// Heavy requests admitted (running or waiting).
+    pub heavy: usize,
+    /// Heavy requests running.
+    pub heavy_running: usize,
+}
+
+impl Admission {
+    /// The lanes `config` sets.
+    pub(crate) fn new(config: &Config) -> Self {
+        let workers = match config.heavy_workers {
+            0 => std::thread::available_parallelism().map_or(1, |n| n.get()),
+            n => n,
+        };
+        Admission {
+            light: Arc::new(Semaphore::new(config.max_light_requests)),
+            heavy: Arc::new(Semaphore::new(config.max_heavy_requests)),
+            workers: Arc::new(Semaphore::new(workers)),
+            heavy_complexity: config.heavy_complexity,
+            timeout: Duration::from_millis(config.request_timeout_ms as u64),
+        }
+    }
+
+    /// The lane of a request of this complexity.
+    pub(crate) fn lane(&self, complexity: usize) -> Lane {
+        if complexity > self.heavy_complexity {
+            Lane::Heavy
+        } else {
+            Lane::Light
+        }
+    }
+
+    /// How many requests each lane holds now.
+    pub(crate) fn occupancy(&self, config: &Config) -> Occupancy {
+        let workers = match config.heavy_workers {
+            0 => std::thread::available_parallelism().map_or(1, |n| n.get()),
+            n => n,
+        };
+        Occupancy {
+            light: config.max_light_requests - self.light.available_permits(),
+            heavy: config.max_heavy_requests - self.heavy.available_permits(),
+            heavy_running: workers - self.workers.available_permits(),
+        }
+    }
+
+    /// Runs `batch` in the lane its `complexity` puts it in; `Ok(None)` when a resolver
+    /// panicked.
+    pub(crate) async fn run(
+        &self,
+        schema: &PledgeSchema,
+        batch: BatchRequest,
+        complexity: usize,
+    ) -> Result<Option<BatchResponse>, Refused> {
+        match self.lane(complexity) {
+            Lane::Light => {
+                let Ok(_slot) = self.light.try_acquire() else {
+                    return Err(Refused::Busy(Lane::Light));
+                };
+                let run = AssertUnwindSafe(schema.execute_batch(batch)).catch_unwind();
+                Ok(run.await.ok())
+            }
+            Lane::Heavy => self.run_heavy(schema.clone(), batch).await,
+        }
+    }
+
+    async fn run_heavy(
+        &self,
+        schema: PledgeSchema,
+        batch: BatchRequest,
+    ) -> Result<Option<BatchResponse>, Refused> {
+        let Ok(slot) = self.heavy.clone().try_acquire_owned() else {
+            return Err(Refused::Busy(Lane::Heavy));
+        };
+        let workers = self.workers.clone();
+        let work = async move {
+            // Waiting for a worker: a timeout here drops the slot, as nothing has started.
+            let Ok(worker) = workers.acquire_owned().await else {
+                return None;
+            };
+            let runtime = tokio::runtime::Handle::current();
+            let job = actix_web::rt::task::spawn_blocking(move || {
+                // Held until the work is done, whether or not anyone still waits for it.
+                let _held = (slot, worker);
+                let run = AssertUnwindSafe(schema.execute_batch(batch)).catch_unwind();
+                runtime.block_on(run).ok()
+            });
+            job.await.ok().flatten()
+        };
+        actix_web::rt::time::timeout(self.timeout, work)
+            .await
+            .map_err(|_| Refused::Timeout(self.timeout))
+    }
+}
