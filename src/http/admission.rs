@@ -9,11 +9,12 @@ use std::panic::AssertUnwindSafe;
 use std::sync::Arc;
 use std::time::Duration;
 
-use async_graphql::{BatchRequest, BatchResponse};
 use futures_util::FutureExt;
 use tokio::sync::Semaphore;
 
-use crate::api::PledgeSchema;
+use async_graphql::ErrorExtensions;
+
+use crate::api::code;
 use crate::app::Config;
 
 /// Why a request was not run to its answer.
@@ -23,6 +24,39 @@ pub(crate) enum Refused {
     Busy(Lane),
     /// It ran out of time: 504.
     Timeout(Duration),
+}
+
+impl Refused {
+    /// The `extensions.code` that says it.
+    pub(crate) fn code(self) -> &'static str {
+        match self {
+            Refused::Busy(_) => code::SERVER_BUSY,
+            Refused::Timeout(_) => code::TIMEOUT,
+        }
+    }
+
+    /// What the client reads.
+    pub(crate) fn message(self) -> String {
+        match self {
+            Refused::Busy(lane) => format!(
+                "the server is running as many {} requests as it takes; ask again shortly",
+                lane.name()
+            ),
+            Refused::Timeout(limit) => format!(
+                "the request took longer than {} ms (`request_timeout_ms`); ask for less",
+                limit.as_millis()
+            ),
+        }
+    }
+
+    /// As a GraphQL error, for a transport without statuses (the websocket).
+    pub(crate) fn to_response(self) -> async_graphql::Response {
+        let code = self.code();
+        let error = async_graphql::Error::new(self.message())
+            .extend_with(|_, e| e.set("code", code))
+            .into_server_error(async_graphql::Pos::default());
+        async_graphql::Response::from_errors(vec![error])
+    }
 }
 
 /// The two lanes.
@@ -105,36 +139,37 @@ impl Admission {
         }
     }
 
-    /// Runs `batch` in the lane its `complexity` puts it in; `Ok(None)` when a resolver
-    /// panicked.
-    pub(crate) async fn run(
+    /// Runs `work` in the lane its `complexity` puts it in; `Ok(None)` when it panicked.
+    pub(crate) async fn run<F>(
         &self,
-        schema: &PledgeSchema,
-        batch: BatchRequest,
         complexity: usize,
-    ) -> Result<Option<BatchResponse>, Refused> {
+        work: F,
+    ) -> Result<Option<F::Output>, Refused>
+    where
+        F: Future + Send + 'static,
+        F::Output: Send + 'static,
+    {
         match self.lane(complexity) {
             Lane::Light => {
                 let Ok(_slot) = self.light.try_acquire() else {
                     return Err(Refused::Busy(Lane::Light));
                 };
-                let run = AssertUnwindSafe(schema.execute_batch(batch)).catch_unwind();
-                Ok(run.await.ok())
+                Ok(AssertUnwindSafe(work).catch_unwind().await.ok())
             }
-            Lane::Heavy => self.run_heavy(schema.clone(), batch).await,
+            Lane::Heavy => self.run_heavy(work).await,
         }
     }
 
-    async fn run_heavy(
-        &self,
-        schema: PledgeSchema,
-        batch: BatchRequest,
-    ) -> Result<Option<BatchResponse>, Refused> {
+    async fn run_heavy<F>(&self, work: F) -> Result<Option<F::Output>, Refused>
+    where
+        F: Future + Send + 'static,
+        F::Output: Send + 'static,
+    {
         let Ok(slot) = self.heavy.clone().try_acquire_owned() else {
             return Err(Refused::Busy(Lane::Heavy));
         };
         let workers = self.workers.clone();
-        let work = async move {
+        let admitted = async move {
             // Waiting for a worker: a timeout here drops the slot, as nothing has started.
             let Ok(worker) = workers.acquire_owned().await else {
                 return None;
@@ -143,12 +178,11 @@ impl Admission {
             let job = actix_web::rt::task::spawn_blocking(move || {
                 // Held until the work is done, whether or not anyone still waits for it.
                 let _held = (slot, worker);
-                let run = AssertUnwindSafe(schema.execute_batch(batch)).catch_unwind();
-                runtime.block_on(run).ok()
+                runtime.block_on(AssertUnwindSafe(work).catch_unwind()).ok()
             });
             job.await.ok().flatten()
         };
-        actix_web::rt::time::timeout(self.timeout, work)
+        actix_web::rt::time::timeout(self.timeout, admitted)
             .await
             .map_err(|_| Refused::Timeout(self.timeout))
     }

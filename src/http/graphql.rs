@@ -7,6 +7,7 @@ use actix_web::http::header::{
     ALLOW, AUTHORIZATION, CACHE_CONTROL, CONTENT_LENGTH, ETAG, HeaderValue, RETRY_AFTER, VARY,
 };
 use actix_web::{HttpRequest, HttpResponse, web};
+use async_graphql::parser::types::OperationType;
 use async_graphql::{BatchRequest, BatchResponse, Response};
 use futures_util::StreamExt;
 
@@ -290,25 +291,9 @@ fn credentials(req: &HttpRequest) -> Credentials {
     Credentials(token)
 }
 
-/// True when the operation a request would run is a mutation. The document parsed here is
-/// kept in the request, so it is parsed once.
+/// True when the operation a request would run is a mutation.
 fn is_mutation(request: &mut async_graphql::Request, config: &crate::app::Config) -> bool {
-    use async_graphql::parser::types::{DocumentOperations, OperationType};
-    let name = request.operation_name.clone();
-    // A document over the limits is not parsed here; execution refuses it.
-    let Some(doc) = crate::api::parsed(request, config) else {
-        return false;
-    };
-    let ty = match (&doc.operations, name.as_deref()) {
-        (DocumentOperations::Single(op), _) => Some(op.node.ty),
-        (DocumentOperations::Multiple(ops), Some(name)) => ops.get(name).map(|op| op.node.ty),
-        (DocumentOperations::Multiple(ops), None) => ops
-            .values()
-            .next()
-            .filter(|_| ops.len() == 1)
-            .map(|op| op.node.ty),
-    };
-    ty == Some(OperationType::Mutation)
+    super::operation_type(request, config) == Some(OperationType::Mutation)
 }
 
 /// What the schema answered, in the lane the request's cost puts it in; `Ok(None)` when a
@@ -327,14 +312,17 @@ async fn execute(
             .fold(0, usize::saturating_add),
     };
     let batch = crate::api::snapshot::attach(batch, credentials);
-    served
-        .admission
-        .run(&served.schema, batch, complexity)
-        .await
+    let schema = served.schema.clone();
+    let work = async move { schema.execute_batch(batch).await };
+    served.admission.run(complexity, work).await
 }
 
 /// Refuses a client over its rate with 429, before its body is read.
-fn rate_limit(req: &HttpRequest, served: &Served, answer: Answer) -> Result<(), HttpResponse> {
+pub(super) fn rate_limit(
+    req: &HttpRequest,
+    served: &Served,
+    answer: Answer,
+) -> Result<(), HttpResponse> {
     let Some(limiter) = &served.rate else {
         return Ok(());
     };
@@ -360,33 +348,17 @@ fn rate_limit(req: &HttpRequest, served: &Served, answer: Answer) -> Result<(), 
 /// The answer to a request that was not run: 503 when its lane is full, 504 when it ran
 /// out of time.
 fn refusal(answer: Answer, refused: Refused) -> HttpResponse {
-    match refused {
-        Refused::Busy(lane) => {
-            let message = format!(
-                "the server is running as many {} requests as it takes; ask again shortly",
-                lane.name()
-            );
-            let mut response = error_as(
-                answer,
-                StatusCode::SERVICE_UNAVAILABLE,
-                code::SERVER_BUSY,
-                &message,
-            );
-            response
-                .headers_mut()
-                .insert(RETRY_AFTER, HeaderValue::from_static("1"));
-            response
-        }
-        Refused::Timeout(limit) => error_as(
-            answer,
-            StatusCode::GATEWAY_TIMEOUT,
-            code::TIMEOUT,
-            &format!(
-                "the request took longer than {} ms (`request_timeout_ms`); ask for less",
-                limit.as_millis()
-            ),
-        ),
+    let status = match refused {
+        Refused::Busy(_) => StatusCode::SERVICE_UNAVAILABLE,
+        Refused::Timeout(_) => StatusCode::GATEWAY_TIMEOUT,
+    };
+    let mut response = error_as(answer, status, refused.code(), &refused.message());
+    if let Refused::Busy(_) = refused {
+        response
+            .headers_mut()
+            .insert(RETRY_AFTER, HeaderValue::from_static("1"));
     }
+    response
 }
 
 /// An answer about to be sent, which the caller may add headers to.

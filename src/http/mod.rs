@@ -17,6 +17,7 @@ use std::sync::Arc;
 use actix_web::dev::Server;
 use actix_web::middleware::{Compress, DefaultHeaders, from_fn};
 use actix_web::{App as ActixApp, HttpResponse, HttpServer, web};
+use async_graphql::parser::types::{DocumentOperations, OperationType};
 
 use crate::api::{self, PledgeSchema};
 use crate::app::App;
@@ -39,6 +40,27 @@ fn bearer(value: &str) -> Option<String> {
     let (scheme, token) = value.trim().split_once(' ')?;
     let token = token.trim();
     (scheme.eq_ignore_ascii_case("bearer") && !token.is_empty()).then(|| token.to_string())
+}
+
+/// The type of the operation a request would run, when its document is within the limits
+/// on its text, parses, and names one operation (by `operationName`, or by having only
+/// one). The parsed document is kept in the request, so it is parsed once; a document
+/// over the limits is not parsed here, and execution refuses it.
+fn operation_type(
+    request: &mut async_graphql::Request,
+    config: &crate::app::Config,
+) -> Option<OperationType> {
+    let name = request.operation_name.clone();
+    let doc = api::parsed(request, config)?;
+    match (&doc.operations, name.as_deref()) {
+        (DocumentOperations::Single(op), _) => Some(op.node.ty),
+        (DocumentOperations::Multiple(ops), Some(name)) => ops.get(name).map(|op| op.node.ty),
+        (DocumentOperations::Multiple(ops), None) => ops
+            .values()
+            .next()
+            .filter(|_| ops.len() == 1)
+            .map(|op| op.node.ty),
+    }
 }
 
 /// Builds the GraphQL schema over the running state, with the limits its configuration

@@ -6,35 +6,73 @@ use std::sync::Arc;
 
 use actix_web::{HttpRequest, HttpResponse, web};
 use async_graphql::futures_util::stream::BoxStream;
-use async_graphql::{Data, Executor, Request, Response};
+use async_graphql::parser::types::OperationType;
+use async_graphql::{Data, Executor, Pos, Request, Response};
 use async_graphql_actix_web::GraphQLSubscription;
+use futures_util::StreamExt;
 
 use super::Served;
-use crate::api::{Credentials, PledgeSchema, snapshot};
+use super::admission::Admission;
+use super::negotiate::Answer;
+use crate::api::{Credentials, PledgeSchema, internal, snapshot};
+use crate::app::App;
 
 /// The schema, giving each operation of a connection a version of the graph of its own
-/// (a connection lives long; one version for all its operations would go stale).
+/// (a connection lives long; one version for all its operations would go stale), and
+/// admitting each query or mutation in its lane as over HTTP.
 #[derive(Clone)]
-struct PerOperation(PledgeSchema);
+struct PerOperation {
+    schema: PledgeSchema,
+    admission: Admission,
+    app: App,
+}
 
 impl Executor for PerOperation {
     async fn execute(&self, request: Request) -> Response {
-        self.0
-            .execute(request.data(snapshot::Pinned::default()))
-            .await
-    }
-
-    fn execute_stream(
-        &self,
-        request: Request,
-        session_data: Option<Arc<Data>>,
-    ) -> BoxStream<'static, Response> {
-        let request = request.data(snapshot::Pinned::default());
-        match session_data {
-            Some(session) => self.0.execute_stream_with_session_data(request, session),
-            None => self.0.execute_stream(request),
+        let mut responses = self.execute_stream(request, None);
+        match responses.next().await {
+            Some(response) => response,
+            None => panicked(),
         }
     }
+
+    /// Every operation of a connection comes here. A subscription streams as long as it
+    /// lives; a query or a mutation is admitted in its lane like one over HTTP.
+    fn execute_stream(
+        &self,
+        mut request: Request,
+        session_data: Option<Arc<Data>>,
+    ) -> BoxStream<'static, Response> {
+        let subscription = super::operation_type(&mut request, self.app.config())
+            == Some(OperationType::Subscription);
+        let complexity = crate::api::cost(&mut request, self.app.config()).complexity;
+        let request = request.data(snapshot::Pinned::default());
+        let mut responses = match session_data {
+            Some(session) => self
+                .schema
+                .execute_stream_with_session_data(request, session),
+            None => self.schema.execute_stream(request),
+        };
+        if subscription {
+            return responses;
+        }
+        let admission = self.admission.clone();
+        let answer = async move {
+            let work = async move { responses.next().await };
+            match admission.run(complexity, work).await {
+                Ok(Some(Some(response))) => response,
+                Ok(Some(None) | None) => panicked(),
+                Err(refused) => refused.to_response(),
+            }
+        };
+        Box::pin(futures_util::stream::once(answer))
+    }
+}
+
+/// The answer when an operation's work failed without one.
+fn panicked() -> Response {
+    let error = internal("a resolver panicked").into_server_error(Pos::default());
+    Response::from_errors(vec![error])
 }
 
 /// The bearer token of a `connection_init` payload, under `Authorization` (any case).
@@ -57,6 +95,9 @@ pub(super) async fn connect(
     payload: web::Payload,
     served: web::Data<Served>,
 ) -> actix_web::Result<HttpResponse> {
+    if let Err(refused) = super::graphql::rate_limit(&req, &served, Answer::Json) {
+        return Ok(refused);
+    }
     if !served.cors.allows_request(&req) {
         return Ok(HttpResponse::Forbidden()
             .content_type("application/json")
@@ -68,7 +109,12 @@ pub(super) async fn connect(
                 .to_string(),
             ));
     }
-    GraphQLSubscription::new(PerOperation(served.schema.clone()))
+    let executor = PerOperation {
+        schema: served.schema.clone(),
+        admission: served.admission.clone(),
+        app: served.app.clone(),
+    };
+    GraphQLSubscription::new(executor)
         .on_connection_init(|payload| async move {
             let mut data = Data::default();
             data.insert(credentials(&payload));

@@ -206,3 +206,31 @@ fn without_a_trusted_proxy_a_forwarded_address_changes_nothing() {
     assert_eq!(statuses[..2], [200, 200]);
     assert!(statuses[2..].contains(&429), "{statuses:?}");
 }
+
+#[test]
+fn over_the_websocket_a_query_is_admitted_in_its_lane_too() {
+    use crate::subscriptions::{connect, receive, subscribe};
+    let server = server(|c| {
+        c.max_heavy_requests = 1;
+        c.request_timeout_ms = 10;
+    });
+    let mut socket = connect(&server.base, serde_json::json!({}));
+    let mut answer = |id: &str, query: &str| {
+        subscribe(&mut socket, id, query);
+        let message = receive(&mut socket);
+        assert_eq!(message["id"], id, "{message}");
+        let complete = receive(&mut socket);
+        assert_eq!(complete["type"], "complete", "{complete}");
+        message
+    };
+    let timed_out = answer("1", HEAVY);
+    assert_eq!(timed_out["type"], "next", "{timed_out}");
+    assert_eq!(code(&timed_out["payload"]), "TIMEOUT", "{timed_out}");
+    let busy = answer("2", HEAVY);
+    assert_eq!(code(&busy["payload"]), "SERVER_BUSY", "{busy}");
+    let light = answer("3", LIGHT);
+    assert_eq!(
+        light["payload"]["data"]["stats"]["entities"], 10_000,
+        "{light}"
+    );
+}

@@ -12,10 +12,10 @@ use tungstenite::{Message, WebSocket};
 
 use crate::writes::{RENAME, cite, editing};
 
-type Socket = WebSocket<MaybeTlsStream<TcpStream>>;
+pub(crate) type Socket = WebSocket<MaybeTlsStream<TcpStream>>;
 
 /// A graphql-transport-ws connection to `base`, initialised with `payload`.
-fn connect(base: &str, payload: Value) -> Socket {
+pub(crate) fn connect(base: &str, payload: Value) -> Socket {
     let url = format!("{}/graphql/ws", base.replacen("http://", "ws://", 1));
     let mut request = url.into_client_request().unwrap();
     request.headers_mut().insert(
@@ -36,12 +36,12 @@ fn connect(base: &str, payload: Value) -> Socket {
     socket
 }
 
-fn send(socket: &mut Socket, message: Value) {
+pub(crate) fn send(socket: &mut Socket, message: Value) {
     socket.send(Message::text(message.to_string())).unwrap();
 }
 
 /// The next protocol message, past pings.
-fn receive(socket: &mut Socket) -> Value {
+pub(crate) fn receive(socket: &mut Socket) -> Value {
     loop {
         match socket.read().unwrap() {
             Message::Text(text) => {
@@ -58,7 +58,7 @@ fn receive(socket: &mut Socket) -> Value {
     }
 }
 
-fn subscribe(socket: &mut Socket, id: &str, query: &str) {
+pub(crate) fn subscribe(socket: &mut Socket, id: &str, query: &str) {
     send(
         socket,
         json!({ "id": id, "type": "subscribe", "payload": { "query": query } }),
