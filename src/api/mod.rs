@@ -16,9 +16,11 @@ mod mutation;
 mod objects;
 mod pagination;
 mod query;
+mod request_id;
 mod scalars;
 pub(crate) mod snapshot;
 mod subscription;
+mod switches;
 mod values;
 mod variables;
 
@@ -29,6 +31,7 @@ use crate::graph::KnowledgeGraph;
 pub use error::{ApiError, ErrorCodes, REQUEST_ERROR, code, internal};
 pub use mutation::{Credentials, Mutation};
 pub use query::Query;
+pub use request_id::RequestId;
 
 /// The query root: lookups and lists, then exploration, then the limits in force.
 #[derive(MergedObject, Default)]
@@ -61,7 +64,8 @@ pub(crate) fn graph<'a>(
 pub fn schema(app: App) -> PledgeSchema {
     let config = app.config();
     let (max_depth, fields) = (config.max_query_depth, config.field_budget);
-    Schema::build(
+    let (introspection, suggestions) = (config.introspection, config.field_suggestions);
+    let builder = Schema::build(
         QueryRoot::default(),
         Mutation,
         subscription::SubscriptionRoot,
@@ -69,8 +73,8 @@ pub fn schema(app: App) -> PledgeSchema {
     .data(app)
     .limit_depth(max_depth)
     .extension(ErrorCodes)
-    .extension(budget::FieldBudget { fields })
-    .finish()
+    .extension(budget::FieldBudget { fields });
+    switches::apply(builder, introspection, suggestions).finish()
 }
 
 /// The schema's SDL, as checked in at `schema.graphql`.

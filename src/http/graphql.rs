@@ -13,6 +13,7 @@ use futures_util::{FutureExt, StreamExt};
 use super::Served;
 use super::cache;
 use super::negotiate::{self, Answer};
+use super::observe::Observed;
 use crate::api::{Credentials, REQUEST_ERROR, code, internal};
 
 /// An answer in the GraphQL shape without `data`: one error with its code.
@@ -113,7 +114,12 @@ pub(super) async fn post(
     if batch.iter().any(|r| r.query.trim().is_empty()) {
         return no_query(answer);
     }
+    let operation = match &batch {
+        BatchRequest::Single(r) => r.operation_name.clone(),
+        BatchRequest::Batch(_) => Some(super::metrics::BATCH.to_string()),
+    };
     let response = execute(&served, batch, credentials(&req)).await;
+    Observed::note(&req, operation.as_deref(), outcome(&response));
     respond(answer, response).finish(|b| b)
 }
 
@@ -208,7 +214,9 @@ pub(super) async fn get(req: HttpRequest, served: web::Data<Served>) -> HttpResp
         operation_name: params.operation_name.as_deref(),
     });
     let cache_control = cache::cache_control(served.app.config().http_cache_max_age);
+    let operation = params.operation_name.as_deref().filter(|n| !n.is_empty());
     if cache::not_modified(&req, &etag) {
+        Observed::note(&req, operation, None);
         return HttpResponse::NotModified()
             .insert_header((ETAG, etag))
             .insert_header((CACHE_CONTROL, cache_control))
@@ -216,6 +224,7 @@ pub(super) async fn get(req: HttpRequest, served: web::Data<Served>) -> HttpResp
             .finish();
     }
     let response = execute(&served, BatchRequest::Single(request), credentials(&req)).await;
+    Observed::note(&req, operation, outcome(&response));
     respond(answer, response).finish(|builder| {
         builder
             .insert_header((ETAG, etag))
@@ -274,15 +283,37 @@ fn is_mutation(request: &mut async_graphql::Request) -> bool {
     ty == Some(OperationType::Mutation)
 }
 
-/// What the schema answered; `None` when a resolver panicked.
+/// What the schema answered, or what a resolver's panic said.
 async fn execute(
     served: &Served,
     batch: BatchRequest,
     credentials: Credentials,
-) -> Option<BatchResponse> {
+) -> Result<BatchResponse, String> {
     let batch = crate::api::snapshot::attach(batch, credentials);
     let run = AssertUnwindSafe(served.schema.execute_batch(batch)).catch_unwind();
-    run.await.ok()
+    run.await.map_err(|panic| {
+        let said = panic
+            .downcast_ref::<&str>()
+            .map(|s| s.to_string())
+            .or_else(|| panic.downcast_ref::<String>().cloned())
+            .unwrap_or_else(|| "no message".to_string());
+        format!("a resolver panicked: {said}")
+    })
+}
+
+/// How a request ended, for the log and the metrics: `None` without errors, else the
+/// code of the first error (a panic is an `INTERNAL_SERVER_ERROR`).
+fn outcome(response: &Result<BatchResponse, String>) -> Option<String> {
+    let first = match response {
+        Err(_) => return Some(code::INTERNAL_SERVER_ERROR.to_string()),
+        Ok(BatchResponse::Single(r)) => r.errors.first(),
+        Ok(BatchResponse::Batch(items)) => items.iter().find_map(|r| r.errors.first()),
+    }?;
+    let code = first.extensions.as_ref().and_then(|e| match e.get("code") {
+        Some(async_graphql::Value::String(s)) => Some(s.clone()),
+        _ => None,
+    });
+    Some(code.unwrap_or_else(|| "OTHER".to_string()))
 }
 
 /// An answer about to be sent, which the caller may add headers to.
@@ -310,9 +341,10 @@ impl Respond {
 
 /// Shapes the answer: a request that failed before execution has no `data`, and with
 /// `application/graphql-response+json` it is a 400.
-fn respond(answer: Answer, outcome: Option<BatchResponse>) -> Respond {
-    let Some(response) = outcome else {
-        return server_failure(answer, "a resolver panicked");
+fn respond(answer: Answer, outcome: Result<BatchResponse, String>) -> Respond {
+    let response = match outcome {
+        Ok(response) => response,
+        Err(detail) => return server_failure(answer, &detail),
     };
     let (body, request_error) = match &response {
         BatchResponse::Single(r) if is_request_error(r) => (request_error_body(r), true),

@@ -1,15 +1,20 @@
 //! The HTTP surface on actix-web: GraphQL over HTTP, the playground and its
-//! assets, the schema file and a health check, with compression and limits.
+//! assets, the schema file, health, readiness and metrics, with compression and limits;
+//! the answers given while the graph loads; and the graceful stop on a signal.
 
 mod assets;
 mod cache;
 mod cors;
 mod graphql;
+mod loading;
+mod metrics;
 mod negotiate;
+mod observe;
 mod ws;
 
 use std::net::TcpListener;
 use std::rc::Rc;
+use std::sync::Arc;
 
 use actix_web::dev::Server;
 use actix_web::middleware::{Compress, DefaultHeaders, from_fn};
@@ -19,6 +24,7 @@ use crate::api::{self, PledgeSchema};
 use crate::app::App;
 
 pub use crate::api::sdl;
+pub use loading::{Loaded, while_loading};
 
 /// What every worker shares: the running state and the schema built over it, once.
 #[derive(Clone)]
@@ -26,6 +32,7 @@ pub(crate) struct Served {
     app: App,
     schema: PledgeSchema,
     cors: cors::Policy,
+    metrics: Arc<metrics::Metrics>,
 }
 
 /// The token of an `Authorization: Bearer <token>` value (the scheme in any case).
@@ -49,15 +56,20 @@ pub async fn execute(app: App, request: async_graphql::Request) -> async_graphql
 }
 
 /// Builds the server on a bound listener (port 0 works: read the port
-/// from the listener first). The returned server runs until stopped.
+/// from the listener first). The returned server runs until stopped: it does not watch
+/// for signals itself ([`stop_on_signal`] does), and a graceful stop lets the requests in
+/// flight finish for up to `shutdown_timeout` seconds.
 pub fn serve(listener: TcpListener, app: App) -> std::io::Result<Server> {
+    let shutdown_timeout = u64::try_from(app.config().shutdown_timeout).unwrap_or(u64::MAX);
     let data = web::Data::new(Served {
         schema: schema(app.clone()),
         cors: cors::Policy::new(&app.config().cors_origins),
+        metrics: Arc::default(),
         app,
     });
     let server = HttpServer::new(move || {
         let policy = Rc::new(data.cors.clone());
+        let observed = data.metrics.clone();
         ActixApp::new()
             .app_data(data.clone())
             .wrap(from_fn(move |req, next| {
@@ -65,7 +77,9 @@ pub fn serve(listener: TcpListener, app: App) -> std::io::Result<Server> {
             }))
             .wrap(Compress::default())
             .wrap(DefaultHeaders::new().add(("X-Content-Type-Options", "nosniff")))
-            .wrap(tracing_actix_web::TracingLogger::default())
+            .wrap(from_fn(move |req, next| {
+                observe::middleware(observed.clone(), req, next)
+            }))
             .service(
                 web::resource("/graphql")
                     .route(web::post().to(graphql::post))
@@ -79,10 +93,28 @@ pub fn serve(listener: TcpListener, app: App) -> std::io::Result<Server> {
             .route("/assets/{path:.*}", web::get().to(assets::asset))
             .route("/schema.graphql", web::get().to(schema_file))
             .route("/healthz", web::get().to(healthz))
+            .route("/readyz", web::get().to(readyz))
+            .route("/metrics", web::get().to(metrics_text))
     })
+    .disable_signals()
+    .shutdown_timeout(shutdown_timeout)
     .listen(listener)?
     .run();
     Ok(server)
+}
+
+/// Stops `server` gracefully on the first SIGTERM or SIGINT: it takes no new connection
+/// and finishes the requests in flight (for up to `shutdown_timeout` seconds).
+pub async fn stop_on_signal(server: Server) -> std::io::Result<()> {
+    let handle = server.handle();
+    actix_web::rt::spawn(async move {
+        let signal = loading::signalled().await;
+        tracing::info!(
+            "{signal}: no new connections; finishing the requests in flight, then stopping"
+        );
+        handle.stop(true).await;
+    });
+    server.await
 }
 
 /// The schema's SDL, as checked in at `schema.graphql`.
@@ -90,6 +122,29 @@ async fn schema_file(served: web::Data<Served>) -> HttpResponse {
     HttpResponse::Ok()
         .content_type("text/plain; charset=utf-8")
         .body(served.schema.sdl())
+}
+
+/// Readiness: 200 when the server should be sent requests (the graph is loaded, and
+/// nothing has said otherwise since), else 503 with `Retry-After`.
+async fn readyz(served: web::Data<Served>) -> HttpResponse {
+    match served.app.is_ready() {
+        true => HttpResponse::Ok().json(serde_json::json!({ "status": "ready" })),
+        false => loading::not_ready("not ready"),
+    }
+}
+
+/// The metrics, in Prometheus's text format.
+async fn metrics_text(served: web::Data<Served>) -> HttpResponse {
+    let graph = served.app.graph();
+    let figures = metrics::GraphFigures {
+        entities: graph.node_count(),
+        relations: graph.edge_count(),
+        version: graph.version(),
+        ready: served.app.is_ready(),
+    };
+    HttpResponse::Ok()
+        .content_type("text/plain; version=0.0.4; charset=utf-8")
+        .body(served.metrics.render(&figures))
 }
 
 /// Liveness and what is loaded.
