@@ -32,7 +32,9 @@ fn main() -> anyhow::Result<ExitCode> {
                 "bound http://{local}; loading the graph (/readyz answers 503 until it is loaded)"
             );
             actix_web::rt::System::new().block_on(async move {
-                let loaded = http::while_loading(early, move || load(config, rebase)).await?;
+                let mut signals = http::Signals::new()?;
+                let load = move || load(config, rebase);
+                let loaded = http::while_loading(&mut signals, early, load).await?;
                 let app = match loaded {
                     http::Loaded::Stopped => return Ok(ExitCode::SUCCESS),
                     http::Loaded::Done(loaded) => match loaded? {
@@ -46,11 +48,11 @@ fn main() -> anyhow::Result<ExitCode> {
                     app.graph().edge_count(),
                     seed.display()
                 );
-                let server = http::serve(listener, app.clone())?;
+                let server = http::serve_until_signalled(listener, app.clone(), signals)?;
                 tracing::info!(
                     "listening on http://{local} (playground at /, GraphQL at /graphql)"
                 );
-                http::stop_on_signal(server).await?;
+                server.await?;
                 tracing::info!("stopped");
                 leave_to_exit(app);
                 Ok(ExitCode::SUCCESS)

@@ -26,6 +26,7 @@ pub enum Loaded<T> {
 /// on a thread of its own; stops answering once it is done, leaving the connections that
 /// come meanwhile waiting for the server.
 pub async fn while_loading<T: Send + 'static>(
+    signals: &mut Signals,
     listener: TcpListener,
     load: impl FnOnce() -> T + Send + 'static,
 ) -> std::io::Result<Loaded<T>> {
@@ -52,7 +53,7 @@ pub async fn while_loading<T: Send + 'static>(
             Ok(value) => Loaded::Done(value),
             Err(_) => return Err(std::io::Error::other("the load stopped without an answer")),
         },
-        signal = signalled() => {
+        signal = signals.next() => {
             tracing::info!("{signal} while loading: stopping");
             Loaded::Stopped
         }
@@ -62,26 +63,46 @@ pub async fn while_loading<T: Send + 'static>(
     Ok(outcome)
 }
 
-/// Waits for SIGTERM or SIGINT (Ctrl-C) and says which.
-pub(crate) async fn signalled() -> &'static str {
+/// SIGTERM and SIGINT (Ctrl-C), listened for from the moment this is made: a signal
+/// that comes before anyone waits is kept, not lost.
+pub struct Signals {
     #[cfg(unix)]
-    {
-        use tokio::signal::unix::{SignalKind, signal};
-        match signal(SignalKind::terminate()) {
-            Ok(mut term) => tokio::select! {
-                _ = term.recv() => "SIGTERM",
-                _ = tokio::signal::ctrl_c() => "SIGINT",
-            },
-            Err(_) => {
-                let _ = tokio::signal::ctrl_c().await;
-                "SIGINT"
-            }
+    term: tokio::signal::unix::Signal,
+    #[cfg(unix)]
+    int: tokio::signal::unix::Signal,
+}
+
+impl Signals {
+    /// Starts listening; needs the runtime (inside `System::block_on`).
+    pub fn new() -> std::io::Result<Self> {
+        #[cfg(unix)]
+        {
+            use tokio::signal::unix::{SignalKind, signal};
+            Ok(Signals {
+                term: signal(SignalKind::terminate())?,
+                int: signal(SignalKind::interrupt())?,
+            })
+        }
+        #[cfg(not(unix))]
+        {
+            Ok(Signals {})
         }
     }
-    #[cfg(not(unix))]
-    {
-        let _ = tokio::signal::ctrl_c().await;
-        "Ctrl-C"
+
+    /// Waits for the next signal and says which.
+    pub(crate) async fn next(&mut self) -> &'static str {
+        #[cfg(unix)]
+        {
+            tokio::select! {
+                _ = self.term.recv() => "SIGTERM",
+                _ = self.int.recv() => "SIGINT",
+            }
+        }
+        #[cfg(not(unix))]
+        {
+            let _ = tokio::signal::ctrl_c().await;
+            "Ctrl-C"
+        }
     }
 }
 

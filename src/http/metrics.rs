@@ -156,6 +156,11 @@ impl Metrics {
         }
     }
 
+    /// How many requests are being served.
+    pub(crate) fn in_flight(&self) -> u64 {
+        self.in_flight.load(Ordering::Relaxed)
+    }
+
     /// A request has begun; it counts as in flight until the guard is dropped.
     pub(crate) fn begin(&self) -> InFlight<'_> {
         self.in_flight.fetch_add(1, Ordering::Relaxed);

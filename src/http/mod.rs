@@ -15,6 +15,7 @@ mod ws;
 use std::net::TcpListener;
 use std::rc::Rc;
 use std::sync::Arc;
+use std::time::{Duration, Instant};
 
 use actix_web::dev::Server;
 use actix_web::middleware::{Compress, DefaultHeaders, from_fn};
@@ -24,7 +25,7 @@ use crate::api::{self, PledgeSchema};
 use crate::app::App;
 
 pub use crate::api::sdl;
-pub use loading::{Loaded, while_loading};
+pub use loading::{Loaded, Signals, while_loading};
 
 /// What every worker shares: the running state and the schema built over it, once.
 #[derive(Clone)]
@@ -56,10 +57,47 @@ pub async fn execute(app: App, request: async_graphql::Request) -> async_graphql
 }
 
 /// Builds the server on a bound listener (port 0 works: read the port
-/// from the listener first). The returned server runs until stopped: it does not watch
-/// for signals itself ([`stop_on_signal`] does), and a graceful stop lets the requests in
-/// flight finish for up to `shutdown_timeout` seconds.
+/// from the listener first). The returned server runs until stopped; it does not watch
+/// for signals itself ([`serve_until_signalled`] does).
 pub fn serve(listener: TcpListener, app: App) -> std::io::Result<Server> {
+    build(listener, app).map(|(server, _)| server)
+}
+
+/// [`serve`], stopped gracefully on the first SIGTERM or SIGINT from now on: it takes no
+/// new connection, finishes the requests in flight (waiting at most `shutdown_timeout`
+/// seconds for them), then stops. Answers the server, to await.
+pub fn serve_until_signalled(
+    listener: TcpListener,
+    app: App,
+    mut signals: Signals,
+) -> std::io::Result<Server> {
+    let patience =
+        Duration::from_secs(u64::try_from(app.config().shutdown_timeout).unwrap_or(u64::MAX));
+    let (server, metrics) = build(listener, app)?;
+    let handle = server.handle();
+    actix_web::rt::spawn(async move {
+        let signal = signals.next().await;
+        handle.pause().await;
+        let busy = metrics.in_flight();
+        tracing::info!(
+            "{signal}: no new connections are taken; finishing {busy} requests in flight, then stopping"
+        );
+        // The server's own graceful stop counts connections, not requests, and does not
+        // always wait for a request whose body is still arriving: the requests in flight
+        // are waited for here, then their answers are given a moment to be written.
+        let start = Instant::now();
+        while metrics.in_flight() > 0 && start.elapsed() < patience {
+            actix_web::rt::time::sleep(Duration::from_millis(20)).await;
+        }
+        actix_web::rt::time::sleep(Duration::from_millis(100)).await;
+        handle.stop(true).await;
+    });
+    Ok(server)
+}
+
+/// The server and its metrics; a graceful stop lets the connections finish for up to
+/// `shutdown_timeout` seconds.
+fn build(listener: TcpListener, app: App) -> std::io::Result<(Server, Arc<metrics::Metrics>)> {
     let shutdown_timeout = u64::try_from(app.config().shutdown_timeout).unwrap_or(u64::MAX);
     let data = web::Data::new(Served {
         schema: schema(app.clone()),
@@ -67,6 +105,7 @@ pub fn serve(listener: TcpListener, app: App) -> std::io::Result<Server> {
         metrics: Arc::default(),
         app,
     });
+    let metrics = data.metrics.clone();
     let server = HttpServer::new(move || {
         let policy = Rc::new(data.cors.clone());
         let observed = data.metrics.clone();
@@ -100,21 +139,7 @@ pub fn serve(listener: TcpListener, app: App) -> std::io::Result<Server> {
     .shutdown_timeout(shutdown_timeout)
     .listen(listener)?
     .run();
-    Ok(server)
-}
-
-/// Stops `server` gracefully on the first SIGTERM or SIGINT: it takes no new connection
-/// and finishes the requests in flight (for up to `shutdown_timeout` seconds).
-pub async fn stop_on_signal(server: Server) -> std::io::Result<()> {
-    let handle = server.handle();
-    actix_web::rt::spawn(async move {
-        let signal = loading::signalled().await;
-        tracing::info!(
-            "{signal}: no new connections; finishing the requests in flight, then stopping"
-        );
-        handle.stop(true).await;
-    });
-    server.await
+    Ok((server, metrics))
 }
 
 /// The schema's SDL, as checked in at `schema.graphql`.

@@ -20,6 +20,7 @@ mod http_api;
 mod http_spec;
 mod ids;
 mod layers;
+mod operations;
 mod playground;
 mod provenance;
 mod questions;
