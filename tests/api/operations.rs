@@ -550,3 +550,26 @@ fn a_neighbourhood_says_how_many_nodes_its_limit_left_out() {
         json!({ "truncated": false, "omitted": 0, "omittedIsExact": true })
     );
 }
+
+/// Readiness is a state the running server can change (a replica falling behind will):
+/// `/readyz` and the metrics follow it, while `/healthz` still says the process is alive.
+#[test]
+fn readyz_follows_the_state_the_app_sets() {
+    let mut config = pledgegraph::app::Config::default();
+    config.seed = helpers::seed_dir();
+    let app = pledgegraph::app::App::load(config).unwrap_or_else(|e| panic!("{e}"));
+    let server = helpers::spawn_app(app.clone());
+    let (status, _) = server.get("/readyz");
+    assert_eq!(status, 200);
+    app.set_ready(false);
+    let (status, response) = server.get("/readyz");
+    assert_eq!(status, 503);
+    assert_eq!(response.header("retry-after"), Some("5"));
+    assert!(response.header("x-request-id").is_some());
+    let (_, metrics) = server.get("/metrics");
+    let text = metrics.into_string().unwrap_or_default();
+    assert!(text.contains("\npledgegraph_ready 0\n"), "{text}");
+    assert_eq!(server.get("/healthz").0, 200);
+    app.set_ready(true);
+    assert_eq!(server.get("/readyz").0, 200);
+}
