@@ -186,18 +186,21 @@ impl Args for Settings {
             ));
         KEYS.iter().fold(cmd.arg(file), |cmd, key| {
             let value_name = match key.name {
-                "addr" => "HOST:PORT",
                 "seed" | "data_dir" | "sources_dir" => "DIR",
                 "tokens_file" => "FILE",
-                _ => "N",
+                _ => key.value,
             };
-            cmd.arg(
-                Arg::new(key.name)
-                    .long(key.flag())
-                    .value_name(value_name)
-                    .action(ArgAction::Set)
-                    .help(format!("{} [env: {}]", key.summary(), key.env())),
-            )
+            let arg = Arg::new(key.name)
+                .long(key.flag())
+                .value_name(value_name)
+                .action(ArgAction::Set)
+                .help(format!("{} [env: {}]", key.summary(), key.env()));
+            // A switch alone (`--introspection`) turns it on; `--introspection false` off.
+            let arg = match key.is_switch() {
+                true => arg.num_args(0..=1).default_missing_value("true"),
+                false => arg,
+            };
+            cmd.arg(arg)
         })
     }
 

@@ -2,7 +2,7 @@
 
 mod cli;
 
-use std::io::Write;
+use std::io::{IsTerminal, Write};
 use std::net::TcpListener;
 use std::process::ExitCode;
 
@@ -10,35 +10,53 @@ use anyhow::Context;
 use clap::Parser;
 
 use cli::{Cli, Command, Settings, TokenCommand};
-use pledgegraph::app::{self, App, AppError, Config, Loaded, Sources};
+use pledgegraph::app::{self, App, AppError, Config, Loaded, LogFormat, Sources};
+use pledgegraph::http;
 
 fn main() -> anyhow::Result<ExitCode> {
     match Cli::parse().command {
         Command::Serve { rebase, settings } => {
-            init_logging();
             let Some(config) = configure(settings) else {
                 return Ok(ExitCode::from(2));
             };
+            init_logging(config.log_format);
             let addr = config.addr;
             let seed = config.seed.clone();
-            let Some(app) = load(config, rebase)? else {
-                return Ok(ExitCode::FAILURE);
-            };
             let listener =
                 TcpListener::bind(addr).with_context(|| format!("cannot listen on {addr}"))?;
             let local = listener.local_addr()?;
+            let early = listener
+                .try_clone()
+                .context("cannot answer while the graph loads")?;
             tracing::info!(
-                "loaded {} entities and {} relations from {}",
-                app.graph().node_count(),
-                app.graph().edge_count(),
-                seed.display()
+                "bound http://{local}; loading the graph (/readyz answers 503 until it is loaded)"
             );
-            tracing::info!("listening on http://{local} (playground at /, GraphQL at /graphql)");
-            let kept = app.clone();
-            actix_web::rt::System::new()
-                .block_on(async move { pledgegraph::http::serve(listener, app)?.await })?;
-            leave_to_exit(kept);
-            Ok(ExitCode::SUCCESS)
+            actix_web::rt::System::new().block_on(async move {
+                let mut signals = http::Signals::new()?;
+                let load = move || load(config, rebase);
+                let loaded = http::while_loading(&mut signals, early, load).await?;
+                let app = match loaded {
+                    http::Loaded::Stopped => return Ok(ExitCode::SUCCESS),
+                    http::Loaded::Done(loaded) => match loaded? {
+                        Some(app) => app,
+                        None => return Ok(ExitCode::FAILURE),
+                    },
+                };
+                tracing::info!(
+                    "loaded {} entities and {} relations from {}",
+                    app.graph().node_count(),
+                    app.graph().edge_count(),
+                    seed.display()
+                );
+                let server = http::serve_until_signalled(listener, app.clone(), signals)?;
+                tracing::info!(
+                    "listening on http://{local} (playground at /, GraphQL at /graphql)"
+                );
+                server.await?;
+                tracing::info!("stopped");
+                leave_to_exit(app);
+                Ok(ExitCode::SUCCESS)
+            })
         }
         Command::Check { settings } => {
             let Some(config) = configure(settings) else {
@@ -261,13 +279,18 @@ fn report_rebase(report: &app::Rebased) {
     }
 }
 
-fn init_logging() {
+/// The log on standard error, as text or one JSON object per line; `RUST_LOG` filters it.
+fn init_logging(format: LogFormat) {
     let filter =
         tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "info".into());
-    tracing_subscriber::fmt()
+    let builder = tracing_subscriber::fmt()
         .with_env_filter(filter)
         .with_writer(std::io::stderr)
-        .init();
+        .with_ansi(std::io::stderr().is_terminal());
+    match format {
+        LogFormat::Text => builder.init(),
+        LogFormat::Json => builder.json().flatten_event(true).init(),
+    }
 }
 
 /// Writes to stdout; a reader that went away early (`| head`) is not an error.

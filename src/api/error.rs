@@ -2,7 +2,7 @@
 //! extension that gives every other error one too.
 
 use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::atomic::{AtomicBool, Ordering};
 
 use std::sync::OnceLock;
 
@@ -62,6 +62,11 @@ pub mod code {
     pub const RATE_LIMITED: &str = "RATE_LIMITED";
     /// The request took longer than the server gives one (HTTP 504).
     pub const TIMEOUT: &str = "TIMEOUT";
+    /// Introspection (`__schema`, `__type`) is switched off (`introspection`).
+    pub const INTROSPECTION_DISABLED: &str = "INTROSPECTION_DISABLED";
+    /// The server cannot take the request now (it is loading its graph); ask again after
+    /// `Retry-After` seconds.
+    pub const SERVICE_UNAVAILABLE: &str = "SERVICE_UNAVAILABLE";
     /// Something failed on the server; the log has the details.
     pub const INTERNAL_SERVER_ERROR: &str = "INTERNAL_SERVER_ERROR";
 }
@@ -146,8 +151,6 @@ struct ErrorCodesExtension {
     /// The operation the request names, for checking its variables once it is parsed.
     operation_name: OnceLock<Option<String>>,
 }
-
-static REQUESTS: AtomicU64 = AtomicU64::new(1);
 
 #[async_graphql::async_trait::async_trait]
 impl Extension for ErrorCodesExtension {
@@ -287,11 +290,13 @@ fn ensure_code(error: &mut ServerError, code: &'static str) {
     extensions.set("code", Value::from(code));
 }
 
-/// An error for a failure that is the server's, not the client's: a
-/// generic message and a request id to find the details in the log.
+/// An error for a failure that is the server's, not the client's: a generic message and
+/// the request's id (its `x-request-id` and its log line's), to find the details in the
+/// log, where they are written now.
 pub fn internal(detail: &str) -> async_graphql::Error {
-    let id = REQUESTS.fetch_add(1, Ordering::Relaxed);
-    tracing::error!(request_id = id, "{detail}");
+    // Work outside a request (the command line's `query`) gets an id of its own.
+    let id = super::RequestId::current().unwrap_or_else(super::RequestId::next);
+    tracing::error!(request_id = %id, "internal server error: {detail}");
     async_graphql::Error::new(format!("internal server error (request {id})")).extend_with(
         |_, e| {
             e.set("code", code::INTERNAL_SERVER_ERROR);

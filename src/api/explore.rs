@@ -159,6 +159,19 @@ impl<'a> Subgraph<'a> {
     async fn truncated(&self) -> bool {
         self.s.truncated
     }
+
+    /// How many nodes in reach `limit` left out (0 when not `truncated`): exactly when
+    /// `omittedIsExact`, else at least this many. The walk stops at the level the limit
+    /// cuts, so the count is exact when that is the last level asked for; nodes further
+    /// out are not counted, as counting them would cost more than the walk.
+    async fn omitted(&self) -> usize {
+        self.s.omitted
+    }
+
+    /// Whether `omitted` is the exact count (true) or a lower bound, "at least" (false).
+    async fn omitted_is_exact(&self) -> bool {
+        self.s.omitted_exact
+    }
 }
 
 /// One connection between two entities.

@@ -17,10 +17,12 @@ mod mutation;
 mod objects;
 mod pagination;
 mod query;
+mod request_id;
 mod scalars;
 mod shape;
 pub(crate) mod snapshot;
 mod subscription;
+mod switches;
 mod values;
 mod variables;
 
@@ -32,6 +34,7 @@ pub use error::{ApiError, ErrorCodes, REQUEST_ERROR, code, internal};
 pub use guard::{Cost, cost, parsed};
 pub use mutation::{Credentials, Mutation};
 pub use query::Query;
+pub use request_id::RequestId;
 
 /// The query root: lookups and lists, then exploration, then the limits in force.
 #[derive(MergedObject, Default)]
@@ -63,9 +66,10 @@ pub(crate) fn graph<'a>(
 /// checked before any work.
 pub fn schema(app: App) -> PledgeSchema {
     let config = std::sync::Arc::new(app.config().clone());
+    let (introspection, suggestions) = (config.introspection, config.field_suggestions);
     // Read the schema's shapes now rather than on the first request.
     let _ = shape::shapes();
-    Schema::build(
+    let builder = Schema::build(
         QueryRoot::default(),
         Mutation,
         subscription::SubscriptionRoot,
@@ -75,8 +79,8 @@ pub fn schema(app: App) -> PledgeSchema {
     // async-graphql's own walk in step with it.
     .limit_recursive_depth(analysis::MAX_NESTING)
     .extension(ErrorCodes)
-    .extension(guard::Guard { config })
-    .finish()
+    .extension(guard::Guard { config });
+    switches::apply(builder, introspection, suggestions).finish()
 }
 
 /// The schema's SDL, as checked in at `schema.graphql`.

@@ -35,6 +35,7 @@ macro_rules! settings {
             name: stringify!($key),
             doc: concat!($($doc, "\n"),+),
             range: settings!(@range $($lo, $hi)?),
+            value: <$ty as Setting>::VALUE,
         },)+];
 
         impl Config {
@@ -181,6 +182,27 @@ settings! {
     /// The proxies (addresses or networks, `10.0.0.0/8`, comma-separated) whose
     /// `X-Forwarded-For` names the client; from any other peer it is ignored. Empty: none.
     trusted_proxies: Networks,
+    /// Whether the schema may be introspected (`__schema`, `__type`), as GraphiQL and
+    /// code generators do; `false` refuses it with `INTROSPECTION_DISABLED`.
+    introspection: bool,
+    /// Whether an unknown field's error suggests similar names ("Did you mean …"), which
+    /// tells a stranger the schema's names even with introspection off.
+    field_suggestions: bool,
+    /// How the log is written to standard error: `text`, for people, or `json`, one
+    /// object per line, for a log collector.
+    log_format: LogFormat,
+    /// On SIGTERM or SIGINT the server stops taking connections and lets the requests in
+    /// flight finish for at most this many seconds before it exits.
+    shutdown_timeout: usize [0, 3_600],
+}
+
+/// How the log is written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LogFormat {
+    /// Lines for people.
+    Text,
+    /// One JSON object per line.
+    Json,
 }
 
 impl Default for Config {
@@ -267,6 +289,16 @@ impl Default for Config {
             rate_limit_burst: 500,
             // Nobody's X-Forwarded-For is believed until its proxy is named.
             trusted_proxies: Networks::default(),
+            // The playground, the explorer and client code generators introspect: a public
+            // read API has no schema to hide.
+            introspection: true,
+            // Suggestions help a developer once and help a prober every time; the error
+            // still names the unknown field.
+            field_suggestions: false,
+            // A terminal is read by a person; `json` is one switch away for a collector.
+            log_format: LogFormat::Text,
+            // A request finishes within its timeout; the explorer's largest well under it.
+            shutdown_timeout: 30,
         }
     }
 }
@@ -280,12 +312,19 @@ pub struct Key {
     pub doc: &'static str,
     /// The range a number must lie in, inclusive.
     pub range: Option<(usize, usize)>,
+    /// What its value looks like, as the command line names it (`N`, `true|false`).
+    pub value: &'static str,
 }
 
 impl Key {
     /// The command-line flag (`--max-page-size`), without its dashes.
     pub fn flag(&self) -> String {
         self.name.replace('_', "-")
+    }
+
+    /// Whether it is a switch (`true` or `false`), which a flag alone turns on.
+    pub fn is_switch(&self) -> bool {
+        self.value == <bool as Setting>::VALUE
     }
 
     /// The environment variable (`PLEDGEGRAPH_MAX_PAGE_SIZE`).
@@ -599,6 +638,8 @@ impl Loaded {
 
 /// A type a setting can hold: read from text (environment, flags) or TOML, shown as TOML.
 trait Setting: Sized {
+    /// What a value looks like, for the command line's help.
+    const VALUE: &'static str;
     fn from_text(text: &str) -> Result<Self, String>;
     fn from_toml(value: &DeValue<'_>) -> Result<Self, String>;
     fn to_text(&self) -> String;
@@ -608,6 +649,7 @@ trait Setting: Sized {
 }
 
 impl Setting for usize {
+    const VALUE: &'static str = "N";
     fn from_text(text: &str) -> Result<Self, String> {
         let digits = text.trim().replace('_', "");
         digits
@@ -635,6 +677,7 @@ impl Setting for usize {
 }
 
 impl Setting for PathBuf {
+    const VALUE: &'static str = "DIR";
     fn from_text(text: &str) -> Result<Self, String> {
         if text.is_empty() {
             return Err("expected a path, found nothing".into());
@@ -659,6 +702,7 @@ impl Setting for PathBuf {
 
 /// An optional path: the empty text is none.
 impl Setting for Option<PathBuf> {
+    const VALUE: &'static str = "PATH";
     fn from_text(text: &str) -> Result<Self, String> {
         Ok((!text.is_empty()).then(|| PathBuf::from(text)))
     }
@@ -686,6 +730,7 @@ impl Setting for Option<PathBuf> {
 /// A list of origins: comma-separated as text, an array of strings in the file; each
 /// `scheme://host[:port]`, without a path.
 impl Setting for Vec<String> {
+    const VALUE: &'static str = "ORIGINS";
     fn from_text(text: &str) -> Result<Self, String> {
         text.split(',')
             .map(str::trim)
@@ -737,6 +782,7 @@ fn origin(text: &str) -> Result<String, String> {
 
 /// Networks: comma-separated as text, an array of strings in the file.
 impl Setting for Networks {
+    const VALUE: &'static str = "NETWORKS";
     fn from_text(text: &str) -> Result<Self, String> {
         text.parse()
     }
@@ -768,6 +814,7 @@ impl Setting for Networks {
 }
 
 impl Setting for SocketAddr {
+    const VALUE: &'static str = "HOST:PORT";
     fn from_text(text: &str) -> Result<Self, String> {
         text.trim()
             .parse()
@@ -786,6 +833,62 @@ impl Setting for SocketAddr {
 
     fn to_text(&self) -> String {
         toml_string(&self.to_string())
+    }
+}
+
+/// A switch: `true` or `false` (as text, also `1`/`0`, `yes`/`no`, `on`/`off`).
+impl Setting for bool {
+    const VALUE: &'static str = "true|false";
+
+    fn from_text(text: &str) -> Result<Self, String> {
+        match text.trim().to_ascii_lowercase().as_str() {
+            "true" | "1" | "yes" | "on" => Ok(true),
+            "false" | "0" | "no" | "off" => Ok(false),
+            _ => Err(format!("`{text}` is not a switch: use true or false")),
+        }
+    }
+
+    fn from_toml(value: &DeValue<'_>) -> Result<Self, String> {
+        match value {
+            DeValue::Boolean(b) => Ok(*b),
+            other => Err(format!(
+                "expected true or false, found {}",
+                toml_type(other)
+            )),
+        }
+    }
+
+    fn to_text(&self) -> String {
+        self.to_string()
+    }
+}
+
+impl Setting for LogFormat {
+    const VALUE: &'static str = "text|json";
+
+    fn from_text(text: &str) -> Result<Self, String> {
+        match text.trim().to_ascii_lowercase().as_str() {
+            "text" => Ok(LogFormat::Text),
+            "json" => Ok(LogFormat::Json),
+            _ => Err(format!("`{text}` is not a log format: use text or json")),
+        }
+    }
+
+    fn from_toml(value: &DeValue<'_>) -> Result<Self, String> {
+        match value {
+            DeValue::String(s) => Self::from_text(s),
+            other => Err(format!(
+                "expected \"text\" or \"json\", found {}",
+                toml_type(other)
+            )),
+        }
+    }
+
+    fn to_text(&self) -> String {
+        toml_string(match self {
+            LogFormat::Text => "text",
+            LogFormat::Json => "json",
+        })
     }
 }
 
@@ -969,6 +1072,39 @@ mod tests {
         assert!(e.contains("max_neighborhood_depth"), "{e}");
         assert!(e.contains("PLEDGEGRAPH_MAX_NEIGHBORHOOD_DEPTH"), "{e}");
         assert!(e.contains("from 1 to 16"), "{e}");
+    }
+
+    #[test]
+    fn switches_and_the_log_format_read_from_every_source() {
+        let (_f, mut sources) = file("introspection = false\nlog_format = \"json\"\n");
+        sources.flags = vec![("field_suggestions".into(), "yes".into())];
+        let loaded = Config::load(&sources).unwrap_or_else(|e| panic!("{e}"));
+        assert!(!loaded.config.introspection);
+        assert!(loaded.config.field_suggestions);
+        assert_eq!(loaded.config.log_format, LogFormat::Json);
+        let text = loaded.to_toml();
+        assert!(text.contains("introspection = false"), "{text}");
+        assert!(text.contains("log_format = \"json\""), "{text}");
+        for (text, key) in [
+            ("introspection = \"no\"\n", "introspection"),
+            ("log_format = \"xml\"\n", "log_format"),
+        ] {
+            let (_f, sources) = file(text);
+            match Config::load(&sources) {
+                Err(ConfigError::BadValue { key: k, .. }) => assert_eq!(k, key, "{text}"),
+                other => panic!("{text}: expected a bad value, got {other:?}"),
+            }
+        }
+        let e = load_env(&[("PLEDGEGRAPH_FIELD_SUGGESTIONS", "maybe")])
+            .err()
+            .map(|e| e.to_string())
+            .unwrap_or_default();
+        assert!(e.contains("use true or false"), "{e}");
+        assert!(
+            KEYS.iter()
+                .any(|k| k.name == "introspection" && k.is_switch())
+        );
+        assert!(!KEYS.iter().any(|k| k.name == "log_format" && k.is_switch()));
     }
 
     #[test]

@@ -40,7 +40,8 @@ pub use store::{Prepared, Snapshot, Store};
 pub use write::{Committed, DocumentError, Write, WriteError};
 
 pub use config::{
-    Config, ConfigError, ENV_CONFIG_FILE, KEYS, Key, Loaded, Origin, Sources, markdown_table,
+    Config, ConfigError, ENV_CONFIG_FILE, KEYS, Key, Loaded, LogFormat, Origin, Sources,
+    markdown_table,
 };
 
 /// Why the application could not start.
@@ -98,6 +99,7 @@ pub struct App {
     writer: Option<Arc<write::Writer>>,
     editors: Option<Arc<Editors>>,
     documents: Arc<Documents>,
+    ready: Arc<std::sync::atomic::AtomicBool>,
 }
 
 impl App {
@@ -149,6 +151,7 @@ impl App {
             writer,
             editors,
             documents: Arc::new(documents),
+            ready: Arc::new(true.into()),
         };
         Ok((app, rebased))
     }
@@ -168,7 +171,20 @@ impl App {
             writer: None,
             editors: None,
             documents: Arc::new(documents),
+            ready: Arc::new(true.into()),
         }
+    }
+
+    /// Whether the server should be sent requests (`/readyz`): true once the graph is
+    /// loaded, which is when an `App` exists, until something says otherwise.
+    pub fn is_ready(&self) -> bool {
+        self.ready.load(std::sync::atomic::Ordering::Relaxed)
+    }
+
+    /// Says whether the server should be sent requests, for every clone of this state.
+    pub fn set_ready(&self, ready: bool) {
+        self.ready
+            .store(ready, std::sync::atomic::Ordering::Relaxed);
     }
 
     /// The editor whose bearer token `token` is: writes need one, and are off unless the

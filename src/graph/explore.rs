@@ -26,6 +26,13 @@ pub struct Subgraph<'g> {
     pub edges: Vec<&'g Edge>,
     /// True when more nodes were in reach than the limit allowed.
     pub truncated: bool,
+    /// How many nodes in reach the limit left out: exactly when `omitted_exact`, else at
+    /// least this many. The walk stops at the level the limit cuts; what it has met there
+    /// is counted, and the count is exact when that level is the last one asked for and
+    /// no long list was left partly unread (counting further would cost more than the walk).
+    pub omitted: usize,
+    /// Whether `omitted` is the exact count, or a lower bound.
+    pub omitted_exact: bool,
 }
 
 /// True when the edge holds on `as_of` (always, without a date). Where `as_of` falls
@@ -79,11 +86,12 @@ impl KnowledgeGraph {
         let mut met = NodeSet::new(topo.node_bound());
         let mut order: Vec<(NodeIndex, usize)> = Vec::new();
         let mut truncated = false;
-        for ix in start {
-            if order.len() == limit {
-                truncated = true;
-                break;
-            }
+        // What the limit left out, and whether that is all of it (see `Subgraph::omitted`).
+        let (mut omitted, mut omitted_exact) = (0, true);
+        if start.len() > limit {
+            (truncated, omitted, omitted_exact) = (true, start.len() - limit, depth == 0);
+        }
+        for ix in start.into_iter().take(limit) {
             taken.insert(ix);
             met.insert(ix);
             order.push((ix, 0));
@@ -95,6 +103,8 @@ impl KnowledgeGraph {
             }
             let room = limit - order.len();
             let mut next: Vec<NodeIndex> = Vec::new();
+            // Whether a long list was left partly unread: then more were in reach.
+            let mut unread = false;
             for &ix in &frontier {
                 let list = topo.halves(ix);
                 // A long list is in id order of its other ends: once it has given more than
@@ -110,7 +120,10 @@ impl KnowledgeGraph {
                         let key = topo.sort_key(h);
                         match last {
                             Some(l) if l.1 == key.1 => continue,
-                            Some(l) if counted > room && l.0 != key.0 => break,
+                            Some(l) if counted > room && l.0 != key.0 => {
+                                unread = true;
+                                break;
+                            }
                             _ => {}
                         }
                         counted += 1;
@@ -123,6 +136,8 @@ impl KnowledgeGraph {
             }
             if next.len() > room {
                 truncated = true;
+                omitted = next.len() - room;
+                omitted_exact = level == depth && !unread;
             }
             let next = self.first_by_id(next, room);
             for &ix in &next {
@@ -166,6 +181,8 @@ impl KnowledgeGraph {
             nodes,
             edges,
             truncated,
+            omitted,
+            omitted_exact,
         })
     }
 
@@ -402,6 +419,42 @@ mod tests {
             .unwrap();
         assert_eq!(s.nodes.len(), 3);
         assert!(s.truncated);
+        // Cut before the last level: what it met is a lower bound.
+        assert!(
+            s.omitted >= 1 && !s.omitted_exact,
+            "{} {}",
+            s.omitted,
+            s.omitted_exact
+        );
+        // Cut at the last level: every neighbour but the ones taken, exactly.
+        let a = id("country:a");
+        let neighbours: std::collections::HashSet<_> = g
+            .neighbors(&a, &[], Direction::Both)
+            .into_iter()
+            .map(|n| n.node.id.clone())
+            .collect();
+        assert!(!neighbours.is_empty());
+        let one = g
+            .neighborhood(&[a], 1, &[], Direction::Both, &[], 1, None, &BOUNDS)
+            .unwrap();
+        assert!(one.truncated && one.omitted_exact);
+        assert_eq!(one.omitted, neighbours.len());
+        let whole = g
+            .neighborhood(
+                &[id("country:a")],
+                1,
+                &[],
+                Direction::Both,
+                &[],
+                200,
+                None,
+                &BOUNDS,
+            )
+            .unwrap();
+        assert_eq!(
+            (whole.truncated, whole.omitted, whole.omitted_exact),
+            (false, 0, true)
+        );
     }
 
     #[test]
@@ -456,8 +509,10 @@ mod tests {
         depth: usize,
         direction: Direction,
         limit: usize,
-    ) -> (Vec<(String, usize)>, Vec<String>, bool) {
+    ) -> (Vec<(String, usize)>, Vec<String>, bool, usize, bool) {
         let mut nodes: Vec<(EntityId, usize)> = vec![(seed.clone(), 0)];
+        // Nodes met at the level the limit cut, past the limit, and whether it was the last.
+        let (mut omitted, mut last) = (0, true);
         let mut seen: std::collections::HashSet<EntityId> = [seed.clone()].into();
         let mut frontier = vec![seed.clone()];
         let mut truncated = false;
@@ -474,6 +529,7 @@ mod tests {
             let room = limit - nodes.len();
             if next.len() > room {
                 truncated = true;
+                (omitted, last) = (next.len() - room, level == depth);
                 next.truncate(room);
             }
             nodes.extend(next.iter().map(|id| (id.clone(), level)));
@@ -507,6 +563,8 @@ mod tests {
                 .collect(),
             edges.into_iter().map(|e| e.id()).collect(),
             truncated,
+            omitted,
+            last,
         )
     }
 
@@ -584,6 +642,7 @@ mod tests {
                         &bounds,
                     )
                     .unwrap();
+                let (omitted, exact) = (got.omitted, got.omitted_exact);
                 let got = (
                     got.nodes
                         .iter()
@@ -592,11 +651,18 @@ mod tests {
                     got.edges.iter().map(|e| e.id()).collect::<Vec<_>>(),
                     got.truncated,
                 );
-                assert_eq!(
-                    got,
-                    neighbourhood_by_definition(&g, &seed, depth, direction, limit),
-                    "{seed} depth {depth} limit {limit} {direction:?}"
-                );
+                let (nodes, edges, truncated, met_past, last) =
+                    neighbourhood_by_definition(&g, &seed, depth, direction, limit);
+                let at = format!("{seed} depth {depth} limit {limit} {direction:?}");
+                assert_eq!(got, (nodes, edges, truncated), "{at}");
+                // The count of what was left out: exact only when nothing past it was in
+                // reach, else a lower bound that is never more than the level's excess.
+                assert_eq!(omitted > 0, truncated, "{at}");
+                assert!(omitted <= met_past, "{at}: {omitted} > {met_past}");
+                if exact {
+                    assert!(last, "{at}: exact, though levels were left unwalked");
+                    assert_eq!(omitted, met_past, "{at}");
+                }
             }
         }
     }

@@ -5,6 +5,7 @@
 //! heavy request that outlives its time is answered `TIMEOUT` while its work keeps its
 //! slot until it has really stopped.
 
+use std::any::Any;
 use std::panic::AssertUnwindSafe;
 use std::sync::Arc;
 use std::time::Duration;
@@ -14,7 +15,7 @@ use tokio::sync::Semaphore;
 
 use async_graphql::ErrorExtensions;
 
-use crate::api::code;
+use crate::api::{RequestId, code};
 use crate::app::Config;
 
 /// Why a request was not run to its answer.
@@ -139,12 +140,13 @@ impl Admission {
         }
     }
 
-    /// Runs `work` in the lane its `complexity` puts it in; `Ok(None)` when it panicked.
+    /// Runs `work` in the lane its `complexity` puts it in; `Ok(Err(what it said))` when
+    /// it panicked.
     pub(crate) async fn run<F>(
         &self,
         complexity: usize,
         work: F,
-    ) -> Result<Option<F::Output>, Refused>
+    ) -> Result<Result<F::Output, String>, Refused>
     where
         F: Future + Send + 'static,
         F::Output: Send + 'static,
@@ -154,13 +156,13 @@ impl Admission {
                 let Ok(_slot) = self.light.try_acquire() else {
                     return Err(Refused::Busy(Lane::Light));
                 };
-                Ok(AssertUnwindSafe(work).catch_unwind().await.ok())
+                Ok(AssertUnwindSafe(work).catch_unwind().await.map_err(said))
             }
             Lane::Heavy => self.run_heavy(work).await,
         }
     }
 
-    async fn run_heavy<F>(&self, work: F) -> Result<Option<F::Output>, Refused>
+    async fn run_heavy<F>(&self, work: F) -> Result<Result<F::Output, String>, Refused>
     where
         F: Future + Send + 'static,
         F::Output: Send + 'static,
@@ -169,21 +171,35 @@ impl Admission {
             return Err(Refused::Busy(Lane::Heavy));
         };
         let workers = self.workers.clone();
+        // The work stays the request's on its thread: its errors carry the request's id.
+        let id = RequestId::current().unwrap_or_else(RequestId::next);
         let admitted = async move {
             // Waiting for a worker: a timeout here drops the slot, as nothing has started.
             let Ok(worker) = workers.acquire_owned().await else {
-                return None;
+                return Err("the heavy workers are gone".to_string());
             };
             let runtime = tokio::runtime::Handle::current();
             let job = actix_web::rt::task::spawn_blocking(move || {
                 // Held until the work is done, whether or not anyone still waits for it.
                 let _held = (slot, worker);
-                runtime.block_on(AssertUnwindSafe(work).catch_unwind()).ok()
+                let run = AssertUnwindSafe(id.scope(work)).catch_unwind();
+                runtime.block_on(run).map_err(said)
             });
-            job.await.ok().flatten()
+            job.await
+                .unwrap_or_else(|e| Err(format!("a heavy worker failed: {e}")))
         };
         actix_web::rt::time::timeout(self.timeout, admitted)
             .await
             .map_err(|_| Refused::Timeout(self.timeout))
     }
+}
+
+/// What a panic said, for the log.
+fn said(panic: Box<dyn Any + Send>) -> String {
+    let message = panic
+        .downcast_ref::<&str>()
+        .map(|s| s.to_string())
+        .or_else(|| panic.downcast_ref::<String>().cloned())
+        .unwrap_or_else(|| "no message".to_string());
+    format!("a resolver panicked: {message}")
 }

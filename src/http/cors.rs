@@ -29,7 +29,7 @@ const METHODS: &str = "GET, HEAD, POST, OPTIONS";
 /// Headers a cross-origin page may send: the body's type and the editor's token.
 const HEADERS: &str = "content-type, authorization";
 /// Headers a cross-origin page may read, beyond the simple ones.
-const EXPOSE: &str = "etag";
+const EXPOSE: &str = "etag, x-request-id";
 /// How long a browser may keep a preflight's answer, in seconds (a day).
 const MAX_AGE: &str = "86400";
 

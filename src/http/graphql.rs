@@ -15,6 +15,7 @@ use super::Served;
 use super::admission::Refused;
 use super::cache;
 use super::negotiate::{self, Answer};
+use super::observe::Observed;
 use crate::api::{Credentials, REQUEST_ERROR, code, internal};
 
 /// An answer in the GraphQL shape without `data`: one error with its code.
@@ -124,7 +125,13 @@ pub(super) async fn post(
             return batch_too_large(answer, items.len(), max);
         }
     }
-    match execute(&served, batch, credentials(&req)).await {
+    let operation = match &batch {
+        BatchRequest::Single(r) => r.operation_name.clone(),
+        BatchRequest::Batch(_) => Some(super::metrics::BATCH.to_string()),
+    };
+    let response = execute(&served, batch, credentials(&req)).await;
+    Observed::note(&req, operation.as_deref(), outcome(&response));
+    match response {
         Ok(response) => respond(answer, response).finish(|b| b),
         Err(refused) => refusal(answer, refused),
     }
@@ -242,14 +249,18 @@ pub(super) async fn get(req: HttpRequest, served: web::Data<Served>) -> HttpResp
         operation_name: params.operation_name.as_deref(),
     });
     let cache_control = cache::cache_control(served.app.config().http_cache_max_age);
+    let operation = params.operation_name.as_deref().filter(|n| !n.is_empty());
     if cache::not_modified(&req, &etag) {
+        Observed::note(&req, operation, None);
         return HttpResponse::NotModified()
             .insert_header((ETAG, etag))
             .insert_header((CACHE_CONTROL, cache_control))
             .insert_header((VARY, "Accept"))
             .finish();
     }
-    let response = match execute(&served, BatchRequest::Single(request), credentials(&req)).await {
+    let response = execute(&served, BatchRequest::Single(request), credentials(&req)).await;
+    Observed::note(&req, operation, outcome(&response));
+    let response = match response {
         Ok(response) => response,
         Err(refused) => return refusal(answer, refused),
     };
@@ -296,13 +307,13 @@ fn is_mutation(request: &mut async_graphql::Request, config: &crate::app::Config
     super::operation_type(request, config) == Some(OperationType::Mutation)
 }
 
-/// What the schema answered, in the lane the request's cost puts it in; `Ok(None)` when a
-/// resolver panicked.
+/// What the schema answered, in the lane the request's cost puts it in, or what a
+/// resolver's panic said; `Err` when the request was not run.
 async fn execute(
     served: &Served,
     mut batch: BatchRequest,
     credentials: Credentials,
-) -> Result<Option<BatchResponse>, Refused> {
+) -> Result<Result<BatchResponse, String>, Refused> {
     let config = served.app.config();
     let complexity = match &mut batch {
         BatchRequest::Single(request) => crate::api::cost(request, config).complexity,
@@ -361,6 +372,22 @@ fn refusal(answer: Answer, refused: Refused) -> HttpResponse {
     response
 }
 
+/// How a request ended, for the log and the metrics: `None` without errors, else the
+/// code of the first error (a panic is an `INTERNAL_SERVER_ERROR`, a refusal its code).
+fn outcome(response: &Result<Result<BatchResponse, String>, Refused>) -> Option<String> {
+    let first = match response {
+        Err(refused) => return Some(refused.code().to_string()),
+        Ok(Err(_)) => return Some(code::INTERNAL_SERVER_ERROR.to_string()),
+        Ok(Ok(BatchResponse::Single(r))) => r.errors.first(),
+        Ok(Ok(BatchResponse::Batch(items))) => items.iter().find_map(|r| r.errors.first()),
+    }?;
+    let code = first.extensions.as_ref().and_then(|e| match e.get("code") {
+        Some(async_graphql::Value::String(s)) => Some(s.clone()),
+        _ => None,
+    });
+    Some(code.unwrap_or_else(|| "OTHER".to_string()))
+}
+
 /// An answer about to be sent, which the caller may add headers to.
 struct Respond {
     status: StatusCode,
@@ -386,9 +413,10 @@ impl Respond {
 
 /// Shapes the answer: a request that failed before execution has no `data`, and with
 /// `application/graphql-response+json` it is a 400.
-fn respond(answer: Answer, outcome: Option<BatchResponse>) -> Respond {
-    let Some(response) = outcome else {
-        return server_failure(answer, "a resolver panicked");
+fn respond(answer: Answer, outcome: Result<BatchResponse, String>) -> Respond {
+    let response = match outcome {
+        Ok(response) => response,
+        Err(detail) => return server_failure(answer, &detail),
     };
     let (body, request_error) = match &response {
         BatchResponse::Single(r) if is_request_error(r) => (request_error_body(r), true),

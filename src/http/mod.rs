@@ -1,18 +1,23 @@
 //! The HTTP surface on actix-web: GraphQL over HTTP, the playground and its
-//! assets, the schema file and a health check, with compression and limits.
+//! assets, the schema file, health, readiness and metrics, with compression and limits;
+//! the answers given while the graph loads; and the graceful stop on a signal.
 
 mod admission;
 mod assets;
 mod cache;
 mod cors;
 mod graphql;
+mod loading;
+mod metrics;
 mod negotiate;
+mod observe;
 mod rate;
 mod ws;
 
 use std::net::TcpListener;
 use std::rc::Rc;
 use std::sync::Arc;
+use std::time::{Duration, Instant};
 
 use actix_web::dev::Server;
 use actix_web::middleware::{Compress, DefaultHeaders, from_fn};
@@ -23,6 +28,7 @@ use crate::api::{self, PledgeSchema};
 use crate::app::App;
 
 pub use crate::api::sdl;
+pub use loading::{Loaded, Signals, while_loading};
 
 /// What every worker shares: the running state and the schema built over it, once.
 #[derive(Clone)]
@@ -33,6 +39,7 @@ pub(crate) struct Served {
     admission: admission::Admission,
     /// Per-client rate limits; `None` when `rate_limit_per_second` is 0.
     rate: Option<Arc<rate::RateLimiter>>,
+    metrics: Arc<metrics::Metrics>,
 }
 
 /// The token of an `Authorization: Bearer <token>` value (the scheme in any case).
@@ -77,12 +84,53 @@ pub async fn execute(app: App, request: async_graphql::Request) -> async_graphql
 }
 
 /// Builds the server on a bound listener (port 0 works: read the port
-/// from the listener first). The returned server runs until stopped.
+/// from the listener first). The returned server runs until stopped; it does not watch
+/// for signals itself ([`serve_until_signalled`] does).
 pub fn serve(listener: TcpListener, app: App) -> std::io::Result<Server> {
+    build(listener, app).map(|(server, _)| server)
+}
+
+/// [`serve`], stopped gracefully on the first SIGTERM or SIGINT from now on: it takes no
+/// new connection, finishes the requests in flight (waiting at most `shutdown_timeout`
+/// seconds for them), then stops. Answers the server, to await.
+pub fn serve_until_signalled(
+    listener: TcpListener,
+    app: App,
+    mut signals: Signals,
+) -> std::io::Result<Server> {
+    let patience =
+        Duration::from_secs(u64::try_from(app.config().shutdown_timeout).unwrap_or(u64::MAX));
+    let (server, metrics) = build(listener, app)?;
+    let handle = server.handle();
+    actix_web::rt::spawn(async move {
+        let signal = signals.next().await;
+        handle.pause().await;
+        let busy = metrics.in_flight();
+        tracing::info!(
+            "{signal}: no new connections are taken; finishing {busy} requests in flight, then stopping"
+        );
+        // The server's own graceful stop counts connections, not requests, and does not
+        // always wait for a request whose body is still arriving: the requests in flight
+        // are waited for here, then their answers are given a moment to be written.
+        let start = Instant::now();
+        while metrics.in_flight() > 0 && start.elapsed() < patience {
+            actix_web::rt::time::sleep(Duration::from_millis(20)).await;
+        }
+        actix_web::rt::time::sleep(Duration::from_millis(100)).await;
+        handle.stop(true).await;
+    });
+    Ok(server)
+}
+
+/// The server and its metrics; a graceful stop lets the connections finish for up to
+/// `shutdown_timeout` seconds.
+fn build(listener: TcpListener, app: App) -> std::io::Result<(Server, Arc<metrics::Metrics>)> {
     let config = app.config();
+    let shutdown_timeout = u64::try_from(config.shutdown_timeout).unwrap_or(u64::MAX);
     let data = web::Data::new(Served {
         schema: schema(app.clone()),
         cors: cors::Policy::new(&config.cors_origins),
+        metrics: Arc::default(),
         admission: admission::Admission::new(config),
         rate: rate::RateLimiter::new(
             config.rate_limit_per_second,
@@ -92,8 +140,10 @@ pub fn serve(listener: TcpListener, app: App) -> std::io::Result<Server> {
         .map(Arc::new),
         app: app.clone(),
     });
+    let metrics = data.metrics.clone();
     let server = HttpServer::new(move || {
         let policy = Rc::new(data.cors.clone());
+        let observed = data.metrics.clone();
         ActixApp::new()
             .app_data(data.clone())
             .wrap(from_fn(move |req, next| {
@@ -101,7 +151,9 @@ pub fn serve(listener: TcpListener, app: App) -> std::io::Result<Server> {
             }))
             .wrap(Compress::default())
             .wrap(DefaultHeaders::new().add(("X-Content-Type-Options", "nosniff")))
-            .wrap(tracing_actix_web::TracingLogger::default())
+            .wrap(from_fn(move |req, next| {
+                observe::middleware(observed.clone(), req, next)
+            }))
             .service(
                 web::resource("/graphql")
                     .route(web::post().to(graphql::post))
@@ -115,10 +167,14 @@ pub fn serve(listener: TcpListener, app: App) -> std::io::Result<Server> {
             .route("/assets/{path:.*}", web::get().to(assets::asset))
             .route("/schema.graphql", web::get().to(schema_file))
             .route("/healthz", web::get().to(healthz))
+            .route("/readyz", web::get().to(readyz))
+            .route("/metrics", web::get().to(metrics_text))
     })
+    .disable_signals()
+    .shutdown_timeout(shutdown_timeout)
     .listen(listener)?
     .run();
-    Ok(server)
+    Ok((server, metrics))
 }
 
 /// The schema's SDL, as checked in at `schema.graphql`.
@@ -126,6 +182,29 @@ async fn schema_file(served: web::Data<Served>) -> HttpResponse {
     HttpResponse::Ok()
         .content_type("text/plain; charset=utf-8")
         .body(served.schema.sdl())
+}
+
+/// Readiness: 200 when the server should be sent requests (the graph is loaded, and
+/// nothing has said otherwise since), else 503 with `Retry-After`.
+async fn readyz(served: web::Data<Served>) -> HttpResponse {
+    match served.app.is_ready() {
+        true => HttpResponse::Ok().json(serde_json::json!({ "status": "ready" })),
+        false => loading::not_ready("not ready"),
+    }
+}
+
+/// The metrics, in Prometheus's text format.
+async fn metrics_text(served: web::Data<Served>) -> HttpResponse {
+    let graph = served.app.graph();
+    let figures = metrics::GraphFigures {
+        entities: graph.node_count(),
+        relations: graph.edge_count(),
+        version: graph.version(),
+        ready: served.app.is_ready(),
+    };
+    HttpResponse::Ok()
+        .content_type("text/plain; version=0.0.4; charset=utf-8")
+        .body(served.metrics.render(&figures))
 }
 
 /// Liveness and what is loaded.

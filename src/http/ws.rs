@@ -32,7 +32,7 @@ impl Executor for PerOperation {
         let mut responses = self.execute_stream(request, None);
         match responses.next().await {
             Some(response) => response,
-            None => panicked(),
+            None => panicked("the operation ended without an answer"),
         }
     }
 
@@ -60,8 +60,9 @@ impl Executor for PerOperation {
         let answer = async move {
             let work = async move { responses.next().await };
             match admission.run(complexity, work).await {
-                Ok(Some(Some(response))) => response,
-                Ok(Some(None) | None) => panicked(),
+                Ok(Ok(Some(response))) => response,
+                Ok(Ok(None)) => panicked("the operation ended without an answer"),
+                Ok(Err(said)) => panicked(&said),
                 Err(refused) => refused.to_response(),
             }
         };
@@ -69,9 +70,9 @@ impl Executor for PerOperation {
     }
 }
 
-/// The answer when an operation's work failed without one.
-fn panicked() -> Response {
-    let error = internal("a resolver panicked").into_server_error(Pos::default());
+/// The answer when an operation's work failed without one: what happened goes to the log.
+fn panicked(detail: &str) -> Response {
+    let error = internal(detail).into_server_error(Pos::default());
     Response::from_errors(vec![error])
 }
 

@@ -23,6 +23,7 @@ mod http_spec;
 mod ids;
 mod layers;
 mod limits;
+mod operations;
 mod playground;
 mod provenance;
 mod questions;
