@@ -102,6 +102,22 @@ pub(crate) struct Occupancy {
     pub heavy_running: usize,
 }
 
+impl Occupancy {
+    /// As Prometheus text, for `/metrics`.
+    pub(crate) fn render(&self) -> String {
+        format!(
+            "# HELP pledgegraph_admitted_requests Requests each lane holds now (heavy: running or waiting for a heavy worker).\n\
+             # TYPE pledgegraph_admitted_requests gauge\n\
+             pledgegraph_admitted_requests{{lane=\"light\"}} {}\n\
+             pledgegraph_admitted_requests{{lane=\"heavy\"}} {}\n\
+             # HELP pledgegraph_heavy_running Heavy requests running on a heavy worker.\n\
+             # TYPE pledgegraph_heavy_running gauge\n\
+             pledgegraph_heavy_running {}\n",
+            self.light, self.heavy, self.heavy_running
+        )
+    }
+}
+
 impl Admission {
     /// The lanes `config` sets.
     pub(crate) fn new(config: &Config) -> Self {

@@ -204,7 +204,10 @@ async fn metrics_text(served: web::Data<Served>) -> HttpResponse {
     };
     HttpResponse::Ok()
         .content_type("text/plain; version=0.0.4; charset=utf-8")
-        .body(served.metrics.render(&figures))
+        .body(
+            served.metrics.render(&figures)
+                + &served.admission.occupancy(served.app.config()).render(),
+        )
 }
 
 /// Liveness and what is loaded.

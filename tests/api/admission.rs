@@ -111,6 +111,14 @@ fn heavy_requests_past_their_lane_get_503_while_light_ones_are_served() {
     eventually("the heavy lane fills", || {
         heavy_in_flight(&server) == heavy_lane as u64
     });
+    let (_, metrics) = server.get("/metrics");
+    let metrics = metrics.into_string().unwrap_or_default();
+    assert!(
+        metrics.contains(&format!(
+            "pledgegraph_admitted_requests{{lane=\"heavy\"}} {heavy_lane}"
+        )),
+        "{metrics}"
+    );
     // The heavy lane is full, and a light request is still answered.
     let (status, _, body) = post(&server.base, LIGHT, &[]);
     assert_eq!(status, 200, "{body}");
@@ -125,6 +133,10 @@ fn heavy_requests_past_their_lane_get_503_while_light_ones_are_served() {
     assert!(!busy.is_empty(), "no heavy request was refused");
     assert_eq!(served + busy.len(), sent, "every answer is 200 or 503");
     assert!(served >= heavy_lane, "{served} served");
+    let (_, metrics) = server.get("/metrics");
+    let metrics = metrics.into_string().unwrap_or_default();
+    let refused = format!("outcome=\"SERVER_BUSY\"}} {}", busy.len());
+    assert!(metrics.contains(&refused), "{refused} in {metrics}");
     for (_, retry, body) in busy {
         assert_eq!(code(body), "SERVER_BUSY", "{body}");
         assert!(body.get("data").is_none(), "{body}");
