@@ -587,7 +587,12 @@ impl KnowledgeGraph {
                 _ => continue,
             };
             let set: Vec<NodeIndex> = if field == Field::Id {
-                ids.iter().filter_map(|i| self.index_of(i)).collect()
+                // An id named twice is one candidate: the list holds each entity once.
+                let mut set: Vec<NodeIndex> =
+                    ids.iter().filter_map(|i| self.index_of(i)).collect();
+                set.sort_unstable();
+                set.dedup();
+                set
             } else if let Some((relations, node_is_target)) = field.edge() {
                 // Walk the referenced nodes' own edges of that kind, in the compact
                 // structure: no relation or node is read that is not kept.
@@ -808,6 +813,18 @@ mod tests {
         assert!(
             g.list(NodeKind::Country, &by_id, &[], None).is_empty(),
             "an id of another kind matches nothing"
+        );
+        let twice = test(
+            Field::Id,
+            Op::In(vec![
+                Value::Id(id("commitment:b")),
+                Value::Id(id("commitment:b")),
+            ]),
+        );
+        assert_eq!(
+            ids(g.list(NodeKind::Commitment, &twice, &[], None)),
+            ["commitment:b"],
+            "an id named twice is listed once"
         );
     }
 
