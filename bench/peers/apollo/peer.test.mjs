@@ -215,5 +215,7 @@ describe('on a generated graph of 2,000 entities', () => {
     const unknown = [all[5], 'commitment:no-such-pledge', all[2]];
     assert.equal(edgesOf(await same(s, Q2_VARS, { ids: unknown })).length, 2);
     assert.equal(edgesOf(await same(s, Q2_VARS, { ids: all.slice(0, 80).reverse() })).length, 50);
+    const twice = [...all.slice(0, 3), ...all.slice(0, 3)];
+    assert.equal(edgesOf(await same(s, Q2_VARS, { ids: twice })).length, 3);
   });
 });

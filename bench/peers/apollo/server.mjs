@@ -211,9 +211,9 @@ export function makeResolvers(data) {
         const ids = filter?.id;
         let items;
         if (ids?.in != null || ids?.eq != null) {
-          // As pledgegraph answers: one item for each time the list names a known id.
-          const wanted = ids.in ?? [ids.eq];
-          items = wanted.map((id) => commitmentById.get(id)).filter((c) => c !== undefined);
+          // Each known id once, however many times the list names it.
+          const wanted = new Set(ids.in ?? [ids.eq]);
+          items = [...wanted].map((id) => commitmentById.get(id)).filter((c) => c !== undefined);
           if (ids.in != null && ids.eq != null) items = items.filter((c) => c.id === ids.eq);
           items.sort(byId);
         } else {
