@@ -1,0 +1,336 @@
+#!/usr/bin/env python3
+"""The parts of scripts/bench that are easier in Python (standard library only): the request
+bodies of each query, the check that every server gives the same answer, oha's summary, and
+the report (tables, medians, ratios, goals) printed and written into BENCHMARKS.md.
+
+  harness.py bodies URL QUERIES_DIR OUT_DIR      bodies for every query, entities from URL
+  harness.py check OUT [--alias] [--errors-on NAME] [--ceiling NAME] BODIES NAME=URL ...
+  harness.py oha FILE                            p50 and p99 (µs) of oha's JSON output
+  harness.py report WORK_DIR [--write BENCHMARKS.md]
+"""
+
+import json
+import math
+import re
+import statistics
+import sys
+import urllib.request
+
+HEADERS = {"Content-Type": "application/json", "Cache-Control": "no-cache"}
+ALIAS = "@ALIAS@"
+
+
+def post(url, body):
+    """The raw answer of one POST /graphql."""
+    request = urllib.request.Request(url + "/graphql", data=body.encode(), headers=HEADERS)
+    with urllib.request.urlopen(request, timeout=60) as response:
+        return response.read()
+
+
+def ask(url, query, variables=None):
+    answer = json.loads(post(url, json.dumps({"query": query, "variables": variables or {}})))
+    if "errors" in answer:
+        sys.exit(f"bench: listing entities failed: {json.dumps(answer['errors'])[:500]}")
+    return answer["data"]
+
+
+def pages(url, field, selection, extra=""):
+    """Every node of a connection, by pages of 100."""
+    nodes, after = [], None
+    while True:
+        data = ask(
+            url,
+            f"query ($after: String) {{ {field}(first: 100, after: $after{extra}) "
+            f"{{ pageInfo {{ hasNextPage endCursor }} edges {{ node {{ {selection} }} }} }} }}",
+            {"after": after},
+        )[field]
+        nodes += [edge["node"] for edge in data["edges"]]
+        if not data["pageInfo"]["hasNextPage"]:
+            return nodes
+        after = data["pageInfo"]["endCursor"]
+
+
+def walk(items):
+    """The items in a fixed stride (coprime to their count), so that neighbours differ."""
+    stride = next(s for s in range(7, 10_000) if math.gcd(s, len(items)) == 1)
+    return [items[k * stride % len(items)] for k in range(len(items))]
+
+
+def with_alias(query):
+    """The query with `@ALIAS@: ` before its first root field."""
+    at = query.index("{") + 1
+    return query[:at] + f" {ALIAS}:" + query[at:]
+
+
+def bodies(url, queries_dir, out_dir):
+    """Writes QUERY.jsonl (the fixed query), QUERY-vars.jsonl (one body per entity, in a
+    stride) and QUERY-alias.jsonl (the same with an alias to replace) for q0..q5, and
+    lists.txt (what the entities are)."""
+    read = lambda name: open(f"{queries_dir}/{name}.graphql").read().strip()  # noqa: E731
+    codes = [c["code"] for c in pages(url, "countries", "id code") if c["code"]]
+    commitments = [c["id"] for c in pages(url, "commitments", "id", ", orderBy: [{field: ID}]")]
+    totals = ask(url, "{ pledgeTotals(groupBy: [PLEDGER]) { pledger { id } } }")["pledgeTotals"]
+    pledgers = sorted({t["pledger"]["id"] for t in totals})
+    if not codes or len(commitments) < 100 or len(pledgers) < 2:
+        sys.exit(f"bench: the graph at {url} is too small for the defeated runs")
+    codes, commitments, pledgers = walk(codes), walk(commitments), walk(pledgers)
+    half = len(pledgers) // 2
+    windows = len(commitments) // math.gcd(50, len(commitments))
+    variables = {
+        "q1": [{"code": c} for c in codes],
+        "q2": [
+            {"ids": [commitments[(50 * k + j) % len(commitments)] for j in range(50)]}
+            for k in range(windows)
+        ],
+        "q3": [{"id": p} for p in pledgers],
+        "q4": [
+            {"from": p, "to": pledgers[(k + half) % len(pledgers)]} for k, p in enumerate(pledgers)
+        ],
+        "q5": [{"pledger": p} for p in pledgers],
+    }
+    for name in ["q0", "q1", "q2", "q3", "q4", "q5"]:
+        with open(f"{out_dir}/{name}.jsonl", "w") as out:
+            out.write(json.dumps({"query": read(name)}) + "\n")
+    for name, sets in variables.items():
+        query = read(f"{name}-vars")
+        for suffix, text in [("vars", query), ("alias", with_alias(query))]:
+            with open(f"{out_dir}/{name}-{suffix}.jsonl", "w") as out:
+                for v in sets:
+                    out.write(json.dumps({"query": text, "variables": v}) + "\n")
+    with open(f"{out_dir}/lists.txt", "w") as out:
+        out.write(
+            f"{len(codes)} country codes (Q1), {len(variables['q2'])} windows of 50 of "
+            f"{len(commitments)} commitments (Q2), {len(pledgers)} pledgers (Q3, Q5; Q4 "
+            "from each to the one half the list away)\n"
+        )
+
+
+def normal(raw, alias):
+    """An answer as compared: keys sorted, the alias renamed back to the field."""
+    answer = json.loads(raw)
+    if alias and isinstance(answer.get("data"), dict) and "a1" in answer["data"]:
+        answer["data"][alias] = answer["data"].pop("a1")
+    return json.dumps(answer, sort_keys=True, indent=1)
+
+
+def check(args):
+    """Every server gives the same answer, without `errors`, to a few of the bodies (the
+    first, and four spread over the list); the server of --errors-on answers every body
+    without errors. Writes the first server's raw answer to the first body to OUT, for a
+    ceiling. The --ceiling server only gets the first body."""
+    out, alias, errors_on, ceiling = args[0], False, None, None
+    args = args[1:]
+    while args[0].startswith("--"):
+        flag, args = args[0], args[1:]
+        if flag == "--alias":
+            alias = True
+        elif flag == "--errors-on":
+            errors_on, args = args[0], args[1:]
+        elif flag == "--ceiling":
+            ceiling, args = args[0], args[1:]
+    lines = open(args[0]).read().splitlines()
+    servers = dict(a.split("=", 1) for a in args[1:])
+    field = None
+    if alias:
+        query = json.loads(lines[0])["query"]
+        field = re.match(r"\s*:\s*(\w+)", query[query.index(ALIAS) + len(ALIAS) :]).group(1)
+        lines = [line.replace(ALIAS, "a1", 1) for line in lines]
+    picks = sorted({0, *(len(lines) * k // 5 for k in range(1, 5))})
+    reference = {}
+    for name, url in servers.items():
+        for i in [0] if name == ceiling else picks:
+            raw = post(url, lines[i])
+            if not reference:
+                with open(out, "wb") as f:
+                    f.write(raw)
+            mine = normal(raw, field)
+            if "errors" in json.loads(raw) or "data" not in json.loads(raw):
+                sys.exit(f"bench: {name} answered body {i} with errors:\n{lines[i]}\n{mine[:3000]}")
+            first, theirs = reference.setdefault(i, (name, mine))
+            if mine != theirs:
+                sys.exit(
+                    f"bench: {name} and {first} differ on body {i}:\n{lines[i]}\n"
+                    f"--- {name}:\n{mine[:4000]}\n--- {first}:\n{theirs[:4000]}"
+                )
+    if errors_on:
+        for i, line in enumerate(lines):
+            if "errors" in json.loads(post(servers[errors_on], line)):
+                sys.exit(f"bench: {errors_on} answered body {i} with errors:\n{line}")
+
+
+def oha(path):
+    """p50 and p99 in µs, and the count of responses that were not 200."""
+    summary = json.load(open(path))
+    pct = summary["latencyPercentiles"]
+    codes = summary.get("statusCodeDistribution", {})
+    bad = sum(n for code, n in codes.items() if code != "200") + sum(
+        summary.get("errorDistribution", {}).values()
+    )
+    print(round(pct["p50"] * 1e6), round(pct["p99"] * 1e6), bad)
+
+
+# ---------------------------------------------------------------------------------------
+# The report
+
+MODES = {
+    "repeated": "Repeated: the same query every time, answer caches on",
+    "defeated": "Answer caches defeated: a different entity on every request, `Cache-Control: no-cache`",
+    "alias": "Document caches defeated too: as above, with a unique alias on every request",
+}
+SERVERS = ["pledgegraph", "baseline", "peer", "ceiling"]
+TITLES = {
+    "q0": "Q0 `{ __typename }`",
+    "q1": "Q1 a country's pledges",
+    "q2": "Q2 50 commitments",
+    "q3": "Q3 neighbourhood, depth 2, 200 nodes",
+    "q4": "Q4 three shortest paths",
+    "q5": "Q5 grouped `pledgeTotals`",
+}
+
+
+def fmt_rate(x):
+    return f"{x:,.0f}"
+
+
+def fmt_us(us):
+    return f"{us / 1000:.2f} ms" if us >= 1000 else f"{us:.0f} µs"
+
+
+def ratio(a, b):
+    return f"{a / b:.2f}" if a is not None and b else "–"
+
+
+def report(work, write):
+    rows = [line.split("\t") for line in open(f"{work}/results.tsv").read().splitlines()]
+    runs = {}
+    for mode, query, server, rps, p50, p99, requests, errors, hits in rows:
+        run = runs.setdefault((mode, query, server), {"rps": [], "p50": [], "p99": [], "n": 0, "errors": 0, "hits": None})
+        run["rps"].append(float(rps))
+        run["p50"].append(float(p50))
+        run["p99"].append(float(p99))
+        run["n"] += int(requests)
+        run["errors"] += int(errors)
+        if hits != "n/a":
+            run["hits"] = (run["hits"] or 0) + int(hits)
+    med = {k: v | {m: statistics.median(v[m]) for m in ["rps", "p50", "p99"]} for k, v in runs.items()}
+    info = dict(line.rstrip("\n").split("\t", 1) for line in open(f"{work}/machine.tsv"))
+    out = []
+    w = out.append
+    w(f"Run of {info['date']}: `{info['command']}`, {info['rounds']} rounds of {info['seconds']} s "
+      f"after a {info['warmup']} s warm-up per server, medians over the rounds. {info['took']}")
+    w("")
+    w("Graphs: the built-in seed for the repeated Q0, Q1, Q3, Q4, Q5; a generated graph of "
+      "10,000 entities (`pledgegraph generate --entities 10000 --relations-per-entity 5 "
+      f"--rng-seed 1`) for Q2 and every defeated run, with {info['lists']}")
+    w("")
+    w("Servers: **pledgegraph** (the binary timed, default configuration but "
+      "`--rate-limit-per-second 0`, log and metrics on); **baseline** (the same at "
+      f"{info['baseline']}); **peer** (Apollo Server, `bench/peers/apollo/`); **ceiling** "
+      "(`examples/ceiling.rs`: the answer's bytes, precomputed; in a defeated run, the first "
+      "entity's answer). " + info["peer_note"])
+    w("")
+    for mode, title in MODES.items():
+        keys = [k for k in med if k[0] == mode]
+        if not keys:
+            continue
+        w(f"#### {title}")
+        w("")
+        w("| query | server | req/s | p50 | p99 | / peer | / ceiling | answer-cache hits | errors |")
+        w("| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
+        for query in TITLES:
+            peer = med.get((mode, query, "peer"), {}).get("rps")
+            ceiling = med.get((mode, query, "ceiling"), {}).get("rps")
+            for server in SERVERS:
+                r = med.get((mode, query, server))
+                if not r:
+                    continue
+                hits = "n/a" if r["hits"] is None else f"{r['hits']:,} of {r['n']:,}"
+                if server not in ("pledgegraph", "baseline"):
+                    hits = ""
+                w(f"| {TITLES[query]} | {server} | {fmt_rate(r['rps'])} | {fmt_us(r['p50'])} | "
+                  f"{fmt_us(r['p99'])} | {'' if server == 'peer' else ratio(r['rps'], peer)} | "
+                  f"{'' if server == 'ceiling' else ratio(r['rps'], ceiling)} | {hits} | {r['errors']} |")
+        w("")
+    latency = [line.split("\t") for line in open(f"{work}/latency.tsv").read().splitlines()]
+    if latency:
+        w("#### Latency at a fixed rate: half of pledgegraph's peak, with oha")
+        w("")
+        w(f"oha, 32 connections, {info['oha_seconds']} s at a fixed rate, latency corrected for "
+          "coordinated omission, against pledgegraph: Q0 as it is, the others in their defeated "
+          "form, each request a body of the defeated run picked at random (`-Z`), with "
+          "`Cache-Control: no-cache`.")
+        w("")
+        w("| query | rate (req/s) | p50 | p99 | p99 / p50 | not 200 |")
+        w("| --- | ---: | ---: | ---: | ---: | ---: |")
+        for query, rate, p50, p99, bad in latency:
+            w(f"| {TITLES[query]} | {fmt_rate(float(rate))} | {fmt_us(float(p50))} | {fmt_us(float(p99))} | "
+              f"{float(p99) / float(p50):.2f} | {bad} |")
+        w("")
+    w("#### Goals")
+    w("")
+    w("| goal | figure | met? |")
+    w("| --- | --- | --- |")
+
+    def rps(mode, query, server):
+        return med.get((mode, query, server), {}).get("rps")
+
+    def goal(text, mode, query, other, at_least, aim=None):
+        a, b = rps(mode, query, "pledgegraph"), rps(mode, query, other)
+        if a is None or b is None:
+            w(f"| {text} | not measured in this run | – |")
+            return
+        figure = f"{a / b:.2f}× ({fmt_rate(a)} / {fmt_rate(b)} req/s)"
+        if mode == "defeated" and rps("alias", query, "pledgegraph") and rps("alias", query, other):
+            figure += f"; {rps('alias', query, 'pledgegraph') / rps('alias', query, other):.2f}× with document caches defeated too"
+        met = "met" if a / b >= at_least else "not met"
+        if aim:
+            met += f" (aim {aim}×: {'met' if a / b >= aim else 'not met'})"
+        w(f"| {text} | {figure} | {met} |")
+
+    goal("Q0: at least 0.4 of its ceiling", "repeated", "q0", "ceiling", 0.4)
+    goal("Q1 repeated: at least 0.5 of its ceiling", "repeated", "q1", "ceiling", 0.5)
+    goal("Q1, caching defeated: at least 4× the peer", "defeated", "q1", "peer", 4, 8)
+    goal("Q2, caching defeated: at least 10× the peer", "defeated", "q2", "peer", 10)
+    goal("Q3, caching defeated: at least 5× the baseline", "defeated", "q3", "baseline", 5)
+    if latency:
+        worst = max(latency, key=lambda r: float(r[3]) / float(r[2]))
+        ok = all(float(p99) <= 3 * float(p50) for _, _, p50, p99, _ in latency)
+        w(f"| at half of the peak rate (oha), p99 at most 3× p50 for every query | worst "
+          f"{float(worst[3]) / float(worst[2]):.2f}× ({worst[0].upper()}) over {len(latency)} queries | "
+          f"{'met' if ok else 'not met'} |")
+    else:
+        w("| at half of the peak rate (oha), p99 at most 3× p50 for every query | not measured | – |")
+    w("")
+    w("#### Machine")
+    w("")
+    for key in ["cpu", "cores", "memory", "kernel", "load", "rustc", "node", "wrk", "oha", "commit", "binary", "pinning"]:
+        w(f"- {key}: {info[key]}")
+    text = "\n".join(out) + "\n"
+    print(text)
+    if write:
+        begin, end = "<!-- scripts/bench: begin -->", "<!-- scripts/bench: end -->"
+        doc = open(write).read()
+        if begin not in doc or end not in doc:
+            sys.exit(f"bench: {write} lacks the markers {begin} and {end}")
+        head, rest = doc.split(begin, 1)
+        tail = rest.split(end, 1)[1]
+        open(write, "w").write(head + begin + "\n\n" + text + "\n" + end + tail)
+        print(f"bench: written to {write}", file=sys.stderr)
+
+
+def main():
+    cmd, args = sys.argv[1], sys.argv[2:]
+    if cmd == "bodies":
+        bodies(*args)
+    elif cmd == "check":
+        check(args)
+    elif cmd == "oha":
+        oha(args[0])
+    elif cmd == "report":
+        report(args[0], args[2] if args[1:2] == ["--write"] else None)
+    else:
+        sys.exit(__doc__)
+
+
+if __name__ == "__main__":
+    main()
