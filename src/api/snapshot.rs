@@ -22,15 +22,20 @@ impl Pinned {
     pub fn get(&self, app: &App) -> &Snapshot {
         self.0.get_or_init(|| app.graph())
     }
+
+    /// The version pinned, if the request has read the graph.
+    pub fn version(&self) -> Option<u64> {
+        self.0.get().map(|graph| graph.version())
+    }
 }
 
 /// Gives every operation of `batch` one version of the graph to read, pinned on first
-/// use, and the credentials the request came with.
-pub fn attach(batch: BatchRequest, credentials: Credentials) -> BatchRequest {
+/// use, and the credentials the request came with; answers the pin too, to read after.
+pub fn attach(batch: BatchRequest, credentials: Credentials) -> (BatchRequest, Pinned) {
     let pinned = Pinned::default();
-    match batch {
+    let batch = match batch {
         BatchRequest::Single(request) => {
-            BatchRequest::Single(request.data(pinned).data(credentials))
+            BatchRequest::Single(request.data(pinned.clone()).data(credentials))
         }
         BatchRequest::Batch(requests) => BatchRequest::Batch(
             requests
@@ -38,5 +43,6 @@ pub fn attach(batch: BatchRequest, credentials: Credentials) -> BatchRequest {
                 .map(|r| r.data(pinned.clone()).data(credentials.clone()))
                 .collect(),
         ),
-    }
+    };
+    (batch, pinned)
 }

@@ -158,6 +158,10 @@ settings! {
     /// (`Cache-Control: max-age`); 0: `no-cache`, it must ask again (a matching `ETag`
     /// costs a 304).
     http_cache_max_age: usize [0, 31_536_000],
+    /// Bytes of memory for whole answers to repeated queries: a query sent again with the
+    /// same bytes, to the same graph version on the same day, is answered without being run
+    /// (a request with `Cache-Control: no-cache` is always run). 0: off.
+    answer_cache_bytes: usize [0, 1 << 40],
     /// The most light requests (complexity up to `heavy_complexity`) served at once; past
     /// it a request is refused with HTTP 503, `SERVER_BUSY` and `Retry-After`.
     max_light_requests: usize [1, 100_000],
@@ -270,6 +274,7 @@ impl Default for Config {
             // The graph changes with every write: ask again each time, and let the ETag
             // make the repeat cheap.
             http_cache_max_age: 0,
+            answer_cache_bytes: 64 << 20,
             // Light requests take microseconds: a thousand at once is a flood, not a load.
             max_light_requests: 1_000,
             // Fifty heavy answers in memory at once, a few megabytes each, while they

@@ -17,15 +17,6 @@ pub(super) struct Key<'a> {
     pub operation_name: Option<&'a str>,
 }
 
-/// Days since 1970-01-01 in UTC: an answer without `asOf` is the answer for today, so it
-/// may differ tomorrow even when the graph does not.
-fn today() -> u64 {
-    std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map(|d| d.as_secs() / 86_400)
-        .unwrap_or_default()
-}
-
 /// The `ETag` of an answer: the same request to the same version on the same day answers
 /// the same data. Weak, since compression may send the same answer as other bytes.
 pub(super) fn etag(key: &Key<'_>) -> String {
@@ -39,7 +30,8 @@ pub(super) fn etag(key: &Key<'_>) -> String {
         hash.update((part.len() as u64).to_le_bytes());
         hash.update(part);
     }
-    hash.update(today().to_le_bytes());
+    // An answer without `asOf` is the answer for today: it may differ tomorrow.
+    hash.update(super::answers::today().to_le_bytes());
     let digest = hash.finalize();
     let hex: String = digest[..12].iter().map(|b| format!("{b:02x}")).collect();
     format!("W/\"v{}-{hex}\"", key.version)

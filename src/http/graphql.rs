@@ -4,7 +4,8 @@
 
 use actix_web::http::StatusCode;
 use actix_web::http::header::{
-    ALLOW, AUTHORIZATION, CACHE_CONTROL, CONTENT_LENGTH, ETAG, HeaderValue, RETRY_AFTER, VARY,
+    ALLOW, AUTHORIZATION, CACHE_CONTROL, CONTENT_LENGTH, ETAG, HeaderName, HeaderValue,
+    RETRY_AFTER, VARY,
 };
 use actix_web::{HttpRequest, HttpResponse, web};
 use async_graphql::parser::types::OperationType;
@@ -13,6 +14,7 @@ use futures_util::StreamExt;
 
 use super::Served;
 use super::admission::Refused;
+use super::answers::{self, Sent, Stamp};
 use super::cache;
 use super::negotiate::{self, Answer};
 use super::observe::Observed;
@@ -105,6 +107,10 @@ pub(super) async fn post(
         Ok(body) => body,
         Err(response) => return response,
     };
+    let stamp = Stamp::now(served.app.graph().version());
+    if let Some(hit) = kept_answer(&req, &served, answer, Sent::Post, &body, stamp) {
+        return hit.finish(&[]);
+    }
     let batch: BatchRequest = match serde_json::from_slice(&body) {
         Ok(batch) => batch,
         Err(e) => {
@@ -129,11 +135,64 @@ pub(super) async fn post(
         BatchRequest::Single(r) => r.operation_name.clone(),
         BatchRequest::Batch(_) => Some(super::metrics::BATCH.to_string()),
     };
-    let response = execute(&served, batch, credentials(&req)).await;
+    let (response, read) = execute(&served, batch, credentials(&req), stamp).await;
     Observed::note(&req, operation.as_deref(), outcome(&response));
     match response {
-        Ok(response) => respond(answer, response).finish(|b| b),
+        Ok(response) => {
+            let respond = respond(answer, response);
+            keep(
+                &served,
+                Sent::Post,
+                &body,
+                read,
+                &respond,
+                operation.as_deref(),
+            );
+            respond.finish(&[])
+        }
         Err(refused) => refusal(answer, refused),
+    }
+}
+
+/// The kept answer to these request bytes, when there is one for `stamp` and the client
+/// does not ask for a fresh one; noted for the log and the metrics.
+fn kept_answer(
+    req: &HttpRequest,
+    served: &Served,
+    answer: Answer,
+    sent: Sent,
+    key: &[u8],
+    stamp: Stamp,
+) -> Option<Respond> {
+    let cache = served.answers.as_ref()?;
+    if answers::fresh_wanted(req) {
+        return None;
+    }
+    let hit = cache.get(sent, key, stamp)?;
+    Observed::note(req, hit.operation.as_deref(), None);
+    Some(Respond {
+        status: StatusCode::OK,
+        answer,
+        body: hit.body,
+        answered: true,
+    })
+}
+
+/// Keeps an answer for the next time the same bytes are sent, when it is a query's
+/// answer without errors (`read` is set only for a single query).
+fn keep(
+    served: &Served,
+    sent: Sent,
+    key: &[u8],
+    read: Option<Stamp>,
+    respond: &Respond,
+    operation: Option<&str>,
+) {
+    if let (Some(cache), Some(stamp)) = (&served.answers, read)
+        && respond.answered
+        && respond.status == StatusCode::OK
+    {
+        cache.put(sent, key, stamp, respond.body.clone(), operation);
     }
 }
 
@@ -242,8 +301,9 @@ pub(super) async fn get(req: HttpRequest, served: web::Data<Served>) -> HttpResp
         );
         return response;
     }
+    let stamp = Stamp::now(served.app.graph().version());
     let etag = cache::etag(&cache::Key {
-        version: served.app.graph().version(),
+        version: stamp.version,
         query,
         variables: params.variables.as_deref(),
         operation_name: params.operation_name.as_deref(),
@@ -258,18 +318,30 @@ pub(super) async fn get(req: HttpRequest, served: web::Data<Served>) -> HttpResp
             .insert_header((VARY, "Accept"))
             .finish();
     }
-    let response = execute(&served, BatchRequest::Single(request), credentials(&req)).await;
+    let headers = [
+        (ETAG, etag),
+        (CACHE_CONTROL, cache_control),
+        (VARY, "Accept".to_string()),
+    ];
+    let key = req.query_string().as_bytes();
+    if let Some(hit) = kept_answer(&req, &served, answer, Sent::Get, key, stamp) {
+        return hit.finish(&headers);
+    }
+    let (response, read) = execute(
+        &served,
+        BatchRequest::Single(request),
+        credentials(&req),
+        stamp,
+    )
+    .await;
     Observed::note(&req, operation, outcome(&response));
     let response = match response {
         Ok(response) => response,
         Err(refused) => return refusal(answer, refused),
     };
-    respond(answer, response).finish(|builder| {
-        builder
-            .insert_header((ETAG, etag))
-            .insert_header((CACHE_CONTROL, cache_control))
-            .insert_header((VARY, "Accept"))
-    })
+    let respond = respond(answer, response);
+    keep(&served, Sent::Get, key, read, &respond, operation);
+    respond.finish(&headers)
 }
 
 /// Answers other methods on `/graphql`: `OPTIONS` lists the methods, others are 405.
@@ -308,24 +380,43 @@ fn is_mutation(request: &mut async_graphql::Request, config: &crate::app::Config
 }
 
 /// What the schema answered, in the lane the request's cost puts it in, or what a
-/// resolver's panic said; `Err` when the request was not run.
+/// resolver's panic said; `Err` when the request was not run. With it, for a single query
+/// answered without errors, what the answer read: the version it pinned (`stamp`'s when it
+/// read none) on `stamp`'s day, so that it may be kept; `None` when it may not be (a
+/// mutation, a batch, errors, or a day that ended while it ran).
 async fn execute(
     served: &Served,
     mut batch: BatchRequest,
     credentials: Credentials,
-) -> Result<Result<BatchResponse, String>, Refused> {
+    stamp: Stamp,
+) -> (
+    Result<Result<BatchResponse, String>, Refused>,
+    Option<Stamp>,
+) {
     let config = served.app.config();
-    let complexity = match &mut batch {
-        BatchRequest::Single(request) => crate::api::cost(request, config).complexity,
-        BatchRequest::Batch(requests) => requests
-            .iter_mut()
-            .map(|r| crate::api::cost(r, config).complexity)
-            .fold(0, usize::saturating_add),
+    let (complexity, query) = match &mut batch {
+        BatchRequest::Single(request) => (
+            crate::api::cost(request, config).complexity,
+            super::operation_type(request, config) == Some(OperationType::Query),
+        ),
+        BatchRequest::Batch(requests) => (
+            requests
+                .iter_mut()
+                .map(|r| crate::api::cost(r, config).complexity)
+                .fold(0, usize::saturating_add),
+            false,
+        ),
     };
-    let batch = crate::api::snapshot::attach(batch, credentials);
+    let (batch, pinned) = crate::api::snapshot::attach(batch, credentials);
     let schema = served.schema.clone();
     let work = async move { schema.execute_batch(batch).await };
-    served.admission.run(complexity, work).await
+    let response = served.admission.run(complexity, work).await;
+    let clean = matches!(&response, Ok(Ok(BatchResponse::Single(r))) if r.errors.is_empty());
+    let read = (query && clean && answers::today() == stamp.day).then(|| Stamp {
+        version: pinned.version().unwrap_or(stamp.version),
+        day: stamp.day,
+    });
+    (response, read)
 }
 
 /// Refuses a client over its rate with 429, before its body is read.
@@ -392,20 +483,20 @@ fn outcome(response: &Result<Result<BatchResponse, String>, Refused>) -> Option<
 struct Respond {
     status: StatusCode,
     answer: Answer,
-    body: Vec<u8>,
+    body: web::Bytes,
     /// Whether it is a GraphQL answer (headers about it apply), or a server failure.
     answered: bool,
 }
 
 impl Respond {
-    fn finish(
-        self,
-        headers: impl FnOnce(&mut actix_web::HttpResponseBuilder) -> &mut actix_web::HttpResponseBuilder,
-    ) -> HttpResponse {
+    /// The response, with `headers` when it is a GraphQL answer that succeeded.
+    fn finish(self, headers: &[(HeaderName, String)]) -> HttpResponse {
         let mut builder = HttpResponse::build(self.status);
         builder.content_type(self.answer.content_type());
         if self.answered && self.status.is_success() {
-            headers(&mut builder);
+            for (name, value) in headers {
+                builder.insert_header((name.clone(), value.as_str()));
+            }
         }
         builder.body(self.body)
     }
@@ -445,7 +536,7 @@ fn respond(answer: Answer, outcome: Result<BatchResponse, String>) -> Respond {
         Ok(body) => Respond {
             status,
             answer,
-            body,
+            body: body.into(),
             answered: true,
         },
         Err(e) => server_failure(
@@ -463,7 +554,7 @@ fn server_failure(answer: Answer, detail: &str) -> Respond {
     Respond {
         status: StatusCode::INTERNAL_SERVER_ERROR,
         answer,
-        body: body.to_string().into_bytes(),
+        body: body.to_string().into(),
         answered: false,
     }
 }

@@ -3,6 +3,7 @@
 //! the answers given while the graph loads; and the graceful stop on a signal.
 
 mod admission;
+mod answers;
 mod assets;
 mod cache;
 mod cors;
@@ -39,6 +40,8 @@ pub(crate) struct Served {
     admission: admission::Admission,
     /// Per-client rate limits; `None` when `rate_limit_per_second` is 0.
     rate: Option<Arc<rate::RateLimiter>>,
+    /// Whole answers to repeated queries; `None` when `answer_cache_bytes` is 0.
+    answers: Option<Arc<answers::Answers>>,
     metrics: Arc<metrics::Metrics>,
 }
 
@@ -79,7 +82,7 @@ pub fn schema(app: App) -> PledgeSchema {
 /// Runs one GraphQL request against the latest version of the graph, outside HTTP (the
 /// command line's `query`), as the server would.
 pub async fn execute(app: App, request: async_graphql::Request) -> async_graphql::BatchResponse {
-    let batch = api::snapshot::attach(request.into(), api::Credentials::default());
+    let (batch, _) = api::snapshot::attach(request.into(), api::Credentials::default());
     schema(app).execute_batch(batch).await
 }
 
@@ -138,6 +141,7 @@ fn build(listener: TcpListener, app: App) -> std::io::Result<(Server, Arc<metric
             config.trusted_proxies.clone(),
         )
         .map(Arc::new),
+        answers: answers::Answers::new(config.answer_cache_bytes).map(Arc::new),
         app: app.clone(),
     });
     let metrics = data.metrics.clone();
@@ -206,7 +210,12 @@ async fn metrics_text(served: web::Data<Served>) -> HttpResponse {
         .content_type("text/plain; version=0.0.4; charset=utf-8")
         .body(
             served.metrics.render(&figures)
-                + &served.admission.occupancy(served.app.config()).render(),
+                + &served.admission.occupancy(served.app.config()).render()
+                + &served
+                    .answers
+                    .as_ref()
+                    .map(|a| a.figures().render())
+                    .unwrap_or_default(),
         )
 }
 

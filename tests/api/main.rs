@@ -6,6 +6,7 @@
 mod helpers;
 
 mod admission;
+mod answer_cache;
 mod changes;
 mod cli;
 mod config;
