@@ -1,20 +1,7 @@
-//! Errors a client can cause, each with a stable `extensions.code`, and the
-//! extension that gives every other error one too.
+//! Errors a client can cause, each with a stable `extensions.code`, and the codes given
+//! to every other error of an answer.
 
-use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, Ordering};
-
-use std::sync::OnceLock;
-
-use async_graphql::extensions::{
-    Extension, ExtensionContext, ExtensionFactory, NextExecute, NextParseQuery, NextPrepareRequest,
-    NextRequest, NextValidation,
-};
-use async_graphql::parser::types::ExecutableDocument;
-use async_graphql::{
-    ErrorExtensions, Request, Response, ServerError, ServerResult, ValidationResult, Value,
-    Variables,
-};
+use async_graphql::{ErrorExtensions, Response, ServerError, Value};
 
 /// The stable codes in `extensions.code`.
 pub mod code {
@@ -127,126 +114,70 @@ impl From<crate::graph::GraphError> for ApiError {
     }
 }
 
-/// Gives every error that lacks one an `extensions.code`, where it is made: a syntax
-/// error is `GRAPHQL_PARSE_FAILED` (one sentence with its location), a document the
-/// schema refuses is `GRAPHQL_VALIDATION_FAILED`, a bad argument or variable value is
-/// `BAD_USER_INPUT`. A request that failed before it was executed is marked with
-/// [`REQUEST_ERROR`] among the response's (unsent) HTTP headers, so that the transport can
-/// answer it as a request error (no `data`, a 4xx status where the client accepts it).
-pub struct ErrorCodes;
-
 /// The response header, never sent, that marks a request that failed before execution.
 pub const REQUEST_ERROR: &str = "x-pledgegraph-request-error";
 
-impl ExtensionFactory for ErrorCodes {
-    fn create(&self) -> Arc<dyn Extension> {
-        Arc::new(ErrorCodesExtension::default())
-    }
+/// A response to a request refused before it ran: its errors, marked as a request error.
+pub(crate) fn request_error(errors: Vec<ServerError>) -> Response {
+    let mut response = Response::from_errors(errors);
+    response.http_headers.insert(REQUEST_ERROR, 1u16.into());
+    response
 }
 
-#[derive(Default)]
-struct ErrorCodesExtension {
-    /// Whether the request reached execution (one extension per request).
-    executed: AtomicBool,
-    /// The operation the request names, for checking its variables once it is parsed.
-    operation_name: OnceLock<Option<String>>,
+/// A syntax error as one sentence with its location, coded `GRAPHQL_PARSE_FAILED`.
+pub(crate) fn parse_failure(error: async_graphql::parser::Error) -> ServerError {
+    let mut error = ServerError::from(error);
+    error.message = syntax_sentence(&error);
+    with_code(error, code::GRAPHQL_PARSE_FAILED)
 }
 
-#[async_graphql::async_trait::async_trait]
-impl Extension for ErrorCodesExtension {
-    async fn request(&self, ctx: &ExtensionContext<'_>, next: NextRequest<'_>) -> Response {
-        let mut response = next.run(ctx).await;
-        let before_execution = !self.executed.load(Ordering::Relaxed);
+/// `error` with `code`, unless it has one.
+pub(crate) fn with_code(mut error: ServerError, code: &'static str) -> ServerError {
+    ensure_code(&mut error, code);
+    error
+}
+
+/// Gives every error of a response from the schema a code. A response without data whose
+/// errors name no field failed before execution, in the schema's own validation or in
+/// choosing the operation: a request error, coded `GRAPHQL_VALIDATION_FAILED` (a wrong
+/// argument value `BAD_USER_INPUT`), each error once. Other errors are field errors; one
+/// without a code is `BAD_USER_INPUT`. A request stopped by its work budget answers with
+/// that one error and no partial data.
+pub(crate) fn finish(mut response: Response) -> Response {
+    let before_execution = response.data == Value::Null
+        && !response.errors.is_empty()
+        && response.errors.iter().all(|e| e.path.is_empty());
+    if before_execution {
         for error in &mut response.errors {
-            // Choosing the operation is the last step before execution; nothing else
-            // reaches here uncoded before it.
-            let fallback = if before_execution {
-                code::GRAPHQL_VALIDATION_FAILED
-            } else {
+            // The validator says which rule failed in words only.
+            let code = if error.message.starts_with("Invalid value for argument") {
                 code::BAD_USER_INPUT
+            } else {
+                code::GRAPHQL_VALIDATION_FAILED
             };
-            ensure_code(error, fallback);
+            ensure_code(error, code);
         }
-        if before_execution && !response.errors.is_empty() {
-            response.http_headers.insert(REQUEST_ERROR, 1u16.into());
-        }
-        // A request stopped by its budget answers with one error and no partial data.
-        if let Some(stop) = response
-            .errors
-            .iter()
-            .find(|e| code_of(e) == Some(code::WORK_BUDGET_EXCEEDED))
-            .cloned()
-        {
-            response.errors = vec![stop];
-            response.data = Value::Null;
-        }
+        // Each error once: rules may report the same fault at the same place.
+        let mut seen = std::collections::HashSet::new();
         response
+            .errors
+            .retain(|e| seen.insert((e.message.clone(), e.locations.clone())));
+        response.http_headers.insert(REQUEST_ERROR, 1u16.into());
+        return response;
     }
-
-    async fn prepare_request(
-        &self,
-        ctx: &ExtensionContext<'_>,
-        request: Request,
-        next: NextPrepareRequest<'_>,
-    ) -> ServerResult<Request> {
-        let request = next.run(ctx, request).await?;
-        let _ = self.operation_name.set(request.operation_name.clone());
-        Ok(request)
+    for error in &mut response.errors {
+        ensure_code(error, code::BAD_USER_INPUT);
     }
-
-    async fn parse_query(
-        &self,
-        ctx: &ExtensionContext<'_>,
-        query: &str,
-        variables: &Variables,
-        next: NextParseQuery<'_>,
-    ) -> ServerResult<ExecutableDocument> {
-        let doc = next.run(ctx, query, variables).await.map_err(|mut error| {
-            error.message = syntax_sentence(&error);
-            ensure_code(&mut error, code::GRAPHQL_PARSE_FAILED);
-            error
-        })?;
-        let name = self.operation_name.get().cloned().flatten();
-        match super::variables::check(&doc, name.as_deref(), variables) {
-            Some(mut error) => {
-                ensure_code(&mut error, code::BAD_USER_INPUT);
-                Err(error)
-            }
-            None => Ok(doc),
-        }
+    if let Some(stop) = response
+        .errors
+        .iter()
+        .find(|e| code_of(e) == Some(code::WORK_BUDGET_EXCEEDED))
+        .cloned()
+    {
+        response.errors = vec![stop];
+        response.data = Value::Null;
     }
-
-    async fn validation(
-        &self,
-        ctx: &ExtensionContext<'_>,
-        next: NextValidation<'_>,
-    ) -> Result<ValidationResult, Vec<ServerError>> {
-        next.run(ctx).await.map_err(|mut errors| {
-            for error in &mut errors {
-                // The validator says which rule failed in words only.
-                let code = if error.message.starts_with("Invalid value for argument") {
-                    code::BAD_USER_INPUT
-                } else {
-                    code::GRAPHQL_VALIDATION_FAILED
-                };
-                ensure_code(error, code);
-            }
-            // Each error once: rules may report the same fault at the same place.
-            let mut seen = std::collections::HashSet::new();
-            errors.retain(|e| seen.insert((e.message.clone(), e.locations.clone())));
-            errors
-        })
-    }
-
-    async fn execute(
-        &self,
-        ctx: &ExtensionContext<'_>,
-        operation_name: Option<&str>,
-        next: NextExecute<'_>,
-    ) -> Response {
-        self.executed.store(true, Ordering::Relaxed);
-        next.run(ctx, operation_name).await
-    }
+    response
 }
 
 /// The parser's multi-line report (` --> 1:21`, the line, a caret, `= expected …`) as one

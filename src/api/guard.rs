@@ -1,19 +1,18 @@
-//! The limits, checked before any work in the one place every request passes through
-//! (HTTP and the websocket alike): the document's length and nesting on its text, before it
-//! is parsed, then the measure of the operation it runs (see [`super::analysis`]). Also
-//! [`cost`], the same measure for the transport to decide how to run a request.
+//! Everything checked about a request before any work, in the one place every transport
+//! passes through (HTTP, the websocket, the command line), outside the schema so that no
+//! schema extension costs time on every field: the document's length and nesting on its
+//! text, before it is parsed; its syntax; the measure of the operation it runs (see
+//! [`super::analysis`]); introspection when it is switched off; and the variables' values.
+//! [`cost`] does it once and leaves the outcome in the request for [`super::run`].
 
 use std::any::TypeId;
-use std::sync::Arc;
 
-use async_graphql::extensions::{
-    Extension, ExtensionContext, ExtensionFactory, NextPrepareRequest,
-};
 use async_graphql::parser::types::ExecutableDocument;
-use async_graphql::{Request, ServerError, ServerResult};
+use async_graphql::{Request, ServerError};
 
 use super::analysis::{self, MAX_NESTING, Measure, refusal};
-use super::error::code;
+use super::error::{self, code};
+use super::{parse_cache, switches, variables};
 use crate::app::Config;
 
 /// What a request will cost, found from its document alone, before any work.
@@ -24,19 +23,16 @@ pub struct Cost {
     pub complexity: usize,
 }
 
-/// The cost of `request` under `config`'s limits; parses the document into the request
-/// (`Request::parsed_query`, so it is parsed once). A document that does not parse costs 0
-/// (execution will refuse it), and so does one a limit refuses.
+/// The cost of `request` under `config`'s limits, after every check before work; parses
+/// the document into the request (`Request::parsed_query`, so it is parsed once) and
+/// leaves the outcome in it. A request refused by a check costs 0: it will not run.
 pub fn cost(request: &mut Request, config: &Config) -> Cost {
     let result = check_request(request, config);
     let complexity = result
         .as_ref()
         .map(|m| usize::try_from(m.complexity).unwrap_or(usize::MAX))
         .unwrap_or(0);
-    request.data.insert(Checked {
-        query_len: request.query.len(),
-        result,
-    });
+    request.data.insert(Checked { result });
     Cost { complexity }
 }
 
@@ -45,28 +41,48 @@ pub fn cost(request: &mut Request, config: &Config) -> Cost {
 /// parser on a hostile text.
 pub fn parsed<'a>(request: &'a mut Request, config: &Config) -> Option<&'a ExecutableDocument> {
     check_text(&request.query, config).ok()?;
+    if !request.data.contains_key(&TypeId::of::<Checked>()) {
+        // Not checked yet, so not parsed yet: parse it once, or copy it from the cache.
+        let doc = parse_cache::parse(&request.query).ok()?;
+        request.set_parsed_query(doc);
+    }
     request.parsed_query().ok()
 }
 
 /// The outcome of the checks, left in a request's data by [`cost`] so that they are not
 /// done twice.
 struct Checked {
-    query_len: usize,
     result: Result<Measure, ServerError>,
 }
 
-/// Checks the request's text and, when it parses, the operation it runs.
+/// The outcome of the checks of `request`: the one [`cost`] left, or found now.
+pub(crate) fn checked(request: &mut Request, config: &Config) -> Result<(), ServerError> {
+    let earlier = request
+        .data
+        .get(&TypeId::of::<Checked>())
+        .and_then(|c| c.downcast_ref::<Checked>())
+        .map(|c| c.result.clone());
+    match earlier {
+        Some(result) => result.map(drop),
+        None => check_request(request, config).map(drop),
+    }
+}
+
+/// Checks the request's text, its syntax, the operation it runs, introspection and the
+/// variables, in that order; the parsed document is left in the request.
 fn check_request(request: &mut Request, config: &Config) -> Result<Measure, ServerError> {
     check_text(&request.query, config)?;
-    let variables = std::mem::take(&mut request.variables);
-    let name = request.operation_name.clone();
-    let result = match request.parsed_query() {
-        Ok(doc) => analysis::check(doc, name.as_deref(), &variables, config),
-        // Parsing again reports it, with its location.
-        Err(_) => Ok(Measure::default()),
-    };
-    request.variables = variables;
-    result
+    let doc = parse_cache::parse(&request.query).map_err(error::parse_failure)?;
+    let name = request.operation_name.as_deref();
+    let measure = analysis::check(&doc, name, &request.variables, config)?;
+    if !config.introspection {
+        switches::refuse_introspection(&doc)?;
+    }
+    if let Some(error) = variables::check(&doc, name, &request.variables) {
+        return Err(error::with_code(error, code::BAD_USER_INPUT));
+    }
+    request.set_parsed_query(doc);
+    Ok(measure)
 }
 
 /// Refuses a document longer than `max_document_chars`, or nesting brackets deeper than
@@ -138,46 +154,6 @@ fn nesting(text: &str) -> usize {
         i += 1;
     }
     deepest
-}
-
-/// The extension that refuses a request over a limit before any work.
-pub struct Guard {
-    /// The limits.
-    pub config: Arc<Config>,
-}
-
-impl ExtensionFactory for Guard {
-    fn create(&self) -> Arc<dyn Extension> {
-        Arc::new(GuardExtension {
-            config: self.config.clone(),
-        })
-    }
-}
-
-struct GuardExtension {
-    config: Arc<Config>,
-}
-
-#[async_graphql::async_trait::async_trait]
-impl Extension for GuardExtension {
-    async fn prepare_request(
-        &self,
-        ctx: &ExtensionContext<'_>,
-        mut request: Request,
-        next: NextPrepareRequest<'_>,
-    ) -> ServerResult<Request> {
-        let earlier = request
-            .data
-            .get(&TypeId::of::<Checked>())
-            .and_then(|c| c.downcast_ref::<Checked>())
-            .filter(|c| c.query_len == request.query.len())
-            .map(|c| c.result.clone());
-        match earlier {
-            Some(result) => result,
-            None => check_request(&mut request, &self.config),
-        }?;
-        next.run(ctx, request).await
-    }
 }
 
 #[cfg(test)]

@@ -16,8 +16,10 @@ mod limits;
 mod mutation;
 mod objects;
 mod pagination;
+mod parse_cache;
 mod query;
 mod request_id;
+mod run;
 mod scalars;
 mod shape;
 pub(crate) mod snapshot;
@@ -30,11 +32,12 @@ use async_graphql::{MergedObject, Schema};
 
 use crate::app::App;
 use crate::graph::KnowledgeGraph;
-pub use error::{ApiError, ErrorCodes, REQUEST_ERROR, code, internal};
+pub use error::{ApiError, REQUEST_ERROR, code, internal};
 pub use guard::{Cost, cost, parsed};
 pub use mutation::{Credentials, Mutation};
 pub use query::Query;
 pub use request_id::RequestId;
+pub use run::{execute, execute_batch, execute_stream};
 
 /// The query root: lookups and lists, then exploration, then the limits in force.
 #[derive(MergedObject, Default)]
@@ -62,10 +65,10 @@ pub(crate) fn graph<'a>(
     Ok(ctx.data::<snapshot::Pinned>()?.get(app).as_ref())
 }
 
-/// Builds the schema once over the running state, with its configuration's limits,
-/// checked before any work.
+/// Builds the schema once over the running state, with its configuration's switches. The
+/// limits are checked before a request reaches it: run requests through [`execute`].
 pub fn schema(app: App) -> PledgeSchema {
-    let config = std::sync::Arc::new(app.config().clone());
+    let config = app.config();
     let (introspection, suggestions) = (config.introspection, config.field_suggestions);
     // Read the schema's shapes now rather than on the first request.
     let _ = shape::shapes();
@@ -77,9 +80,7 @@ pub fn schema(app: App) -> PledgeSchema {
     .data(app)
     // The guard refuses deeper nesting first, with its code; this bound only keeps
     // async-graphql's own walk in step with it.
-    .limit_recursive_depth(analysis::MAX_NESTING)
-    .extension(ErrorCodes)
-    .extension(guard::Guard { config });
+    .limit_recursive_depth(analysis::MAX_NESTING);
     switches::apply(builder, introspection, suggestions).finish()
 }
 

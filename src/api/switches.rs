@@ -1,13 +1,10 @@
 //! The schema's switches: field suggestions ("Did you mean …") and introspection. With
 //! introspection off a document that asks for `__schema` or `__type` is refused before
-//! it runs, with `INTROSPECTION_DISABLED` (`__typename` is not introspection: clients
+//! it runs, by the guard, with `INTROSPECTION_DISABLED` (`__typename` is not introspection: clients
 //! need it to tell types apart).
 
-use std::sync::Arc;
-
-use async_graphql::extensions::{Extension, ExtensionContext, ExtensionFactory, NextParseQuery};
 use async_graphql::parser::types::{ExecutableDocument, Selection, SelectionSet};
-use async_graphql::{ObjectType, Positioned, SchemaBuilder, ServerError, ServerResult, Variables};
+use async_graphql::{ObjectType, Positioned, SchemaBuilder, ServerError};
 
 use super::code;
 
@@ -28,44 +25,27 @@ where
     };
     match introspection {
         true => builder,
-        false => builder.disable_introspection().extension(NoIntrospection),
+        // The guard refuses such a document with its code before it reaches the schema.
+        false => builder.disable_introspection(),
     }
 }
 
-/// Refuses documents that introspect the schema.
-struct NoIntrospection;
-
-impl ExtensionFactory for NoIntrospection {
-    fn create(&self) -> Arc<dyn Extension> {
-        Arc::new(NoIntrospection)
-    }
-}
-
-#[async_graphql::async_trait::async_trait]
-impl Extension for NoIntrospection {
-    async fn parse_query(
-        &self,
-        ctx: &ExtensionContext<'_>,
-        query: &str,
-        variables: &Variables,
-        next: NextParseQuery<'_>,
-    ) -> ServerResult<ExecutableDocument> {
-        let doc = next.run(ctx, query, variables).await?;
-        match introspects(&doc) {
-            Some(pos) => {
-                let mut error = ServerError::new(
-                    "introspection is switched off on this server (`introspection`); \
-                     the schema is served at /schema.graphql",
-                    Some(pos),
-                );
-                error
-                    .extensions
-                    .get_or_insert_with(Default::default)
-                    .set("code", code::INTROSPECTION_DISABLED);
-                Err(error)
-            }
-            None => Ok(doc),
+/// Refuses a document that introspects the schema, with `INTROSPECTION_DISABLED`.
+pub(crate) fn refuse_introspection(doc: &ExecutableDocument) -> Result<(), ServerError> {
+    match introspects(doc) {
+        Some(pos) => {
+            let mut error = ServerError::new(
+                "introspection is switched off on this server (`introspection`); \
+                 the schema is served at /schema.graphql",
+                Some(pos),
+            );
+            error
+                .extensions
+                .get_or_insert_with(Default::default)
+                .set("code", code::INTROSPECTION_DISABLED);
+            Err(error)
         }
+        None => Ok(()),
     }
 }
 

@@ -588,8 +588,7 @@ impl KnowledgeGraph {
             };
             let set: Vec<NodeIndex> = if field == Field::Id {
                 // An id named twice is one candidate: the list holds each entity once.
-                let mut set: Vec<NodeIndex> =
-                    ids.iter().filter_map(|i| self.index_of(i)).collect();
+                let mut set: Vec<NodeIndex> = ids.iter().filter_map(|i| self.index_of(i)).collect();
                 set.sort_unstable();
                 set.dedup();
                 set

@@ -408,8 +408,8 @@ async fn execute(
         ),
     };
     let (batch, pinned) = crate::api::snapshot::attach(batch, credentials);
-    let schema = served.schema.clone();
-    let work = async move { schema.execute_batch(batch).await };
+    let (schema, app) = (served.schema.clone(), served.app.clone());
+    let work = async move { crate::api::execute_batch(&schema, batch, app.config()).await };
     let response = served.admission.run(complexity, work).await;
     let clean = matches!(&response, Ok(Ok(BatchResponse::Single(r))) if r.errors.is_empty());
     let read = (query && clean && answers::today() == stamp.day).then(|| Stamp {

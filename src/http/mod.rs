@@ -83,7 +83,7 @@ pub fn schema(app: App) -> PledgeSchema {
 /// command line's `query`), as the server would.
 pub async fn execute(app: App, request: async_graphql::Request) -> async_graphql::BatchResponse {
     let (batch, _) = api::snapshot::attach(request.into(), api::Credentials::default());
-    schema(app).execute_batch(batch).await
+    api::execute_batch(&schema(app.clone()), batch, app.config()).await
 }
 
 /// Builds the server on a bound listener (port 0 works: read the port

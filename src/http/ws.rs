@@ -47,12 +47,8 @@ impl Executor for PerOperation {
             == Some(OperationType::Subscription);
         let complexity = crate::api::cost(&mut request, self.app.config()).complexity;
         let request = request.data(snapshot::Pinned::default());
-        let mut responses = match session_data {
-            Some(session) => self
-                .schema
-                .execute_stream_with_session_data(request, session),
-            None => self.schema.execute_stream(request),
-        };
+        let mut responses =
+            crate::api::execute_stream(&self.schema, request, session_data, self.app.config());
         if subscription {
             return responses;
         }

@@ -1,0 +1,89 @@
+//! Parsed documents, kept by their text: a client sends the same few documents again and
+//! again with other variables, and parsing is a third of the work of a small query. A
+//! document is parsed once and copied after; one that does not parse is not kept (parsing
+//! it again reports where). Bounded: past [`MAX_DOCUMENTS`] or [`MAX_BYTES`] of text, the
+//! cache starts again empty.
+
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex, OnceLock};
+
+use async_graphql::parser::types::ExecutableDocument;
+use async_graphql::parser::{Result as ParseResult, parse_query};
+
+/// The most documents kept.
+const MAX_DOCUMENTS: usize = 1_000;
+
+/// The most text kept, over all documents.
+const MAX_BYTES: usize = 4 << 20;
+
+#[derive(Default)]
+struct Kept {
+    documents: HashMap<Arc<str>, Arc<ExecutableDocument>, foldhash::fast::RandomState>,
+    bytes: usize,
+}
+
+fn kept() -> &'static Mutex<Kept> {
+    static KEPT: OnceLock<Mutex<Kept>> = OnceLock::new();
+    KEPT.get_or_init(Mutex::default)
+}
+
+/// The document `text` parses to: a copy of the one parsed before, or parsed now.
+pub(crate) fn parse(text: &str) -> ParseResult<ExecutableDocument> {
+    // A panic elsewhere while the lock was held left the map whole: each step is one call.
+    let found = kept()
+        .lock()
+        .unwrap_or_else(|e| e.into_inner())
+        .documents
+        .get(text)
+        .cloned();
+    if let Some(doc) = found {
+        return Ok(ExecutableDocument::clone(&doc));
+    }
+    let doc = parse_query(text)?;
+    let mut kept = kept().lock().unwrap_or_else(|e| e.into_inner());
+    if kept.documents.len() >= MAX_DOCUMENTS || kept.bytes + text.len() > MAX_BYTES {
+        kept.documents.clear();
+        kept.bytes = 0;
+    }
+    if text.len() <= MAX_BYTES {
+        kept.bytes += text.len();
+        kept.documents.insert(text.into(), Arc::new(doc.clone()));
+    }
+    Ok(doc)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_document_parsed_again_is_the_same_document() {
+        let text = "query Q($c: String!) { country(code: $c) { name ...F } } \
+                    fragment F on Country { code }";
+        let first = parse(text).unwrap();
+        let again = parse(text).unwrap();
+        assert_eq!(format!("{first:?}"), format!("{again:?}"));
+        assert_eq!(
+            format!("{first:?}"),
+            format!("{:?}", parse_query(text).unwrap())
+        );
+    }
+
+    #[test]
+    fn a_document_that_does_not_parse_fails_each_time_with_its_place() {
+        for _ in 0..2 {
+            let e = parse("{ country(code: \"JP\") { name }").unwrap_err();
+            assert!(e.to_string().contains("1:"), "{e}");
+        }
+    }
+
+    #[test]
+    fn the_cache_stays_within_its_bounds() {
+        for i in 0..(MAX_DOCUMENTS * 2 + 10) {
+            let _ = parse(&format!("{{ a{i}: stats {{ entities }} }}"));
+        }
+        let kept = kept().lock().unwrap_or_else(|e| e.into_inner());
+        assert!(kept.documents.len() <= MAX_DOCUMENTS);
+        assert!(kept.bytes <= MAX_BYTES);
+    }
+}
