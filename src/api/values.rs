@@ -1,6 +1,6 @@
 //! Value objects: money, quantities, percents, rates, dates with their precision.
 
-use async_graphql::SimpleObject;
+use async_graphql::{Object, SimpleObject};
 
 use super::enums::{DatePrecision, RateComponentKind, Unit};
 use super::scalars::{Date, Decimal};
@@ -57,76 +57,105 @@ impl From<&model::When> for When {
     }
 }
 
+/// An amount of money, exact. Its words are written only when asked for.
+#[derive(Debug, Clone, Copy)]
+pub struct Money(model::Money);
+
 /// An amount of money, exact.
-#[derive(SimpleObject, Debug, Clone)]
-pub struct Money {
+#[Object]
+impl Money {
     /// The exact amount in units of the currency (not minor units).
-    pub amount: Decimal,
+    async fn amount(&self) -> Decimal {
+        Decimal(self.0.amount)
+    }
+
     /// The ISO 4217 currency code.
-    pub currency: String,
+    async fn currency(&self) -> String {
+        self.0.currency.to_string()
+    }
+
     /// The amount as a headline writes it: "USD 550 billion".
-    pub display: String,
+    async fn display(&self) -> String {
+        self.0.display()
+    }
 }
 
 impl From<&model::Money> for Money {
     fn from(m: &model::Money) -> Self {
-        Money {
-            amount: Decimal(m.amount),
-            currency: m.currency.to_string(),
-            display: m.display(),
-        }
+        Money(*m)
     }
 }
 
+/// A counted or measured quantity. Its words are written only when asked for.
+#[derive(Debug, Clone, Copy)]
+pub struct Quantity(model::Quantity);
+
 /// A counted or measured quantity.
-#[derive(SimpleObject, Debug, Clone)]
-pub struct Quantity {
+#[Object]
+impl Quantity {
     /// The exact value.
-    pub value: Decimal,
+    async fn value(&self) -> Decimal {
+        Decimal(self.0.value)
+    }
+
     /// The unit.
-    pub unit: Unit,
+    async fn unit(&self) -> Unit {
+        self.0.unit.into()
+    }
+
     /// Value and unit in words: "770000 metric tons".
-    pub display: String,
+    async fn display(&self) -> String {
+        self.0.to_string()
+    }
 }
 
 impl From<&model::Quantity> for Quantity {
     fn from(q: &model::Quantity) -> Self {
-        Quantity {
-            value: Decimal(q.value),
-            unit: q.unit.into(),
-            display: q.to_string(),
+        Quantity(*q)
+    }
+}
+
+/// What a pledge or project amounts to. Its words are written only when asked for.
+#[derive(Debug, Clone, Copy)]
+pub struct AmountValue(model::Amount);
+
+/// What a pledge or project amounts to: exactly one of `money`, `quantity`
+/// or `percent` is set.
+#[Object]
+impl AmountValue {
+    /// The amount in words: "USD 550 billion", "100 aircraft", "75%".
+    async fn display(&self) -> String {
+        self.0.to_string()
+    }
+
+    /// A sum of money.
+    async fn money(&self) -> Option<Money> {
+        match &self.0 {
+            model::Amount::Money(m) => Some(m.into()),
+            _ => None,
+        }
+    }
+
+    /// A counted or measured quantity.
+    async fn quantity(&self) -> Option<Quantity> {
+        match &self.0 {
+            model::Amount::Quantity(q) => Some(q.into()),
+            _ => None,
+        }
+    }
+
+    /// A relative change in percentage points ("75" is 75%).
+    async fn percent(&self) -> Option<Decimal> {
+        match &self.0 {
+            model::Amount::Percent(p) => Some(Decimal(p.points())),
+            _ => None,
         }
     }
 }
 
-/// What a pledge or project amounts to: exactly one of `money`, `quantity`
-/// or `percent` is set.
-#[derive(SimpleObject, Debug, Clone)]
-pub struct AmountValue {
-    /// The amount in words: "USD 550 billion", "100 aircraft", "75%".
-    pub display: String,
-    /// A sum of money.
-    pub money: Option<Money>,
-    /// A counted or measured quantity.
-    pub quantity: Option<Quantity>,
-    /// A relative change in percentage points ("75" is 75%).
-    pub percent: Option<Decimal>,
-}
-
 impl From<&model::Amount> for AmountValue {
     fn from(a: &model::Amount) -> Self {
-        let mut v = AmountValue {
-            display: a.to_string(),
-            money: None,
-            quantity: None,
-            percent: None,
-        };
-        match a {
-            model::Amount::Money(m) => v.money = Some(m.into()),
-            model::Amount::Quantity(q) => v.quantity = Some(q.into()),
-            model::Amount::Percent(p) => v.percent = Some(Decimal(p.points())),
-        }
-        v
+        AmountValue(*a)
     }
 }
 

@@ -112,13 +112,19 @@ impl TryFrom<RawMoney> for Money {
 /// keeps it at or above one, exactly.
 fn scaled(amount: Decimal) -> String {
     let steps = [
-        (Decimal::from(1_000_000_000_000u64), "trillion"),
-        (Decimal::from(1_000_000_000u64), "billion"),
-        (Decimal::from(1_000_000u64), "million"),
+        (Decimal::from(1_000_000_000_000u64), 12, "trillion"),
+        (Decimal::from(1_000_000_000u64), 9, "billion"),
+        (Decimal::from(1_000_000u64), 6, "million"),
     ];
-    for (unit, word) in steps {
+    for (unit, digits, word) in steps {
         if amount.abs() >= unit {
-            return format!("{} {word}", (amount / unit).normalize());
+            // Dividing by a power of ten is moving the point: exact, and cheaper than a
+            // division. (A decimal this large has room for the larger scale; the
+            // division stays only as the fallback.)
+            let mut shifted = amount;
+            let moved = shifted.set_scale(amount.scale() + digits).is_ok();
+            let shifted = if moved { shifted } else { amount / unit };
+            return format!("{} {word}", shifted.normalize());
         }
     }
     amount.normalize().to_string()
@@ -299,6 +305,15 @@ mod tests {
         assert_eq!(usd("17000000000").to_string(), "USD 17 billion");
         assert_eq!(usd("1250000").display(), "USD 1.25 million");
         assert_eq!(usd("950").display(), "USD 950");
+        assert_eq!(
+            usd("1000000000000.5").display(),
+            "USD 1.0000000000005 trillion"
+        );
+        assert_eq!(usd("2500000.000").display(), "USD 2.5 million");
+        // All 28 digits kept.
+        let wide = Decimal::from_i128_with_scale(10i128.pow(27) + 1, 20);
+        let money = Money::new(wide, "USD".parse().unwrap()).unwrap();
+        assert_eq!(money.display(), "USD 10.00000000000000000000000001 million");
     }
 
     #[test]
