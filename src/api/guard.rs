@@ -7,7 +7,7 @@
 
 use std::any::TypeId;
 
-use async_graphql::parser::types::ExecutableDocument;
+use async_graphql::parser::types::{DocumentOperations, ExecutableDocument, OperationType};
 use async_graphql::{Request, ServerError};
 
 use super::analysis::{self, MAX_NESTING, Measure, refusal};
@@ -21,6 +21,8 @@ pub struct Cost {
     /// The complexity of the operation it runs (each field 1, times the items of the lists
     /// it is in); 0 for a request that is refused before any work.
     pub complexity: usize,
+    /// The type of the operation it runs; `None` for a request refused before any work.
+    pub operation: Option<OperationType>,
 }
 
 /// The cost of `request` under `config`'s limits, after every check before work; parses
@@ -28,12 +30,30 @@ pub struct Cost {
 /// leaves the outcome in it. A request refused by a check costs 0: it will not run.
 pub fn cost(request: &mut Request, config: &Config) -> Cost {
     let result = check_request(request, config);
-    let complexity = result
-        .as_ref()
-        .map(|m| usize::try_from(m.complexity).unwrap_or(usize::MAX))
-        .unwrap_or(0);
-    request.data.insert(Checked { result });
-    Cost { complexity }
+    let cost = match &result {
+        Ok((measure, operation)) => Cost {
+            complexity: usize::try_from(measure.complexity).unwrap_or(usize::MAX),
+            operation: *operation,
+        },
+        Err(_) => Cost::default(),
+    };
+    request.data.insert(Checked {
+        result: result.map(|(measure, _)| measure),
+    });
+    cost
+}
+
+/// The type of the operation `doc` runs under `name` (or its only one), if it names one.
+pub fn operation_type(doc: &ExecutableDocument, name: Option<&str>) -> Option<OperationType> {
+    match (&doc.operations, name) {
+        (DocumentOperations::Single(op), _) => Some(op.node.ty),
+        (DocumentOperations::Multiple(ops), Some(name)) => ops.get(name).map(|op| op.node.ty),
+        (DocumentOperations::Multiple(ops), None) => ops
+            .values()
+            .next()
+            .filter(|_| ops.len() == 1)
+            .map(|op| op.node.ty),
+    }
 }
 
 /// The document of `request`, parsed into it, when its text is within the limits on
@@ -69,8 +89,12 @@ pub(crate) fn checked(request: &mut Request, config: &Config) -> Result<(), Serv
 }
 
 /// Checks the request's text, its syntax, the operation it runs, introspection and the
-/// variables, in that order; the parsed document is left in the request.
-fn check_request(request: &mut Request, config: &Config) -> Result<Measure, ServerError> {
+/// variables, in that order; the parsed document is left in the request. Answers the
+/// operation's measure and type.
+fn check_request(
+    request: &mut Request,
+    config: &Config,
+) -> Result<(Measure, Option<OperationType>), ServerError> {
     check_text(&request.query, config)?;
     let doc = parse_cache::parse(&request.query).map_err(error::parse_failure)?;
     let name = request.operation_name.as_deref();
@@ -81,8 +105,9 @@ fn check_request(request: &mut Request, config: &Config) -> Result<Measure, Serv
     if let Some(error) = variables::check(&doc, name, &request.variables) {
         return Err(error::with_code(error, code::BAD_USER_INPUT));
     }
+    let operation = operation_type(&doc, name);
     request.set_parsed_query(doc);
-    Ok(measure)
+    Ok((measure, operation))
 }
 
 /// Refuses a document longer than `max_document_chars`, or nesting brackets deeper than
@@ -196,7 +221,7 @@ mod tests {
         let config = Config::default();
         let measure = |q: &str| {
             let mut r = Request::new(q);
-            check_request(&mut r, &config).map(|m| m.complexity)
+            check_request(&mut r, &config).map(|(m, _)| m.complexity)
         };
         let pages = measure(
             "{ countries(first: 100) { totalCount pageInfo { hasNextPage endCursor }

@@ -33,7 +33,7 @@ use async_graphql::{MergedObject, Schema};
 use crate::app::App;
 use crate::graph::KnowledgeGraph;
 pub use error::{ApiError, REQUEST_ERROR, code, internal};
-pub use guard::{Cost, cost, parsed};
+pub use guard::{Cost, cost, operation_type, parsed};
 pub use mutation::{Credentials, Mutation};
 pub use query::Query;
 pub use request_id::RequestId;

@@ -395,10 +395,13 @@ async fn execute(
 ) {
     let config = served.app.config();
     let (complexity, query) = match &mut batch {
-        BatchRequest::Single(request) => (
-            crate::api::cost(request, config).complexity,
-            super::operation_type(request, config) == Some(OperationType::Query),
-        ),
+        BatchRequest::Single(request) => {
+            let cost = crate::api::cost(request, config);
+            (
+                cost.complexity,
+                cost.operation == Some(OperationType::Query),
+            )
+        }
         BatchRequest::Batch(requests) => (
             requests
                 .iter_mut()

@@ -23,7 +23,7 @@ use std::time::{Duration, Instant};
 use actix_web::dev::Server;
 use actix_web::middleware::{Compress, DefaultHeaders, from_fn};
 use actix_web::{App as ActixApp, HttpResponse, HttpServer, web};
-use async_graphql::parser::types::{DocumentOperations, OperationType};
+use async_graphql::parser::types::OperationType;
 
 use crate::api::{self, PledgeSchema};
 use crate::app::App;
@@ -62,15 +62,7 @@ fn operation_type(
 ) -> Option<OperationType> {
     let name = request.operation_name.clone();
     let doc = api::parsed(request, config)?;
-    match (&doc.operations, name.as_deref()) {
-        (DocumentOperations::Single(op), _) => Some(op.node.ty),
-        (DocumentOperations::Multiple(ops), Some(name)) => ops.get(name).map(|op| op.node.ty),
-        (DocumentOperations::Multiple(ops), None) => ops
-            .values()
-            .next()
-            .filter(|_| ops.len() == 1)
-            .map(|op| op.node.ty),
-    }
+    api::operation_type(doc, name.as_deref())
 }
 
 /// Builds the GraphQL schema over the running state, with the limits its configuration

@@ -43,9 +43,9 @@ impl Executor for PerOperation {
         mut request: Request,
         session_data: Option<Arc<Data>>,
     ) -> BoxStream<'static, Response> {
-        let subscription = super::operation_type(&mut request, self.app.config())
-            == Some(OperationType::Subscription);
-        let complexity = crate::api::cost(&mut request, self.app.config()).complexity;
+        let cost = crate::api::cost(&mut request, self.app.config());
+        let subscription = cost.operation == Some(OperationType::Subscription);
+        let complexity = cost.complexity;
         let request = request.data(snapshot::Pinned::default());
         let mut responses =
             crate::api::execute_stream(&self.schema, request, session_data, self.app.config());
