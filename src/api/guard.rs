@@ -7,7 +7,7 @@
 
 use std::any::TypeId;
 
-use async_graphql::parser::types::{DocumentOperations, ExecutableDocument, OperationType};
+use async_graphql::parser::types::{ExecutableDocument, OperationType};
 use async_graphql::{Request, ServerError};
 
 use super::analysis::{self, MAX_NESTING, Measure, refusal};
@@ -45,15 +45,7 @@ pub fn cost(request: &mut Request, config: &Config) -> Cost {
 
 /// The type of the operation `doc` runs under `name` (or its only one), if it names one.
 pub fn operation_type(doc: &ExecutableDocument, name: Option<&str>) -> Option<OperationType> {
-    match (&doc.operations, name) {
-        (DocumentOperations::Single(op), _) => Some(op.node.ty),
-        (DocumentOperations::Multiple(ops), Some(name)) => ops.get(name).map(|op| op.node.ty),
-        (DocumentOperations::Multiple(ops), None) => ops
-            .values()
-            .next()
-            .filter(|_| ops.len() == 1)
-            .map(|op| op.node.ty),
-    }
+    analysis::operation(doc, name).map(|op| op.ty)
 }
 
 /// The document of `request`, parsed into it, when its text is within the limits on

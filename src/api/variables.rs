@@ -4,9 +4,7 @@
 //! `application/graphql-response+json`) with the scalar's own message, never a field error
 //! met halfway through execution.
 
-use async_graphql::parser::types::{
-    BaseType, DocumentOperations, ExecutableDocument, OperationDefinition, Type,
-};
+use async_graphql::parser::types::{BaseType, ExecutableDocument, Type};
 use async_graphql::{Pos, ScalarType, ServerError, Value, Variables};
 
 use super::scalars::{Date, Decimal};
@@ -17,7 +15,7 @@ pub(crate) fn check(
     operation_name: Option<&str>,
     variables: &Variables,
 ) -> Option<ServerError> {
-    let operation = operation(doc, operation_name)?;
+    let operation = super::analysis::operation(doc, operation_name)?;
     operation.variable_definitions.iter().find_map(|def| {
         let name = def.node.name.node.as_str();
         let ty = &def.node.var_type.node;
@@ -34,21 +32,6 @@ pub(crate) fn check(
             Some(def.pos),
         ))
     })
-}
-
-/// The operation a request runs, when the document and the name choose one.
-fn operation<'a>(
-    doc: &'a ExecutableDocument,
-    name: Option<&str>,
-) -> Option<&'a OperationDefinition> {
-    match (&doc.operations, name) {
-        (DocumentOperations::Single(op), _) => Some(&op.node),
-        (DocumentOperations::Multiple(ops), Some(name)) => ops.get(name).map(|op| &op.node),
-        (DocumentOperations::Multiple(ops), None) if ops.len() == 1 => {
-            ops.values().next().map(|op| &op.node)
-        }
-        (DocumentOperations::Multiple(_), None) => None,
-    }
 }
 
 /// Why `value` is not a value of `ty`, for the parts the validator leaves to execution.

@@ -45,23 +45,11 @@ fn post(server: &TestServer, body: &str, headers: &[(&str, &str)]) -> (u16, Stri
 }
 
 fn get(server: &TestServer, query: &str) -> String {
-    let url = format!("{}/graphql?query={}", server.base, encode(query));
+    let url = format!("{}/graphql?query={}", server.base, helpers::encode(query));
     match ureq::get(&url).call() {
         Ok(r) => r.into_string().unwrap_or_default(),
         Err(e) => panic!("GET failed: {e}"),
     }
-}
-
-/// Percent-encodes a query for a URL.
-fn encode(text: &str) -> String {
-    text.bytes()
-        .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
-                (b as char).to_string()
-            }
-            _ => format!("%{b:02X}"),
-        })
-        .collect()
 }
 
 #[test]

@@ -277,3 +277,15 @@ pub fn graph_owned() -> KnowledgeGraph {
     let seed = pledgegraph::seed::load_dir(&seed_dir()).unwrap_or_else(|e| panic!("{e}"));
     KnowledgeGraph::from_seed(seed.into_changes()).unwrap_or_else(|e| panic!("{e}"))
 }
+
+/// Percent-encodes text for a URL's query string.
+pub fn encode(text: &str) -> String {
+    text.bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
+                (b as char).to_string()
+            }
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
+}

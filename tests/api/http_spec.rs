@@ -79,20 +79,9 @@ fn post_query(s: &TestServer, accept: Option<&str>, query: &str, variables: Valu
 fn get_url(s: &TestServer, params: &[(&str, &str)]) -> String {
     let query: Vec<String> = params
         .iter()
-        .map(|(k, v)| format!("{k}={}", encode(v)))
+        .map(|(k, v)| format!("{k}={}", helpers::encode(v)))
         .collect();
     format!("{}/graphql?{}", s.base, query.join("&"))
-}
-
-fn encode(text: &str) -> String {
-    text.bytes()
-        .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
-                (b as char).to_string()
-            }
-            _ => format!("%{b:02X}"),
-        })
-        .collect()
 }
 
 fn get(url: &str, headers: &[(&str, &str)]) -> Answer {
