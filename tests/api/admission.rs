@@ -9,7 +9,7 @@ use std::time::{Duration, Instant};
 
 use pledgegraph::app::{App, Config};
 
-use crate::helpers::{TestServer, spawn_app};
+use crate::helpers::{TestServer, answered, spawn_app};
 
 /// A neighbourhood of 2,000 nodes with their edges: over a megabyte of answer, and a
 /// tenth of a second or more of work.
@@ -52,11 +52,7 @@ fn post(
     for (name, value) in headers {
         request = request.set(name, value);
     }
-    let response = match request.send_json(serde_json::json!({ "query": query })) {
-        Ok(r) => r,
-        Err(ureq::Error::Status(_, r)) => r,
-        Err(e) => panic!("request failed: {e}"),
-    };
+    let response = answered(request.send_json(serde_json::json!({ "query": query })));
     let status = response.status();
     let retry = response.header("retry-after").map(str::to_string);
     let text = response.into_string().unwrap_or_default();

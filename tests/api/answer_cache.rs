@@ -33,11 +33,7 @@ fn post(server: &TestServer, body: &str, headers: &[(&str, &str)]) -> (u16, Stri
     for (name, value) in headers {
         request = request.set(name, value);
     }
-    let response = match request.send_string(body) {
-        Ok(r) => r,
-        Err(ureq::Error::Status(_, r)) => r,
-        Err(e) => panic!("request failed: {e}"),
-    };
+    let response = helpers::answered(request.send_string(body));
     (
         response.status(),
         response.into_string().unwrap_or_default(),

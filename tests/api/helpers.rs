@@ -129,12 +129,9 @@ impl TestServer {
         Self::read(result)
     }
 
-    fn read(result: Result<ureq::Response, ureq::Error>) -> (u16, serde_json::Value) {
-        let response = match result {
-            Ok(r) => r,
-            Err(ureq::Error::Status(_, r)) => r,
-            Err(e) => panic!("request failed: {e}"),
-        };
+    /// The status and the JSON body of a response (the body as a string when not JSON).
+    pub fn read(result: Result<ureq::Response, ureq::Error>) -> (u16, serde_json::Value) {
+        let response = answered(result);
         let status = response.status();
         let text = response.into_string().unwrap_or_default();
         (
@@ -288,4 +285,14 @@ pub fn encode(text: &str) -> String {
             _ => format!("%{b:02X}"),
         })
         .collect()
+}
+
+/// The response to a request, whatever its status (ureq reports 4xx and 5xx as errors);
+/// panics only when no response came.
+pub fn answered(result: Result<ureq::Response, ureq::Error>) -> ureq::Response {
+    match result {
+        Ok(r) => r,
+        Err(ureq::Error::Status(_, r)) => r,
+        Err(e) => panic!("request failed: {e}"),
+    }
 }

@@ -39,11 +39,7 @@ fn send(request: ureq::Request, body: Option<&str>) -> Answer {
         Some(body) => request.send_string(body),
         None => request.call(),
     };
-    let response = match result {
-        Ok(r) => r,
-        Err(ureq::Error::Status(_, r)) => r,
-        Err(e) => panic!("request failed: {e}"),
-    };
+    let response = helpers::answered(result);
     let status = response.status();
     let response_headers = response
         .headers_names()

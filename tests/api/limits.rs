@@ -17,20 +17,11 @@ const GRAPHQL_RESPONSE: &str = "application/graphql-response+json";
 
 /// POSTs `body` (JSON) accepting `accept`; the status and the JSON answer.
 fn post_accept(base: &str, accept: &str, body: &Value) -> (u16, Value) {
-    let result = ureq::post(&format!("{base}/graphql"))
-        .set("Content-Type", "application/json")
-        .set("Accept", accept)
-        .send_json(body.clone());
-    let response = match result {
-        Ok(r) => r,
-        Err(ureq::Error::Status(_, r)) => r,
-        Err(e) => panic!("request failed: {e}"),
-    };
-    let status = response.status();
-    let text = response.into_string().unwrap_or_default();
-    (
-        status,
-        serde_json::from_str(&text).unwrap_or(Value::String(text)),
+    TestServer::read(
+        ureq::post(&format!("{base}/graphql"))
+            .set("Content-Type", "application/json")
+            .set("Accept", accept)
+            .send_json(body.clone()),
     )
 }
 

@@ -132,11 +132,7 @@ fn post(base: &str, body: &Value) -> (u16, Option<String>, Value) {
     let result = ureq::post(&format!("{base}/graphql"))
         .set("Content-Type", "application/json")
         .send_json(body.clone());
-    let response = match result {
-        Ok(r) => r,
-        Err(ureq::Error::Status(_, r)) => r,
-        Err(e) => panic!("request failed: {e}"),
-    };
+    let response = helpers::answered(result);
     let status = response.status();
     let id = response.header("x-request-id").map(str::to_string);
     let text = response.into_string().unwrap_or_default();
@@ -187,11 +183,7 @@ fn an_internal_error_carries_the_request_id_of_its_header_and_log_line() {
         .set("Content-Type", "application/json")
         .set("Authorization", &format!("Bearer {}", made.token))
         .send_json(body);
-    let response = match result {
-        Ok(r) => r,
-        Err(ureq::Error::Status(_, r)) => r,
-        Err(e) => panic!("request failed: {e}"),
-    };
+    let response = helpers::answered(result);
     let header = response
         .header("x-request-id")
         .map(str::to_string)

@@ -421,14 +421,11 @@ fn a_mutation_over_get_is_refused() {
         "{}/graphql?query=mutation%7BupdateEntity(input%3A%7Bid%3A%22country%3Ajp%22%2Cname%3A%22X%22%2Csources%3A%5B%5D%7D%2Creason%3A%22r%22)%7Bversion%7D%7D",
         e.server.base
     );
-    let response = match ureq::get(&url)
-        .set("Authorization", &format!("Bearer {}", e.token))
-        .call()
-    {
-        Ok(r) => r,
-        Err(ureq::Error::Status(_, r)) => r,
-        Err(err) => panic!("{err}"),
-    };
+    let response = helpers::answered(
+        ureq::get(&url)
+            .set("Authorization", &format!("Bearer {}", e.token))
+            .call(),
+    );
     assert_eq!(response.status(), 405);
     assert_eq!(response.header("Allow"), Some("POST"));
     assert_eq!(e.version(), 0);
