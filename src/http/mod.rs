@@ -100,6 +100,10 @@ pub fn serve_until_signalled(
     actix_web::rt::spawn(async move {
         let signal = signals.next().await;
         handle.pause().await;
+        // actix-server acknowledges the pause before its accept thread has taken its
+        // listeners out of the poll: give that thread a moment, so that no connection made
+        // after the line below is still accepted.
+        actix_web::rt::time::sleep(Duration::from_millis(100)).await;
         let busy = metrics.in_flight();
         tracing::info!(
             "{signal}: no new connections are taken; finishing {busy} requests in flight, then stopping"
