@@ -12,7 +12,8 @@ use async_graphql::{Request, ServerError};
 
 use super::analysis::{self, MAX_NESTING, Measure, refusal};
 use super::error::{self, code};
-use super::{parse_cache, switches, variables};
+use super::parse_cache::{self, Validated};
+use super::{switches, variables};
 use crate::app::Config;
 
 /// What a request will cost, found from its document alone, before any work.
@@ -31,14 +32,14 @@ pub struct Cost {
 pub fn cost(request: &mut Request, config: &Config) -> Cost {
     let result = check_request(request, config);
     let cost = match &result {
-        Ok((measure, operation)) => Cost {
+        Ok((measure, operation, _)) => Cost {
             complexity: usize::try_from(measure.complexity).unwrap_or(usize::MAX),
             operation: *operation,
         },
         Err(_) => Cost::default(),
     };
     request.data.insert(Checked {
-        result: result.map(|(measure, _)| measure),
+        result: result.map(|(_, _, validated)| validated),
     });
     cost
 }
@@ -55,7 +56,7 @@ pub fn parsed<'a>(request: &'a mut Request, config: &Config) -> Option<&'a Execu
     check_text(&request.query, config).ok()?;
     if !request.data.contains_key(&TypeId::of::<Checked>()) {
         // Not checked yet, so not parsed yet: parse it once, or copy it from the cache.
-        let doc = parse_cache::parse(&request.query).ok()?;
+        let (doc, _) = parse_cache::parse(&request.query).ok()?;
         request.set_parsed_query(doc);
     }
     request.parsed_query().ok()
@@ -64,31 +65,32 @@ pub fn parsed<'a>(request: &'a mut Request, config: &Config) -> Option<&'a Execu
 /// The outcome of the checks, left in a request's data by [`cost`] so that they are not
 /// done twice.
 struct Checked {
-    result: Result<Measure, ServerError>,
+    result: Result<Validated, ServerError>,
 }
 
-/// The outcome of the checks of `request`: the one [`cost`] left, or found now.
-pub(crate) fn checked(request: &mut Request, config: &Config) -> Result<(), ServerError> {
+/// The outcome of the checks of `request`: the one [`cost`] left, or found now; when it
+/// passed, whether its document has passed the validator before.
+pub(crate) fn checked(request: &mut Request, config: &Config) -> Result<Validated, ServerError> {
     let earlier = request
         .data
         .get(&TypeId::of::<Checked>())
         .and_then(|c| c.downcast_ref::<Checked>())
         .map(|c| c.result.clone());
     match earlier {
-        Some(result) => result.map(drop),
-        None => check_request(request, config).map(drop),
+        Some(result) => result,
+        None => check_request(request, config).map(|(_, _, validated)| validated),
     }
 }
 
 /// Checks the request's text, its syntax, the operation it runs, introspection and the
 /// variables, in that order; the parsed document is left in the request. Answers the
-/// operation's measure and type.
+/// operation's measure and type, and whether the document has passed the validator.
 fn check_request(
     request: &mut Request,
     config: &Config,
-) -> Result<(Measure, Option<OperationType>), ServerError> {
+) -> Result<(Measure, Option<OperationType>, Validated), ServerError> {
     check_text(&request.query, config)?;
-    let doc = parse_cache::parse(&request.query).map_err(error::parse_failure)?;
+    let (doc, validated) = parse_cache::parse(&request.query).map_err(error::parse_failure)?;
     let name = request.operation_name.as_deref();
     let measure = analysis::check(&doc, name, &request.variables, config)?;
     if !config.introspection {
@@ -99,7 +101,7 @@ fn check_request(
     }
     let operation = operation_type(&doc, name);
     request.set_parsed_query(doc);
-    Ok((measure, operation))
+    Ok((measure, operation, validated))
 }
 
 /// Refuses a document longer than `max_document_chars`, or nesting brackets deeper than
@@ -213,7 +215,7 @@ mod tests {
         let config = Config::default();
         let measure = |q: &str| {
             let mut r = Request::new(q);
-            check_request(&mut r, &config).map(|(m, _)| m.complexity)
+            check_request(&mut r, &config).map(|(m, _, _)| m.complexity)
         };
         let pages = measure(
             "{ countries(first: 100) { totalCount pageInfo { hasNextPage endCursor }

@@ -28,7 +28,7 @@ mod switches;
 mod values;
 mod variables;
 
-use async_graphql::{MergedObject, Schema};
+use async_graphql::{MergedObject, Request, Response, Schema, ValidationMode};
 
 use crate::app::App;
 use crate::graph::KnowledgeGraph;
@@ -49,8 +49,50 @@ pub struct QueryRoot(
     history::HistoryQuery,
 );
 
-/// The schema type.
-pub type PledgeSchema = Schema<QueryRoot, Mutation, subscription::SubscriptionRoot>;
+/// The schema as async-graphql builds it.
+type Graphql = Schema<QueryRoot, Mutation, subscription::SubscriptionRoot>;
+
+/// The schema, built twice with one difference: `strict` runs every rule of the validator,
+/// as a document not seen before needs; `fast` leaves them out, for a document that has
+/// passed them already (its text is kept with the mark: see [`parse_cache`]). On a small
+/// query the rules were a fifth of the work. Cheap to clone.
+#[derive(Clone)]
+pub struct PledgeSchema {
+    strict: Graphql,
+    fast: Graphql,
+}
+
+impl PledgeSchema {
+    /// The schema's SDL.
+    pub fn sdl(&self) -> String {
+        self.strict.sdl()
+    }
+
+    /// Runs a request that has passed the checks before any work, validating its document
+    /// unless it has passed the validator before, and marking it when it passes.
+    async fn run(&self, request: Request, validated: &parse_cache::Validated) -> Response {
+        if validated.is_set() {
+            return self.fast.execute(request).await;
+        }
+        let response = self.strict.execute(request).await;
+        // A document the validator refused gets no data and errors without a path; one it
+        // passed was run, whatever came of it.
+        let ran = response.data != async_graphql::Value::Null
+            || response.errors.iter().any(|e| !e.path.is_empty());
+        if ran {
+            validated.set();
+        }
+        response
+    }
+
+    /// The schema a subscription or a websocket operation runs on.
+    fn for_stream(&self, validated: &parse_cache::Validated) -> &Graphql {
+        match validated.is_set() {
+            true => &self.fast,
+            false => &self.strict,
+        }
+    }
+}
 
 /// The running state a request reads, from the schema's data.
 pub(crate) fn app<'a>(ctx: &async_graphql::Context<'a>) -> async_graphql::Result<&'a App> {
@@ -68,16 +110,25 @@ pub(crate) fn graph<'a>(
 /// Builds the schema once over the running state, with its configuration's switches. The
 /// limits are checked before a request reaches it: run requests through [`execute`].
 pub fn schema(app: App) -> PledgeSchema {
-    let config = app.config();
-    let (introspection, suggestions) = (config.introspection, config.field_suggestions);
     // Read the schema's shapes now rather than on the first request.
     let _ = shape::shapes();
+    PledgeSchema {
+        strict: build(app.clone(), ValidationMode::Strict),
+        fast: build(app, ValidationMode::Fast),
+    }
+}
+
+/// The schema over `app`, validating in `mode`.
+fn build(app: App, mode: ValidationMode) -> Graphql {
+    let config = app.config();
+    let (introspection, suggestions) = (config.introspection, config.field_suggestions);
     let builder = Schema::build(
         QueryRoot::default(),
         Mutation,
         subscription::SubscriptionRoot,
     )
     .data(app)
+    .validation_mode(mode)
     // The guard refuses deeper nesting first, with its code; this bound only keeps
     // async-graphql's own walk in step with it.
     .limit_recursive_depth(analysis::MAX_NESTING);

@@ -1,10 +1,12 @@
 //! Parsed documents, kept by their text: a client sends the same few documents again and
 //! again with other variables, and parsing is a third of the work of a small query. A
 //! document is parsed once and copied after; one that does not parse is not kept (parsing
-//! it again reports where). Bounded: past [`MAX_DOCUMENTS`] or [`MAX_BYTES`] of text, the
-//! cache starts again empty.
+//! it again reports where). Beside each is whether it has passed the validator's rules,
+//! which do not change for a document either. Bounded: past [`MAX_DOCUMENTS`] or
+//! [`MAX_BYTES`] of text, the cache starts again empty.
 
 use std::collections::HashMap;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, OnceLock};
 
 use async_graphql::parser::types::ExecutableDocument;
@@ -18,8 +20,27 @@ const MAX_BYTES: usize = 4 << 20;
 
 #[derive(Default)]
 struct Kept {
-    documents: HashMap<Arc<str>, Arc<ExecutableDocument>, foldhash::fast::RandomState>,
+    documents: HashMap<Arc<str>, (Arc<ExecutableDocument>, Validated), foldhash::fast::RandomState>,
     bytes: usize,
+}
+
+/// Whether a document has passed every rule of the validator, shared by every request that
+/// sends its text: the rules look at the document and the schema, not at the variables'
+/// values (those are checked in full by [`super::variables`]), so a document that passed
+/// them once passes them again.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Validated(Arc<AtomicBool>);
+
+impl Validated {
+    /// Whether the document has passed.
+    pub(crate) fn is_set(&self) -> bool {
+        self.0.load(Ordering::Relaxed)
+    }
+
+    /// Records that it has.
+    pub(crate) fn set(&self) {
+        self.0.store(true, Ordering::Relaxed);
+    }
 }
 
 fn kept() -> &'static Mutex<Kept> {
@@ -27,8 +48,9 @@ fn kept() -> &'static Mutex<Kept> {
     KEPT.get_or_init(Mutex::default)
 }
 
-/// The document `text` parses to: a copy of the one parsed before, or parsed now.
-pub(crate) fn parse(text: &str) -> ParseResult<ExecutableDocument> {
+/// The document `text` parses to: a copy of the one parsed before, or parsed now; with
+/// whether it has passed the validator.
+pub(crate) fn parse(text: &str) -> ParseResult<(ExecutableDocument, Validated)> {
     // A panic elsewhere while the lock was held left the map whole: each step is one call.
     let found = kept()
         .lock()
@@ -36,8 +58,8 @@ pub(crate) fn parse(text: &str) -> ParseResult<ExecutableDocument> {
         .documents
         .get(text)
         .cloned();
-    if let Some(doc) = found {
-        return Ok(ExecutableDocument::clone(&doc));
+    if let Some((doc, validated)) = found {
+        return Ok((ExecutableDocument::clone(&doc), validated));
     }
     let doc = parse_query(text)?;
     let mut kept = kept().lock().unwrap_or_else(|e| e.into_inner());
@@ -45,11 +67,13 @@ pub(crate) fn parse(text: &str) -> ParseResult<ExecutableDocument> {
         kept.documents.clear();
         kept.bytes = 0;
     }
+    let validated = Validated::default();
     if text.len() <= MAX_BYTES {
         kept.bytes += text.len();
-        kept.documents.insert(text.into(), Arc::new(doc.clone()));
+        let entry = (Arc::new(doc.clone()), validated.clone());
+        kept.documents.insert(text.into(), entry);
     }
-    Ok(doc)
+    Ok((doc, validated))
 }
 
 #[cfg(test)]
@@ -60,8 +84,14 @@ mod tests {
     fn a_document_parsed_again_is_the_same_document() {
         let text = "query Q($c: String!) { country(code: $c) { name ...F } } \
                     fragment F on Country { code }";
-        let first = parse(text).unwrap();
-        let again = parse(text).unwrap();
+        let (first, validated) = parse(text).unwrap();
+        assert!(!validated.is_set());
+        validated.set();
+        let (again, validated) = parse(text).unwrap();
+        assert!(
+            validated.is_set(),
+            "the mark is the document's, kept with it"
+        );
         assert_eq!(format!("{first:?}"), format!("{again:?}"));
         assert_eq!(
             format!("{first:?}"),

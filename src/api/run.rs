@@ -1,4 +1,5 @@
-//! Running a request: the checks before any work ([`super::guard`]), then the schema, then
+//! Running a request: the checks before any work ([`super::guard`]), then the schema (its
+//! validator only for a document not yet passed: [`super::PledgeSchema`]), then
 //! the codes on the answer's errors ([`super::error::finish`]). Every transport runs
 //! requests through here; the schema itself has no extensions, so no field pays for them.
 
@@ -14,7 +15,7 @@ use crate::app::Config;
 /// The answer to one request.
 pub async fn execute(schema: &PledgeSchema, mut request: Request, config: &Config) -> Response {
     match guard::checked(&mut request, config) {
-        Ok(()) => finish(schema.execute(request).await),
+        Ok(validated) => finish(schema.run(request, &validated).await),
         Err(error) => request_error(vec![error]),
     }
 }
@@ -47,9 +48,10 @@ pub fn execute_stream(
     session_data: Option<Arc<Data>>,
     config: &Config,
 ) -> BoxStream<'static, Response> {
-    if let Err(error) = guard::checked(&mut request, config) {
-        return stream::once(std::future::ready(request_error(vec![error]))).boxed();
-    }
+    let schema = match guard::checked(&mut request, config) {
+        Ok(validated) => schema.for_stream(&validated),
+        Err(error) => return stream::once(std::future::ready(request_error(vec![error]))).boxed(),
+    };
     let responses = match session_data {
         Some(session) => schema.execute_stream_with_session_data(request, session),
         None => schema.execute_stream(request),

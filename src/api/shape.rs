@@ -1,10 +1,11 @@
-//! The shape of the schema's fields as the limits need it (what type each returns,
-//! whether it is a list, whether it takes a page or a `limit`), read once from the SDL.
+//! The shape of the schema, read once from its SDL: its fields as the limits need them
+//! (what type each returns, whether it is a list, whether it takes a page or a `limit`),
+//! and its input types as the check of variable values needs them.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::sync::OnceLock;
 
-use async_graphql::parser::types::{BaseType, TypeKind, TypeSystemDefinition};
+use async_graphql::parser::types::{BaseType, Type, TypeKind, TypeSystemDefinition};
 
 /// One field of an output type.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -26,10 +27,36 @@ pub(crate) struct Limit {
     pub default: Option<u64>,
 }
 
-/// The output types' fields, and the root types' names.
+/// An input type: what a value of it may be.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum InputShape {
+    /// A scalar of the schema's own (`Date`, `Decimal`): its text is parsed by its type.
+    Scalar,
+    /// An enum, with its values.
+    Enum(HashSet<String>),
+    /// An input object, with its fields in order; `one_of` when exactly one must be given.
+    Object {
+        fields: Vec<InputField>,
+        one_of: bool,
+    },
+}
+
+/// A field of an input object.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct InputField {
+    /// Its name.
+    pub name: String,
+    /// Its type.
+    pub ty: Type,
+    /// Whether it has a default, so that it may be left out even when its type is non-null.
+    pub has_default: bool,
+}
+
+/// The output types' fields, the input types, and the root types' names.
 #[derive(Debug, Default)]
 pub(crate) struct Shapes {
     types: HashMap<String, HashMap<String, FieldShape>>,
+    inputs: HashMap<String, InputShape>,
     /// The query root's name.
     pub query: String,
     /// The mutation root's name.
@@ -42,6 +69,11 @@ impl Shapes {
     /// The shape of `field` on type `ty`, when both exist.
     pub fn field(&self, ty: &str, field: &str) -> Option<&FieldShape> {
         self.types.get(ty)?.get(field)
+    }
+
+    /// The input type named `name`, unless it is one of GraphQL's own scalars or unknown.
+    pub fn input(&self, name: &str) -> Option<&InputShape> {
+        self.inputs.get(name)
     }
 
     /// Reads the shapes from schema text.
@@ -69,10 +101,36 @@ impl Shapes {
                 }
                 TypeSystemDefinition::Type(ty) => {
                     let ty = ty.node;
+                    let name = ty.name.node.to_string();
                     let fields = match ty.kind {
                         TypeKind::Object(o) => o.fields,
                         TypeKind::Interface(i) => i.fields,
-                        _ => continue,
+                        TypeKind::Scalar => {
+                            shapes.inputs.insert(name, InputShape::Scalar);
+                            continue;
+                        }
+                        TypeKind::Enum(e) => {
+                            let values =
+                                e.values.into_iter().map(|v| v.node.value.node.to_string());
+                            shapes
+                                .inputs
+                                .insert(name, InputShape::Enum(values.collect()));
+                            continue;
+                        }
+                        TypeKind::InputObject(o) => {
+                            let fields = o.fields.into_iter().map(|f| InputField {
+                                name: f.node.name.node.to_string(),
+                                ty: f.node.ty.node,
+                                has_default: f.node.default_value.is_some(),
+                            });
+                            let one_of = ty.directives.iter().any(|d| d.node.name.node == "oneOf");
+                            let fields = fields.collect();
+                            shapes
+                                .inputs
+                                .insert(name, InputShape::Object { fields, one_of });
+                            continue;
+                        }
+                        TypeKind::Union(_) => continue,
                     };
                     let fields = fields
                         .into_iter()
@@ -106,7 +164,7 @@ impl Shapes {
                             (f.name.node.to_string(), shape)
                         })
                         .collect();
-                    shapes.types.insert(ty.name.node.to_string(), fields);
+                    shapes.types.insert(name, fields);
                 }
                 TypeSystemDefinition::Directive(_) => {}
             }
@@ -154,5 +212,26 @@ mod tests {
         assert!(search.is_some_and(|f| f.list), "{search:?}");
         // Interfaces have their fields too.
         assert!(s.field("Entity", "id").is_some());
+    }
+
+    #[test]
+    fn the_input_types_read_with_their_values_fields_and_defaults() {
+        let s = shapes();
+        assert_eq!(s.input("Decimal"), Some(&InputShape::Scalar));
+        assert!(matches!(s.input("NodeKind"), Some(InputShape::Enum(v)) if v.contains("COUNTRY")));
+        let Some(InputShape::Object { fields, one_of }) = s.input("AmountInput") else {
+            panic!(
+                "AmountInput is an input object: {:?}",
+                s.input("AmountInput")
+            );
+        };
+        assert!(*one_of && !fields.is_empty(), "{fields:?}");
+        let Some(InputShape::Object { fields, one_of }) = s.input("CommitmentOrder") else {
+            panic!("CommitmentOrder is an input object");
+        };
+        assert!(!one_of);
+        assert!(fields.iter().any(|f| f.name == "field"), "{fields:?}");
+        // GraphQL's own scalars are not the schema's: the check knows them itself.
+        assert_eq!(s.input("Int"), None);
     }
 }

@@ -1,13 +1,18 @@
-//! Variable values checked before execution, where the validator does not: a required
-//! variable that is missing or null, and our own scalars (`Date`, `Decimal`) whose text
-//! does not parse. So a bad variable is a request error (no `data`, HTTP 400 for
-//! `application/graphql-response+json`) with the scalar's own message, never a field error
-//! met halfway through execution.
+//! Variable values checked before execution, in full: a required variable that is missing
+//! or null, a value of the wrong type at any depth (an enum value that does not exist, an
+//! input object's unknown or missing field, a `@oneOf` input with more or less than one
+//! field, an `Int` out of range), and our own scalars (`Date`, `Decimal`) whose text does
+//! not parse. So a bad variable is a request error (no `data`, HTTP 400 for
+//! `application/graphql-response+json`) with a message naming the variable and the place
+//! in its value, never a field error met halfway through execution; and a document the
+//! validator passed once can skip its rules after (see [`super::run`]), since no rule
+//! of it depends on the variables' values beyond what is checked here.
 
 use async_graphql::parser::types::{BaseType, ExecutableDocument, Type};
 use async_graphql::{Pos, ScalarType, ServerError, Value, Variables};
 
 use super::scalars::{Date, Decimal};
+use super::shape::{InputShape, Shapes, shapes};
 
 /// The first variable of the operation to run that cannot be coerced, as an error.
 pub(crate) fn check(
@@ -16,6 +21,7 @@ pub(crate) fn check(
     variables: &Variables,
 ) -> Option<ServerError> {
     let operation = super::analysis::operation(doc, operation_name)?;
+    let shapes = shapes();
     operation.variable_definitions.iter().find_map(|def| {
         let name = def.node.name.node.as_str();
         let ty = &def.node.var_type.node;
@@ -25,7 +31,13 @@ pub(crate) fn check(
                 Some(format!("of required type \"{ty}\" was not provided",))
             }
             None => None,
-            Some(value) => coerce(value, ty),
+            Some(value) => {
+                let mut path = String::new();
+                coerce(shapes, value, ty, &mut path).map(|why| match path.is_empty() {
+                    true => format!("got an invalid value: {why}"),
+                    false => format!("got an invalid value at \"{name}{path}\": {why}"),
+                })
+            }
         }?;
         Some(ServerError::new(
             format!("Variable \"${name}\" {reason}"),
@@ -34,28 +46,120 @@ pub(crate) fn check(
     })
 }
 
-/// Why `value` is not a value of `ty`, for the parts the validator leaves to execution.
-fn coerce(value: &Value, ty: &Type) -> Option<String> {
+/// Why `value` is not a value of `ty`, if it is not; `path` is where in the variable's
+/// value it is (`.field`, `[index]`), extended on the way down.
+fn coerce(shapes: &Shapes, value: &Value, ty: &Type, path: &mut String) -> Option<String> {
     if *value == Value::Null {
-        return (!ty.nullable).then(|| format!("of type \"{ty}\" must not be null"));
+        return (!ty.nullable).then(|| format!("expected a value of type \"{ty}\", found null"));
     }
     match &ty.base {
         BaseType::List(inner) => match value {
-            Value::List(items) => items.iter().find_map(|item| coerce(item, inner)),
-            single => coerce(single, inner),
+            Value::List(items) => items.iter().enumerate().find_map(|(i, item)| {
+                let len = path.len();
+                path.push_str(&format!("[{i}]"));
+                let why = coerce(shapes, item, inner, path);
+                if why.is_none() {
+                    path.truncate(len);
+                }
+                why
+            }),
+            // A single value where a list is expected is a list of one.
+            single => coerce(shapes, single, inner, path),
         },
-        BaseType::Named(name) => {
-            let parsed = match name.as_str() {
-                "Date" => Date::parse(value.clone())
-                    .err()
-                    .map(|e| e.into_server_error(Pos::default())),
-                "Decimal" => Decimal::parse(value.clone())
-                    .err()
-                    .map(|e| e.into_server_error(Pos::default())),
-                _ => None,
-            };
-            parsed.map(|e| format!("got an invalid value: {}", e.message))
-        }
+        BaseType::Named(name) => named(shapes, value, name, path),
+    }
+}
+
+/// Why `value` (not null) is not a value of the named type, if it is not.
+fn named(shapes: &Shapes, value: &Value, name: &str, path: &mut String) -> Option<String> {
+    let expected = || format!("expected type \"{name}\", found {}", kind(value));
+    match name {
+        "Int" => match value {
+            Value::Number(n) if n.as_i64().is_some_and(|i| i32::try_from(i).is_ok()) => None,
+            Value::Number(n) if n.as_i64().is_some() => {
+                Some(format!("an Int is a 32-bit integer; {n} is out of range"))
+            }
+            _ => Some(expected()),
+        },
+        "Float" => (!matches!(value, Value::Number(_))).then(expected),
+        "String" => (!matches!(value, Value::String(_))).then(expected),
+        "Boolean" => (!matches!(value, Value::Boolean(_))).then(expected),
+        "ID" => match value {
+            Value::String(_) => None,
+            Value::Number(n) if n.as_i64().is_some() => None,
+            _ => Some(expected()),
+        },
+        "Date" => Date::parse(value.clone())
+            .err()
+            .map(|e| e.into_server_error(Pos::default()).message),
+        "Decimal" => Decimal::parse(value.clone())
+            .err()
+            .map(|e| e.into_server_error(Pos::default()).message),
+        _ => match shapes.input(name)? {
+            InputShape::Scalar => None,
+            InputShape::Enum(values) => {
+                let given = match value {
+                    Value::String(v) => v.as_str(),
+                    Value::Enum(v) => v.as_str(),
+                    _ => return Some(expected()),
+                };
+                (!values.contains(given))
+                    .then(|| format!("the enum \"{name}\" has no value \"{given}\""))
+            }
+            InputShape::Object { fields, one_of } => {
+                let Value::Object(given) = value else {
+                    return Some(expected());
+                };
+                if let Some(unknown) = given
+                    .keys()
+                    .find(|k| !fields.iter().any(|f| f.name == k.as_str()))
+                {
+                    return Some(format!("the input \"{name}\" has no field \"{unknown}\""));
+                }
+                if *one_of {
+                    let set = given.values().filter(|v| **v != Value::Null).count();
+                    if set != 1 || given.len() != 1 {
+                        return Some(format!(
+                            "the input \"{name}\" takes exactly one field, not null; {} given",
+                            given.len()
+                        ));
+                    }
+                }
+                fields
+                    .iter()
+                    .find_map(|field| match given.get(field.name.as_str()) {
+                        Some(v) => {
+                            let len = path.len();
+                            path.push('.');
+                            path.push_str(&field.name);
+                            let why = coerce(shapes, v, &field.ty, path);
+                            if why.is_none() {
+                                path.truncate(len);
+                            }
+                            why
+                        }
+                        None if !field.ty.nullable && !field.has_default => Some(format!(
+                            "the field \"{}\" of type \"{}\" is required but not given",
+                            field.name, field.ty
+                        )),
+                        None => None,
+                    })
+            }
+        },
+    }
+}
+
+/// What sort of JSON value `value` is, for a message.
+fn kind(value: &Value) -> &'static str {
+    match value {
+        Value::Null => "null",
+        Value::Number(_) => "a number",
+        Value::String(_) => "a string",
+        Value::Boolean(_) => "a boolean",
+        Value::Binary(_) => "binary data",
+        Value::Enum(_) => "an enum value",
+        Value::List(_) => "a list",
+        Value::Object(_) => "an object",
     }
 }
 
@@ -120,6 +224,83 @@ mod tests {
             ),
             None
         );
+    }
+
+    #[test]
+    fn a_value_of_the_wrong_type_is_refused_with_its_place_at_any_depth() {
+        let error = |q: &str, v: serde_json::Value| first_error(q, None, v).unwrap_or_default();
+        let int = "query($n: Int) { a }";
+        assert_eq!(
+            error(int, serde_json::json!({ "n": "5" })),
+            "Variable \"$n\" got an invalid value: expected type \"Int\", found a string"
+        );
+        assert!(error(int, serde_json::json!({ "n": 1.5 })).contains("found a number"));
+        assert!(error(int, serde_json::json!({ "n": 5_000_000_000_i64 })).contains("out of range"));
+        let kind = error(
+            "query($k: NodeKind) { a }",
+            serde_json::json!({ "k": "PLANET" }),
+        );
+        assert!(
+            kind.contains("\"NodeKind\" has no value \"PLANET\""),
+            "{kind}"
+        );
+        let order = "query($o: [CommitmentOrder!]) { a }";
+        let deep = error(
+            order,
+            serde_json::json!({ "o": [{ "field": "NAME" }, { "field": "NOPE" }] }),
+        );
+        assert_eq!(
+            deep,
+            "Variable \"$o\" got an invalid value at \"o[1].field\": \
+             the enum \"CommitmentOrderField\" has no value \"NOPE\""
+        );
+        let unknown = error(
+            order,
+            serde_json::json!({ "o": { "field": "ID", "up": true } }),
+        );
+        assert!(unknown.contains("has no field \"up\""), "{unknown}");
+        let missing = error(order, serde_json::json!({ "o": [{ "direction": "ASC" }] }));
+        assert!(
+            missing.contains("\"field\" of type \"CommitmentOrderField!\" is required"),
+            "{missing}"
+        );
+        let not_object = error(order, serde_json::json!({ "o": ["NAME"] }));
+        assert!(not_object.contains("found a string"), "{not_object}");
+        // A `@oneOf` input takes exactly one field, not null.
+        let amount = "query($a: AmountInput!) { a }";
+        for two in [
+            serde_json::json!({ "a": { "percent": "1", "money": { "amount": "1", "currency": "USD" } } }),
+            serde_json::json!({ "a": {} }),
+            serde_json::json!({ "a": { "percent": null } }),
+        ] {
+            let e = error(amount, two.clone());
+            assert!(e.contains("exactly one field"), "{two}: {e}");
+        }
+        // Our scalars deep inside an input: the scalar's own message, with the place.
+        let money = error(
+            amount,
+            serde_json::json!({ "a": { "money": { "amount": "12,5", "currency": "USD" } } }),
+        );
+        assert!(
+            money.starts_with("Variable \"$a\" got an invalid value at \"a.money.amount\": "),
+            "{money}"
+        );
+        for good in [
+            serde_json::json!({ "a": { "money": { "amount": "12.5", "currency": "USD" } } }),
+            serde_json::json!({ "a": { "percent": "-2" } }),
+        ] {
+            assert_eq!(first_error(amount, None, good.clone()), None, "{good}");
+        }
+        assert_eq!(
+            first_error(order, None, serde_json::json!({ "o": { "field": "ID" } })),
+            None,
+            "a single value for a list, and a field left to its default"
+        );
+        let ids = "query($i: [ID!]!, $f: Float, $b: Boolean) { a }";
+        let fine = serde_json::json!({ "i": ["x", 7], "f": 2, "b": false });
+        assert_eq!(first_error(ids, None, fine), None);
+        assert!(error(ids, serde_json::json!({ "i": [true] })).contains("at \"i[0]\""));
+        assert!(error(ids, serde_json::json!({ "i": [], "b": "yes" })).contains("\"Boolean\""));
     }
 
     #[test]

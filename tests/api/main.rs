@@ -32,4 +32,5 @@ mod schema;
 mod seed_errors;
 mod seed_jsonl;
 mod subscriptions;
+mod validation;
 mod writes;

@@ -19,13 +19,15 @@ fn the_checked_in_schema_matches_the_code() {
 #[test]
 fn every_type_field_argument_and_value_has_a_description() {
     let graph = std::sync::Arc::new(pledgegraph::graph::KnowledgeGraph::default());
-    let app = pledgegraph::app::App::with_graph(pledgegraph::app::Config::default(), graph);
+    let config = pledgegraph::app::Config::default();
+    let app = pledgegraph::app::App::with_graph(config.clone(), graph);
     let schema = pledgegraph::http::schema(app);
     let query = "{ __schema { types { name kind description
         fields { name description args { name description } }
         inputFields { name description }
         enumValues { name description } } } }";
-    let response = futures_executor(schema.execute(query));
+    let request = async_graphql::Request::new(query);
+    let response = futures_executor(pledgegraph::api::execute(&schema, request, &config));
     assert!(response.errors.is_empty(), "{:?}", response.errors);
     let data = response.data.into_json().unwrap_or_default();
     let builtin = ["String", "Int", "Float", "Boolean", "ID"];

@@ -310,4 +310,5 @@ fn a_write_that_fails_midway_leaves_the_seed_there_as_it_was() {
         assert!(!dir.join(part).exists(), "{part} is removed");
     }
     assert!(load_dir(&dir).is_ok(), "the directory still loads");
+    let _ = std::fs::remove_dir_all(&dir);
 }
