@@ -170,6 +170,14 @@ fn build(listener: TcpListener, app: App) -> std::io::Result<(Server, Arc<metric
             .route("/readyz", web::get().to(readyz))
             .route("/metrics", web::get().to(metrics_text))
     })
+    // Each answer goes out as soon as it is written: without this, a write that follows a
+    // small one on the same connection can wait for the client's delayed acknowledgement
+    // (Nagle's algorithm), tens of milliseconds.
+    .on_connect(|connection, _| {
+        if let Some(tcp) = connection.downcast_ref::<actix_web::rt::net::TcpStream>() {
+            let _ = tcp.set_nodelay(true);
+        }
+    })
     .disable_signals()
     .shutdown_timeout(shutdown_timeout)
     .listen(listener)?
