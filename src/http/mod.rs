@@ -6,6 +6,7 @@ mod admission;
 mod answers;
 mod assets;
 mod cache;
+mod compress;
 mod cors;
 mod graphql;
 mod loading;
@@ -21,7 +22,7 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use actix_web::dev::Server;
-use actix_web::middleware::{Compress, DefaultHeaders, from_fn};
+use actix_web::middleware::{DefaultHeaders, from_fn};
 use actix_web::{App as ActixApp, HttpResponse, HttpServer, web};
 use async_graphql::parser::types::OperationType;
 
@@ -149,7 +150,7 @@ fn build(listener: TcpListener, app: App) -> std::io::Result<(Server, Arc<metric
             .wrap(from_fn(move |req, next| {
                 cors::middleware(policy.clone(), req, next)
             }))
-            .wrap(Compress::default())
+            .wrap(from_fn(compress::middleware))
             .wrap(DefaultHeaders::new().add(("X-Content-Type-Options", "nosniff")))
             .wrap(from_fn(move |req, next| {
                 observe::middleware(observed.clone(), req, next)

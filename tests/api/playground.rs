@@ -182,3 +182,63 @@ fn health_reports_what_is_loaded() {
     assert_eq!(v["status"], "ok");
     assert!(v["relations"].as_u64().unwrap_or(0) > 100);
 }
+
+/// A GraphQL answer of a kilobyte or more comes compressed in the coding the client
+/// prefers, with `Vary: Accept-Encoding`, and decodes to the very answer sent without
+/// compression; a smaller one comes as it is.
+#[test]
+fn large_answers_are_compressed_and_small_ones_are_not() {
+    use std::io::Read;
+    let url = format!("{}/graphql", server().base);
+    let post = |query: &str, encoding: Option<&str>| {
+        let mut request = ureq::post(&url).set("Content-Type", "application/json");
+        if let Some(encoding) = encoding {
+            request = request.set("Accept-Encoding", encoding);
+        }
+        let body = serde_json::json!({ "query": query }).to_string();
+        let r = request.send_string(&body).unwrap_or_else(|e| panic!("{e}"));
+        let encoding = r.header("Content-Encoding").map(str::to_string);
+        let vary = r.header("Vary").map(str::to_string);
+        let mut bytes = Vec::new();
+        let _ = r.into_reader().read_to_end(&mut bytes);
+        (encoding, vary, bytes)
+    };
+    let large = "{ neighborhood(ids: [\"country:jp\"], depth: 2, limit: 200) { nodes { id label } edges { id kind } } }";
+    let (none, vary, plain) = post(large, None);
+    assert_eq!(none, None);
+    assert_eq!(vary.as_deref(), Some("accept-encoding"));
+    assert!(plain.len() > 4_096, "{} bytes", plain.len());
+    type Decode = fn(&[u8]) -> Vec<u8>;
+    let decoders: [(&str, Decode); 3] = [
+        ("br", |b| {
+            let mut out = Vec::new();
+            let _ = brotli::Decompressor::new(b, 4096).read_to_end(&mut out);
+            out
+        }),
+        ("gzip", |b| {
+            let mut out = Vec::new();
+            let _ = flate2::read::GzDecoder::new(b).read_to_end(&mut out);
+            out
+        }),
+        ("zstd", |b| zstd::stream::decode_all(b).unwrap_or_default()),
+    ];
+    for (name, decode) in decoders {
+        let accept = format!("identity;q=0.5, {name}, deflate;q=0.9");
+        let (encoding, vary, bytes) = post(large, Some(&accept));
+        assert_eq!(encoding.as_deref(), Some(name));
+        assert_eq!(vary.as_deref(), Some("accept-encoding"));
+        assert!(
+            bytes.len() < plain.len() / 3,
+            "{name}: {} of {}",
+            bytes.len(),
+            plain.len()
+        );
+        assert!(
+            decode(&bytes) == plain,
+            "{name} decodes to the plain answer"
+        );
+    }
+    let (encoding, _, small) = post("{ stats { entities } }", Some("gzip, deflate, br, zstd"));
+    assert_eq!(encoding, None, "{} bytes go as they are", small.len());
+    assert!(serde_json::from_slice::<serde_json::Value>(&small).is_ok());
+}
