@@ -412,7 +412,10 @@ async fn execute(
     };
     let (batch, pinned) = crate::api::snapshot::attach(batch, credentials);
     let (schema, app) = (served.schema.clone(), served.app.clone());
-    let work = async move { crate::api::execute_batch(&schema, batch, app.config()).await };
+    // Boxed: the schema's future is tens of kilobytes, and every layer of actix-web that
+    // moves the handler's future would copy it whole.
+    let work =
+        Box::pin(async move { crate::api::execute_batch(&schema, batch, app.config()).await });
     let response = served.admission.run(complexity, work).await;
     let clean = matches!(&response, Ok(Ok(BatchResponse::Single(r))) if r.errors.is_empty());
     let read = (query && clean && answers::today() == stamp.day).then(|| Stamp {
