@@ -10,7 +10,7 @@ use std::borrow::Cow;
 use std::cmp::Ordering;
 use std::sync::Arc;
 
-use async_graphql::{Context, Object, OutputType, SimpleObject, TypeName};
+use async_graphql::{Context, Object, OutputType, TypeName};
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use serde::{Deserialize, Serialize};
@@ -188,17 +188,38 @@ fn decode<I, K: Keyset<I>>(
     keyset.read(&wire.k).ok_or_else(garbled)
 }
 
+/// Where a page sits in its list: read from the page, its cursors written only when asked
+/// for.
+pub struct PageInfo<'a> {
+    ordering: &'a str,
+    previous: bool,
+    next: bool,
+    start: Option<&'a [Option<Atom>]>,
+    end: Option<&'a [Option<Atom>]>,
+}
+
 /// Where a page sits in its list.
-#[derive(SimpleObject, Debug, Clone)]
-pub struct PageInfo {
+#[Object]
+impl PageInfo<'_> {
     /// True when items come before this page.
-    pub has_previous_page: bool,
+    async fn has_previous_page(&self) -> bool {
+        self.previous
+    }
+
     /// True when items come after this page.
-    pub has_next_page: bool,
+    async fn has_next_page(&self) -> bool {
+        self.next
+    }
+
     /// The cursor of the page's first item.
-    pub start_cursor: Option<String>,
+    async fn start_cursor(&self) -> Option<String> {
+        self.start.map(|key| encode(self.ordering, key))
+    }
+
     /// The cursor of the page's last item.
-    pub end_cursor: Option<String>,
+    async fn end_cursor(&self) -> Option<String> {
+        self.end.map(|key| encode(self.ordering, key))
+    }
 }
 
 /// One item of a page and its key, written as a cursor only when asked for.
@@ -249,9 +270,24 @@ pub enum Total {
 
 /// A page of a list, as a Relay cursor connection.
 pub struct Page<T> {
+    ordering: Arc<str>,
     edges: Vec<PageEdge<T>>,
-    info: PageInfo,
+    previous: bool,
+    next: bool,
     total: Total,
+}
+
+impl<T> Page<T> {
+    /// Where the page sits in its list.
+    fn info(&self) -> PageInfo<'_> {
+        PageInfo {
+            ordering: &self.ordering,
+            previous: self.previous,
+            next: self.next,
+            start: self.edges.first().map(|e| e.key.as_slice()),
+            end: self.edges.last().map(|e| e.key.as_slice()),
+        }
+    }
 }
 
 /// One page of a list (a Relay cursor connection): its items with their
@@ -269,8 +305,8 @@ impl<T: OutputType> Page<T> {
     }
 
     /// Where the page sits in the list.
-    async fn page_info(&self) -> &PageInfo {
-        &self.info
+    async fn page_info(&self) -> PageInfo<'_> {
+        self.info()
     }
 
     /// How many items match, across all pages.
@@ -470,13 +506,13 @@ pub fn page<I, T: OutputType, K: Keyset<I>>(
             node: wrap(item),
         })
         .collect();
-    let info = PageInfo {
-        has_previous_page: previous,
-        has_next_page: next,
-        start_cursor: edges.first().map(|e| encode(&ordering, &e.key)),
-        end_cursor: edges.last().map(|e| encode(&ordering, &e.key)),
-    };
-    Page { edges, info, total }
+    Page {
+        ordering,
+        edges,
+        previous,
+        next,
+        total,
+    }
 }
 
 #[cfg(test)]
@@ -648,12 +684,16 @@ mod tests {
 
     impl From<Page<String>> for Seen {
         fn from(page: Page<String>) -> Self {
+            let info = page.info();
+            let cursor = |key: Option<&[Option<Atom>]>| key.map(|k| encode(info.ordering, k));
+            let (start, end) = (cursor(info.start), cursor(info.end));
+            let (previous, next) = (info.previous, info.next);
             Seen {
                 names: page.edges.into_iter().map(|e| e.node).collect(),
-                start: page.info.start_cursor,
-                end: page.info.end_cursor,
-                previous: page.info.has_previous_page,
-                next: page.info.has_next_page,
+                start,
+                end,
+                previous,
+                next,
             }
         }
     }
