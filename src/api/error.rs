@@ -54,6 +54,9 @@ pub mod code {
     /// The server cannot take the request now (it is loading its graph); ask again after
     /// `Retry-After` seconds.
     pub const SERVICE_UNAVAILABLE: &str = "SERVICE_UNAVAILABLE";
+    /// A request named its document by a persisted query's hash the server does not know:
+    /// send it again with the document (Apollo Client does so by itself).
+    pub const PERSISTED_QUERY_NOT_FOUND: &str = "PERSISTED_QUERY_NOT_FOUND";
     /// Something failed on the server; the log has the details.
     pub const INTERNAL_SERVER_ERROR: &str = "INTERNAL_SERVER_ERROR";
 }

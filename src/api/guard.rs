@@ -13,7 +13,7 @@ use async_graphql::{Request, ServerError};
 use super::analysis::{self, MAX_NESTING, Measure, refusal};
 use super::error::{self, code};
 use super::parse_cache::{self, Validated};
-use super::{switches, variables};
+use super::{persisted, switches, variables};
 use crate::app::Config;
 
 /// What a request will cost, found from its document alone, before any work.
@@ -53,6 +53,7 @@ pub fn operation_type(doc: &ExecutableDocument, name: Option<&str>) -> Option<Op
 /// length and nesting and it parses: so a transport can look at it without risking the
 /// parser on a hostile text.
 pub fn parsed<'a>(request: &'a mut Request, config: &Config) -> Option<&'a ExecutableDocument> {
+    persisted::resolve(request).ok()?;
     check_text(&request.query, config).ok()?;
     if !request.data.contains_key(&TypeId::of::<Checked>()) {
         // Not checked yet, so not parsed yet: parse it once, or copy it from the cache.
@@ -82,13 +83,15 @@ pub(crate) fn checked(request: &mut Request, config: &Config) -> Result<Validate
     }
 }
 
-/// Checks the request's text, its syntax, the operation it runs, introspection and the
-/// variables, in that order; the parsed document is left in the request. Answers the
-/// operation's measure and type, and whether the document has passed the validator.
+/// Finds the document of a persisted query, then checks the request's text, its syntax,
+/// the operation it runs, introspection and the variables, in that order; the parsed
+/// document is left in the request. Answers the operation's measure and type, and whether
+/// the document has passed the validator.
 fn check_request(
     request: &mut Request,
     config: &Config,
 ) -> Result<(Measure, Option<OperationType>, Validated), ServerError> {
+    persisted::resolve(request)?;
     check_text(&request.query, config)?;
     let (doc, validated) = parse_cache::parse(&request.query).map_err(error::parse_failure)?;
     let name = request.operation_name.as_deref();

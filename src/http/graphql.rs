@@ -122,7 +122,10 @@ pub(super) async fn post(
             );
         }
     };
-    if batch.iter().any(|r| r.query.trim().is_empty()) {
+    if batch
+        .iter()
+        .any(|r| r.query.trim().is_empty() && !crate::api::names_its_document(r))
+    {
         return no_query(answer);
     }
     if let BatchRequest::Batch(items) = &batch {
@@ -279,14 +282,20 @@ pub(super) async fn get(req: HttpRequest, served: web::Data<Served>) -> HttpResp
             );
         }
     };
-    let Some(query) = params.query.as_deref().filter(|q| !q.trim().is_empty()) else {
-        return no_query(answer);
-    };
-    let mut request = match params.request(query) {
+    let text = params.query.as_deref().unwrap_or_default();
+    let mut request = match params.request(text) {
         Ok(request) => request,
         Err(message) => {
             return error_as(answer, StatusCode::BAD_REQUEST, code::BAD_REQUEST, &message);
         }
+    };
+    // A persisted query names its document by its hash, in `extensions`.
+    let query = match text.trim().is_empty() {
+        false => text,
+        true if crate::api::names_its_document(&request) => {
+            params.extensions.as_deref().unwrap_or_default()
+        }
+        true => return no_query(answer),
     };
     if is_mutation(&mut request, served.app.config()) {
         let mut response = error_as(

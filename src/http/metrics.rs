@@ -36,6 +36,7 @@ const OUTCOMES: &[&str] = &[
     code::SERVICE_UNAVAILABLE,
     code::SERVER_BUSY,
     code::RATE_LIMITED,
+    code::PERSISTED_QUERY_NOT_FOUND,
     "OTHER",
 ];
 

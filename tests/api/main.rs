@@ -25,6 +25,7 @@ mod ids;
 mod layers;
 mod limits;
 mod operations;
+mod persisted;
 mod playground;
 mod provenance;
 mod questions;
