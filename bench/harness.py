@@ -261,11 +261,15 @@ def report(work, write):
           "`Cache-Control: no-cache` and without `Accept-Encoding` (`--disable-compression`), "
           "as wrk sends them: the peak the rate is half of was measured without compression.")
         w("")
-        w("| query | rate (req/s) | p50 | p99 | p99 / p50 | not 200 |")
-        w("| --- | ---: | ---: | ---: | ---: | ---: |")
-        for query, rate, p50, p99, bad in latency:
+        w("Beside each, the ceiling at the same rate: the tail that oha and this machine give an "
+          "answer that costs nothing to make.")
+        w("")
+        w("| query | rate (req/s) | p50 | p99 | p99 / p50 | not 200 | ceiling p50 | ceiling p99 | ceiling p99 / p50 |")
+        w("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
+        for query, rate, p50, p99, bad, c50, c99, _ in latency:
             w(f"| {TITLES[query]} | {fmt_rate(float(rate))} | {fmt_us(float(p50))} | {fmt_us(float(p99))} | "
-              f"{float(p99) / float(p50):.2f} | {bad} |")
+              f"{float(p99) / float(p50):.2f} | {bad} | {fmt_us(float(c50))} | {fmt_us(float(c99))} | "
+              f"{float(c99) / float(c50):.2f} |")
         w("")
     w("#### Goals")
     w("")
@@ -295,9 +299,11 @@ def report(work, write):
     goal("Q3, caching defeated: at least 5× the baseline", "defeated", "q3", "baseline", 5)
     if latency:
         worst = max(latency, key=lambda r: float(r[3]) / float(r[2]))
-        ok = all(float(p99) <= 3 * float(p50) for _, _, p50, p99, _ in latency)
+        ok = all(float(r[3]) <= 3 * float(r[2]) for r in latency)
+        ceiling = max(float(r[6]) / float(r[5]) for r in latency)
         w(f"| at half of the peak rate (oha), p99 at most 3× p50 for every query | worst "
-          f"{float(worst[3]) / float(worst[2]):.2f}× ({worst[0].upper()}) over {len(latency)} queries | "
+          f"{float(worst[3]) / float(worst[2]):.2f}× ({worst[0].upper()}) over {len(latency)} queries; "
+          f"the ceiling at the same rates, worst {ceiling:.2f}× | "
           f"{'met' if ok else 'not met'} |")
     else:
         w("| at half of the peak rate (oha), p99 at most 3× p50 for every query | not measured | – |")
