@@ -19,7 +19,8 @@ fn main() -> anyhow::Result<ExitCode> {
             let Some(config) = configure(settings) else {
                 return Ok(ExitCode::from(2));
             };
-            init_logging(config.log_format);
+            // Held to the end of `serve`: dropping it writes out what the log still holds.
+            let _log = init_logging(config.log_format);
             let addr = config.addr;
             let seed = config.seed.clone();
             let listener =
@@ -280,17 +281,26 @@ fn report_rebase(report: &app::Rebased) {
 }
 
 /// The log on standard error, as text or one JSON object per line; `RUST_LOG` filters it.
-fn init_logging(format: LogFormat) {
+/// A thread of its own writes the lines, buffered and written out whenever it has caught
+/// up, so a request never waits for a write to standard error (a line per request cost
+/// the fastest queries a quarter of their time at half their peak rate); none is dropped:
+/// a request waits only if 128k lines are queued. The guard writes out the rest.
+fn init_logging(format: LogFormat) -> tracing_appender::non_blocking::WorkerGuard {
+    let (writer, guard) = tracing_appender::non_blocking::NonBlockingBuilder::default()
+        .lossy(false)
+        .thread_name("pledgegraph-log")
+        .finish(std::io::BufWriter::new(std::io::stderr()));
     let filter =
         tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "info".into());
     let builder = tracing_subscriber::fmt()
         .with_env_filter(filter)
-        .with_writer(std::io::stderr)
+        .with_writer(writer)
         .with_ansi(std::io::stderr().is_terminal());
     match format {
         LogFormat::Text => builder.init(),
         LogFormat::Json => builder.json().flatten_event(true).init(),
     }
+    guard
 }
 
 /// Writes to stdout; a reader that went away early (`| head`) is not an error.
