@@ -31,13 +31,16 @@ pub(crate) fn check(
                 Some(format!("of required type \"{ty}\" was not provided",))
             }
             None => None,
-            Some(value) => {
-                let mut path = String::new();
-                coerce(shapes, value, ty, &mut path).map(|why| match path.is_empty() {
+            Some(value) => coerce(shapes, value, ty).map(|invalid| {
+                let Invalid { why, within } = invalid;
+                match within.is_empty() {
                     true => format!("got an invalid value: {why}"),
-                    false => format!("got an invalid value at \"{name}{path}\": {why}"),
-                })
-            }
+                    false => {
+                        let path: String = within.iter().rev().map(String::as_str).collect();
+                        format!("got an invalid value at \"{name}{path}\": {why}")
+                    }
+                }
+            }),
         }?;
         Some(ServerError::new(
             format!("Variable \"${name}\" {reason}"),
@@ -46,38 +49,58 @@ pub(crate) fn check(
     })
 }
 
-/// Why `value` is not a value of `ty`, if it is not; `path` is where in the variable's
-/// value it is (`.field`, `[index]`), extended on the way down.
-fn coerce(shapes: &Shapes, value: &Value, ty: &Type, path: &mut String) -> Option<String> {
+/// Why a value is not of its type, and where in the variable's value: the steps to it
+/// (`.field`, `[index]`), innermost first. Written only for a value that fails, so a good
+/// value costs no text.
+struct Invalid {
+    why: String,
+    within: Vec<String>,
+}
+
+impl From<String> for Invalid {
+    fn from(why: String) -> Self {
+        Invalid {
+            why,
+            within: Vec::new(),
+        }
+    }
+}
+
+impl Invalid {
+    /// The same, one step further out.
+    fn at(mut self, step: String) -> Self {
+        self.within.push(step);
+        self
+    }
+}
+
+/// Why `value` is not a value of `ty`, if it is not.
+fn coerce(shapes: &Shapes, value: &Value, ty: &Type) -> Option<Invalid> {
     if *value == Value::Null {
-        return (!ty.nullable).then(|| format!("expected a value of type \"{ty}\", found null"));
+        return (!ty.nullable)
+            .then(|| format!("expected a value of type \"{ty}\", found null").into());
     }
     match &ty.base {
         BaseType::List(inner) => match value {
             Value::List(items) => items.iter().enumerate().find_map(|(i, item)| {
-                let len = path.len();
-                path.push_str(&format!("[{i}]"));
-                let why = coerce(shapes, item, inner, path);
-                if why.is_none() {
-                    path.truncate(len);
-                }
-                why
+                coerce(shapes, item, inner).map(|invalid| invalid.at(format!("[{i}]")))
             }),
             // A single value where a list is expected is a list of one.
-            single => coerce(shapes, single, inner, path),
+            single => coerce(shapes, single, inner),
         },
-        BaseType::Named(name) => named(shapes, value, name, path),
+        BaseType::Named(name) => named(shapes, value, name),
     }
 }
 
 /// Why `value` (not null) is not a value of the named type, if it is not.
-fn named(shapes: &Shapes, value: &Value, name: &str, path: &mut String) -> Option<String> {
-    let expected = || format!("expected type \"{name}\", found {}", kind(value));
+fn named(shapes: &Shapes, value: &Value, name: &str) -> Option<Invalid> {
+    let expected =
+        || -> Invalid { format!("expected type \"{name}\", found {}", kind(value)).into() };
     match name {
         "Int" => match value {
             Value::Number(n) if n.as_i64().is_some_and(|i| i32::try_from(i).is_ok()) => None,
             Value::Number(n) if n.as_i64().is_some() => {
-                Some(format!("an Int is a 32-bit integer; {n} is out of range"))
+                Some(format!("an Int is a 32-bit integer; {n} is out of range").into())
             }
             _ => Some(expected()),
         },
@@ -91,10 +114,10 @@ fn named(shapes: &Shapes, value: &Value, name: &str, path: &mut String) -> Optio
         },
         "Date" => Date::parse(value.clone())
             .err()
-            .map(|e| e.into_server_error(Pos::default()).message),
+            .map(|e| e.into_server_error(Pos::default()).message.into()),
         "Decimal" => Decimal::parse(value.clone())
             .err()
-            .map(|e| e.into_server_error(Pos::default()).message),
+            .map(|e| e.into_server_error(Pos::default()).message.into()),
         _ => match shapes.input(name)? {
             InputShape::Scalar => None,
             InputShape::Enum(values) => {
@@ -104,7 +127,7 @@ fn named(shapes: &Shapes, value: &Value, name: &str, path: &mut String) -> Optio
                     _ => return Some(expected()),
                 };
                 (!values.contains(given))
-                    .then(|| format!("the enum \"{name}\" has no value \"{given}\""))
+                    .then(|| format!("the enum \"{name}\" has no value \"{given}\"").into())
             }
             InputShape::Object { fields, one_of } => {
                 let Value::Object(given) = value else {
@@ -114,34 +137,33 @@ fn named(shapes: &Shapes, value: &Value, name: &str, path: &mut String) -> Optio
                     .keys()
                     .find(|k| !fields.iter().any(|f| f.name == k.as_str()))
                 {
-                    return Some(format!("the input \"{name}\" has no field \"{unknown}\""));
+                    let why = format!("the input \"{name}\" has no field \"{unknown}\"");
+                    return Some(why.into());
                 }
                 if *one_of {
                     let set = given.values().filter(|v| **v != Value::Null).count();
                     if set != 1 || given.len() != 1 {
-                        return Some(format!(
-                            "the input \"{name}\" takes exactly one field, not null; {} given",
-                            given.len()
-                        ));
+                        return Some(
+                            format!(
+                                "the input \"{name}\" takes exactly one field, not null; {} given",
+                                given.len()
+                            )
+                            .into(),
+                        );
                     }
                 }
                 fields
                     .iter()
                     .find_map(|field| match given.get(field.name.as_str()) {
-                        Some(v) => {
-                            let len = path.len();
-                            path.push('.');
-                            path.push_str(&field.name);
-                            let why = coerce(shapes, v, &field.ty, path);
-                            if why.is_none() {
-                                path.truncate(len);
-                            }
-                            why
-                        }
-                        None if !field.ty.nullable && !field.has_default => Some(format!(
-                            "the field \"{}\" of type \"{}\" is required but not given",
-                            field.name, field.ty
-                        )),
+                        Some(v) => coerce(shapes, v, &field.ty)
+                            .map(|invalid| invalid.at(format!(".{}", field.name))),
+                        None if !field.ty.nullable && !field.has_default => Some(
+                            format!(
+                                "the field \"{}\" of type \"{}\" is required but not given",
+                                field.name, field.ty
+                            )
+                            .into(),
+                        ),
                         None => None,
                     })
             }
