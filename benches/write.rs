@@ -3,6 +3,10 @@
 //! 1,000,000 entities, beside a bare commit of the same batch to an empty log measured in
 //! the same run: the ratio shows what the graph adds to the disk's sync.
 //!
+//! Beside them, reads timed on the graph as it was loaded and again once the writes
+//! have made the second copy: the two copies share their large indexes, and a copy
+//! keeps what its writes changed in a layer of its own that each read also consults.
+//!
 //! `cargo bench --bench write`; `PLEDGEGRAPH_BENCH_SIZES=10000` picks the sizes. Each
 //! size runs in a process of its own, so its memory figures are its own. Under
 //! `cargo test` (no `--bench`) it runs once, small, to show that it still works.
@@ -12,6 +16,7 @@ mod common;
 use std::time::Instant;
 
 use pledgegraph::app::{App, Config, Write};
+use pledgegraph::graph::KnowledgeGraph;
 use pledgegraph::model::{Change, ChangeBatch, EntityId, NodeData, NodeKind, SourceRef};
 use pledgegraph::store::{Log, NewEntry};
 
@@ -39,9 +44,9 @@ fn main() {
         .into()
     });
     println!(
-        "| entities | first write (ms) | write p50 (µs) | write p90 (µs) | bare commit p50 (µs) | write / bare commit | resident after load (MiB) | resident after writes (MiB) |"
+        "| entities | first write (ms) | write p50 (µs) | write p90 (µs) | bare commit p50 (µs) | write / bare commit | resident after load (MiB) | resident after writes (MiB) | lookup by id before / after writes (µs) | search before / after writes (µs) |"
     );
-    println!("| --- | --- | --- | --- | --- | --- | --- | --- |");
+    println!("| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |");
     for size in sizes.split(',').filter(|s| !s.trim().is_empty()) {
         let size: usize = size.trim().parse().unwrap_or_else(|e| panic!("{e}"));
         common::graph_dir(size);
@@ -75,6 +80,30 @@ fn rename(id: &EntityId, source: &EntityId, i: usize) -> Change {
     }
 }
 
+/// The median time of a lookup by id over `ids` and of a search for each of `names`, in
+/// µs, over five rounds.
+fn reads(g: &KnowledgeGraph, ids: &[EntityId], names: &[String]) -> (f64, f64) {
+    let bounds = Config::default().bounds();
+    let mut lookups = Vec::new();
+    let mut searches = Vec::new();
+    for _ in 0..5 {
+        let start = Instant::now();
+        for id in ids {
+            std::hint::black_box(g.get(id));
+        }
+        lookups.push(start.elapsed().as_secs_f64() * 1e6 / ids.len() as f64);
+        let start = Instant::now();
+        for name in names {
+            std::hint::black_box(g.search(name, &[], 10, &bounds));
+        }
+        searches.push(start.elapsed().as_secs_f64() * 1e6 / names.len() as f64);
+    }
+    (
+        percentile(&mut lookups, 0.5),
+        percentile(&mut searches, 0.5),
+    )
+}
+
 fn percentile(samples: &mut [f64], p: f64) -> f64 {
     samples.sort_by(f64::total_cmp);
     samples[((samples.len() - 1) as f64 * p) as usize]
@@ -104,6 +133,20 @@ fn child(size: usize) {
             _ => None,
         })
         .unwrap_or_else(|| panic!("no document"));
+    // Ids and names from all over the graph, not only the countries the writes rename.
+    let step = (g.node_count() / 1000).max(1);
+    let sample: Vec<EntityId> = NodeKind::ALL
+        .iter()
+        .flat_map(|k| g.nodes_of_kind(*k))
+        .step_by(step)
+        .map(|n| n.id.clone())
+        .collect();
+    let names: Vec<String> = sample
+        .iter()
+        .step_by(10)
+        .filter_map(|id| g.get(id).map(|n| n.name.clone()))
+        .collect();
+    let before_writes = reads(&g, &sample, &names);
     drop(g);
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(1)
@@ -147,13 +190,18 @@ fn child(size: usize) {
         (first, writes, commits)
     });
     let (after, _) = common::memory();
+    let after_writes = reads(&app.graph(), &sample, &names);
     let mib = |b: f64| (b - before) / 1048576.0;
     let (p50, p90) = (percentile(&mut writes, 0.5), percentile(&mut writes, 0.9));
     let bare = percentile(&mut commits, 0.5);
     println!(
-        "| {size} | {first:.1} | {p50:.0} | {p90:.0} | {bare:.0} | {:.2} | {:.0} | {:.0} |",
+        "| {size} | {first:.1} | {p50:.0} | {p90:.0} | {bare:.0} | {:.2} | {:.0} | {:.0} | {:.2} / {:.2} | {:.1} / {:.1} |",
         p50 / bare,
         mib(loaded),
-        mib(after)
+        mib(after),
+        before_writes.0,
+        after_writes.0,
+        before_writes.1,
+        after_writes.1,
     );
 }

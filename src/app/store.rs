@@ -7,7 +7,10 @@
 //! date with the batches it lacks, applies the new batch to it, and swaps the two. A
 //! change therefore costs what it touches, twice, and never a copy of the graph. The two
 //! copies share every node, relation and id neither has changed (they sit behind `Arc`s),
-//! so the second copy costs its indexes, not the data. A reader that holds a snapshot
+//! and the large indexes too (the search index, the ids, each node's relations, the
+//! citation counts): each copy keeps what its writes changed in a layer of its own
+//! (`graph::layered`). So the second copy costs petgraph's slots and the small indexes,
+//! not the data nor a second search index. A reader that holds a snapshot
 //! past [`DRAIN_LIMIT`] is not waited for: the writer copies the latest version instead
 //! and leaves that reader its own.
 
@@ -212,6 +215,27 @@ mod tests {
         assert_eq!(refused.map_err(|e| e.index), Err(1));
         assert_eq!(store.apply(vec![source("g")]), Ok(6));
         assert_eq!(store.snapshot().node_count(), 7);
+    }
+
+    #[test]
+    fn the_two_copies_share_their_large_indexes_and_each_finds_its_own_version() {
+        let store = store();
+        for slug in ["b", "c", "d"] {
+            store
+                .apply(vec![source(slug)])
+                .unwrap_or_else(|e| panic!("{e}"));
+        }
+        let latest = store.snapshot();
+        let spare = store.writer.lock().unwrap_or_else(PoisonError::into_inner);
+        let Some(other) = spare.graph.as_ref() else {
+            panic!("no spare copy after three writes");
+        };
+        assert!(latest.shares_indexes_with(other));
+        let found =
+            |g: &KnowledgeGraph| g.search("d", &[], 10, &crate::graph::testing::BOUNDS).len();
+        // The spare is one batch behind: it has not seen "d" yet.
+        assert_eq!((other.version(), found(other)), (2, 0));
+        assert_eq!((latest.version(), found(&latest)), (3, 1));
     }
 
     #[test]

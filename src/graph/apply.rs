@@ -137,7 +137,7 @@ impl KnowledgeGraph {
             g.feed.stop();
             g.end_bulk();
             match indexer.join() {
-                Ok(search) => g.search = search,
+                Ok(search) => g.search = search.into(),
                 Err(panic) => std::panic::resume_unwind(panic),
             }
             built

@@ -14,6 +14,7 @@ mod exchange;
 mod explore;
 mod indexer;
 mod lanes;
+mod layered;
 mod names;
 mod page;
 mod paths;
@@ -56,8 +57,9 @@ use amounts::MoneyIndex;
 pub use apply::{ChangeError, Withdrawn};
 use commitments::Books;
 use lanes::{Lane, Walk};
+use layered::LayeredMap;
 use names::NameLists;
-use search::SearchIndex;
+use search::LayeredSearch;
 use summary::Tally;
 use topology::Topology;
 use totals::PledgerTotals;
@@ -182,15 +184,17 @@ pub struct KnowledgeGraph {
     /// Nodes and relations behind `Arc`s: the store's two copies share every one that
     /// neither has changed since.
     graph: StableDiGraph<Arc<Node>, Arc<Edge>>,
-    by_id: FastMap<EntityId, Located>,
+    /// Shared with the store's other copy, as the search index, the relations of each
+    /// node and the citation counts are: see [`layered`].
+    by_id: LayeredMap<EntityId, Located>,
     by_kind: HashMap<NodeKind, BTreeMap<EntityId, NodeIndex>>,
     by_code: FastMap<String, NodeIndex>,
     /// Relations with a key, by their id; the others are found by their ends and kind
     /// in the compact structure.
-    by_keyed_id: FastMap<Box<str>, EdgeIndex>,
+    by_keyed_id: LayeredMap<Box<str>, EdgeIndex>,
     /// The structure again, compact, for walks.
     topology: Topology,
-    search: SearchIndex,
+    search: LayeredSearch,
     /// While a seed loads, the thread that builds the search index; off otherwise.
     feed: indexer::Feed,
     /// Commitments by their current money amount, and those without one by id.
@@ -512,7 +516,8 @@ impl KnowledgeGraph {
         let edge = self.graph.remove_edge(e)?;
         self.topology.remove_edge(e, a, b);
         if edge.relation.key.is_some() {
-            self.by_keyed_id.remove(edge.relation.id().as_str());
+            self.by_keyed_id
+                .remove(&edge.relation.id().into_boxed_str());
         }
         self.tally.edge(&edge, false);
         Some(edge)
@@ -545,6 +550,17 @@ impl KnowledgeGraph {
             self.topology.update_edge(e, a, b, &edge.relation);
         }
         std::mem::replace(&mut self.graph[e], edge)
+    }
+
+    /// True when `other` shares every large index with this graph, as the store's two
+    /// copies do once the first has been copied.
+    #[cfg(test)]
+    pub(crate) fn shares_indexes_with(&self, other: &KnowledgeGraph) -> bool {
+        self.search.shares_base_with(&other.search)
+            && self.by_id.shares_base_with(&other.by_id)
+            && self.by_keyed_id.shares_base_with(&other.by_keyed_id)
+            && self.topology.shares_lists_with(&other.topology)
+            && self.tally.shares_counts_with(&other.tally)
     }
 
     /// The bytes the graph's structure takes: petgraph's nodes and edges (without what

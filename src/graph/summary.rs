@@ -39,7 +39,7 @@ pub(super) struct Tally {
     nodes: BTreeMap<NodeKind, usize>,
     relations: BTreeMap<RelationKind, usize>,
     /// How many citations name each `(source, line)` paragraph.
-    cited: super::FastMap<(EntityId, u32), usize>,
+    cited: super::layered::LayeredMap<(EntityId, u32), usize>,
     paragraphs_cited: BTreeMap<EntityId, usize>,
     citations: usize,
     claims: usize,
@@ -49,6 +49,12 @@ pub(super) struct Tally {
 }
 
 impl Tally {
+    /// True when `other` shares this one's citation counts.
+    #[cfg(test)]
+    pub fn shares_counts_with(&self, other: &Tally) -> bool {
+        self.cited.shares_base_with(&other.cited)
+    }
+
     /// The counts as a [`Summary`].
     pub fn summary(&self) -> Summary {
         Summary {
@@ -109,12 +115,13 @@ impl Tally {
         for r in refs {
             bump(&mut self.citations, add);
             let Some(line) = r.line else { continue };
-            let n = self.cited.entry((r.source.clone(), line)).or_default();
-            let was = *n;
-            bump(n, add);
-            let now = *n;
-            if now == 0 {
-                self.cited.remove(&(r.source.clone(), line));
+            let key = (r.source.clone(), line);
+            let was = self.cited.get(&key).copied().unwrap_or(0);
+            let mut now = was;
+            bump(&mut now, add);
+            match now {
+                0 => self.cited.remove(&key),
+                n => self.cited.insert(key, n),
             }
             if (was == 0) != (now == 0) {
                 bump(

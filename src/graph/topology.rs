@@ -9,6 +9,7 @@
 
 use petgraph::stable_graph::{EdgeIndex, NodeIndex};
 
+use super::layered::LayeredLists;
 use crate::model::{EntityId, NodeKind, Relation, RelationKind};
 
 /// One end of a relation, as the node at that end sees it.
@@ -46,7 +47,8 @@ pub(crate) const SORTED_FROM: usize = 64;
 /// The structure: each node's halves, kind and order key, by node index.
 #[derive(Debug, Clone, Default)]
 pub(crate) struct Topology {
-    halves: Vec<Vec<Half>>,
+    /// Each node's halves, shared with the graph's other copy ([`LayeredLists`]).
+    halves: LayeredLists<Half>,
     kinds: Vec<Option<NodeKind>>,
     order: Vec<u128>,
     /// While a seed loads, long lists are sorted once at the end rather than kept sorted.
@@ -90,12 +92,11 @@ impl Topology {
     /// A node placed at `ix`.
     pub fn add_node(&mut self, ix: NodeIndex, id: &EntityId) {
         let i = ix.index();
-        if self.halves.len() <= i {
-            self.halves.resize_with(i + 1, Vec::new);
+        if self.kinds.len() <= i {
             self.kinds.resize(i + 1, None);
             self.order.resize(i + 1, 0);
         }
-        self.halves[i].clear();
+        self.halves.reset(i);
         self.kinds[i] = Some(id.kind());
         self.order[i] = order_key(id);
     }
@@ -103,8 +104,8 @@ impl Topology {
     /// The node at `ix` removed (its relations were removed before it).
     pub fn remove_node(&mut self, ix: NodeIndex) {
         let i = ix.index();
-        if let Some(h) = self.halves.get_mut(i) {
-            *h = Vec::new();
+        if i < self.halves.len() {
+            self.halves.reset(i);
         }
         if let Some(k) = self.kinds.get_mut(i) {
             *k = None;
@@ -171,7 +172,7 @@ impl Topology {
     pub fn end_bulk(&mut self) {
         self.bulk = false;
         let order = &self.order;
-        for list in &mut self.halves {
+        for list in self.halves.own_mut().into_iter().flatten() {
             if list.len() > SORTED_FROM {
                 sort_list(list, order);
             }
@@ -230,7 +231,7 @@ impl Topology {
 
     /// Gives back memory grown for changes, once a load is done.
     pub fn shrink_to_fit(&mut self) {
-        for h in &mut self.halves {
+        for h in self.halves.own_mut().into_iter().flatten() {
             h.shrink_to_fit();
         }
     }
@@ -238,7 +239,7 @@ impl Topology {
     /// The relations at `ix`, both ways: sorted by [`Topology::sort_key`] when there are more
     /// than [`SORTED_FROM`], in no particular order otherwise.
     pub fn halves(&self, ix: NodeIndex) -> &[Half] {
-        self.halves.get(ix.index()).map_or(&[], Vec::as_slice)
+        self.halves.get(ix.index())
     }
 
     /// True when `ix`'s relations are in [`Topology::sort_key`] order: a list longer than
@@ -276,17 +277,15 @@ impl Topology {
         self.halves.len()
     }
 
+    /// True when `other` shares this one's lists of relations.
+    #[cfg(test)]
+    pub fn shares_lists_with(&self, other: &Topology) -> bool {
+        self.halves.shares_base_with(&other.halves)
+    }
+
     /// The bytes the structure takes.
     pub fn heap_bytes(&self) -> usize {
-        let lists: usize = self
-            .halves
-            .iter()
-            .map(|h| h.capacity() * size_of::<Half>())
-            .sum();
-        lists
-            + self.halves.capacity() * size_of::<Vec<Half>>()
-            + self.kinds.capacity()
-            + self.order.capacity() * size_of::<u128>()
+        self.halves.heap_bytes() + self.kinds.capacity() + self.order.capacity() * size_of::<u128>()
     }
 }
 

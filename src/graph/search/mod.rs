@@ -103,6 +103,7 @@ use super::postings::{ListOrder, Postings};
 mod collect;
 mod filter;
 mod fuzzy;
+mod layered;
 mod score;
 mod slots;
 mod text;
@@ -110,6 +111,7 @@ mod text;
 use collect::Collector;
 use filter::Filter;
 use fuzzy::{deletion_hashes, fuzzy_hashes};
+pub use layered::LayeredSearch;
 use score::{extra, extra_chars, fuzzy_edits, kind_of, rank, rank_floor, score, stage_of};
 use slots::{Slots, TEXT_FIELD_BIT, TextSlots};
 use text::{exact_hashes, hyphen_runs, key_hash, snippet, tokenize};
@@ -423,6 +425,25 @@ struct Cand {
 }
 
 impl SearchIndex {
+    /// An empty index whose lists are kept in search order as texts come, as after
+    /// [`SearchIndex::finish`]: one that grows by changes, not by a load.
+    pub fn ordered() -> Self {
+        SearchIndex {
+            finished: true,
+            ..SearchIndex::default()
+        }
+    }
+
+    /// True when the index holds no document.
+    pub fn is_empty(&self) -> bool {
+        self.doc_texts.is_empty()
+    }
+
+    /// True when the index holds texts of `doc`.
+    pub fn has_doc(&self, doc: u32) -> bool {
+        self.doc_texts.contains_key(&doc)
+    }
+
     /// Adds one text of a document. Documents are u32 ids given by the caller, and
     /// `docs` is the caller's order of them, the one searches break ties by: every
     /// change to the index must be given the same order.
