@@ -16,8 +16,10 @@ mod common;
 use std::time::Instant;
 
 use pledgegraph::app::{App, Config, Write};
-use pledgegraph::graph::KnowledgeGraph;
-use pledgegraph::model::{Change, ChangeBatch, EntityId, NodeData, NodeKind, SourceRef};
+use pledgegraph::graph::{Direction, KnowledgeGraph};
+use pledgegraph::model::{
+    Change, ChangeBatch, EntityId, NodeData, NodeKind, Relation, RelationKind, SourceRef,
+};
 use pledgegraph::store::{Log, NewEntry};
 
 const CHILD: &str = "PLEDGEGRAPH_BENCH_WRITE_CHILD";
@@ -44,9 +46,9 @@ fn main() {
         .into()
     });
     println!(
-        "| entities | first write (ms) | write p50 (µs) | write p90 (µs) | bare commit p50 (µs) | write / bare commit | resident after load (MiB) | resident after writes (MiB) | lookup by id before / after writes (µs) | search before / after writes (µs) |"
+        "| entities | first write (ms) | write p50 (µs) | write p90 (µs) | bare commit p50 (µs) | write / bare commit | resident after load (MiB) | resident after writes (MiB) | after 10 relations joining the 20 largest hubs (MiB) | lookup by id before / after writes (µs) | search before / after writes (µs) |"
     );
-    println!("| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |");
+    println!("| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |");
     for size in sizes.split(',').filter(|s| !s.trim().is_empty()) {
         let size: usize = size.trim().parse().unwrap_or_else(|e| panic!("{e}"));
         common::graph_dir(size);
@@ -104,6 +106,30 @@ fn reads(g: &KnowledgeGraph, ids: &[EntityId], names: &[String]) -> (f64, f64) {
     )
 }
 
+/// A relation between two countries, keyed so that it is new whatever they already have.
+fn ally(a: &EntityId, b: &EntityId, source: &EntityId, i: usize) -> Change {
+    Change::AddRelation {
+        relation: Relation {
+            kind: RelationKind::AllyOf,
+            from: a.clone(),
+            to: b.clone(),
+            key: Some(format!("bench-{i}").into()),
+            label: None,
+            valid_from: None,
+            valid_until: None,
+            attribution: None,
+            sources: vec![SourceRef {
+                source: source.clone(),
+                line: Some(1),
+                attribution: None,
+                note: None,
+            }]
+            .into(),
+            note: None,
+        },
+    }
+}
+
 fn percentile(samples: &mut [f64], p: f64) -> f64 {
     samples.sort_by(f64::total_cmp);
     samples[((samples.len() - 1) as f64 * p) as usize]
@@ -147,6 +173,14 @@ fn child(size: usize) {
         .filter_map(|id| g.get(id).map(|n| n.name.clone()))
         .collect();
     let before_writes = reads(&g, &sample, &names);
+    // The countries with the most relations: a write that joins two of them changes the
+    // two longest lists of relations there are.
+    let mut by_degree: Vec<(usize, EntityId)> = g
+        .nodes_of_kind(NodeKind::Country)
+        .map(|n| (g.neighbors(&n.id, &[], Direction::Both).len(), n.id.clone()))
+        .collect();
+    by_degree.sort_by(|a, b| b.0.cmp(&a.0).then_with(|| a.1.cmp(&b.1)));
+    let hubs: Vec<EntityId> = by_degree.into_iter().take(20).map(|(_, id)| id).collect();
     drop(g);
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(1)
@@ -190,15 +224,27 @@ fn child(size: usize) {
         (first, writes, commits)
     });
     let (after, _) = common::memory();
+    runtime.block_on(async {
+        for (i, pair) in hubs.chunks_exact(2).enumerate() {
+            let change = ally(&pair[0], &pair[1], &source, i);
+            let w = Write {
+                changes: vec![change],
+                ..write(0)
+            };
+            app.write(w).await.unwrap_or_else(|e| panic!("{e}"));
+        }
+    });
+    let (joined, _) = common::memory();
     let after_writes = reads(&app.graph(), &sample, &names);
     let mib = |b: f64| (b - before) / 1048576.0;
     let (p50, p90) = (percentile(&mut writes, 0.5), percentile(&mut writes, 0.9));
     let bare = percentile(&mut commits, 0.5);
     println!(
-        "| {size} | {first:.1} | {p50:.0} | {p90:.0} | {bare:.0} | {:.2} | {:.0} | {:.0} | {:.2} / {:.2} | {:.1} / {:.1} |",
+        "| {size} | {first:.1} | {p50:.0} | {p90:.0} | {bare:.0} | {:.2} | {:.0} | {:.0} | {:.0} | {:.2} / {:.2} | {:.1} / {:.1} |",
         p50 / bare,
         mib(loaded),
         mib(after),
+        mib(joined),
         before_writes.0,
         after_writes.0,
         before_writes.1,
