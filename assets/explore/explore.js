@@ -8,10 +8,8 @@
 // the page match the hash (it is the only place that loads data).
 //
 // "Open in playground" links to `/?query=…&variables=…` with the exact query the explorer
-// ran. GraphiQL 4 reads neither parameter by itself (and its saved-tabs logic always
-// activates an empty tab when it has saved state, so writing a tab into its localStorage
-// cannot make that tab the open one); until the playground reads them, the link opens the
-// playground and the "Copy query" button puts the query and its variables on the clipboard.
+// ran; the playground opens it first, with its variables, ready to run. "Copy query" puts
+// the query and its variables on the clipboard.
 //
 // Test hook: window.__explore (see the bottom of this file).
 (function () {

@@ -141,13 +141,18 @@ query AboutKorea {
   });
 
   // A link such as /?query=…&variables=… (the explorer's "Open in playground") opens that
-  // query first. GraphiQL only honours default tabs when it has no saved ones, so such a
-  // visit keeps its tabs in memory and leaves the visitor's saved tabs alone.
+  // query first, with its variables. GraphiQL only honours default tabs when it has no
+  // saved ones, so such a visit keeps its tabs in memory and leaves the visitor's saved
+  // tabs alone. Its editors start from the `query` and `variables` props, not from the
+  // first tab: without them the variables editor opens empty and Run answers that a
+  // variable was not provided.
   const params = new URLSearchParams(window.location.search);
   const linked = params.get('query');
+  const linkedVariables = params.get('variables') || undefined;
   const tabs = linked
-    ? [{ query: linked, variables: params.get('variables') || undefined }, ...EXAMPLE_TABS]
+    ? [{ query: linked, variables: linkedVariables }, ...EXAMPLE_TABS]
     : EXAMPLE_TABS;
+  const opened = linked ? { query: linked, variables: linkedVariables } : {};
   const storage = linked ? memoryStorage() : GraphiQL.createLocalStorage({ namespace: STORAGE_NAMESPACE });
 
   function memoryStorage() {
@@ -171,6 +176,7 @@ query AboutKorea {
       GraphiQL,
       {
         fetcher,
+        ...opened,
         plugins: [explorer],
         defaultTabs: tabs,
         defaultEditorToolsVisibility: false,

@@ -321,6 +321,16 @@ describe('explorer', () => {
       null,
       { timeout: WAIT_MS },
     );
+    // Run as opened, it answers the view, with its variables, without an error.
+    await page.locator('.graphiql-execute-button').click();
+    await page.waitForFunction(
+      () => (document.querySelector('.result-window')?.textContent || '').includes('"data"'),
+      null,
+      { timeout: WAIT_MS },
+    );
+    const answer = await page.locator('.result-window').textContent();
+    assert.doesNotMatch(answer, /"errors"/, answer.slice(0, 400));
+    assert.match(answer, /deal:us-jp-2025/);
     await page.goto(`${server.origin}/`);
     const back = page.locator('header nav a[href="/explore"]');
     assert.equal(await back.count(), 1);
