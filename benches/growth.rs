@@ -21,7 +21,8 @@ mod common;
 use common::{graph_dir, memory};
 use pledgegraph::app::{App, Config};
 use pledgegraph::graph::{
-    CommitmentFilter, CommitmentOrder, Direction, Filter, GroupBy, KnowledgeGraph, Sort, Window,
+    CommitmentFilter, CommitmentOrder, Direction, Filter, GroupBy, KnowledgeGraph, Only, Sort,
+    Window,
 };
 use pledgegraph::model::{Change, EntityId, NodeData, NodeKind, SourceRef};
 
@@ -193,7 +194,7 @@ fn questions(g: &KnowledgeGraph) -> Figures {
     // The country with the most relations: the largest hub.
     let hub = countries
         .iter()
-        .max_by_key(|id| g.neighbors(id, &[], Direction::Both).len())
+        .max_by_key(|id| g.neighbors(id, Only::All, Direction::Both).len())
         .map(|id| (*id).clone())
         .unwrap_or_else(|| panic!("no country"));
     let with_alias: Vec<(&str, &str)> = all
@@ -218,7 +219,7 @@ fn questions(g: &KnowledgeGraph) -> Figures {
     // Pairs among the twenty countries with the most relations.
     let mut by_degree: Vec<(usize, &EntityId)> = countries
         .iter()
-        .map(|id| (g.neighbors(id, &[], Direction::Both).len(), *id))
+        .map(|id| (g.neighbors(id, Only::All, Direction::Both).len(), *id))
         .collect();
     by_degree.sort_by(|a, b| b.0.cmp(&a.0).then_with(|| a.1.cmp(b.1)));
     let hubs: Vec<&EntityId> = by_degree.iter().take(20).map(|(_, id)| *id).collect();
@@ -233,7 +234,10 @@ fn questions(g: &KnowledgeGraph) -> Figures {
                    limit: usize,
                    pairs: &mut dyn Iterator<Item = (&EntityId, &EntityId)>| {
         pairs
-            .filter(|(a, b)| g.paths(a, b, max_length, &[], limit, &bounds).is_err())
+            .filter(|(a, b)| {
+                g.paths(a, b, max_length, Only::All, limit, &bounds)
+                    .is_err()
+            })
             .count() as f64
     };
     let refusals: Figures = [
@@ -255,7 +259,16 @@ fn questions(g: &KnowledgeGraph) -> Figures {
     // The nodes of the neighbourhood of one entity, at most 1,000.
     let around = |id: &EntityId, depth: usize| {
         let seeds = std::slice::from_ref(id);
-        let n = g.neighborhood(seeds, depth, &[], Direction::Both, &[], 1000, None, &bounds);
+        let n = g.neighborhood(
+            seeds,
+            depth,
+            Only::All,
+            Direction::Both,
+            Only::All,
+            1000,
+            None,
+            &bounds,
+        );
         n.map(|s| s.nodes.len()).unwrap_or_default()
     };
     let mut f: Figures = Vec::new();
@@ -271,16 +284,16 @@ fn questions(g: &KnowledgeGraph) -> Figures {
         black_box(g.resolve(named[i % named.len()].1));
     });
     time("search, exact name", 300, &mut |i| {
-        black_box(g.search(named[i % named.len()].0, &[], 10, &bounds));
+        black_box(g.search(named[i % named.len()].0, Only::All, 10, &bounds));
     });
     time("search, prefix", 300, &mut |i| {
-        black_box(g.search(&prefixes[i % prefixes.len()], &[], 10, &bounds));
+        black_box(g.search(&prefixes[i % prefixes.len()], Only::All, 10, &bounds));
     });
     time("search, a typo", 300, &mut |i| {
-        black_box(g.search(&typos[i % typos.len()], &[], 10, &bounds));
+        black_box(g.search(&typos[i % typos.len()], Only::All, 10, &bounds));
     });
     time("search, the worst typo", 30, &mut |_| {
-        black_box(g.search(&worst_typo, &[], 10, &bounds));
+        black_box(g.search(&worst_typo, Only::All, 10, &bounds));
     });
     // A page of the hub's commitments by amount, as the API asks the graph for it: the
     // first 100, and 100 after a cursor halfway down the list.
@@ -580,11 +593,19 @@ fn questions(g: &KnowledgeGraph) -> Figures {
     );
     time("three shortest paths", 200, &mut |i| {
         let (a, b) = pairs[i % pairs.len()];
-        black_box(g.paths(a, b, 4, &[], 3, &bounds).map(|p| p.len()).ok());
+        black_box(
+            g.paths(a, b, 4, Only::All, 3, &bounds)
+                .map(|p| p.len())
+                .ok(),
+        );
     });
     time("ten shortest paths (at most 6 relations)", 200, &mut |i| {
         let (a, b) = pairs[i % pairs.len()];
-        black_box(g.paths(a, b, 6, &[], 10, &bounds).map(|p| p.len()).ok());
+        black_box(
+            g.paths(a, b, 6, Only::All, 10, &bounds)
+                .map(|p| p.len())
+                .ok(),
+        );
     });
     if !hub_pairs.is_empty() {
         time(
@@ -592,7 +613,11 @@ fn questions(g: &KnowledgeGraph) -> Figures {
             hub_pairs.len(),
             &mut |i| {
                 let (a, b) = &hub_pairs[i % hub_pairs.len()];
-                black_box(g.paths(a, b, 4, &[], 10, &bounds).map(|p| p.len()).ok());
+                black_box(
+                    g.paths(a, b, 4, Only::All, 10, &bounds)
+                        .map(|p| p.len())
+                        .ok(),
+                );
             },
         );
     }

@@ -14,7 +14,7 @@ use std::hint::black_box;
 use std::time::{Duration, Instant};
 
 use pledgegraph::app::Store;
-use pledgegraph::graph::{CommitmentFilter, CommitmentOrder, Direction, KnowledgeGraph};
+use pledgegraph::graph::{CommitmentFilter, CommitmentOrder, Direction, KnowledgeGraph, Only};
 use pledgegraph::model::{
     Amount, Change, Claim, ClaimSet, Commitment, CommitmentKind, Country, EntityId, Money, Node,
     NodeData, NodeKind, Period, Rank, Source, SourceKind, SourceRef,
@@ -131,7 +131,12 @@ fn questions(g: &KnowledgeGraph, n: usize) -> Vec<(&'static str, Duration)> {
     let countries = (n / 100).max(2);
     let cid = |i: usize| id(&format!("country:c{}", i % countries));
     let bounds = pledgegraph::app::Config::default().bounds();
-    let typo = g.search("Cuontry 7 republic", &[NodeKind::Country], 5, &bounds);
+    let typo = g.search(
+        "Cuontry 7 republic",
+        Only::These(&[NodeKind::Country]),
+        5,
+        &bounds,
+    );
     assert_eq!(
         typo.first().map(|h| h.node.id.as_str()),
         Some("country:c7"),
@@ -155,7 +160,7 @@ fn questions(g: &KnowledgeGraph, n: usize) -> Vec<(&'static str, Duration)> {
             time(|i| {
                 black_box(g.search(
                     &format!("Cuontry {} republic", i % countries),
-                    &[NodeKind::Country],
+                    Only::These(&[NodeKind::Country]),
                     5,
                     &bounds,
                 ));
@@ -174,7 +179,7 @@ fn questions(g: &KnowledgeGraph, n: usize) -> Vec<(&'static str, Duration)> {
         (
             "neighbours of one country",
             time(|i| {
-                black_box(g.neighbors(&cid(i), &[], Direction::Both));
+                black_box(g.neighbors(&cid(i), Only::All, Direction::Both));
             }),
         ),
     ]

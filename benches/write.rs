@@ -16,7 +16,7 @@ mod common;
 use std::time::Instant;
 
 use pledgegraph::app::{App, Config, Write};
-use pledgegraph::graph::{Direction, KnowledgeGraph};
+use pledgegraph::graph::{Direction, KnowledgeGraph, Only};
 use pledgegraph::model::{
     Change, ChangeBatch, EntityId, NodeData, NodeKind, Relation, RelationKind, SourceRef,
 };
@@ -96,7 +96,7 @@ fn reads(g: &KnowledgeGraph, ids: &[EntityId], names: &[String]) -> (f64, f64) {
         lookups.push(start.elapsed().as_secs_f64() * 1e6 / ids.len() as f64);
         let start = Instant::now();
         for name in names {
-            std::hint::black_box(g.search(name, &[], 10, &bounds));
+            std::hint::black_box(g.search(name, Only::All, 10, &bounds));
         }
         searches.push(start.elapsed().as_secs_f64() * 1e6 / names.len() as f64);
     }
@@ -177,7 +177,12 @@ fn child(size: usize) {
     // two longest lists of relations there are.
     let mut by_degree: Vec<(usize, EntityId)> = g
         .nodes_of_kind(NodeKind::Country)
-        .map(|n| (g.neighbors(&n.id, &[], Direction::Both).len(), n.id.clone()))
+        .map(|n| {
+            (
+                g.neighbors(&n.id, Only::All, Direction::Both).len(),
+                n.id.clone(),
+            )
+        })
         .collect();
     by_degree.sort_by(|a, b| b.0.cmp(&a.0).then_with(|| a.1.cmp(&b.1)));
     let hubs: Vec<EntityId> = by_degree.into_iter().take(20).map(|(_, id)| id).collect();

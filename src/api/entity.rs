@@ -102,11 +102,11 @@ pub enum NodeInterface<'a> {
     field(
         name = "relations",
         ty = "Page<Relation<'a>>",
-        desc = "The entity's relations, of the given kinds (all when omitted) in the given direction, ordered by kind, direction and the other end's id.",
+        desc = "The entity's relations, of the given kinds (all when omitted, none for an empty list) in the given direction, ordered by kind, direction and the other end's id.",
         arg(
             name = "kinds",
             ty = "Option<Vec<RelationKind>>",
-            desc = "Only relations of these kinds."
+            desc = "Only relations of these kinds: all when omitted, none for an empty list."
         ),
         arg(
             name = "direction",
@@ -213,12 +213,8 @@ pub fn relations<'a>(
     direction: Direction,
     page: PageArgs,
 ) -> async_graphql::Result<Page<Relation<'a>>> {
-    let kinds: Vec<model::RelationKind> = kinds
-        .unwrap_or_default()
-        .into_iter()
-        .map(Into::into)
-        .collect();
-    let found = g.neighbors(&node.id, &kinds, direction.into());
+    let kinds: Option<Vec<model::RelationKind>> = super::enums::kinds(kinds);
+    let found = g.neighbors(&node.id, kinds.as_deref().into(), direction.into());
     let keyset = RelationOrder { of: &node.id };
     paginate(found, &keyset, &page, |n| Relation {
         g,
@@ -349,13 +345,13 @@ macro_rules! entity_object {
                 $crate::api::entity::citations(self.g, &self.node.sources)
             }
 
-            /// The entity's relations, of the given kinds (all when omitted) in
+            /// The entity's relations, of the given kinds (all when omitted, none for an empty list) in
             /// the given direction, ordered by kind, direction and the other end's id.
             #[allow(clippy::too_many_arguments)]
                     pub async fn relations(
                 &self,
         ctx: &async_graphql::Context<'_>,
-                #[graphql(desc = "Only relations of these kinds.")] kinds: Option<Vec<$crate::api::enums::RelationKind>>,
+                #[graphql(desc = "Only relations of these kinds: all when omitted, none for an empty list.")] kinds: Option<Vec<$crate::api::enums::RelationKind>>,
                 #[graphql(default, desc = "Outgoing, incoming or both (the default).")] direction: $crate::api::enums::Direction,
                 #[graphql(desc = "Relations after this cursor.")] after: Option<String>,
                 #[graphql(desc = "Relations before this cursor.")] before: Option<String>,

@@ -409,3 +409,9 @@ pub enum ClaimField {
     /// A project's value.
     Value,
 }
+
+/// A list argument of kinds in the graph's terms: none when the argument is omitted (every
+/// kind), the list as given otherwise, so that an empty list admits no kind.
+pub(crate) fn kinds<A: Into<B>, B>(list: Option<Vec<A>>) -> Option<Vec<B>> {
+    list.map(|list| list.into_iter().map(Into::into).collect())
+}

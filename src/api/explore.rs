@@ -30,13 +30,6 @@ fn count(value: i32, what: &str) -> Result<usize, ApiError> {
         .map_err(|_| ApiError::BadUserInput(format!("`{what}` must not be negative, got {value}")))
 }
 
-fn converted<A: Into<B>, B>(list: Option<Vec<A>>) -> Vec<B> {
-    list.unwrap_or_default()
-        .into_iter()
-        .map(Into::into)
-        .collect()
-}
-
 /// A node of a drawn subgraph or path.
 pub struct GraphNode<'a> {
     g: &'a KnowledgeGraph,
@@ -508,8 +501,8 @@ pub struct ExploreQuery;
 #[Object]
 impl ExploreQuery {
     /// The subgraph around `ids`, breadth first: nodes within `depth` steps
-    /// (at most `max_neighborhood_depth`, 4 by default) over `relations` (all when omitted) in `direction`,
-    /// keeping nodes of `kinds` (all when omitted; the starts always), at
+    /// (at most `max_neighborhood_depth`, 4 by default) over `relations` (all when omitted, none for an empty list) in `direction`,
+    /// keeping nodes of `kinds` (all when omitted, none for an empty list; the starts always), at
     /// most `limit` nodes (default 200, at most `max_neighborhood_nodes`, 2,000 by
     /// default; `truncated` says when
     /// it bit), with edges as they held on `asOf`. Unknown ids are skipped.
@@ -525,15 +518,18 @@ impl ExploreQuery {
             desc = "How many steps out (0 to `max_neighborhood_depth`, 4 by default)."
         )]
         depth: i32,
-        #[graphql(desc = "Follow only relations of these kinds.")] relations: Option<
-            Vec<RelationKind>,
-        >,
+        #[graphql(
+            desc = "Follow only relations of these kinds: all when omitted, none for an empty list."
+        )]
+        relations: Option<Vec<RelationKind>>,
         #[graphql(
             default,
             desc = "Follow edges outgoing, incoming or both (the default)."
         )]
         direction: Direction,
-        #[graphql(desc = "Keep only entities of these kinds (the starts always stay).")]
+        #[graphql(
+            desc = "Keep only entities of these kinds (the starts always stay): all when omitted, none for an empty list."
+        )]
         kinds: Option<Vec<NodeKind>>,
         #[graphql(
             default = 200,
@@ -548,12 +544,14 @@ impl ExploreQuery {
             let seeds = self::ids(&ids)?;
             let (depth, limit) = (count(depth, "depth")?, count(limit, "limit")?);
             let as_of = as_of.map(|d| d.0);
+            let relations: Option<Vec<model::RelationKind>> = super::enums::kinds(relations);
+            let kinds: Option<Vec<model::NodeKind>> = super::enums::kinds(kinds);
             let s = g.neighborhood(
                 &seeds,
                 depth,
-                &converted(relations),
+                relations.as_deref().into(),
                 direction.into(),
-                &converted(kinds),
+                kinds.as_deref().into(),
                 limit,
                 as_of.as_ref(),
                 &bounds,
@@ -581,10 +579,13 @@ impl ExploreQuery {
             desc = "The most edges a path may have (at most `max_path_length`, 6 by default)."
         )]
         max_length: i32,
-        #[graphql(desc = "Follow only relations of these kinds.")] relations: Option<
-            Vec<RelationKind>,
-        >,
-        #[graphql(desc = "Pass only through entities of these kinds (the two ends always count).")]
+        #[graphql(
+            desc = "Follow only relations of these kinds: all when omitted, none for an empty list."
+        )]
+        relations: Option<Vec<RelationKind>>,
+        #[graphql(
+            desc = "Pass only through entities of these kinds (the two ends always count): all when omitted, none for an empty list."
+        )]
         kinds: Option<Vec<NodeKind>>,
         #[graphql(desc = "Follow only relations that held on this date.")] as_of: Option<Date>,
         #[graphql(
@@ -597,13 +598,13 @@ impl ExploreQuery {
         let bounds = super::app(ctx)?.bounds();
         let run = || -> Result<_, ApiError> {
             let ends = ids(&[from, to])?;
-            let (relations, kinds): (Vec<model::RelationKind>, Vec<model::NodeKind>) =
-                (converted(relations), converted(kinds));
+            let relations: Option<Vec<model::RelationKind>> = super::enums::kinds(relations);
+            let kinds: Option<Vec<model::NodeKind>> = super::enums::kinds(kinds);
             let as_of = as_of.map(|d| d.0);
             let options = graph::PathOptions {
                 max_length: count(max_length, "maxLength")?,
-                relations: &relations,
-                kinds: &kinds,
+                relations: relations.as_deref().into(),
+                kinds: kinds.as_deref().into(),
                 as_of: as_of.as_ref(),
                 limit: count(limit, "limit")?,
                 bounds,

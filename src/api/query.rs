@@ -254,7 +254,10 @@ impl Query {
         &self,
         ctx: &Context<'a>,
         #[graphql(desc = "What to look for.")] text: String,
-        #[graphql(desc = "Only entities of these kinds.")] kinds: Option<Vec<NodeKind>>,
+        #[graphql(
+            desc = "Only entities of these kinds: all when omitted, none for an empty list."
+        )]
+        kinds: Option<Vec<NodeKind>>,
         #[graphql(
             desc = "At most this many hits (10 by default, or `max_page_size` when that is smaller; at most `max_page_size`, 100 by default)."
         )]
@@ -267,15 +270,13 @@ impl Query {
             .check(first, "first")
             .map_err(ApiError::into_graphql)?
             .unwrap_or(SEARCH_HITS.min(sizes.max));
-        let kinds: Vec<model::NodeKind> = kinds
-            .unwrap_or_default()
-            .into_iter()
-            .map(Into::into)
-            .collect();
-        Ok(g.search(&text, &kinds, first, &app.bounds())
-            .into_iter()
-            .map(|hit| SearchHit { g, hit })
-            .collect())
+        let kinds: Option<Vec<model::NodeKind>> = super::enums::kinds(kinds);
+        Ok(
+            g.search(&text, kinds.as_deref().into(), first, &app.bounds())
+                .into_iter()
+                .map(|hit| SearchHit { g, hit })
+                .collect(),
+        )
     }
 
     /// Counts of the graph's entities, relations, citations and claims.

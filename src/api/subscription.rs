@@ -23,12 +23,14 @@ impl SubscriptionRoot {
     async fn changes(
         &self,
         ctx: &Context<'_>,
-        #[graphql(desc = "Only batches that name an entity of one of these kinds.")] kinds: Option<
-            Vec<NodeKind>,
-        >,
-        #[graphql(desc = "Only batches that name one of these entities.")] entities: Option<
-            Vec<ID>,
-        >,
+        #[graphql(
+            desc = "Only batches that name an entity of one of these kinds: all when omitted, none for an empty list."
+        )]
+        kinds: Option<Vec<NodeKind>>,
+        #[graphql(
+            desc = "Only batches that name one of these entities: all when omitted, none for an empty list."
+        )]
+        entities: Option<Vec<ID>>,
         #[graphql(desc = "Replay the batches after this graph version first.")] since: Option<u64>,
     ) -> async_graphql::Result<impl Stream<Item = async_graphql::Result<CommittedBatch>>> {
         let app = super::app(ctx)?.clone();
@@ -36,8 +38,7 @@ impl SubscriptionRoot {
             .map(|ids| entity_ids("entities", &ids))
             .transpose()
             .map_err(super::ApiError::into_graphql)?;
-        let kinds: Option<Vec<model::NodeKind>> =
-            kinds.map(|k| k.into_iter().map(Into::into).collect());
+        let kinds: Option<Vec<model::NodeKind>> = super::enums::kinds(kinds);
         let feed = app.follow(since);
         Ok(feed.filter_map(move |item| {
             let keep = match &item {

@@ -231,8 +231,15 @@ mod tests {
             panic!("no spare copy after three writes");
         };
         assert!(latest.shares_indexes_with(other));
-        let found =
-            |g: &KnowledgeGraph| g.search("d", &[], 10, &crate::graph::testing::BOUNDS).len();
+        let found = |g: &KnowledgeGraph| {
+            g.search(
+                "d",
+                crate::graph::Only::All,
+                10,
+                &crate::graph::testing::BOUNDS,
+            )
+            .len()
+        };
         // The spare is one batch behind: it has not seen "d" yet.
         assert_eq!((other.version(), found(other)), (2, 0));
         assert_eq!((latest.version(), found(&latest)), (3, 1));

@@ -50,7 +50,7 @@ fn seen(g: &KnowledgeGraph) -> Seen {
     edges.sort_by_key(Edge::id);
     let hits = ["japan", "korea", "jpan", "united", "kangaroo"]
         .iter()
-        .flat_map(|q| g.search(q, &[], 10, &BOUNDS))
+        .flat_map(|q| g.search(q, Only::All, 10, &BOUNDS))
         .map(|h| format!("{} {:?} {}", h.node.id, h.matched, h.score))
         .collect();
     (
@@ -64,7 +64,7 @@ fn seen(g: &KnowledgeGraph) -> Seen {
 }
 
 fn found(g: &KnowledgeGraph, text: &str) -> Vec<String> {
-    g.search(text, &[], 10, &BOUNDS)
+    g.search(text, Only::All, 10, &BOUNDS)
         .into_iter()
         .map(|h| h.node.id.to_string())
         .collect()

@@ -1,6 +1,7 @@
 //! Neighbourhoods: the subgraph around some entities, breadth first,
 //! bounded in depth and size, ready to draw, with each edge's headline value.
 
+use super::Only;
 use petgraph::stable_graph::NodeIndex;
 
 use super::topology::{Half, NodeSet, SORTED_FROM};
@@ -48,8 +49,7 @@ pub(crate) fn edge_holds(edge: &Edge, as_of: Option<&PartialDate>) -> bool {
 
 impl KnowledgeGraph {
     /// The subgraph within `depth` steps of `seeds` over edges of
-    /// `relations` (all when empty) in `direction`, keeping nodes of `kinds`
-    /// (all when empty; seeds always), at most `limit` nodes, with edges as
+    /// `relations` in `direction`, keeping nodes of `kinds` (seeds always), at most `limit` nodes, with edges as
     /// they held on `as_of`. Unknown seeds are skipped. A depth or limit past
     /// `bounds` is refused.
     #[allow(clippy::too_many_arguments)]
@@ -57,9 +57,9 @@ impl KnowledgeGraph {
         &self,
         seeds: &[EntityId],
         depth: usize,
-        relations: &[RelationKind],
+        relations: Only<'_, RelationKind>,
         direction: Direction,
-        kinds: &[NodeKind],
+        kinds: Only<'_, NodeKind>,
         limit: usize,
         as_of: Option<&PartialDate>,
         bounds: &Bounds,
@@ -68,7 +68,7 @@ impl KnowledgeGraph {
         GraphError::over_limit("limit", limit, bounds.neighborhood_nodes)?;
         let topo = &self.topology;
         let edge_ok = |h: &Half| {
-            (relations.is_empty() || relations.contains(&h.kind))
+            relations.admits(&h.kind)
                 && (as_of.is_none() || !h.dated() || edge_holds(&self.graph[h.edge], as_of))
         };
         let leads_on = |h: &Half| match direction {
@@ -77,7 +77,7 @@ impl KnowledgeGraph {
             Direction::Incoming => !h.outgoing() || h.kind.is_symmetric(),
         };
         let node_ok =
-            |ix: NodeIndex| kinds.is_empty() || topo.kind(ix).is_some_and(|k| kinds.contains(&k));
+            |ix: NodeIndex| kinds.is_all() || topo.kind(ix).is_some_and(|k| kinds.admits(&k));
         let mut start: Vec<NodeIndex> = seeds.iter().filter_map(|s| self.index_of(s)).collect();
         start.sort_by(|a, b| self.id_order(*a, *b));
         start.dedup();
@@ -355,9 +355,9 @@ mod tests {
             .neighborhood(
                 &[id("country:a")],
                 2,
-                &[],
+                Only::All,
                 Direction::Both,
-                &[],
+                Only::All,
                 100,
                 None,
                 &BOUNDS,
@@ -390,9 +390,9 @@ mod tests {
             .neighborhood(
                 &[id("country:c"), id("country:a"), id("country:zz")],
                 0,
-                &[],
+                Only::All,
                 Direction::Both,
-                &[],
+                Only::All,
                 10,
                 None,
                 &BOUNDS,
@@ -409,9 +409,9 @@ mod tests {
             .neighborhood(
                 &[id("country:a")],
                 4,
-                &[],
+                Only::All,
                 Direction::Both,
-                &[],
+                Only::All,
                 3,
                 None,
                 &BOUNDS,
@@ -429,13 +429,22 @@ mod tests {
         // Cut at the last level: every neighbour but the ones taken, exactly.
         let a = id("country:a");
         let neighbours: std::collections::HashSet<_> = g
-            .neighbors(&a, &[], Direction::Both)
+            .neighbors(&a, Only::All, Direction::Both)
             .into_iter()
             .map(|n| n.node.id.clone())
             .collect();
         assert!(!neighbours.is_empty());
         let one = g
-            .neighborhood(&[a], 1, &[], Direction::Both, &[], 1, None, &BOUNDS)
+            .neighborhood(
+                &[a],
+                1,
+                Only::All,
+                Direction::Both,
+                Only::All,
+                1,
+                None,
+                &BOUNDS,
+            )
             .unwrap();
         assert!(one.truncated && one.omitted_exact);
         assert_eq!(one.omitted, neighbours.len());
@@ -443,9 +452,9 @@ mod tests {
             .neighborhood(
                 &[id("country:a")],
                 1,
-                &[],
+                Only::All,
                 Direction::Both,
-                &[],
+                Only::All,
                 200,
                 None,
                 &BOUNDS,
@@ -464,9 +473,9 @@ mod tests {
             .neighborhood(
                 &[id("country:d")],
                 3,
-                &[RelationKind::Pressures],
+                Only::These(&[RelationKind::Pressures]),
                 Direction::Incoming,
-                &[],
+                Only::All,
                 10,
                 None,
                 &BOUNDS,
@@ -477,9 +486,9 @@ mod tests {
             .neighborhood(
                 &[id("country:d")],
                 3,
-                &[RelationKind::Pressures],
+                Only::These(&[RelationKind::Pressures]),
                 Direction::Outgoing,
-                &[],
+                Only::All,
                 10,
                 None,
                 &BOUNDS,
@@ -492,11 +501,29 @@ mod tests {
     fn refuses_work_past_the_bounds() {
         let g = graph();
         assert!(matches!(
-            g.neighborhood(&[], 5, &[], Direction::Both, &[], 10, None, &BOUNDS),
+            g.neighborhood(
+                &[],
+                5,
+                Only::All,
+                Direction::Both,
+                Only::All,
+                10,
+                None,
+                &BOUNDS
+            ),
             Err(GraphError::OverLimit { what: "depth", .. })
         ));
         assert!(matches!(
-            g.neighborhood(&[], 1, &[], Direction::Both, &[], 2001, None, &BOUNDS),
+            g.neighborhood(
+                &[],
+                1,
+                Only::All,
+                Direction::Both,
+                Only::All,
+                2001,
+                None,
+                &BOUNDS
+            ),
             Err(GraphError::OverLimit { what: "limit", .. })
         ));
     }
@@ -519,7 +546,7 @@ mod tests {
         for level in 1..=depth {
             let mut next: Vec<EntityId> = Vec::new();
             for id in &frontier {
-                for n in g.neighbors(id, &[], direction) {
+                for n in g.neighbors(id, Only::All, direction) {
                     if seen.insert(n.node.id.clone()) {
                         next.push(n.node.id.clone());
                     }
@@ -634,9 +661,9 @@ mod tests {
                     .neighborhood(
                         std::slice::from_ref(&seed),
                         depth,
-                        &[],
+                        Only::All,
                         direction,
-                        &[],
+                        Only::All,
                         limit,
                         None,
                         &bounds,

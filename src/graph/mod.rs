@@ -16,6 +16,7 @@ mod indexer;
 mod lanes;
 mod layered;
 mod names;
+mod only;
 mod page;
 mod paths;
 mod postings;
@@ -43,6 +44,7 @@ pub use commitments::{CommitmentFilter, CommitmentOrder, DecimalRange};
 pub use error::GraphError;
 pub use exchange::{Exchange, TariffChange};
 pub use explore::{Subgraph, SubgraphNode};
+pub use only::Only;
 pub use page::{ListPage, Window};
 pub use paths::{Path, PathOptions, PathStep};
 pub use query::{Field as FilterField, Filter, Op, Order, Sort, SortKey, Value, values};
@@ -651,16 +653,19 @@ impl KnowledgeGraph {
     pub fn search(
         &self,
         text: &str,
-        kinds: &[NodeKind],
+        kinds: Only<'_, NodeKind>,
         limit: usize,
         bounds: &Bounds,
     ) -> Vec<Hit<'_>> {
+        if kinds == Only::These(&[]) {
+            return Vec::new();
+        }
         let accept = |doc: u32| {
-            kinds.is_empty()
+            kinds.is_all()
                 || self
                     .topology
                     .kind(NodeIndex::new(doc as usize))
-                    .is_some_and(|k| kinds.contains(&k))
+                    .is_some_and(|k| kinds.admits(&k))
         };
         self.search
             .search_ordered(
@@ -836,14 +841,14 @@ mod tests {
             None,
             "a token match is not a resolution"
         );
-        let hits = g.search("korea", &[NodeKind::Country], 5, &BOUNDS);
+        let hits = g.search("korea", Only::These(&[NodeKind::Country]), 5, &BOUNDS);
         assert_eq!(hits.len(), 1);
         assert_eq!(
             (hits[0].node.id.as_str(), hits[0].matched),
             ("country:kr", MatchKind::Token)
         );
         assert!(
-            g.search("korea", &[NodeKind::Person], 5, &BOUNDS)
+            g.search("korea", Only::These(&[NodeKind::Person]), 5, &BOUNDS)
                 .is_empty(),
             "kinds filter"
         );

@@ -24,6 +24,7 @@ mod join;
 mod reach;
 mod walk;
 
+use super::Only;
 use super::{Bounds, Edge, GraphError, KnowledgeGraph};
 use crate::model::{EntityId, Node, NodeKind, PartialDate, RelationKind};
 use reach::Side;
@@ -52,10 +53,10 @@ pub struct Path<'g> {
 pub struct PathOptions<'r> {
     /// The most edges a path may have (at most `bounds.path_length`).
     pub max_length: usize,
-    /// Follow only relations of these kinds (all when empty).
-    pub relations: &'r [RelationKind],
-    /// Pass only through nodes of these kinds (all when empty; the ends always).
-    pub kinds: &'r [NodeKind],
+    /// Follow only relations of these kinds.
+    pub relations: Only<'r, RelationKind>,
+    /// Pass only through nodes of these kinds (the ends always).
+    pub kinds: Only<'r, NodeKind>,
     /// Follow only edges that held on this date.
     pub as_of: Option<&'r PartialDate>,
     /// At most this many paths (at most `bounds.paths`).
@@ -66,7 +67,7 @@ pub struct PathOptions<'r> {
 
 impl KnowledgeGraph {
     /// The shortest simple paths from `from` to `to` of at most
-    /// `max_length` edges over `relations` (all when empty), shortest
+    /// `max_length` edges over `relations`, shortest
     /// first, at most `limit`. Edges are followed either way. Unknown ends
     /// have no paths. More than `bounds.path_visits` visits is an error.
     pub fn paths(
@@ -74,14 +75,14 @@ impl KnowledgeGraph {
         from: &EntityId,
         to: &EntityId,
         max_length: usize,
-        relations: &[RelationKind],
+        relations: Only<'_, RelationKind>,
         limit: usize,
         bounds: &Bounds,
     ) -> Result<Vec<Path<'_>>, GraphError> {
         let options = PathOptions {
             max_length,
             relations,
-            kinds: &[],
+            kinds: Only::All,
             as_of: None,
             limit,
             bounds: *bounds,
@@ -229,7 +230,14 @@ mod tests {
     fn shortest_first_ties_in_a_fixed_order_either_direction() {
         let g = graph();
         let found = g
-            .paths(&id("country:a"), &id("country:e"), 6, &[], 10, &BOUNDS)
+            .paths(
+                &id("country:a"),
+                &id("country:e"),
+                6,
+                Only::All,
+                10,
+                &BOUNDS,
+            )
             .unwrap();
         let routes: Vec<String> = found.iter().map(route).collect();
         assert_eq!(routes, ["a-b-d-e", "a-c-d-e"]);
@@ -241,22 +249,29 @@ mod tests {
     fn limit_max_length_and_relation_filters() {
         let g = graph();
         assert_eq!(
-            g.paths(&id("country:a"), &id("country:e"), 6, &[], 1, &BOUNDS)
+            g.paths(&id("country:a"), &id("country:e"), 6, Only::All, 1, &BOUNDS)
                 .unwrap()
                 .len(),
             1
         );
         assert!(
-            g.paths(&id("country:a"), &id("country:e"), 2, &[], 10, &BOUNDS)
-                .unwrap()
-                .is_empty()
+            g.paths(
+                &id("country:a"),
+                &id("country:e"),
+                2,
+                Only::All,
+                10,
+                &BOUNDS
+            )
+            .unwrap()
+            .is_empty()
         );
         let allies = g
             .paths(
                 &id("country:a"),
                 &id("country:e"),
                 6,
-                &[RelationKind::AllyOf],
+                Only::These(&[RelationKind::AllyOf]),
                 10,
                 &BOUNDS,
             )
@@ -268,7 +283,14 @@ mod tests {
     fn cycles_give_longer_simple_paths_only() {
         let g = graph();
         let routes: Vec<String> = g
-            .paths(&id("country:a"), &id("country:d"), 6, &[], 20, &BOUNDS)
+            .paths(
+                &id("country:a"),
+                &id("country:d"),
+                6,
+                Only::All,
+                20,
+                &BOUNDS,
+            )
             .unwrap()
             .iter()
             .map(route)
@@ -280,17 +302,24 @@ mod tests {
     fn disconnected_unknown_and_same_ends() {
         let g = graph();
         assert!(
-            g.paths(&id("country:a"), &id("country:f"), 6, &[], 5, &BOUNDS)
+            g.paths(&id("country:a"), &id("country:f"), 6, Only::All, 5, &BOUNDS)
                 .unwrap()
                 .is_empty()
         );
         assert!(
-            g.paths(&id("country:a"), &id("country:zz"), 6, &[], 5, &BOUNDS)
-                .unwrap()
-                .is_empty()
+            g.paths(
+                &id("country:a"),
+                &id("country:zz"),
+                6,
+                Only::All,
+                5,
+                &BOUNDS
+            )
+            .unwrap()
+            .is_empty()
         );
         let same = g
-            .paths(&id("country:a"), &id("country:a"), 6, &[], 5, &BOUNDS)
+            .paths(&id("country:a"), &id("country:a"), 6, Only::All, 5, &BOUNDS)
             .unwrap();
         assert_eq!(same.len(), 1);
         assert!(same[0].steps.is_empty());
@@ -299,9 +328,9 @@ mod tests {
     #[test]
     fn kinds_keep_to_some_nodes_and_dates_drop_edges_not_yet_holding() {
         let g = graph();
-        let only = |kinds: &'static [NodeKind], as_of| PathOptions {
+        let only = |kinds: Only<'static, NodeKind>, as_of| PathOptions {
             max_length: 6,
-            relations: &[],
+            relations: Only::All,
             kinds,
             as_of,
             limit: 10,
@@ -311,7 +340,7 @@ mod tests {
             .paths_with(
                 &id("country:a"),
                 &id("country:e"),
-                &only(&[NodeKind::Person], None),
+                &only(Only::These(&[NodeKind::Person]), None),
             )
             .unwrap();
         assert!(none.is_empty(), "no person to pass through");
@@ -319,7 +348,7 @@ mod tests {
             .paths_with(
                 &id("country:a"),
                 &id("country:e"),
-                &only(&[NodeKind::Country], None),
+                &only(Only::These(&[NodeKind::Country]), None),
             )
             .unwrap();
         assert_eq!(countries.len(), 2);
@@ -337,13 +366,13 @@ mod tests {
             g2.paths_with(
                 &id("country:a"),
                 &id("country:f"),
-                &only(&[], Some(&before))
+                &only(Only::All, Some(&before))
             )
             .unwrap()
             .is_empty()
         );
         assert_eq!(
-            g2.paths_with(&id("country:a"), &id("country:f"), &only(&[], None))
+            g2.paths_with(&id("country:a"), &id("country:f"), &only(Only::All, None))
                 .unwrap()
                 .len(),
             1
@@ -354,20 +383,27 @@ mod tests {
     fn bounds_and_budget() {
         let g = graph();
         assert!(matches!(
-            g.paths(&id("country:a"), &id("country:e"), 7, &[], 5, &BOUNDS),
+            g.paths(&id("country:a"), &id("country:e"), 7, Only::All, 5, &BOUNDS),
             Err(GraphError::OverLimit {
                 what: "maxLength",
                 ..
             })
         ));
         assert!(matches!(
-            g.paths(&id("country:a"), &id("country:e"), 3, &[], 21, &BOUNDS),
+            g.paths(
+                &id("country:a"),
+                &id("country:e"),
+                3,
+                Only::All,
+                21,
+                &BOUNDS
+            ),
             Err(GraphError::OverLimit { what: "limit", .. })
         ));
         let options = PathOptions {
             max_length: 6,
-            relations: &[],
-            kinds: &[],
+            relations: Only::All,
+            kinds: Only::All,
             as_of: None,
             limit: 10,
             bounds: Bounds {

@@ -1,5 +1,6 @@
 //! Neighbours of a node by relation kind and direction.
 
+use super::Only;
 use std::borrow::Cow;
 
 use petgraph::visit::EdgeRef;
@@ -58,21 +59,20 @@ impl<'g> Neighbor<'g> {
 }
 
 impl KnowledgeGraph {
-    /// The neighbours of `id` over edges of `relations` (all kinds when
-    /// empty) in `direction`, ordered by relation kind, then outgoing first,
+    /// The neighbours of `id` over edges of `relations` in `direction`, ordered by relation kind, then outgoing first,
     /// then neighbour id, then relation key ([`NeighborKey`]). Symmetric
     /// relations (rivals, allies) match in either direction. Unknown ids have
     /// no neighbours.
     pub fn neighbors(
         &self,
         id: &EntityId,
-        relations: &[RelationKind],
+        relations: Only<'_, RelationKind>,
         direction: Direction,
     ) -> Vec<Neighbor<'_>> {
         let Some(ix) = self.index_of(id) else {
             return Vec::new();
         };
-        let wanted = |e: &Edge| relations.is_empty() || relations.contains(&e.relation.kind);
+        let wanted = |e: &Edge| relations.admits(&e.relation.kind);
         let mut out = Vec::new();
         for (dir, outgoing) in [
             (petgraph::Direction::Outgoing, true),
@@ -107,7 +107,7 @@ impl KnowledgeGraph {
         direction: Direction,
     ) -> Vec<&Node> {
         let mut nodes: Vec<&Node> = self
-            .neighbors(id, &[relation], direction)
+            .neighbors(id, Only::These(&[relation]), direction)
             .into_iter()
             .map(|n| n.node)
             .collect();
@@ -179,12 +179,20 @@ mod tests {
         let g = graph();
         let kr = id("country:kr");
         assert_eq!(
-            ids(&g.neighbors(&kr, &[RelationKind::Pressures], Direction::Incoming)),
+            ids(&g.neighbors(
+                &kr,
+                Only::These(&[RelationKind::Pressures]),
+                Direction::Incoming
+            )),
             [("pressures", "country:us", false)]
         );
         assert!(
-            g.neighbors(&kr, &[RelationKind::Pressures], Direction::Outgoing)
-                .is_empty()
+            g.neighbors(
+                &kr,
+                Only::These(&[RelationKind::Pressures]),
+                Direction::Outgoing
+            )
+            .is_empty()
         );
     }
 
@@ -193,7 +201,11 @@ mod tests {
         let g = graph();
         let jp = id("country:jp");
         assert_eq!(
-            ids(&g.neighbors(&jp, &[RelationKind::RivalOf], Direction::Outgoing)),
+            ids(&g.neighbors(
+                &jp,
+                Only::These(&[RelationKind::RivalOf]),
+                Direction::Outgoing
+            )),
             [("rival-of", "country:kr", false)]
         );
         let allies = g.related(&id("country:kr"), RelationKind::AllyOf, Direction::Outgoing);
@@ -206,7 +218,7 @@ mod tests {
     #[test]
     fn all_relations_ordered_by_kind_then_direction_then_id() {
         let g = graph();
-        let us = g.neighbors(&id("country:us"), &[], Direction::Both);
+        let us = g.neighbors(&id("country:us"), Only::All, Direction::Both);
         assert_eq!(
             ids(&us),
             [
@@ -217,7 +229,7 @@ mod tests {
             ]
         );
         assert!(
-            g.neighbors(&id("country:xx"), &[], Direction::Both)
+            g.neighbors(&id("country:xx"), Only::All, Direction::Both)
                 .is_empty(),
             "unknown ids have no neighbours"
         );
@@ -234,7 +246,7 @@ mod tests {
             vec![keyed("tariffs"), keyed("autos")],
         )
         .unwrap();
-        let found = g.neighbors(&id("country:jp"), &[], Direction::Both);
+        let found = g.neighbors(&id("country:jp"), Only::All, Direction::Both);
         let keys: Vec<NeighborKey<'_>> = found.iter().map(Neighbor::key).collect();
         assert_eq!(
             keys.iter().map(|k| k.key.as_deref()).collect::<Vec<_>>(),

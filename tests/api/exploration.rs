@@ -489,3 +489,66 @@ fn work_is_bounded_and_the_bounds_are_documented() {
         ["WORK_BUDGET_EXCEEDED"]
     );
 }
+
+#[test]
+fn an_empty_list_of_kinds_admits_none_and_an_omitted_one_every_kind() {
+    let count = |v: &Value| v.as_array().map_or(usize::MAX, Vec::len);
+    // An entity's relations.
+    let d = server().data(
+        r#"{ all: country(code: "JP") { relations { totalCount } }
+             none: country(code: "JP") { relations(kinds: []) { totalCount edges { node { kind } } } } }"#,
+    );
+    assert!(
+        d["all"]["relations"]["totalCount"].as_u64() > Some(0),
+        "{d}"
+    );
+    assert_eq!(d["none"]["relations"]["totalCount"], 0, "{d}");
+    assert_eq!(count(&d["none"]["relations"]["edges"]), 0, "{d}");
+    // Search.
+    let d = server().data(
+        r#"{ all: search(text: "Japan") { entity { id } } none: search(text: "Japan", kinds: []) { entity { id } } }"#,
+    );
+    assert!(
+        count(&d["all"]) > 0 && count(&d["all"]) != usize::MAX,
+        "{d}"
+    );
+    assert_eq!(count(&d["none"]), 0, "{d}");
+    // A neighbourhood: no relation followed, or no entity kept, leaves the start alone.
+    let d = server().data(
+        r#"{ all: neighborhood(ids: ["deal:us-jp-2025"], depth: 2) { nodes { id } edges { id } }
+             noRelations: neighborhood(ids: ["deal:us-jp-2025"], depth: 2, relations: []) { nodes { id } edges { id } }
+             noKinds: neighborhood(ids: ["deal:us-jp-2025"], depth: 2, kinds: []) { nodes { id } edges { id } } }"#,
+    );
+    assert!(count(&d["all"]["nodes"]) > 10, "{d}");
+    for view in ["noRelations", "noKinds"] {
+        assert_eq!(
+            list(&d[view]["nodes"], "id"),
+            ["deal:us-jp-2025"],
+            "{view}: {d}"
+        );
+        assert_eq!(count(&d[view]["edges"]), 0, "{view}: {d}");
+    }
+    // Paths: no relation to follow finds none; no kind to pass through leaves only the
+    // paths that pass through nothing, a single relation between the two ends.
+    let d = server().data(
+        r#"{ all: paths(from: "org:boeing", to: "country:kr", maxLength: 4, limit: 10) { length }
+             noRelations: paths(from: "org:boeing", to: "country:kr", maxLength: 4, relations: []) { length }
+             noKinds: paths(from: "country:jp", to: "country:us", maxLength: 4, limit: 10, kinds: []) { length }
+             allKinds: paths(from: "country:jp", to: "country:us", maxLength: 4, limit: 10) { length } }"#,
+    );
+    assert!(
+        count(&d["all"]) > 0 && count(&d["all"]) != usize::MAX,
+        "{d}"
+    );
+    assert_eq!(count(&d["noRelations"]), 0, "{d}");
+    let lengths = |v: &Value| -> Vec<u64> {
+        v.as_array()
+            .into_iter()
+            .flatten()
+            .filter_map(|p| p["length"].as_u64())
+            .collect()
+    };
+    assert!(lengths(&d["allKinds"]).iter().any(|&l| l > 1), "{d}");
+    assert!(!lengths(&d["noKinds"]).is_empty(), "{d}");
+    assert!(lengths(&d["noKinds"]).iter().all(|&l| l == 1), "{d}");
+}

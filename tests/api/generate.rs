@@ -84,6 +84,7 @@ fn a_loaded_graphs_search_answers_as_a_graph_changed_in_place() {
     }
     assert!(queries.len() > 300, "{}", queries.len());
     let answer = |g: &KnowledgeGraph, q: &str, kinds: &[NodeKind], limit| {
+        let kinds = pledgegraph::graph::Only::from((!kinds.is_empty()).then_some(kinds));
         g.search(q, kinds, limit, &bounds)
             .into_iter()
             .map(|h| {

@@ -507,7 +507,11 @@ fn suggestions_and_introspection_follow_their_switches() {
 fn a_neighbourhood_says_how_many_nodes_its_limit_left_out() {
     let jp = helpers::id("country:jp");
     let neighbours: std::collections::HashSet<_> = helpers::graph()
-        .neighbors(&jp, &[], pledgegraph::graph::Direction::Both)
+        .neighbors(
+            &jp,
+            pledgegraph::graph::Only::All,
+            pledgegraph::graph::Direction::Both,
+        )
         .into_iter()
         .map(|n| n.node.id.clone())
         .collect();

@@ -1,7 +1,7 @@
 //! Questions a reader of the article would ask, answered through the
 //! `graph` API on the real seed, each with the answer the article gives.
 
-use pledgegraph::graph::{CommitmentFilter, CommitmentOrder, DecimalRange, Direction};
+use pledgegraph::graph::{CommitmentFilter, CommitmentOrder, DecimalRange, Direction, Only};
 use pledgegraph::model::{
     Amount, Claim, Commitment, CommitmentKind, DatePrecision, Deal, DealStatus, Event, Node,
     NodeData, Period, Person, Project, Rank, RateComponentKind, RelationKind, Statement,
@@ -528,7 +528,11 @@ fn q18_which_outlets_carried_lutnicks_remarks() {
 fn q19_who_said_korea_and_japan_are_rivals_and_the_rivalry_by_his_account() {
     let (_, s) = one_statement("Korea and Japan are rivals");
     assert_eq!(speaker(s), "person:howard-lutnick");
-    let rivals = graph().neighbors(&id("country:jp"), &[RelationKind::RivalOf], Direction::Both);
+    let rivals = graph().neighbors(
+        &id("country:jp"),
+        Only::These(&[RelationKind::RivalOf]),
+        Direction::Both,
+    );
     let korea = rivals
         .iter()
         .find(|n| n.node.id == id("country:kr"))
@@ -752,7 +756,7 @@ fn q32_search_survives_typos_case_and_accents() {
     let g = graph();
     let bounds = pledgegraph::app::Config::default().bounds();
     let top = |q: &str| {
-        g.search(q, &[], 1, &bounds)
+        g.search(q, Only::All, 1, &bounds)
             .first()
             .map(|h| h.node.id.to_string())
     };

@@ -307,6 +307,29 @@ describe('explorer', () => {
     p.assertClean(assert);
   });
 
+  it('draws no relations when the relation filter is set to none, and no other entity when no kind is', async () => {
+    const p = await explore();
+    const { page } = p;
+    const before = await snapshot(page);
+    assert.ok(before.edges.length > 10, 'the starting view has relations');
+    await page.locator('#filters summary').click();
+    await page.locator('#rel-none').click();
+    await page.waitForFunction(() => Array.isArray(window.__explore.state.rels) && window.__explore.state.rels.length === 0);
+    await waitIdle(page);
+    const none = await snapshot(page);
+    assert.deepEqual(none.edges, [], 'no relation is drawn');
+    assert.deepEqual(none.nodes, ['deal:us-jp-2025'], 'only the centre is left');
+    await page.locator('#rel-all').click();
+    await page.waitForFunction(() => window.__explore.state.rels === null);
+    await waitIdle(page);
+    for (const box of await page.locator('#kind-checks input').all()) await box.uncheck();
+    await page.waitForFunction(() => Array.isArray(window.__explore.state.kinds) && window.__explore.state.kinds.length === 0);
+    await waitIdle(page);
+    const noKinds = await snapshot(page);
+    assert.deepEqual(noKinds.nodes, ['deal:us-jp-2025'], 'no entity but the centre is kept');
+    p.assertClean(assert);
+  });
+
   it('links to the playground and the playground links back', async () => {
     const p = await explore();
     const { page } = p;

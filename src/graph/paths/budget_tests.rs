@@ -37,10 +37,10 @@ impl<'a> Walk<'a, '_> {
     fn admits(&self, h: &Half) -> bool {
         let o = &self.options;
         let topo = &self.g.topology;
-        (o.relations.is_empty() || o.relations.contains(&h.kind))
-            && (o.kinds.is_empty()
+        o.relations.admits(&h.kind)
+            && (o.kinds.is_all()
                 || self.ends.contains(&h.other)
-                || topo.kind(h.other).is_some_and(|k| o.kinds.contains(&k)))
+                || topo.kind(h.other).is_some_and(|k| o.kinds.admits(&k)))
             && (o.as_of.is_none() || !h.dated() || edge_holds(&self.g.graph[h.edge], o.as_of))
     }
 

@@ -30,9 +30,8 @@ fn by_definition(
     if start == goal {
         return vec![from.to_string()];
     }
-    let passable = |ix: NodeIndex| {
-        ix == start || ix == goal || o.kinds.is_empty() || o.kinds.contains(&g.graph[ix].id.kind())
-    };
+    let passable =
+        |ix: NodeIndex| ix == start || ix == goal || o.kinds.admits(&g.graph[ix].id.kind());
     // Each node's admitted steps: (other end, edge, forward).
     let steps = |ix: NodeIndex| {
         let mut out = Vec::new();
@@ -43,7 +42,7 @@ fn by_definition(
             for e in g.graph.edges_directed(ix, dir) {
                 let edge = e.weight();
                 let other = if forward { e.target() } else { e.source() };
-                let kind_ok = o.relations.is_empty() || o.relations.contains(&edge.relation.kind);
+                let kind_ok = o.relations.admits(&edge.relation.kind);
                 if kind_ok && edge_holds(edge, o.as_of) && passable(other) {
                     out.push((other, e.id(), forward));
                 }

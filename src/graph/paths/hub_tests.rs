@@ -42,8 +42,8 @@ fn quick_reads(g: &KnowledgeGraph, max_length: usize, limit: usize) -> (Vec<Stri
     let (a, b) = (id("country:hub-a"), id("country:hub-b"));
     let options = PathOptions {
         max_length,
-        relations: &[],
-        kinds: &[],
+        relations: Only::All,
+        kinds: Only::All,
         as_of: None,
         limit,
         bounds: BOUNDS,
@@ -103,8 +103,8 @@ fn lookups_from_a_finger_find_what_a_search_of_the_whole_list_finds() {
     let ends = [a, b].map(|e| g.index_of(&e).unwrap_or_else(|| panic!("no {e}")));
     let options = PathOptions {
         max_length: 4,
-        relations: &[],
-        kinds: &[],
+        relations: Only::All,
+        kinds: Only::All,
         as_of: None,
         limit: 10,
         bounds: BOUNDS,

@@ -5,7 +5,7 @@
 use std::collections::HashSet;
 
 use super::super::testing::*;
-use super::super::{Bounds, KnowledgeGraph};
+use super::super::{Bounds, KnowledgeGraph, Only};
 use super::{Path, PathOptions};
 use crate::model::{
     EntityId, Node, NodeData, NodeKind, OrgKind, Organization, PartialDate, Person, Relation,
@@ -267,8 +267,9 @@ impl Question {
     pub fn options(&self, bounds: Bounds) -> PathOptions<'_> {
         PathOptions {
             max_length: self.max_length,
-            relations: &self.relations,
-            kinds: &self.kinds,
+            // An empty list stands for every kind here, as the generator draws them.
+            relations: Only::from((!self.relations.is_empty()).then_some(&self.relations[..])),
+            kinds: Only::from((!self.kinds.is_empty()).then_some(&self.kinds[..])),
             as_of: self.as_of.as_ref(),
             limit: self.limit,
             bounds,
