@@ -1205,25 +1205,25 @@ ${SIDE_FIELDS}`;
     const v = Math.round((Date.parse(`${asOf}T00:00:00Z`) - SLIDER_START) / 86400000);
     return Math.min(SLIDER_DAYS - 1, Math.max(0, v));
   };
+  // The date is shown at once, and the view asked for once the slider rests: a drag or
+  // a run of arrow keys (each key fires both `input` and `change`) makes one request.
+  const SLIDER_REST_MS = 350;
   let sliderTimer = null;
   function sliderText(asOf) {
     return asOf || 'today';
   }
-  slider.addEventListener('input', () => {
+  function sliderMoved() {
     const asOf = sliderDate(slider.value);
     sliderOut.textContent = sliderText(asOf);
     slider.setAttribute('aria-valuetext', sliderText(asOf));
     clearTimeout(sliderTimer);
     sliderTimer = setTimeout(() => {
       sliderTimer = null;
-      setState({ asOf });
-    }, 350);
-  });
-  slider.addEventListener('change', () => {
-    clearTimeout(sliderTimer);
-    sliderTimer = null;
-    setState({ asOf: sliderDate(slider.value) });
-  });
+      setState({ asOf: sliderDate(slider.value) });
+    }, SLIDER_REST_MS);
+  }
+  slider.addEventListener('input', sliderMoved);
+  slider.addEventListener('change', sliderMoved);
   $('asof-today').addEventListener('click', () => setState({ asOf: null }));
 
   async function loadTimelineTicks() {

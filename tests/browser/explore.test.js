@@ -190,6 +190,15 @@ describe('explorer', () => {
     assert.match(await page.locator('#status').textContent(), /as of 2025-01-01/);
     // The panel follows the date: the pledge's amount as it stood then.
     await page.locator('#panel dd', { hasText: /USD 400 billion/ }).first().waitFor();
+    // A run of arrow keys asks for the view once the slider rests, not at each step.
+    const loadsBefore = (await snapshot(page)).graphLoads;
+    const viewsBeforeRun = (await page.evaluate(() => window.__explore.requests.filter((r) => r.operationName === 'ExplorerView'))).length;
+    for (let i = 0; i < 30; i++) await page.keyboard.press('ArrowRight');
+    await page.waitForFunction(() => window.__explore.state.asOf === '2025-01-31');
+    await waitIdle(page, { minLoads: loadsBefore + 1 });
+    const viewsAfterRun = (await page.evaluate(() => window.__explore.requests.filter((r) => r.operationName === 'ExplorerView'))).length;
+    assert.ok(viewsAfterRun - viewsBeforeRun >= 1 && viewsAfterRun - viewsBeforeRun < 5,
+      `30 steps made ${viewsAfterRun - viewsBeforeRun} requests`);
     // Drag with the mouse to the end: "today".
     const box = await page.locator('#asof').boundingBox();
     await page.mouse.click(box.x + box.width - 2, box.y + box.height / 2);
