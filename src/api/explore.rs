@@ -505,7 +505,8 @@ impl ExploreQuery {
     /// keeping nodes of `kinds` (all when omitted, none for an empty list; the starts always), at
     /// most `limit` nodes (default 200, at most `max_neighborhood_nodes`, 2,000 by
     /// default; `truncated` says when
-    /// it bit), with edges as they held on `asOf`. Unknown ids are skipped.
+    /// it bit), with edges as they held on `asOf` and without the events, statements and
+    /// deals still to come on that date. Unknown ids are skipped.
     /// With `depth: 0` it returns the given entities and every edge among
     /// them: how a frontend fetches the edges between what it has drawn.
     #[allow(clippy::too_many_arguments)]
@@ -536,7 +537,10 @@ impl ExploreQuery {
             desc = "At most this many nodes (1 to `max_neighborhood_nodes`, 2,000 by default)."
         )]
         limit: i32,
-        #[graphql(desc = "Draw the edges as they held on this date.")] as_of: Option<Date>,
+        #[graphql(
+            desc = "Draw the edges as they held on this date, and only the events that had happened, the statements that had been made and the deals that had been announced by then (the starts always)."
+        )]
+        as_of: Option<Date>,
     ) -> async_graphql::Result<Subgraph<'a>> {
         let g = graph(ctx)?;
         let bounds = super::app(ctx)?.bounds();

@@ -6,7 +6,9 @@ use petgraph::stable_graph::NodeIndex;
 
 use super::topology::{Half, NodeSet, SORTED_FROM};
 use super::{Bounds, Direction, Edge, GraphError, KnowledgeGraph};
-use crate::model::{EntityId, Node, NodeData, NodeKind, PartialDate, RelationKind, holds_on};
+use crate::model::{
+    EntityId, EventKind, Node, NodeData, NodeKind, PartialDate, RelationKind, holds_on,
+};
 
 /// A node of a subgraph and how many steps it is from the nearest seed.
 #[derive(Debug, Clone, Copy)]
@@ -47,10 +49,29 @@ pub(crate) fn edge_holds(edge: &Edge, as_of: Option<&PartialDate>) -> bool {
     holds_on(r.valid_from.as_deref(), r.valid_until.as_deref(), day).0
 }
 
+/// True when the node had come to be by `as_of` (always, without a date): an event had
+/// happened, a statement been made, a deal been announced. A node of another kind, or one
+/// whose date is unknown, always has; a date known only as a range that holds `as_of` is
+/// taken as not yet come, as for relations. A deadline is known before it falls, so it
+/// always has.
+pub(crate) fn node_exists(node: &Node, as_of: Option<&PartialDate>) -> bool {
+    let Some(day) = as_of.map(|d| d.start()) else {
+        return true;
+    };
+    let began = match &node.data {
+        NodeData::Event(e) if e.kind != EventKind::Deadline => e.date.as_ref(),
+        NodeData::Statement(s) => s.date.as_ref(),
+        NodeData::Deal(d) => d.announced.as_ref(),
+        _ => None,
+    };
+    holds_on(began, None, day).0
+}
+
 impl KnowledgeGraph {
     /// The subgraph within `depth` steps of `seeds` over edges of
     /// `relations` in `direction`, keeping nodes of `kinds` (seeds always), at most `limit` nodes, with edges as
-    /// they held on `as_of`. Unknown seeds are skipped. A depth or limit past
+    /// they held on `as_of` and the nodes that had come to be by then ([`node_exists`]; seeds
+    /// always). Unknown seeds are skipped. A depth or limit past
     /// `bounds` is refused.
     #[allow(clippy::too_many_arguments)]
     pub fn neighborhood(
@@ -76,8 +97,15 @@ impl KnowledgeGraph {
             Direction::Outgoing => h.outgoing() || h.kind.is_symmetric(),
             Direction::Incoming => !h.outgoing() || h.kind.is_symmetric(),
         };
-        let node_ok =
-            |ix: NodeIndex| kinds.is_all() || topo.kind(ix).is_some_and(|k| kinds.admits(&k));
+        let node_ok = |ix: NodeIndex| {
+            (kinds.is_all() || topo.kind(ix).is_some_and(|k| kinds.admits(&k)))
+                && (as_of.is_none()
+                    || !matches!(
+                        topo.kind(ix),
+                        Some(NodeKind::Event | NodeKind::Statement | NodeKind::Deal)
+                    )
+                    || node_exists(&self.graph[ix], as_of))
+        };
         let mut start: Vec<NodeIndex> = seeds.iter().filter_map(|s| self.index_of(s)).collect();
         start.sort_by(|a, b| self.id_order(*a, *b));
         start.dedup();

@@ -552,3 +552,46 @@ fn an_empty_list_of_kinds_admits_none_and_an_omitted_one_every_kind() {
     assert!(!lengths(&d["noKinds"]).is_empty(), "{d}");
     assert!(lengths(&d["noKinds"]).iter().all(|&l| l == 1), "{d}");
 }
+
+#[test]
+fn a_neighbourhood_as_of_a_date_holds_no_event_statement_or_deal_still_to_come() {
+    use pledgegraph::model::{EventKind, NodeData, PartialDate, When};
+    let as_of = "2025-07-01";
+    let day = as_of
+        .parse::<PartialDate>()
+        .unwrap_or_else(|e| panic!("{e}"))
+        .start();
+    let query = |as_of: &str| {
+        format!(
+            r#"{{ neighborhood(ids: ["country:jp", "country:us"], depth: 2, limit: 2000{as_of}) {{ nodes {{ id }} }} }}"#
+        )
+    };
+    let then = server().data(&query(&format!(r#", asOf: "{as_of}""#)));
+    let now = server().data(&query(""));
+    let began = |id: &str| -> Option<When> {
+        match &helpers::node(id).data {
+            NodeData::Event(e) if e.kind != EventKind::Deadline => e.date.clone(),
+            NodeData::Statement(s) => s.date.clone(),
+            NodeData::Deal(d) => d.announced.clone(),
+            _ => None,
+        }
+    };
+    let to_come = |id: &str| began(id).is_some_and(|w| w.earliest().is_some_and(|d| d > day));
+    let later: Vec<&str> = list(&now["neighborhood"]["nodes"], "id")
+        .into_iter()
+        .filter(|id| to_come(id))
+        .collect();
+    assert!(
+        later.iter().any(|id| id.starts_with("event:"))
+            && later.iter().any(|id| id.starts_with("statement:"))
+            && later.contains(&"deal:us-jp-2025"),
+        "today's view holds events, statements and the deal from after {as_of}: {later:?}"
+    );
+    let drawn = list(&then["neighborhood"]["nodes"], "id");
+    let early: Vec<&&str> = drawn.iter().filter(|id| to_come(id)).collect();
+    assert!(
+        early.is_empty(),
+        "drawn as of {as_of} though still to come: {early:?}"
+    );
+    assert!(drawn.contains(&"country:kr"), "{drawn:?}");
+}

@@ -339,6 +339,19 @@ describe('explorer', () => {
     p.assertClean(assert);
   });
 
+  it('draws, as of a date, no event, statement or deal still to come then', async () => {
+    const later = ['event:us-jp-deal-announcement-2025', 'event:us-jp-2plus2-talks-2025-07-22',
+      'statement:lutnick-korea-japan-rivals', 'deal:us-jp-2025'];
+    const today = await snapshot((await explore('#entity=country:jp&depth=2')).page);
+    for (const id of later) assert.ok(today.nodes.includes(id), `${id} is drawn today`);
+    const p = await explore('#entity=country:jp&depth=2&asOf=2025-07-01');
+    const then = await snapshot(p.page);
+    assert.equal(then.state.asOf, '2025-07-01');
+    for (const id of later) assert.ok(!then.nodes.includes(id), `${id} is not drawn as of 2025-07-01`);
+    assert.ok(then.nodes.includes('country:us'), 'what existed then is drawn');
+    p.assertClean(assert);
+  });
+
   it('links to the playground and the playground links back', async () => {
     const p = await explore();
     const { page } = p;
