@@ -827,7 +827,7 @@ ${SIDE_FIELDS}`;
       loadedKey = graphKey(s);
       loadedX = s.x.slice();
       cy.elements().remove();
-      setStatus(`Could not load the graph: ${err.message}${err.code ? ` (${err.code})` : ''}`, true);
+      setStatus(`Could not load the graph: ${err.message}${err.code ? ` (${err.code})` : ''}`, true, retryGraph);
       updatePlaygroundLink(s);
       return;
     }
@@ -918,9 +918,19 @@ ${SIDE_FIELDS}`;
     updatePlaygroundLink(s);
   }
 
-  function setStatus(text, error = false) {
-    statusEl.textContent = text;
+  // The status line; with `retry`, a Retry button after the text runs it.
+  function setStatus(text, error = false, retry = null) {
+    statusEl.replaceChildren(text);
+    if (retry) {
+      statusEl.append(' ', h('button', { type: 'button', id: 'status-retry', class: 'ex-retry', onclick: retry }, 'Retry'));
+    }
     statusEl.classList.toggle('ex-error', error);
+  }
+
+  // Loads the view again after a failure.
+  function retryGraph() {
+    loadedKey = null;
+    sync();
   }
 
   function renderStatus(s) {
@@ -1021,6 +1031,8 @@ ${SIDE_FIELDS}`;
       this.seq = 0;
       this.timer = null;
       this.pendingSearch = null;
+      // The last search's failure, when the server could not answer it.
+      this.failed = null;
       input.addEventListener('input', () => {
         this.input.dataset.id = '';
         clearTimeout(this.timer);
@@ -1042,11 +1054,13 @@ ${SIDE_FIELDS}`;
       }
       this.pendingSearch = gql(SEARCH_QUERY, { text, first: 8 }).then((data) => {
         if (seq !== this.seq) return;
+        this.failed = null;
         this.items = data.search;
         this.active = this.items.length ? 0 : -1;
         this.render();
-      }).catch(() => {
+      }).catch((err) => {
         if (seq !== this.seq) return;
+        this.failed = err.message;
         this.items = [];
         this.render();
       }).finally(() => {
@@ -1062,7 +1076,9 @@ ${SIDE_FIELDS}`;
     render() {
       const base = this.list.id;
       if (!this.items.length) {
-        this.list.replaceChildren(h('li', { class: 'ex-option ex-muted', role: 'option', 'aria-disabled': 'true', 'aria-selected': 'false', id: `${base}-none` }, 'No match'));
+        // "No match" only when the server answered; otherwise what went wrong.
+        const text = this.failed ? `Could not search: ${this.failed}` : 'No match';
+        this.list.replaceChildren(h('li', { class: 'ex-option ex-muted', role: 'option', 'aria-disabled': 'true', 'aria-selected': 'false', id: `${base}-none` }, text));
       } else {
         this.list.replaceChildren(...this.items.map((hit, i) => h('li', {
           id: `${base}-${i}`,

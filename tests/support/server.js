@@ -16,14 +16,14 @@ const BINARY = path.join(TARGET, 'debug', 'pledgegraph');
 const SERVER_START_MS = 120_000;
 
 /**
- * Starts `pledgegraph serve` on 127.0.0.1:0 (with `--seed` when given, and any further
+ * Starts `pledgegraph serve` on `addr` (127.0.0.1:0 unless given; with `--seed` when given, and any further
  * arguments in `args`) and resolves once it prints where it listens.
  */
-function startServer({ seed, args: extra = [] } = {}) {
+function startServer({ seed, addr = '127.0.0.1:0', args: extra = [] } = {}) {
   if (!fs.existsSync(BINARY)) {
     throw new Error(`${BINARY} is missing: run \`cargo build\` first`);
   }
-  const args = ['serve', '--addr', '127.0.0.1:0'];
+  const args = ['serve', '--addr', addr];
   if (seed) args.push('--seed', seed);
   args.push(...extra);
   const child = spawn(BINARY, args, {
