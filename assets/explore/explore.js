@@ -958,11 +958,9 @@ ${SIDE_FIELDS}`;
 
   // ----- graph events -----
 
-  cy.on('tap', 'node', (evt) => {
-    const id = evt.target.id();
-    const x = state.x.includes(id) || id === state.entity ? state.x : [...state.x, id];
-    setState({ sel: id, x });
-  });
+  // A click selects; adding a node's neighbours and taking them away again are actions
+  // of their own (the panel's Expand and Collapse), each a step back and forward go through.
+  cy.on('tap', 'node', (evt) => setState({ sel: evt.target.id() }));
   cy.on('dbltap', 'node', (evt) => focusEntity(evt.target.id()));
 
   function focusEntity(id) {
@@ -1450,7 +1448,8 @@ ${SIDE_FIELDS}`;
   }
 
   async function loadPanel(s) {
-    const key = JSON.stringify([s.sel, s.asOf]);
+    // The actions depend on whether the selection is the centre or expanded, too.
+    const key = JSON.stringify([s.sel, s.asOf, s.entity, s.x.includes(s.sel)]);
     if (key === panelKey) return;
     panelKey = key;
     const body = $('panel-body');
@@ -1487,14 +1486,18 @@ ${SIDE_FIELDS}`;
       h('h3', { class: 'ex-name', id: 'entity-name' }, e.name),
       h('p', { class: 'ex-id' }, h('code', null, e.id)),
       h('div', { class: 'ex-actions' },
-        h('button', {
-          type: 'button', id: 'act-focus', disabled: isRoot || null, onclick: () => focusEntity(e.id),
-        }, isRoot ? 'Centred' : 'Centre on it'),
-        h('button', {
-          type: 'button', id: 'act-expand',
-          disabled: isRoot || state.x.includes(e.id) || null,
-          onclick: () => setState({ x: [...state.x, e.id] }),
-        }, state.x.includes(e.id) || isRoot ? 'Neighbours shown' : 'Show neighbours'),
+        isRoot
+          ? h('span', { class: 'ex-muted', id: 'act-centre-note' }, 'The centre of the view')
+          : h('button', { type: 'button', id: 'act-focus', onclick: () => focusEntity(e.id) }, 'Centre on it'),
+        isRoot ? null : state.x.includes(e.id)
+          ? h('button', {
+            type: 'button', id: 'act-collapse',
+            onclick: () => setState({ x: state.x.filter((id) => id !== e.id) }, { push: true }),
+          }, 'Collapse: hide its neighbours')
+          : h('button', {
+            type: 'button', id: 'act-expand',
+            onclick: () => setState({ x: [...state.x, e.id] }, { push: true }),
+          }, 'Expand: show its neighbours'),
         dealId ? h('button', { type: 'button', id: 'act-deal', onclick: () => setState({ deal: dealId }) }, 'Deal view: who gave and got what') : null,
         e.kind === 'COUNTRY' ? h('button', { type: 'button', id: 'act-compare', onclick: () => setState({ deal: e.id }) }, 'What it gave and got') : null,
         h('button', { type: 'button', class: 'ex-small', onclick: () => { pathFrom.set(e); setState({ from: e.id, path: 0 }); } }, 'Path from here'),

@@ -86,12 +86,18 @@ describe('explorer', () => {
     p.assertClean(assert);
   });
 
-  it('expands a node on click, shows its facts and opens its sources', async () => {
+  it('selects a node on click, expands it on Expand, shows its facts and opens its sources', async () => {
     const p = await explore();
     const { page } = p;
     const before = await snapshot(page);
     assert.ok(!before.nodes.includes('person:donald-trump'), 'Trump is not a neighbour of the deal');
     await clickNode(page, 'commitment:jp-us-investment-2025');
+    await page.waitForFunction(() => window.__explore.state.sel === 'commitment:jp-us-investment-2025');
+    await waitIdle(page);
+    const selected = await snapshot(page);
+    assert.deepEqual(selected.state.x, [], 'a click selects and does not expand');
+    assert.deepEqual(selected.nodes, before.nodes);
+    await page.locator('#act-expand').click();
     await page.waitForFunction(() => window.__explore.state.x.includes('commitment:jp-us-investment-2025'));
     await waitIdle(page, { minLoads: before.graphLoads + 1 });
     const after = await snapshot(page);
@@ -120,6 +126,15 @@ describe('explorer', () => {
     const cites = await page.locator('#entity-sources .ex-sources li').allTextContents();
     assert.ok(cites.some((c) => /¶ 8\b.*Preemptive Remarks/.test(c)), cites.join(' | '));
     assert.match(await panel.textContent(), /Sources \(\d+\)/);
+    // Collapse takes away what the expansion added; Back brings it again, Forward not.
+    await page.locator('#act-collapse').click();
+    await page.waitForFunction(() => window.__explore.state.x.length === 0);
+    await waitIdle(page, { minLoads: after.graphLoads + 1 });
+    assert.deepEqual((await snapshot(page)).nodes.sort(), [...before.nodes].sort(), 'collapse undoes the expansion');
+    await page.goBack();
+    await page.waitForFunction(() => window.__explore.state.x.includes('commitment:jp-us-investment-2025'));
+    await waitIdle(page, { minLoads: after.graphLoads + 2 });
+    assert.ok((await snapshot(page)).nodes.includes('person:donald-trump'), 'Back shows the expansion again');
     p.assertClean(assert);
   });
 
