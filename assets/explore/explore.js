@@ -106,6 +106,27 @@ ${SUBGRAPH_FIELDS}`;
   }
 }`;
 
+  // One relation, for the panel when an edge is clicked: read from its source entity's
+  // relations of its kind (the API has no lookup of a relation by id).
+  const RELATION_QUERY = `query ExplorerRelation($from: ID!, $kinds: [RelationKind!]) {
+  entity(id: $from) {
+    relations(kinds: $kinds, first: 100) {
+      edges { node {
+        id kind label note impliedBy
+        from { id kind name } to { id kind name }
+        validFrom { ...ExplorerWhen } validUntil { ...ExplorerWhen }
+        attribution { text }
+        sources { ...ExplorerCitation }
+      } }
+    }
+  }
+}
+fragment ExplorerWhen on When { date precision inferred note display }
+fragment ExplorerCitation on Citation {
+  line text attribution note
+  source { id title sourceKind }
+}`;
+
   const SEARCH_QUERY = `query ExplorerSearch($text: String!, $first: Int!) {
   search(text: $text, first: $first) {
     matched field text
@@ -116,7 +137,7 @@ ${SUBGRAPH_FIELDS}`;
   const CLAIM_FIELDS = `
 fragment ExplorerWhen on When { date precision inferred note display }
 fragment ExplorerCitation on Citation {
-  line attribution note
+  line text attribution note
   source { id title sourceKind }
 }`;
   // The parts every claim type shares; spread into each claim selection below.
@@ -962,6 +983,7 @@ ${SIDE_FIELDS}`;
   // of their own (the panel's Expand and Collapse), each a step back and forward go through.
   cy.on('tap', 'node', (evt) => setState({ sel: evt.target.id() }));
   cy.on('dbltap', 'node', (evt) => focusEntity(evt.target.id()));
+  cy.on('tap', 'edge', (evt) => showRelation(evt.target.data()));
 
   function focusEntity(id) {
     return setState({ entity: id, sel: id, x: [] }, { push: true });
@@ -1318,14 +1340,44 @@ ${SIDE_FIELDS}`;
         title: [c.source && c.source.title, c.attribution, c.note].filter(Boolean).join(' — '),
       }, citationText(c))]));
     }
-    return h('ul', { class: 'ex-sources' }, list.map((c) => h('li', null,
-      h('span', { class: 'ex-line' }, citationText(c)),
-      ' ',
-      c.source ? h('button', {
-        type: 'button', class: 'ex-ref ex-cite-title', onclick: () => selectOrVisit(c.source.id),
-      }, c.source.title) : null,
+    // Each source once, with the paragraphs cited from it; a paragraph opens its text.
+    const groups = new Map();
+    for (const c of list) {
+      const key = c.source ? c.source.id : '';
+      if (!groups.has(key)) groups.set(key, { source: c.source, cites: [] });
+      const group = groups.get(key);
+      if (!group.cites.some((d) => d.line === c.line && d.attribution === c.attribution && d.note === c.note)) group.cites.push(c);
+    }
+    return h('ul', { class: 'ex-sources' }, [...groups.values()].map(({ source, cites }) => h('li', null,
+      source ? h('button', {
+        type: 'button', class: 'ex-ref ex-cite-title', onclick: () => selectOrVisit(source.id),
+      }, source.title) : h('span', { class: 'ex-muted' }, 'Curator notes'),
+      h('ul', { class: 'ex-paragraphs' }, cites.map((c) => h('li', null, paragraph(c)))))));
+  }
+
+  // How many sources a list of citations names, each once.
+  function distinctSources(list) {
+    return new Set((list || []).map((c) => (c.source ? c.source.id : ''))).size;
+  }
+
+  // A cited paragraph: its number, as a button that shows or hides its text.
+  function paragraph(c) {
+    const meta = [
       c.attribution ? h('span', { class: 'ex-attr' }, ` — ${c.attribution}`) : null,
-      c.note ? h('div', { class: 'ex-note' }, c.note) : null)));
+      c.note ? h('div', { class: 'ex-note' }, c.note) : null,
+    ];
+    if (!c.line) return [h('span', { class: 'ex-line' }, citationText(c)), ...meta];
+    const text = h('blockquote', { class: 'ex-paragraph', hidden: true },
+      c.text || h('span', { class: 'ex-muted' },
+        'The text of this paragraph is not available: the server was started without the source documents (--sources-dir).'));
+    const open = h('button', {
+      type: 'button', class: 'ex-ref ex-line', 'aria-expanded': 'false',
+      onclick: () => {
+        text.hidden = !text.hidden;
+        open.setAttribute('aria-expanded', String(!text.hidden));
+      },
+    }, citationText(c));
+    return [open, ...meta, text];
   }
 
   function claimList(title, claims, valueText) {
@@ -1447,6 +1499,48 @@ ${SIDE_FIELDS}`;
     }
   }
 
+  // The panel for a clicked edge: the relation, its ends, dates and sources. It stays
+  // until the selection or the date changes.
+  async function showRelation(edge) {
+    const body = $('panel-body');
+    const generation = ++panelGeneration;
+    panelKey = `edge:${edge.id}`;
+    $('panel-heading').textContent = 'Selected relation';
+    body.setAttribute('aria-busy', 'true');
+    let found = null;
+    try {
+      const data = await gql(RELATION_QUERY, { from: edge.source, kinds: [edge.kind] });
+      const edges = (data.entity && data.entity.relations.edges) || [];
+      found = (edges.find((e) => e.node.id === edge.id) || {}).node || null;
+    } catch (err) {
+      if (generation !== panelGeneration) return;
+      body.removeAttribute('aria-busy');
+      body.replaceChildren(h('p', { class: 'ex-error' }, `Could not load the relation: ${err.message}`));
+      return;
+    }
+    if (generation !== panelGeneration) return;
+    body.removeAttribute('aria-busy');
+    if (!found) {
+      body.replaceChildren(h('p', { class: 'ex-error' }, `No relation ${edge.id}.`));
+      return;
+    }
+    const dates = [];
+    if (found.validFrom) dates.push(`from ${whenText(found.validFrom)}`);
+    if (found.validUntil) dates.push(`until ${whenText(found.validUntil)}`);
+    body.replaceChildren(...[
+      h('p', { class: 'ex-kind', id: 'relation-kind' }, words(found.kind)),
+      h('p', { class: 'ex-relation-ends' }, ref(found.from), ' → ', ref(found.to)),
+      found.label ? h('p', { class: 'ex-desc' }, found.label) : null,
+      h('p', { class: 'ex-claim-meta', id: 'relation-dates' }, dates.length ? dates.join(' · ') : 'No dates recorded: it holds throughout.'),
+      found.attribution && found.attribution.text ? h('p', { class: 'ex-claim-meta' }, found.attribution.text) : null,
+      found.impliedBy ? h('p', { class: 'ex-muted' }, `Implied by the ${words(found.impliedBy)} of ${found.from ? found.from.name : ''}.`) : null,
+      found.note ? h('div', { class: 'ex-note' }, found.note) : null,
+      h('details', { class: 'ex-sources-box', id: 'relation-sources', open: true },
+        h('summary', null, `Sources (${distinctSources(found.sources)})`),
+        citations(found.sources) || h('p', { class: 'ex-muted' }, 'None.')),
+    ].filter(Boolean));
+  }
+
   async function loadPanel(s) {
     // The actions depend on whether the selection is the centre or expanded, too.
     const key = JSON.stringify([s.sel, s.asOf, s.entity, s.x.includes(s.sel)]);
@@ -1507,7 +1601,7 @@ ${SIDE_FIELDS}`;
       typeFacts(e),
       typeClaims(e),
       h('details', { class: 'ex-sources-box', id: 'entity-sources' },
-        h('summary', null, `Sources (${e.sources.length})`),
+        h('summary', null, `Sources (${distinctSources(e.sources)})`),
         citations(e.sources) || h('p', { class: 'ex-muted' }, 'None.')),
     ].flat(Infinity).filter(Boolean));
   }

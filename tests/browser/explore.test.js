@@ -6,8 +6,9 @@
 
 const { describe, it, before, after } = require('node:test');
 const assert = require('node:assert/strict');
+const path = require('node:path');
 const {
-  WAIT_MS, startServer, launchBrowser, openPage, waitIdle, snapshot, paintedPixels, clickNode,
+  ROOT, WAIT_MS, startServer, launchBrowser, openPage, waitIdle, snapshot, paintedPixels, clickNode,
 } = require('./lib/harness');
 
 describe('explorer', () => {
@@ -123,8 +124,11 @@ describe('explorer', () => {
     assert.equal(await sources.getAttribute('open'), null);
     await sources.locator('summary').click();
     await page.locator('#entity-sources .ex-sources li').first().waitFor();
-    const cites = await page.locator('#entity-sources .ex-sources li').allTextContents();
-    assert.ok(cites.some((c) => /¶ 8\b.*Preemptive Remarks/.test(c)), cites.join(' | '));
+    // Each source once, with the paragraphs it is cited for.
+    const group = page.locator('#entity-sources .ex-sources > li', { hasText: 'Preemptive Remarks' });
+    assert.equal(await group.count(), 1);
+    const paragraphs = await group.locator('.ex-paragraphs button.ex-line').allTextContents();
+    assert.ok(paragraphs.includes('¶ 8'), paragraphs.join(' | '));
     assert.match(await panel.textContent(), /Sources \(\d+\)/);
     // Collapse takes away what the expansion added; Back brings it again, Forward not.
     await page.locator('#act-collapse').click();
@@ -364,6 +368,52 @@ describe('explorer', () => {
     assert.equal(then.state.asOf, '2025-07-01');
     for (const id of later) assert.ok(!then.nodes.includes(id), `${id} is not drawn as of 2025-07-01`);
     assert.ok(then.nodes.includes('country:us'), 'what existed then is drawn');
+    p.assertClean(assert);
+  });
+
+  it('opens a cited paragraph: its text with the sources, a clear word without', async () => {
+    const hash = '#entity=deal:us-jp-2025&sel=commitment:jp-us-investment-2025';
+    const openFirst = async (page) => {
+      await page.locator('#entity-name', { hasText: "Japan's investment pledge" }).waitFor();
+      await page.locator('#entity-sources summary').click();
+      const button = page.locator('#entity-sources .ex-paragraphs button.ex-line').first();
+      await button.click();
+      assert.equal(await button.getAttribute('aria-expanded'), 'true');
+      const text = page.locator('#entity-sources .ex-paragraph:not([hidden])').first();
+      await text.waitFor();
+      return text.textContent();
+    };
+    const without = await explore(hash);
+    assert.match(await openFirst(without.page), /not available.*--sources-dir/);
+    without.assertClean(assert);
+    const withSources = await startServer({ args: ['--sources-dir', path.join(ROOT, '..', 'shared', 'sources')] });
+    try {
+      const p = await openPage(browser, withSources.origin);
+      pages.push(p);
+      await p.page.goto(`${withSources.origin}/explore${hash}`);
+      await waitIdle(p.page);
+      const text = await openFirst(p.page);
+      assert.doesNotMatch(text, /not available/);
+      assert.ok(text.length > 40, text);
+      p.assertClean(assert);
+    } finally {
+      await withSources.stop();
+    }
+  });
+
+  it('shows a relation with its dates and sources when its edge is clicked', async () => {
+    const p = await explore();
+    const { page } = p;
+    const edge = 'commitment:jp-us-investment-2025|part-of|deal:us-jp-2025';
+    assert.ok((await snapshot(page)).edges.includes(edge), 'the edge is drawn');
+    // Edges cross, so a click at one's midpoint may meet another: the tap goes to the edge.
+    await page.evaluate((id) => window.__explore.cy.getElementById(id).emit('tap'), edge);
+    await page.locator('#panel-heading', { hasText: 'Selected relation' }).waitFor();
+    await page.locator('#relation-kind').waitFor();
+    assert.equal(await page.locator('#relation-kind').textContent(), 'part of');
+    assert.match(await page.locator('#relation-dates').textContent(), /from|No dates/);
+    const sources = await page.locator('#relation-sources .ex-sources > li').count();
+    assert.ok(sources >= 1, 'its sources are listed');
     p.assertClean(assert);
   });
 
