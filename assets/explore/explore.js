@@ -765,7 +765,8 @@ ${SIDE_FIELDS}`;
 
   // Runs fcose (synchronously: animate false), then parts any nodes it left overlapping, and
   // reports how long it took.
-  function runLayout({ randomize = true, fit = true, eles = null } = {}) {
+  // Lays the graph out; the nodes in `keep` stay where they are.
+  function runLayout({ randomize = true, fit = true, eles = null, keep = null } = {}) {
     const n = cy.nodes().length;
     if (n === 0) return 0;
     const large = n > BIG_GRAPH;
@@ -792,6 +793,15 @@ ${SIDE_FIELDS}`;
       gravity: large ? 0.25 : 0.6,
       numIter: 2500,
     };
+    if (keep && keep.length) {
+      // Packing and tiling move whole components, fixed nodes with them.
+      options.packComponents = false;
+      options.tile = false;
+      options.fixedNodeConstraint = keep
+        .map((id) => cy.getElementById(id))
+        .filter((n) => n.nonempty())
+        .map((n) => ({ nodeId: n.id(), position: { ...n.position() } }));
+    }
     const layout = (eles || cy.elements()).layout(options);
     const t0 = performance.now();
     iterationCap = large ? 150 : null;
@@ -800,7 +810,25 @@ ${SIDE_FIELDS}`;
     } finally {
       iterationCap = null;
     }
-    separateNodes(cy.nodes());
+    if (keep && keep.length) {
+      // The layout may still carry the whole graph somewhere else: bring it back by the
+      // kept nodes' mean shift, then put each kept node exactly where it was.
+      const fixed = options.fixedNodeConstraint;
+      let dx = 0;
+      let dy = 0;
+      for (const f of fixed) {
+        const now = cy.getElementById(f.nodeId).position();
+        dx += now.x - f.position.x;
+        dy += now.y - f.position.y;
+      }
+      dx /= fixed.length || 1;
+      dy /= fixed.length || 1;
+      cy.batch(() => {
+        cy.nodes().positions((n) => ({ x: n.position('x') - dx, y: n.position('y') - dy }));
+        for (const f of fixed) cy.getElementById(f.nodeId).position(f.position);
+      });
+    }
+    separateNodes(keep && keep.length ? cy.nodes().filter((n) => !keep.includes(n.id())) : cy.nodes());
     if (fit) cy.fit(eles || cy.elements(), options.padding);
     const ms = performance.now() - t0;
     // A big graph is not fitted closer than 1:1 (its labels appear from 1.5x on).
@@ -862,7 +890,23 @@ ${SIDE_FIELDS}`;
       for (const e of more) if (!have.has(e.id)) merged.edges.push(e);
     }
     truncated = Boolean(data.view.truncated || (data.expanded && data.expanded.truncated));
-    const elements = [...merged.nodes.map(nodeElement), ...merged.edges.map(edgeElement)];
+    // Nodes drawn before keep their places; new ones start beside a neighbour drawn
+    // before, and only they are laid out. A view with nothing in common is laid out anew.
+    const kept = new Map(cy.nodes().map((n) => [n.id(), { ...n.position() }]));
+    const near = new Map();
+    for (const e of merged.edges) {
+      if (kept.has(e.source) && !near.has(e.target)) near.set(e.target, kept.get(e.source));
+      if (kept.has(e.target) && !near.has(e.source)) near.set(e.source, kept.get(e.target));
+    }
+    let fresh = 0;
+    const elements = [...merged.nodes.map((n) => {
+      const el = nodeElement(n);
+      if (kept.has(n.id)) return { ...el, position: kept.get(n.id) };
+      const at = near.get(n.id) || { x: 0, y: 0 };
+      fresh += 1;
+      return { ...el, position: { x: at.x + 40 * Math.cos(fresh), y: at.y + 40 * Math.sin(fresh) } };
+    }), ...merged.edges.map(edgeElement)];
+    const stays = merged.nodes.filter((n) => kept.has(n.id)).map((n) => n.id);
     setBig(elements.length > BIG_GRAPH);
     cy.batch(() => {
       cy.elements().remove();
@@ -871,7 +915,8 @@ ${SIDE_FIELDS}`;
     });
     loadedKey = graphKey(s);
     loadedX = s.x.slice();
-    runLayout({ randomize: true, fit: true });
+    if (!stays.length) runLayout({ randomize: true, fit: true });
+    else if (fresh) runLayout({ randomize: false, fit: true, keep: stays });
     graphLoads += 1;
     afterGraphChange(s);
   }
@@ -925,7 +970,7 @@ ${SIDE_FIELDS}`;
     setBig(cy.elements().length + elements.length > BIG_GRAPH);
     cy.batch(() => cy.add(elements));
     loadedX = s.x.slice();
-    if (newNodes.length) runLayout({ randomize: false, fit: true });
+    if (newNodes.length) runLayout({ randomize: false, fit: true, keep: [...present].filter((id) => !newNodes.some((n) => n.id === id)) });
     graphLoads += 1;
     afterGraphChange(s);
   }
@@ -992,6 +1037,7 @@ ${SIDE_FIELDS}`;
   $('zoom-in').addEventListener('click', () => zoomBy(1.3));
   $('zoom-out').addEventListener('click', () => zoomBy(1 / 1.3));
   $('zoom-fit').addEventListener('click', () => cy.fit(undefined, 30));
+  $('relayout').addEventListener('click', () => runLayout({ randomize: true, fit: true }));
   function zoomBy(f) {
     cy.zoom({ level: cy.zoom() * f, renderedPosition: { x: cy.width() / 2, y: cy.height() / 2 } });
   }
@@ -1937,6 +1983,11 @@ ${SIDE_FIELDS}`;
     nodeIds() { return cy.nodes().map((n) => n.id()).sort(); },
     edgeIds() { return cy.edges().map((e) => e.id()).sort(); },
     onPath() { return cy.elements('.on-path').map((e) => e.id()); },
+    // A node's place in the graph's own coordinates (unchanged by zoom and pan).
+    position(id) {
+      const n = cy.getElementById(id);
+      return n.empty() ? null : { ...n.position() };
+    },
     // The rendered position of a node, relative to the cy container (for real clicks).
     renderedPosition(id) {
       const n = cy.getElementById(id);

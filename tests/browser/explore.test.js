@@ -417,6 +417,35 @@ describe('explorer', () => {
     p.assertClean(assert);
   });
 
+  it('keeps each node where it was across a date change and an expansion', async () => {
+    const p = await explore();
+    const { page } = p;
+    const places = () => page.evaluate(() => Object.fromEntries(
+      window.__explore.nodeIds().map((id) => [id, window.__explore.position(id)])));
+    const moved = (before, after) => Object.keys(before).filter((id) => after[id]
+      && Math.hypot(after[id].x - before[id].x, after[id].y - before[id].y) > 3);
+    const first = await places();
+    const loads = (await snapshot(page)).graphLoads;
+    await page.evaluate(() => { location.hash = '#entity=deal:us-jp-2025&asOf=2025-07-25'; });
+    await page.waitForFunction(() => window.__explore.state.asOf === '2025-07-25');
+    await waitIdle(page, { minLoads: loads + 1 });
+    const dated = await places();
+    const common = Object.keys(first).filter((id) => dated[id]);
+    assert.ok(common.length > 5, `${common.length} nodes in both views`);
+    assert.deepEqual(moved(first, dated), [], 'no node drawn before moved with the date');
+    await clickNode(page, 'commitment:jp-us-investment-2025');
+    await page.waitForFunction(() => window.__explore.state.sel === 'commitment:jp-us-investment-2025');
+    await page.locator('#act-expand').click();
+    await page.waitForFunction(() => window.__explore.state.x.length === 1);
+    await waitIdle(page, { minLoads: loads + 2 });
+    const expanded = await places();
+    assert.ok(Object.keys(expanded).length > Object.keys(dated).length, 'the expansion added nodes');
+    assert.deepEqual(moved(dated, expanded), [], 'no node drawn before moved with the expansion');
+    // Re-layout lays everything out again, when asked.
+    await page.locator('#relayout').click();
+    p.assertClean(assert);
+  });
+
   it('links to the playground and the playground links back', async () => {
     const p = await explore();
     const { page } = p;
