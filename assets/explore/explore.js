@@ -106,27 +106,6 @@ ${SUBGRAPH_FIELDS}`;
   }
 }`;
 
-  // One relation, for the panel when an edge is clicked: read from its source entity's
-  // relations of its kind (the API has no lookup of a relation by id).
-  const RELATION_QUERY = `query ExplorerRelation($from: ID!, $kinds: [RelationKind!]) {
-  entity(id: $from) {
-    relations(kinds: $kinds, first: 100) {
-      edges { node {
-        id kind label note impliedBy
-        from { id kind name } to { id kind name }
-        validFrom { ...ExplorerWhen } validUntil { ...ExplorerWhen }
-        attribution { text }
-        sources { ...ExplorerCitation }
-      } }
-    }
-  }
-}
-fragment ExplorerWhen on When { date precision inferred note display }
-fragment ExplorerCitation on Citation {
-  line text attribution note
-  source { id title sourceKind }
-}`;
-
   const SEARCH_QUERY = `query ExplorerSearch($text: String!, $first: Int!) {
   search(text: $text, first: $first) {
     matched field text
@@ -210,6 +189,23 @@ fragment ExplorerCitation on Citation {
     }
     ... on Source {
       sourceKind title file published { ...ExplorerWhen } publisher ${REF}
+    }
+  }
+}
+${CLAIM_FIELDS}`;
+
+  // One relation, for the panel when an edge is clicked: read from its source entity's
+  // relations of its kind (the API has no lookup of a relation by id).
+  const RELATION_QUERY = `query ExplorerRelation($from: ID!, $kinds: [RelationKind!]) {
+  entity(id: $from) {
+    relations(kinds: $kinds, first: 100) {
+      edges { node {
+        id kind label note impliedBy
+        from { id kind name } to { id kind name }
+        validFrom { ...ExplorerWhen } validUntil { ...ExplorerWhen }
+        attribution { text }
+        sources { ...ExplorerCitation }
+      } }
     }
   }
 }

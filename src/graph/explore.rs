@@ -49,12 +49,24 @@ pub(crate) fn edge_holds(edge: &Edge, as_of: Option<&PartialDate>) -> bool {
     holds_on(r.valid_from.as_deref(), r.valid_until.as_deref(), day).0
 }
 
+/// True for the kinds whose nodes come to be on a date of their own ([`node_exists`]), so
+/// a walk as of a date needs to read such a node, and no other.
+fn has_a_beginning(kind: Option<NodeKind>) -> bool {
+    matches!(
+        kind,
+        Some(NodeKind::Event | NodeKind::Statement | NodeKind::Deal)
+    )
+}
+
 /// True when the node had come to be by `as_of` (always, without a date): an event had
 /// happened, a statement been made, a deal been announced. A node of another kind, or one
 /// whose date is unknown, always has; a date known only as a range that holds `as_of` is
 /// taken as not yet come, as for relations. A deadline is known before it falls, so it
 /// always has.
 pub(crate) fn node_exists(node: &Node, as_of: Option<&PartialDate>) -> bool {
+    if !has_a_beginning(Some(node.kind())) {
+        return true;
+    }
     let Some(day) = as_of.map(|d| d.start()) else {
         return true;
     };
@@ -100,10 +112,7 @@ impl KnowledgeGraph {
         let node_ok = |ix: NodeIndex| {
             (kinds.is_all() || topo.kind(ix).is_some_and(|k| kinds.admits(&k)))
                 && (as_of.is_none()
-                    || !matches!(
-                        topo.kind(ix),
-                        Some(NodeKind::Event | NodeKind::Statement | NodeKind::Deal)
-                    )
+                    || !has_a_beginning(topo.kind(ix))
                     || node_exists(&self.graph[ix], as_of))
         };
         let mut start: Vec<NodeIndex> = seeds.iter().filter_map(|s| self.index_of(s)).collect();
