@@ -86,6 +86,13 @@ settings! {
     /// The data directory, created on first start: the durable change log (SQLite) that
     /// is applied to the seed's graph at start. Empty: none, and the graph is the seed's.
     data_dir: Option<PathBuf>,
+    /// The shared store instead of a data directory: a PostgreSQL URL
+    /// (`postgres://USER@HOST:PORT/DATABASE`, `?sslmode=require` for TLS; the password
+    /// best in `PGPASSWORD` or `~/.pgpass`, as `pledgegraph config` hides one in the URL).
+    /// Every server given the same database is a replica: it replays the change log at
+    /// start, then follows it, and its writes reach every other. Not with `data_dir`.
+    /// Empty: none.
+    store: Option<StoreUrl>,
     /// The sources directory: the text files of the document sources (a source's `file`),
     /// read at start so `Source.text` and `Citation.text` can answer, and where a write's
     /// new document is put; a document is at most `max_body_bytes` long. Empty:
@@ -93,7 +100,7 @@ settings! {
     sources_dir: Option<PathBuf>,
     /// The editors' tokens file (TOML: `[[editor]] name = "…", token_sha256 = "…"`, made
     /// with `pledgegraph token new`); writes are taken only with one of its tokens, and
-    /// only with a `data_dir`. Empty: none, and the server takes no writes.
+    /// only with a `data_dir` or a `store`. Empty: none, and the server takes no writes.
     tokens_file: Option<PathBuf>,
     /// The largest request body, in bytes; a larger one is refused with HTTP 413 and
     /// `DOCUMENT_TOO_LARGE` before it is read.
@@ -218,6 +225,7 @@ impl Default for Config {
             seed: PathBuf::from("seed"),
             // Read-only unless a data directory is chosen: nothing is written by surprise.
             data_dir: None,
+            store: None,
             // Beside the change log when there is one: the documents writes add are kept
             // with the rest of the data.
             sources_dir: None,
@@ -627,6 +635,16 @@ impl Loaded {
             }
         }
         let c = &self.config;
+        if c.data_dir.is_some() && c.store.is_some() {
+            return Err(ConfigError::BadValue {
+                key: "store".into(),
+                origin: self.origin("store").clone(),
+                message: format!(
+                    "a data directory is given too (`data_dir`, {}): the change log is kept in one place, give one of the two",
+                    self.origin("data_dir")
+                ),
+            });
+        }
         if c.default_page_size > c.max_page_size {
             return Err(ConfigError::BadValue {
                 key: "default_page_size".into(),
@@ -729,6 +747,79 @@ impl Setting for Option<PathBuf> {
                 .map(Path::to_string_lossy)
                 .unwrap_or_default(),
         )
+    }
+}
+
+/// A PostgreSQL URL, as given: `postgres://` or `postgresql://`.
+#[derive(Clone, PartialEq, Eq)]
+pub struct StoreUrl(String);
+
+impl StoreUrl {
+    /// The URL as given, password and all, to connect with.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+
+    /// The URL with its password, if any, hidden: for messages and `pledgegraph config`.
+    pub fn redacted(&self) -> String {
+        let Some((scheme, rest)) = self.0.split_once("://") else {
+            return self.0.clone();
+        };
+        let (authority, tail) = match rest.find(['/', '?']) {
+            Some(at) => rest.split_at(at),
+            None => (rest, ""),
+        };
+        match authority.rsplit_once('@') {
+            Some((user, host)) => match user.split_once(':') {
+                Some((name, _)) => format!("{scheme}://{name}:REDACTED@{host}{tail}"),
+                None => self.0.clone(),
+            },
+            None => self.0.clone(),
+        }
+    }
+}
+
+impl fmt::Debug for StoreUrl {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.redacted())
+    }
+}
+
+impl fmt::Display for StoreUrl {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.redacted())
+    }
+}
+
+/// An optional PostgreSQL URL: the empty text is none.
+impl Setting for Option<StoreUrl> {
+    const VALUE: &'static str = "URL";
+    fn from_text(text: &str) -> Result<Self, String> {
+        let text = text.trim();
+        if text.is_empty() {
+            return Ok(None);
+        }
+        if !(text.starts_with("postgres://") || text.starts_with("postgresql://")) {
+            return Err(format!(
+                "`{}` is not a PostgreSQL URL: give `postgres://USER@HOST:PORT/DATABASE`",
+                StoreUrl(text.to_string()).redacted()
+            ));
+        }
+        Ok(Some(StoreUrl(text.to_string())))
+    }
+
+    fn from_toml(value: &DeValue<'_>) -> Result<Self, String> {
+        match value {
+            DeValue::String(s) => Self::from_text(s),
+            other => Err(format!(
+                "expected a URL as a string (\"\" for none), found {}",
+                toml_type(other)
+            )),
+        }
+    }
+
+    fn to_text(&self) -> String {
+        toml_string(&self.as_ref().map(StoreUrl::redacted).unwrap_or_default())
     }
 }
 

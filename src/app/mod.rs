@@ -11,6 +11,7 @@ mod feed;
 mod networks;
 mod rebase;
 mod replay;
+mod replica;
 mod sources;
 mod sources_dir;
 mod store;
@@ -40,7 +41,7 @@ pub use store::{Prepared, Snapshot, Store};
 pub use write::{Committed, DocumentError, Write, WriteError};
 
 pub use config::{
-    Config, ConfigError, ENV_CONFIG_FILE, KEYS, Key, Loaded, LogFormat, Origin, Sources,
+    Config, ConfigError, ENV_CONFIG_FILE, KEYS, Key, Loaded, LogFormat, Origin, Sources, StoreUrl,
     markdown_table,
 };
 
@@ -83,7 +84,7 @@ pub enum AppError {
     Tokens(#[from] TokensError),
     /// Editors are named but there is nowhere to keep their writes.
     #[error(
-        "an editors' tokens file is given (`tokens_file`) but no data directory (`data_dir`) to keep their writes in; give one with `--data-dir`"
+        "an editors' tokens file is given (`tokens_file`) but no data directory (`data_dir`) or shared store (`store`) to keep their writes in; give one with `--data-dir` or `--store`"
     )]
     TokensWithoutDataDir,
     /// The runtime that reads the change log cannot start.
@@ -100,6 +101,8 @@ pub struct App {
     editors: Option<Arc<Editors>>,
     documents: Arc<Documents>,
     ready: Arc<std::sync::atomic::AtomicBool>,
+    /// False while a replica cannot reach the shared store, so it may be behind it.
+    in_step: Arc<std::sync::atomic::AtomicBool>,
 }
 
 impl App {
@@ -119,8 +122,13 @@ impl App {
     }
 
     fn load_with(config: Config, rebase: bool) -> Result<(Self, Option<Rebased>), AppError> {
+        let place = match (&config.data_dir, &config.store) {
+            (Some(dir), _) => Some(replay::LogPlace::Dir(dir)),
+            (None, Some(url)) => Some(replay::LogPlace::Shared(url)),
+            (None, None) => None,
+        };
         let editors = match &config.tokens_file {
-            Some(_) if config.data_dir.is_none() => return Err(AppError::TokensWithoutDataDir),
+            Some(_) if place.is_none() => return Err(AppError::TokensWithoutDataDir),
             Some(path) => Some(Arc::new(Editors::load(path)?)),
             None => None,
         };
@@ -128,16 +136,17 @@ impl App {
         let mut writer = None;
         let mut rebased = None;
         let mut logged = Vec::new();
-        if let Some(dir) = &config.data_dir {
-            let replayed = replay::replay(dir, &config.seed, &mut graph, rebase)?;
+        if let Some(place) = place {
+            let runtime = write::StoreRuntime::start().map_err(AppError::Runtime)?;
+            let replayed =
+                replay::replay(place, &config.seed, &mut graph, rebase, runtime.runtime())?;
             rebased = replayed.rebased;
             logged = replayed.documents;
             tracing::info!(
-                "applied {} batches of the change log in {}",
+                "applied {} batches of the change log in {place}",
                 replayed.batches,
-                dir.display()
             );
-            writer = Some(Arc::new(write::Writer::new(replayed.log)));
+            writer = Some(Arc::new(write::Writer::new(replayed.log, runtime)));
         }
         let documents = sources::load(
             &graph,
@@ -152,6 +161,7 @@ impl App {
             editors,
             documents: Arc::new(documents),
             ready: Arc::new(true.into()),
+            in_step: Arc::new(true.into()),
         };
         Ok((app, rebased))
     }
@@ -172,13 +182,16 @@ impl App {
             editors: None,
             documents: Arc::new(documents),
             ready: Arc::new(true.into()),
+            in_step: Arc::new(true.into()),
         }
     }
 
     /// Whether the server should be sent requests (`/readyz`): true once the graph is
-    /// loaded, which is when an `App` exists, until something says otherwise.
+    /// loaded, which is when an `App` exists, until something says otherwise, and, for a
+    /// replica, while it is in step with the shared store.
     pub fn is_ready(&self) -> bool {
         self.ready.load(std::sync::atomic::Ordering::Relaxed)
+            && self.in_step.load(std::sync::atomic::Ordering::Relaxed)
     }
 
     /// Says whether the server should be sent requests, for every clone of this state.

@@ -1,5 +1,6 @@
-//! Start from a data directory: open its change log, check that it was started from
-//! this seed, and apply every committed batch to the seed's graph, in order.
+//! Start from a change log (a data directory's, or the store replicas share): open it,
+//! check that it was started from this seed, and apply every committed batch to the
+//! seed's graph, in order.
 
 use std::path::Path;
 
@@ -10,6 +11,35 @@ use crate::store::{Log, LoggedDocument, StoreError};
 use super::rebase::Rebased;
 
 use super::AppError;
+use super::config::StoreUrl;
+
+/// Where the change log is kept.
+#[derive(Debug, Clone, Copy)]
+pub(super) enum LogPlace<'a> {
+    /// A data directory's SQLite file, this server's alone.
+    Dir(&'a Path),
+    /// A PostgreSQL database, shared by the replicas.
+    Shared(&'a StoreUrl),
+}
+
+impl LogPlace<'_> {
+    /// Opens the log kept there.
+    pub(super) async fn open(self) -> Result<Log, StoreError> {
+        match self {
+            LogPlace::Dir(dir) => Log::open_dir(dir).await,
+            LogPlace::Shared(url) => Log::open_url(url.as_str(), &url.redacted()).await,
+        }
+    }
+}
+
+impl std::fmt::Display for LogPlace<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            LogPlace::Dir(dir) => write!(f, "{}", dir.display()),
+            LogPlace::Shared(url) => write!(f, "{url}"),
+        }
+    }
+}
 
 /// What a replay did and left open.
 pub(super) struct Replayed {
@@ -23,27 +53,26 @@ pub(super) struct Replayed {
     pub documents: Vec<LoggedDocument>,
 }
 
-/// Applies the change log of data directory `dir` to `graph`, the graph of the seed in
+/// Applies the change log kept at `place` to `graph`, the graph of the seed in
 /// `seed_dir`, recording the seed's fingerprint when the log is new; see [`Replayed`]. A
-/// log written on another seed is carried over to this one when `rebase` allows it.
+/// data directory's log written on another seed is carried over to this one when
+/// `rebase` allows it. The log is opened on `runtime`, which must run as long as it is
+/// used.
 pub(super) fn replay(
-    dir: &Path,
+    place: LogPlace<'_>,
     seed_dir: &Path,
     graph: &mut KnowledgeGraph,
     rebase: bool,
+    runtime: &tokio::runtime::Runtime,
 ) -> Result<Replayed, AppError> {
     let fingerprint = seed::fingerprint(seed_dir).map_err(|source| AppError::SeedUnreadable {
         path: seed_dir.to_path_buf(),
         source,
     })?;
-    let runtime = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .map_err(AppError::Runtime)?;
     runtime.block_on(async {
-        let mut log = Log::open_dir(dir).await?;
-        match log.bind_seed(&fingerprint).await {
-            Err(StoreError::OtherSeed { .. }) if rebase => {
+        let mut log = place.open().await?;
+        match (log.bind_seed(&fingerprint).await, place) {
+            (Err(StoreError::OtherSeed { .. }), LogPlace::Dir(dir)) if rebase => {
                 let entries = log.entries_after(0).await?;
                 let documents = log.documents().await?;
                 log.close().await?;
@@ -56,7 +85,7 @@ pub(super) fn replay(
                     log,
                 });
             }
-            bound => bound?,
+            (bound, _) => bound?,
         }
         let entries = log.entries_after(0).await?;
         for entry in &entries {

@@ -4,6 +4,12 @@
 //! and the log as they were. A batch may add documents' texts: they are checked (their
 //! file names, and the lines citations name), committed with the batch, and then put
 //! into the sources directory.
+//!
+//! Every read and write of the log runs on a runtime of its own, which the log's
+//! connections belong to, whichever runtime the request came on. On a shared store
+//! (PostgreSQL) a writer first brings its graph up to the log's last batch, and takes
+//! the next number only if no other replica took it meanwhile; if one did, it catches up
+//! and checks the write again.
 
 use std::collections::HashMap;
 
@@ -18,20 +24,73 @@ use super::{App, Snapshot};
 /// missed from the log instead.
 const FEED_CAPACITY: usize = 1024;
 
-/// The change log, open for writing (its lock makes writers take turns), and the feed
-/// that tells subscribers of each batch committed.
+/// How many times a write on a shared store catches up and tries again when other
+/// replicas keep taking the number it asked for.
+const SHARED_ATTEMPTS: usize = 16;
+
+/// The change log, open for writing (its lock makes writers take turns), the runtime its
+/// connections run on, and the feed that tells subscribers of each batch committed.
 #[derive(Debug)]
 pub(super) struct Writer {
-    log: tokio::sync::Mutex<Log>,
+    pub(super) log: tokio::sync::Mutex<Log>,
+    shared: bool,
+    runtime: StoreRuntime,
     feed: tokio::sync::broadcast::Sender<Entry>,
 }
 
+/// The runtime the log's work runs on, from its opening to the end of the server.
+#[derive(Debug)]
+pub(super) struct StoreRuntime(Option<tokio::runtime::Runtime>);
+
+impl StoreRuntime {
+    pub(super) fn start() -> std::io::Result<Self> {
+        tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(1)
+            .thread_name("change-log")
+            .enable_all()
+            .build()
+            .map(|rt| StoreRuntime(Some(rt)))
+    }
+
+    pub(super) fn runtime(&self) -> &tokio::runtime::Runtime {
+        match &self.0 {
+            Some(rt) => rt,
+            // Only `drop` takes it.
+            None => unreachable!("the change log's runtime is there until it is dropped"),
+        }
+    }
+}
+
+impl Drop for StoreRuntime {
+    /// Stops without waiting: the last handle may be dropped on a request's thread.
+    fn drop(&mut self) {
+        if let Some(rt) = self.0.take() {
+            rt.shutdown_background();
+        }
+    }
+}
+
 impl Writer {
-    pub(super) fn new(log: Log) -> Self {
+    pub(super) fn new(log: Log, runtime: StoreRuntime) -> Self {
         Writer {
+            shared: log.is_shared(),
             log: tokio::sync::Mutex::new(log),
+            runtime,
             feed: tokio::sync::broadcast::channel(FEED_CAPACITY).0,
         }
+    }
+
+    /// True when other servers commit to the log too.
+    pub(super) fn is_shared(&self) -> bool {
+        self.shared
+    }
+
+    /// Runs `work` on the log's runtime and answers what it answers.
+    pub(super) async fn run<T: Send + 'static>(
+        &self,
+        work: impl std::future::Future<Output = T> + Send + 'static,
+    ) -> Result<T, tokio::task::JoinError> {
+        self.runtime.runtime().spawn(work).await
     }
 
     /// Hears of each batch committed from now on.
@@ -244,7 +303,73 @@ impl App {
         let writer = self.writer.as_ref().ok_or(WriteError::ReadOnly)?;
         documents.sort_unstable_by(|a, b| (&a.file, &a.text).cmp(&(&b.file, &b.text)));
         documents.dedup();
+        let app = self.clone();
+        writer
+            .run(async move { app.write_on_log(write, documents).await })
+            .await
+            .map_err(|e| WriteError::Task(e.to_string()))?
+    }
+
+    /// [`App::write_with`] on the log's runtime: on a shared store, caught up and tried
+    /// again while other replicas take the number it asks for.
+    async fn write_on_log(
+        &self,
+        write: Write,
+        documents: Vec<Document>,
+    ) -> Result<Committed, WriteError> {
+        let writer = self.writer.as_ref().ok_or(WriteError::ReadOnly)?;
         let mut log = writer.log.lock().await;
+        let mut attempt = 0;
+        loop {
+            attempt += 1;
+            if log.is_shared() {
+                self.catch_up(&mut log, writer).await?;
+            }
+            match self.write_once(&mut log, writer, &write, &documents).await {
+                Err(WriteError::Store(StoreError::Behind { .. }))
+                    if log.is_shared() && attempt < SHARED_ATTEMPTS => {}
+                done => return done,
+            }
+        }
+    }
+
+    /// Brings the graph up to the last batch of the log, applying and publishing each one
+    /// it lacks in order, as its own writer did: documents, subscribers and all.
+    pub(super) async fn catch_up(&self, log: &mut Log, writer: &Writer) -> Result<u64, WriteError> {
+        let entries = log.entries_after(self.graph().version()).await?;
+        let mut applied = 0;
+        for entry in entries {
+            let documents = log.documents_of(entry.seq).await?;
+            for doc in &documents {
+                self.documents
+                    .insert(doc.file.clone(), DocumentText::new(doc.text.as_str()));
+            }
+            let store = self.store.clone();
+            let changes = entry.batch.changes.clone();
+            let version = tokio::task::spawn_blocking(move || store.apply(changes))
+                .await
+                .map_err(|e| WriteError::Task(e.to_string()))??;
+            if version != entry.seq {
+                return Err(WriteError::OutOfStep {
+                    log: entry.seq,
+                    graph: version,
+                });
+            }
+            self.place_documents(documents, entry.seq).await;
+            let _ = writer.feed.send(entry);
+            applied += 1;
+        }
+        Ok(applied)
+    }
+
+    /// Checks, commits and publishes one batch on the graph as it is now.
+    async fn write_once(
+        &self,
+        log: &mut Log,
+        writer: &Writer,
+        write: &Write,
+        documents: &[Document],
+    ) -> Result<Committed, WriteError> {
         if let Some(key) = &write.idempotency_key
             && let Some(first) = log.by_idempotency_key(key).await?
         {
@@ -279,7 +404,7 @@ impl App {
                 });
             }
         }
-        self.check_documents(&latest, &write.changes, &documents)?;
+        self.check_documents(&latest, &write.changes, documents)?;
         drop(latest);
         // Applying may wait for readers of the spare copy: off the request's thread.
         let store = self.store.clone();
@@ -288,16 +413,21 @@ impl App {
             .await
             .map_err(|e| WriteError::Task(e.to_string()))??;
         let entry = log
-            .append_with(
+            .append_at(
+                prepared.version(),
                 &NewEntry {
-                    actor: write.actor,
-                    reason: write.reason,
-                    idempotency_key: write.idempotency_key,
-                    batch: ChangeBatch::new(write.changes),
+                    actor: write.actor.clone(),
+                    reason: write.reason.clone(),
+                    idempotency_key: write.idempotency_key.clone(),
+                    batch: ChangeBatch::new(write.changes.clone()),
                 },
-                &documents,
+                documents,
             )
             .await?;
+        if entry.seq != prepared.version() && log.is_shared() {
+            // Another replica committed the same key first: caught up, the key is found.
+            return Err(WriteError::Store(StoreError::Behind { last: entry.seq }));
+        }
         if entry.seq != prepared.version() {
             return Err(WriteError::OutOfStep {
                 log: entry.seq,
@@ -305,7 +435,7 @@ impl App {
             });
         }
         // Known before the batch is published, so no reader sees its source without text.
-        for doc in &documents {
+        for doc in documents {
             self.documents
                 .insert(doc.file.clone(), DocumentText::new(doc.text.as_str()));
         }
@@ -315,7 +445,7 @@ impl App {
                 log: entry.seq,
                 graph,
             })?;
-        self.place_documents(documents, entry.seq).await;
+        self.place_documents(documents.to_vec(), entry.seq).await;
         // Sent while the log is still locked, so batches reach subscribers in order; none
         // listening is not an error.
         let _ = writer.feed.send(entry.clone());
@@ -448,10 +578,14 @@ impl App {
     /// At most `limit` committed batches after number `after`, oldest first; none without
     /// a data directory.
     pub async fn history(&self, after: u64, limit: usize) -> Result<Vec<Entry>, StoreError> {
-        match &self.writer {
-            Some(writer) => writer.log.lock().await.page(after, limit).await,
-            None => Ok(Vec::new()),
-        }
+        let Some(writer) = self.writer.clone() else {
+            return Ok(Vec::new());
+        };
+        let on_log = writer.clone();
+        writer
+            .run(async move { on_log.log.lock().await.page(after, limit).await })
+            .await
+            .map_err(|e| StoreError::Database(e.to_string()))?
     }
 
     /// At most `limit` committed batches after number `after` that name entity `id`,
@@ -462,12 +596,13 @@ impl App {
         after: u64,
         limit: usize,
     ) -> Result<Vec<Entry>, StoreError> {
-        match &self.writer {
-            Some(writer) => {
-                let mut log = writer.log.lock().await;
-                log.naming(&id.to_string(), after, limit).await
-            }
-            None => Ok(Vec::new()),
-        }
+        let Some(writer) = self.writer.clone() else {
+            return Ok(Vec::new());
+        };
+        let (on_log, id) = (writer.clone(), id.to_string());
+        writer
+            .run(async move { on_log.log.lock().await.naming(&id, after, limit).await })
+            .await
+            .map_err(|e| StoreError::Database(e.to_string()))?
     }
 }

@@ -125,6 +125,9 @@ pub fn serve_until_signalled(
 /// The server and its metrics; a graceful stop lets the connections finish for up to
 /// `shutdown_timeout` seconds.
 fn build(listener: TcpListener, app: App) -> std::io::Result<(Server, Arc<metrics::Metrics>)> {
+    if app.is_replica() {
+        actix_web::rt::spawn(app.clone().follow_store());
+    }
     let config = app.config();
     let shutdown_timeout = u64::try_from(config.shutdown_timeout).unwrap_or(u64::MAX);
     let data = web::Data::new(Served {

@@ -92,6 +92,42 @@ pub enum StoreError {
         /// What went wrong.
         reason: String,
     },
+    /// The shared store cannot be reached.
+    #[error(
+        "cannot reach the store at {url}: {reason}; check that PostgreSQL runs there, takes connections from this host, and that the database exists (`createdb`; the server makes its tables on first use)"
+    )]
+    Unreachable {
+        /// The URL, its password hidden.
+        url: String,
+        /// What the driver said.
+        reason: String,
+    },
+    /// The shared store refused the credentials.
+    #[error(
+        "the store at {url} refused the credentials: {reason}; check the user in the URL and its password (`PGPASSWORD` or `~/.pgpass`)"
+    )]
+    Credentials {
+        /// The URL, its password hidden.
+        url: String,
+        /// What the database said.
+        reason: String,
+    },
+    /// The shared store's schema was written by a newer version of pledgegraph.
+    #[error(
+        "the store at {url} was prepared by a newer version of pledgegraph (its schema has migration {version}, which this version does not know); upgrade pledgegraph to use it"
+    )]
+    NewerDatabase {
+        /// The URL, its password hidden.
+        url: String,
+        /// The migration this version lacks.
+        version: i64,
+    },
+    /// Another writer committed the number asked for first.
+    #[error("another server committed change {last} first; catch up with the log and try again")]
+    Behind {
+        /// The last number the log holds.
+        last: u64,
+    },
     /// The database failed a read or a write.
     #[error("the change log's database failed: {0}")]
     Database(String),

@@ -1,6 +1,6 @@
 //! The durable change log: every committed batch of changes, in commit order, with who
-//! made it, when and why. One facade, [`Log`], over its backends; SQLite in a data
-//! directory is the embedded one.
+//! made it, when and why. One facade, [`Log`], over its backends: SQLite in a data
+//! directory is the embedded one, PostgreSQL the one replicas share.
 //!
 //! The log is append-only: a batch's sequence number is the graph version it makes (the
 //! seed is version 0), numbers run without gaps, and nothing is updated or deleted. The
@@ -8,11 +8,13 @@
 //! replayed on another seed by mistake.
 
 mod error;
+mod postgres;
 mod sqlite;
 
 use std::path::Path;
 
 pub use error::StoreError;
+pub use postgres::Watch;
 
 use crate::model::ChangeBatch;
 
@@ -87,6 +89,17 @@ pub struct Log {
 #[derive(Debug)]
 enum Backend {
     Sqlite(sqlite::SqliteLog),
+    Postgres(postgres::PgLog),
+}
+
+/// Calls the same method of whichever backend holds the log.
+macro_rules! each {
+    ($log:expr, $db:ident => $call:expr) => {
+        match $log {
+            Backend::Sqlite($db) => $call,
+            Backend::Postgres($db) => $call,
+        }
+    };
 }
 
 impl Log {
@@ -98,12 +111,35 @@ impl Log {
         Ok(Log { backend })
     }
 
+    /// Opens the log shared by the replicas in the PostgreSQL database at `url`,
+    /// creating its tables on first use and bringing an older schema up to date; `shown`
+    /// is the URL as messages name it (its password hidden). An unreachable database,
+    /// refused credentials, or a schema written by a newer version are refused, each
+    /// with its own error.
+    pub async fn open_url(url: &str, shown: &str) -> Result<Log, StoreError> {
+        let backend = Backend::Postgres(postgres::PgLog::open(url, shown).await?);
+        Ok(Log { backend })
+    }
+
+    /// True when other servers may commit to the log too (PostgreSQL): the graph must
+    /// then follow it ([`Log::watch`]).
+    pub fn is_shared(&self) -> bool {
+        matches!(self.backend, Backend::Postgres(_))
+    }
+
+    /// Hears of each batch any server commits from now on; none for a log only this
+    /// server writes.
+    pub async fn watch(&self) -> Result<Option<Watch>, StoreError> {
+        match &self.backend {
+            Backend::Sqlite(_) => Ok(None),
+            Backend::Postgres(db) => db.watch().await.map(Some),
+        }
+    }
+
     /// Records the fingerprint of the seed the log applies to on first use, and refuses
     /// another one after that.
     pub async fn bind_seed(&mut self, fingerprint: &str) -> Result<(), StoreError> {
-        match &mut self.backend {
-            Backend::Sqlite(db) => db.bind_seed(fingerprint).await,
-        }
+        each!(&mut self.backend, db => db.bind_seed(fingerprint).await)
     }
 
     /// Commits `entry` durably as the next batch, and returns it as committed. A batch
@@ -120,9 +156,20 @@ impl Log {
         entry: &NewEntry,
         documents: &[Document],
     ) -> Result<Entry, StoreError> {
-        match &mut self.backend {
-            Backend::Sqlite(db) => db.append(entry, documents).await,
-        }
+        each!(&mut self.backend, db => db.append(entry, documents).await)
+    }
+
+    /// [`Log::append_with`] as batch `at`, the version the caller's graph will be at:
+    /// refused with [`StoreError::Behind`] when another writer committed that number
+    /// first, so the caller can catch up and try again. A batch whose key the log holds
+    /// comes back as committed first, whatever its number.
+    pub async fn append_at(
+        &mut self,
+        at: u64,
+        entry: &NewEntry,
+        documents: &[Document],
+    ) -> Result<Entry, StoreError> {
+        each!(&mut self.backend, db => db.append_at(at, entry, documents).await)
     }
 
     /// Commits a batch of another log as the next batch, with its documents, keeping its
@@ -132,37 +179,36 @@ impl Log {
         entry: &Entry,
         documents: &[Document],
     ) -> Result<Entry, StoreError> {
-        match &mut self.backend {
-            Backend::Sqlite(db) => db.import(entry, documents).await,
-        }
+        each!(&mut self.backend, db => db.import(entry, documents).await)
     }
 
     /// The documents batch `seq` added, by file name.
     pub async fn documents_of(&mut self, seq: u64) -> Result<Vec<Document>, StoreError> {
-        match &mut self.backend {
-            Backend::Sqlite(db) => db.documents_of(seq).await,
-        }
+        each!(&mut self.backend, db => db.documents_of(seq).await)
     }
 
     /// Every document the log holds, in commit order.
     pub async fn documents(&mut self) -> Result<Vec<LoggedDocument>, StoreError> {
-        match &mut self.backend {
-            Backend::Sqlite(db) => db.documents().await,
-        }
+        each!(&mut self.backend, db => db.documents().await)
     }
 
     /// The committed batches after sequence number `after`, in order.
     pub async fn entries_after(&mut self, after: u64) -> Result<Vec<Entry>, StoreError> {
-        match &mut self.backend {
-            Backend::Sqlite(db) => db.entries_after(after).await,
+        let entries = each!(&mut self.backend, db => db.page(after, usize::MAX).await)?;
+        for (expected, e) in (after + 1..).zip(&entries) {
+            if e.seq != expected {
+                return Err(StoreError::Gap {
+                    expected,
+                    found: e.seq,
+                });
+            }
         }
+        Ok(entries)
     }
 
     /// At most `limit` committed batches after sequence number `after`, in order.
     pub async fn page(&mut self, after: u64, limit: usize) -> Result<Vec<Entry>, StoreError> {
-        match &mut self.backend {
-            Backend::Sqlite(db) => db.page(after, limit).await,
-        }
+        each!(&mut self.backend, db => db.page(after, limit).await)
     }
 
     /// At most `limit` committed batches after `after` that name entity `entity`, in
@@ -173,30 +219,22 @@ impl Log {
         after: u64,
         limit: usize,
     ) -> Result<Vec<Entry>, StoreError> {
-        match &mut self.backend {
-            Backend::Sqlite(db) => db.naming(entity, after, limit).await,
-        }
+        each!(&mut self.backend, db => db.naming(entity, after, limit).await)
     }
 
     /// The batch committed with idempotency key `key`, if any.
     pub async fn by_idempotency_key(&mut self, key: &str) -> Result<Option<Entry>, StoreError> {
-        match &mut self.backend {
-            Backend::Sqlite(db) => db.by_idempotency_key(key).await,
-        }
+        each!(&mut self.backend, db => db.by_idempotency_key(key).await)
     }
 
     /// The sequence number of the last committed batch; 0 when there is none.
     pub async fn last_seq(&mut self) -> Result<u64, StoreError> {
-        match &mut self.backend {
-            Backend::Sqlite(db) => db.last_seq().await,
-        }
+        each!(&mut self.backend, db => db.last_seq().await)
     }
 
     /// Closes the log once everything is written back to its file.
     pub async fn close(self) -> Result<(), StoreError> {
-        match self.backend {
-            Backend::Sqlite(db) => db.close().await,
-        }
+        each!(self.backend, db => db.close().await)
     }
 
     /// Writes a consistent copy of the whole store to `path`, a file that must not exist
@@ -209,14 +247,16 @@ impl Log {
     pub async fn backup(&mut self, path: &Path) -> Result<u64, StoreError> {
         match &mut self.backend {
             Backend::Sqlite(db) => db.backup(path).await,
+            Backend::Postgres(_) => Err(StoreError::Backup {
+                path: path.to_path_buf(),
+                reason: "the change log is in PostgreSQL: back it up with `pg_dump`, or write it out as a seed with `pledgegraph export`".into(),
+            }),
         }
     }
 
     /// How the database keeps what it commits.
     pub async fn durability(&mut self) -> Result<Durability, StoreError> {
-        match &mut self.backend {
-            Backend::Sqlite(db) => db.durability().await,
-        }
+        each!(&mut self.backend, db => db.durability().await)
     }
 }
 

@@ -152,7 +152,16 @@ impl SqliteLog {
         entry: &NewEntry,
         documents: &[Document],
     ) -> Result<Entry, StoreError> {
-        self.insert(entry, documents, None).await
+        self.insert(entry, documents, None, None).await
+    }
+
+    pub async fn append_at(
+        &mut self,
+        at: u64,
+        entry: &NewEntry,
+        documents: &[Document],
+    ) -> Result<Entry, StoreError> {
+        self.insert(entry, documents, None, Some(at)).await
     }
 
     pub async fn import(
@@ -166,16 +175,18 @@ impl SqliteLog {
             idempotency_key: entry.idempotency_key.clone(),
             batch: entry.batch.clone(),
         };
-        self.insert(&new, documents, Some(&entry.committed_at))
+        self.insert(&new, documents, Some(&entry.committed_at), None)
             .await
     }
 
-    /// Commits `entry` with its `documents` as the next batch, at `committed_at` or now.
+    /// Commits `entry` with its `documents` as batch `at` (the next one when `None`), at
+    /// `committed_at` or now; [`StoreError::Behind`] when the log is past `at - 1`.
     async fn insert(
         &mut self,
         entry: &NewEntry,
         documents: &[Document],
         committed_at: Option<&str>,
+        at: Option<u64>,
     ) -> Result<Entry, StoreError> {
         if let Some(key) = &entry.idempotency_key
             && let Some(first) = self.by_idempotency_key(key).await?
@@ -187,6 +198,13 @@ impl SqliteLog {
         let last: i64 = sqlx::query_scalar("SELECT coalesce(max(seq), 0) FROM change_log")
             .fetch_one(&mut *tx)
             .await?;
+        if let Some(at) = at
+            && i64::try_from(at).ok() != Some(last + 1)
+        {
+            return Err(StoreError::Behind {
+                last: u64::try_from(last).unwrap_or(0),
+            });
+        }
         let row = sqlx::query(&format!(
             "INSERT INTO change_log (seq, committed_at, actor, reason, idempotency_key, batch) \
              VALUES (?, coalesce(?, strftime('%Y-%m-%dT%H:%M:%fZ', 'now')), ?, ?, ?, ?) \
@@ -237,27 +255,6 @@ impl SqliteLog {
                 })
             })
             .collect()
-    }
-
-    pub async fn entries_after(&mut self, after: u64) -> Result<Vec<Entry>, StoreError> {
-        let after = i64::try_from(after).unwrap_or(i64::MAX);
-        let rows = sqlx::query(&format!(
-            "SELECT {ENTRY_COLUMNS} FROM change_log WHERE seq > ? ORDER BY seq"
-        ))
-        .bind(after)
-        .fetch_all(&mut self.conn)
-        .await?;
-        let entries = rows.iter().map(read_entry).collect::<Result<Vec<_>, _>>()?;
-        let first = u64::try_from(after).unwrap_or(0) + 1;
-        for (expected, e) in (first..).zip(&entries) {
-            if e.seq != expected {
-                return Err(StoreError::Gap {
-                    expected,
-                    found: e.seq,
-                });
-            }
-        }
-        Ok(entries)
     }
 
     pub async fn page(&mut self, after: u64, limit: usize) -> Result<Vec<Entry>, StoreError> {

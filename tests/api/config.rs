@@ -228,3 +228,53 @@ fn the_readme_documents_every_setting() {
         "the README's settings table differs from the code: paste `cargo run -- config --markdown` into it\n{table}"
     );
 }
+
+#[test]
+fn a_store_url_hides_its_password_and_cannot_come_with_a_data_directory() {
+    let url = "postgres://ana:s3cret@db.example:5432/graph";
+    let out = helpers::pledgegraph()
+        .args(["config", "--store", url])
+        .output()
+        .unwrap_or_else(|e| panic!("{e}"));
+    let printed = text(&out.stdout);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert!(
+        printed.contains("store = \"postgres://ana:REDACTED@db.example:5432/graph\"  # "),
+        "{printed}"
+    );
+    assert!(!printed.contains("s3cret"), "{printed}");
+
+    let both = serve_fails(&["--store", url, "--data-dir", "data"], &[]);
+    let said = text(&both.stderr);
+    assert!(
+        said.contains("`store`") && said.contains("data_dir"),
+        "{said}"
+    );
+    assert!(!said.contains("s3cret"), "{said}");
+
+    let not_postgres = serve_fails(&["--store", "mysql://db/graph"], &[]);
+    assert!(
+        text(&not_postgres.stderr).contains("not a PostgreSQL URL"),
+        "{}",
+        text(&not_postgres.stderr)
+    );
+}
+
+#[test]
+fn an_unreachable_store_stops_the_start_and_names_it() {
+    // A free port on loopback: nothing listens there.
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .map(|a| a.port())
+        .unwrap_or_else(|e| panic!("{e}"));
+    let url = format!("postgres://ana:s3cret@127.0.0.1:{port}/graph");
+    let out = serve_fails(&["--store", &url], &[]);
+    let said = text(&out.stderr);
+    assert!(
+        said.contains(&format!(
+            "cannot reach the store at postgres://ana:REDACTED@127.0.0.1:{port}/graph"
+        )),
+        "{said}"
+    );
+    assert!(!said.contains("s3cret"), "{said}");
+}

@@ -1,0 +1,206 @@
+//! A real PostgreSQL for the tests: a throwaway cluster made with `initdb` in a temporary
+//! directory and run with `pg_ctl` on a free loopback port, stopped and removed when the
+//! last test using it is done. As root (CI), the server runs as the package's `postgres`
+//! user, since PostgreSQL refuses to run as root. Each test gets a database of its own.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::sync::{Arc, Mutex, OnceLock, Weak};
+
+/// A running cluster; stopped and removed when dropped.
+pub struct Cluster {
+    bin: PathBuf,
+    dir: tempfile::TempDir,
+    port: u16,
+    as_root: bool,
+    databases: Mutex<usize>,
+}
+
+/// The cluster the tests running now share: made by the first that asks, stopped once
+/// the last holding it is done.
+pub fn cluster() -> Arc<Cluster> {
+    static SHARED: OnceLock<Mutex<Weak<Cluster>>> = OnceLock::new();
+    let shared = SHARED.get_or_init(|| Mutex::new(Weak::new()));
+    let mut held = shared.lock().unwrap_or_else(|e| e.into_inner());
+    if let Some(cluster) = held.upgrade() {
+        return cluster;
+    }
+    let cluster = Arc::new(Cluster::start());
+    *held = Arc::downgrade(&cluster);
+    cluster
+}
+
+impl Cluster {
+    /// A cluster for one test alone, to stop and start as it likes.
+    pub fn private() -> Arc<Cluster> {
+        Arc::new(Cluster::start())
+    }
+
+    fn start() -> Cluster {
+        let bin = bin_dir();
+        let dir = tempfile::Builder::new()
+            .prefix("pledgegraph-pg-")
+            .tempdir()
+            .unwrap_or_else(|e| panic!("cannot make a directory for PostgreSQL: {e}"));
+        let as_root = Command::new("id")
+            .arg("-u")
+            .output()
+            .map(|o| String::from_utf8_lossy(&o.stdout).trim() == "0")
+            .unwrap_or(false);
+        if as_root {
+            run(Command::new("chown")
+                .args(["-R", "postgres:postgres"])
+                .arg(dir.path()));
+        }
+        let data = dir.path().join("data");
+        let mut cluster = Cluster {
+            bin,
+            dir,
+            port: 0,
+            as_root,
+            databases: Mutex::new(0),
+        };
+        run(cluster
+            .tool("initdb")
+            .args([
+                "--auth=trust",
+                "--username=postgres",
+                "--encoding=UTF8",
+                "--no-sync",
+            ])
+            .arg("-D")
+            .arg(&data));
+        cluster.port = free_port();
+        let options = format!(
+            "-p {} -k {} -c listen_addresses=127.0.0.1 -c max_connections=200",
+            cluster.port,
+            cluster.dir.path().display()
+        );
+        run(cluster
+            .tool("pg_ctl")
+            .arg("-D")
+            .arg(&data)
+            .args(["-o", &options, "-l"])
+            .arg(cluster.dir.path().join("log"))
+            .args(["-w", "-t", "60", "start"]));
+        cluster
+    }
+
+    /// A command of the server's package, run as the user the server runs as.
+    fn tool(&self, name: &str) -> Command {
+        let path = self.bin.join(name);
+        if self.as_root {
+            let mut cmd = Command::new("runuser");
+            cmd.args(["-u", "postgres", "--"]).arg(path);
+            cmd
+        } else {
+            Command::new(path)
+        }
+    }
+
+    /// The URL of a new, empty database.
+    pub fn database(&self) -> String {
+        let n = {
+            let mut made = self.databases.lock().unwrap_or_else(|e| e.into_inner());
+            *made += 1;
+            *made
+        };
+        let name = format!("test_{}_{n}", std::process::id());
+        run(self
+            .tool("createdb")
+            .args([
+                "-h",
+                "127.0.0.1",
+                "-p",
+                &self.port.to_string(),
+                "-U",
+                "postgres",
+            ])
+            .arg(&name));
+        self.url(&name)
+    }
+
+    /// The URL of database `name`.
+    pub fn url(&self, name: &str) -> String {
+        format!("postgres://postgres@127.0.0.1:{}/{name}", self.port)
+    }
+
+    /// Stops the server at once, as a crash or a lost database would.
+    pub fn stop(&self) {
+        run(self
+            .tool("pg_ctl")
+            .arg("-D")
+            .arg(self.dir.path().join("data"))
+            .args(["-m", "immediate", "-w", "stop"]));
+    }
+
+    /// Starts it again on the same port.
+    pub fn restart(&self) {
+        let options = format!(
+            "-p {} -k {} -c listen_addresses=127.0.0.1 -c max_connections=200",
+            self.port,
+            self.dir.path().display()
+        );
+        run(self
+            .tool("pg_ctl")
+            .arg("-D")
+            .arg(self.dir.path().join("data"))
+            .args(["-o", &options, "-l"])
+            .arg(self.dir.path().join("log"))
+            .args(["-w", "-t", "60", "start"]));
+    }
+}
+
+impl Drop for Cluster {
+    fn drop(&mut self) {
+        let _ = self
+            .tool("pg_ctl")
+            .arg("-D")
+            .arg(self.dir.path().join("data"))
+            .args(["-m", "immediate", "-w", "stop"])
+            .output();
+    }
+}
+
+/// The newest PostgreSQL of Debian's packages.
+fn bin_dir() -> PathBuf {
+    let root = Path::new("/usr/lib/postgresql");
+    let mut versions: Vec<(u32, PathBuf)> = std::fs::read_dir(root)
+        .unwrap_or_else(|e| {
+            panic!(
+                "PostgreSQL is not installed ({}: {e}); install Debian's `postgresql` package, as ./scripts/test does",
+                root.display()
+            )
+        })
+        .filter_map(|entry| {
+            let entry = entry.ok()?;
+            let version = entry.file_name().to_string_lossy().parse().ok()?;
+            Some((version, entry.path().join("bin")))
+        })
+        .filter(|(_, bin)| bin.join("initdb").exists())
+        .collect();
+    versions.sort();
+    versions
+        .pop()
+        .map(|(_, bin)| bin)
+        .unwrap_or_else(|| panic!("no PostgreSQL with initdb under {}", root.display()))
+}
+
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .map(|a| a.port())
+        .unwrap_or_else(|e| panic!("no free port: {e}"))
+}
+
+fn run(cmd: &mut Command) {
+    let out = cmd
+        .output()
+        .unwrap_or_else(|e| panic!("cannot run {cmd:?}: {e}"));
+    assert!(
+        out.status.success(),
+        "{cmd:?} failed: {}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
