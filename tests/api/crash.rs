@@ -1,7 +1,8 @@
 //! Crashes lose no acknowledged write: the real server binary on a temporary data
-//! directory takes writes from several clients and is killed with SIGKILL at random
-//! moments, round after round; after every restart each acknowledged write is there
-//! exactly once, and every write in the graph is there whole.
+//! directory, or on a PostgreSQL database beside a second replica, takes writes from
+//! several clients and is killed with SIGKILL at random moments, round after round;
+//! after every restart each acknowledged write is there exactly once, and every write in
+//! the graph is there whole. The replica that was never killed ends with the same log.
 //!
 //! The moments come from a seeded generator whose seed is printed; set
 //! `PLEDGEGRAPH_CRASH_SEED` to replay a failure.
@@ -16,6 +17,7 @@ use std::time::{Duration, Instant};
 use serde_json::{Value, json};
 
 use crate::helpers;
+use crate::postgres::cluster;
 
 const ROUNDS: usize = 20;
 const CLIENTS: usize = 3;
@@ -40,10 +42,12 @@ struct Server {
     base: String,
 }
 
-fn start(data: &std::path::Path, tokens: &std::path::Path) -> Server {
+/// Starts a server whose change log is where `log` says (`--data-dir DIR` or
+/// `--store URL`).
+fn start(log: &[std::ffi::OsString], tokens: &std::path::Path) -> Server {
     let mut child = helpers::pledgegraph()
-        .args(["serve", "--addr", "127.0.0.1:0", "--data-dir"])
-        .arg(data)
+        .args(["serve", "--addr", "127.0.0.1:0"])
+        .args(log)
         .arg("--tokens-file")
         .arg(tokens)
         .stdout(Stdio::null())
@@ -161,6 +165,21 @@ fn check(base: &str, acknowledged: &BTreeSet<String>, seed: u64) {
 
 #[test]
 fn no_acknowledged_write_is_lost_to_a_kill() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    kill_rounds(&["--data-dir".into(), data.into()], ROUNDS, false);
+}
+
+#[test]
+fn no_acknowledged_write_is_lost_to_a_kill_on_postgresql_and_the_other_replica_follows() {
+    let cluster = cluster();
+    let url = cluster.database();
+    kill_rounds(&["--store".into(), url.into()], ROUNDS / 2, true);
+}
+
+/// Kills the server `rounds` times while clients write to it; `with_follower`, a second
+/// replica of the same store runs throughout and must end with the same log.
+fn kill_rounds(log: &[std::ffi::OsString], rounds: usize, with_follower: bool) {
     let seed = std::env::var("PLEDGEGRAPH_CRASH_SEED")
         .ok()
         .and_then(|s| s.parse().ok())
@@ -176,12 +195,12 @@ fn no_acknowledged_write_is_lost_to_a_kill() {
     let made = pledgegraph::app::new_token("crash").unwrap();
     let tokens = dir.path().join("tokens.toml");
     std::fs::write(&tokens, &made.entry).unwrap();
-    let data = dir.path().join("data");
+    let follower = with_follower.then(|| start(log, &tokens));
     let acknowledged: Arc<Mutex<BTreeSet<String>>> = Arc::default();
     let started = Instant::now();
     let mut killed_mid_write = 0;
-    for round in 0..ROUNDS {
-        let mut server = start(&data, &tokens);
+    for round in 0..rounds {
+        let mut server = start(log, &tokens);
         check(&server.base, &acknowledged.lock().unwrap(), seed);
         let before = acknowledged.lock().unwrap().len();
         let stop = Arc::new(AtomicBool::new(false));
@@ -225,19 +244,37 @@ fn no_acknowledged_write_is_lost_to_a_kill() {
             killed_mid_write += 1;
         }
     }
-    let server = start(&data, &tokens);
+    let server = start(log, &tokens);
     let acknowledged = acknowledged.lock().unwrap().clone();
     check(&server.base, &acknowledged, seed);
+    if let Some(mut follower) = follower {
+        let last = logged(&server.base).len() as i64;
+        let start = Instant::now();
+        while post(&follower.base, None, "{ stats { version } }", json!({}))
+            .map(|b| b["data"]["stats"]["version"].as_i64() < Some(last))
+            .unwrap_or(true)
+        {
+            assert!(
+                start.elapsed() < Duration::from_secs(60),
+                "the other replica did not reach version {last} (seed {seed})"
+            );
+            std::thread::sleep(Duration::from_millis(20));
+        }
+        check(&follower.base, &acknowledged, seed);
+        assert_eq!(logged(&follower.base), logged(&server.base));
+        follower.child.kill().unwrap();
+        follower.child.wait().unwrap();
+    }
     let mut child = server.child;
     child.kill().unwrap();
     child.wait().unwrap();
     assert!(
-        acknowledged.len() > ROUNDS,
+        acknowledged.len() > rounds,
         "too few writes to prove anything: {}",
         acknowledged.len()
     );
     println!(
-        "{ROUNDS} kills, {} acknowledged writes, {killed_mid_write} kills with a write in flight, {:.1} s",
+        "{rounds} kills, {} acknowledged writes, {killed_mid_write} kills with a write in flight, {:.1} s",
         acknowledged.len(),
         started.elapsed().as_secs_f64()
     );
