@@ -103,6 +103,8 @@ pub struct App {
     ready: Arc<std::sync::atomic::AtomicBool>,
     /// False while a replica cannot reach the shared store, so it may be behind it.
     in_step: Arc<std::sync::atomic::AtomicBool>,
+    /// A replica's: the last batch the shared store held when last read.
+    store_seq: Arc<std::sync::atomic::AtomicU64>,
 }
 
 impl App {
@@ -162,6 +164,7 @@ impl App {
             documents: Arc::new(documents),
             ready: Arc::new(true.into()),
             in_step: Arc::new(true.into()),
+            store_seq: Arc::default(),
         };
         Ok((app, rebased))
     }
@@ -183,6 +186,7 @@ impl App {
             documents: Arc::new(documents),
             ready: Arc::new(true.into()),
             in_step: Arc::new(true.into()),
+            store_seq: Arc::default(),
         }
     }
 

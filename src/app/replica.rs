@@ -22,6 +22,16 @@ impl App {
         self.writer.as_ref().is_some_and(|w| w.is_shared())
     }
 
+    /// A replica's: the last batch the shared store held when it last read it (the
+    /// version it is at, when it is in step); none on a server that is not a replica.
+    pub fn store_version(&self) -> Option<u64> {
+        self.is_replica().then(|| {
+            self.store_seq
+                .load(Ordering::Relaxed)
+                .max(self.graph().version())
+        })
+    }
+
     /// Follows the shared store until the server stops; returns at once on a server
     /// that is not a replica. Spawn it on the server's runtime: its work runs on the
     /// log's.
@@ -48,6 +58,8 @@ impl App {
                 if watch.is_none() {
                     watch = log.watch().await?;
                 }
+                let last = log.last_seq().await?;
+                self.store_seq.fetch_max(last, Ordering::Relaxed);
                 self.catch_up(&mut log, writer)
                     .await
                     .map_err(|e| crate::store::StoreError::Database(e.to_string()))

@@ -118,6 +118,8 @@ pub(crate) struct GraphFigures {
     pub relations: usize,
     pub version: u64,
     pub ready: bool,
+    /// A replica's: the last batch the shared store held when last read.
+    pub store_version: Option<u64>,
 }
 
 impl Metrics {
@@ -293,6 +295,18 @@ impl Metrics {
             graph.version,
             u8::from(graph.ready),
         );
+        if let Some(store) = graph.store_version {
+            let _ = write!(
+                out,
+                "# HELP pledgegraph_store_version The last batch the shared store held when this replica last read it.\n\
+                 # TYPE pledgegraph_store_version gauge\n\
+                 pledgegraph_store_version {store}\n\
+                 # HELP pledgegraph_replica_lag_batches Batches the shared store held that this replica had not applied, when it last read it.\n\
+                 # TYPE pledgegraph_replica_lag_batches gauge\n\
+                 pledgegraph_replica_lag_batches {}\n",
+                store.saturating_sub(graph.version),
+            );
+        }
         out
     }
 }
@@ -332,6 +346,7 @@ mod tests {
             entities: 3,
             relations: 2,
             version: 7,
+            store_version: Some(9),
             ready: true,
         }
     }
@@ -371,6 +386,8 @@ mod tests {
         assert!(text.contains("_bucket{le=\"+Inf\"} 4"), "{text}");
         assert!(text.contains("_sum 20.00152\n"), "{text}");
         assert!(text.contains("pledgegraph_graph_version 7"), "{text}");
+        assert!(text.contains("pledgegraph_store_version 9"), "{text}");
+        assert!(text.contains("pledgegraph_replica_lag_batches 2"), "{text}");
         let flight = m.begin();
         assert!(
             m.render(&figures())

@@ -213,6 +213,7 @@ async fn metrics_text(served: web::Data<Served>) -> HttpResponse {
         relations: graph.edge_count(),
         version: graph.version(),
         ready: served.app.is_ready(),
+        store_version: served.app.store_version(),
     };
     HttpResponse::Ok()
         .content_type("text/plain; version=0.0.4; charset=utf-8")

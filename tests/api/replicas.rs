@@ -12,6 +12,7 @@ use serde_json::{Value, json};
 
 use crate::helpers::{self, TestServer};
 use crate::postgres::{Cluster, cluster};
+use crate::subscriptions::{connect, next, subscribe};
 use crate::writes::{RENAME, cite};
 
 /// How long a replica may take to show another's write before a test fails: generous,
@@ -128,6 +129,39 @@ fn a_write_on_one_replica_reaches_the_other_in_commit_order() {
     wait_for_version(&b, 3);
     assert_eq!(dump(&a), dump(&b));
     assert_eq!(dump(&a)["country"]["name"], "Japan");
+    // Each says how far the store is and how far behind it was when it last read it.
+    let (status, metrics) = b.get("/metrics");
+    assert_eq!(status, 200);
+    let metrics = metrics.into_string().unwrap_or_default();
+    assert!(
+        metrics.contains("pledgegraph_store_version 3\n"),
+        "{metrics}"
+    );
+    assert!(
+        metrics.contains("pledgegraph_replica_lag_batches 0\n"),
+        "{metrics}"
+    );
+}
+
+#[test]
+fn a_subscriber_of_one_replica_hears_of_the_writes_on_another() {
+    let r = Replicas::new();
+    let (a, b) = (r.start(), r.start());
+    let mut live = connect(&b.base, json!({}));
+    subscribe(
+        &mut live,
+        "all",
+        "subscription { changes(since: 0) { version entities { id name } } }",
+    );
+    for (i, name) in ["Nippon", "Yamato"].iter().enumerate() {
+        r.rename(&a, name, None);
+        let pushed = next(&mut live, "all");
+        assert_eq!(pushed["changes"]["version"], i as i64 + 1);
+        assert_eq!(
+            pushed["changes"]["entities"],
+            json!([{ "id": "country:jp", "name": name }])
+        );
+    }
 }
 
 #[test]

@@ -66,7 +66,7 @@ pub(crate) fn subscribe(socket: &mut Socket, id: &str, query: &str) {
 }
 
 /// The `data` of the next `next` message for operation `id`.
-fn next(socket: &mut Socket, id: &str) -> Value {
+pub(crate) fn next(socket: &mut Socket, id: &str) -> Value {
     let message = receive(socket);
     assert_eq!(
         (message["type"].as_str(), message["id"].as_str()),
