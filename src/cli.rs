@@ -111,6 +111,16 @@ pub enum Command {
         #[command(flatten)]
         settings: Settings,
     },
+    /// Prepare a PostgreSQL database as the store replicas share: make its tables, or
+    /// bring an older schema up to date, and say how many batches its log holds.
+    ///
+    /// `serve --store` does the same at start; this lets a deployment do it once, before
+    /// the replicas start, and check that the database can be reached.
+    Migrate {
+        /// The configuration: `--store URL` names the database.
+        #[command(flatten)]
+        settings: Settings,
+    },
     /// Editors' tokens, which writes need.
     #[command(subcommand)]
     Token(TokenCommand),

@@ -131,6 +131,19 @@ fn main() -> anyhow::Result<ExitCode> {
             ))?;
             Ok(ExitCode::SUCCESS)
         }
+        Command::Migrate { settings } => {
+            let Some(config) = configure(settings) else {
+                return Ok(ExitCode::from(2));
+            };
+            let migrated = app::migrate(&config)?;
+            write_stdout(&format!(
+                "the store at {} is ready: its schema is up to date and its change log holds {} batch{}\n",
+                migrated.store,
+                migrated.batches,
+                if migrated.batches == 1 { "" } else { "es" }
+            ))?;
+            Ok(ExitCode::SUCCESS)
+        }
         Command::Token(TokenCommand::New { name }) => {
             let made = app::new_token(&name).context("cannot make a token")?;
             write_stdout(&format!(

@@ -1,6 +1,6 @@
 //! Backup: a consistent copy of a data directory's change log, taken while a server may
 //! be writing to it. Restoring it is copying the file to `pledgegraph.db` in a fresh data
-//! directory.
+//! directory. And the preparation of a shared store, which has `pg_dump` for backups.
 
 use std::path::{Path, PathBuf};
 
@@ -26,6 +26,16 @@ pub enum BackupError {
         "no data directory to back up: name it with `--data-dir DIR` (or `data_dir`, `PLEDGEGRAPH_DATA_DIR`)"
     )]
     NoDataDir,
+    /// The change log is in a shared store, which PostgreSQL's own tools back up.
+    #[error(
+        "the change log is in PostgreSQL (`store`): back it up with `pg_dump --format=custom` and restore it with `pg_restore` into an empty database, or write the graph out as a seed with `pledgegraph export`"
+    )]
+    Shared,
+    /// No shared store is configured.
+    #[error(
+        "no store to prepare: name the PostgreSQL database with `--store postgres://…` (or `store`, `PLEDGEGRAPH_STORE`)"
+    )]
+    NoStoreUrl,
     /// The data directory holds no store.
     #[error(
         "{} holds no change log ({DB_FILE} is not there): give the data directory the server was started with",
@@ -43,10 +53,42 @@ pub enum BackupError {
     Runtime(std::io::Error),
 }
 
+/// A shared store prepared.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Migrated {
+    /// The store's URL, its password hidden.
+    pub store: String,
+    /// The batches its log holds.
+    pub batches: u64,
+}
+
+/// Opens the configuration's shared store, which makes its tables or brings them up to
+/// date, and counts the batches its log holds.
+pub fn migrate(config: &Config) -> Result<Migrated, BackupError> {
+    let url = config.store.as_ref().ok_or(BackupError::NoStoreUrl)?;
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .map_err(BackupError::Runtime)?;
+    let batches = runtime.block_on(async {
+        let mut log = Log::open_url(url.as_str(), &url.redacted()).await?;
+        let last = log.last_seq().await;
+        log.close().await?;
+        last
+    })?;
+    Ok(Migrated {
+        store: url.redacted(),
+        batches,
+    })
+}
+
 /// Copies the store of the configuration's data directory to `out`, a file that must not
 /// exist yet (see [`Log::backup`]). A data directory that holds no store is refused
 /// rather than created.
 pub fn backup(config: &Config, out: &Path) -> Result<BackedUp, BackupError> {
+    if config.store.is_some() {
+        return Err(BackupError::Shared);
+    }
     let dir = config.data_dir.as_deref().ok_or(BackupError::NoDataDir)?;
     let store = dir.join(DB_FILE);
     if !store.is_file() {

@@ -28,7 +28,7 @@ pub use crate::seed::generate::GenerateOptions;
 pub use crate::store::DB_FILE;
 
 pub use crate::store::{Document, Entry};
-pub use backup::{BackedUp, BackupError, backup};
+pub use backup::{BackedUp, BackupError, Migrated, backup, migrate};
 pub use documents::Documents;
 pub use editors::{AuthError, Editors, NewToken, TokensError, new_token};
 pub use export::{

@@ -120,6 +120,22 @@ impl Cluster {
         self.url(&name)
     }
 
+    /// Runs `sql` in the database of `url` as the superuser.
+    pub fn sql(&self, url: &str, sql: &str) {
+        let name = url.rsplit('/').next().unwrap_or_default();
+        run(self
+            .tool("psql")
+            .args([
+                "-h",
+                "127.0.0.1",
+                "-p",
+                &self.port.to_string(),
+                "-U",
+                "postgres",
+            ])
+            .args(["-v", "ON_ERROR_STOP=1", "-d", name, "-c", sql]));
+    }
+
     /// The URL of database `name`.
     pub fn url(&self, name: &str) -> String {
         format!("postgres://postgres@127.0.0.1:{}/{name}", self.port)

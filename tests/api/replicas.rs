@@ -274,3 +274,45 @@ fn a_replica_cut_off_from_the_database_is_not_ready_until_it_is_back_in_step() {
     }
     assert_eq!(dump(&a), dump(&b));
 }
+
+#[test]
+fn migrate_prepares_the_store_and_a_schema_of_a_newer_version_is_refused() {
+    let r = Replicas::new();
+    let migrate = || {
+        helpers::pledgegraph()
+            .args(["migrate", "--store", &r.url])
+            .output()
+            .unwrap_or_else(|e| panic!("{e}"))
+    };
+    let out = migrate();
+    let said = String::from_utf8_lossy(&out.stdout).into_owned();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(said.contains("its change log holds 0 batches"), "{said}");
+    let a = r.start();
+    r.rename(&a, "Nippon", None);
+    let said = String::from_utf8_lossy(&migrate().stdout).into_owned();
+    assert!(said.contains("its change log holds 1 batch\n"), "{said}");
+    // A migration this version does not know: neither migrate nor serve touches the store.
+    r.cluster.sql(
+        &r.url,
+        "INSERT INTO _sqlx_migrations (version, description, success, checksum, execution_time) \
+         VALUES (9999, 'from the future', true, '\\x00', 0)",
+    );
+    for command in ["migrate", "serve"] {
+        let out = helpers::pledgegraph()
+            .args([command, "--store", &r.url, "--addr", "127.0.0.1:0"])
+            .output()
+            .unwrap_or_else(|e| panic!("{e}"));
+        let said = String::from_utf8_lossy(&out.stderr).into_owned();
+        assert!(!out.status.success(), "{command}: {said}");
+        assert!(
+            said.contains("prepared by a newer version of pledgegraph")
+                && said.contains("migration 9999"),
+            "{command}: {said}"
+        );
+    }
+}
