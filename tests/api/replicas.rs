@@ -129,6 +129,18 @@ fn a_write_on_one_replica_reaches_the_other_in_commit_order() {
     wait_for_version(&b, 3);
     assert_eq!(dump(&a), dump(&b));
     assert_eq!(dump(&a)["country"]["name"], "Japan");
+    // The same question to the same version has the same ETag on either replica.
+    let etag = |server: &TestServer| {
+        let path = format!(
+            "/graphql?query={}",
+            helpers::encode(r#"{ country(code: "JP") { name } }"#)
+        );
+        let (status, answer) = server.get(&path);
+        assert_eq!(status, 200);
+        answer.header("ETag").map(str::to_string)
+    };
+    assert!(etag(&a).is_some());
+    assert_eq!(etag(&a), etag(&b));
     // Each says how far the store is and how far behind it was when it last read it.
     let (status, metrics) = b.get("/metrics");
     assert_eq!(status, 200);
