@@ -11,6 +11,51 @@ const {
   ROOT, WAIT_MS, startServer, launchBrowser, openPage, waitIdle, snapshot, paintedPixels, clickNode,
 } = require('./lib/harness');
 
+// The labels the graph draws, on screen: cytoscape leaves out a label whose rendered size
+// would be under its min-zoomed-font-size, and one on a hidden element.
+function drawnLabels(page) {
+  return page.evaluate(() => {
+    const { cy } = window.__explore;
+    const zoom = cy.zoom();
+    const container = { w: cy.width(), h: cy.height() };
+    const drawn = (el) => el.visible() && el.pstyle('label').strValue
+      && parseFloat(el.pstyle('font-size').pfValue) * zoom >= el.pstyle('min-zoomed-font-size').pfValue
+      && el.pstyle('text-opacity').value > 0;
+    const sizes = [];
+    const nodeLabels = [];
+    cy.nodes().filter(drawn).forEach((n) => {
+      sizes.push(n.pstyle('font-size').pfValue * zoom);
+      const b = n.renderedBoundingBox({ includeNodes: false, includeEdges: false, includeLabels: true, includeOverlays: false });
+      nodeLabels.push({ id: n.id(), text: n.pstyle('label').strValue, x1: b.x1, y1: b.y1, x2: b.x2, y2: b.y2 });
+    });
+    const edgeLabels = [];
+    cy.edges().filter(drawn).forEach((e) => {
+      sizes.push(e.pstyle('font-size').pfValue * zoom);
+      edgeLabels.push(e.pstyle('label').strValue);
+    });
+    const outside = cy.nodes().filter((n) => {
+      const p = n.renderedPosition();
+      return p.x < 0 || p.y < 0 || p.x > container.w || p.y > container.h;
+    }).map((n) => n.id());
+    return { nodeLabels, edgeLabels, smallest: Math.min(...sizes), outside };
+  });
+}
+
+// Pairs of boxes that overlap by more than half a pixel each way.
+function overlaps(boxes) {
+  const found = [];
+  for (let i = 0; i < boxes.length; i += 1) {
+    for (let j = i + 1; j < boxes.length; j += 1) {
+      const a = boxes[i];
+      const b = boxes[j];
+      if (Math.min(a.x2, b.x2) - Math.max(a.x1, b.x1) > 0.5 && Math.min(a.y2, b.y2) - Math.max(a.y1, b.y1) > 0.5) {
+        found.push(`${a.id} / ${b.id}`);
+      }
+    }
+  }
+  return found;
+}
+
 describe('explorer', () => {
   let server;
   let browser;
@@ -45,14 +90,43 @@ describe('explorer', () => {
     }
     assert.ok(snap.edges.length >= snap.nodes.length - 1, 'the nodes are connected');
     assert.ok(await paintedPixels(page) > 500, 'the canvas is painted');
-    // Edges carry the relation and the headline value.
+    // Edges carry the relation, nodes their headline value.
     const labels = await page.evaluate(() => window.__explore.cy.edges().map((e) => e.data('text')));
-    assert.ok(labels.some((t) => /in exchange for: 27\.5% → 15%/.test(t)), labels.join(' | '));
-    assert.ok(labels.some((t) => /USD 550 billion/.test(t)), 'the investment pledge shows its amount');
+    assert.ok(labels.includes('in exchange for'), labels.join(' | '));
+    const names = await page.evaluate(() => window.__explore.cy.nodes().map((n) => n.data('label')));
+    assert.ok(names.some((t) => /cars\n27\.5% → 15%/.test(t)), names.join(' | '));
+    assert.ok(names.some((t) => /investment pledge.*\nUSD 550 billion/.test(t)), 'the investment pledge shows its amount');
     // The root's facts are in the panel, with a legend beside the graph.
     await assert.doesNotReject(page.locator('#entity-name', { hasText: 'US-Japan trade deal' }).waitFor());
     assert.match(await page.locator('#status').textContent(), /US-Japan trade deal.*\d+ nodes/);
     assert.equal(await page.locator('#legend li').count(), 11);
+    p.assertClean(assert);
+  });
+
+  it('draws a calm starting view at 1280×800: few edge labels, readable and apart', async () => {
+    const p = await explore();
+    const { page } = p;
+    const drawn = await drawnLabels(page);
+    assert.ok(drawn.nodeLabels.length >= 15, `${drawn.nodeLabels.length} node labels are drawn`);
+    assert.ok(drawn.edgeLabels.length <= 15, `${drawn.edgeLabels.length} edge labels: ${drawn.edgeLabels.join(' | ')}`);
+    assert.ok(drawn.smallest >= 11, `the smallest label is ${drawn.smallest.toFixed(1)} px on screen`);
+    assert.deepEqual(overlaps(drawn.nodeLabels), [], 'no two node labels overlap');
+    assert.deepEqual(drawn.outside, [], 'every node is in view');
+    // A commitment carries its amount itself, not on each of its edges.
+    const investment = drawn.nodeLabels.find((l) => l.id === 'commitment:jp-us-investment-2025');
+    assert.match(investment.text, /investment pledge.*USD 550 billion/s);
+    // Japan's two relations to the pledge are drawn as one edge that says how many.
+    const bundle = await page.evaluate(() => window.__explore.drawnEdge('country:jp|pledged|commitment:jp-us-investment-2025'));
+    assert.equal(bundle.count, 2);
+    // Hovering a node labels its edges; a relation family can be labelled for good.
+    await page.evaluate(() => window.__explore.cy.getElementById('tariff:us-jp-autos-2025').emit('mouseover'));
+    const hovered = await drawnLabels(page);
+    assert.ok(hovered.edgeLabels.some((t) => /in exchange for/.test(t)), hovered.edgeLabels.join(' | '));
+    await page.evaluate(() => window.__explore.cy.getElementById('tariff:us-jp-autos-2025').emit('mouseout'));
+    await page.locator('#legend-relations input[value="tariffs"]').check();
+    const picked = await drawnLabels(page);
+    assert.ok(picked.edgeLabels.some((t) => /^imposes/.test(t)), picked.edgeLabels.join(' | '));
+    assert.ok(picked.smallest >= 11, `the smallest label is ${picked.smallest} px`);
     p.assertClean(assert);
   });
 
@@ -203,7 +277,7 @@ describe('explorer', () => {
     const requests = await page.evaluate(() => window.__explore.requests.filter((r) => r.operationName === 'ExplorerView'));
     assert.ok(requests.length > viewsBefore);
     assert.equal(requests[requests.length - 1].variables.asOf, '2025-01-01');
-    const early = await page.evaluate(() => window.__explore.cy.edges().map((e) => e.data('text')));
+    const early = await page.evaluate(() => window.__explore.cy.elements().map((e) => e.data('label') || e.data('text')));
     // Before the deal the car tariff's rate had not been cut.
     assert.ok(!early.some((t) => /→ 15%/.test(t)), early.join(' | '));
     assert.match(await page.locator('#status').textContent(), /as of 2025-01-01/);
@@ -224,7 +298,7 @@ describe('explorer', () => {
     await page.waitForFunction(() => window.__explore.state.asOf === null);
     await waitIdle(page);
     assert.equal(await page.locator('#asof-out').textContent(), 'today');
-    const late = await page.evaluate(() => window.__explore.cy.edges().map((e) => e.data('text')));
+    const late = await page.evaluate(() => window.__explore.cy.elements().map((e) => e.data('label') || e.data('text')));
     assert.notDeepEqual(late.sort(), early.sort(), 'the graph changes with the date');
     p.assertClean(assert);
   });
