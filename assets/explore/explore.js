@@ -255,8 +255,8 @@ fragment ExplorerCommitment on Commitment {
 }
 fragment ExplorerTariffChange on TariffChange {
   measure { id name scope }
-  before { value { display } validFrom { date inferred } }
-  after { value { display } validFrom { date inferred } }
+  before { value { display } validFrom { date inferred display } }
+  after { value { display } validFrom { date inferred display } }
 }
 fragment ExplorerSide on ExchangeSide {
   party { id kind name }
@@ -2081,14 +2081,24 @@ ${SIDE_FIELDS}`;
       ].filter(Boolean).join(' · ')));
   }
 
+  // A tariff's latest change as of the view's date, said as a change of the rate: "cut
+  // from 27.5% to 15%", or, before any change, the rate it stands at.
   function tariffItem(t) {
+    const rate = (c) => c.value.display;
+    const since = t.after && t.after.validFrom ? ` (from ${whenText(t.after.validFrom)})` : '';
+    let change;
+    if (!t.after) change = ['no rate recorded'];
+    else if (!t.before) change = ['stands at ', h('span', null, rate(t.after)), since, '; not changed yet'];
+    else {
+      const [was, now] = [parseFloat(t.before.value.display), parseFloat(t.after.value.display)];
+      const verb = now < was ? 'cut' : (now > was ? 'raised' : 'unchanged');
+      change = verb === 'unchanged'
+        ? ['unchanged at ', rate(t.after), since]
+        : [`${verb} from `, rate(t.before), ' to ', h(verb === 'cut' ? 'strong' : 'span', null, rate(t.after)), since];
+    }
     return h('li', { class: 'ex-tariff' },
       t.measure ? ref({ id: t.measure.id, kind: 'TARIFF_MEASURE', name: t.measure.name }) : 'a tariff measure',
-      h('div', { class: 'ex-deal-meta ex-rate' },
-        h('span', null, t.before ? t.before.value.display : '—'),
-        ' → ',
-        h('strong', null, t.after ? t.after.value.display : '—'),
-        t.after && t.after.validFrom ? ` (from ${whenText(t.after.validFrom)})` : ''),
+      h('div', { class: 'ex-deal-meta ex-rate' }, 'Rate ', change),
       t.measure && t.measure.scope ? h('div', { class: 'ex-deal-meta ex-muted' }, t.measure.scope) : null);
   }
 

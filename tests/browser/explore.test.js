@@ -372,9 +372,16 @@ describe('explorer', () => {
     const gave = await japan.locator('.ex-gave li').allTextContents();
     assert.ok(gave.some((t) => /investment pledge.*USD 550 billion/s.test(t)), gave.join(' | '));
     const got = await japan.locator('.ex-got li').allTextContents();
-    assert.ok(got.some((t) => /cars.*27\.5%.*→\s*15%/s.test(t)), got.join(' | '));
+    assert.ok(got.some((t) => /cars.*Rate cut from 27\.5%.* to 15%/s.test(t)), got.join(' | '));
     const us = dialog.locator('.ex-side[data-party="country:us"]');
     assert.ok((await us.locator('.ex-got li').count()) >= 1, 'the US side got something too');
+    // Before the deal, what Japan "got" is the rate as it stood, not a rate received.
+    await page.evaluate(() => { location.hash += '&asOf=2025-03-01'; });
+    await page.waitForFunction(() => window.__explore.state.asOf === '2025-03-01');
+    await waitIdle(page);
+    const early = await japan.locator('.ex-got li', { hasText: 'cars' }).textContent();
+    assert.match(early, /Rate stands at 27\.5%.*not changed yet/s);
+    assert.doesNotMatch(early, /→/);
     // Escape closes it and the URL forgets it.
     await page.keyboard.press('Escape');
     await page.waitForFunction(() => !document.getElementById('deal-dialog').open && !window.__explore.state.deal);
