@@ -880,20 +880,23 @@ ${SIDE_FIELDS}`;
   // (all but `fixed`) whose shapes and labels overlap. Parting them widens the graph, and
   // fitting it again shrinks the labels; a few rounds settle it.
   function readableLabels(fixed, fitTo, padding) {
-    const want = () => Math.min(6, Math.max(1, 1 / cy.zoom()));
-    for (let round = 0; round < 8; round += 1) {
-      if (round > 0 && labelScale >= want()) return;
-      labelScale = want() * 1.05; // a little over: parting them widens the graph a little
+    const readable = () => labelScale * cy.zoom() >= 1;
+    const start = { zoom: cy.zoom(), pan: { ...cy.pan() }, at: cy.nodes().map((n) => ({ ...n.position() })) };
+    for (let round = 0; round < 8 && !(round > 0 && readable()); round += 1) {
+      // A little over: parting the nodes widens the graph a little.
+      labelScale = Math.min(4, Math.max(1, 1.05 / cy.zoom()));
       cy.style().update();
       partLabels(fixed);
-      if (!fitTo) return;
+      if (!fitTo) break;
       cy.fit(fitTo, padding);
     }
-    // Still not settled (a crowded graph): readable first, even if some labels touch.
-    if (labelScale < want()) {
-      labelScale = want();
-      cy.style().update();
-    }
+    if (readable()) return;
+    // No room for the labels at a readable size (a narrow screen, a crowded graph): back
+    // to the layout as it was, with labels drawn only once zoomed in enough to read them.
+    labelScale = 1;
+    cy.style().update();
+    cy.batch(() => cy.nodes().forEach((n, i) => n.position(start.at[i])));
+    cy.viewport({ zoom: start.zoom, pan: start.pan });
   }
 
   // Pushes apart nodes whose boxes (shape and label, and a margin) overlap, along the axis
@@ -1441,7 +1444,31 @@ ${SIDE_FIELDS}`;
     }
   }
 
-  const search = new Combobox($('search-input'), $('search-list'), (entity) => focusEntity(entity.id));
+  // On a phone the controls wait in a drawer, and a chosen result scrolls the graph into view.
+  const narrow = window.matchMedia('(max-width: 820px)');
+  const drawer = $('controls');
+  function setDrawer(open) {
+    const was = drawer.classList.contains('ex-open');
+    drawer.classList.toggle('ex-open', open);
+    $('controls-toggle').setAttribute('aria-expanded', String(open));
+    if (open && !was) $('depth').focus();
+    if (!open && was) $('controls-toggle').focus();
+  }
+  $('controls-toggle').addEventListener('click', () => setDrawer(!drawer.classList.contains('ex-open')));
+  $('controls-close').addEventListener('click', () => setDrawer(false));
+  drawer.addEventListener('keydown', (e) => {
+    if (e.key === 'Escape' && !e.defaultPrevented && drawer.classList.contains('ex-open')) setDrawer(false);
+  });
+  function showGraph() {
+    if (!narrow.matches) return;
+    if (drawer.classList.contains('ex-open')) setDrawer(false);
+    $('graph-panel').scrollIntoView({ block: 'start' });
+  }
+
+  const search = new Combobox($('search-input'), $('search-list'), (entity) => {
+    focusEntity(entity.id);
+    showGraph();
+  });
   $('search-form').addEventListener('submit', (e) => {
     e.preventDefault();
     if (search.items.length) search.pick(Math.max(0, search.active));
@@ -1898,6 +1925,7 @@ ${SIDE_FIELDS}`;
       return;
     }
     pathsKey = null; // search again even when the ends are the same
+    showGraph();
     setState({ from, to, path: 0 });
   });
   $('path-clear').addEventListener('click', () => {
