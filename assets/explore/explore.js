@@ -288,7 +288,10 @@ ${SIDE_FIELDS}`;
 
   const TIMELINE_QUERY = `query ExplorerTimeline {
   timeline(from: "2025-01-01", to: "2025-12-31", first: 100) {
-    edges { node { date { date precision inferred } kind title entity { id name } } }
+    edges { node {
+      date { date precision inferred display notBefore { date } notAfter { date } }
+      kind title entity { id name }
+    } }
   }
 }`;
 
@@ -1549,22 +1552,53 @@ ${SIDE_FIELDS}`;
   slider.addEventListener('change', sliderMoved);
   $('asof-today').addEventListener('click', () => setState({ asOf: null }));
 
-  async function loadTimelineTicks() {
-    try {
-      const data = await gql(TIMELINE_QUERY, {});
-      const seen = new Set();
-      const options = [];
-      for (const { node } of data.timeline.edges) {
-        if (!node.date || node.date.precision !== 'DAY') continue;
-        const v = sliderValue(node.date.date);
-        if (seen.has(v)) continue;
-        seen.add(v);
-        options.push(h('option', { value: v, label: `${node.date.date}: ${node.title}` }));
-      }
-      $('asof-ticks').replaceChildren(...options);
-    } catch (_) {
-      // Ticks are a nicety; the slider works without them.
+  // The days a date may be: itself to its precision (a month is all its days), or the
+  // range it is known to lie in. Null when nothing is known.
+  function dateSpan(w) {
+    const last = (y, m) => isoDay(Date.UTC(y, m, 0)); // m is 1-based: day 0 of the next month
+    if (w.date) {
+      const [y, m] = w.date.split('-').map(Number);
+      if (w.precision === 'YEAR') return [`${y}-01-01`, `${y}-12-31`];
+      if (w.precision === 'MONTH') return [`${w.date}-01`, last(y, m)];
+      return [w.date, w.date];
     }
+    if (!w.notBefore && !w.notAfter) return null;
+    return [w.notBefore ? w.notBefore.date : isoDay(SLIDER_START), w.notAfter ? w.notAfter.date : sliderDate(SLIDER_DAYS - 1)];
+  }
+
+  // Marks under the slider for the dated events, statements and changes (a band where the
+  // date is a month or a range), and the same as a list that moves the slider to one.
+  async function loadTimelineTicks() {
+    let data;
+    try {
+      data = await gql(TIMELINE_QUERY, {});
+    } catch (_) {
+      return; // marks are a nicety; the slider works without them
+    }
+    const marks = new Map();
+    for (const { node } of data.timeline.edges) {
+      const span = node.date && dateSpan(node.date);
+      if (!span) continue;
+      const key = `${span[0]} ${span[1]} ${node.date.inferred}`;
+      if (!marks.has(key)) marks.set(key, { span, inferred: node.date.inferred, display: node.date.display, titles: [] });
+      marks.get(key).titles.push(node.title);
+    }
+    const sorted = [...marks.values()].sort((a, b) => a.span[1].localeCompare(b.span[1]) || a.span[0].localeCompare(b.span[0]));
+    const at = (day) => `calc(8px + (100% - 16px) * ${sliderValue(day) / SLIDER_DAYS})`;
+    $('asof-ticks').replaceChildren(...sorted.map((m) => {
+      const range = m.span[0] !== m.span[1];
+      const el = h('span', { class: `ex-tick${range ? ' ex-tick-range' : ''}${m.inferred && !range ? ' ex-tick-inferred' : ''}` });
+      el.style.left = at(m.span[0]);
+      if (range) el.style.width = `calc((100% - 16px) * ${(sliderValue(m.span[1]) - sliderValue(m.span[0]) + 1) / SLIDER_DAYS})`;
+      return el;
+    }));
+    $('asof-marks-count').textContent = `(${sorted.length})`;
+    $('asof-marks-list').replaceChildren(...sorted.map((m) => h('li', null,
+      h('button', {
+        type: 'button', class: 'ex-link', 'data-asof': m.span[1],
+        onclick: () => setState({ asOf: m.span[1] }),
+      }, m.display),
+      h('span', { class: 'ex-muted' }, `: ${m.titles.join('; ')}`))));
   }
 
   function syncControls() {

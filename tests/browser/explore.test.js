@@ -303,6 +303,26 @@ describe('explorer', () => {
     p.assertClean(assert);
   });
 
+  it('labels the slider: its range, and a mark for each dated event, inferred days and ranges shown as such', async () => {
+    const p = await explore();
+    const { page } = p;
+    assert.deepEqual(await page.locator('.ex-asof-range span').allTextContents(), ['2025-01-01', 'today']);
+    await page.locator('#asof-marks summary').click();
+    const items = await page.locator('#asof-marks-list li').allTextContents();
+    assert.ok(items.some((t) => /^2025-07-22 \(inferred\):.*US-Japan 2\+2 trade talks/.test(t)), items.join(' | '));
+    assert.ok(items.some((t) => /^between 2025-07-22 and 2025-07-31 \(inferred\):.*Final announcement/.test(t)), items.join(' | '));
+    // Under the slider: a hollow mark for an inferred day, a band for a range or a month.
+    assert.ok(await page.locator('#asof-ticks .ex-tick-inferred').count() >= 1);
+    const bands = await page.locator('#asof-ticks .ex-tick-range').evaluateAll((els) => els.map((e) => e.getBoundingClientRect().width));
+    assert.ok(bands.length >= 2 && bands.every((w) => w > 3), `bands ${bands.join(', ')}`);
+    // Choosing a range shows the graph as of its last day.
+    await page.locator('#asof-marks-list button', { hasText: 'between 2025-07-22 and 2025-07-31' }).first().click();
+    await page.waitForFunction(() => window.__explore.state.asOf === '2025-07-31');
+    await waitIdle(page);
+    assert.equal(await page.locator('#asof-out').textContent(), '2025-07-31');
+    p.assertClean(assert);
+  });
+
   it('reloads a shared URL into the same view', async () => {
     const a = await explore();
     const pa = a.page;
