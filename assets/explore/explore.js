@@ -1216,6 +1216,27 @@ ${SIDE_FIELDS}`;
     return setState({ sel: id });
   }
 
+  // Expanding and collapsing are steps of the view's history (Back undoes them).
+  function expand(id) {
+    if (!state.x.includes(id)) setState({ x: [...state.x, id] }, { push: true });
+  }
+  function collapse(id) {
+    if (state.x.includes(id)) setState({ x: state.x.filter((x) => x !== id) }, { push: true });
+  }
+
+  // E expands the selected node and C collapses it, unless the keys are typing somewhere.
+  document.addEventListener('keydown', (e) => {
+    if (e.defaultPrevented || e.ctrlKey || e.metaKey || e.altKey) return;
+    if (e.target.closest && e.target.closest('input, select, textarea, dialog')) return;
+    const id = state.sel;
+    if (!id || id === state.entity || cy.getElementById(id).empty()) return;
+    const key = e.key.toLowerCase();
+    if (key === 'e') expand(id);
+    else if (key === 'c') collapse(id);
+    else return;
+    e.preventDefault();
+  });
+
   function focusEntity(id) {
     labelSelection = false;
     return setState({ entity: id, sel: id, x: [] }, { push: true });
@@ -1912,13 +1933,11 @@ ${SIDE_FIELDS}`;
           : h('button', { type: 'button', id: 'act-focus', onclick: () => focusEntity(e.id) }, 'Centre on it'),
         isRoot ? null : state.x.includes(e.id)
           ? h('button', {
-            type: 'button', id: 'act-collapse',
-            onclick: () => setState({ x: state.x.filter((id) => id !== e.id) }, { push: true }),
-          }, 'Collapse: hide its neighbours')
+            type: 'button', id: 'act-collapse', 'aria-keyshortcuts': 'C', onclick: () => collapse(e.id),
+          }, 'Collapse: hide its neighbours (C)')
           : h('button', {
-            type: 'button', id: 'act-expand',
-            onclick: () => setState({ x: [...state.x, e.id] }, { push: true }),
-          }, 'Expand: show its neighbours'),
+            type: 'button', id: 'act-expand', 'aria-keyshortcuts': 'E', onclick: () => expand(e.id),
+          }, 'Expand: show its neighbours (E)'),
         dealId ? h('button', { type: 'button', id: 'act-deal', onclick: () => setState({ deal: dealId }) }, 'Deal view: who gave and got what') : null,
         e.kind === 'COUNTRY' ? h('button', { type: 'button', id: 'act-compare', onclick: () => setState({ deal: e.id }) }, 'What it gave and got') : null,
         h('button', { type: 'button', class: 'ex-small', onclick: () => { pathFrom.set(e); setState({ from: e.id, path: 0 }); } }, 'Path from here'),

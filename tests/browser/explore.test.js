@@ -216,6 +216,32 @@ describe('explorer', () => {
     p.assertClean(assert);
   });
 
+  it('expands the selected node with E and collapses it with C', async () => {
+    const p = await explore();
+    const { page } = p;
+    const before = await snapshot(page);
+    await page.locator('#node-list summary').click();
+    await page.locator('#node-items button[data-id="commitment:jp-us-investment-2025"]').click();
+    await page.waitForFunction(() => window.__explore.state.sel === 'commitment:jp-us-investment-2025');
+    await waitIdle(page);
+    await page.keyboard.press('e');
+    await page.waitForFunction(() => window.__explore.state.x.includes('commitment:jp-us-investment-2025'));
+    await waitIdle(page, { minLoads: before.graphLoads + 1 });
+    assert.ok((await snapshot(page)).nodes.includes('person:donald-trump'), 'E added the neighbours');
+    assert.equal(await page.locator('#act-collapse').getAttribute('aria-keyshortcuts'), 'C');
+    // Typed in the search box, the letters stay letters.
+    await page.locator('#search-input').focus();
+    await page.keyboard.type('c');
+    assert.equal((await snapshot(page)).state.x.length, 1);
+    await page.locator('#search-input').fill('');
+    await page.locator('#node-items button[data-id="commitment:jp-us-investment-2025"]').focus();
+    await page.keyboard.press('c');
+    await page.waitForFunction(() => window.__explore.state.x.length === 0);
+    await waitIdle(page);
+    assert.deepEqual((await snapshot(page)).nodes, before.nodes, 'C took them away again');
+    p.assertClean(assert);
+  });
+
   it('double-click centres the view on a node', async () => {
     const p = await explore();
     const { page } = p;
