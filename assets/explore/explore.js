@@ -237,6 +237,20 @@ ${CLAIM_FIELDS}`;
 }
 ${CLAIM_FIELDS}`;
 
+  // A source and the citations of the drawn nodes and relations (depth 0: the edges among
+  // them), for the source view.
+  const SOURCE_QUERY = `query ExplorerSource($id: ID!, $ids: [ID!]!, $limit: Int!, $asOf: Date) {
+  source(id: $id) {
+    id title file sourceKind description
+    published { ...ExplorerWhen } publisher { id kind name }
+  }
+  neighborhood(ids: $ids, depth: 0, limit: $limit, asOf: $asOf) {
+    nodes { id kind label entity { sources { ...ExplorerCitation } } }
+    edges { id kind source target relation { sources { ...ExplorerCitation } } }
+  }
+}
+${CLAIM_FIELDS}`;
+
   const PATHS_QUERY = `query ExplorerPaths($from: ID!, $to: ID!, $maxLength: Int!, $relations: [RelationKind!]) {
   paths(from: $from, to: $to, maxLength: $maxLength, relations: $relations, limit: 5) {
     length
@@ -1661,6 +1675,7 @@ ${SIDE_FIELDS}`;
   // Selects the entity when it is drawn; otherwise makes it the new root.
   function selectOrVisit(id) {
     if ($('deal-dialog').open) $('deal-dialog').close();
+    if ($('source-dialog').open) $('source-dialog').close();
     if (cy.getElementById(id).nonempty()) select(id);
     else focusEntity(id);
   }
@@ -1692,7 +1707,8 @@ ${SIDE_FIELDS}`;
     }
     return h('ul', { class: 'ex-sources' }, [...groups.values()].map(({ source, cites }) => h('li', null,
       source ? h('button', {
-        type: 'button', class: 'ex-ref ex-cite-title', onclick: () => selectOrVisit(source.id),
+        type: 'button', class: 'ex-ref ex-cite-title', title: 'Every paragraph of it cited in this view',
+        onclick: () => showSource(source.id),
       }, source.title) : h('span', { class: 'ex-muted' }, 'Curator notes'),
       h('ul', { class: 'ex-paragraphs' }, cites.map((c) => h('li', null, paragraph(c)))))));
   }
@@ -1940,6 +1956,7 @@ ${SIDE_FIELDS}`;
           }, 'Expand: show its neighbours (E)'),
         dealId ? h('button', { type: 'button', id: 'act-deal', onclick: () => setState({ deal: dealId }) }, 'Deal view: who gave and got what') : null,
         e.kind === 'COUNTRY' ? h('button', { type: 'button', id: 'act-compare', onclick: () => setState({ deal: e.id }) }, 'What it gave and got') : null,
+        e.kind === 'SOURCE' ? h('button', { type: 'button', id: 'act-source', onclick: () => showSource(e.id) }, 'Its paragraphs cited in this view') : null,
         h('button', { type: 'button', class: 'ex-small', onclick: () => { pathFrom.set(e); setState({ from: e.id, path: 0 }); } }, 'Path from here'),
         h('button', { type: 'button', class: 'ex-small', onclick: () => { pathTo.set(e); setState({ to: e.id, path: 0 }); } }, 'Path to here')),
       h('p', { class: 'ex-desc' }, e.description),
@@ -2087,6 +2104,76 @@ ${SIDE_FIELDS}`;
         else el.addClass('faded');
       });
     });
+  }
+
+  // ===================================================================================
+  // Source view: a document's paragraphs that the drawn graph cites, each with its text
+  // (when the server has the documents) and what cites it
+  // ===================================================================================
+
+  const sourceDialog = $('source-dialog');
+  let sourceGeneration = 0;
+  $('source-close').addEventListener('click', () => sourceDialog.close());
+
+  async function showSource(id) {
+    const generation = ++sourceGeneration;
+    $('source-title').textContent = 'Source';
+    $('source-sub').textContent = 'Loading…';
+    $('source-body').replaceChildren();
+    if ($('deal-dialog').open) $('deal-dialog').close();
+    if (!sourceDialog.open) sourceDialog.showModal();
+    const ids = cy.nodes().map((n) => n.id());
+    let data;
+    try {
+      data = await gql(SOURCE_QUERY, { id, ids, limit: Math.max(1, ids.length), asOf: state.asOf });
+    } catch (err) {
+      if (generation !== sourceGeneration) return;
+      $('source-sub').textContent = `Could not load the source: ${err.message}`;
+      return;
+    }
+    if (generation !== sourceGeneration) return;
+    const src = data.source;
+    if (!src) {
+      $('source-sub').textContent = `No source ${id}.`;
+      return;
+    }
+    // Each cited paragraph once, with what cites it.
+    const names = new Map(data.neighborhood.nodes.map((n) => [n.id, n.label]));
+    const byLine = new Map();
+    const cite = (sources, what) => {
+      for (const c of sources) {
+        if (!c.source || c.source.id !== id) continue;
+        const key = c.line || 0;
+        if (!byLine.has(key)) byLine.set(key, { c, what: [] });
+        const entry = byLine.get(key);
+        if (!entry.what.some((w) => w.key === what.key)) entry.what.push(what);
+      }
+    };
+    for (const n of data.neighborhood.nodes) {
+      cite(n.entity.sources, { key: n.id, el: () => ref({ id: n.id, kind: n.kind, name: n.label }) });
+    }
+    for (const e of data.neighborhood.edges) {
+      const text = `${names.get(e.source) || e.source} — ${words(e.kind)} → ${names.get(e.target) || e.target}`;
+      cite(e.relation.sources, { key: e.id, el: () => h('span', null, text) });
+    }
+    const lines = [...byLine.entries()].sort((a, b) => a[0] - b[0]);
+    $('source-title').textContent = src.title;
+    $('source-sub').textContent = [
+      words(src.sourceKind),
+      src.published ? `published ${whenText(src.published)}` : null,
+      src.publisher ? `by ${src.publisher.name}` : null,
+      src.file ? `file ${src.file}` : null,
+      `${lines.length} paragraph${lines.length === 1 ? '' : 's'} cited in this view`,
+    ].filter(Boolean).join(' · ');
+    $('source-body').replaceChildren(
+      src.description ? h('p', { class: 'ex-desc' }, src.description) : null,
+      lines.length ? h('ol', { class: 'ex-cited', id: 'source-lines' }, lines.map(([line, { c, what }]) => h('li', { 'data-line': line || null },
+        h('strong', null, line ? `¶ ${line}` : 'Curator note'),
+        c.attribution ? h('span', { class: 'ex-attr' }, ` — ${c.attribution}`) : null,
+        line ? h('blockquote', { class: 'ex-paragraph' }, c.text || h('span', { class: 'ex-muted' },
+          'The text of this paragraph is not available: the server was started without the source documents (--sources-dir).')) : null,
+        h('div', { class: 'ex-cited-for' }, 'Cited for: ', what.map((w, i) => [i ? '; ' : '', w.el()])))))
+        : h('p', { class: 'ex-muted' }, 'Nothing drawn now cites it.'));
   }
 
   // ===================================================================================

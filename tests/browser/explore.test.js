@@ -528,6 +528,43 @@ describe('explorer', () => {
     }
   });
 
+  it('opens a source: each of its paragraphs cited in the view once, with what cites it and its text', async () => {
+    const hash = '#entity=deal:us-jp-2025&sel=commitment:jp-us-investment-2025';
+    const openSource = async (page) => {
+      await page.locator('#entity-name', { hasText: "Japan's investment pledge" }).waitFor();
+      await page.locator('#entity-sources summary').click();
+      await page.locator('#entity-sources .ex-cite-title', { hasText: 'Preemptive Remarks' }).click();
+      await page.locator('#source-lines li').first().waitFor();
+      await waitIdle(page);
+      assert.match(await page.locator('#source-title').textContent(), /^Preemptive Remarks/);
+      const lines = await page.locator('#source-lines > li').evaluateAll((els) => els.map((e) => Number(e.dataset.line)));
+      assert.ok(lines.length >= 5, `${lines.length} paragraphs`);
+      assert.deepEqual(lines, [...new Set(lines)].sort((a, b) => a - b), 'each paragraph once, in order');
+      assert.match(await page.locator('#source-sub').textContent(), new RegExp(`${lines.length} paragraphs cited in this view`));
+      const para8 = page.locator('#source-lines > li[data-line="8"]');
+      assert.match(await para8.locator('.ex-cited-for').textContent(), /Japan's investment pledge/);
+      return para8.locator('blockquote').textContent();
+    };
+    const without = await explore(hash);
+    assert.match(await openSource(without.page), /not available.*--sources-dir/);
+    // The graph stays as it was: the source opens beside it, not as a new centre.
+    assert.equal((await snapshot(without.page)).state.entity, 'deal:us-jp-2025');
+    without.assertClean(assert);
+    const withSources = await startServer({ args: ['--sources-dir', path.join(ROOT, '..', 'shared', 'sources')] });
+    try {
+      const p = await openPage(browser, withSources.origin);
+      pages.push(p);
+      await p.page.goto(`${withSources.origin}/explore${hash}`);
+      await waitIdle(p.page);
+      const text = await openSource(p.page);
+      assert.doesNotMatch(text, /not available/);
+      assert.ok(text.length > 40, text);
+      p.assertClean(assert);
+    } finally {
+      await withSources.stop();
+    }
+  });
+
   it('shows a relation with its dates and sources when its edge is clicked', async () => {
     const p = await explore();
     const { page } = p;
