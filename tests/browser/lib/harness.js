@@ -90,9 +90,13 @@ function snapshot(page) {
   });
 }
 
-/** Number of painted pixels (alpha > 0) sampled over the graph's canvases. */
+/**
+ * Number of painted pixels (alpha > 0) sampled over the graph's canvases, once two frames
+ * have been drawn (cytoscape paints on an animation frame after a change).
+ */
 function paintedPixels(page) {
-  return page.evaluate(() => {
+  return page.evaluate(async () => {
+    await new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(resolve)));
     let painted = 0;
     for (const c of document.querySelectorAll('#cy canvas')) {
       if (!c.width || !c.height) continue;
