@@ -335,6 +335,7 @@ ${SIDE_FIELDS}`;
       } catch (_) {
         throw new ApiError(`the server answered HTTP ${response.status}`, 'HTTP');
       }
+      serverAnswered();
       if (body.errors && body.errors.length) {
         const first = body.errors[0];
         throw new ApiError(
@@ -346,6 +347,60 @@ ${SIDE_FIELDS}`;
     } finally {
       inflight -= 1;
     }
+  }
+
+  // ===================================================================================
+  // Live: committed changes over graphql-ws (/graphql/ws, the graphql-transport-ws
+  // protocol). A change that names a drawn entity reloads the view in place: what is drawn
+  // keeps its place, new nodes are laid out beside their neighbours, what went is taken
+  // away. A server without a data directory never sends one. A lost connection is opened
+  // again once the server answers a request, from the last version seen.
+  // ===================================================================================
+
+  const LIVE_QUERY = `subscription ExplorerLive($since: Int) {
+  changes(since: $since) { version entities { id } }
+}`;
+  let liveSocket = null;
+  let liveVersion = null;
+  let liveChanges = 0;
+
+  function serverAnswered() {
+    if (!liveSocket && 'WebSocket' in window) openLive();
+  }
+
+  function openLive() {
+    const ws = new WebSocket(`${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}/graphql/ws`, 'graphql-transport-ws');
+    liveSocket = ws;
+    const send = (msg) => ws.send(JSON.stringify(msg));
+    ws.addEventListener('open', () => send({ type: 'connection_init', payload: {} }));
+    ws.addEventListener('message', (event) => {
+      let msg;
+      try {
+        msg = JSON.parse(event.data);
+      } catch (_) {
+        return;
+      }
+      if (msg.type === 'connection_ack') {
+        send({ id: 'live', type: 'subscribe', payload: { query: LIVE_QUERY, variables: { since: liveVersion } } });
+      } else if (msg.type === 'ping') {
+        send({ type: 'pong' });
+      } else if (msg.type === 'next' && msg.payload && msg.payload.data) {
+        const batch = msg.payload.data.changes;
+        liveVersion = batch.version;
+        liveChanged(batch.entities.map((e) => e.id));
+      }
+    });
+    ws.addEventListener('close', () => {
+      if (liveSocket === ws) liveSocket = null;
+    });
+  }
+
+  function liveChanged(ids) {
+    liveChanges += 1;
+    if (!ids.some((id) => cy.getElementById(id).nonempty())) return;
+    loadedKey = null; // load the same view again; loadGraph keeps what is drawn in place
+    if (ids.includes(state.sel)) panelKey = null;
+    sync();
   }
 
   // ===================================================================================
@@ -2371,6 +2426,9 @@ ${SIDE_FIELDS}`;
     cy,
     get state() { return { ...state }; },
     get graphLoads() { return graphLoads; },
+    // Committed batches received over the websocket, and whether it is open.
+    get liveChanges() { return liveChanges; },
+    get live() { return Boolean(liveSocket && liveSocket.readyState === WebSocket.OPEN); },
     get layouts() { return layoutTimes.slice(); },
     get requests() { return requestLog.slice(); },
     get truncated() { return truncated; },
