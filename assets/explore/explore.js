@@ -581,6 +581,9 @@ ${SIDE_FIELDS}`;
   // come out at 12 px at that zoom (`labelScale`), and the nodes are then parted so that
   // no label overlaps another node or label.
   let labelScale = 1;
+  // Where the labels cannot all be readable at the fitted zoom, the centre's and the
+  // selection's still are (`keyScale`); elsewhere it equals `labelScale`.
+  let keyScale = 1;
   const scaled = (px) => () => px * labelScale;
 
   function stylesheet(big) {
@@ -641,6 +644,10 @@ ${SIDE_FIELDS}`;
         selector: 'node.root',
         style: { 'border-width': 4, 'border-color': '#111827', 'border-style': 'double', 'font-weight': 'bold' },
       },
+      ...(big ? [] : [{
+        selector: 'node.root, node:selected',
+        style: { 'font-size': () => 12 * keyScale, 'text-max-width': () => 130 * keyScale, 'z-index': 20 },
+      }]),
       {
         selector: 'edge',
         style: {
@@ -957,6 +964,7 @@ ${SIDE_FIELDS}`;
     for (let round = 0; round < 8 && !(round > 0 && readable()); round += 1) {
       // A little over: parting the nodes widens the graph a little.
       labelScale = Math.min(4, Math.max(1, 1.05 / cy.zoom()));
+      keyScale = labelScale;
       cy.style().update();
       partLabels(fixed);
       if (!fitTo) break;
@@ -966,6 +974,7 @@ ${SIDE_FIELDS}`;
     // No room for the labels at a readable size (a narrow screen, a crowded graph): back
     // to the layout as it was, with labels drawn only once zoomed in enough to read them.
     labelScale = 1;
+    keyScale = Math.max(1, 1.05 / start.zoom);
     cy.style().update();
     cy.batch(() => cy.nodes().forEach((n, i) => n.position(start.at[i])));
     cy.viewport({ zoom: start.zoom, pan: start.pan });
