@@ -363,15 +363,17 @@ ${SIDE_FIELDS}`;
   let liveSocket = null;
   let liveVersion = null;
   let liveChanges = 0;
+  let liveRefused = false; // closed before the server accepted it: not tried again
 
   function serverAnswered() {
-    if (!liveSocket && 'WebSocket' in window) openLive();
+    if (!liveSocket && !liveRefused && 'WebSocket' in window) openLive();
   }
 
   function openLive() {
     const ws = new WebSocket(`${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}/graphql/ws`, 'graphql-transport-ws');
     liveSocket = ws;
     const send = (msg) => ws.send(JSON.stringify(msg));
+    let accepted = false;
     ws.addEventListener('open', () => send({ type: 'connection_init', payload: {} }));
     ws.addEventListener('message', (event) => {
       let msg;
@@ -381,6 +383,7 @@ ${SIDE_FIELDS}`;
         return;
       }
       if (msg.type === 'connection_ack') {
+        accepted = true;
         send({ id: 'live', type: 'subscribe', payload: { query: LIVE_QUERY, variables: { since: liveVersion } } });
       } else if (msg.type === 'ping') {
         send({ type: 'pong' });
@@ -392,6 +395,7 @@ ${SIDE_FIELDS}`;
     });
     ws.addEventListener('close', () => {
       if (liveSocket === ws) liveSocket = null;
+      if (!accepted) liveRefused = true;
     });
   }
 
