@@ -174,7 +174,7 @@ fragment ExplorerCitation on Citation {
       commitmentKind period item
       pledger ${REF} beneficiaries ${REF} suppliers ${REF} deal ${REF}
       partOf ${REF} inExchangeFor ${REF} answers ${REF}
-      amount(asOf: $asOf) { value { display } approximate }
+      amount(asOf: $asOf) { value { display } approximate validFrom { ...ExplorerWhen } }
       amountHistory(includeDeprecated: true) { value { display } ${CLAIM} }
       increase { display }
       baseline(asOf: $asOf) { value { display } }
@@ -191,7 +191,7 @@ fragment ExplorerCitation on Citation {
     }
     ... on TariffMeasure {
       scope imposer ${REF} target ${REF} deal ${REF}
-      rate(asOf: $asOf) { value { display } }
+      rate(asOf: $asOf) { value { display } validFrom { ...ExplorerWhen } }
       rateHistory(includeDeprecated: true) { value { display } ${CLAIM} }
       tariffStatus: status(asOf: $asOf) { value }
       statusHistory(includeDeprecated: true) { value ${CLAIM} }
@@ -1829,6 +1829,14 @@ ${SIDE_FIELDS}`;
       })));
   }
 
+  // When a value took effect, said where that date is inferred or known only as a range
+  // (a stated day needs no word here: the history below has it).
+  function since(claim) {
+    const w = claim.validFrom;
+    if (!w || (w.date && !w.inferred)) return null;
+    return h('span', { class: 'ex-claim-meta ex-since' }, ` since ${whenText(w)}`);
+  }
+
   function facts(rows) {
     const items = rows.filter(([, v]) => v !== null && v !== undefined && v !== '' && !(Array.isArray(v) && !v.length));
     if (!items.length) return null;
@@ -1853,7 +1861,7 @@ ${SIDE_FIELDS}`;
         ]);
       case 'Commitment':
         return facts([
-          ['Kind', words(e.commitmentKind)], ['Amount', e.amount ? (e.amount.approximate ? '≈ ' : '') + e.amount.value.display : null],
+          ['Kind', words(e.commitmentKind)], ['Amount', e.amount ? [(e.amount.approximate ? '≈ ' : '') + e.amount.value.display, since(e.amount)] : null],
           ['Baseline', e.baseline ? e.baseline.value.display : null], ['Increase', e.increase ? e.increase.display : null],
           ['Limit', e.limit ? e.limit.value.display : null],
           ['Period', words(e.period)], ['Item', e.item], ['Status', e.commitmentStatus ? words(e.commitmentStatus.value) : null],
@@ -1871,7 +1879,7 @@ ${SIDE_FIELDS}`;
         ]);
       case 'TariffMeasure':
         return facts([
-          ['Rate', e.rate ? e.rate.value.display : null], ['Status', e.tariffStatus ? words(e.tariffStatus.value) : null],
+          ['Rate', e.rate ? [e.rate.value.display, since(e.rate)] : null], ['Status', e.tariffStatus ? words(e.tariffStatus.value) : null],
           ['Scope', e.scope], ['Imposed by', ref(e.imposer)], ['On', ref(e.target)], ['Deal', ref(e.deal)],
           ['Exchanged for', refs(e.exchangedFor)],
         ]);

@@ -193,6 +193,9 @@ describe('explorer', () => {
     assert.match(claims[1], /USD 500 billion.*from 2025-07-22 \(inferred\).*Donald Trump/s);
     assert.match(claims[2], /USD 550 billion.*preferred.*between 2025-07-22 and 2025-07-31.*United States/s);
     assert.match(claims[3], /USD 550 billion.*preferred.*Japan/s);
+    // The amount in force says that its date is only a range, and inferred.
+    assert.match(await panel.locator('.ex-facts dd', { hasText: 'USD 550 billion' }).textContent(),
+      /since between 2025-07-22 and 2025-07-31 \(inferred\)/);
     // Sources: closed until opened, then each paragraph with its source's title.
     const sources = page.locator('#entity-sources');
     assert.equal(await sources.getAttribute('open'), null);
