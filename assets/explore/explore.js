@@ -585,9 +585,6 @@ ${SIDE_FIELDS}`;
   // come out at 12 px at that zoom (`labelScale`), and the nodes are then parted so that
   // no label overlaps another node or label.
   let labelScale = 1;
-  // Where the labels cannot all be readable at the fitted zoom, the centre's and the
-  // selection's still are (`keyScale`); elsewhere it equals `labelScale`.
-  let keyScale = 1;
   const scaled = (px) => () => px * labelScale;
 
   function stylesheet(big) {
@@ -648,10 +645,6 @@ ${SIDE_FIELDS}`;
         selector: 'node.root',
         style: { 'border-width': 4, 'border-color': '#111827', 'border-style': 'double', 'font-weight': 'bold' },
       },
-      ...(big ? [] : [{
-        selector: 'node.root, node:selected',
-        style: { 'font-size': () => 12 * keyScale, 'text-max-width': () => 130 * keyScale, 'z-index': 20 },
-      }]),
       {
         selector: 'edge',
         style: {
@@ -674,6 +667,17 @@ ${SIDE_FIELDS}`;
       { selector: 'edge[family = "context"]', style: { width: big ? 0.6 : 1.1 } },
       { selector: 'edge[count > 1]', style: { width: big ? 1.6 : 3.2 } },
       { selector: 'edge.bundled', style: { display: 'none' } },
+      // Labels that would come out under 11 px at this zoom (see `hideTinyLabels`).
+      { selector: '.tiny', style: { 'text-opacity': 0 } },
+      // ...but the centre's, the selection's and the one pointed at, sized for the zoom
+      // when they take the class (or are pointed at).
+      {
+        selector: 'node.root.tiny, node.tiny:selected, node.tiny.hover',
+        style: {
+          'text-opacity': 1, 'z-index': 20,
+          'font-size': () => Math.max(12, 12.5 / cy.zoom()), 'text-max-width': () => Math.max(130, 135 / cy.zoom()),
+        },
+      },
       { selector: 'edge.hover, edge.sel-label, edge.picked, edge:selected', style: { ...edgeLabel, opacity: 1, 'z-index': 5 } },
       {
         selector: 'node:selected',
@@ -734,6 +738,18 @@ ${SIDE_FIELDS}`;
     return null;
   }
 
+  // Cytoscape's min-zoomed-font-size compares a label's size at the zoom rounded up to a
+  // power of two, so it lets labels through at down to half of it: a small graph's labels
+  // are hidden here instead, whenever the zoom makes them smaller than 11 px.
+  let tinyLabels = false;
+  function hideTinyLabels(force = false) {
+    const tiny = !big && 12 * labelScale * cy.zoom() < 11;
+    if (tiny === tinyLabels && !force) return;
+    tinyLabels = tiny;
+    cy.batch(() => cy.elements().toggleClass('tiny', tiny));
+  }
+  cy.on('zoom', () => hideTinyLabels());
+
   // Calms the drawn graph: a value repeated on a node's relations is drawn once, under the
   // node's name; relations between the same two nodes are drawn as one edge with their
   // count; and labels go to the edges that ask for them (see `refreshEdgeLabels`).
@@ -775,6 +791,7 @@ ${SIDE_FIELDS}`;
       }
     });
     refreshEdgeLabels();
+    hideTinyLabels(true);
   }
 
   // The drawn edge that stands for a relation: itself, or the edge its bundle is drawn as.
@@ -968,7 +985,6 @@ ${SIDE_FIELDS}`;
     for (let round = 0; round < 8 && !(round > 0 && readable()); round += 1) {
       // A little over: parting the nodes widens the graph a little.
       labelScale = Math.min(4, Math.max(1, 1.05 / cy.zoom()));
-      keyScale = labelScale;
       cy.style().update();
       partLabels(fixed);
       if (!fitTo) break;
@@ -978,7 +994,6 @@ ${SIDE_FIELDS}`;
     // No room for the labels at a readable size (a narrow screen, a crowded graph): back
     // to the layout as it was, with labels drawn only once zoomed in enough to read them.
     labelScale = 1;
-    keyScale = Math.max(1, 1.05 / start.zoom);
     cy.style().update();
     cy.batch(() => cy.nodes().forEach((n, i) => n.position(start.at[i])));
     cy.viewport({ zoom: start.zoom, pan: start.pan });
@@ -1085,6 +1100,7 @@ ${SIDE_FIELDS}`;
     separateNodes(keep && keep.length ? cy.nodes().filter((n) => !keep.includes(n.id())) : cy.nodes());
     if (fit) cy.fit(eles || cy.elements(), options.padding);
     if (!large) readableLabels(keep && keep.length ? new Set(keep) : null, fit ? eles || cy.elements() : null, options.padding);
+    hideTinyLabels(true);
     const ms = performance.now() - t0;
     // A big graph is not fitted closer than 1:1 (its labels appear from 1.5x on).
     if (large && fit && cy.zoom() > 1) cy.zoom({ level: 1, renderedPosition: { x: cy.width() / 2, y: cy.height() / 2 } });
@@ -1288,9 +1304,9 @@ ${SIDE_FIELDS}`;
   cy.on('dbltap', 'node', (evt) => focusEntity(evt.target.id()));
   cy.on('tap', 'edge', (evt) => showRelation(evt.target));
   // Pointing at a node labels its edges; pointing at an edge labels it.
-  cy.on('mouseover', 'node', (evt) => drawnEdges(evt.target.connectedEdges()).addClass('hover'));
+  cy.on('mouseover', 'node', (evt) => drawnEdges(evt.target.connectedEdges()).add(evt.target).addClass('hover'));
   cy.on('mouseover', 'edge', (evt) => evt.target.addClass('hover'));
-  cy.on('mouseout', 'node, edge', () => cy.edges('.hover').removeClass('hover'));
+  cy.on('mouseout', 'node, edge', () => cy.elements('.hover').removeClass('hover'));
 
   // A node the user chose: selected, and its edges labelled (even the centre's).
   function select(id) {
@@ -1690,7 +1706,10 @@ ${SIDE_FIELDS}`;
     const at = (day) => `calc(8px + (100% - 16px) * ${sliderValue(day) / SLIDER_DAYS})`;
     $('asof-ticks').replaceChildren(...sorted.map((m) => {
       const range = m.span[0] !== m.span[1];
-      const el = h('span', { class: `ex-tick${range ? ' ex-tick-range' : ''}${m.inferred && !range ? ' ex-tick-inferred' : ''}` });
+      const el = h('span', {
+        class: `ex-tick${range ? ' ex-tick-range' : ''}${m.inferred && !range ? ' ex-tick-inferred' : ''}`,
+        title: `${m.display}: ${m.titles.join('; ')}`,
+      });
       el.style.left = at(m.span[0]);
       if (range) el.style.width = `calc((100% - 16px) * ${(sliderValue(m.span[1]) - sliderValue(m.span[0]) + 1) / SLIDER_DAYS})`;
       return el;

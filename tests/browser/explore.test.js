@@ -11,15 +11,18 @@ const {
   ROOT, WAIT_MS, startServer, launchBrowser, openPage, waitIdle, snapshot, paintedPixels, clickNode,
 } = require('./lib/harness');
 
-// The labels the graph draws, on screen: cytoscape leaves out a label whose rendered size
-// would be under its min-zoomed-font-size, and one on a hidden element.
+// The labels the graph draws, on screen. Cytoscape leaves out a label on a hidden element,
+// a transparent one, and one under its min-zoomed-font-size at the zoom rounded up to a
+// power of two (CanvasRenderer.eleTextBiggerThanMin): so a label it draws may be as small
+// as half that, which `smallest` (at the real zoom) shows.
 function drawnLabels(page) {
   return page.evaluate(() => {
     const { cy } = window.__explore;
     const zoom = cy.zoom();
+    const level = 2 ** Math.ceil(Math.log2(zoom * window.devicePixelRatio));
     const container = { w: cy.width(), h: cy.height() };
     const drawn = (el) => el.visible() && el.pstyle('label').strValue
-      && parseFloat(el.pstyle('font-size').pfValue) * zoom >= el.pstyle('min-zoomed-font-size').pfValue
+      && el.pstyle('font-size').pfValue * level >= el.pstyle('min-zoomed-font-size').pfValue
       && el.pstyle('text-opacity').value > 0;
     const sizes = [];
     const nodeLabels = [];
@@ -127,6 +130,20 @@ describe('explorer', () => {
     const picked = await drawnLabels(page);
     assert.ok(picked.edgeLabels.some((t) => /^imposes/.test(t)), picked.edgeLabels.join(' | '));
     assert.ok(picked.smallest >= 11, `the smallest label is ${picked.smallest} px`);
+    p.assertClean(assert);
+  });
+
+  it('draws no label under 11 px on a crowded view either (depth 2), and names a node pointed at', async () => {
+    const p = await explore('#entity=deal:us-jp-2025&depth=2');
+    const { page } = p;
+    const drawn = await drawnLabels(page);
+    assert.ok(drawn.smallest >= 11, `the smallest label is ${drawn.smallest.toFixed(1)} px on screen`);
+    assert.ok(drawn.nodeLabels.some((l) => l.id === 'deal:us-jp-2025'), 'the centre is named');
+    assert.deepEqual(overlaps(drawn.nodeLabels), [], 'no two node labels overlap');
+    await page.evaluate(() => window.__explore.cy.getElementById('country:kr').emit('mouseover'));
+    const pointed = await drawnLabels(page);
+    assert.ok(pointed.nodeLabels.some((l) => l.id === 'country:kr'), 'the node pointed at is named');
+    assert.ok(pointed.smallest >= 11, `the smallest label is ${pointed.smallest.toFixed(1)} px on screen`);
     p.assertClean(assert);
   });
 
