@@ -56,6 +56,32 @@
 
   const words = (e) => String(e || '').toLowerCase().replace(/_/g, ' ');
 
+  // Relation families: each drawn in a colour and a dash of its own (the legend shows
+  // them), and each can be labelled for good from the legend. A kind not listed here (a new
+  // one on the server) is drawn as context.
+  const FAMILIES = {
+    pledges: {
+      label: 'Pledges and exchanges', color: '#15803d', dash: 'solid',
+      kinds: ['PLEDGED', 'BENEFITS', 'IN_EXCHANGE_FOR', 'REVISED', 'SUPPLIES'],
+    },
+    tariffs: { label: 'Tariffs and pressure', color: '#c2410c', dash: 'solid', kinds: ['IMPOSES', 'TARGETS', 'PRESSURES'] },
+    structure: {
+      label: 'Part of, party to, roles', color: '#475569', dash: 'solid',
+      kinds: ['PART_OF', 'PARTY_TO', 'MEMBER_OF', 'BASED_IN', 'HOLDS_ROLE', 'PUBLISHED_BY'],
+    },
+    ties: { label: 'Allies and rivals', color: '#1d4ed8', dash: 'dotted', kinds: ['ALLY_OF', 'RIVAL_OF'] },
+    context: {
+      label: 'Said, met, reported', color: '#8b8f98', dash: 'dashed',
+      kinds: ['ATTENDED', 'HELD_AT', 'SAID', 'MADE_AT', 'ABOUT', 'REPORTED_BY', 'PARTICIPATES_IN', 'INVITED_TO'],
+    },
+  };
+  const FAMILY_NAMES = Object.keys(FAMILIES);
+  const familyOf = (kind) => FAMILY_NAMES.find((f) => FAMILIES[f].kinds.includes(kind)) || 'context';
+  // The kinds whose value (an amount, a rate's change) the relations next to them repeat:
+  // the value is drawn once, under the node's name.
+  const VALUED = new Set(['COMMITMENT', 'TARIFF_MEASURE', 'PROJECT', 'DEMAND']);
+  const SELECTED = '#d60590';
+
   // ===================================================================================
   // GraphQL
   // ===================================================================================
@@ -148,7 +174,7 @@ fragment ExplorerCitation on Citation {
       commitmentKind period item
       pledger ${REF} beneficiaries ${REF} suppliers ${REF} deal ${REF}
       partOf ${REF} inExchangeFor ${REF} answers ${REF}
-      amount(asOf: $asOf) { value { display } approximate }
+      amount(asOf: $asOf) { value { display } approximate validFrom { ...ExplorerWhen } }
       amountHistory(includeDeprecated: true) { value { display } ${CLAIM} }
       increase { display }
       baseline(asOf: $asOf) { value { display } }
@@ -165,7 +191,7 @@ fragment ExplorerCitation on Citation {
     }
     ... on TariffMeasure {
       scope imposer ${REF} target ${REF} deal ${REF}
-      rate(asOf: $asOf) { value { display } }
+      rate(asOf: $asOf) { value { display } validFrom { ...ExplorerWhen } }
       rateHistory(includeDeprecated: true) { value { display } ${CLAIM} }
       tariffStatus: status(asOf: $asOf) { value }
       statusHistory(includeDeprecated: true) { value ${CLAIM} }
@@ -211,6 +237,20 @@ ${CLAIM_FIELDS}`;
 }
 ${CLAIM_FIELDS}`;
 
+  // A source and the citations of the drawn nodes and relations (depth 0: the edges among
+  // them), for the source view.
+  const SOURCE_QUERY = `query ExplorerSource($id: ID!, $ids: [ID!]!, $limit: Int!, $asOf: Date) {
+  source(id: $id) {
+    id title file sourceKind description
+    published { ...ExplorerWhen } publisher { id kind name }
+  }
+  neighborhood(ids: $ids, depth: 0, limit: $limit, asOf: $asOf) {
+    nodes { id kind label entity { sources { ...ExplorerCitation } } }
+    edges { id kind source target relation { sources { ...ExplorerCitation } } }
+  }
+}
+${CLAIM_FIELDS}`;
+
   const PATHS_QUERY = `query ExplorerPaths($from: ID!, $to: ID!, $maxLength: Int!, $relations: [RelationKind!]) {
   paths(from: $from, to: $to, maxLength: $maxLength, relations: $relations, limit: 5) {
     length
@@ -229,8 +269,8 @@ fragment ExplorerCommitment on Commitment {
 }
 fragment ExplorerTariffChange on TariffChange {
   measure { id name scope }
-  before { value { display } validFrom { date inferred } }
-  after { value { display } validFrom { date inferred } }
+  before { value { display } validFrom { date inferred display } }
+  after { value { display } validFrom { date inferred display } }
 }
 fragment ExplorerSide on ExchangeSide {
   party { id kind name }
@@ -262,7 +302,10 @@ ${SIDE_FIELDS}`;
 
   const TIMELINE_QUERY = `query ExplorerTimeline {
   timeline(from: "2025-01-01", to: "2025-12-31", first: 100) {
-    edges { node { date { date precision inferred } kind title entity { id name } } }
+    edges { node {
+      date { date precision inferred display notBefore { date } notAfter { date } }
+      kind title entity { id name }
+    } }
   }
 }`;
 
@@ -292,6 +335,7 @@ ${SIDE_FIELDS}`;
       } catch (_) {
         throw new ApiError(`the server answered HTTP ${response.status}`, 'HTTP');
       }
+      serverAnswered();
       if (body.errors && body.errors.length) {
         const first = body.errors[0];
         throw new ApiError(
@@ -303,6 +347,64 @@ ${SIDE_FIELDS}`;
     } finally {
       inflight -= 1;
     }
+  }
+
+  // ===================================================================================
+  // Live: committed changes over graphql-ws (/graphql/ws, the graphql-transport-ws
+  // protocol). A change that names a drawn entity reloads the view in place: what is drawn
+  // keeps its place, new nodes are laid out beside their neighbours, what went is taken
+  // away. A server without a data directory never sends one. A lost connection is opened
+  // again once the server answers a request, from the last version seen.
+  // ===================================================================================
+
+  const LIVE_QUERY = `subscription ExplorerLive($since: Int) {
+  changes(since: $since) { version entities { id } }
+}`;
+  let liveSocket = null;
+  let liveVersion = null;
+  let liveChanges = 0;
+  let liveRefused = false; // closed before the server accepted it: not tried again
+
+  function serverAnswered() {
+    if (!liveSocket && !liveRefused && 'WebSocket' in window) openLive();
+  }
+
+  function openLive() {
+    const ws = new WebSocket(`${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}/graphql/ws`, 'graphql-transport-ws');
+    liveSocket = ws;
+    const send = (msg) => ws.send(JSON.stringify(msg));
+    let accepted = false;
+    ws.addEventListener('open', () => send({ type: 'connection_init', payload: {} }));
+    ws.addEventListener('message', (event) => {
+      let msg;
+      try {
+        msg = JSON.parse(event.data);
+      } catch (_) {
+        return;
+      }
+      if (msg.type === 'connection_ack') {
+        accepted = true;
+        send({ id: 'live', type: 'subscribe', payload: { query: LIVE_QUERY, variables: { since: liveVersion } } });
+      } else if (msg.type === 'ping') {
+        send({ type: 'pong' });
+      } else if (msg.type === 'next' && msg.payload && msg.payload.data) {
+        const batch = msg.payload.data.changes;
+        liveVersion = batch.version;
+        liveChanged(batch.entities.map((e) => e.id));
+      }
+    });
+    ws.addEventListener('close', () => {
+      if (liveSocket === ws) liveSocket = null;
+      if (!accepted) liveRefused = true;
+    });
+  }
+
+  function liveChanged(ids) {
+    liveChanges += 1;
+    if (!ids.some((id) => cy.getElementById(id).nonempty())) return;
+    loadedKey = null; // load the same view again; loadGraph keeps what is drawn in place
+    if (ids.includes(state.sel)) panelKey = null;
+    sync();
   }
 
   // ===================================================================================
@@ -478,6 +580,13 @@ ${SIDE_FIELDS}`;
   }
   window.cytoscape.use(window.cytoscapeFcose);
 
+  // Labels are sized in the graph's units and drawn only where they come out at 11 px or
+  // more (min-zoomed-font-size). A small graph's labels are scaled, when it is fitted, to
+  // come out at 12 px at that zoom (`labelScale`), and the nodes are then parted so that
+  // no label overlaps another node or label.
+  let labelScale = 1;
+  const scaled = (px) => () => px * labelScale;
+
   function stylesheet(big) {
     const nodeStyles = KIND_NAMES.map((kind) => ({
       selector: `node[kind = "${kind}"]`,
@@ -488,76 +597,103 @@ ${SIDE_FIELDS}`;
         height: KINDS[kind].size * (big ? 0.5 : 1),
       },
     }));
+    const edgeStyles = FAMILY_NAMES.map((f) => ({
+      selector: `edge[family = "${f}"]`,
+      style: { 'line-color': FAMILIES[f].color, 'target-arrow-color': FAMILIES[f].color, 'line-style': FAMILIES[f].dash },
+    }));
+    const edgeLabel = {
+      label: 'data(text)',
+      'font-size': big ? 10 : scaled(11),
+      'min-zoomed-font-size': 11,
+      color: '#1f2937',
+      'text-rotation': 'autorotate',
+      'text-background-color': '#ffffff',
+      'text-background-opacity': 0.9,
+      'text-background-padding': 1,
+      'text-wrap': 'ellipsis',
+      'text-max-width': big ? 160 : scaled(200),
+    };
     return [
       {
         selector: 'node',
         style: {
-          label: 'data(name)',
+          // A big graph's labels are the bare names, on one line.
+          label: big ? 'data(name)' : 'data(label)',
           'font-family': 'system-ui, sans-serif',
-          'font-size': 10,
+          'font-size': big ? 10 : scaled(12),
           color: '#111827',
           'text-valign': 'bottom',
           'text-halign': 'center',
-          'text-margin-y': 3,
+          'text-margin-y': big ? 3 : scaled(3),
           // Big graphs cut each label to one line (the whole name is in the panel and the
           // node list): long names wrapped over several lines would cover crowded neighbours.
           'text-wrap': big ? 'ellipsis' : 'wrap',
-          'text-max-width': big ? 80 : 110,
-          'text-outline-color': '#ffffff',
-          'text-outline-width': 2,
+          'text-max-width': big ? 80 : scaled(130),
+          // Edges pass under a label, not across it.
+          'text-background-color': '#ffffff',
+          'text-background-opacity': 0.85,
+          'text-background-padding': 1,
           'border-width': 1,
           'border-color': '#374151',
-          // Big graphs show node labels only once zoomed in past 1.5x.
-          'min-zoomed-font-size': big ? 15 : 6,
+          // Big graphs show node labels only once zoomed in past 1.5x; no label is ever
+          // drawn under 11 px.
+          'min-zoomed-font-size': big ? 15 : 11,
         },
       },
       ...nodeStyles,
       {
         selector: 'node.root',
-        style: { 'border-width': 3, 'border-color': '#111827', 'font-weight': 'bold', 'font-size': 12 },
+        style: { 'border-width': 4, 'border-color': '#111827', 'border-style': 'double', 'font-weight': 'bold' },
       },
       {
         selector: 'edge',
-        style: big
-          ? {
-            width: 0.8,
-            'line-color': '#9ca3af',
-            'curve-style': 'straight',
-            'target-arrow-shape': 'none',
-            opacity: 0.7,
-          }
-          : {
-            width: 1.4,
-            'line-color': '#9ca3af',
-            'target-arrow-color': '#9ca3af',
-            'target-arrow-shape': 'triangle',
-            'arrow-scale': 0.8,
-            'curve-style': 'bezier',
-            label: 'data(text)',
-            'font-size': 8,
-            color: '#4b5563',
-            'text-rotation': 'autorotate',
-            'text-background-color': '#ffffff',
-            'text-background-opacity': 0.85,
-            'text-background-padding': 1,
-            'min-zoomed-font-size': 7,
-          },
+        style: {
+          width: big ? 0.8 : 1.6,
+          'curve-style': big ? 'straight' : 'bezier',
+          'target-arrow-shape': big ? 'none' : 'triangle',
+          'arrow-scale': 0.9,
+          opacity: big ? 0.7 : 0.9,
+          // Only a bundle's count is drawn by default ("×2"); names and values on hover.
+          label: 'data(short)',
+          'font-size': big ? 10 : scaled(11),
+          'min-zoomed-font-size': 11,
+          color: '#1f2937',
+          'text-background-color': '#ffffff',
+          'text-background-opacity': 0.9,
+          'text-background-padding': 1,
+        },
       },
+      ...edgeStyles,
+      { selector: 'edge[family = "context"]', style: { width: big ? 0.6 : 1.1 } },
+      { selector: 'edge[count > 1]', style: { width: big ? 1.6 : 3.2 } },
+      { selector: 'edge.bundled', style: { display: 'none' } },
+      // Labels that would come out under 11 px at this zoom (see `hideTinyLabels`).
+      { selector: '.tiny', style: { 'text-opacity': 0 } },
+      // ...but the centre's, the selection's and the one pointed at, sized for the zoom
+      // when they take the class (or are pointed at).
+      {
+        selector: 'node.root.tiny, node.tiny:selected, node.tiny.hover',
+        style: {
+          'text-opacity': 1, 'z-index': 20,
+          'font-size': () => Math.max(12, 12.5 / cy.zoom()), 'text-max-width': () => Math.max(130, 135 / cy.zoom()),
+        },
+      },
+      { selector: 'edge.hover, edge.sel-label, edge.picked, edge:selected', style: { ...edgeLabel, opacity: 1, 'z-index': 5 } },
       {
         selector: 'node:selected',
-        style: { 'border-width': 4, 'border-color': '#d60590', 'overlay-opacity': 0 },
+        style: { 'border-width': 4, 'border-style': 'solid', 'border-color': SELECTED, 'overlay-opacity': 0 },
       },
-      { selector: 'edge:selected', style: { 'line-color': '#d60590', 'target-arrow-color': '#d60590' } },
+      { selector: 'edge:selected', style: { 'line-color': SELECTED, 'target-arrow-color': SELECTED, 'line-style': 'solid' } },
       { selector: '.faded', style: { opacity: 0.18 } },
       {
         selector: 'node.on-path',
-        style: { 'border-width': 5, 'border-color': '#d60590', opacity: 1, 'z-index': 10 },
+        style: { 'border-width': 5, 'border-color': SELECTED, opacity: 1, 'z-index': 10 },
       },
       {
         selector: 'edge.on-path',
         style: {
-          width: 4, 'line-color': '#d60590', 'target-arrow-color': '#d60590', opacity: 1, 'z-index': 10,
-          label: 'data(text)', color: '#7a0350', 'font-weight': 'bold',
+          ...edgeLabel, width: 4, 'line-color': SELECTED, 'target-arrow-color': SELECTED, opacity: 1, 'z-index': 10,
+          color: '#7a0350', 'font-weight': 'bold',
         },
       },
     ];
@@ -580,19 +716,100 @@ ${SIDE_FIELDS}`;
     }
   }
 
-  function edgeText(e) {
-    return e.label ? `${words(e.kind)}: ${e.label}` : words(e.kind);
-  }
-
   function nodeElement(n) {
-    return { group: 'nodes', data: { id: n.id, kind: n.kind, name: n.label, depth: n.depth } };
+    return { group: 'nodes', data: { id: n.id, kind: n.kind, name: n.label, label: n.label, depth: n.depth } };
   }
 
   function edgeElement(e) {
     return {
       group: 'edges',
-      data: { id: e.id, source: e.source, target: e.target, kind: e.kind, label: e.label || '', text: edgeText(e) },
+      data: {
+        id: e.id, source: e.source, target: e.target, kind: e.kind, family: familyOf(e.kind),
+        value: e.label || '', text: words(e.kind), short: '',
+      },
     };
+  }
+
+  // The node whose value a relation's value is: a commitment's amount on the relations
+  // that name it (pledged, benefits, part of), a tariff's change on its own.
+  function valueOwner(edge) {
+    if (VALUED.has(edge.target().data('kind'))) return edge.target();
+    if (VALUED.has(edge.source().data('kind'))) return edge.source();
+    return null;
+  }
+
+  // Cytoscape's min-zoomed-font-size compares a label's size at the zoom rounded up to a
+  // power of two, so it lets labels through at down to half of it: a small graph's labels
+  // are hidden here instead, whenever the zoom makes them smaller than 11 px.
+  let tinyLabels = false;
+  function hideTinyLabels(force = false) {
+    const tiny = !big && 12 * labelScale * cy.zoom() < 11;
+    if (tiny === tinyLabels && !force) return;
+    tinyLabels = tiny;
+    cy.batch(() => cy.elements().toggleClass('tiny', tiny));
+  }
+  cy.on('zoom', () => hideTinyLabels());
+
+  // Calms the drawn graph: a value repeated on a node's relations is drawn once, under the
+  // node's name; relations between the same two nodes are drawn as one edge with their
+  // count; and labels go to the edges that ask for them (see `refreshEdgeLabels`).
+  function calm() {
+    const votes = new Map();
+    cy.edges().forEach((e) => {
+      const owner = valueOwner(e);
+      if (!owner || !e.data('value')) return;
+      const tally = votes.get(owner.id()) || new Map();
+      tally.set(e.data('value'), (tally.get(e.data('value')) || 0) + 1);
+      votes.set(owner.id(), tally);
+    });
+    const valueOf = new Map();
+    for (const [id, tally] of votes) {
+      valueOf.set(id, [...tally].sort((a, b) => b[1] - a[1])[0][0]);
+    }
+    const pairs = new Map();
+    cy.batch(() => {
+      cy.nodes().forEach((n) => {
+        const value = valueOf.get(n.id());
+        n.data('label', value ? `${n.data('name')}\n${value}` : n.data('name'));
+      });
+      cy.edges().forEach((e) => {
+        const owner = valueOwner(e);
+        const value = e.data('value');
+        const own = value && !(owner && valueOf.get(owner.id()) === value);
+        e.data({ text: own ? `${words(e.data('kind'))}: ${value}` : words(e.data('kind')), short: '', count: 1, lead: null });
+        e.removeClass('bundled');
+        const key = [e.data('source'), e.data('target')].sort().join(' ');
+        if (!pairs.has(key)) pairs.set(key, []);
+        pairs.get(key).push(e);
+      });
+      for (const group of pairs.values()) {
+        if (group.length < 2) continue;
+        group.sort((a, b) => FAMILY_NAMES.indexOf(a.data('family')) - FAMILY_NAMES.indexOf(b.data('family')));
+        const [lead, ...rest] = group;
+        lead.data({ count: group.length, short: `×${group.length}`, text: group.map((e) => e.data('text')).join(' · ') });
+        for (const e of rest) e.data('lead', lead.id()).addClass('bundled');
+      }
+    });
+    refreshEdgeLabels();
+    hideTinyLabels(true);
+  }
+
+  // The drawn edge that stands for a relation: itself, or the edge its bundle is drawn as.
+  const drawnEdge = (e) => (e.data('lead') ? cy.getElementById(e.data('lead')) : e);
+  const drawnEdges = (edges) => cy.collection(edges.map(drawnEdge));
+
+  // Edge labels: on the edges under the pointer (`hover`), the selected node's edges when
+  // the user chose it (not the centre the page starts on: its relations are all of them),
+  // and the families ticked in the legend. Everything else is drawn without words.
+  const pickedFamilies = new Set();
+  let labelSelection = false;
+  function refreshEdgeLabels() {
+    cy.batch(() => {
+      cy.edges().removeClass('sel-label picked');
+      const sel = cy.nodes(':selected');
+      if (sel.nonempty() && (labelSelection || sel.id() !== state.entity)) drawnEdges(sel.connectedEdges()).addClass('sel-label');
+      drawnEdges(cy.edges().filter((e) => pickedFamilies.has(e.data('family')))).addClass('picked');
+    });
   }
 
   // Merges subgraphs into one list of nodes and edges (nodes by id, least depth kept;
@@ -759,6 +976,62 @@ ${SIDE_FIELDS}`;
     });
   }
 
+  // Sizes a small graph's labels to come out at 12 px once fitted, and parts the nodes
+  // (all but `fixed`) whose shapes and labels overlap. Parting them widens the graph, and
+  // fitting it again shrinks the labels; a few rounds settle it.
+  function readableLabels(fixed, fitTo, padding) {
+    const readable = () => labelScale * cy.zoom() >= 1;
+    const start = { zoom: cy.zoom(), pan: { ...cy.pan() }, at: cy.nodes().map((n) => ({ ...n.position() })) };
+    for (let round = 0; round < 8 && !(round > 0 && readable()); round += 1) {
+      // A little over: parting the nodes widens the graph a little.
+      labelScale = Math.min(4, Math.max(1, 1.05 / cy.zoom()));
+      cy.style().update();
+      partLabels(fixed);
+      if (!fitTo) break;
+      cy.fit(fitTo, padding);
+    }
+    if (readable()) return;
+    // No room for the labels at a readable size (a narrow screen, a crowded graph): back
+    // to the layout as it was, with labels drawn only once zoomed in enough to read them.
+    labelScale = 1;
+    cy.style().update();
+    cy.batch(() => cy.nodes().forEach((n, i) => n.position(start.at[i])));
+    cy.viewport({ zoom: start.zoom, pan: start.pan });
+  }
+
+  // Pushes apart nodes whose boxes (shape and label, and a margin) overlap, along the axis
+  // where they overlap least; a node in `fixed` stays and the other moves the whole way.
+  function partLabels(fixed, gap = 6, maxPasses = 80) {
+    const items = cy.nodes().map((n) => {
+      const b = n.boundingBox({ includeNodes: true, includeLabels: true, includeEdges: false, includeOverlays: false });
+      const { x, y } = n.position();
+      return { n, x, y, l: x - b.x1, r: b.x2 - x, t: y - b.y1, b: b.y2 - y, fixed: Boolean(fixed && fixed.has(n.id())) };
+    });
+    for (let pass = 0; pass < maxPasses; pass += 1) {
+      let moved = false;
+      for (let i = 0; i < items.length; i += 1) {
+        for (let j = i + 1; j < items.length; j += 1) {
+          const a = items[i];
+          const c = items[j];
+          if (a.fixed && c.fixed) continue;
+          const ox = Math.min(a.x + a.r, c.x + c.r) - Math.max(a.x - a.l, c.x - c.l) + gap;
+          const oy = Math.min(a.y + a.b, c.y + c.b) - Math.max(a.y - a.t, c.y - c.t) + gap;
+          if (ox <= 0 || oy <= 0) continue;
+          const alongX = ox < oy;
+          const d = alongX ? ox : oy;
+          const sign = (alongX ? c.x - a.x : c.y - a.y) >= 0 ? 1 : -1;
+          const shareA = a.fixed ? 0 : (c.fixed ? 1 : 0.5);
+          const axis = alongX ? 'x' : 'y';
+          a[axis] -= sign * d * shareA;
+          c[axis] += sign * d * (1 - shareA);
+          moved = true;
+        }
+      }
+      if (!moved) break;
+    }
+    cy.batch(() => items.forEach((it) => it.n.position({ x: it.x, y: it.y })));
+  }
+
   // Runs fcose (synchronously: animate false), then parts any nodes it left overlapping, and
   // reports how long it took.
   // Lays the graph out; the nodes in `keep` stay where they are.
@@ -826,6 +1099,8 @@ ${SIDE_FIELDS}`;
     }
     separateNodes(keep && keep.length ? cy.nodes().filter((n) => !keep.includes(n.id())) : cy.nodes());
     if (fit) cy.fit(eles || cy.elements(), options.padding);
+    if (!large) readableLabels(keep && keep.length ? new Set(keep) : null, fit ? eles || cy.elements() : null, options.padding);
+    hideTinyLabels(true);
     const ms = performance.now() - t0;
     // A big graph is not fitted closer than 1:1 (its labels appear from 1.5x on).
     if (large && fit && cy.zoom() > 1) cy.zoom({ level: 1, renderedPosition: { x: cy.width() / 2, y: cy.height() / 2 } });
@@ -909,6 +1184,7 @@ ${SIDE_FIELDS}`;
       cy.add(elements);
       cy.getElementById(s.entity).addClass('root');
     });
+    calm();
     loadedKey = graphKey(s);
     loadedX = s.x.slice();
     if (!stays.length) runLayout({ randomize: true, fit: true });
@@ -965,6 +1241,7 @@ ${SIDE_FIELDS}`;
     truncated = truncated || sub.truncated;
     setBig(cy.elements().length + elements.length > BIG_GRAPH);
     cy.batch(() => cy.add(elements));
+    calm();
     loadedX = s.x.slice();
     if (newNodes.length) runLayout({ randomize: false, fit: true, keep: [...present].filter((id) => !newNodes.some((n) => n.id === id)) });
     graphLoads += 1;
@@ -1016,17 +1293,50 @@ ${SIDE_FIELDS}`;
       cy.$(':selected').unselect();
       if (s.sel) cy.getElementById(s.sel).select();
     });
+    refreshEdgeLabels();
   }
 
   // ----- graph events -----
 
   // A click selects; adding a node's neighbours and taking them away again are actions
   // of their own (the panel's Expand and Collapse), each a step back and forward go through.
-  cy.on('tap', 'node', (evt) => setState({ sel: evt.target.id() }));
+  cy.on('tap', 'node', (evt) => select(evt.target.id()));
   cy.on('dbltap', 'node', (evt) => focusEntity(evt.target.id()));
-  cy.on('tap', 'edge', (evt) => showRelation(evt.target.data()));
+  cy.on('tap', 'edge', (evt) => showRelation(evt.target));
+  // Pointing at a node labels its edges; pointing at an edge labels it.
+  cy.on('mouseover', 'node', (evt) => drawnEdges(evt.target.connectedEdges()).add(evt.target).addClass('hover'));
+  cy.on('mouseover', 'edge', (evt) => evt.target.addClass('hover'));
+  cy.on('mouseout', 'node, edge', () => cy.elements('.hover').removeClass('hover'));
+
+  // A node the user chose: selected, and its edges labelled (even the centre's).
+  function select(id) {
+    labelSelection = true;
+    return setState({ sel: id });
+  }
+
+  // Expanding and collapsing are steps of the view's history (Back undoes them).
+  function expand(id) {
+    if (!state.x.includes(id)) setState({ x: [...state.x, id] }, { push: true });
+  }
+  function collapse(id) {
+    if (state.x.includes(id)) setState({ x: state.x.filter((x) => x !== id) }, { push: true });
+  }
+
+  // E expands the selected node and C collapses it, unless the keys are typing somewhere.
+  document.addEventListener('keydown', (e) => {
+    if (e.defaultPrevented || e.ctrlKey || e.metaKey || e.altKey) return;
+    if (e.target.closest && e.target.closest('input, select, textarea, dialog')) return;
+    const id = state.sel;
+    if (!id || id === state.entity || cy.getElementById(id).empty()) return;
+    const key = e.key.toLowerCase();
+    if (key === 'e') expand(id);
+    else if (key === 'c') collapse(id);
+    else return;
+    e.preventDefault();
+  });
 
   function focusEntity(id) {
+    labelSelection = false;
     return setState({ entity: id, sel: id, x: [] }, { push: true });
   }
 
@@ -1042,10 +1352,43 @@ ${SIDE_FIELDS}`;
   // Legend, node list
   // ===================================================================================
 
+  // A short line in a family's colour and dash, with the arrowhead the graph draws.
+  function lineIcon(color, dash, width = 2) {
+    const s = svg('svg', { width: 28, height: 12, viewBox: '0 0 28 12', 'aria-hidden': 'true', class: 'ex-icon' });
+    const line = svg('line', { x1: 1, y1: 6, x2: 20, y2: 6, stroke: color, 'stroke-width': width });
+    if (dash === 'dashed') line.setAttribute('stroke-dasharray', '5 3');
+    if (dash === 'dotted') line.setAttribute('stroke-dasharray', '2 2');
+    s.append(line, svg('polygon', { points: '19,1.5 27,6 19,10.5', fill: color }));
+    return s;
+  }
+
+  // A node's mark: the selected ring, the centre's double border.
+  function ringIcon(color, double) {
+    const s = svg('svg', { width: 16, height: 16, viewBox: '0 0 20 20', 'aria-hidden': 'true', class: 'ex-icon' });
+    s.append(svg('circle', { cx: 10, cy: 10, r: 7.5, fill: '#e5e7eb', stroke: color, 'stroke-width': double ? 1.2 : 3 }));
+    if (double) s.append(svg('circle', { cx: 10, cy: 10, r: 5, fill: 'none', stroke: color, 'stroke-width': 1.2 }));
+    return s;
+  }
+
   function renderLegend() {
-    const ul = $('legend');
-    ul.replaceChildren(...KIND_NAMES.map((kind) => h('li', { 'data-kind': kind },
+    $('legend').replaceChildren(...KIND_NAMES.map((kind) => h('li', { 'data-kind': kind },
       kindIcon(kind), h('span', { text: KINDS[kind].label }), h('span', { class: 'ex-count ex-muted' }))));
+    $('legend-relations').replaceChildren(...FAMILY_NAMES.map((f) => h('li', { title: FAMILIES[f].kinds.map(words).join(', ') },
+      h('label', { class: 'ex-check' },
+        h('input', {
+          type: 'checkbox', value: f,
+          onchange: (e) => {
+            if (e.target.checked) pickedFamilies.add(f);
+            else pickedFamilies.delete(f);
+            refreshEdgeLabels();
+          },
+        }),
+        lineIcon(FAMILIES[f].color, FAMILIES[f].dash), ` ${FAMILIES[f].label}`))));
+    $('legend-marks').replaceChildren(
+      h('li', null, lineIcon('#475569', 'solid'), ' An arrow points from the one who acts: Japan → its pledge'),
+      h('li', null, lineIcon('#475569', 'solid', 4), ' ×2: that many relations between the two, drawn as one'),
+      h('li', null, ringIcon('#111827', true), ' The centre of the view'),
+      h('li', null, ringIcon(SELECTED, false), ' Selected: its relations are labelled'));
   }
 
   function renderLegendCounts() {
@@ -1074,7 +1417,7 @@ ${SIDE_FIELDS}`;
       h('button', {
         type: 'button', class: 'ex-link', 'data-id': d.id,
         'aria-current': d.id === state.sel ? 'true' : null,
-        onclick: () => setState({ sel: d.id }),
+        onclick: () => select(d.id),
       }, d.name),
       h('span', { class: 'ex-muted', text: ` ${KINDS[d.kind] ? KINDS[d.kind].label.toLowerCase() : d.kind}` }))));
   }
@@ -1223,7 +1566,31 @@ ${SIDE_FIELDS}`;
     }
   }
 
-  const search = new Combobox($('search-input'), $('search-list'), (entity) => focusEntity(entity.id));
+  // On a phone the controls wait in a drawer, and a chosen result scrolls the graph into view.
+  const narrow = window.matchMedia('(max-width: 820px)');
+  const drawer = $('controls');
+  function setDrawer(open) {
+    const was = drawer.classList.contains('ex-open');
+    drawer.classList.toggle('ex-open', open);
+    $('controls-toggle').setAttribute('aria-expanded', String(open));
+    if (open && !was) $('depth').focus();
+    if (!open && was) $('controls-toggle').focus();
+  }
+  $('controls-toggle').addEventListener('click', () => setDrawer(!drawer.classList.contains('ex-open')));
+  $('controls-close').addEventListener('click', () => setDrawer(false));
+  drawer.addEventListener('keydown', (e) => {
+    if (e.key === 'Escape' && !e.defaultPrevented && drawer.classList.contains('ex-open')) setDrawer(false);
+  });
+  function showGraph() {
+    if (!narrow.matches) return;
+    if (drawer.classList.contains('ex-open')) setDrawer(false);
+    $('graph-panel').scrollIntoView({ block: 'start' });
+  }
+
+  const search = new Combobox($('search-input'), $('search-list'), (entity) => {
+    focusEntity(entity.id);
+    showGraph();
+  });
   $('search-form').addEventListener('submit', (e) => {
     e.preventDefault();
     if (search.items.length) search.pick(Math.max(0, search.active));
@@ -1304,22 +1671,56 @@ ${SIDE_FIELDS}`;
   slider.addEventListener('change', sliderMoved);
   $('asof-today').addEventListener('click', () => setState({ asOf: null }));
 
-  async function loadTimelineTicks() {
-    try {
-      const data = await gql(TIMELINE_QUERY, {});
-      const seen = new Set();
-      const options = [];
-      for (const { node } of data.timeline.edges) {
-        if (!node.date || node.date.precision !== 'DAY') continue;
-        const v = sliderValue(node.date.date);
-        if (seen.has(v)) continue;
-        seen.add(v);
-        options.push(h('option', { value: v, label: `${node.date.date}: ${node.title}` }));
-      }
-      $('asof-ticks').replaceChildren(...options);
-    } catch (_) {
-      // Ticks are a nicety; the slider works without them.
+  // The days a date may be: itself to its precision (a month is all its days), or the
+  // range it is known to lie in. Null when nothing is known.
+  function dateSpan(w) {
+    const last = (y, m) => isoDay(Date.UTC(y, m, 0)); // m is 1-based: day 0 of the next month
+    if (w.date) {
+      const [y, m] = w.date.split('-').map(Number);
+      if (w.precision === 'YEAR') return [`${y}-01-01`, `${y}-12-31`];
+      if (w.precision === 'MONTH') return [`${w.date}-01`, last(y, m)];
+      return [w.date, w.date];
     }
+    if (!w.notBefore && !w.notAfter) return null;
+    return [w.notBefore ? w.notBefore.date : isoDay(SLIDER_START), w.notAfter ? w.notAfter.date : sliderDate(SLIDER_DAYS - 1)];
+  }
+
+  // Marks under the slider for the dated events, statements and changes (a band where the
+  // date is a month or a range), and the same as a list that moves the slider to one.
+  async function loadTimelineTicks() {
+    let data;
+    try {
+      data = await gql(TIMELINE_QUERY, {});
+    } catch (_) {
+      return; // marks are a nicety; the slider works without them
+    }
+    const marks = new Map();
+    for (const { node } of data.timeline.edges) {
+      const span = node.date && dateSpan(node.date);
+      if (!span) continue;
+      const key = `${span[0]} ${span[1]} ${node.date.inferred}`;
+      if (!marks.has(key)) marks.set(key, { span, inferred: node.date.inferred, display: node.date.display, titles: [] });
+      marks.get(key).titles.push(node.title);
+    }
+    const sorted = [...marks.values()].sort((a, b) => a.span[1].localeCompare(b.span[1]) || a.span[0].localeCompare(b.span[0]));
+    const at = (day) => `calc(8px + (100% - 16px) * ${sliderValue(day) / SLIDER_DAYS})`;
+    $('asof-ticks').replaceChildren(...sorted.map((m) => {
+      const range = m.span[0] !== m.span[1];
+      const el = h('span', {
+        class: `ex-tick${range ? ' ex-tick-range' : ''}${m.inferred && !range ? ' ex-tick-inferred' : ''}`,
+        title: `${m.display}: ${m.titles.join('; ')}`,
+      });
+      el.style.left = at(m.span[0]);
+      if (range) el.style.width = `calc((100% - 16px) * ${(sliderValue(m.span[1]) - sliderValue(m.span[0]) + 1) / SLIDER_DAYS})`;
+      return el;
+    }));
+    $('asof-marks-count').textContent = `(${sorted.length})`;
+    $('asof-marks-list').replaceChildren(...sorted.map((m) => h('li', null,
+      h('button', {
+        type: 'button', class: 'ex-link', 'data-asof': m.span[1],
+        onclick: () => setState({ asOf: m.span[1] }),
+      }, m.display),
+      h('span', { class: 'ex-muted' }, `: ${m.titles.join('; ')}`))));
   }
 
   function syncControls() {
@@ -1361,7 +1762,8 @@ ${SIDE_FIELDS}`;
   // Selects the entity when it is drawn; otherwise makes it the new root.
   function selectOrVisit(id) {
     if ($('deal-dialog').open) $('deal-dialog').close();
-    if (cy.getElementById(id).nonempty()) setState({ sel: id });
+    if ($('source-dialog').open) $('source-dialog').close();
+    if (cy.getElementById(id).nonempty()) select(id);
     else focusEntity(id);
   }
 
@@ -1392,7 +1794,8 @@ ${SIDE_FIELDS}`;
     }
     return h('ul', { class: 'ex-sources' }, [...groups.values()].map(({ source, cites }) => h('li', null,
       source ? h('button', {
-        type: 'button', class: 'ex-ref ex-cite-title', onclick: () => selectOrVisit(source.id),
+        type: 'button', class: 'ex-ref ex-cite-title', title: 'Every paragraph of it cited in this view',
+        onclick: () => showSource(source.id),
       }, source.title) : h('span', { class: 'ex-muted' }, 'Curator notes'),
       h('ul', { class: 'ex-paragraphs' }, cites.map((c) => h('li', null, paragraph(c)))))));
   }
@@ -1445,6 +1848,14 @@ ${SIDE_FIELDS}`;
       })));
   }
 
+  // When a value took effect, said where that date is inferred or known only as a range
+  // (a stated day needs no word here: the history below has it).
+  function since(claim) {
+    const w = claim.validFrom;
+    if (!w || (w.date && !w.inferred)) return null;
+    return h('span', { class: 'ex-claim-meta ex-since' }, ` since ${whenText(w)}`);
+  }
+
   function facts(rows) {
     const items = rows.filter(([, v]) => v !== null && v !== undefined && v !== '' && !(Array.isArray(v) && !v.length));
     if (!items.length) return null;
@@ -1469,7 +1880,7 @@ ${SIDE_FIELDS}`;
         ]);
       case 'Commitment':
         return facts([
-          ['Kind', words(e.commitmentKind)], ['Amount', e.amount ? (e.amount.approximate ? '≈ ' : '') + e.amount.value.display : null],
+          ['Kind', words(e.commitmentKind)], ['Amount', e.amount ? [(e.amount.approximate ? '≈ ' : '') + e.amount.value.display, since(e.amount)] : null],
           ['Baseline', e.baseline ? e.baseline.value.display : null], ['Increase', e.increase ? e.increase.display : null],
           ['Limit', e.limit ? e.limit.value.display : null],
           ['Period', words(e.period)], ['Item', e.item], ['Status', e.commitmentStatus ? words(e.commitmentStatus.value) : null],
@@ -1487,7 +1898,7 @@ ${SIDE_FIELDS}`;
         ]);
       case 'TariffMeasure':
         return facts([
-          ['Rate', e.rate ? e.rate.value.display : null], ['Status', e.tariffStatus ? words(e.tariffStatus.value) : null],
+          ['Rate', e.rate ? [e.rate.value.display, since(e.rate)] : null], ['Status', e.tariffStatus ? words(e.tariffStatus.value) : null],
           ['Scope', e.scope], ['Imposed by', ref(e.imposer)], ['On', ref(e.target)], ['Deal', ref(e.deal)],
           ['Exchanged for', refs(e.exchangedFor)],
         ]);
@@ -1541,19 +1952,22 @@ ${SIDE_FIELDS}`;
     }
   }
 
-  // The panel for a clicked edge: the relation, its ends, dates and sources. It stays
-  // until the selection or the date changes.
+  // The panel for a clicked edge: each relation it stands for (a bundle stands for several),
+  // with its ends, dates and sources. It stays until the selection or the date changes.
   async function showRelation(edge) {
+    const members = [edge, ...cy.edges().filter((e) => e.data('lead') === edge.id())].map((e) => e.data());
     const body = $('panel-body');
     const generation = ++panelGeneration;
-    panelKey = `edge:${edge.id}`;
-    $('panel-heading').textContent = 'Selected relation';
+    panelKey = `edge:${edge.id()}`;
+    $('panel-heading').textContent = members.length > 1 ? `${members.length} relations` : 'Selected relation';
     body.setAttribute('aria-busy', 'true');
-    let found = null;
+    let found;
     try {
-      const data = await gql(RELATION_QUERY, { from: edge.source, kinds: [edge.kind] });
-      const edges = (data.entity && data.entity.relations.edges) || [];
-      found = (edges.find((e) => e.node.id === edge.id) || {}).node || null;
+      found = await Promise.all(members.map(async (m) => {
+        const data = await gql(RELATION_QUERY, { from: m.source, kinds: [m.kind] });
+        const edges = (data.entity && data.entity.relations.edges) || [];
+        return (edges.find((e) => e.node.id === m.id) || {}).node || { missing: m.id };
+      }));
     } catch (err) {
       if (generation !== panelGeneration) return;
       body.removeAttribute('aria-busy');
@@ -1562,22 +1976,25 @@ ${SIDE_FIELDS}`;
     }
     if (generation !== panelGeneration) return;
     body.removeAttribute('aria-busy');
-    if (!found) {
-      body.replaceChildren(h('p', { class: 'ex-error' }, `No relation ${edge.id}.`));
-      return;
-    }
+    body.replaceChildren(...found.map((r, i) => relationSection(r, i === 0)));
+  }
+
+  // One relation; the first on the panel carries the ids the tests and links use.
+  function relationSection(found, first) {
+    if (found.missing) return h('p', { class: 'ex-error' }, `No relation ${found.missing}.`);
+    const id = (name) => (first ? name : null);
     const dates = [];
     if (found.validFrom) dates.push(`from ${whenText(found.validFrom)}`);
     if (found.validUntil) dates.push(`until ${whenText(found.validUntil)}`);
-    body.replaceChildren(...[
-      h('p', { class: 'ex-kind', id: 'relation-kind' }, words(found.kind)),
+    return h('section', { class: 'ex-relation' }, ...[
+      h('p', { class: 'ex-kind', id: id('relation-kind') }, words(found.kind)),
       h('p', { class: 'ex-relation-ends' }, ref(found.from), ' → ', ref(found.to)),
       found.label ? h('p', { class: 'ex-desc' }, found.label) : null,
-      h('p', { class: 'ex-claim-meta', id: 'relation-dates' }, dates.length ? dates.join(' · ') : 'No dates recorded: it holds throughout.'),
+      h('p', { class: 'ex-claim-meta', id: id('relation-dates') }, dates.length ? dates.join(' · ') : 'No dates recorded: it holds throughout.'),
       found.attribution && found.attribution.text ? h('p', { class: 'ex-claim-meta' }, found.attribution.text) : null,
-      found.impliedBy ? h('p', { class: 'ex-muted' }, `Implied by the ${words(found.impliedBy)} of ${found.from ? found.from.name : ''}.`) : null,
+      found.impliedBy ? h('p', { class: 'ex-muted' }, `Not recorded on its own: it follows from the field “${words(found.impliedBy)}”.`) : null,
       found.note ? h('div', { class: 'ex-note' }, found.note) : null,
-      h('details', { class: 'ex-sources-box', id: 'relation-sources', open: true },
+      h('details', { class: 'ex-sources-box', id: id('relation-sources'), open: true },
         h('summary', null, `Sources (${distinctSources(found.sources)})`),
         citations(found.sources) || h('p', { class: 'ex-muted' }, 'None.')),
     ].filter(Boolean));
@@ -1627,15 +2044,14 @@ ${SIDE_FIELDS}`;
           : h('button', { type: 'button', id: 'act-focus', onclick: () => focusEntity(e.id) }, 'Centre on it'),
         isRoot ? null : state.x.includes(e.id)
           ? h('button', {
-            type: 'button', id: 'act-collapse',
-            onclick: () => setState({ x: state.x.filter((id) => id !== e.id) }, { push: true }),
-          }, 'Collapse: hide its neighbours')
+            type: 'button', id: 'act-collapse', 'aria-keyshortcuts': 'C', onclick: () => collapse(e.id),
+          }, 'Collapse: hide its neighbours (C)')
           : h('button', {
-            type: 'button', id: 'act-expand',
-            onclick: () => setState({ x: [...state.x, e.id] }, { push: true }),
-          }, 'Expand: show its neighbours'),
+            type: 'button', id: 'act-expand', 'aria-keyshortcuts': 'E', onclick: () => expand(e.id),
+          }, 'Expand: show its neighbours (E)'),
         dealId ? h('button', { type: 'button', id: 'act-deal', onclick: () => setState({ deal: dealId }) }, 'Deal view: who gave and got what') : null,
         e.kind === 'COUNTRY' ? h('button', { type: 'button', id: 'act-compare', onclick: () => setState({ deal: e.id }) }, 'What it gave and got') : null,
+        e.kind === 'SOURCE' ? h('button', { type: 'button', id: 'act-source', onclick: () => showSource(e.id) }, 'Its paragraphs cited in this view') : null,
         h('button', { type: 'button', class: 'ex-small', onclick: () => { pathFrom.set(e); setState({ from: e.id, path: 0 }); } }, 'Path from here'),
         h('button', { type: 'button', class: 'ex-small', onclick: () => { pathTo.set(e); setState({ to: e.id, path: 0 }); } }, 'Path to here')),
       h('p', { class: 'ex-desc' }, e.description),
@@ -1674,6 +2090,7 @@ ${SIDE_FIELDS}`;
       return;
     }
     pathsKey = null; // search again even when the ends are the same
+    showGraph();
     setState({ from, to, path: 0 });
   });
   $('path-clear').addEventListener('click', () => {
@@ -1769,17 +2186,89 @@ ${SIDE_FIELDS}`;
         cy.add(placed);
         cy.add(missingEdges.map(edgeElement));
       });
+      calm();
       runLayout({ randomize: false, fit: true });
       renderLegendCounts();
       renderNodeList();
     }
     const ids = new Set([...p.nodes.map((n) => n.id), ...p.edges.map((e) => e.id)]);
+    for (const e of p.edges) ids.add(drawnEdge(cy.getElementById(e.id)).id());
     cy.batch(() => {
       cy.elements().forEach((el) => {
         if (ids.has(el.id())) el.addClass('on-path');
         else el.addClass('faded');
       });
     });
+  }
+
+  // ===================================================================================
+  // Source view: a document's paragraphs that the drawn graph cites, each with its text
+  // (when the server has the documents) and what cites it
+  // ===================================================================================
+
+  const sourceDialog = $('source-dialog');
+  let sourceGeneration = 0;
+  $('source-close').addEventListener('click', () => sourceDialog.close());
+
+  async function showSource(id) {
+    const generation = ++sourceGeneration;
+    $('source-title').textContent = 'Source';
+    $('source-sub').textContent = 'Loading…';
+    $('source-body').replaceChildren();
+    if ($('deal-dialog').open) $('deal-dialog').close();
+    if (!sourceDialog.open) sourceDialog.showModal();
+    const ids = cy.nodes().map((n) => n.id());
+    let data;
+    try {
+      data = await gql(SOURCE_QUERY, { id, ids, limit: Math.max(1, ids.length), asOf: state.asOf });
+    } catch (err) {
+      if (generation !== sourceGeneration) return;
+      $('source-sub').textContent = `Could not load the source: ${err.message}`;
+      return;
+    }
+    if (generation !== sourceGeneration) return;
+    const src = data.source;
+    if (!src) {
+      $('source-sub').textContent = `No source ${id}.`;
+      return;
+    }
+    // Each cited paragraph once, with what cites it.
+    const names = new Map(data.neighborhood.nodes.map((n) => [n.id, n.label]));
+    const byLine = new Map();
+    const cite = (sources, what) => {
+      for (const c of sources) {
+        if (!c.source || c.source.id !== id) continue;
+        const key = c.line || 0;
+        if (!byLine.has(key)) byLine.set(key, { c, what: [] });
+        const entry = byLine.get(key);
+        if (!entry.what.some((w) => w.key === what.key)) entry.what.push(what);
+      }
+    };
+    for (const n of data.neighborhood.nodes) {
+      cite(n.entity.sources, { key: n.id, el: () => ref({ id: n.id, kind: n.kind, name: n.label }) });
+    }
+    for (const e of data.neighborhood.edges) {
+      const text = `${names.get(e.source) || e.source} — ${words(e.kind)} → ${names.get(e.target) || e.target}`;
+      cite(e.relation.sources, { key: e.id, el: () => h('span', null, text) });
+    }
+    const lines = [...byLine.entries()].sort((a, b) => a[0] - b[0]);
+    $('source-title').textContent = src.title;
+    $('source-sub').textContent = [
+      words(src.sourceKind),
+      src.published ? `published ${whenText(src.published)}` : null,
+      src.publisher ? `by ${src.publisher.name}` : null,
+      src.file ? `file ${src.file}` : null,
+      `${lines.length} paragraph${lines.length === 1 ? '' : 's'} cited in this view`,
+    ].filter(Boolean).join(' · ');
+    $('source-body').replaceChildren(
+      src.description ? h('p', { class: 'ex-desc' }, src.description) : null,
+      lines.length ? h('ol', { class: 'ex-cited', id: 'source-lines' }, lines.map(([line, { c, what }]) => h('li', { 'data-line': line || null },
+        h('strong', null, line ? `¶ ${line}` : 'Curator note'),
+        c.attribution ? h('span', { class: 'ex-attr' }, ` — ${c.attribution}`) : null,
+        line ? h('blockquote', { class: 'ex-paragraph' }, c.text || h('span', { class: 'ex-muted' },
+          'The text of this paragraph is not available: the server was started without the source documents (--sources-dir).')) : null,
+        h('div', { class: 'ex-cited-for' }, 'Cited for: ', what.map((w, i) => [i ? '; ' : '', w.el()])))))
+        : h('p', { class: 'ex-muted' }, 'Nothing drawn now cites it.'));
   }
 
   // ===================================================================================
@@ -1855,14 +2344,24 @@ ${SIDE_FIELDS}`;
       ].filter(Boolean).join(' · ')));
   }
 
+  // A tariff's latest change as of the view's date, said as a change of the rate: "cut
+  // from 27.5% to 15%", or, before any change, the rate it stands at.
   function tariffItem(t) {
+    const rate = (c) => c.value.display;
+    const since = t.after && t.after.validFrom ? ` (from ${whenText(t.after.validFrom)})` : '';
+    let change;
+    if (!t.after) change = ['no rate recorded'];
+    else if (!t.before) change = ['stands at ', h('span', null, rate(t.after)), since, '; not changed yet'];
+    else {
+      const [was, now] = [parseFloat(t.before.value.display), parseFloat(t.after.value.display)];
+      const verb = now < was ? 'cut' : (now > was ? 'raised' : 'unchanged');
+      change = verb === 'unchanged'
+        ? ['unchanged at ', rate(t.after), since]
+        : [`${verb} from `, rate(t.before), ' to ', h(verb === 'cut' ? 'strong' : 'span', null, rate(t.after)), since];
+    }
     return h('li', { class: 'ex-tariff' },
       t.measure ? ref({ id: t.measure.id, kind: 'TARIFF_MEASURE', name: t.measure.name }) : 'a tariff measure',
-      h('div', { class: 'ex-deal-meta ex-rate' },
-        h('span', null, t.before ? t.before.value.display : '—'),
-        ' → ',
-        h('strong', null, t.after ? t.after.value.display : '—'),
-        t.after && t.after.validFrom ? ` (from ${whenText(t.after.validFrom)})` : ''),
+      h('div', { class: 'ex-deal-meta ex-rate' }, 'Rate ', change),
       t.measure && t.measure.scope ? h('div', { class: 'ex-deal-meta ex-muted' }, t.measure.scope) : null);
   }
 
@@ -1967,10 +2466,20 @@ ${SIDE_FIELDS}`;
     cy,
     get state() { return { ...state }; },
     get graphLoads() { return graphLoads; },
+    // Committed batches received over the websocket, and whether it is open.
+    get liveChanges() { return liveChanges; },
+    get live() { return Boolean(liveSocket && liveSocket.readyState === WebSocket.OPEN); },
     get layouts() { return layoutTimes.slice(); },
     get requests() { return requestLog.slice(); },
     get truncated() { return truncated; },
     get paths() { return paths.slice(); },
+    // The edge a relation is drawn as (its bundle's, when it has one), with the count.
+    drawnEdge(id) {
+      const e = cy.getElementById(id);
+      if (e.empty()) return null;
+      const d = drawnEdge(e);
+      return { id: d.id(), count: d.data('count'), text: d.data('text'), visible: d.visible() };
+    },
     // True when nothing is loading or waiting to load.
     idle() {
       return started && inflight === 0 && pendingSyncs === 0 && !sliderTimer

@@ -1,6 +1,6 @@
 // Accessibility: axe-core finds no WCAG 2.1 A/AA violation on the explorer (/explore, in
-// its starting view, with the deal view open, and with a path shown) nor on the
-// playground (/).
+// its starting view, with the deal view or the source view open, and with a path shown)
+// nor on the playground (/). The phone layout is checked in phone.test.js.
 'use strict';
 
 const fs = require('node:fs');
@@ -48,7 +48,7 @@ describe('accessibility (axe-core, WCAG 2.1 AA)', () => {
     if (server) await server.stop();
   });
 
-  it('/explore has no violations, also with a path, the filters and the deal view open', async () => {
+  it('/explore has no violations, also with a path, the filters, the deal view and the source view open', async () => {
     const p = await openPage(browser, server.origin);
     const { page } = p;
     try {
@@ -74,6 +74,13 @@ describe('accessibility (axe-core, WCAG 2.1 AA)', () => {
       await waitIdle(page);
       result = await axe(page);
       assert.deepEqual(result.violations, [], report('/explore deal view', result));
+
+      await page.locator('#deal-close').click();
+      await page.locator('#entity-sources .ex-cite-title').first().click();
+      await page.locator('#source-lines li').first().waitFor();
+      await waitIdle(page);
+      result = await axe(page);
+      assert.deepEqual(result.violations, [], report('/explore source view', result));
       p.assertClean(assert);
     } finally {
       await p.close();

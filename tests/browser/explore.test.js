@@ -11,6 +11,54 @@ const {
   ROOT, WAIT_MS, startServer, launchBrowser, openPage, waitIdle, snapshot, paintedPixels, clickNode,
 } = require('./lib/harness');
 
+// The labels the graph draws, on screen. Cytoscape leaves out a label on a hidden element,
+// a transparent one, and one under its min-zoomed-font-size at the zoom rounded up to a
+// power of two (CanvasRenderer.eleTextBiggerThanMin): so a label it draws may be as small
+// as half that, which `smallest` (at the real zoom) shows.
+function drawnLabels(page) {
+  return page.evaluate(() => {
+    const { cy } = window.__explore;
+    const zoom = cy.zoom();
+    const level = 2 ** Math.ceil(Math.log2(zoom * window.devicePixelRatio));
+    const container = { w: cy.width(), h: cy.height() };
+    const drawn = (el) => el.visible() && el.pstyle('label').strValue
+      && el.pstyle('font-size').pfValue * level >= el.pstyle('min-zoomed-font-size').pfValue
+      && el.pstyle('text-opacity').value > 0;
+    const sizes = [];
+    const nodeLabels = [];
+    cy.nodes().filter(drawn).forEach((n) => {
+      sizes.push(n.pstyle('font-size').pfValue * zoom);
+      const b = n.renderedBoundingBox({ includeNodes: false, includeEdges: false, includeLabels: true, includeOverlays: false });
+      nodeLabels.push({ id: n.id(), text: n.pstyle('label').strValue, x1: b.x1, y1: b.y1, x2: b.x2, y2: b.y2 });
+    });
+    const edgeLabels = [];
+    cy.edges().filter(drawn).forEach((e) => {
+      sizes.push(e.pstyle('font-size').pfValue * zoom);
+      edgeLabels.push(e.pstyle('label').strValue);
+    });
+    const outside = cy.nodes().filter((n) => {
+      const p = n.renderedPosition();
+      return p.x < 0 || p.y < 0 || p.x > container.w || p.y > container.h;
+    }).map((n) => n.id());
+    return { nodeLabels, edgeLabels, smallest: Math.min(...sizes), outside };
+  });
+}
+
+// Pairs of boxes that overlap by more than half a pixel each way.
+function overlaps(boxes) {
+  const found = [];
+  for (let i = 0; i < boxes.length; i += 1) {
+    for (let j = i + 1; j < boxes.length; j += 1) {
+      const a = boxes[i];
+      const b = boxes[j];
+      if (Math.min(a.x2, b.x2) - Math.max(a.x1, b.x1) > 0.5 && Math.min(a.y2, b.y2) - Math.max(a.y1, b.y1) > 0.5) {
+        found.push(`${a.id} / ${b.id}`);
+      }
+    }
+  }
+  return found;
+}
+
 describe('explorer', () => {
   let server;
   let browser;
@@ -45,14 +93,57 @@ describe('explorer', () => {
     }
     assert.ok(snap.edges.length >= snap.nodes.length - 1, 'the nodes are connected');
     assert.ok(await paintedPixels(page) > 500, 'the canvas is painted');
-    // Edges carry the relation and the headline value.
+    // Edges carry the relation, nodes their headline value.
     const labels = await page.evaluate(() => window.__explore.cy.edges().map((e) => e.data('text')));
-    assert.ok(labels.some((t) => /in exchange for: 27\.5% → 15%/.test(t)), labels.join(' | '));
-    assert.ok(labels.some((t) => /USD 550 billion/.test(t)), 'the investment pledge shows its amount');
+    assert.ok(labels.includes('in exchange for'), labels.join(' | '));
+    const names = await page.evaluate(() => window.__explore.cy.nodes().map((n) => n.data('label')));
+    assert.ok(names.some((t) => /cars\n27\.5% → 15%/.test(t)), names.join(' | '));
+    assert.ok(names.some((t) => /investment pledge.*\nUSD 550 billion/.test(t)), 'the investment pledge shows its amount');
     // The root's facts are in the panel, with a legend beside the graph.
     await assert.doesNotReject(page.locator('#entity-name', { hasText: 'US-Japan trade deal' }).waitFor());
     assert.match(await page.locator('#status').textContent(), /US-Japan trade deal.*\d+ nodes/);
     assert.equal(await page.locator('#legend li').count(), 11);
+    p.assertClean(assert);
+  });
+
+  it('draws a calm starting view at 1280×800: few edge labels, readable and apart', async () => {
+    const p = await explore();
+    const { page } = p;
+    const drawn = await drawnLabels(page);
+    assert.ok(drawn.nodeLabels.length >= 15, `${drawn.nodeLabels.length} node labels are drawn`);
+    assert.ok(drawn.edgeLabels.length <= 15, `${drawn.edgeLabels.length} edge labels: ${drawn.edgeLabels.join(' | ')}`);
+    assert.ok(drawn.smallest >= 11, `the smallest label is ${drawn.smallest.toFixed(1)} px on screen`);
+    assert.deepEqual(overlaps(drawn.nodeLabels), [], 'no two node labels overlap');
+    assert.deepEqual(drawn.outside, [], 'every node is in view');
+    // A commitment carries its amount itself, not on each of its edges.
+    const investment = drawn.nodeLabels.find((l) => l.id === 'commitment:jp-us-investment-2025');
+    assert.match(investment.text, /investment pledge.*USD 550 billion/s);
+    // Japan's two relations to the pledge are drawn as one edge that says how many.
+    const bundle = await page.evaluate(() => window.__explore.drawnEdge('country:jp|pledged|commitment:jp-us-investment-2025'));
+    assert.equal(bundle.count, 2);
+    // Hovering a node labels its edges; a relation family can be labelled for good.
+    await page.evaluate(() => window.__explore.cy.getElementById('tariff:us-jp-autos-2025').emit('mouseover'));
+    const hovered = await drawnLabels(page);
+    assert.ok(hovered.edgeLabels.some((t) => /in exchange for/.test(t)), hovered.edgeLabels.join(' | '));
+    await page.evaluate(() => window.__explore.cy.getElementById('tariff:us-jp-autos-2025').emit('mouseout'));
+    await page.locator('#legend-relations input[value="tariffs"]').check();
+    const picked = await drawnLabels(page);
+    assert.ok(picked.edgeLabels.some((t) => /^imposes/.test(t)), picked.edgeLabels.join(' | '));
+    assert.ok(picked.smallest >= 11, `the smallest label is ${picked.smallest} px`);
+    p.assertClean(assert);
+  });
+
+  it('draws no label under 11 px on a crowded view either (depth 2), and names a node pointed at', async () => {
+    const p = await explore('#entity=deal:us-jp-2025&depth=2');
+    const { page } = p;
+    const drawn = await drawnLabels(page);
+    assert.ok(drawn.smallest >= 11, `the smallest label is ${drawn.smallest.toFixed(1)} px on screen`);
+    assert.ok(drawn.nodeLabels.some((l) => l.id === 'deal:us-jp-2025'), 'the centre is named');
+    assert.deepEqual(overlaps(drawn.nodeLabels), [], 'no two node labels overlap');
+    await page.evaluate(() => window.__explore.cy.getElementById('country:kr').emit('mouseover'));
+    const pointed = await drawnLabels(page);
+    assert.ok(pointed.nodeLabels.some((l) => l.id === 'country:kr'), 'the node pointed at is named');
+    assert.ok(pointed.smallest >= 11, `the smallest label is ${pointed.smallest.toFixed(1)} px on screen`);
     p.assertClean(assert);
   });
 
@@ -119,6 +210,9 @@ describe('explorer', () => {
     assert.match(claims[1], /USD 500 billion.*from 2025-07-22 \(inferred\).*Donald Trump/s);
     assert.match(claims[2], /USD 550 billion.*preferred.*between 2025-07-22 and 2025-07-31.*United States/s);
     assert.match(claims[3], /USD 550 billion.*preferred.*Japan/s);
+    // The amount in force says that its date is only a range, and inferred.
+    assert.match(await panel.locator('.ex-facts dd', { hasText: 'USD 550 billion' }).textContent(),
+      /since between 2025-07-22 and 2025-07-31 \(inferred\)/);
     // Sources: closed until opened, then each paragraph with its source's title.
     const sources = page.locator('#entity-sources');
     assert.equal(await sources.getAttribute('open'), null);
@@ -139,6 +233,32 @@ describe('explorer', () => {
     await page.waitForFunction(() => window.__explore.state.x.includes('commitment:jp-us-investment-2025'));
     await waitIdle(page, { minLoads: after.graphLoads + 2 });
     assert.ok((await snapshot(page)).nodes.includes('person:donald-trump'), 'Back shows the expansion again');
+    p.assertClean(assert);
+  });
+
+  it('expands the selected node with E and collapses it with C', async () => {
+    const p = await explore();
+    const { page } = p;
+    const before = await snapshot(page);
+    await page.locator('#node-list summary').click();
+    await page.locator('#node-items button[data-id="commitment:jp-us-investment-2025"]').click();
+    await page.waitForFunction(() => window.__explore.state.sel === 'commitment:jp-us-investment-2025');
+    await waitIdle(page);
+    await page.keyboard.press('e');
+    await page.waitForFunction(() => window.__explore.state.x.includes('commitment:jp-us-investment-2025'));
+    await waitIdle(page, { minLoads: before.graphLoads + 1 });
+    assert.ok((await snapshot(page)).nodes.includes('person:donald-trump'), 'E added the neighbours');
+    assert.equal(await page.locator('#act-collapse').getAttribute('aria-keyshortcuts'), 'C');
+    // Typed in the search box, the letters stay letters.
+    await page.locator('#search-input').focus();
+    await page.keyboard.type('c');
+    assert.equal((await snapshot(page)).state.x.length, 1);
+    await page.locator('#search-input').fill('');
+    await page.locator('#node-items button[data-id="commitment:jp-us-investment-2025"]').focus();
+    await page.keyboard.press('c');
+    await page.waitForFunction(() => window.__explore.state.x.length === 0);
+    await waitIdle(page);
+    assert.deepEqual((await snapshot(page)).nodes, before.nodes, 'C took them away again');
     p.assertClean(assert);
   });
 
@@ -203,7 +323,7 @@ describe('explorer', () => {
     const requests = await page.evaluate(() => window.__explore.requests.filter((r) => r.operationName === 'ExplorerView'));
     assert.ok(requests.length > viewsBefore);
     assert.equal(requests[requests.length - 1].variables.asOf, '2025-01-01');
-    const early = await page.evaluate(() => window.__explore.cy.edges().map((e) => e.data('text')));
+    const early = await page.evaluate(() => window.__explore.cy.elements().map((e) => e.data('label') || e.data('text')));
     // Before the deal the car tariff's rate had not been cut.
     assert.ok(!early.some((t) => /→ 15%/.test(t)), early.join(' | '));
     assert.match(await page.locator('#status').textContent(), /as of 2025-01-01/);
@@ -224,8 +344,28 @@ describe('explorer', () => {
     await page.waitForFunction(() => window.__explore.state.asOf === null);
     await waitIdle(page);
     assert.equal(await page.locator('#asof-out').textContent(), 'today');
-    const late = await page.evaluate(() => window.__explore.cy.edges().map((e) => e.data('text')));
+    const late = await page.evaluate(() => window.__explore.cy.elements().map((e) => e.data('label') || e.data('text')));
     assert.notDeepEqual(late.sort(), early.sort(), 'the graph changes with the date');
+    p.assertClean(assert);
+  });
+
+  it('labels the slider: its range, and a mark for each dated event, inferred days and ranges shown as such', async () => {
+    const p = await explore();
+    const { page } = p;
+    assert.deepEqual(await page.locator('.ex-asof-range span').allTextContents(), ['2025-01-01', 'today']);
+    await page.locator('#asof-marks summary').click();
+    const items = await page.locator('#asof-marks-list li').allTextContents();
+    assert.ok(items.some((t) => /^2025-07-22 \(inferred\):.*US-Japan 2\+2 trade talks/.test(t)), items.join(' | '));
+    assert.ok(items.some((t) => /^between 2025-07-22 and 2025-07-31 \(inferred\):.*Final announcement/.test(t)), items.join(' | '));
+    // Under the slider: a hollow mark for an inferred day, a band for a range or a month.
+    assert.ok(await page.locator('#asof-ticks .ex-tick-inferred').count() >= 1);
+    const bands = await page.locator('#asof-ticks .ex-tick-range').evaluateAll((els) => els.map((e) => e.getBoundingClientRect().width));
+    assert.ok(bands.length >= 2 && bands.every((w) => w > 3), `bands ${bands.join(', ')}`);
+    // Choosing a range shows the graph as of its last day.
+    await page.locator('#asof-marks-list button', { hasText: 'between 2025-07-22 and 2025-07-31' }).first().click();
+    await page.waitForFunction(() => window.__explore.state.asOf === '2025-07-31');
+    await waitIdle(page);
+    assert.equal(await page.locator('#asof-out').textContent(), '2025-07-31');
     p.assertClean(assert);
   });
 
@@ -298,9 +438,16 @@ describe('explorer', () => {
     const gave = await japan.locator('.ex-gave li').allTextContents();
     assert.ok(gave.some((t) => /investment pledge.*USD 550 billion/s.test(t)), gave.join(' | '));
     const got = await japan.locator('.ex-got li').allTextContents();
-    assert.ok(got.some((t) => /cars.*27\.5%.*→\s*15%/s.test(t)), got.join(' | '));
+    assert.ok(got.some((t) => /cars.*Rate cut from 27\.5%.* to 15%/s.test(t)), got.join(' | '));
     const us = dialog.locator('.ex-side[data-party="country:us"]');
     assert.ok((await us.locator('.ex-got li').count()) >= 1, 'the US side got something too');
+    // Before the deal, what Japan "got" is the rate as it stood, not a rate received.
+    await page.evaluate(() => { location.hash += '&asOf=2025-03-01'; });
+    await page.waitForFunction(() => window.__explore.state.asOf === '2025-03-01');
+    await waitIdle(page);
+    const early = await japan.locator('.ex-got li', { hasText: 'cars' }).textContent();
+    assert.match(early, /Rate stands at 27\.5%.*not changed yet/s);
+    assert.doesNotMatch(early, /→/);
     // Escape closes it and the URL forgets it.
     await page.keyboard.press('Escape');
     await page.waitForFunction(() => !document.getElementById('deal-dialog').open && !window.__explore.state.deal);
@@ -393,6 +540,43 @@ describe('explorer', () => {
       await p.page.goto(`${withSources.origin}/explore${hash}`);
       await waitIdle(p.page);
       const text = await openFirst(p.page);
+      assert.doesNotMatch(text, /not available/);
+      assert.ok(text.length > 40, text);
+      p.assertClean(assert);
+    } finally {
+      await withSources.stop();
+    }
+  });
+
+  it('opens a source: each of its paragraphs cited in the view once, with what cites it and its text', async () => {
+    const hash = '#entity=deal:us-jp-2025&sel=commitment:jp-us-investment-2025';
+    const openSource = async (page) => {
+      await page.locator('#entity-name', { hasText: "Japan's investment pledge" }).waitFor();
+      await page.locator('#entity-sources summary').click();
+      await page.locator('#entity-sources .ex-cite-title', { hasText: 'Preemptive Remarks' }).click();
+      await page.locator('#source-lines li').first().waitFor();
+      await waitIdle(page);
+      assert.match(await page.locator('#source-title').textContent(), /^Preemptive Remarks/);
+      const lines = await page.locator('#source-lines > li').evaluateAll((els) => els.map((e) => Number(e.dataset.line)));
+      assert.ok(lines.length >= 5, `${lines.length} paragraphs`);
+      assert.deepEqual(lines, [...new Set(lines)].sort((a, b) => a - b), 'each paragraph once, in order');
+      assert.match(await page.locator('#source-sub').textContent(), new RegExp(`${lines.length} paragraphs cited in this view`));
+      const para8 = page.locator('#source-lines > li[data-line="8"]');
+      assert.match(await para8.locator('.ex-cited-for').textContent(), /Japan's investment pledge/);
+      return para8.locator('blockquote').textContent();
+    };
+    const without = await explore(hash);
+    assert.match(await openSource(without.page), /not available.*--sources-dir/);
+    // The graph stays as it was: the source opens beside it, not as a new centre.
+    assert.equal((await snapshot(without.page)).state.entity, 'deal:us-jp-2025');
+    without.assertClean(assert);
+    const withSources = await startServer({ args: ['--sources-dir', path.join(ROOT, '..', 'shared', 'sources')] });
+    try {
+      const p = await openPage(browser, withSources.origin);
+      pages.push(p);
+      await p.page.goto(`${withSources.origin}/explore${hash}`);
+      await waitIdle(p.page);
+      const text = await openSource(p.page);
       assert.doesNotMatch(text, /not available/);
       assert.ok(text.length > 40, text);
       p.assertClean(assert);

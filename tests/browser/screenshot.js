@@ -1,7 +1,7 @@
 // Writes a screenshot of the explorer on the seed (used by scripts/screenshot-explorer).
 //
 //   node tests/browser/screenshot.js [--out docs/explorer.png] [--hash '#entity=...']
-//                                    [--origin http://127.0.0.1:PORT] [--width 1400 --height 860]
+//                                    [--origin http://127.0.0.1:PORT] [--width 1280 --height 800]
 //
 // Without --origin it starts target/debug/pledgegraph on 127.0.0.1:0 and stops it after.
 'use strict';
@@ -18,8 +18,8 @@ function arg(name, fallback) {
 async function main() {
   const out = path.resolve(ROOT, arg('out', 'docs/explorer.png'));
   const hash = arg('hash', '');
-  const width = Number(arg('width', 1400));
-  const height = Number(arg('height', 860));
+  const width = Number(arg('width', 1280));
+  const height = Number(arg('height', 800));
   const select = arg('select', '');
   const given = arg('origin', '');
   const server = given ? null : await startServer();

@@ -36,11 +36,13 @@ async function launchBrowser() {
 }
 
 /**
- * A new context + page that records every request and every console error / CSP report.
+ * A new context + page (a phone's when `hasTouch` and `isMobile`) that records every request and every console error / CSP report.
  * `assertClean()` checks that every request stayed on `origin` and nothing was refused.
  */
-async function openPage(browser, origin, { viewport = { width: 1280, height: 800 }, bypassCSP = false } = {}) {
-  const context = await browser.newContext({ viewport, bypassCSP, serviceWorkers: 'block' });
+async function openPage(browser, origin, {
+  viewport = { width: 1280, height: 800 }, bypassCSP = false, hasTouch = false, isMobile = false,
+} = {}) {
+  const context = await browser.newContext({ viewport, bypassCSP, hasTouch, isMobile, serviceWorkers: 'block' });
   context.setDefaultTimeout(WAIT_MS);
   const page = await context.newPage();
   const requests = [];
@@ -88,9 +90,13 @@ function snapshot(page) {
   });
 }
 
-/** Number of painted pixels (alpha > 0) sampled over the graph's canvases. */
+/**
+ * Number of painted pixels (alpha > 0) sampled over the graph's canvases, once two frames
+ * have been drawn (cytoscape paints on an animation frame after a change).
+ */
 function paintedPixels(page) {
-  return page.evaluate(() => {
+  return page.evaluate(async () => {
+    await new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(resolve)));
     let painted = 0;
     for (const c of document.querySelectorAll('#cy canvas')) {
       if (!c.width || !c.height) continue;
