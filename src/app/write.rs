@@ -576,20 +576,24 @@ impl App {
     }
 
     /// At most `limit` committed batches after number `after`, oldest first; none without
-    /// a data directory.
+    /// a data directory. Only those the graph holds: a replica's shared log may already
+    /// hold batches it has yet to apply, and its history never runs ahead of its graph.
     pub async fn history(&self, after: u64, limit: usize) -> Result<Vec<Entry>, StoreError> {
         let Some(writer) = self.writer.clone() else {
             return Ok(Vec::new());
         };
+        let applied = self.graph().version();
         let on_log = writer.clone();
-        writer
+        let mut entries = writer
             .run(async move { on_log.log.lock().await.page(after, limit).await })
             .await
-            .map_err(|e| StoreError::Database(e.to_string()))?
+            .map_err(|e| StoreError::Database(e.to_string()))??;
+        entries.retain(|e| e.seq <= applied);
+        Ok(entries)
     }
 
     /// At most `limit` committed batches after number `after` that name entity `id`,
-    /// oldest first.
+    /// oldest first; only those the graph holds, as [`App::history`].
     pub async fn entity_history(
         &self,
         id: &EntityId,
@@ -599,10 +603,13 @@ impl App {
         let Some(writer) = self.writer.clone() else {
             return Ok(Vec::new());
         };
+        let applied = self.graph().version();
         let (on_log, id) = (writer.clone(), id.to_string());
-        writer
+        let mut entries = writer
             .run(async move { on_log.log.lock().await.naming(&id, after, limit).await })
             .await
-            .map_err(|e| StoreError::Database(e.to_string()))?
+            .map_err(|e| StoreError::Database(e.to_string()))??;
+        entries.retain(|e| e.seq <= applied);
+        Ok(entries)
     }
 }
