@@ -96,18 +96,18 @@ pub enum Command {
         #[command(flatten)]
         settings: Settings,
     },
-    /// Copy the data directory's change log to a file, consistently, while a server may be
-    /// writing to it.
+    /// Copy the change log of the data directory, or of the shared store, to a file,
+    /// consistently, while servers may be writing to it.
     ///
-    /// Uses SQLite's `VACUUM INTO`: the copy holds every batch committed before it began.
-    /// FILE must not exist (a backup never writes over one). To restore, copy FILE to
-    /// `pledgegraph.db` in a fresh data directory and start with `--data-dir` on it and
-    /// the same seed.
+    /// The copy holds every batch committed before it began (SQLite's `VACUUM INTO`; for
+    /// PostgreSQL, one repeatable-read transaction), as a SQLite store. FILE must not exist
+    /// (a backup never writes over one). To restore, copy FILE to `pledgegraph.db` in a
+    /// fresh data directory and start with `--data-dir` on it and the same seed.
     Backup {
         /// The file to write: must not exist yet.
         #[arg(long, value_name = "FILE")]
         out: PathBuf,
-        /// The configuration: `--data-dir` names the data directory to back up.
+        /// The configuration: `--data-dir` or `--store` names the log to back up.
         #[command(flatten)]
         settings: Settings,
     },

@@ -124,7 +124,7 @@ fn main() -> anyhow::Result<ExitCode> {
             let backed_up = app::backup(&config, &out)?;
             write_stdout(&format!(
                 "backed up {} (graph version {}) to {}\nto restore it, copy it to {} in a fresh data directory\n",
-                backed_up.store.display(),
+                backed_up.store,
                 backed_up.version,
                 out.display(),
                 app::DB_FILE,

@@ -1,6 +1,7 @@
-//! Backup: a consistent copy of a data directory's change log, taken while a server may
-//! be writing to it. Restoring it is copying the file to `pledgegraph.db` in a fresh data
-//! directory. And the preparation of a shared store, which has `pg_dump` for backups.
+//! Backup: a consistent copy of a change log, a data directory's or a shared store's,
+//! taken while servers may be writing to it, as a SQLite store. Restoring it is copying the
+//! file to `pledgegraph.db` in a fresh data directory. And the preparation of a shared
+//! store.
 
 use std::path::{Path, PathBuf};
 
@@ -11,8 +12,9 @@ use super::Config;
 /// A backup written.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct BackedUp {
-    /// The store copied: `pledgegraph.db` in the data directory.
-    pub store: PathBuf,
+    /// The store copied: `pledgegraph.db` in the data directory, or the shared store's
+    /// URL (its password hidden).
+    pub store: String,
     /// The number of the last batch the copy holds: the graph version it restores.
     pub version: u64,
 }
@@ -26,11 +28,6 @@ pub enum BackupError {
         "no data directory to back up: name it with `--data-dir DIR` (or `data_dir`, `PLEDGEGRAPH_DATA_DIR`)"
     )]
     NoDataDir,
-    /// The change log is in a shared store, which PostgreSQL's own tools back up.
-    #[error(
-        "the change log is in PostgreSQL (`store`): back it up with `pg_dump --format=custom` and restore it with `pg_restore` into an empty database, or write the graph out as a seed with `pledgegraph export`"
-    )]
-    Shared,
     /// No shared store is configured.
     #[error(
         "no store to prepare: name the PostgreSQL database with `--store postgres://…` (or `store`, `PLEDGEGRAPH_STORE`)"
@@ -82,12 +79,25 @@ pub fn migrate(config: &Config) -> Result<Migrated, BackupError> {
     })
 }
 
-/// Copies the store of the configuration's data directory to `out`, a file that must not
-/// exist yet (see [`Log::backup`]). A data directory that holds no store is refused
-/// rather than created.
+/// Copies the change log of the configuration's data directory, or of its shared store,
+/// to `out`, a file that must not exist yet (see [`Log::backup`]). A data directory that
+/// holds no store is refused rather than created.
 pub fn backup(config: &Config, out: &Path) -> Result<BackedUp, BackupError> {
-    if config.store.is_some() {
-        return Err(BackupError::Shared);
+    if let Some(url) = &config.store {
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .map_err(BackupError::Runtime)?;
+        let version = runtime.block_on(async {
+            let mut log = Log::open_url(url.as_str(), &url.redacted()).await?;
+            let copied = log.backup(out).await;
+            log.close().await?;
+            copied
+        })?;
+        return Ok(BackedUp {
+            store: url.redacted(),
+            version,
+        });
     }
     let dir = config.data_dir.as_deref().ok_or(BackupError::NoDataDir)?;
     let store = dir.join(DB_FILE);
@@ -106,5 +116,8 @@ pub fn backup(config: &Config, out: &Path) -> Result<BackedUp, BackupError> {
         log.close().await?;
         copied
     })?;
-    Ok(BackedUp { store, version })
+    Ok(BackedUp {
+        store: store.display().to_string(),
+        version,
+    })
 }

@@ -237,8 +237,9 @@ impl Log {
         each!(self.backend, db => db.close().await)
     }
 
-    /// Writes a consistent copy of the whole store to `path`, a file that must not exist
-    /// yet, while the log stays open (a server may be committing to it meanwhile: the copy
+    /// Writes a consistent copy of the whole store to `path` (a shared store's too, as a
+    /// SQLite store like a data directory's), a file that must not exist yet, while the
+    /// log stays open (a server may be committing to it meanwhile: the copy
     /// holds every batch committed before it began, and none half). The copy is written
     /// beside `path` and put in place once it is complete and on disk, so an interrupted
     /// backup leaves no partial file under that name; an existing file is never written
@@ -247,10 +248,7 @@ impl Log {
     pub async fn backup(&mut self, path: &Path) -> Result<u64, StoreError> {
         match &mut self.backend {
             Backend::Sqlite(db) => db.backup(path).await,
-            Backend::Postgres(_) => Err(StoreError::Backup {
-                path: path.to_path_buf(),
-                reason: "the change log is in PostgreSQL: back it up with `pg_dump`, or write it out as a seed with `pledgegraph export`".into(),
-            }),
+            Backend::Postgres(db) => backup_shared(db, path).await,
         }
     }
 
@@ -258,6 +256,49 @@ impl Log {
     pub async fn durability(&mut self) -> Result<Durability, StoreError> {
         each!(&mut self.backend, db => db.durability().await)
     }
+}
+
+/// A shared store's backup: its log as of one moment, written as a SQLite store in a
+/// staging directory beside `path`, then copied to `path` as a data directory's is.
+async fn backup_shared(db: &mut postgres::PgLog, path: &Path) -> Result<u64, StoreError> {
+    let failed = |reason: String| StoreError::Backup {
+        path: path.to_path_buf(),
+        reason,
+    };
+    let snapshot = db.snapshot().await?;
+    let name = path
+        .file_name()
+        .ok_or_else(|| failed("the path names no file".into()))?;
+    let mut staging_name = std::ffi::OsString::from(".");
+    staging_name.push(name);
+    staging_name.push(".staging");
+    let staging = path.with_file_name(staging_name);
+    // A staging directory left by an interrupted backup: never a finished one.
+    match std::fs::remove_dir_all(&staging) {
+        Err(e) if e.kind() != std::io::ErrorKind::NotFound => {
+            return Err(failed(format!("cannot remove {}: {e}", staging.display())));
+        }
+        _ => {}
+    }
+    let copied = async {
+        let mut copy = sqlite::SqliteLog::open(&staging).await?;
+        if let Some(seed) = &snapshot.seed {
+            copy.bind_seed(seed).await?;
+        }
+        for entry in &snapshot.entries {
+            let documents = snapshot
+                .documents
+                .get(&entry.seq)
+                .map_or(&[][..], Vec::as_slice);
+            copy.import(entry, documents).await?;
+        }
+        let last = copy.backup(path).await;
+        copy.close().await?;
+        last
+    }
+    .await;
+    let _ = std::fs::remove_dir_all(&staging);
+    copied
 }
 
 #[cfg(test)]

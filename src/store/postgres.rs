@@ -284,12 +284,60 @@ impl PgLog {
         })
     }
 
+    /// The whole log as of one moment: the seed's fingerprint, every batch and every
+    /// document, read in one repeatable-read transaction, so that no batch committed
+    /// meanwhile is half in it.
+    pub async fn snapshot(&mut self) -> Result<Snapshot, StoreError> {
+        let mut tx = self.pool.begin().await?;
+        sqlx::query("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
+            .execute(&mut *tx)
+            .await?;
+        let seed: Option<String> = sqlx::query_scalar("SELECT value FROM meta WHERE key = $1")
+            .bind(SEED_KEY)
+            .fetch_optional(&mut *tx)
+            .await?;
+        let rows = sqlx::query(&format!(
+            "SELECT {ENTRY_COLUMNS} FROM change_log ORDER BY seq"
+        ))
+        .fetch_all(&mut *tx)
+        .await?;
+        let entries = rows.iter().map(read_entry).collect::<Result<Vec<_>, _>>()?;
+        let rows = sqlx::query("SELECT seq, file, text FROM change_documents ORDER BY seq, file")
+            .fetch_all(&mut *tx)
+            .await?;
+        let mut documents: std::collections::BTreeMap<u64, Vec<Document>> = Default::default();
+        for row in &rows {
+            let seq: i64 = row.try_get("seq")?;
+            documents
+                .entry(u64::try_from(seq).unwrap_or(0))
+                .or_default()
+                .push(read_document(row)?);
+        }
+        tx.commit().await?;
+        Ok(Snapshot {
+            seed,
+            entries,
+            documents,
+        })
+    }
+
     /// Hears of each batch committed from now on, by any replica.
     pub async fn watch(&self) -> Result<Watch, StoreError> {
         let mut listener = PgListener::connect_with(&self.pool).await?;
         listener.listen(CHANNEL).await?;
         Ok(Watch { listener })
     }
+}
+
+/// The whole log as of one moment; see [`PgLog::snapshot`].
+#[derive(Debug)]
+pub(super) struct Snapshot {
+    /// The fingerprint of the seed the log was started from, once one was recorded.
+    pub seed: Option<String>,
+    /// Every batch, in order.
+    pub entries: Vec<Entry>,
+    /// The documents of each batch that added any, by its number.
+    pub documents: std::collections::BTreeMap<u64, Vec<Document>>,
 }
 
 /// Notices of commits to the shared log, from any replica.

@@ -328,3 +328,44 @@ fn migrate_prepares_the_store_and_a_schema_of_a_newer_version_is_refused() {
         );
     }
 }
+
+#[test]
+fn a_backup_of_the_shared_store_restores_the_same_graph_in_a_data_directory() {
+    let r = Replicas::new();
+    let a = r.start();
+    for name in ["Nippon", "Nihon"] {
+        r.rename(&a, name, Some(name));
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("graph.backup");
+    let out = helpers::pledgegraph()
+        .args(["backup", "--store", &r.url, "--out"])
+        .arg(&file)
+        .output()
+        .unwrap_or_else(|e| panic!("{e}"));
+    let said = String::from_utf8_lossy(&out.stdout).into_owned();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(said.contains("graph version 2"), "{said}");
+    // Nothing is left beside it, and it is never written over.
+    let beside: Vec<_> = std::fs::read_dir(dir.path()).unwrap().collect();
+    assert_eq!(beside.len(), 1);
+    let again = helpers::pledgegraph()
+        .args(["backup", "--store", &r.url, "--out"])
+        .arg(&file)
+        .output()
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert!(!again.status.success());
+    // Restored as a data directory, it is the same graph with the same history.
+    let data = dir.path().join("data");
+    std::fs::create_dir_all(&data).unwrap();
+    std::fs::copy(&file, data.join(pledgegraph::app::DB_FILE)).unwrap();
+    let mut config = pledgegraph::app::Config::default();
+    config.seed = helpers::seed_dir();
+    config.data_dir = Some(data);
+    let restored = helpers::spawn_app(pledgegraph::app::App::load(config).unwrap());
+    assert_eq!(dump(&restored), dump(&a));
+}
