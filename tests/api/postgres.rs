@@ -2,10 +2,15 @@
 //! directory and run with `pg_ctl` on a free loopback port, stopped and removed when the
 //! last test using it is done. As root (CI), the server runs as the package's `postgres`
 //! user, since PostgreSQL refuses to run as root. Each test gets a database of its own.
+//! Connections over TCP need the superuser's password ([`PASSWORD`]), as on a real server;
+//! the tools use the socket in the cluster's directory.
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::sync::{Arc, Mutex, OnceLock, Weak};
+
+/// The superuser's password: connections over TCP must give it, as a real server's do.
+pub const PASSWORD: &str = "pledgegraph-test";
 
 /// A running cluster; stopped and removed when dropped.
 pub struct Cluster {
@@ -47,6 +52,8 @@ impl Cluster {
             .output()
             .map(|o| String::from_utf8_lossy(&o.stdout).trim() == "0")
             .unwrap_or(false);
+        let pwfile = dir.path().join("password");
+        std::fs::write(&pwfile, PASSWORD).unwrap_or_else(|e| panic!("{e}"));
         if as_root {
             run(Command::new("chown")
                 .args(["-R", "postgres:postgres"])
@@ -62,12 +69,9 @@ impl Cluster {
         };
         run(cluster
             .tool("initdb")
-            .args([
-                "--auth=trust",
-                "--username=postgres",
-                "--encoding=UTF8",
-                "--no-sync",
-            ])
+            .args(["--auth-local=trust", "--auth-host=scram-sha-256"])
+            .args(["--username=postgres", "--encoding=UTF8", "--no-sync"])
+            .arg(format!("--pwfile={}", pwfile.display()))
             .arg("-D")
             .arg(&data));
         cluster.port = free_port();
@@ -106,16 +110,12 @@ impl Cluster {
             *made
         };
         let name = format!("test_{}_{n}", std::process::id());
+        // Over the socket, where the superuser needs no password.
         run(self
             .tool("createdb")
-            .args([
-                "-h",
-                "127.0.0.1",
-                "-p",
-                &self.port.to_string(),
-                "-U",
-                "postgres",
-            ])
+            .arg("-h")
+            .arg(self.dir.path())
+            .args(["-p", &self.port.to_string(), "-U", "postgres"])
             .arg(&name));
         self.url(&name)
     }
@@ -123,22 +123,21 @@ impl Cluster {
     /// Runs `sql` in the database of `url` as the superuser.
     pub fn sql(&self, url: &str, sql: &str) {
         let name = url.rsplit('/').next().unwrap_or_default();
+        // Over the socket, where the superuser needs no password.
         run(self
             .tool("psql")
-            .args([
-                "-h",
-                "127.0.0.1",
-                "-p",
-                &self.port.to_string(),
-                "-U",
-                "postgres",
-            ])
+            .arg("-h")
+            .arg(self.dir.path())
+            .args(["-p", &self.port.to_string(), "-U", "postgres"])
             .args(["-v", "ON_ERROR_STOP=1", "-d", name, "-c", sql]));
     }
 
-    /// The URL of database `name`.
+    /// The URL of database `name`, with the password.
     pub fn url(&self, name: &str) -> String {
-        format!("postgres://postgres@127.0.0.1:{}/{name}", self.port)
+        format!(
+            "postgres://postgres:{PASSWORD}@127.0.0.1:{}/{name}",
+            self.port
+        )
     }
 
     /// Stops the server at once, as a crash or a lost database would.

@@ -83,6 +83,26 @@ fn config(url: &str, tokens_file: &Path) -> pledgegraph::app::Config {
     loaded.config
 }
 
+/// Runs `cmd` to its end, which must come within [`PATIENCE`]: a server that starts when
+/// it should have refused fails the test rather than hanging it.
+fn run_to_end(cmd: &mut std::process::Command) -> std::process::Output {
+    let mut child = cmd
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap_or_else(|e| panic!("cannot run {cmd:?}: {e}"));
+    let start = Instant::now();
+    while child.try_wait().ok().flatten().is_none() {
+        if start.elapsed() > PATIENCE {
+            let _ = child.kill();
+            let _ = child.wait();
+            panic!("{cmd:?} did not end");
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    child.wait_with_output().unwrap_or_else(|e| panic!("{e}"))
+}
+
 fn version(server: &TestServer) -> i64 {
     server.data("{ stats { version } }")["stats"]["version"]
         .as_i64()
@@ -315,10 +335,13 @@ fn migrate_prepares_the_store_and_a_schema_of_a_newer_version_is_refused() {
          VALUES (9999, 'from the future', true, '\\x00', 0)",
     );
     for command in ["migrate", "serve"] {
-        let out = helpers::pledgegraph()
-            .args([command, "--store", &r.url, "--addr", "127.0.0.1:0"])
-            .output()
-            .unwrap_or_else(|e| panic!("{e}"));
+        let out = run_to_end(helpers::pledgegraph().args([
+            command,
+            "--store",
+            &r.url,
+            "--addr",
+            "127.0.0.1:0",
+        ]));
         let said = String::from_utf8_lossy(&out.stderr).into_owned();
         assert!(!out.status.success(), "{command}: {said}");
         assert!(
@@ -368,4 +391,22 @@ fn a_backup_of_the_shared_store_restores_the_same_graph_in_a_data_directory() {
     config.data_dir = Some(data);
     let restored = helpers::spawn_app(pledgegraph::app::App::load(config).unwrap());
     assert_eq!(dump(&restored), dump(&a));
+}
+
+#[test]
+fn a_wrong_password_is_refused_and_named_without_the_password() {
+    let r = Replicas::new();
+    let wrong = r.url.replace(crate::postgres::PASSWORD, "not-the-password");
+    let out = run_to_end(helpers::pledgegraph().args([
+        "serve",
+        "--addr",
+        "127.0.0.1:0",
+        "--store",
+        &wrong,
+    ]));
+    let said = String::from_utf8_lossy(&out.stderr).into_owned();
+    assert!(!out.status.success(), "{said}");
+    assert!(said.contains("refused the credentials"), "{said}");
+    assert!(said.contains("postgres:REDACTED@127.0.0.1"), "{said}");
+    assert!(!said.contains("not-the-password"), "{said}");
 }
