@@ -35,6 +35,18 @@ pub struct NewEntry {
     pub batch: ChangeBatch,
 }
 
+impl NewEntry {
+    /// A committed batch as it was asked for, to commit it to another log.
+    fn again(entry: &Entry) -> NewEntry {
+        NewEntry {
+            actor: entry.actor.clone(),
+            reason: entry.reason.clone(),
+            idempotency_key: entry.idempotency_key.clone(),
+            batch: entry.batch.clone(),
+        }
+    }
+}
+
 /// A document's text that a batch adds, kept with it in the log.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Document {
@@ -156,7 +168,7 @@ impl Log {
         entry: &NewEntry,
         documents: &[Document],
     ) -> Result<Entry, StoreError> {
-        each!(&mut self.backend, db => db.append(entry, documents).await)
+        each!(&mut self.backend, db => db.insert(entry, documents, None, None).await)
     }
 
     /// [`Log::append_with`] as batch `at`, the version the caller's graph will be at:
@@ -169,7 +181,7 @@ impl Log {
         entry: &NewEntry,
         documents: &[Document],
     ) -> Result<Entry, StoreError> {
-        each!(&mut self.backend, db => db.append_at(at, entry, documents).await)
+        each!(&mut self.backend, db => db.insert(entry, documents, None, Some(at)).await)
     }
 
     /// Commits a batch of another log as the next batch, with its documents, keeping its
@@ -179,7 +191,9 @@ impl Log {
         entry: &Entry,
         documents: &[Document],
     ) -> Result<Entry, StoreError> {
-        each!(&mut self.backend, db => db.import(entry, documents).await)
+        let new = NewEntry::again(entry);
+        let at = Some(entry.committed_at.as_str());
+        each!(&mut self.backend, db => db.insert(&new, documents, at, None).await)
     }
 
     /// The documents batch `seq` added, by file name.
@@ -258,6 +272,19 @@ impl Log {
     }
 }
 
+/// The ids of the entities a batch names, each once, in order: an entity's history.
+fn named_entities(batch: &ChangeBatch) -> Vec<String> {
+    let mut named: Vec<String> = batch
+        .changes
+        .iter()
+        .flat_map(|c| c.entities())
+        .map(|id| id.to_string())
+        .collect();
+    named.sort();
+    named.dedup();
+    named
+}
+
 /// A shared store's backup: its log as of one moment, written as a SQLite store in a
 /// staging directory beside `path`, then copied to `path` as a data directory's is.
 async fn backup_shared(db: &mut postgres::PgLog, path: &Path) -> Result<u64, StoreError> {
@@ -290,7 +317,9 @@ async fn backup_shared(db: &mut postgres::PgLog, path: &Path) -> Result<u64, Sto
                 .documents
                 .get(&entry.seq)
                 .map_or(&[][..], Vec::as_slice);
-            copy.import(entry, documents).await?;
+            let new = NewEntry::again(entry);
+            copy.insert(&new, documents, Some(&entry.committed_at), None)
+                .await?;
         }
         let last = copy.backup(path).await;
         copy.close().await?;

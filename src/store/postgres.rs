@@ -88,43 +88,11 @@ impl PgLog {
         }
     }
 
-    pub async fn append(
-        &mut self,
-        entry: &NewEntry,
-        documents: &[Document],
-    ) -> Result<Entry, StoreError> {
-        self.insert(entry, documents, None, None).await
-    }
-
-    pub async fn append_at(
-        &mut self,
-        at: u64,
-        entry: &NewEntry,
-        documents: &[Document],
-    ) -> Result<Entry, StoreError> {
-        self.insert(entry, documents, None, Some(at)).await
-    }
-
-    pub async fn import(
-        &mut self,
-        entry: &Entry,
-        documents: &[Document],
-    ) -> Result<Entry, StoreError> {
-        let new = NewEntry {
-            actor: entry.actor.clone(),
-            reason: entry.reason.clone(),
-            idempotency_key: entry.idempotency_key.clone(),
-            batch: entry.batch.clone(),
-        };
-        self.insert(&new, documents, Some(&entry.committed_at), None)
-            .await
-    }
-
     /// Commits `entry` with its `documents` as batch `at` (the next one when `None`), at
     /// `committed_at` or now. A batch whose key the log holds comes back as committed
     /// first; one whose number another writer took first is refused with
     /// [`StoreError::Behind`].
-    async fn insert(
+    pub async fn insert(
         &mut self,
         entry: &NewEntry,
         documents: &[Document],
@@ -166,15 +134,7 @@ impl PgLog {
         .fetch_one(&mut *tx)
         .await?;
         let committed = read_entry(&row)?;
-        let mut named: Vec<String> = entry
-            .batch
-            .changes
-            .iter()
-            .flat_map(|c| c.entities())
-            .map(|id| id.to_string())
-            .collect();
-        named.sort();
-        named.dedup();
+        let named = super::named_entities(&entry.batch);
         sqlx::query(
             "INSERT INTO change_entities (entity, seq) SELECT unnest($1::text[]), $2 \
              ON CONFLICT DO NOTHING",

@@ -147,41 +147,9 @@ impl SqliteLog {
         }
     }
 
-    pub async fn append(
-        &mut self,
-        entry: &NewEntry,
-        documents: &[Document],
-    ) -> Result<Entry, StoreError> {
-        self.insert(entry, documents, None, None).await
-    }
-
-    pub async fn append_at(
-        &mut self,
-        at: u64,
-        entry: &NewEntry,
-        documents: &[Document],
-    ) -> Result<Entry, StoreError> {
-        self.insert(entry, documents, None, Some(at)).await
-    }
-
-    pub async fn import(
-        &mut self,
-        entry: &Entry,
-        documents: &[Document],
-    ) -> Result<Entry, StoreError> {
-        let new = NewEntry {
-            actor: entry.actor.clone(),
-            reason: entry.reason.clone(),
-            idempotency_key: entry.idempotency_key.clone(),
-            batch: entry.batch.clone(),
-        };
-        self.insert(&new, documents, Some(&entry.committed_at), None)
-            .await
-    }
-
     /// Commits `entry` with its `documents` as batch `at` (the next one when `None`), at
     /// `committed_at` or now; [`StoreError::Behind`] when the log is past `at - 1`.
-    async fn insert(
+    pub async fn insert(
         &mut self,
         entry: &NewEntry,
         documents: &[Document],
@@ -454,15 +422,7 @@ async fn insert_entities(
     batch: &ChangeBatch,
     seq: u64,
 ) -> Result<(), StoreError> {
-    let mut named: Vec<String> = batch
-        .changes
-        .iter()
-        .flat_map(|c| c.entities())
-        .map(|id| id.to_string())
-        .collect();
-    named.sort();
-    named.dedup();
-    for entity in named {
+    for entity in super::named_entities(batch) {
         sqlx::query("INSERT OR IGNORE INTO change_entities (entity, seq) VALUES (?, ?)")
             .bind(entity)
             .bind(i64::try_from(seq).unwrap_or(i64::MAX))
