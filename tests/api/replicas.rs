@@ -123,14 +123,18 @@ fn wait_for_version(server: &TestServer, want: i64) {
     }
 }
 
-/// What a replica holds of the log and of the graph: every batch with its number,
-/// author and changes, Japan's name and version, and the graph's size.
+/// What a replica holds of the log and of the graph: every batch with its number, time,
+/// author and changes, the graph's size, and every country, commitment and source with
+/// its version (the writes here rename a country; the seed has fewer than 100 of each).
 fn dump(server: &TestServer) -> Value {
     server.data(
         r#"{
   stats { version entities relations }
-  changes(first: 100) { nodes { version actor reason idempotencyKey
+  changes(first: 100) { nodes { version committedAt actor reason idempotencyKey
     changes { op entityIds detail } } }
+  countries(first: 100) { nodes { id name aliases version description } }
+  commitments(first: 100) { totalCount nodes { id name version } }
+  sources(first: 100) { nodes { id name version } }
   country(code: "JP") { name version aliases }
 }"#,
     )
@@ -409,4 +413,29 @@ fn a_wrong_password_is_refused_and_named_without_the_password() {
     assert!(said.contains("refused the credentials"), "{said}");
     assert!(said.contains("postgres:REDACTED@127.0.0.1"), "{said}");
     assert!(!said.contains("not-the-password"), "{said}");
+}
+
+#[test]
+fn export_from_the_shared_store_writes_the_graph_every_replica_holds() {
+    let r = Replicas::new();
+    let a = r.start();
+    r.rename(&a, "Nippon", None);
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("exported");
+    let done = run_to_end(
+        helpers::pledgegraph()
+            .args(["export", "--store", &r.url, "--out"])
+            .arg(&out),
+    );
+    assert!(
+        done.status.success(),
+        "{}",
+        String::from_utf8_lossy(&done.stderr)
+    );
+    // The exported seed loads to a graph with the write in it.
+    let exported = helpers::spawn(&out);
+    let name =
+        |s: &TestServer| s.data(r#"{ country(code: "JP") { name } }"#)["country"]["name"].clone();
+    assert_eq!(name(&exported), "Nippon");
+    assert_eq!(name(&exported), name(&a));
 }
