@@ -41,6 +41,42 @@ impl Cluster {
         Arc::new(Cluster::start())
     }
 
+    /// A cluster for one test alone that takes connections over TCP only with TLS (a
+    /// self-signed certificate made with openssl).
+    pub fn private_with_tls() -> Arc<Cluster> {
+        let cluster = Cluster::start();
+        cluster.stop();
+        let data = cluster.dir.path().join("data");
+        run(Command::new("openssl")
+            .args([
+                "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1",
+            ])
+            .args(["-subj", "/CN=127.0.0.1", "-keyout"])
+            .arg(data.join("server.key"))
+            .arg("-out")
+            .arg(data.join("server.crt")));
+        run(Command::new("chmod")
+            .arg("600")
+            .arg(data.join("server.key")));
+        if cluster.as_root {
+            for file in ["server.key", "server.crt"] {
+                run(Command::new("chown")
+                    .arg("postgres:postgres")
+                    .arg(data.join(file)));
+            }
+        }
+        let conf = data.join("postgresql.conf");
+        let mut text = std::fs::read_to_string(&conf).unwrap_or_else(|e| panic!("{e}"));
+        text.push_str("\nssl = on\n");
+        std::fs::write(&conf, text).unwrap_or_else(|e| panic!("{e}"));
+        let hba = data.join("pg_hba.conf");
+        let text = std::fs::read_to_string(&hba).unwrap_or_else(|e| panic!("{e}"));
+        let text = format!("hostnossl all all 127.0.0.1/32 reject\n{text}");
+        std::fs::write(&hba, text).unwrap_or_else(|e| panic!("{e}"));
+        cluster.restart();
+        Arc::new(cluster)
+    }
+
     fn start() -> Cluster {
         let bin = bin_dir();
         let dir = tempfile::Builder::new()

@@ -439,3 +439,31 @@ fn export_from_the_shared_store_writes_the_graph_every_replica_holds() {
     assert_eq!(name(&exported), "Nippon");
     assert_eq!(name(&exported), name(&a));
 }
+
+#[test]
+fn a_store_url_that_asks_for_tls_gets_it() {
+    // This cluster refuses TCP connections without TLS.
+    let cluster = Cluster::private_with_tls();
+    let url = cluster.database();
+    let plain = run_to_end(helpers::pledgegraph().args([
+        "serve",
+        "--addr",
+        "127.0.0.1:0",
+        "--store",
+        &format!("{url}?sslmode=disable"),
+    ]));
+    let said = String::from_utf8_lossy(&plain.stderr).into_owned();
+    assert!(!plain.status.success(), "{said}");
+    assert!(said.contains("the store at"), "{said}");
+    let r = Replicas::on(cluster);
+    let mut config = r.config();
+    config.store = pledgegraph::app::Config::load(&pledgegraph::app::Sources {
+        flags: vec![("store".into(), format!("{url}?sslmode=require"))],
+        ..Default::default()
+    })
+    .unwrap_or_else(|e| panic!("{e}"))
+    .config
+    .store;
+    let a = helpers::spawn_app(pledgegraph::app::App::load(config).unwrap());
+    assert_eq!(r.rename(&a, "Nippon", None)["version"], 1);
+}
