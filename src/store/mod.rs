@@ -285,6 +285,40 @@ fn named_entities(batch: &ChangeBatch) -> Vec<String> {
     named
 }
 
+/// A document read from a row of either backend.
+fn read_document<R: sqlx::Row>(row: &R) -> Result<Document, StoreError>
+where
+    for<'r> String: sqlx::Decode<'r, R::Database> + sqlx::Type<R::Database>,
+    &'static str: sqlx::ColumnIndex<R>,
+{
+    Ok(Document {
+        file: row.try_get("file")?,
+        text: row.try_get("text")?,
+    })
+}
+
+/// A committed batch read from a row of either backend (the columns of a log entry).
+fn read_entry<R: sqlx::Row>(row: &R) -> Result<Entry, StoreError>
+where
+    for<'r> i64: sqlx::Decode<'r, R::Database> + sqlx::Type<R::Database>,
+    for<'r> String: sqlx::Decode<'r, R::Database> + sqlx::Type<R::Database>,
+    &'static str: sqlx::ColumnIndex<R>,
+{
+    let seq: i64 = row.try_get("seq")?;
+    let seq = u64::try_from(seq).unwrap_or(0);
+    let batch: String = row.try_get("batch")?;
+    let batch =
+        ChangeBatch::from_json(&batch).map_err(|source| StoreError::Batch { seq, source })?;
+    Ok(Entry {
+        seq,
+        committed_at: row.try_get("committed_at")?,
+        actor: row.try_get("actor")?,
+        reason: row.try_get("reason")?,
+        idempotency_key: row.try_get("idempotency_key")?,
+        batch,
+    })
+}
+
 /// A shared store's backup: its log as of one moment, written as a SQLite store in a
 /// staging directory beside `path`, then copied to `path` as a data directory's is.
 async fn backup_shared(db: &mut postgres::PgLog, path: &Path) -> Result<u64, StoreError> {

@@ -6,11 +6,12 @@
 use std::time::Duration;
 
 use sqlx::migrate::MigrateError;
-use sqlx::postgres::{PgConnectOptions, PgListener, PgPool, PgPoolOptions, PgRow};
+use sqlx::postgres::{PgConnectOptions, PgListener, PgPool, PgPoolOptions};
 use sqlx::{PgConnection, Row};
 
-use super::{Document, Durability, Entry, LoggedDocument, NewEntry, StoreError};
-use crate::model::ChangeBatch;
+use super::{
+    Document, Durability, Entry, LoggedDocument, NewEntry, StoreError, read_document, read_entry,
+};
 
 /// The advisory lock writers take turns under: "pldg".
 const LOCK: i64 = 0x706c_6467;
@@ -347,27 +348,4 @@ async fn by_key(conn: &mut PgConnection, key: &str) -> Result<Option<Entry>, Sto
     .fetch_optional(&mut *conn)
     .await?;
     row.as_ref().map(read_entry).transpose()
-}
-
-fn read_document(row: &PgRow) -> Result<Document, StoreError> {
-    Ok(Document {
-        file: row.try_get("file")?,
-        text: row.try_get("text")?,
-    })
-}
-
-fn read_entry(row: &PgRow) -> Result<Entry, StoreError> {
-    let seq: i64 = row.try_get("seq")?;
-    let seq = u64::try_from(seq).unwrap_or(0);
-    let batch: String = row.try_get("batch")?;
-    let batch =
-        ChangeBatch::from_json(&batch).map_err(|source| StoreError::Batch { seq, source })?;
-    Ok(Entry {
-        seq,
-        committed_at: row.try_get("committed_at")?,
-        actor: row.try_get("actor")?,
-        reason: row.try_get("reason")?,
-        idempotency_key: row.try_get("idempotency_key")?,
-        batch,
-    })
 }

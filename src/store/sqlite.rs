@@ -4,10 +4,13 @@
 use std::path::Path;
 
 use sqlx::migrate::MigrateError;
-use sqlx::sqlite::{SqliteConnectOptions, SqliteConnection, SqliteRow, SqliteSynchronous};
+use sqlx::sqlite::{SqliteConnectOptions, SqliteConnection, SqliteSynchronous};
 use sqlx::{Connection, Row};
 
-use super::{DB_FILE, Document, Durability, Entry, LoggedDocument, NewEntry, StoreError};
+use super::{
+    DB_FILE, Document, Durability, Entry, LoggedDocument, NewEntry, StoreError, read_document,
+    read_entry,
+};
 use crate::model::ChangeBatch;
 
 /// The `application_id` in the header of every pledgegraph store: "pldg".
@@ -440,27 +443,4 @@ async fn set_indexed(conn: &mut SqliteConnection, seq: i64) -> Result<(), StoreE
         .execute(&mut *conn)
         .await?;
     Ok(())
-}
-
-fn read_document(row: &SqliteRow) -> Result<Document, StoreError> {
-    Ok(Document {
-        file: row.try_get("file")?,
-        text: row.try_get("text")?,
-    })
-}
-
-fn read_entry(row: &SqliteRow) -> Result<Entry, StoreError> {
-    let seq: i64 = row.try_get("seq")?;
-    let seq = u64::try_from(seq).unwrap_or(0);
-    let batch: String = row.try_get("batch")?;
-    let batch =
-        ChangeBatch::from_json(&batch).map_err(|source| StoreError::Batch { seq, source })?;
-    Ok(Entry {
-        seq,
-        committed_at: row.try_get("committed_at")?,
-        actor: row.try_get("actor")?,
-        reason: row.try_get("reason")?,
-        idempotency_key: row.try_get("idempotency_key")?,
-        batch,
-    })
 }
