@@ -73,7 +73,7 @@ impl Cluster {
         let text = std::fs::read_to_string(&hba).unwrap_or_else(|e| panic!("{e}"));
         let text = format!("hostnossl all all 127.0.0.1/32 reject\n{text}");
         std::fs::write(&hba, text).unwrap_or_else(|e| panic!("{e}"));
-        cluster.restart();
+        cluster.start_server();
         Arc::new(cluster)
     }
 
@@ -111,18 +111,7 @@ impl Cluster {
             .arg("-D")
             .arg(&data));
         cluster.port = free_port();
-        let options = format!(
-            "-p {} -k {} -c listen_addresses=127.0.0.1 -c max_connections=200",
-            cluster.port,
-            cluster.dir.path().display()
-        );
-        run(cluster
-            .tool("pg_ctl")
-            .arg("-D")
-            .arg(&data)
-            .args(["-o", &options, "-l"])
-            .arg(cluster.dir.path().join("log"))
-            .args(["-w", "-t", "60", "start"]));
+        cluster.start_server();
         cluster
     }
 
@@ -178,15 +167,19 @@ impl Cluster {
 
     /// Stops the server at once, as a crash or a lost database would.
     pub fn stop(&self) {
-        run(self
-            .tool("pg_ctl")
-            .arg("-D")
-            .arg(self.dir.path().join("data"))
-            .args(["-m", "immediate", "-w", "stop"]));
+        run(&mut self.stop_command());
     }
 
-    /// Starts it again on the same port.
-    pub fn restart(&self) {
+    fn stop_command(&self) -> Command {
+        let mut cmd = self.tool("pg_ctl");
+        cmd.arg("-D")
+            .arg(self.dir.path().join("data"))
+            .args(["-m", "immediate", "-w", "stop"]);
+        cmd
+    }
+
+    /// Starts the server on its port: the first time, or again after [`Cluster::stop`].
+    pub fn start_server(&self) {
         let options = format!(
             "-p {} -k {} -c listen_addresses=127.0.0.1 -c max_connections=200",
             self.port,
@@ -204,12 +197,7 @@ impl Cluster {
 
 impl Drop for Cluster {
     fn drop(&mut self) {
-        let _ = self
-            .tool("pg_ctl")
-            .arg("-D")
-            .arg(self.dir.path().join("data"))
-            .args(["-m", "immediate", "-w", "stop"])
-            .output();
+        let _ = self.stop_command().output();
     }
 }
 

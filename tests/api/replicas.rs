@@ -287,7 +287,7 @@ fn a_replica_cut_off_from_the_database_is_not_ready_until_it_is_back_in_step() {
     }
     // Reads go on from the graph it holds.
     assert_eq!(version(&b), 1);
-    r.cluster.restart();
+    r.cluster.start_server();
     // A write on the other replica once the database is back reaches it.
     let start = Instant::now();
     loop {
