@@ -83,6 +83,29 @@ describe('explorer', () => {
     return p;
   }
 
+  // Reads a paragraph through `open(page)` on the view at `hash`: on the shared server, which
+  // lacks the source documents, it says the text is not available (`alsoWithout(page)` checks
+  // more there); on one given them (`--sources-dir`), it is the paragraph itself.
+  async function readWithoutAndWithSources(hash, open, alsoWithout = async () => {}) {
+    const without = await explore(hash);
+    assert.match(await open(without.page), /not available.*--sources-dir/);
+    await alsoWithout(without.page);
+    without.assertClean(assert);
+    const withSources = await startServer({ args: ['--sources-dir', path.join(ROOT, '..', 'shared', 'sources')] });
+    try {
+      const p = await openPage(browser, withSources.origin);
+      pages.push(p);
+      await p.page.goto(`${withSources.origin}/explore${hash}`);
+      await waitIdle(p.page);
+      const text = await open(p.page);
+      assert.doesNotMatch(text, /not available/);
+      assert.ok(text.length > 40, text);
+      p.assertClean(assert);
+    } finally {
+      await withSources.stop();
+    }
+  }
+
   it('opens on the US–Japan deal without any argument and draws it', async () => {
     const p = await explore();
     const { page } = p;
@@ -530,22 +553,7 @@ describe('explorer', () => {
       await text.waitFor();
       return text.textContent();
     };
-    const without = await explore(hash);
-    assert.match(await openFirst(without.page), /not available.*--sources-dir/);
-    without.assertClean(assert);
-    const withSources = await startServer({ args: ['--sources-dir', path.join(ROOT, '..', 'shared', 'sources')] });
-    try {
-      const p = await openPage(browser, withSources.origin);
-      pages.push(p);
-      await p.page.goto(`${withSources.origin}/explore${hash}`);
-      await waitIdle(p.page);
-      const text = await openFirst(p.page);
-      assert.doesNotMatch(text, /not available/);
-      assert.ok(text.length > 40, text);
-      p.assertClean(assert);
-    } finally {
-      await withSources.stop();
-    }
+    await readWithoutAndWithSources(hash, openFirst);
   });
 
   it('opens a source: each of its paragraphs cited in the view once, with what cites it and its text', async () => {
@@ -565,24 +573,10 @@ describe('explorer', () => {
       assert.match(await para8.locator('.ex-cited-for').textContent(), /Japan's investment pledge/);
       return para8.locator('blockquote').textContent();
     };
-    const without = await explore(hash);
-    assert.match(await openSource(without.page), /not available.*--sources-dir/);
-    // The graph stays as it was: the source opens beside it, not as a new centre.
-    assert.equal((await snapshot(without.page)).state.entity, 'deal:us-jp-2025');
-    without.assertClean(assert);
-    const withSources = await startServer({ args: ['--sources-dir', path.join(ROOT, '..', 'shared', 'sources')] });
-    try {
-      const p = await openPage(browser, withSources.origin);
-      pages.push(p);
-      await p.page.goto(`${withSources.origin}/explore${hash}`);
-      await waitIdle(p.page);
-      const text = await openSource(p.page);
-      assert.doesNotMatch(text, /not available/);
-      assert.ok(text.length > 40, text);
-      p.assertClean(assert);
-    } finally {
-      await withSources.stop();
-    }
+    await readWithoutAndWithSources(hash, openSource, async (page) => {
+      // The graph stays as it was: the source opens beside it, not as a new centre.
+      assert.equal((await snapshot(page)).state.entity, 'deal:us-jp-2025');
+    });
   });
 
   it('shows a relation with its dates and sources when its edge is clicked', async () => {
