@@ -3,8 +3,9 @@
 //!
 //! # Design
 //!
-//! - Every text is cut into terms by [`normalize`]'s rules. A hyphenated run
-//!   ("Han-Koo") adds its joined form ("hankoo") as one more term.
+//! - Every text is cut into terms by [`normalize`]'s rules. A hyphenated run of up to
+//!   three words ("Han-Koo") adds its joined form ("hankoo") as one more term; a
+//!   longer one is an identifier, such as a slug, and adds none.
 //! - Texts and terms get dense ids; the id of a removed one is reused by the
 //!   next one added, so the ids stay as many as the index ever held at once.
 //!   Each term has a posting list of the texts that hold it, free of

@@ -135,6 +135,38 @@ fn hyphenated_names() {
 }
 
 #[test]
+fn a_slug_is_found_by_its_words_but_not_joined() {
+    let ix = index(&[
+        (0, Field::Alias, "us-japan-trade-talks-2025-07"),
+        (1, Field::Name, "Lutnick-Kim-Yeo meeting"),
+        (2, Field::Name, "USJapan Forum"),
+    ]);
+    // Up to three hyphen-joined words are a compound, joined into one more term.
+    let hits = ix.search("lutnickkimyeo meeting", 10, CUT, &all);
+    assert_eq!(kinds(&hits), vec![MatchKind::ExactName]);
+    let runs = hyphen_runs(&tokenize("Lutnick-Kim-Yeo meeting"));
+    assert_eq!(runs.iter().map(|r| r.parts).collect::<Vec<_>>(), [3, 1]);
+    // More are an identifier: its words are terms, the slug is no term of its own.
+    assert!(hyphen_runs(&tokenize("us-japan-trade-talks-2025-07")).is_empty());
+    let hits = ix.search("us-japan-trade-talks-2025-07", 10, CUT, &all);
+    assert_eq!(
+        hits.first().map(|h| (h.doc, h.matched)),
+        Some((0, MatchKind::ExactAlias))
+    );
+    assert_eq!(
+        docs(&ix.search("japan trade talks", 10, CUT, &all)),
+        vec![0]
+    );
+    assert!(
+        ix.search("usjapantradetalks202507", 10, CUT, &all)
+            .is_empty()
+    );
+    // So a word that starts slugs is no prefix of a term for each of them.
+    assert!(ix.search("usjapantrade", 10, CUT, &all).is_empty());
+    assert_eq!(docs(&ix.search("usjap", 10, CUT, &all)), vec![2]);
+}
+
+#[test]
 fn ranking_order_exact_alias_token_prefix_fuzzy() {
     let ix = index(&[
         (5, Field::Name, "Soeul Market"),

@@ -108,7 +108,28 @@ pub(super) fn tokenize(text: &str) -> Vec<Word> {
         }
     }
     words.extend(cur);
+    unjoin_long_runs(&mut words);
     words
+}
+
+/// A run of more hyphen-joined words than this is an identifier, such as a slug
+/// ("us-japan-trade-talks-2025-07"), not a compound word: its words are terms, but it
+/// is not joined into one more. Joined, each slug would add a term of its own, so the
+/// terms a word is a prefix of would grow with every slug that starts with it.
+pub(super) const MAX_JOINED_WORDS: usize = 3;
+
+/// Unjoins the runs of more than [`MAX_JOINED_WORDS`] words.
+fn unjoin_long_runs(words: &mut [Word]) {
+    let mut start = 0;
+    while start < words.len() {
+        let len = 1 + words[start + 1..].iter().take_while(|w| w.joined).count();
+        if len > MAX_JOINED_WORDS {
+            for w in &mut words[start..start + len] {
+                w.joined = false;
+            }
+        }
+        start += len;
+    }
 }
 
 /// The runs of [`joined_runs`], or none when no hyphen joins two words.
