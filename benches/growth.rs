@@ -21,8 +21,8 @@ mod common;
 use common::{graph_dir, memory};
 use pledgegraph::app::{App, Config};
 use pledgegraph::graph::{
-    CommitmentFilter, CommitmentOrder, Direction, Filter, GroupBy, KnowledgeGraph, Only, Sort,
-    Window,
+    Bounds, CommitmentFilter, CommitmentOrder, Direction, Filter, GroupBy, KnowledgeGraph, Only,
+    Sort, Window,
 };
 use pledgegraph::model::{Change, EntityId, NodeData, NodeKind, SourceRef};
 
@@ -654,6 +654,34 @@ fn questions(g: &KnowledgeGraph) -> Figures {
         };
         black_box(g2.apply(vec![change]).unwrap_or_else(|e| panic!("{e}")));
     });
+    // The visits each random-pair question needs: the smallest visit budget that
+    // answers it. A search between two ends reads the frontiers the paths pass through,
+    // which widen as the graph grows; per visit, its cost should not.
+    for (name, max_length, limit) in [
+        ("three shortest paths", 4, 3),
+        ("ten shortest paths (at most 6 relations)", 6, 10),
+    ] {
+        if !wanted(name) {
+            continue;
+        }
+        let mut needs: Vec<usize> = pairs
+            .iter()
+            .map(|&(a, b)| visits_needed(g, a, b, max_length, limit, &bounds))
+            .collect();
+        needs.sort_unstable();
+        let median = needs[needs.len() / 2] as f64;
+        let time = f
+            .iter()
+            .find(|(row, _)| row.starts_with(name) && row.ends_with("(µs)"))
+            .map(|(_, t)| *t);
+        f.push((format!("{name}: visits needed, median"), median));
+        if let Some(time) = time {
+            f.push((
+                format!("{name}: time per visit needed, medians (ns)"),
+                time * 1000.0 / median.max(1.0),
+            ));
+        }
+    }
     f.extend(refusals);
     f
 }
@@ -668,6 +696,35 @@ fn wanted(name: &str) -> bool {
         .filter(|w| !w.is_empty())
         .peekable();
     words.peek().is_none() || words.any(|w| name.contains(w))
+}
+
+/// The smallest visit budget under which `paths` answers the question: the visits it
+/// needs.
+fn visits_needed(
+    g: &KnowledgeGraph,
+    a: &EntityId,
+    b: &EntityId,
+    max_length: usize,
+    limit: usize,
+    bounds: &Bounds,
+) -> usize {
+    let answers = |visits: usize| {
+        let tight = Bounds {
+            path_visits: visits,
+            ..*bounds
+        };
+        g.paths(a, b, max_length, Only::All, limit, &tight).is_ok()
+    };
+    let (mut lo, mut hi) = (0, bounds.path_visits);
+    if !answers(hi) {
+        return hi;
+    }
+    // answers(hi) holds, answers(lo) is not known to.
+    while lo + 1 < hi {
+        let mid = lo + (hi - lo) / 2;
+        if answers(mid) { hi = mid } else { lo = mid }
+    }
+    if answers(lo) { lo } else { hi }
 }
 
 /// The word that most names hold.
