@@ -141,12 +141,22 @@ impl Side {
 
     /// Adds the nodes one step from `ix` not reached yet to `level`, the one being made.
     fn read(&mut self, rules: &Rules<'_, '_>, ix: NodeIndex, level: usize) {
+        self.make_room(rules, ix);
         for other in rules.neighbours(ix) {
             if let Entry::Vacant(v) = self.dist.entry(other) {
                 v.insert(level);
                 self.order.push(other);
             }
         }
+    }
+
+    /// Makes room for every node one step from `ix` at once: the map of distances grown
+    /// an insert at a time would be moved whole each time it doubled, a hub's hundred
+    /// thousand neighbours and all.
+    fn make_room(&mut self, rules: &Rules<'_, '_>, ix: NodeIndex) {
+        let degree = rules.degree(ix);
+        self.dist.reserve(degree);
+        self.order.reserve(degree);
     }
 
     /// Grows this side by a level toward `other`, unless a relation joins the two
@@ -187,6 +197,7 @@ impl Side {
                 met = rules.touches(ix, &theirs);
                 hubs.push(ix);
             } else {
+                self.make_room(&rules, ix);
                 for n in rules.neighbours(ix) {
                     if (theirs.holds)(n) {
                         met = true;
