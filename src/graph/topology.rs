@@ -38,6 +38,16 @@ impl Half {
     pub fn dated(&self) -> bool {
         self.flags & DATED != 0
     }
+
+    /// The same relation as its other end sees it, this one being at `at`.
+    pub fn mirrored(&self, at: NodeIndex) -> Half {
+        Half {
+            other: at,
+            edge: self.edge,
+            kind: self.kind,
+            flags: self.flags ^ OUTGOING,
+        }
+    }
 }
 
 /// A node's relations are kept sorted by [`Topology::sort_key`] once there are more than this

@@ -159,13 +159,22 @@ impl<'a> Rules<'a, '_> {
         }
     }
 
-    /// True when an admitted relation joins `ix` to `other` (another node), found in the
-    /// list of `ix`: by binary search when it is sorted, by a scan otherwise.
+    /// True when an admitted relation joins `ix` to `other` (another node): found by a
+    /// scan of the list of `other` when that reads less than a search of the list of
+    /// `ix`, else in the list of `ix`, by binary search when it is sorted, by a scan
+    /// otherwise.
     pub fn joins(&self, ix: NodeIndex, other: NodeIndex) -> bool {
         if ix == other {
             return false;
         }
         let topo = &self.g.topology;
+        let theirs = topo.halves(other);
+        if theirs.len() <= self.lookup_cost(ix) {
+            count_read(theirs.len());
+            return theirs
+                .iter()
+                .any(|h| h.other == ix && self.admits(&h.mirrored(other)));
+        }
         match topo.sorted_halves_to(ix, other) {
             Some(halves) => {
                 count_read(1 + halves.len());
@@ -186,7 +195,7 @@ impl<'a> Rules<'a, '_> {
     /// cost the logarithms of the gaps between the nodes asked about, not of the list.
     pub fn joins_from(&self, ix: NodeIndex, other: NodeIndex, finger: &mut usize) -> bool {
         let topo = &self.g.topology;
-        if ix == other || !topo.sorted(ix) {
+        if ix == other || !topo.sorted(ix) || topo.halves(other).len() <= self.lookup_cost(ix) {
             return self.joins(ix, other);
         }
         let list = topo.halves(ix);
@@ -245,8 +254,22 @@ impl<'a> Rules<'a, '_> {
         let topo = &self.g.topology;
         match targets.listed {
             Some(listed) if self.looks_up(ix, listed.len()) => {
+                let search = self.lookup_cost(ix);
                 for &other in listed {
                     if other == ix || !(targets.holds)(other) {
+                        continue;
+                    }
+                    let theirs = topo.halves(other);
+                    if theirs.len() <= search {
+                        // Fewer relations than a binary search in the hub's list reads,
+                        // side by side rather than a cache miss each: read from that end.
+                        count_read(theirs.len());
+                        for h in theirs.iter().filter(|h| h.other == ix) {
+                            let h = h.mirrored(other);
+                            if self.admits(&h) && !each(&h) {
+                                return;
+                            }
+                        }
                         continue;
                     }
                     let halves = topo.sorted_halves_to(ix, other).unwrap_or(&[]);
