@@ -159,33 +159,35 @@ impl<'a> Rules<'a, '_> {
         }
     }
 
-    /// True when an admitted relation joins `ix` to `other` (another node): found by a
-    /// scan of the list of `other` when that reads less than a search of the list of
-    /// `ix`, else in the list of `ix`, by binary search when it is sorted, by a scan
-    /// otherwise.
+    /// True when an admitted relation joins `ix` to `other` (another node), found as
+    /// [`Rules::halves_between`] finds them.
     pub fn joins(&self, ix: NodeIndex, other: NodeIndex) -> bool {
-        if ix == other {
-            return false;
-        }
+        ix != other && self.halves_between(ix, other).any(|h| self.admits(&h))
+    }
+
+    /// The relations between `ix` and `other`, as `ix` sees them, read from whichever
+    /// side costs less: the list of `other` when it holds no more relations than a search
+    /// of the list of `ix` reads (side by side, where each step of a binary search is a
+    /// cache miss), else the list of `ix`, by binary search when it is sorted, by a scan
+    /// otherwise.
+    fn halves_between(&self, ix: NodeIndex, other: NodeIndex) -> impl Iterator<Item = Half> + '_ {
         let topo = &self.g.topology;
         let theirs = topo.halves(other);
-        if theirs.len() <= self.lookup_cost(ix) {
+        let (theirs, mine): (&[Half], &[Half]) = if theirs.len() <= self.lookup_cost(ix) {
             count_read(theirs.len());
-            return theirs
-                .iter()
-                .any(|h| h.other == ix && self.admits(&h.mirrored(other)));
-        }
-        match topo.sorted_halves_to(ix, other) {
-            Some(halves) => {
-                count_read(1 + halves.len());
-                halves.iter().any(|h| self.admits(h))
-            }
-            None => {
-                let halves = topo.halves(ix);
-                count_read(halves.len());
-                halves.iter().any(|h| h.other == other && self.admits(h))
-            }
-        }
+            (theirs, &[])
+        } else if let Some(halves) = topo.sorted_halves_to(ix, other) {
+            count_read(1 + halves.len());
+            (&[], halves)
+        } else {
+            count_read(topo.halves(ix).len());
+            (&[], topo.halves(ix))
+        };
+        let from_theirs = theirs.iter().filter(move |h| h.other == ix);
+        let from_mine = mine.iter().filter(move |h| h.other == other);
+        from_theirs
+            .map(move |h| h.mirrored(other))
+            .chain(from_mine.copied())
     }
 
     /// True when an admitted relation joins `ix` to `other` (another node), as
@@ -254,28 +256,12 @@ impl<'a> Rules<'a, '_> {
         let topo = &self.g.topology;
         match targets.listed {
             Some(listed) if self.looks_up(ix, listed.len()) => {
-                let search = self.lookup_cost(ix);
                 for &other in listed {
                     if other == ix || !(targets.holds)(other) {
                         continue;
                     }
-                    let theirs = topo.halves(other);
-                    if theirs.len() <= search {
-                        // Fewer relations than a binary search in the hub's list reads,
-                        // side by side rather than a cache miss each: read from that end.
-                        count_read(theirs.len());
-                        for h in theirs.iter().filter(|h| h.other == ix) {
-                            let h = h.mirrored(other);
-                            if self.admits(&h) && !each(&h) {
-                                return;
-                            }
-                        }
-                        continue;
-                    }
-                    let halves = topo.sorted_halves_to(ix, other).unwrap_or(&[]);
-                    count_read(1 + halves.len());
-                    for h in halves {
-                        if self.admits(h) && !each(h) {
+                    for h in self.halves_between(ix, other) {
+                        if self.admits(&h) && !each(&h) {
                             return;
                         }
                     }
