@@ -23,6 +23,29 @@ async function swipe(page, x, y, dy) {
   await client.detach();
 }
 
+// A point of the graph's lower half, in page coordinates, where a finger lands on the
+// background: the layout places nodes anew on each load, and a swipe that starts on a node
+// drags the node instead of panning the graph.
+async function backgroundPoint(page, box) {
+  const point = await page.evaluate(({ width, height }) => {
+    const { cy } = window.__explore;
+    const { x: panX, y: panY } = cy.pan();
+    const zoom = cy.zoom();
+    const renderer = cy.renderer();
+    for (let row = 0.7; row < 0.95; row += 0.05) {
+      for (let col = 0.1; col < 0.9; col += 0.05) {
+        const x = width * col;
+        const y = height * row;
+        const near = renderer.findNearestElements((x - panX) / zoom, (y - panY) / zoom, true, true);
+        if (near.length === 0) return { x, y };
+      }
+    }
+    return null;
+  }, { width: box.width, height: box.height });
+  assert.ok(point, 'the lower half of the graph has a point with no node or edge under it');
+  return { x: box.x + point.x, y: box.y + point.y };
+}
+
 describe('explorer on a phone', () => {
   let server;
   let browser;
@@ -48,7 +71,8 @@ describe('explorer on a phone', () => {
 
       // A swipe on the graph pans it and leaves the page where it is.
       const pan = await page.evaluate(() => ({ ...window.__explore.cy.pan() }));
-      await swipe(page, box.x + box.width / 2, box.y + box.height * 0.7, 150);
+      const start = await backgroundPoint(page, box);
+      await swipe(page, start.x, start.y, 150);
       await page.waitForFunction((y) => window.__explore.cy.pan().y !== y, pan.y);
       assert.equal(await page.evaluate(() => window.scrollY), 0, 'a swipe on the graph does not scroll the page');
       // A swipe beside it scrolls the page.
