@@ -125,7 +125,7 @@ pub struct AmountValue(model::Amount);
 impl AmountValue {
     /// The amount in words: "USD 550 billion", "100 aircraft", "75%".
     async fn display(&self) -> String {
-        self.0.to_string()
+        self.0.display()
     }
 
     /// A sum of money.

@@ -87,8 +87,14 @@ impl Money {
     }
 
     /// Reads like a headline: "USD 550 billion", "USD 8 billion", "USD 1.25 million".
+    /// Written into one string without the formatting machinery: an answer may ask it of
+    /// every commitment on a page.
     pub fn display(&self) -> String {
-        format!("{} {}", self.currency, scaled(self.amount))
+        let mut out = String::with_capacity(48);
+        out.push_str(self.currency.as_str());
+        out.push(' ');
+        push_scaled(&mut out, self.amount);
+        out
     }
 }
 
@@ -108,9 +114,9 @@ impl TryFrom<RawMoney> for Money {
     }
 }
 
-/// A decimal written with the largest of trillion, billion or million that
-/// keeps it at or above one, exactly.
-fn scaled(amount: Decimal) -> String {
+/// Writes a decimal with the largest of trillion, billion or million that keeps it at
+/// or above one, exactly.
+fn push_scaled(out: &mut String, amount: Decimal) {
     let steps = [
         (Decimal::from(1_000_000_000_000u64), 12, "trillion"),
         (Decimal::from(1_000_000_000u64), 9, "billion"),
@@ -124,10 +130,58 @@ fn scaled(amount: Decimal) -> String {
             let mut shifted = amount;
             let moved = shifted.set_scale(amount.scale() + digits).is_ok();
             let shifted = if moved { shifted } else { amount / unit };
-            return format!("{} {word}", shifted.normalize());
+            push_decimal(out, shifted.normalize());
+            out.push(' ');
+            out.push_str(word);
+            return;
         }
     }
-    amount.normalize().to_string()
+    push_decimal(out, amount.normalize());
+}
+
+/// Writes `d` as its `Display` writes it (a sign, the digits, a point where its scale
+/// puts one), with its digits worked out in 64-bit pieces rather than by the formatter.
+fn push_decimal(out: &mut String, d: Decimal) {
+    const TEN_POW_19: u128 = 10_000_000_000_000_000_000;
+    // The digits, last first: at most 29 of a 96-bit mantissa.
+    let mut digits = [0u8; 40];
+    let mut n = 0;
+    let mut push_u64 = |mut v: u64, at_least: usize| {
+        let from = n;
+        while v > 0 || n - from < at_least.max(1) {
+            digits[n] = b'0' + (v % 10) as u8;
+            v /= 10;
+            n += 1;
+        }
+    };
+    let m = d.mantissa().unsigned_abs();
+    // Below 10^19 a mantissa is one piece; above, the low piece keeps its 19 digits.
+    match (u64::try_from(m / TEN_POW_19), u64::try_from(m % TEN_POW_19)) {
+        (Ok(0), Ok(lo)) => push_u64(lo, 1),
+        (Ok(hi), Ok(lo)) => {
+            push_u64(lo, 19);
+            push_u64(hi, 1);
+        }
+        // A 96-bit mantissa over 10^19 leaves a high piece under 2^33.
+        _ => {
+            out.push_str(&d.to_string());
+            return;
+        }
+    }
+    let scale = usize::try_from(d.scale()).unwrap_or(0);
+    if d.is_sign_negative() && m != 0 {
+        out.push('-');
+    }
+    if scale >= n {
+        out.push_str("0.");
+        out.extend(std::iter::repeat_n('0', scale - n));
+    }
+    for (i, &digit) in digits[..n].iter().enumerate().rev() {
+        out.push(char::from(digit));
+        if i == scale && scale > 0 && scale < n {
+            out.push('.');
+        }
+    }
 }
 
 impl fmt::Display for Money {
@@ -261,6 +315,14 @@ pub enum Amount {
 }
 
 impl Amount {
+    /// The amount in words, as its `Display` writes it: money the quickest.
+    pub fn display(&self) -> String {
+        match self {
+            Amount::Money(m) => m.display(),
+            other => other.to_string(),
+        }
+    }
+
     /// The money, where the amount is money.
     pub fn money(&self) -> Option<&Money> {
         match self {
@@ -296,6 +358,35 @@ mod tests {
         );
         for bad in ["", " 1", "1e3", "1,000", "abc", "1.2.3", "NaN"] {
             assert!(parse_decimal(bad).is_err(), "{bad} should be refused");
+        }
+    }
+
+    #[test]
+    fn decimals_are_written_as_their_display_writes_them() {
+        // Mantissas of every length up to the largest, at every scale, both signs.
+        let mut mantissas = vec![0i128, 1, 9, 10, 99, 100, 101, 1_000_000];
+        let mut m: i128 = 7;
+        while m < 79_228_162_514_264_337_593_543_950_335 / 13 {
+            mantissas.extend([m, m + 1, m * 10]);
+            m = m * 13 + 5;
+        }
+        mantissas.extend([
+            9_999_999_999_999_999_999,
+            10_000_000_000_000_000_000,
+            10_000_000_000_000_000_001,
+            79_228_162_514_264_337_593_543_950_335,
+        ]);
+        for &m in &mantissas {
+            for scale in 0..=28 {
+                for sign in [1, -1] {
+                    let d = Decimal::from_i128_with_scale(sign * m, scale);
+                    for d in [d, d.normalize()] {
+                        let mut out = String::new();
+                        push_decimal(&mut out, d);
+                        assert_eq!(out, d.to_string(), "{m} at scale {scale}");
+                    }
+                }
+            }
         }
     }
 
