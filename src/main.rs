@@ -10,7 +10,7 @@ use anyhow::Context;
 use clap::Parser;
 
 use cli::{Cli, Command, Settings, TokenCommand};
-use pledgegraph::app::{self, App, AppError, Config, Loaded, LogFormat, Sources};
+use pledgegraph::app::{self, App, AppError, Config, Loaded, LogFormat, Sources, log_line};
 use pledgegraph::http;
 
 fn main() -> anyhow::Result<ExitCode> {
@@ -305,12 +305,16 @@ fn init_logging(format: LogFormat) -> tracing_appender::non_blocking::WorkerGuar
         .finish(std::io::BufWriter::new(std::io::stderr()));
     let filter =
         tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "info".into());
+    let ansi = std::io::stderr().is_terminal();
     let builder = tracing_subscriber::fmt()
         .with_env_filter(filter)
         .with_writer(writer)
-        .with_ansi(std::io::stderr().is_terminal());
+        .with_ansi(ansi)
+        .with_timer(log_line::UtcMicros);
     match format {
-        LogFormat::Text => builder.init(),
+        // In colour for a terminal; plain, and quicker to write, for a file or a pipe.
+        LogFormat::Text if ansi => builder.init(),
+        LogFormat::Text => builder.fmt_fields(log_line::PlainFields).init(),
         LogFormat::Json => builder.json().flatten_event(true).init(),
     }
     guard

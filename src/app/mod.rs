@@ -8,6 +8,7 @@ mod documents;
 mod editors;
 mod export;
 mod feed;
+pub mod log_line;
 mod networks;
 mod rebase;
 mod replay;
