@@ -4,7 +4,9 @@
 //! a document that spreads fragments into each other cannot make the measure slow, and a
 //! fragment that spreads itself is refused.
 
+use std::cell::Cell;
 use std::collections::HashMap;
+use std::sync::OnceLock;
 
 use async_graphql::parser::types::{
     DocumentOperations, ExecutableDocument, Field, OperationDefinition, OperationType, Selection,
@@ -44,16 +46,65 @@ pub(crate) struct Measure {
     pub complexity: u64,
 }
 
+/// A document's measure, kept with the document for the operation and the settings it
+/// was taken under when no variable's value went into it: a client sends the same
+/// document again and again, and measuring it is a few thousand instructions of every
+/// request. The first measure that may be kept is; a document measured for another
+/// operation or other settings is measured each time.
+#[derive(Debug, Default)]
+pub(crate) struct Memo(OnceLock<(MemoKey, Measure)>);
+
+/// What a kept measure holds for: the operation's name, and the settings a measure reads.
+#[derive(Debug, PartialEq, Eq)]
+struct MemoKey {
+    operation: Option<String>,
+    settings: [usize; 5],
+}
+
+impl MemoKey {
+    fn new(operation: Option<&str>, config: &Config) -> Self {
+        MemoKey {
+            operation: operation.map(str::to_string),
+            settings: Self::settings(config),
+        }
+    }
+
+    fn settings(config: &Config) -> [usize; 5] {
+        [
+            config.max_directives_per_field,
+            config.max_page_size,
+            config.default_page_size,
+            config.max_neighborhood_nodes,
+            config.max_paths,
+        ]
+    }
+
+    fn is(&self, operation: Option<&str>, config: &Config) -> bool {
+        self.operation.as_deref() == operation && self.settings == Self::settings(config)
+    }
+}
+
 /// The measure of the selected operation, or the first limit it breaks, as an error with
 /// its code. A document whose operation cannot be chosen measures nothing: validation
-/// refuses it.
+/// refuses it. A measure `memo` keeps for the same operation and settings is used as it
+/// is; one that reads no variable is kept there.
 pub(crate) fn check(
     doc: &ExecutableDocument,
     operation_name: Option<&str>,
     variables: &Variables,
     config: &Config,
+    memo: &Memo,
 ) -> Result<Measure, ServerError> {
-    let measure = measure(doc, operation_name, variables, config)?;
+    let measure = match memo.0.get() {
+        Some((key, measure)) if key.is(operation_name, config) => *measure,
+        _ => {
+            let (measure, read_variables) = measure(doc, operation_name, variables, config)?;
+            if !read_variables {
+                let _ = memo.0.set((MemoKey::new(operation_name, config), measure));
+            }
+            measure
+        }
+    };
     let limits: [(u64, usize, &str, &'static str, &str); 5] = [
         (
             measure.depth as u64,
@@ -115,20 +166,22 @@ pub(crate) fn refusal(code: &'static str, message: String, pos: Option<Pos>) -> 
 /// Measures the selected operation without judging it, except for what makes measuring
 /// impossible or pointless: nesting past [`MAX_NESTING`], a fragment cycle, introspection
 /// going round more than [`MAX_INTROSPECTION_ROUNDS`] times, a page over the cap, a field
-/// with more directives than allowed.
-pub(crate) fn measure(
+/// with more directives than allowed. With the measure, whether a variable's value (or
+/// default) went into it.
+fn measure(
     doc: &ExecutableDocument,
     operation_name: Option<&str>,
     variables: &Variables,
     config: &Config,
-) -> Result<Measure, ServerError> {
+) -> Result<(Measure, bool), ServerError> {
     let directives = count_directives(doc, config.max_directives_per_field)?;
     refuse_fragment_cycles(doc)?;
     let Some(operation) = operation(doc, operation_name) else {
-        return Ok(Measure {
+        let measure = Measure {
             directives,
             ..Measure::default()
-        });
+        };
+        return Ok((measure, false));
     };
     let shapes = shapes();
     let root = match operation.ty {
@@ -143,15 +196,17 @@ pub(crate) fn measure(
         variables,
         operation,
         memo: HashMap::new(),
+        read_variables: Cell::new(false),
     };
     let set = walk.selection_set(&operation.selection_set.node, Some(root), Ctx::default(), 1)?;
-    Ok(Measure {
+    let measure = Measure {
         depth: set.depth,
         aliases: set.aliases,
         root_fields: set.fields,
         directives,
         complexity: set.cost,
-    })
+    };
+    Ok((measure, walk.read_variables.get()))
 }
 
 /// The operation a request runs, when the document and the name choose one.
@@ -333,6 +388,8 @@ struct Walk<'a> {
     operation: &'a OperationDefinition,
     /// Each fragment measured once per place it can be in.
     memo: HashMap<(&'a str, Option<&'a str>, Ctx), SetMeasure>,
+    /// Set when a variable's value, or its default, is read.
+    read_variables: Cell<bool>,
 }
 
 impl<'a> Walk<'a> {
@@ -481,6 +538,7 @@ impl<'a> Walk<'a> {
 
     /// A variable's value as given, or its default.
     fn variable(&self, name: &Name) -> Option<Value> {
+        self.read_variables.set(true);
         self.variables.get(name).cloned().or_else(|| {
             self.operation
                 .variable_definitions

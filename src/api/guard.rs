@@ -57,8 +57,8 @@ pub fn parsed<'a>(request: &'a mut Request, config: &Config) -> Option<&'a Execu
     check_text(&request.query, config).ok()?;
     if !request.data.contains_key(&TypeId::of::<Checked>()) {
         // Not checked yet, so not parsed yet: parse it once, or copy it from the cache.
-        let (doc, _) = parse_cache::parse(&request.query).ok()?;
-        request.set_parsed_query(doc);
+        let parsed = parse_cache::parse(&request.query).ok()?;
+        request.set_parsed_query(parsed.doc);
     }
     request.parsed_query().ok()
 }
@@ -93,9 +93,13 @@ fn check_request(
 ) -> Result<(Measure, Option<OperationType>, Validated), ServerError> {
     persisted::resolve(request)?;
     check_text(&request.query, config)?;
-    let (doc, validated) = parse_cache::parse(&request.query).map_err(error::parse_failure)?;
+    let parse_cache::Parsed {
+        doc,
+        validated,
+        memo,
+    } = parse_cache::parse(&request.query).map_err(error::parse_failure)?;
     let name = request.operation_name.as_deref();
-    let measure = analysis::check(&doc, name, &request.variables, config)?;
+    let measure = analysis::check(&doc, name, &request.variables, config, &memo)?;
     if !config.introspection {
         switches::refuse_introspection(&doc)?;
     }
@@ -211,6 +215,48 @@ mod tests {
         // What the limits refuse costs nothing: it is refused before any work.
         let mut huge = Request::new("{ countries(first: 99999999) { totalCount } }");
         assert_eq!(cost(&mut huge, &config).complexity, 0);
+    }
+
+    #[test]
+    fn a_measure_is_kept_only_for_its_operation_and_settings() {
+        let config = Config::default();
+        let q = "query Paged($n: Int) { statements(first: $n) { nodes { id } } }
+                 query Plain { statements { nodes { id name } } }";
+        let cost_of = |name: &str, vars: serde_json::Value, config: &Config| {
+            let mut r = Request::new(q)
+                .operation_name(name)
+                .variables(async_graphql::Variables::from_json(vars));
+            cost(&mut r, config).complexity
+        };
+        // Plain reads no variable: its measure is kept, and used again.
+        let default_page = config.default_page_size;
+        assert_eq!(
+            cost_of("Plain", serde_json::json!({}), &config),
+            2 + 2 * default_page
+        );
+        assert_eq!(
+            cost_of("Plain", serde_json::json!({}), &config),
+            2 + 2 * default_page
+        );
+        // Not for another operation of the document, which reads its variable each time.
+        assert_eq!(
+            cost_of("Paged", serde_json::json!({ "n": 3 }), &config),
+            2 + 3
+        );
+        assert_eq!(
+            cost_of("Paged", serde_json::json!({ "n": 7 }), &config),
+            2 + 7
+        );
+        // Nor under other settings.
+        let small = Config {
+            default_page_size: 4,
+            ..Config::default()
+        };
+        assert_eq!(cost_of("Plain", serde_json::json!({}), &small), 2 + 2 * 4);
+        assert_eq!(
+            cost_of("Plain", serde_json::json!({}), &config),
+            2 + 2 * default_page
+        );
     }
 
     #[test]

@@ -12,6 +12,8 @@ use std::sync::{Arc, Mutex, OnceLock};
 use async_graphql::parser::types::ExecutableDocument;
 use async_graphql::parser::{Result as ParseResult, parse_query};
 
+use super::analysis::Memo;
+
 /// The most documents kept.
 const MAX_DOCUMENTS: usize = 1_000;
 
@@ -20,8 +22,17 @@ const MAX_BYTES: usize = 4 << 20;
 
 #[derive(Default)]
 struct Kept {
-    documents: HashMap<Arc<str>, (Arc<ExecutableDocument>, Validated), foldhash::fast::RandomState>,
+    documents: HashMap<Arc<str>, Parsed<Arc<ExecutableDocument>>, foldhash::fast::RandomState>,
     bytes: usize,
+}
+
+/// A document, with what is known of it: whether it has passed the validator, and its
+/// measure.
+#[derive(Debug, Clone)]
+pub(crate) struct Parsed<D = ExecutableDocument> {
+    pub doc: D,
+    pub validated: Validated,
+    pub memo: Arc<Memo>,
 }
 
 /// Whether a document has passed every rule of the validator, shared by every request that
@@ -49,8 +60,8 @@ fn kept() -> &'static Mutex<Kept> {
 }
 
 /// The document `text` parses to: a copy of the one parsed before, or parsed now; with
-/// whether it has passed the validator.
-pub(crate) fn parse(text: &str) -> ParseResult<(ExecutableDocument, Validated)> {
+/// what is known of it.
+pub(crate) fn parse(text: &str) -> ParseResult<Parsed> {
     // A panic elsewhere while the lock was held left the map whole: each step is one call.
     let found = kept()
         .lock()
@@ -58,8 +69,18 @@ pub(crate) fn parse(text: &str) -> ParseResult<(ExecutableDocument, Validated)> 
         .documents
         .get(text)
         .cloned();
-    if let Some((doc, validated)) = found {
-        return Ok((ExecutableDocument::clone(&doc), validated));
+    if let Some(Parsed {
+        doc,
+        validated,
+        memo,
+    }) = found
+    {
+        let doc = ExecutableDocument::clone(&doc);
+        return Ok(Parsed {
+            doc,
+            validated,
+            memo,
+        });
     }
     let doc = parse_query(text)?;
     let mut kept = kept().lock().unwrap_or_else(|e| e.into_inner());
@@ -67,13 +88,21 @@ pub(crate) fn parse(text: &str) -> ParseResult<(ExecutableDocument, Validated)> 
         kept.documents.clear();
         kept.bytes = 0;
     }
-    let validated = Validated::default();
+    let (validated, memo) = (Validated::default(), Arc::new(Memo::default()));
     if text.len() <= MAX_BYTES {
         kept.bytes += text.len();
-        let entry = (Arc::new(doc.clone()), validated.clone());
+        let entry = Parsed {
+            doc: Arc::new(doc.clone()),
+            validated: validated.clone(),
+            memo: memo.clone(),
+        };
         kept.documents.insert(text.into(), entry);
     }
-    Ok((doc, validated))
+    Ok(Parsed {
+        doc,
+        validated,
+        memo,
+    })
 }
 
 #[cfg(test)]
@@ -84,10 +113,18 @@ mod tests {
     fn a_document_parsed_again_is_the_same_document() {
         let text = "query Q($c: String!) { country(code: $c) { name ...F } } \
                     fragment F on Country { code }";
-        let (first, validated) = parse(text).unwrap();
+        let Parsed {
+            doc: first,
+            validated,
+            ..
+        } = parse(text).unwrap();
         assert!(!validated.is_set());
         validated.set();
-        let (again, validated) = parse(text).unwrap();
+        let Parsed {
+            doc: again,
+            validated,
+            ..
+        } = parse(text).unwrap();
         assert!(
             validated.is_set(),
             "the mark is the document's, kept with it"
