@@ -370,6 +370,9 @@ fn compare(a: &Value, b: &Value) -> Option<Ordering> {
 fn same(a: &Value, b: &Value) -> bool {
     match (a, b) {
         (Value::Text(x), Value::Text(y)) => x.eq_ignore_ascii_case(y),
+        // Ids of other lengths differ at once: an `in` list of ids is asked of every
+        // candidate.
+        (Value::Id(x), Value::Id(y)) => x == y,
         _ => compare(a, b) == Some(Ordering::Equal),
     }
 }
