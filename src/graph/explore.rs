@@ -304,7 +304,7 @@ impl KnowledgeGraph {
             match &node.data {
                 NodeData::Commitment(c) => {
                     if let Some(claim) = c.amount.at(as_of) {
-                        return Some(claim.value.to_string());
+                        return Some(claim.value.display());
                     }
                 }
                 NodeData::TariffMeasure(t) => {

@@ -193,12 +193,20 @@ pub struct Relation {
 impl Relation {
     /// The relation's id, from what it is: `from|kind|to`, then `#key` where the data
     /// names a discriminator. Never from the order anything was loaded in.
+    /// Written into one string of the right size: an answer may ask it of every edge.
     pub fn id(&self) -> String {
-        let base = format!("{}|{}|{}", self.from, self.kind, self.to);
-        match &self.key {
-            Some(key) => format!("{base}#{key}"),
-            None => base,
+        let (from, kind, to) = (self.from.as_str(), self.kind.as_str(), self.to.as_str());
+        let key = self.key.as_deref();
+        let len = from.len() + kind.len() + to.len() + 2 + key.map_or(0, |k| k.len() + 1);
+        let mut id = String::with_capacity(len);
+        for part in [from, "|", kind, "|", to] {
+            id.push_str(part);
         }
+        if let Some(key) = key {
+            id.push('#');
+            id.push_str(key);
+        }
+        id
     }
 
     fn implied(
