@@ -86,15 +86,6 @@ fn write_sanitized(writer: &mut Writer<'_>, text: &str) -> fmt::Result {
     Ok(())
 }
 
-/// Formats into a string, for a message given as arguments.
-struct Sanitized<'a>(&'a dyn fmt::Debug);
-
-impl fmt::Display for Sanitized<'_> {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{:?}", self.0)
-    }
-}
-
 impl Visit for FieldWriter<'_> {
     fn record_str(&mut self, field: &Field, value: &str) {
         let message = field.name() == "message";
@@ -134,10 +125,8 @@ impl Visit for FieldWriter<'_> {
     fn record_debug(&mut self, field: &Field, value: &dyn fmt::Debug) {
         let message = field.name() == "message";
         self.write(field, |w| match message {
-            true => {
-                let text = Sanitized(value).to_string();
-                write_sanitized(w, &text)
-            }
+            // A message given as arguments: written out, then sanitized.
+            true => write_sanitized(w, &format!("{value:?}")),
             false => write!(w, "{value:?}"),
         });
     }
