@@ -329,7 +329,7 @@ impl KnowledgeGraph {
                 }
                 NodeData::Project(p) => {
                     if let Some(c) = p.value.current() {
-                        return Some(c.value.to_string());
+                        return Some(c.value.display());
                     }
                 }
                 _ => {}
