@@ -193,6 +193,7 @@ pub struct Relation {
 impl Relation {
     /// The relation's id, from what it is: `from|kind|to`, then `#key` where the data
     /// names a discriminator. Never from the order anything was loaded in.
+    ///
     /// Written into one string of the right size: an answer may ask it of every edge.
     pub fn id(&self) -> String {
         let (from, kind, to) = (self.from.as_str(), self.kind.as_str(), self.to.as_str());
