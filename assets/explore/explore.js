@@ -709,6 +709,23 @@ ${SIDE_FIELDS}`;
     boxSelectionEnabled: false,
   });
 
+  // Cytoscape hit-tests a click against where it last saw its box on the page, and notices a
+  // new size only 100 ms late (a move without one not at all): a status that wraps to a second
+  // line moves the graph down, and a click in between lands on what lies a line above. So the
+  // box is measured again at once whenever the graph's head or the graph itself changes size.
+  let placed = null;
+  function keepPlace() {
+    const r = cy.container().getBoundingClientRect();
+    if (placed && r.x === placed.x && r.y === placed.y && r.width === placed.width && r.height === placed.height) return;
+    placed = r;
+    cy.resize();
+  }
+  if (typeof ResizeObserver !== 'undefined') {
+    const watch = new ResizeObserver(keepPlace);
+    watch.observe($('cy'));
+    watch.observe(document.querySelector('.ex-graph-head'));
+  }
+
   function setBig(next) {
     if (next !== big) {
       big = next;
@@ -1264,6 +1281,7 @@ ${SIDE_FIELDS}`;
       statusEl.append(' ', h('button', { type: 'button', id: 'status-retry', class: 'ex-retry', onclick: retry }, 'Retry'));
     }
     statusEl.classList.toggle('ex-error', error);
+    keepPlace();
   }
 
   // Loads the view again after a failure.

@@ -285,6 +285,45 @@ describe('explorer', () => {
     p.assertClean(assert);
   });
 
+  it('a click reaches the node under the pointer right after the graph moves down the page', async () => {
+    // A node not selected, well inside the graph's box as the page lays it out now.
+    const clickableNode = () => {
+      const { cy, state } = window.__explore;
+      const { clientWidth: w, clientHeight: h } = cy.container();
+      const inside = cy.nodes().filter((n) => {
+        const at = n.renderedPosition();
+        return n.id() !== state.sel && at.x > 40 && at.y > 40 && at.x < w - 40 && at.y < h - 40;
+      });
+      return inside.empty() ? null : inside[0].id();
+    };
+    const p = await explore();
+    const { page } = p;
+    // A status that wraps to more lines moves the graph down; the click comes two frames
+    // later, well inside cytoscape's own 100 ms wait before it measures its box again.
+    const status = page.locator('#status');
+    const said = await status.textContent();
+    const moved = () => window.__explore.cy.container().getBoundingClientRect().y;
+    const y0 = await page.evaluate(moved);
+    await page.evaluate((text) => new Promise((resolve) => {
+      document.getElementById('status').textContent = text;
+      requestAnimationFrame(() => requestAnimationFrame(resolve));
+    }), `${said} `.repeat(4));
+    assert.ok(await page.evaluate(moved) > y0 + 30, 'the graph moved down by two lines or more');
+    const first = await page.evaluate(clickableNode);
+    await clickNode(page, first);
+    await page.waitForFunction((id) => window.__explore.state.sel === id, first, { timeout: 5_000 });
+    // And back up again.
+    await page.evaluate((text) => new Promise((resolve) => {
+      document.getElementById('status').textContent = text;
+      requestAnimationFrame(() => requestAnimationFrame(resolve));
+    }), said);
+    assert.equal(await page.evaluate(moved), y0);
+    const second = await page.evaluate(clickableNode);
+    await clickNode(page, second);
+    await page.waitForFunction((id) => window.__explore.state.sel === id, second, { timeout: 5_000 });
+    p.assertClean(assert);
+  });
+
   it('double-click centres the view on a node', async () => {
     const p = await explore();
     const { page } = p;

@@ -107,10 +107,42 @@ function paintedPixels(page) {
   });
 }
 
-/** Clicks (or double-clicks) a node where it is drawn, with the real mouse. */
+/**
+ * Clicks (or double-clicks) a node with the real mouse, at a point of its body where a click
+ * reaches it: the layout places nodes anew on each load, so another node, an edge or a panel
+ * may lie over the node's centre. The point is the one nearest the centre, inside the graph's
+ * box, that cytoscape's own hit test gives to this node and that the page gives to the graph.
+ */
 async function clickNode(page, id, { double = false } = {}) {
-  const at = await page.evaluate((nodeId) => window.__explore.renderedPosition(nodeId), id);
-  if (!at) throw new Error(`node ${id} is not drawn`);
+  const at = await page.evaluate((nodeId) => {
+    const { cy } = window.__explore;
+    const node = cy.getElementById(nodeId);
+    if (node.empty()) return { missing: true };
+    const container = cy.container().getBoundingClientRect();
+    const { x: panX, y: panY } = cy.pan();
+    const zoom = cy.zoom();
+    const box = node.renderedBoundingBox({ includeLabels: false, includeOverlays: false });
+    const centre = node.renderedPosition();
+    const points = [{ x: centre.x, y: centre.y }];
+    const steps = 8;
+    for (let i = 0; i <= steps; i += 1) {
+      for (let j = 0; j <= steps; j += 1) {
+        points.push({ x: box.x1 + (box.w * i) / steps, y: box.y1 + (box.h * j) / steps });
+      }
+    }
+    const away = (p) => (p.x - centre.x) ** 2 + (p.y - centre.y) ** 2;
+    points.sort((a, b) => away(a) - away(b));
+    for (const p of points) {
+      if (p.x < 2 || p.y < 2 || p.x > cy.width() - 2 || p.y > cy.height() - 2) continue;
+      const hit = cy.renderer().findNearestElement((p.x - panX) / zoom, (p.y - panY) / zoom, true, false);
+      if (!hit || hit.id() !== nodeId) continue;
+      const top = document.elementFromPoint(container.x + p.x, container.y + p.y);
+      if (top && cy.container().contains(top)) return p;
+    }
+    return { covered: true };
+  }, id);
+  if (at.missing) throw new Error(`node ${id} is not drawn`);
+  if (at.covered) throw new Error(`node ${id} is drawn, but no point of it can be clicked`);
   const box = await page.locator('#cy').boundingBox();
   const x = box.x + at.x;
   const y = box.y + at.y;
