@@ -7,7 +7,7 @@
 const http = require('node:http');
 const { describe, it, before, after } = require('node:test');
 const assert = require('node:assert/strict');
-const { startServer, launchBrowser, openPage } = require('./lib/harness');
+const { WAIT_MS, startServer, launchBrowser, openPage } = require('./lib/harness');
 
 const QUERY = '{ stats { entities relations } }';
 
@@ -56,6 +56,9 @@ async function callFromOtherOrigin(browser, pageOrigin, api) {
         return { ok: false, error: `${e.name}: ${e.message}` };
       }
     }, { url: `${api}/graphql`, query: QUERY });
+    // DevTools reports the preflight on a channel of its own, which may lag the page's answer.
+    const deadline = Date.now() + WAIT_MS;
+    while (preflights.length === 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
     return { seen, preflights, problems: [...problems] };
   } finally {
     await p.close();

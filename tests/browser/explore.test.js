@@ -145,10 +145,10 @@ describe('explorer', () => {
     const bundle = await page.evaluate(() => window.__explore.drawnEdge('country:jp|pledged|commitment:jp-us-investment-2025'));
     assert.equal(bundle.count, 2);
     // Hovering a node labels its edges; a relation family can be labelled for good.
-    await page.evaluate(() => window.__explore.cy.getElementById('tariff:us-jp-autos-2025').emit('mouseover'));
+    await page.evaluate(() => { window.__explore.cy.getElementById('tariff:us-jp-autos-2025').emit('mouseover'); });
     const hovered = await drawnLabels(page);
     assert.ok(hovered.edgeLabels.some((t) => /in exchange for/.test(t)), hovered.edgeLabels.join(' | '));
-    await page.evaluate(() => window.__explore.cy.getElementById('tariff:us-jp-autos-2025').emit('mouseout'));
+    await page.evaluate(() => { window.__explore.cy.getElementById('tariff:us-jp-autos-2025').emit('mouseout'); });
     await page.locator('#legend-relations input[value="tariffs"]').check();
     const picked = await drawnLabels(page);
     assert.ok(picked.edgeLabels.some((t) => /^imposes/.test(t)), picked.edgeLabels.join(' | '));
@@ -163,7 +163,7 @@ describe('explorer', () => {
     assert.ok(drawn.smallest >= 11, `the smallest label is ${drawn.smallest.toFixed(1)} px on screen`);
     assert.ok(drawn.nodeLabels.some((l) => l.id === 'deal:us-jp-2025'), 'the centre is named');
     assert.deepEqual(overlaps(drawn.nodeLabels), [], 'no two node labels overlap');
-    await page.evaluate(() => window.__explore.cy.getElementById('country:kr').emit('mouseover'));
+    await page.evaluate(() => { window.__explore.cy.getElementById('country:kr').emit('mouseover'); });
     const pointed = await drawnLabels(page);
     assert.ok(pointed.nodeLabels.some((l) => l.id === 'country:kr'), 'the node pointed at is named');
     assert.ok(pointed.smallest >= 11, `the smallest label is ${pointed.smallest.toFixed(1)} px on screen`);
@@ -624,7 +624,7 @@ describe('explorer', () => {
     const edge = 'commitment:jp-us-investment-2025|part-of|deal:us-jp-2025';
     assert.ok((await snapshot(page)).edges.includes(edge), 'the edge is drawn');
     // Edges cross, so a click at one's midpoint may meet another: the tap goes to the edge.
-    await page.evaluate((id) => window.__explore.cy.getElementById(id).emit('tap'), edge);
+    await page.evaluate((id) => { window.__explore.cy.getElementById(id).emit('tap'); }, edge);
     await page.locator('#panel-heading', { hasText: 'Selected relation' }).waitFor();
     await page.locator('#relation-kind').waitFor();
     assert.equal(await page.locator('#relation-kind').textContent(), 'part of');
