@@ -49,7 +49,8 @@ pub(crate) fn refuse_introspection(doc: &ExecutableDocument) -> Result<(), Serve
     }
 }
 
-/// Where the document first asks for `__schema` or `__type`, in any operation or fragment.
+/// Where the document first asks for `__schema`, `__type` or the federation SDL (`_service`),
+/// in any operation or fragment.
 /// Walks without recursion: a document may nest as deep as the parser lets it.
 fn introspects(doc: &ExecutableDocument) -> Option<async_graphql::Pos> {
     let mut stack: Vec<&Positioned<SelectionSet>> = doc
@@ -62,7 +63,10 @@ fn introspects(doc: &ExecutableDocument) -> Option<async_graphql::Pos> {
         for item in &set.node.items {
             match &item.node {
                 Selection::Field(field) => {
-                    if matches!(field.node.name.node.as_str(), "__schema" | "__type") {
+                    if matches!(
+                        field.node.name.node.as_str(),
+                        "__schema" | "__type" | "_service"
+                    ) {
                         return Some(field.pos);
                     }
                     stack.push(&field.node.selection_set);

@@ -193,8 +193,9 @@ settings! {
     /// The proxies (addresses or networks, `10.0.0.0/8`, comma-separated) whose
     /// `X-Forwarded-For` names the client; from any other peer it is ignored. Empty: none.
     trusted_proxies: Networks,
-    /// Whether the schema may be introspected (`__schema`, `__type`), as GraphiQL and
-    /// code generators do; `false` refuses it with `INTROSPECTION_DISABLED`.
+    /// Whether the schema may be introspected (`__schema`, `__type`, and the federation
+    /// SDL `_service`), as GraphiQL, code generators and routers do; `false` refuses it
+    /// with `INTROSPECTION_DISABLED`.
     introspection: bool,
     /// Whether an unknown field's error suggests similar names ("Did you mean …"), which
     /// tells a stranger the schema's names even with introspection off.

@@ -459,8 +459,8 @@ fn sigterm_finishes_the_request_in_flight_and_exits_cleanly() {
 }
 
 /// Suggestions are off by default ("Did you mean" tells a prober the schema's names) and
-/// on with the switch; introspection is on by default and refused with its code when off,
-/// while `__typename` still works.
+/// on with the switch; introspection, and the federation SDL (`_service`), is on by default
+/// and refused with its code when off, while `__typename` still works.
 #[test]
 fn suggestions_and_introspection_follow_their_switches() {
     let typo = "{ countrie(code: \"JP\") { name } }";
@@ -470,6 +470,18 @@ fn suggestions_and_introspection_follow_their_switches() {
     assert!(!said[0].1.contains("Did you mean"), "{}", said[0].1);
     let schema = default.data("{ __schema { queryType { name } } }");
     assert_eq!(schema["__schema"]["queryType"]["name"], "QueryRoot");
+    // An Apollo Federation subgraph: the schema for a router, with the federation
+    // directives, beside the fields of the checked-in schema.
+    let service = default.data("{ _service { sdl } }");
+    let sdl = service["_service"]["sdl"].as_str().unwrap_or_default();
+    assert!(
+        sdl.contains("extend schema @link(")
+            && sdl.contains("https://specs.apollo.dev/federation/"),
+        "{sdl}"
+    );
+    for line in ["type Country", "\tpledgesMade(", "\tneighborhood("] {
+        assert!(sdl.contains(line), "{line} in {sdl}");
+    }
 
     let mut config = pledgegraph::app::Config::default();
     config.seed = helpers::seed_dir();
@@ -487,6 +499,7 @@ fn suggestions_and_introspection_follow_their_switches() {
         "{ __schema { queryType { name } } }",
         "{ __type(name: \"Country\") { name } }",
         "query { ...Q } fragment Q on QueryRoot { __schema { types { name } } }",
+        "{ _service { sdl } }",
     ] {
         let said = switched.errors(query, json!({}));
         assert_eq!(said.len(), 1, "{said:?}");
