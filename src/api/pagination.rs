@@ -222,10 +222,12 @@ impl PageInfo<'_> {
     }
 }
 
-/// One item of a page and its key, written as a cursor only when asked for.
+/// One item of a page and its key, written as a cursor only when asked for. The key is
+/// kept only where a cursor can be asked for: on every edge when the query selects
+/// `edges { cursor }`, and on the first and the last for `pageInfo`.
 pub struct PageEdge<T> {
     ordering: Arc<str>,
-    key: Vec<Option<Atom>>,
+    key: Option<Vec<Option<Atom>>>,
     node: T,
 }
 
@@ -235,8 +237,11 @@ impl<T: OutputType> PageEdge<T> {
     /// The item's place in the list's order (its sort key, opaque), for `after` and
     /// `before`: a page asked from it starts where that key sits in the list now, even
     /// after items were added or removed. Valid only with the same list and ordering.
-    async fn cursor(&self) -> String {
-        encode(&self.ordering, &self.key)
+    async fn cursor(&self) -> async_graphql::Result<String> {
+        let key = self.key.as_deref().ok_or(
+            "internal error: the page was made without its cursors, which the query selects",
+        )?;
+        Ok(encode(&self.ordering, key))
     }
 
     /// The item.
@@ -284,8 +289,8 @@ impl<T> Page<T> {
             ordering: &self.ordering,
             previous: self.previous,
             next: self.next,
-            start: self.edges.first().map(|e| e.key.as_slice()),
-            end: self.edges.last().map(|e| e.key.as_slice()),
+            start: self.edges.first().and_then(|e| e.key.as_deref()),
+            end: self.edges.last().and_then(|e| e.key.as_deref()),
         }
     }
 }
@@ -376,6 +381,9 @@ pub struct PageArgs {
     pub last: Option<i32>,
     /// The default and largest page.
     pub sizes: PageSizes,
+    /// Whether the query selects `edges { cursor }`: a page keeps every edge's key only
+    /// then.
+    pub cursors: bool,
 }
 
 impl PageArgs {
@@ -393,6 +401,7 @@ impl PageArgs {
             first,
             last,
             sizes: PageSizes::of(ctx)?,
+            cursors: ctx.look_ahead().field("edges").field("cursor").exists(),
         })
     }
 }
@@ -479,39 +488,54 @@ pub fn paginate<I, T: OutputType, K: Keyset<I>>(
     Ok(page(
         items,
         keyset,
-        previous,
-        next,
-        Total::Known(total),
+        Around {
+            previous,
+            next,
+            total: Total::Known(total),
+        },
+        args.cursors,
         wrap,
     ))
 }
 
-/// The page of `items`, already cut from their list (`previous` and `next`: whether the
-/// list holds items before and after them), each wrapped for the API and given the
-/// cursor of its key.
+/// Where a page sits in its list: whether the list holds items before and after it, and
+/// how many in all.
+pub struct Around {
+    /// Items come before the page.
+    pub previous: bool,
+    /// Items come after the page.
+    pub next: bool,
+    /// How many items the list holds.
+    pub total: Total,
+}
+
+/// The page of `items`, already cut from their list, each wrapped for the API and given
+/// its key: every item when `cursors` (the query selects `edges { cursor }`), else the
+/// first and the last, for `pageInfo`.
 pub fn page<I, T: OutputType, K: Keyset<I>>(
     items: Vec<I>,
     keyset: &K,
-    previous: bool,
-    next: bool,
-    total: Total,
+    around: Around,
+    cursors: bool,
     wrap: impl Fn(I) -> T,
 ) -> Page<T> {
     let ordering: Arc<str> = keyset.ordering().into();
+    let last = items.len().saturating_sub(1);
     let edges: Vec<PageEdge<T>> = items
         .into_iter()
-        .map(|item| PageEdge {
+        .enumerate()
+        .map(|(i, item)| PageEdge {
             ordering: ordering.clone(),
-            key: keyset.write(&item),
+            key: (cursors || i == 0 || i == last).then(|| keyset.write(&item)),
             node: wrap(item),
         })
         .collect();
     Page {
         ordering,
         edges,
-        previous,
-        next,
-        total,
+        previous: around.previous,
+        next: around.next,
+        total: around.total,
     }
 }
 
@@ -573,6 +597,7 @@ mod tests {
             last,
             before: c(before),
             sizes: SIZES,
+            cursors: true,
         }
     }
 
@@ -599,6 +624,32 @@ mod tests {
         );
         assert_eq!(window(5, &args(Some(3), Some(10), None, None)), Ok((5, 5)));
         assert_eq!(window(0, &args(None, None, None, None)), Ok((0, 0)));
+    }
+
+    #[test]
+    fn a_page_keeps_every_key_only_when_its_cursors_are_asked_for() {
+        let around = || Around {
+            previous: false,
+            next: true,
+            total: Total::Known(9),
+        };
+        let lean = super::page((0..5usize).collect(), &Numbers, around(), false, |n| {
+            n as i32
+        });
+        let kept: Vec<bool> = lean.edges.iter().map(|e| e.key.is_some()).collect();
+        assert_eq!(kept, [true, false, false, false, true]);
+        let info = lean.info();
+        assert_eq!(info.start, Some(Numbers.write(&0).as_slice()));
+        assert_eq!(info.end, Some(Numbers.write(&4).as_slice()));
+        let full = super::page((0..5usize).collect(), &Numbers, around(), true, |n| {
+            n as i32
+        });
+        assert!(full.edges.iter().all(|e| e.key.is_some()));
+        let one = super::page(vec![7usize], &Numbers, around(), false, |n| n as i32);
+        assert_eq!(
+            one.edges[0].key.as_deref(),
+            Some(Numbers.write(&7).as_slice())
+        );
     }
 
     #[test]
@@ -776,6 +827,7 @@ mod tests {
                             first,
                             last,
                             sizes: SIZES,
+                            cursors: true,
                         };
                         for (graph, by_japan) in [(&g, false), (&g, true), (&grown, true)] {
                             let cut = page(graph, &order, &asked).unwrap();

@@ -312,3 +312,50 @@ fn a_cursor_keeps_its_place_while_changes_land_between_pages() {
         "added before the cursor"
     );
 }
+
+/// A page keeps its items' keys only where a cursor can be asked for: each edge's cursor,
+/// asked through fragments, and the end cursor of a page that asks for no edge's cursor,
+/// both page on to the same items.
+#[test]
+fn cursors_asked_through_fragments_and_an_end_cursor_alone_page_on_alike() {
+    let server = helpers::server();
+    let ids = |page: &Value| -> Vec<String> {
+        page["nodes"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .chain(
+                page["edges"]
+                    .as_array()
+                    .into_iter()
+                    .flatten()
+                    .map(|e| &e["node"]),
+            )
+            .filter_map(|n| n["id"].as_str().map(str::to_string))
+            .collect()
+    };
+    let spread = server.data(
+        "{ organizations(first: 4) { ...Page } }
+         fragment Page on OrganizationConnection { edges { ...Edge } pageInfo { endCursor } }
+         fragment Edge on OrganizationEdge { cursor node { id } }",
+    );
+    let edges = spread["organizations"]["edges"]
+        .as_array()
+        .cloned()
+        .unwrap_or_default();
+    assert_eq!(edges.len(), 4, "{spread}");
+    let lean = server.data("{ organizations(first: 4) { nodes { id } pageInfo { endCursor } } }");
+    let end = &lean["organizations"]["pageInfo"]["endCursor"];
+    assert_eq!(end, &edges[3]["cursor"], "{lean}");
+    assert_eq!(end, &spread["organizations"]["pageInfo"]["endCursor"]);
+    let from = |cursor: &Value| {
+        let page = server.data_with(
+            "query ($after: String) { organizations(first: 2, after: $after) { nodes { id } } }",
+            json!({ "after": cursor }),
+        );
+        ids(&page["organizations"])
+    };
+    let all = ids(&server.data("{ organizations(first: 6) { nodes { id } } }")["organizations"]);
+    assert_eq!(from(&edges[1]["cursor"]), all[2..4].to_vec());
+    assert_eq!(from(end), all[4..6].to_vec());
+}

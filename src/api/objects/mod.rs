@@ -20,7 +20,7 @@ use std::cmp::Ordering;
 use async_graphql::OutputType;
 
 use super::error::ApiError;
-use super::pagination::{Atom, Keyset, Page, PageArgs, Total, page};
+use super::pagination::{Around, Atom, Keyset, Page, PageArgs, Total, page};
 use crate::graph::{Filter, FilterField, KnowledgeGraph, Op, Order, Sort, SortKey, Value, Window};
 use crate::model::{EntityId, Node, NodeKind, PartialDate};
 
@@ -92,7 +92,13 @@ pub(crate) fn page_of<'a, T: OutputType>(
         .filter_map(|n| wrap(g, n).map(|t| (n, t)))
         .collect();
     let (previous, next) = (found.has_previous, found.has_next);
-    Ok(page(items, &keyset, previous, next, total, |(_, t)| t))
+    let cursors = args.cursors;
+    let around = Around {
+        previous,
+        next,
+        total,
+    };
+    Ok(page(items, &keyset, around, cursors, |(_, t)| t))
 }
 
 /// The order of a node list for its cursors: the graph's [`Sort`], with values as of
