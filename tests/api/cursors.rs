@@ -358,4 +358,16 @@ fn cursors_asked_through_fragments_and_an_end_cursor_alone_page_on_alike() {
     let all = ids(&server.data("{ organizations(first: 6) { nodes { id } } }")["organizations"]);
     assert_eq!(from(&edges[1]["cursor"]), all[2..4].to_vec());
     assert_eq!(from(end), all[4..6].to_vec());
+    // The same field twice, merged into one answer: each occurrence keeps what it asks.
+    let merged = server.data(
+        "{ organizations(first: 4) { nodes { id } } organizations(first: 4) { edges { cursor } } }",
+    );
+    let cursors: Vec<&Value> = merged["organizations"]["edges"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .map(|e| &e["cursor"])
+        .collect();
+    let asked: Vec<&Value> = edges.iter().map(|e| &e["cursor"]).collect();
+    assert_eq!(cursors, asked, "{merged}");
 }
