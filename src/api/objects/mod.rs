@@ -91,14 +91,12 @@ pub(crate) fn page_of<'a, T: OutputType>(
         .into_iter()
         .filter_map(|n| wrap(g, n).map(|t| (n, t)))
         .collect();
-    let (previous, next) = (found.has_previous, found.has_next);
-    let cursors = args.cursors;
     let around = Around {
-        previous,
-        next,
+        previous: found.has_previous,
+        next: found.has_next,
         total,
     };
-    Ok(page(items, &keyset, around, cursors, |(_, t)| t))
+    Ok(page(items, &keyset, around, args.cursors, |(_, t)| t))
 }
 
 /// The order of a node list for its cursors: the graph's [`Sort`], with values as of
