@@ -19,7 +19,6 @@ mod pagination;
 mod parse_cache;
 mod persisted;
 mod query;
-mod request_id;
 mod run;
 mod scalars;
 mod shape;
@@ -32,13 +31,13 @@ mod variables;
 use async_graphql::{MergedObject, Request, Response, Schema, SchemaBuilder, ValidationMode};
 
 use crate::app::App;
+pub use crate::app::RequestId;
 use crate::graph::KnowledgeGraph;
 pub use error::{ApiError, REQUEST_ERROR, code, internal};
 pub use guard::{Cost, cost, operation_type, parsed};
 pub use mutation::{Credentials, Mutation};
 pub use persisted::names_its_document;
 pub use query::Query;
-pub use request_id::RequestId;
 pub use run::{execute, execute_batch, execute_stream};
 
 /// The query root: lookups and lists, then exploration, then the limits in force.

@@ -13,6 +13,7 @@ mod networks;
 mod rebase;
 mod replay;
 mod replica;
+mod request_id;
 mod sources;
 mod sources_dir;
 mod store;
@@ -27,6 +28,7 @@ use crate::seed::{self, SeedErrors};
 pub use crate::seed::Written;
 pub use crate::seed::generate::GenerateOptions;
 pub use crate::store::DB_FILE;
+pub use request_id::RequestId;
 
 pub use crate::store::{Document, Entry};
 pub use backup::{BackedUp, BackupError, Migrated, backup, migrate};

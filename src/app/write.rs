@@ -18,7 +18,7 @@ use crate::model::{Change, ChangeBatch, DocumentText, EntityId, ModelError, Node
 use crate::store::{Document, Entry, Log, NewEntry, StoreError};
 
 use super::sources_dir::{self, Placed, SourcesError};
-use super::{App, Snapshot};
+use super::{App, RequestId, Snapshot};
 
 /// How many committed batches a subscriber may fall behind before it reads the ones it
 /// missed from the log instead.
@@ -564,12 +564,14 @@ impl App {
                     match result {
                         Ok(Placed::Written | Placed::AlreadyThere) => {}
                         Err(e) => tracing::error!(
+                            request_id = RequestId::current().map(tracing::field::display),
                             "change {seq} is committed but its document {file} is not in the sources directory: {e}; it is written at the next start"
                         ),
                     }
                 }
             }
             Err(e) => tracing::error!(
+                request_id = RequestId::current().map(tracing::field::display),
                 "change {seq} is committed but its documents were not written: {e}; they are written at the next start"
             ),
         }

@@ -14,7 +14,6 @@ use actix_web::dev::{ServiceRequest, ServiceResponse};
 use actix_web::http::header::{HeaderName, HeaderValue};
 use actix_web::middleware::Next;
 use actix_web::{Error, HttpMessage, HttpRequest};
-use tracing::Instrument;
 
 use super::metrics::Metrics;
 use crate::api::RequestId;
@@ -62,8 +61,7 @@ pub(crate) async fn middleware(
     let start = Instant::now();
     let in_flight = metrics.begin();
     let method = req.method().clone();
-    let span = tracing::info_span!("request", id = %id);
-    let result = id.scope(next.call(req)).instrument(span).await;
+    let result = id.scope(next.call(req)).await;
     drop(in_flight);
     let micros = u64::try_from(start.elapsed().as_micros()).unwrap_or(u64::MAX);
     let mut response = match result {

@@ -1,6 +1,7 @@
 //! The id of the request being served: made once per request by the transport, in its
-//! log line and its `x-request-id` header, and in every `INTERNAL_SERVER_ERROR` it
-//! answers, so that an error a client reports is found in the log.
+//! log line and its `x-request-id` header, as the `request_id` field of every event its
+//! work logs, and in every `INTERNAL_SERVER_ERROR` it answers, so that an error a client
+//! reports is found in the log.
 
 use std::fmt;
 use std::future::Future;
