@@ -54,10 +54,12 @@ pub fn operation_type(doc: &ExecutableDocument, name: Option<&str>) -> Option<Op
 /// parser on a hostile text.
 pub fn parsed<'a>(request: &'a mut Request, config: &Config) -> Option<&'a ExecutableDocument> {
     persisted::resolve(request).ok()?;
-    check_text(&request.query, config).ok()?;
-    if !request.data.contains_key(&TypeId::of::<Checked>()) {
+    if request.data.contains_key(&TypeId::of::<Checked>()) {
+        // Checked, so parsed if its text passed.
+        check_text(&request.query, config).ok()?;
+    } else {
         // Not checked yet, so not parsed yet: parse it once, or copy it from the cache.
-        let parsed = parse_cache::parse(&request.query).ok()?;
+        let parsed = checked_parse(&request.query, config).ok()?;
         request.set_parsed_query(parsed.doc);
     }
     request.parsed_query().ok()
@@ -92,12 +94,11 @@ fn check_request(
     config: &Config,
 ) -> Result<(Measure, Option<OperationType>, Validated), ServerError> {
     persisted::resolve(request)?;
-    check_text(&request.query, config)?;
     let parse_cache::Parsed {
         doc,
         validated,
         memo,
-    } = parse_cache::parse(&request.query).map_err(error::parse_failure)?;
+    } = checked_parse(&request.query, config)?;
     let name = request.operation_name.as_deref();
     let measure = analysis::check(&doc, name, &request.variables, config, &memo)?;
     if !config.introspection {
@@ -111,9 +112,27 @@ fn check_request(
     Ok((measure, operation, validated))
 }
 
+/// The document `query` parses to, when its text is within the limits ([`check_text`]): a
+/// copy of the one kept from an earlier request, whose text passed the same checks, or
+/// parsed now. Its length is checked every time, because the limit is the server's own.
+fn checked_parse(query: &str, config: &Config) -> Result<parse_cache::Parsed, ServerError> {
+    check_length(query, config)?;
+    if let Some(parsed) = parse_cache::cached(query) {
+        return Ok(parsed);
+    }
+    check_nesting(query)?;
+    parse_cache::parse_new(query).map_err(error::parse_failure)
+}
+
 /// Refuses a document longer than `max_document_chars`, or nesting brackets deeper than
 /// the parser can safely follow, before it is parsed.
 pub(crate) fn check_text(query: &str, config: &Config) -> Result<(), ServerError> {
+    check_length(query, config)?;
+    check_nesting(query)
+}
+
+/// Refuses a document longer than `max_document_chars`.
+fn check_length(query: &str, config: &Config) -> Result<(), ServerError> {
     let max = config.max_document_chars;
     if query.len() > max {
         let chars = query.chars().count();
@@ -128,6 +147,11 @@ pub(crate) fn check_text(query: &str, config: &Config) -> Result<(), ServerError
             ));
         }
     }
+    Ok(())
+}
+
+/// Refuses brackets nested deeper than the parser can safely follow.
+fn check_nesting(query: &str) -> Result<(), ServerError> {
     let nesting = nesting(query);
     if nesting > MAX_NESTING {
         return Err(refusal(

@@ -61,27 +61,34 @@ fn kept() -> &'static Mutex<Kept> {
 
 /// The document `text` parses to: a copy of the one parsed before, or parsed now; with
 /// what is known of it.
+#[cfg(test)]
 pub(crate) fn parse(text: &str) -> ParseResult<Parsed> {
+    cached(text).map_or_else(|| parse_new(text), Ok)
+}
+
+/// A copy of the document `text` parsed to before, with what is known of it; none when it
+/// is not kept.
+pub(crate) fn cached(text: &str) -> Option<Parsed> {
     // A panic elsewhere while the lock was held left the map whole: each step is one call.
-    let found = kept()
+    let Parsed {
+        doc,
+        validated,
+        memo,
+    } = kept()
         .lock()
         .unwrap_or_else(|e| e.into_inner())
         .documents
         .get(text)
-        .cloned();
-    if let Some(Parsed {
-        doc,
+        .cloned()?;
+    Some(Parsed {
+        doc: ExecutableDocument::clone(&doc),
         validated,
         memo,
-    }) = found
-    {
-        let doc = ExecutableDocument::clone(&doc);
-        return Ok(Parsed {
-            doc,
-            validated,
-            memo,
-        });
-    }
+    })
+}
+
+/// Parses `text` now, and keeps the document for the next request that sends it.
+pub(crate) fn parse_new(text: &str) -> ParseResult<Parsed> {
     let doc = parse_query(text)?;
     let mut kept = kept().lock().unwrap_or_else(|e| e.into_inner());
     if kept.documents.len() >= MAX_DOCUMENTS || kept.bytes + text.len() > MAX_BYTES {
