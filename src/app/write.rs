@@ -59,6 +59,18 @@ impl StoreRuntime {
             None => unreachable!("the change log's runtime is there until it is dropped"),
         }
     }
+
+    /// Starts `work` on the log's runtime as the work of the request being served here, if
+    /// any: what it logs carries that request's id.
+    pub(super) fn spawn<T: Send + 'static>(
+        &self,
+        work: impl std::future::Future<Output = T> + Send + 'static,
+    ) -> tokio::task::JoinHandle<T> {
+        match RequestId::current() {
+            Some(id) => self.runtime().spawn(id.scope(work)),
+            None => self.runtime().spawn(work),
+        }
+    }
 }
 
 impl Drop for StoreRuntime {
@@ -90,7 +102,7 @@ impl Writer {
         &self,
         work: impl std::future::Future<Output = T> + Send + 'static,
     ) -> Result<T, tokio::task::JoinError> {
-        self.runtime.runtime().spawn(work).await
+        self.runtime.spawn(work).await
     }
 
     /// Hears of each batch committed from now on.
@@ -613,5 +625,25 @@ impl App {
             .map_err(|e| StoreError::Database(e.to_string()))??;
         entries.retain(|e| e.seq <= applied);
         Ok(entries)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{RequestId, StoreRuntime};
+
+    #[test]
+    fn work_started_on_the_logs_runtime_is_the_work_of_the_request_that_started_it() {
+        let store = StoreRuntime::start().unwrap();
+        let here = tokio::runtime::Builder::new_current_thread()
+            .build()
+            .unwrap();
+        let id = RequestId::next();
+        let seen =
+            here.block_on(id.scope(async { store.spawn(async { RequestId::current() }).await }));
+        assert_eq!(seen.unwrap(), Some(id));
+        // Outside a request, none.
+        let seen = here.block_on(async { store.spawn(async { RequestId::current() }).await });
+        assert_eq!(seen.unwrap(), None);
     }
 }
