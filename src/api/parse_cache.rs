@@ -59,13 +59,6 @@ fn kept() -> &'static Mutex<Kept> {
     KEPT.get_or_init(Mutex::default)
 }
 
-/// The document `text` parses to: a copy of the one parsed before, or parsed now; with
-/// what is known of it.
-#[cfg(test)]
-pub(crate) fn parse(text: &str) -> ParseResult<Parsed> {
-    cached(text).map_or_else(|| parse_new(text), Ok)
-}
-
 /// A copy of the document `text` parsed to before, with what is known of it; none when it
 /// is not kept.
 pub(crate) fn cached(text: &str) -> Option<Parsed> {
@@ -124,14 +117,14 @@ mod tests {
             doc: first,
             validated,
             ..
-        } = parse(text).unwrap();
+        } = parse_new(text).unwrap();
         assert!(!validated.is_set());
         validated.set();
         let Parsed {
             doc: again,
             validated,
             ..
-        } = parse(text).unwrap();
+        } = cached(text).expect("kept once parsed");
         assert!(
             validated.is_set(),
             "the mark is the document's, kept with it"
@@ -145,8 +138,10 @@ mod tests {
 
     #[test]
     fn a_document_that_does_not_parse_fails_each_time_with_its_place() {
+        let text = "{ country(code: \"JP\") { name }";
         for _ in 0..2 {
-            let e = parse("{ country(code: \"JP\") { name }").unwrap_err();
+            assert!(cached(text).is_none(), "not kept");
+            let e = parse_new(text).unwrap_err();
             assert!(e.to_string().contains("1:"), "{e}");
         }
     }
@@ -154,7 +149,7 @@ mod tests {
     #[test]
     fn the_cache_stays_within_its_bounds() {
         for i in 0..(MAX_DOCUMENTS * 2 + 10) {
-            let _ = parse(&format!("{{ a{i}: stats {{ entities }} }}"));
+            let _ = parse_new(&format!("{{ a{i}: stats {{ entities }} }}"));
         }
         let kept = kept().lock().unwrap_or_else(|e| e.into_inner());
         assert!(kept.documents.len() <= MAX_DOCUMENTS);
