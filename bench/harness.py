@@ -3,8 +3,10 @@
 bodies of each query, the check that every server gives the same answer, oha's summary, and
 the report (tables, medians, ratios, goals) printed and written into BENCHMARKS.md.
 
-  harness.py bodies URL QUERIES_DIR OUT_DIR      bodies for every query, entities from URL
-  harness.py check OUT [--alias] [--errors-on NAME] [--ceiling NAME] BODIES NAME=URL ...
+  harness.py bodies URL QUERIES_DIR OUT_DIR [MAX]
+                                                 bodies for every query, entities from URL,
+                                                 at most MAX a query
+  harness.py check OUT [--alias] [--errors-on NAME [--mean-size]] [--ceiling NAME] BODIES NAME=URL ...
   harness.py oha FILE                            p50 and p99 (µs) of oha's JSON output
   harness.py report WORK_DIR [--write BENCHMARKS.md]
 """
@@ -62,10 +64,11 @@ def with_alias(query):
     return query[:at] + f" {ALIAS}:" + query[at:]
 
 
-def bodies(url, queries_dir, out_dir):
+def bodies(url, queries_dir, out_dir, most=None):
     """Writes QUERY.jsonl (the fixed query), QUERY-vars.jsonl (one body per entity, in a
-    stride) and QUERY-alias.jsonl (the same with an alias to replace) for q0..q5, and
-    lists.txt (what the entities are)."""
+    stride, at most `most` of them) and QUERY-alias.jsonl (the same with an alias to
+    replace) for q0..q5, and lists.txt (what the entities are)."""
+    most = int(most) if most else None
     read = lambda name: open(f"{queries_dir}/{name}.graphql").read().strip()  # noqa: E731
     codes = [c["code"] for c in pages(url, "countries", "id code") if c["code"]]
     commitments = [c["id"] for c in pages(url, "commitments", "id", ", orderBy: [{field: ID}]")]
@@ -75,7 +78,7 @@ def bodies(url, queries_dir, out_dir):
         sys.exit(f"bench: the graph at {url} is too small for the defeated runs")
     codes, commitments, pledgers = walk(codes), walk(commitments), walk(pledgers)
     half = len(pledgers) // 2
-    windows = len(commitments) // math.gcd(50, len(commitments))
+    windows = min(len(commitments) // math.gcd(50, len(commitments)), most or math.inf)
     variables = {
         "q1": [{"code": c} for c in codes],
         "q2": [
@@ -88,6 +91,7 @@ def bodies(url, queries_dir, out_dir):
         ],
         "q5": [{"pledger": p} for p in pledgers],
     }
+    variables = {name: sets[:most] for name, sets in variables.items()}
     for name in ["q0", "q1", "q2", "q3", "q4", "q5"]:
         with open(f"{out_dir}/{name}.jsonl", "w") as out:
             out.write(json.dumps({"query": read(name)}) + "\n")
@@ -99,9 +103,9 @@ def bodies(url, queries_dir, out_dir):
                     out.write(json.dumps({"query": text, "variables": v}) + "\n")
     with open(f"{out_dir}/lists.txt", "w") as out:
         out.write(
-            f"{len(codes)} country codes (Q1), {len(variables['q2'])} windows of 50 of "
-            f"{len(commitments)} commitments (Q2), {len(pledgers)} pledgers (Q3, Q5; Q4 "
-            "from each to the one half the list away)\n"
+            f"{len(variables['q1'])} country codes (Q1), {len(variables['q2'])} windows of 50 "
+            f"of {len(commitments)} commitments (Q2), {len(variables['q3'])} pledgers (Q3, "
+            "Q5; Q4 from each to the one half the list away)\n"
         )
 
 
@@ -116,9 +120,10 @@ def normal(raw, alias):
 def check(args):
     """Every server gives the same answer, without `errors`, to a few of the bodies (the
     first, and four spread over the list); the server of --errors-on answers every body
-    without errors. Writes the first server's raw answer to the first body to OUT, for a
-    ceiling. The --ceiling server only gets the first body."""
-    out, alias, errors_on, ceiling = args[0], False, None, None
+    without errors, and with --mean-size prints the mean length of those answers in bytes.
+    Writes the first server's raw answer to the first body to OUT, for a ceiling. The
+    --ceiling server only gets the first body."""
+    out, alias, errors_on, ceiling, mean_size = args[0], False, None, None, False
     args = args[1:]
     while args[0].startswith("--"):
         flag, args = args[0], args[1:]
@@ -128,6 +133,8 @@ def check(args):
             errors_on, args = args[0], args[1:]
         elif flag == "--ceiling":
             ceiling, args = args[0], args[1:]
+        elif flag == "--mean-size":
+            mean_size = True
     lines = open(args[0]).read().splitlines()
     servers = dict(a.split("=", 1) for a in args[1:])
     field = None
@@ -153,9 +160,14 @@ def check(args):
                     f"--- {name}:\n{mine[:4000]}\n--- {first}:\n{theirs[:4000]}"
                 )
     if errors_on:
+        sizes = []
         for i, line in enumerate(lines):
-            if "errors" in json.loads(post(servers[errors_on], line)):
+            raw = post(servers[errors_on], line)
+            if "errors" in json.loads(raw):
                 sys.exit(f"bench: {errors_on} answered body {i} with errors:\n{line}")
+            sizes.append(len(raw))
+        if mean_size:
+            print(round(statistics.mean(sizes)))
 
 
 def oha(path):
@@ -236,7 +248,14 @@ def fmt_tail(m):
     return f"{m['tail']:.2f} ({m['least']:.2f}–{m['most']:.2f})"
 
 
-def report(work, write):
+def machine_info(work):
+    """What scripts/bench wrote about the run and the machine, by key."""
+    return dict(line.rstrip("\n").split("\t", 1) for line in open(f"{work}/machine.tsv"))
+
+
+def medians(work):
+    """Each (mode, query, server)'s rounds of results.tsv, with the medians of its rate,
+    p50 and p99, its requests, errors and answer-cache hits summed."""
     rows = [line.split("\t") for line in open(f"{work}/results.tsv").read().splitlines()]
     runs = {}
     for mode, query, server, rps, p50, p99, requests, errors, hits in rows:
@@ -248,8 +267,33 @@ def report(work, write):
         run["errors"] += int(errors)
         if hits != "n/a":
             run["hits"] = (run["hits"] or 0) + int(hits)
-    med = {k: v | {m: statistics.median(v[m]) for m in ["rps", "p50", "p99"]} for k, v in runs.items()}
-    info = dict(line.rstrip("\n").split("\t", 1) for line in open(f"{work}/machine.tsv"))
+    return {k: v | {m: statistics.median(v[m]) for m in ["rps", "p50", "p99"]} for k, v in runs.items()}
+
+
+def machine_section(info, w):
+    w("#### Machine")
+    w("")
+    for key in ["cpu", "cores", "memory", "kernel", "load", "rustc", "node", "wrk", "oha", "commit", "binary", "pinning"]:
+        w(f"- {key}: {info[key]}")
+
+
+def publish(out, write, begin, end):
+    """Prints the report, and writes it into the file `write` between its markers."""
+    text = "\n".join(out) + "\n"
+    print(text)
+    if write:
+        doc = open(write).read()
+        if begin not in doc or end not in doc:
+            sys.exit(f"bench: {write} lacks the markers {begin} and {end}")
+        head, rest = doc.split(begin, 1)
+        tail = rest.split(end, 1)[1]
+        open(write, "w").write(head + begin + "\n\n" + text + "\n" + end + tail)
+        print(f"bench: written to {write}", file=sys.stderr)
+
+
+def report(work, write):
+    med = medians(work)
+    info = machine_info(work)
     out = []
     w = out.append
     w(f"Run of {info['date']}: `{info['command']}`, {info['rounds']} rounds of {info['seconds']} s "
@@ -347,21 +391,45 @@ def report(work, write):
     else:
         w("| at half of the peak rate (oha), p99 at most 3× p50 for every query | not measured | – |")
     w("")
-    w("#### Machine")
+    machine_section(info, w)
+    publish(out, write, "<!-- scripts/bench: begin -->", "<!-- scripts/bench: end -->")
+
+
+def report_large(work, write):
+    """The large run: each query on the 10k and the 1M graph, and how its rate fell."""
+    med = medians(work)
+    info = machine_info(work)
+    out = []
+    w = out.append
+    w(f"Run of {info['date']}: `{info['command']}`, {info['rounds']} rounds of {info['seconds']} s "
+      f"after a {info['warmup']} s warm-up per server, medians over the rounds, each round "
+      f"taking the two graphs in turn. {info['took']}")
     w("")
-    for key in ["cpu", "cores", "memory", "kernel", "load", "rustc", "node", "wrk", "oha", "commit", "binary", "pinning"]:
-        w(f"- {key}: {info[key]}")
-    text = "\n".join(out) + "\n"
-    print(text)
-    if write:
-        begin, end = "<!-- scripts/bench: begin -->", "<!-- scripts/bench: end -->"
-        doc = open(write).read()
-        if begin not in doc or end not in doc:
-            sys.exit(f"bench: {write} lacks the markers {begin} and {end}")
-        head, rest = doc.split(begin, 1)
-        tail = rest.split(end, 1)[1]
-        open(write, "w").write(head + begin + "\n\n" + text + "\n" + end + tail)
-        print(f"bench: written to {write}", file=sys.stderr)
+    w("Graphs generated by `pledgegraph generate --relations-per-entity 5 --rng-seed 1`: "
+      f"**10k**, 10,000 entities, with {info['lists']}; **1M**, 1,000,000 entities, with "
+      f"{info['large']}. pledgegraph (the binary timed, default configuration but "
+      "`--rate-limit-per-second 0`, log and metrics on) serves each; every request asks for "
+      "a different entity, with `Cache-Control: no-cache`, so no answer comes from a cache.")
+    w("")
+    sizes = {}
+    for line in open(f"{work}/sizes.tsv").read().splitlines():
+        query, server, size = line.split("\t")
+        sizes[(query, server)] = f"{int(size):,}"
+    w("| query | 10k req/s | 1M req/s | 1M / 10k | 10k p50 | 1M p50 | 1M p99 | answer (B), 10k / 1M | answer-cache hits | errors |")
+    w("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
+    for query in TITLES:
+        small, large = med.get(("defeated", query, "g10k")), med.get(("defeated", query, "g1m"))
+        if not small or not large:
+            continue
+        hits = sum(r["hits"] or 0 for r in (small, large))
+        w(f"| {TITLES[query]} | {fmt_rate(small['rps'])} | {fmt_rate(large['rps'])} | "
+          f"{ratio(large['rps'], small['rps'])} | {fmt_us(small['p50'])} | {fmt_us(large['p50'])} | "
+          f"{fmt_us(large['p99'])} | {sizes.get((query, 'g10k'), '–')} / {sizes.get((query, 'g1m'), '–')} | "
+          f"{hits:,} of {small['n'] + large['n']:,} | "
+          f"{small['errors'] + large['errors']} |")
+    w("")
+    machine_section(info, w)
+    publish(out, write, "<!-- scripts/bench --large: begin -->", "<!-- scripts/bench --large: end -->")
 
 
 def main():
@@ -373,7 +441,9 @@ def main():
     elif cmd == "oha":
         oha(args[0])
     elif cmd == "report":
-        report(args[0], args[2] if args[1:2] == ["--write"] else None)
+        work, write = args[0], args[2] if args[1:2] == ["--write"] else None
+        large = "large" in machine_info(work)
+        (report_large if large else report)(work, write)
     else:
         sys.exit(__doc__)
 
