@@ -128,3 +128,50 @@ fn lookups_from_a_finger_find_what_a_search_of_the_whole_list_finds() {
         }
     }
 }
+
+#[test]
+fn an_unlisted_level_answers_as_lookups_do_once_read_into_a_set() {
+    let g = two_hubs(500, 3, true);
+    let ends = [id("country:hub-a"), id("country:hub-b")]
+        .map(|e| g.index_of(&e).unwrap_or_else(|| panic!("no {e}")));
+    let all: Vec<_> = g.graph.node_indices().collect();
+    // All relations, then only hub-b's own kind: the set keeps only what a lookup admits.
+    let kinds: [Only<'_, RelationKind>; 2] = [Only::All, Only::These(&[RelationKind::Pressures])];
+    for relations in kinds {
+        let options = PathOptions {
+            max_length: 4,
+            relations,
+            kinds: Only::All,
+            as_of: None,
+            limit: 10,
+            bounds: BOUNDS,
+        };
+        let mut walk = walk::Walk::new(&g, options, ends);
+        for end in ends {
+            let mut side = reach::Side::new(end);
+            side.grow(&mut walk, Plan::Quick)
+                .unwrap_or_else(|e| panic!("{e}"));
+            assert!(
+                side.frontier().is_none(),
+                "a hub end leaves its level unlisted"
+            );
+            let rules = walk.rules();
+            let joined: Vec<bool> = all
+                .iter()
+                .map(|x| *x == end || rules.joins(end, *x))
+                .collect();
+            // Asked about every node: looked up at first, then from the set, reading nothing.
+            let mut passes = Vec::new();
+            for _ in 0..2 {
+                let before = reads();
+                let answers: Vec<bool> = all.iter().map(|x| side.reaches(&rules, *x, 1)).collect();
+                assert_eq!(answers, joined, "{relations:?}, end {end:?}");
+                passes.push(reads() - before);
+            }
+            assert!(
+                passes[0] > 0 && passes[1] == 0,
+                "relations read in each pass: {passes:?}"
+            );
+        }
+    }
+}

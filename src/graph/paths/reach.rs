@@ -2,13 +2,15 @@
 //! end, level by level; the meeting of the two frontiers, which gives the shortest length;
 //! and one more level for each longer length. In a quick search, the level next to an end
 //! that is a hub is left unlisted, its members looked up in the hub's sorted relations,
-//! until a longer length needs the level after it.
+//! until a longer length needs the level after it; once the lookups cost more than
+//! reading those relations once, they are read into a set of nodes.
 
-use std::cell::Cell;
+use std::cell::{Cell, OnceCell};
 use std::collections::hash_map::Entry;
 
 use petgraph::stable_graph::NodeIndex;
 
+use super::super::topology::NodeSet;
 use super::super::{FastMap, GraphError};
 use super::Plan;
 use super::walk::{Rules, Targets, Walk};
@@ -29,7 +31,17 @@ pub(super) struct Side {
     unlisted: Option<usize>,
     /// Where the last lookup in the end's sorted list ended (see [`Rules::joins_from`]).
     finger: Cell<usize>,
+    /// How many nodes were looked up in the end's sorted list.
+    lookups: Cell<usize>,
+    /// The unlisted level as a set, one bit a node, once the lookups in the end's list
+    /// have cost more than making it (see [`Side::in_unlisted`]).
+    unlisted_set: OnceCell<NodeSet>,
 }
+
+/// A lookup in a hub's sorted list costs a few cache misses, where reading one of its
+/// relations into a set of nodes costs a few nanoseconds: after this many lookups for each
+/// relation the set would cost to make, the set is made.
+const LOOKUPS_PER_SET: usize = 32;
 
 impl Side {
     pub fn new(end: NodeIndex) -> Self {
@@ -40,6 +52,8 @@ impl Side {
             ends: vec![1],
             unlisted: None,
             finger: Cell::new(0),
+            lookups: Cell::new(0),
+            unlisted_set: OnceCell::new(),
         }
     }
 
@@ -87,20 +101,47 @@ impl Side {
     pub fn reaches(&self, rules: &Rules<'_, '_>, ix: NodeIndex, within: usize) -> bool {
         match self.dist.get(&ix) {
             Some(d) => *d <= within,
-            None if self.unlisted.is_some() && within >= 1 => {
-                let mut finger = self.finger.get();
-                let joins = rules.joins_from(self.end, ix, &mut finger);
-                self.finger.set(finger);
-                joins
-            }
+            None if self.unlisted.is_some() && within >= 1 => self.in_unlisted(rules, ix),
             None => false,
         }
+    }
+
+    /// True when `ix` is in the unlisted level: looked up in the end's sorted list, the
+    /// lookups in the order of that list costing the logarithms of the gaps between them.
+    /// A join that asks about a hub's every neighbour asks as many times as the end has
+    /// relations, each lookup a few cache misses; so once the lookups have cost more than
+    /// reading the end's relations once, the level is read into a set of nodes (a bit a
+    /// node: 125 KiB for a million), and the rest are answered by it.
+    fn in_unlisted(&self, rules: &Rules<'_, '_>, ix: NodeIndex) -> bool {
+        if let Some(set) = self.unlisted_set.get() {
+            return set.contains(ix);
+        }
+        let lookups = self.lookups.get() + 1;
+        self.lookups.set(lookups);
+        let bound = rules.g.topology.node_bound();
+        if lookups * LOOKUPS_PER_SET >= rules.degree(self.end) + bound / 64 {
+            let set = self.unlisted_set.get_or_init(|| {
+                let mut set = NodeSet::new(bound);
+                for other in rules.neighbours(self.end) {
+                    if other != self.end {
+                        set.insert(other);
+                    }
+                }
+                set
+            });
+            return set.contains(ix);
+        }
+        let mut finger = self.finger.get();
+        let joins = rules.joins_from(self.end, ix, &mut finger);
+        self.finger.set(finger);
+        joins
     }
 
     /// Lists the level next to the end if it is unlisted: the end's relations read whole.
     /// The end was visited when the level was made.
     fn list(&mut self, rules: &Rules<'_, '_>) {
         if self.unlisted.take().is_some() {
+            self.unlisted_set = OnceCell::new();
             self.read(rules, self.end, 1);
             self.ends[1] = self.order.len();
         }
