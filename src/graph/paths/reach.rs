@@ -111,7 +111,7 @@ impl Side {
     /// A join that asks about a hub's every neighbour asks as many times as the end has
     /// relations, each lookup a few cache misses; so once the lookups have cost more than
     /// reading the end's relations once, the level is read into a set of nodes (a bit a
-    /// node: 125 KiB for a million), and the rest are answered by it.
+    /// node: 122 KiB for a million), and the rest are answered by it.
     fn in_unlisted(&self, rules: &Rules<'_, '_>, ix: NodeIndex) -> bool {
         if let Some(set) = self.unlisted_set.get() {
             return set.contains(ix);
