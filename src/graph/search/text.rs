@@ -40,7 +40,24 @@ pub(super) fn is_hyphen(c: char) -> bool {
 
 /// The normalized words of `text`, with their spans in it.
 pub(super) fn tokenize(text: &str) -> Vec<Word> {
-    // (normalized char, start and end byte of the original char it came from)
+    let mut words = if text.is_ascii() {
+        // Each byte is a char whose normal form is its lowercase: no table to build.
+        let bytes = text.as_bytes();
+        words_of(text.len(), |k| {
+            let b = bytes.get(k)?;
+            Some((char::from(b.to_ascii_lowercase()), k, k + 1))
+        })
+    } else {
+        let chars = normalized(text);
+        words_of(chars.len(), |k| chars.get(k).copied())
+    };
+    unjoin_long_runs(&mut words);
+    words
+}
+
+/// The normal form of `text`, char by char: compatibility decomposition, lowercase, no
+/// combining marks; each with the start and end byte of the original char it came from.
+fn normalized(text: &str) -> Vec<(char, usize, usize)> {
     let mut chars: Vec<(char, usize, usize)> = Vec::with_capacity(text.len());
     for (start, ch) in text.char_indices() {
         let end = start + ch.len_utf8();
@@ -59,22 +76,41 @@ pub(super) fn tokenize(text: &str) -> Vec<Word> {
             }
         });
     }
-    let mut words = Vec::new();
-    let mut cur: Option<Word> = None;
+    chars
+}
+
+/// Cuts `len` normalized chars into words; `at(k)` is the `k`th char, as [`normalized`]
+/// gives it. A word's text is gathered in one buffer and copied out once, at its length.
+fn words_of(len: usize, at: impl Fn(usize) -> Option<(char, usize, usize)>) -> Vec<Word> {
+    // Room for words of about six chars and their spaces, and for a long word.
+    let mut words = Vec::with_capacity(len / 7 + 1);
+    let mut text = String::with_capacity(32);
+    // The word being read: its start and end byte, and whether a hyphen joins it to the
+    // word before it.
+    let mut cur: Option<(usize, usize, bool)> = None;
+    let word = |text: &mut String, (start, end, joined): (usize, usize, bool)| {
+        let w = Word {
+            text: text.as_str().into(),
+            start,
+            end,
+            joined,
+        };
+        text.clear();
+        w
+    };
     let mut hyphen_pending = false;
     let mut k = 0;
-    while let Some(&(c, start, end)) = chars.get(k) {
+    while let Some((c, start, end)) = at(k) {
         k += 1;
         if is_apostrophe(c) {
             // Dropped without a break. A possessive "s" goes with it: an "s"
             // right after it that ends the word.
-            if let Some(w) = cur.as_mut() {
-                let s_next = chars.get(k).filter(|n| n.0 == 's');
-                let word_goes_on = chars
-                    .get(k + 1)
-                    .is_some_and(|n| n.0.is_alphanumeric() && !is_apostrophe(n.0));
+            if let Some((_, word_end, _)) = cur.as_mut() {
+                let s_next = at(k).filter(|n| n.0 == 's');
+                let word_goes_on =
+                    at(k + 1).is_some_and(|n| n.0.is_alphanumeric() && !is_apostrophe(n.0));
                 if let Some(s) = s_next.filter(|_| !word_goes_on) {
-                    w.end = s.2;
+                    *word_end = s.2;
                     k += 1;
                 }
             }
@@ -85,30 +121,24 @@ pub(super) fn tokenize(text: &str) -> Vec<Word> {
             continue;
         }
         if c.is_alphanumeric() {
+            text.push(c);
             match cur.as_mut() {
-                Some(w) => {
-                    w.text.push(c);
-                    w.end = end;
-                }
+                Some((_, word_end, _)) => *word_end = end,
                 None => {
-                    cur = Some(Word {
-                        text: c.to_string(),
-                        start,
-                        end,
-                        joined: hyphen_pending,
-                    });
+                    cur = Some((start, end, hyphen_pending));
                     hyphen_pending = false;
                 }
             }
         } else if let Some(w) = cur.take() {
-            words.push(w);
+            words.push(word(&mut text, w));
             hyphen_pending = is_hyphen(c);
         } else if !is_hyphen(c) {
             hyphen_pending = false;
         }
     }
-    words.extend(cur);
-    unjoin_long_runs(&mut words);
+    if let Some(w) = cur {
+        words.push(word(&mut text, w));
+    }
     words
 }
 
@@ -222,4 +252,37 @@ pub(super) fn snippet(text: &str, term: Option<&str>) -> String {
         out.push('…');
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// An ASCII text is cut without the table of normalized chars: every cut must be the
+    /// one the table would give, apostrophes, possessives and hyphens included.
+    #[test]
+    fn an_ascii_text_is_cut_as_its_normalized_chars_are() {
+        let alphabet = b"aZs S'-1.,x's-'";
+        let mut seed: u64 = 1;
+        for n in 0..20_000 {
+            let text: String = (0..n % 19)
+                .map(|_| {
+                    seed = seed
+                        .wrapping_mul(6_364_136_223_846_793_005)
+                        .wrapping_add(1_442_695_040_888_963_407);
+                    char::from(alphabet[(seed >> 33) as usize % alphabet.len()])
+                })
+                .collect();
+            let chars = normalized(&text);
+            let mut slow = words_of(chars.len(), |k| chars.get(k).copied());
+            unjoin_long_runs(&mut slow);
+            let cut = |words: Vec<Word>| -> Vec<_> {
+                words
+                    .into_iter()
+                    .map(|w| (w.text, w.start, w.end, w.joined))
+                    .collect()
+            };
+            assert_eq!(cut(tokenize(&text)), cut(slow), "{text:?}");
+        }
+    }
 }
