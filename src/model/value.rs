@@ -16,6 +16,23 @@ MZN NAD NGN NIO NOK NPR NZD OMR PAB PEN PGK PHP PKR PLN PYG QAR RON RSD RUB RWF 
 SGD SHP SLE SOS SRD SSP STN SVC SYP SZL THB TJS TMT TND TOP TRY TTD TWD TZS UAH UGX USD UYU UZS VES \
 VND VUV WST XAF XCD XOF XPF YER ZAR ZMW ZWL";
 
+/// Whether `code` is one of [`ISO_4217`]'s codes: found by halves, as the codes are in
+/// order, each three letters and a space.
+fn is_iso_4217(code: &[u8]) -> bool {
+    let table = ISO_4217.as_bytes();
+    let nth = |i: usize| table.get(4 * i..4 * i + 3).unwrap_or_default();
+    let (mut low, mut high) = (0, table.len().div_ceil(4));
+    while low < high {
+        let mid = (low + high) / 2;
+        match nth(mid).cmp(code) {
+            std::cmp::Ordering::Less => low = mid + 1,
+            std::cmp::Ordering::Greater => high = mid,
+            std::cmp::Ordering::Equal => return true,
+        }
+    }
+    false
+}
+
 /// An ISO 4217 currency code.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct Currency([u8; 3]);
@@ -33,9 +50,7 @@ super::wire::serde_as_text!(Currency);
 impl FromStr for Currency {
     type Err = ModelError;
     fn from_str(s: &str) -> Result<Self, Self::Err> {
-        let known = s.len() == 3
-            && s.bytes().all(|b| b.is_ascii_uppercase())
-            && ISO_4217.split_whitespace().any(|c| c == s);
+        let known = s.len() == 3 && is_iso_4217(s.as_bytes());
         if !known {
             return Err(ModelError::InvalidCurrency(s.to_string()));
         }
@@ -411,7 +426,30 @@ mod tests {
     fn refuses_unknown_currencies_and_negative_money() {
         assert!("usd".parse::<Currency>().is_err());
         assert!("XYZ".parse::<Currency>().is_err());
+        assert!("USDX".parse::<Currency>().is_err());
         assert!(Money::new(Decimal::from(-1), "USD".parse().unwrap()).is_err());
+    }
+
+    #[test]
+    fn every_code_of_the_table_and_no_other_is_a_currency() {
+        let codes: Vec<&str> = ISO_4217.split(' ').collect();
+        assert!(
+            codes.windows(2).all(|w| w[0] < w[1]),
+            "the codes are in order"
+        );
+        for code in &codes {
+            assert_eq!(code.len(), 3, "{code:?}");
+            assert_eq!(code.parse::<Currency>().unwrap().as_str(), *code);
+        }
+        // Every three capital letters: only the table's are known.
+        for a in b'A'..=b'Z' {
+            for b in b'A'..=b'Z' {
+                for c in b'A'..=b'Z' {
+                    let text = String::from_utf8(vec![a, b, c]).unwrap();
+                    assert_eq!(text.parse::<Currency>().is_ok(), codes.contains(&&*text));
+                }
+            }
+        }
     }
 
     #[test]
