@@ -249,7 +249,30 @@ fn a_truncated_or_binary_file_is_an_error_not_a_panic() {
         vec![1, 2, 3, 4],
         "{errs:#?}"
     );
-    for dir in [dir, dir2] {
+
+    // A record whose name is not UTF-8: its line and field, as for any other bad value.
+    let dir3 = valid_as_jsonl("not-utf8");
+    let base = lines_in(&dir3, "entities.jsonl");
+    let good = country("xx", "");
+    let (before, after) = good.split_once("Country xx").unwrap_or_default();
+    let line = [
+        before.as_bytes(),
+        b"Country \xff\xfe",
+        after.as_bytes(),
+        b"\n",
+    ]
+    .concat();
+    let mut text = std::fs::read(dir3.join("entities.jsonl")).unwrap_or_default();
+    text.extend(line);
+    std::fs::write(dir3.join("entities.jsonl"), text).unwrap_or_else(|e| panic!("{e}"));
+    let errs = errors(&dir3);
+    assert!(
+        errs.iter().any(|e| e.line == base + 1
+            && e.field.as_deref() == Some("name")
+            && matches!(&e.kind, SeedErrorKind::Json(m) if m.contains("unicode"))),
+        "{errs:#?}"
+    );
+    for dir in [dir, dir2, dir3] {
         let _ = std::fs::remove_dir_all(&dir);
     }
 }
