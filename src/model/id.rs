@@ -225,6 +225,24 @@ mod tests {
             EntityId::parse("tariff:us-jp-autos-2025").unwrap().kind(),
             NodeKind::TariffMeasure
         );
+        let slug = "a".repeat(200);
+        assert!(EntityId::parse(&format!("event:{slug}")).is_ok());
+        for bad in [
+            "event:",
+            "event:-a",
+            "event:a-",
+            "event:a--b",
+            "event:A",
+            "event:a_b",
+            "event:é",
+            "event:a:b",
+            "event:a b",
+            "happening:a",
+            "event",
+            &format!("event:{slug}a"),
+        ] {
+            assert!(EntityId::parse(bad).is_err(), "{bad}");
+        }
     }
 
     #[test]
