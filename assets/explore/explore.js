@@ -995,7 +995,8 @@ ${SIDE_FIELDS}`;
 
   // Sizes a small graph's labels to come out at 12 px once fitted, and parts the nodes
   // (all but `fixed`) whose shapes and labels overlap. Parting them widens the graph, and
-  // fitting it again shrinks the labels; a few rounds settle it.
+  // fitting it again shrinks the labels; a few rounds settle it. False when they do not:
+  // the labels are then left at their own size.
   function readableLabels(fixed, fitTo, padding) {
     const readable = () => labelScale * cy.zoom() >= 1;
     const start = { zoom: cy.zoom(), pan: { ...cy.pan() }, at: cy.nodes().map((n) => ({ ...n.position() })) };
@@ -1007,13 +1008,14 @@ ${SIDE_FIELDS}`;
       if (!fitTo) break;
       cy.fit(fitTo, padding);
     }
-    if (readable()) return;
+    if (readable()) return true;
     // No room for the labels at a readable size (a narrow screen, a crowded graph): back
     // to the layout as it was, with labels drawn only once zoomed in enough to read them.
     labelScale = 1;
     cy.style().update();
     cy.batch(() => cy.nodes().forEach((n, i) => n.position(start.at[i])));
     cy.viewport({ zoom: start.zoom, pan: start.pan });
+    return false;
   }
 
   // Pushes apart nodes whose boxes (shape and label, and a margin) overlap, along the axis
@@ -1049,10 +1051,81 @@ ${SIDE_FIELDS}`;
     cy.batch(() => items.forEach((it) => it.n.position({ x: it.x, y: it.y })));
   }
 
-  // Runs fcose (synchronously: animate false), then parts any nodes it left overlapping, and
-  // reports how long it took.
-  // Lays the graph out; the nodes in `keep` stay where they are.
-  function runLayout({ randomize = true, fit = true, eles = null, keep = null } = {}) {
+  // How many starts a fresh small graph is laid out from, at most, to find its labels
+  // room at a readable size (about one start in twenty finds none).
+  const LAYOUT_ATTEMPTS = 4;
+
+  // fcose starts from random positions (Math.random, and layout-base's own RandomSeed):
+  // `seeded` runs it with both seeded, so the same graph is drawn the same way every time
+  // it is opened, on every machine.
+  function seeded(seed, run) {
+    const saved = Math.random;
+    let s = seed >>> 0;
+    // mulberry32: a small generator of 32-bit state, uniform enough for a layout's start.
+    Math.random = () => {
+      s = (s + 0x6D2B79F5) >>> 0;
+      let t = s;
+      t = Math.imul(t ^ (t >>> 15), t | 1);
+      t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+      return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+    };
+    const layoutSeed = window.layoutBase && window.layoutBase.RandomSeed;
+    if (layoutSeed) layoutSeed.seed = 1 + (seed % 100000);
+    try {
+      return run();
+    } finally {
+      Math.random = saved;
+    }
+  }
+
+  // A seed of the drawn graph: a hash (FNV-1a) of its node ids in order.
+  function layoutSeed() {
+    let h = 0x811c9dc5;
+    for (const id of cy.nodes().map((n) => n.id()).sort()) {
+      for (let i = 0; i < id.length; i += 1) h = Math.imul(h ^ id.charCodeAt(i), 0x01000193);
+      h = Math.imul(h ^ 10, 0x01000193);
+    }
+    return h >>> 0;
+  }
+
+  // One layout from the start `seed` gives, parted, fitted and its labels sized: false
+  // when a small graph's labels found no room at a readable size.
+  function placeOnce(options, { eles, keep, large, fit, seed }) {
+    const layout = (eles || cy.elements()).layout(options);
+    iterationCap = large ? 150 : null;
+    try {
+      seeded(seed, () => layout.run());
+    } finally {
+      iterationCap = null;
+    }
+    if (keep && keep.length) {
+      // The layout may still carry the whole graph somewhere else: bring it back by the
+      // kept nodes' mean shift, then put each kept node exactly where it was.
+      const fixed = options.fixedNodeConstraint;
+      let dx = 0;
+      let dy = 0;
+      for (const f of fixed) {
+        const now = cy.getElementById(f.nodeId).position();
+        dx += now.x - f.position.x;
+        dy += now.y - f.position.y;
+      }
+      dx /= fixed.length || 1;
+      dy /= fixed.length || 1;
+      cy.batch(() => {
+        cy.nodes().positions((n) => ({ x: n.position('x') - dx, y: n.position('y') - dy }));
+        for (const f of fixed) cy.getElementById(f.nodeId).position(f.position);
+      });
+    }
+    separateNodes(keep && keep.length ? cy.nodes().filter((n) => !keep.includes(n.id())) : cy.nodes());
+    if (fit) cy.fit(eles || cy.elements(), options.padding);
+    if (large) return true;
+    return readableLabels(keep && keep.length ? new Set(keep) : null, fit ? eles || cy.elements() : null, options.padding);
+  }
+
+  // Lays the graph out with fcose (synchronously: animate false), parts any nodes it left
+  // overlapping, and reports how long it took; the nodes in `keep` stay where they are.
+  // `start` picks the starts a fresh layout is tried from (see `seeded`).
+  function runLayout({ randomize = true, fit = true, eles = null, keep = null, start = 0 } = {}) {
     const n = cy.nodes().length;
     if (n === 0) return 0;
     const large = n > BIG_GRAPH;
@@ -1088,35 +1161,14 @@ ${SIDE_FIELDS}`;
         .filter((n) => n.nonempty())
         .map((n) => ({ nodeId: n.id(), position: { ...n.position() } }));
     }
-    const layout = (eles || cy.elements()).layout(options);
     const t0 = performance.now();
-    iterationCap = large ? 150 : null;
-    try {
-      layout.run();
-    } finally {
-      iterationCap = null;
+    // A fresh small graph fitted to the screen is laid out again from another start when
+    // its labels find no room at a readable size; most starts give them room.
+    const attempts = !large && fit && randomize && !(keep && keep.length) ? LAYOUT_ATTEMPTS : 1;
+    const seed = layoutSeed() + start * LAYOUT_ATTEMPTS;
+    for (let attempt = 0; attempt < attempts; attempt += 1) {
+      if (placeOnce(options, { eles, keep, large, fit, seed: seed + attempt })) break;
     }
-    if (keep && keep.length) {
-      // The layout may still carry the whole graph somewhere else: bring it back by the
-      // kept nodes' mean shift, then put each kept node exactly where it was.
-      const fixed = options.fixedNodeConstraint;
-      let dx = 0;
-      let dy = 0;
-      for (const f of fixed) {
-        const now = cy.getElementById(f.nodeId).position();
-        dx += now.x - f.position.x;
-        dy += now.y - f.position.y;
-      }
-      dx /= fixed.length || 1;
-      dy /= fixed.length || 1;
-      cy.batch(() => {
-        cy.nodes().positions((n) => ({ x: n.position('x') - dx, y: n.position('y') - dy }));
-        for (const f of fixed) cy.getElementById(f.nodeId).position(f.position);
-      });
-    }
-    separateNodes(keep && keep.length ? cy.nodes().filter((n) => !keep.includes(n.id())) : cy.nodes());
-    if (fit) cy.fit(eles || cy.elements(), options.padding);
-    if (!large) readableLabels(keep && keep.length ? new Set(keep) : null, fit ? eles || cy.elements() : null, options.padding);
     hideTinyLabels(true);
     const ms = performance.now() - t0;
     // A big graph is not fitted closer than 1:1 (its labels appear from 1.5x on).
@@ -1361,7 +1413,12 @@ ${SIDE_FIELDS}`;
   $('zoom-in').addEventListener('click', () => zoomBy(1.3));
   $('zoom-out').addEventListener('click', () => zoomBy(1 / 1.3));
   $('zoom-fit').addEventListener('click', () => cy.fit(undefined, 30));
-  $('relayout').addEventListener('click', () => runLayout({ randomize: true, fit: true }));
+  // Each Re-layout starts from starts not tried before on this page.
+  let relayouts = 0;
+  $('relayout').addEventListener('click', () => {
+    relayouts += 1;
+    runLayout({ randomize: true, fit: true, start: relayouts });
+  });
   function zoomBy(f) {
     cy.zoom({ level: cy.zoom() * f, renderedPosition: { x: cy.width() / 2, y: cy.height() / 2 } });
   }

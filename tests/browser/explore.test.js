@@ -156,6 +156,27 @@ describe('explorer', () => {
     p.assertClean(assert);
   });
 
+  it('draws the same view the same way every time it is opened; Re-layout tries another', async () => {
+    const places = (page) => page.evaluate(() => Object.fromEntries(
+      window.__explore.nodeIds().map((id) => [id, window.__explore.position(id)]),
+    ));
+    const first = await explore();
+    const second = await explore();
+    const a = await places(first.page);
+    assert.ok(Object.keys(a).length >= 15, `${Object.keys(a).length} nodes`);
+    assert.deepEqual(await places(second.page), a, 'both pages place every node alike');
+    const layouts = (await first.page.evaluate(() => window.__explore.layouts)).length;
+    await first.page.locator('#relayout').click();
+    await first.page.waitForFunction((n) => window.__explore.layouts.length > n, layouts);
+    const b = await places(first.page);
+    const moved = Object.keys(a).filter((id) => Math.hypot(a[id].x - b[id].x, a[id].y - b[id].y) > 1);
+    assert.ok(moved.length > Object.keys(a).length / 2, `${moved.length} nodes moved on Re-layout`);
+    const drawn = await drawnLabels(first.page);
+    assert.ok(drawn.nodeLabels.length >= 15, `${drawn.nodeLabels.length} node labels are drawn after Re-layout`);
+    first.assertClean(assert);
+    second.assertClean(assert);
+  });
+
   it('draws no label under 11 px on a crowded view either (depth 2), and names a node pointed at', async () => {
     const p = await explore('#entity=deal:us-jp-2025&depth=2');
     const { page } = p;
