@@ -171,6 +171,8 @@ impl Postings {
                 if r.by_id && !bulk {
                     // Only a bulk load leaves a list in id order; put it in order first.
                     r.sort(order);
+                } else if r.by_id && r.append(id) {
+                    return;
                 }
                 let cmp = Cmp {
                     order,
@@ -212,30 +214,33 @@ impl Postings {
     }
 
     /// Puts a list kept in id order in list order: by rank, then by the caller's
-    /// position of each id within its rank, then by id, as `key` gives (rank, position).
-    /// The positions must agree with `order`, which later inserts are placed by.
+    /// position of each id within its rank, as `key` gives (rank, position). Positions
+    /// are distinct, one an id, and agree with `order`, which later inserts are placed by.
     pub fn put_in_order(&mut self, key: impl Fn(u32) -> (u16, u32)) {
+        // Each id's key packed in one integer, so that sorting compares integers.
+        let keyed = |ids: &mut dyn Iterator<Item = u32>| {
+            let mut keyed: Vec<(u64, u32)> = ids
+                .map(|i| {
+                    let (rank, at) = key(i);
+                    ((u64::from(rank) << 32) | u64::from(at), i)
+                })
+                .collect();
+            keyed.sort_unstable_by_key(|&(k, _)| k);
+            keyed
+        };
         match self {
             Postings::Flat(ids) => {
                 if ids.len() > 1 {
-                    let mut keyed: Vec<((u16, u32), u32)> =
-                        ids.iter().map(|&i| (key(i), i)).collect();
-                    keyed.sort_unstable();
-                    for (slot, (_, i)) in ids.iter_mut().zip(keyed) {
+                    let sorted = keyed(&mut ids.iter().copied());
+                    for (slot, (_, i)) in ids.iter_mut().zip(sorted) {
                         *slot = i;
                     }
                 }
             }
             Postings::Ranked(r) => {
-                let mut keyed: Vec<((u16, u32), u32)> = r
-                    .chunks
-                    .iter()
-                    .flat_map(|c| &c.ids)
-                    .map(|&i| (key(i), i))
-                    .collect();
-                keyed.sort_unstable();
-                let all: Vec<(u16, u32)> =
-                    keyed.into_iter().map(|((rank, _), i)| (rank, i)).collect();
+                let sorted = keyed(&mut r.chunks.iter().flat_map(|c| &c.ids).copied());
+                let rank = |k: u64| u16::try_from(k >> 32).unwrap_or(u16::MAX);
+                let all: Vec<(u16, u32)> = sorted.into_iter().map(|(k, i)| (rank(k), i)).collect();
                 **r = Ranked::from_ordered(&all, false);
             }
         }
@@ -393,6 +398,28 @@ impl Ranked {
         self.heads
             .partition_point(|&head| !cmp.before(key, head))
             .saturating_sub(1)
+    }
+
+    /// Appends `id` to a list in id order when it comes after every id there, as a bulk
+    /// load's ids do, without searching for its place; a full last chunk is left full and
+    /// a new one started. False, and nothing done, when `id` does not come last.
+    fn append(&mut self, id: u32) -> bool {
+        let Some(last) = self.chunks.last_mut() else {
+            return false;
+        };
+        if last.ids.last().is_none_or(|&l| l >= id) {
+            return false;
+        }
+        if last.ids.len() < CHUNK {
+            last.push(0, id);
+        } else {
+            let mut fresh = Chunk::default();
+            fresh.push(0, id);
+            self.heads.push(fresh.first());
+            self.chunks.push(fresh);
+        }
+        self.len += 1;
+        true
     }
 
     fn insert<O: ListOrder>(&mut self, key: (u16, u32), cmp: &Cmp<'_, O>) {
@@ -681,7 +708,24 @@ mod tests {
             p.remove(rank_of(id), id, &Scrambled);
             p.insert(rank_of(id), id, &Scrambled, true);
         }
-        assert!(matches!(&p, Postings::Ranked(r) if r.by_id));
+        // The last id again: appended ids are found like any other.
+        p.insert(rank_of(4_999), 4_999, &Scrambled, true);
+        let Postings::Ranked(r) = &p else {
+            panic!("5,000 ids make a chunked list");
+        };
+        assert!(r.by_id);
+        assert_eq!(r.len, 5_000);
+        assert!(
+            r.chunks
+                .iter()
+                .all(|c| !c.ids.is_empty() && c.ids.len() <= CHUNK)
+        );
+        assert!(
+            r.chunks
+                .iter()
+                .map(Chunk::first)
+                .eq(r.heads.iter().copied())
+        );
         assert!(p.runs().all(|(rank, _)| rank.is_none()));
         assert!(p.iter().copied().eq(0..5_000));
         p.put_in_order(|id| (rank_of(id), place(id)));

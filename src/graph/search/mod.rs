@@ -378,6 +378,28 @@ impl Clone for Reads {
 /// given it, from the first [`SearchIndex::add`] on.
 pub type DocOrder<'a> = &'a dyn Fn(u32, u32) -> std::cmp::Ordering;
 
+/// `ids` put in order of their ranks, those of one rank left in the order given: counted
+/// out by rank, without a comparison.
+fn by_rank(ids: Vec<u32>, rank: impl Fn(u32) -> u16) -> Vec<u32> {
+    let mut starts = vec![0usize; usize::from(u16::MAX) + 1];
+    for &id in &ids {
+        starts[usize::from(rank(id))] += 1;
+    }
+    let mut at = 0;
+    for start in &mut starts {
+        at += std::mem::replace(start, at);
+    }
+    let mut order = vec![0u32; ids.len()];
+    for id in ids {
+        let slot = &mut starts[usize::from(rank(id))];
+        if let Some(o) = order.get_mut(*slot) {
+            *o = id;
+        }
+        *slot += 1;
+    }
+    order
+}
+
 /// The order of posting lists once a load is finished: texts by rank, then names and
 /// aliases by the caller's order of their documents, then by id. Longer texts are kept
 /// by id within a rank: they are added and removed with every change to a node and
@@ -707,8 +729,12 @@ impl SearchIndex {
         places.sort_unstable_by(|&a, &b| docs(a, b).then(a.cmp(&b)));
         let mut keys = [&self.texts.named, &self.texts.described]
             .map(|s| vec![(u16::MAX, u32::MAX); s.items.len()]);
+        // Every text in the order of the lists, once ordered by rank: names and aliases
+        // by place and id, then longer texts by id.
+        let mut in_order = Vec::with_capacity(keys[0].len() + keys[1].len());
         for (place, doc) in (0u32..).zip(places) {
             let mut next = self.doc_texts.get(&doc).map_or(NO_ID, |&(head, _)| head);
+            let from = in_order.len();
             while let Some(entry) = self.texts.get(next) {
                 let space = usize::from(next & TEXT_FIELD_BIT != 0);
                 let at = (next & !TEXT_FIELD_BIT) as usize;
@@ -717,12 +743,33 @@ impl SearchIndex {
                 if let Some(slot) = keys[space].get_mut(at) {
                     *slot = (entry.rank(), place);
                 }
+                if space == 0 {
+                    in_order.push(next);
+                }
                 next = entry.prev;
+            }
+            in_order[from..].sort_unstable();
+        }
+        let described = (0u32..).zip(&self.texts.described.items);
+        in_order.extend(described.filter_map(|(at, e)| e.as_ref().map(|_| at | TEXT_FIELD_BIT)));
+        let slot = |id: u32| {
+            let space = usize::from(id & TEXT_FIELD_BIT != 0);
+            (space, (id & !TEXT_FIELD_BIT) as usize)
+        };
+        let rank = |id: u32| {
+            let (space, at) = slot(id);
+            keys[space].get(at).map_or(u16::MAX, |k| k.0)
+        };
+        // Each text's place becomes its position in that order: one number for a list
+        // to sort by, and sorting by it keeps the lists in the order of [`TextOrder`].
+        for (position, id) in (0u32..).zip(by_rank(in_order, rank)) {
+            let (space, at) = slot(id);
+            if let Some(k) = keys[space].get_mut(at) {
+                k.1 = position;
             }
         }
         let key = |id: u32| {
-            let space = usize::from(id & TEXT_FIELD_BIT != 0);
-            let at = (id & !TEXT_FIELD_BIT) as usize;
+            let (space, at) = slot(id);
             keys[space].get(at).copied().unwrap_or((u16::MAX, u32::MAX))
         };
         for entry in self.terms.items.iter_mut().flatten() {

@@ -1395,3 +1395,67 @@ fn filtered_reads_answer_as_the_plain_ones() {
     assert!(spared > 300, "{spared} searches spared a look");
     assert!(compared > 1_000, "{compared}");
 }
+
+#[test]
+fn finishing_a_load_puts_every_list_in_the_order_searches_read() {
+    // Docs added in an order unlike `scrambled`'s, some removed and others added after,
+    // so that freed text ids are reused out of order, as a load's replaced nodes do.
+    let mut rng = Rng(41);
+    let mut ix = SearchIndex::default();
+    let mut texts = Vec::new();
+    let shared: Vec<String> = (0..12).map(|_| random_text(&mut rng, 1, 3)).collect();
+    for doc in 0..5_000 {
+        add_random_doc(&mut ix, &mut rng, &mut texts, &shared, doc, &scrambled);
+    }
+    for doc in (0..5_000).step_by(7) {
+        ix.remove_doc(doc, &scrambled);
+    }
+    for doc in 5_000..5_500 {
+        add_random_doc(&mut ix, &mut rng, &mut texts, &shared, doc, &scrambled);
+    }
+    ix.finish(&scrambled);
+    let order = TextOrder {
+        texts: &ix.texts,
+        docs: &scrambled,
+    };
+    // Each term's texts, from the texts themselves.
+    let mut holders: HashMap<u32, BTreeSet<u32>> = HashMap::new();
+    for (slots, bit) in [(&ix.texts.named, 0), (&ix.texts.described, TEXT_FIELD_BIT)] {
+        for (at, e) in (0u32..).zip(&slots.items) {
+            for &term in e.iter().flat_map(|e| e.terms.iter()) {
+                holders.entry(term).or_default().insert(at | bit);
+            }
+        }
+    }
+    let mut chunked = 0;
+    for (term, entry) in (0u32..).zip(&ix.terms.items) {
+        let Some(entry) = entry else { continue };
+        let mut want: Vec<u32> = holders
+            .remove(&term)
+            .unwrap_or_default()
+            .into_iter()
+            .collect();
+        want.sort_by(|&a, &b| {
+            order
+                .rank(a)
+                .cmp(&order.rank(b))
+                .then_with(|| order.cmp_in_rank(a, b))
+        });
+        let got: Vec<u32> = entry.postings.iter().copied().collect();
+        assert_eq!(got, want, "the list of {:?}", entry.term);
+        if let Postings::Ranked(_) = &entry.postings {
+            chunked += 1;
+            for (rank, ids) in entry.postings.runs() {
+                assert!(ids.iter().all(|&id| Some(order.rank(id)) == rank));
+            }
+        } else {
+            assert!(got.len() <= 1024, "{} ids in a short list", got.len());
+        }
+    }
+    assert!(chunked > 5, "{chunked} chunked lists");
+    assert!(
+        holders.is_empty(),
+        "terms held but not indexed: {:?}",
+        holders.keys()
+    );
+}
