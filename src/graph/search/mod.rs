@@ -723,25 +723,26 @@ impl SearchIndex {
     /// millions of them saved no resident memory when measured, and the heap they
     /// left behind made later searches slower.
     pub fn finish(&mut self, docs: DocOrder<'_>) {
-        // Each text's rank and its doc's place in `docs`, by text id, so that sorting a
-        // list reads one array.
-        let mut places: Vec<u32> = self.doc_texts.keys().copied().collect();
-        places.sort_unstable_by(|&a, &b| docs(a, b).then(a.cmp(&b)));
+        // Each text's rank and its position in the order of every list, by text id, so
+        // that sorting a list reads one array and compares one number.
         let mut keys = [&self.texts.named, &self.texts.described]
             .map(|s| vec![(u16::MAX, u32::MAX); s.items.len()]);
-        // Every text in the order of the lists, once ordered by rank: names and aliases
-        // by place and id, then longer texts by id.
+        let slot = |id: u32| {
+            let space = usize::from(id & TEXT_FIELD_BIT != 0);
+            (space, (id & !TEXT_FIELD_BIT) as usize)
+        };
+        // That order, but for ranks: names and aliases by their doc's place in `docs` and
+        // by id, then longer texts by id, as [`TextOrder`] keeps them.
+        let mut places: Vec<u32> = self.doc_texts.keys().copied().collect();
+        places.sort_unstable_by(|&a, &b| docs(a, b).then(a.cmp(&b)));
         let mut in_order = Vec::with_capacity(keys[0].len() + keys[1].len());
-        for (place, doc) in (0u32..).zip(places) {
+        for doc in places {
             let mut next = self.doc_texts.get(&doc).map_or(NO_ID, |&(head, _)| head);
             let from = in_order.len();
             while let Some(entry) = self.texts.get(next) {
-                let space = usize::from(next & TEXT_FIELD_BIT != 0);
-                let at = (next & !TEXT_FIELD_BIT) as usize;
-                // Longer texts by id within a rank, as [`TextOrder`] keeps them.
-                let place = if space == 0 { place } else { 0 };
-                if let Some(slot) = keys[space].get_mut(at) {
-                    *slot = (entry.rank(), place);
+                let (space, at) = slot(next);
+                if let Some(k) = keys[space].get_mut(at) {
+                    k.0 = entry.rank();
                 }
                 if space == 0 {
                     in_order.push(next);
@@ -752,16 +753,10 @@ impl SearchIndex {
         }
         let described = (0u32..).zip(&self.texts.described.items);
         in_order.extend(described.filter_map(|(at, e)| e.as_ref().map(|_| at | TEXT_FIELD_BIT)));
-        let slot = |id: u32| {
-            let space = usize::from(id & TEXT_FIELD_BIT != 0);
-            (space, (id & !TEXT_FIELD_BIT) as usize)
-        };
         let rank = |id: u32| {
             let (space, at) = slot(id);
             keys[space].get(at).map_or(u16::MAX, |k| k.0)
         };
-        // Each text's place becomes its position in that order: one number for a list
-        // to sort by, and sorting by it keeps the lists in the order of [`TextOrder`].
         for (position, id) in (0u32..).zip(by_rank(in_order, rank)) {
             let (space, at) = slot(id);
             if let Some(k) = keys[space].get_mut(at) {
