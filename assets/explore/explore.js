@@ -1069,8 +1069,8 @@ ${SIDE_FIELDS}`;
       t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
       return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
     };
-    const layoutSeed = window.layoutBase && window.layoutBase.RandomSeed;
-    if (layoutSeed) layoutSeed.seed = 1 + (seed % 100000);
+    const baseSeed = window.layoutBase && window.layoutBase.RandomSeed;
+    if (baseSeed) baseSeed.seed = 1 + (seed % 100000);
     try {
       return run();
     } finally {
@@ -1091,6 +1091,7 @@ ${SIDE_FIELDS}`;
   // One layout from the start `seed` gives, parted, fitted and its labels sized: false
   // when a small graph's labels found no room at a readable size.
   function placeOnce(options, { eles, keep, large, fit, seed }) {
+    const kept = keep && keep.length ? keep : null;
     const layout = (eles || cy.elements()).layout(options);
     iterationCap = large ? 150 : null;
     try {
@@ -1098,7 +1099,7 @@ ${SIDE_FIELDS}`;
     } finally {
       iterationCap = null;
     }
-    if (keep && keep.length) {
+    if (kept) {
       // The layout may still carry the whole graph somewhere else: bring it back by the
       // kept nodes' mean shift, then put each kept node exactly where it was.
       const fixed = options.fixedNodeConstraint;
@@ -1116,10 +1117,10 @@ ${SIDE_FIELDS}`;
         for (const f of fixed) cy.getElementById(f.nodeId).position(f.position);
       });
     }
-    separateNodes(keep && keep.length ? cy.nodes().filter((n) => !keep.includes(n.id())) : cy.nodes());
+    separateNodes(kept ? cy.nodes().filter((n) => !kept.includes(n.id())) : cy.nodes());
     if (fit) cy.fit(eles || cy.elements(), options.padding);
     if (large) return true;
-    return readableLabels(keep && keep.length ? new Set(keep) : null, fit ? eles || cy.elements() : null, options.padding);
+    return readableLabels(kept ? new Set(kept) : null, fit ? eles || cy.elements() : null, options.padding);
   }
 
   // Lays the graph out with fcose (synchronously: animate false), parts any nodes it left
