@@ -4,13 +4,15 @@
 use std::borrow::Cow;
 use std::cmp::Ordering;
 
-use async_graphql::{Context, Enum, ID, Object};
+use async_graphql::resolver_utils::enum_value;
+use async_graphql::{Context, Enum, ID, Object, ScalarType, Value};
 
 use super::claims::RateClaim;
 use super::entity::{Entity, Relation, entity, lookup};
 use super::enums::{Direction, NodeKind, Period, RelationKind};
 use super::error::ApiError;
 use super::filters::CommitmentFilter;
+use super::flat::{FlatList, Leaves};
 use super::graph;
 use super::objects::{Commitment, Deal, TariffMeasure};
 use super::pagination::{Atom, Keyset, Page, PageArgs, paginate};
@@ -66,6 +68,19 @@ impl<'a> GraphNode<'a> {
     }
 }
 
+impl Leaves for GraphNode<'_> {
+    const LEAVES: &'static [&'static str] = &["id", "kind", "label", "depth"];
+
+    fn leaf(&self, index: usize) -> Value {
+        match index {
+            0 => Value::String(self.node.id.to_string()),
+            1 => enum_value(NodeKind::from(self.node.kind())),
+            2 => Value::String(self.node.name.clone()),
+            _ => self.depth.to_value(),
+        }
+    }
+}
+
 /// An edge of a drawn subgraph or path.
 pub struct GraphEdge<'a> {
     g: &'a KnowledgeGraph,
@@ -112,6 +127,24 @@ impl<'a> GraphEdge<'a> {
     }
 }
 
+impl Leaves for GraphEdge<'_> {
+    const LEAVES: &'static [&'static str] = &["id", "kind", "source", "target", "label"];
+
+    fn leaf(&self, index: usize) -> Value {
+        let r = &self.edge.relation;
+        match index {
+            0 => Value::String(self.edge.id()),
+            1 => enum_value(RelationKind::from(r.kind)),
+            2 => Value::String(r.from.to_string()),
+            3 => Value::String(r.to.to_string()),
+            _ => match self.g.headline(self.edge, self.as_of.as_ref()) {
+                Some(label) => Value::String(label),
+                None => Value::Null,
+            },
+        }
+    }
+}
+
 /// A subgraph around some entities.
 pub struct Subgraph<'a> {
     g: &'a KnowledgeGraph,
@@ -123,29 +156,33 @@ pub struct Subgraph<'a> {
 #[Object]
 impl<'a> Subgraph<'a> {
     /// The nodes, breadth first from the starts, then by id.
-    async fn nodes(&self) -> Vec<GraphNode<'a>> {
-        self.s
-            .nodes
-            .iter()
-            .map(|n| GraphNode {
-                g: self.g,
-                node: n.node,
-                depth: n.depth,
-            })
-            .collect()
+    async fn nodes(&self) -> FlatList<GraphNode<'a>> {
+        FlatList(
+            self.s
+                .nodes
+                .iter()
+                .map(|n| GraphNode {
+                    g: self.g,
+                    node: n.node,
+                    depth: n.depth,
+                })
+                .collect(),
+        )
     }
 
     /// Every edge among the nodes, by source, kind and target.
-    async fn edges(&self) -> Vec<GraphEdge<'a>> {
-        self.s
-            .edges
-            .iter()
-            .map(|e| GraphEdge {
-                g: self.g,
-                edge: e,
-                as_of: self.as_of,
-            })
-            .collect()
+    async fn edges(&self) -> FlatList<GraphEdge<'a>> {
+        FlatList(
+            self.s
+                .edges
+                .iter()
+                .map(|e| GraphEdge {
+                    g: self.g,
+                    edge: e,
+                    as_of: self.as_of,
+                })
+                .collect(),
+        )
     }
 
     /// True when more nodes were in reach than `limit` allowed.
@@ -182,30 +219,34 @@ impl<'a> Path<'a> {
     }
 
     /// The nodes in order, from the start to the end.
-    async fn nodes(&self) -> Vec<GraphNode<'a>> {
-        self.p
-            .nodes
-            .iter()
-            .enumerate()
-            .map(|(i, n)| GraphNode {
-                g: self.g,
-                node: n,
-                depth: i,
-            })
-            .collect()
+    async fn nodes(&self) -> FlatList<GraphNode<'a>> {
+        FlatList(
+            self.p
+                .nodes
+                .iter()
+                .enumerate()
+                .map(|(i, n)| GraphNode {
+                    g: self.g,
+                    node: n,
+                    depth: i,
+                })
+                .collect(),
+        )
     }
 
     /// The edges in order: `edges[i]` joins `nodes[i]` and `nodes[i + 1]`, either way round.
-    async fn edges(&self) -> Vec<GraphEdge<'a>> {
-        self.p
-            .steps
-            .iter()
-            .map(|s| GraphEdge {
-                g: self.g,
-                edge: s.edge,
-                as_of: None,
-            })
-            .collect()
+    async fn edges(&self) -> FlatList<GraphEdge<'a>> {
+        FlatList(
+            self.p
+                .steps
+                .iter()
+                .map(|s| GraphEdge {
+                    g: self.g,
+                    edge: s.edge,
+                    as_of: None,
+                })
+                .collect(),
+        )
     }
 }
 

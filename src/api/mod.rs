@@ -9,6 +9,7 @@ pub mod enums;
 mod error;
 mod explore;
 mod filters;
+mod flat;
 mod guard;
 mod history;
 mod inputs;

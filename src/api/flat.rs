@@ -1,0 +1,310 @@
+//! Objects answered in one pass over their selection: the fields at hand (ids, names,
+//! enums, numbers) go straight into the answer, without the executor's future for each;
+//! the fields that lead to other objects, or take arguments, go through the executor.
+//!
+//! async-graphql answers every field of every object through a boxed future polled by
+//! a `FuturesUnordered`; for a list of a thousand edges of five fields that machinery is
+//! most of the request. A type that lists its fields at hand ([`Leaves`]) and is returned
+//! as a [`FlatList`] keeps its schema type (the wrapper registers the list it wraps) and
+//! gives the same answer, key for key and in the same order.
+
+use std::borrow::Cow;
+use std::hash::{BuildHasher, RandomState};
+use std::sync::LazyLock;
+
+use async_graphql::indexmap::IndexMap;
+use async_graphql::indexmap::map::raw_entry_v1::{RawEntryApiV1, RawEntryMut};
+use async_graphql::parser::types::{Field, Selection, SelectionSet};
+use async_graphql::resolver_utils::resolve_container;
+use async_graphql::{
+    ContainerType, ContextSelectionSet, Name, OutputType, Positioned, ServerError, ServerResult,
+    Value, registry,
+};
+
+/// An object whose fields without arguments and without a selection of their own can be
+/// read at once. `LEAVES` names them; `leaf(i)` is the value of `LEAVES[i]`, exactly what
+/// the field's resolver answers.
+pub trait Leaves {
+    /// The fields at hand, by their GraphQL names.
+    const LEAVES: &'static [&'static str];
+
+    /// The value of the field `LEAVES[index]`.
+    fn leaf(&self, index: usize) -> Value;
+}
+
+/// A list of objects answered in one pass each: the selection is read once for all.
+pub struct FlatList<T>(pub Vec<T>);
+
+#[cfg(test)]
+thread_local! {
+    /// Set by the tests to answer through the executor alone, for the two to compare.
+    static EXECUTOR_ONLY: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
+
+/// Whether objects are left to the executor whole: only ever in the tests.
+fn executor_only() -> bool {
+    #[cfg(test)]
+    return EXECUTOR_ONLY.get();
+    #[cfg(not(test))]
+    false
+}
+
+/// The hasher of every object these answer, one for the process, so that a key's hash
+/// is worked out once for a whole list rather than once for each of its objects. (An
+/// object's map is async-graphql's `IndexMap` with the standard `RandomState`; the keys
+/// are the query's own field names.)
+static KEYS: LazyLock<RandomState> = LazyLock::new(RandomState::new);
+
+/// One entry of an object's answer, in the order of its selection.
+enum Step<'a> {
+    /// A field at hand: its response key, the key's hash in [`KEYS`], and its index in
+    /// `LEAVES`.
+    Leaf(Name, u64, usize),
+    /// `__typename` under its response key.
+    Typename(Name),
+    /// Anything else, for the executor.
+    Nested(&'a Positioned<Field>),
+}
+
+/// The steps of a selection set on `T`, its fragments spread, as async-graphql's
+/// `Fields::add_set` collects them (the same type conditions, the same order). False
+/// when a field carries a directive (which only the executor applies): the object is
+/// then left to it whole.
+fn plan<'a, T: Leaves>(
+    ctx: &ContextSelectionSet<'a>,
+    type_name: &str,
+    set: &'a SelectionSet,
+    steps: &mut Vec<Step<'a>>,
+) -> ServerResult<bool> {
+    if executor_only() {
+        return Ok(false);
+    }
+    for selection in &set.items {
+        let (condition, inner) = match &selection.node {
+            Selection::Field(field) => {
+                if !field.node.directives.is_empty() {
+                    return Ok(false);
+                }
+                let key = field.node.response_key().node.clone();
+                let name = field.node.name.node.as_str();
+                let step = match T::LEAVES.iter().position(|leaf| *leaf == name) {
+                    _ if name == "__typename" => Step::Typename(key),
+                    Some(index) if field.node.arguments.is_empty() => {
+                        Step::Leaf(key.clone(), KEYS.hash_one(&key), index)
+                    }
+                    _ => Step::Nested(field),
+                };
+                steps.push(step);
+                continue;
+            }
+            Selection::FragmentSpread(spread) => {
+                let name = &spread.node.fragment_name.node;
+                let Some(fragment) = ctx.query_env.fragments.get(name) else {
+                    return Err(ServerError::new(
+                        format!(r#"Unknown fragment "{name}"."#),
+                        Some(spread.pos),
+                    ));
+                };
+                (
+                    Some(&fragment.node.type_condition),
+                    &fragment.node.selection_set,
+                )
+            }
+            Selection::InlineFragment(fragment) => (
+                fragment.node.type_condition.as_ref(),
+                &fragment.node.selection_set,
+            ),
+        };
+        let applies = condition.is_none_or(|condition| {
+            let on = condition.node.on.node.as_str();
+            on == type_name
+                || ctx
+                    .schema_env
+                    .registry
+                    .implements
+                    .get(type_name)
+                    .is_some_and(|interfaces| interfaces.contains(on))
+        });
+        if applies && !plan::<T>(ctx, type_name, &inner.node, steps)? {
+            return Ok(false);
+        }
+    }
+    Ok(true)
+}
+
+/// Merges a field's value into an object's answer as async-graphql does: a key seen
+/// before keeps its first value, objects under it merged key by key, lists item by item.
+fn merge(target: &mut IndexMap<Name, Value>, key: Name, value: Value) {
+    let Some(previous) = target.get_mut(&key) else {
+        target.insert(key, value);
+        return;
+    };
+    match (previous, value) {
+        (Value::Object(into), Value::Object(from)) => {
+            for (key, value) in from {
+                merge(into, key, value);
+            }
+        }
+        (Value::List(into), Value::List(from)) => {
+            for (into, from) in into.iter_mut().zip(from) {
+                if let (Value::Object(into), Value::Object(from)) = (into, from) {
+                    for (key, value) in from {
+                        merge(into, key, value);
+                    }
+                }
+            }
+        }
+        _ => {}
+    }
+}
+
+/// One object's answer, following `steps`.
+async fn answer<'a, T: Leaves + ContainerType + OutputType>(
+    root: &'a T,
+    ctx: &ContextSelectionSet<'a>,
+    steps: &[Step<'a>],
+) -> Value {
+    let mut map = IndexMap::with_capacity_and_hasher(steps.len(), KEYS.clone());
+    for step in steps {
+        match step {
+            Step::Leaf(key, hash, index) => {
+                // A key asked for twice keeps its first value, as in `merge`.
+                if let RawEntryMut::Vacant(entry) =
+                    map.raw_entry_mut_v1().from_key_hashed_nocheck(*hash, key)
+                {
+                    entry.insert_hashed_nocheck(*hash, key.clone(), root.leaf(*index));
+                }
+            }
+            Step::Typename(key) => {
+                let name = root.introspection_type_name().into_owned();
+                merge(&mut map, key.clone(), Value::String(name));
+            }
+            Step::Nested(field) => {
+                let ctx_field = ctx.with_field(field);
+                let key = field.node.response_key().node.clone();
+                match root.resolve_field(&ctx_field).await {
+                    Ok(value) => merge(&mut map, key, value.unwrap_or_default()),
+                    Err(error) => ctx.add_error(error),
+                }
+            }
+        }
+    }
+    if map.is_empty() {
+        Value::Null
+    } else {
+        Value::Object(map)
+    }
+}
+
+impl<T: Leaves + ContainerType + OutputType> OutputType for FlatList<T> {
+    fn type_name() -> Cow<'static, str> {
+        Vec::<T>::type_name()
+    }
+
+    fn qualified_type_name() -> String {
+        Vec::<T>::qualified_type_name()
+    }
+
+    fn create_type_info(registry: &mut registry::Registry) -> String {
+        Vec::<T>::create_type_info(registry)
+    }
+
+    async fn resolve(
+        &self,
+        ctx: &ContextSelectionSet<'_>,
+        _field: &Positioned<Field>,
+    ) -> ServerResult<Value> {
+        let mut steps = Vec::new();
+        let planned = plan::<T>(ctx, &T::type_name(), &ctx.item.node, &mut steps)?;
+        let mut items = Vec::with_capacity(self.0.len());
+        for (index, item) in self.0.iter().enumerate() {
+            let ctx = ctx.with_index(index);
+            items.push(if planned {
+                answer(item, &ctx, &steps).await
+            } else {
+                resolve_container(&ctx, item).await?
+            });
+        }
+        Ok(Value::List(items))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use async_graphql::{Request, Variables};
+    use serde_json::json;
+
+    use super::EXECUTOR_ONLY;
+    use crate::api::{Credentials, execute, schema, snapshot};
+    use crate::app::{App, Config};
+
+    /// The answer to `query`, each object answered in one pass or by the executor alone.
+    fn answer(query: &str, variables: serde_json::Value, executor_only: bool) -> String {
+        let app = match App::load(Config::default()) {
+            Ok(app) => app,
+            Err(error) => panic!("the built-in seed loads: {error}"),
+        };
+        let schema = schema(app.clone());
+        let request = Request::new(query)
+            .variables(Variables::from_json(variables))
+            .data(snapshot::Pinned::default())
+            .data(Credentials::default());
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .build()
+            .unwrap_or_else(|error| panic!("a runtime: {error}"));
+        EXECUTOR_ONLY.set(executor_only);
+        let response = runtime.block_on(execute(&schema, request, app.config()));
+        EXECUTOR_ONLY.set(false);
+        serde_json::to_string(&response).unwrap_or_else(|error| panic!("{error}"))
+    }
+
+    /// Asserts the one-pass answer is the executor's, byte for byte, and returns it.
+    fn same(query: &str, variables: serde_json::Value) -> String {
+        let flat = answer(query, variables.clone(), false);
+        let executor = answer(query, variables, true);
+        assert_eq!(flat, executor, "{query}");
+        assert!(!flat.contains(r#""errors""#), "{flat}");
+        flat
+    }
+
+    #[test]
+    fn drawn_nodes_and_edges_answer_as_the_executor_does() {
+        let plain = same(
+            r#"{ neighborhood(ids: ["country:jp"], depth: 2, limit: 200) {
+                truncated nodes { id kind label depth } edges { id kind source target label } } }"#,
+            json!({}),
+        );
+        assert!(plain.contains(r#""kind":"COUNTRY""#), "{plain}");
+        assert!(plain.matches(r#""source":"#).count() > 20, "{plain}");
+        // Aliases, a field asked twice, `__typename`, fragments of both kinds, and fields
+        // that lead to other objects (merged where asked twice), beside those at hand.
+        let mixed = same(
+            r#"{ neighborhood(ids: ["country:kr"], depth: 1, asOf: "2025-08-01") {
+                nodes { key: id id __typename ...N ... on GraphNode { label entity { id } }
+                        entity { __typename ... on Country { name } } id }
+                edges { ...E label kind: source relation { kind } relation { outgoing: kind } }
+            } }
+            fragment N on GraphNode { kind depth id t: __typename }
+            fragment E on GraphEdge { id target __typename }"#,
+            json!({}),
+        );
+        assert!(mixed.contains(r#""key":"country:kr""#), "{mixed}");
+        assert!(mixed.contains(r#""__typename":"GraphEdge""#), "{mixed}");
+        // Fields left out or kept by the directives, by a variable's value.
+        for skip in [true, false] {
+            same(
+                r#"query ($skip: Boolean!) { neighborhood(ids: ["deal:us-jp-2025"]) {
+                    nodes { id @skip(if: $skip) label @include(if: $skip) depth }
+                    edges { label @skip(if: $skip) ... on GraphEdge @include(if: $skip) { id } }
+                } }"#,
+                json!({ "skip": skip }),
+            );
+        }
+        let paths = same(
+            r#"{ paths(from: "country:jp", to: "country:kr", limit: 3) {
+                length nodes { id depth label } edges { id source target label kind } } }"#,
+            json!({}),
+        );
+        assert!(paths.contains(r#""length":"#), "{paths}");
+    }
+}
