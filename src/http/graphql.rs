@@ -14,6 +14,7 @@ use futures_util::StreamExt;
 
 use super::Served;
 use super::admission::Refused;
+use super::answer_json;
 use super::answers::{self, Sent, Stamp};
 use super::cache;
 use super::negotiate::{self, Answer};
@@ -526,7 +527,7 @@ fn respond(answer: Answer, outcome: Result<BatchResponse, String>) -> Respond {
     };
     let (body, request_error) = match &response {
         BatchResponse::Single(r) if is_request_error(r) => (request_error_body(r), true),
-        BatchResponse::Single(r) => (serde_json::to_vec(r), false),
+        BatchResponse::Single(r) => (answer_json::to_vec(r), false),
         BatchResponse::Batch(items) if items.iter().any(is_request_error) => {
             let items: Result<Vec<serde_json::Value>, _> = items
                 .iter()
