@@ -4,10 +4,15 @@
 use std::borrow::Cow;
 use std::cmp::Ordering;
 
-use async_graphql::{ID, Interface, Object};
+use async_graphql::resolver_utils::enum_value;
+use async_graphql::{
+    ContextSelectionSet, ID, Interface, Object, OutputType, Positioned, ScalarType, ServerResult,
+    Value, parser, registry,
+};
 
 use super::enums::{Direction, NodeKind, RelationKind};
 use super::error::ApiError;
+use super::flat;
 use super::objects::{
     Commitment, Country, Deal, Demand, Event, Organization, Person, Project, Source, Statement,
     TariffMeasure,
@@ -200,6 +205,78 @@ pub fn lookup<'a>(g: &'a KnowledgeGraph, id: &model::EntityId) -> Option<Entity<
     g.get(id).map(|n| entity(g, n))
 }
 
+/// An entity answered in one pass over its selection where the selection allows (see
+/// [`super::flat`]): the `Entity` interface in the schema, the same answer.
+pub struct FlatEntity<'a>(pub Entity<'a>);
+
+impl<'a> FlatEntity<'a> {
+    /// The entity an id names, if the graph has it.
+    pub fn lookup(g: &'a KnowledgeGraph, id: &model::EntityId) -> Option<Self> {
+        lookup(g, id).map(FlatEntity)
+    }
+
+    /// The entities ids name, in order, skipping any the graph lacks.
+    pub fn lookup_all(g: &'a KnowledgeGraph, ids: &[model::EntityId]) -> Vec<Self> {
+        ids.iter().filter_map(|i| Self::lookup(g, i)).collect()
+    }
+}
+
+impl OutputType for FlatEntity<'_> {
+    fn type_name() -> Cow<'static, str> {
+        Entity::type_name()
+    }
+
+    fn qualified_type_name() -> String {
+        Entity::qualified_type_name()
+    }
+
+    fn introspection_type_name(&self) -> Cow<'static, str> {
+        self.0.introspection_type_name()
+    }
+
+    fn create_type_info(registry: &mut registry::Registry) -> String {
+        Entity::create_type_info(registry)
+    }
+
+    async fn resolve(
+        &self,
+        ctx: &ContextSelectionSet<'_>,
+        field: &Positioned<parser::types::Field>,
+    ) -> ServerResult<Value> {
+        if flat::executor_only() {
+            return self.0.resolve(ctx, field).await;
+        }
+        match &self.0 {
+            Entity::Country(x) => flat::answer_object(x, ctx).await,
+            Entity::Person(x) => flat::answer_object(x, ctx).await,
+            Entity::Organization(x) => flat::answer_object(x, ctx).await,
+            Entity::Deal(x) => flat::answer_object(x, ctx).await,
+            Entity::Commitment(x) => flat::answer_object(x, ctx).await,
+            Entity::Demand(x) => flat::answer_object(x, ctx).await,
+            Entity::TariffMeasure(x) => flat::answer_object(x, ctx).await,
+            Entity::Event(x) => flat::answer_object(x, ctx).await,
+            Entity::Statement(x) => flat::answer_object(x, ctx).await,
+            Entity::Project(x) => flat::answer_object(x, ctx).await,
+            Entity::Source(x) => flat::answer_object(x, ctx).await,
+        }
+    }
+}
+
+/// The fields every entity object has at hand, for [`flat::Leaves`].
+pub const ENTITY_LEAVES: &[&str] = &["id", "kind", "name", "aliases", "description", "version"];
+
+/// The value of `ENTITY_LEAVES[index]` for `node`, as its resolver answers it.
+pub fn entity_leaf(g: &KnowledgeGraph, node: &Node, index: usize) -> Value {
+    match index {
+        0 => Value::String(node.id.to_string()),
+        1 => enum_value(NodeKind::from(node.kind())),
+        2 => Value::String(node.name.clone()),
+        3 => Value::List(node.aliases.iter().cloned().map(Value::String).collect()),
+        4 => Value::String(node.description.clone()),
+        _ => g.entity_version(&node.id).to_value(),
+    }
+}
+
 /// The entities ids name, in order, skipping any the graph lacks.
 pub fn lookup_all<'a>(g: &'a KnowledgeGraph, ids: &[model::EntityId]) -> Vec<Entity<'a>> {
     ids.iter().filter_map(|i| lookup(g, i)).collect()
@@ -284,6 +361,14 @@ macro_rules! entity_object {
             pub(crate) g: &'a $crate::graph::KnowledgeGraph,
             pub(crate) node: &'a $crate::model::Node,
             pub(crate) d: &'a $data,
+        }
+
+        impl $crate::api::flat::Leaves for $name<'_> {
+            const LEAVES: &'static [&'static str] = $crate::api::entity::ENTITY_LEAVES;
+
+            fn leaf(&self, index: usize) -> async_graphql::Value {
+                $crate::api::entity::entity_leaf(self.g, self.node, index)
+            }
         }
 
         $(#[$doc])*

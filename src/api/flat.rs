@@ -5,11 +5,13 @@
 //! async-graphql answers every field of every object through a boxed future polled by
 //! a `FuturesUnordered`; for a list of a thousand edges of five fields that machinery is
 //! most of the request. A type that lists its fields at hand ([`Leaves`]) and is returned
-//! as a [`FlatList`] keeps its schema type (the wrapper registers the list it wraps) and
-//! gives the same answer, key for key and in the same order.
+//! as a [`FlatList`], or answered by [`answer_object`] (as `FlatEntity` answers each kind
+//! of entity), keeps its schema type and gives the same answer, key for key and in the
+//! same order.
 
 use std::borrow::Cow;
 use std::hash::{BuildHasher, RandomState};
+use std::pin::Pin;
 use std::sync::LazyLock;
 
 use async_graphql::indexmap::IndexMap;
@@ -42,7 +44,7 @@ thread_local! {
 }
 
 /// Whether objects are left to the executor whole: only ever in the tests.
-fn executor_only() -> bool {
+pub(crate) fn executor_only() -> bool {
     #[cfg(test)]
     return EXECUTOR_ONLY.get();
     #[cfg(not(test))]
@@ -182,7 +184,11 @@ async fn answer<'a, T: Leaves + ContainerType + OutputType>(
             Step::Nested(field) => {
                 let ctx_field = ctx.with_field(field);
                 let key = field.node.response_key().node.clone();
-                match root.resolve_field(&ctx_field).await {
+                // Boxed, as the executor boxes every field: an object can lead back to
+                // its own type, and a future cannot hold itself.
+                let nested: Pin<Box<dyn Future<Output = _> + Send + '_>> =
+                    Box::pin(root.resolve_field(&ctx_field));
+                match nested.await {
                     Ok(value) => merge(&mut map, key, value.unwrap_or_default()),
                     Err(error) => ctx.add_error(error),
                 }
@@ -194,6 +200,23 @@ async fn answer<'a, T: Leaves + ContainerType + OutputType>(
     } else {
         Value::Object(map)
     }
+}
+
+/// The answer of one object of a concrete type, in one pass where its selection allows.
+pub(crate) async fn answer_object<T: Leaves + ContainerType + OutputType>(
+    root: &T,
+    ctx: &ContextSelectionSet<'_>,
+) -> ServerResult<Value> {
+    let mut steps = Vec::new();
+    if !plan::<T>(
+        ctx,
+        &root.introspection_type_name(),
+        &ctx.item.node,
+        &mut steps,
+    )? {
+        return resolve_container(ctx, root).await;
+    }
+    Ok(answer(root, ctx, &steps).await)
 }
 
 impl<T: Leaves + ContainerType + OutputType> OutputType for FlatList<T> {
@@ -306,5 +329,35 @@ mod tests {
             json!({}),
         );
         assert!(paths.contains(r#""length":"#), "{paths}");
+    }
+
+    #[test]
+    fn entities_a_commitment_leads_to_answer_as_the_executor_does() {
+        // Every field each entity has at hand, fields of its own kind and of the
+        // interface through fragments, a field with arguments, and fields that lead on.
+        let page = same(
+            r#"{ commitments(first: 50, orderBy: [{field: ID}]) { edges { node {
+                id name
+                pledger { id kind name aliases description version __typename
+                          ... on Country { code bloc officials { id name } }
+                          ...Named relations(first: 2) { totalCount } sources { line } }
+                beneficiaries { who: id name ...Named ... on Entity { kind } }
+                amount { value { display money { amount currency } } }
+            } } } }
+            fragment Named on Entity { name id }"#,
+            json!({}),
+        );
+        assert!(page.contains(r#""pledger":{"id":"country:"#), "{page}");
+        assert!(page.contains(r#""code":"#), "{page}");
+        assert!(page.contains(r#""who":"#), "{page}");
+        for include in [true, false] {
+            same(
+                r#"query ($include: Boolean!) { commitments(first: 20) { edges { node {
+                    pledger { id name @include(if: $include) ... on Country @skip(if: $include) { code } }
+                    beneficiaries { id @skip(if: $include) }
+                } } } }"#,
+                json!({ "include": include }),
+            );
+        }
     }
 }

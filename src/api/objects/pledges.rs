@@ -5,7 +5,7 @@ use crate::api::claims::{
     AmountClaim, CommitmentStatusClaim, DealStatusClaim, RateClaim, TariffStatusClaim,
     VolumeLimitClaim,
 };
-use crate::api::entity::{Entity, entity_object, lookup, lookup_all};
+use crate::api::entity::{Entity, FlatEntity, entity_object, lookup, lookup_all};
 use crate::api::enums::{CommitmentKind, Period};
 use crate::api::pagination::{Page, PageArgs};
 use crate::api::scalars::Date;
@@ -86,13 +86,13 @@ entity_object!(
     }
 
     /// Who promised it.
-    async fn pledger(&self) -> Option<Entity<'a>> {
-        lookup(self.g, &self.d.pledger)
+    async fn pledger(&self) -> Option<FlatEntity<'a>> {
+        FlatEntity::lookup(self.g, &self.d.pledger)
     }
 
     /// Who gains by it.
-    async fn beneficiaries(&self) -> Vec<Entity<'a>> {
-        lookup_all(self.g, &self.d.beneficiaries)
+    async fn beneficiaries(&self) -> Vec<FlatEntity<'a>> {
+        FlatEntity::lookup_all(self.g, &self.d.beneficiaries)
     }
 
     /// Who supplies what is bought.
