@@ -371,6 +371,16 @@ macro_rules! entity_object {
             }
         }
 
+        impl $crate::api::flat::Item for $name<'_> {
+            fn answer(
+                &self,
+                ctx: &async_graphql::ContextSelectionSet<'_>,
+                _field: &async_graphql::Positioned<async_graphql::parser::types::Field>,
+            ) -> impl Future<Output = async_graphql::ServerResult<async_graphql::Value>> + Send {
+                $crate::api::flat::answer_object(self, ctx)
+            }
+        }
+
         $(#[$doc])*
         #[async_graphql::Object]
         impl<'a> $name<'a> {
@@ -531,6 +541,16 @@ pub struct Relation<'a> {
     pub(crate) g: &'a KnowledgeGraph,
     pub(crate) edge: &'a Edge,
     pub(crate) outgoing: bool,
+}
+
+impl flat::Item for Relation<'_> {
+    fn answer(
+        &self,
+        ctx: &ContextSelectionSet<'_>,
+        field: &Positioned<parser::types::Field>,
+    ) -> impl Future<Output = ServerResult<Value>> + Send {
+        self.resolve(ctx, field)
+    }
 }
 
 /// A typed, sourced edge between two entities, seen from the entity it was reached from.

@@ -4,15 +4,19 @@
 use std::borrow::Cow;
 use std::cmp::Ordering;
 
+use async_graphql::parser::types::Field;
 use async_graphql::resolver_utils::enum_value;
-use async_graphql::{Context, Enum, ID, Object, ScalarType, Value};
+use async_graphql::{
+    Context, ContextSelectionSet, Enum, ID, Object, OutputType, Positioned, ScalarType,
+    ServerResult, Value,
+};
 
 use super::claims::RateClaim;
 use super::entity::{Entity, Relation, entity, lookup};
 use super::enums::{Direction, NodeKind, Period, RelationKind};
 use super::error::ApiError;
 use super::filters::CommitmentFilter;
-use super::flat::{FlatList, Leaves};
+use super::flat::{FlatList, Item, Leaves};
 use super::graph;
 use super::objects::{Commitment, Deal, TariffMeasure};
 use super::pagination::{Atom, Keyset, Page, PageArgs, paginate};
@@ -503,6 +507,16 @@ impl Keyset<graph::TimelineEntry<'_>> for TimelineOrder {
 pub struct TimelineEntry<'a> {
     g: &'a KnowledgeGraph,
     e: graph::TimelineEntry<'a>,
+}
+
+impl Item for TimelineEntry<'_> {
+    fn answer(
+        &self,
+        ctx: &ContextSelectionSet<'_>,
+        field: &Positioned<Field>,
+    ) -> impl Future<Output = ServerResult<Value>> + Send {
+        self.resolve(ctx, field)
+    }
 }
 
 /// One dated entry of a timeline.

@@ -10,12 +10,16 @@ use std::borrow::Cow;
 use std::cmp::Ordering;
 use std::sync::Arc;
 
-use async_graphql::{Context, Object, OutputType, TypeName};
+use async_graphql::parser::types::Field;
+use async_graphql::{
+    Context, ContextSelectionSet, Object, OutputType, Positioned, ServerResult, TypeName,
+};
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use serde::{Deserialize, Serialize};
 
 use super::error::ApiError;
+use super::flat::{Answered, Item};
 use crate::graph::{Filter, Value};
 use crate::model::{EntityId, NodeKind, PartialDate, parse_decimal};
 
@@ -233,7 +237,7 @@ pub struct PageEdge<T> {
 
 /// An item of a list and its cursor, to page from.
 #[Object(name_type)]
-impl<T: OutputType> PageEdge<T> {
+impl<T: Item> PageEdge<T> {
     /// The item's place in the list's order (its sort key, opaque), for `after` and
     /// `before`: a page asked from it starts where that key sits in the list now, even
     /// after items were added or removed. Valid only with the same list and ordering.
@@ -245,8 +249,8 @@ impl<T: OutputType> PageEdge<T> {
     }
 
     /// The item.
-    async fn node(&self) -> &T {
-        &self.node
+    async fn node(&self) -> Answered<'_, T> {
+        Answered(&self.node)
     }
 }
 
@@ -298,15 +302,15 @@ impl<T> Page<T> {
 /// One page of a list (a Relay cursor connection): its items with their
 /// cursors, where the page sits, and how many items the whole list holds.
 #[Object(name_type)]
-impl<T: OutputType> Page<T> {
+impl<T: Item> Page<T> {
     /// The items of the page with their cursors.
     async fn edges(&self) -> &[PageEdge<T>] {
         &self.edges
     }
 
     /// The items of the page, without cursors.
-    async fn nodes(&self) -> Vec<&T> {
-        self.edges.iter().map(|e| &e.node).collect()
+    async fn nodes(&self) -> Vec<Answered<'_, T>> {
+        self.edges.iter().map(|e| Answered(&e.node)).collect()
     }
 
     /// Where the page sits in the list.
@@ -324,6 +328,17 @@ impl<T: OutputType> Page<T> {
                 as_of,
             } => super::graph(ctx)?.count(*kind, filter, as_of.as_ref()),
         })
+    }
+}
+
+/// Strings are answered as they are.
+impl Item for String {
+    fn answer(
+        &self,
+        ctx: &ContextSelectionSet<'_>,
+        field: &Positioned<Field>,
+    ) -> impl Future<Output = ServerResult<async_graphql::Value>> + Send {
+        self.resolve(ctx, field)
     }
 }
 
