@@ -543,15 +543,7 @@ pub struct Relation<'a> {
     pub(crate) outgoing: bool,
 }
 
-impl flat::Item for Relation<'_> {
-    fn answer(
-        &self,
-        ctx: &ContextSelectionSet<'_>,
-        field: &Positioned<parser::types::Field>,
-    ) -> impl Future<Output = ServerResult<Value>> + Send {
-        self.resolve(ctx, field)
-    }
-}
+impl flat::Item for Relation<'_> {}
 
 /// A typed, sourced edge between two entities, seen from the entity it was reached from.
 #[Object]

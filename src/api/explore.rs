@@ -4,12 +4,8 @@
 use std::borrow::Cow;
 use std::cmp::Ordering;
 
-use async_graphql::parser::types::Field;
 use async_graphql::resolver_utils::enum_value;
-use async_graphql::{
-    Context, ContextSelectionSet, Enum, ID, Object, OutputType, Positioned, ScalarType,
-    ServerResult, Value,
-};
+use async_graphql::{Context, Enum, ID, Object, ScalarType, Value};
 
 use super::claims::RateClaim;
 use super::entity::{Entity, Relation, entity, lookup};
@@ -509,15 +505,7 @@ pub struct TimelineEntry<'a> {
     e: graph::TimelineEntry<'a>,
 }
 
-impl Item for TimelineEntry<'_> {
-    fn answer(
-        &self,
-        ctx: &ContextSelectionSet<'_>,
-        field: &Positioned<Field>,
-    ) -> impl Future<Output = ServerResult<Value>> + Send {
-        self.resolve(ctx, field)
-    }
-}
+impl Item for TimelineEntry<'_> {}
 
 /// One dated entry of a timeline.
 #[Object]

@@ -220,14 +220,16 @@ pub(crate) async fn answer_object<T: Leaves + ContainerType + OutputType>(
 }
 
 /// How an item of a page is answered: in one pass by an entity object (each implements
-/// this with [`answer_object`]), by the executor for anything else.
+/// this with [`answer_object`]), by the executor for anything else (the default).
 pub trait Item: OutputType {
     /// The item's answer to the selection in `ctx`.
     fn answer(
         &self,
         ctx: &ContextSelectionSet<'_>,
         field: &Positioned<Field>,
-    ) -> impl Future<Output = ServerResult<Value>> + Send;
+    ) -> impl Future<Output = ServerResult<Value>> + Send {
+        self.resolve(ctx, field)
+    }
 }
 
 /// An item as its [`Item::answer`] answers it: the item's own type in the schema.

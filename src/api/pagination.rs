@@ -10,10 +10,7 @@ use std::borrow::Cow;
 use std::cmp::Ordering;
 use std::sync::Arc;
 
-use async_graphql::parser::types::Field;
-use async_graphql::{
-    Context, ContextSelectionSet, Object, OutputType, Positioned, ServerResult, TypeName,
-};
+use async_graphql::{Context, Object, OutputType, TypeName};
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use serde::{Deserialize, Serialize};
@@ -331,16 +328,7 @@ impl<T: Item> Page<T> {
     }
 }
 
-/// Strings are answered as they are.
-impl Item for String {
-    fn answer(
-        &self,
-        ctx: &ContextSelectionSet<'_>,
-        field: &Positioned<Field>,
-    ) -> impl Future<Output = ServerResult<async_graphql::Value>> + Send {
-        self.resolve(ctx, field)
-    }
-}
+impl Item for String {}
 
 impl<T: OutputType> TypeName for Page<T> {
     fn type_name() -> Cow<'static, str> {
