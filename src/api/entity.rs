@@ -6,8 +6,7 @@ use std::cmp::Ordering;
 
 use async_graphql::resolver_utils::enum_value;
 use async_graphql::{
-    ContextSelectionSet, ID, Interface, Object, OutputType, Positioned, ScalarType, ServerResult,
-    Value, parser, registry,
+    ContextSelectionSet, ID, Interface, Object, Positioned, ScalarType, ServerResult, Value, parser,
 };
 
 use super::enums::{Direction, NodeKind, RelationKind};
@@ -205,48 +204,14 @@ pub fn lookup<'a>(g: &'a KnowledgeGraph, id: &model::EntityId) -> Option<Entity<
     g.get(id).map(|n| entity(g, n))
 }
 
-/// An entity answered in one pass over its selection where the selection allows (see
-/// [`super::flat`]): the `Entity` interface in the schema, the same answer.
-pub struct FlatEntity<'a>(pub Entity<'a>);
-
-impl<'a> FlatEntity<'a> {
-    /// The entity an id names, if the graph has it.
-    pub fn lookup(g: &'a KnowledgeGraph, id: &model::EntityId) -> Option<Self> {
-        lookup(g, id).map(FlatEntity)
-    }
-
-    /// The entities ids name, in order, skipping any the graph lacks.
-    pub fn lookup_all(g: &'a KnowledgeGraph, ids: &[model::EntityId]) -> Vec<Self> {
-        ids.iter().filter_map(|i| Self::lookup(g, i)).collect()
-    }
-}
-
-impl OutputType for FlatEntity<'_> {
-    fn type_name() -> Cow<'static, str> {
-        Entity::type_name()
-    }
-
-    fn qualified_type_name() -> String {
-        Entity::qualified_type_name()
-    }
-
-    fn introspection_type_name(&self) -> Cow<'static, str> {
-        self.0.introspection_type_name()
-    }
-
-    fn create_type_info(registry: &mut registry::Registry) -> String {
-        Entity::create_type_info(registry)
-    }
-
-    async fn resolve(
+/// An entity is answered in one pass by its kind's object (see [`super::flat`]).
+impl flat::Item for Entity<'_> {
+    async fn answer(
         &self,
         ctx: &ContextSelectionSet<'_>,
-        field: &Positioned<parser::types::Field>,
+        _field: &Positioned<parser::types::Field>,
     ) -> ServerResult<Value> {
-        if flat::executor_only() {
-            return self.0.resolve(ctx, field).await;
-        }
-        match &self.0 {
+        match self {
             Entity::Country(x) => flat::answer_object(x, ctx).await,
             Entity::Person(x) => flat::answer_object(x, ctx).await,
             Entity::Organization(x) => flat::answer_object(x, ctx).await,

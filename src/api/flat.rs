@@ -5,9 +5,9 @@
 //! async-graphql answers every field of every object through a boxed future polled by
 //! a `FuturesUnordered`; for a list of a thousand edges of five fields that machinery is
 //! most of the request. A type that lists its fields at hand ([`Leaves`]) and is returned
-//! as a [`FlatList`], or answered by [`answer_object`] (as `FlatEntity` answers each kind
-//! of entity), keeps its schema type and gives the same answer, key for key and in the
-//! same order.
+//! as a [`FlatList`], or wrapped as [`Answered`] with an [`Item`] that calls
+//! [`answer_object`] (as every kind of entity does), keeps its schema type and gives the
+//! same answer, key for key and in the same order.
 
 use std::borrow::Cow;
 use std::hash::{BuildHasher, RandomState};
@@ -232,10 +232,20 @@ pub trait Item: OutputType {
     }
 }
 
-/// An item as its [`Item::answer`] answers it: the item's own type in the schema.
-pub struct Answered<'a, T>(pub &'a T);
+impl<T: Item> Item for &T {
+    fn answer(
+        &self,
+        ctx: &ContextSelectionSet<'_>,
+        field: &Positioned<Field>,
+    ) -> impl Future<Output = ServerResult<Value>> + Send {
+        (**self).answer(ctx, field)
+    }
+}
 
-impl<T: Item> OutputType for Answered<'_, T> {
+/// An item as its [`Item::answer`] answers it: the item's own type in the schema.
+pub struct Answered<T>(pub T);
+
+impl<T: Item> OutputType for Answered<T> {
     fn type_name() -> Cow<'static, str> {
         T::type_name()
     }

@@ -246,7 +246,7 @@ impl<T: Item> PageEdge<T> {
     }
 
     /// The item.
-    async fn node(&self) -> Answered<'_, T> {
+    async fn node(&self) -> Answered<&T> {
         Answered(&self.node)
     }
 }
@@ -306,7 +306,7 @@ impl<T: Item> Page<T> {
     }
 
     /// The items of the page, without cursors.
-    async fn nodes(&self) -> Vec<Answered<'_, T>> {
+    async fn nodes(&self) -> Vec<Answered<&T>> {
         self.edges.iter().map(|e| Answered(&e.node)).collect()
     }
 

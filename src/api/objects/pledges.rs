@@ -5,8 +5,9 @@ use crate::api::claims::{
     AmountClaim, CommitmentStatusClaim, DealStatusClaim, RateClaim, TariffStatusClaim,
     VolumeLimitClaim,
 };
-use crate::api::entity::{Entity, FlatEntity, entity_object, lookup, lookup_all};
+use crate::api::entity::{Entity, entity_object, lookup, lookup_all};
 use crate::api::enums::{CommitmentKind, Period};
+use crate::api::flat::Answered;
 use crate::api::pagination::{Page, PageArgs};
 use crate::api::scalars::Date;
 use crate::api::values::{AmountValue, When};
@@ -86,13 +87,13 @@ entity_object!(
     }
 
     /// Who promised it.
-    async fn pledger(&self) -> Option<FlatEntity<'a>> {
-        FlatEntity::lookup(self.g, &self.d.pledger)
+    async fn pledger(&self) -> Option<Answered<Entity<'a>>> {
+        lookup(self.g, &self.d.pledger).map(Answered)
     }
 
     /// Who gains by it.
-    async fn beneficiaries(&self) -> Vec<FlatEntity<'a>> {
-        FlatEntity::lookup_all(self.g, &self.d.beneficiaries)
+    async fn beneficiaries(&self) -> Vec<Answered<Entity<'a>>> {
+        lookup_all(self.g, &self.d.beneficiaries).into_iter().map(Answered).collect()
     }
 
     /// Who supplies what is bought.
