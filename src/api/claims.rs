@@ -1,10 +1,12 @@
 //! Claims on the wire: a value with its validity, rank, attribution, who
 //! made it, what it superseded and its sources, one type per kind of value.
 
-use async_graphql::Object;
+use async_graphql::resolver_utils::enum_value;
+use async_graphql::{Object, Value};
 
 use super::entity::{Attribution, Citation, Entity, citations, lookup};
 use super::enums::{CommitmentStatus, DateBasis, DealStatus, DemandStatus, Rank, TariffStatus};
+use super::flat::{Flat, FlatList, Leaves};
 use super::values::{AmountValue, Quantity, Rate, VolumeLimit, When};
 use crate::graph::KnowledgeGraph;
 use crate::model::{self, Claim, ClaimSet, PartialDate};
@@ -100,30 +102,68 @@ macro_rules! claim_object {
             }
         }
 
+        impl Leaves for $name<'_> {
+            const LEAVES: &'static [&'static str] = CLAIM_LEAVES;
+
+            fn leaf(&self, index: usize) -> Value {
+                claim_leaf(self.c, self.basis, index)
+            }
+        }
+
         impl<'a> $name<'a> {
-            /// The claim that holds now, or on `as_of` (with how firmly that is known).
+            /// The claim that holds now, or on `as_of` (with how firmly that is known), to be
+            /// answered in one pass.
             // Not every kind of claim is asked for "as of" a day (who said a statement is not).
             #[allow(dead_code)]
-            pub fn current(g: &'a KnowledgeGraph, set: &'a ClaimSet<$model>, as_of: Option<PartialDate>) -> Option<Self> {
+            pub fn current(g: &'a KnowledgeGraph, set: &'a ClaimSet<$model>, as_of: Option<PartialDate>) -> Option<Flat<Self>> {
                 match as_of {
                     Some(day) => set
                         .as_of_with_basis(&day)
-                        .map(|(c, basis)| $name { g, c, basis: Some(basis) }),
-                    None => set.current().map(|c| $name { g, c, basis: None }),
+                        .map(|(c, basis)| Flat($name { g, c, basis: Some(basis) })),
+                    None => set.current().map(|c| Flat($name { g, c, basis: None })),
                 }
             }
 
-            /// Every claim in history order; deprecated ones only when asked.
-            pub fn history(g: &'a KnowledgeGraph, set: &'a ClaimSet<$model>, include_deprecated: bool) -> Vec<Self> {
-                set.history(include_deprecated).map(|c| $name { g, c, basis: None }).collect()
+            /// Every claim in history order, deprecated ones only when asked, to be answered
+            /// in one pass each.
+            pub fn history(g: &'a KnowledgeGraph, set: &'a ClaimSet<$model>, include_deprecated: bool) -> FlatList<Self> {
+                FlatList(set.history(include_deprecated).map(|c| $name { g, c, basis: None }).collect())
             }
         }
     };
 }
 
+/// The fields every claim has at hand, for [`Leaves`].
+const CLAIM_LEAVES: &[&str] = &[
+    "key",
+    "asOfBasis",
+    "rank",
+    "approximate",
+    "supersedes",
+    "caveat",
+    "note",
+];
+
+/// The value of `CLAIM_LEAVES[index]` for `claim`, as its resolver answers it.
+fn claim_leaf<T>(claim: &Claim<T>, basis: Option<model::DateBasis>, index: usize) -> Value {
+    let text = |t: &Option<Box<str>>| {
+        t.as_deref()
+            .map_or(Value::Null, |t| Value::String(t.into()))
+    };
+    match index {
+        0 => Value::String(claim.key.clone()),
+        1 => basis.map_or(Value::Null, |b| enum_value(DateBasis::from(b))),
+        2 => enum_value(Rank::from(claim.rank)),
+        3 => Value::Boolean(claim.approximate),
+        4 => text(&claim.supersedes),
+        5 => text(&claim.caveat),
+        _ => text(&claim.note),
+    }
+}
+
 claim_object!(
     /// A claimed amount: money, a quantity or a percentage.
-    AmountClaim, model::Amount, AmountValue, |g, v| v.into()
+    AmountClaim, model::Amount, Flat<AmountValue>, |g, v| Flat(v.into())
 );
 claim_object!(
     /// A claimed tariff rate.

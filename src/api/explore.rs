@@ -12,7 +12,7 @@ use super::entity::{Entity, Relation, entity, lookup};
 use super::enums::{Direction, NodeKind, Period, RelationKind};
 use super::error::ApiError;
 use super::filters::CommitmentFilter;
-use super::flat::{FlatList, Item, Leaves};
+use super::flat::{Flat, FlatList, Item, Leaves};
 use super::graph;
 use super::objects::{Commitment, Deal, TariffMeasure};
 use super::pagination::{Atom, Keyset, Page, PageArgs, paginate};
@@ -351,20 +351,24 @@ impl<'a> TariffChange<'a> {
     }
 
     /// The rate the change replaced, if there was one.
-    async fn before(&self) -> Option<RateClaim<'a>> {
-        self.c.before.map(|c| RateClaim {
-            g: self.g,
-            c,
-            basis: None,
+    async fn before(&self) -> Option<Flat<RateClaim<'a>>> {
+        self.c.before.map(|c| {
+            Flat(RateClaim {
+                g: self.g,
+                c,
+                basis: None,
+            })
         })
     }
 
     /// The rate as of the date asked about (now by default).
-    async fn after(&self) -> Option<RateClaim<'a>> {
-        self.c.after.map(|c| RateClaim {
-            g: self.g,
-            c,
-            basis: self.c.after_basis,
+    async fn after(&self) -> Option<Flat<RateClaim<'a>>> {
+        self.c.after.map(|c| {
+            Flat(RateClaim {
+                g: self.g,
+                c,
+                basis: self.c.after_basis,
+            })
         })
     }
 }

@@ -34,6 +34,14 @@ pub trait Leaves {
     fn leaf(&self, index: usize) -> Value;
 }
 
+impl<T: Leaves> Leaves for &T {
+    const LEAVES: &'static [&'static str] = T::LEAVES;
+
+    fn leaf(&self, index: usize) -> Value {
+        (**self).leaf(index)
+    }
+}
+
 /// A list of objects answered in one pass each: the selection is read once for all.
 pub struct FlatList<T>(pub Vec<T>);
 
@@ -274,6 +282,36 @@ impl<T: Item> OutputType for Answered<T> {
     }
 }
 
+/// An object answered in one pass where its selection allows: the object's own type in
+/// the schema.
+pub struct Flat<T>(pub T);
+
+impl<T: Leaves + ContainerType + OutputType> OutputType for Flat<T> {
+    fn type_name() -> Cow<'static, str> {
+        T::type_name()
+    }
+
+    fn qualified_type_name() -> String {
+        T::qualified_type_name()
+    }
+
+    fn introspection_type_name(&self) -> Cow<'static, str> {
+        self.0.introspection_type_name()
+    }
+
+    fn create_type_info(registry: &mut registry::Registry) -> String {
+        T::create_type_info(registry)
+    }
+
+    async fn resolve(
+        &self,
+        ctx: &ContextSelectionSet<'_>,
+        _field: &Positioned<Field>,
+    ) -> ServerResult<Value> {
+        answer_object(&self.0, ctx).await
+    }
+}
+
 impl<T: Leaves + ContainerType + OutputType> OutputType for FlatList<T> {
     fn type_name() -> Cow<'static, str> {
         Vec::<T>::type_name()
@@ -421,6 +459,41 @@ mod tests {
         assert!(
             nested.contains(r#""pledgesMade":{"edges":[{"node":{"kind":"#),
             "{nested}"
+        );
+        // Claims and the values under them: every field a claim has, as of a day and
+        // not, histories with deprecated values, money, quantities and percents.
+        let claims = same(
+            r#"{ commitments(first: 50, orderBy: [{field: ID}]) { edges { cursor node { id
+                amount { key asOfBasis rank approximate supersedes caveat note __typename
+                         value { __typename display percent money { amount currency display }
+                                 quantity { value unit display } }
+                         validFrom { date } madeBy { id } sources { line } }
+                then: amount(asOf: "2025-07-01") { asOfBasis key value { display } }
+                amountHistory(includeDeprecated: true) { key rank note caveat supersedes
+                    value { display money { amount } } ...K }
+                baseline { value { money { amount currency } } }
+                increase { display percent money { currency amount } }
+                status { key rank value asOfBasis }
+            } } } }
+            fragment K on AmountClaim { key approximate k: key }"#,
+            json!({}),
+        );
+        for expected in [
+            r#""money":{"amount":"#,
+            r#""quantity":{"value":"#,
+            r#""percent":""#,
+            r#""asOfBasis":""#,
+            r#""supersedes":""#,
+            r#""cursor":""#,
+        ] {
+            assert!(claims.contains(expected), "{expected} in {claims}");
+        }
+        same(
+            r#"{ tariffMeasures(first: 20) { nodes { id
+                rate { key rank value { totalPercent display } }
+                rateHistory(includeDeprecated: true) { key supersedes asOfBasis value { totalPercent components { percent } } }
+                volumeLimit { key value { unlimited quantity { value unit display } } } status { key value } } } }"#,
+            json!({}),
         );
         for include in [true, false] {
             same(

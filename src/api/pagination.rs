@@ -16,7 +16,7 @@ use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use serde::{Deserialize, Serialize};
 
 use super::error::ApiError;
-use super::flat::{Answered, Item};
+use super::flat::{Answered, FlatList, Item, Leaves};
 use crate::graph::{Filter, Value};
 use crate::model::{EntityId, NodeKind, PartialDate, parse_decimal};
 
@@ -251,6 +251,17 @@ impl<T: Item> PageEdge<T> {
     }
 }
 
+/// An edge has nothing at hand: its `cursor` is written, and its `node` answered, only
+/// when asked for; but a list of edges is still answered without the executor's future
+/// for each.
+impl<T> Leaves for PageEdge<T> {
+    const LEAVES: &'static [&'static str] = &[];
+
+    fn leaf(&self, _index: usize) -> async_graphql::Value {
+        async_graphql::Value::Null
+    }
+}
+
 impl<T: OutputType> TypeName for PageEdge<T> {
     fn type_name() -> Cow<'static, str> {
         format!("{}Edge", T::type_name()).into()
@@ -301,8 +312,8 @@ impl<T> Page<T> {
 #[Object(name_type)]
 impl<T: Item> Page<T> {
     /// The items of the page with their cursors.
-    async fn edges(&self) -> &[PageEdge<T>] {
-        &self.edges
+    async fn edges(&self) -> FlatList<&PageEdge<T>> {
+        FlatList(self.edges.iter().collect())
     }
 
     /// The items of the page, without cursors.

@@ -1,8 +1,10 @@
 //! Value objects: money, quantities, percents, rates, dates with their precision.
 
-use async_graphql::{Object, SimpleObject};
+use async_graphql::resolver_utils::enum_value;
+use async_graphql::{Object, ScalarType, SimpleObject, Value};
 
 use super::enums::{DatePrecision, RateComponentKind, Unit};
+use super::flat::{Flat, Leaves};
 use super::scalars::{Date, Decimal};
 use crate::model;
 
@@ -80,6 +82,18 @@ impl Money {
     }
 }
 
+impl Leaves for Money {
+    const LEAVES: &'static [&'static str] = &["amount", "currency", "display"];
+
+    fn leaf(&self, index: usize) -> Value {
+        match index {
+            0 => Decimal(self.0.amount).to_value(),
+            1 => Value::String(self.0.currency.to_string()),
+            _ => Value::String(self.0.display()),
+        }
+    }
+}
+
 impl From<&model::Money> for Money {
     fn from(m: &model::Money) -> Self {
         Money(*m)
@@ -109,6 +123,18 @@ impl Quantity {
     }
 }
 
+impl Leaves for Quantity {
+    const LEAVES: &'static [&'static str] = &["value", "unit", "display"];
+
+    fn leaf(&self, index: usize) -> Value {
+        match index {
+            0 => Decimal(self.0.value).to_value(),
+            1 => enum_value(Unit::from(self.0.unit)),
+            _ => Value::String(self.0.to_string()),
+        }
+    }
+}
+
 impl From<&model::Quantity> for Quantity {
     fn from(q: &model::Quantity) -> Self {
         Quantity(*q)
@@ -129,17 +155,17 @@ impl AmountValue {
     }
 
     /// A sum of money.
-    async fn money(&self) -> Option<Money> {
+    async fn money(&self) -> Option<Flat<Money>> {
         match &self.0 {
-            model::Amount::Money(m) => Some(m.into()),
+            model::Amount::Money(m) => Some(Flat(m.into())),
             _ => None,
         }
     }
 
     /// A counted or measured quantity.
-    async fn quantity(&self) -> Option<Quantity> {
+    async fn quantity(&self) -> Option<Flat<Quantity>> {
         match &self.0 {
-            model::Amount::Quantity(q) => Some(q.into()),
+            model::Amount::Quantity(q) => Some(Flat(q.into())),
             _ => None,
         }
     }
@@ -149,6 +175,18 @@ impl AmountValue {
         match &self.0 {
             model::Amount::Percent(p) => Some(Decimal(p.points())),
             _ => None,
+        }
+    }
+}
+
+impl Leaves for AmountValue {
+    const LEAVES: &'static [&'static str] = &["display", "percent"];
+
+    fn leaf(&self, index: usize) -> Value {
+        match (index, &self.0) {
+            (0, _) => Value::String(self.0.display()),
+            (_, model::Amount::Percent(p)) => Decimal(p.points()).to_value(),
+            _ => Value::Null,
         }
     }
 }

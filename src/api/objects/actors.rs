@@ -4,6 +4,7 @@ use super::{Deal, Event, Statement, TariffMeasure, all_of, referring_page, wrap_
 use crate::api::claims::RoleClaim;
 use crate::api::entity::{Entity, entity_object};
 use crate::api::enums::OrgKind;
+use crate::api::flat::{Flat, FlatList};
 use crate::api::pagination::{Page, PageArgs};
 use crate::api::scalars::Date;
 use crate::graph::{Direction, FilterField};
@@ -121,12 +122,12 @@ entity_object!(
     /// A person, usually an official, with the roles the sources give them.
     Person, model::Person, {
     /// The role held now, or on `asOf`.
-    async fn role(&self, #[graphql(desc = "The date to answer for; today when omitted.")] as_of: Option<Date>) -> Option<RoleClaim<'a>> {
+    async fn role(&self, #[graphql(desc = "The date to answer for; today when omitted.")] as_of: Option<Date>) -> Option<Flat<RoleClaim<'a>>> {
         RoleClaim::current(self.g, &self.d.roles, as_of.map(|d| d.0))
     }
 
     /// Every role in history order; a role the source misstates only with `includeDeprecated`.
-    async fn roles(&self, #[graphql(default, desc = "Include roles the source states wrongly.")] include_deprecated: bool) -> Vec<RoleClaim<'a>> {
+    async fn roles(&self, #[graphql(default, desc = "Include roles the source states wrongly.")] include_deprecated: bool) -> FlatList<RoleClaim<'a>> {
         RoleClaim::history(self.g, &self.d.roles, include_deprecated)
     }
 

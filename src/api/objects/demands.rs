@@ -4,6 +4,7 @@
 use super::{Commitment, Deal, all_of, wrap_fn};
 use crate::api::claims::DemandStatusClaim;
 use crate::api::entity::{Attribution, Entity, entity_object, lookup, lookup_all};
+use crate::api::flat::{Flat, FlatList};
 use crate::api::scalars::Date;
 use crate::api::values::When;
 use crate::graph::Direction;
@@ -49,12 +50,12 @@ entity_object!(
     }
 
     /// Where the demand stands now, or on `asOf`.
-    async fn status(&self, #[graphql(desc = "The date to answer for; today when omitted.")] as_of: Option<Date>) -> Option<DemandStatusClaim<'a>> {
+    async fn status(&self, #[graphql(desc = "The date to answer for; today when omitted.")] as_of: Option<Date>) -> Option<Flat<DemandStatusClaim<'a>>> {
         DemandStatusClaim::current(self.g, &self.d.status, as_of.map(|d| d.0))
     }
 
     /// Every status in history order.
-    async fn status_history(&self, #[graphql(default, desc = "Include values the source states wrongly.")] include_deprecated: bool) -> Vec<DemandStatusClaim<'a>> {
+    async fn status_history(&self, #[graphql(default, desc = "Include values the source states wrongly.")] include_deprecated: bool) -> FlatList<DemandStatusClaim<'a>> {
         DemandStatusClaim::history(self.g, &self.d.status, include_deprecated)
     }
 

@@ -4,6 +4,7 @@ use super::{Deal, Organization, all_of, wrap_fn};
 use crate::api::claims::{QuantityClaim, TextClaim};
 use crate::api::entity::{Entity, entity_object, lookup, lookup_all};
 use crate::api::enums::{EventKind, StatementKind};
+use crate::api::flat::{Flat, FlatList};
 use crate::api::values::When;
 use crate::graph::Direction;
 use crate::model::{self, RelationKind};
@@ -22,12 +23,12 @@ entity_object!(
     }
 
     /// How long it lasted.
-    async fn duration(&self) -> Option<QuantityClaim<'a>> {
+    async fn duration(&self) -> Option<Flat<QuantityClaim<'a>>> {
         QuantityClaim::current(self.g, &self.d.duration, None)
     }
 
     /// Every claimed duration in history order.
-    async fn duration_history(&self, #[graphql(default, desc = "Include values the source states wrongly.")] include_deprecated: bool) -> Vec<QuantityClaim<'a>> {
+    async fn duration_history(&self, #[graphql(default, desc = "Include values the source states wrongly.")] include_deprecated: bool) -> FlatList<QuantityClaim<'a>> {
         QuantityClaim::history(self.g, &self.d.duration, include_deprecated)
     }
 
@@ -120,7 +121,7 @@ entity_object!(
     /// Who the source says made it, in words, where its wording needs keeping: a wrong
     /// attribution is a deprecated claim (shown with `includeDeprecated`) beside its
     /// correction.
-    async fn attributed_to(&self, #[graphql(default, desc = "Include attributions the source states wrongly.")] include_deprecated: bool) -> Vec<TextClaim<'a>> {
+    async fn attributed_to(&self, #[graphql(default, desc = "Include attributions the source states wrongly.")] include_deprecated: bool) -> FlatList<TextClaim<'a>> {
         TextClaim::history(self.g, &self.d.attributed_to, include_deprecated)
     }
 });

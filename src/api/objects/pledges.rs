@@ -7,7 +7,7 @@ use crate::api::claims::{
 };
 use crate::api::entity::{Entity, entity_object, lookup, lookup_all};
 use crate::api::enums::{CommitmentKind, Period};
-use crate::api::flat::Answered;
+use crate::api::flat::{Answered, Flat, FlatList};
 use crate::api::pagination::{Page, PageArgs};
 use crate::api::scalars::Date;
 use crate::api::values::{AmountValue, When};
@@ -23,12 +23,12 @@ entity_object!(
     }
 
     /// Where the deal stands now, or on `asOf`.
-    async fn status(&self, #[graphql(desc = "The date to answer for; today when omitted.")] as_of: Option<Date>) -> Option<DealStatusClaim<'a>> {
+    async fn status(&self, #[graphql(desc = "The date to answer for; today when omitted.")] as_of: Option<Date>) -> Option<Flat<DealStatusClaim<'a>>> {
         DealStatusClaim::current(self.g, &self.d.status, as_of.map(|d| d.0))
     }
 
     /// Every status in history order.
-    async fn status_history(&self, #[graphql(default, desc = "Include values the source states wrongly.")] include_deprecated: bool) -> Vec<DealStatusClaim<'a>> {
+    async fn status_history(&self, #[graphql(default, desc = "Include values the source states wrongly.")] include_deprecated: bool) -> FlatList<DealStatusClaim<'a>> {
         DealStatusClaim::history(self.g, &self.d.status, include_deprecated)
     }
 
@@ -138,37 +138,37 @@ entity_object!(
     }
 
     /// The pledged amount now, or on `asOf`; none where it was not disclosed.
-    async fn amount(&self, #[graphql(desc = "The date to answer for; today when omitted.")] as_of: Option<Date>) -> Option<AmountClaim<'a>> {
+    async fn amount(&self, #[graphql(desc = "The date to answer for; today when omitted.")] as_of: Option<Date>) -> Option<Flat<AmountClaim<'a>>> {
         AmountClaim::current(self.g, &self.d.amount, as_of.map(|d| d.0))
     }
 
     /// Every value the amount took, in order, with who changed it and when.
-    async fn amount_history(&self, #[graphql(default, desc = "Include values the source states wrongly.")] include_deprecated: bool) -> Vec<AmountClaim<'a>> {
+    async fn amount_history(&self, #[graphql(default, desc = "Include values the source states wrongly.")] include_deprecated: bool) -> FlatList<AmountClaim<'a>> {
         AmountClaim::history(self.g, &self.d.amount, include_deprecated)
     }
 
     /// For a pledge to raise a level: the level before it.
-    async fn baseline(&self, #[graphql(desc = "The date to answer for; today when omitted.")] as_of: Option<Date>) -> Option<AmountClaim<'a>> {
+    async fn baseline(&self, #[graphql(desc = "The date to answer for; today when omitted.")] as_of: Option<Date>) -> Option<Flat<AmountClaim<'a>>> {
         AmountClaim::current(self.g, &self.d.baseline, as_of.map(|d| d.0))
     }
 
     /// The rise from the baseline to the pledged level, where both are money in one currency.
-    async fn increase(&self) -> Option<AmountValue> {
-        self.d.increase().map(|a| (&a).into())
+    async fn increase(&self) -> Option<Flat<AmountValue>> {
+        self.d.increase().map(|a| Flat((&a).into()))
     }
 
     /// A ceiling the pledge stays within, such as a quota.
-    async fn limit(&self, #[graphql(desc = "The date to answer for; today when omitted.")] as_of: Option<Date>) -> Option<AmountClaim<'a>> {
+    async fn limit(&self, #[graphql(desc = "The date to answer for; today when omitted.")] as_of: Option<Date>) -> Option<Flat<AmountClaim<'a>>> {
         AmountClaim::current(self.g, &self.d.limit, as_of.map(|d| d.0))
     }
 
     /// Where the commitment stands now, or on `asOf`.
-    async fn status(&self, #[graphql(desc = "The date to answer for; today when omitted.")] as_of: Option<Date>) -> Option<CommitmentStatusClaim<'a>> {
+    async fn status(&self, #[graphql(desc = "The date to answer for; today when omitted.")] as_of: Option<Date>) -> Option<Flat<CommitmentStatusClaim<'a>>> {
         CommitmentStatusClaim::current(self.g, &self.d.status, as_of.map(|d| d.0))
     }
 
     /// Every status in history order.
-    async fn status_history(&self, #[graphql(default, desc = "Include values the source states wrongly.")] include_deprecated: bool) -> Vec<CommitmentStatusClaim<'a>> {
+    async fn status_history(&self, #[graphql(default, desc = "Include values the source states wrongly.")] include_deprecated: bool) -> FlatList<CommitmentStatusClaim<'a>> {
         CommitmentStatusClaim::history(self.g, &self.d.status, include_deprecated)
     }
 });
@@ -198,32 +198,32 @@ entity_object!(
     }
 
     /// Where it stands now, or on `asOf`.
-    async fn status(&self, #[graphql(desc = "The date to answer for; today when omitted.")] as_of: Option<Date>) -> Option<TariffStatusClaim<'a>> {
+    async fn status(&self, #[graphql(desc = "The date to answer for; today when omitted.")] as_of: Option<Date>) -> Option<Flat<TariffStatusClaim<'a>>> {
         TariffStatusClaim::current(self.g, &self.d.status, as_of.map(|d| d.0))
     }
 
     /// Every status in history order.
-    async fn status_history(&self, #[graphql(default, desc = "Include values the source states wrongly.")] include_deprecated: bool) -> Vec<TariffStatusClaim<'a>> {
+    async fn status_history(&self, #[graphql(default, desc = "Include values the source states wrongly.")] include_deprecated: bool) -> FlatList<TariffStatusClaim<'a>> {
         TariffStatusClaim::history(self.g, &self.d.status, include_deprecated)
     }
 
     /// The rate now, or on `asOf` (before a deal, say); none where the source gives no rate.
-    async fn rate(&self, #[graphql(desc = "The date to answer for; today when omitted.")] as_of: Option<Date>) -> Option<RateClaim<'a>> {
+    async fn rate(&self, #[graphql(desc = "The date to answer for; today when omitted.")] as_of: Option<Date>) -> Option<Flat<RateClaim<'a>>> {
         RateClaim::current(self.g, &self.d.rate, as_of.map(|d| d.0))
     }
 
     /// Every rate in history order, with its components and validity.
-    async fn rate_history(&self, #[graphql(default, desc = "Include values the source states wrongly.")] include_deprecated: bool) -> Vec<RateClaim<'a>> {
+    async fn rate_history(&self, #[graphql(default, desc = "Include values the source states wrongly.")] include_deprecated: bool) -> FlatList<RateClaim<'a>> {
         RateClaim::history(self.g, &self.d.rate, include_deprecated)
     }
 
     /// Any volume limit now, or on `asOf`.
-    async fn volume_limit(&self, #[graphql(desc = "The date to answer for; today when omitted.")] as_of: Option<Date>) -> Option<VolumeLimitClaim<'a>> {
+    async fn volume_limit(&self, #[graphql(desc = "The date to answer for; today when omitted.")] as_of: Option<Date>) -> Option<Flat<VolumeLimitClaim<'a>>> {
         VolumeLimitClaim::current(self.g, &self.d.volume_limit, as_of.map(|d| d.0))
     }
 
     /// Every volume limit in history order.
-    async fn volume_limit_history(&self, #[graphql(default, desc = "Include values the source states wrongly.")] include_deprecated: bool) -> Vec<VolumeLimitClaim<'a>> {
+    async fn volume_limit_history(&self, #[graphql(default, desc = "Include values the source states wrongly.")] include_deprecated: bool) -> FlatList<VolumeLimitClaim<'a>> {
         VolumeLimitClaim::history(self.g, &self.d.volume_limit, include_deprecated)
     }
 
@@ -239,12 +239,12 @@ entity_object!(
     /// A venture with a value and participants.
     Project, model::Project, {
     /// What it is worth now, or on `asOf`.
-    async fn value(&self, #[graphql(desc = "The date to answer for; today when omitted.")] as_of: Option<Date>) -> Option<AmountClaim<'a>> {
+    async fn value(&self, #[graphql(desc = "The date to answer for; today when omitted.")] as_of: Option<Date>) -> Option<Flat<AmountClaim<'a>>> {
         AmountClaim::current(self.g, &self.d.value, as_of.map(|d| d.0))
     }
 
     /// Every value in history order.
-    async fn value_history(&self, #[graphql(default, desc = "Include values the source states wrongly.")] include_deprecated: bool) -> Vec<AmountClaim<'a>> {
+    async fn value_history(&self, #[graphql(default, desc = "Include values the source states wrongly.")] include_deprecated: bool) -> FlatList<AmountClaim<'a>> {
         AmountClaim::history(self.g, &self.d.value, include_deprecated)
     }
 
