@@ -250,25 +250,32 @@ impl<T: Item> Item for &T {
     }
 }
 
+/// The schema type of a wrapper `W(T)` that is `T`'s own: its names and type info.
+macro_rules! type_of_inner {
+    () => {
+        fn type_name() -> Cow<'static, str> {
+            T::type_name()
+        }
+
+        fn qualified_type_name() -> String {
+            T::qualified_type_name()
+        }
+
+        fn introspection_type_name(&self) -> Cow<'static, str> {
+            self.0.introspection_type_name()
+        }
+
+        fn create_type_info(registry: &mut registry::Registry) -> String {
+            T::create_type_info(registry)
+        }
+    };
+}
+
 /// An item as its [`Item::answer`] answers it: the item's own type in the schema.
 pub struct Answered<T>(pub T);
 
 impl<T: Item> OutputType for Answered<T> {
-    fn type_name() -> Cow<'static, str> {
-        T::type_name()
-    }
-
-    fn qualified_type_name() -> String {
-        T::qualified_type_name()
-    }
-
-    fn introspection_type_name(&self) -> Cow<'static, str> {
-        self.0.introspection_type_name()
-    }
-
-    fn create_type_info(registry: &mut registry::Registry) -> String {
-        T::create_type_info(registry)
-    }
+    type_of_inner!();
 
     async fn resolve(
         &self,
@@ -287,21 +294,7 @@ impl<T: Item> OutputType for Answered<T> {
 pub struct Flat<T>(pub T);
 
 impl<T: Leaves + ContainerType + OutputType> OutputType for Flat<T> {
-    fn type_name() -> Cow<'static, str> {
-        T::type_name()
-    }
-
-    fn qualified_type_name() -> String {
-        T::qualified_type_name()
-    }
-
-    fn introspection_type_name(&self) -> Cow<'static, str> {
-        self.0.introspection_type_name()
-    }
-
-    fn create_type_info(registry: &mut registry::Registry) -> String {
-        T::create_type_info(registry)
-    }
+    type_of_inner!();
 
     async fn resolve(
         &self,
