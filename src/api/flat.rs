@@ -9,19 +9,23 @@
 //! [`answer_object`] (as every kind of entity does), keeps its schema type and gives the
 //! same answer, key for key and in the same order.
 
+mod plan;
+
 use std::borrow::Cow;
-use std::hash::{BuildHasher, RandomState};
+use std::hash::RandomState;
 use std::pin::Pin;
 use std::sync::LazyLock;
 
 use async_graphql::indexmap::IndexMap;
 use async_graphql::indexmap::map::raw_entry_v1::{RawEntryApiV1, RawEntryMut};
-use async_graphql::parser::types::{Field, Selection, SelectionSet};
+use async_graphql::parser::types::Field;
 use async_graphql::resolver_utils::resolve_container;
 use async_graphql::{
-    ContainerType, ContextSelectionSet, Name, OutputType, Positioned, ServerError, ServerResult,
-    Value, registry,
+    ContainerType, ContextSelectionSet, Name, OutputType, Positioned, ServerResult, Value, registry,
 };
+
+pub(crate) use plan::Plans;
+use plan::{Step, plan_of};
 
 /// An object whose fields without arguments and without a selection of their own can be
 /// read at once. `LEAVES` names them; `leaf(i)` is the value of `LEAVES[i]`, exactly what
@@ -65,90 +69,19 @@ pub(crate) fn executor_only() -> bool {
 /// are the query's own field names.)
 static KEYS: LazyLock<RandomState> = LazyLock::new(RandomState::new);
 
-/// One entry of an object's answer, in the order of its selection.
-enum Step<'a> {
-    /// A field at hand: its response key, the key's hash in [`KEYS`], and its index in
-    /// `LEAVES`.
-    Leaf(Name, u64, usize),
-    /// `__typename` under its response key.
-    Typename(Name),
-    /// Anything else, for the executor.
-    Nested(&'a Positioned<Field>),
-}
-
-/// The steps of a selection set on `T`, its fragments spread, as async-graphql's
-/// `Fields::add_set` collects them (the same type conditions, the same order). False
-/// when a field carries a directive (which only the executor applies): the object is
-/// then left to it whole.
-fn plan<'a, T: Leaves>(
-    ctx: &ContextSelectionSet<'a>,
-    type_name: &str,
-    set: &'a SelectionSet,
-    steps: &mut Vec<Step<'a>>,
-) -> ServerResult<bool> {
-    if executor_only() {
-        return Ok(false);
-    }
-    for selection in &set.items {
-        let (condition, inner) = match &selection.node {
-            Selection::Field(field) => {
-                if !field.node.directives.is_empty() {
-                    return Ok(false);
-                }
-                let key = field.node.response_key().node.clone();
-                let name = field.node.name.node.as_str();
-                let step = match T::LEAVES.iter().position(|leaf| *leaf == name) {
-                    _ if name == "__typename" => Step::Typename(key),
-                    Some(index) if field.node.arguments.is_empty() => {
-                        Step::Leaf(key.clone(), KEYS.hash_one(&key), index)
-                    }
-                    _ => Step::Nested(field),
-                };
-                steps.push(step);
-                continue;
-            }
-            Selection::FragmentSpread(spread) => {
-                let name = &spread.node.fragment_name.node;
-                let Some(fragment) = ctx.query_env.fragments.get(name) else {
-                    return Err(ServerError::new(
-                        format!(r#"Unknown fragment "{name}"."#),
-                        Some(spread.pos),
-                    ));
-                };
-                (
-                    Some(&fragment.node.type_condition),
-                    &fragment.node.selection_set,
-                )
-            }
-            Selection::InlineFragment(fragment) => (
-                fragment.node.type_condition.as_ref(),
-                &fragment.node.selection_set,
-            ),
-        };
-        let applies = condition.is_none_or(|condition| {
-            let on = condition.node.on.node.as_str();
-            on == type_name
-                || ctx
-                    .schema_env
-                    .registry
-                    .implements
-                    .get(type_name)
-                    .is_some_and(|interfaces| interfaces.contains(on))
-        });
-        if applies && !plan::<T>(ctx, type_name, &inner.node, steps)? {
-            return Ok(false);
-        }
-    }
-    Ok(true)
-}
-
 /// Merges a field's value into an object's answer as async-graphql does: a key seen
 /// before keeps its first value, objects under it merged key by key, lists item by item.
 fn merge(target: &mut IndexMap<Name, Value>, key: Name, value: Value) {
-    let Some(previous) = target.get_mut(&key) else {
-        target.insert(key, value);
-        return;
-    };
+    match target.get_mut(&key) {
+        Some(previous) => merge_into(previous, value),
+        None => {
+            target.insert(key, value);
+        }
+    }
+}
+
+/// Merges `value` into the value a key already has.
+fn merge_into(previous: &mut Value, value: Value) {
     match (previous, value) {
         (Value::Object(into), Value::Object(from)) => {
             for (key, value) in from {
@@ -168,11 +101,11 @@ fn merge(target: &mut IndexMap<Name, Value>, key: Name, value: Value) {
     }
 }
 
-/// One object's answer, following `steps`.
+/// One object's answer, following `steps`, the plan of the selection in `ctx`.
 async fn answer<'a, T: Leaves + ContainerType + OutputType>(
     root: &'a T,
     ctx: &ContextSelectionSet<'a>,
-    steps: &[Step<'a>],
+    steps: &[Step],
 ) -> Value {
     let mut map = IndexMap::with_capacity_and_hasher(steps.len(), KEYS.clone());
     for step in steps {
@@ -185,19 +118,21 @@ async fn answer<'a, T: Leaves + ContainerType + OutputType>(
                     entry.insert_hashed_nocheck(*hash, key.clone(), root.leaf(*index));
                 }
             }
-            Step::Typename(key) => {
+            Step::Typename(key, hash) => {
                 let name = root.introspection_type_name().into_owned();
-                merge(&mut map, key.clone(), Value::String(name));
+                merge_hashed(&mut map, key, *hash, Value::String(name));
             }
-            Step::Nested(field) => {
+            Step::Nested(key, hash, at) => {
+                let Some(field) = at.find(ctx, &ctx.item.node) else {
+                    continue;
+                };
                 let ctx_field = ctx.with_field(field);
-                let key = field.node.response_key().node.clone();
                 // Boxed, as the executor boxes every field: an object can lead back to
                 // its own type, and a future cannot hold itself.
                 let nested: Pin<Box<dyn Future<Output = _> + Send + '_>> =
                     Box::pin(root.resolve_field(&ctx_field));
                 match nested.await {
-                    Ok(value) => merge(&mut map, key, value.unwrap_or_default()),
+                    Ok(value) => merge_hashed(&mut map, key, *hash, value.unwrap_or_default()),
                     Err(error) => ctx.add_error(error),
                 }
             }
@@ -210,21 +145,25 @@ async fn answer<'a, T: Leaves + ContainerType + OutputType>(
     }
 }
 
+/// [`merge`], for a key whose hash in [`KEYS`] is known.
+fn merge_hashed(map: &mut IndexMap<Name, Value>, key: &Name, hash: u64, value: Value) {
+    match map.raw_entry_mut_v1().from_key_hashed_nocheck(hash, key) {
+        RawEntryMut::Vacant(entry) => {
+            entry.insert_hashed_nocheck(hash, key.clone(), value);
+        }
+        RawEntryMut::Occupied(entry) => merge_into(entry.into_mut(), value),
+    }
+}
+
 /// The answer of one object of a concrete type, in one pass where its selection allows.
 pub(crate) async fn answer_object<T: Leaves + ContainerType + OutputType>(
     root: &T,
     ctx: &ContextSelectionSet<'_>,
 ) -> ServerResult<Value> {
-    let mut steps = Vec::new();
-    if !plan::<T>(
-        ctx,
-        &root.introspection_type_name(),
-        &ctx.item.node,
-        &mut steps,
-    )? {
-        return resolve_container(ctx, root).await;
+    match plan_of::<T>(ctx, &root.introspection_type_name())? {
+        Some(steps) => Ok(answer(root, ctx, &steps).await),
+        None => resolve_container(ctx, root).await,
     }
-    Ok(answer(root, ctx, &steps).await)
 }
 
 /// How an item of a page is answered: in one pass by an entity object (each implements
@@ -323,15 +262,13 @@ impl<T: Leaves + ContainerType + OutputType> OutputType for FlatList<T> {
         ctx: &ContextSelectionSet<'_>,
         _field: &Positioned<Field>,
     ) -> ServerResult<Value> {
-        let mut steps = Vec::new();
-        let planned = plan::<T>(ctx, &T::type_name(), &ctx.item.node, &mut steps)?;
+        let plan = plan_of::<T>(ctx, &T::type_name())?;
         let mut items = Vec::with_capacity(self.0.len());
         for (index, item) in self.0.iter().enumerate() {
             let ctx = ctx.with_index(index);
-            items.push(if planned {
-                answer(item, &ctx, &steps).await
-            } else {
-                resolve_container(&ctx, item).await?
+            items.push(match &plan {
+                Some(steps) => answer(item, &ctx, steps).await,
+                None => resolve_container(&ctx, item).await?,
             });
         }
         Ok(Value::List(items))
@@ -367,11 +304,14 @@ mod tests {
         serde_json::to_string(&response).unwrap_or_else(|error| panic!("{error}"))
     }
 
-    /// Asserts the one-pass answer is the executor's, byte for byte, and returns it.
+    /// Asserts the one-pass answer is the executor's, byte for byte, the first time the
+    /// document is planned and again from the plans kept with it, and returns it.
     fn same(query: &str, variables: serde_json::Value) -> String {
         let flat = answer(query, variables.clone(), false);
+        let again = answer(query, variables.clone(), false);
         let executor = answer(query, variables, true);
         assert_eq!(flat, executor, "{query}");
+        assert_eq!(again, executor, "{query}, planned before");
         assert!(!flat.contains(r#""errors""#), "{flat}");
         flat
     }

@@ -12,6 +12,7 @@ use async_graphql::{Request, ServerError};
 
 use super::analysis::{self, MAX_NESTING, Measure, refusal};
 use super::error::{self, code};
+use super::flat::Plans;
 use super::parse_cache::{self, Validated};
 use super::{persisted, switches, variables};
 use crate::app::Config;
@@ -98,6 +99,7 @@ fn check_request(
         doc,
         validated,
         memo,
+        plans,
     } = checked_parse(&request.query, config)?;
     let name = request.operation_name.as_deref();
     let measure = analysis::check(&doc, name, &request.variables, config, &memo)?;
@@ -109,6 +111,13 @@ fn check_request(
     }
     let operation = operation_type(&doc, name);
     request.set_parsed_query(doc);
+    // async-graphql drops the fields `@skip` and `@include` leave out before it runs the
+    // operation, so the selections of a document with directives depend on the variables:
+    // its plans hold for this request alone.
+    request.data.insert(match measure.directives {
+        0 => plans,
+        _ => Plans::default(),
+    });
     Ok((measure, operation, validated))
 }
 

@@ -13,6 +13,7 @@ use async_graphql::parser::types::ExecutableDocument;
 use async_graphql::parser::{Result as ParseResult, parse_query};
 
 use super::analysis::Memo;
+use super::flat::Plans;
 
 /// The most documents kept.
 const MAX_DOCUMENTS: usize = 1_000;
@@ -26,13 +27,14 @@ struct Kept {
     bytes: usize,
 }
 
-/// A document, with what is known of it: whether it has passed the validator, and its
-/// measure.
+/// A document, with what is known of it: whether it has passed the validator, its
+/// measure, and the plans of the objects answered in one pass.
 #[derive(Debug, Clone)]
 pub(crate) struct Parsed<D = ExecutableDocument> {
     pub doc: D,
     pub validated: Validated,
     pub memo: Arc<Memo>,
+    pub plans: Plans,
 }
 
 /// Whether a document has passed every rule of the validator, shared by every request that
@@ -67,6 +69,7 @@ pub(crate) fn cached(text: &str) -> Option<Parsed> {
         doc,
         validated,
         memo,
+        plans,
     } = kept()
         .lock()
         .unwrap_or_else(|e| e.into_inner())
@@ -77,6 +80,7 @@ pub(crate) fn cached(text: &str) -> Option<Parsed> {
         doc: ExecutableDocument::clone(&doc),
         validated,
         memo,
+        plans,
     })
 }
 
@@ -88,13 +92,18 @@ pub(crate) fn parse_new(text: &str) -> ParseResult<Parsed> {
         kept.documents.clear();
         kept.bytes = 0;
     }
-    let (validated, memo) = (Validated::default(), Arc::new(Memo::default()));
+    let (validated, memo, plans) = (
+        Validated::default(),
+        Arc::new(Memo::default()),
+        Plans::default(),
+    );
     if text.len() <= MAX_BYTES {
         kept.bytes += text.len();
         let entry = Parsed {
             doc: Arc::new(doc.clone()),
             validated: validated.clone(),
             memo: memo.clone(),
+            plans: plans.clone(),
         };
         kept.documents.insert(text.into(), entry);
     }
@@ -102,6 +111,7 @@ pub(crate) fn parse_new(text: &str) -> ParseResult<Parsed> {
         doc,
         validated,
         memo,
+        plans,
     })
 }
 
