@@ -112,7 +112,7 @@ pub(super) async fn post(
     if let Some(hit) = kept_answer(&req, &served, answer, Sent::Post, &body, stamp) {
         return hit.finish(&[]);
     }
-    let batch: BatchRequest = match serde_json::from_slice(&body) {
+    let batch = match batch_of(&body) {
         Ok(batch) => batch,
         Err(e) => {
             return error_as(
@@ -155,6 +155,23 @@ pub(super) async fn post(
             respond.finish(&[])
         }
         Err(refused) => refusal(answer, refused),
+    }
+}
+
+/// The request or the batch a POST body holds: an array is a batch, anything else one
+/// request. Read as the one shape it can be, rather than as async-graphql's `BatchRequest`,
+/// which buffers the whole body to try each shape in turn, and whose error names neither
+/// the field nor the place that is wrong.
+fn batch_of(body: &[u8]) -> serde_json::Result<BatchRequest> {
+    match body.iter().find(|b| !b.is_ascii_whitespace()) {
+        Some(b'[') => match serde_json::from_slice::<Vec<_>>(body)? {
+            batch if batch.is_empty() => Err(serde::de::Error::invalid_length(
+                0,
+                &"a batch of at least one request",
+            )),
+            batch => Ok(BatchRequest::Batch(batch)),
+        },
+        _ => serde_json::from_slice(body).map(BatchRequest::Single),
     }
 }
 

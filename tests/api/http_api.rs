@@ -696,6 +696,22 @@ fn malformed_requests_get_graphql_errors_with_codes() {
         body["errors"][0]["extensions"]["code"], "BAD_REQUEST",
         "{body}"
     );
+    // A body of the wrong shape: its error names what is wrong and where.
+    for (body, says) in [
+        (&b"[]"[..], "a batch of at least one request"),
+        (b" {\"query\": 5}", "invalid type: integer `5`"),
+        (
+            b"[{\"query\": \"{ stats { entities } }\"}, 7]",
+            "line 1 column",
+        ),
+        (b"\"{ stats { entities } }\"", "invalid type: string"),
+    ] {
+        let (status, answer) = s.post_raw("application/json", body);
+        assert_eq!(status, 400, "{answer}");
+        assert_eq!(answer["errors"][0]["extensions"]["code"], "BAD_REQUEST");
+        let message = answer["errors"][0]["message"].as_str().unwrap_or_default();
+        assert!(message.contains(says), "{says} in {message}");
+    }
     let (status, _) = s.post_raw("text/plain", b"{ stats { entities } }");
     assert_eq!(status, 415);
 }
