@@ -378,6 +378,16 @@ fn same(a: &Value, b: &Value) -> bool {
 }
 
 impl Op {
+    /// [`Op::passes`] for an entity's own id, without a copy of it.
+    fn passes_id(&self, id: &EntityId) -> bool {
+        let named = |w: &Value| matches!(w, Value::Id(w) if w == id);
+        match self {
+            Op::Eq(w) => named(w),
+            Op::In(ws) => ws.iter().any(named),
+            _ => self.passes(&Value::Id(id.clone())),
+        }
+    }
+
     fn passes(&self, v: &Value) -> bool {
         let cmp = |w: &Value| compare(v, w);
         match self {
@@ -404,6 +414,9 @@ impl Filter {
             Filter::All(fs) => fs.iter().all(|f| f.matches(node, as_of)),
             Filter::Any(fs) => fs.iter().any(|f| f.matches(node, as_of)),
             Filter::Not(f) => !f.matches(node, as_of),
+            // The id is tested where it is: a page asked for by a list of ids tests each
+            // candidate against the whole list.
+            Filter::Test(Field::Id, op) => op.passes_id(&node.id),
             Filter::Test(field, op) => values(node, *field, as_of).iter().any(|v| op.passes(v)),
         }
     }
@@ -827,6 +840,27 @@ mod tests {
             ids(g.list(NodeKind::Commitment, &twice, &[], None)),
             ["commitment:b"],
             "an id named twice is listed once"
+        );
+        // Where no id starts the list, each node's own id is tested.
+        let all = ids(g.list(NodeKind::Commitment, &Filter::default(), &[], None));
+        let not = Filter::Not(Box::new(twice));
+        let others: Vec<_> = all
+            .iter()
+            .copied()
+            .filter(|i| *i != "commitment:b")
+            .collect();
+        assert_eq!(ids(g.list(NodeKind::Commitment, &not, &[], None)), others);
+        let after = test(Field::Id, Op::Gt(Value::Id(id("commitment:b"))));
+        let later: Vec<_> = all
+            .iter()
+            .copied()
+            .filter(|i| *i > "commitment:b")
+            .collect();
+        assert_eq!(ids(g.list(NodeKind::Commitment, &after, &[], None)), later);
+        let as_text = test(Field::Id, Op::Eq(Value::Text("commitment:b".into())));
+        assert!(
+            g.list(NodeKind::Commitment, &as_text, &[], None).is_empty(),
+            "an id equals no text"
         );
     }
 
