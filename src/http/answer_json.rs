@@ -98,23 +98,30 @@ fn string(out: &mut Vec<u8>, s: &str) {
     out.push(b'"');
 }
 
-/// Whether any byte of `bytes` needs an escape, eight at a time: the last few are read
-/// as a word padded with a letter.
+/// Whether any byte of `bytes` needs an escape: a short text byte by byte, a longer one
+/// eight at a time, its last eight bytes read as a word that overlaps the one before.
 fn any_escape(bytes: &[u8]) -> bool {
-    let mut words = bytes.chunks_exact(8);
-    for word in &mut words {
+    let word = |at: usize| {
         let mut eight = [0; 8];
-        eight.copy_from_slice(word);
-        if needs_escape(u64::from_le_bytes(eight)) {
-            return true;
-        }
+        eight.copy_from_slice(&bytes[at..at + 8]);
+        needs_escape(u64::from_le_bytes(eight))
+    };
+    if bytes.len() < 8 {
+        return bytes.iter().any(|&byte| ESCAPED[usize::from(byte)]);
     }
-    let mut last = [b'a'; 8];
-    for (to, from) in last.iter_mut().zip(words.remainder()) {
-        *to = *from;
-    }
-    needs_escape(u64::from_le_bytes(last))
+    (0..bytes.len() / 8).any(|i| word(i * 8)) || word(bytes.len() - 8)
 }
+
+/// The bytes JSON escapes, as a table.
+const ESCAPED: [bool; 256] = {
+    let mut table = [false; 256];
+    let mut byte = 0;
+    while byte < 256 {
+        table[byte] = byte < 0x20 || byte == b'"' as usize || byte == b'\\' as usize;
+        byte += 1;
+    }
+    table
+};
 
 /// Writes `bytes`, which need some escape, escaping them; runs without one are copied
 /// whole.
@@ -161,12 +168,15 @@ mod tests {
 
     #[test]
     fn every_byte_a_string_can_hold_is_written_as_serde_json_writes_it() {
-        // Each byte below 0x80 alone, and at each place of an eight-byte word and past it.
+        // Each byte below 0x80 at each place of texts of every length to past two words:
+        // those read byte by byte, and those read as words that may overlap.
         for byte in 0u8..0x80 {
             let c = char::from(byte);
-            for at in 0..18 {
-                let text: String = (0..20).map(|i| if i == at { c } else { 'a' }).collect();
-                same(&Response::new(Value::String(text)));
+            for len in 1..=20 {
+                for at in 0..len {
+                    let text: String = (0..len).map(|i| if i == at { c } else { 'a' }).collect();
+                    same(&Response::new(Value::String(text)));
+                }
             }
         }
         for text in [
