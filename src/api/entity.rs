@@ -233,7 +233,7 @@ pub const ENTITY_LEAVES: &[&str] = &["id", "kind", "name", "aliases", "descripti
 /// The value of `ENTITY_LEAVES[index]` for `node`, as its resolver answers it.
 pub fn entity_leaf(g: &KnowledgeGraph, node: &Node, index: usize) -> Value {
     match index {
-        0 => Value::String(node.id.to_string()),
+        0 => Value::String(node.id.as_str().to_owned()),
         1 => enum_value(NodeKind::from(node.kind())),
         2 => Value::String(node.name.clone()),
         3 => Value::List(node.aliases.iter().cloned().map(Value::String).collect()),
@@ -351,7 +351,7 @@ macro_rules! entity_object {
         impl<'a> $name<'a> {
             /// The entity's readable id (`country:jp`), unique across kinds: the Relay global id.
             pub async fn id(&self) -> async_graphql::ID {
-                async_graphql::ID(self.node.id.to_string())
+                async_graphql::ID(self.node.id.as_str().to_owned())
             }
 
             /// The entity's kind.

@@ -44,7 +44,7 @@ pub struct GraphNode<'a> {
 impl<'a> GraphNode<'a> {
     /// The entity's id.
     async fn id(&self) -> ID {
-        ID(self.node.id.to_string())
+        ID(self.node.id.as_str().to_owned())
     }
 
     /// The entity's kind, for styling.
@@ -73,7 +73,7 @@ impl Leaves for GraphNode<'_> {
 
     fn leaf(&self, index: usize) -> Value {
         match index {
-            0 => Value::String(self.node.id.to_string()),
+            0 => Value::String(self.node.id.as_str().to_owned()),
             1 => enum_value(NodeKind::from(self.node.kind())),
             2 => Value::String(self.node.name.clone()),
             _ => self.depth.to_value(),
@@ -103,12 +103,12 @@ impl<'a> GraphEdge<'a> {
 
     /// The id of the entity it starts at.
     async fn source(&self) -> ID {
-        ID(self.edge.relation.from.to_string())
+        ID(self.edge.relation.from.as_str().to_owned())
     }
 
     /// The id of the entity it ends at.
     async fn target(&self) -> ID {
-        ID(self.edge.relation.to.to_string())
+        ID(self.edge.relation.to.as_str().to_owned())
     }
 
     /// The headline value it carries: a pledge's amount ("USD 550 billion"),
@@ -135,8 +135,8 @@ impl Leaves for GraphEdge<'_> {
         match index {
             0 => Value::String(self.edge.id()),
             1 => enum_value(RelationKind::from(r.kind)),
-            2 => Value::String(r.from.to_string()),
-            3 => Value::String(r.to.to_string()),
+            2 => Value::String(r.from.as_str().to_owned()),
+            3 => Value::String(r.to.as_str().to_owned()),
             _ => match self.g.headline(self.edge, self.as_of.as_ref()) {
                 Some(label) => Value::String(label),
                 None => Value::Null,
