@@ -2,7 +2,7 @@
 
 use async_graphql::{InputValueError, InputValueResult, Scalar, ScalarType, Value};
 
-use crate::model::{PartialDate, parse_decimal};
+use crate::model::{PartialDate, parse_decimal, push_decimal};
 
 /// An exact decimal number, written as a string on the wire in both
 /// directions ("550000000000.01"), so no digit is lost to floating point.
@@ -32,7 +32,16 @@ impl ScalarType for Decimal {
     }
 
     fn to_value(&self) -> Value {
-        Value::String(self.0.normalize().to_string())
+        Value::String(self.text())
+    }
+}
+
+impl Decimal {
+    /// The text it is written as: its digits without trailing zeros.
+    pub fn text(&self) -> String {
+        let mut text = String::with_capacity(24);
+        push_decimal(&mut text, self.0.normalize());
+        text
     }
 }
 

@@ -73,14 +73,7 @@ impl EntityId {
         let invalid = || ModelError::InvalidId(text.to_string());
         let (prefix, slug) = text.split_once(':').ok_or_else(invalid)?;
         NodeKind::from_str(prefix).map_err(|_| invalid())?;
-        let ok_char = |c: char| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-';
-        if slug.is_empty()
-            || slug.len() > 200
-            || !slug.chars().all(ok_char)
-            || slug.starts_with('-')
-            || slug.ends_with('-')
-            || slug.contains("--")
-        {
+        if slug.len() > 200 || !is_slug(slug.as_bytes()) {
             return Err(invalid());
         }
         Ok(EntityId(interned(text)))
@@ -161,6 +154,21 @@ impl Drop for IdInterner {
     fn drop(&mut self) {
         INTERNED.with(|set| *set.borrow_mut() = None);
     }
+}
+
+/// Whether `slug` is lowercase letters and digits in words joined by single hyphens: not
+/// empty, no hyphen first, last or beside another. One pass over its bytes.
+fn is_slug(slug: &[u8]) -> bool {
+    // After a hyphen, or at the start: a hyphen may not come next, nor may the end.
+    let mut after_hyphen = true;
+    for &byte in slug {
+        match byte {
+            b'a'..=b'z' | b'0'..=b'9' => after_hyphen = false,
+            b'-' if !after_hyphen => after_hyphen = true,
+            _ => return false,
+        }
+    }
+    !after_hyphen
 }
 
 /// The shared text of an id: the interner's when one is running on this thread.
@@ -277,9 +285,24 @@ mod tests {
             "country:-jp",
             "country:j p",
             "country:a--b",
+            "country:jp-",
+            "country:-",
+            "country:j\u{e9}",
+            "country:j_p",
+            "country:\u{0}",
             ":jp",
         ] {
             assert!(EntityId::parse(bad).is_err(), "{bad} should be refused");
+        }
+        let long = format!("country:{}", "a".repeat(201));
+        assert!(EntityId::parse(&long).is_err());
+        for good in [
+            "country:a",
+            "country:1-2-3",
+            "deal:us-jp-2025",
+            &long[..208],
+        ] {
+            assert!(EntityId::parse(good).is_ok(), "{good} should be read");
         }
     }
 

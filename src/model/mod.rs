@@ -34,7 +34,7 @@ pub use node::{
 };
 pub use provenance::SourceRef;
 pub use relation::{ImpliedRelation, Relation, RelationKind};
-pub use value::{Amount, Currency, Money, Percent, Quantity, Unit, parse_decimal};
+pub use value::{Amount, Currency, Money, Percent, Quantity, Unit, parse_decimal, push_decimal};
 
 /// Declares a closed set of string-named values with `as_str`, `ALL`, `FromStr`
 /// and `Display`, so seed files and the API name them the same way.

@@ -156,7 +156,7 @@ fn push_scaled(out: &mut String, amount: Decimal) {
 
 /// Writes `d` as its `Display` writes it (a sign, the digits, a point where its scale
 /// puts one), with its digits worked out in 64-bit pieces rather than by the formatter.
-fn push_decimal(out: &mut String, d: Decimal) {
+pub fn push_decimal(out: &mut String, d: Decimal) {
     const TEN_POW_19: u128 = 10_000_000_000_000_000_000;
     // The digits, last first: at most 29 of a 96-bit mantissa.
     let mut digits = [0u8; 40];
@@ -170,8 +170,15 @@ fn push_decimal(out: &mut String, d: Decimal) {
         }
     };
     let m = d.mantissa().unsigned_abs();
-    // Below 10^19 a mantissa is one piece; above, the low piece keeps its 19 digits.
-    match (u64::try_from(m / TEN_POW_19), u64::try_from(m % TEN_POW_19)) {
+    // Below 10^19 a mantissa is one piece (told without a 128-bit division, which is
+    // slow); above, the low piece keeps its 19 digits.
+    let small = u64::try_from(m)
+        .ok()
+        .filter(|&m| u128::from(m) < TEN_POW_19);
+    match small.map_or_else(
+        || (u64::try_from(m / TEN_POW_19), u64::try_from(m % TEN_POW_19)),
+        |m| (Ok(0), Ok(m)),
+    ) {
         (Ok(0), Ok(lo)) => push_u64(lo, 1),
         (Ok(hi), Ok(lo)) => {
             push_u64(lo, 19);
