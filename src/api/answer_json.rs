@@ -1,14 +1,23 @@
 //! Writes a GraphQL answer as JSON: the bytes `serde_json` writes for it, byte for byte,
 //! with less work. Most of an answer is strings that need no escaping; they are checked
 //! eight bytes at a time and copied whole, where `serde_json` looks up every byte.
+//!
+//! One exception: a `Value::Binary` is a part of the answer written already, as JSON, by
+//! the objects answered in one pass ([`super::flat`]) of a request marked with
+//! [`super::flat::written_as_json`]; it is copied as it is. The schema has no scalar that
+//! answers bytes, and only a request whose answer is written here is so marked.
 
+use std::io::Write;
+
+use async_graphql::resolver_utils::EnumType;
 use async_graphql::{Response, Value};
 
-/// The answer `response` as JSON, as `serde_json::to_vec` writes it.
-pub fn to_vec(response: &Response) -> Result<Vec<u8>, serde_json::Error> {
-    let mut out = Vec::with_capacity(256);
+/// The answer `response` as JSON, as `serde_json::to_vec` writes it (but for the parts
+/// written already, copied as they are).
+pub(crate) fn to_vec(response: &Response) -> Result<Vec<u8>, serde_json::Error> {
+    let mut out = Vec::with_capacity(256 + written_bytes(&response.data));
     out.extend_from_slice(b"{\"data\":");
-    value(&mut out, &response.data)?;
+    value(&mut out, &response.data);
     if !response.extensions.is_empty() {
         out.extend_from_slice(b",\"extensions\":");
         serde_json::to_writer(&mut out, &response.extensions)?;
@@ -21,8 +30,19 @@ pub fn to_vec(response: &Response) -> Result<Vec<u8>, serde_json::Error> {
     Ok(out)
 }
 
+/// How many bytes of `v` are written already: room to make for them at once, rather
+/// than to grow the answer as they are copied in.
+fn written_bytes(v: &Value) -> usize {
+    match v {
+        Value::Binary(written) => written.len(),
+        Value::List(items) => items.iter().map(written_bytes).sum(),
+        Value::Object(map) => map.values().map(written_bytes).sum(),
+        _ => 0,
+    }
+}
+
 /// Writes one value of the answer.
-fn value(out: &mut Vec<u8>, v: &Value) -> Result<(), serde_json::Error> {
+pub(crate) fn value(out: &mut Vec<u8>, v: &Value) {
     match v {
         Value::Null => out.extend_from_slice(b"null"),
         Value::Boolean(true) => out.extend_from_slice(b"true"),
@@ -35,7 +55,7 @@ fn value(out: &mut Vec<u8>, v: &Value) -> Result<(), serde_json::Error> {
                 if i > 0 {
                     out.push(b',');
                 }
-                value(out, item)?;
+                value(out, item);
             }
             out.push(b']');
         }
@@ -47,15 +67,63 @@ fn value(out: &mut Vec<u8>, v: &Value) -> Result<(), serde_json::Error> {
                 }
                 string(out, key);
                 out.push(b':');
-                value(out, item)?;
+                value(out, item);
             }
             out.push(b'}');
         }
-        // Numbers (integers, and floats as `ryu` writes them) and bytes are rare in an
-        // answer: `serde_json` writes them.
-        Value::Number(_) | Value::Binary(_) => serde_json::to_writer(&mut *out, v)?,
+        Value::Binary(written) => out.extend_from_slice(written),
+        // A number is written as `serde_json` shows it: integers in full, floats as
+        // `ryu` writes them (a `Number` is never infinite nor NaN).
+        // (Writing to a `Vec` cannot fail.)
+        Value::Number(number) => {
+            let _ = write!(out, "{number}");
+        }
     }
-    Ok(())
+}
+
+/// Writes a count, as its value (`Value::Number`) is written: its digits.
+pub(crate) fn number(out: &mut Vec<u8>, n: usize) {
+    // The digits, last first: at most 20 of a 64-bit count.
+    let mut digits = [0u8; 20];
+    let mut at = digits.len();
+    let mut rest = n;
+    loop {
+        at -= 1;
+        digits[at] = b'0' + (rest % 10) as u8;
+        rest /= 10;
+        if rest == 0 {
+            break;
+        }
+    }
+    out.extend_from_slice(&digits[at..]);
+}
+
+/// Writes the text `parts` make together as one JSON string: copied, then checked once
+/// for escapes as a whole (and written again, escaped, in the rare case it needs one).
+pub(crate) fn string_of<'a, I>(out: &mut Vec<u8>, parts: I)
+where
+    I: IntoIterator<Item = &'a str> + Clone,
+{
+    out.push(b'"');
+    let start = out.len();
+    for part in parts.clone() {
+        out.extend_from_slice(part.as_bytes());
+    }
+    if any_escape(&out[start..]) {
+        out.truncate(start);
+        for part in parts {
+            escaped(out, part.as_bytes());
+        }
+    }
+    out.push(b'"');
+}
+
+/// Writes the name of an enum's value, as `enum_value` answers it (there is always one).
+pub(crate) fn enum_name<T: EnumType>(out: &mut Vec<u8>, value: T) {
+    match T::items().iter().find(|item| item.value == value) {
+        Some(item) => string(out, item.name),
+        None => out.extend_from_slice(b"null"),
+    }
 }
 
 /// Whether any of the eight bytes of `word` is below 0x20, a quote or a backslash: the
@@ -86,7 +154,7 @@ fn escape(byte: u8) -> u8 {
 }
 
 /// Writes `s` as a JSON string.
-fn string(out: &mut Vec<u8>, s: &str) {
+pub(crate) fn string(out: &mut Vec<u8>, s: &str) {
     let bytes = s.as_bytes();
     out.reserve(bytes.len() + 2);
     out.push(b'"');
@@ -223,7 +291,7 @@ mod tests {
                     2 => Value::Number(Number::from(next() as i64)),
                     3 => Value::Number(Number::from_f64(next() as f64 / 7.0).unwrap_or(0.into())),
                     4 => Value::Enum(Name::new("COUNTRY")),
-                    5 => Value::Binary(vec![1, 2, 255].into()),
+                    5 => Value::List(Vec::new()),
                     6 => Value::List(vec![Value::String(text.clone()), Value::Null]),
                     _ => Value::String(text.clone()),
                 };
@@ -242,5 +310,36 @@ mod tests {
             same(&response);
         }
         same(&Response::new(Value::Null));
+    }
+
+    #[test]
+    fn a_part_written_already_is_copied_as_it_is() {
+        let mut map = IndexMap::new();
+        map.insert(
+            Name::new("a"),
+            Value::Binary(br#"{"b":["c\n"]}"#.to_vec().into()),
+        );
+        map.insert(Name::new("d"), Value::Null);
+        let ours = to_vec(&Response::new(Value::Object(map))).unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(
+            String::from_utf8_lossy(&ours),
+            r#"{"data":{"a":{"b":["c\n"]},"d":null}}"#
+        );
+    }
+
+    #[test]
+    fn counts_and_texts_in_parts_are_written_as_their_values_are() {
+        for n in [0, 1, 9, 10, 99, 100, 12_345, u32::MAX as usize, usize::MAX] {
+            let mut ours = Vec::new();
+            number(&mut ours, n);
+            let theirs = serde_json::to_vec(&Value::from(n)).unwrap_or_default();
+            assert_eq!(ours, theirs, "{n}");
+        }
+        for parts in [&["a", "|", "b"][..], &[], &["x\"", "", "\n\u{1}é"]] {
+            let mut ours = Vec::new();
+            string_of(&mut ours, parts.iter().copied());
+            let theirs = serde_json::to_vec(&parts.concat()).unwrap_or_default();
+            assert_eq!(ours, theirs, "{parts:?}");
+        }
     }
 }

@@ -4,6 +4,7 @@
 use async_graphql::resolver_utils::enum_value;
 use async_graphql::{Object, Value};
 
+use super::answer_json;
 use super::entity::{Attribution, Citation, Entity, citations, lookup};
 use super::enums::{CommitmentStatus, DateBasis, DealStatus, DemandStatus, Rank, TariffStatus};
 use super::flat::{Flat, FlatList, Leaves};
@@ -108,6 +109,10 @@ macro_rules! claim_object {
             fn leaf(&self, index: usize) -> Value {
                 claim_leaf(self.c, self.basis, index)
             }
+
+            fn write_leaf(&self, index: usize, out: &mut Vec<u8>) {
+                write_claim_leaf(self.c, self.basis, index, out);
+            }
         }
 
         impl<'a> $name<'a> {
@@ -143,6 +148,31 @@ const CLAIM_LEAVES: &[&str] = &[
     "caveat",
     "note",
 ];
+
+/// Writes the value of `CLAIM_LEAVES[index]` for `claim` as JSON, as [`claim_leaf`]'s.
+fn write_claim_leaf<T>(
+    claim: &Claim<T>,
+    basis: Option<model::DateBasis>,
+    index: usize,
+    out: &mut Vec<u8>,
+) {
+    let text = |out: &mut Vec<u8>, t: &Option<Box<str>>| match t.as_deref() {
+        Some(t) => answer_json::string(out, t),
+        None => out.extend_from_slice(b"null"),
+    };
+    match index {
+        0 => answer_json::string(out, &claim.key),
+        1 => match basis {
+            Some(b) => answer_json::enum_name(out, DateBasis::from(b)),
+            None => out.extend_from_slice(b"null"),
+        },
+        2 => answer_json::enum_name(out, Rank::from(claim.rank)),
+        3 => out.extend_from_slice(if claim.approximate { b"true" } else { b"false" }),
+        4 => text(out, &claim.supersedes),
+        5 => text(out, &claim.caveat),
+        _ => text(out, &claim.note),
+    }
+}
 
 /// The value of `CLAIM_LEAVES[index]` for `claim`, as its resolver answers it.
 fn claim_leaf<T>(claim: &Claim<T>, basis: Option<model::DateBasis>, index: usize) -> Value {

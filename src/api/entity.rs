@@ -9,6 +9,7 @@ use async_graphql::{
     ContextSelectionSet, ID, Interface, Object, Positioned, ScalarType, ServerResult, Value, parser,
 };
 
+use super::answer_json;
 use super::enums::{Direction, NodeKind, RelationKind};
 use super::error::ApiError;
 use super::flat;
@@ -242,6 +243,17 @@ pub fn entity_leaf(g: &KnowledgeGraph, node: &Node, index: usize) -> Value {
     }
 }
 
+/// Writes the value of `ENTITY_LEAVES[index]` for `node` as JSON, as [`entity_leaf`]'s.
+pub fn write_entity_leaf(g: &KnowledgeGraph, node: &Node, index: usize, out: &mut Vec<u8>) {
+    match index {
+        0 => answer_json::string(out, node.id.as_str()),
+        1 => answer_json::enum_name(out, NodeKind::from(node.kind())),
+        2 => answer_json::string(out, &node.name),
+        4 => answer_json::string(out, &node.description),
+        _ => answer_json::value(out, &entity_leaf(g, node, index)),
+    }
+}
+
 /// The entities ids name, in order, skipping any the graph lacks.
 pub fn lookup_all<'a>(g: &'a KnowledgeGraph, ids: &[model::EntityId]) -> Vec<Entity<'a>> {
     ids.iter().filter_map(|i| lookup(g, i)).collect()
@@ -333,6 +345,10 @@ macro_rules! entity_object {
 
             fn leaf(&self, index: usize) -> async_graphql::Value {
                 $crate::api::entity::entity_leaf(self.g, self.node, index)
+            }
+
+            fn write_leaf(&self, index: usize, out: &mut Vec<u8>) {
+                $crate::api::entity::write_entity_leaf(self.g, self.node, index, out);
             }
         }
 

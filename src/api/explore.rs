@@ -7,6 +7,7 @@ use std::cmp::Ordering;
 use async_graphql::resolver_utils::enum_value;
 use async_graphql::{Context, Enum, ID, Object, ScalarType, Value};
 
+use super::answer_json;
 use super::claims::RateClaim;
 use super::entity::{Entity, Relation, entity, lookup};
 use super::enums::{Direction, NodeKind, Period, RelationKind};
@@ -79,6 +80,15 @@ impl Leaves for GraphNode<'_> {
             _ => self.depth.to_value(),
         }
     }
+
+    fn write_leaf(&self, index: usize, out: &mut Vec<u8>) {
+        match index {
+            0 => answer_json::string(out, self.node.id.as_str()),
+            1 => answer_json::enum_name(out, NodeKind::from(self.node.kind())),
+            2 => answer_json::string(out, &self.node.name),
+            _ => answer_json::number(out, self.depth),
+        }
+    }
 }
 
 /// An edge of a drawn subgraph or path.
@@ -140,6 +150,20 @@ impl Leaves for GraphEdge<'_> {
             _ => match self.g.headline(self.edge, self.as_of.as_ref()) {
                 Some(label) => Value::String(label),
                 None => Value::Null,
+            },
+        }
+    }
+
+    fn write_leaf(&self, index: usize, out: &mut Vec<u8>) {
+        let r = &self.edge.relation;
+        match index {
+            0 => answer_json::string_of(out, r.id_parts()),
+            1 => answer_json::enum_name(out, RelationKind::from(r.kind)),
+            2 => answer_json::string(out, r.from.as_str()),
+            3 => answer_json::string(out, r.to.as_str()),
+            _ => match self.g.headline(self.edge, self.as_of.as_ref()) {
+                Some(label) => answer_json::string(out, &label),
+                None => out.extend_from_slice(b"null"),
             },
         }
     }

@@ -24,8 +24,9 @@ use async_graphql::{
     ContainerType, ContextSelectionSet, Name, OutputType, Positioned, ServerResult, Value, registry,
 };
 
-pub(crate) use plan::Plans;
-use plan::{Step, plan_of};
+use super::answer_json;
+use plan::{Plan, What, plan_of};
+pub(crate) use plan::{Plans, written_as_json};
 
 /// An object whose fields without arguments and without a selection of their own can be
 /// read at once. `LEAVES` names them; `leaf(i)` is the value of `LEAVES[i]`, exactly what
@@ -36,6 +37,11 @@ pub trait Leaves {
 
     /// The value of the field `LEAVES[index]`.
     fn leaf(&self, index: usize) -> Value;
+
+    /// Writes the value of the field `LEAVES[index]` as JSON.
+    fn write_leaf(&self, index: usize, out: &mut Vec<u8>) {
+        answer_json::value(out, &self.leaf(index));
+    }
 }
 
 impl<T: Leaves> Leaves for &T {
@@ -43,6 +49,10 @@ impl<T: Leaves> Leaves for &T {
 
     fn leaf(&self, index: usize) -> Value {
         (**self).leaf(index)
+    }
+
+    fn write_leaf(&self, index: usize, out: &mut Vec<u8>) {
+        (**self).write_leaf(index, out);
     }
 }
 
@@ -101,39 +111,31 @@ fn merge_into(previous: &mut Value, value: Value) {
     }
 }
 
-/// One object's answer, following `steps`, the plan of the selection in `ctx`.
+/// One object's answer as a value, following `plan`, the plan of the selection in `ctx`.
 async fn answer<'a, T: Leaves + ContainerType + OutputType>(
     root: &'a T,
     ctx: &ContextSelectionSet<'a>,
-    steps: &[Step],
+    plan: &Plan,
 ) -> Value {
-    let mut map = IndexMap::with_capacity_and_hasher(steps.len(), KEYS.clone());
-    for step in steps {
-        match step {
-            Step::Leaf(key, hash, index) => {
+    let mut map = IndexMap::with_capacity_and_hasher(plan.steps.len(), KEYS.clone());
+    for step in &plan.steps {
+        let (key, hash) = (&step.key, step.hash);
+        match &step.what {
+            What::Leaf(index) => {
                 // A key asked for twice keeps its first value, as in `merge`.
                 if let RawEntryMut::Vacant(entry) =
-                    map.raw_entry_mut_v1().from_key_hashed_nocheck(*hash, key)
+                    map.raw_entry_mut_v1().from_key_hashed_nocheck(hash, key)
                 {
-                    entry.insert_hashed_nocheck(*hash, key.clone(), root.leaf(*index));
+                    entry.insert_hashed_nocheck(hash, key.clone(), root.leaf(*index));
                 }
             }
-            Step::Typename(key, hash) => {
+            What::Typename => {
                 let name = root.introspection_type_name().into_owned();
-                merge_hashed(&mut map, key, *hash, Value::String(name));
+                merge_hashed(&mut map, key, hash, Value::String(name));
             }
-            Step::Nested(key, hash, at) => {
-                let Some(field) = at.find(ctx, &ctx.item.node) else {
-                    continue;
-                };
-                let ctx_field = ctx.with_field(field);
-                // Boxed, as the executor boxes every field: an object can lead back to
-                // its own type, and a future cannot hold itself.
-                let nested: Pin<Box<dyn Future<Output = _> + Send + '_>> =
-                    Box::pin(root.resolve_field(&ctx_field));
-                match nested.await {
-                    Ok(value) => merge_hashed(&mut map, key, *hash, value.unwrap_or_default()),
-                    Err(error) => ctx.add_error(error),
+            What::Nested(at) => {
+                if let Some(value) = nested(root, ctx, at).await {
+                    merge_hashed(&mut map, key, hash, value);
                 }
             }
         }
@@ -142,6 +144,61 @@ async fn answer<'a, T: Leaves + ContainerType + OutputType>(
         Value::Null
     } else {
         Value::Object(map)
+    }
+}
+
+/// One object's answer written as JSON to `out`, following `plan`, the plan of the
+/// selection in `ctx`, whose keys are distinct: the same bytes as [`answer`]'s value.
+async fn write<'a, T: Leaves + ContainerType + OutputType>(
+    out: &mut Vec<u8>,
+    root: &'a T,
+    ctx: &ContextSelectionSet<'a>,
+    plan: &Plan,
+) {
+    let start = out.len();
+    out.push(b'{');
+    for step in &plan.steps {
+        let before = out.len();
+        if before > start + 1 {
+            out.push(b',');
+        }
+        out.extend_from_slice(&step.json);
+        match &step.what {
+            What::Leaf(index) => root.write_leaf(*index, out),
+            What::Typename => answer_json::string(out, &root.introspection_type_name()),
+            What::Nested(at) => match nested(root, ctx, at).await {
+                Some(value) => answer_json::value(out, &value),
+                None => out.truncate(before),
+            },
+        }
+    }
+    if out.len() == start + 1 {
+        out.truncate(start);
+        out.extend_from_slice(b"null");
+    } else {
+        out.push(b'}');
+    }
+}
+
+/// The answer of the field at `at` of `root`, by the executor; none when it failed (the
+/// error is added to the request's).
+async fn nested<'a, T: ContainerType>(
+    root: &'a T,
+    ctx: &ContextSelectionSet<'a>,
+    at: &plan::FieldAt,
+) -> Option<Value> {
+    let field = at.find(ctx, &ctx.item.node)?;
+    let ctx_field = ctx.with_field(field);
+    // Boxed, as the executor boxes every field: an object can lead back to its own type,
+    // and a future cannot hold itself.
+    let nested: Pin<Box<dyn Future<Output = _> + Send + '_>> =
+        Box::pin(root.resolve_field(&ctx_field));
+    match nested.await {
+        Ok(value) => Some(value.unwrap_or_default()),
+        Err(error) => {
+            ctx.add_error(error);
+            None
+        }
     }
 }
 
@@ -155,14 +212,21 @@ fn merge_hashed(map: &mut IndexMap<Name, Value>, key: &Name, hash: u64, value: V
     }
 }
 
-/// The answer of one object of a concrete type, in one pass where its selection allows.
+/// The answer of one object of a concrete type, in one pass where its selection allows:
+/// written as JSON at once where nothing is merged into it.
 pub(crate) async fn answer_object<T: Leaves + ContainerType + OutputType>(
     root: &T,
     ctx: &ContextSelectionSet<'_>,
 ) -> ServerResult<Value> {
     match plan_of::<T>(ctx, &root.introspection_type_name())? {
-        Some(steps) => Ok(answer(root, ctx, &steps).await),
-        None => resolve_container(ctx, root).await,
+        (Some(plan), true) => {
+            let mut out = Vec::with_capacity(plan.room(1));
+            write(&mut out, root, ctx, &plan).await;
+            plan.wrote(1, out.len());
+            Ok(Value::Binary(out.into()))
+        }
+        (Some(plan), false) => Ok(answer(root, ctx, &plan).await),
+        (None, _) => resolve_container(ctx, root).await,
     }
 }
 
@@ -262,72 +326,133 @@ impl<T: Leaves + ContainerType + OutputType> OutputType for FlatList<T> {
         ctx: &ContextSelectionSet<'_>,
         _field: &Positioned<Field>,
     ) -> ServerResult<Value> {
-        let plan = plan_of::<T>(ctx, &T::type_name())?;
-        let mut items = Vec::with_capacity(self.0.len());
-        for (index, item) in self.0.iter().enumerate() {
-            let ctx = ctx.with_index(index);
-            items.push(match &plan {
-                Some(steps) => answer(item, &ctx, steps).await,
-                None => resolve_container(&ctx, item).await?,
-            });
+        match plan_of::<T>(ctx, &T::type_name())? {
+            (Some(plan), true) => {
+                let mut out = Vec::with_capacity(plan.room(self.0.len()));
+                out.push(b'[');
+                for (index, item) in self.0.iter().enumerate() {
+                    if index > 0 {
+                        out.push(b',');
+                    }
+                    write(&mut out, item, &ctx.with_index(index), &plan).await;
+                }
+                out.push(b']');
+                plan.wrote(self.0.len(), out.len());
+                Ok(Value::Binary(out.into()))
+            }
+            (plan, _) => {
+                let mut items = Vec::with_capacity(self.0.len());
+                for (index, item) in self.0.iter().enumerate() {
+                    let ctx = ctx.with_index(index);
+                    items.push(match &plan {
+                        Some(plan) => answer(item, &ctx, plan).await,
+                        None => resolve_container(&ctx, item).await?,
+                    });
+                }
+                Ok(Value::List(items))
+            }
         }
-        Ok(Value::List(items))
     }
 }
 
 #[cfg(test)]
 mod tests {
-    use async_graphql::{Request, Variables};
+    use async_graphql::{Request, Value, Variables};
     use serde_json::json;
 
     use super::EXECUTOR_ONLY;
-    use crate::api::{Credentials, execute, schema, snapshot};
+    use crate::api::{Credentials, answer_json, execute, schema, snapshot};
     use crate::app::{App, Config};
 
-    /// The answer to `query`, each object answered in one pass or by the executor alone.
-    fn answer(query: &str, variables: serde_json::Value, executor_only: bool) -> String {
+    /// How the tests have a query answered.
+    #[derive(Clone, Copy, PartialEq)]
+    enum How {
+        /// By the executor alone.
+        Executor,
+        /// Objects in one pass, as values.
+        Values,
+        /// Objects in one pass, written as JSON at once where nothing merges into them,
+        /// as HTTP answers a single request.
+        Written,
+    }
+
+    /// The parts of `value` written as JSON at once, outermost only.
+    fn written(value: &Value) -> usize {
+        match value {
+            Value::Binary(_) => 1,
+            Value::List(items) => items.iter().map(written).sum(),
+            Value::Object(map) => map.values().map(written).sum(),
+            _ => 0,
+        }
+    }
+
+    /// The answer to `query`, as JSON, answered as `how` says, and how many of its parts
+    /// were written at once.
+    fn answer(query: &str, variables: serde_json::Value, how: How) -> (String, usize) {
         let app = match App::load(Config::default()) {
             Ok(app) => app,
             Err(error) => panic!("the built-in seed loads: {error}"),
         };
         let schema = schema(app.clone());
-        let request = Request::new(query)
+        let mut request = Request::new(query)
             .variables(Variables::from_json(variables))
             .data(snapshot::Pinned::default())
             .data(Credentials::default());
+        if how == How::Written {
+            crate::api::cost(&mut request, app.config());
+            crate::api::written_as_json(&mut request);
+        }
         let runtime = tokio::runtime::Builder::new_current_thread()
             .build()
             .unwrap_or_else(|error| panic!("a runtime: {error}"));
-        EXECUTOR_ONLY.set(executor_only);
+        EXECUTOR_ONLY.set(how == How::Executor);
         let response = runtime.block_on(execute(&schema, request, app.config()));
         EXECUTOR_ONLY.set(false);
-        serde_json::to_string(&response).unwrap_or_else(|error| panic!("{error}"))
+        let json = match how {
+            How::Written => answer_json::to_vec(&response),
+            How::Values | How::Executor => serde_json::to_vec(&response),
+        };
+        let json = json.unwrap_or_else(|error| panic!("{error}"));
+        let json = String::from_utf8(json).unwrap_or_else(|error| panic!("{error}"));
+        (json, written(&response.data))
     }
 
-    /// Asserts the one-pass answer is the executor's, byte for byte, the first time the
-    /// document is planned and again from the plans kept with it, and returns it.
-    fn same(query: &str, variables: serde_json::Value) -> String {
-        let flat = answer(query, variables.clone(), false);
-        let again = answer(query, variables.clone(), false);
-        let executor = answer(query, variables, true);
-        assert_eq!(flat, executor, "{query}");
-        assert_eq!(again, executor, "{query}, planned before");
-        assert!(!flat.contains(r#""errors""#), "{flat}");
-        flat
+    /// Asserts the one-pass answer is the executor's, byte for byte, as values and written
+    /// at once, the first time the document is planned and again from the plans kept with
+    /// it, and returns it with how many of its parts were written at once.
+    fn same(query: &str, variables: serde_json::Value) -> (String, usize) {
+        let (executor, none) = answer(query, variables.clone(), How::Executor);
+        assert_eq!(none, 0, "{query}");
+        let mut parts = 0;
+        for how in [How::Values, How::Written] {
+            let (flat, written) = answer(query, variables.clone(), how);
+            let (again, written_again) = answer(query, variables.clone(), how);
+            assert_eq!(flat, executor, "{query}");
+            assert_eq!(again, executor, "{query}, planned before");
+            assert_eq!(written, written_again, "{query}");
+            if how == How::Values {
+                assert_eq!(written, 0, "{query}");
+            }
+            parts = written;
+        }
+        assert!(!executor.contains(r#""errors""#), "{executor}");
+        (executor, parts)
     }
 
     #[test]
     fn drawn_nodes_and_edges_answer_as_the_executor_does() {
-        let plain = same(
+        let (plain, plain_written) = same(
             r#"{ neighborhood(ids: ["country:jp"], depth: 2, limit: 200) {
                 truncated nodes { id kind label depth } edges { id kind source target label } } }"#,
             json!({}),
         );
         assert!(plain.contains(r#""kind":"COUNTRY""#), "{plain}");
         assert!(plain.matches(r#""source":"#).count() > 20, "{plain}");
+        // The lists of nodes and of edges, each written whole at once.
+        assert_eq!(plain_written, 2);
         // Aliases, a field asked twice, `__typename`, fragments of both kinds, and fields
         // that lead to other objects (merged where asked twice), beside those at hand.
-        let mixed = same(
+        let (mixed, mixed_written) = same(
             r#"{ neighborhood(ids: ["country:kr"], depth: 1, asOf: "2025-08-01") {
                 nodes { key: id id __typename ...N ... on GraphNode { label entity { id } }
                         entity { __typename ... on Country { name } } id }
@@ -339,6 +464,8 @@ mod tests {
         );
         assert!(mixed.contains(r#""key":"country:kr""#), "{mixed}");
         assert!(mixed.contains(r#""__typename":"GraphEdge""#), "{mixed}");
+        // Keys asked twice in each list: none is written at once.
+        assert_eq!(mixed_written, 0);
         // Fields left out or kept by the directives, by a variable's value.
         for skip in [true, false] {
             same(
@@ -349,19 +476,39 @@ mod tests {
                 json!({ "skip": skip }),
             );
         }
-        let paths = same(
+        // Answers merged by the executor: a list asked twice, a fragment spread twice, and
+        // lists under an object asked twice; beside them, lists written at once.
+        let (merged, merged_written) = same(
+            r#"{ neighborhood(ids: ["country:jp"], depth: 1) {
+                nodes { id } nodes { label kind } ...S ...S
+                edges { id } edges { kind source } }
+              again: neighborhood(ids: ["country:kr"], depth: 1) { nodes { id } }
+              two: neighborhood(ids: ["country:us"], depth: 1) { nodes { id } }
+              two: neighborhood(ids: ["country:us"], depth: 1) { nodes { depth } } }
+            fragment S on Subgraph { truncated edges { target } }"#,
+            json!({}),
+        );
+        assert!(
+            merged.contains(r#"{"id":"country:jp","label":"#),
+            "{merged}"
+        );
+        assert!(merged.contains(r#""depth":0}"#), "{merged}");
+        // Only `again`'s nodes merge with nothing.
+        assert_eq!(merged_written, 1);
+        let (paths, paths_written) = same(
             r#"{ paths(from: "country:jp", to: "country:kr", limit: 3) {
                 length nodes { id depth label } edges { id source target label kind } } }"#,
             json!({}),
         );
         assert!(paths.contains(r#""length":"#), "{paths}");
+        assert!(paths_written >= 2, "{paths_written}");
     }
 
     #[test]
     fn entities_a_commitment_leads_to_answer_as_the_executor_does() {
         // Every field each entity has at hand, fields of its own kind and of the
         // interface through fragments, a field with arguments, and fields that lead on.
-        let page = same(
+        let (page, page_written) = same(
             r#"{ commitments(first: 50, orderBy: [{field: ID}]) { edges { node {
                 id name
                 pledger { id kind name aliases description version __typename
@@ -374,11 +521,25 @@ mod tests {
             json!({}),
         );
         assert!(page.contains(r#""pledger":{"id":"country:"#), "{page}");
+        // A selection whose fragments all are of another type, and fields of one name
+        // under fragments of two types.
+        let (others, others_written) = same(
+            r#"{ commitments(first: 10) { nodes { id pledger { ... on Deal { id } }
+                who: pledger { id kind name aliases description version __typename }
+                beneficiaries { ... on Country { name } ... on Organization { name } } } } }"#,
+            json!({}),
+        );
+        assert!(others.contains(r#""pledger":"#), "{others}");
+        // Each node, written whole at once.
+        let nodes = others.matches(r#"{"id":"commitment:"#).count();
+        assert!(nodes > 1, "{others}");
+        assert_eq!(others_written, nodes);
         assert!(page.contains(r#""code":"#), "{page}");
+        assert_eq!(page_written, 1);
         assert!(page.contains(r#""who":"#), "{page}");
         // Pages of entities inside entities, with cursors and without, a page of
         // relations, and the bench's Q1.
-        let nested = same(
+        let (nested, nested_written) = same(
             r#"{ deals(first: 3) { nodes { id name __typename
                 commitments(first: 5) { edges { cursor node { id kind pledger { name } } }
                                         nodes { name ... on Commitment { id } }
@@ -393,9 +554,11 @@ mod tests {
             nested.contains(r#""pledgesMade":{"edges":[{"node":{"kind":"#),
             "{nested}"
         );
+        // Each of the three deals, and the country.
+        assert_eq!(nested_written, 4);
         // Claims and the values under them: every field a claim has, as of a day and
         // not, histories with deprecated values, money, quantities and percents.
-        let claims = same(
+        let (claims, claims_written) = same(
             r#"{ commitments(first: 50, orderBy: [{field: ID}]) { edges { cursor node { id
                 amount { key asOfBasis rank approximate supersedes caveat note __typename
                          value { __typename display percent money { amount currency display }
@@ -421,6 +584,7 @@ mod tests {
         ] {
             assert!(claims.contains(expected), "{expected} in {claims}");
         }
+        assert_eq!(claims_written, 1);
         same(
             r#"{ tariffMeasures(first: 20) { nodes { id
                 rate { key rank value { totalPercent display } }

@@ -2,6 +2,7 @@
 //! resolvers ask the `graph` layer and shape the answer.
 
 mod analysis;
+pub(crate) mod answer_json;
 mod claims;
 mod create;
 mod entity;
@@ -35,6 +36,7 @@ use crate::app::App;
 pub use crate::app::RequestId;
 use crate::graph::KnowledgeGraph;
 pub use error::{ApiError, REQUEST_ERROR, code, internal};
+pub(crate) use flat::written_as_json;
 pub use guard::{Cost, cost, operation_type, parsed};
 pub use mutation::{Credentials, Mutation};
 pub use persisted::names_its_document;

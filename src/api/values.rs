@@ -3,6 +3,7 @@
 use async_graphql::resolver_utils::enum_value;
 use async_graphql::{Object, ScalarType, SimpleObject, Value};
 
+use super::answer_json;
 use super::enums::{DatePrecision, RateComponentKind, Unit};
 use super::flat::{Flat, Leaves};
 use super::scalars::{Date, Decimal};
@@ -92,6 +93,14 @@ impl Leaves for Money {
             _ => Value::String(self.0.display()),
         }
     }
+
+    fn write_leaf(&self, index: usize, out: &mut Vec<u8>) {
+        match index {
+            0 => answer_json::string(out, &Decimal(self.0.amount).text()),
+            1 => answer_json::string(out, self.0.currency.as_str()),
+            _ => answer_json::string(out, &self.0.display()),
+        }
+    }
 }
 
 impl From<&model::Money> for Money {
@@ -131,6 +140,14 @@ impl Leaves for Quantity {
             0 => Decimal(self.0.value).to_value(),
             1 => enum_value(Unit::from(self.0.unit)),
             _ => Value::String(self.0.to_string()),
+        }
+    }
+
+    fn write_leaf(&self, index: usize, out: &mut Vec<u8>) {
+        match index {
+            0 => answer_json::string(out, &Decimal(self.0.value).text()),
+            1 => answer_json::enum_name(out, Unit::from(self.0.unit)),
+            _ => answer_json::string(out, &self.0.to_string()),
         }
     }
 }
@@ -187,6 +204,14 @@ impl Leaves for AmountValue {
             (0, _) => Value::String(self.0.display()),
             (_, model::Amount::Percent(p)) => Decimal(p.points()).to_value(),
             _ => Value::Null,
+        }
+    }
+
+    fn write_leaf(&self, index: usize, out: &mut Vec<u8>) {
+        match (index, &self.0) {
+            (0, _) => answer_json::string(out, &self.0.display()),
+            (_, model::Amount::Percent(p)) => answer_json::string(out, &Decimal(p.points()).text()),
+            _ => out.extend_from_slice(b"null"),
         }
     }
 }

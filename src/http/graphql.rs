@@ -14,11 +14,11 @@ use futures_util::StreamExt;
 
 use super::Served;
 use super::admission::Refused;
-use super::answer_json;
 use super::answers::{self, Sent, Stamp};
 use super::cache;
 use super::negotiate::{self, Answer};
 use super::observe::Observed;
+use crate::api::answer_json;
 use crate::api::{Credentials, REQUEST_ERROR, code, internal};
 
 /// An answer in the GraphQL shape without `data`: one error with its code.
@@ -424,6 +424,9 @@ async fn execute(
     let (complexity, query) = match &mut batch {
         BatchRequest::Single(request) => {
             let cost = crate::api::cost(request, config);
+            // A single answer is written by `answer_json`, which takes parts written
+            // already (a batch's answers are written by `serde_json`).
+            crate::api::written_as_json(request);
             (
                 cost.complexity,
                 cost.operation == Some(OperationType::Query),

@@ -3,7 +3,6 @@
 //! the answers given while the graph loads; and the graceful stop on a signal.
 
 mod admission;
-mod answer_json;
 mod answers;
 mod assets;
 mod cache;

@@ -196,18 +196,24 @@ impl Relation {
     ///
     /// Written into one string of the right size: an answer may ask it of every edge.
     pub fn id(&self) -> String {
-        let (from, kind, to) = (self.from.as_str(), self.kind.as_str(), self.to.as_str());
-        let key = self.key.as_deref();
-        let len = from.len() + kind.len() + to.len() + 2 + key.map_or(0, |k| k.len() + 1);
+        let len = self.id_parts().map(str::len).sum();
         let mut id = String::with_capacity(len);
-        for part in [from, "|", kind, "|", to] {
-            id.push_str(part);
-        }
-        if let Some(key) = key {
-            id.push('#');
-            id.push_str(key);
-        }
+        id.extend(self.id_parts());
         id
+    }
+
+    /// The pieces of [`Relation::id`], in order, for a writer to put together.
+    pub fn id_parts(&self) -> impl Iterator<Item = &str> + Clone {
+        let key = self.key.as_deref().map(|key| ["#", key]);
+        [
+            self.from.as_str(),
+            "|",
+            self.kind.as_str(),
+            "|",
+            self.to.as_str(),
+        ]
+        .into_iter()
+        .chain(key.into_iter().flatten())
     }
 
     fn implied(

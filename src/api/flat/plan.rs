@@ -2,25 +2,72 @@
 //! worked out once for each selection set of a document and kept with the document, so
 //! that a page of fifty commitments, each with its pledger, amount and money, and every
 //! later request that sends the same document, read the plan instead of making it again.
+//! Kept with them: which selection sets' answers async-graphql may merge with another's,
+//! whose objects must stay values rather than be written as JSON at once.
 
+use std::collections::HashSet;
 use std::hash::BuildHasher;
-use std::sync::{Arc, Mutex};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex, OnceLock};
 
-use async_graphql::parser::types::{Field, Selection, SelectionSet};
-use async_graphql::{ContextSelectionSet, Name, Pos, Positioned, ServerError, ServerResult};
+use async_graphql::parser::types::{Field, FragmentDefinition, Selection, SelectionSet};
+use async_graphql::{
+    ContextSelectionSet, Name, Pos, Positioned, Request, ServerError, ServerResult,
+};
 use hashbrown::{Equivalent, HashMap};
 
 use super::{KEYS, Leaves, executor_only};
 
-/// One entry of an object's answer, in the order of its selection. Each carries its
-/// response key and the key's hash in [`KEYS`].
-pub(super) enum Step {
+/// One entry of an object's answer, in the order of its selection.
+pub(super) struct Step {
+    /// The response key.
+    pub(super) key: Name,
+    /// The key's hash in [`KEYS`].
+    pub(super) hash: u64,
+    /// The key as the answer writes it: quoted, escaped, with its colon.
+    pub(super) json: Box<[u8]>,
+    /// What the entry holds.
+    pub(super) what: What,
+}
+
+/// What an entry of an object's answer holds.
+pub(super) enum What {
     /// A field at hand, by its index in `LEAVES`.
-    Leaf(Name, u64, usize),
+    Leaf(usize),
     /// `__typename`.
-    Typename(Name, u64),
+    Typename,
     /// Anything else, for the executor: the field at this [`FieldAt`] of the selection.
-    Nested(Name, u64, FieldAt),
+    Nested(FieldAt),
+}
+
+/// A selection set's steps on a type.
+pub(super) struct Plan {
+    /// The entries of the answer, in order.
+    pub(super) steps: Box<[Step]>,
+    /// Whether no response key is asked twice, so that each entry can be written as it
+    /// is answered, with nothing to merge.
+    pub(super) distinct: bool,
+    /// How many bytes the last object written by this plan took: room to make for the
+    /// next, so that its answer is not moved as it grows.
+    pub(super) written: AtomicUsize,
+}
+
+impl Plan {
+    /// The room to make for `n` objects written by this plan.
+    pub(super) fn room(&self, n: usize) -> usize {
+        let each = match self.written.load(Ordering::Relaxed) {
+            0 => 16 * self.steps.len() + 2,
+            bytes => bytes + bytes / 8,
+        };
+        each.saturating_mul(n).saturating_add(2)
+    }
+
+    /// Notes that `n` objects written by this plan took `bytes`.
+    pub(super) fn wrote(&self, n: usize, bytes: usize) {
+        if let Some(each) = bytes.checked_div(n) {
+            self.written.store(each, Ordering::Relaxed);
+        }
+    }
 }
 
 /// Where a field is in a selection set: the index of an item at each level, through the
@@ -58,9 +105,9 @@ impl FieldAt {
     }
 }
 
-/// A selection set's steps on a type; `None` when a field carries a directive (which only
+/// A selection set's plan on a type; `None` when a field carries a directive (which only
 /// the executor applies): the object is then left to it whole.
-pub(super) type Plan = Option<Arc<[Step]>>;
+pub(super) type Planned = Option<Arc<Plan>>;
 
 /// The plans of one document, by the place of their selection set and the type they are
 /// of. Kept beside the parsed document ([`crate::api::parse_cache`]) and put in each
@@ -69,11 +116,44 @@ pub(super) type Plan = Option<Arc<[Step]>>;
 /// requests has plans of its own); bounded by the document, which has so many selection
 /// sets, each asked of so few types.
 #[derive(Clone, Default)]
-pub(crate) struct Plans(Arc<Mutex<HashMap<PlanKey, Plan, foldhash::fast::RandomState>>>);
+pub(crate) struct Plans {
+    kept: Arc<Kept>,
+    /// Whether the request's answer is written by [`crate::api::answer_json::to_vec`], so
+    /// that objects may be written as JSON as they are answered.
+    written: bool,
+}
+
+#[derive(Default)]
+struct Kept {
+    /// Each plan, and whether the answer of the field its selection set is of may be
+    /// merged with another's.
+    plans: Mutex<HashMap<PlanKey, (Planned, bool), foldhash::fast::RandomState>>,
+    /// The places of the selection sets whose answers may be merged with another's.
+    merged: OnceLock<HashSet<(usize, usize), foldhash::fast::RandomState>>,
+}
 
 impl std::fmt::Debug for Plans {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "Plans({} kept)", lock(&self.0).len())
+        let kept = lock(&self.kept.plans).len();
+        write!(f, "Plans({kept} kept, written: {})", self.written)
+    }
+}
+
+/// Marks `request`, checked already, as one whose answer is written by
+/// [`crate::api::answer_json::to_vec`]: its objects answered in one pass are written as
+/// JSON as they are answered, where no other answer is merged into theirs, rather than
+/// built as values first.
+pub(crate) fn written_as_json(request: &mut Request) {
+    let plans = request
+        .data
+        .get(&std::any::TypeId::of::<Plans>())
+        .and_then(|plans| plans.downcast_ref::<Plans>())
+        .cloned();
+    if let Some(plans) = plans {
+        request.data.insert(Plans {
+            written: true,
+            ..plans
+        });
     }
 }
 
@@ -106,16 +186,19 @@ impl Equivalent<PlanKey> for Lookup<'_> {
 }
 
 /// The plan of the selection in `ctx` on `T`, named `type_name`: the one kept in the
-/// request's [`Plans`], or made now (and kept there, when the request has them).
+/// request's [`Plans`], or made now (and kept there, when the request has them). With it,
+/// whether the object may be written as JSON at once: the request's answer is written so,
+/// no key of the selection is asked twice, and the answer of the field the selection is
+/// of is not merged with another's.
 pub(super) fn plan_of<T: Leaves>(
     ctx: &ContextSelectionSet<'_>,
     type_name: &str,
-) -> ServerResult<Plan> {
+) -> ServerResult<(Planned, bool)> {
     if executor_only() {
-        return Ok(None);
+        return Ok((None, false));
     }
-    let Some(Plans(plans)) = ctx.data_opt::<Plans>() else {
-        return make::<T>(ctx, type_name, ctx.item);
+    let Some(Plans { kept, written }) = ctx.data_opt::<Plans>() else {
+        return Ok((make::<T>(ctx, type_name, ctx.item)?, false));
     };
     let Pos { line, column } = ctx.item.pos;
     let lookup = Lookup {
@@ -124,18 +207,27 @@ pub(super) fn plan_of<T: Leaves>(
         type_name,
         leaves: T::LEAVES.as_ptr() as usize,
     };
-    if let Some(plan) = lock(plans).get(&lookup) {
-        return Ok(plan.clone());
-    }
-    let plan = make::<T>(ctx, type_name, ctx.item)?;
-    let key = PlanKey {
-        line,
-        column,
-        type_name: type_name.into(),
-        leaves: T::LEAVES.as_ptr() as usize,
+    let found = lock(&kept.plans).get(&lookup).cloned();
+    let (plan, merged) = match found {
+        Some(found) => found,
+        None => {
+            let plan = make::<T>(ctx, type_name, ctx.item)?;
+            let merged = kept
+                .merged
+                .get_or_init(|| merged_sets(ctx))
+                .contains(&(line, column));
+            let key = PlanKey {
+                line,
+                column,
+                type_name: type_name.into(),
+                leaves: T::LEAVES.as_ptr() as usize,
+            };
+            lock(&kept.plans).insert(key, (plan.clone(), merged));
+            (plan, merged)
+        }
     };
-    lock(plans).insert(key, plan.clone());
-    Ok(plan)
+    let write = *written && !merged && plan.as_ref().is_some_and(|plan| plan.distinct);
+    Ok((plan, write))
 }
 
 /// The map, whole even if a thread panicked holding it: each change is one call.
@@ -148,10 +240,19 @@ fn make<T: Leaves>(
     ctx: &ContextSelectionSet<'_>,
     type_name: &str,
     set: &Positioned<SelectionSet>,
-) -> ServerResult<Plan> {
+) -> ServerResult<Planned> {
     let mut steps = Vec::with_capacity(set.node.items.len());
     let mut at = Vec::new();
-    Ok(collect::<T>(ctx, type_name, &set.node, &mut at, &mut steps)?.then(|| steps.into()))
+    if !collect::<T>(ctx, type_name, &set.node, &mut at, &mut steps)? {
+        return Ok(None);
+    }
+    let keys: HashSet<&Name> = steps.iter().map(|step| &step.key).collect();
+    let distinct = keys.len() == steps.len();
+    Ok(Some(Arc::new(Plan {
+        steps: steps.into(),
+        distinct,
+        written: AtomicUsize::new(0),
+    })))
 }
 
 /// The steps of a selection set on `T`, its fragments spread, as async-graphql's
@@ -173,12 +274,20 @@ fn collect<T: Leaves>(
                     return Ok(false);
                 }
                 let key = field.node.response_key().node.clone();
-                let hash = KEYS.hash_one(&key);
                 let name = field.node.name.node.as_str();
-                steps.push(match T::LEAVES.iter().position(|leaf| *leaf == name) {
-                    _ if name == "__typename" => Step::Typename(key, hash),
-                    Some(index) if field.node.arguments.is_empty() => Step::Leaf(key, hash, index),
-                    _ => Step::Nested(key, hash, FieldAt(at.as_slice().into())),
+                let what = match T::LEAVES.iter().position(|leaf| *leaf == name) {
+                    _ if name == "__typename" => What::Typename,
+                    Some(index) if field.node.arguments.is_empty() => What::Leaf(index),
+                    _ => What::Nested(FieldAt(at.as_slice().into())),
+                };
+                let mut json = Vec::with_capacity(key.len() + 3);
+                crate::api::answer_json::string(&mut json, &key);
+                json.push(b':');
+                steps.push(Step {
+                    hash: KEYS.hash_one(&key),
+                    key,
+                    json: json.into(),
+                    what,
                 });
                 at.pop();
                 continue;
@@ -217,4 +326,90 @@ fn collect<T: Leaves>(
         at.pop();
     }
     Ok(true)
+}
+
+/// The places of the selection sets of the request's operation whose answers async-graphql
+/// may merge with another's: those of a field whose response key is asked twice in one
+/// selection set (through its fragments, whatever their type conditions), and every set
+/// under one. Each field is looked at once for each of the two ways it can be reached.
+fn merged_sets(
+    ctx: &ContextSelectionSet<'_>,
+) -> HashSet<(usize, usize), foldhash::fast::RandomState> {
+    let env = &ctx.query_env;
+    let mut walk = MergeWalk {
+        fragments: &env.fragments,
+        merged: HashSet::default(),
+        seen: HashSet::default(),
+    };
+    walk.set(&env.operation.node.selection_set.node, false);
+    walk.merged
+}
+
+/// The state of [`merged_sets`].
+struct MergeWalk<'a> {
+    fragments: &'a std::collections::HashMap<Name, Positioned<FragmentDefinition>>,
+    /// The places of the sets found merged.
+    merged: HashSet<(usize, usize), foldhash::fast::RandomState>,
+    /// The sets looked at, by place and whether they were reached merged.
+    seen: HashSet<(usize, usize, bool), foldhash::fast::RandomState>,
+}
+
+impl<'a> MergeWalk<'a> {
+    /// Walks a selection set reached through fields of which one is merged or not.
+    fn set(&mut self, set: &'a SelectionSet, merged: bool) {
+        let mut fields = Vec::new();
+        let mut spread = HashSet::new();
+        // A fragment spread twice into one set asks each of its keys twice.
+        let twice = !self.fields(set, &mut fields, &mut spread);
+        let mut counts: HashMap<&Name, usize> = HashMap::new();
+        for field in &fields {
+            *counts.entry(&field.node.response_key().node).or_default() += 1;
+        }
+        for field in fields {
+            let key = &field.node.response_key().node;
+            let merged = merged || twice || counts.get(key).is_some_and(|n| *n > 1);
+            let set = &field.node.selection_set;
+            if set.node.items.is_empty() {
+                continue;
+            }
+            let place = (set.pos.line, set.pos.column);
+            if !self.seen.insert((place.0, place.1, merged)) {
+                continue;
+            }
+            if merged {
+                self.merged.insert(place);
+            }
+            self.set(&set.node, merged);
+        }
+    }
+
+    /// Gathers the fields of `set`, its fragments spread; false when a fragment is spread
+    /// twice (it is gathered once).
+    fn fields(
+        &self,
+        set: &'a SelectionSet,
+        fields: &mut Vec<&'a Positioned<Field>>,
+        spread: &mut HashSet<&'a Name>,
+    ) -> bool {
+        let mut once = true;
+        for selection in &set.items {
+            match &selection.node {
+                Selection::Field(field) => fields.push(field),
+                Selection::InlineFragment(fragment) => {
+                    once &= self.fields(&fragment.node.selection_set.node, fields, spread);
+                }
+                Selection::FragmentSpread(named) => {
+                    let name = &named.node.fragment_name.node;
+                    if !spread.insert(name) {
+                        once = false;
+                        continue;
+                    }
+                    if let Some(fragment) = self.fragments.get(name) {
+                        once &= self.fields(&fragment.node.selection_set.node, fields, spread);
+                    }
+                }
+            }
+        }
+        once
+    }
 }
