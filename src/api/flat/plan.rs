@@ -49,23 +49,27 @@ pub(super) struct Plan {
     pub(super) distinct: bool,
     /// How many bytes the last object written by this plan took: room to make for the
     /// next, so that its answer is not moved as it grows.
-    pub(super) written: AtomicUsize,
+    pub(super) last_size: AtomicUsize,
 }
+
+/// The most room made at once for objects written by a plan; a larger answer grows.
+/// (One large object must not make room for a long list of small ones after it.)
+const MOST_ROOM: usize = 1 << 20;
 
 impl Plan {
     /// The room to make for `n` objects written by this plan.
     pub(super) fn room(&self, n: usize) -> usize {
-        let each = match self.written.load(Ordering::Relaxed) {
+        let each = match self.last_size.load(Ordering::Relaxed) {
             0 => 16 * self.steps.len() + 2,
             bytes => bytes + bytes / 8,
         };
-        each.saturating_mul(n).saturating_add(2)
+        each.saturating_mul(n).saturating_add(2).min(MOST_ROOM)
     }
 
     /// Notes that `n` objects written by this plan took `bytes`.
     pub(super) fn wrote(&self, n: usize, bytes: usize) {
         if let Some(each) = bytes.checked_div(n) {
-            self.written.store(each, Ordering::Relaxed);
+            self.last_size.store(each, Ordering::Relaxed);
         }
     }
 }
@@ -251,7 +255,7 @@ fn make<T: Leaves>(
     Ok(Some(Arc::new(Plan {
         steps: steps.into(),
         distinct,
-        written: AtomicUsize::new(0),
+        last_size: AtomicUsize::new(0),
     })))
 }
 
@@ -411,5 +415,27 @@ impl<'a> MergeWalk<'a> {
             }
         }
         once
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn room_follows_the_last_size_written_and_is_bounded() {
+        let plan = Plan {
+            steps: Box::new([]),
+            distinct: true,
+            last_size: AtomicUsize::new(0),
+        };
+        assert_eq!(plan.room(3), 3 * 2 + 2);
+        plan.wrote(4, 400);
+        assert_eq!(plan.room(10), 10 * 112 + 2);
+        // One large object makes no huge room for a long list after it.
+        plan.wrote(1, 50 << 20);
+        assert_eq!(plan.room(10_000), MOST_ROOM);
+        plan.wrote(0, 0);
+        assert_eq!(plan.room(1), MOST_ROOM);
     }
 }
