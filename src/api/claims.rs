@@ -7,7 +7,7 @@ use async_graphql::{Object, Value};
 use super::answer_json;
 use super::entity::{Attribution, Citation, Entity, citations, lookup};
 use super::enums::{CommitmentStatus, DateBasis, DealStatus, DemandStatus, Rank, TariffStatus};
-use super::flat::{Flat, FlatList, Leaves};
+use super::flat::{Flat, FlatList, Leaves, Left, Link, Linker, Linking};
 use super::values::{AmountValue, Quantity, Rate, VolumeLimit, When};
 use crate::graph::KnowledgeGraph;
 use crate::model::{self, Claim, ClaimSet, PartialDate};
@@ -28,9 +28,7 @@ macro_rules! claim_object {
         impl<'a> $name<'a> {
             /// The value.
             async fn value(&self) -> $value {
-                let ($g, $v) = (self.g, &self.c.value);
-                let _ = $g;
-                $convert
+                self.value_now()
             }
 
             /// A key unique among the claims of this value, named by `supersedes`.
@@ -103,7 +101,7 @@ macro_rules! claim_object {
             }
         }
 
-        impl Leaves for $name<'_> {
+        impl<'a> Leaves for $name<'a> {
             const LEAVES: &'static [&'static str] = CLAIM_LEAVES;
 
             fn leaf(&self, index: usize) -> Value {
@@ -113,9 +111,23 @@ macro_rules! claim_object {
             fn write_leaf(&self, index: usize, out: &mut Vec<u8>) {
                 write_claim_leaf(self.c, self.basis, index, out);
             }
+
+            const LINKS: &'static [&'static str] =
+                if <$value as Link>::AT_ONCE { &["value"] } else { &[] };
+
+            fn link(&self, _index: usize, to: &mut Linker<'_, '_>) -> Linking {
+                Link::link(&self.value_now(), to)
+            }
         }
 
         impl<'a> $name<'a> {
+            /// The value, as its field answers it.
+            fn value_now(&self) -> $value {
+                let ($g, $v) = (self.g, &self.c.value);
+                let _ = $g;
+                $convert
+            }
+
             /// The claim that holds now, or on `as_of` (with how firmly that is known), to be
             /// answered in one pass.
             // Not every kind of claim is asked for "as of" a day (who said a statement is not).
@@ -231,6 +243,27 @@ claim_object!(
     /// A claimed status of a tariff measure.
     TariffStatusClaim, model::TariffStatus, TariffStatus, |g, v| (*v).into()
 );
+
+/// A status is written at once where a claim's `value` is followed.
+macro_rules! link_enum {
+    ($($status:ty),*) => {$(
+        impl Link for $status {
+            fn link(&self, to: &mut Linker<'_, '_>) -> Linking {
+                to.enum_name(*self)
+            }
+        }
+    )*};
+}
+link_enum!(CommitmentStatus, DemandStatus, DealStatus, TariffStatus);
+
+/// A role has a field that leads on (`organization`): left to the executor.
+impl Link for Role<'_> {
+    const AT_ONCE: bool = false;
+
+    fn link(&self, _to: &mut Linker<'_, '_>) -> Linking {
+        Err(Left)
+    }
+}
 
 /// A role: a title in a body or a country.
 pub struct Role<'a> {

@@ -226,6 +226,28 @@ impl flat::Item for Entity<'_> {
             Entity::Source(x) => flat::answer_object(x, ctx).await,
         }
     }
+
+    fn link(&self, to: &mut flat::Linker<'_, '_>) -> flat::Linking {
+        match self {
+            Entity::Country(x) => to.object(x),
+            Entity::Person(x) => to.object(x),
+            Entity::Organization(x) => to.object(x),
+            Entity::Deal(x) => to.object(x),
+            Entity::Commitment(x) => to.object(x),
+            Entity::Demand(x) => to.object(x),
+            Entity::TariffMeasure(x) => to.object(x),
+            Entity::Event(x) => to.object(x),
+            Entity::Statement(x) => to.object(x),
+            Entity::Project(x) => to.object(x),
+            Entity::Source(x) => to.object(x),
+        }
+    }
+}
+
+impl flat::Link for Entity<'_> {
+    fn link(&self, to: &mut flat::Linker<'_, '_>) -> flat::Linking {
+        flat::Item::link(self, to)
+    }
 }
 
 /// The fields every entity object has at hand, for [`flat::Leaves`].
@@ -329,9 +351,10 @@ impl Keyset<Neighbor<'_>> for RelationOrder<'_> {
 }
 
 /// Declares the object type of one node kind: the common fields of the
-/// `Entity` interface, then the kind's own fields.
+/// `Entity` interface, then the kind's own fields. `links [...] by method` names the
+/// fields without arguments that `method(index, to)` follows at once ([`flat::Link`]).
 macro_rules! entity_object {
-    ($(#[$doc:meta])* $name:ident, $data:ty, { $($extra:tt)* }) => {
+    ($(#[$doc:meta])* $name:ident, $data:ty, $(links [$($link:literal),* $(,)?] by $follow:ident,)? { $($extra:tt)* }) => {
         $(#[$doc])*
         #[derive(Clone, Copy)]
         pub struct $name<'a> {
@@ -350,6 +373,18 @@ macro_rules! entity_object {
             fn write_leaf(&self, index: usize, out: &mut Vec<u8>) {
                 $crate::api::entity::write_entity_leaf(self.g, self.node, index, out);
             }
+
+            $(
+                const LINKS: &'static [&'static str] = &[$($link),*];
+
+                fn link(
+                    &self,
+                    index: usize,
+                    to: &mut $crate::api::flat::Linker<'_, '_>,
+                ) -> $crate::api::flat::Linking {
+                    self.$follow(index, to)
+                }
+            )?
         }
 
         impl $crate::api::flat::Item for $name<'_> {
@@ -359,6 +394,16 @@ macro_rules! entity_object {
                 _field: &async_graphql::Positioned<async_graphql::parser::types::Field>,
             ) -> impl Future<Output = async_graphql::ServerResult<async_graphql::Value>> + Send {
                 $crate::api::flat::answer_object(self, ctx)
+            }
+
+            fn link(&self, to: &mut $crate::api::flat::Linker<'_, '_>) -> $crate::api::flat::Linking {
+                to.object(self)
+            }
+        }
+
+        impl $crate::api::flat::Link for $name<'_> {
+            fn link(&self, to: &mut $crate::api::flat::Linker<'_, '_>) -> $crate::api::flat::Linking {
+                to.object(self)
             }
         }
 

@@ -1,6 +1,7 @@
 //! Objects answered in one pass over their selection: the fields at hand (ids, names,
 //! enums, numbers) go straight into the answer, without the executor's future for each;
-//! the fields that lead to other objects, or take arguments, go through the executor.
+//! the fields that lead to other objects answered so are followed at once where they can
+//! be ([`Link`]); the others, and those given arguments, go through the executor.
 //!
 //! async-graphql answers every field of every object through a boxed future polled by
 //! a `FuturesUnordered`; for a list of a thousand edges of five fields that machinery is
@@ -9,6 +10,7 @@
 //! [`answer_object`] (as every kind of entity does), keeps its schema type and gives the
 //! same answer, key for key and in the same order.
 
+mod link;
 mod plan;
 
 use std::borrow::Cow;
@@ -25,7 +27,9 @@ use async_graphql::{
 };
 
 use super::answer_json;
-use plan::{Plan, What, plan_of};
+use link::LinkStep;
+pub use link::{Left, Link, Linker, Linking};
+use plan::{Plan, Step, What, plan_of};
 pub(crate) use plan::{Plans, written_as_json};
 
 /// An object whose fields without arguments and without a selection of their own can be
@@ -42,6 +46,17 @@ pub trait Leaves {
     fn write_leaf(&self, index: usize, out: &mut Vec<u8>) {
         answer_json::value(out, &self.leaf(index));
     }
+
+    /// The fields without arguments that lead on, by their GraphQL names, which
+    /// [`Leaves::link`] can follow at once (see [`Link`]).
+    const LINKS: &'static [&'static str] = &[];
+
+    /// Writes the answer of the field `LINKS[index]` to the selection in `to`, exactly as
+    /// its resolver's answer (arguments left at their defaults), or leaves it to the
+    /// executor.
+    fn link(&self, _index: usize, _to: &mut Linker<'_, '_>) -> Linking {
+        Err(Left)
+    }
 }
 
 impl<T: Leaves> Leaves for &T {
@@ -53,6 +68,12 @@ impl<T: Leaves> Leaves for &T {
 
     fn write_leaf(&self, index: usize, out: &mut Vec<u8>) {
         (**self).write_leaf(index, out);
+    }
+
+    const LINKS: &'static [&'static str] = T::LINKS;
+
+    fn link(&self, index: usize, to: &mut Linker<'_, '_>) -> Linking {
+        (**self).link(index, to)
     }
 }
 
@@ -133,7 +154,7 @@ async fn answer<'a, T: Leaves + ContainerType + OutputType>(
                 let name = root.introspection_type_name().into_owned();
                 merge_hashed(&mut map, key, hash, Value::String(name));
             }
-            What::Nested(at) => {
+            What::Nested(at) | What::Link(LinkStep { at, .. }) => {
                 if let Some(value) = nested(root, ctx, at).await {
                     merge_hashed(&mut map, key, hash, value);
                 }
@@ -163,15 +184,65 @@ async fn write<'a, T: Leaves + ContainerType + OutputType>(
             out.push(b',');
         }
         out.extend_from_slice(&step.json);
-        match &step.what {
-            What::Leaf(index) => root.write_leaf(*index, out),
-            What::Typename => answer_json::string(out, &root.introspection_type_name()),
-            What::Nested(at) => match nested(root, ctx, at).await {
+        if write_step(out, root, ctx, step).is_ok() {
+            continue;
+        }
+        if let What::Nested(at) | What::Link(LinkStep { at, .. }) = &step.what {
+            match nested(root, ctx, at).await {
                 Some(value) => answer_json::value(out, &value),
                 None => out.truncate(before),
-            },
+            }
         }
     }
+    close(out, start);
+}
+
+/// One object's answer written as JSON to `out` at once, following `plan`, whose keys are
+/// distinct and whose steps all are [`Plan::at_once`]; [`Left`] to the executor, with
+/// `out` as it was, where a field it follows cannot be written at once.
+fn write_now<T: Leaves + OutputType>(
+    out: &mut Vec<u8>,
+    root: &T,
+    ctx: &ContextSelectionSet<'_>,
+    plan: &Plan,
+) -> Linking {
+    let start = out.len();
+    out.push(b'{');
+    for step in &plan.steps {
+        if out.len() > start + 1 {
+            out.push(b',');
+        }
+        out.extend_from_slice(&step.json);
+        if let Err(left) = write_step(out, root, ctx, step) {
+            out.truncate(start);
+            return Err(left);
+        }
+    }
+    close(out, start);
+    Ok(())
+}
+
+/// Writes the value of one step, after its key, where it needs no executor: a field at
+/// hand, `__typename`, or a field followed at once; [`Left`], with `out` as it was, for
+/// the others.
+fn write_step<T: Leaves + OutputType>(
+    out: &mut Vec<u8>,
+    root: &T,
+    ctx: &ContextSelectionSet<'_>,
+    step: &Step,
+) -> Linking {
+    match &step.what {
+        What::Leaf(index) => root.write_leaf(*index, out),
+        What::Typename => answer_json::string(out, &root.introspection_type_name()),
+        What::Link(link) => return link.follow(root, ctx, out),
+        What::Nested(_) => return Err(Left),
+    }
+    Ok(())
+}
+
+/// Ends an object begun at `start`: `null` for one with no entry, as the executor
+/// answers it.
+fn close(out: &mut Vec<u8>, start: usize) {
     if out.len() == start + 1 {
         out.truncate(start);
         out.extend_from_slice(b"null");
@@ -241,6 +312,12 @@ pub trait Item: OutputType {
     ) -> impl Future<Output = ServerResult<Value>> + Send {
         self.resolve(ctx, field)
     }
+
+    /// Writes the item's answer to the selection in `to` at once, where it is answered in
+    /// one pass (each entity, with [`Linker::object`]); left to the executor by default.
+    fn link(&self, _to: &mut Linker<'_, '_>) -> Linking {
+        Err(Left)
+    }
 }
 
 impl<T: Item> Item for &T {
@@ -250,6 +327,10 @@ impl<T: Item> Item for &T {
         field: &Positioned<Field>,
     ) -> impl Future<Output = ServerResult<Value>> + Send {
         (**self).answer(ctx, field)
+    }
+
+    fn link(&self, to: &mut Linker<'_, '_>) -> Linking {
+        (**self).link(to)
     }
 }
 
@@ -361,6 +442,7 @@ mod tests {
     use serde_json::json;
 
     use super::EXECUTOR_ONLY;
+    use super::link::FOLLOWED;
     use crate::api::{Credentials, answer_json, execute, schema, snapshot};
     use crate::app::{App, Config};
 
@@ -437,6 +519,69 @@ mod tests {
         }
         assert!(!executor.contains(r#""errors""#), "{executor}");
         (executor, parts)
+    }
+
+    /// The answer to `query`, written as HTTP writes it, and how many fields were
+    /// followed at once (see [`super::link`]).
+    fn followed(query: &str) -> (String, usize) {
+        FOLLOWED.set(0);
+        let (json, _) = answer(query, json!({}), How::Written);
+        (json, FOLLOWED.get())
+    }
+
+    #[test]
+    fn fields_that_lead_on_are_followed_at_once_where_they_can_be() {
+        // A page's nodes, each commitment's pledger, beneficiaries and amount, and the
+        // amount's value and its money or quantity: every one followed at once.
+        let query = r#"{ commitments(first: 30, orderBy: [{field: ID}]) { edges { node {
+            id pledger { id name } beneficiaries { id __typename }
+            amount { key value { display money { amount currency } quantity { value unit } } }
+            status { value } increase { display } deal { id name } partOf { id }
+            baseline { value { display } } limit { rank } suppliers { id } inExchangeFor { name }
+        } } } }"#;
+        let (page, _) = same(query, json!({}));
+        let (written, links) = followed(query);
+        assert_eq!(written, page);
+        let nodes = page.matches(r#"{"node":"#).count();
+        let values = page.matches(r#""value":{"display""#).count();
+        assert!(nodes > 5, "{page}");
+        assert!(values > 5, "{page}");
+        // Per node: the node, the eleven fields of the commitment and its status's value;
+        // then each amount's value and its money and quantity, and each baseline's value.
+        let amounts = page.matches(r#""money":"#).count();
+        assert_eq!(links, nodes * 13 + values + 2 * amounts, "{page}");
+        // Fields left to the executor, with what they lead to: a pledger with a page of
+        // its own, an amount asked as of a day, a merged selection; the same answers, and
+        // the fields followed at once under them counted by a key of the answer.
+        for (query, counted) in [
+            (
+                // The first pledger is left to the executor, so each node from then on;
+                // each node's amount is followed at once from it.
+                r#"{ commitments(first: 5) { edges { node {
+                    pledger { id relations(first: 1) { totalCount } } amount { rank } } } } }"#,
+                r#""amount":"#,
+            ),
+            (
+                // Each amount as of a day is left to the executor; its value is followed.
+                r#"{ commitments(first: 5) { edges { node { id
+                    amount(asOf: "2025-07-01") { value { display } } } } } }"#,
+                r#""value":"#,
+            ),
+            (
+                // Nothing merged is written at once.
+                r#"{ commitments(first: 5) { edges { node { id pledger { id } ...P } } } }
+                fragment P on Commitment { pledger { name } }"#,
+                "no key",
+            ),
+        ] {
+            let (page, _) = same(query, json!({}));
+            let (written, links) = followed(query);
+            assert_eq!(written, page);
+            assert_eq!(links, page.matches(counted).count(), "{query}");
+        }
+        let (_, links) =
+            followed(r#"{ commitments(first: 5) { edges { node { id amount { rank } } } } }"#);
+        assert_eq!(links, 10);
     }
 
     #[test]

@@ -16,7 +16,7 @@ use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use serde::{Deserialize, Serialize};
 
 use super::error::ApiError;
-use super::flat::{Answered, FlatList, Item, Leaves};
+use super::flat::{Answered, FlatList, Item, Leaves, Linker, Linking};
 use crate::graph::{Filter, Value};
 use crate::model::{EntityId, NodeKind, PartialDate, parse_decimal};
 
@@ -253,12 +253,18 @@ impl<T: Item> PageEdge<T> {
 
 /// An edge has nothing at hand: its `cursor` is written, and its `node` answered, only
 /// when asked for; but a list of edges is still answered without the executor's future
-/// for each.
-impl<T> Leaves for PageEdge<T> {
+/// for each, and its `node` followed at once where the item is written in one pass.
+impl<T: Item> Leaves for PageEdge<T> {
     const LEAVES: &'static [&'static str] = &[];
 
     fn leaf(&self, _index: usize) -> async_graphql::Value {
         async_graphql::Value::Null
+    }
+
+    const LINKS: &'static [&'static str] = &["node"];
+
+    fn link(&self, _index: usize, to: &mut Linker<'_, '_>) -> Linking {
+        self.node.link(to)
     }
 }
 

@@ -5,7 +5,7 @@ use async_graphql::{Object, ScalarType, SimpleObject, Value};
 
 use super::answer_json;
 use super::enums::{DatePrecision, RateComponentKind, Unit};
-use super::flat::{Flat, Leaves};
+use super::flat::{Flat, Leaves, Left, Link, Linker, Linking};
 use super::scalars::{Date, Decimal};
 use crate::model;
 
@@ -173,18 +173,12 @@ impl AmountValue {
 
     /// A sum of money.
     async fn money(&self) -> Option<Flat<Money>> {
-        match &self.0 {
-            model::Amount::Money(m) => Some(Flat(m.into())),
-            _ => None,
-        }
+        self.money_now()
     }
 
     /// A counted or measured quantity.
     async fn quantity(&self) -> Option<Flat<Quantity>> {
-        match &self.0 {
-            model::Amount::Quantity(q) => Some(Flat(q.into())),
-            _ => None,
-        }
+        self.quantity_now()
     }
 
     /// A relative change in percentage points ("75" is 75%).
@@ -196,8 +190,35 @@ impl AmountValue {
     }
 }
 
+/// The answers of the fields an amount leads on by, shared by their resolvers and by
+/// [`Leaves::link`], which writes them at once.
+impl AmountValue {
+    fn money_now(&self) -> Option<Flat<Money>> {
+        match &self.0 {
+            model::Amount::Money(m) => Some(Flat(m.into())),
+            _ => None,
+        }
+    }
+
+    fn quantity_now(&self) -> Option<Flat<Quantity>> {
+        match &self.0 {
+            model::Amount::Quantity(q) => Some(Flat(q.into())),
+            _ => None,
+        }
+    }
+}
+
 impl Leaves for AmountValue {
     const LEAVES: &'static [&'static str] = &["display", "percent"];
+
+    const LINKS: &'static [&'static str] = &["money", "quantity"];
+
+    fn link(&self, index: usize, to: &mut Linker<'_, '_>) -> Linking {
+        match index {
+            0 => self.money_now().link(to),
+            _ => self.quantity_now().link(to),
+        }
+    }
 
     fn leaf(&self, index: usize) -> Value {
         match (index, &self.0) {
@@ -215,6 +236,27 @@ impl Leaves for AmountValue {
         }
     }
 }
+
+impl Link for Quantity {
+    fn link(&self, to: &mut Linker<'_, '_>) -> Linking {
+        to.object(self)
+    }
+}
+
+/// Rates and volume limits are answered by the executor: their objects have lists and
+/// objects of their own.
+macro_rules! left_to_the_executor {
+    ($($value:ty),*) => {$(
+        impl Link for $value {
+            const AT_ONCE: bool = false;
+
+            fn link(&self, _to: &mut Linker<'_, '_>) -> Linking {
+                Err(Left)
+            }
+        }
+    )*};
+}
+left_to_the_executor!(Rate, VolumeLimit);
 
 impl From<&model::Amount> for AmountValue {
     fn from(a: &model::Amount) -> Self {

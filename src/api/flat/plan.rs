@@ -16,6 +16,7 @@ use async_graphql::{
 };
 use hashbrown::{Equivalent, HashMap};
 
+use super::link::LinkStep;
 use super::{KEYS, Leaves, executor_only};
 
 /// One entry of an object's answer, in the order of its selection.
@@ -36,6 +37,9 @@ pub(super) enum What {
     Leaf(usize),
     /// `__typename`.
     Typename,
+    /// A field without arguments that leads on, by its index in `LINKS`: followed at once
+    /// where what it leads to is written at once, else left to the executor.
+    Link(LinkStep),
     /// Anything else, for the executor: the field at this [`FieldAt`] of the selection.
     Nested(FieldAt),
 }
@@ -47,6 +51,10 @@ pub(super) struct Plan {
     /// Whether no response key is asked twice, so that each entry can be written as it
     /// is answered, with nothing to merge.
     pub(super) distinct: bool,
+    /// Whether every step is answered without the executor (fields at hand,
+    /// `__typename`, fields followed at once), so that an object can be written in a call
+    /// that does not wait.
+    pub(super) at_once: bool,
     /// How many bytes the last object written by this plan took: room to make for the
     /// next, so that its answer is not moved as it grows.
     pub(super) last_size: AtomicUsize,
@@ -252,9 +260,13 @@ fn make<T: Leaves>(
     }
     let keys: HashSet<&Name> = steps.iter().map(|step| &step.key).collect();
     let distinct = keys.len() == steps.len();
+    let at_once = !steps
+        .iter()
+        .any(|step| matches!(step.what, What::Nested(_)));
     Ok(Some(Arc::new(Plan {
         steps: steps.into(),
         distinct,
+        at_once,
         last_size: AtomicUsize::new(0),
     })))
 }
@@ -279,9 +291,15 @@ fn collect<T: Leaves>(
                 }
                 let key = field.node.response_key().node.clone();
                 let name = field.node.name.node.as_str();
-                let what = match T::LEAVES.iter().position(|leaf| *leaf == name) {
+                let plain = field.node.arguments.is_empty();
+                let leaf = T::LEAVES.iter().position(|leaf| *leaf == name);
+                let link = T::LINKS.iter().position(|link| *link == name);
+                let what = match (leaf, link) {
                     _ if name == "__typename" => What::Typename,
-                    Some(index) if field.node.arguments.is_empty() => What::Leaf(index),
+                    (Some(index), _) if plain => What::Leaf(index),
+                    (_, Some(index)) if plain => {
+                        What::Link(LinkStep::new(index, FieldAt(at.as_slice().into())))
+                    }
                     _ => What::Nested(FieldAt(at.as_slice().into())),
                 };
                 let mut json = Vec::with_capacity(key.len() + 3);
@@ -427,6 +445,7 @@ mod tests {
         let plan = Plan {
             steps: Box::new([]),
             distinct: true,
+            at_once: true,
             last_size: AtomicUsize::new(0),
         };
         assert_eq!(plan.room(3), 3 * 2 + 2);

@@ -7,7 +7,7 @@ use crate::api::claims::{
 };
 use crate::api::entity::{Entity, entity_object, lookup, lookup_all};
 use crate::api::enums::{CommitmentKind, Period};
-use crate::api::flat::{Answered, Flat, FlatList};
+use crate::api::flat::{Answered, Flat, FlatList, Link, Linker, Linking};
 use crate::api::pagination::{Page, PageArgs};
 use crate::api::scalars::Date;
 use crate::api::values::{AmountValue, When};
@@ -80,7 +80,11 @@ wrap_fn!(Deal, Deal);
 
 entity_object!(
     /// A pledge: who promised what to whom, how much, how often, in exchange for what.
-    Commitment, model::Commitment, {
+    Commitment, model::Commitment,
+    links [
+        "pledger", "beneficiaries", "suppliers", "deal", "partOf", "inExchangeFor",
+        "amount", "baseline", "limit", "increase", "status",
+    ] by follow, {
     /// What is promised.
     async fn commitment_kind(&self) -> CommitmentKind {
         self.d.kind.into()
@@ -88,12 +92,12 @@ entity_object!(
 
     /// Who promised it.
     async fn pledger(&self) -> Option<Answered<Entity<'a>>> {
-        lookup(self.g, &self.d.pledger).map(Answered)
+        self.pledger_now()
     }
 
     /// Who gains by it.
     async fn beneficiaries(&self) -> Vec<Answered<Entity<'a>>> {
-        lookup_all(self.g, &self.d.beneficiaries).into_iter().map(Answered).collect()
+        self.beneficiaries_now()
     }
 
     /// Who supplies what is bought.
@@ -108,12 +112,12 @@ entity_object!(
 
     /// The deal it belongs to.
     async fn deal(&self) -> Option<Deal<'a>> {
-        self.d.deal.as_ref().and_then(|d| self.g.get(d)).and_then(|n| Deal::wrap(self.g, n))
+        self.deal_now()
     }
 
     /// The commitment it is part of; its amount is already counted there.
     async fn part_of(&self) -> Option<Commitment<'a>> {
-        self.d.part_of.as_ref().and_then(|d| self.g.get(d)).and_then(|n| Commitment::wrap(self.g, n))
+        self.part_of_now()
     }
 
     /// Commitments that are part of this one, by id.
@@ -154,7 +158,7 @@ entity_object!(
 
     /// The rise from the baseline to the pledged level, where both are money in one currency.
     async fn increase(&self) -> Option<Flat<AmountValue>> {
-        self.d.increase().map(|a| Flat((&a).into()))
+        self.increase_now()
     }
 
     /// A ceiling the pledge stays within, such as a quota.
@@ -173,6 +177,60 @@ entity_object!(
     }
 });
 wrap_fn!(Commitment, Commitment);
+
+/// The answers of the fields a commitment leads on by, shared by their resolvers and by
+/// [`Commitment::follow`], which writes them at once.
+impl<'a> Commitment<'a> {
+    fn pledger_now(&self) -> Option<Answered<Entity<'a>>> {
+        lookup(self.g, &self.d.pledger).map(Answered)
+    }
+
+    fn beneficiaries_now(&self) -> Vec<Answered<Entity<'a>>> {
+        lookup_all(self.g, &self.d.beneficiaries)
+            .into_iter()
+            .map(Answered)
+            .collect()
+    }
+
+    fn deal_now(&self) -> Option<Deal<'a>> {
+        self.d
+            .deal
+            .as_ref()
+            .and_then(|d| self.g.get(d))
+            .and_then(|n| Deal::wrap(self.g, n))
+    }
+
+    fn part_of_now(&self) -> Option<Commitment<'a>> {
+        self.d
+            .part_of
+            .as_ref()
+            .and_then(|d| self.g.get(d))
+            .and_then(|n| Commitment::wrap(self.g, n))
+    }
+
+    fn increase_now(&self) -> Option<Flat<AmountValue>> {
+        self.d.increase().map(|a| Flat((&a).into()))
+    }
+
+    /// Writes the field `LINKS[index]` at once, as its resolver answers it without
+    /// arguments (`asOf` omitted: today).
+    fn follow(&self, index: usize, to: &mut Linker<'_, '_>) -> Linking {
+        let (g, d) = (self.g, self.d);
+        match index {
+            0 => self.pledger_now().link(to),
+            1 => self.beneficiaries_now().link(to),
+            2 => lookup_all(g, &d.suppliers).link(to),
+            3 => self.deal_now().link(to),
+            4 => self.part_of_now().link(to),
+            5 => lookup_all(g, &d.in_exchange_for).link(to),
+            6 => AmountClaim::current(g, &d.amount, None).link(to),
+            7 => AmountClaim::current(g, &d.baseline, None).link(to),
+            8 => AmountClaim::current(g, &d.limit, None).link(to),
+            9 => self.increase_now().link(to),
+            _ => CommitmentStatusClaim::current(g, &d.status, None).link(to),
+        }
+    }
+}
 
 entity_object!(
     /// A tariff imposed by one party on another's goods, with its rate over time.
