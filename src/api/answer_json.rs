@@ -153,6 +153,21 @@ fn escape(byte: u8) -> u8 {
     }
 }
 
+thread_local! {
+    /// Room for a text made to be written, kept from one to the next.
+    static SCRATCH: std::cell::Cell<String> = const { std::cell::Cell::new(String::new()) };
+}
+
+/// Writes as a JSON string the text `make` writes, made in a string kept by the thread
+/// rather than one made and freed for each value (an amount's digits, its words).
+pub(crate) fn string_with(out: &mut Vec<u8>, make: impl FnOnce(&mut String)) {
+    let mut text = SCRATCH.take();
+    text.clear();
+    make(&mut text);
+    string(out, &text);
+    SCRATCH.set(text);
+}
+
 /// Writes `s` as a JSON string.
 pub(crate) fn string(out: &mut Vec<u8>, s: &str) {
     let bytes = s.as_bytes();

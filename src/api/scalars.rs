@@ -40,8 +40,13 @@ impl Decimal {
     /// The text it is written as: its digits without trailing zeros.
     pub fn text(&self) -> String {
         let mut text = String::with_capacity(24);
-        push_decimal(&mut text, self.0.normalize());
+        self.push_text(&mut text);
         text
+    }
+
+    /// Writes [`Decimal::text`] at the end of `out`.
+    pub fn push_text(&self, out: &mut String) {
+        push_decimal(out, self.0.normalize());
     }
 }
 

@@ -96,9 +96,9 @@ impl Leaves for Money {
 
     fn write_leaf(&self, index: usize, out: &mut Vec<u8>) {
         match index {
-            0 => answer_json::string(out, &Decimal(self.0.amount).text()),
+            0 => answer_json::string_with(out, |t| Decimal(self.0.amount).push_text(t)),
             1 => answer_json::string(out, self.0.currency.as_str()),
-            _ => answer_json::string(out, &self.0.display()),
+            _ => answer_json::string_with(out, |t| self.0.push_display(t)),
         }
     }
 }
@@ -145,7 +145,7 @@ impl Leaves for Quantity {
 
     fn write_leaf(&self, index: usize, out: &mut Vec<u8>) {
         match index {
-            0 => answer_json::string(out, &Decimal(self.0.value).text()),
+            0 => answer_json::string_with(out, |t| Decimal(self.0.value).push_text(t)),
             1 => answer_json::enum_name(out, Unit::from(self.0.unit)),
             _ => answer_json::string(out, &self.0.to_string()),
         }
@@ -230,8 +230,10 @@ impl Leaves for AmountValue {
 
     fn write_leaf(&self, index: usize, out: &mut Vec<u8>) {
         match (index, &self.0) {
-            (0, _) => answer_json::string(out, &self.0.display()),
-            (_, model::Amount::Percent(p)) => answer_json::string(out, &Decimal(p.points()).text()),
+            (0, _) => answer_json::string_with(out, |t| self.0.push_display(t)),
+            (_, model::Amount::Percent(p)) => {
+                answer_json::string_with(out, |t| Decimal(p.points()).push_text(t));
+            }
             _ => out.extend_from_slice(b"null"),
         }
     }

@@ -1062,7 +1062,7 @@ pub(crate) mod tests {
             let list = g.list(NodeKind::Commitment, &filter, &[], None);
             assert!(!list.is_empty(), "{filter:?}");
             assert!(
-                start.is_some_and(|s| s.len() < 40 && s.len() >= list.len()),
+                start.is_some_and(|(s, _)| s.len() < 40 && s.len() >= list.len()),
                 "{filter:?}"
             );
         }

@@ -421,6 +421,16 @@ impl Filter {
         }
     }
 
+    /// [`Filter::matches`], taking `implied`, one of the conditions every match must
+    /// meet ([`Filter::conjuncts`]), as met.
+    fn matches_besides(&self, node: &Node, as_of: Option<&PartialDate>, implied: &Op) -> bool {
+        match self {
+            Filter::All(fs) => fs.iter().all(|f| f.matches_besides(node, as_of, implied)),
+            Filter::Test(_, op) if std::ptr::eq(op, implied) => true,
+            _ => self.matches(node, as_of),
+        }
+    }
+
     /// The conditions every match must meet, for choosing where to start.
     pub(super) fn conjuncts(&self) -> Vec<(Field, &Op)> {
         match self {
@@ -569,7 +579,12 @@ impl KnowledgeGraph {
         as_of: Option<&PartialDate>,
     ) -> Vec<&Node> {
         match self.start(kind, filter, as_of) {
-            Some(candidates) => candidates
+            Some((candidates, Some(implied))) => candidates
+                .into_iter()
+                .map(|ix| &*self.graph[ix])
+                .filter(|n| n.kind() == kind && filter.matches_besides(n, as_of, implied))
+                .collect(),
+            Some((candidates, None)) => candidates
                 .into_iter()
                 .map(|ix| &*self.graph[ix])
                 .filter(|n| n.kind() == kind && filter.matches(n, as_of))
@@ -581,18 +596,22 @@ impl KnowledgeGraph {
         }
     }
 
-    /// The smallest candidate set an indexed conjunct allows, if any.
-    pub(super) fn start(
+    /// The smallest candidate set an indexed conjunct allows, if any, with the conjunct
+    /// every candidate meets by the way it was found, where there is one: an `eq` or `in`
+    /// on the id names each candidate, so that fifty candidates are not each tested
+    /// against a list of fifty ids.
+    pub(super) fn start<'f>(
         &self,
         kind: NodeKind,
-        filter: &Filter,
+        filter: &'f Filter,
         as_of: Option<&PartialDate>,
-    ) -> Option<Vec<NodeIndex>> {
-        let mut best: Option<Vec<NodeIndex>> = if kind == NodeKind::Commitment && as_of.is_none() {
-            self.money_start(filter)
-        } else {
-            None
-        };
+    ) -> Option<(Vec<NodeIndex>, Option<&'f Op>)> {
+        let mut best: Option<(Vec<NodeIndex>, Option<&Op>)> =
+            if kind == NodeKind::Commitment && as_of.is_none() {
+                self.money_start(filter).map(|set| (set, None))
+            } else {
+                None
+            };
         for (field, op) in filter.conjuncts() {
             let ids: Vec<&EntityId> = match op {
                 Op::Eq(Value::Id(i)) => vec![i],
@@ -602,12 +621,12 @@ impl KnowledgeGraph {
                     .collect(),
                 _ => continue,
             };
-            let set: Vec<NodeIndex> = if field == Field::Id {
+            let (set, implied): (Vec<NodeIndex>, Option<&Op>) = if field == Field::Id {
                 // An id named twice is one candidate: the list holds each entity once.
                 let mut set: Vec<NodeIndex> = ids.iter().filter_map(|i| self.index_of(i)).collect();
                 set.sort_unstable();
                 set.dedup();
-                set
+                (set, Some(op))
             } else if let Some((relations, node_is_target)) = field.edge() {
                 // Walk the referenced nodes' own edges of that kind, in the compact
                 // structure: no relation or node is read that is not kept.
@@ -625,12 +644,13 @@ impl KnowledgeGraph {
                         }
                     }
                 }
-                set
+                // The edges may carry more than the field: each candidate is tested.
+                (set, None)
             } else {
                 continue;
             };
-            if best.as_ref().is_none_or(|b| set.len() < b.len()) {
-                best = Some(set);
+            if best.as_ref().is_none_or(|(b, _)| set.len() < b.len()) {
+                best = Some((set, implied));
             }
         }
         best
@@ -729,6 +749,43 @@ mod tests {
     }
 
     #[test]
+    fn a_list_of_ids_is_met_by_its_candidates_and_the_other_conditions_still_tested() {
+        let g = graph();
+        let list = |f: Filter| ids(g.list(NodeKind::Commitment, &f, &[], None));
+        let named = |names: &[&str]| {
+            let ids = names.iter().map(|n| Value::Id(id(n))).collect();
+            test(Field::Id, Op::In(ids))
+        };
+        let three = || named(&["commitment:a", "commitment:c", "commitment:d", "country:jp"]);
+        assert_eq!(
+            list(three()),
+            ["commitment:a", "commitment:c", "commitment:d"]
+        );
+        // Beside it, a condition of its own, an `or` naming ids again and a `not`.
+        let by_kr = test(Field::Pledger, Op::Eq(Value::Id(id("country:kr"))));
+        assert_eq!(
+            list(Filter::All(vec![three(), by_kr.clone()])),
+            ["commitment:c", "commitment:d"]
+        );
+        assert_eq!(
+            list(Filter::All(vec![
+                three(),
+                Filter::Any(vec![named(&["commitment:d"]), named(&["commitment:b"])]),
+            ])),
+            ["commitment:d"]
+        );
+        assert_eq!(
+            list(Filter::All(vec![three(), Filter::Not(Box::new(by_kr))])),
+            ["commitment:a"]
+        );
+        // Within an `or`, the list is tested as any other condition.
+        assert_eq!(
+            list(Filter::Any(vec![three(), named(&["commitment:b"])])).len(),
+            4
+        );
+    }
+
+    #[test]
     fn comparisons_on_decimals_text_and_missing_values() {
         let g = graph();
         let list = |f: Filter| ids(g.list(NodeKind::Commitment, &f, &[], None));
@@ -813,7 +870,8 @@ mod tests {
             ]),
         );
         assert_eq!(
-            g.start(NodeKind::Commitment, &f, None).map(|s| s.len()),
+            g.start(NodeKind::Commitment, &f, None)
+                .map(|(s, _)| s.len()),
             Some(1)
         );
         assert_eq!(

@@ -106,10 +106,15 @@ impl Money {
     /// every commitment on a page.
     pub fn display(&self) -> String {
         let mut out = String::with_capacity(48);
+        self.push_display(&mut out);
+        out
+    }
+
+    /// Writes [`Money::display`]'s text at the end of `out`.
+    pub fn push_display(&self, out: &mut String) {
         out.push_str(self.currency.as_str());
         out.push(' ');
-        push_scaled(&mut out, self.amount);
-        out
+        push_scaled(out, self.amount);
     }
 }
 
@@ -342,6 +347,18 @@ impl Amount {
         match self {
             Amount::Money(m) => m.display(),
             other => other.to_string(),
+        }
+    }
+
+    /// Writes [`Amount::display`]'s text at the end of `out`.
+    pub fn push_display(&self, out: &mut String) {
+        match self {
+            Amount::Money(m) => m.push_display(out),
+            other => {
+                use std::fmt::Write;
+                // Writing to a string does not fail.
+                let _ = write!(out, "{other}");
+            }
         }
     }
 
