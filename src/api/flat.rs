@@ -180,10 +180,7 @@ async fn write<'a, T: Leaves + ContainerType + OutputType>(
     out.push(b'{');
     for step in &plan.steps {
         let before = out.len();
-        if before > start + 1 {
-            out.push(b',');
-        }
-        out.extend_from_slice(&step.json);
+        open(out, start, step);
         if write_step(out, root, ctx, step).is_ok() {
             continue;
         }
@@ -209,10 +206,7 @@ fn write_now<T: Leaves + OutputType>(
     let start = out.len();
     out.push(b'{');
     for step in &plan.steps {
-        if out.len() > start + 1 {
-            out.push(b',');
-        }
-        out.extend_from_slice(&step.json);
+        open(out, start, step);
         if let Err(left) = write_step(out, root, ctx, step) {
             out.truncate(start);
             return Err(left);
@@ -238,6 +232,15 @@ fn write_step<T: Leaves + OutputType>(
         What::Nested(_) => return Err(Left),
     }
     Ok(())
+}
+
+/// Begins the entry of `step` in an object begun at `start`: a comma after an entry
+/// before it, then its key.
+fn open(out: &mut Vec<u8>, start: usize, step: &Step) {
+    if out.len() > start + 1 {
+        out.push(b',');
+    }
+    out.extend_from_slice(&step.json);
 }
 
 /// Ends an object begun at `start`: `null` for one with no entry, as the executor
