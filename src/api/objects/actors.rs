@@ -1,6 +1,6 @@
 //! Countries, people and organizations.
 
-use super::{Deal, Event, Statement, TariffMeasure, all_of, referring_page, wrap_fn};
+use super::{Deal, Event, Statement, TariffMeasure, all_of, one_of, referring_page, wrap_fn};
 use crate::api::claims::RoleClaim;
 use crate::api::entity::{Entity, entity_object};
 use crate::api::enums::OrgKind;
@@ -172,12 +172,12 @@ entity_object!(
 
     /// The country it belongs to or is based in.
     async fn country(&self) -> Option<Country<'a>> {
-        self.d.country.as_ref().and_then(|c| self.g.get(c)).and_then(|n| Country::wrap(self.g, n))
+        one_of(self.g, self.d.country.as_ref(), Country::wrap)
     }
 
     /// The body it is part of.
     async fn parent(&self) -> Option<Organization<'a>> {
-        self.d.parent.as_ref().and_then(|p| self.g.get(p)).and_then(|n| Organization::wrap(self.g, n))
+        one_of(self.g, self.d.parent.as_ref(), Organization::wrap)
     }
 
     /// Members and role holders, by id.

@@ -1,7 +1,7 @@
 //! Demands: what one side asks of another. Not pledges: they never count in commitments,
 //! totals or a deal's exchange, and a pledge that meets one says so (`answers`).
 
-use super::{Commitment, Deal, all_of, wrap_fn};
+use super::{Commitment, Deal, all_of, one_of, wrap_fn};
 use crate::api::claims::DemandStatusClaim;
 use crate::api::entity::{Attribution, Entity, entity_object, lookup, lookup_all};
 use crate::api::flat::{Flat, FlatList};
@@ -31,7 +31,7 @@ entity_object!(
 
     /// The deal it concerns.
     async fn deal(&self) -> Option<Deal<'a>> {
-        self.d.deal.as_ref().and_then(|d| self.g.get(d)).and_then(|n| Deal::wrap(self.g, n))
+        one_of(self.g, self.d.deal.as_ref(), Deal::wrap)
     }
 
     /// What meeting it would bring the side asked, such as a tariff it would avoid.

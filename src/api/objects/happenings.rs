@@ -1,6 +1,6 @@
 //! Events and statements: who met, posted, announced or said what, when and where.
 
-use super::{Deal, Organization, all_of, wrap_fn};
+use super::{Deal, Organization, all_of, one_of, wrap_fn};
 use crate::api::claims::{QuantityClaim, TextClaim};
 use crate::api::entity::{Entity, entity_object, lookup, lookup_all};
 use crate::api::enums::{EventKind, StatementKind};
@@ -39,7 +39,7 @@ entity_object!(
 
     /// The body whose site or office hosted it.
     async fn venue(&self) -> Option<Organization<'a>> {
-        self.d.venue.as_ref().and_then(|v| self.g.get(v)).and_then(|n| Organization::wrap(self.g, n))
+        one_of(self.g, self.d.venue.as_ref(), Organization::wrap)
     }
 
     /// The place, in words.
@@ -49,12 +49,12 @@ entity_object!(
 
     /// The deal it concerns.
     async fn deal(&self) -> Option<Deal<'a>> {
-        self.d.deal.as_ref().and_then(|d| self.g.get(d)).and_then(|n| Deal::wrap(self.g, n))
+        one_of(self.g, self.d.deal.as_ref(), Deal::wrap)
     }
 
     /// The larger event it was part of.
     async fn part_of(&self) -> Option<Event<'a>> {
-        self.d.part_of.as_ref().and_then(|d| self.g.get(d)).and_then(|n| Event::wrap(self.g, n))
+        one_of(self.g, self.d.part_of.as_ref(), Event::wrap)
     }
 
     /// What it is about, by id.
@@ -95,12 +95,12 @@ entity_object!(
 
     /// The event at which it was said.
     async fn event(&self) -> Option<Event<'a>> {
-        self.d.event.as_ref().and_then(|e| self.g.get(e)).and_then(|n| Event::wrap(self.g, n))
+        one_of(self.g, self.d.event.as_ref(), Event::wrap)
     }
 
     /// The body whose site it was said at.
     async fn venue(&self) -> Option<Organization<'a>> {
-        self.d.venue.as_ref().and_then(|v| self.g.get(v)).and_then(|n| Organization::wrap(self.g, n))
+        one_of(self.g, self.d.venue.as_ref(), Organization::wrap)
     }
 
     /// What it is about.

@@ -149,6 +149,15 @@ impl<T> Keyset<(&Node, T)> for NodeOrder<'_> {
     }
 }
 
+/// Wraps the entity `id` names, where the graph has it and it is of the kind `wrap` takes.
+pub(crate) fn one_of<'a, T>(
+    g: &'a KnowledgeGraph,
+    id: Option<&EntityId>,
+    wrap: fn(&'a KnowledgeGraph, &'a Node) -> Option<T>,
+) -> Option<T> {
+    id.and_then(|id| g.get(id)).and_then(|n| wrap(g, n))
+}
+
 /// Wraps nodes of one kind, skipping others.
 pub(crate) fn all_of<'a, T>(
     g: &'a KnowledgeGraph,

@@ -1,6 +1,6 @@
 //! Deals, commitments, tariff measures and projects: who gave what for what.
 
-use super::{Event, all_of, referring, referring_page, wrap_fn};
+use super::{Event, all_of, one_of, referring, referring_page, wrap_fn};
 use crate::api::claims::{
     AmountClaim, CommitmentStatusClaim, DealStatusClaim, RateClaim, TariffStatusClaim,
     VolumeLimitClaim,
@@ -133,7 +133,7 @@ entity_object!(
 
     /// The demand of the other side it answers, where it answers one.
     async fn answers(&self) -> Option<super::Demand<'a>> {
-        self.d.answers.as_ref().and_then(|d| self.g.get(d)).and_then(|n| super::Demand::wrap(self.g, n))
+        one_of(self.g, self.d.answers.as_ref(), super::Demand::wrap)
     }
 
     /// One-off, annual or unspecified.
@@ -193,19 +193,11 @@ impl<'a> Commitment<'a> {
     }
 
     fn deal_now(&self) -> Option<Deal<'a>> {
-        self.d
-            .deal
-            .as_ref()
-            .and_then(|d| self.g.get(d))
-            .and_then(|n| Deal::wrap(self.g, n))
+        one_of(self.g, self.d.deal.as_ref(), Deal::wrap)
     }
 
     fn part_of_now(&self) -> Option<Commitment<'a>> {
-        self.d
-            .part_of
-            .as_ref()
-            .and_then(|d| self.g.get(d))
-            .and_then(|n| Commitment::wrap(self.g, n))
+        one_of(self.g, self.d.part_of.as_ref(), Commitment::wrap)
     }
 
     fn increase_now(&self) -> Option<Flat<AmountValue>> {
@@ -252,7 +244,7 @@ entity_object!(
 
     /// The deal that set or changed it.
     async fn deal(&self) -> Option<Deal<'a>> {
-        self.d.deal.as_ref().and_then(|d| self.g.get(d)).and_then(|n| Deal::wrap(self.g, n))
+        one_of(self.g, self.d.deal.as_ref(), Deal::wrap)
     }
 
     /// Where it stands now, or on `asOf`.

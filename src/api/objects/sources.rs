@@ -1,6 +1,6 @@
 //! Sources: the documents facts come from, and curator notes.
 
-use super::{Organization, wrap_fn};
+use super::{Organization, one_of, wrap_fn};
 use crate::api::entity::entity_object;
 use crate::api::enums::SourceKind;
 use crate::api::values::When;
@@ -26,7 +26,7 @@ entity_object!(
 
     /// Who published it; none when unknown.
     async fn publisher(&self) -> Option<Organization<'a>> {
-        self.d.publisher.as_ref().and_then(|p| self.g.get(p)).and_then(|n| Organization::wrap(self.g, n))
+        one_of(self.g, self.d.publisher.as_ref(), Organization::wrap)
     }
 
     /// The file of a document, under the sources folder.
