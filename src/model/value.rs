@@ -16,9 +16,9 @@ MZN NAD NGN NIO NOK NPR NZD OMR PAB PEN PGK PHP PKR PLN PYG QAR RON RSD RUB RWF 
 SGD SHP SLE SOS SRD SSP STN SVC SYP SZL THB TJS TMT TND TOP TRY TTD TWD TZS UAH UGX USD UYU UZS VES \
 VND VUV WST XAF XCD XOF XPF YER ZAR ZMW ZWL";
 
-/// Whether `code` is one of [`ISO_4217`]'s codes: found by halves, as the codes are in
-/// order, each three letters and a space.
-fn is_iso_4217(code: &[u8]) -> bool {
+/// Where `code` is among [`ISO_4217`]'s codes, counted from the first: found by halves,
+/// as the codes are in order, each three letters and a space.
+fn iso_4217_place(code: &[u8]) -> Option<u16> {
     let table = ISO_4217.as_bytes();
     let nth = |i: usize| table.get(4 * i..4 * i + 3).unwrap_or_default();
     let (mut low, mut high) = (0, table.len().div_ceil(4));
@@ -27,21 +27,22 @@ fn is_iso_4217(code: &[u8]) -> bool {
         match nth(mid).cmp(code) {
             std::cmp::Ordering::Less => low = mid + 1,
             std::cmp::Ordering::Greater => high = mid,
-            std::cmp::Ordering::Equal => return true,
+            std::cmp::Ordering::Equal => return u16::try_from(mid).ok(),
         }
     }
-    false
+    None
 }
 
-/// An ISO 4217 currency code.
+/// An ISO 4217 currency code, kept as its place among [`ISO_4217`]'s codes, which are in
+/// order: codes compare as their places do, and the text is the table's own.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub struct Currency([u8; 3]);
+pub struct Currency(u16);
 
 impl Currency {
     /// The code as text (`USD`).
-    pub fn as_str(&self) -> &str {
-        // Built only from three ASCII uppercase letters.
-        std::str::from_utf8(&self.0).unwrap_or("???")
+    pub fn as_str(&self) -> &'static str {
+        let at = 4 * usize::from(self.0);
+        ISO_4217.get(at..at + 3).unwrap_or("???")
     }
 }
 
@@ -50,12 +51,11 @@ super::wire::serde_as_text!(Currency);
 impl FromStr for Currency {
     type Err = ModelError;
     fn from_str(s: &str) -> Result<Self, Self::Err> {
-        let known = s.len() == 3 && is_iso_4217(s.as_bytes());
-        if !known {
-            return Err(ModelError::InvalidCurrency(s.to_string()));
+        match s.len() {
+            3 => iso_4217_place(s.as_bytes()).map(Currency),
+            _ => None,
         }
-        let b = s.as_bytes();
-        Ok(Currency([b[0], b[1], b[2]]))
+        .ok_or_else(|| ModelError::InvalidCurrency(s.to_string()))
     }
 }
 
@@ -150,17 +150,19 @@ fn push_scaled(out: &mut String, amount: Decimal) {
             let mut shifted = amount;
             let moved = shifted.set_scale(amount.scale() + digits).is_ok();
             let shifted = if moved { shifted } else { amount / unit };
-            push_decimal(out, shifted.normalize());
+            push_decimal(out, shifted);
             out.push(' ');
             out.push_str(word);
             return;
         }
     }
-    push_decimal(out, amount.normalize());
+    push_decimal(out, amount);
 }
 
-/// Writes `d` as its `Display` writes it (a sign, the digits, a point where its scale
-/// puts one), with its digits worked out in 64-bit pieces rather than by the formatter.
+/// Writes `d` as `d.normalize()`'s `Display` writes it (a sign, the digits without the
+/// zeros that end a fraction, a point where the scale left puts one), with its digits
+/// worked out in 64-bit pieces and its zeros dropped as they are, rather than by
+/// `normalize`'s divisions and the formatter.
 pub fn push_decimal(out: &mut String, d: Decimal) {
     const TEN_POW_19: u128 = 10_000_000_000_000_000_000;
     // The digits, last first: at most 29 of a 96-bit mantissa.
@@ -191,12 +193,23 @@ pub fn push_decimal(out: &mut String, d: Decimal) {
         }
         // A 96-bit mantissa over 10^19 leaves a high piece under 2^33.
         _ => {
-            out.push_str(&d.to_string());
+            out.push_str(&d.normalize().to_string());
             return;
         }
     }
+    if m == 0 {
+        out.push('0');
+        return;
+    }
+    // The zeros that end the fraction, which `normalize` drops: the mantissa is not
+    // zero, so they end before its first digit.
     let scale = usize::try_from(d.scale()).unwrap_or(0);
-    if d.is_sign_negative() && m != 0 {
+    let dropped = digits[..scale.min(n)]
+        .iter()
+        .take_while(|&&digit| digit == b'0')
+        .count();
+    let (digits, n, scale) = (&digits[dropped..], n - dropped, scale - dropped);
+    if d.is_sign_negative() {
         out.push('-');
     }
     if scale >= n {
@@ -401,7 +414,7 @@ mod tests {
     }
 
     #[test]
-    fn decimals_are_written_as_their_display_writes_them() {
+    fn decimals_are_written_as_their_normal_form_displays_them() {
         // Mantissas of every length up to the largest, at every scale, both signs.
         let mut mantissas = vec![0i128, 1, 9, 10, 99, 100, 101, 1_000_000];
         let mut m: i128 = 7;
@@ -419,11 +432,9 @@ mod tests {
             for scale in 0..=28 {
                 for sign in [1, -1] {
                     let d = Decimal::from_i128_with_scale(sign * m, scale);
-                    for d in [d, d.normalize()] {
-                        let mut out = String::new();
-                        push_decimal(&mut out, d);
-                        assert_eq!(out, d.to_string(), "{m} at scale {scale}");
-                    }
+                    let mut out = String::new();
+                    push_decimal(&mut out, d);
+                    assert_eq!(out, d.normalize().to_string(), "{m} at scale {scale}");
                 }
             }
         }
@@ -465,6 +476,11 @@ mod tests {
             assert_eq!(code.len(), 3, "{code:?}");
             assert_eq!(code.parse::<Currency>().unwrap().as_str(), *code);
         }
+        let currency = |code: &str| code.parse::<Currency>().unwrap();
+        assert!(
+            codes.windows(2).all(|w| currency(w[0]) < currency(w[1])),
+            "currencies compare as their codes do"
+        );
         // Every three capital letters: only the table's are known.
         for a in b'A'..=b'Z' {
             for b in b'A'..=b'Z' {
