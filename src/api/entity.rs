@@ -268,7 +268,7 @@ pub fn entity_leaf(g: &KnowledgeGraph, node: &Node, index: usize) -> Value {
 /// Writes the value of `ENTITY_LEAVES[index]` for `node` as JSON, as [`entity_leaf`]'s.
 pub fn write_entity_leaf(g: &KnowledgeGraph, node: &Node, index: usize, out: &mut Vec<u8>) {
     match index {
-        0 => answer_json::string(out, node.id.as_str()),
+        0 => answer_json::plain(out, node.id.as_str()),
         1 => answer_json::enum_name(out, NodeKind::from(node.kind())),
         2 => answer_json::string(out, &node.name),
         4 => answer_json::string(out, &node.description),

@@ -83,7 +83,7 @@ impl Leaves for GraphNode<'_> {
 
     fn write_leaf(&self, index: usize, out: &mut Vec<u8>) {
         match index {
-            0 => answer_json::string(out, self.node.id.as_str()),
+            0 => answer_json::plain(out, self.node.id.as_str()),
             1 => answer_json::enum_name(out, NodeKind::from(self.node.kind())),
             2 => answer_json::string(out, &self.node.name),
             _ => answer_json::number(out, self.depth),
@@ -159,8 +159,8 @@ impl Leaves for GraphEdge<'_> {
         match index {
             0 => answer_json::string_of(out, r.id_parts()),
             1 => answer_json::enum_name(out, RelationKind::from(r.kind)),
-            2 => answer_json::string(out, r.from.as_str()),
-            3 => answer_json::string(out, r.to.as_str()),
+            2 => answer_json::plain(out, r.from.as_str()),
+            3 => answer_json::plain(out, r.to.as_str()),
             _ => match self.g.headline(self.edge, self.as_of.as_ref()) {
                 Some(label) => answer_json::string(out, &label),
                 None => out.extend_from_slice(b"null"),

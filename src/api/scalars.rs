@@ -46,7 +46,7 @@ impl Decimal {
 
     /// Writes [`Decimal::text`] at the end of `out`.
     pub fn push_text(&self, out: &mut String) {
-        push_decimal(out, self.0.normalize());
+        push_decimal(out, self.0);
     }
 }
 

@@ -96,8 +96,8 @@ impl Leaves for Money {
 
     fn write_leaf(&self, index: usize, out: &mut Vec<u8>) {
         match index {
-            0 => answer_json::string_with(out, |t| Decimal(self.0.amount).push_text(t)),
-            1 => answer_json::string(out, self.0.currency.as_str()),
+            0 => answer_json::plain_with(out, |t| Decimal(self.0.amount).push_text(t)),
+            1 => answer_json::plain(out, self.0.currency.as_str()),
             _ => answer_json::string_with(out, |t| self.0.push_display(t)),
         }
     }
@@ -145,7 +145,7 @@ impl Leaves for Quantity {
 
     fn write_leaf(&self, index: usize, out: &mut Vec<u8>) {
         match index {
-            0 => answer_json::string_with(out, |t| Decimal(self.0.value).push_text(t)),
+            0 => answer_json::plain_with(out, |t| Decimal(self.0.value).push_text(t)),
             1 => answer_json::enum_name(out, Unit::from(self.0.unit)),
             _ => answer_json::string(out, &self.0.to_string()),
         }
@@ -232,7 +232,7 @@ impl Leaves for AmountValue {
         match (index, &self.0) {
             (0, _) => answer_json::string_with(out, |t| self.0.push_display(t)),
             (_, model::Amount::Percent(p)) => {
-                answer_json::string_with(out, |t| Decimal(p.points()).push_text(t));
+                answer_json::plain_with(out, |t| Decimal(p.points()).push_text(t));
             }
             _ => out.extend_from_slice(b"null"),
         }
