@@ -135,92 +135,71 @@ impl TryFrom<RawMoney> for Money {
 }
 
 /// Writes a decimal with the largest of trillion, billion or million that keeps it at
-/// or above one, exactly.
+/// or above one, exactly: the unit is told by how many digits its whole part has, and
+/// dividing by it is moving the point.
 fn push_scaled(out: &mut String, amount: Decimal) {
-    let steps = [
-        (Decimal::from(1_000_000_000_000u64), 12, "trillion"),
-        (Decimal::from(1_000_000_000u64), 9, "billion"),
-        (Decimal::from(1_000_000u64), 6, "million"),
-    ];
-    for (unit, digits, word) in steps {
-        if amount.abs() >= unit {
-            // Dividing by a power of ten is moving the point: exact, and cheaper than a
-            // division. (A decimal this large has room for the larger scale; the
-            // division stays only as the fallback.)
-            let mut shifted = amount;
-            let moved = shifted.set_scale(amount.scale() + digits).is_ok();
-            let shifted = if moved { shifted } else { amount / unit };
-            push_decimal(out, shifted);
-            out.push(' ');
-            out.push_str(word);
-            return;
-        }
-    }
-    push_decimal(out, amount);
+    let mut buffer = itoa::Buffer::new();
+    let digits = mantissa_digits(&mut buffer, amount);
+    let scale = usize::try_from(amount.scale()).unwrap_or(0);
+    let whole = digits.len().saturating_sub(scale);
+    let unit = [(12, " trillion"), (9, " billion"), (6, " million")]
+        .into_iter()
+        .find(|&(zeros, _)| whole > zeros);
+    let (moved, word) = unit.unwrap_or((0, ""));
+    push_digits(out, amount.is_sign_negative(), digits, scale + moved);
+    out.push_str(word);
 }
 
 /// Writes `d` as `d.normalize()`'s `Display` writes it (a sign, the digits without the
-/// zeros that end a fraction, a point where the scale left puts one), with its digits
-/// worked out in 64-bit pieces and its zeros dropped as they are, rather than by
-/// `normalize`'s divisions and the formatter.
+/// zeros that end a fraction, a point where the scale left puts one): the mantissa's
+/// digits by `itoa`, rather than by `normalize`'s divisions and the formatter.
 pub fn push_decimal(out: &mut String, d: Decimal) {
-    const TEN_POW_19: u128 = 10_000_000_000_000_000_000;
-    // The digits, last first: at most 29 of a 96-bit mantissa.
-    let mut digits = [0u8; 40];
-    let mut n = 0;
-    let mut push_u64 = |mut v: u64, at_least: usize| {
-        let from = n;
-        while v > 0 || n - from < at_least.max(1) {
-            digits[n] = b'0' + (v % 10) as u8;
-            v /= 10;
-            n += 1;
-        }
-    };
+    let mut buffer = itoa::Buffer::new();
+    let digits = mantissa_digits(&mut buffer, d);
+    let scale = usize::try_from(d.scale()).unwrap_or(0);
+    push_digits(out, d.is_sign_negative(), digits, scale);
+}
+
+/// The digits of `d`'s mantissa, without its sign.
+fn mantissa_digits(buffer: &mut itoa::Buffer, d: Decimal) -> &str {
     let m = d.mantissa().unsigned_abs();
-    // Below 10^19 a mantissa is one piece (told without a 128-bit division, which is
-    // slow); above, the low piece keeps its 19 digits.
-    let small = u64::try_from(m)
-        .ok()
-        .filter(|&m| u128::from(m) < TEN_POW_19);
-    match small.map_or_else(
-        || (u64::try_from(m / TEN_POW_19), u64::try_from(m % TEN_POW_19)),
-        |m| (Ok(0), Ok(m)),
-    ) {
-        (Ok(0), Ok(lo)) => push_u64(lo, 1),
-        (Ok(hi), Ok(lo)) => {
-            push_u64(lo, 19);
-            push_u64(hi, 1);
-        }
-        // A 96-bit mantissa over 10^19 leaves a high piece under 2^33.
-        _ => {
-            out.push_str(&d.normalize().to_string());
-            return;
-        }
+    match u64::try_from(m) {
+        Ok(small) => buffer.format(small),
+        Err(_) => buffer.format(m),
     }
-    if m == 0 {
+}
+
+/// Writes the number whose digits are `digits` (no sign, no leading zero) and whose
+/// point is `scale` digits from their end, as a normalized decimal displays it: the
+/// fraction's ending zeros dropped, zero without a sign.
+fn push_digits(out: &mut String, negative: bool, digits: &str, scale: usize) {
+    if digits == "0" {
         out.push('0');
         return;
     }
-    // The zeros that end the fraction, which `normalize` drops: the mantissa is not
-    // zero, so they end before its first digit.
-    let scale = usize::try_from(d.scale()).unwrap_or(0);
-    let dropped = digits[..scale.min(n)]
+    // The zeros that end the fraction: the digits are not all zeros, so they end
+    // before the first.
+    let zeros = digits.as_bytes()[digits.len().saturating_sub(scale)..]
         .iter()
+        .rev()
         .take_while(|&&digit| digit == b'0')
         .count();
-    let (digits, n, scale) = (&digits[dropped..], n - dropped, scale - dropped);
-    if d.is_sign_negative() {
+    let (digits, scale) = (&digits[..digits.len() - zeros], scale - zeros);
+    if negative {
         out.push('-');
     }
-    if scale >= n {
-        out.push_str("0.");
-        out.extend(std::iter::repeat_n('0', scale - n));
-    }
-    for (i, &digit) in digits[..n].iter().enumerate().rev() {
-        out.push(char::from(digit));
-        if i == scale && scale > 0 && scale < n {
-            out.push('.');
+    match digits.len().checked_sub(scale) {
+        Some(0) | None => {
+            out.push_str("0.");
+            out.extend(std::iter::repeat_n('0', scale - digits.len()));
+            out.push_str(digits);
         }
+        Some(whole) if scale > 0 => {
+            out.push_str(&digits[..whole]);
+            out.push('.');
+            out.push_str(&digits[whole..]);
+        }
+        Some(_) => out.push_str(digits),
     }
 }
 
@@ -266,9 +245,19 @@ impl<'de> serde::Deserialize<'de> for Percent {
     }
 }
 
+impl Percent {
+    /// Writes its text (`27.5%`) at the end of `out`.
+    pub fn push_display(&self, out: &mut String) {
+        push_decimal(out, self.0);
+        out.push('%');
+    }
+}
+
 impl fmt::Display for Percent {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}%", self.0)
+        let mut text = String::new();
+        self.push_display(&mut text);
+        f.write_str(&text)
     }
 }
 
@@ -332,13 +321,23 @@ impl TryFrom<RawQuantity> for Quantity {
     }
 }
 
-impl fmt::Display for Quantity {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let unit = match self.unit {
+impl Quantity {
+    /// Writes its text (`100 aircraft`, `5 metric tons`) at the end of `out`.
+    pub fn push_display(&self, out: &mut String) {
+        push_decimal(out, self.value);
+        out.push(' ');
+        out.push_str(match self.unit {
             Unit::MetricTons => "metric tons",
             other => other.as_str(),
-        };
-        write!(f, "{} {unit}", self.value)
+        });
+    }
+}
+
+impl fmt::Display for Quantity {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let mut text = String::new();
+        self.push_display(&mut text);
+        f.write_str(&text)
     }
 }
 
@@ -357,21 +356,17 @@ pub enum Amount {
 impl Amount {
     /// The amount in words, as its `Display` writes it: money the quickest.
     pub fn display(&self) -> String {
-        match self {
-            Amount::Money(m) => m.display(),
-            other => other.to_string(),
-        }
+        let mut out = String::with_capacity(48);
+        self.push_display(&mut out);
+        out
     }
 
     /// Writes [`Amount::display`]'s text at the end of `out`.
     pub fn push_display(&self, out: &mut String) {
         match self {
             Amount::Money(m) => m.push_display(out),
-            other => {
-                use std::fmt::Write;
-                // Writing to a string does not fail.
-                let _ = write!(out, "{other}");
-            }
+            Amount::Quantity(q) => q.push_display(out),
+            Amount::Percent(p) => p.push_display(out),
         }
     }
 
@@ -455,6 +450,37 @@ mod tests {
         let wide = Decimal::from_i128_with_scale(10i128.pow(27) + 1, 20);
         let money = Money::new(wide, "USD".parse().unwrap()).unwrap();
         assert_eq!(money.display(), "USD 10.00000000000000000000000001 million");
+        // Amounts about each unit, at every scale, read as the quotient by the unit.
+        let units = [
+            (1_000_000_000_000i128, " trillion"),
+            (1_000_000_000, " billion"),
+            (1_000_000, " million"),
+        ];
+        for m in [
+            1i128,
+            9,
+            999_999,
+            1_000_000,
+            1_250_001,
+            999_999_999_999,
+            10i128.pow(13) + 7,
+        ] {
+            for scale in 0..=12 {
+                let amount = Decimal::from_i128_with_scale(m, scale);
+                let expected = match units
+                    .iter()
+                    .find(|(unit, _)| amount >= Decimal::from_i128_with_scale(*unit, 0))
+                {
+                    Some((unit, word)) => {
+                        let quotient = amount / Decimal::from_i128_with_scale(*unit, 0);
+                        format!("USD {}{word}", quotient.normalize())
+                    }
+                    None => format!("USD {}", amount.normalize()),
+                };
+                let money = Money::new(amount, "USD".parse().unwrap()).unwrap();
+                assert_eq!(money.display(), expected, "{m} at scale {scale}");
+            }
+        }
     }
 
     #[test]
@@ -496,6 +522,18 @@ mod tests {
     fn percents_are_points() {
         let p = Percent::new(parse_decimal("27.50").unwrap()).unwrap();
         assert_eq!(p.to_string(), "27.5%");
+        let cut = Percent::new(parse_decimal("-12.50").unwrap()).unwrap();
+        assert_eq!(Amount::Percent(cut).display(), "-12.5%");
         assert!(Percent::new(Decimal::from(-101)).is_err());
+    }
+
+    #[test]
+    fn quantities_read_with_their_units() {
+        let tons = Quantity::new(parse_decimal("5.50").unwrap(), Unit::MetricTons).unwrap();
+        assert_eq!(tons.to_string(), "5.5 metric tons");
+        let planes = Quantity::new(parse_decimal("100").unwrap(), Unit::Aircraft).unwrap();
+        assert_eq!(Amount::Quantity(planes).display(), "100 aircraft");
+        let small = Quantity::new(parse_decimal("0.0250").unwrap(), Unit::Days).unwrap();
+        assert_eq!(small.to_string(), "0.025 days");
     }
 }
