@@ -225,7 +225,9 @@ impl KnowledgeGraph {
     }
 
     /// The page of the list, its items picked out of every match: the place of each
-    /// cursor counted, then the page's items selected and only they sorted.
+    /// cursor counted, then the page's items selected and only they sorted. In the order
+    /// by id alone the matches are sorted as they are, by their ids; in any other, with
+    /// their keys beside them.
     fn page_selected(
         &self,
         kind: NodeKind,
@@ -234,58 +236,27 @@ impl KnowledgeGraph {
         as_of: Option<&PartialDate>,
         window: &Window<'_>,
     ) -> ListPage<'_> {
-        let mut keyed: Vec<(SortKey<'_>, &Node)> = self
-            .matching(kind, filter, as_of)
+        let matches = self.matching(kind, filter, as_of);
+        if sort.fields().is_empty() {
+            return select(
+                matches,
+                window,
+                |a, b| a.id.cmp(&b.id),
+                |n, key| sort.compare(&sort.key(n, as_of), key),
+                |n| n,
+            );
+        }
+        let keyed: Vec<(SortKey<'_>, &Node)> = matches
             .into_iter()
             .map(|n| (sort.key(n, as_of), n))
             .collect();
-        let total = keyed.len();
-        let rank = |key: &SortKey<'_>, holds: fn(Ordering) -> bool| {
-            keyed
-                .iter()
-                .filter(|(k, _)| holds(sort.compare(k, key)))
-                .count()
-        };
-        // As a Relay window over the sorted list: the items after `after` and before
-        // `before`, then the first `first`, then the last `last` of those.
-        let mut start = window
-            .after
-            .as_ref()
-            .map_or(0, |a| rank(a, |o| o != Ordering::Greater));
-        let mut end = window
-            .before
-            .as_ref()
-            .map_or(total, |b| rank(b, |o| o == Ordering::Less));
-        end = end.max(start);
-        if let Some(first) = window.first {
-            end = end.min(start.saturating_add(first));
-        }
-        if let Some(last) = window.last {
-            start = start.max(end.saturating_sub(last));
-        }
-        let by_key = |a: &(SortKey<'_>, &Node), b: &(SortKey<'_>, &Node)| sort.compare(&a.0, &b.0);
-        if start < end {
-            if start > 0 {
-                keyed.select_nth_unstable_by(start, by_key);
-            }
-            let rest = &mut keyed[start..];
-            if end - start < rest.len() {
-                rest.select_nth_unstable_by(end - start - 1, by_key);
-            }
-            rest[..end - start].sort_unstable_by(by_key);
-        }
-        let nodes = keyed
-            .into_iter()
-            .skip(start)
-            .take(end - start)
-            .map(|(_, n)| n)
-            .collect();
-        ListPage {
-            nodes,
-            has_previous: start > 0,
-            has_next: end < total,
-            total: Some(total),
-        }
+        select(
+            keyed,
+            window,
+            |a, b| sort.compare(&a.0, &b.0),
+            |(k, _), key| sort.compare(k, key),
+            |(_, n)| n,
+        )
     }
 }
 
@@ -597,6 +568,60 @@ impl Iterator for Merge<'_, '_> {
 
 /// The books', the amounts index's and the name lists' content, each node named by its
 /// id, for tests to compare indexes kept in place with indexes built afresh.
+/// The page `window` picks out of `items`, in the order `order` sorts them (`against`
+/// places an item against a cursor's key): as a Relay window over the sorted list, the
+/// items after `after` and before `before`, then the first `first`, then the last `last`
+/// of those. Only the page's items are sorted; the others are counted or set aside.
+fn select<'g, T>(
+    mut items: Vec<T>,
+    window: &Window<'_>,
+    order: impl Fn(&T, &T) -> Ordering,
+    against: impl Fn(&T, &SortKey<'_>) -> Ordering,
+    node: impl Fn(T) -> &'g Node,
+) -> ListPage<'g> {
+    let total = items.len();
+    let rank = |key: &SortKey<'_>, holds: fn(Ordering) -> bool| {
+        items.iter().filter(|i| holds(against(i, key))).count()
+    };
+    let mut start = window
+        .after
+        .as_ref()
+        .map_or(0, |a| rank(a, |o| o != Ordering::Greater));
+    let mut end = window
+        .before
+        .as_ref()
+        .map_or(total, |b| rank(b, |o| o == Ordering::Less));
+    end = end.max(start);
+    if let Some(first) = window.first {
+        end = end.min(start.saturating_add(first));
+    }
+    if let Some(last) = window.last {
+        start = start.max(end.saturating_sub(last));
+    }
+    if start < end {
+        if start > 0 {
+            items.select_nth_unstable_by(start, &order);
+        }
+        let rest = &mut items[start..];
+        if end - start < rest.len() {
+            rest.select_nth_unstable_by(end - start - 1, &order);
+        }
+        rest[..end - start].sort_unstable_by(&order);
+    }
+    let nodes = items
+        .into_iter()
+        .skip(start)
+        .take(end - start)
+        .map(node)
+        .collect();
+    ListPage {
+        nodes,
+        has_previous: start > 0,
+        has_next: end < total,
+        total: Some(total),
+    }
+}
+
 #[cfg(test)]
 impl KnowledgeGraph {
     pub(crate) fn books_view(&self) -> Vec<String> {
