@@ -250,6 +250,18 @@ impl flat::Link for Entity<'_> {
     }
 }
 
+/// Follows at once the entities `ids` name, in order, skipping any the graph lacks, as
+/// [`lookup_all`]'s list would be followed, without making the list.
+pub fn link_all(
+    g: &KnowledgeGraph,
+    ids: &[model::EntityId],
+    to: &mut flat::Linker<'_, '_>,
+) -> flat::Linking {
+    to.list(ids.iter().filter_map(|i| lookup(g, i)), |to, e| {
+        flat::Item::link(&e, to)
+    })
+}
+
 /// The fields every entity object has at hand, for [`flat::Leaves`].
 pub const ENTITY_LEAVES: &[&str] = &["id", "kind", "name", "aliases", "description", "version"];
 

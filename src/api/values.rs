@@ -147,7 +147,7 @@ impl Leaves for Quantity {
         match index {
             0 => answer_json::plain_with(out, |t| Decimal(self.0.value).push_text(t)),
             1 => answer_json::enum_name(out, Unit::from(self.0.unit)),
-            _ => answer_json::string(out, &self.0.to_string()),
+            _ => answer_json::string_with(out, |t| self.0.push_display(t)),
         }
     }
 }

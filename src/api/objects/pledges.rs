@@ -5,7 +5,7 @@ use crate::api::claims::{
     AmountClaim, CommitmentStatusClaim, DealStatusClaim, RateClaim, TariffStatusClaim,
     VolumeLimitClaim,
 };
-use crate::api::entity::{Entity, entity_object, lookup, lookup_all};
+use crate::api::entity::{Entity, entity_object, link_all, lookup, lookup_all};
 use crate::api::enums::{CommitmentKind, Period};
 use crate::api::flat::{Answered, Flat, FlatList, Link, Linker, Linking};
 use crate::api::pagination::{Page, PageArgs};
@@ -97,7 +97,10 @@ entity_object!(
 
     /// Who gains by it.
     async fn beneficiaries(&self) -> Vec<Answered<Entity<'a>>> {
-        self.beneficiaries_now()
+        lookup_all(self.g, &self.d.beneficiaries)
+            .into_iter()
+            .map(Answered)
+            .collect()
     }
 
     /// Who supplies what is bought.
@@ -185,13 +188,6 @@ impl<'a> Commitment<'a> {
         lookup(self.g, &self.d.pledger).map(Answered)
     }
 
-    fn beneficiaries_now(&self) -> Vec<Answered<Entity<'a>>> {
-        lookup_all(self.g, &self.d.beneficiaries)
-            .into_iter()
-            .map(Answered)
-            .collect()
-    }
-
     fn deal_now(&self) -> Option<Deal<'a>> {
         one_of(self.g, self.d.deal.as_ref(), Deal::wrap)
     }
@@ -210,11 +206,11 @@ impl<'a> Commitment<'a> {
         let (g, d) = (self.g, self.d);
         match index {
             0 => self.pledger_now().link(to),
-            1 => self.beneficiaries_now().link(to),
-            2 => lookup_all(g, &d.suppliers).link(to),
+            1 => link_all(g, &d.beneficiaries, to),
+            2 => link_all(g, &d.suppliers, to),
             3 => self.deal_now().link(to),
             4 => self.part_of_now().link(to),
-            5 => lookup_all(g, &d.in_exchange_for).link(to),
+            5 => link_all(g, &d.in_exchange_for, to),
             6 => AmountClaim::current(g, &d.amount, None).link(to),
             7 => AmountClaim::current(g, &d.baseline, None).link(to),
             8 => AmountClaim::current(g, &d.limit, None).link(to),
