@@ -19,6 +19,7 @@ mod mutation;
 mod objects;
 mod pagination;
 mod parse_cache;
+mod passed;
 mod persisted;
 mod query;
 mod run;
@@ -132,6 +133,11 @@ fn build(app: App, mode: ValidationMode) -> Graphql {
         // The guard refuses deeper nesting first, with its code; this bound only keeps
         // async-graphql's own walk in step with it.
         .limit_recursive_depth(analysis::MAX_NESTING);
+    // A document run in the fast mode has passed the strict one: not walked again.
+    let builder = match mode {
+        ValidationMode::Fast => builder.extension(passed::Passed),
+        ValidationMode::Strict => builder,
+    };
     switches::apply(builder, introspection, suggestions).finish()
 }
 
