@@ -161,20 +161,25 @@ thread_local! {
 /// Writes as a JSON string the text `make` writes, made in a string kept by the thread
 /// rather than one made and freed for each value (an amount's digits, its words).
 pub(crate) fn string_with(out: &mut Vec<u8>, make: impl FnOnce(&mut String)) {
-    let mut text = SCRATCH.take();
-    text.clear();
-    make(&mut text);
-    string(out, &text);
-    SCRATCH.set(text);
+    with_scratch(out, make, string);
 }
 
 /// Writes as a JSON string the text `make` writes, which holds no byte JSON escapes
 /// (digits, a code): as [`string_with`], without looking for one.
 pub(crate) fn plain_with(out: &mut Vec<u8>, make: impl FnOnce(&mut String)) {
+    with_scratch(out, make, plain);
+}
+
+/// Has `make` write its text in the thread's scratch string, then `write` it to `out`.
+fn with_scratch(
+    out: &mut Vec<u8>,
+    make: impl FnOnce(&mut String),
+    write: impl FnOnce(&mut Vec<u8>, &str),
+) {
     let mut text = SCRATCH.take();
     text.clear();
     make(&mut text);
-    plain(out, &text);
+    write(out, &text);
     SCRATCH.set(text);
 }
 
