@@ -116,18 +116,18 @@ impl KnowledgeGraph {
             return None;
         }
         let conjuncts = filter.conjuncts();
-        let mut best: Option<(usize, Role, Vec<&EntityId>)> = None;
-        for (field, op) in &conjuncts {
-            if let Some(role) = Role::of(*field)
+        let mut best: Option<(usize, Role, Vec<&EntityId>, &Op)> = None;
+        for &(field, op) in &conjuncts {
+            if let Some(role) = Role::of(field)
                 && let Some(ids) = named(op)
             {
                 let size = ids.iter().map(|i| self.books.len(role, i)).sum();
                 if best.as_ref().is_none_or(|(b, ..)| size < *b) {
-                    best = Some((size, role, ids));
+                    best = Some((size, role, ids, op));
                 }
             }
         }
-        let (size, role, ids) = best?;
+        let (size, role, ids, op) = best?;
         // Where another condition names fewer candidates, the list starts from those, as
         // `list_by` would; a range of amounts starts from the amounts index.
         for (field, op) in &conjuncts {
@@ -154,6 +154,7 @@ impl KnowledgeGraph {
             source: Source::Books(role, ids),
             lane,
             filter,
+            implied: Some(op),
             as_of,
         })
     }
@@ -220,6 +221,7 @@ impl KnowledgeGraph {
             source,
             lane,
             filter,
+            implied: None,
             as_of,
         })
     }
@@ -350,6 +352,9 @@ struct Reader<'g, 'f> {
     source: Source<'f>,
     lane: Lane,
     filter: &'f Filter,
+    /// The condition the source meets by itself (the books of the entities it names),
+    /// not tested again.
+    implied: Option<&'f Op>,
     as_of: Option<&'f PartialDate>,
 }
 
@@ -416,9 +421,12 @@ impl<'g> Reader<'g, '_> {
                 &g.graph[ix].id
             }),
         };
-        let (filter, as_of) = (self.filter, self.as_of);
+        let (filter, as_of, implied) = (self.filter, self.as_of, self.implied);
         ixs.map(move |ix| &*g.graph[ix])
-            .filter(move |n| filter.matches(n, as_of))
+            .filter(move |n| match implied {
+                Some(op) => filter.matches_besides(n, as_of, op),
+                None => filter.matches(n, as_of),
+            })
     }
 
     /// True when a matching item lies past `from`.

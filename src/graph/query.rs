@@ -423,7 +423,12 @@ impl Filter {
 
     /// [`Filter::matches`], taking `implied`, one of the conditions every match must
     /// meet ([`Filter::conjuncts`]), as met.
-    fn matches_besides(&self, node: &Node, as_of: Option<&PartialDate>, implied: &Op) -> bool {
+    pub(super) fn matches_besides(
+        &self,
+        node: &Node,
+        as_of: Option<&PartialDate>,
+        implied: &Op,
+    ) -> bool {
         match self {
             Filter::All(fs) => fs.iter().all(|f| f.matches_besides(node, as_of, implied)),
             Filter::Test(_, op) if std::ptr::eq(op, implied) => true,
