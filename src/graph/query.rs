@@ -583,17 +583,23 @@ impl KnowledgeGraph {
         filter: &Filter,
         as_of: Option<&PartialDate>,
     ) -> Vec<&Node> {
+        // Candidates most often all pass: room for them is made once, where a filtered
+        // iterator would grow the list by doubling.
+        let kept = |candidates: Vec<NodeIndex>, passes: &dyn Fn(&Node) -> bool| {
+            let mut nodes = Vec::with_capacity(candidates.len());
+            nodes.extend(
+                candidates
+                    .into_iter()
+                    .map(|ix| &*self.graph[ix])
+                    .filter(|n| n.kind() == kind && passes(n)),
+            );
+            nodes
+        };
         match self.start(kind, filter, as_of) {
-            Some((candidates, Some(implied))) => candidates
-                .into_iter()
-                .map(|ix| &*self.graph[ix])
-                .filter(|n| n.kind() == kind && filter.matches_besides(n, as_of, implied))
-                .collect(),
-            Some((candidates, None)) => candidates
-                .into_iter()
-                .map(|ix| &*self.graph[ix])
-                .filter(|n| n.kind() == kind && filter.matches(n, as_of))
-                .collect(),
+            Some((candidates, Some(implied))) => {
+                kept(candidates, &|n| filter.matches_besides(n, as_of, implied))
+            }
+            Some((candidates, None)) => kept(candidates, &|n| filter.matches(n, as_of)),
             None => self
                 .nodes_of_kind(kind)
                 .filter(|n| filter.matches(n, as_of))
@@ -620,15 +626,20 @@ impl KnowledgeGraph {
         for (field, op) in filter.conjuncts() {
             let ids: Vec<&EntityId> = match op {
                 Op::Eq(Value::Id(i)) => vec![i],
-                Op::In(vs) => vs
-                    .iter()
-                    .filter_map(|v| if let Value::Id(i) = v { Some(i) } else { None })
-                    .collect(),
+                Op::In(vs) => {
+                    let mut ids = Vec::with_capacity(vs.len());
+                    ids.extend(vs.iter().filter_map(|v| match v {
+                        Value::Id(i) => Some(i),
+                        _ => None,
+                    }));
+                    ids
+                }
                 _ => continue,
             };
             let (set, implied): (Vec<NodeIndex>, Option<&Op>) = if field == Field::Id {
                 // An id named twice is one candidate: the list holds each entity once.
-                let mut set: Vec<NodeIndex> = ids.iter().filter_map(|i| self.index_of(i)).collect();
+                let mut set = Vec::with_capacity(ids.len());
+                set.extend(ids.iter().filter_map(|i| self.index_of(i)));
                 set.sort_unstable();
                 set.dedup();
                 (set, Some(op))

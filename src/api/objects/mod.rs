@@ -86,11 +86,13 @@ pub(crate) fn page_of<'a, T: OutputType>(
             as_of: as_of.copied(),
         },
     };
-    let items: Vec<(&'a Node, T)> = found
-        .nodes
-        .into_iter()
-        .filter_map(|n| wrap(g, n).map(|t| (n, t)))
-        .collect();
+    let mut items: Vec<(&'a Node, T)> = Vec::with_capacity(found.nodes.len());
+    items.extend(
+        found
+            .nodes
+            .into_iter()
+            .filter_map(|n| wrap(g, n).map(|t| (n, t))),
+    );
     let around = Around {
         previous: found.has_previous,
         next: found.has_next,
