@@ -381,8 +381,9 @@ def report(work, write):
           "largest in brackets); latency corrected for "
           "coordinated omission, against pledgegraph: Q0 as it is, the others in their defeated "
           "form, each request a body of the defeated run picked at random (`-Z`), without "
-          "`Accept-Encoding` (`--disable-compression`), as wrk sends them (`Cache-Control: no-cache` except for Q0, whose answer cache is on "
-          "as in its repeated run). Each round's rate is half of pledgegraph's peak measured with wrk "
+          "`Accept-Encoding` (`--disable-compression`), as wrk sends them (`Cache-Control: "
+          "no-cache` except for Q0, whose answer cache is on as in its repeated run). Each "
+          "round's rate is half of pledgegraph's peak measured with wrk "
           f"({info.get('peak_seconds', '?')} s, as in the runs above) right before it: the "
           "median rate, and the smallest and largest, in brackets.")
         w("")
