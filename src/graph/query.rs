@@ -583,28 +583,28 @@ impl KnowledgeGraph {
         filter: &Filter,
         as_of: Option<&PartialDate>,
     ) -> Vec<&Node> {
-        // Candidates most often all pass: room for them is made once, where a filtered
-        // iterator would grow the list by doubling.
-        let kept = |candidates: Vec<NodeIndex>, passes: &dyn Fn(&Node) -> bool| {
-            let mut nodes = Vec::with_capacity(candidates.len());
-            nodes.extend(
-                candidates
-                    .into_iter()
-                    .map(|ix| &*self.graph[ix])
-                    .filter(|n| n.kind() == kind && passes(n)),
-            );
-            nodes
-        };
-        match self.start(kind, filter, as_of) {
-            Some((candidates, Some(implied))) => {
-                kept(candidates, &|n| filter.matches_besides(n, as_of, implied))
-            }
-            Some((candidates, None)) => kept(candidates, &|n| filter.matches(n, as_of)),
-            None => self
+        let Some((candidates, implied)) = self.start(kind, filter, as_of) else {
+            return self
                 .nodes_of_kind(kind)
                 .filter(|n| filter.matches(n, as_of))
-                .collect(),
-        }
+                .collect();
+        };
+        // Candidates most often all pass: room for them is made once, where a filtered
+        // iterator would grow the list by doubling.
+        let mut nodes = Vec::with_capacity(candidates.len());
+        nodes.extend(
+            candidates
+                .into_iter()
+                .map(|ix| &*self.graph[ix])
+                .filter(|n| {
+                    n.kind() == kind
+                        && match implied {
+                            Some(op) => filter.matches_besides(n, as_of, op),
+                            None => filter.matches(n, as_of),
+                        }
+                }),
+        );
+        nodes
     }
 
     /// The smallest candidate set an indexed conjunct allows, if any, with the conjunct
