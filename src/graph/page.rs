@@ -17,7 +17,7 @@ use super::KnowledgeGraph;
 use super::amounts::Span;
 use super::commitments::Role;
 use super::lanes::{self, Lane, Slot, Walk};
-use super::query::{Field, Filter, Op, Order, Sort, SortKey, Value};
+use super::query::{Field, Filter, Op, Order, Sort, SortKey, Value, ids_among};
 use crate::model::{Currency, EntityId, Node, NodeKind, PartialDate};
 
 /// Which part of a list to answer, as a Relay connection asks for it: the items after
@@ -292,10 +292,7 @@ fn named(op: &Op) -> Option<Vec<&EntityId>> {
     let mut ids: Vec<&EntityId> = match op {
         Op::Eq(Value::Id(i)) => vec![i],
         Op::Eq(_) => Vec::new(),
-        Op::In(vs) => vs
-            .iter()
-            .filter_map(|v| if let Value::Id(i) = v { Some(i) } else { None })
-            .collect(),
+        Op::In(vs) => ids_among(vs),
         _ => return None,
     };
     ids.sort();
@@ -423,10 +420,7 @@ impl<'g> Reader<'g, '_> {
         };
         let (filter, as_of, implied) = (self.filter, self.as_of, self.implied);
         ixs.map(move |ix| &*g.graph[ix])
-            .filter(move |n| match implied {
-                Some(op) => filter.matches_besides(n, as_of, op),
-                None => filter.matches(n, as_of),
-            })
+            .filter(move |n| filter.matches_besides(n, as_of, implied))
     }
 
     /// True when a matching item lies past `from`.

@@ -421,17 +421,17 @@ impl Filter {
         }
     }
 
-    /// [`Filter::matches`], taking `implied`, one of the conditions every match must
-    /// meet ([`Filter::conjuncts`]), as met.
+    /// [`Filter::matches`], taking `implied`, when given, one of the conditions every
+    /// match must meet ([`Filter::conjuncts`]), as met.
     pub(super) fn matches_besides(
         &self,
         node: &Node,
         as_of: Option<&PartialDate>,
-        implied: &Op,
+        implied: Option<&Op>,
     ) -> bool {
         match self {
             Filter::All(fs) => fs.iter().all(|f| f.matches_besides(node, as_of, implied)),
-            Filter::Test(_, op) if std::ptr::eq(op, implied) => true,
+            Filter::Test(_, op) if implied.is_some_and(|i| std::ptr::eq(op, i)) => true,
             _ => self.matches(node, as_of),
         }
     }
@@ -596,13 +596,7 @@ impl KnowledgeGraph {
             candidates
                 .into_iter()
                 .map(|ix| &*self.graph[ix])
-                .filter(|n| {
-                    n.kind() == kind
-                        && match implied {
-                            Some(op) => filter.matches_besides(n, as_of, op),
-                            None => filter.matches(n, as_of),
-                        }
-                }),
+                .filter(|n| n.kind() == kind && filter.matches_besides(n, as_of, implied)),
         );
         nodes
     }
@@ -626,14 +620,7 @@ impl KnowledgeGraph {
         for (field, op) in filter.conjuncts() {
             let ids: Vec<&EntityId> = match op {
                 Op::Eq(Value::Id(i)) => vec![i],
-                Op::In(vs) => {
-                    let mut ids = Vec::with_capacity(vs.len());
-                    ids.extend(vs.iter().filter_map(|v| match v {
-                        Value::Id(i) => Some(i),
-                        _ => None,
-                    }));
-                    ids
-                }
+                Op::In(vs) => ids_among(vs),
                 _ => continue,
             };
             let (set, implied): (Vec<NodeIndex>, Option<&Op>) = if field == Field::Id {
@@ -671,6 +658,16 @@ impl KnowledgeGraph {
         }
         best
     }
+}
+
+/// The ids among `values`, in their order; the room for them made once.
+pub(super) fn ids_among(values: &[Value]) -> Vec<&EntityId> {
+    let mut ids = Vec::with_capacity(values.len());
+    ids.extend(values.iter().filter_map(|v| match v {
+        Value::Id(i) => Some(i),
+        _ => None,
+    }));
+    ids
 }
 
 impl KnowledgeGraph {
