@@ -1,6 +1,8 @@
 //! Claims: values that matter, with validity in time, rank, attribution,
 //! sources and what they supersede.
 
+use std::cmp::Ordering;
+
 use super::{DateBasis, EntityId, PartialDate, SourceRef, When, string_enum};
 
 string_enum! {
@@ -170,16 +172,12 @@ impl<T> ClaimSet<T> {
     /// The value to show now: the best-ranked claim that has not ended,
     /// latest start first; failing that, the latest that ended.
     pub fn current(&self) -> Option<&Claim<T>> {
-        let open = self
-            .history(false)
-            .filter(|c| c.valid_until.is_none())
-            .min_by_key(|c| {
-                (
-                    c.rank,
-                    std::cmp::Reverse(c.valid_from.as_deref().and_then(When::sort_date)),
-                )
-            });
-        open.or_else(|| self.history(false).last())
+        let open = best(
+            self.history(false)
+                .filter(|c| c.valid_until.is_none())
+                .map(|c| (c, ())),
+        );
+        open.map(|(c, ())| c).or_else(|| self.history(false).last())
     }
 
     /// The value that held on `date`: of the claims holding then, the
@@ -190,17 +188,10 @@ impl<T> ClaimSet<T> {
 
     /// [`ClaimSet::as_of`], with how firmly the dates that decide it are known.
     pub fn as_of_with_basis(&self, date: &PartialDate) -> Option<(&Claim<T>, DateBasis)> {
-        self.history(false)
-            .filter_map(|c| match c.holds_on(date) {
-                (true, basis) => Some((c, basis)),
-                (false, _) => None,
-            })
-            .min_by_key(|(c, _)| {
-                (
-                    c.rank,
-                    std::cmp::Reverse(c.valid_from.as_deref().and_then(When::sort_date)),
-                )
-            })
+        best(self.history(false).filter_map(|c| match c.holds_on(date) {
+            (true, basis) => Some((c, basis)),
+            (false, _) => None,
+        }))
     }
 
     /// The value on `as_of` when a date is given ([`ClaimSet::as_of`]), else the current one.
@@ -215,6 +206,23 @@ impl<T> ClaimSet<T> {
     pub fn get(&self, key: &str) -> Option<&Claim<T>> {
         self.0.iter().find(|c| c.key == key)
     }
+}
+
+/// The best of `claims`: the best-ranked, then the latest start, the first of equals. A
+/// claim's start is read only to break a tie of ranks, so a set whose one open claim is
+/// preferred is decided without following its dates out of line.
+fn best<'c, T, X>(claims: impl Iterator<Item = (&'c Claim<T>, X)>) -> Option<(&'c Claim<T>, X)> {
+    let start = |c: &Claim<T>| c.valid_from.as_deref().and_then(When::sort_date);
+    claims.reduce(|kept, next| match next.0.rank.cmp(&kept.0.rank) {
+        Ordering::Less => next,
+        Ordering::Greater => kept,
+        // The later start wins; an unknown start loses to any known one.
+        Ordering::Equal => match (start(next.0), start(kept.0)) {
+            (Some(n), Some(k)) if n > k => next,
+            (Some(_), None) => next,
+            _ => kept,
+        },
+    })
 }
 
 #[cfg(test)]
@@ -264,6 +272,42 @@ mod tests {
     #[test]
     fn current_value_is_the_open_preferred_claim() {
         assert_eq!(pledge().current().unwrap().value, 550);
+    }
+
+    #[test]
+    fn among_open_claims_of_one_rank_the_latest_start_wins_then_the_first() {
+        let current = |claims: Vec<Claim<u32>>| ClaimSet::new(claims).current().unwrap().value;
+        let normal = |key, value, from| claim(key, value, from, None, Rank::Normal);
+        // A later start beats an earlier one, and any known start an unknown one.
+        assert_eq!(
+            current(vec![
+                normal("a", 1, Some("2025-01")),
+                normal("b", 2, Some("2025-03"))
+            ]),
+            2
+        );
+        assert_eq!(
+            current(vec![normal("a", 1, None), normal("b", 2, Some("2024"))]),
+            2
+        );
+        // Equal starts: the first in history order (by key) is kept.
+        assert_eq!(
+            current(vec![
+                normal("b", 2, Some("2025")),
+                normal("a", 1, Some("2025"))
+            ]),
+            1
+        );
+        assert_eq!(current(vec![normal("b", 2, None), normal("a", 1, None)]), 1);
+        // Rank decides before any date: a preferred claim with no start beats a dated one.
+        let preferred = claim("z", 9, None, None, Rank::Preferred);
+        assert_eq!(current(vec![normal("a", 1, Some("2026")), preferred]), 9);
+        // With no open claim, the last to end in history order.
+        let ended = |key, value, from| claim(key, value, Some(from), Some("2026"), Rank::Normal);
+        assert_eq!(
+            current(vec![ended("b", 2, "2025-06"), ended("a", 1, "2025-01")]),
+            2
+        );
     }
 
     #[test]
