@@ -18,7 +18,8 @@ use std::time::Instant;
 use pledgegraph::app::{App, Config, Write};
 use pledgegraph::graph::{Direction, KnowledgeGraph, Only};
 use pledgegraph::model::{
-    Change, ChangeBatch, EntityId, NodeData, NodeKind, Relation, RelationKind, SourceRef,
+    Change, ChangeBatch, EntityId, NodeData, NodeKind, Relation, RelationDetails, RelationKind,
+    SourceRef,
 };
 use pledgegraph::store::{Log, NewEntry};
 
@@ -109,24 +110,22 @@ fn reads(g: &KnowledgeGraph, ids: &[EntityId], names: &[String]) -> (f64, f64) {
 /// A relation between two countries, keyed so that it is new whatever they already have.
 fn ally(a: &EntityId, b: &EntityId, source: &EntityId, i: usize) -> Change {
     Change::AddRelation {
-        relation: Relation {
-            kind: RelationKind::AllyOf,
-            from: a.clone(),
-            to: b.clone(),
-            key: Some(format!("bench-{i}").into()),
-            label: None,
-            valid_from: None,
-            valid_until: None,
-            attribution: None,
-            sources: vec![SourceRef {
+        relation: Relation::new(
+            RelationKind::AllyOf,
+            a.clone(),
+            b.clone(),
+            vec![SourceRef {
                 source: source.clone(),
                 line: Some(1),
                 attribution: None,
                 note: None,
             }]
             .into(),
-            note: None,
-        },
+        )
+        .with_details(RelationDetails {
+            key: Some(format!("bench-{i}").into()),
+            ..RelationDetails::default()
+        }),
     }
 }
 

@@ -620,25 +620,24 @@ impl<'a> Relation<'a> {
 
     /// A short label, such as a role's title or a revised value.
     async fn label(&self) -> Option<&str> {
-        self.edge.relation.label.as_deref()
+        self.edge.relation.label()
     }
 
     /// When it began to hold.
     async fn valid_from(&self) -> Option<When> {
-        self.edge.relation.valid_from.as_deref().map(Into::into)
+        self.edge.relation.valid_from().map(Into::into)
     }
 
     /// When it stopped holding.
     async fn valid_until(&self) -> Option<When> {
-        self.edge.relation.valid_until.as_deref().map(Into::into)
+        self.edge.relation.valid_until().map(Into::into)
     }
 
     /// By whose account it holds.
     async fn attribution(&self) -> Option<Attribution<'a>> {
         self.edge
             .relation
-            .attribution
-            .as_ref()
+            .attribution()
             .map(|a| Attribution { g: self.g, a })
     }
 
@@ -649,7 +648,7 @@ impl<'a> Relation<'a> {
 
     /// Anything doubtful about it.
     async fn note(&self) -> Option<&str> {
-        self.edge.relation.note.as_deref()
+        self.edge.relation.note()
     }
 
     /// The field of an entity that implies the relation (`pledger`), or none for a relation recorded on its own.

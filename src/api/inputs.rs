@@ -11,7 +11,7 @@ use super::error::ApiError;
 use super::scalars::{Date, Decimal};
 use crate::model::{
     self, Amount, Attribution, Claim, DateBound, EntityId, FieldClaim, Money, Percent, Quantity,
-    Relation, SourceRef, When,
+    Relation, RelationDetails, SourceRef, When,
 };
 
 /// What turning an input into the model's value answers.
@@ -500,17 +500,19 @@ pub struct RelationInput {
 impl RelationInput {
     pub(super) fn model(&self, field: &str) -> Checked<Relation> {
         let at = |name: &str| format!("{field}.{name}");
-        Ok(Relation {
-            kind: self.kind.into(),
-            from: entity_id(&at("from"), &self.from)?,
-            to: entity_id(&at("to"), &self.to)?,
+        let relation = Relation::new(
+            self.kind.into(),
+            entity_id(&at("from"), &self.from)?,
+            entity_id(&at("to"), &self.to)?,
+            citations(&at("sources"), &self.sources)?.into(),
+        );
+        Ok(relation.with_details(RelationDetails {
             key: self.key.as_deref().map(Into::into),
             label: self.label.as_deref().map(Into::into),
             valid_from: boxed_when(&at("validFrom"), &self.valid_from)?,
             valid_until: boxed_when(&at("validUntil"), &self.valid_until)?,
             attribution: attribution(&at("attribution"), &self.attribution)?,
-            sources: citations(&at("sources"), &self.sources)?.into(),
             note: self.note.as_deref().map(Into::into),
-        })
+        }))
     }
 }

@@ -300,7 +300,8 @@ impl KnowledgeGraph {
                 let e = self.explicit(&id)?;
                 let mut edge = Edge::clone(&self.graph[e]);
                 check_end(&edge, &until)?;
-                edge.relation.valid_until = Some(Box::new(until));
+                edge.relation
+                    .edit_details(|d| d.valid_until = Some(Box::new(until)));
                 let mut cited = edge.relation.sources.to_vec();
                 add_sources(&mut cited, &sources);
                 edge.relation.sources = cited.into();
@@ -721,7 +722,7 @@ fn add_sources(to: &mut Vec<SourceRef>, more: &[SourceRef]) {
 
 /// A relation ends after it starts.
 fn check_end(edge: &Edge, until: &When) -> Step {
-    if let Some(from) = &edge.relation.valid_from
+    if let Some(from) = edge.relation.valid_from()
         && let (Some(start), Some(end)) = (from.earliest(), until.latest())
         && end <= start
     {

@@ -225,8 +225,8 @@ fn relations_are_added_ended_and_retracted_and_kept() {
     .unwrap_or_else(|e| panic!("{e}"));
     let edge = g.edges().find(|e| e.id() == rid).cloned();
     assert_eq!(
-        edge.and_then(|e| e.relation.valid_until),
-        Some(Box::new(until))
+        edge.as_ref().and_then(|e| e.relation.valid_until()),
+        Some(&until)
     );
     g.apply(vec![Change::RetractRelation {
         id: rid.clone(),

@@ -46,7 +46,7 @@ pub(crate) fn edge_holds(edge: &Edge, as_of: Option<&PartialDate>) -> bool {
         return true;
     };
     let r = &edge.relation;
-    holds_on(r.valid_from.as_deref(), r.valid_until.as_deref(), day).0
+    holds_on(r.valid_from(), r.valid_until(), day).0
 }
 
 /// True for the kinds whose nodes come to be on a date of their own ([`node_exists`]), so
@@ -204,7 +204,7 @@ impl KnowledgeGraph {
                 .then(a.2.cmp(&b.2))
                 .then(a.3.cmp(&b.3))
                 .then_with(|| self.id_order(a.4, b.4))
-                .then_with(|| a.5.relation.key.cmp(&b.5.relation.key))
+                .then_with(|| a.5.relation.key().cmp(&b.5.relation.key()))
         });
         let edges: Vec<&Edge> = edges.into_iter().map(|e| e.5).collect();
         let nodes = order
@@ -296,8 +296,8 @@ impl KnowledgeGraph {
     /// end ("27.5% → 15%"), or the relation's own label (a role's title).
     pub fn headline(&self, edge: &Edge, as_of: Option<&PartialDate>) -> Option<String> {
         let r = &edge.relation;
-        if r.label.is_some() {
-            return r.label.as_deref().map(str::to_string);
+        if let Some(label) = r.label() {
+            return Some(label.to_string());
         }
         for end in [&r.to, &r.from] {
             let Some(node) = self.get(end) else { continue };
@@ -615,7 +615,7 @@ mod tests {
                     e.relation.from.clone(),
                     e.relation.kind,
                     e.relation.to.clone(),
-                    e.relation.key.clone(),
+                    e.relation.key().map(str::to_string),
                 )
             };
             key(a).cmp(&key(b))

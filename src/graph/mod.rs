@@ -499,7 +499,7 @@ impl KnowledgeGraph {
         b: NodeIndex,
     ) -> Result<EdgeIndex, GraphError> {
         let r = &edge.relation;
-        let keyed = r.key.is_some().then(|| r.id());
+        let keyed = r.key().is_some().then(|| r.id());
         let taken = match &keyed {
             None => self.unkeyed_edge(a, b, r.kind).is_some(),
             Some(id) => self.by_keyed_id.contains_key(id.as_str()),
@@ -521,7 +521,7 @@ impl KnowledgeGraph {
         let (a, b) = self.graph.edge_endpoints(e)?;
         let edge = self.graph.remove_edge(e)?;
         self.topology.remove_edge(e, a, b);
-        if edge.relation.key.is_some() {
+        if edge.relation.key().is_some() {
             self.by_keyed_id
                 .remove(&edge.relation.id().into_boxed_str());
         }
@@ -544,7 +544,7 @@ impl KnowledgeGraph {
     /// The relation of `kind` from `a` to `b` without a key.
     fn unkeyed_edge(&self, a: NodeIndex, b: NodeIndex, kind: RelationKind) -> Option<EdgeIndex> {
         self.topology
-            .find(a, b, kind, |e| self.graph[e].relation.key.is_none())
+            .find(a, b, kind, |e| self.graph[e].relation.key().is_none())
     }
 
     /// Replaces a relation's details (its id and ends unchanged).
@@ -755,7 +755,7 @@ impl KnowledgeGraph {
 mod tests {
     use super::testing::*;
     use super::*;
-    use crate::model::RelationKind;
+    use crate::model::{RelationDetails, RelationKind};
 
     #[test]
     fn builds_nodes_and_implied_and_explicit_edges() {
@@ -802,9 +802,12 @@ mod tests {
     fn relation_ids_come_from_content_not_load_order() {
         let nodes = || vec![country("jp", "Japan"), country("us", "United States")];
         let keyed = |key: &str| {
-            let mut r = relation(RelationKind::AllyOf, "country:jp", "country:us");
-            r.key = Some(key.into());
-            r
+            relation(RelationKind::AllyOf, "country:jp", "country:us").with_details(
+                RelationDetails {
+                    key: Some(key.into()),
+                    ..RelationDetails::default()
+                },
+            )
         };
         let ids = |relations: Vec<Relation>| {
             let g = KnowledgeGraph::build(nodes(), relations).unwrap();

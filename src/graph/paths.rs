@@ -353,9 +353,11 @@ mod tests {
             .unwrap();
         assert_eq!(countries.len(), 2);
         let mut dated = relation(RelationKind::AllyOf, "country:a", "country:f");
-        dated.valid_from = Some(Box::new(crate::model::When::stated(
-            "2026-01-01".parse().unwrap(),
-        )));
+        dated.edit_details(|d| {
+            d.valid_from = Some(Box::new(crate::model::When::stated(
+                "2026-01-01".parse().unwrap(),
+            )))
+        });
         let g2 = KnowledgeGraph::build(
             ["a", "f"].iter().map(|x| country(x, x)).collect(),
             vec![dated],

@@ -97,18 +97,7 @@ pub fn pledge(p: Pledge<'_>) -> Node {
 }
 
 pub fn relation(kind: RelationKind, from: &str, to: &str) -> Relation {
-    Relation {
-        key: None,
-        kind,
-        from: id(from),
-        to: id(to),
-        label: None,
-        valid_from: None,
-        valid_until: None,
-        attribution: None,
-        sources: cite().into(),
-        note: None,
-    }
+    Relation::new(kind, id(from), id(to), cite().into())
 }
 
 pub fn percent(text: &str) -> crate::model::Percent {

@@ -91,7 +91,7 @@ fn sort_list(list: &mut [Half], order: &[u128]) {
 }
 
 fn dated(relation: &Relation) -> u8 {
-    if relation.valid_from.is_some() || relation.valid_until.is_some() {
+    if relation.valid_from().is_some() || relation.valid_until().is_some() {
         DATED
     } else {
         0
@@ -359,7 +359,7 @@ impl super::KnowledgeGraph {
                 for e in self.graph.edges_directed(ix, dir) {
                     let r = &e.weight().relation;
                     let other = if outgoing { e.target() } else { e.source() };
-                    let is_dated = r.valid_from.is_some() || r.valid_until.is_some();
+                    let is_dated = r.valid_from().is_some() || r.valid_until().is_some();
                     theirs.push(line(other, r.kind, outgoing, is_dated));
                 }
             }

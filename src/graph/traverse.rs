@@ -53,7 +53,7 @@ impl<'g> Neighbor<'g> {
             kind: self.edge.relation.kind,
             incoming: !self.outgoing,
             other: Cow::Borrowed(&self.node.id),
-            key: self.edge.relation.key.as_deref().map(Cow::Borrowed),
+            key: self.edge.relation.key().map(Cow::Borrowed),
         }
     }
 }
@@ -142,7 +142,7 @@ impl KnowledgeGraph {
 mod tests {
     use super::super::testing::*;
     use super::*;
-    use crate::model::Relation;
+    use crate::model::RelationDetails;
 
     fn graph() -> KnowledgeGraph {
         KnowledgeGraph::build(
@@ -237,9 +237,13 @@ mod tests {
 
     #[test]
     fn relations_alike_but_for_their_key_are_ordered_by_relation_id() {
-        let keyed = |key: &str| Relation {
-            key: Some(key.into()),
-            ..relation(RelationKind::Pressures, "country:us", "country:jp")
+        let keyed = |key: &str| {
+            relation(RelationKind::Pressures, "country:us", "country:jp").with_details(
+                RelationDetails {
+                    key: Some(key.into()),
+                    ..RelationDetails::default()
+                },
+            )
         };
         let g = KnowledgeGraph::build(
             vec![country("jp", "Japan"), country("us", "United States")],

@@ -155,8 +155,12 @@ impl RelationKind {
 }
 
 /// A typed, sourced edge between two nodes.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+///
+/// What every relation has is kept inline; what only some have (a key, a label, dates,
+/// an attribution, a note) is kept together out of line, so that a relation without them,
+/// as most implied ones are, takes 64 bytes instead of twice that. On the wire the two are
+/// one flat object.
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Relation {
     /// The kind.
     pub kind: RelationKind,
@@ -164,33 +168,104 @@ pub struct Relation {
     pub from: EntityId,
     /// Where it ends.
     pub to: EntityId,
-    /// A discriminator the data names (a claim's key, a `key` in the seed), where two
-    /// relations of one kind may join the same pair; part of the relation's id.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub key: Option<Box<str>>,
-    /// A short label, such as a role's title.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub label: Option<Box<str>>,
-    /// When it began to hold.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub valid_from: Option<Box<When>>,
-    /// When it stopped holding.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub valid_until: Option<Box<When>>,
-    /// By whose account it holds.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub attribution: Option<Box<Attribution>>,
     /// Where it comes from; never empty. Shared rather than a list: a relation's sources are
     /// set whole, the relations one node implies share the node's, and the room saved fits
     /// a stored relation in a smaller allocation.
-    #[serde(default, skip_serializing_if = "<[SourceRef]>::is_empty")]
     pub sources: std::sync::Arc<[SourceRef]>,
+    /// The rest, where any of it is set; never an empty box.
+    details: Option<Box<RelationDetails>>,
+}
+
+/// What only some relations have.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct RelationDetails {
+    /// A discriminator the data names (a claim's key, a `key` in the seed), where two
+    /// relations of one kind may join the same pair; part of the relation's id.
+    pub key: Option<Box<str>>,
+    /// A short label, such as a role's title.
+    pub label: Option<Box<str>>,
+    /// When it began to hold.
+    pub valid_from: Option<Box<When>>,
+    /// When it stopped holding.
+    pub valid_until: Option<Box<When>>,
+    /// By whose account it holds.
+    pub attribution: Option<Box<Attribution>>,
     /// Anything doubtful about it.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub note: Option<Box<str>>,
 }
 
+impl RelationDetails {
+    fn is_empty(&self) -> bool {
+        self == &RelationDetails::default()
+    }
+}
+
 impl Relation {
+    /// A relation with no details.
+    pub fn new(
+        kind: RelationKind,
+        from: EntityId,
+        to: EntityId,
+        sources: std::sync::Arc<[SourceRef]>,
+    ) -> Self {
+        Relation {
+            kind,
+            from,
+            to,
+            sources,
+            details: None,
+        }
+    }
+
+    /// The same relation with these details (none kept when all are empty).
+    pub fn with_details(mut self, details: RelationDetails) -> Self {
+        self.details = (!details.is_empty()).then(|| Box::new(details));
+        self
+    }
+
+    /// Changes the details in place, keeping none when the change leaves them empty.
+    pub fn edit_details(&mut self, edit: impl FnOnce(&mut RelationDetails)) {
+        let mut details = self.details.take().map(|d| *d).unwrap_or_default();
+        edit(&mut details);
+        self.details = (!details.is_empty()).then(|| Box::new(details));
+    }
+
+    /// The details, where any is set.
+    pub fn details(&self) -> Option<&RelationDetails> {
+        self.details.as_deref()
+    }
+
+    /// A discriminator the data names, where two relations of one kind may join the same
+    /// pair; part of the relation's id.
+    pub fn key(&self) -> Option<&str> {
+        self.details()?.key.as_deref()
+    }
+
+    /// A short label, such as a role's title.
+    pub fn label(&self) -> Option<&str> {
+        self.details()?.label.as_deref()
+    }
+
+    /// When it began to hold.
+    pub fn valid_from(&self) -> Option<&When> {
+        self.details()?.valid_from.as_deref()
+    }
+
+    /// When it stopped holding.
+    pub fn valid_until(&self) -> Option<&When> {
+        self.details()?.valid_until.as_deref()
+    }
+
+    /// By whose account it holds.
+    pub fn attribution(&self) -> Option<&Attribution> {
+        self.details()?.attribution.as_deref()
+    }
+
+    /// Anything doubtful about it.
+    pub fn note(&self) -> Option<&str> {
+        self.details()?.note.as_deref()
+    }
+
     /// The relation's id, from what it is: `from|kind|to`, then `#key` where the data
     /// names a discriminator. Never from the order anything was loaded in.
     ///
@@ -204,7 +279,7 @@ impl Relation {
 
     /// The pieces of [`Relation::id`], in order, for a writer to put together.
     pub fn id_parts(&self) -> impl Iterator<Item = &str> + Clone {
-        let key = self.key.as_deref().map(|key| ["#", key]);
+        let key = self.key().map(|key| ["#", key]);
         [
             self.from.as_str(),
             "|",
@@ -222,17 +297,90 @@ impl Relation {
         to: &EntityId,
         sources: &std::sync::Arc<[SourceRef]>,
     ) -> Self {
-        Relation {
-            kind,
-            from: from.clone(),
-            to: to.clone(),
-            key: None,
-            label: None,
-            valid_from: None,
-            valid_until: None,
-            attribution: None,
-            sources: sources.clone(),
-            note: None,
+        Relation::new(kind, from.clone(), to.clone(), sources.clone())
+    }
+}
+
+/// A relation as it is written: one flat object.
+mod wire {
+    use std::sync::Arc;
+
+    use super::{Attribution, EntityId, Relation, RelationDetails, RelationKind, SourceRef, When};
+
+    #[derive(serde::Serialize)]
+    struct Out<'a> {
+        kind: RelationKind,
+        from: &'a EntityId,
+        to: &'a EntityId,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        key: Option<&'a str>,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        label: Option<&'a str>,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        valid_from: Option<&'a When>,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        valid_until: Option<&'a When>,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        attribution: Option<&'a Attribution>,
+        #[serde(skip_serializing_if = "<[SourceRef]>::is_empty")]
+        sources: &'a [SourceRef],
+        #[serde(skip_serializing_if = "Option::is_none")]
+        note: Option<&'a str>,
+    }
+
+    #[derive(serde::Deserialize)]
+    #[serde(deny_unknown_fields)]
+    struct In {
+        kind: RelationKind,
+        from: EntityId,
+        to: EntityId,
+        #[serde(default)]
+        key: Option<Box<str>>,
+        #[serde(default)]
+        label: Option<Box<str>>,
+        #[serde(default)]
+        valid_from: Option<Box<When>>,
+        #[serde(default)]
+        valid_until: Option<Box<When>>,
+        #[serde(default)]
+        attribution: Option<Box<Attribution>>,
+        #[serde(default)]
+        sources: Arc<[SourceRef]>,
+        #[serde(default)]
+        note: Option<Box<str>>,
+    }
+
+    impl serde::Serialize for Relation {
+        fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            Out {
+                kind: self.kind,
+                from: &self.from,
+                to: &self.to,
+                key: self.key(),
+                label: self.label(),
+                valid_from: self.valid_from(),
+                valid_until: self.valid_until(),
+                attribution: self.attribution(),
+                sources: &self.sources,
+                note: self.note(),
+            }
+            .serialize(serializer)
+        }
+    }
+
+    impl<'de> serde::Deserialize<'de> for Relation {
+        fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+            let r = In::deserialize(deserializer)?;
+            Ok(
+                Relation::new(r.kind, r.from, r.to, r.sources).with_details(RelationDetails {
+                    key: r.key,
+                    label: r.label,
+                    valid_from: r.valid_from,
+                    valid_until: r.valid_until,
+                    attribution: r.attribution,
+                    note: r.note,
+                }),
+            )
         }
     }
 }
@@ -265,18 +413,20 @@ impl Node {
             NodeData::Person(p) => {
                 for claim in p.roles.all() {
                     if let Some(org) = &claim.value.org {
-                        let mut r = Relation::implied(
+                        let r = Relation::implied(
                             R::HoldsRole,
                             me,
                             org,
                             &claim.sources.as_slice().into(),
-                        );
-                        r.key = Some(claim.key.as_str().into());
-                        r.label = Some(claim.value.title.as_str().into());
-                        r.valid_from = claim.valid_from.clone();
-                        r.valid_until = claim.valid_until.clone();
-                        r.attribution = claim.attribution.clone();
-                        r.note = claim.caveat.clone();
+                        )
+                        .with_details(RelationDetails {
+                            key: Some(claim.key.as_str().into()),
+                            label: Some(claim.value.title.as_str().into()),
+                            valid_from: claim.valid_from.clone(),
+                            valid_until: claim.valid_until.clone(),
+                            attribution: claim.attribution.clone(),
+                            note: claim.caveat.clone(),
+                        });
                         if !claim.is_deprecated() {
                             add("roles", r);
                         }
@@ -324,23 +474,28 @@ impl Node {
                 }
                 for claim in c.amount.all() {
                     if let Some(by) = &claim.made_by {
-                        let mut r =
-                            Relation::implied(R::Revised, by, me, &claim.sources.as_slice().into());
-                        r.key = Some(claim.key.as_str().into());
-                        r.label = Some(claim.value.to_string().into());
-                        r.valid_from = claim.valid_from.clone();
+                        let r =
+                            Relation::implied(R::Revised, by, me, &claim.sources.as_slice().into())
+                                .with_details(RelationDetails {
+                                    key: Some(claim.key.as_str().into()),
+                                    label: Some(claim.value.to_string().into()),
+                                    valid_from: claim.valid_from.clone(),
+                                    ..RelationDetails::default()
+                                });
                         add("amount.made_by", r);
                     }
                 }
             }
             NodeData::Demand(x) => {
-                let mut by = incoming(R::Demands, &x.demander);
-                by.attribution = x.attribution.clone();
-                add("demander", by);
+                let attributed = |r: Relation| {
+                    r.with_details(RelationDetails {
+                        attribution: x.attribution.clone(),
+                        ..RelationDetails::default()
+                    })
+                };
+                add("demander", attributed(incoming(R::Demands, &x.demander)));
                 for o in &x.demanded_of {
-                    let mut of = outgoing(R::DemandedOf, o);
-                    of.attribution = x.attribution.clone();
-                    add("demanded_of", of);
+                    add("demanded_of", attributed(outgoing(R::DemandedOf, o)));
                 }
                 if let Some(d) = &x.deal {
                     add("deal", outgoing(R::About, d));
@@ -400,6 +555,74 @@ impl Node {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn ally() -> Relation {
+        let id = |text| EntityId::parse(text).unwrap_or_else(|e| panic!("{e}"));
+        let source = SourceRef {
+            source: id("source:a"),
+            line: Some(3),
+            attribution: None,
+            note: None,
+        };
+        Relation::new(
+            RelationKind::AllyOf,
+            id("country:jp"),
+            id("country:us"),
+            vec![source].into(),
+        )
+    }
+
+    #[test]
+    fn a_relation_is_one_flat_object_on_the_wire_whatever_it_keeps_out_of_line() {
+        let plain = ally();
+        let text = serde_json::to_string(&plain).unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(
+            text,
+            r#"{"kind":"ally-of","from":"country:jp","to":"country:us","sources":[{"source":"source:a","line":3}]}"#
+        );
+        let read: Relation = serde_json::from_str(&text).unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(read, plain);
+        assert!(read.details().is_none(), "no details, no box");
+
+        let dated = plain.with_details(RelationDetails {
+            key: Some("k".into()),
+            label: Some("close".into()),
+            valid_from: Some(Box::new(When::stated(
+                "2025-07-22".parse().unwrap_or_else(|e| panic!("{e}")),
+            ))),
+            note: Some("doubtful".into()),
+            ..RelationDetails::default()
+        });
+        let text = serde_json::to_string(&dated).unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(
+            text,
+            r#"{"kind":"ally-of","from":"country:jp","to":"country:us","key":"k","label":"close","valid_from":{"date":"2025-07-22"},"sources":[{"source":"source:a","line":3}],"note":"doubtful"}"#
+        );
+        let read: Relation = serde_json::from_str(&text).unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(read, dated);
+        assert_eq!(read.id(), "country:jp|ally-of|country:us#k");
+
+        let unknown = r#"{"kind":"ally-of","from":"country:jp","to":"country:us","colour":"red"}"#;
+        let err = serde_json::from_str::<Relation>(unknown)
+            .map(|_| ())
+            .unwrap_err();
+        assert!(err.to_string().contains("unknown field `colour`"), "{err}");
+    }
+
+    #[test]
+    fn details_emptied_by_an_edit_are_dropped() {
+        let mut r = ally();
+        r.edit_details(|d| d.label = Some("close".into()));
+        assert_eq!(r.label(), Some("close"));
+        r.edit_details(|d| d.label = None);
+        assert!(r.details().is_none());
+        assert_eq!(r, ally());
+    }
+
+    #[test]
+    fn a_relation_without_details_fits_in_a_cache_line() {
+        assert!(std::mem::size_of::<Relation>() <= 64);
+    }
 
     #[test]
     fn refuses_relations_between_the_wrong_kinds() {

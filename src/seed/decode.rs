@@ -9,8 +9,8 @@ use super::reader::{Diag, Fields, type_name};
 use crate::model::{
     Amount, Attribution, Claim, ClaimSet, Commitment, CommitmentStatus, Country, Currency, Deal,
     Demand, EntityId, Event, ModelError, Money, Node, NodeData, NodeKind, Organization, Percent,
-    Person, Project, Quantity, Rank, Rate, RateComponent, Relation, Role, Source, SourceRef,
-    Statement, TariffMeasure, Unit, VolumeLimit,
+    Person, Project, Quantity, Rank, Rate, RateComponent, Relation, RelationDetails, Role, Source,
+    SourceRef, Statement, TariffMeasure, Unit, VolumeLimit,
 };
 
 const ACTORS: &[NodeKind] = &[NodeKind::Country, NodeKind::Person, NodeKind::Organization];
@@ -702,17 +702,15 @@ impl Decoder<'_> {
         if sources.is_empty() {
             return None;
         }
-        Some(Relation {
-            kind,
-            from,
-            to,
-            key: key.map(Into::into),
-            label: label.map(Into::into),
-            valid_from: valid_from.map(Box::new),
-            valid_until: valid_until.map(Box::new),
-            attribution: attribution.map(Box::new),
-            sources: sources.into(),
-            note: note.map(Into::into),
-        })
+        Some(
+            Relation::new(kind, from, to, sources.into()).with_details(RelationDetails {
+                key: key.map(Into::into),
+                label: label.map(Into::into),
+                valid_from: valid_from.map(Box::new),
+                valid_until: valid_until.map(Box::new),
+                attribution: attribution.map(Box::new),
+                note: note.map(Into::into),
+            }),
+        )
     }
 }

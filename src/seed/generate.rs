@@ -29,7 +29,7 @@ use rust_decimal::Decimal;
 use super::Record;
 use crate::model::{
     Attribution, Claim, Currency, EntityId, ModelError, NodeKind, OrgKind, PartialDate, Rank,
-    Relation, RelationKind, SourceRef, When,
+    Relation, RelationDetails, RelationKind, SourceRef, When,
 };
 use words::Lang;
 
@@ -1099,18 +1099,15 @@ impl Generator {
             self.explicit.weight_left += 1;
         }
         self.explicit.emitted += 1;
-        Ok(Some(Relation {
-            kind,
-            from: o.id.clone(),
-            to,
+        let relation = Relation::new(kind, o.id.clone(), to, self.cite().into());
+        Ok(Some(relation.with_details(RelationDetails {
             key: key.map(|y| y.to_string().into()),
             label: label.map(Into::into),
             valid_from: start.map(Box::new),
             valid_until: until.map(Box::new),
             attribution,
-            sources: self.cite().into(),
             note: note.map(Into::into),
-        }))
+        })))
     }
 }
 
@@ -1492,7 +1489,7 @@ mod tests {
         assert_eq!(rel_ids.len(), rels.len());
         assert!(
             rels.iter()
-                .any(|r| r.key.is_some() && r.kind == RelationKind::Pressures)
+                .any(|r| r.key().is_some() && r.kind == RelationKind::Pressures)
         );
         let codes: Vec<&String> = ns
             .iter()

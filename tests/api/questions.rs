@@ -540,8 +540,7 @@ fn q19_who_said_korea_and_japan_are_rivals_and_the_rivalry_by_his_account() {
     let by = korea
         .edge
         .relation
-        .attribution
-        .as_ref()
+        .attribution()
         .and_then(|a| a.by.as_ref())
         .map(|b| b.to_string());
     assert_eq!(by.as_deref(), Some("person:howard-lutnick"));

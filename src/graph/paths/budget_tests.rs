@@ -79,8 +79,13 @@ impl<'a> Walk<'a, '_> {
             .collect();
         out.sort_by(|(a, x), (b, y)| {
             let (x, y) = (&x.edge.relation, &y.edge.relation);
-            (&g[*a].id, x.kind, &x.from, &x.to, &x.key)
-                .cmp(&(&g[*b].id, y.kind, &y.from, &y.to, &y.key))
+            (&g[*a].id, x.kind, &x.from, &x.to, x.key()).cmp(&(
+                &g[*b].id,
+                y.kind,
+                &y.from,
+                &y.to,
+                y.key(),
+            ))
         });
         out
     }

@@ -57,7 +57,7 @@ fn by_definition(
             r.kind,
             r.from.clone(),
             r.to.clone(),
-            r.key.clone(),
+            r.key().map(Box::from),
         )
     };
     // Depth first over every simple path from the start; the goal ends a path.

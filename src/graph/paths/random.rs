@@ -67,20 +67,22 @@ fn link(dice: &mut Dice, a: &Node, b: &Node, taken: &mut HashSet<String>) -> Opt
         return None;
     }
     let mut r = relation(fits[dice.roll(fits.len())], a.id.as_str(), b.id.as_str());
-    if dice.roll(4) == 0 {
-        r.key = Some(format!("k{}", dice.roll(3)).into());
-    }
-    if dice.roll(4) == 0 {
-        r.valid_from = Some(when(DAYS[dice.roll(DAYS.len())]));
-    }
-    if dice.roll(5) == 0 {
-        r.valid_until = Some(when(DAYS[dice.roll(DAYS.len())]));
-    }
-    if let (Some(f), Some(u)) = (&r.valid_from, &r.valid_until) {
-        if f.date > u.date {
-            r.valid_until = None;
+    r.edit_details(|d| {
+        if dice.roll(4) == 0 {
+            d.key = Some(format!("k{}", dice.roll(3)).into());
         }
-    }
+        if dice.roll(4) == 0 {
+            d.valid_from = Some(when(DAYS[dice.roll(DAYS.len())]));
+        }
+        if dice.roll(5) == 0 {
+            d.valid_until = Some(when(DAYS[dice.roll(DAYS.len())]));
+        }
+        if let (Some(f), Some(u)) = (&d.valid_from, &d.valid_until)
+            && f.date > u.date
+        {
+            d.valid_until = None;
+        }
+    });
     taken.insert(r.id()).then_some(r)
 }
 

@@ -111,8 +111,13 @@ fn by_step_order(g: &KnowledgeGraph, steps: &mut [(NodeIndex, PathStep<'_>)]) {
     let g = &g.graph;
     steps.sort_by(|(a, x), (b, y)| {
         let (x, y) = (&x.edge.relation, &y.edge.relation);
-        (&g[*a].id, x.kind, &x.from, &x.to, &x.key)
-            .cmp(&(&g[*b].id, y.kind, &y.from, &y.to, &y.key))
+        (&g[*a].id, x.kind, &x.from, &x.to, x.key()).cmp(&(
+            &g[*b].id,
+            y.kind,
+            &y.from,
+            &y.to,
+            y.key(),
+        ))
     });
 }
 
