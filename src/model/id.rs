@@ -62,9 +62,10 @@ impl NodeKind {
 }
 
 /// A node's id: `kind:slug`, unique across kinds, the one id used everywhere. Its text is
-/// shared: an id copied into a relation, an index or a citation copies a pointer.
+/// shared: an id copied into a relation, an index or a citation copies a pointer, a thin
+/// one (the text's length is kept with the text), since millions of them are stored.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub struct EntityId(std::sync::Arc<str>);
+pub struct EntityId(arcstr::ArcStr);
 
 impl EntityId {
     /// Parses and validates an id; the slug is lowercase ASCII letters, digits
@@ -122,7 +123,7 @@ impl EntityId {
 
 thread_local! {
     /// The texts of the ids parsed on this thread while an [`IdInterner`] lives.
-    static INTERNED: std::cell::RefCell<Option<std::collections::HashSet<std::sync::Arc<str>, foldhash::fast::RandomState>>> =
+    static INTERNED: std::cell::RefCell<Option<std::collections::HashSet<arcstr::ArcStr, foldhash::fast::RandomState>>> =
         const { std::cell::RefCell::new(None) };
 }
 
@@ -230,13 +231,13 @@ fn kind_told(text: &[u8]) -> NodeKind {
 }
 
 /// The shared text of an id: the interner's when one is running on this thread.
-fn interned(text: &str) -> std::sync::Arc<str> {
+fn interned(text: &str) -> arcstr::ArcStr {
     INTERNED.with(|set| match set.borrow_mut().as_mut() {
         None => text.into(),
         Some(set) => match set.get(text) {
             Some(shared) => shared.clone(),
             None => {
-                let shared: std::sync::Arc<str> = text.into();
+                let shared = arcstr::ArcStr::from(text);
                 set.insert(shared.clone());
                 shared
             }
@@ -317,7 +318,7 @@ mod tests {
             EntityId::parse("country:jp").unwrap(),
             EntityId::parse("country:jp").unwrap(),
         );
-        assert!(!std::sync::Arc::ptr_eq(&apart.0.0, &apart.1.0));
+        assert!(!arcstr::ArcStr::ptr_eq(&apart.0.0, &apart.1.0));
         let interner = IdInterner::start();
         let shared = (
             EntityId::parse("country:jp").unwrap(),
@@ -325,11 +326,11 @@ mod tests {
         );
         let other = EntityId::parse("country:kr").unwrap();
         drop(interner);
-        assert!(std::sync::Arc::ptr_eq(&shared.0.0, &shared.1.0));
+        assert!(arcstr::ArcStr::ptr_eq(&shared.0.0, &shared.1.0));
         assert_eq!(shared.0, apart.0);
         assert_eq!(other.as_str(), "country:kr");
         let after = EntityId::parse("country:jp").unwrap();
-        assert!(!std::sync::Arc::ptr_eq(&shared.0.0, &after.0));
+        assert!(!arcstr::ArcStr::ptr_eq(&shared.0.0, &after.0));
     }
 
     #[test]
