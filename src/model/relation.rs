@@ -271,24 +271,25 @@ impl Relation {
     ///
     /// Written into one string of the right size: an answer may ask it of every edge.
     pub fn id(&self) -> String {
-        let len = self.id_parts().map(str::len).sum();
-        let mut id = String::with_capacity(len);
-        id.extend(self.id_parts());
+        let parts = self.id_parts();
+        let mut id = String::with_capacity(parts.iter().map(|p| p.len()).sum());
+        id.extend(parts);
         id
     }
 
-    /// The pieces of [`Relation::id`], in order, for a writer to put together.
-    pub fn id_parts(&self) -> impl Iterator<Item = &str> + Clone {
-        let key = self.key().map(|key| ["#", key]);
+    /// The pieces of [`Relation::id`], in order, for a writer to put together: the last
+    /// two are empty where the relation has no key.
+    pub fn id_parts(&self) -> [&str; 7] {
+        let (hash, key) = self.key().map_or(("", ""), |key| ("#", key));
         [
             self.from.as_str(),
             "|",
             self.kind.as_str(),
             "|",
             self.to.as_str(),
+            hash,
+            key,
         ]
-        .into_iter()
-        .chain(key.into_iter().flatten())
     }
 
     fn implied(
