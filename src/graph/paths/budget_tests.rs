@@ -77,16 +77,7 @@ impl<'a> Walk<'a, '_> {
                 (h.other, step)
             })
             .collect();
-        out.sort_by(|(a, x), (b, y)| {
-            let (x, y) = (&x.edge.relation, &y.edge.relation);
-            (&g[*a].id, x.kind, &x.from, &x.to, x.key()).cmp(&(
-                &g[*b].id,
-                y.kind,
-                &y.from,
-                &y.to,
-                y.key(),
-            ))
-        });
+        super::walk::by_step_order(self.g, &mut out);
         out
     }
 }

@@ -107,7 +107,7 @@ impl<'a, 'r> Walk<'a, 'r> {
 
 /// The order of steps: by the other end's id, then the relation's kind, ends and key
 /// (what its id is made of).
-fn by_step_order(g: &KnowledgeGraph, steps: &mut [(NodeIndex, PathStep<'_>)]) {
+pub(super) fn by_step_order(g: &KnowledgeGraph, steps: &mut [(NodeIndex, PathStep<'_>)]) {
     let g = &g.graph;
     steps.sort_by(|(a, x), (b, y)| {
         let (x, y) = (&x.edge.relation, &y.edge.relation);
