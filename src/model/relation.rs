@@ -195,8 +195,9 @@ pub struct RelationDetails {
 }
 
 impl RelationDetails {
-    fn is_empty(&self) -> bool {
-        self == &RelationDetails::default()
+    /// The details as a relation keeps them: boxed, or none when all are empty.
+    fn kept(self) -> Option<Box<Self>> {
+        (self != RelationDetails::default()).then(|| Box::new(self))
     }
 }
 
@@ -219,7 +220,7 @@ impl Relation {
 
     /// The same relation with these details (none kept when all are empty).
     pub fn with_details(mut self, details: RelationDetails) -> Self {
-        self.details = (!details.is_empty()).then(|| Box::new(details));
+        self.details = details.kept();
         self
     }
 
@@ -227,7 +228,7 @@ impl Relation {
     pub fn edit_details(&mut self, edit: impl FnOnce(&mut RelationDetails)) {
         let mut details = self.details.take().map(|d| *d).unwrap_or_default();
         edit(&mut details);
-        self.details = (!details.is_empty()).then(|| Box::new(details));
+        self.details = details.kept();
     }
 
     /// The details, where any is set.
