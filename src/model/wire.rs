@@ -14,13 +14,38 @@ macro_rules! serde_as_text {
 
         impl<'de> serde::Deserialize<'de> for $ty {
             fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-                let text = <std::borrow::Cow<'de, str>>::deserialize(d)?;
-                text.parse().map_err(serde::de::Error::custom)
+                d.deserialize_str($crate::model::wire::FromText(std::marker::PhantomData))
             }
         }
     )+};
 }
 pub(crate) use serde_as_text;
+
+/// Reads a value from its text where the reader hands it over, borrowed or not, without
+/// a `String` of its own first: millions of ids are read from a large seed.
+pub(crate) struct FromText<T>(pub(crate) std::marker::PhantomData<T>);
+
+impl<T> serde::de::Visitor<'_> for FromText<T>
+where
+    T: std::str::FromStr,
+    T::Err: std::fmt::Display,
+{
+    type Value = T;
+
+    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("a string")
+    }
+
+    fn visit_str<E: serde::de::Error>(self, text: &str) -> Result<T, E> {
+        text.parse().map_err(E::custom)
+    }
+
+    fn visit_bytes<E: serde::de::Error>(self, bytes: &[u8]) -> Result<T, E> {
+        let text = std::str::from_utf8(bytes)
+            .map_err(|_| E::invalid_value(serde::de::Unexpected::Bytes(bytes), &self))?;
+        self.visit_str(text)
+    }
+}
 
 /// A list read to its exact length: `#[serde(deserialize_with = "wire::exact_vec")]`. JSON
 /// gives no length to reserve ahead, so a list read from it grows by doubling from four;
