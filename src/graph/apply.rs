@@ -8,7 +8,7 @@ use std::sync::Arc;
 use petgraph::stable_graph::{EdgeIndex, NodeIndex};
 use petgraph::visit::EdgeRef;
 
-use super::{Edge, GraphError, KnowledgeGraph, explicit_edge, implied_edges, indexer};
+use super::{Edge, GraphError, KnowledgeGraph, explicit_edge, implied_edges, indexer, share_ends};
 use crate::model::{Change, EntityId, Node, NodeData, NodeKind, Retraction, SourceRef, When};
 
 /// What was retracted or merged away: kept, with why, never erased; a merged id still
@@ -439,11 +439,15 @@ impl KnowledgeGraph {
     }
 
     /// Adds a relation now, or at the end of the batch when an end is still to come.
-    fn add_edge(&mut self, at: usize, edge: Edge, b: &mut Batch) -> Step {
-        let r = &edge.relation;
-        let ends = (self.by_id.get(&r.from), self.by_id.get(&r.to));
-        if let (Some(a), Some(to)) = ends {
+    fn add_edge(&mut self, at: usize, mut edge: Edge, b: &mut Batch) -> Step {
+        let r = &mut edge.relation;
+        let ends = (
+            self.by_id.get_key_value(&r.from),
+            self.by_id.get_key_value(&r.to),
+        );
+        if let (Some((from, a)), Some((to_id, to))) = ends {
             let (a, to) = (a.ix, to.ix);
+            share_ends(r, from, to_id);
             // The kinds as the structure holds them, rather than parsed from the ids.
             let kind = |ix, id: &EntityId| self.topology.kind(ix).unwrap_or_else(|| id.kind());
             r.kind.check(kind(a, &r.from), kind(to, &r.to))?;

@@ -769,3 +769,37 @@ fn agree_with_a_rebuild(shared: bool) {
         "only {applied} batches applied: the test needs more valid ones"
     );
 }
+
+#[test]
+fn a_relation_read_from_text_shares_its_ends_texts_with_their_nodes() {
+    let mut g = graph();
+    let read = |from: &str, to: &str| -> Relation {
+        let text = format!(
+            r#"{{"kind":"ally-of","from":"{from}","to":"{to}","sources":[{{"source":"source:doc","line":1}}]}}"#
+        );
+        serde_json::from_str(&text).unwrap_or_else(|e| panic!("{e}: {text}"))
+    };
+    let shared = |g: &KnowledgeGraph, edge: &Edge| {
+        [&edge.relation.from, &edge.relation.to].iter().all(|end| {
+            g.node(end.as_str())
+                .is_some_and(|node| node.id.shares_text_with(end))
+        })
+    };
+    // Both ends in the graph already, and one end arriving later in the same batch.
+    let now = read("country:jp", "country:us");
+    let later = read("country:kr", "country:nz");
+    assert!(!now.from.shares_text_with(&id("country:jp")));
+    let ids = [now.id(), later.id()];
+    g.apply(vec![
+        Change::AddRelation { relation: now },
+        Change::AddRelation { relation: later },
+        Change::CreateEntity {
+            entity: country("nz", "New Zealand"),
+        },
+    ])
+    .unwrap_or_else(|e| panic!("{e}"));
+    for rid in ids {
+        let edge = g.edges().find(|e| e.id() == rid);
+        assert!(edge.is_some_and(|e| shared(&g, e)), "{rid}");
+    }
+}

@@ -46,6 +46,20 @@ impl<K: Hash + Eq + Clone, V: Clone> LayeredMap<K, V> {
         self.base.get(key)
     }
 
+    /// The key and the value under `key`: the key as the map holds it.
+    pub fn get_key_value<Q>(&self, key: &Q) -> Option<(&K, &V)>
+    where
+        K: Borrow<Q>,
+        Q: Hash + Eq + ?Sized,
+    {
+        if !self.layer.is_empty()
+            && let Some((k, changed)) = self.layer.get_key_value(key)
+        {
+            return changed.as_ref().map(|v| (k, v));
+        }
+        self.base.get_key_value(key)
+    }
+
     /// True when there is a value under `key`.
     pub fn contains_key<Q>(&self, key: &Q) -> bool
     where

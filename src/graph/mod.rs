@@ -168,6 +168,18 @@ struct Located {
     node: Arc<Node>,
 }
 
+/// Gives a relation's ends the texts of its nodes' ids, `from` and `to` as the id index
+/// holds them, where it has texts of its own (a relation read from a file has): a graph
+/// of millions of relations then holds each id's text once.
+fn share_ends(relation: &mut Relation, from: &EntityId, to: &EntityId) {
+    if !relation.from.shares_text_with(from) {
+        relation.from = from.clone();
+    }
+    if !relation.to.shares_text_with(to) {
+        relation.to = to.clone();
+    }
+}
+
 /// One search result.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Hit<'g> {
@@ -473,20 +485,23 @@ impl KnowledgeGraph {
 
     /// Adds a relation between two nodes in the graph, checking its kinds and its id.
     fn attach_edge(&mut self, edge: impl Into<Arc<Edge>>) -> Result<EdgeIndex, GraphError> {
-        let edge: Arc<Edge> = edge.into();
+        let mut edge: Arc<Edge> = edge.into();
         let r = &edge.relation;
         r.kind.check(r.from.kind(), r.to.kind())?;
         let lookup = |id: &EntityId| {
             self.by_id
-                .get(id)
-                .map(|l| l.ix)
+                .get_key_value(id)
+                .map(|(id, l)| (id, l.ix))
                 .ok_or_else(|| GraphError::Dangling {
                     from: r.from.to_string(),
                     field: edge.implied_by.unwrap_or(r.kind.as_str()).to_string(),
                     to: id.to_string(),
                 })
         };
-        let (a, b) = (lookup(&r.from)?, lookup(&r.to)?);
+        let ((from, a), (to, b)) = (lookup(&r.from)?, lookup(&r.to)?);
+        if let Some(edge) = Arc::get_mut(&mut edge) {
+            share_ends(&mut edge.relation, from, to);
+        }
         self.insert_edge(edge, a, b)
     }
 

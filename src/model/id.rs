@@ -71,16 +71,16 @@ impl EntityId {
     /// Parses and validates an id; the slug is lowercase ASCII letters, digits
     /// and single dashes, starting and ending with a letter or digit.
     pub fn parse(text: &str) -> Result<Self, ModelError> {
-        let invalid = || ModelError::InvalidId(text.to_string());
-        // The kind its first letters tell, then its whole prefix and the colon checked.
-        let slug = text
-            .strip_prefix(kind_told(text.as_bytes()).as_str())
-            .and_then(|rest| rest.strip_prefix(':'))
-            .ok_or_else(invalid)?;
-        if slug.len() > 200 || !is_slug(slug.as_bytes()) {
-            return Err(invalid());
-        }
+        check(text)?;
         Ok(EntityId(interned(text)))
+    }
+
+    /// Parses an id as [`EntityId::parse`] does, but with a text of its own even while an
+    /// [`IdInterner`] lives: for ids the graph replaces with its node's own as it takes
+    /// them in (a relation's ends), for which the interner's lookup would be wasted.
+    pub fn parse_unshared(text: &str) -> Result<Self, ModelError> {
+        check(text)?;
+        Ok(EntityId(text.into()))
     }
 
     /// Parses an id and checks that it is of one of `kinds`.
@@ -118,6 +118,11 @@ impl EntityId {
     /// The whole id as text.
     pub fn as_str(&self) -> &str {
         &self.0
+    }
+
+    /// True when both ids hold the same copy of their text, not merely equal texts.
+    pub fn shares_text_with(&self, other: &EntityId) -> bool {
+        arcstr::ArcStr::ptr_eq(&self.0, &other.0)
     }
 }
 
@@ -212,6 +217,20 @@ fn slug_word(word: u64) -> Option<Ends> {
     })
 }
 
+/// Checks an id's text: a kind's prefix, a colon and a slug of at most 200 bytes.
+fn check(text: &str) -> Result<(), ModelError> {
+    let invalid = || ModelError::InvalidId(text.to_string());
+    // The kind its first letters tell, then its whole prefix and the colon checked.
+    let slug = text
+        .strip_prefix(kind_told(text.as_bytes()).as_str())
+        .and_then(|rest| rest.strip_prefix(':'))
+        .ok_or_else(invalid)?;
+    if slug.len() > 200 || !is_slug(slug.as_bytes()) {
+        return Err(invalid());
+    }
+    Ok(())
+}
+
 /// The kind an id's first three letters tell, which no two kinds' prefixes share (a test
 /// holds every kind to it); [`NodeKind::Source`] for any others.
 fn kind_told(text: &[u8]) -> NodeKind {
@@ -260,6 +279,23 @@ impl fmt::Display for EntityId {
 }
 
 super::wire::serde_as_text!(EntityId);
+
+/// Reads an id with a text of its own ([`EntityId::parse_unshared`]):
+/// `#[serde(deserialize_with = "…")]`.
+pub(crate) fn deserialize_unshared<'de, D>(d: D) -> Result<EntityId, D::Error>
+where
+    D: serde::Deserializer<'de>,
+{
+    struct Unshared(EntityId);
+    impl FromStr for Unshared {
+        type Err = ModelError;
+        fn from_str(text: &str) -> Result<Self, ModelError> {
+            EntityId::parse_unshared(text).map(Unshared)
+        }
+    }
+    d.deserialize_str(super::wire::FromText::<Unshared>(std::marker::PhantomData))
+        .map(|id| id.0)
+}
 
 impl FromStr for EntityId {
     type Err = ModelError;

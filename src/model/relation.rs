@@ -334,7 +334,10 @@ mod wire {
     #[serde(deny_unknown_fields)]
     struct In {
         kind: RelationKind,
+        // The graph swaps the ends for its nodes' own ids as it takes a relation in.
+        #[serde(deserialize_with = "super::super::id::deserialize_unshared")]
         from: EntityId,
+        #[serde(deserialize_with = "super::super::id::deserialize_unshared")]
         to: EntityId,
         #[serde(default)]
         key: Option<Box<str>>,
