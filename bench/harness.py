@@ -7,14 +7,17 @@ the report (tables, medians, ratios, goals) printed and written into BENCHMARKS.
                                                  bodies for every query, entities from URL,
                                                  at most MAX a query
   harness.py check OUT [--alias] [--errors-on NAME [--mean-size]] [--ceiling NAME] BODIES NAME=URL ...
-  harness.py oha FILE                            p50 and p99 (µs) of oha's JSON output
+  harness.py oha FILE DB                         p50 and p99 (µs) of oha's JSON output, and
+                                                 the longest pause in its sending (its --db-url)
   harness.py report WORK_DIR [--write BENCHMARKS.md]
 """
 
+import contextlib
 import json
 import math
 import os
 import re
+import sqlite3
 import statistics
 import sys
 import urllib.request
@@ -171,15 +174,22 @@ def check(args):
             print(round(statistics.mean(sizes)))
 
 
-def oha(path):
-    """p50 and p99 in µs, and the count of responses that were not 200."""
+def oha(path, db):
+    """p50 and p99 in µs, the count of responses that were not 200, and the longest pause
+    in oha's sending in µs: the longest time between two requests sent one after the
+    other (oha's `--db-url` file). oha sends whenever one of its 32 connections is free,
+    so the server can hold it back for 32 requests' work at most (32 / peak: 0.7 ms at
+    45,000 requests a second); a longer pause is oha or the machine stopping."""
     summary = json.load(open(path))
     pct = summary["latencyPercentiles"]
     codes = summary.get("statusCodeDistribution", {})
     bad = sum(n for code, n in codes.items() if code != "200") + sum(
         summary.get("errorDistribution", {}).values()
     )
-    print(round(pct["p50"] * 1e6), round(pct["p99"] * 1e6), bad)
+    with contextlib.closing(sqlite3.connect(db)) as conn:
+        sent = sorted(t for (t,) in conn.execute("SELECT start FROM oha"))
+    pause = max((b - a for a, b in zip(sent, sent[1:])), default=0.0)
+    print(round(pct["p50"] * 1e6), round(pct["p99"] * 1e6), bad, round(pause * 1e6))
 
 
 # ---------------------------------------------------------------------------------------
@@ -220,11 +230,11 @@ def latency_medians(path):
     over all rounds."""
     rows = [line.split("\t") for line in open(path).read().splitlines()]
     by, order = {}, []
-    for query, rate, server, _round, p50, p99, bad, busy, steal, _peak in rows:
+    for query, rate, server, _round, p50, p99, bad, pause, busy, steal, _peak in rows:
         if query not in order:
             order.append(query)
         by.setdefault((query, server), []).append(
-            (float(rate), float(p50), float(p99), int(bad), float(busy), float(steal))
+            (float(rate), float(p50), float(p99), int(bad), float(busy), float(steal), float(pause))
         )
 
     def medians(runs):
@@ -240,6 +250,7 @@ def latency_medians(path):
             "bad": sum(r[3] for r in runs),
             "busy": statistics.median(r[4] for r in runs),
             "steal": max(r[5] for r in runs),
+            "pause": max(r[6] for r in runs),
         }
 
     return [
@@ -391,15 +402,20 @@ def report(work, write):
           "answer that costs nothing to make. Core 0 (the servers') busy: the median share of "
           "its time spent running anything during pledgegraph's runs; stolen: the largest "
           "share the hypervisor gave to other machines during any run of the query "
-          "(`/proc/stat`).")
+          "(`/proc/stat`). oha's longest pause: the longest time between two of its requests "
+          "sent one after the other in any round, against pledgegraph / against the ceiling. "
+          "With latency correction, each request due during such a pause counts it. oha sends "
+          "whenever one of its 32 connections is free, so a server holds it back for 32 "
+          "requests' work at most (32 / peak); a longer pause is oha or the machine stopping.")
         w("")
-        w("| query | rate (req/s) | p50 | p99 | p99 / p50 | not 200 | core 0 busy | ceiling p50 | ceiling p99 | ceiling p99 / p50 | stolen |")
-        w("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
+        w("| query | rate (req/s) | p50 | p99 | p99 / p50 | not 200 | core 0 busy | ceiling p50 | ceiling p99 | ceiling p99 / p50 | stolen | oha's longest pause |")
+        w("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
         for query, ours, ceiling in latency:
             w(f"| {TITLES[query]} | {fmt_rates(ours)} | {fmt_us(ours['p50'])} | {fmt_us(ours['p99'])} | "
               f"{fmt_tail(ours)} | {ours['bad']} | {fmt_share(ours['busy'])} | "
               f"{fmt_us(ceiling['p50'])} | {fmt_us(ceiling['p99'])} | {fmt_tail(ceiling)} | "
-              f"{fmt_share(max(ours['steal'], ceiling['steal']))} |")
+              f"{fmt_share(max(ours['steal'], ceiling['steal']))} | "
+              f"{fmt_us(ours['pause'])} / {fmt_us(ceiling['pause'])} |")
         w("")
         idle = idle_gaps(f"{work}/idle.txt")
         if idle:
@@ -499,7 +515,7 @@ def main():
     elif cmd == "check":
         check(args)
     elif cmd == "oha":
-        oha(args[0])
+        oha(args[0], args[1])
     elif cmd == "report":
         work, write = args[0], args[2] if args[1:2] == ["--write"] else None
         large = "large" in machine_info(work)
