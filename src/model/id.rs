@@ -72,7 +72,7 @@ impl EntityId {
     /// and single dashes, starting and ending with a letter or digit.
     pub fn parse(text: &str) -> Result<Self, ModelError> {
         check(text)?;
-        Ok(EntityId(interned(text)))
+        Ok(EntityId(interned(text, || text.into())))
     }
 
     /// Parses an id as [`EntityId::parse`] does, but with a text of its own even while an
@@ -118,6 +118,12 @@ impl EntityId {
     /// The whole id as text.
     pub fn as_str(&self) -> &str {
         &self.0
+    }
+
+    /// The same id with the text an [`IdInterner`] living on this thread holds for it, as
+    /// [`EntityId::parse`] would have given it; itself when none lives.
+    pub fn into_shared(self) -> Self {
+        EntityId(interned(self.as_str(), || self.0.clone()))
     }
 
     /// True when both ids hold the same copy of their text, not merely equal texts.
@@ -249,14 +255,15 @@ fn kind_told(text: &[u8]) -> NodeKind {
     }
 }
 
-/// The shared text of an id: the interner's when one is running on this thread.
-fn interned(text: &str) -> arcstr::ArcStr {
+/// The shared text of an id: the interner's when one is running on this thread, else
+/// (and the first time) the one `make` gives.
+fn interned(text: &str, make: impl FnOnce() -> arcstr::ArcStr) -> arcstr::ArcStr {
     INTERNED.with(|set| match set.borrow_mut().as_mut() {
-        None => text.into(),
+        None => make(),
         Some(set) => match set.get(text) {
             Some(shared) => shared.clone(),
             None => {
-                let shared = arcstr::ArcStr::from(text);
+                let shared = make();
                 set.insert(shared.clone());
                 shared
             }
@@ -361,12 +368,17 @@ mod tests {
             EntityId::parse("country:jp").unwrap(),
         );
         let other = EntityId::parse("country:kr").unwrap();
+        // An id parsed unshared has its own text until it is shared.
+        let own = EntityId::parse_unshared("country:jp").unwrap();
+        assert!(!own.shares_text_with(&shared.0));
+        assert!(own.into_shared().shares_text_with(&shared.0));
         drop(interner);
         assert!(arcstr::ArcStr::ptr_eq(&shared.0.0, &shared.1.0));
         assert_eq!(shared.0, apart.0);
         assert_eq!(other.as_str(), "country:kr");
         let after = EntityId::parse("country:jp").unwrap();
         assert!(!arcstr::ArcStr::ptr_eq(&shared.0.0, &after.0));
+        assert!(after.clone().into_shared().shares_text_with(&after));
     }
 
     #[test]

@@ -232,7 +232,11 @@ impl Loader {
 
     /// A relation read from JSON Lines: the kinds of its ends and its references are
     /// checked at the end.
-    fn add_jsonl_relation(&mut self, relation: Relation, at: Location) {
+    fn add_jsonl_relation(&mut self, mut relation: Relation, at: Location) {
+        // Read with texts of their own (a graph gives them its nodes'); a seed held whole
+        // until its end shares them now.
+        relation.from = relation.from.into_shared();
+        relation.to = relation.to.into_shared();
         self.jsonl_relations.push((self.seed.relations.len(), at));
         self.seed.relations.push(relation);
     }
