@@ -6,10 +6,21 @@
 //! `127.0.0.1:0` unless told otherwise, prints `listening on http://…` to stderr, reads and
 //! discards each request's body and answers with FILE's bytes as `application/json`. The
 //! workers are actix-web's default, as pledgegraph's are: one per core it may run on.
+//!
+//! A request with `x-ceiling-work-us: N` keeps its worker busy for N µs before the answer
+//! (100 ms at most): a server that costs what pledgegraph costs, with none of its work, for
+//! the tail at a fixed rate that any server of that cost sees on this machine.
 
 use std::net::TcpListener;
 
-use actix_web::{App, HttpResponse, HttpServer, web};
+use std::time::{Duration, Instant};
+
+use actix_web::{App, HttpRequest, HttpResponse, HttpServer, web};
+
+/// The request header that asks the ceiling to work before it answers, in µs.
+const WORK_HEADER: &str = "x-ceiling-work-us";
+/// The most work a request may ask for.
+const MOST_WORK: Duration = Duration::from_millis(100);
 
 #[actix_web::main]
 async fn main() -> std::io::Result<()> {
@@ -31,9 +42,10 @@ async fn main() -> std::io::Result<()> {
         let answer = answer.clone();
         App::new().route(
             "/graphql",
-            web::post().to(move |_body: web::Bytes| {
+            web::post().to(move |req: HttpRequest, _body: web::Bytes| {
                 let answer = answer.clone();
                 async move {
+                    spin(work(&req));
                     HttpResponse::Ok()
                         .content_type("application/json")
                         .body(answer)
@@ -44,4 +56,23 @@ async fn main() -> std::io::Result<()> {
     .listen(listener)?
     .run()
     .await
+}
+
+/// The work a request asks for (`x-ceiling-work-us`), none when it asks for none.
+fn work(req: &HttpRequest) -> Duration {
+    req.headers()
+        .get(WORK_HEADER)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse::<u64>().ok())
+        .map_or(Duration::ZERO, |us| {
+            Duration::from_micros(us).min(MOST_WORK)
+        })
+}
+
+/// Keeps the worker's core busy for `work`, as a server making the answer would.
+fn spin(work: Duration) {
+    let start = Instant::now();
+    while start.elapsed() < work {
+        std::hint::spin_loop();
+    }
 }
