@@ -9,6 +9,7 @@ mod editors;
 mod export;
 mod feed;
 pub mod log_line;
+pub mod log_writer;
 mod networks;
 mod rebase;
 mod replay;
