@@ -20,7 +20,7 @@ use super::objects::{
 use super::pagination::{Atom, Keyset, Page, PageArgs, paginate};
 use super::values::When;
 use crate::graph::{Edge, KnowledgeGraph, Neighbor, NeighborKey};
-use crate::model::{self, Node, NodeData, SourceRef};
+use crate::model::{self, ImpliedBy, Node, NodeData, SourceRef};
 
 /// An object with a global id: the entity's readable id, such as `country:jp`.
 #[derive(Interface)]
@@ -653,6 +653,6 @@ impl<'a> Relation<'a> {
 
     /// The field of an entity that implies the relation (`pledger`), or none for a relation recorded on its own.
     async fn implied_by(&self) -> Option<&str> {
-        self.edge.implied_by
+        self.edge.implied_by.map(ImpliedBy::as_str)
     }
 }

@@ -375,7 +375,7 @@ impl KnowledgeGraph {
         match self.graph[e].implied_by {
             Some(field) => Err(GraphError::ImpliedRelation {
                 id: id.to_string(),
-                field,
+                field: field.as_str(),
             }),
             None => Ok(e),
         }
@@ -504,7 +504,7 @@ impl KnowledgeGraph {
                 return Err(GraphError::StillReferred {
                     id: id.to_string(),
                     by: other,
-                    field,
+                    field: field.as_str(),
                 });
             }
         }

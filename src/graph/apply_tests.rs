@@ -381,7 +381,7 @@ fn each_rule_of_the_seed_is_enforced() {
         GraphError::Invalid(_)
     ));
     let mut unsourced = relation(RelationKind::AllyOf, "country:jp", "country:us");
-    unsourced.sources = Default::default();
+    unsourced.sources = Vec::new().into();
     assert!(matches!(
         refused(
             &mut g,

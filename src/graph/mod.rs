@@ -37,7 +37,7 @@ use std::sync::Arc;
 use petgraph::stable_graph::{EdgeIndex, NodeIndex, StableDiGraph};
 use petgraph::visit::NodeIndexable;
 
-use crate::model::{EntityId, Node, NodeData, NodeKind, Relation, RelationKind};
+use crate::model::{EntityId, ImpliedBy, Node, NodeData, NodeKind, Relation, RelationKind};
 
 pub use bounds::Bounds;
 pub use commitments::{CommitmentFilter, CommitmentOrder, DecimalRange};
@@ -76,7 +76,7 @@ pub struct Edge {
     /// The relation.
     pub relation: Relation,
     /// The field of the `from` or `to` node that implies it; none for an explicit relation.
-    pub implied_by: Option<&'static str>,
+    pub implied_by: Option<ImpliedBy>,
 }
 
 impl Edge {
@@ -494,7 +494,10 @@ impl KnowledgeGraph {
                 .map(|(id, l)| (id, l.ix))
                 .ok_or_else(|| GraphError::Dangling {
                     from: r.from.to_string(),
-                    field: edge.implied_by.unwrap_or(r.kind.as_str()).to_string(),
+                    field: edge
+                        .implied_by
+                        .map_or(r.kind.as_str(), ImpliedBy::as_str)
+                        .to_string(),
                     to: id.to_string(),
                 })
         };
@@ -771,6 +774,15 @@ mod tests {
     use super::testing::*;
     use super::*;
     use crate::model::{RelationDetails, RelationKind};
+
+    /// Five million are stored at a million entities: each byte here is 5 MB there.
+    #[test]
+    #[cfg(target_pointer_width = "64")]
+    fn an_edge_keeps_its_relation_and_one_byte_for_the_field_that_implies_it() {
+        // With an `Arc`'s two counts, 64 bytes: jemalloc's class of 64, where 65 to 80
+        // bytes take 80.
+        assert_eq!(std::mem::size_of::<Edge>(), 48);
+    }
 
     #[test]
     fn builds_nodes_and_implied_and_explicit_edges() {

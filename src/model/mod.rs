@@ -33,7 +33,9 @@ pub use node::{
     RateComponent, Role, Source, Statement, TariffMeasure, VolumeLimit,
 };
 pub use provenance::SourceRef;
-pub use relation::{ImpliedRelation, Relation, RelationDetails, RelationKind};
+pub use relation::{
+    ImpliedBy, ImpliedRelation, Relation, RelationDetails, RelationKind, SharedSources,
+};
 pub use value::{Amount, Currency, Money, Percent, Quantity, Unit, parse_decimal, push_decimal};
 
 /// Declares a closed set of string-named values with `as_str`, `ALL`, `FromStr`
