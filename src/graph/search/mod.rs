@@ -71,14 +71,14 @@
 //! search that finds fewer than `limit` docs passes every text holding a term
 //! of its driving word: nothing less shows that no other text holds every
 //! query word. Once such a read has looked at [`FILTER_AFTER_READS`] texts, the
-//! next rarest words, as long as their postings cost less to mark than the texts
-//! left would cost to look at, are turned into bits over text ids ([`filter`]),
-//! and a text lacking one of them is passed over without being looked at. Marking
+//! next rarest word, if its postings cost less to mark than the texts left would
+//! cost to look at, is turned into bits over text ids ([`filter`]), and a text
+//! lacking it is passed over without being looked at. Marking
 //! is a sequential pass over postings, looking at a text a cache miss or two, so
-//! such a search costs a few nanoseconds for each posting of those words, in the
+//! such a search costs a few nanoseconds for each posting of that word, in the
 //! ranks the read reaches (a ranked list is marked a rank at a time), and a look
-//! for each text that holds them all. The bits are a thread's scratch, one
-//! bit per text id for each such word, cleared after each search.
+//! for each text that holds both. The bits are a thread's scratch, one bit per
+//! text id, cleared after each search.
 //!
 //! # Limits on the work of one query
 //!
@@ -153,8 +153,11 @@ const BSEARCH_MAX_TERMS: usize = 4;
 const FILTER_AFTER_READS: usize = 16;
 /// What looking at a text costs, in postings marked.
 const FILTER_POSTINGS_PER_TEXT: usize = 16;
-/// At most this many other words are turned into bits.
-const FILTER_WORDS: usize = 2;
+/// At most this many other words are turned into bits. One: the texts the rarest other
+/// word leaves are few, so a second word's marks cost more than the looks they spare
+/// (growth bench at 1M, 5 December: exact names 223–227 µs with one word, 241–285 µs
+/// with two, 280–310 µs with three; at 10k and 100k one word was as fast or faster).
+const FILTER_WORDS: usize = 1;
 
 /// Which text of a document a term came from; ranks exact name > alias > token/prefix > fuzzy.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
