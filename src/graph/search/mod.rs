@@ -107,6 +107,7 @@ mod fuzzy;
 mod layered;
 mod score;
 mod slots;
+mod term_list;
 mod text;
 
 use collect::Collector;
@@ -115,6 +116,7 @@ use fuzzy::{deletion_hashes, fuzzy_hashes};
 pub use layered::LayeredSearch;
 use score::{extra, extra_chars, fuzzy_edits, kind_of, rank, rank_floor, score, stage_of};
 use slots::{Slots, TEXT_FIELD_BIT, TextSlots};
+use term_list::TermList;
 use text::{exact_hashes, hyphen_runs, key_hash, snippet, tokenize};
 
 /// A set hashed as [`FastMap`] is.
@@ -294,7 +296,7 @@ struct TextEntry {
     field: Field,
     /// Term ids: a name's or an alias's words and runs (see `words`), or a
     /// longer text's distinct terms, ascending.
-    terms: Box<[u32]>,
+    terms: TermList,
 }
 
 impl TextEntry {
@@ -812,8 +814,8 @@ impl SearchIndex {
         let texts: usize = [&self.texts.named, &self.texts.described]
             .iter()
             .map(|s| {
-                let lists: usize = s.items.iter().flatten().map(|e| e.terms.len()).sum();
-                slots(s) + lists * size_of::<u32>()
+                let lists: usize = s.items.iter().flatten().map(|e| e.terms.heap_bytes()).sum();
+                slots(s) + lists
             })
             .sum();
         let lists = |all: &mut dyn Iterator<Item = &Vec<u32>>| -> usize {
