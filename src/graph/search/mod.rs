@@ -73,12 +73,12 @@
 //! query word. Once such a read has looked at [`FILTER_AFTER_READS`] texts, the
 //! next rarest word, if its postings cost less to mark than the texts left would
 //! cost to look at, is turned into bits over text ids ([`filter`]), and a text
-//! lacking it is passed over without being looked at. Marking
-//! is a sequential pass over postings, looking at a text a cache miss or two, so
-//! such a search costs a few nanoseconds for each posting of that word, in the
-//! ranks the read reaches (a ranked list is marked a rank at a time), and a look
-//! for each text that holds both. The bits are a thread's scratch, one bit per
-//! text id, cleared after each search.
+//! lacking it is passed over without being looked at. Marking is a sequential
+//! pass over postings, looking at a text a cache miss or two, so such a search
+//! costs a few nanoseconds for each posting of that word, in the ranks the read
+//! reaches (a ranked list is marked a rank at a time), and a look for each text
+//! that holds both. The bits are a thread's scratch, one bit per text id,
+//! cleared after each search.
 //!
 //! # Limits on the work of one query
 //!

@@ -4,7 +4,8 @@
 use std::ops::Deref;
 
 /// At most this many ids are kept inside the entry: most names and aliases have no more
-/// words, and the list then takes no more room than the pointer and length it replaces.
+/// words. The list takes 24 bytes of the entry, 8 more than a boxed slice, and no
+/// allocation of 8 to 32 bytes beside it.
 const INLINE: usize = 5;
 
 /// Term ids, read as a slice.
