@@ -426,10 +426,10 @@ impl EntityInput {
             Self::Project(p) => (
                 &p.entity,
                 NodeKind::Project,
-                NodeData::Project(model::Project {
+                NodeData::Project(Box::new(model::Project {
                     value: Default::default(),
                     place: p.place.clone(),
-                }),
+                })),
             ),
             Self::Source(s) => (
                 &s.entity,

@@ -44,7 +44,9 @@ impl Node {
 }
 
 /// The facts that depend on a node's kind. The larger kinds are boxed, so that a node of
-/// a small kind (a country, a person) takes no more room than its own facts.
+/// a small kind (a country, a person) takes no more room than its own facts, and a node
+/// with its `Arc`'s counts fits jemalloc's class of 160 bytes: a project inline (48 bytes)
+/// would take every node to the class of 192.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum NodeData {
@@ -67,7 +69,7 @@ pub enum NodeData {
     /// See [`Statement`].
     Statement(Box<Statement>),
     /// See [`Project`].
-    Project(Project),
+    Project(Box<Project>),
     /// See [`Source`].
     Source(Box<Source>),
 }

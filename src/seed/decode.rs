@@ -651,7 +651,7 @@ impl Decoder<'_> {
             NodeKind::Project => {
                 let value = self.claims(f, d, "value", |_, c, d| amount_value(d, c));
                 let place = f.opt_str(d, "place");
-                NodeData::Project(Project { value, place })
+                NodeData::Project(Box::new(Project { value, place }))
             }
             NodeKind::Source => {
                 let kind = f.enum_(d, "kind");

@@ -386,7 +386,7 @@ fn q12_everything_japan_pledged_to_the_us_by_amount() {
 #[test]
 fn q13_the_alaska_lng_venture_its_value_and_who_is_in_it() {
     let p = match &node("project:alaska-lng").data {
-        NodeData::Project(p) => p,
+        NodeData::Project(p) => &**p,
         other => panic!("{other:?}"),
     };
     let Project { value, .. } = p;

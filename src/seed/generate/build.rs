@@ -1584,10 +1584,10 @@ impl Generator {
                 "A {kind} in {place} ({country}), {worth}; partners are still being sought."
             ),
             sources: self.cite(),
-            data: NodeData::Project(Project {
+            data: NodeData::Project(Box::new(Project {
                 value: ClaimSet::new(value),
                 place: Some(place.to_string()),
-            }),
+            })),
         };
         Ok((node, 2))
     }
