@@ -4,6 +4,7 @@
 //! shape) until the graph is loaded. A signal during the load stops the process.
 
 use std::net::TcpListener;
+use std::time::Duration;
 
 use actix_web::http::StatusCode;
 use actix_web::{App as ActixApp, HttpRequest, HttpResponse, HttpServer, web};
@@ -12,6 +13,9 @@ use crate::api::code;
 
 /// Seconds a client is asked to wait before it asks again.
 const RETRY_AFTER: &str = "5";
+
+/// How long the start waits for the server that answered during the load to stop.
+const STOP_PATIENCE: Duration = Duration::from_secs(10);
 
 /// How the load ended.
 #[derive(Debug)]
@@ -58,8 +62,20 @@ pub async fn while_loading<T: Send + 'static>(
             Loaded::Stopped
         }
     };
-    handle.stop(true).await;
-    let _ = running.await;
+    // Its workers are given a second to finish (`shutdown_timeout` above); should it not
+    // have stopped well after that, the start goes on rather than wait for it forever.
+    let stopped = async move {
+        handle.stop(true).await;
+        let _ = running.await;
+    };
+    if actix_web::rt::time::timeout(STOP_PATIENCE, stopped)
+        .await
+        .is_err()
+    {
+        tracing::warn!(
+            "the server that answered during the load did not stop within {STOP_PATIENCE:?}; starting without waiting for it"
+        );
+    }
     Ok(outcome)
 }
 
