@@ -48,7 +48,7 @@ fn post(
     headers: &[(&str, &str)],
 ) -> (u16, Option<String>, serde_json::Value) {
     let mut request =
-        ureq::post(&format!("{base}/graphql")).set("Content-Type", "application/json");
+        crate::helpers::post(&format!("{base}/graphql")).set("Content-Type", "application/json");
     for (name, value) in headers {
         request = request.set(name, value);
     }
@@ -193,7 +193,7 @@ fn a_client_over_its_rate_gets_429_while_another_is_served() {
     let (status, _, body) = post(&server.base, LIGHT, &bob);
     assert_eq!(status, 200, "{body}");
     // GET is limited too, before anything else is read.
-    let response = ureq::get(&format!("{}/graphql?query={{__typename}}", server.base))
+    let response = crate::helpers::get(&format!("{}/graphql?query={{__typename}}", server.base))
         .set("X-Forwarded-For", "198.51.100.1")
         .call();
     assert!(matches!(response, Err(ureq::Error::Status(429, _))));

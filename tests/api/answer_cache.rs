@@ -28,8 +28,8 @@ fn hits(server: &TestServer) -> u64 {
 
 /// POSTs exactly these bytes, with extra headers; the status and the body as text.
 fn post(server: &TestServer, body: &str, headers: &[(&str, &str)]) -> (u16, String) {
-    let mut request =
-        ureq::post(&format!("{}/graphql", server.base)).set("Content-Type", "application/json");
+    let mut request = crate::helpers::post(&format!("{}/graphql", server.base))
+        .set("Content-Type", "application/json");
     for (name, value) in headers {
         request = request.set(name, value);
     }
@@ -42,7 +42,7 @@ fn post(server: &TestServer, body: &str, headers: &[(&str, &str)]) -> (u16, Stri
 
 fn get(server: &TestServer, query: &str) -> String {
     let url = format!("{}/graphql?query={}", server.base, helpers::encode(query));
-    match ureq::get(&url).call() {
+    match crate::helpers::get(&url).call() {
         Ok(r) => r.into_string().unwrap_or_default(),
         Err(e) => panic!("GET failed: {e}"),
     }

@@ -132,11 +132,11 @@ fn query_runs_one_request_without_a_server() {
 fn serve_listens_where_it_says_and_answers() {
     let server = helpers::ServeProcess::start(&[], &[]);
     assert!(
-        server.log.contains("loaded 65 entities") || server.log.contains("entities and"),
+        server.log().contains("loaded 65 entities") || server.log().contains("entities and"),
         "{}",
-        server.log
+        server.log()
     );
-    let health: serde_json::Value = ureq::get(&format!("{}/healthz", server.base))
+    let health: serde_json::Value = crate::helpers::get(&format!("{}/healthz", server.base))
         .call()
         .ok()
         .and_then(|r| r.into_json().ok())

@@ -77,7 +77,7 @@ fn start(log: &[std::ffi::OsString], tokens: &std::path::Path) -> Server {
 }
 
 fn post(base: &str, token: Option<&str>, query: &str, variables: Value) -> Result<Value, String> {
-    let mut request = ureq::post(&format!("{base}/graphql"))
+    let mut request = crate::helpers::post(&format!("{base}/graphql"))
         .timeout(Duration::from_secs(30))
         .set("Content-Type", "application/json");
     if let Some(token) = token {

@@ -53,6 +53,25 @@ pub fn article_lines() -> Vec<String> {
         .collect()
 }
 
+/// A request on a new connection, as `ureq::request` makes, that fails past
+/// [`PATIENCE`] rather than waiting forever on a server that never answers.
+pub fn request(method: &str, url: &str) -> ureq::Request {
+    ureq::AgentBuilder::new()
+        .timeout(PATIENCE)
+        .build()
+        .request(method, url)
+}
+
+/// A GET by [`request`].
+pub fn get(url: &str) -> ureq::Request {
+    request("GET", url)
+}
+
+/// A POST by [`request`].
+pub fn post(url: &str) -> ureq::Request {
+    request("POST", url)
+}
+
 /// A running server on an ephemeral loopback port.
 pub struct TestServer {
     /// `http://127.0.0.1:PORT`.
@@ -100,7 +119,7 @@ impl TestServer {
     /// POSTs a GraphQL request and returns the status and the JSON body.
     pub fn post(&self, query: &str, variables: serde_json::Value) -> (u16, serde_json::Value) {
         let body = serde_json::json!({ "query": query, "variables": variables });
-        let result = ureq::post(&format!("{}/graphql", self.base))
+        let result = post(&format!("{}/graphql", self.base))
             .set("Content-Type", "application/json")
             .send_json(body);
         Self::read(result)
@@ -114,7 +133,7 @@ impl TestServer {
         variables: serde_json::Value,
     ) -> (u16, serde_json::Value) {
         let body = serde_json::json!({ "query": query, "variables": variables });
-        let result = ureq::post(&format!("{}/graphql", self.base))
+        let result = post(&format!("{}/graphql", self.base))
             .set("Content-Type", "application/json")
             .set("Authorization", &format!("Bearer {token}"))
             .send_json(body);
@@ -123,7 +142,7 @@ impl TestServer {
 
     /// Sends a raw body with a content type to `/graphql`.
     pub fn post_raw(&self, content_type: &str, body: &[u8]) -> (u16, serde_json::Value) {
-        let result = ureq::post(&format!("{}/graphql", self.base))
+        let result = post(&format!("{}/graphql", self.base))
             .set("Content-Type", content_type)
             .send_bytes(body);
         Self::read(result)
@@ -182,7 +201,7 @@ impl TestServer {
 
     /// GETs a path and returns status, headers of interest and body.
     pub fn get(&self, path: &str) -> (u16, ureq::Response) {
-        match ureq::get(&format!("{}{path}", self.base)).call() {
+        match get(&format!("{}{path}", self.base)).call() {
             Ok(r) => (r.status(), r),
             Err(ureq::Error::Status(code, r)) => (code, r),
             Err(e) => panic!("GET {path} failed: {e}"),
@@ -203,49 +222,95 @@ pub fn pledgegraph() -> std::process::Command {
     cmd
 }
 
-/// `pledgegraph serve` as a process on `127.0.0.1:0`, killed when dropped.
+/// How long a test waits for a server to start, to exit or to answer: a loaded CI
+/// machine is slow, never this slow. Past it, the wait fails and says what it waited for.
+pub const PATIENCE: std::time::Duration = std::time::Duration::from_secs(90);
+
+/// Waits for `ready` to answer something, polling; fails past [`PATIENCE`].
+pub fn poll<T>(what: &str, mut ready: impl FnMut() -> Option<T>) -> T {
+    let start = std::time::Instant::now();
+    loop {
+        if let Some(value) = ready() {
+            return value;
+        }
+        assert!(start.elapsed() < PATIENCE, "gave up waiting for {what}");
+        std::thread::sleep(std::time::Duration::from_millis(25));
+    }
+}
+
+/// `pledgegraph serve` as a process on `127.0.0.1:0` whose whole log is kept, killed
+/// when dropped.
 pub struct ServeProcess {
     child: std::process::Child,
+    log: std::sync::Arc<std::sync::Mutex<String>>,
     /// `http://127.0.0.1:PORT`, as the server logged it.
     pub base: String,
-    /// What it logged up to its listening line.
-    pub log: String,
 }
 
 impl ServeProcess {
     /// Starts `pledgegraph serve --addr 127.0.0.1:0` with more arguments and variables,
     /// and waits for the line that says where it listens.
     pub fn start(args: &[&str], env: &[(&str, &str)]) -> Self {
+        Self::start_until(args, env, "listening on http://")
+    }
+
+    /// Starts the server and waits for the line `wait_for` (`bound` or `listening on`),
+    /// which names its address. A server that has not logged it within [`PATIENCE`] is
+    /// killed, and the test fails with its log and where its threads were.
+    pub fn start_until(args: &[&str], env: &[(&str, &str)], wait_for: &str) -> Self {
         use std::io::{BufRead, BufReader};
         let mut child = pledgegraph()
             .args(["serve", "--addr", "127.0.0.1:0"])
             .args(args)
             .envs(env.iter().copied())
             .env("RUST_LOG", "info")
+            .stdout(std::process::Stdio::null())
             .stderr(std::process::Stdio::piped())
             .spawn()
             .unwrap_or_else(|e| panic!("cannot run pledgegraph: {e}"));
         let stderr = child.stderr.take().unwrap_or_else(|| panic!("no stderr"));
-        let mut lines = BufReader::new(stderr).lines();
-        let mut log = String::new();
-        let mut base = None;
-        for line in lines.by_ref().take(50) {
-            let line = line.unwrap_or_default();
-            log.push_str(&line);
-            log.push('\n');
-            if let Some(rest) = line.split("listening on ").nth(1) {
-                base = rest.split_whitespace().next().map(str::to_string);
-                break;
+        let log = std::sync::Arc::new(std::sync::Mutex::new(String::new()));
+        let kept = log.clone();
+        // Reads the log to its end, so the server never writes into a closed pipe.
+        std::thread::spawn(move || {
+            for line in BufReader::new(stderr).lines().map_while(Result::ok) {
+                let mut log = kept.lock().unwrap_or_else(|p| p.into_inner());
+                log.push_str(&line);
+                log.push('\n');
             }
-        }
-        // Keep draining the log, so the server never writes into a closed pipe.
-        std::thread::spawn(move || lines.for_each(drop));
-        let Some(base) = base else {
-            let _ = child.kill();
-            let _ = child.wait();
-            panic!("no listening line in:\n{log}");
+        });
+        let mut server = ServeProcess {
+            child,
+            log,
+            base: String::new(),
         };
-        ServeProcess { child, base, log }
+        let start = std::time::Instant::now();
+        loop {
+            let log = server.log();
+            let addr = log.lines().filter(|l| l.contains(wait_for)).find_map(|l| {
+                let at = l.find("http://")? + "http://".len();
+                let addr: String = l[at..]
+                    .chars()
+                    .take_while(|c| c.is_ascii_digit() || *c == '.' || *c == ':')
+                    .collect();
+                Some(addr)
+            });
+            if let Some(addr) = addr {
+                server.base = format!("http://{addr}");
+                return server;
+            }
+            if let Ok(Some(status)) = server.child.try_wait() {
+                panic!("the server exited ({status}) before `{wait_for}`; its log:\n{log}");
+            }
+            if start.elapsed() > PATIENCE {
+                let threads = stacks(server.pid());
+                panic!(
+                    "no `{wait_for}` from the server within {PATIENCE:?}; its log:\n{log}\n\
+                     its threads:\n{threads}"
+                );
+            }
+            std::thread::sleep(std::time::Duration::from_millis(20));
+        }
     }
 
     /// The server's process id.
@@ -253,12 +318,42 @@ impl ServeProcess {
         self.child.id()
     }
 
+    /// `127.0.0.1:PORT`.
+    pub fn addr(&self) -> &str {
+        self.base.trim_start_matches("http://")
+    }
+
+    /// All the server has logged so far.
+    pub fn log(&self) -> String {
+        self.log.lock().unwrap_or_else(|p| p.into_inner()).clone()
+    }
+
     /// POSTs a GraphQL query and returns the JSON body.
     pub fn query(&self, query: &str) -> serde_json::Value {
-        let server = TestServer {
+        self.http().post(query, serde_json::json!({})).1
+    }
+
+    /// The server as an HTTP client sees it.
+    pub fn http(&self) -> TestServer {
+        TestServer {
             base: self.base.clone(),
-        };
-        server.post(query, serde_json::json!({})).1
+        }
+    }
+
+    /// Sends the signal `name` (`TERM`, `INT`) to the server.
+    pub fn signal(&self, name: &str) {
+        let status = std::process::Command::new("kill")
+            .args([&format!("-{name}"), &self.pid().to_string()])
+            .status()
+            .unwrap_or_else(|e| panic!("cannot run kill: {e}"));
+        assert!(status.success());
+    }
+
+    /// Waits for the process to exit; its status.
+    pub fn exit(&mut self) -> std::process::ExitStatus {
+        poll("the server to exit", || {
+            self.child.try_wait().ok().flatten()
+        })
     }
 }
 
@@ -267,6 +362,37 @@ impl Drop for ServeProcess {
         let _ = self.child.kill();
         let _ = self.child.wait();
     }
+}
+
+/// Where the threads of process `pid` are, for a test that gave up waiting on it: their
+/// stacks by `gdb` when it is installed, else their names and kernel wait channels.
+fn stacks(pid: u32) -> String {
+    let gdb = std::process::Command::new("timeout")
+        .args(["60", "gdb", "-batch", "-nx", "-p", &pid.to_string()])
+        .args(["-ex", "thread apply all bt 40"])
+        .output();
+    if let Ok(out) = gdb
+        && out.status.success()
+    {
+        return String::from_utf8_lossy(&out.stdout).into_owned();
+    }
+    let tasks = std::fs::read_dir(format!("/proc/{pid}/task")).map(|dir| {
+        dir.filter_map(Result::ok)
+            .map(|task| {
+                let read = |file: &str| {
+                    std::fs::read_to_string(task.path().join(file)).unwrap_or_default()
+                };
+                format!(
+                    "{} {} {}",
+                    task.file_name().to_string_lossy(),
+                    read("comm").trim(),
+                    read("wchan")
+                )
+            })
+            .collect::<Vec<_>>()
+            .join("\n")
+    });
+    tasks.unwrap_or_else(|e| format!("(cannot list them: {e})"))
 }
 
 /// A fresh graph of the real seed, owned.

@@ -74,15 +74,6 @@ impl Outcome {
     }
 }
 
-/// `127.0.0.1:PORT` of a server.
-fn addr(server: &ServeProcess) -> String {
-    server
-        .base
-        .strip_prefix("http://")
-        .unwrap_or(&server.base)
-        .to_string()
-}
-
 fn connect(addr: &str) -> TcpStream {
     let stream = TcpStream::connect(addr).unwrap_or_else(|e| panic!("cannot connect: {e}"));
     stream.set_read_timeout(Some(PATIENCE)).unwrap();
@@ -435,7 +426,7 @@ fn round(server: &ServeProcess, addr: &str) {
 #[test]
 fn hostile_transport_requests_are_refused_and_the_server_stays_well() {
     let server = ServeProcess::start(&[], &[]);
-    let addr = addr(&server);
+    let addr = server.addr().to_string();
     // Warm up: normal queries and one round, so what the server keeps for good is counted.
     for _ in 0..20 {
         assert_serves(&server, "warming up");

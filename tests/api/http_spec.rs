@@ -59,7 +59,8 @@ fn send(request: ureq::Request, body: Option<&str>) -> Answer {
 }
 
 fn post(s: &TestServer, accept: Option<&str>, content_type: &str, body: &str) -> Answer {
-    let mut request = ureq::post(&format!("{}/graphql", s.base)).set("Content-Type", content_type);
+    let mut request =
+        crate::helpers::post(&format!("{}/graphql", s.base)).set("Content-Type", content_type);
     if let Some(accept) = accept {
         request = request.set("Accept", accept);
     }
@@ -81,7 +82,7 @@ fn get_url(s: &TestServer, params: &[(&str, &str)]) -> String {
 }
 
 fn get(url: &str, headers: &[(&str, &str)]) -> Answer {
-    let mut request = ureq::get(url);
+    let mut request = crate::helpers::get(url);
     for (name, value) in headers {
         request = request.set(name, value);
     }
@@ -368,7 +369,7 @@ fn head_is_answered_like_get_without_a_body() {
 fn other_methods_are_405_with_the_allowed_ones() {
     let s = server();
     let a = send(
-        ureq::request("PUT", &format!("{}/graphql", s.base)),
+        crate::helpers::request("PUT", &format!("{}/graphql", s.base)),
         Some("{}"),
     );
     assert_eq!(a.status, 405, "{}", a.text);
@@ -378,7 +379,7 @@ fn other_methods_are_405_with_the_allowed_ones() {
 
 fn preflight(s: &TestServer, origin: &str) -> Answer {
     send(
-        ureq::request("OPTIONS", &format!("{}/graphql", s.base))
+        crate::helpers::request("OPTIONS", &format!("{}/graphql", s.base))
             .set("Origin", origin)
             .set("Access-Control-Request-Method", "POST")
             .set(
@@ -412,7 +413,7 @@ fn any_origin_may_read_without_credentials_by_default() {
     assert!(pre.header("access-control-allow-credentials").is_none());
 
     let a = send(
-        ureq::post(&format!("{}/graphql", s.base))
+        crate::helpers::post(&format!("{}/graphql", s.base))
             .set("Origin", origin)
             .set("Content-Type", "application/json"),
         Some(r#"{"query":"{ country(code: \"JP\") { name } }"}"#),

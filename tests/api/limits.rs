@@ -18,7 +18,7 @@ const GRAPHQL_RESPONSE: &str = "application/graphql-response+json";
 /// POSTs `body` (JSON) accepting `accept`; the status and the JSON answer.
 fn post_accept(base: &str, accept: &str, body: &Value) -> (u16, Value) {
     TestServer::read(
-        ureq::post(&format!("{base}/graphql"))
+        crate::helpers::post(&format!("{base}/graphql"))
             .set("Content-Type", "application/json")
             .set("Accept", accept)
             .send_json(body.clone()),

@@ -4,110 +4,14 @@
 //! the graceful stop on SIGTERM and SIGINT; the introspection and suggestion switches;
 //! and how many nodes a neighbourhood's limit left out.
 
-use std::io::{BufRead, BufReader, Read, Write};
+use std::io::{Read, Write};
 use std::net::TcpStream;
-use std::process::{Child, Stdio};
-use std::sync::{Arc, Mutex};
-use std::time::{Duration, Instant};
 
 use serde_json::{Value, json};
 
-use crate::helpers::{self, TestServer};
+use crate::helpers;
 
-/// Generous bounds for the waits: a loaded CI machine is slow, never this slow.
-const PATIENCE: Duration = Duration::from_secs(60);
-
-/// Waits for `ready` to answer something, polling.
-fn poll<T>(what: &str, mut ready: impl FnMut() -> Option<T>) -> T {
-    let start = Instant::now();
-    loop {
-        if let Some(value) = ready() {
-            return value;
-        }
-        assert!(start.elapsed() < PATIENCE, "gave up waiting for {what}");
-        std::thread::sleep(Duration::from_millis(25));
-    }
-}
-
-/// `pledgegraph serve` as a process whose whole log is kept, killed when dropped.
-struct Logged {
-    child: Child,
-    log: Arc<Mutex<String>>,
-    /// `127.0.0.1:PORT`, once bound.
-    addr: String,
-}
-
-impl Logged {
-    /// Starts the server and waits for the line `wait_for` (`bound` or `listening on`).
-    fn start(args: &[&str], wait_for: &str) -> Self {
-        let mut child = helpers::pledgegraph()
-            .args(["serve", "--addr", "127.0.0.1:0"])
-            .args(args)
-            .env("RUST_LOG", "info")
-            .stdout(Stdio::null())
-            .stderr(Stdio::piped())
-            .spawn()
-            .unwrap_or_else(|e| panic!("cannot run pledgegraph: {e}"));
-        let stderr = child.stderr.take().unwrap_or_else(|| panic!("no stderr"));
-        let log = Arc::new(Mutex::new(String::new()));
-        let kept = log.clone();
-        std::thread::spawn(move || {
-            for line in BufReader::new(stderr).lines().map_while(Result::ok) {
-                let mut log = kept.lock().unwrap_or_else(|p| p.into_inner());
-                log.push_str(&line);
-                log.push('\n');
-            }
-        });
-        let mut server = Logged {
-            child,
-            log,
-            addr: String::new(),
-        };
-        server.addr = poll(&format!("`{wait_for}` in the log"), || {
-            let log = server.log();
-            let line = log.lines().find(|l| l.contains(wait_for))?;
-            let at = line.find("http://")? + "http://".len();
-            let addr: String = line[at..]
-                .chars()
-                .take_while(|c| c.is_ascii_digit() || *c == '.' || *c == ':')
-                .collect();
-            Some(addr)
-        });
-        server
-    }
-
-    fn log(&self) -> String {
-        self.log.lock().unwrap_or_else(|p| p.into_inner()).clone()
-    }
-
-    fn http(&self) -> TestServer {
-        TestServer {
-            base: format!("http://{}", self.addr),
-        }
-    }
-
-    fn signal(&self, name: &str) {
-        let status = std::process::Command::new("kill")
-            .args([&format!("-{name}"), &self.child.id().to_string()])
-            .status()
-            .unwrap_or_else(|e| panic!("cannot run kill: {e}"));
-        assert!(status.success());
-    }
-
-    /// Waits for the process to exit; its status.
-    fn exit(&mut self) -> std::process::ExitStatus {
-        poll("the server to exit", || {
-            self.child.try_wait().ok().flatten()
-        })
-    }
-}
-
-impl Drop for Logged {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
+use helpers::{PATIENCE, ServeProcess, poll};
 
 /// One HTTP/1.1 request on a new connection, closed after it: the raw answer, or `None`
 /// when no connection could be made or nothing came back.
@@ -129,7 +33,7 @@ fn raw_get(addr: &str, path: &str) -> Option<String> {
 
 /// A POST with the header and value; status, `x-request-id` and JSON body.
 fn post(base: &str, body: &Value) -> (u16, Option<String>, Value) {
-    let result = ureq::post(&format!("{base}/graphql"))
+    let result = crate::helpers::post(&format!("{base}/graphql"))
         .set("Content-Type", "application/json")
         .send_json(body.clone());
     let response = helpers::answered(result);
@@ -162,7 +66,7 @@ fn an_internal_error_carries_the_request_id_of_its_header_and_log_line() {
     let data = dir.path().join("data");
     std::fs::create_dir_all(data.join("sources/ops-notes.txt")).unwrap_or_else(|e| panic!("{e}"));
     let (data_arg, tokens_arg) = (data.display().to_string(), tokens.display().to_string());
-    let server = Logged::start(
+    let server = ServeProcess::start_until(
         &[
             "--data-dir",
             &data_arg,
@@ -171,6 +75,7 @@ fn an_internal_error_carries_the_request_id_of_its_header_and_log_line() {
             "--log-format",
             "json",
         ],
+        &[],
         "listening on http://",
     );
     let base = server.http().base;
@@ -179,7 +84,7 @@ fn an_internal_error_carries_the_request_id_of_its_header_and_log_line() {
         "variables": { "file": "ops-notes.txt", "text": "Made-up notes\n" },
         "operationName": null,
     });
-    let result = ureq::post(&format!("{base}/graphql"))
+    let result = crate::helpers::post(&format!("{base}/graphql"))
         .set("Content-Type", "application/json")
         .set("Authorization", &format!("Bearer {}", made.token))
         .send_json(body);
@@ -335,11 +240,12 @@ fn readyz_is_ready_only_once_the_graph_is_loaded() {
     assert!(made_fifo.success());
     let data = dir.path().join("data");
     let (data_arg, tokens_arg) = (data.display().to_string(), tokens.display().to_string());
-    let server = Logged::start(
+    let server = ServeProcess::start_until(
         &["--data-dir", &data_arg, "--tokens-file", &tokens_arg],
+        &[],
         "bound http://",
     );
-    let addr = server.addr.clone();
+    let addr = server.addr().to_string();
     let readyz = raw_get(&addr, "/readyz").unwrap_or_else(|| panic!("no answer"));
     assert!(readyz.starts_with("HTTP/1.1 503"), "{readyz}");
     assert!(
@@ -388,8 +294,8 @@ fn readyz_is_ready_only_once_the_graph_is_loaded() {
 /// finish with its data, and the process exits 0; SIGINT stops it the same way.
 #[test]
 fn sigterm_finishes_the_request_in_flight_and_exits_cleanly() {
-    let mut server = Logged::start(&[], "listening on http://");
-    let addr = server.addr.clone();
+    let mut server = ServeProcess::start_until(&[], &[], "listening on http://");
+    let addr = server.addr().to_string();
     let body = "{\"query\":\"query Held { country(code: \\\"JP\\\") { name } }\",\"operationName\":\"Held\"}";
     let (first, rest) = body.split_at(body.len() / 2);
     let mut held = TcpStream::connect(&addr).unwrap_or_else(|e| panic!("{e}"));
@@ -452,7 +358,7 @@ fn sigterm_finishes_the_request_in_flight_and_exits_cleanly() {
         "{line}"
     );
 
-    let mut server = Logged::start(&[], "listening on http://");
+    let mut server = ServeProcess::start_until(&[], &[], "listening on http://");
     server.signal("INT");
     assert_eq!(server.exit().code(), Some(0), "{}", server.log());
     assert!(server.log().contains("SIGINT"));

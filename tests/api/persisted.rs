@@ -15,7 +15,7 @@ fn sha(text: &str) -> String {
 }
 
 fn post(s: &TestServer, accept: &str, body: Value) -> (u16, Value) {
-    let result = ureq::post(&format!("{}/graphql", s.base))
+    let result = crate::helpers::post(&format!("{}/graphql", s.base))
         .set("Content-Type", "application/json")
         .set("Accept", accept)
         .send_json(body);
@@ -65,7 +65,7 @@ fn a_document_is_sent_once_and_named_by_its_hash_after() {
         encode(&variables.to_string()),
         encode(&extensions.to_string())
     );
-    let response = answered(ureq::get(&url).call());
+    let response = answered(crate::helpers::get(&url).call());
     assert_eq!(response.status(), 200);
     let etag = response
         .header("ETag")
@@ -73,7 +73,7 @@ fn a_document_is_sent_once_and_named_by_its_hash_after() {
         .unwrap_or_default();
     let body: Value = response.into_json().unwrap_or_default();
     assert_eq!(body, first);
-    let revalidated = answered(ureq::get(&url).set("If-None-Match", &etag).call());
+    let revalidated = answered(crate::helpers::get(&url).set("If-None-Match", &etag).call());
     assert_eq!(revalidated.status(), 304);
 }
 

@@ -164,12 +164,14 @@ fn responses_are_compressed_when_the_client_accepts_it() {
         "{}/assets/vendor/graphiql-4.1.2/graphiql.min.js",
         server().base
     );
-    let r = ureq::get(&url)
+    let r = crate::helpers::get(&url)
         .set("Accept-Encoding", "gzip")
         .call()
         .unwrap_or_else(|e| panic!("{e}"));
     assert_eq!(r.header("Content-Encoding"), Some("gzip"));
-    let plain = ureq::get(&url).call().unwrap_or_else(|e| panic!("{e}"));
+    let plain = crate::helpers::get(&url)
+        .call()
+        .unwrap_or_else(|e| panic!("{e}"));
     assert_eq!(plain.header("Content-Encoding"), None);
 }
 
@@ -191,7 +193,7 @@ fn large_answers_are_compressed_and_small_ones_are_not() {
     use std::io::Read;
     let url = format!("{}/graphql", server().base);
     let post = |query: &str, encoding: Option<&str>| {
-        let mut request = ureq::post(&url).set("Content-Type", "application/json");
+        let mut request = crate::helpers::post(&url).set("Content-Type", "application/json");
         if let Some(encoding) = encoding {
             request = request.set("Accept-Encoding", encoding);
         }

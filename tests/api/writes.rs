@@ -422,7 +422,7 @@ fn a_mutation_over_get_is_refused() {
         e.server.base
     );
     let response = helpers::answered(
-        ureq::get(&url)
+        crate::helpers::get(&url)
             .set("Authorization", &format!("Bearer {}", e.token))
             .call(),
     );
