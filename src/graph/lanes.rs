@@ -76,6 +76,12 @@ pub(crate) fn fold_cmp(a: &str, b: &str) -> Ordering {
     x.len().cmp(&y.len())
 }
 
+/// Appends the lowercase form of `text` letter by letter to `out`: two texts so folded
+/// compare as bytes in [`fold_cmp`]'s order.
+pub(crate) fn fold_into(text: &str, out: &mut String) {
+    out.extend(text.chars().flat_map(char::to_lowercase));
+}
+
 /// The first sixteen bytes of a text's lowercase form, zero-padded, as a number: texts in
 /// this order are in [`fold_cmp`]'s, except where the numbers tie.
 pub(crate) fn fold_prefix(text: &str) -> u128 {
@@ -455,6 +461,12 @@ mod tests {
                 if !a.contains('Σ') && !b.contains('Σ') {
                     assert_eq!(fold_cmp(a, b), want, "{a:?} {b:?}");
                 }
+                let fold = |t: &str| {
+                    let mut folded = String::new();
+                    fold_into(t, &mut folded);
+                    folded
+                };
+                assert_eq!(fold(a).cmp(&fold(b)), fold_cmp(a, b), "{a:?} {b:?}");
                 let (x, y) = (fold_prefix(a), fold_prefix(b));
                 if x != y {
                     assert_eq!(x.cmp(&y), fold_cmp(a, b), "{a:?} {b:?}");
