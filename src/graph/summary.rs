@@ -38,8 +38,10 @@ impl KnowledgeGraph {
 pub(super) struct Tally {
     nodes: BTreeMap<NodeKind, usize>,
     relations: BTreeMap<RelationKind, usize>,
-    /// How many citations name each `(source, line)` paragraph.
-    cited: super::layered::LayeredMap<(EntityId, u32), usize>,
+    /// For each source, the lines its citations name, each with how many name it: in line
+    /// order, none at zero. Kept by source, a small map that stays in the cache, rather
+    /// than by `(source, line)`, as many entries as the graph has paragraphs.
+    cited: super::layered::LayeredMap<EntityId, Vec<(u32, usize)>>,
     paragraphs_cited: BTreeMap<EntityId, usize>,
     citations: usize,
     claims: usize,
@@ -115,21 +117,48 @@ impl Tally {
         for r in refs {
             bump(&mut self.citations, add);
             let Some(line) = r.line else { continue };
-            let key = (r.source.clone(), line);
-            let was = self.cited.get(&key).copied().unwrap_or(0);
-            let mut now = was;
-            bump(&mut now, add);
-            match now {
-                0 => self.cited.remove(&key),
-                n => self.cited.insert(key, n),
+            let (paragraph, emptied) = match self.cited.get_mut(&r.source) {
+                Some(lines) => (count_line(lines, line, add), lines.is_empty()),
+                None if add => {
+                    self.cited.insert(r.source.clone(), vec![(line, 1)]);
+                    (true, false)
+                }
+                None => (false, false),
+            };
+            if emptied {
+                self.cited.remove(&r.source);
             }
-            if (was == 0) != (now == 0) {
+            if paragraph {
                 bump(
                     self.paragraphs_cited.entry(r.source.clone()).or_default(),
-                    now > 0,
+                    add,
                 );
             }
         }
+    }
+}
+
+/// Counts one citation of `line` in (`add`) or out of a source's `lines`; true when the
+/// line was first cited or no longer is.
+fn count_line(lines: &mut Vec<(u32, usize)>, line: u32, add: bool) -> bool {
+    match (lines.binary_search_by_key(&line, |&(l, _)| l), add) {
+        (Ok(at), true) => {
+            lines[at].1 += 1;
+            false
+        }
+        (Ok(at), false) => {
+            lines[at].1 -= 1;
+            if lines[at].1 == 0 {
+                lines.remove(at);
+                return true;
+            }
+            false
+        }
+        (Err(at), true) => {
+            lines.insert(at, (line, 1));
+            true
+        }
+        (Err(_), false) => false,
     }
 }
 
