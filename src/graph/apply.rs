@@ -8,8 +8,12 @@ use std::sync::Arc;
 use petgraph::stable_graph::{EdgeIndex, NodeIndex};
 use petgraph::visit::EdgeRef;
 
-use super::{Edge, GraphError, KnowledgeGraph, explicit_edge, implied_edges, indexer, share_ends};
-use crate::model::{Change, EntityId, Node, NodeData, NodeKind, Retraction, SourceRef, When};
+use super::{
+    Edge, FastMap, GraphError, KnowledgeGraph, explicit_edge, implied_edges, indexer, share_ends,
+};
+use crate::model::{
+    Change, EntityId, Node, NodeData, NodeKind, Retraction, SourceKind, SourceRef, When,
+};
 
 /// What was retracted or merged away: kept, with why, never erased; a merged id still
 /// resolves to its survivor.
@@ -100,6 +104,10 @@ struct Batch {
     pending: Vec<(usize, Edge)>,
     cites: Vec<(usize, SourceRef)>,
     refs: Vec<(usize, EntityId, EntityId)>,
+    /// In a seed, the kind of each source a citation found in the graph: the citations of
+    /// millions of facts name some thousands of sources, found again here, in a table
+    /// small enough to stay in the cache, rather than in the index of every node.
+    sources: FastMap<EntityId, SourceKind>,
 }
 
 type Step<T = ()> = Result<T, GraphError>;
@@ -478,8 +486,19 @@ impl KnowledgeGraph {
     /// already in the graph (a seed of millions of relations would otherwise hold a copy
     /// of every citation until its end).
     fn note_citation(&self, at: usize, cite: &SourceRef, b: &mut Batch) -> Step {
+        if b.seed
+            && let Some(&kind) = b.sources.get(&cite.source)
+        {
+            return citation_fits(cite, Some(kind));
+        }
         match self.by_id.get(&cite.source) {
-            Some(source) if b.seed => citation_fits(cite, Some(&source.node.data)),
+            Some(source) if b.seed => {
+                let kind = source_kind(&source.node.data);
+                if let Some(kind) = kind {
+                    b.sources.insert(cite.source.clone(), kind);
+                }
+                citation_fits(cite, kind)
+            }
             _ => {
                 b.cites.push((at, cite.clone()));
                 Ok(())
@@ -649,7 +668,8 @@ impl KnowledgeGraph {
 
     /// Checks a citation against the graph as it stands.
     fn check_citation(&self, cite: &SourceRef) -> Step {
-        citation_fits(cite, self.by_id.get(&cite.source).map(|l| &l.node.data))
+        let source = self.by_id.get(&cite.source);
+        citation_fits(cite, source.and_then(|l| source_kind(&l.node.data)))
     }
 
     fn roll_back(&mut self, journal: Vec<Undo>) {
@@ -691,14 +711,23 @@ impl KnowledgeGraph {
 
 /// A citation names a source in the graph (`source`, the data of the node it names), by
 /// line for a document and without one for a curator's note.
-fn citation_fits(cite: &SourceRef, source: Option<&NodeData>) -> Step {
+/// Checks a citation against the kind of the node it names, `None` when that is not a
+/// source in the graph.
+fn citation_fits(cite: &SourceRef, source: Option<SourceKind>) -> Step {
     let bad = |why: &str| Err(GraphError::BadCitation(format!("`{}` {why}", cite.source)));
     match source {
-        Some(NodeData::Source(s)) => match s.kind.citation_misfit(cite.line.is_some()) {
+        Some(kind) => match kind.citation_misfit(cite.line.is_some()) {
             Some(why) => bad(why),
             None => Ok(()),
         },
-        _ => bad("is not a source in the graph"),
+        None => bad("is not a source in the graph"),
+    }
+}
+
+fn source_kind(data: &NodeData) -> Option<SourceKind> {
+    match data {
+        NodeData::Source(s) => Some(s.kind),
+        _ => None,
     }
 }
 
