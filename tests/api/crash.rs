@@ -8,15 +8,13 @@
 //! `PLEDGEGRAPH_CRASH_SEED` to replay a failure.
 
 use std::collections::BTreeSet;
-use std::io::{BufRead, BufReader};
-use std::process::{Child, Stdio};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use serde_json::{Value, json};
 
-use crate::helpers;
+use crate::helpers::ServeProcess;
 use crate::postgres::cluster;
 
 const ROUNDS: usize = 20;
@@ -36,44 +34,16 @@ impl Rng {
     }
 }
 
-/// The server process and its base URL.
-struct Server {
-    child: Child,
-    base: String,
-}
-
 /// Starts a server whose change log is where `log` says (`--data-dir DIR` or
 /// `--store URL`).
-fn start(log: &[std::ffi::OsString], tokens: &std::path::Path) -> Server {
-    let mut child = helpers::pledgegraph()
-        .args(["serve", "--addr", "127.0.0.1:0"])
-        .args(log)
-        .arg("--tokens-file")
-        .arg(tokens)
-        .stdout(Stdio::null())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let stderr = child.stderr.take().unwrap();
-    let (tx, rx) = std::sync::mpsc::channel();
-    std::thread::spawn(move || {
-        let mut sent = false;
-        for line in BufReader::new(stderr).lines().map_while(Result::ok) {
-            if !sent && let Some(at) = line.find("listening on http://") {
-                let rest = &line[at + "listening on ".len()..];
-                let base = rest
-                    .split_whitespace()
-                    .next()
-                    .unwrap_or_default()
-                    .to_string();
-                sent = tx.send(base).is_ok();
-            }
-        }
-    });
-    let base = rx
-        .recv_timeout(Duration::from_secs(60))
-        .unwrap_or_else(|_| panic!("the server did not start"));
-    Server { child, base }
+fn start(log: &[std::ffi::OsString], tokens: &std::path::Path) -> ServeProcess {
+    let mut args: Vec<String> = log
+        .iter()
+        .map(|a| a.to_string_lossy().into_owned())
+        .collect();
+    args.extend(["--tokens-file".to_string(), tokens.display().to_string()]);
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    ServeProcess::start(&args, &[])
 }
 
 fn post(base: &str, token: Option<&str>, query: &str, variables: Value) -> Result<Value, String> {
@@ -200,7 +170,7 @@ fn kill_rounds(log: &[std::ffi::OsString], rounds: usize, with_follower: bool) {
     let started = Instant::now();
     let mut killed_mid_write = 0;
     for round in 0..rounds {
-        let mut server = start(log, &tokens);
+        let server = start(log, &tokens);
         check(&server.base, &acknowledged.lock().unwrap(), seed);
         let before = acknowledged.lock().unwrap().len();
         let stop = Arc::new(AtomicBool::new(false));
@@ -232,8 +202,7 @@ fn kill_rounds(log: &[std::ffi::OsString], rounds: usize, with_follower: bool) {
             })
             .collect();
         std::thread::sleep(Duration::from_millis(20 + rng.below(300)));
-        server.child.kill().unwrap();
-        server.child.wait().unwrap();
+        drop(server);
         stop.store(true, Ordering::Relaxed);
         for c in clients {
             c.join().unwrap();
@@ -247,7 +216,7 @@ fn kill_rounds(log: &[std::ffi::OsString], rounds: usize, with_follower: bool) {
     let server = start(log, &tokens);
     let acknowledged = acknowledged.lock().unwrap().clone();
     check(&server.base, &acknowledged, seed);
-    if let Some(mut follower) = follower {
+    if let Some(follower) = follower {
         let last = logged(&server.base).len() as i64;
         let start = Instant::now();
         while post(&follower.base, None, "{ stats { version } }", json!({}))
@@ -262,12 +231,9 @@ fn kill_rounds(log: &[std::ffi::OsString], rounds: usize, with_follower: bool) {
         }
         check(&follower.base, &acknowledged, seed);
         assert_eq!(logged(&follower.base), logged(&server.base));
-        follower.child.kill().unwrap();
-        follower.child.wait().unwrap();
+        drop(follower);
     }
-    let mut child = server.child;
-    child.kill().unwrap();
-    child.wait().unwrap();
+    drop(server);
     assert!(
         acknowledged.len() > rounds,
         "too few writes to prove anything: {}",
