@@ -141,7 +141,8 @@ fn doc_order(
     )
 }
 
-/// The texts of a node that search finds it by.
+/// The texts of a node that search finds it by: its name and aliases first, then its
+/// longer texts, an order the indexer of a load relies on.
 fn texts(node: &Node) -> Vec<(Field, &str)> {
     let mut out = vec![(Field::Name, node.name.as_str())];
     out.extend(node.aliases.iter().map(|a| (Field::Alias, a.as_str())));
