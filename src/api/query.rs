@@ -282,7 +282,7 @@ impl Query {
     /// Counts of the graph's entities, relations, citations and claims.
     async fn stats(&self, ctx: &Context<'_>) -> async_graphql::Result<Stats> {
         let g = graph(ctx)?;
-        let s = g.summary();
+        let s = g.counts();
         Ok(Stats {
             entities: g.node_count(),
             relations: g.edge_count(),
@@ -305,7 +305,7 @@ impl Query {
             citations: s.citations,
             claims: s.claims,
             deprecated_claims: s.deprecated,
-            caveats: s.caveats.len(),
+            caveats: s.caveats,
             version: g.version(),
         })
     }

@@ -99,7 +99,7 @@ fn refused(g: &mut KnowledgeGraph, changes: Vec<Change>) -> GraphError {
 fn creating_an_entity_indexes_it_everywhere() {
     let mut g = graph();
     assert_eq!(g.version(), 0);
-    let before = g.summary();
+    let before = g.counts();
     let kangaroo = pledge(pledge_of(
         "commitment:kr-kangaroo",
         "country:kr",
@@ -119,7 +119,7 @@ fn creating_an_entity_indexes_it_everywhere() {
     assert_eq!(found(&g, "kangaroo"), ["commitment:kr-kangaroo"]);
     assert_eq!(found(&g, "kangaro"), ["commitment:kr-kangaroo"], "prefix");
     assert_eq!(found(&g, "kangeroo"), ["commitment:kr-kangaroo"], "typo");
-    let after = g.summary();
+    let after = g.counts();
     assert_eq!(after.nodes[&NodeKind::Commitment], 2);
     assert_eq!(
         after.relations[&RelationKind::Pledged],
@@ -181,7 +181,7 @@ fn claims_are_added_superseded_and_deprecated_and_totals_follow() {
     );
     assert_eq!(set.current().map(|c| c.key.as_str()), Some("b"));
 
-    let deprecated = g.summary().deprecated;
+    let deprecated = g.counts().deprecated;
     g.apply(vec![Change::DeprecateClaim {
         id: id("commitment:jp-invest"),
         field: ClaimField::Amount,
@@ -190,8 +190,9 @@ fn claims_are_added_superseded_and_deprecated_and_totals_follow() {
         sources: cite(),
     }])
     .unwrap_or_else(|e| panic!("{e}"));
-    assert_eq!(g.summary().deprecated, deprecated + 1);
+    assert_eq!(g.counts().deprecated, deprecated + 1);
     assert_eq!(g.summary().caveats, ["commitment:jp-invest: amount"]);
+    assert_eq!(g.counts().caveats, 1);
     assert_eq!(amount(&g).current().map(|c| c.key.as_str()), Some("a"));
     assert_eq!(
         usd_total(&g),
@@ -199,13 +200,18 @@ fn claims_are_added_superseded_and_deprecated_and_totals_follow() {
         "back to the first figure"
     );
 
-    let claims = g.summary().claims;
+    let claims = g.counts().claims;
     g.apply(vec![Change::AddClaim {
         id: id("commitment:jp-invest"),
         claim: FieldClaim::Limit(claim("cap", money("400", "USD"), None)),
     }])
     .unwrap_or_else(|e| panic!("{e}"));
-    assert_eq!(g.summary().claims, claims + 1);
+    assert_eq!(g.counts().claims, claims + 1);
+    assert_eq!(
+        g.counts().caveats,
+        1,
+        "a node changed again keeps its caveat once"
+    );
 }
 
 #[test]
@@ -215,7 +221,7 @@ fn relations_are_added_ended_and_retracted_and_kept() {
     let rid = ally.id();
     g.apply(vec![Change::AddRelation { relation: ally }])
         .unwrap_or_else(|e| panic!("{e}"));
-    assert_eq!(g.summary().relations[&RelationKind::AllyOf], 1);
+    assert_eq!(g.counts().relations[&RelationKind::AllyOf], 1);
     let until = crate::model::When::stated("2025-09-01".parse().unwrap_or_else(|e| panic!("{e}")));
     g.apply(vec![Change::EndRelation {
         id: rid.clone(),
@@ -235,7 +241,7 @@ fn relations_are_added_ended_and_retracted_and_kept() {
     }])
     .unwrap_or_else(|e| panic!("{e}"));
     assert!(g.edges().all(|e| e.id() != rid));
-    assert!(!g.summary().relations.contains_key(&RelationKind::AllyOf));
+    assert!(!g.counts().relations.contains_key(&RelationKind::AllyOf));
     let (kept, why) = g
         .withdrawn()
         .relation(&rid)
@@ -294,7 +300,7 @@ fn retracted_entities_are_kept_and_refused_while_named() {
     assert_eq!(usd_total(&g), Decimal::ZERO);
     assert!(found(&g, "commitment:jp-invest").is_empty());
     assert!(g.withdrawn().entity(&id("commitment:jp-invest")).is_some());
-    assert!(!g.summary().relations.contains_key(&RelationKind::Pledged));
+    assert!(!g.counts().relations.contains_key(&RelationKind::Pledged));
     g.apply(vec![retract("country:us")])
         .unwrap_or_else(|e| panic!("{e}"));
     assert!(g.country_by_code("us").is_none());
@@ -349,7 +355,7 @@ fn a_merged_entity_resolves_to_its_survivor() {
         "{ids:?}"
     );
     assert!(!ids.iter().any(|i| i.contains("country:xa")), "{ids:?}");
-    assert_eq!(g.summary().nodes[&NodeKind::Country], 3);
+    assert_eq!(g.counts().nodes[&NodeKind::Country], 3);
     let merged_again = Change::MergeEntity {
         duplicate: id("country:jp"),
         survivor: id("country:jp"),
@@ -530,8 +536,8 @@ fn the_seed_order_of_changes_does_not_matter_within_a_batch() {
         },
     ])
     .unwrap_or_else(|e| panic!("{e}"));
-    assert_eq!(g.summary().relations[&RelationKind::PartyTo], 1);
-    assert_eq!(g.summary().relations[&RelationKind::AllyOf], 1);
+    assert_eq!(g.counts().relations[&RelationKind::PartyTo], 1);
+    assert_eq!(g.counts().relations[&RelationKind::AllyOf], 1);
 }
 
 /// A small deterministic random source (xorshift), so a failure replays exactly.

@@ -6,29 +6,46 @@ use std::fmt;
 use super::{Edge, KnowledgeGraph};
 use crate::model::{EntityId, Node, NodeData, NodeKind, RelationKind, SourceRef};
 
-/// Counts of a graph's nodes, relations, citations and caveats.
+/// Counts of a graph's nodes, relations, citations and caveats, with what they count:
+/// the paragraphs each source has cited and the caveats by name.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct Summary {
+    /// The counts alone.
+    pub counts: Counts,
+    /// Distinct `(source, line)` paragraphs cited, per source.
+    pub paragraphs_cited: BTreeMap<EntityId, usize>,
+    /// Claims and statements carrying a caveat, as `id: field`.
+    pub caveats: Vec<String>,
+}
+
+/// The numbers of a [`Summary`], without the lists behind them: as cheap to take as the
+/// graph's kinds are few.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Counts {
     /// Nodes per kind.
     pub nodes: BTreeMap<NodeKind, usize>,
     /// Relations per kind, implied and explicit.
     pub relations: BTreeMap<RelationKind, usize>,
-    /// Distinct `(source, line)` paragraphs cited, per source.
-    pub paragraphs_cited: BTreeMap<EntityId, usize>,
     /// Citations in all, on nodes, claims and relations.
     pub citations: usize,
     /// Claims in all.
     pub claims: usize,
-    /// Claims and statements carrying a caveat, as `id: field`.
-    pub caveats: Vec<String>,
     /// Claims ranked deprecated (values the source states wrongly).
     pub deprecated: usize,
+    /// Claims and statements carrying a caveat.
+    pub caveats: usize,
 }
 
 impl KnowledgeGraph {
-    /// The counts as they stand: kept up to date by every change, never recounted.
+    /// The counts as they stand, with the paragraphs and caveats they count: kept up to
+    /// date by every change, never recounted, but the lists are copied out.
     pub fn summary(&self) -> Summary {
         self.tally.summary()
+    }
+
+    /// The counts as they stand, without copying any list.
+    pub fn counts(&self) -> Counts {
+        self.tally.counts()
     }
 }
 
@@ -42,12 +59,13 @@ pub(super) struct Tally {
     /// order, none at zero. Kept by source, a small map that stays in the cache, rather
     /// than by `(source, line)`, as many entries as the graph has paragraphs.
     cited: super::layered::LayeredMap<EntityId, Vec<(u32, usize)>>,
-    paragraphs_cited: BTreeMap<EntityId, usize>,
     citations: usize,
     claims: usize,
     deprecated: usize,
     /// The caveats of each node, in the order [`Summary::caveats`] lists them.
     caveats: BTreeMap<(NodeKind, EntityId), Vec<String>>,
+    /// How many caveats `caveats` holds in all.
+    caveat_count: usize,
 }
 
 impl Tally {
@@ -60,18 +78,25 @@ impl Tally {
     /// The counts as a [`Summary`].
     pub fn summary(&self) -> Summary {
         Summary {
+            counts: self.counts(),
+            paragraphs_cited: self
+                .cited
+                .iter()
+                .map(|(source, lines)| (source.clone(), lines.len()))
+                .collect(),
+            caveats: self.caveats.values().flatten().cloned().collect(),
+        }
+    }
+
+    /// The counts alone.
+    pub fn counts(&self) -> Counts {
+        Counts {
             nodes: nonzero(&self.nodes),
             relations: nonzero(&self.relations),
-            paragraphs_cited: self
-                .paragraphs_cited
-                .iter()
-                .filter(|(_, n)| **n > 0)
-                .map(|(k, n)| (k.clone(), *n))
-                .collect(),
             citations: self.citations,
             claims: self.claims,
-            caveats: self.caveats.values().flatten().cloned().collect(),
             deprecated: self.deprecated,
+            caveats: self.caveat_count,
         }
     }
 
@@ -99,9 +124,14 @@ impl Tally {
         }
         let key = (node.kind(), node.id.clone());
         if !add {
-            self.caveats.remove(&key);
+            if let Some(gone) = self.caveats.remove(&key) {
+                self.caveat_count -= gone.len();
+            }
         } else if !caveats.is_empty() {
-            self.caveats.insert(key, caveats);
+            self.caveat_count += caveats.len();
+            if let Some(replaced) = self.caveats.insert(key, caveats) {
+                self.caveat_count -= replaced.len();
+            }
         }
     }
 
@@ -117,48 +147,33 @@ impl Tally {
         for r in refs {
             bump(&mut self.citations, add);
             let Some(line) = r.line else { continue };
-            let (paragraph, emptied) = match self.cited.get_mut(&r.source) {
-                Some(lines) => (count_line(lines, line, add), lines.is_empty()),
-                None if add => {
-                    self.cited.insert(r.source.clone(), vec![(line, 1)]);
-                    (true, false)
+            match self.cited.get_mut(&r.source) {
+                Some(lines) => {
+                    count_line(lines, line, add);
+                    if lines.is_empty() {
+                        self.cited.remove(&r.source);
+                    }
                 }
-                None => (false, false),
-            };
-            if emptied {
-                self.cited.remove(&r.source);
-            }
-            if paragraph {
-                bump(
-                    self.paragraphs_cited.entry(r.source.clone()).or_default(),
-                    add,
-                );
+                None if add => self.cited.insert(r.source.clone(), vec![(line, 1)]),
+                None => {}
             }
         }
     }
 }
 
-/// Counts one citation of `line` in (`add`) or out of a source's `lines`; true when the
-/// line was first cited or no longer is.
-fn count_line(lines: &mut Vec<(u32, usize)>, line: u32, add: bool) -> bool {
+/// Counts one citation of `line` in (`add`) or out of a source's `lines`, leaving out a
+/// line no longer cited.
+fn count_line(lines: &mut Vec<(u32, usize)>, line: u32, add: bool) {
     match (lines.binary_search_by_key(&line, |&(l, _)| l), add) {
-        (Ok(at), true) => {
-            lines[at].1 += 1;
-            false
-        }
+        (Ok(at), true) => lines[at].1 += 1,
         (Ok(at), false) => {
             lines[at].1 -= 1;
             if lines[at].1 == 0 {
                 lines.remove(at);
-                return true;
             }
-            false
         }
-        (Err(at), true) => {
-            lines.insert(at, (line, 1));
-            true
-        }
-        (Err(_), false) => false,
+        (Err(at), true) => lines.insert(at, (line, 1)),
+        (Err(_), false) => {}
     }
 }
 
@@ -181,26 +196,23 @@ fn bump(n: &mut usize, add: bool) {
 
 impl fmt::Display for Summary {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let total: usize = self.nodes.values().sum();
+        let c = &self.counts;
+        let total: usize = c.nodes.values().sum();
         writeln!(f, "nodes: {total}")?;
-        for (kind, n) in &self.nodes {
+        for (kind, n) in &c.nodes {
             writeln!(f, "  {:<16} {n}", kind.type_name())?;
         }
-        let total: usize = self.relations.values().sum();
+        let total: usize = c.relations.values().sum();
         writeln!(f, "relations: {total}")?;
-        for (kind, n) in &self.relations {
+        for (kind, n) in &c.relations {
             writeln!(f, "  {:<16} {n}", kind.as_str())?;
         }
-        writeln!(f, "citations: {}", self.citations)?;
+        writeln!(f, "citations: {}", c.citations)?;
         for (source, n) in &self.paragraphs_cited {
             writeln!(f, "  {source}: {n} paragraphs cited")?;
         }
-        writeln!(
-            f,
-            "claims: {} ({} deprecated)",
-            self.claims, self.deprecated
-        )?;
-        writeln!(f, "caveats: {}", self.caveats.len())?;
+        writeln!(f, "claims: {} ({} deprecated)", c.claims, c.deprecated)?;
+        writeln!(f, "caveats: {}", c.caveats)?;
         for c in &self.caveats {
             writeln!(f, "  {c}")?;
         }
@@ -234,13 +246,17 @@ mod tests {
         )
         .unwrap();
         let s = g.summary();
-        assert_eq!(s.nodes.get(&NodeKind::Country), Some(&2));
-        assert_eq!(s.relations.get(&RelationKind::Pledged), Some(&1));
-        assert_eq!(s.relations.get(&RelationKind::AllyOf), Some(&1));
+        let c = &s.counts;
+        assert_eq!(c.nodes.get(&NodeKind::Country), Some(&2));
+        assert_eq!(c.relations.get(&RelationKind::Pledged), Some(&1));
+        assert_eq!(c.relations.get(&RelationKind::AllyOf), Some(&1));
         // 3 nodes + 2 claims + 1 explicit relation, all citing source:doc line 1.
-        assert_eq!(s.citations, 6);
+        assert_eq!(c.citations, 6);
         assert_eq!(s.paragraphs_cited.get(&id("source:doc")), Some(&1));
-        assert_eq!((s.claims, s.deprecated, s.caveats.len()), (2, 0, 0));
+        assert_eq!(
+            (c.claims, c.deprecated, c.caveats, s.caveats.len()),
+            (2, 0, 0, 0)
+        );
         assert!(s.to_string().contains("nodes: 3"));
     }
 }
