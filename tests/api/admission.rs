@@ -5,11 +5,10 @@
 
 use std::path::Path;
 use std::sync::{Arc, Barrier, OnceLock};
-use std::time::{Duration, Instant};
 
 use pledgegraph::app::{App, Config};
 
-use crate::helpers::{TestServer, answered, spawn_app};
+use crate::helpers::{TestServer, answered, poll, spawn_app};
 
 /// A neighbourhood of 2,000 nodes with their edges: over a megabyte of answer, and a
 /// tenth of a second or more of work.
@@ -79,15 +78,6 @@ fn heavy_in_flight(server: &TestServer) -> u64 {
         .unwrap_or_else(|| panic!("no heavy count in {body}"))
 }
 
-/// Polls `condition` every 10 ms until it holds; fails after a generous bound.
-fn eventually(what: &str, mut condition: impl FnMut() -> bool) {
-    let start = Instant::now();
-    while !condition() {
-        assert!(start.elapsed() < Duration::from_secs(120), "never: {what}");
-        std::thread::sleep(Duration::from_millis(10));
-    }
-}
-
 #[test]
 fn heavy_requests_past_their_lane_get_503_while_light_ones_are_served() {
     let server = server(|c| c.request_timeout_ms = 600_000);
@@ -104,8 +94,8 @@ fn heavy_requests_past_their_lane_get_503_while_light_ones_are_served() {
         })
         .collect();
     start.wait();
-    eventually("the heavy lane fills", || {
-        heavy_in_flight(&server) == heavy_lane as u64
+    poll("the heavy lane to fill", || {
+        (heavy_in_flight(&server) == heavy_lane as u64).then_some(())
     });
     let (_, metrics) = server.get("/metrics");
     let metrics = metrics.into_string().unwrap_or_default();
@@ -148,7 +138,9 @@ fn heavy_requests_past_their_lane_get_503_while_light_ones_are_served() {
             );
         }
     }
-    eventually("the heavy lane empties", || heavy_in_flight(&server) == 0);
+    poll("the heavy lane to empty", || {
+        (heavy_in_flight(&server) == 0).then_some(())
+    });
 }
 
 #[test]
@@ -169,7 +161,9 @@ fn a_heavy_request_past_its_time_gets_504_and_keeps_its_slot_until_its_work_stop
     let (status, _, body) = post(&server.base, LIGHT, &[]);
     assert_eq!(status, 200, "{body}");
     // Once the work stops, the slot is free again.
-    eventually("the timed-out work stops", || heavy_in_flight(&server) == 0);
+    poll("the timed-out work to stop", || {
+        (heavy_in_flight(&server) == 0).then_some(())
+    });
 }
 
 #[test]

@@ -14,10 +14,8 @@ use std::time::{Duration, Instant};
 
 use serde_json::Value;
 
-use crate::helpers::ServeProcess;
+use crate::helpers::{PATIENCE, ServeProcess};
 
-/// The longest any read waits: only a hanging server reaches it.
-const PATIENCE: Duration = Duration::from_secs(60);
 /// 3 MB, three times `max_body_bytes`' default.
 const BIG: usize = 3 * 1024 * 1024;
 
