@@ -7,9 +7,8 @@
 //! date with the batches it lacks, applies the new batch to it, and swaps the two. A
 //! change therefore costs what it touches, twice, and never a copy of the graph. The two
 //! copies share every node, relation and id neither has changed (they sit behind `Arc`s),
-//! and the large indexes too (the search index, the ids, each node's relations, the
-//! citation counts): each copy keeps what its writes changed in a layer of its own
-//! (`graph::layered`). So the second copy costs petgraph's slots and the small indexes,
+//! and the large indexes too (the search index, the ids, each node's relations): each
+//! copy keeps what its writes changed in a layer of its own (`graph::layered`). So the second copy costs petgraph's slots and the small indexes,
 //! not the data nor a second search index. A reader that holds a snapshot
 //! past [`DRAIN_LIMIT`] is not waited for: the writer copies the latest version instead
 //! and leaves that reader its own.

@@ -113,19 +113,6 @@ impl<K: Hash + Eq + Clone, V: Clone> LayeredMap<K, V> {
         self.layer.get_mut(key).and_then(Option::as_mut)
     }
 
-    /// Every entry, in no particular order.
-    pub fn iter(&self) -> impl Iterator<Item = (&K, &V)> {
-        let unchanged = self
-            .base
-            .iter()
-            .filter(|(k, _)| self.layer.is_empty() || !self.layer.contains_key(*k));
-        let changed = self
-            .layer
-            .iter()
-            .filter_map(|(k, v)| v.as_ref().map(|v| (k, v)));
-        unchanged.chain(changed)
-    }
-
     /// True when `other` holds the same base.
     #[cfg(test)]
     pub fn shares_base_with(&self, other: &Self) -> bool {
@@ -256,19 +243,6 @@ mod tests {
         );
         assert!(Arc::ptr_eq(&a.base, &b.base));
         assert!(!b.contains_key("x") && b.contains_key("q"));
-        let entries = |m: &LayeredMap<String, u32>| {
-            let mut all: Vec<(String, u32)> = m.iter().map(|(k, v)| (k.clone(), *v)).collect();
-            all.sort();
-            all
-        };
-        assert_eq!(
-            entries(&b),
-            [("q".into(), 5), ("y".into(), 20), ("z".into(), 3)]
-        );
-        assert_eq!(
-            entries(&a),
-            [("x".into(), 1), ("y".into(), 2), ("z".into(), 3)]
-        );
         // Removing what only the layer had leaves no mark behind.
         assert!(!b.layer.contains_key("w"));
     }

@@ -70,6 +70,9 @@ use totals::PledgerTotals;
 /// on every lookup, where SipHash's cost showed in profiles.
 pub(crate) type FastMap<K, V> = HashMap<K, V, foldhash::fast::RandomState>;
 
+/// A hash set hashed as [`FastMap`] is.
+pub(crate) type FastSet<T> = std::collections::HashSet<T, foldhash::fast::RandomState>;
+
 /// A relation as stored on an edge, with the node field that implied it, if any.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Edge {
@@ -203,8 +206,8 @@ pub struct KnowledgeGraph {
     /// Nodes and relations behind `Arc`s: the store's two copies share every one that
     /// neither has changed since.
     graph: StableDiGraph<Arc<Node>, Arc<Edge>>,
-    /// Shared with the store's other copy, as the search index, the relations of each
-    /// node and the citation counts are: see [`layered`].
+    /// Shared with the store's other copy, as the search index and the relations of each
+    /// node are: see [`layered`].
     by_id: LayeredMap<EntityId, Located>,
     by_kind: HashMap<NodeKind, BTreeMap<EntityId, NodeIndex>>,
     by_code: FastMap<String, NodeIndex>,
@@ -585,7 +588,6 @@ impl KnowledgeGraph {
             && self.by_id.shares_base_with(&other.by_id)
             && self.by_keyed_id.shares_base_with(&other.by_keyed_id)
             && self.topology.shares_lists_with(&other.topology)
-            && self.tally.shares_counts_with(&other.tally)
     }
 
     /// The bytes the graph's structure takes: petgraph's nodes and edges (without what

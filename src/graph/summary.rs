@@ -3,7 +3,7 @@
 use std::collections::BTreeMap;
 use std::fmt;
 
-use super::{Edge, KnowledgeGraph};
+use super::{Edge, FastMap, FastSet, KnowledgeGraph};
 use crate::model::{EntityId, Node, NodeData, NodeKind, RelationKind, SourceRef};
 
 /// Counts of a graph's nodes, relations, citations and caveats, with what they count:
@@ -37,15 +37,48 @@ pub struct Counts {
 }
 
 impl KnowledgeGraph {
-    /// The counts as they stand, with the paragraphs and caveats they count: kept up to
-    /// date by every change, never recounted, but the lists are copied out.
+    /// The counts as they stand, with the paragraphs and caveats they count. The counts
+    /// and caveats are kept up to date by every change; the paragraphs are found by
+    /// reading every citation once, since only `check` asks for them.
     pub fn summary(&self) -> Summary {
-        self.tally.summary()
+        Summary {
+            counts: self.counts(),
+            paragraphs_cited: self.paragraphs_cited(),
+            caveats: self.tally.caveats.values().flatten().cloned().collect(),
+        }
     }
 
     /// The counts as they stand, without copying any list.
     pub fn counts(&self) -> Counts {
         self.tally.counts()
+    }
+
+    /// Distinct lines cited of each source, by the citations [`Tally`] counts: those of
+    /// nodes, their claims and explicit relations.
+    fn paragraphs_cited(&self) -> BTreeMap<EntityId, usize> {
+        fn note<'g>(lines: &mut FastMap<&'g EntityId, FastSet<u32>>, refs: &'g [SourceRef]) {
+            for r in refs.iter().filter(|r| r.line.is_some()) {
+                lines.entry(&r.source).or_default().extend(r.line);
+            }
+        }
+        let mut lines = FastMap::default();
+        for node in self.graph.node_weights() {
+            note(&mut lines, &node.sources);
+            for (_, claims) in node.claim_sets() {
+                claims
+                    .iter()
+                    .for_each(|claim| note(&mut lines, claim.sources));
+            }
+        }
+        for edge in self.graph.edge_weights() {
+            if edge.implied_by.is_none() {
+                note(&mut lines, &edge.relation.sources);
+            }
+        }
+        lines
+            .into_iter()
+            .map(|(source, lines)| (source.clone(), lines.len()))
+            .collect()
     }
 }
 
@@ -55,10 +88,6 @@ impl KnowledgeGraph {
 pub(super) struct Tally {
     nodes: BTreeMap<NodeKind, usize>,
     relations: BTreeMap<RelationKind, usize>,
-    /// For each source, the lines its citations name, each with how many name it: in line
-    /// order, none at zero. Kept by source, a small map that stays in the cache, rather
-    /// than by `(source, line)`, as many entries as the graph has paragraphs.
-    cited: super::layered::LayeredMap<EntityId, Vec<(u32, usize)>>,
     citations: usize,
     claims: usize,
     deprecated: usize,
@@ -69,25 +98,6 @@ pub(super) struct Tally {
 }
 
 impl Tally {
-    /// True when `other` shares this one's citation counts.
-    #[cfg(test)]
-    pub fn shares_counts_with(&self, other: &Tally) -> bool {
-        self.cited.shares_base_with(&other.cited)
-    }
-
-    /// The counts as a [`Summary`].
-    pub fn summary(&self) -> Summary {
-        Summary {
-            counts: self.counts(),
-            paragraphs_cited: self
-                .cited
-                .iter()
-                .map(|(source, lines)| (source.clone(), lines.len()))
-                .collect(),
-            caveats: self.caveats.values().flatten().cloned().collect(),
-        }
-    }
-
     /// The counts alone.
     pub fn counts(&self) -> Counts {
         Counts {
@@ -144,36 +154,9 @@ impl Tally {
     }
 
     fn cite(&mut self, refs: &[SourceRef], add: bool) {
-        for r in refs {
+        for _ in refs {
             bump(&mut self.citations, add);
-            let Some(line) = r.line else { continue };
-            match self.cited.get_mut(&r.source) {
-                Some(lines) => {
-                    count_line(lines, line, add);
-                    if lines.is_empty() {
-                        self.cited.remove(&r.source);
-                    }
-                }
-                None if add => self.cited.insert(r.source.clone(), vec![(line, 1)]),
-                None => {}
-            }
         }
-    }
-}
-
-/// Counts one citation of `line` in (`add`) or out of a source's `lines`, leaving out a
-/// line no longer cited.
-fn count_line(lines: &mut Vec<(u32, usize)>, line: u32, add: bool) {
-    match (lines.binary_search_by_key(&line, |&(l, _)| l), add) {
-        (Ok(at), true) => lines[at].1 += 1,
-        (Ok(at), false) => {
-            lines[at].1 -= 1;
-            if lines[at].1 == 0 {
-                lines.remove(at);
-            }
-        }
-        (Err(at), true) => lines.insert(at, (line, 1)),
-        (Err(_), false) => {}
     }
 }
 

@@ -8,10 +8,11 @@
 
 use petgraph::stable_graph::NodeIndex;
 
+use super::super::FastSet;
 use super::super::topology::SORTED_FROM;
 use super::super::{FastMap, GraphError};
 use super::reach::Side;
-use super::walk::{FastSet, Targets, Walk};
+use super::walk::{Targets, Walk};
 use super::{Path, PathStep, Plan};
 
 /// Where the simple paths of one length may go. The start's side is complete to some

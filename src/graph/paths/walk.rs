@@ -9,11 +9,8 @@ use petgraph::stable_graph::NodeIndex;
 
 use super::super::explore::edge_holds;
 use super::super::topology::Half;
-use super::super::{GraphError, KnowledgeGraph};
+use super::super::{FastSet, GraphError, KnowledgeGraph};
 use super::{PathOptions, PathStep};
-
-/// A hash set with the graph's fast hash.
-pub(super) type FastSet<T> = std::collections::HashSet<T, foldhash::fast::RandomState>;
 
 /// What a search may step along: the graph, the options and the two ends. Copied freely,
 /// so a test of membership can hold it while the walk spends visits.

@@ -92,10 +92,10 @@
 //!   used. A very broad prefix can therefore miss some matches. Whole-token
 //!   and exact matches are never cut.
 
+use std::collections::BTreeMap;
 use std::collections::hash_map::Entry;
-use std::collections::{BTreeMap, HashSet};
 
-use super::FastMap;
+use super::{FastMap, FastSet};
 use std::ops::Bound;
 use std::sync::Arc;
 
@@ -118,9 +118,6 @@ use score::{extra, extra_chars, fuzzy_edits, kind_of, rank, rank_floor, score, s
 use slots::{Slots, TEXT_FIELD_BIT, TextSlots};
 use term_list::TermList;
 use text::{exact_hashes, hyphen_runs, key_hash, snippet, tokenize};
-
-/// A set hashed as [`FastMap`] is.
-type FastSet<T> = HashSet<T, foldhash::fast::RandomState>;
 
 /// A query word needs this many chars to match terms it is a prefix of.
 pub const MIN_PREFIX_CHARS: usize = 2;
