@@ -359,6 +359,22 @@ fn questions(g: &KnowledgeGraph) -> Figures {
             black_box(g.list_by(commitment, &by_hub, &by_amount, None).len());
         },
     );
+    // A timeline as the API reads one for its first page: every dated entry, or those
+    // involving the largest hub, in date order.
+    time(
+        "timeline of every entity, for its first page",
+        10,
+        &mut |_| {
+            black_box(g.timeline(None, None, &[]).len());
+        },
+    );
+    time(
+        "timeline of the largest hub, for its first page",
+        10,
+        &mut |_| {
+            black_box(g.timeline(None, None, std::slice::from_ref(&hub)).len());
+        },
+    );
     // Pages of lists no pledger names: all commitments, those of one kind, in one
     // currency, top-level ones, a deal's and a beneficiary's, each in a few orders.
     let all = Filter::default();

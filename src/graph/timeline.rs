@@ -3,7 +3,9 @@
 
 use std::borrow::Cow;
 
-use super::KnowledgeGraph;
+use petgraph::stable_graph::NodeIndex;
+
+use super::{FastSet, KnowledgeGraph};
 use crate::model::{EntityId, Node, NodeData, NodeKind, PartialDate, When, string_enum};
 
 string_enum! {
@@ -82,35 +84,71 @@ impl KnowledgeGraph {
         to: Option<&PartialDate>,
         entities: &[EntityId],
     ) -> Vec<TimelineEntry<'_>> {
+        self.entries_of(self.dated_nodes(entities), from, to, entities)
+    }
+
+    /// The entries of `nodes` that a timeline of `entities` from `from` to `to` holds, in
+    /// its order.
+    fn entries_of<'g>(
+        &self,
+        nodes: Vec<&'g Node>,
+        from: Option<&PartialDate>,
+        to: Option<&PartialDate>,
+        entities: &[EntityId],
+    ) -> Vec<TimelineEntry<'g>> {
         let mut out = Vec::new();
         // A date known only as a range is in the window when the range meets it.
         let in_range = |w: &When| {
             from.is_none_or(|f| w.latest().is_none_or(|l| l >= f.start()))
                 && to.is_none_or(|t| w.earliest().is_some_and(|e| e <= t.end()))
         };
-        for kind in [
-            NodeKind::Event,
-            NodeKind::Statement,
-            NodeKind::Commitment,
-            NodeKind::TariffMeasure,
-            NodeKind::Deal,
-        ] {
-            for node in self.nodes_of_kind(kind) {
-                for entry in entries(node) {
-                    let involved = entities.is_empty()
-                        || entities.contains(&node.id)
-                        || entry.actor.as_ref().is_some_and(|a| entities.contains(a))
-                        || involves(node, entities);
-                    if in_range(entry.date) && involved {
-                        out.push(entry);
-                    }
+        for node in nodes {
+            for entry in entries(node) {
+                let involved = entities.is_empty()
+                    || entities.contains(&node.id)
+                    || entry.actor.as_ref().is_some_and(|a| entities.contains(a))
+                    || involves(node, entities);
+                if in_range(entry.date) && involved {
+                    out.push(entry);
                 }
             }
         }
         out.sort_by(|a, b| a.key().cmp(&b.key()));
         out
     }
+
+    /// The nodes whose entries a timeline of `entities` reads: every node of a kind that
+    /// has dated entries when no entity is named; else the named entities and the nodes
+    /// they are related to, since every field that involves an entity in an entry (a
+    /// participant, a speaker, a subject, a pledger, a beneficiary, an imposer, a target,
+    /// a party, a reviser) implies a relation to it.
+    fn dated_nodes(&self, entities: &[EntityId]) -> Vec<&Node> {
+        if entities.is_empty() {
+            return DATED.iter().flat_map(|&k| self.nodes_of_kind(k)).collect();
+        }
+        let mut seen: FastSet<NodeIndex> = FastSet::default();
+        for id in entities {
+            let Some(at) = self.by_id.get(id) else {
+                continue;
+            };
+            seen.insert(at.ix);
+            seen.extend(self.graph.neighbors_undirected(at.ix));
+        }
+        seen.into_iter()
+            .map(|ix| &*self.graph[ix])
+            .filter(|n| DATED.contains(&n.kind()))
+            .collect()
+    }
 }
+
+/// The kinds of node that give timeline entries.
+const DATED: [NodeKind; 5] = [
+    NodeKind::Event,
+    NodeKind::Statement,
+    NodeKind::Commitment,
+    NodeKind::TariffMeasure,
+    NodeKind::Deal,
+];
 
 /// True when the node names one of `entities` as a participant, speaker, subject, pledger or party.
 fn involves(node: &Node, entities: &[EntityId]) -> bool {
@@ -279,5 +317,118 @@ mod tests {
         );
         let us_only = g.timeline(None, None, &[id("country:us")]);
         assert_eq!(us_only.len(), 3, "the deal, the tariff and the later event");
+    }
+
+    /// The keys of a timeline read from every dated node, as the timeline is defined.
+    fn by_definition(
+        g: &KnowledgeGraph,
+        from: Option<&PartialDate>,
+        entities: &[EntityId],
+    ) -> Vec<String> {
+        let all = DATED.iter().flat_map(|&k| g.nodes_of_kind(k)).collect();
+        keys(&g.entries_of(all, from, None, entities))
+    }
+
+    /// Each entry's place in its timeline, written out.
+    fn keys(entries: &[TimelineEntry<'_>]) -> Vec<String> {
+        entries.iter().map(|e| format!("{:?}", e.key())).collect()
+    }
+
+    /// A random graph of every dated kind among ten countries: deals, events, pledges
+    /// revised by someone, tariffs revised by someone other than their imposer.
+    fn random_graph(dice: &mut Dice) -> KnowledgeGraph {
+        let codes: Vec<String> = (0..10).map(|c| format!("c{c}")).collect();
+        let mut nodes: Vec<Node> = codes.iter().map(|c| country(c, c)).collect();
+        let pick = |dice: &mut Dice| format!("country:{}", codes[dice.roll(codes.len())]);
+        let day =
+            |dice: &mut Dice| format!("2025-{:02}-{:02}", 1 + dice.roll(12), 1 + dice.roll(28));
+        for i in 0..40 {
+            let a = pick(dice);
+            let b = std::iter::repeat_with(|| pick(dice))
+                .find(|b| *b != a)
+                .unwrap_or_default();
+            let month = format!("2025-{:02}", 1 + dice.roll(12));
+            nodes.push(deal(&format!("deal:d{i}"), &[&a, &b], Some(&month)));
+            nodes.push(event(&format!("event:e{i}"), &day(dice), &[&a]));
+            let mut rate = claim(
+                "new",
+                crate::model::Rate {
+                    total: percent("15"),
+                    components: Vec::new(),
+                },
+                Some(&day(dice)),
+            );
+            rate.made_by = (dice.roll(2) == 0).then(|| id(&pick(dice)));
+            let mut t = tariff(&format!("tariff:t{i}"), &a, &b, None, &[]);
+            if let NodeData::TariffMeasure(m) = &mut t.data {
+                m.rate = crate::model::ClaimSet::new(vec![rate]);
+            }
+            nodes.push(t);
+            let mut amount = claim("a", money("100", "USD"), Some(&day(dice)));
+            amount.made_by = (dice.roll(2) == 0).then(|| id(&pick(dice)));
+            let mut p = pledge_in(
+                &format!("commitment:p{i}"),
+                &a,
+                &b,
+                &format!("deal:d{i}"),
+                "1",
+            );
+            if let NodeData::Commitment(c) = &mut p.data {
+                c.amount = crate::model::ClaimSet::new(vec![amount]);
+            }
+            nodes.push(p);
+        }
+        KnowledgeGraph::build(nodes, vec![]).unwrap_or_else(|e| panic!("{e}"))
+    }
+
+    #[test]
+    fn an_entitys_timeline_reads_its_relations_and_misses_nothing() {
+        let mut dice = Dice(11);
+        let g = random_graph(&mut dice);
+        let mut named: Vec<EntityId> = (0..10).map(|c| id(&format!("country:c{c}"))).collect();
+        named.extend([id("deal:d3"), id("tariff:t5"), id("country:nowhere")]);
+        let july = "2025-07".parse::<PartialDate>().ok();
+        let mut read = 0;
+        for one in named.chunks(1).chain(named.chunks(4)) {
+            for from in [None, july.as_ref()] {
+                let found = keys(&g.timeline(from, None, one));
+                assert_eq!(found, by_definition(&g, from, one), "{one:?}");
+                read += found.len();
+            }
+        }
+        assert!(read > 100, "the entities picked have entries: {read}");
+    }
+
+    #[test]
+    fn a_reviser_named_only_as_such_sees_its_revision() {
+        let mut g = graph();
+        let mut cars = tariff(
+            "tariff:trucks",
+            "country:us",
+            "country:jp",
+            None,
+            &[("new", "25", Some("2025-09-01"), None, None)],
+        );
+        if let NodeData::TariffMeasure(t) = &mut cars.data {
+            for claim in t.rate.all_mut() {
+                claim.made_by = Some(id("country:kr"));
+            }
+        }
+        g = KnowledgeGraph::build(
+            g.nodes_of_kind(NodeKind::Country)
+                .chain(DATED.iter().flat_map(|&k| g.nodes_of_kind(k)))
+                .cloned()
+                .chain([country("kr", "Korea"), cars])
+                .collect(),
+            vec![],
+        )
+        .unwrap_or_else(|e| panic!("{e}"));
+        let korea = [id("country:kr")];
+        let found = g.timeline(None, None, &korea);
+        assert_eq!(
+            rows(&found),
+            [("2025-09-01".into(), TimelineKind::Revision)]
+        );
+        assert_eq!(keys(&found), by_definition(&g, None, &korea));
     }
 }

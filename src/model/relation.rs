@@ -467,6 +467,8 @@ pub enum ImpliedBy {
     Parties,
     /// `pledger`
     Pledger,
+    /// `rate.made_by`
+    RateMadeBy,
     /// `publisher`
     Publisher,
     /// `reported_by`
@@ -501,6 +503,7 @@ impl ImpliedBy {
             ImpliedBy::Parent => "parent",
             ImpliedBy::PartOf => "part_of",
             ImpliedBy::Participants => "participants",
+            ImpliedBy::RateMadeBy => "rate.made_by",
             ImpliedBy::Parties => "parties",
             ImpliedBy::Pledger => "pledger",
             ImpliedBy::Publisher => "publisher",
@@ -527,6 +530,21 @@ pub struct ImpliedRelation {
     pub field: ImpliedBy,
     /// The relation.
     pub relation: Relation,
+}
+
+/// The `revised` relation of a claim someone is named as having set (`made_by`), from
+/// them to `me`, labelled with the value set; none when nobody is named.
+fn revised<T>(me: &EntityId, claim: &super::Claim<T>, label: String) -> Option<Relation> {
+    let by = claim.made_by.as_ref()?;
+    let sources = claim.sources.as_slice().into();
+    Some(
+        Relation::implied(RelationKind::Revised, by, me, &sources).with_details(RelationDetails {
+            key: Some(claim.key.as_str().into()),
+            label: Some(label.into()),
+            valid_from: claim.valid_from.clone(),
+            ..RelationDetails::default()
+        }),
+    )
 }
 
 impl Node {
@@ -608,15 +626,7 @@ impl Node {
                     add(ImpliedBy::Answers, outgoing(R::Answers, d));
                 }
                 for claim in c.amount.all() {
-                    if let Some(by) = &claim.made_by {
-                        let r =
-                            Relation::implied(R::Revised, by, me, &claim.sources.as_slice().into())
-                                .with_details(RelationDetails {
-                                    key: Some(claim.key.as_str().into()),
-                                    label: Some(claim.value.to_string().into()),
-                                    valid_from: claim.valid_from.clone(),
-                                    ..RelationDetails::default()
-                                });
+                    if let Some(r) = revised(me, claim, claim.value.to_string()) {
                         add(ImpliedBy::AmountMadeBy, r);
                     }
                 }
@@ -650,6 +660,11 @@ impl Node {
                 add(ImpliedBy::Target, outgoing(R::Targets, &t.target));
                 if let Some(d) = &t.deal {
                     add(ImpliedBy::Deal, outgoing(R::PartOf, d));
+                }
+                for claim in t.rate.all() {
+                    if let Some(r) = revised(me, claim, claim.value.total.to_string()) {
+                        add(ImpliedBy::RateMadeBy, r);
+                    }
                 }
             }
             NodeData::Event(e) => {

@@ -1170,6 +1170,8 @@ impl Generator {
             ])?;
             if let Some(last) = claims.last_mut() {
                 last.made_by = Some(self.id_of(imposer)?);
+                // The imposer set the new rate: a `revised` relation.
+                self.link(imposer, g);
                 if self.rng.chance(40) {
                     let m = self.start_month();
                     last.announced = Some(Box::new(self.when(m)?));
