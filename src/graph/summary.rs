@@ -154,8 +154,10 @@ impl Tally {
     }
 
     fn cite(&mut self, refs: &[SourceRef], add: bool) {
-        for _ in refs {
-            bump(&mut self.citations, add);
+        if add {
+            self.citations += refs.len();
+        } else {
+            self.citations = self.citations.saturating_sub(refs.len());
         }
     }
 }

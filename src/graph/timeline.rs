@@ -325,8 +325,7 @@ mod tests {
         from: Option<&PartialDate>,
         entities: &[EntityId],
     ) -> Vec<String> {
-        let all = DATED.iter().flat_map(|&k| g.nodes_of_kind(k)).collect();
-        keys(&g.entries_of(all, from, None, entities))
+        keys(&g.entries_of(g.dated_nodes(&[]), from, None, entities))
     }
 
     /// Each entry's place in its timeline, written out.
@@ -401,25 +400,25 @@ mod tests {
 
     #[test]
     fn a_reviser_named_only_as_such_sees_its_revision() {
-        let mut g = graph();
-        let mut cars = tariff(
+        let mut trucks = tariff(
             "tariff:trucks",
             "country:us",
             "country:jp",
             None,
             &[("new", "25", Some("2025-09-01"), None, None)],
         );
-        if let NodeData::TariffMeasure(t) = &mut cars.data {
+        if let NodeData::TariffMeasure(t) = &mut trucks.data {
             for claim in t.rate.all_mut() {
                 claim.made_by = Some(id("country:kr"));
             }
         }
-        g = KnowledgeGraph::build(
-            g.nodes_of_kind(NodeKind::Country)
-                .chain(DATED.iter().flat_map(|&k| g.nodes_of_kind(k)))
-                .cloned()
-                .chain([country("kr", "Korea"), cars])
-                .collect(),
+        let g = KnowledgeGraph::build(
+            vec![
+                country("jp", "Japan"),
+                country("kr", "Korea"),
+                country("us", "United States"),
+                trucks,
+            ],
             vec![],
         )
         .unwrap_or_else(|e| panic!("{e}"));
