@@ -467,10 +467,10 @@ pub enum ImpliedBy {
     Parties,
     /// `pledger`
     Pledger,
-    /// `rate.made_by`
-    RateMadeBy,
     /// `publisher`
     Publisher,
+    /// `rate.made_by`
+    RateMadeBy,
     /// `reported_by`
     ReportedBy,
     /// `roles`
@@ -503,10 +503,10 @@ impl ImpliedBy {
             ImpliedBy::Parent => "parent",
             ImpliedBy::PartOf => "part_of",
             ImpliedBy::Participants => "participants",
-            ImpliedBy::RateMadeBy => "rate.made_by",
             ImpliedBy::Parties => "parties",
             ImpliedBy::Pledger => "pledger",
             ImpliedBy::Publisher => "publisher",
+            ImpliedBy::RateMadeBy => "rate.made_by",
             ImpliedBy::ReportedBy => "reported_by",
             ImpliedBy::Roles => "roles",
             ImpliedBy::Speaker => "speaker",
