@@ -151,7 +151,8 @@ describe('explorer', () => {
     await page.evaluate(() => { window.__explore.cy.getElementById('tariff:us-jp-autos-2025').emit('mouseout'); });
     await page.locator('#legend-relations input[value="tariffs"]').check();
     const picked = await drawnLabels(page);
-    assert.ok(picked.edgeLabels.some((t) => /^imposes/.test(t)), picked.edgeLabels.join(' | '));
+    // The United States imposes the tariff and set its rate: one edge, both labels.
+    assert.ok(picked.edgeLabels.some((t) => /(^|· )imposes/.test(t)), picked.edgeLabels.join(' | '));
     assert.ok(picked.smallest >= 11, `the smallest label is ${picked.smallest} px`);
     p.assertClean(assert);
   });
