@@ -709,10 +709,9 @@ impl KnowledgeGraph {
     }
 }
 
-/// A citation names a source in the graph (`source`, the data of the node it names), by
-/// line for a document and without one for a curator's note.
-/// Checks a citation against the kind of the node it names, `None` when that is not a
-/// source in the graph.
+/// A citation names a source in the graph (`source`, the kind of the node it names, `None`
+/// when that is not a source in the graph), by line for a document and without one for a
+/// curator's note.
 fn citation_fits(cite: &SourceRef, source: Option<SourceKind>) -> Step {
     let bad = |why: &str| Err(GraphError::BadCitation(format!("`{}` {why}", cite.source)));
     match source {
@@ -724,6 +723,7 @@ fn citation_fits(cite: &SourceRef, source: Option<SourceKind>) -> Step {
     }
 }
 
+/// The kind of a source node; `None` for any other node.
 fn source_kind(data: &NodeData) -> Option<SourceKind> {
     match data {
         NodeData::Source(s) => Some(s.kind),
