@@ -267,6 +267,52 @@ pub enum Position {
 /// A day as (year, month, day).
 pub type Day = (i32, u8, u8);
 
+/// The days from 1970-01-01 to `day` (negative before it), so that days can be counted
+/// apart.
+pub fn day_number((year, month, day): Day) -> i64 {
+    // Years counted from March, so that a leap day ends its year.
+    let y = i64::from(year) - i64::from(month <= 2);
+    let era = y.div_euclid(400);
+    let of_era = y - era * 400;
+    let m = i64::from(month);
+    let of_year = (153 * (m + if m > 2 { -3 } else { 9 }) + 2) / 5 + i64::from(day) - 1;
+    let of_cycle = of_era * 365 + of_era / 4 - of_era / 100 + of_year;
+    era * 146_097 + of_cycle - 719_468
+}
+
+/// The day `n` days after 1970-01-01 ([`day_number`] the other way); `None` outside the
+/// years a date can have.
+pub fn numbered_day(n: i64) -> Option<Day> {
+    let z = n + 719_468;
+    let era = z.div_euclid(146_097);
+    let of_cycle = z - era * 146_097;
+    let of_era = (of_cycle - of_cycle / 1460 + of_cycle / 36_524 - of_cycle / 146_096) / 365;
+    let of_year = of_cycle - (365 * of_era + of_era / 4 - of_era / 100);
+    let mp = (5 * of_year + 2) / 153;
+    let day = of_year - (153 * mp + 2) / 5 + 1;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 };
+    let year = of_era + era * 400 + i64::from(month <= 2);
+    Some((i32::try_from(year).ok()?, month as u8, day as u8))
+}
+
+impl PartialDate {
+    /// The first date, in the order of dates, that starts on `day`: the coarsest one (the
+    /// year when `day` is the first of January, the month when it is the first of a
+    /// month, else the day itself).
+    pub fn first_starting(day: Day) -> Result<Self, ModelError> {
+        let date = PartialDate::ymd(day.0, day.1, day.2)?;
+        Ok(match day {
+            (_, 1, 1) => PartialDate {
+                month: None,
+                day: None,
+                ..date
+            },
+            (_, _, 1) => PartialDate { day: None, ..date },
+            _ => date,
+        })
+    }
+}
+
 impl When {
     /// What contradicts itself in the date, if anything: a range that ends before it
     /// starts, or a date outside its range.
@@ -426,6 +472,48 @@ mod tests {
             );
         }
         assert!("2024-02-29".parse::<PartialDate>().is_ok());
+    }
+
+    #[test]
+    fn days_are_numbered_and_read_back() {
+        assert_eq!(day_number((1970, 1, 1)), 0);
+        assert_eq!(day_number((2000, 3, 1)) - day_number((2000, 2, 28)), 2);
+        assert_eq!(day_number((1900, 3, 1)) - day_number((1900, 2, 28)), 1);
+        assert_eq!(day_number((2025, 1, 1)) - day_number((2024, 1, 1)), 366);
+        let mut n = day_number((1899, 12, 25));
+        let mut day = (1899, 12, 25);
+        while day.0 < 2101 {
+            assert_eq!(numbered_day(n), Some(day));
+            assert_eq!(day_number(day), n);
+            let next = if day.2 < days_in_month(day.0, day.1) {
+                (day.0, day.1, day.2 + 1)
+            } else if day.1 < 12 {
+                (day.0, day.1 + 1, 1)
+            } else {
+                (day.0 + 1, 1, 1)
+            };
+            (n, day) = (n + 1, next);
+        }
+    }
+
+    #[test]
+    fn the_first_date_starting_on_a_day_is_the_coarsest() {
+        let d = |s: &str| s.parse::<PartialDate>().unwrap();
+        assert_eq!(
+            PartialDate::first_starting((2025, 1, 1)).unwrap(),
+            d("2025")
+        );
+        assert_eq!(
+            PartialDate::first_starting((2025, 7, 1)).unwrap(),
+            d("2025-07")
+        );
+        assert_eq!(
+            PartialDate::first_starting((2025, 7, 2)).unwrap(),
+            d("2025-07-02")
+        );
+        assert!(PartialDate::first_starting((2025, 2, 30)).is_err());
+        // Nothing that starts on the day comes before it.
+        assert!(d("2025-07") < d("2025-07-01"));
     }
 
     #[test]

@@ -19,7 +19,10 @@ pub use change::{
     CHANGE_FORMAT, Change, ChangeBatch, ChangeFormatError, ClaimField, FieldClaim, Retraction,
 };
 pub use claim::{Attribution, Claim, ClaimSet, Rank};
-pub use date::{DateBasis, DateBound, DatePrecision, Day, PartialDate, Position, When, holds_on};
+pub use date::{
+    DateBasis, DateBound, DatePrecision, Day, PartialDate, Position, When, day_number, holds_on,
+    numbered_day,
+};
 pub use document::{DocumentText, check_file_name};
 pub use edit::{ClaimSetEdit, ClaimShape};
 pub use error::ModelError;
