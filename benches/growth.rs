@@ -359,17 +359,43 @@ fn questions(g: &KnowledgeGraph) -> Figures {
             black_box(g.list_by(commitment, &by_hub, &by_amount, None).len());
         },
     );
-    // A timeline as the API reads one for its first page: every dated entry, or those
-    // involving the largest hub, in date order.
+    // Pages of the whole graph's timeline as the API reads them, from its index: the
+    // first, one after a cursor in its middle, and the first from a date in its middle.
+    let first = |after| pledgegraph::graph::TimelineWindow {
+        after,
+        first: Some(20),
+        ..Default::default()
+    };
+    let middle = {
+        let all = g.timeline(None, None, &[]);
+        all.get(all.len() / 2).map(|e| {
+            let key = e.key();
+            (key.date, key.to_owned_key())
+        })
+    };
+    let (middle_date, middle_key) = (middle.as_ref().and_then(|m| m.0), middle.map(|m| m.1));
+    time("timeline of every entity, its first page", 100, &mut |_| {
+        black_box(g.timeline_page(None, None, &first(None)).entries.len());
+    });
     time(
-        "timeline of every entity, for its first page",
-        10,
+        "timeline of every entity, the page after a cursor in its middle",
+        100,
         &mut |_| {
-            black_box(g.timeline(None, None, &[]).len());
+            let window = first(middle_key.clone());
+            black_box(g.timeline_page(None, None, &window).entries.len());
         },
     );
     time(
-        "timeline of the largest hub, for its first page",
+        "timeline of every entity from a date in its middle, its first page",
+        100,
+        &mut |_| {
+            let from = middle_date.as_ref();
+            black_box(g.timeline_page(from, None, &first(None)).entries.len());
+        },
+    );
+    // The timeline of named entities is read whole from their relations, then cut.
+    time(
+        "timeline of the largest hub, the whole of it for its first page",
         10,
         &mut |_| {
             black_box(g.timeline(None, None, std::slice::from_ref(&hub)).len());

@@ -289,6 +289,14 @@ pub enum Total {
         /// The date values are taken as of.
         as_of: Option<PartialDate>,
     },
+    /// The entries of the whole graph's timeline from `from` to `to`, counted from the
+    /// request's graph.
+    Timeline {
+        /// The earliest date.
+        from: Option<PartialDate>,
+        /// The latest date.
+        to: Option<PartialDate>,
+    },
 }
 
 /// A page of a list, as a Relay cursor connection.
@@ -341,6 +349,9 @@ impl<T: Item> Page<T> {
                 filter,
                 as_of,
             } => super::graph(ctx)?.count(*kind, filter, as_of.as_ref()),
+            Total::Timeline { from, to } => {
+                super::graph(ctx)?.timeline_count(from.as_ref(), to.as_ref())
+            }
         })
     }
 }

@@ -744,6 +744,11 @@ fn agree_with_a_rebuild(shared: bool) {
         assert_eq!(g.books_view(), fresh.books_view(), "round {round}: books");
         assert_eq!(g.names_view(), fresh.names_view(), "round {round}: names");
         assert_eq!(g.money_view(), fresh.money_view(), "round {round}: amounts");
+        assert_eq!(
+            g.timeline_view(),
+            fresh.timeline_view(),
+            "round {round}: timeline"
+        );
         let by_pledger = |g: &KnowledgeGraph| {
             let totals = g.pledge_totals(&[GroupBy::Pledger], &Filter::default(), None);
             super::totals::tests::exactly(&totals)

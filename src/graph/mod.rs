@@ -27,6 +27,7 @@ mod summary;
 #[cfg(test)]
 pub(crate) mod testing;
 mod timeline;
+mod timeline_index;
 mod topology;
 mod totals;
 mod traverse;
@@ -52,6 +53,7 @@ pub use rebase::Dropped;
 pub use search::{Field, MatchKind};
 pub use summary::Summary;
 pub use timeline::{TimelineEntry, TimelineKey, TimelineKind};
+pub use timeline_index::{TimelinePage, TimelineWindow};
 pub use totals::{GroupBy, PledgeTotal};
 pub use traverse::{Direction, Neighbor, NeighborKey};
 
@@ -63,6 +65,7 @@ use layered::LayeredMap;
 use names::NameLists;
 use search::LayeredSearch;
 use summary::Tally;
+use timeline_index::TimelineIndex;
 use topology::Topology;
 use totals::PledgerTotals;
 
@@ -226,6 +229,8 @@ pub struct KnowledgeGraph {
     books: Books,
     /// Each kind's nodes by name.
     names: NameLists,
+    /// The whole graph's timeline in its order.
+    timeline: TimelineIndex,
     /// Each pledger's priced commitments, grouped as totals by pledger sum them.
     totals: PledgerTotals,
     tally: Tally,
@@ -327,6 +332,8 @@ impl KnowledgeGraph {
         let books = Books::build(ids, order, graph.node_bound(), node);
         self.books = books;
         self.names = names;
+        let dated = timeline::DATED.iter().flat_map(|&k| self.nodes_of_kind(k));
+        self.timeline = TimelineIndex::build(dated);
     }
 
     /// Adds a node and indexes it.
@@ -464,6 +471,10 @@ impl KnowledgeGraph {
         self.money.insert(ix, node, |i| &graph[i].id);
         self.totals.insert(node);
         self.tally.node(node, true);
+        // A load builds the timeline's index whole at its end.
+        if !self.topology.in_bulk() {
+            self.timeline.insert(node);
+        }
     }
 
     /// Takes a node's code, amount and counts out of the indexes, and its texts too
@@ -485,6 +496,9 @@ impl KnowledgeGraph {
         self.money.remove(ix, node);
         self.totals.remove(node);
         self.tally.node(node, false);
+        if !self.topology.in_bulk() {
+            self.timeline.remove(node);
+        }
     }
 
     /// Adds a relation between two nodes in the graph, checking its kinds and its id.

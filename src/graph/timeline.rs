@@ -6,7 +6,9 @@ use std::borrow::Cow;
 use petgraph::stable_graph::NodeIndex;
 
 use super::{FastSet, KnowledgeGraph};
-use crate::model::{EntityId, Node, NodeData, NodeKind, PartialDate, When, string_enum};
+use crate::model::{
+    Amount, Claim, EntityId, Node, NodeData, NodeKind, PartialDate, Rate, When, string_enum,
+};
 
 string_enum! {
     /// What a timeline entry records.
@@ -60,6 +62,19 @@ pub struct TimelineKey<'a> {
     pub claim: Option<Cow<'a, str>>,
 }
 
+impl TimelineKey<'_> {
+    /// The key, with texts of its own.
+    pub fn to_owned_key(&self) -> TimelineKey<'static> {
+        TimelineKey {
+            date: self.date,
+            kind: self.kind,
+            node: Cow::Owned(self.node.clone().into_owned()),
+            title: Cow::Owned(self.title.clone().into_owned()),
+            claim: self.claim.clone().map(|c| Cow::Owned(c.into_owned())),
+        }
+    }
+}
+
 impl TimelineEntry<'_> {
     /// Where the entry sits in its timeline.
     pub fn key(&self) -> TimelineKey<'_> {
@@ -97,18 +112,13 @@ impl KnowledgeGraph {
         entities: &[EntityId],
     ) -> Vec<TimelineEntry<'g>> {
         let mut out = Vec::new();
-        // A date known only as a range is in the window when the range meets it.
-        let in_range = |w: &When| {
-            from.is_none_or(|f| w.latest().is_none_or(|l| l >= f.start()))
-                && to.is_none_or(|t| w.earliest().is_some_and(|e| e <= t.end()))
-        };
         for node in nodes {
             for entry in entries(node) {
                 let involved = entities.is_empty()
                     || entities.contains(&node.id)
                     || entry.actor.as_ref().is_some_and(|a| entities.contains(a))
                     || involves(node, entities);
-                if in_range(entry.date) && involved {
+                if in_window(entry.date, from, to) && involved {
                     out.push(entry);
                 }
             }
@@ -142,8 +152,15 @@ impl KnowledgeGraph {
     }
 }
 
+/// True when a date overlaps `from`..=`to`: a date known only as a range is in the window
+/// when the range meets it.
+pub(super) fn in_window(w: &When, from: Option<&PartialDate>, to: Option<&PartialDate>) -> bool {
+    from.is_none_or(|f| w.latest().is_none_or(|l| l >= f.start()))
+        && to.is_none_or(|t| w.earliest().is_some_and(|e| e <= t.end()))
+}
+
 /// The kinds of node that give timeline entries.
-const DATED: [NodeKind; 5] = [
+pub(super) const DATED: [NodeKind; 5] = [
     NodeKind::Event,
     NodeKind::Statement,
     NodeKind::Commitment,
@@ -168,16 +185,73 @@ fn involves(node: &Node, entities: &[EntityId]) -> bool {
     }
 }
 
-/// The dated entries one node gives.
-fn entries(node: &Node) -> Vec<TimelineEntry<'_>> {
-    let entry = |date, kind, title: String, actor: Option<&EntityId>| TimelineEntry {
-        date,
-        kind,
-        node,
-        title,
-        actor: actor.cloned(),
-        claim: None,
-    };
+/// A dated entry of a node before its title is written: what the timeline's index keeps
+/// of it is its date and kind.
+pub(super) enum Stamp<'g> {
+    /// The node's own date: an event, a statement, a deal's announcement or deadline; with
+    /// who acted, where known.
+    Own(TimelineKind, &'g When, Option<&'g EntityId>),
+    /// A revision of a pledge's amount.
+    Amount(&'g Claim<Amount>, &'g When),
+    /// A revision of a tariff's rate.
+    Rate(&'g Claim<Rate>, &'g When),
+}
+
+impl<'g> Stamp<'g> {
+    /// What the entry records.
+    pub(super) fn kind(&self) -> TimelineKind {
+        match self {
+            Stamp::Own(kind, ..) => *kind,
+            Stamp::Amount(..) | Stamp::Rate(..) => TimelineKind::Revision,
+        }
+    }
+
+    /// When.
+    pub(super) fn date(&self) -> &'g When {
+        match self {
+            Stamp::Own(_, date, _) | Stamp::Amount(_, date) | Stamp::Rate(_, date) => date,
+        }
+    }
+
+    /// The entry, its title written.
+    pub(super) fn entry(self, node: &'g Node) -> TimelineEntry<'g> {
+        let (title, actor, claim) = match &self {
+            Stamp::Own(kind, _, actor) => {
+                let title = match (&node.data, kind) {
+                    (NodeData::Deal(_), TimelineKind::Announcement) => {
+                        format!("{} announced", node.name)
+                    }
+                    (NodeData::Deal(_), TimelineKind::Deadline) => {
+                        format!("Deadline for {}", node.name)
+                    }
+                    _ => node.name.clone(),
+                };
+                (title, *actor, None)
+            }
+            Stamp::Amount(c, _) => (
+                format!("{}: {}", node.name, c.value),
+                c.made_by.as_ref(),
+                Some(c.key.as_str()),
+            ),
+            Stamp::Rate(c, _) => (
+                format!("{}: {}", node.name, c.value.total),
+                c.made_by.as_ref(),
+                Some(c.key.as_str()),
+            ),
+        };
+        TimelineEntry {
+            date: self.date(),
+            kind: self.kind(),
+            node,
+            title,
+            actor: actor.cloned(),
+            claim,
+        }
+    }
+}
+
+/// The dated entries one node gives, before their titles are written.
+pub(super) fn stamps(node: &Node) -> Vec<Stamp<'_>> {
     let mut out = Vec::new();
     match &node.data {
         NodeData::Event(e) => {
@@ -186,73 +260,44 @@ fn entries(node: &Node) -> Vec<TimelineEntry<'_>> {
             } else {
                 TimelineKind::Event
             };
-            out.extend(
-                e.date
-                    .as_ref()
-                    .map(|d| entry(d, kind, node.name.clone(), None)),
-            );
+            out.extend(e.date.as_ref().map(|d| Stamp::Own(kind, d, None)));
         }
         NodeData::Statement(s) => {
-            out.extend(s.date.as_ref().map(|d| {
-                entry(
-                    d,
-                    TimelineKind::Statement,
-                    node.name.clone(),
-                    s.speaker.as_ref(),
-                )
-            }));
+            out.extend(
+                s.date
+                    .as_ref()
+                    .map(|d| Stamp::Own(TimelineKind::Statement, d, s.speaker.as_ref())),
+            );
         }
-        NodeData::Commitment(c) => {
-            for claim in c.amount.history(false) {
-                if let Some(d) = &claim.valid_from {
-                    out.push(TimelineEntry {
-                        claim: Some(&claim.key),
-                        ..entry(
-                            d,
-                            TimelineKind::Revision,
-                            format!("{}: {}", node.name, claim.value),
-                            claim.made_by.as_ref(),
-                        )
-                    });
-                }
-            }
-        }
-        NodeData::TariffMeasure(t) => {
-            for claim in t.rate.history(false) {
-                if let Some(d) = &claim.valid_from {
-                    out.push(TimelineEntry {
-                        claim: Some(&claim.key),
-                        ..entry(
-                            d,
-                            TimelineKind::Revision,
-                            format!("{}: {}", node.name, claim.value.total),
-                            claim.made_by.as_ref(),
-                        )
-                    });
-                }
-            }
-        }
+        NodeData::Commitment(c) => out.extend(
+            c.amount
+                .history(false)
+                .filter_map(|c| Some(Stamp::Amount(c, c.valid_from.as_deref()?))),
+        ),
+        NodeData::TariffMeasure(t) => out.extend(
+            t.rate
+                .history(false)
+                .filter_map(|c| Some(Stamp::Rate(c, c.valid_from.as_deref()?))),
+        ),
         NodeData::Deal(d) => {
-            out.extend(d.announced.as_ref().map(|w| {
-                entry(
-                    w,
-                    TimelineKind::Announcement,
-                    format!("{} announced", node.name),
-                    None,
-                )
-            }));
-            out.extend(d.deadline.as_ref().map(|w| {
-                entry(
-                    w,
-                    TimelineKind::Deadline,
-                    format!("Deadline for {}", node.name),
-                    None,
-                )
-            }));
+            let dates = [
+                (TimelineKind::Announcement, &d.announced),
+                (TimelineKind::Deadline, &d.deadline),
+            ];
+            out.extend(
+                dates
+                    .into_iter()
+                    .filter_map(|(kind, w)| Some(Stamp::Own(kind, w.as_ref()?, None))),
+            );
         }
         _ => {}
     }
     out
+}
+
+/// The dated entries one node gives.
+pub(super) fn entries(node: &Node) -> Vec<TimelineEntry<'_>> {
+    stamps(node).into_iter().map(|s| s.entry(node)).collect()
 }
 
 #[cfg(test)]

@@ -232,8 +232,11 @@ fn cursors_of_another_list_or_ordering_and_old_cursors_are_refused() {
 #[test]
 fn the_timeline_pages_forward_and_back_through_every_entry_once() {
     let s = helpers::server();
-    let query = "query($first: Int, $last: Int, $after: String, $before: String) {
-        timeline(first: $first, last: $last, after: $after, before: $before) {
+    let query = "query($first: Int, $last: Int, $after: String, $before: String,
+            $from: Date, $to: Date) {
+        timeline(first: $first, last: $last, after: $after, before: $before,
+                from: $from, to: $to) {
+            totalCount
             pageInfo { startCursor endCursor hasNextPage hasPreviousPage }
             nodes { kind title entity { id } date { display } } } }";
     let all = s.data_with(query, json!({ "first": 100 }))["timeline"]["nodes"].clone();
@@ -242,6 +245,7 @@ fn the_timeline_pages_forward_and_back_through_every_entry_once() {
     let (mut forward, mut after) = (Vec::new(), Value::Null);
     loop {
         let t = s.data_with(query, json!({ "first": 3, "after": after }))["timeline"].clone();
+        assert_eq!(t["totalCount"], all.len(), "{t}");
         forward.extend(t["nodes"].as_array().cloned().unwrap_or_default());
         if t["pageInfo"]["hasNextPage"] != true {
             break;
@@ -260,6 +264,23 @@ fn the_timeline_pages_forward_and_back_through_every_entry_once() {
         before = t["pageInfo"]["startCursor"].clone();
     }
     assert_eq!(backward, all);
+    // Between two dates, the count and the pages are of the entries in the window.
+    let dated = json!({ "first": 100, "from": "2025-07-23", "to": "2025-08" });
+    let window = s.data_with(query, dated)["timeline"].clone();
+    let inside = window["nodes"].as_array().cloned().unwrap_or_default();
+    assert!(
+        !inside.is_empty() && inside.len() < all.len(),
+        "{}",
+        inside.len()
+    );
+    assert_eq!(window["totalCount"], inside.len());
+    let two = json!({ "first": 2, "from": "2025-07-23", "to": "2025-08" });
+    let t = s.data_with(query, two)["timeline"].clone();
+    assert_eq!(
+        t["nodes"].as_array().map(|n| n[..].to_vec()),
+        Some(inside[..2].to_vec())
+    );
+    assert_eq!(t["pageInfo"]["hasNextPage"], inside.len() > 2);
 }
 
 #[test]

@@ -1,0 +1,655 @@
+//! The whole graph's timeline in its order, kept in step with changes: a page of it is
+//! read from where it starts, rather than found among every dated entity's entries.
+
+use std::cmp::Ordering;
+use std::collections::{BTreeMap, BTreeSet};
+use std::iter::Peekable;
+use std::ops::Bound;
+
+use super::KnowledgeGraph;
+use super::timeline::{Stamp, TimelineEntry, TimelineKey, TimelineKind, in_window, stamps};
+use crate::model::{EntityId, Node, PartialDate, When, day_number, numbered_day};
+
+/// The first kind in the order of kinds.
+const FIRST_KIND: TimelineKind = TimelineKind::Event;
+
+/// Where entries sit in the timeline: entries of one node that share a date and a kind (a
+/// pledge's revisions on one day) share a spot, and are put in order among themselves
+/// when read. `node` is `None` only in a bound, where it comes before every node.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+struct Spot {
+    date: Option<PartialDate>,
+    kind: TimelineKind,
+    node: Option<EntityId>,
+}
+
+impl Spot {
+    /// The spot of the entry `key` names.
+    fn of(key: &TimelineKey<'_>) -> Self {
+        Spot {
+            date: key.date,
+            kind: key.kind,
+            node: Some(key.node.clone().into_owned()),
+        }
+    }
+
+    /// The first spot whose date starts on `day` or after: a bound.
+    fn first_from(day: i64) -> Option<Self> {
+        let date = numbered_day(day).and_then(|d| PartialDate::first_starting(d).ok())?;
+        Some(Spot {
+            date: Some(date),
+            kind: FIRST_KIND,
+            node: None,
+        })
+    }
+}
+
+/// What one node's entries put in the index: each spot, with the most days one of its
+/// entries spans (`None` when one has no first or no last day).
+fn spots_of(node: &Node) -> (BTreeMap<Spot, Option<i64>>, usize) {
+    let stamps = stamps(node);
+    let mut spots: BTreeMap<Spot, Option<i64>> = BTreeMap::new();
+    for stamp in &stamps {
+        let spot = Spot {
+            date: stamp.date().sort_date(),
+            kind: stamp.kind(),
+            node: Some(node.id.clone()),
+        };
+        let span = span(stamp.date());
+        spots
+            .entry(spot)
+            .and_modify(|s| *s = s.zip(span).map(|(a, b)| a.max(b)))
+            .or_insert(span);
+    }
+    (spots, stamps.len())
+}
+
+/// The days from the first day a date can be to its last; `None` when it has no first
+/// or no last day.
+fn span(date: &When) -> Option<i64> {
+    Some(day_number(date.latest()?) - day_number(date.earliest()?))
+}
+
+/// The whole graph's timeline, as spots in its order.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct TimelineIndex {
+    /// The spots whose entries all have a first and a last day.
+    bounded: BTreeSet<Spot>,
+    /// The others (an entry without a date, or one open at its end): read with every
+    /// page, whatever its dates, since they sit before the dates they may reach.
+    loose: BTreeSet<Spot>,
+    /// How many bounded spots span each number of days, at most.
+    spans: BTreeMap<i64, usize>,
+    /// How many entries the timeline holds.
+    entries: usize,
+}
+
+impl TimelineIndex {
+    /// The index of the entries of `nodes`, built whole.
+    pub fn build<'a>(nodes: impl Iterator<Item = &'a Node>) -> Self {
+        let (mut bounded, mut loose) = (Vec::new(), Vec::new());
+        let mut index = TimelineIndex::default();
+        for node in nodes {
+            let (spots, entries) = spots_of(node);
+            index.entries += entries;
+            for (spot, span) in spots {
+                match span {
+                    Some(days) => {
+                        *index.spans.entry(days).or_default() += 1;
+                        bounded.push(spot);
+                    }
+                    None => loose.push(spot),
+                }
+            }
+        }
+        bounded.sort_unstable();
+        loose.sort_unstable();
+        index.bounded = bounded.into_iter().collect();
+        index.loose = loose.into_iter().collect();
+        index
+    }
+
+    /// Adds a node's entries.
+    pub fn insert(&mut self, node: &Node) {
+        let (spots, entries) = spots_of(node);
+        self.entries += entries;
+        for (spot, span) in spots {
+            match span {
+                Some(days) => {
+                    *self.spans.entry(days).or_default() += 1;
+                    self.bounded.insert(spot);
+                }
+                None => {
+                    self.loose.insert(spot);
+                }
+            }
+        }
+    }
+
+    /// Takes a node's entries out, as it was when they were added.
+    pub fn remove(&mut self, node: &Node) {
+        let (spots, entries) = spots_of(node);
+        self.entries = self.entries.saturating_sub(entries);
+        for (spot, span) in spots {
+            match span {
+                Some(days) => {
+                    if let Some(count) = self.spans.get_mut(&days) {
+                        *count -= 1;
+                        if *count == 0 {
+                            self.spans.remove(&days);
+                        }
+                    }
+                    self.bounded.remove(&spot);
+                }
+                None => {
+                    self.loose.remove(&spot);
+                }
+            }
+        }
+    }
+
+    /// The spots between `lo` and `hi`, forward or backward: the loose ones, and the
+    /// bounded ones from `floor` on, merged in order.
+    fn spots<'a>(
+        &'a self,
+        lo: Bound<Spot>,
+        hi: Bound<Spot>,
+        floor: Option<Spot>,
+        forward: bool,
+    ) -> impl Iterator<Item = &'a Spot> + 'a {
+        let bounded_lo = match (floor, &lo) {
+            (Some(floor), Bound::Included(spot)) if *spot >= floor => lo.clone(),
+            (Some(floor), _) => Bound::Included(floor),
+            (None, _) => lo.clone(),
+        };
+        Merged {
+            a: range(&self.bounded, bounded_lo, hi.clone(), forward).peekable(),
+            b: range(&self.loose, lo, hi, forward).peekable(),
+            forward,
+        }
+    }
+}
+
+/// The spots of `set` between two bounds, either way; none when the bounds cross.
+fn range(
+    set: &BTreeSet<Spot>,
+    lo: Bound<Spot>,
+    hi: Bound<Spot>,
+    forward: bool,
+) -> Box<dyn Iterator<Item = &Spot> + '_> {
+    let crossed = match (&lo, &hi) {
+        (Bound::Included(a), Bound::Included(b)) => a > b,
+        (Bound::Included(a) | Bound::Excluded(a), Bound::Included(b) | Bound::Excluded(b)) => {
+            a >= b
+        }
+        _ => false,
+    };
+    if crossed {
+        return Box::new(std::iter::empty());
+    }
+    let range = set.range((lo, hi));
+    if forward {
+        Box::new(range)
+    } else {
+        Box::new(range.rev())
+    }
+}
+
+/// Two lists of spots, each in order one way, as one list in that order.
+struct Merged<A: Iterator, B: Iterator> {
+    a: Peekable<A>,
+    b: Peekable<B>,
+    forward: bool,
+}
+
+impl<'a, A, B> Iterator for Merged<A, B>
+where
+    A: Iterator<Item = &'a Spot>,
+    B: Iterator<Item = &'a Spot>,
+{
+    type Item = &'a Spot;
+
+    fn next(&mut self) -> Option<&'a Spot> {
+        let take_a = match (self.a.peek(), self.b.peek()) {
+            (Some(a), Some(b)) => (a.cmp(b) == Ordering::Less) == self.forward,
+            (Some(_), None) => true,
+            (None, _) => false,
+        };
+        if take_a { self.a.next() } else { self.b.next() }
+    }
+}
+
+/// Which part of the whole graph's timeline to read, as a Relay connection asks it: the
+/// entries after one key and before another, then the first `first` of them, then the
+/// last `last` of those. Neither `first` nor `last` means every entry between the keys.
+#[derive(Debug, Clone, Default)]
+pub struct TimelineWindow<'k> {
+    /// Only entries after this one.
+    pub after: Option<TimelineKey<'k>>,
+    /// Only entries before this one.
+    pub before: Option<TimelineKey<'k>>,
+    /// At most this many, from the start.
+    pub first: Option<usize>,
+    /// At most this many, from the end (of those `first` leaves).
+    pub last: Option<usize>,
+}
+
+/// A page of a timeline, and whether the timeline holds entries before and after it.
+#[derive(Debug, Clone)]
+pub struct TimelinePage<'g> {
+    /// The page's entries, in the timeline's order.
+    pub entries: Vec<TimelineEntry<'g>>,
+    /// True when the timeline holds entries before the page.
+    pub has_previous: bool,
+    /// True when the timeline holds entries after the page.
+    pub has_next: bool,
+}
+
+/// A bound on the entries read: a key, and whether the entry it names is in.
+type Edge = Option<(TimelineKey<'static>, bool)>;
+
+impl KnowledgeGraph {
+    /// The page `window` selects of the whole graph's timeline from `from` to `to`: the
+    /// same entries, in the same order, with the same neighbours, as that slice of
+    /// [`KnowledgeGraph::timeline`] with no entity named. Read from the timeline's index,
+    /// from where the page starts: its cost is that of the page and of the entries
+    /// skipped around it (those outside `from`..`to` among the dates that window reaches),
+    /// not of the timeline.
+    pub fn timeline_page(
+        &self,
+        from: Option<&PartialDate>,
+        to: Option<&PartialDate>,
+        window: &TimelineWindow<'_>,
+    ) -> TimelinePage<'_> {
+        let (from, to) = (from.copied(), to.copied());
+        let (after, before) = (window.after.as_ref(), window.before.as_ref());
+        // Whether an entry lies from `key` on (or up to it, backward), `key`'s own with
+        // `with`.
+        let exists = |key: &TimelineKey<'_>, with: bool, forward: bool| {
+            let edge = Some((key.to_owned_key(), with));
+            let (lo, hi) = if forward { (edge, None) } else { (None, edge) };
+            self.timeline_between(from, to, lo, hi, forward)
+                .next()
+                .is_some()
+        };
+        // Entries lie after the page when some come from `before` on, unless `after` is
+        // past them all (a page between crossed keys is empty, and ends where it starts).
+        let after_the_keys = || {
+            before.is_some_and(|b| exists(b, true, true))
+                && after.is_none_or(|a| exists(a, false, true))
+        };
+        let before_the_page = || after.is_some_and(|a| exists(a, true, false));
+        let edge = |key: Option<&TimelineKey<'_>>| key.map(|k| (k.to_owned_key(), false));
+        let (lo, hi) = (edge(after), edge(before));
+        match (window.first, window.last) {
+            (first, last) if first.is_some() || last.is_none() => {
+                let first = first.unwrap_or(usize::MAX);
+                let mut entries: Vec<_> = self
+                    .timeline_between(from, to, lo.clone(), hi.clone(), true)
+                    .take(first.saturating_add(1))
+                    .collect();
+                let more = entries.len() > first;
+                entries.truncate(first);
+                let mut has_previous = before_the_page();
+                if let Some(last) = last
+                    && entries.len() > last
+                {
+                    entries.drain(..entries.len() - last);
+                    has_previous = true;
+                }
+                TimelinePage {
+                    entries,
+                    has_previous,
+                    has_next: more || after_the_keys(),
+                }
+            }
+            (_, last) => {
+                let last = last.unwrap_or(usize::MAX);
+                let mut entries: Vec<_> = self
+                    .timeline_between(from, to, lo, hi, false)
+                    .take(last.saturating_add(1))
+                    .collect();
+                let more = entries.len() > last;
+                entries.truncate(last);
+                entries.reverse();
+                TimelinePage {
+                    entries,
+                    has_previous: more || before_the_page(),
+                    has_next: after_the_keys(),
+                }
+            }
+        }
+    }
+
+    /// How many entries the whole graph's timeline holds from `from` to `to`.
+    pub fn timeline_count(&self, from: Option<&PartialDate>, to: Option<&PartialDate>) -> usize {
+        match (from, to) {
+            (None, None) => self.timeline.entries,
+            _ => self
+                .timeline_between(from.copied(), to.copied(), None, None, true)
+                .count(),
+        }
+    }
+
+    /// The entries of the whole graph's timeline from `from` to `to` between two keys,
+    /// forward or backward.
+    fn timeline_between<'a>(
+        &'a self,
+        from: Option<PartialDate>,
+        to: Option<PartialDate>,
+        lo: Edge,
+        hi: Edge,
+        forward: bool,
+    ) -> impl Iterator<Item = TimelineEntry<'a>> + 'a {
+        let index = &self.timeline;
+        // A bounded entry that reaches `from` starts at most its span before it.
+        let floor = from.and_then(|f| {
+            let longest = index.spans.last_key_value().map_or(0, |(days, _)| *days);
+            Spot::first_from(day_number(f.start()) - longest)
+        });
+        // An entry after `to` starts after its last day.
+        let ceiling = to
+            .and_then(|t| Spot::first_from(day_number(t.end()) + 1))
+            .map_or(Bound::Unbounded, Bound::Excluded);
+        let lo_spot = lo
+            .as_ref()
+            .map_or(Bound::Unbounded, |(k, _)| Bound::Included(Spot::of(k)));
+        let hi_spot = match (&hi, ceiling) {
+            (Some((k, _)), Bound::Excluded(c)) if Spot::of(k) >= c => Bound::Excluded(c),
+            (Some((k, _)), _) => Bound::Included(Spot::of(k)),
+            (None, ceiling) => ceiling,
+        };
+        let (lo_key, hi_key) = (lo, hi);
+        let inside = move |e: &TimelineEntry<'_>| {
+            let key = e.key();
+            let above = lo_key.as_ref().is_none_or(|(k, with)| match key.cmp(k) {
+                Ordering::Greater => true,
+                Ordering::Equal => *with,
+                Ordering::Less => false,
+            });
+            let below = hi_key.as_ref().is_none_or(|(k, with)| match key.cmp(k) {
+                Ordering::Less => true,
+                Ordering::Equal => *with,
+                Ordering::Greater => false,
+            });
+            above && below && in_window(e.date, from.as_ref(), to.as_ref())
+        };
+        index
+            .spots(lo_spot, hi_spot, floor, forward)
+            .flat_map(move |spot| self.entries_at(spot, forward))
+            .filter(inside)
+    }
+
+    /// The entries of one spot, in the timeline's order, forward or backward.
+    fn entries_at(&self, spot: &Spot, forward: bool) -> Vec<TimelineEntry<'_>> {
+        let Some(node) = spot.node.as_ref().and_then(|id| self.get(id)) else {
+            return Vec::new();
+        };
+        let mut entries: Vec<TimelineEntry<'_>> = stamps(node)
+            .into_iter()
+            .filter(|s: &Stamp<'_>| s.kind() == spot.kind && s.date().sort_date() == spot.date)
+            .map(|s| s.entry(node))
+            .collect();
+        entries.sort_unstable_by(|a, b| a.key().cmp(&b.key()));
+        if !forward {
+            entries.reverse();
+        }
+        entries
+    }
+}
+
+impl TimelineIndex {
+    /// What the index holds, written out, for tests to compare an index kept in place
+    /// with one built afresh.
+    #[cfg(test)]
+    pub fn view(&self) -> Vec<String> {
+        let spots = |set: &BTreeSet<Spot>| set.iter().map(|s| format!("{s:?}")).collect::<Vec<_>>();
+        vec![
+            spots(&self.bounded).join("\n"),
+            spots(&self.loose).join("\n"),
+            format!("{:?}", self.spans),
+            self.entries.to_string(),
+        ]
+    }
+}
+
+#[cfg(test)]
+impl KnowledgeGraph {
+    /// The timeline's index, written out.
+    pub(crate) fn timeline_view(&self) -> Vec<String> {
+        self.timeline.view()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::testing::*;
+    use super::*;
+    use crate::model::{DateBound, NodeData};
+
+    #[test]
+    fn the_first_kind_comes_first() {
+        assert!(TimelineKind::ALL.iter().all(|k| *k >= FIRST_KIND));
+    }
+
+    /// A date of some shape: a year, a month, a day, a range, a range open at its end,
+    /// a date with no first day, none at all.
+    fn some_date(dice: &mut Dice) -> When {
+        let year = 2024 + dice.roll(3) as i32;
+        let (month, day) = (1 + dice.roll(12) as u8, 1 + dice.roll(28) as u8);
+        let at = |text: String| {
+            text.parse::<PartialDate>()
+                .unwrap_or_else(|e| panic!("{e}"))
+        };
+        let bound = |date| {
+            Some(Box::new(DateBound {
+                date,
+                reason: "test".into(),
+            }))
+        };
+        let mut when = When::stated(at(format!("{year}-{month:02}-{day:02}")));
+        match dice.roll(9) {
+            0 => when.date = Some(at(format!("{year}"))),
+            1 | 2 => when.date = Some(at(format!("{year}-{month:02}"))),
+            3 => {
+                when.date = None;
+                when.not_before = bound(at(format!("{year}-{month:02}")));
+                when.not_after = bound(at(format!("{}", year + 1)));
+            }
+            4 => {
+                when.date = None;
+                when.not_before = bound(at(format!("{year}")));
+            }
+            5 => {
+                when.date = None;
+                when.not_after = bound(at(format!("{year}-{month:02}")));
+            }
+            6 if dice.roll(3) == 0 => when.date = None,
+            _ => {}
+        }
+        when
+    }
+
+    /// A graph of events, deals, pledges and tariffs dated in every shape, many on the
+    /// same days, pledges revised more than once on one day.
+    fn random_graph(dice: &mut Dice, size: usize) -> KnowledgeGraph {
+        let mut nodes = vec![country("aa", "Aa"), country("bb", "Bb")];
+        for i in 0..size {
+            let mut e = event(&format!("event:e{i:03}"), "2025-01-01", &["country:aa"]);
+            if let NodeData::Event(x) = &mut e.data {
+                x.date = Some(some_date(dice));
+            }
+            nodes.push(e);
+            let mut d = deal(
+                &format!("deal:d{i:03}"),
+                &["country:aa", "country:bb"],
+                None,
+            );
+            if let NodeData::Deal(x) = &mut d.data {
+                x.announced = (dice.roll(2) == 0).then(|| some_date(dice));
+                x.deadline = (dice.roll(3) == 0).then(|| some_date(dice));
+            }
+            nodes.push(d);
+            let mut p = pledge_in(
+                &format!("commitment:p{i:03}"),
+                "country:aa",
+                "country:bb",
+                &format!("deal:d{i:03}"),
+                "1",
+            );
+            if let NodeData::Commitment(c) = &mut p.data {
+                let on = some_date(dice);
+                let claims = (0..dice.roll(4))
+                    .map(|k| {
+                        let amount = format!("{}", 10 + dice.roll(5));
+                        let mut c = claim(&format!("k{k}"), money(&amount, "USD"), None);
+                        c.valid_from = Some(Box::new(if dice.roll(2) == 0 {
+                            on.clone()
+                        } else {
+                            some_date(dice)
+                        }));
+                        c
+                    })
+                    .collect();
+                c.amount = crate::model::ClaimSet::new(claims);
+            }
+            nodes.push(p);
+        }
+        KnowledgeGraph::build(nodes, vec![]).unwrap_or_else(|e| panic!("{e}"))
+    }
+
+    /// The slice of the whole timeline a window selects, as a list's page is cut
+    /// (`api::pagination::window`), with whether entries lie before and after it.
+    fn sliced(
+        g: &KnowledgeGraph,
+        from: Option<&PartialDate>,
+        to: Option<&PartialDate>,
+        window: &TimelineWindow<'_>,
+    ) -> (Vec<String>, bool, bool) {
+        let all = g.timeline(from, to, &[]);
+        let mut start = 0;
+        let mut end = all.len();
+        if let Some(key) = &window.after {
+            start = all.partition_point(|e| e.key() <= *key);
+        }
+        if let Some(key) = &window.before {
+            end = all.partition_point(|e| e.key() < *key);
+        }
+        end = end.max(start);
+        if let Some(first) = window.first {
+            end = end.min(start + first);
+        }
+        if let Some(last) = window.last {
+            start = start.max(end.saturating_sub(last));
+        }
+        let keys = all[start..end].iter().map(|e| format!("{:?}", e.key()));
+        (keys.collect(), start > 0, end < all.len())
+    }
+
+    fn read(
+        g: &KnowledgeGraph,
+        from: Option<&PartialDate>,
+        to: Option<&PartialDate>,
+        window: &TimelineWindow<'_>,
+    ) -> (Vec<String>, bool, bool) {
+        let page = g.timeline_page(from, to, window);
+        let keys = page.entries.iter().map(|e| format!("{:?}", e.key()));
+        (keys.collect(), page.has_previous, page.has_next)
+    }
+
+    #[test]
+    fn a_page_is_the_slice_of_the_whole_timeline() {
+        let mut dice = Dice(5);
+        let g = random_graph(&mut dice, 60);
+        let all = g.timeline(None, None, &[]);
+        assert!(all.len() > 150, "{}", all.len());
+        assert_eq!(g.timeline_count(None, None), all.len());
+        let at = |text: &str| text.parse::<PartialDate>().ok();
+        let dates = [
+            None,
+            at("2024"),
+            at("2025-03"),
+            at("2025-06-15"),
+            at("2026-12-31"),
+            at("2030"),
+        ];
+        let mut read_any = 0;
+        for from in &dates {
+            for to in &dates {
+                let (from, to) = (from.as_ref(), to.as_ref());
+                let whole = g.timeline(from, to, &[]);
+                assert_eq!(g.timeline_count(from, to), whole.len(), "{from:?} {to:?}");
+                // Keys of entries in the window, of entries outside it, and made up.
+                let mut keys: Vec<TimelineKey<'_>> = Vec::new();
+                for _ in 0..6 {
+                    keys.push(all[dice.roll(all.len())].key());
+                }
+                for _ in 0..3 {
+                    let mut key = all[dice.roll(all.len())].key();
+                    key.title = std::borrow::Cow::Owned(format!("{} ~", key.title));
+                    keys.push(key);
+                }
+                for _ in 0..20 {
+                    let pick = |dice: &mut Dice| {
+                        (dice.roll(3) == 0).then(|| keys[dice.roll(keys.len())].clone())
+                    };
+                    let size = |dice: &mut Dice| {
+                        [None, Some(0), Some(1), Some(3), Some(7), Some(400)][dice.roll(6)]
+                    };
+                    let window = TimelineWindow {
+                        after: pick(&mut dice),
+                        before: pick(&mut dice),
+                        first: size(&mut dice),
+                        last: size(&mut dice),
+                    };
+                    let want = sliced(&g, from, to, &window);
+                    assert_eq!(
+                        read(&g, from, to, &window),
+                        want,
+                        "{from:?} {to:?} {window:?}"
+                    );
+                    read_any += want.0.len();
+                }
+            }
+        }
+        assert!(read_any > 1000, "the windows read entries: {read_any}");
+    }
+
+    #[test]
+    fn paging_on_from_each_end_reads_the_whole_timeline_once() {
+        let mut dice = Dice(8);
+        let g = random_graph(&mut dice, 40);
+        let from = "2025-02".parse::<PartialDate>().ok();
+        let want: Vec<String> = g
+            .timeline(from.as_ref(), None, &[])
+            .iter()
+            .map(|e| format!("{:?}", e.key()))
+            .collect();
+        let (mut forward, mut window) = (Vec::new(), TimelineWindow::default());
+        window.first = Some(7);
+        loop {
+            let page = g.timeline_page(from.as_ref(), None, &window);
+            forward.extend(page.entries.iter().map(|e| format!("{:?}", e.key())));
+            match page.entries.last() {
+                Some(e) if page.has_next => window.after = Some(e.key().to_owned_key()),
+                _ => break,
+            }
+        }
+        assert_eq!(forward, want);
+        let mut backward: Vec<String> = Vec::new();
+        let mut window = TimelineWindow {
+            last: Some(5),
+            ..TimelineWindow::default()
+        };
+        loop {
+            let page = g.timeline_page(from.as_ref(), None, &window);
+            let keys = page.entries.iter().map(|e| format!("{:?}", e.key()));
+            backward.splice(0..0, keys);
+            match page.entries.first() {
+                Some(e) if page.has_previous => window.before = Some(e.key().to_owned_key()),
+                _ => break,
+            }
+        }
+        assert_eq!(backward, want);
+    }
+}
