@@ -70,16 +70,31 @@ fn span(date: &When) -> Option<i64> {
     Some(day_number(date.latest()?) - day_number(date.earliest()?))
 }
 
-/// The whole graph's timeline, as spots in its order.
+/// The class of spots whose entries span `span` days at most: 0 for those with an entry
+/// without a first or a last day; else one more than the bits of the span, so that the
+/// spans of a class are within twice each other (0 days, 1, 2 to 3, 4 to 7 …).
+fn class_of(span: Option<i64>) -> usize {
+    match span {
+        None => 0,
+        Some(days) => 1 + (64 - days.max(0).leading_zeros()) as usize,
+    }
+}
+
+/// The most days a spot of class `class` spans; none for class 0.
+fn longest_of(class: usize) -> Option<i64> {
+    let bits = u32::try_from(class.checked_sub(1)?).ok()?;
+    Some(1i64.checked_shl(bits)?.saturating_sub(1))
+}
+
+/// The whole graph's timeline, as spots in its order, in classes by how many days their
+/// dates span: a page from a date reads each class from that date less the class's
+/// longest span, so that the long ranges of a few entries do not send the read of every
+/// other entry back by as much.
 #[derive(Debug, Clone, Default)]
 pub(crate) struct TimelineIndex {
-    /// The spots whose entries all have a first and a last day.
-    bounded: BTreeSet<Spot>,
-    /// The others (an entry without a date, or one open at its end): read with every
-    /// page, whatever its dates, since they sit before the dates they may reach.
-    loose: BTreeSet<Spot>,
-    /// How many bounded spots span each number of days, at most.
-    spans: BTreeMap<i64, usize>,
+    /// The spots of each class ([`class_of`]). Class 0, of entries without a first or a
+    /// last day, is read whatever the dates: few, they sit before the dates they reach.
+    classes: Vec<BTreeSet<Spot>>,
     /// How many entries the timeline holds.
     entries: usize,
 }
@@ -87,26 +102,27 @@ pub(crate) struct TimelineIndex {
 impl TimelineIndex {
     /// The index of the entries of `nodes`, built whole.
     pub fn build<'a>(nodes: impl Iterator<Item = &'a Node>) -> Self {
-        let (mut bounded, mut loose) = (Vec::new(), Vec::new());
-        let mut index = TimelineIndex::default();
+        let mut classes: Vec<Vec<Spot>> = Vec::new();
+        let mut entries = 0;
         for node in nodes {
-            let (spots, entries) = spots_of(node);
-            index.entries += entries;
+            let (spots, count) = spots_of(node);
+            entries += count;
             for (spot, span) in spots {
-                match span {
-                    Some(days) => {
-                        *index.spans.entry(days).or_default() += 1;
-                        bounded.push(spot);
-                    }
-                    None => loose.push(spot),
+                let class = class_of(span);
+                if classes.len() <= class {
+                    classes.resize_with(class + 1, Vec::new);
                 }
+                classes[class].push(spot);
             }
         }
-        bounded.sort_unstable();
-        loose.sort_unstable();
-        index.bounded = bounded.into_iter().collect();
-        index.loose = loose.into_iter().collect();
-        index
+        let classes = classes
+            .into_iter()
+            .map(|mut spots| {
+                spots.sort_unstable();
+                spots.into_iter().collect()
+            })
+            .collect();
+        TimelineIndex { classes, entries }
     }
 
     /// Adds a node's entries.
@@ -114,15 +130,11 @@ impl TimelineIndex {
         let (spots, entries) = spots_of(node);
         self.entries += entries;
         for (spot, span) in spots {
-            match span {
-                Some(days) => {
-                    *self.spans.entry(days).or_default() += 1;
-                    self.bounded.insert(spot);
-                }
-                None => {
-                    self.loose.insert(spot);
-                }
+            let class = class_of(span);
+            if self.classes.len() <= class {
+                self.classes.resize_with(class + 1, BTreeSet::new);
             }
+            self.classes[class].insert(spot);
         }
     }
 
@@ -131,42 +143,43 @@ impl TimelineIndex {
         let (spots, entries) = spots_of(node);
         self.entries = self.entries.saturating_sub(entries);
         for (spot, span) in spots {
-            match span {
-                Some(days) => {
-                    if let Some(count) = self.spans.get_mut(&days) {
-                        *count -= 1;
-                        if *count == 0 {
-                            self.spans.remove(&days);
-                        }
-                    }
-                    self.bounded.remove(&spot);
-                }
-                None => {
-                    self.loose.remove(&spot);
-                }
+            if let Some(set) = self.classes.get_mut(class_of(span)) {
+                set.remove(&spot);
             }
+        }
+        while self.classes.last().is_some_and(BTreeSet::is_empty) {
+            self.classes.pop();
         }
     }
 
-    /// The spots between `lo` and `hi`, forward or backward: the loose ones, and the
-    /// bounded ones from `floor` on, merged in order.
+    /// The spots between `lo` and `hi`, forward or backward, every class merged in order;
+    /// with a first day `from`, each class but the first only from where an entry of its
+    /// spans may still reach that day.
     fn spots<'a>(
         &'a self,
         lo: Bound<Spot>,
         hi: Bound<Spot>,
-        floor: Option<Spot>,
+        from: Option<i64>,
         forward: bool,
     ) -> impl Iterator<Item = &'a Spot> + 'a {
-        let bounded_lo = match (floor, &lo) {
-            (Some(floor), Bound::Included(spot)) if *spot >= floor => lo.clone(),
-            (Some(floor), _) => Bound::Included(floor),
-            (None, _) => lo.clone(),
-        };
-        Merged {
-            a: range(&self.bounded, bounded_lo, hi.clone(), forward).peekable(),
-            b: range(&self.loose, lo, hi, forward).peekable(),
-            forward,
-        }
+        let lists = self
+            .classes
+            .iter()
+            .enumerate()
+            .filter(|(_, set)| !set.is_empty())
+            .map(|(class, set)| {
+                let floor = from
+                    .zip(longest_of(class))
+                    .and_then(|(day, longest)| Spot::first_from(day - longest));
+                let lo = match (floor, &lo) {
+                    (Some(floor), Bound::Included(spot)) if *spot >= floor => lo.clone(),
+                    (Some(floor), _) => Bound::Included(floor),
+                    (None, _) => lo.clone(),
+                };
+                range(set, lo, hi.clone(), forward).peekable()
+            })
+            .collect();
+        Merged { lists, forward }
     }
 }
 
@@ -195,27 +208,27 @@ fn range(
     }
 }
 
-/// Two lists of spots, each in order one way, as one list in that order.
-struct Merged<A: Iterator, B: Iterator> {
-    a: Peekable<A>,
-    b: Peekable<B>,
+/// Lists of spots, each in order one way, as one list in that order.
+struct Merged<'a> {
+    lists: Vec<Peekable<Box<dyn Iterator<Item = &'a Spot> + 'a>>>,
     forward: bool,
 }
 
-impl<'a, A, B> Iterator for Merged<A, B>
-where
-    A: Iterator<Item = &'a Spot>,
-    B: Iterator<Item = &'a Spot>,
-{
+impl<'a> Iterator for Merged<'a> {
     type Item = &'a Spot;
 
     fn next(&mut self) -> Option<&'a Spot> {
-        let take_a = match (self.a.peek(), self.b.peek()) {
-            (Some(a), Some(b)) => (a.cmp(b) == Ordering::Less) == self.forward,
-            (Some(_), None) => true,
-            (None, _) => false,
-        };
-        if take_a { self.a.next() } else { self.b.next() }
+        let forward = self.forward;
+        let mut best: Option<(usize, &'a Spot)> = None;
+        for (i, list) in self.lists.iter_mut().enumerate() {
+            if let Some(&spot) = list.peek() {
+                let better = best.is_none_or(|(_, b)| (spot.cmp(b) == Ordering::Less) == forward);
+                if better {
+                    best = Some((i, spot));
+                }
+            }
+        }
+        self.lists.get_mut(best?.0)?.next()
     }
 }
 
@@ -342,11 +355,8 @@ impl KnowledgeGraph {
         forward: bool,
     ) -> impl Iterator<Item = TimelineEntry<'a>> + 'a {
         let index = &self.timeline;
-        // A bounded entry that reaches `from` starts at most its span before it.
-        let floor = from.and_then(|f| {
-            let longest = index.spans.last_key_value().map_or(0, |(days, _)| *days);
-            Spot::first_from(day_number(f.start()) - longest)
-        });
+        // An entry that reaches `from` starts at most its span before it.
+        let first_day = from.map(|f| day_number(f.start()));
         // An entry after `to` starts after its last day.
         let ceiling = to
             .and_then(|t| Spot::first_from(day_number(t.end()) + 1))
@@ -375,7 +385,7 @@ impl KnowledgeGraph {
             above && below && in_window(e.date, from.as_ref(), to.as_ref())
         };
         index
-            .spots(lo_spot, hi_spot, floor, forward)
+            .spots(lo_spot, hi_spot, first_day, forward)
             .flat_map(move |spot| self.entries_at(spot, forward))
             .filter(inside)
     }
@@ -404,12 +414,13 @@ impl TimelineIndex {
     #[cfg(test)]
     pub fn view(&self) -> Vec<String> {
         let spots = |set: &BTreeSet<Spot>| set.iter().map(|s| format!("{s:?}")).collect::<Vec<_>>();
-        vec![
-            spots(&self.bounded).join("\n"),
-            spots(&self.loose).join("\n"),
-            format!("{:?}", self.spans),
-            self.entries.to_string(),
-        ]
+        let mut view: Vec<String> = self
+            .classes
+            .iter()
+            .map(|set| spots(set).join("\n"))
+            .collect();
+        view.push(self.entries.to_string());
+        view
     }
 }
 
