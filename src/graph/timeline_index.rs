@@ -8,7 +8,9 @@ use std::ops::Bound;
 
 use super::KnowledgeGraph;
 use super::timeline::{Stamp, TimelineEntry, TimelineKey, TimelineKind, in_window, stamps};
-use crate::model::{EntityId, Node, PartialDate, When, day_number, numbered_day};
+use crate::model::{
+    DatePrecision, Day, EntityId, Node, PartialDate, When, day_number, numbered_day,
+};
 
 /// The first kind in the order of kinds.
 const FIRST_KIND: TimelineKind = TimelineKind::Event;
@@ -44,46 +46,67 @@ impl Spot {
     }
 }
 
-/// What one node's entries put in the index: each spot, with the most days one of its
-/// entries spans (`None` when one has no first or no last day).
-fn spots_of(node: &Node) -> (BTreeMap<Spot, Option<i64>>, usize) {
+/// What one node's entries put in the index: each spot with its class ([`class_of`]),
+/// and how many entries they are.
+fn spots_of(node: &Node) -> (BTreeMap<Spot, usize>, usize) {
     let stamps = stamps(node);
-    let mut spots: BTreeMap<Spot, Option<i64>> = BTreeMap::new();
+    let mut spots: BTreeMap<Spot, usize> = BTreeMap::new();
     for stamp in &stamps {
         let spot = Spot {
             date: stamp.date().sort_date(),
             kind: stamp.kind(),
             node: Some(node.id.clone()),
         };
-        let span = span(stamp.date());
+        let class = class_of(stamp.date());
+        // Entries of one spot in different classes (rare) go where every page reads them.
         spots
             .entry(spot)
-            .and_modify(|s| *s = s.zip(span).map(|(a, b)| a.max(b)))
-            .or_insert(span);
+            .and_modify(|c| *c = if *c == class { class } else { 0 })
+            .or_insert(class);
     }
     (spots, stamps.len())
 }
 
-/// The days from the first day a date can be to its last; `None` when it has no first
-/// or no last day.
-fn span(date: &When) -> Option<i64> {
-    Some(day_number(date.latest()?) - day_number(date.earliest()?))
-}
-
-/// The class of spots whose entries span `span` days at most: 0 for those with an entry
-/// without a first or a last day; else one more than the bits of the span, so that the
-/// spans of a class are within twice each other (0 days, 1, 2 to 3, 4 to 7 …).
-fn class_of(span: Option<i64>) -> usize {
-    match span {
-        None => 0,
-        Some(days) => 1 + (64 - days.max(0).leading_zeros()) as usize,
+/// The class of a date, by where a page from a day may find dates of it that reach that
+/// day: 0 for one without a first or a last day (read by every page); 1, 2 and 3 for a
+/// date known to the day, the month or the year (the one of a class that reaches a day
+/// starts on the first day of that day's month or year); 4 and on for a range, by the
+/// bits of the days it spans (0, 1, 2 to 3, 4 to 7 …), so that the spans of a class are
+/// within twice each other.
+fn class_of(date: &When) -> usize {
+    match (date.date, date.earliest(), date.latest()) {
+        (_, None, _) | (_, _, None) => 0,
+        (Some(d), ..) => match d.precision() {
+            DatePrecision::Day => 1,
+            DatePrecision::Month => 2,
+            DatePrecision::Year => 3,
+        },
+        (None, Some(first), Some(last)) => {
+            let days = (day_number(last) - day_number(first)).max(0);
+            4 + (64 - days.leading_zeros()) as usize
+        }
     }
 }
 
-/// The most days a spot of class `class` spans; none for class 0.
-fn longest_of(class: usize) -> Option<i64> {
-    let bits = u32::try_from(class.checked_sub(1)?).ok()?;
-    Some(1i64.checked_shl(bits)?.saturating_sub(1))
+/// The first spot of class `class` that may hold a date reaching `day`; none for class
+/// 0, whose dates are read whatever the day.
+fn floor_of(class: usize, day: Day) -> Option<Spot> {
+    let (year, month, _) = day;
+    let first = match class {
+        0 => return None,
+        1 => day,
+        2 => (year, month, 1),
+        3 => (year, 1, 1),
+        _ => {
+            let longest = 1i64.checked_shl(u32::try_from(class - 4).ok()?)? - 1;
+            numbered_day(day_number(day).checked_sub(longest)?)?
+        }
+    };
+    Some(Spot {
+        date: Some(PartialDate::first_starting(first).ok()?),
+        kind: FIRST_KIND,
+        node: None,
+    })
 }
 
 /// The whole graph's timeline, as spots in its order, in classes by how many days their
@@ -107,8 +130,7 @@ impl TimelineIndex {
         for node in nodes {
             let (spots, count) = spots_of(node);
             entries += count;
-            for (spot, span) in spots {
-                let class = class_of(span);
+            for (spot, class) in spots {
                 if classes.len() <= class {
                     classes.resize_with(class + 1, Vec::new);
                 }
@@ -129,8 +151,7 @@ impl TimelineIndex {
     pub fn insert(&mut self, node: &Node) {
         let (spots, entries) = spots_of(node);
         self.entries += entries;
-        for (spot, span) in spots {
-            let class = class_of(span);
+        for (spot, class) in spots {
             if self.classes.len() <= class {
                 self.classes.resize_with(class + 1, BTreeSet::new);
             }
@@ -142,8 +163,8 @@ impl TimelineIndex {
     pub fn remove(&mut self, node: &Node) {
         let (spots, entries) = spots_of(node);
         self.entries = self.entries.saturating_sub(entries);
-        for (spot, span) in spots {
-            if let Some(set) = self.classes.get_mut(class_of(span)) {
+        for (spot, class) in spots {
+            if let Some(set) = self.classes.get_mut(class) {
                 set.remove(&spot);
             }
         }
@@ -153,13 +174,13 @@ impl TimelineIndex {
     }
 
     /// The spots between `lo` and `hi`, forward or backward, every class merged in order;
-    /// with a first day `from`, each class but the first only from where an entry of its
-    /// spans may still reach that day.
+    /// with a first day `from`, each class but the first only from where a date of the
+    /// class may still reach that day.
     fn spots<'a>(
         &'a self,
         lo: Bound<Spot>,
         hi: Bound<Spot>,
-        from: Option<i64>,
+        from: Option<Day>,
         forward: bool,
     ) -> impl Iterator<Item = &'a Spot> + 'a {
         let lists = self
@@ -168,9 +189,7 @@ impl TimelineIndex {
             .enumerate()
             .filter(|(_, set)| !set.is_empty())
             .map(|(class, set)| {
-                let floor = from
-                    .zip(longest_of(class))
-                    .and_then(|(day, longest)| Spot::first_from(day - longest));
+                let floor = from.and_then(|day| floor_of(class, day));
                 let lo = match (floor, &lo) {
                     (Some(floor), Bound::Included(spot)) if *spot >= floor => lo.clone(),
                     (Some(floor), _) => Bound::Included(floor),
@@ -355,8 +374,7 @@ impl KnowledgeGraph {
         forward: bool,
     ) -> impl Iterator<Item = TimelineEntry<'a>> + 'a {
         let index = &self.timeline;
-        // An entry that reaches `from` starts at most its span before it.
-        let first_day = from.map(|f| day_number(f.start()));
+        let first_day = from.map(|f| f.start());
         // An entry after `to` starts after its last day.
         let ceiling = to
             .and_then(|t| Spot::first_from(day_number(t.end()) + 1))
@@ -382,22 +400,33 @@ impl KnowledgeGraph {
                 Ordering::Equal => *with,
                 Ordering::Greater => false,
             });
-            above && below && in_window(e.date, from.as_ref(), to.as_ref())
+            above && below
         };
         index
             .spots(lo_spot, hi_spot, first_day, forward)
-            .flat_map(move |spot| self.entries_at(spot, forward))
+            .flat_map(move |spot| self.entries_at(spot, from.as_ref(), to.as_ref(), forward))
             .filter(inside)
     }
 
-    /// The entries of one spot, in the timeline's order, forward or backward.
-    fn entries_at(&self, spot: &Spot, forward: bool) -> Vec<TimelineEntry<'_>> {
+    /// The entries of one spot whose dates overlap `from`..=`to`, in the timeline's order,
+    /// forward or backward.
+    fn entries_at(
+        &self,
+        spot: &Spot,
+        from: Option<&PartialDate>,
+        to: Option<&PartialDate>,
+        forward: bool,
+    ) -> Vec<TimelineEntry<'_>> {
         let Some(node) = spot.node.as_ref().and_then(|id| self.get(id)) else {
             return Vec::new();
         };
         let mut entries: Vec<TimelineEntry<'_>> = stamps(node)
             .into_iter()
-            .filter(|s: &Stamp<'_>| s.kind() == spot.kind && s.date().sort_date() == spot.date)
+            .filter(|s: &Stamp<'_>| {
+                s.kind() == spot.kind
+                    && s.date().sort_date() == spot.date
+                    && in_window(s.date(), from, to)
+            })
             .map(|s| s.entry(node))
             .collect();
         entries.sort_unstable_by(|a, b| a.key().cmp(&b.key()));
