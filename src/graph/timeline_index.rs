@@ -357,9 +357,13 @@ impl KnowledgeGraph {
     pub fn timeline_count(&self, from: Option<&PartialDate>, to: Option<&PartialDate>) -> usize {
         match (from, to) {
             (None, None) => self.timeline.entries,
-            _ => self
-                .timeline_between(from.copied(), to.copied(), None, None, true)
-                .count(),
+            _ => {
+                let first_day = from.map(|f| f.start());
+                let spots = self
+                    .timeline
+                    .spots(Bound::Unbounded, ceiling(to), first_day, true);
+                spots.map(|spot| self.stamps_at(spot, from, to).len()).sum()
+            }
         }
     }
 
@@ -376,9 +380,7 @@ impl KnowledgeGraph {
         let index = &self.timeline;
         let first_day = from.map(|f| f.start());
         // An entry after `to` starts after its last day.
-        let ceiling = to
-            .and_then(|t| Spot::first_from(day_number(t.end()) + 1))
-            .map_or(Bound::Unbounded, Bound::Excluded);
+        let ceiling = ceiling(to.as_ref());
         let lo_spot = lo
             .as_ref()
             .map_or(Bound::Unbounded, |(k, _)| Bound::Included(Spot::of(k)));
@@ -417,17 +419,10 @@ impl KnowledgeGraph {
         to: Option<&PartialDate>,
         forward: bool,
     ) -> Vec<TimelineEntry<'_>> {
-        let Some(node) = spot.node.as_ref().and_then(|id| self.get(id)) else {
-            return Vec::new();
-        };
-        let mut entries: Vec<TimelineEntry<'_>> = stamps(node)
+        let mut entries: Vec<TimelineEntry<'_>> = self
+            .stamps_at(spot, from, to)
             .into_iter()
-            .filter(|s: &Stamp<'_>| {
-                s.kind() == spot.kind
-                    && s.date().sort_date() == spot.date
-                    && in_window(s.date(), from, to)
-            })
-            .map(|s| s.entry(node))
+            .map(|(s, node)| s.entry(node))
             .collect();
         entries.sort_unstable_by(|a, b| a.key().cmp(&b.key()));
         if !forward {
@@ -435,6 +430,34 @@ impl KnowledgeGraph {
         }
         entries
     }
+
+    /// The dated entries of one spot whose dates overlap `from`..=`to`, titles not yet
+    /// written, each with its node.
+    fn stamps_at(
+        &self,
+        spot: &Spot,
+        from: Option<&PartialDate>,
+        to: Option<&PartialDate>,
+    ) -> Vec<(Stamp<'_>, &Node)> {
+        let Some(node) = spot.node.as_ref().and_then(|id| self.get(id)) else {
+            return Vec::new();
+        };
+        stamps(node)
+            .into_iter()
+            .filter(|s| {
+                s.kind() == spot.kind
+                    && s.date().sort_date() == spot.date
+                    && in_window(s.date(), from, to)
+            })
+            .map(|s| (s, node))
+            .collect()
+    }
+}
+
+/// The bound past which every spot starts after `to`.
+fn ceiling(to: Option<&PartialDate>) -> Bound<Spot> {
+    to.and_then(|t| Spot::first_from(day_number(t.end()) + 1))
+        .map_or(Bound::Unbounded, Bound::Excluded)
 }
 
 impl TimelineIndex {
