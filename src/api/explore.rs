@@ -16,7 +16,7 @@ use super::filters::CommitmentFilter;
 use super::flat::{Flat, FlatList, Item, Leaves};
 use super::graph;
 use super::objects::{Commitment, Deal, TariffMeasure};
-use super::pagination::{Around, Atom, Keyset, Page, PageArgs, Total, paginate};
+use super::pagination::{Around, Atom, Keyset, Page, PageArgs, Total};
 use super::scalars::Date;
 use super::values::{Money, When};
 use crate::graph::{self, KnowledgeGraph};
@@ -756,11 +756,6 @@ impl ExploreQuery {
             let entities = ids(&entities.unwrap_or_default())?;
             let (from, to) = (from.map(|d| d.0), to.map(|d| d.0));
             let wrap = |e| TimelineEntry { g, e };
-            if !entities.is_empty() {
-                let entries = g.timeline(from.as_ref(), to.as_ref(), &entities);
-                return paginate(entries, &TimelineOrder, &page, wrap);
-            }
-            // The whole graph's timeline: the page read from its index.
             let asked = page.read(&TimelineOrder)?;
             let window = graph::TimelineWindow {
                 after: asked.after,
@@ -768,11 +763,11 @@ impl ExploreQuery {
                 first: asked.first,
                 last: asked.last,
             };
-            let found = g.timeline_page(from.as_ref(), to.as_ref(), &window);
+            let found = g.timeline_page(from.as_ref(), to.as_ref(), &entities, &window);
             let around = Around {
                 previous: found.has_previous,
                 next: found.has_next,
-                total: Total::Timeline { from, to },
+                total: Total::Timeline { from, to, entities },
             };
             Ok(super::pagination::page(
                 found.entries,

@@ -289,13 +289,15 @@ pub enum Total {
         /// The date values are taken as of.
         as_of: Option<PartialDate>,
     },
-    /// The entries of the whole graph's timeline from `from` to `to`, counted from the
-    /// request's graph.
+    /// The entries of the timeline of `entities` (the whole graph's when none) from
+    /// `from` to `to`, counted from the request's graph.
     Timeline {
         /// The earliest date.
         from: Option<PartialDate>,
         /// The latest date.
         to: Option<PartialDate>,
+        /// Only entries involving these.
+        entities: Vec<EntityId>,
     },
 }
 
@@ -349,8 +351,8 @@ impl<T: Item> Page<T> {
                 filter,
                 as_of,
             } => super::graph(ctx)?.count(*kind, filter, as_of.as_ref()),
-            Total::Timeline { from, to } => {
-                super::graph(ctx)?.timeline_count(from.as_ref(), to.as_ref())
+            Total::Timeline { from, to, entities } => {
+                super::graph(ctx)?.timeline_count(from.as_ref(), to.as_ref(), entities)
             }
         })
     }

@@ -114,11 +114,7 @@ impl KnowledgeGraph {
         let mut out = Vec::new();
         for node in nodes {
             for entry in entries(node) {
-                let involved = entities.is_empty()
-                    || entities.contains(&node.id)
-                    || entry.actor.as_ref().is_some_and(|a| entities.contains(a))
-                    || involves(node, entities);
-                if in_window(entry.date, from, to) && involved {
+                if in_window(entry.date, from, to) && involved(&entry, entities) {
                     out.push(entry);
                 }
             }
@@ -167,6 +163,15 @@ pub(super) const DATED: [NodeKind; 5] = [
     NodeKind::TariffMeasure,
     NodeKind::Deal,
 ];
+
+/// True when a timeline of `entities` holds `entry` (a timeline of none holds every entry):
+/// it is about one of them, one of them acted, or its node names one of them.
+pub(super) fn involved(entry: &TimelineEntry<'_>, entities: &[EntityId]) -> bool {
+    entities.is_empty()
+        || entities.contains(&entry.node.id)
+        || entry.actor.as_ref().is_some_and(|a| entities.contains(a))
+        || involves(entry.node, entities)
+}
 
 /// True when the node names one of `entities` as a participant, speaker, subject, pledger or party.
 fn involves(node: &Node, entities: &[EntityId]) -> bool {

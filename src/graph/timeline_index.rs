@@ -1,13 +1,16 @@
 //! The whole graph's timeline in its order, kept in step with changes: a page of it is
 //! read from where it starts, rather than found among every dated entity's entries.
 
+use std::cell::Cell;
 use std::cmp::Ordering;
 use std::collections::{BTreeMap, BTreeSet};
 use std::iter::Peekable;
 use std::ops::Bound;
 
 use super::KnowledgeGraph;
-use super::timeline::{Stamp, TimelineEntry, TimelineKey, TimelineKind, in_window, stamps};
+use super::timeline::{
+    Stamp, TimelineEntry, TimelineKey, TimelineKind, in_window, involved, stamps,
+};
 use crate::model::{
     DatePrecision, Day, EntityId, Node, PartialDate, When, day_number, numbered_day,
 };
@@ -280,29 +283,102 @@ pub struct TimelinePage<'g> {
 /// A bound on the entries read: a key, and whether the entry it names is in.
 type Edge = Option<(TimelineKey<'static>, bool)>;
 
+/// Named entities with fewer relations than this have their timeline read from their
+/// relations at once; with more, the index is tried first.
+const FEW_RELATIONS: usize = if cfg!(test) { 8 } else { 256 };
+
+/// How many spots of the index a page of named entities may read, in all, before it is
+/// read from their relations instead: as many as they have relations, so that a page
+/// given up costs at most about as much again as reading their relations.
+struct Budget {
+    left: Cell<usize>,
+    spent: Cell<bool>,
+}
+
+impl Budget {
+    fn of(spots: usize) -> Self {
+        Budget {
+            left: Cell::new(spots),
+            spent: Cell::new(false),
+        }
+    }
+
+    /// Takes one spot; false, from then on, once there is none left.
+    fn take(&self) -> bool {
+        match self.left.get() {
+            0 => {
+                self.spent.set(true);
+                false
+            }
+            n => {
+                self.left.set(n - 1);
+                true
+            }
+        }
+    }
+}
+
 impl KnowledgeGraph {
-    /// The page `window` selects of the whole graph's timeline from `from` to `to`: the
-    /// same entries, in the same order, with the same neighbours, as that slice of
-    /// [`KnowledgeGraph::timeline`] with no entity named. Read from the timeline's index,
-    /// from where the page starts: its cost is that of the page and of the entries
-    /// skipped around it (those outside `from`..`to` among the dates that window reaches),
-    /// not of the timeline.
+    /// The page `window` selects of the timeline of `entities` (the whole graph's when
+    /// none is named) from `from` to `to`: the same entries, in the same order, with the
+    /// same neighbours, as that slice of [`KnowledgeGraph::timeline`]. The whole graph's
+    /// is read from the timeline's index, from where the page starts: its cost is that
+    /// of the page and of the entries skipped around it (those outside `from`..`to` among
+    /// the dates that window reaches), not of the timeline. So is that of entities with
+    /// many relations, their entries picked out of the index, while that takes no more
+    /// steps than they have relations (a hub's entries are many and near each other);
+    /// otherwise their entries are read from their relations and sorted.
     pub fn timeline_page(
         &self,
         from: Option<&PartialDate>,
         to: Option<&PartialDate>,
+        entities: &[EntityId],
         window: &TimelineWindow<'_>,
+    ) -> TimelinePage<'_> {
+        if entities.is_empty() {
+            return self.page_from_index(from, to, entities, window, None);
+        }
+        let relations: usize = entities
+            .iter()
+            .filter_map(|id| self.by_id.get(id))
+            .map(|at| self.topology.halves(at.ix).len())
+            .sum();
+        if relations >= FEW_RELATIONS {
+            let budget = Budget::of(relations);
+            let page = self.page_from_index(from, to, entities, window, Some(&budget));
+            #[cfg(test)]
+            tests::READ.with(|r| r.set(r.get() + [1, 0][usize::from(budget.spent.get())]));
+            if !budget.spent.get() {
+                return page;
+            }
+        }
+        #[cfg(test)]
+        tests::READ.with(|r| r.set(r.get() + 1_000_000));
+        cut(self.timeline(from, to, entities), window)
+    }
+
+    /// The page `window` selects of the timeline of `entities` from `from` to `to`, read
+    /// from the index, within `budget` when there is one (when it runs out, the page is
+    /// short, and the budget says so).
+    fn page_from_index(
+        &self,
+        from: Option<&PartialDate>,
+        to: Option<&PartialDate>,
+        entities: &[EntityId],
+        window: &TimelineWindow<'_>,
+        budget: Option<&Budget>,
     ) -> TimelinePage<'_> {
         let (from, to) = (from.copied(), to.copied());
         let (after, before) = (window.after.as_ref(), window.before.as_ref());
+        let read = |lo: Edge, hi: Edge, forward: bool| {
+            self.timeline_between(from, to, entities, lo, hi, forward, budget)
+        };
         // Whether an entry lies from `key` on (or up to it, backward), `key`'s own with
         // `with`.
         let exists = |key: &TimelineKey<'_>, with: bool, forward: bool| {
             let edge = Some((key.to_owned_key(), with));
             let (lo, hi) = if forward { (edge, None) } else { (None, edge) };
-            self.timeline_between(from, to, lo, hi, forward)
-                .next()
-                .is_some()
+            read(lo, hi, forward).next().is_some()
         };
         // Entries lie after the page when some come from `before` on, unless `after` is
         // past them all (a page between crossed keys is empty, and ends where it starts).
@@ -316,10 +392,8 @@ impl KnowledgeGraph {
         match (window.first, window.last) {
             (first, last) if first.is_some() || last.is_none() => {
                 let first = first.unwrap_or(usize::MAX);
-                let mut entries: Vec<_> = self
-                    .timeline_between(from, to, lo.clone(), hi.clone(), true)
-                    .take(first.saturating_add(1))
-                    .collect();
+                let mut entries: Vec<_> =
+                    read(lo, hi, true).take(first.saturating_add(1)).collect();
                 let more = entries.len() > first;
                 entries.truncate(first);
                 let mut has_previous = before_the_page();
@@ -337,10 +411,8 @@ impl KnowledgeGraph {
             }
             (_, last) => {
                 let last = last.unwrap_or(usize::MAX);
-                let mut entries: Vec<_> = self
-                    .timeline_between(from, to, lo, hi, false)
-                    .take(last.saturating_add(1))
-                    .collect();
+                let mut entries: Vec<_> =
+                    read(lo, hi, false).take(last.saturating_add(1)).collect();
                 let more = entries.len() > last;
                 entries.truncate(last);
                 entries.reverse();
@@ -353,9 +425,16 @@ impl KnowledgeGraph {
         }
     }
 
-    /// How many entries the whole graph's timeline holds from `from` to `to`.
-    pub fn timeline_count(&self, from: Option<&PartialDate>, to: Option<&PartialDate>) -> usize {
+    /// How many entries the timeline of `entities` (the whole graph's when none) holds
+    /// from `from` to `to`.
+    pub fn timeline_count(
+        &self,
+        from: Option<&PartialDate>,
+        to: Option<&PartialDate>,
+        entities: &[EntityId],
+    ) -> usize {
         match (from, to) {
+            _ if !entities.is_empty() => self.timeline(from, to, entities).len(),
             (None, None) => self.timeline.entries,
             _ => {
                 let first_day = from.map(|f| f.start());
@@ -367,16 +446,23 @@ impl KnowledgeGraph {
         }
     }
 
-    /// The entries of the whole graph's timeline from `from` to `to` between two keys,
-    /// forward or backward.
-    fn timeline_between<'a>(
-        &'a self,
+    /// The entries of the timeline of `entities` (the whole graph's when none is named)
+    /// from `from` to `to` between two keys, forward or backward, read from the index:
+    /// while `budget` lasts, when there is one.
+    #[allow(clippy::too_many_arguments)]
+    fn timeline_between<'g, 'e>(
+        &'g self,
         from: Option<PartialDate>,
         to: Option<PartialDate>,
+        entities: &'e [EntityId],
         lo: Edge,
         hi: Edge,
         forward: bool,
-    ) -> impl Iterator<Item = TimelineEntry<'a>> + 'a {
+        budget: Option<&'e Budget>,
+    ) -> impl Iterator<Item = TimelineEntry<'g>> + 'e
+    where
+        'g: 'e,
+    {
         let index = &self.timeline;
         let first_day = from.map(|f| f.start());
         // An entry after `to` starts after its last day.
@@ -402,10 +488,11 @@ impl KnowledgeGraph {
                 Ordering::Equal => *with,
                 Ordering::Greater => false,
             });
-            above && below
+            above && below && involved(e, entities)
         };
         index
             .spots(lo_spot, hi_spot, first_day, forward)
+            .take_while(move |_| budget.is_none_or(Budget::take))
             .flat_map(move |spot| self.entries_at(spot, from.as_ref(), to.as_ref(), forward))
             .filter(inside)
     }
@@ -454,6 +541,34 @@ impl KnowledgeGraph {
     }
 }
 
+/// The page `window` selects of a whole timeline, cut as a list's page is: the entries
+/// after one key and before another, the first `first` of those, the last `last` of
+/// those.
+fn cut<'g>(entries: Vec<TimelineEntry<'g>>, window: &TimelineWindow<'_>) -> TimelinePage<'g> {
+    let total = entries.len();
+    let mut start = 0;
+    let mut end = total;
+    if let Some(key) = &window.after {
+        start = entries.partition_point(|e| e.key() <= *key);
+    }
+    if let Some(key) = &window.before {
+        end = entries.partition_point(|e| e.key() < *key);
+    }
+    end = end.max(start);
+    if let Some(first) = window.first {
+        end = end.min(start.saturating_add(first));
+    }
+    if let Some(last) = window.last {
+        start = start.max(end.saturating_sub(last));
+    }
+    let page = entries.into_iter().skip(start).take(end - start).collect();
+    TimelinePage {
+        entries: page,
+        has_previous: start > 0,
+        has_next: end < total,
+    }
+}
+
 /// The bound past which every spot starts after `to`.
 fn ceiling(to: Option<&PartialDate>) -> Bound<Spot> {
     to.and_then(|t| Spot::first_from(day_number(t.end()) + 1))
@@ -489,6 +604,12 @@ mod tests {
     use super::super::testing::*;
     use super::*;
     use crate::model::{DateBound, NodeData};
+
+    thread_local! {
+        /// Pages of named entities read from the index (units) and from their relations
+        /// (millions), for a test to see that it met both.
+        pub(super) static READ: Cell<usize> = const { Cell::new(0) };
+    }
 
     #[test]
     fn the_first_kind_comes_first() {
@@ -536,9 +657,18 @@ mod tests {
     /// A graph of events, deals, pledges and tariffs dated in every shape, many on the
     /// same days, pledges revised more than once on one day.
     fn random_graph(dice: &mut Dice, size: usize) -> KnowledgeGraph {
-        let mut nodes = vec![country("aa", "Aa"), country("bb", "Bb")];
+        let mut nodes = vec![
+            country("aa", "Aa"),
+            country("bb", "Bb"),
+            country("cc", "Cc"),
+        ];
         for i in 0..size {
-            let mut e = event(&format!("event:e{i:03}"), "2025-01-01", &["country:aa"]);
+            // Country cc takes part in one event in ten: few entries for its relations.
+            let who: &[&str] = match dice.roll(10) {
+                0 => &["country:aa", "country:cc"],
+                _ => &["country:aa"],
+            };
+            let mut e = event(&format!("event:e{i:03}"), "2025-01-01", who);
             if let NodeData::Event(x) = &mut e.data {
                 x.date = Some(some_date(dice));
             }
@@ -587,9 +717,10 @@ mod tests {
         g: &KnowledgeGraph,
         from: Option<&PartialDate>,
         to: Option<&PartialDate>,
+        entities: &[EntityId],
         window: &TimelineWindow<'_>,
     ) -> (Vec<String>, bool, bool) {
-        let all = g.timeline(from, to, &[]);
+        let all = g.timeline(from, to, entities);
         let mut start = 0;
         let mut end = all.len();
         if let Some(key) = &window.after {
@@ -613,9 +744,10 @@ mod tests {
         g: &KnowledgeGraph,
         from: Option<&PartialDate>,
         to: Option<&PartialDate>,
+        entities: &[EntityId],
         window: &TimelineWindow<'_>,
     ) -> (Vec<String>, bool, bool) {
-        let page = g.timeline_page(from, to, window);
+        let page = g.timeline_page(from, to, entities, window);
         let keys = page.entries.iter().map(|e| format!("{:?}", e.key()));
         (keys.collect(), page.has_previous, page.has_next)
     }
@@ -626,7 +758,16 @@ mod tests {
         let g = random_graph(&mut dice, 60);
         let all = g.timeline(None, None, &[]);
         assert!(all.len() > 150, "{}", all.len());
-        assert_eq!(g.timeline_count(None, None), all.len());
+        assert_eq!(g.timeline_count(None, None, &[]), all.len());
+        let named: [&[EntityId]; 7] = [
+            &[],
+            &[id("country:aa")],
+            &[id("country:bb")],
+            &[id("country:cc")],
+            &[id("deal:d003")],
+            &[id("country:cc"), id("deal:d007")],
+            &[id("country:nowhere")],
+        ];
         let at = |text: &str| text.parse::<PartialDate>().ok();
         let dates = [
             None,
@@ -641,7 +782,11 @@ mod tests {
             for to in &dates {
                 let (from, to) = (from.as_ref(), to.as_ref());
                 let whole = g.timeline(from, to, &[]);
-                assert_eq!(g.timeline_count(from, to), whole.len(), "{from:?} {to:?}");
+                assert_eq!(
+                    g.timeline_count(from, to, &[]),
+                    whole.len(),
+                    "{from:?} {to:?}"
+                );
                 // Keys of entries in the window, of entries outside it, and made up.
                 let mut keys: Vec<TimelineKey<'_>> = Vec::new();
                 for _ in 0..6 {
@@ -665,17 +810,21 @@ mod tests {
                         first: size(&mut dice),
                         last: size(&mut dice),
                     };
-                    let want = sliced(&g, from, to, &window);
+                    let entities = named[dice.roll(named.len())];
+                    let want = sliced(&g, from, to, entities, &window);
                     assert_eq!(
-                        read(&g, from, to, &window),
+                        read(&g, from, to, entities, &window),
                         want,
-                        "{from:?} {to:?} {window:?}"
+                        "{from:?} {to:?} {entities:?} {window:?}"
                     );
                     read_any += want.0.len();
                 }
             }
         }
         assert!(read_any > 1000, "the windows read entries: {read_any}");
+        let read = READ.with(Cell::get);
+        let (indexed, related) = (read % 1_000_000, read / 1_000_000);
+        assert!(indexed > 20 && related > 20, "{indexed} {related}");
     }
 
     #[test]
@@ -691,7 +840,7 @@ mod tests {
         let (mut forward, mut window) = (Vec::new(), TimelineWindow::default());
         window.first = Some(7);
         loop {
-            let page = g.timeline_page(from.as_ref(), None, &window);
+            let page = g.timeline_page(from.as_ref(), None, &[], &window);
             forward.extend(page.entries.iter().map(|e| format!("{:?}", e.key())));
             match page.entries.last() {
                 Some(e) if page.has_next => window.after = Some(e.key().to_owned_key()),
@@ -705,7 +854,7 @@ mod tests {
             ..TimelineWindow::default()
         };
         loop {
-            let page = g.timeline_page(from.as_ref(), None, &window);
+            let page = g.timeline_page(from.as_ref(), None, &[], &window);
             let keys = page.entries.iter().map(|e| format!("{:?}", e.key()));
             backward.splice(0..0, keys);
             match page.entries.first() {
