@@ -114,7 +114,8 @@ impl KnowledgeGraph {
         let mut out = Vec::new();
         for node in nodes {
             for entry in entries(node) {
-                if in_window(entry.date, from, to) && involved(&entry, entities) {
+                let actor = entry.actor.as_ref();
+                if in_window(entry.date, from, to) && involved(node, actor, entities) {
                     out.push(entry);
                 }
             }
@@ -164,13 +165,14 @@ pub(super) const DATED: [NodeKind; 5] = [
     NodeKind::Deal,
 ];
 
-/// True when a timeline of `entities` holds `entry` (a timeline of none holds every entry):
-/// it is about one of them, one of them acted, or its node names one of them.
-pub(super) fn involved(entry: &TimelineEntry<'_>, entities: &[EntityId]) -> bool {
+/// True when a timeline of `entities` holds an entry about `node` by `actor` (a timeline
+/// of none holds every entry): it is about one of them, one of them acted, or its node
+/// names one of them.
+pub(super) fn involved(node: &Node, actor: Option<&EntityId>, entities: &[EntityId]) -> bool {
     entities.is_empty()
-        || entities.contains(&entry.node.id)
-        || entry.actor.as_ref().is_some_and(|a| entities.contains(a))
-        || involves(entry.node, entities)
+        || entities.contains(&node.id)
+        || actor.is_some_and(|a| entities.contains(a))
+        || involves(node, entities)
 }
 
 /// True when the node names one of `entities` as a participant, speaker, subject, pledger or party.
@@ -208,6 +210,15 @@ impl<'g> Stamp<'g> {
         match self {
             Stamp::Own(kind, ..) => *kind,
             Stamp::Amount(..) | Stamp::Rate(..) => TimelineKind::Revision,
+        }
+    }
+
+    /// Who acted, where known.
+    pub(super) fn actor(&self) -> Option<&'g EntityId> {
+        match self {
+            Stamp::Own(_, _, actor) => *actor,
+            Stamp::Amount(c, _) => c.made_by.as_ref(),
+            Stamp::Rate(c, _) => c.made_by.as_ref(),
         }
     }
 

@@ -441,7 +441,9 @@ impl KnowledgeGraph {
                 let spots = self
                     .timeline
                     .spots(Bound::Unbounded, ceiling(to), first_day, true);
-                spots.map(|spot| self.stamps_at(spot, from, to).len()).sum()
+                spots
+                    .map(|spot| self.stamps_at(spot, from, to, &[]).len())
+                    .sum()
             }
         }
     }
@@ -488,26 +490,29 @@ impl KnowledgeGraph {
                 Ordering::Equal => *with,
                 Ordering::Greater => false,
             });
-            above && below && involved(e, entities)
+            above && below
         };
         index
             .spots(lo_spot, hi_spot, first_day, forward)
             .take_while(move |_| budget.is_none_or(Budget::take))
-            .flat_map(move |spot| self.entries_at(spot, from.as_ref(), to.as_ref(), forward))
+            .flat_map(move |spot| {
+                self.entries_at(spot, from.as_ref(), to.as_ref(), entities, forward)
+            })
             .filter(inside)
     }
 
-    /// The entries of one spot whose dates overlap `from`..=`to`, in the timeline's order,
-    /// forward or backward.
+    /// The entries of one spot whose dates overlap `from`..=`to` and that involve
+    /// `entities` (any, when none), in the timeline's order, forward or backward.
     fn entries_at(
         &self,
         spot: &Spot,
         from: Option<&PartialDate>,
         to: Option<&PartialDate>,
+        entities: &[EntityId],
         forward: bool,
     ) -> Vec<TimelineEntry<'_>> {
         let mut entries: Vec<TimelineEntry<'_>> = self
-            .stamps_at(spot, from, to)
+            .stamps_at(spot, from, to, entities)
             .into_iter()
             .map(|(s, node)| s.entry(node))
             .collect();
@@ -518,13 +523,14 @@ impl KnowledgeGraph {
         entries
     }
 
-    /// The dated entries of one spot whose dates overlap `from`..=`to`, titles not yet
-    /// written, each with its node.
+    /// The dated entries of one spot whose dates overlap `from`..=`to` and that involve
+    /// `entities` (any, when none), titles not yet written, each with its node.
     fn stamps_at(
         &self,
         spot: &Spot,
         from: Option<&PartialDate>,
         to: Option<&PartialDate>,
+        entities: &[EntityId],
     ) -> Vec<(Stamp<'_>, &Node)> {
         let Some(node) = spot.node.as_ref().and_then(|id| self.get(id)) else {
             return Vec::new();
@@ -535,6 +541,7 @@ impl KnowledgeGraph {
                 s.kind() == spot.kind
                     && s.date().sort_date() == spot.date
                     && in_window(s.date(), from, to)
+                    && involved(node, s.actor(), entities)
             })
             .map(|s| (s, node))
             .collect()
@@ -696,6 +703,8 @@ mod tests {
                     .map(|k| {
                         let amount = format!("{}", 10 + dice.roll(5));
                         let mut c = claim(&format!("k{k}"), money(&amount, "USD"), None);
+                        // Country cc revises some: it acted, and is named nowhere else.
+                        c.made_by = (dice.roll(4) == 0).then(|| id("country:cc"));
                         c.valid_from = Some(Box::new(if dice.roll(2) == 0 {
                             on.clone()
                         } else {
