@@ -231,27 +231,17 @@ impl<'g> Stamp<'g> {
 
     /// The entry, its title written.
     pub(super) fn entry(self, node: &'g Node) -> TimelineEntry<'g> {
-        let (title, actor, claim) = match &self {
-            Stamp::Own(kind, _, actor) => {
-                let title = match (&node.data, kind) {
-                    (NodeData::Deal(_), TimelineKind::Announcement) => {
-                        format!("{} announced", node.name)
-                    }
-                    (NodeData::Deal(_), TimelineKind::Deadline) => {
-                        format!("Deadline for {}", node.name)
-                    }
-                    _ => node.name.clone(),
-                };
-                (title, *actor, None)
+        let (title, claim) = match &self {
+            Stamp::Own(TimelineKind::Announcement, ..) => {
+                (format!("{} announced", node.name), None)
             }
-            Stamp::Amount(c, _) => (
-                format!("{}: {}", node.name, c.value),
-                c.made_by.as_ref(),
-                Some(c.key.as_str()),
-            ),
+            Stamp::Own(TimelineKind::Deadline, ..) if matches!(node.data, NodeData::Deal(_)) => {
+                (format!("Deadline for {}", node.name), None)
+            }
+            Stamp::Own(..) => (node.name.clone(), None),
+            Stamp::Amount(c, _) => (format!("{}: {}", node.name, c.value), Some(c.key.as_str())),
             Stamp::Rate(c, _) => (
                 format!("{}: {}", node.name, c.value.total),
-                c.made_by.as_ref(),
                 Some(c.key.as_str()),
             ),
         };
@@ -260,7 +250,7 @@ impl<'g> Stamp<'g> {
             kind: self.kind(),
             node,
             title,
-            actor: actor.cloned(),
+            actor: self.actor().cloned(),
             claim,
         }
     }
