@@ -151,7 +151,10 @@ fn write_utc_micros(w: &mut impl fmt::Write, micros: u128) -> fmt::Result {
     let secs = u64::try_from(micros / 1_000_000).unwrap_or(u64::MAX);
     let fraction = u32::try_from(micros % 1_000_000).unwrap_or(0);
     let (days, in_day) = (secs / 86_400, secs % 86_400);
-    let (year, month, day) = civil_from_days(days);
+    let (year, month, day) = i64::try_from(days)
+        .ok()
+        .and_then(crate::model::numbered_day)
+        .unwrap_or((9999, 12, 31));
     let mut buf = *b"0000-00-00T00:00:00.000000Z";
     let mut put = |at: usize, width: usize, mut value: u64| {
         for i in (at..at + width).rev() {
@@ -159,30 +162,15 @@ fn write_utc_micros(w: &mut impl fmt::Write, micros: u128) -> fmt::Result {
             value /= 10;
         }
     };
-    put(0, 4, year);
-    put(5, 2, month);
-    put(8, 2, day);
+    put(0, 4, u64::try_from(year).unwrap_or(0));
+    put(5, 2, u64::from(month));
+    put(8, 2, u64::from(day));
     put(11, 2, in_day / 3600);
     put(14, 2, in_day % 3600 / 60);
     put(17, 2, in_day % 60);
     put(20, 6, u64::from(fraction));
     // Only ASCII digits and punctuation were written.
     w.write_str(std::str::from_utf8(&buf).map_err(|_| fmt::Error)?)
-}
-
-/// The proleptic Gregorian (year, month, day) of a count of days since 1970-01-01 (Howard
-/// Hinnant's `civil_from_days`, for days on or after the epoch).
-fn civil_from_days(days: u64) -> (u64, u64, u64) {
-    let z = days + 719_468;
-    let era = z / 146_097;
-    let doe = z % 146_097;
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let day = doy - (153 * mp + 2) / 5 + 1;
-    let month = if mp < 10 { mp + 3 } else { mp - 9 };
-    let year = yoe + era * 400 + u64::from(month <= 2);
-    (year, month, day)
 }
 
 #[cfg(test)]
