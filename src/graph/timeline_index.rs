@@ -39,10 +39,9 @@ impl Spot {
     }
 
     /// The first spot whose date starts on `day` or after: a bound.
-    fn first_from(day: i64) -> Option<Self> {
-        let date = numbered_day(day).and_then(|d| PartialDate::first_starting(d).ok())?;
+    fn first_from(day: Day) -> Option<Self> {
         Some(Spot {
-            date: Some(date),
+            date: Some(PartialDate::first_starting(day).ok()?),
             kind: FIRST_KIND,
             node: None,
         })
@@ -105,11 +104,7 @@ fn floor_of(class: usize, day: Day) -> Option<Spot> {
             numbered_day(day_number(day).checked_sub(longest)?)?
         }
     };
-    Some(Spot {
-        date: Some(PartialDate::first_starting(first).ok()?),
-        kind: FIRST_KIND,
-        node: None,
-    })
+    Spot::first_from(first)
 }
 
 /// The whole graph's timeline, as spots in its order, in classes by how many days their
@@ -578,7 +573,7 @@ fn cut<'g>(entries: Vec<TimelineEntry<'g>>, window: &TimelineWindow<'_>) -> Time
 
 /// The bound past which every spot starts after `to`.
 fn ceiling(to: Option<&PartialDate>) -> Bound<Spot> {
-    to.and_then(|t| Spot::first_from(day_number(t.end()) + 1))
+    to.and_then(|t| Spot::first_from(numbered_day(day_number(t.end()) + 1)?))
         .map_or(Bound::Unbounded, Bound::Excluded)
 }
 
