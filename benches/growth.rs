@@ -427,6 +427,13 @@ fn questions(g: &KnowledgeGraph) -> Figures {
             black_box(g.timeline(None, None, hub_only).len());
         },
     );
+    time(
+        "count of the largest hub's timeline (`totalCount`), from its relations",
+        10,
+        &mut |_| {
+            black_box(g.timeline_count(None, None, hub_only));
+        },
+    );
     // Pages of lists no pledger names: all commitments, those of one kind, in one
     // currency, top-level ones, a deal's and a beneficiary's, each in a few orders.
     let all = Filter::default();

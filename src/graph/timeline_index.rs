@@ -429,7 +429,7 @@ impl KnowledgeGraph {
         entities: &[EntityId],
     ) -> usize {
         match (from, to) {
-            _ if !entities.is_empty() => self.timeline(from, to, entities).len(),
+            _ if !entities.is_empty() => self.timeline_len(from, to, entities),
             (None, None) => self.timeline.entries,
             _ => {
                 let first_day = from.map(|f| f.start());
@@ -791,6 +791,13 @@ mod tests {
                     whole.len(),
                     "{from:?} {to:?}"
                 );
+                for entities in named {
+                    assert_eq!(
+                        g.timeline_count(from, to, entities),
+                        g.timeline(from, to, entities).len(),
+                        "{from:?} {to:?} {entities:?}"
+                    );
+                }
                 // Keys of entries in the window, of entries outside it, and made up.
                 let mut keys: Vec<TimelineKey<'_>> = Vec::new();
                 for _ in 0..6 {
