@@ -15,8 +15,12 @@ use crate::model::{EntityId, Node};
 /// Nodes are handed over in batches of this many.
 const BATCH: usize = 1024;
 
-/// Batches in flight: past this, the graph's thread waits for the indexer.
-const IN_FLIGHT: usize = 8;
+/// Batches in flight: past this, the graph's thread waits for the indexer. The indexer
+/// falls behind while a load's entities are read (three threads share the cores) and
+/// catches up while its relations are; a short queue made the graph's thread wait, and
+/// the reader behind it, leaving a core idle. A batch in flight holds only pointers to
+/// nodes the graph holds anyway (about 24 KB a batch).
+const IN_FLIGHT: usize = 256;
 
 /// How long the feed stays empty before the indexer takes it as paused: far longer than
 /// the graph's thread takes to fill a batch of nodes, far shorter than a load's relations.
