@@ -146,9 +146,8 @@ impl KnowledgeGraph {
             let Some(at) = self.by_id.get(id) else {
                 continue;
             };
-            nodes.push(at.ix);
-            let halves = self.topology.halves(at.ix);
-            nodes.extend(halves.iter().map(|h| h.other).filter(|&ix| dated(ix)));
+            let others = self.topology.halves(at.ix).iter().map(|h| h.other);
+            nodes.extend(std::iter::once(at.ix).chain(others).filter(|&ix| dated(ix)));
         }
         nodes.sort_unstable();
         nodes.dedup();
@@ -156,7 +155,6 @@ impl KnowledgeGraph {
             .into_iter()
             .filter_map(|ix| self.graph.node_weight(ix))
             .map(|node| &**node)
-            .filter(|n| DATED.contains(&n.kind()))
             .collect()
     }
 }
@@ -164,7 +162,7 @@ impl KnowledgeGraph {
 /// The dated entries of `nodes` that a timeline of `entities` from `from` to `to` holds,
 /// titles not written, each with its node.
 fn kept<'g, 'a>(
-    nodes: Vec<&'g Node>,
+    nodes: impl IntoIterator<Item = &'g Node> + 'a,
     from: Option<&'a PartialDate>,
     to: Option<&'a PartialDate>,
     entities: &'a [EntityId],
@@ -175,14 +173,27 @@ where
     nodes.into_iter().flat_map(move |node| {
         stamps(node)
             .into_iter()
-            .filter(move |s| in_window(s.date(), from, to) && involved(node, s.actor(), entities))
+            .filter(move |s| holds(node, s, from, to, entities))
             .map(move |s| (s, node))
     })
 }
 
+/// True when a timeline of `entities` from `from` to `to` holds the entry `stamp` of
+/// `node`. Inline: a page from the timeline's index asks it of every entry it reads.
+#[inline]
+pub(super) fn holds(
+    node: &Node,
+    stamp: &Stamp<'_>,
+    from: Option<&PartialDate>,
+    to: Option<&PartialDate>,
+    entities: &[EntityId],
+) -> bool {
+    in_window(stamp.date(), from, to) && involved(node, stamp.actor(), entities)
+}
+
 /// True when a date overlaps `from`..=`to`: a date known only as a range is in the window
 /// when the range meets it.
-pub(super) fn in_window(w: &When, from: Option<&PartialDate>, to: Option<&PartialDate>) -> bool {
+fn in_window(w: &When, from: Option<&PartialDate>, to: Option<&PartialDate>) -> bool {
     from.is_none_or(|f| w.latest().is_none_or(|l| l >= f.start()))
         && to.is_none_or(|t| w.earliest().is_some_and(|e| e <= t.end()))
 }
@@ -199,7 +210,7 @@ pub(super) const DATED: [NodeKind; 5] = [
 /// True when a timeline of `entities` holds an entry about `node` by `actor` (a timeline
 /// of none holds every entry): it is about one of them, one of them acted, or its node
 /// names one of them.
-pub(super) fn involved(node: &Node, actor: Option<&EntityId>, entities: &[EntityId]) -> bool {
+fn involved(node: &Node, actor: Option<&EntityId>, entities: &[EntityId]) -> bool {
     entities.is_empty()
         || entities.contains(&node.id)
         || actor.is_some_and(|a| entities.contains(a))

@@ -8,9 +8,7 @@ use std::iter::Peekable;
 use std::ops::Bound;
 
 use super::KnowledgeGraph;
-use super::timeline::{
-    Stamp, TimelineEntry, TimelineKey, TimelineKind, in_window, involved, stamps,
-};
+use super::timeline::{Stamp, TimelineEntry, TimelineKey, TimelineKind, holds, stamps};
 use crate::model::{
     DatePrecision, Day, EntityId, Node, PartialDate, When, day_number, numbered_day,
 };
@@ -535,8 +533,7 @@ impl KnowledgeGraph {
             .filter(|s| {
                 s.kind() == spot.kind
                     && s.date().sort_date() == spot.date
-                    && in_window(s.date(), from, to)
-                    && involved(node, s.actor(), entities)
+                    && holds(node, s, from, to, entities)
             })
             .map(|s| (s, node))
             .collect()
