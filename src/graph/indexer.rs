@@ -130,6 +130,13 @@ impl DocIds {
         let id = |doc: u32| self.0.get(doc as usize).and_then(Option::as_ref);
         id(a).cmp(&id(b))
     }
+
+    /// The order key of a document's id ([`EntityId::order_key`]), which agrees with
+    /// [`DocIds::cmp`]: a document without an id comes first in both.
+    fn key(&self, doc: u32) -> u128 {
+        let id = self.0.get(doc as usize).and_then(Option::as_ref);
+        id.map_or(0, EntityId::order_key)
+    }
 }
 
 /// The indexer: indexes every node it is handed, in order, until the feed is dropped,
@@ -182,7 +189,7 @@ pub(crate) fn index(rx: Receiver<Vec<Step>>) -> SearchIndex {
         };
     }
     index_later(&mut search, &ids, &mut later);
-    search.finish(&|a, b| ids.cmp(a, b));
+    search.finish(&|a, b| ids.cmp(a, b), &|doc| ids.key(doc));
     search
 }
 
@@ -315,7 +322,7 @@ mod tests {
                 }
             }
         }
-        in_turn.finish(&|a, b| ids.cmp(a, b));
+        in_turn.finish(&|a, b| ids.cmp(a, b), &|doc| ids.key(doc));
 
         let queries = [
             "talks",

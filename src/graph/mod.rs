@@ -765,7 +765,8 @@ impl KnowledgeGraph {
     pub(crate) fn finish_search(&mut self) {
         let (graph, topology) = (&self.graph, &self.topology);
         let order = |a, b| doc_order(graph, topology, a, b);
-        self.search.finish(&order);
+        let key = |doc: u32| topology.order_key(NodeIndex::new(doc as usize));
+        self.search.finish(&order, &key);
     }
 
     /// Two nodes in the order of their ids: see [`id_order`].

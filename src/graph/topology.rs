@@ -65,16 +65,6 @@ pub(crate) struct Topology {
     bulk: bool,
 }
 
-/// The first sixteen bytes of an id, zero-padded, as a number: ids in this order are in
-/// string order, except where their first sixteen bytes tie.
-fn order_key(id: &EntityId) -> u128 {
-    let mut bytes = [0u8; 16];
-    let text = id.as_str().as_bytes();
-    let n = text.len().min(16);
-    bytes[..n].copy_from_slice(&text[..n]);
-    u128::from_be_bytes(bytes)
-}
-
 fn sort_key(order: &[u128], half: &Half) -> (u128, u32) {
     let other = half.other.index();
     (order.get(other).copied().unwrap_or(0), other as u32)
@@ -108,7 +98,7 @@ impl Topology {
         }
         self.halves.reset(i);
         self.kinds[i] = Some(id.kind());
-        self.order[i] = order_key(id);
+        self.order[i] = id.order_key();
     }
 
     /// The node at `ix` removed (its relations were removed before it).
@@ -277,7 +267,7 @@ impl Topology {
         self.kinds.get(ix.index()).copied().flatten()
     }
 
-    /// A key that orders nodes as their ids do, but for ties ([`order_key`]).
+    /// A key that orders nodes as their ids do, but for ties ([`EntityId::order_key`]).
     pub fn order_key(&self, ix: NodeIndex) -> u128 {
         self.order.get(ix.index()).copied().unwrap_or(0)
     }

@@ -120,6 +120,16 @@ impl EntityId {
         &self.0
     }
 
+    /// The first sixteen bytes of the id, zero-padded, as a number: ids in this order
+    /// are in their own order, except where their first sixteen bytes tie.
+    pub fn order_key(&self) -> u128 {
+        let mut bytes = [0u8; 16];
+        let text = self.0.as_bytes();
+        let n = text.len().min(16);
+        bytes[..n].copy_from_slice(&text[..n]);
+        u128::from_be_bytes(bytes)
+    }
+
     /// The same id with the text an [`IdInterner`] living on this thread holds for it, as
     /// [`EntityId::parse`] would have given it; itself when none lives.
     pub fn into_shared(self) -> Self {

@@ -12,7 +12,7 @@
 
 use std::sync::Arc;
 
-use super::{DocOrder, FastSet, Field, SearchHit, SearchIndex};
+use super::{DocKey, DocOrder, FastSet, Field, SearchHit, SearchIndex};
 
 /// A search index shared in part with the graph's other copy; see the module's notes.
 #[derive(Debug, Default, Clone)]
@@ -94,9 +94,9 @@ impl LayeredSearch {
     }
 
     /// Ends a bulk load: see [`SearchIndex::finish`]. A load's index is its own.
-    pub fn finish(&mut self, docs: DocOrder<'_>) {
+    pub fn finish(&mut self, docs: DocOrder<'_>, key: DocKey<'_>) {
         if let Some(base) = self.own_base() {
-            base.finish(docs);
+            base.finish(docs, key);
         }
     }
 

@@ -37,7 +37,7 @@
 //!   length, not on the size of the vocabulary.
 //! - A bulk load keeps every list in id order, where each new text is
 //!   appended, and [`SearchIndex::finish`] puts them in order at its end,
-//!   sorting the documents by the caller's order once.
+//!   sorting the documents once, by the caller's key ([`DocKey`]) and order.
 //! - A term enters every structure when the first text holding it is added,
 //!   and leaves them all when the last one is removed. So adding or removing
 //!   a text costs work in proportion to the text (its terms and their
@@ -379,6 +379,30 @@ impl Clone for Reads {
 /// graph, the order of node ids): a total order, and the same every time the index is
 /// given it, from the first [`SearchIndex::add`] on.
 pub type DocOrder<'a> = &'a dyn Fn(u32, u32) -> std::cmp::Ordering;
+
+/// A number for each document that agrees with the order of documents wherever two
+/// numbers differ (for the graph, the first sixteen bytes of a node's id), so that
+/// sorting every document at the end of a load compares numbers, and reads the order
+/// only among documents whose numbers tie. A constant is a key, if a slow one.
+pub type DocKey<'a> = &'a dyn Fn(u32) -> u128;
+
+/// `docs` in the order `order`, ties by number: sorted by `key` and number, then each
+/// run whose keys tie by `order`. A run's documents are read together, while they are
+/// in the cache, rather than once at every level of one sort of them all.
+fn in_doc_order(mut docs: Vec<u32>, order: DocOrder<'_>, key: DocKey<'_>) -> Vec<u32> {
+    // In number order first, so that the keys are read in the order they are held.
+    docs.sort_unstable();
+    let mut keyed: Vec<(u128, u32)> = docs.iter().map(|&doc| (key(doc), doc)).collect();
+    keyed.sort_unstable();
+    for run in keyed.chunk_by_mut(|a, b| a.0 == b.0) {
+        if run.len() > 1 {
+            run.sort_unstable_by(|&(_, a), &(_, b)| order(a, b).then(a.cmp(&b)));
+        }
+    }
+    docs.clear();
+    docs.extend(keyed.into_iter().map(|(_, doc)| doc));
+    docs
+}
 
 /// `ids` put in order of their ranks, those of one rank left in the order given: counted
 /// out by rank, without a comparison.
@@ -724,7 +748,8 @@ impl SearchIndex {
     /// The short lists of the exact and fuzzy keys keep their room: reallocating
     /// millions of them saved no resident memory when measured, and the heap they
     /// left behind made later searches slower.
-    pub fn finish(&mut self, docs: DocOrder<'_>) {
+    /// `key` agrees with `docs` ([`DocKey`]).
+    pub fn finish(&mut self, docs: DocOrder<'_>, key: DocKey<'_>) {
         // Each text's rank and its position in the order of every list, by text id, so
         // that sorting a list reads one array and compares one number.
         let mut keys = [&self.texts.named, &self.texts.described]
@@ -735,8 +760,7 @@ impl SearchIndex {
         };
         // That order, but for ranks: names and aliases by their doc's place in `docs` and
         // by id, then longer texts by id, as [`TextOrder`] keeps them.
-        let mut places: Vec<u32> = self.doc_texts.keys().copied().collect();
-        places.sort_unstable_by(|&a, &b| docs(a, b).then(a.cmp(&b)));
+        let places = in_doc_order(self.doc_texts.keys().copied().collect(), docs, key);
         let mut in_order = Vec::with_capacity(keys[0].len() + keys[1].len());
         for doc in places {
             let mut next = self.doc_texts.get(&doc).map_or(NO_ID, |&(head, _)| head);

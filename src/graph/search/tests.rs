@@ -604,10 +604,24 @@ fn by_number(a: u32, b: u32) -> std::cmp::Ordering {
     a.cmp(&b)
 }
 
+/// A key of [`by_number`]: sixteen docs in a row share it.
+fn by_number_key(doc: u32) -> u128 {
+    u128::from(doc / 16)
+}
+
+/// Where a doc is in [`scrambled`].
+fn scramble(doc: u32) -> u32 {
+    doc.wrapping_mul(2_654_435_761) ^ 0x5bd1_e995
+}
+
 /// An order of docs unlike their numbers.
 fn scrambled(a: u32, b: u32) -> std::cmp::Ordering {
-    let key = |d: u32| d.wrapping_mul(2_654_435_761) ^ 0x5bd1_e995;
-    key(a).cmp(&key(b))
+    scramble(a).cmp(&scramble(b))
+}
+
+/// A key of [`scrambled`]: a few thousand docs, far apart in number, share each.
+fn scrambled_key(doc: u32) -> u128 {
+    u128::from(scramble(doc) >> 20)
 }
 
 /// The index's changes with docs in the order of their numbers.
@@ -621,7 +635,7 @@ impl SearchIndex {
     }
 
     fn finish_numbered(&mut self) {
-        self.finish(&by_number);
+        self.finish(&by_number, &by_number_key);
     }
 }
 
@@ -902,7 +916,7 @@ fn numbered_as_given(ix: &SearchIndex) {
 /// queries, limits and filters, through churn: the early stops, a full read of every
 /// list and the reference must give the same hits, in the same order, with the same
 /// scores and texts.
-fn answers_as_the_reference(seed: u64, docs: DocOrder<'_>) {
+fn answers_as_the_reference(seed: u64, docs: DocOrder<'_>, key: DocKey<'_>) {
     let mut rng = Rng(seed);
     let mut ix = SearchIndex::default();
     let mut texts = Vec::new();
@@ -911,7 +925,7 @@ fn answers_as_the_reference(seed: u64, docs: DocOrder<'_>) {
     for doc in 0..6_000 {
         add_random_doc(&mut ix, &mut rng, &mut texts, &shared, doc, docs);
     }
-    ix.finish(docs);
+    ix.finish(docs, key);
     let long = ix
         .terms
         .items
@@ -981,13 +995,32 @@ fn answers_as_the_reference(seed: u64, docs: DocOrder<'_>) {
 }
 
 #[test]
+fn documents_sorted_by_key_then_order_as_by_order_alone() {
+    // Docs out of number order, with keys that tie in runs of every length, and a key
+    // that ties them all.
+    let docs: Vec<u32> = (0..6_000u32)
+        .map(|d| d.wrapping_mul(7_919) % 6_000)
+        .collect();
+    let none: DocKey<'_> = &|_| 0;
+    let keys: [DocKey<'_>; 3] = [&scrambled_key, &|doc| u128::from(scramble(doc) >> 28), none];
+    for key in keys {
+        let mut expected = docs.clone();
+        expected.sort_unstable_by(|&a, &b| scrambled(a, b));
+        assert_eq!(in_doc_order(docs.clone(), &scrambled, key), expected);
+    }
+    let mut expected = docs.clone();
+    expected.sort_unstable();
+    assert_eq!(in_doc_order(docs, &by_number, &by_number_key), expected);
+}
+
+#[test]
 fn early_stops_answer_as_the_reference_does() {
-    answers_as_the_reference(0x9e37_79b9_7f4a_7c15, &by_number);
+    answers_as_the_reference(0x9e37_79b9_7f4a_7c15, &by_number, &by_number_key);
 }
 
 #[test]
 fn early_stops_answer_as_the_reference_does_in_any_order_of_docs() {
-    answers_as_the_reference(0x2545_f491_4f6c_dd1d, &scrambled);
+    answers_as_the_reference(0x2545_f491_4f6c_dd1d, &scrambled, &scrambled_key);
 }
 
 /// The normal forms a name is found by exactly: its words, and its runs when a
@@ -1186,7 +1219,7 @@ fn a_search_that_fills_its_top_reads_about_as_many_texts_as_it_returns() {
             &scrambled,
         );
     }
-    ix.finish(&scrambled);
+    ix.finish(&scrambled, &scrambled_key);
     let search = |q: &str, limit| {
         ix.search_ordered(q, limit, CUT, &all, &scrambled, &|doc, nth| {
             ix.originals.get(&(doc, nth)).map(|t| &**t)
@@ -1312,7 +1345,7 @@ fn a_search_that_finds_few_looks_at_about_as_many_texts_as_it_finds() {
             &scrambled,
         );
     }
-    ix.finish(&scrambled);
+    ix.finish(&scrambled, &scrambled_key);
     let few: Vec<u32> = (0..20_000).filter(|d| d % 4_000 == 7).collect();
     for q in [
         "nordvik baltera consortium",
@@ -1353,7 +1386,7 @@ fn filtered_reads_answer_as_the_plain_ones() {
     for doc in 0..6_000 {
         add_random_doc(&mut ix, &mut rng, &mut texts, &shared, doc, docs);
     }
-    ix.finish(docs);
+    ix.finish(docs, &scrambled_key);
     let third = |doc: u32| doc % 3 != 1;
     let (mut spared, mut compared) = (0, 0);
     for round in 0..2 {
@@ -1413,7 +1446,7 @@ fn finishing_a_load_puts_every_list_in_the_order_searches_read() {
     for doc in 5_000..5_500 {
         add_random_doc(&mut ix, &mut rng, &mut texts, &shared, doc, &scrambled);
     }
-    ix.finish(&scrambled);
+    ix.finish(&scrambled, &scrambled_key);
     let order = TextOrder {
         texts: &ix.texts,
         docs: &scrambled,
