@@ -79,7 +79,20 @@ pub(crate) fn fold_cmp(a: &str, b: &str) -> Ordering {
 /// Appends the lowercase form of `text` letter by letter to `out`: two texts so folded
 /// compare as bytes in [`fold_cmp`]'s order.
 pub(crate) fn fold_into(text: &str, out: &mut String) {
-    out.extend(text.chars().flat_map(char::to_lowercase));
+    // ASCII as bytes, the rest (from the first other letter) letter by letter.
+    let ascii = text.bytes().take_while(u8::is_ascii).count();
+    let start = out.len();
+    out.push_str(&text[..ascii]);
+    out[start..].make_ascii_lowercase();
+    out.extend(text[ascii..].chars().flat_map(char::to_lowercase));
+}
+
+/// [`fold_prefix`] of a text whose lowercase form, as [`fold_into`] gives it, is `folded`.
+pub(crate) fn folded_prefix(folded: &str) -> u128 {
+    let mut bytes = [0u8; 16];
+    let n = folded.len().min(16);
+    bytes[..n].copy_from_slice(&folded.as_bytes()[..n]);
+    u128::from_be_bytes(bytes)
 }
 
 /// The first sixteen bytes of a text's lowercase form, zero-padded, as a number: texts in
@@ -452,6 +465,7 @@ mod tests {
             "ANALYSIS: TALKS WITH X",
             "ΣΊΣΥΦΟΣ",
             "σίσυφος",
+            "Talks in ÄRGER over İSTANBUL",
         ];
         for a in texts {
             for b in texts {
@@ -462,12 +476,15 @@ mod tests {
                     assert_eq!(fold_cmp(a, b), want, "{a:?} {b:?}");
                 }
                 let fold = |t: &str| {
-                    let mut folded = String::new();
+                    let mut folded = String::from("Before ");
                     fold_into(t, &mut folded);
+                    let letters = t.chars().flat_map(char::to_lowercase);
+                    assert_eq!(folded, format!("Before {}", letters.collect::<String>()));
                     folded
                 };
                 assert_eq!(fold(a).cmp(&fold(b)), fold_cmp(a, b), "{a:?} {b:?}");
                 let (x, y) = (fold_prefix(a), fold_prefix(b));
+                assert_eq!(folded_prefix(&fold(a)["Before ".len()..]), x, "{a:?}");
                 if x != y {
                     assert_eq!(x.cmp(&y), fold_cmp(a, b), "{a:?} {b:?}");
                 }

@@ -285,29 +285,41 @@ impl KnowledgeGraph {
     /// Ends a load, putting in order what it left out of order.
     fn end_bulk(&mut self) {
         self.topology.end_bulk();
-        // The kind lists, built whole from the nodes sorted by their order keys: a
-        // million inserts into a tree of ids had compared ids at every level.
-        let mut lists: HashMap<NodeKind, Vec<(u128, EntityId, NodeIndex)>> = HashMap::new();
+        // Each kind's nodes in the order of their indices, which is the order they were
+        // placed in and close to the order of their memory: the passes below that read
+        // every node read them in this order, not in a random one.
+        let mut placed: HashMap<NodeKind, Vec<NodeIndex>> = HashMap::new();
         for ix in self.graph.node_indices() {
-            let (node, key) = (&self.graph[ix], self.topology.order_key(ix));
-            lists
-                .entry(node.kind())
-                .or_default()
-                .push((key, node.id.clone(), ix));
+            if let Some(kind) = self.topology.kind(ix) {
+                placed.entry(kind).or_default().push(ix);
+            }
         }
-        self.by_kind = lists
-            .into_iter()
-            .map(|(kind, mut list)| {
-                list.sort_unstable_by(|(x, a, _), (y, b, _)| x.cmp(y).then_with(|| a.cmp(b)));
-                let ids = list.into_iter().map(|(_, id, ix)| (id, ix));
+        let graph = &self.graph;
+        let node = |x: u32| -> &Node { &graph[NodeIndex::new(x as usize)] };
+        // The kind lists, built whole from the nodes sorted by their order keys, and
+        // by their ids where the keys tie: a million inserts into a tree of ids had
+        // compared ids at every level.
+        let topology = &self.topology;
+        self.by_kind = placed
+            .iter()
+            .map(|(&kind, list)| {
+                let mut keyed: Vec<(u128, NodeIndex)> = list
+                    .iter()
+                    .map(|&ix| (topology.order_key(ix), ix))
+                    .collect();
+                keyed.sort_unstable();
+                for run in keyed.chunk_by_mut(|a, b| a.0 == b.0) {
+                    if run.len() > 1 {
+                        run.sort_unstable_by(|(_, a), (_, b)| graph[*a].id.cmp(&graph[*b].id));
+                    }
+                }
+                let ids = keyed.into_iter().map(|(_, ix)| (graph[ix].id.clone(), ix));
                 (kind, ids.collect())
             })
             .collect();
-        let graph = &self.graph;
-        let node = |x: u32| -> &Node { &graph[NodeIndex::new(x as usize)] };
         let mut names = NameLists::default();
-        for (kind, list) in &self.by_kind {
-            names.build(*kind, list.values().copied(), node);
+        for (&kind, list) in &placed {
+            names.build(kind, list.iter().copied(), node);
         }
         // The books' lanes, cut from all commitments' orders: by id (the kind's list), by
         // name (its list by name) and by amount (the amounts index).
@@ -332,8 +344,11 @@ impl KnowledgeGraph {
         let books = Books::build(ids, order, graph.node_bound(), node);
         self.books = books;
         self.names = names;
-        let dated = timeline::DATED.iter().flat_map(|&k| self.nodes_of_kind(k));
-        self.timeline = TimelineIndex::build(dated);
+        let dated = timeline::DATED
+            .iter()
+            .filter_map(|k| placed.get(k))
+            .flatten();
+        self.timeline = TimelineIndex::build(dated.map(|&ix| &*graph[ix]));
     }
 
     /// Adds a node and indexes it.

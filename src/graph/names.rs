@@ -6,11 +6,12 @@
 
 use std::cmp::Ordering;
 use std::collections::HashMap;
+use std::ops::Range;
 
 use petgraph::stable_graph::NodeIndex;
 
 use super::chunked::Chunked;
-use super::lanes::{Lane, fold_into, fold_prefix};
+use super::lanes::{Lane, fold_into, fold_prefix, folded_prefix};
 use crate::model::{Node, NodeKind};
 
 /// One kind's nodes by name.
@@ -101,32 +102,6 @@ impl NameList {
     }
 }
 
-/// Nodes whose names tie on their first bytes, in the order by name then id. Each name is
-/// folded once, into `folded` (cleared first), so that the sort compares texts lying side
-/// by side rather than reading two nodes and folding their names at every comparison.
-fn by_whole_name<'a>(
-    run: &[(u128, u32)],
-    node: impl Fn(u32) -> &'a Node + Copy,
-    folded: &mut String,
-) -> impl Iterator<Item = u32> {
-    folded.clear();
-    let mut keyed: Vec<(std::ops::Range<usize>, u32)> = run
-        .iter()
-        .map(|&(_, x)| {
-            let start = folded.len();
-            fold_into(&node(x).name, folded);
-            (start..folded.len(), x)
-        })
-        .collect();
-    let text = folded.as_bytes();
-    keyed.sort_unstable_by(|(a, x), (b, y)| {
-        text[a.clone()]
-            .cmp(&text[b.clone()])
-            .then_with(|| node(*x).id.cmp(&node(*y).id))
-    });
-    keyed.into_iter().map(|(_, x)| x)
-}
-
 /// The nodes of each kind in the order by name.
 #[derive(Debug, Clone, Default)]
 pub(crate) struct NameLists(HashMap<NodeKind, NameList>);
@@ -153,31 +128,39 @@ impl NameLists {
         self.0.get(&kind).map(|list| &list.items)
     }
 
-    /// Puts the list of `kind`, its nodes `nodes`, in order whole: sorted by the first
-    /// bytes of each lowercase name as a number, then each run of nodes whose numbers tie
-    /// by their whole names (generated and real names share long openings: "Analysis:
-    /// talks …").
+    /// Puts the list of `kind`, its nodes `nodes`, in order whole. Each name is folded
+    /// once, in the order the nodes come (for a load, the order of their memory), into
+    /// one text; the nodes are sorted by the first bytes of their folded names as a
+    /// number, then each run whose numbers tie by the whole folded names, which lie side
+    /// by side (generated and real names share long openings: "Analysis: talks …"), then
+    /// by id.
     pub fn build<'a>(
         &mut self,
         kind: NodeKind,
         nodes: impl Iterator<Item = NodeIndex>,
         node: impl Fn(u32) -> &'a Node + Copy,
     ) {
-        let mut keyed: Vec<(u128, u32)> = nodes
+        let mut folded = String::new();
+        let mut keyed: Vec<(u128, u32, Range<usize>)> = nodes
             .map(|ix| {
                 let x = ix.index() as u32;
-                (fold_prefix(&node(x).name), x)
+                let start = folded.len();
+                fold_into(&node(x).name, &mut folded);
+                (folded_prefix(&folded[start..]), x, start..folded.len())
             })
             .collect();
-        keyed.sort_unstable();
-        let mut order: Vec<u32> = Vec::with_capacity(keyed.len());
-        let mut folded = String::new();
-        for run in keyed.chunk_by(|a, b| a.0 == b.0) {
-            match run {
-                [(_, x)] => order.push(*x),
-                _ => order.extend(by_whole_name(run, node, &mut folded)),
+        keyed.sort_unstable_by_key(|&(prefix, ..)| prefix);
+        let text = folded.as_bytes();
+        for run in keyed.chunk_by_mut(|a, b| a.0 == b.0) {
+            if run.len() > 1 {
+                run.sort_unstable_by(|(_, x, a), (_, y, b)| {
+                    text[a.clone()]
+                        .cmp(&text[b.clone()])
+                        .then_with(|| node(*x).id.cmp(&node(*y).id))
+                });
             }
         }
+        let order: Vec<u32> = keyed.iter().map(|&(_, x, _)| x).collect();
         let list = NameList::of(Chunked::from_sorted(&order), node);
         self.0.insert(kind, list);
     }
