@@ -152,8 +152,6 @@ impl KnowledgeGraph {
         });
         built?;
         g.version = 0;
-        g.graph.shrink_to_fit();
-        g.topology.shrink_to_fit();
         Ok(g)
     }
 

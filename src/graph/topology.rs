@@ -229,13 +229,6 @@ impl Topology {
             .map(|h| h.edge)
     }
 
-    /// Gives back memory grown for changes, once a load is done.
-    pub fn shrink_to_fit(&mut self) {
-        for h in self.halves.own_mut().into_iter().flatten() {
-            h.shrink_to_fit();
-        }
-    }
-
     /// The relations at `ix`, both ways: sorted by [`Topology::sort_key`] when there are more
     /// than [`SORTED_FROM`], in no particular order otherwise.
     pub fn halves(&self, ix: NodeIndex) -> &[Half] {
