@@ -3,7 +3,7 @@
 
 use std::cell::Cell;
 use std::cmp::Ordering;
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeSet;
 use std::iter::Peekable;
 use std::ops::Bound;
 
@@ -48,22 +48,30 @@ impl Spot {
 
 /// What one node's entries put in the index: each spot with its class ([`class_of`]),
 /// and how many entries they are.
-fn spots_of(node: &Node) -> (BTreeMap<Spot, usize>, usize) {
+fn spots_of(node: &Node) -> (Vec<(Spot, usize)>, usize) {
     let stamps = stamps(node);
-    let mut spots: BTreeMap<Spot, usize> = BTreeMap::new();
-    for stamp in &stamps {
-        let spot = Spot {
-            date: stamp.date().sort_date(),
-            kind: stamp.kind(),
-            node: Some(node.id.clone()),
-        };
-        let class = class_of(stamp.date());
-        // Entries of one spot in different classes (rare) go where every page reads them.
-        spots
-            .entry(spot)
-            .and_modify(|c| *c = if *c == class { class } else { 0 })
-            .or_insert(class);
-    }
+    let mut spots: Vec<(Spot, usize)> = stamps
+        .iter()
+        .map(|stamp| {
+            let spot = Spot {
+                date: stamp.date().sort_date(),
+                kind: stamp.kind(),
+                node: Some(node.id.clone()),
+            };
+            (spot, class_of(stamp.date()))
+        })
+        .collect();
+    // One spot a date and kind (the node is the same), in a list rather than a map: a
+    // node has few. Entries of one spot in different classes (rare) go where every page
+    // reads them.
+    spots.sort_unstable();
+    spots.dedup_by(|(spot, class), (kept, kept_class)| {
+        let same = spot == kept;
+        if same && class != kept_class {
+            *kept_class = 0;
+        }
+        same
+    });
     (spots, stamps.len())
 }
 
