@@ -759,26 +759,35 @@ impl SearchIndex {
             (space, (id & !TEXT_FIELD_BIT) as usize)
         };
         // That order, but for ranks: names and aliases by their doc's place in `docs` and
-        // by id, then longer texts by id, as [`TextOrder`] keeps them.
+        // by id, then longer texts by id, as [`TextOrder`] keeps them. Each doc's place
+        // by its number (docs are numbered densely: the graph's node indexes), so that
+        // the texts are read in the order they are held, each rank set on the way.
         let places = in_doc_order(self.doc_texts.keys().copied().collect(), docs, key);
-        let mut in_order = Vec::with_capacity(keys[0].len() + keys[1].len());
-        for doc in places {
-            let mut next = self.doc_texts.get(&doc).map_or(NO_ID, |&(head, _)| head);
-            let from = in_order.len();
-            while let Some(entry) = self.texts.get(next) {
-                let (space, at) = slot(next);
-                if let Some(k) = keys[space].get_mut(at) {
-                    k.0 = entry.rank();
-                }
-                if space == 0 {
-                    in_order.push(next);
-                }
-                next = entry.prev;
-            }
-            in_order[from..].sort_unstable();
+        let bound = places.iter().max().map_or(0, |&doc| doc as usize + 1);
+        let mut place_of = vec![u32::MAX; bound];
+        for (place, &doc) in (0u32..).zip(&places) {
+            place_of[doc as usize] = place;
         }
-        let described = (0u32..).zip(&self.texts.described.items);
-        in_order.extend(described.filter_map(|(at, e)| e.as_ref().map(|_| at | TEXT_FIELD_BIT)));
+        let mut named: Vec<u64> = Vec::with_capacity(keys[0].len());
+        for ((id, entry), k) in (0u32..).zip(&self.texts.named.items).zip(&mut keys[0]) {
+            if let Some(entry) = entry {
+                k.0 = entry.rank();
+                let place = place_of
+                    .get(entry.doc as usize)
+                    .copied()
+                    .unwrap_or(u32::MAX);
+                named.push((u64::from(place) << 32) | u64::from(id));
+            }
+        }
+        named.sort_unstable();
+        let mut in_order: Vec<u32> = Vec::with_capacity(keys[0].len() + keys[1].len());
+        in_order.extend(named.into_iter().map(|placed| placed as u32));
+        for ((at, entry), k) in (0u32..).zip(&self.texts.described.items).zip(&mut keys[1]) {
+            if let Some(entry) = entry {
+                k.0 = entry.rank();
+                in_order.push(at | TEXT_FIELD_BIT);
+            }
+        }
         let rank = |id: u32| {
             let (space, at) = slot(id);
             keys[space].get(at).map_or(u16::MAX, |k| k.0)
