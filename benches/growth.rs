@@ -2,8 +2,8 @@
 //! and 1,000,000 entities with five relations each, loaded from JSON Lines on disk as the
 //! server loads them, then each question timed on many inputs. Prints a Markdown table
 //! (the one in BENCHMARKS.md) with each figure's growth from the smallest size, beside
-//! two limits of this machine measured in the same run: a sweep of a compact adjacency
-//! array and a dependent random read over 1 GB.
+//! three limits of this machine measured in the same run: a sweep of a compact adjacency
+//! array, the first write of 1 GB of fresh memory and a dependent random read over 1 GB.
 //!
 //! `cargo bench --bench growth` runs the three sizes (the 1M graph is generated once
 //! into `target/bench-graphs/`); `PLEDGEGRAPH_BENCH_SIZES=10000,100000` picks others.
@@ -125,6 +125,23 @@ fn at(times: &[f64], share: f64) -> f64 {
     times.get(i).copied().unwrap_or_default()
 }
 
+/// The CPU time this process has taken so far, in seconds: (user, kernel), every thread's
+/// included, those that have ended too.
+fn cpu_time() -> (f64, f64) {
+    let stat = std::fs::read_to_string("/proc/self/stat").unwrap_or_default();
+    // The fields after the command's name, which is in parentheses and may hold spaces.
+    let rest = stat.rsplit_once(')').map_or("", |(_, rest)| rest);
+    let ticks = |n: usize| {
+        rest.split_whitespace()
+            .nth(n)
+            .and_then(|t| t.parse::<f64>().ok())
+            // Linux gives these in ticks of 1/100 s to every program.
+            .map_or(f64::NAN, |t| t / 100.0)
+    };
+    // utime and stime, the 14th and 15th fields: the 12th and 13th after the name.
+    (ticks(11), ticks(12))
+}
+
 /// A deterministic pseudo-random sequence, for picking inputs.
 struct Pick(u64);
 
@@ -146,18 +163,28 @@ fn child(size: usize, full: bool) -> Figures {
     let mut out: Figures = Vec::new();
     let dir = graph_dir(size);
     let (before, _) = memory();
+    let (user_before, kernel_before) = cpu_time();
     let start = Instant::now();
     // Loaded as the server loads it.
     let mut config = Config::default();
     config.seed = dir;
     let app = App::load(config).unwrap_or_else(|e| panic!("{e}"));
     let load = start.elapsed();
+    let (user, kernel) = cpu_time();
     let g: &KnowledgeGraph = &app.graph();
     let (after, peak) = memory();
     let (nodes, edges) = (g.node_count() as f64, g.edge_count() as f64);
     out.push(("entities".into(), nodes));
     out.push(("relations".into(), edges));
     out.push(("load from JSON Lines (s)".into(), load.as_secs_f64()));
+    out.push((
+        "load: CPU time, every thread (s)".into(),
+        user + kernel - user_before - kernel_before,
+    ));
+    out.push((
+        "load: CPU time in the kernel, most of it fresh pages (s)".into(),
+        kernel - kernel_before,
+    ));
     out.push((
         "resident after load (MiB)".into(),
         (after - before) / 1048576.0,
@@ -841,7 +868,8 @@ fn misspell(text: &str) -> String {
 }
 
 /// This machine's limits, measured now: a sweep of a compact adjacency array (ns per
-/// edge) and a chain of dependent random reads over 1 GB (ns per read).
+/// edge), the first write of 1 GB of memory fresh from the kernel (ms: a load writes
+/// several), and a chain of dependent random reads over 1 GB (ns per read).
 fn machine_limits() -> Figures {
     let edges: Vec<u32> = (0..32_000_000u32)
         .map(|i| i.wrapping_mul(2_654_435_761))
@@ -858,7 +886,9 @@ fn machine_limits() -> Figures {
     drop(edges);
     // A random cycle through 128M slots of 8 bytes: each read depends on the last.
     let n = 1usize << 27;
+    let start = Instant::now();
     let mut next: Vec<u64> = (0..n as u64).collect();
+    let fresh = start.elapsed().as_secs_f64() * 1e3;
     let mut pick = Pick(11);
     for i in (1..n).rev() {
         next.swap(i, pick.next(i));
@@ -875,6 +905,10 @@ fn machine_limits() -> Figures {
         (
             "machine: sweep of a compact adjacency array (ns/edge)".into(),
             sweep,
+        ),
+        (
+            "machine: first write of 1 GB of fresh memory (ms)".into(),
+            fresh,
         ),
         (
             "machine: dependent random read over 1 GB (ns)".into(),
