@@ -5,7 +5,8 @@
 //! benchmark, not of the product.
 //!
 //! `cargo run --release --example pace -- --url http://HOST:PORT/PATH --rate N --seconds S
-//! --bodies FILE [--connections C] [--header 'Name: value']... [--times FILE]`: POSTs one line of FILE
+//! --bodies FILE [--connections C] [--header 'Name: value']... [--times FILE] [--work-file FILE]`:
+//! POSTs one line of FILE
 //! (picked at random) per request, request `k` due `k / N` seconds after the start, over C
 //! keep-alive connections (32 unless told), one request in flight on each. It spins on its
 //! core between sends, so it belongs on a core of its own (`taskset`). At the end it prints
@@ -14,6 +15,9 @@
 //! the wait), their percentiles, how late the sends were, and its own stops: the times
 //! of 100 µs or more between two turns of its loop, when its core did not run it. `--times` also writes each
 //! request's due, sent and answered times (ns from the start) and whether it was a 200.
+//! `--work-file` holds numbers of µs: the request of the `k`th body asks the busy ceiling
+//! (`examples/ceiling.rs`) for the `k`th of them as its work, so that the ceiling's work
+//! varies from request to request as a server's does.
 
 use std::io::{ErrorKind, Read, Write};
 use std::net::TcpStream;
@@ -49,6 +53,8 @@ struct Args {
     headers: Vec<String>,
     /// Where to write every request's times, one line each: `due sent done status_ok`.
     times: Option<String>,
+    /// The work each body's request asks the busy ceiling for, in µs, in the bodies' order.
+    work: Vec<u64>,
 }
 
 fn main() -> Result<(), String> {
@@ -141,11 +147,13 @@ fn main() -> Result<(), String> {
 
 fn parse_args() -> Result<Args, String> {
     let usage = "usage: pace --url http://HOST:PORT/PATH --rate N --seconds S --bodies FILE \
-                 [--connections C] [--header 'Name: value']... [--times FILE]";
+                 [--connections C] [--header 'Name: value']... [--times FILE] \
+                 [--work-file FILE]";
     let (mut url, mut rate, mut seconds, mut bodies) = (None, None, None, None);
     let mut connections = 32usize;
     let mut headers = Vec::new();
     let mut times = None;
+    let mut work = Vec::new();
     let number = |flag: &str, v: &str| {
         v.parse::<u64>()
             .ok()
@@ -160,6 +168,7 @@ fn parse_args() -> Result<Args, String> {
             ("--seconds", Some(v)) => seconds = Some(number("--seconds", &v)?.min(3600)),
             ("--bodies", Some(v)) => bodies = Some(v),
             ("--times", Some(v)) => times = Some(v),
+            ("--work-file", Some(v)) => work = work_of(&v)?,
             ("--connections", Some(v)) => {
                 connections = number("--connections", &v)?.min(4096) as usize
             }
@@ -186,7 +195,24 @@ fn parse_args() -> Result<Args, String> {
         bodies: bodies.ok_or(usage)?,
         headers,
         times,
+        work,
     })
+}
+
+/// The numbers of µs in a work file, one or more, separated by white space.
+fn work_of(path: &str) -> Result<Vec<u64>, String> {
+    let text = std::fs::read_to_string(path).map_err(|e| format!("cannot read {path}: {e}"))?;
+    let work = text
+        .split_whitespace()
+        .map(|w| {
+            w.parse::<u64>()
+                .map_err(|_| format!("{path}: {w} is not a whole number of µs"))
+        })
+        .collect::<Result<Vec<u64>, String>>()?;
+    if work.is_empty() {
+        return Err(format!("{path} holds no work"));
+    }
+    Ok(work)
 }
 
 /// Every request's bytes, one for each non-empty line of the bodies file.
@@ -201,10 +227,16 @@ fn requests(args: &Args) -> Result<Vec<Vec<u8>>, String> {
     let requests: Vec<Vec<u8>> = text
         .lines()
         .filter(|l| !l.trim().is_empty())
-        .map(|body| {
+        .enumerate()
+        .map(|(k, body)| {
+            let work = if args.work.is_empty() {
+                String::new()
+            } else {
+                format!("x-ceiling-work-us: {}\r\n", args.work[k % args.work.len()])
+            };
             let mut r = format!(
                 "POST {} HTTP/1.1\r\nHost: {}\r\nContent-Type: application/json\r\n\
-                 Content-Length: {}\r\n{head}\r\n",
+                 Content-Length: {}\r\n{head}{work}\r\n",
                 args.path,
                 args.host,
                 body.len()
