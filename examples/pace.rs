@@ -5,19 +5,19 @@
 //! benchmark, not of the product.
 //!
 //! `cargo run --release --example pace -- --url http://HOST:PORT/PATH --rate N --seconds S
-//! --bodies FILE [--connections C] [--header 'Name: value']... [--times FILE] [--work-file FILE]`:
-//! POSTs one line of FILE
-//! (picked at random) per request, request `k` due `k / N` seconds after the start, over C
-//! keep-alive connections (32 unless told), one request in flight on each. It spins on its
-//! core between sends, so it belongs on a core of its own (`taskset`). At the end it prints
-//! one JSON object: the latencies from each request's due time to its answer's last byte
-//! (corrected for coordinated omission: a request held back by busy connections counts
-//! the wait), their percentiles, how late the sends were, and its own stops: the times
-//! of 100 µs or more between two turns of its loop, when its core did not run it. `--times` also writes each
-//! request's due, sent and answered times (ns from the start) and whether it was a 200.
-//! `--work-file` holds numbers of µs: the request of the `k`th body asks the busy ceiling
-//! (`examples/ceiling.rs`) for the `k`th of them as its work, so that the ceiling's work
-//! varies from request to request as a server's does.
+//! --bodies FILE [--connections C] [--header 'Name: value']... [--times FILE]
+//! [--work-file FILE]`: POSTs one line of FILE (picked at random) per request, request `k`
+//! due `k / N` seconds after the start, over C keep-alive connections (32 unless told), one
+//! request in flight on each. It spins on its core between sends, so it belongs on a core
+//! of its own (`taskset`). At the end it prints one JSON object: the latencies from each
+//! request's due time to its answer's last byte (corrected for coordinated omission: a
+//! request held back by busy connections counts the wait), their percentiles, how late the
+//! sends were, and its own stops: the times of 100 µs or more between two turns of its
+//! loop, when its core did not run it. `--times` also writes each request's due, sent and
+//! answered times (ns from the start) and whether it was a 200. `--work-file` holds
+//! numbers of µs: the request of the `k`th body asks the busy ceiling (`examples/ceiling.rs`)
+//! for the `k`th of them as its work, so that the ceiling's work varies from request to
+//! request as a server's does.
 
 use std::io::{ErrorKind, Read, Write};
 use std::net::TcpStream;
