@@ -112,17 +112,15 @@ impl FromStr for PartialDate {
     /// Reads `YYYY`, `YYYY-MM` or `YYYY-MM-DD`.
     fn from_str(text: &str) -> Result<Self, Self::Err> {
         let bad = || ModelError::InvalidDate(text.to_string());
-        let number = |s: Option<&str>, len: usize| -> Result<u32, ModelError> {
-            match s {
-                Some(s) if s.len() == len && s.bytes().all(|b| b.is_ascii_digit()) => {
-                    s.parse().map_err(|_| bad())
-                }
-                _ => Err(bad()),
+        let number = |s: &str, len: usize| -> Result<u32, ModelError> {
+            if s.len() != len || !s.bytes().all(|b| b.is_ascii_digit()) {
+                return Err(bad());
             }
+            s.parse().map_err(|_| bad())
         };
         // Read in place: a seed of a million entities parses millions of dates.
         let mut parts = text.split('-');
-        let year = number(parts.next(), 4)? as i32;
+        let year = number(parts.next().unwrap_or_default(), 4)? as i32;
         let (month, day) = (parts.next(), parts.next());
         if parts.next().is_some() {
             return Err(bad());
@@ -134,7 +132,7 @@ impl FromStr for PartialDate {
                 day: None,
             }),
             (Some(month), None) => {
-                let month = number(Some(month), 2)? as u8;
+                let month = number(month, 2)? as u8;
                 if !(1..=12).contains(&month) {
                     return Err(bad());
                 }
@@ -145,7 +143,7 @@ impl FromStr for PartialDate {
                 })
             }
             (Some(month), Some(day)) => {
-                let (month, day) = (number(Some(month), 2)? as u8, number(Some(day), 2)? as u8);
+                let (month, day) = (number(month, 2)? as u8, number(day, 2)? as u8);
                 PartialDate::ymd(year, month, day).map_err(|_| bad())
             }
         }
