@@ -81,6 +81,27 @@ impl Side {
         }
     }
 
+    /// The relations growing this side by a level in a quick search reads: each frontier
+    /// node's, counted until they pass `enough` (then a count past it). A hub end reads
+    /// none, as it leaves its level unlisted; an unlisted level is first read from its
+    /// hub's relations, then each of its nodes at least one relation of its own.
+    fn growth_cost(&self, rules: &Rules<'_, '_>, enough: usize) -> usize {
+        if let Some(len) = self.unlisted {
+            return len.saturating_mul(2);
+        }
+        if self.depth() == 0 && rules.sorted(self.end) {
+            return 1;
+        }
+        let mut cost = 0usize;
+        for &ix in self.frontier().unwrap_or_default() {
+            cost = cost.saturating_add(rules.degree(ix));
+            if cost > enough {
+                break;
+            }
+        }
+        cost
+    }
+
     fn level_start(&self, level: usize) -> usize {
         match level {
             0 => 0,
@@ -270,10 +291,11 @@ impl Side {
 
 /// The length of the shortest path between the ends of `sides` (the start's side, then
 /// the goal's) of at most `max_length` steps, or none. Each round grows the side whose
-/// frontier is smaller (the start's on a tie), so a hub on one side is not read while the
-/// other side is small; when a length is found, the sides' depths add up to one less.
-/// For a frugal search these are the rounds the previous search took, reading no more
-/// nodes: the frugal plan's bound on visits rests on it.
+/// frontier has fewer relations to read in a quick search, fewer nodes in a frugal one
+/// (the start's on a tie), so a hub on one side is not read while the other side is
+/// small; when a length is found, the sides' depths add up to one less. For a frugal
+/// search these are the rounds the previous search took, reading no more nodes: the
+/// frugal plan's bound on visits rests on it.
 pub(super) fn shortest_length(
     walk: &mut Walk<'_, '_>,
     sides: &mut [Side; 2],
@@ -282,7 +304,11 @@ pub(super) fn shortest_length(
 ) -> Result<Option<usize>, GraphError> {
     while sides[0].depth() + sides[1].depth() < max_length {
         let [start, goal] = sides;
-        let (this, other) = if start.frontier_len() <= goal.frontier_len() {
+        let start_first = match plan {
+            Plan::Quick => start_grows_cheaper(&walk.rules(), start, goal),
+            Plan::Frugal => start.frontier_len() <= goal.frontier_len(),
+        };
+        let (this, other) = if start_first {
             (start, &*goal)
         } else {
             (goal, &*start)
@@ -297,17 +323,31 @@ pub(super) fn shortest_length(
     Ok(None)
 }
 
-/// Grows the side `plan` picks by one level: the one whose frontier is smaller for a quick
-/// search, the goal's for a frugal one (a side whose every node is reached grows for free).
+/// Grows the side `plan` picks by one level: the one whose frontier has fewer relations to
+/// read for a quick search, the goal's for a frugal one (a side whose every node is reached
+/// grows for free).
 pub(super) fn grow(
     walk: &mut Walk<'_, '_>,
     sides: &mut [Side; 2],
     plan: Plan,
 ) -> Result<(), GraphError> {
     let [start, goal] = sides;
-    if plan == Plan::Quick && start.frontier_len() <= goal.frontier_len() {
+    if plan == Plan::Quick && start_grows_cheaper(&walk.rules(), start, goal) {
         start.grow(walk, plan)
     } else {
         goal.grow(walk, plan)
+    }
+}
+
+/// True when growing `start` reads no more relations than growing `goal`. The side with
+/// fewer frontier nodes is weighed first, and the other only up to its cost, so a wide
+/// frontier is not read to be weighed.
+fn start_grows_cheaper(rules: &Rules<'_, '_>, start: &Side, goal: &Side) -> bool {
+    if start.frontier_len() <= goal.frontier_len() {
+        let cost = start.growth_cost(rules, usize::MAX);
+        cost <= goal.growth_cost(rules, cost)
+    } else {
+        let cost = goal.growth_cost(rules, usize::MAX);
+        start.growth_cost(rules, cost) <= cost
     }
 }
