@@ -4,7 +4,9 @@
 //! past the meeting, to nodes near enough the goal. When the start is a hub whose next
 //! level a quick search left unlisted, the nodes one step from it are tested only as the
 //! walk meets them, in the order of the start's sorted relations, so the walk stops
-//! reading the hub's list once it has its paths.
+//! reading the hub's list once it has its paths. A hub of the goal's side that a path may
+//! pass before the meeting is not read into the meeting layer: the nodes one step from it
+//! are looked up in its sorted relations, and only while the path has not passed it.
 
 use petgraph::stable_graph::NodeIndex;
 
@@ -12,7 +14,7 @@ use super::super::FastSet;
 use super::super::topology::SORTED_FROM;
 use super::super::{FastMap, GraphError};
 use super::reach::Side;
-use super::walk::{Targets, Walk};
+use super::walk::{Rules, Targets, Walk};
 use super::{Path, PathStep, Plan};
 
 /// Where the simple paths of one length may go. The start's side is complete to some
@@ -26,7 +28,14 @@ struct Join<'s> {
     /// The meeting: the depth of the start's side.
     meet: usize,
     layers: Layers,
+    /// Hubs of the goal's side that a path may pass before the meeting (see
+    /// [`Join::shared_hubs`]): the nodes one step from them that may stand at the meeting
+    /// belong to its layer without being listed, while the path has not passed the hub.
+    shared: Vec<NodeIndex>,
 }
+
+/// The most hubs a join leaves out of its meeting layer (see [`Join::shared_hubs`]).
+const MAX_SHARED: usize = 4;
 
 /// The nodes that may stand at each position up to the meeting: within that many steps
 /// of the start, and joined to a node of the next position's layer (or of the goal's side,
@@ -145,6 +154,7 @@ impl<'s> Join<'s> {
                 sides,
                 length,
                 meet,
+                shared: Vec::new(),
                 layers: Layers::Asked {
                     known: FastMap::default(),
                     from_goal,
@@ -156,6 +166,20 @@ impl<'s> Join<'s> {
         let may_stand = |ix: NodeIndex, i: usize| {
             ix != goal && (ix != start || i == 0) && near_start.reaches(&rules, ix, i)
         };
+        // A node of the goal's side one step from the meeting.
+        let y_ok = |y: NodeIndex| {
+            y != start && (y != goal || beyond == 0) && near_goal.reaches(&rules, y, beyond)
+        };
+        let shared = match plan {
+            Plan::Quick => Self::shared_hubs(&rules, sides, meet, ys, &y_ok),
+            Plan::Frugal => Vec::new(),
+        };
+        for &w in &shared {
+            walk.visit(w)?;
+        }
+        // A node one step from a shared hub that may stand at the meeting.
+        let near_shared =
+            |ix: NodeIndex| may_stand(ix, meet) && shared.iter().any(|&w| rules.joins(w, ix));
         // Which of two lists to read. A quick join reads the shorter (the start's side's
         // when the goal's is unlisted). A frugal one reads the goal's side for the meeting
         // layer (but for the start alone), whose nodes are all within one step less than
@@ -180,12 +204,17 @@ impl<'s> Join<'s> {
                     xs,
                     |x| may_stand(x, meet),
                     ys,
-                    |y| {
-                        y != start
-                            && (y != goal || beyond == 0)
-                            && near_goal.reaches(&rules, y, beyond)
-                    },
+                    |y| y_ok(y) && !shared.contains(&y),
                     read_ys(xs, ys, meet > 0),
+                )?,
+                // Before the meeting, whose layer is not all listed: from the start's side.
+                Some((_, set)) if i + 1 == meet && !shared.is_empty() => joined(
+                    walk,
+                    near_start.within(i),
+                    |x| may_stand(x, i),
+                    None,
+                    |y| set.contains(&y) || near_shared(y),
+                    false,
                 )?,
                 Some((next, set)) => {
                     let xs = near_start.within(i);
@@ -199,7 +228,7 @@ impl<'s> Join<'s> {
                     )?
                 }
             };
-            if listed.is_empty() {
+            if listed.is_empty() && (i < meet || shared.is_empty()) {
                 return Ok(None);
             }
             let set = listed.iter().copied().collect();
@@ -211,7 +240,41 @@ impl<'s> Join<'s> {
             length,
             meet,
             layers: Layers::Listed(layers),
+            shared,
         }))
+    }
+
+    /// The hubs of the goal's side, one step from the meeting (`ys`, those `y_ok` keeps),
+    /// that a path may pass before it: within `meet - 1` steps of the start, so also on
+    /// its side. Every node one step from such a hub that may stand at the meeting is
+    /// joined to the goal's side through it, most of them through it alone; listed, they
+    /// would fill the meeting layer, and a walk that passed the hub would try each of
+    /// them for a step it cannot take again. Left out, they are found by lookups in the
+    /// hub's sorted relations, only while the path has not passed it. At most
+    /// [`MAX_SHARED`], else none.
+    fn shared_hubs(
+        rules: &Rules<'_, '_>,
+        sides: &[Side; 2],
+        meet: usize,
+        ys: Option<&[NodeIndex]>,
+        y_ok: &impl Fn(NodeIndex) -> bool,
+    ) -> Vec<NodeIndex> {
+        let (Some(ys), Some(before)) = (ys, meet.checked_sub(1)) else {
+            return Vec::new();
+        };
+        if before == 0 || sides[0].within(before).is_none() {
+            return Vec::new();
+        }
+        let hubs: Vec<NodeIndex> = ys
+            .iter()
+            .copied()
+            .filter(|&y| rules.sorted(y) && sides[0].reaches(rules, y, before) && y_ok(y))
+            .take(MAX_SHARED + 1)
+            .collect();
+        if hubs.len() > MAX_SHARED {
+            return Vec::new();
+        }
+        hubs
     }
 
     /// Whether `x`, a node one step from the start, may stand at the meeting there (see
@@ -306,15 +369,30 @@ impl<'s> Join<'s> {
             Layers::Listed(layers) => layers.get(next),
             Layers::Asked { .. } => None,
         };
+        // The shared hubs the path has not passed, whose nodes the meeting layer holds.
+        let live: &[NodeIndex] =
+            if next == self.meet && !self.shared.iter().all(|w| nodes.contains(w)) {
+                &self.shared
+            } else {
+                &[]
+            };
+        let near_live = |ix: NodeIndex| {
+            !live.is_empty()
+                && self.sides[0].reaches(&rules, ix, self.meet)
+                && live
+                    .iter()
+                    .any(|&w| !nodes.contains(&w) && rules.joins(w, ix))
+        };
         let targets = Targets {
             listed: match layer {
+                Some(_) if !live.is_empty() => None,
                 Some((listed, _)) => Some(listed.as_slice()),
                 None => near_goal.within(left),
             },
             holds: |ix: NodeIndex| {
                 fresh(ix)
                     && match layer {
-                        Some((_, set)) => set.contains(&ix),
+                        Some((_, set)) => set.contains(&ix) || near_live(ix),
                         None => near_goal.reaches(&rules, ix, left),
                     }
             },
