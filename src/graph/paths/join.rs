@@ -101,6 +101,14 @@ fn joined(
     Ok(out)
 }
 
+/// True when `y`, of the goal's side `near_goal`, may stand one step past the meeting of
+/// a path with `beyond` steps left after that: within them of the goal, never the start,
+/// the goal only when no steps are left.
+fn past_meeting(rules: &Rules<'_, '_>, near_goal: &Side, beyond: usize, y: NodeIndex) -> bool {
+    let [start, goal] = rules.ends;
+    y != start && (y != goal || beyond == 0) && near_goal.reaches(rules, y, beyond)
+}
+
 impl<'s> Join<'s> {
     /// The layers for paths of `length` steps between the ends of `sides` (the start's
     /// side, then the goal's, their depths adding up to `length - 1`), read as `plan`
@@ -167,9 +175,7 @@ impl<'s> Join<'s> {
             ix != goal && (ix != start || i == 0) && near_start.reaches(&rules, ix, i)
         };
         // A node of the goal's side one step from the meeting.
-        let y_ok = |y: NodeIndex| {
-            y != start && (y != goal || beyond == 0) && near_goal.reaches(&rules, y, beyond)
-        };
+        let y_ok = |y: NodeIndex| past_meeting(&rules, near_goal, beyond, y);
         let shared = match plan {
             Plan::Quick => Self::shared_hubs(&rules, sides, meet, ys, &y_ok),
             Plan::Frugal => Vec::new(),
@@ -300,9 +306,7 @@ impl<'s> Join<'s> {
         }
         let near_goal = &self.sides[1];
         let beyond = self.length - 1 - self.meet;
-        let y_ok = |y: NodeIndex| {
-            y != start && (y != goal || beyond == 0) && near_goal.reaches(&rules, y, beyond)
-        };
+        let y_ok = |y: NodeIndex| past_meeting(&rules, near_goal, beyond, y);
         let ys = near_goal.within(beyond);
         let cheap = from_goal.is_some_and(|c| c <= rules.degree(x).max(SORTED_FROM));
         let may = match ys {
