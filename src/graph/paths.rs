@@ -163,6 +163,7 @@ fn search<'a>(walk: &mut Walk<'a, '_>, plan: Plan) -> Result<Vec<Path<'a>>, Grap
         while sides[0].depth() + sides[1].depth() + 1 < length {
             reach::grow(walk, &mut sides, plan)?;
         }
+        reach::ready_to_join(walk, &mut sides);
         join::paths_of_length(walk, &sides, length, plan, &mut found, limit)?;
         if found.len() >= limit {
             break;

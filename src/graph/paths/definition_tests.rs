@@ -8,6 +8,7 @@ use petgraph::visit::EdgeRef;
 use super::super::explore::edge_holds;
 use super::super::testing::*;
 use super::random::{Shape, ask_many, between_hubs, render, small, sparse, with_sorted_hubs};
+use super::walk::joins_past_hubs;
 use super::*;
 
 /// How one step sorts: the other end's id, then the relation's kind, ends and key.
@@ -170,9 +171,12 @@ fn small_graphs_agree_with_the_definition() {
 
 #[test]
 fn graphs_with_sorted_hubs_agree_with_the_definition() {
+    let before = joins_past_hubs();
     for seed in 1..=12u64 {
         agrees(seed * 104_729, 3, with_sorted_hubs);
     }
+    // The questions reach the joins of levels left unlisted past a hub that is not an end.
+    assert!(joins_past_hubs() > before);
 }
 
 #[test]
@@ -184,7 +188,9 @@ fn sparse_graphs_with_long_paths_agree_with_the_definition() {
 
 #[test]
 fn questions_between_hubs_agree_with_the_definition() {
+    let before = joins_past_hubs();
     for seed in 1..=10u64 {
         agrees(seed * 15_485_863, 2, between_hubs);
     }
+    assert!(joins_past_hubs() > before);
 }

@@ -39,7 +39,18 @@ fn two_hubs(n: usize, every: usize, adjacent: bool) -> KnowledgeGraph {
 /// The paths from one hub to the other as each plan and the previous search find them,
 /// checked equal, and the relations a quick search read.
 fn quick_reads(g: &KnowledgeGraph, max_length: usize, limit: usize) -> (Vec<String>, usize) {
-    let (a, b) = (id("country:hub-a"), id("country:hub-b"));
+    quick_reads_between(g, ["country:hub-a", "country:hub-b"], max_length, limit)
+}
+
+/// The paths between `ends` as each plan and the previous search find them, checked
+/// equal, and the relations a quick search read.
+fn quick_reads_between(
+    g: &KnowledgeGraph,
+    ends: [&str; 2],
+    max_length: usize,
+    limit: usize,
+) -> (Vec<String>, usize) {
+    let (a, b) = (id(ends[0]), id(ends[1]));
     let options = PathOptions {
         max_length,
         relations: Only::All,
@@ -149,7 +160,7 @@ fn an_unlisted_level_answers_as_lookups_do_once_read_into_a_set() {
         let mut walk = walk::Walk::new(&g, options, ends);
         for end in ends {
             let mut side = reach::Side::new(end);
-            side.grow(&mut walk, Plan::Quick)
+            side.grow(&mut walk, Plan::Quick, false)
                 .unwrap_or_else(|e| panic!("{e}"));
             assert!(
                 side.frontier().is_none(),
@@ -174,4 +185,60 @@ fn an_unlisted_level_answers_as_lookups_do_once_read_into_a_set() {
             );
         }
     }
+}
+
+/// Two leaves, `country:leaf-a` next to `country:hub-a` and `country:leaf-b` next to
+/// `country:hub-b`, and `n` other countries: hub-a joined to every second, hub-b to every
+/// third, so the hubs share every sixth and no relation joins them.
+fn leaves_behind_hubs(n: usize) -> KnowledgeGraph {
+    let name = |i: usize| format!("country:c{i:05}");
+    let mut nodes: Vec<Node> = (0..n).map(|i| country(&format!("c{i:05}"), "c")).collect();
+    for end in ["hub-a", "hub-b", "leaf-a", "leaf-b"] {
+        nodes.push(country(end, end));
+    }
+    nodes.push(doc());
+    let mut relations = vec![
+        relation(RelationKind::AllyOf, "country:leaf-a", "country:hub-a"),
+        relation(RelationKind::Pressures, "country:hub-b", "country:leaf-b"),
+    ];
+    for i in 0..n {
+        if i % 2 == 0 {
+            relations.push(relation(RelationKind::AllyOf, "country:hub-a", &name(i)));
+        }
+        if i % 3 == 0 {
+            relations.push(relation(RelationKind::Pressures, &name(i), "country:hub-b"));
+        }
+    }
+    KnowledgeGraph::build(nodes, relations).unwrap_or_else(|e| panic!("{e}"))
+}
+
+#[test]
+fn leaves_behind_two_hubs_list_neither_hubs_neighbours() {
+    let g = leaves_behind_hubs(12_000);
+    let ends = ["country:leaf-a", "country:leaf-b"];
+    // Leaf, hub, a shared neighbour, hub, leaf: the shared neighbours in id order.
+    let (found, _) = quick_reads_between(&g, ends, 4, 10);
+    assert_eq!(found.len(), 10);
+    assert!(
+        found[0].contains("c00000") && found[9].contains("c00054"),
+        "{found:?}"
+    );
+    // The meeting is found by reading one hub's list against the other's, which leaves
+    // its neighbours unlisted: the distances hold the leaves and the hubs alone.
+    let options = PathOptions {
+        max_length: 4,
+        relations: Only::All,
+        kinds: Only::All,
+        as_of: None,
+        limit: 10,
+        bounds: BOUNDS,
+    };
+    let ends = ends.map(|e| g.index_of(&id(e)).unwrap_or_else(|| panic!("no {e}")));
+    let mut walk = walk::Walk::new(&g, options, ends);
+    let mut sides = ends.map(reach::Side::new);
+    let length = reach::shortest_length(&mut walk, &mut sides, 4, Plan::Quick)
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(length, Some(4));
+    let listed = sides.each_ref().map(reach::Side::listed);
+    assert!(listed.iter().all(|&n| n <= 2), "nodes listed: {listed:?}");
 }

@@ -130,6 +130,9 @@ impl<'s> Join<'s> {
         );
         let beyond = length - 1 - meet;
         let (xs, ys) = (near_start.within(meet), near_goal.within(beyond));
+        if xs.is_none() && meet >= 2 || ys.is_none() && beyond >= 2 {
+            super::walk::count_join_past_hubs();
+        }
         // What reading or looking up in each relation list of the goal's side costs.
         let cost_of_ys = |cost: &dyn Fn(NodeIndex) -> usize| {
             ys.map(|ys| {
@@ -146,17 +149,19 @@ impl<'s> Join<'s> {
                 sum.min(TOO_DEAR)
             })
         };
-        // Only a quick search leaves a level unlisted, and only the one after its end: the
-        // meeting is then one step from the start. Unless the goal's side is read for a
-        // small part of what the start's list costs (each node it finds looked up in the
-        // start's list), the walk asks of the nodes it meets in the start's list.
+        // Only a quick search leaves a level unlisted. When it is the one after a hub
+        // start, the meeting is one step from the start: unless the goal's side is read
+        // for a small part of what the start's list costs (each node it finds looked up in
+        // the start's list), the walk asks of the nodes it meets in the start's list.
+        // Further out, the meeting layer is read from the goal's side, which is then
+        // listed ([`super::reach::ready_to_join`]).
         let read_goal_side = || {
             let start_degree = rules.degree(start);
             let search = (usize::BITS - start_degree.leading_zeros()) as usize + 1;
             cost_of_ys(&|y| rules.degree(y))
                 .is_some_and(|cost| cost.saturating_mul(search) <= start_degree)
         };
-        if xs.is_none() && !read_goal_side() {
+        if xs.is_none() && meet == 1 && !read_goal_side() {
             let from_goal = cost_of_ys(&|y| rules.lookup_cost(y));
             return Ok(Some(Join {
                 sides,

@@ -1,9 +1,12 @@
 //! The two searches from the ends of a path question: each node's distance from its
 //! end, level by level; the meeting of the two frontiers, which gives the shortest length;
-//! and one more level for each longer length. In a quick search, the level next to an end
-//! that is a hub is left unlisted, its members looked up in the hub's sorted relations,
-//! until a longer length needs the level after it; once the lookups cost more than
-//! reading those relations once, they are read into a set of nodes.
+//! and one more level for each longer length. In a quick search, the nodes one step past
+//! a hub of the frontier are left unlisted in the next level, looked up in the hub's
+//! sorted relations: past a hub end until a longer length needs the level after it, past
+//! a few large hubs further out only in the last level the question can need. Once the
+//! lookups cost more than reading those relations once, they are read into a set of
+//! nodes. Two hubs' shared neighbours are then found by reading one hub's list against
+//! the other's, not by reading either into the distances.
 
 use std::cell::{Cell, OnceCell};
 use std::collections::hash_map::Entry;
@@ -25,23 +28,87 @@ pub(super) struct Side {
     order: Vec<NodeIndex>,
     /// Where each complete level ends in `order`; the last is the frontier, not yet read.
     ends: Vec<usize>,
-    /// Set, to the end's count of relations, while the level one step from the end is
-    /// not listed in `dist` and `order` (they hold the end alone): the end is a hub, and
-    /// a node is in that level when an admitted relation in the end's sorted list joins it.
-    unlisted: Option<usize>,
-    /// Where the last lookup in the end's sorted list ended (see [`Rules::joins_from`]).
+    /// Hubs of the level before the last whose nodes one step on are not listed in `dist`
+    /// and `order`: a node reached by none of the levels listed is in the last level when
+    /// an admitted relation in one of these hubs' sorted lists joins it. Empty but in a
+    /// quick search.
+    unlisted: Vec<Unlisted>,
+}
+
+/// A hub whose nodes one step on are left unlisted in the last level of a side.
+struct Unlisted {
+    hub: NodeIndex,
+    /// The hub's count of relations, at least as many as the nodes it leaves unlisted.
+    degree: usize,
+    /// Where the last lookup in the hub's sorted list ended (see [`Rules::joins_from`]).
     finger: Cell<usize>,
-    /// How many nodes were looked up in the end's sorted list.
+    /// How many nodes were looked up in the hub's sorted list.
     lookups: Cell<usize>,
-    /// The unlisted level as a set, one bit a node, once the lookups in the end's list
-    /// have cost more than making it (see [`Side::in_unlisted`]).
-    unlisted_set: OnceCell<NodeSet>,
+    /// The hub's nodes one step on as a set, one bit a node, once the lookups in its list
+    /// have cost more than making it (see [`Unlisted::joins`]).
+    set: OnceCell<NodeSet>,
 }
 
 /// A lookup in a hub's sorted list costs a few cache misses, where reading one of its
 /// relations into a set of nodes costs a few nanoseconds: after this many lookups for each
 /// relation the set would cost to make, the set is made.
 const LOOKUPS_PER_SET: usize = 32;
+
+/// A hub past the end is left unlisted when it has more relations than this: reading a
+/// few hundred relations into the distances costs less than the lookups it would save.
+/// Tests leave every hub with a sorted list unlisted, so that their small random graphs
+/// take the same way as the hubs of a large one.
+#[cfg(not(test))]
+const UNLISTED_FROM: usize = 1 << 10;
+#[cfg(test)]
+const UNLISTED_FROM: usize = super::super::topology::SORTED_FROM;
+
+/// The most hubs past the end one level leaves unlisted: each node a search asks about
+/// is looked up in each of them.
+const MAX_UNLISTED: usize = 4;
+
+impl Unlisted {
+    fn new(rules: &Rules<'_, '_>, hub: NodeIndex) -> Self {
+        Unlisted {
+            hub,
+            degree: rules.degree(hub),
+            finger: Cell::new(0),
+            lookups: Cell::new(0),
+            set: OnceCell::new(),
+        }
+    }
+
+    /// True when an admitted relation joins the hub to `ix`: looked up in the hub's sorted
+    /// list, the lookups in the order of that list costing the logarithms of the gaps
+    /// between them. A join that asks about a hub's every neighbour asks as many times as
+    /// the hub has relations, each lookup a few cache misses; so once the lookups have
+    /// cost more than reading the hub's relations once, they are read into a set of nodes
+    /// (a bit a node: 122 KiB for a million), and the rest are answered by it.
+    fn joins(&self, rules: &Rules<'_, '_>, ix: NodeIndex) -> bool {
+        if let Some(set) = self.set.get() {
+            return set.contains(ix);
+        }
+        let lookups = self.lookups.get() + 1;
+        self.lookups.set(lookups);
+        let bound = rules.g.topology.node_bound();
+        if lookups * LOOKUPS_PER_SET >= self.degree + bound / 64 {
+            let set = self.set.get_or_init(|| {
+                let mut set = NodeSet::new(bound);
+                for other in rules.neighbours(self.hub) {
+                    if other != self.hub {
+                        set.insert(other);
+                    }
+                }
+                set
+            });
+            return set.contains(ix);
+        }
+        let mut finger = self.finger.get();
+        let joins = rules.joins_from(self.hub, ix, &mut finger);
+        self.finger.set(finger);
+        joins
+    }
+}
 
 impl Side {
     pub fn new(end: NodeIndex) -> Self {
@@ -50,11 +117,14 @@ impl Side {
             dist: FastMap::from_iter([(end, 0)]),
             order: vec![end],
             ends: vec![1],
-            unlisted: None,
-            finger: Cell::new(0),
-            lookups: Cell::new(0),
-            unlisted_set: OnceCell::new(),
+            unlisted: Vec::new(),
         }
+    }
+
+    /// How many nodes are listed, the end among them.
+    #[cfg(test)]
+    pub fn listed(&self) -> usize {
+        self.order.len()
     }
 
     /// How many levels past the end are complete.
@@ -65,20 +135,28 @@ impl Side {
     /// The nodes of the last complete level, whose relations are not read yet, when they
     /// are listed.
     pub fn frontier(&self) -> Option<&[NodeIndex]> {
-        match self.unlisted {
-            Some(_) => None,
-            None => Some(&self.order[self.level_start(self.depth())..]),
-        }
+        self.unlisted.is_empty().then(|| self.listed_frontier())
     }
 
-    /// How many nodes the last complete level has; for an unlisted level, how many
-    /// relations its hub has, which is at least as many.
+    /// The nodes of the last complete level that are listed.
+    fn listed_frontier(&self) -> &[NodeIndex] {
+        &self.order[self.level_start(self.depth())..]
+    }
+
+    /// How many relations the hubs that leave nodes of the last level unlisted have, at
+    /// least as many as those nodes.
+    fn unlisted_len(&self) -> usize {
+        self.unlisted
+            .iter()
+            .fold(0usize, |sum, u| sum.saturating_add(u.degree))
+    }
+
+    /// How many nodes the last complete level has, counting for its unlisted nodes the
+    /// relations of their hubs, which are at least as many.
     pub fn frontier_len(&self) -> usize {
-        match (self.unlisted, self.frontier()) {
-            (Some(len), _) => len,
-            (None, Some(f)) => f.len(),
-            (None, None) => 0,
-        }
+        self.listed_frontier()
+            .len()
+            .saturating_add(self.unlisted_len())
     }
 
     /// The relations growing this side by a level in a quick search reads: each frontier
@@ -86,14 +164,11 @@ impl Side {
     /// none, as it leaves its level unlisted; an unlisted level is first read from its
     /// hub's relations, then each of its nodes at least one relation of its own.
     fn growth_cost(&self, rules: &Rules<'_, '_>, enough: usize) -> usize {
-        if let Some(len) = self.unlisted {
-            return len.saturating_mul(2);
-        }
         if self.depth() == 0 && rules.sorted(self.end) {
             return 1;
         }
-        let mut cost = 0usize;
-        for &ix in self.frontier().unwrap_or_default() {
+        let mut cost = self.unlisted_len().saturating_mul(2);
+        for &ix in self.listed_frontier() {
             cost = cost.saturating_add(rules.degree(ix));
             if cost > enough {
                 break;
@@ -112,60 +187,33 @@ impl Side {
     /// The nodes within `within` steps of the end (at most [`Side::depth`]), nearest first,
     /// when they are listed.
     pub fn within(&self, within: usize) -> Option<&[NodeIndex]> {
-        if self.unlisted.is_some() && within >= 1 {
+        if !self.unlisted.is_empty() && within >= self.depth() {
             return None;
         }
         Some(&self.order[..self.ends[within.min(self.depth())]])
     }
 
-    /// True when `ix` is within `within` steps of the end (at most [`Side::depth`]).
+    /// True when `ix` is within `within` steps of the end (at most [`Side::depth`]). A node
+    /// no listed level holds is in the last level when one of its unlisted hubs joins it.
     pub fn reaches(&self, rules: &Rules<'_, '_>, ix: NodeIndex, within: usize) -> bool {
         match self.dist.get(&ix) {
             Some(d) => *d <= within,
-            None if self.unlisted.is_some() && within >= 1 => self.in_unlisted(rules, ix),
+            None if within >= self.depth() => self.unlisted.iter().any(|u| u.joins(rules, ix)),
             None => false,
         }
     }
 
-    /// True when `ix` is in the unlisted level: looked up in the end's sorted list, the
-    /// lookups in the order of that list costing the logarithms of the gaps between them.
-    /// A join that asks about a hub's every neighbour asks as many times as the end has
-    /// relations, each lookup a few cache misses; so once the lookups have cost more than
-    /// reading the end's relations once, the level is read into a set of nodes (a bit a
-    /// node: 122 KiB for a million), and the rest are answered by it.
-    fn in_unlisted(&self, rules: &Rules<'_, '_>, ix: NodeIndex) -> bool {
-        if let Some(set) = self.unlisted_set.get() {
-            return set.contains(ix);
-        }
-        let lookups = self.lookups.get() + 1;
-        self.lookups.set(lookups);
-        let bound = rules.g.topology.node_bound();
-        if lookups * LOOKUPS_PER_SET >= rules.degree(self.end) + bound / 64 {
-            let set = self.unlisted_set.get_or_init(|| {
-                let mut set = NodeSet::new(bound);
-                for other in rules.neighbours(self.end) {
-                    if other != self.end {
-                        set.insert(other);
-                    }
-                }
-                set
-            });
-            return set.contains(ix);
-        }
-        let mut finger = self.finger.get();
-        let joins = rules.joins_from(self.end, ix, &mut finger);
-        self.finger.set(finger);
-        joins
-    }
-
-    /// Lists the level next to the end if it is unlisted: the end's relations read whole.
-    /// The end was visited when the level was made.
+    /// Lists the nodes of the last level that its hubs leave unlisted: their relations
+    /// read whole. The hubs were visited when the level was made.
     fn list(&mut self, rules: &Rules<'_, '_>) {
-        if self.unlisted.take().is_some() {
-            self.unlisted_set = OnceCell::new();
-            self.read(rules, self.end, 1);
-            self.ends[1] = self.order.len();
+        if self.unlisted.is_empty() {
+            return;
         }
+        let level = self.depth();
+        for unlisted in std::mem::take(&mut self.unlisted) {
+            self.read(rules, unlisted.hub, level);
+        }
+        self.ends[level] = self.order.len();
     }
 
     /// True when a quick search may leave the level after the end unlisted: the end is
@@ -176,13 +224,38 @@ impl Side {
 
     /// Makes the level after the end, a hub's, unlisted (see [`Side::unlisted`]).
     fn leave_unlisted(&mut self, walk: &Walk<'_, '_>) {
-        self.unlisted = Some(walk.degree(self.end));
+        self.unlisted = vec![Unlisted::new(&walk.rules(), self.end)];
         self.ends.push(self.order.len());
     }
 
+    /// True when a quick search may leave the nodes one step past `ix`, a node of the
+    /// frontier past the end, unlisted in the next level: it is a large hub, the level
+    /// leaves fewer than [`MAX_UNLISTED`] hubs' nodes unlisted so far, and it is the `last`
+    /// level the question can need (the sides' depths then add up to one less than its
+    /// longest length). A level a longer length grows past is read whole then, and the
+    /// lookups made before would cost on top of that read.
+    fn may_leave_past(
+        rules: &Rules<'_, '_>,
+        plan: Plan,
+        ix: NodeIndex,
+        so_far: usize,
+        last: bool,
+    ) -> bool {
+        last && plan == Plan::Quick
+            && so_far < MAX_UNLISTED
+            && rules.sorted(ix)
+            && rules.degree(ix) > UNLISTED_FROM
+    }
+
     /// Reads the relations of the frontier's nodes, a visit each, and makes the nodes they
-    /// reach first the next level (in a quick search, left unlisted after a hub end).
-    pub fn grow(&mut self, walk: &mut Walk<'_, '_>, plan: Plan) -> Result<(), GraphError> {
+    /// reach first the next level (in a quick search, left unlisted past a hub end or a
+    /// large hub).
+    pub fn grow(
+        &mut self,
+        walk: &mut Walk<'_, '_>,
+        plan: Plan,
+        last: bool,
+    ) -> Result<(), GraphError> {
         let rules = walk.rules();
         self.list(&rules);
         if self.may_leave_unlisted(walk, plan) {
@@ -192,12 +265,18 @@ impl Side {
         }
         let (from, to) = (self.level_start(self.depth()), self.order.len());
         let next = self.depth() + 1;
+        let mut unlisted = Vec::new();
         for at in from..to {
             let ix = self.order[at];
             walk.visit(ix)?;
-            self.read(&rules, ix, next);
+            if Self::may_leave_past(&rules, plan, ix, unlisted.len(), last) {
+                unlisted.push(Unlisted::new(&rules, ix));
+            } else {
+                self.read(&rules, ix, next);
+            }
         }
         self.ends.push(self.order.len());
+        self.unlisted = unlisted;
         Ok(())
     }
 
@@ -227,7 +306,8 @@ impl Side {
     /// but between the frontiers, so the first meeting gives the shortest length. A hub
     /// of the frontier is first looked up for the other frontier's nodes in its sorted
     /// relations, and read whole only when the sides do not meet; a hub end of a quick
-    /// search is not read whole then either, but leaves its level unlisted.
+    /// search is not read whole then either, but leaves its level unlisted, and nor are a
+    /// few large hubs past the end (their lists are read against the other side's).
     pub fn meet_or_grow(
         &mut self,
         other: &Side,
@@ -251,11 +331,16 @@ impl Side {
         let (from, to) = (self.level_start(self.depth()), self.order.len());
         let next = self.depth() + 1;
         let mut hubs = Vec::new();
+        let mut unlisted = Vec::new();
         let mut met = false;
+        let last = next + other.depth() + 1 >= walk.options.max_length;
         for at in from..to {
             let ix = self.order[at];
             walk.visit(ix)?;
-            if theirs.listed.is_some_and(|l| rules.looks_up(ix, l.len())) {
+            if Self::may_leave_past(&rules, plan, ix, unlisted.len(), last) {
+                met = rules.touches(ix, &theirs);
+                unlisted.push(Unlisted::new(&rules, ix));
+            } else if theirs.listed.is_some_and(|l| rules.looks_up(ix, l.len())) {
                 met = rules.touches(ix, &theirs);
                 hubs.push(ix);
             } else {
@@ -285,6 +370,7 @@ impl Side {
             self.read(&rules, ix, next);
         }
         self.ends.push(self.order.len());
+        self.unlisted = unlisted;
         Ok(false)
     }
 }
@@ -323,6 +409,23 @@ pub(super) fn shortest_length(
     Ok(None)
 }
 
+/// Lists what a join of the sides at their depths needs listed: one of the two levels it
+/// joins, when the meeting is past the level after the start (where the join asks of each
+/// node as the walk meets it instead) and both leave nodes unlisted. The side whose hubs
+/// have fewer relations is listed.
+pub(super) fn ready_to_join(walk: &Walk<'_, '_>, sides: &mut [Side; 2]) {
+    let [start, goal] = sides;
+    if start.depth() < 2 || start.unlisted.is_empty() || goal.unlisted.is_empty() {
+        return;
+    }
+    let rules = walk.rules();
+    if start.unlisted_len() <= goal.unlisted_len() {
+        start.list(&rules);
+    } else {
+        goal.list(&rules);
+    }
+}
+
 /// Grows the side `plan` picks by one level: the one whose frontier has fewer relations to
 /// read for a quick search, the goal's for a frugal one (a side whose every node is reached
 /// grows for free).
@@ -332,10 +435,11 @@ pub(super) fn grow(
     plan: Plan,
 ) -> Result<(), GraphError> {
     let [start, goal] = sides;
+    let last = start.depth() + goal.depth() + 2 >= walk.options.max_length;
     if plan == Plan::Quick && start_grows_cheaper(&walk.rules(), start, goal) {
-        start.grow(walk, plan)
+        start.grow(walk, plan, last)
     } else {
-        goal.grow(walk, plan)
+        goal.grow(walk, plan, last)
     }
 }
 

@@ -67,6 +67,28 @@ pub(super) fn reads() -> usize {
     READS.with(std::cell::Cell::get)
 }
 
+#[cfg(test)]
+thread_local! {
+    /// The joins of this thread whose sides left nodes unlisted past a hub further out than
+    /// next to an end: for the tests that must reach that way.
+    static JOINS_PAST_HUBS: std::cell::Cell<usize> = const { std::cell::Cell::new(0) };
+}
+
+/// Counts a join whose sides left nodes unlisted past a hub further out than next to an
+/// end (in the tests only).
+#[inline]
+pub(super) fn count_join_past_hubs() {
+    #[cfg(test)]
+    JOINS_PAST_HUBS.with(|r| r.set(r.get() + 1));
+}
+
+/// The joins of this thread so far whose sides left nodes unlisted past a hub further out
+/// than next to an end.
+#[cfg(test)]
+pub(super) fn joins_past_hubs() -> usize {
+    JOINS_PAST_HUBS.with(std::cell::Cell::get)
+}
+
 impl<'a, 'r> Walk<'a, 'r> {
     pub fn new(g: &'a KnowledgeGraph, options: PathOptions<'r>, ends: [NodeIndex; 2]) -> Self {
         Walk {
