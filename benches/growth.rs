@@ -9,7 +9,9 @@
 //! into `target/bench-graphs/`); `PLEDGEGRAPH_BENCH_SIZES=10000,100000` picks others.
 //! Under `cargo test` it runs a quick smoke size. Each size runs in a process of its own,
 //! so its resident memory is its own. `PLEDGEGRAPH_BENCH_ROWS=paths,lookup` times only the
-//! rows whose names hold one of those words (the load and memory rows always print).
+//! rows whose names hold one of those words (the load and memory rows always print);
+//! `PLEDGEGRAPH_BENCH_SLOWEST=10` prints the ten slowest path questions (warm) and the
+//! count of relations of each node on their paths.
 
 use std::collections::BTreeMap;
 use std::hint::black_box;
@@ -796,8 +798,76 @@ fn questions(g: &KnowledgeGraph) -> Figures {
             ));
         }
     }
+    // The same random pairs warm: each pair's fastest of five runs, so that a percentile
+    // moves with the search rather than with the machine's stops, which one run of each
+    // pair (the rows above) takes in with the search.
+    let name = "three shortest paths, warm (each pair's fastest of five)";
+    if wanted(name) {
+        let mut warm: Vec<(f64, usize)> = pairs
+            .iter()
+            .enumerate()
+            .map(|(i, &(a, b))| {
+                let fastest = (0..5)
+                    .map(|_| {
+                        let start = Instant::now();
+                        black_box(
+                            g.paths(a, b, 4, Only::All, 3, &bounds)
+                                .map(|p| p.len())
+                                .ok(),
+                        );
+                        start.elapsed()
+                    })
+                    .min()
+                    .unwrap_or_default();
+                (fastest.as_secs_f64() * 1e6, i)
+            })
+            .collect();
+        warm.sort_by(|x, y| x.0.total_cmp(&y.0));
+        let times: Vec<f64> = warm.iter().map(|(t, _)| *t).collect();
+        for (label, share) in [
+            ("median", 0.5),
+            ("90th percentile", 0.9),
+            ("99th percentile", 0.99),
+        ] {
+            f.push((format!("{name}, {label} (µs)"), at(&times, share)));
+        }
+        print_slowest(g, &pairs, &warm, &bounds);
+    }
     f.extend(refusals);
     f
+}
+
+/// With `PLEDGEGRAPH_BENCH_SLOWEST=N`, prints to the error stream the `N` slowest of the
+/// warm pairs (`warm` holds each pair's time and place in `pairs`, fastest first): the
+/// time, the ends, and the count of relations of each node on each path found, which tells
+/// the hubs a slow question passes.
+fn print_slowest(
+    g: &KnowledgeGraph,
+    pairs: &[(&EntityId, &EntityId)],
+    warm: &[(f64, usize)],
+    bounds: &Bounds,
+) {
+    let count: usize = std::env::var("PLEDGEGRAPH_BENCH_SLOWEST")
+        .ok()
+        .and_then(|n| n.parse().ok())
+        .unwrap_or(0);
+    let degree = |id: &EntityId| g.neighbors(id, Only::All, Direction::Both).len();
+    for &(time, i) in warm.iter().rev().take(count) {
+        let (a, b) = pairs[i];
+        let paths = match g.paths(a, b, 4, Only::All, 3, bounds) {
+            Ok(paths) => paths
+                .iter()
+                .map(|p| {
+                    let degrees: Vec<String> =
+                        p.nodes.iter().map(|n| degree(&n.id).to_string()).collect();
+                    degrees.join("-")
+                })
+                .collect::<Vec<_>>()
+                .join(" | "),
+            Err(e) => e.to_string(),
+        };
+        eprintln!("slowest: {time:.0} µs, {a} to {b}, relations along each path: {paths}");
+    }
 }
 
 /// True when the row `name` is to be timed: `PLEDGEGRAPH_BENCH_ROWS` unset or empty, or

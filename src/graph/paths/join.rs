@@ -153,8 +153,8 @@ impl<'s> Join<'s> {
         // start, the meeting is one step from the start: unless the goal's side is read
         // for a small part of what the start's list costs (each node it finds looked up in
         // the start's list), the walk asks of the nodes it meets in the start's list.
-        // Further out, the meeting layer is read from the goal's side, which is then
-        // listed ([`super::reach::ready_to_join`]).
+        // Further out, the join reads whichever of the two sides is listed, and
+        // [`super::reach::ready_to_join`] lists one where both leave nodes unlisted.
         let read_goal_side = || {
             let start_degree = rules.degree(start);
             let search = (usize::BITS - start_degree.leading_zeros()) as usize + 1;
