@@ -36,6 +36,19 @@ fn two_hubs(n: usize, every: usize, adjacent: bool) -> KnowledgeGraph {
     KnowledgeGraph::build(nodes, relations).unwrap_or_else(|e| panic!("{e}"))
 }
 
+/// A question of every relation and kind, on any day, of at most `max_length` steps and
+/// `limit` paths.
+fn options(max_length: usize, limit: usize) -> PathOptions<'static> {
+    PathOptions {
+        max_length,
+        relations: Only::All,
+        kinds: Only::All,
+        as_of: None,
+        limit,
+        bounds: BOUNDS,
+    }
+}
+
 /// The paths from one hub to the other as each plan and the previous search find them,
 /// checked equal, and the relations a quick search read.
 fn quick_reads(g: &KnowledgeGraph, max_length: usize, limit: usize) -> (Vec<String>, usize) {
@@ -51,14 +64,7 @@ fn quick_reads_between(
     limit: usize,
 ) -> (Vec<String>, usize) {
     let (a, b) = (id(ends[0]), id(ends[1]));
-    let options = PathOptions {
-        max_length,
-        relations: Only::All,
-        kinds: Only::All,
-        as_of: None,
-        limit,
-        bounds: BOUNDS,
-    };
+    let options = options(max_length, limit);
     let render =
         |found: Vec<Path<'_>>| -> Vec<String> { found.iter().map(super::random::render).collect() };
     let before = reads();
@@ -112,14 +118,7 @@ fn lookups_from_a_finger_find_what_a_search_of_the_whole_list_finds() {
     let g = two_hubs(500, 3, true);
     let (a, b) = (id("country:hub-a"), id("country:hub-b"));
     let ends = [a, b].map(|e| g.index_of(&e).unwrap_or_else(|| panic!("no {e}")));
-    let options = PathOptions {
-        max_length: 4,
-        relations: Only::All,
-        kinds: Only::All,
-        as_of: None,
-        limit: 10,
-        bounds: BOUNDS,
-    };
+    let options = options(4, 10);
     let walk = walk::Walk::new(&g, options, ends);
     let rules = walk.rules();
     let all: Vec<_> = g.graph.node_indices().collect();
@@ -150,12 +149,8 @@ fn an_unlisted_level_answers_as_lookups_do_once_read_into_a_set() {
     let kinds: [Only<'_, RelationKind>; 2] = [Only::All, Only::These(&[RelationKind::Pressures])];
     for relations in kinds {
         let options = PathOptions {
-            max_length: 4,
             relations,
-            kinds: Only::All,
-            as_of: None,
-            limit: 10,
-            bounds: BOUNDS,
+            ..options(4, 10)
         };
         let mut walk = walk::Walk::new(&g, options, ends);
         for end in ends {
@@ -225,14 +220,7 @@ fn leaves_behind_two_hubs_list_neither_hubs_neighbours() {
     );
     // The meeting is found by reading one hub's list against the other's, which leaves
     // its neighbours unlisted: the distances hold the leaves and the hubs alone.
-    let options = PathOptions {
-        max_length: 4,
-        relations: Only::All,
-        kinds: Only::All,
-        as_of: None,
-        limit: 10,
-        bounds: BOUNDS,
-    };
+    let options = options(4, 10);
     let ends = ends.map(|e| g.index_of(&id(e)).unwrap_or_else(|| panic!("no {e}")));
     let mut walk = walk::Walk::new(&g, options, ends);
     let mut sides = ends.map(reach::Side::new);
