@@ -313,6 +313,7 @@ impl Side {
         other: &Side,
         walk: &mut Walk<'_, '_>,
         plan: Plan,
+        last: bool,
     ) -> Result<bool, GraphError> {
         let rules = walk.rules();
         self.list(&rules);
@@ -333,7 +334,6 @@ impl Side {
         let mut hubs = Vec::new();
         let mut unlisted = Vec::new();
         let mut met = false;
-        let last = next + other.depth() + 1 >= walk.options.max_length;
         for at in from..to {
             let ix = self.order[at];
             walk.visit(ix)?;
@@ -389,6 +389,7 @@ pub(super) fn shortest_length(
     plan: Plan,
 ) -> Result<Option<usize>, GraphError> {
     while sides[0].depth() + sides[1].depth() < max_length {
+        let last = grows_last_level(walk, sides);
         let [start, goal] = sides;
         let start_first = match plan {
             Plan::Quick => start_grows_cheaper(&walk.rules(), start, goal),
@@ -402,11 +403,18 @@ pub(super) fn shortest_length(
         if this.frontier_len() == 0 {
             return Ok(None);
         }
-        if this.meet_or_grow(other, walk, plan)? {
+        if this.meet_or_grow(other, walk, plan, last)? {
             return Ok(Some(this.depth() + other.depth() + 1));
         }
     }
     Ok(None)
+}
+
+/// True when growing either of `sides` by a level makes the last level the question can
+/// need: the sides' depths then add up to one less than its longest length, so no longer
+/// length grows past it.
+fn grows_last_level(walk: &Walk<'_, '_>, sides: &[Side; 2]) -> bool {
+    sides[0].depth() + sides[1].depth() + 2 >= walk.options.max_length
 }
 
 /// Lists what a join of the sides at their depths needs listed: one of the two levels it
@@ -434,8 +442,8 @@ pub(super) fn grow(
     sides: &mut [Side; 2],
     plan: Plan,
 ) -> Result<(), GraphError> {
+    let last = grows_last_level(walk, sides);
     let [start, goal] = sides;
-    let last = start.depth() + goal.depth() + 2 >= walk.options.max_length;
     if plan == Plan::Quick && start_grows_cheaper(&walk.rules(), start, goal) {
         start.grow(walk, plan, last)
     } else {
