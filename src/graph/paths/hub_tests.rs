@@ -186,6 +186,12 @@ fn an_unlisted_level_answers_as_lookups_do_once_read_into_a_set() {
 /// `country:hub-b`, and `n` other countries: hub-a joined to every second, hub-b to every
 /// third, so the hubs share every sixth and no relation joins them.
 fn leaves_behind_hubs(n: usize) -> KnowledgeGraph {
+    leaves_behind_hubs_joined(n, false)
+}
+
+/// [`leaves_behind_hubs`], with hub-b also joined to leaf-a when `joined`: the one path
+/// of two steps between the leaves.
+fn leaves_behind_hubs_joined(n: usize, joined: bool) -> KnowledgeGraph {
     let name = |i: usize| format!("country:c{i:05}");
     let mut nodes: Vec<Node> = (0..n).map(|i| country(&format!("c{i:05}"), "c")).collect();
     for end in ["hub-a", "hub-b", "leaf-a", "leaf-b"] {
@@ -196,6 +202,13 @@ fn leaves_behind_hubs(n: usize) -> KnowledgeGraph {
         relation(RelationKind::AllyOf, "country:leaf-a", "country:hub-a"),
         relation(RelationKind::Pressures, "country:hub-b", "country:leaf-b"),
     ];
+    if joined {
+        relations.push(relation(
+            RelationKind::Pressures,
+            "country:hub-b",
+            "country:leaf-a",
+        ));
+    }
     for i in 0..n {
         if i % 2 == 0 {
             relations.push(relation(RelationKind::AllyOf, "country:hub-a", &name(i)));
@@ -211,13 +224,20 @@ fn leaves_behind_hubs(n: usize) -> KnowledgeGraph {
 fn leaves_behind_two_hubs_list_neither_hubs_neighbours() {
     let g = leaves_behind_hubs(12_000);
     let ends = ["country:leaf-a", "country:leaf-b"];
-    // Leaf, hub, a shared neighbour, hub, leaf: the shared neighbours in id order.
-    let (found, _) = quick_reads_between(&g, ends, 4, 10);
-    assert_eq!(found.len(), 10);
-    assert!(
-        found[0].contains("c00000") && found[9].contains("c00054"),
-        "{found:?}"
-    );
+    // Leaf, hub, a shared neighbour, hub, leaf: the shared neighbours in id order. Asked
+    // from leaf-b, the side of the smaller hub grows first, so the start's side leaves
+    // its meeting level unlisted two steps out: the walk asks of the nodes it meets in
+    // hub-b's list, as far as its paths need, instead of listing every shared neighbour
+    // (which read more than 10,000 relations).
+    for ends in [ends, [ends[1], ends[0]]] {
+        let (found, read) = quick_reads_between(&g, ends, 4, 10);
+        assert_eq!(found.len(), 10);
+        assert!(
+            found[0].contains("c00000") && found[9].contains("c00054"),
+            "{found:?}"
+        );
+        assert!(read < 1_000, "from {}: read {read} relations", ends[0]);
+    }
     // The meeting is found by reading one hub's list against the other's, which leaves
     // its neighbours unlisted: the distances hold the leaves and the hubs alone.
     let options = options(4, 10);
@@ -229,4 +249,25 @@ fn leaves_behind_two_hubs_list_neither_hubs_neighbours() {
     assert_eq!(length, Some(4));
     let listed = sides.each_ref().map(reach::Side::listed);
     assert!(listed.iter().all(|&n| n <= 2), "nodes listed: {listed:?}");
+}
+
+#[test]
+fn a_hub_next_to_both_ends_is_read_as_far_as_the_paths_need() {
+    // From leaf-b, hub-b is one step from both ends: the first path passes it to leaf-a,
+    // the rest pass it to a shared neighbour and hub-a. The meeting two steps out is
+    // asked of in hub-b's list; a node there joins the goal's side through hub-b too,
+    // which a path that passed hub-b cannot take again, so it is asked without it.
+    let g = leaves_behind_hubs_joined(12_000, true);
+    for ends in [
+        ["country:leaf-b", "country:leaf-a"],
+        ["country:leaf-a", "country:leaf-b"],
+    ] {
+        let (found, read) = quick_reads_between(&g, ends, 4, 10);
+        assert_eq!(found.len(), 10);
+        assert!(
+            found[0].matches('|').count() == 4 && found[9].contains("c00048"),
+            "{found:?}"
+        );
+        assert!(read < 1_000, "from {}: read {read} relations", ends[0]);
+    }
 }

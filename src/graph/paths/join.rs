@@ -1,10 +1,11 @@
 //! The paths of one length, joined through the meeting of the two searches: first the
 //! nodes on the start's side that lead, position by position, to a relation into the
 //! goal's side; then a walk from the start in the fixed step order that keeps to them and,
-//! past the meeting, to nodes near enough the goal. When the start is a hub whose next
-//! level a quick search left unlisted, the nodes one step from it are tested only as the
-//! walk meets them, in the order of the start's sorted relations, so the walk stops
-//! reading the hub's list once it has its paths. A hub of the goal's side that a path may
+//! past the meeting, to nodes near enough the goal. When a quick search left the start's
+//! side's meeting level unlisted one or two steps from the start (past a hub start, or
+//! past a hub next to it), the nodes there are tested only as the walk meets them, in the
+//! order of the sorted relations they are read from, so the walk stops reading a hub's
+//! list once it has its paths. A hub of the goal's side that a path may
 //! pass before the meeting is not read into the meeting layer: the nodes one step from it
 //! are looked up in its sorted relations, and only while the path has not passed it.
 
@@ -43,10 +44,15 @@ const MAX_SHARED: usize = 4;
 enum Layers {
     /// Each position's layer, found before the walk: listed and as a set.
     Listed(Vec<(Vec<NodeIndex>, FastSet<NodeIndex>)>),
-    /// The meeting is one step from the start, whose level there is unlisted: whether
-    /// a node may stand there is found when the walk first asks, and kept.
+    /// The meeting is one or two steps from the start, and the start's side leaves its
+    /// level there unlisted: whether a node may stand there is found when the walk first
+    /// asks, and kept. Before the meeting, any node one step on may stand (the start's
+    /// neighbours, within one step of it).
     Asked {
-        known: FastMap<NodeIndex, bool>,
+        /// Whether a node may stand at the meeting, after a node before it that is not
+        /// on the goal's side (`NodeIndex::end()`) or is (that node, which the step past
+        /// the meeting may not take again).
+        known: FastMap<(NodeIndex, NodeIndex), bool>,
         /// What finding a node's relations into the goal's side costs from that side's
         /// nodes, in relations read, when they are listed (at most [`TOO_DEAR`]).
         from_goal: Option<usize>,
@@ -149,19 +155,29 @@ impl<'s> Join<'s> {
                 sum.min(TOO_DEAR)
             })
         };
-        // Only a quick search leaves a level unlisted. When it is the one after a hub
-        // start, the meeting is one step from the start: unless the goal's side is read
-        // for a small part of what the start's list costs (each node it finds looked up in
-        // the start's list), the walk asks of the nodes it meets in the start's list.
-        // Further out, the join reads whichever of the two sides is listed, and
-        // [`super::reach::ready_to_join`] lists one where both leave nodes unlisted.
-        let read_goal_side = || {
-            let start_degree = rules.degree(start);
-            let search = (usize::BITS - start_degree.leading_zeros()) as usize + 1;
-            cost_of_ys(&|y| rules.degree(y))
-                .is_some_and(|cost| cost.saturating_mul(search) <= start_degree)
+        // Only a quick search leaves a level unlisted. When the start's side leaves its
+        // meeting level unlisted one or two steps from the start, the walk may ask of the
+        // nodes it meets there instead of listing the layer: it reads the lists of the
+        // nodes before the meeting (the start's, and at two steps its neighbours', each
+        // once), asking of each node one step on whether it joins the goal's side, and
+        // stops once it has its paths. That is chosen unless the goal's side is read for a
+        // small part of what those lists cost (each node it finds looked up in them); its
+        // hubs a path may pass before the meeting are not read to list the layer (see
+        // [`Join::shared_hubs`]). Further out a node before the meeting could be reached,
+        // and its list read, along many paths; there the join reads whichever of the two
+        // sides is listed, and [`super::reach::ready_to_join`] lists one where both leave
+        // nodes unlisted.
+        let ask = || {
+            let before = near_start.within(meet - 1).unwrap_or_default();
+            let asking = before
+                .iter()
+                .fold(0usize, |sum, &v| sum.saturating_add(rules.degree(v)));
+            let search = (usize::BITS - asking.leading_zeros()) as usize + 1;
+            let passed = |y: NodeIndex| rules.sorted(y) && near_start.reaches(&rules, y, meet - 1);
+            let listing = cost_of_ys(&|y| if passed(y) { 0 } else { rules.degree(y) });
+            listing.is_none_or(|cost| cost.saturating_mul(search) > asking)
         };
-        if xs.is_none() && meet == 1 && !read_goal_side() {
+        if xs.is_none() && (1..=2).contains(&meet) && ask() {
             let from_goal = cost_of_ys(&|y| rules.lookup_cost(y));
             return Ok(Some(Join {
                 sides,
@@ -288,11 +304,17 @@ impl<'s> Join<'s> {
         hubs
     }
 
-    /// Whether `x`, a node one step from the start, may stand at the meeting there (see
-    /// [`Layers::Asked`]): found once, by lookups of `x` in the relations of the goal's
-    /// side's nodes when they are listed and that costs little, by reading the relations
-    /// of `x` otherwise.
-    fn asked(&mut self, walk: &mut Walk<'_, '_>, x: NodeIndex) -> Result<bool, GraphError> {
+    /// Whether `x` may stand at the meeting (see [`Layers::Asked`]) one step past `passed`,
+    /// the node before it when that is on the goal's side (a relation to it leads on from
+    /// the meeting only on paths that have not passed it), else `NodeIndex::end()`: found
+    /// once, by lookups of `x` in the relations of the goal's side's nodes when they are
+    /// listed and that costs little, by reading the relations of `x` otherwise.
+    fn asked(
+        &mut self,
+        walk: &mut Walk<'_, '_>,
+        x: NodeIndex,
+        passed: NodeIndex,
+    ) -> Result<bool, GraphError> {
         let rules = walk.rules();
         let [start, goal] = rules.ends;
         let Layers::Asked {
@@ -306,12 +328,12 @@ impl<'s> Join<'s> {
         if x == goal || x == start {
             return Ok(false);
         }
-        if let Some(&may) = known.get(&x) {
+        if let Some(&may) = known.get(&(x, passed)) {
             return Ok(may);
         }
         let near_goal = &self.sides[1];
         let beyond = self.length - 1 - self.meet;
-        let y_ok = |y: NodeIndex| past_meeting(&rules, near_goal, beyond, y);
+        let y_ok = |y: NodeIndex| y != passed && past_meeting(&rules, near_goal, beyond, y);
         let ys = near_goal.within(beyond);
         let cheap = from_goal.is_some_and(|c| c <= rules.degree(x).max(SORTED_FROM));
         let may = match ys {
@@ -339,7 +361,7 @@ impl<'s> Join<'s> {
                 )
             }
         };
-        known.insert(x, may);
+        known.insert((x, passed), may);
         Ok(may)
     }
 
@@ -365,9 +387,15 @@ impl<'s> Join<'s> {
         let fresh = |ix: NodeIndex| !nodes.contains(&ix) && (ix != goal || last);
         if matches!(self.layers, Layers::Asked { .. }) && next <= self.meet {
             let mut at = cursor.unwrap_or(0);
+            let meeting = next == self.meet;
+            let beyond = self.length - 1 - self.meet;
+            let passed = match meeting && past_meeting(&rules, &self.sides[1], beyond, here) {
+                true => here,
+                false => NodeIndex::end(),
+            };
             let out = rules.steps_in_order(here, &mut at, |h| match fresh(h.other) {
-                true => self.asked(walk, h.other),
-                false => Ok(false),
+                true if meeting => self.asked(walk, h.other, passed),
+                fresh => Ok(fresh),
             })?;
             *cursor = Some(at);
             return Ok(out);
