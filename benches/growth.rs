@@ -10,8 +10,8 @@
 //! Under `cargo test` it runs a quick smoke size. Each size runs in a process of its own,
 //! so its resident memory is its own. `PLEDGEGRAPH_BENCH_ROWS=paths,lookup` times only the
 //! rows whose names hold one of those words (the load and memory rows always print);
-//! `PLEDGEGRAPH_BENCH_SLOWEST=10` prints the ten slowest path questions (warm) and the
-//! count of relations of each node on their paths.
+//! `PLEDGEGRAPH_BENCH_SLOWEST=10` prints the ten slowest of each random-pair path question
+//! (warm) and the count of relations of each node on their paths.
 
 use std::collections::BTreeMap;
 use std::hint::black_box;
@@ -801,8 +801,15 @@ fn questions(g: &KnowledgeGraph) -> Figures {
     // The same random pairs warm: each pair's fastest of five runs, so that a percentile
     // moves with the search rather than with the machine's stops, which one run of each
     // pair (the rows above) takes in with the search.
-    let name = "three shortest paths, warm (each pair's fastest of five)";
-    if wanted(name) {
+    for (question, max_length, limit) in [
+        ("three shortest paths", 4, 3),
+        ("ten shortest paths (at most 6 relations)", 6, 10),
+    ] {
+        let name = format!("{question}, warm (each pair's fastest of five)");
+        if !wanted(&name) {
+            continue;
+        }
+        let ask = |a: &EntityId, b: &EntityId| g.paths(a, b, max_length, Only::All, limit, &bounds);
         let mut warm: Vec<(f64, usize)> = pairs
             .iter()
             .enumerate()
@@ -810,11 +817,7 @@ fn questions(g: &KnowledgeGraph) -> Figures {
                 let fastest = (0..5)
                     .map(|_| {
                         let start = Instant::now();
-                        black_box(
-                            g.paths(a, b, 4, Only::All, 3, &bounds)
-                                .map(|p| p.len())
-                                .ok(),
-                        );
+                        black_box(ask(a, b).map(|p| p.len()).ok());
                         start.elapsed()
                     })
                     .min()
@@ -831,18 +834,19 @@ fn questions(g: &KnowledgeGraph) -> Figures {
         ] {
             f.push((format!("{name}, {label} (µs)"), at(&times, share)));
         }
-        print_slowest(g, &pairs, &warm, &bounds);
+        print_slowest(g, (question, max_length, limit), &pairs, &warm, &bounds);
     }
     f.extend(refusals);
     f
 }
 
 /// With `PLEDGEGRAPH_BENCH_SLOWEST=N`, prints to the error stream the `N` slowest of the
-/// warm pairs (`warm` holds each pair's time and place in `pairs`, fastest first): the
-/// time, the ends, and the count of relations of each node on each path found, which tells
-/// the hubs a slow question passes.
+/// warm pairs of a question (its name, longest length and limit; `warm` holds each pair's
+/// time and place in `pairs`, fastest first): the time, the ends, and the count of
+/// relations of each node on each path found, which tells the hubs a slow question passes.
 fn print_slowest(
     g: &KnowledgeGraph,
+    (question, max_length, limit): (&str, usize, usize),
     pairs: &[(&EntityId, &EntityId)],
     warm: &[(f64, usize)],
     bounds: &Bounds,
@@ -854,7 +858,7 @@ fn print_slowest(
     let degree = |id: &EntityId| g.neighbors(id, Only::All, Direction::Both).len();
     for &(time, i) in warm.iter().rev().take(count) {
         let (a, b) = pairs[i];
-        let paths = match g.paths(a, b, 4, Only::All, 3, bounds) {
+        let paths = match g.paths(a, b, max_length, Only::All, limit, bounds) {
             Ok(paths) => paths
                 .iter()
                 .map(|p| {
@@ -866,7 +870,9 @@ fn print_slowest(
                 .join(" | "),
             Err(e) => e.to_string(),
         };
-        eprintln!("slowest: {time:.0} µs, {a} to {b}, relations along each path: {paths}");
+        eprintln!(
+            "slowest, {question}: {time:.0} µs, {a} to {b}, relations along each path: {paths}"
+        );
     }
 }
 
