@@ -3,7 +3,8 @@
 //! and one more level for each longer length. In a quick search, the nodes one step past
 //! a hub of the frontier are left unlisted in the next level, looked up in the hub's
 //! sorted relations: past a hub end until a longer length needs the level after it, past
-//! a few large hubs further out only in the last level the question can need. Once the
+//! a few large hubs further out in the rounds to the shortest length and in the last
+//! level the question can need. Once the
 //! lookups cost more than reading those relations once, they are read into a set of
 //! nodes. Two hubs' shared neighbours are then found by reading one hub's list against
 //! the other's, not by reading either into the distances.
@@ -230,18 +231,21 @@ impl Side {
 
     /// True when a quick search may leave the nodes one step past `ix`, a node of the
     /// frontier past the end, unlisted in the next level: it is a large hub, the level
-    /// leaves fewer than [`MAX_UNLISTED`] hubs' nodes unlisted so far, and it is the `last`
-    /// level the question can need (the sides' depths then add up to one less than its
-    /// longest length). A level a longer length grows past is read whole then, and the
-    /// lookups made before would cost on top of that read.
+    /// leaves fewer than [`MAX_UNLISTED`] hubs' nodes unlisted so far, and `may` says the
+    /// level may be left so. In the rounds to the shortest length it may: the join at that
+    /// length asks of such a level node by node, and a longer length, when one is needed,
+    /// lists it then. For a longer length only when it is the last level the question can
+    /// need (the sides' depths then add up to one less than its longest length): a level a
+    /// longer length grows past is read whole then, and the lookups made before would cost
+    /// on top of that read.
     fn may_leave_past(
         rules: &Rules<'_, '_>,
         plan: Plan,
         ix: NodeIndex,
         so_far: usize,
-        last: bool,
+        may: bool,
     ) -> bool {
-        last && plan == Plan::Quick
+        may && plan == Plan::Quick
             && so_far < MAX_UNLISTED
             && rules.sorted(ix)
             && rules.degree(ix) > UNLISTED_FROM
@@ -313,7 +317,6 @@ impl Side {
         other: &Side,
         walk: &mut Walk<'_, '_>,
         plan: Plan,
-        last: bool,
     ) -> Result<bool, GraphError> {
         let rules = walk.rules();
         self.list(&rules);
@@ -337,7 +340,7 @@ impl Side {
         for at in from..to {
             let ix = self.order[at];
             walk.visit(ix)?;
-            if Self::may_leave_past(&rules, plan, ix, unlisted.len(), last) {
+            if Self::may_leave_past(&rules, plan, ix, unlisted.len(), true) {
                 met = rules.touches(ix, &theirs);
                 unlisted.push(Unlisted::new(&rules, ix));
             } else if theirs.listed.is_some_and(|l| rules.looks_up(ix, l.len())) {
@@ -389,7 +392,6 @@ pub(super) fn shortest_length(
     plan: Plan,
 ) -> Result<Option<usize>, GraphError> {
     while sides[0].depth() + sides[1].depth() < max_length {
-        let last = grows_last_level(walk, sides);
         let [start, goal] = sides;
         let start_first = match plan {
             Plan::Quick => start_grows_cheaper(&walk.rules(), start, goal),
@@ -403,18 +405,11 @@ pub(super) fn shortest_length(
         if this.frontier_len() == 0 {
             return Ok(None);
         }
-        if this.meet_or_grow(other, walk, plan, last)? {
+        if this.meet_or_grow(other, walk, plan)? {
             return Ok(Some(this.depth() + other.depth() + 1));
         }
     }
     Ok(None)
-}
-
-/// True when growing either of `sides` by a level makes the last level the question can
-/// need: the sides' depths then add up to one less than its longest length, so no longer
-/// length grows past it.
-fn grows_last_level(walk: &Walk<'_, '_>, sides: &[Side; 2]) -> bool {
-    sides[0].depth() + sides[1].depth() + 2 >= walk.options.max_length
 }
 
 /// Lists what a join of the sides at their depths needs listed: one of the two levels it
@@ -442,7 +437,9 @@ pub(super) fn grow(
     sides: &mut [Side; 2],
     plan: Plan,
 ) -> Result<(), GraphError> {
-    let last = grows_last_level(walk, sides);
+    // Growing either side makes the last level the question can need when the sides'
+    // depths then add up to one less than its longest length: no longer length grows past it.
+    let last = sides[0].depth() + sides[1].depth() + 2 >= walk.options.max_length;
     let [start, goal] = sides;
     if plan == Plan::Quick && start_grows_cheaper(&walk.rules(), start, goal) {
         start.grow(walk, plan, last)
