@@ -5,9 +5,9 @@
 //! side's meeting level unlisted one or two steps from the start (past a hub start, or
 //! past a hub next to it), the nodes there are tested only as the walk meets them, in the
 //! order of the sorted relations they are read from, so the walk stops reading a hub's
-//! list once it has its paths. A hub of the goal's side that a path may
-//! pass before the meeting is not read into the meeting layer: the nodes one step from it
-//! are looked up in its sorted relations, and only while the path has not passed it.
+//! list once it has its paths. A hub of the goal's side that a path may pass before the
+//! meeting is not read into the meeting layer: the nodes one step from it are looked up
+//! in its sorted relations, and only while the path has not passed it.
 
 use petgraph::stable_graph::NodeIndex;
 

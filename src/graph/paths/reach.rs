@@ -4,10 +4,9 @@
 //! a hub of the frontier are left unlisted in the next level, looked up in the hub's
 //! sorted relations: past a hub end until a longer length needs the level after it, past
 //! a few large hubs further out in the rounds to the shortest length and in the last
-//! level the question can need. Once the
-//! lookups cost more than reading those relations once, they are read into a set of
-//! nodes. Two hubs' shared neighbours are then found by reading one hub's list against
-//! the other's, not by reading either into the distances.
+//! level the question can need. Once the lookups cost more than reading those relations
+//! once, they are read into a set of nodes. Two hubs' shared neighbours are then found by
+//! reading one hub's list against the other's, not by reading either into the distances.
 
 use std::cell::{Cell, OnceCell};
 use std::collections::hash_map::Entry;
@@ -438,7 +437,8 @@ pub(super) fn grow(
     plan: Plan,
 ) -> Result<(), GraphError> {
     // Growing either side makes the last level the question can need when the sides'
-    // depths then add up to one less than its longest length: no longer length grows past it.
+    // depths then add up to one less than its longest length: no longer length grows
+    // past it.
     let last = sides[0].depth() + sides[1].depth() + 2 >= walk.options.max_length;
     let [start, goal] = sides;
     if plan == Plan::Quick && start_grows_cheaper(&walk.rules(), start, goal) {
