@@ -155,7 +155,7 @@ fn an_unlisted_level_answers_as_lookups_do_once_read_into_a_set() {
         let mut walk = walk::Walk::new(&g, options, ends);
         for end in ends {
             let mut side = reach::Side::new(end);
-            side.grow(&mut walk, Plan::Quick, false)
+            side.grow(&mut walk, Plan::Quick)
                 .unwrap_or_else(|e| panic!("{e}"));
             assert!(
                 side.frontier().is_none(),

@@ -3,10 +3,11 @@
 //! and one more level for each longer length. In a quick search, the nodes one step past
 //! a hub of the frontier are left unlisted in the next level, looked up in the hub's
 //! sorted relations: past a hub end until a longer length needs the level after it, past
-//! a few large hubs further out in the rounds to the shortest length and in the last
-//! level the question can need. Once the lookups cost more than reading those relations
-//! once, they are read into a set of nodes. Two hubs' shared neighbours are then found by
-//! reading one hub's list against the other's, not by reading either into the distances.
+//! a few large hubs further out until a longer length grows past the level (it is listed
+//! then; the join asks of such a level node by node where its meeting is one or two steps
+//! from the start). Once the lookups cost more than reading those relations once, they
+//! are read into a set of nodes. Two hubs' shared neighbours are then found by reading
+//! one hub's list against the other's, not by reading either into the distances.
 
 use std::cell::{Cell, OnceCell};
 use std::collections::hash_map::Entry;
@@ -229,22 +230,13 @@ impl Side {
     }
 
     /// True when a quick search may leave the nodes one step past `ix`, a node of the
-    /// frontier past the end, unlisted in the next level: it is a large hub, the level
-    /// leaves fewer than [`MAX_UNLISTED`] hubs' nodes unlisted so far, and `may` says the
-    /// level may be left so. In the rounds to the shortest length it may: the join at that
-    /// length asks of such a level node by node, and a longer length, when one is needed,
-    /// lists it then. For a longer length only when it is the last level the question can
-    /// need (the sides' depths then add up to one less than its longest length): a level a
-    /// longer length grows past is read whole then, and the lookups made before would cost
-    /// on top of that read.
-    fn may_leave_past(
-        rules: &Rules<'_, '_>,
-        plan: Plan,
-        ix: NodeIndex,
-        so_far: usize,
-        may: bool,
-    ) -> bool {
-        may && plan == Plan::Quick
+    /// frontier past the end, unlisted in the next level: it is a large hub and the level
+    /// leaves fewer than [`MAX_UNLISTED`] hubs' nodes unlisted so far. The join of the
+    /// next length asks of such a level node by node or reads the other side's against it;
+    /// a longer length that grows past it lists it then, its lookups made before costing on
+    /// top of that read, which questions that stop at this length do not pay.
+    fn may_leave_past(rules: &Rules<'_, '_>, plan: Plan, ix: NodeIndex, so_far: usize) -> bool {
+        plan == Plan::Quick
             && so_far < MAX_UNLISTED
             && rules.sorted(ix)
             && rules.degree(ix) > UNLISTED_FROM
@@ -253,12 +245,7 @@ impl Side {
     /// Reads the relations of the frontier's nodes, a visit each, and makes the nodes they
     /// reach first the next level (in a quick search, left unlisted past a hub end or a
     /// large hub).
-    pub fn grow(
-        &mut self,
-        walk: &mut Walk<'_, '_>,
-        plan: Plan,
-        last: bool,
-    ) -> Result<(), GraphError> {
+    pub fn grow(&mut self, walk: &mut Walk<'_, '_>, plan: Plan) -> Result<(), GraphError> {
         let rules = walk.rules();
         self.list(&rules);
         if self.may_leave_unlisted(walk, plan) {
@@ -272,7 +259,7 @@ impl Side {
         for at in from..to {
             let ix = self.order[at];
             walk.visit(ix)?;
-            if Self::may_leave_past(&rules, plan, ix, unlisted.len(), last) {
+            if Self::may_leave_past(&rules, plan, ix, unlisted.len()) {
                 unlisted.push(Unlisted::new(&rules, ix));
             } else {
                 self.read(&rules, ix, next);
@@ -339,7 +326,7 @@ impl Side {
         for at in from..to {
             let ix = self.order[at];
             walk.visit(ix)?;
-            if Self::may_leave_past(&rules, plan, ix, unlisted.len(), true) {
+            if Self::may_leave_past(&rules, plan, ix, unlisted.len()) {
                 met = rules.touches(ix, &theirs);
                 unlisted.push(Unlisted::new(&rules, ix));
             } else if theirs.listed.is_some_and(|l| rules.looks_up(ix, l.len())) {
@@ -436,15 +423,11 @@ pub(super) fn grow(
     sides: &mut [Side; 2],
     plan: Plan,
 ) -> Result<(), GraphError> {
-    // Growing either side makes the last level the question can need when the sides'
-    // depths then add up to one less than its longest length: no longer length grows
-    // past it.
-    let last = sides[0].depth() + sides[1].depth() + 2 >= walk.options.max_length;
     let [start, goal] = sides;
     if plan == Plan::Quick && start_grows_cheaper(&walk.rules(), start, goal) {
-        start.grow(walk, plan, last)
+        start.grow(walk, plan)
     } else {
-        goal.grow(walk, plan, last)
+        goal.grow(walk, plan)
     }
 }
 
