@@ -155,26 +155,37 @@ impl<'s> Join<'s> {
                 sum.min(TOO_DEAR)
             })
         };
+        // A node of the goal's side one step from the meeting, and the hubs among them
+        // that a path may pass before it ([`Join::shared_hubs`]).
+        let y_ok = |y: NodeIndex| past_meeting(&rules, near_goal, beyond, y);
+        let shared = match plan {
+            Plan::Quick => Self::shared_hubs(&rules, sides, meet, ys, &y_ok),
+            Plan::Frugal => Vec::new(),
+        };
         // Only a quick search leaves a level unlisted. When the start's side leaves its
         // meeting level unlisted one or two steps from the start, the walk may ask of the
         // nodes it meets there instead of listing the layer: it reads the lists of the
         // nodes before the meeting (the start's, and at two steps its neighbours', each
         // once), asking of each node one step on whether it joins the goal's side, and
         // stops once it has its paths. That is chosen unless the goal's side is read for a
-        // small part of what those lists cost (each node it finds looked up in them); its
-        // hubs a path may pass before the meeting are not read to list the layer (see
-        // [`Join::shared_hubs`]). Further out a node before the meeting could be reached,
-        // and its list read, along many paths; there the join reads whichever of the two
-        // sides is listed, and [`super::reach::ready_to_join`] lists one where both leave
-        // nodes unlisted.
+        // small part of what those lists cost (each node it finds looked up in them), the
+        // shared hubs left out, as a listed join leaves them. Further out a node before
+        // the meeting could be reached, and its list read, along many paths; there the
+        // join reads whichever of the two sides is listed, and
+        // [`super::reach::ready_to_join`] lists one where both leave nodes unlisted.
         let ask = || {
             let before = near_start.within(meet - 1).unwrap_or_default();
             let asking = before
                 .iter()
                 .fold(0usize, |sum, &v| sum.saturating_add(rules.degree(v)));
             let search = (usize::BITS - asking.leading_zeros()) as usize + 1;
-            let passed = |y: NodeIndex| rules.sorted(y) && near_start.reaches(&rules, y, meet - 1);
-            let listing = cost_of_ys(&|y| if passed(y) { 0 } else { rules.degree(y) });
+            let listing = cost_of_ys(&|y| {
+                if shared.contains(&y) {
+                    0
+                } else {
+                    rules.degree(y)
+                }
+            });
             listing.is_none_or(|cost| cost.saturating_mul(search) > asking)
         };
         if xs.is_none() && (1..=2).contains(&meet) && ask() {
@@ -194,12 +205,6 @@ impl<'s> Join<'s> {
         // A node at position `i`: never the goal, the start only first.
         let may_stand = |ix: NodeIndex, i: usize| {
             ix != goal && (ix != start || i == 0) && near_start.reaches(&rules, ix, i)
-        };
-        // A node of the goal's side one step from the meeting.
-        let y_ok = |y: NodeIndex| past_meeting(&rules, near_goal, beyond, y);
-        let shared = match plan {
-            Plan::Quick => Self::shared_hubs(&rules, sides, meet, ys, &y_ok),
-            Plan::Frugal => Vec::new(),
         };
         for &w in &shared {
             walk.visit(w)?;
