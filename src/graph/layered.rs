@@ -122,22 +122,56 @@ impl<K: Hash + Eq + Clone, V: Clone> LayeredMap<K, V> {
 
 /// A list per node index shared in part with the graph's other copy, as
 /// [`LayeredMap`] is: a node's list is copied into the layer when a shared copy first
-/// changes it.
+/// changes it. A load builds a list per node ([`Lists::Apart`]), then packs them into
+/// one array ([`LayeredLists::pack`]); from then on a changed list goes to the layer even
+/// in a graph held once, since a packed list cannot grow in place.
 #[derive(Debug, Clone)]
 pub(crate) struct LayeredLists<T> {
-    base: Arc<Vec<Vec<T>>>,
-    /// The lists changed since the base was shared, by index.
+    base: Arc<Lists<T>>,
+    /// The lists changed since the base was shared or packed, by index.
     layer: FastMap<u32, Vec<T>>,
-    /// How many lists there are, once the base is shared and more are added.
+    /// How many lists there are, once the base is shared or packed and more are added.
     len: usize,
+}
+
+/// The lists of a base.
+#[derive(Debug, Clone)]
+enum Lists<T> {
+    /// Each list apart, to grow in place (during a load).
+    Apart(Vec<Vec<T>>),
+    /// Every list in one array, each after the one before: list `i` ends at `ends[i]`.
+    /// No room to spare, and no header of a list's own.
+    Packed { items: Vec<T>, ends: Vec<u32> },
 }
 
 impl<T> Default for LayeredLists<T> {
     fn default() -> Self {
         LayeredLists {
-            base: Arc::default(),
+            base: Arc::new(Lists::Apart(Vec::new())),
             layer: FastMap::default(),
             len: 0,
+        }
+    }
+}
+
+impl<T> Lists<T> {
+    fn len(&self) -> usize {
+        match self {
+            Lists::Apart(lists) => lists.len(),
+            Lists::Packed { ends, .. } => ends.len(),
+        }
+    }
+
+    fn get(&self, i: usize) -> &[T] {
+        match self {
+            Lists::Apart(lists) => lists.get(i).map_or(&[], Vec::as_slice),
+            Lists::Packed { items, ends } => {
+                let Some(&end) = ends.get(i) else {
+                    return &[];
+                };
+                let start = i.checked_sub(1).map_or(0, |j| ends[j]);
+                &items[start as usize..end as usize]
+            }
         }
     }
 }
@@ -155,14 +189,23 @@ impl<T: Clone> LayeredLists<T> {
         {
             return changed;
         }
-        self.base.get(i).map_or(&[], Vec::as_slice)
+        self.base.get(i)
     }
 
-    /// The list at `i`, to change; none past the end. In a shared copy, the base's list
-    /// is copied into the layer first.
+    /// The base's lists apart, to change in place: while no other copy holds them and
+    /// they are not packed.
+    fn apart_mut(&mut self) -> Option<&mut Vec<Vec<T>>> {
+        match Arc::get_mut(&mut self.base) {
+            Some(Lists::Apart(lists)) => Some(lists),
+            _ => None,
+        }
+    }
+
+    /// The list at `i`, to change; none past the end. In a shared or packed base, the
+    /// base's list is copied into the layer first.
     pub fn get_mut(&mut self, i: usize) -> Option<&mut Vec<T>> {
-        if Arc::get_mut(&mut self.base).is_some() {
-            return Arc::make_mut(&mut self.base).get_mut(i);
+        if self.apart_mut().is_some() {
+            return self.apart_mut().and_then(|lists| lists.get_mut(i));
         }
         if i >= self.len() {
             return None;
@@ -171,13 +214,13 @@ impl<T: Clone> LayeredLists<T> {
         let list = self
             .layer
             .entry(i as u32)
-            .or_insert_with(|| base.get(i).cloned().unwrap_or_default());
+            .or_insert_with(|| base.get(i).to_vec());
         Some(list)
     }
 
     /// Empties the list at `i`, growing the lists to reach it.
     pub fn reset(&mut self, i: usize) {
-        match Arc::get_mut(&mut self.base) {
+        match self.apart_mut() {
             Some(base) => {
                 if base.len() <= i {
                     base.resize_with(i + 1, Vec::new);
@@ -191,10 +234,35 @@ impl<T: Clone> LayeredLists<T> {
         }
     }
 
-    /// Every list, to change, while no other copy holds the base (during a load);
-    /// none otherwise.
+    /// Every list, to change, while no other copy holds the base and it is not packed
+    /// (during a load); none otherwise.
     pub fn own_mut(&mut self) -> Option<&mut Vec<Vec<T>>> {
-        Arc::get_mut(&mut self.base)
+        self.apart_mut()
+    }
+
+    /// Packs the base's lists into one array, at the end of a load: each list then takes
+    /// its items alone, where apart it took a header of 24 bytes and the room its growth
+    /// left. Nothing when no other copy holds the base apart, with no change in its
+    /// layer; the lists read the same either way.
+    pub fn pack(&mut self) {
+        if !self.layer.is_empty() || self.len > self.base.len() {
+            return;
+        }
+        let Some(lists) = self.apart_mut() else {
+            return;
+        };
+        let total: usize = lists.iter().map(Vec::len).sum();
+        if u32::try_from(total).is_err() {
+            return;
+        }
+        let mut items = Vec::with_capacity(total);
+        let mut ends = Vec::with_capacity(lists.len());
+        for list in lists.drain(..) {
+            items.extend(list);
+            // At most `total` items, which fits.
+            ends.push(items.len() as u32);
+        }
+        self.base = Arc::new(Lists::Packed { items, ends });
     }
 
     /// True when `other` holds the same base.
@@ -206,9 +274,13 @@ impl<T: Clone> LayeredLists<T> {
     /// The bytes the lists take; the base counts whole, however many copies share it.
     pub fn heap_bytes(&self) -> usize {
         let list = |l: &Vec<T>| l.capacity() * size_of::<T>();
-        self.base.iter().map(list).sum::<usize>()
-            + self.base.capacity() * size_of::<Vec<T>>()
-            + self.layer.values().map(list).sum::<usize>()
+        let base = match &*self.base {
+            Lists::Apart(lists) => {
+                lists.iter().map(list).sum::<usize>() + lists.capacity() * size_of::<Vec<T>>()
+            }
+            Lists::Packed { items, ends } => list(items) + ends.capacity() * size_of::<u32>(),
+        };
+        base + self.layer.values().map(list).sum::<usize>()
             + self.layer.capacity() * (size_of::<(u32, Vec<T>)>() + 1)
     }
 }
@@ -269,5 +341,48 @@ mod tests {
         );
         assert_eq!((a.len(), a.get(1), a.get(3)), (2, &[1, 2][..], &[][..]));
         assert!(b.get_mut(4).is_none() && b.own_mut().is_none());
+    }
+
+    #[test]
+    fn packed_lists_read_as_they_were_and_change_in_their_layer() {
+        let mut a: LayeredLists<u32> = LayeredLists::default();
+        for (i, items) in [vec![1, 2], vec![], vec![7], vec![3, 4, 5]]
+            .into_iter()
+            .enumerate()
+        {
+            a.reset(i);
+            if let Some(l) = a.get_mut(i) {
+                l.extend(items);
+            }
+        }
+        let apart = a.heap_bytes();
+        a.pack();
+        assert!(matches!(*a.base, Lists::Packed { .. }), "packed");
+        assert!(a.heap_bytes() < apart, "{} against {apart}", a.heap_bytes());
+        let read = |l: &LayeredLists<u32>| (0..6).map(|i| l.get(i).to_vec()).collect::<Vec<_>>();
+        let lists = vec![vec![1, 2], vec![], vec![7], vec![3, 4, 5], vec![], vec![]];
+        assert_eq!((a.len(), read(&a)), (4, lists.clone()));
+        assert!(a.own_mut().is_none(), "a packed list cannot grow in place");
+        let b = a.clone();
+        if let Some(l) = a.get_mut(2) {
+            l.push(8);
+        }
+        a.reset(0);
+        a.reset(5);
+        if let Some(l) = a.get_mut(5) {
+            l.push(6);
+        }
+        let changed = vec![vec![], vec![], vec![7, 8], vec![3, 4, 5], vec![], vec![6]];
+        assert_eq!((a.len(), read(&a)), (6, changed));
+        assert_eq!(
+            (b.len(), read(&b)),
+            (4, lists),
+            "the other copy sees none of it"
+        );
+        // A base with changes in its layer is not packed again.
+        let mut c = a.clone();
+        drop(a);
+        c.pack();
+        assert_eq!(c.get(2), &[7, 8][..]);
     }
 }

@@ -1,7 +1,8 @@
 //! A compact copy of the graph's structure for walking it: each node's relations side by
 //! side in memory (the other end, the kind, the direction), each node's kind, and a key
 //! that orders nodes by id. A walk reads no node or relation it does not return. Kept in
-//! step with every change beside petgraph, which stays the structure of record.
+//! step with every change beside petgraph, which stays the structure of record. A load
+//! ends with every node's relations packed into one array, one list after another.
 //!
 //! A node with more than [`SORTED_FROM`] relations (a hub) keeps them in the order of their
 //! other ends' order keys, so a walk that wants the first few neighbours by id reads only
@@ -168,7 +169,9 @@ impl Topology {
         self.bulk
     }
 
-    /// Sorts the lists left unsorted since [`Topology::begin_bulk`].
+    /// Sorts the lists left unsorted since [`Topology::begin_bulk`], packs them all into
+    /// one array ([`LayeredLists::pack`]), and gives back the room the arrays of kinds
+    /// and order keys grew.
     pub fn end_bulk(&mut self) {
         self.bulk = false;
         let order = &self.order;
@@ -177,6 +180,9 @@ impl Topology {
                 sort_list(list, order);
             }
         }
+        self.halves.pack();
+        self.kinds.shrink_to_fit();
+        self.order.shrink_to_fit();
     }
 
     /// The relation `e` between `a` and `b` removed.
