@@ -233,14 +233,16 @@ impl KnowledgeGraph {
     ) -> Vec<(NodeIndex, &'a Half)> {
         let topo = &self.topology;
         let rank = |ix: NodeIndex| (topo.halves(ix).len(), ix.index());
-        let mut ranked: Vec<NodeIndex> = nodes.iter().map(|&(ix, _)| ix).collect();
-        ranked.sort_unstable_by_key(|&ix| rank(ix));
+        // Each node's rank read once, not at each comparison of the sort.
+        let mut ranked: Vec<((usize, usize), NodeIndex)> =
+            nodes.iter().map(|&(ix, _)| (rank(ix), ix)).collect();
+        ranked.sort_unstable_by_key(|&(r, _)| r);
         let mut out = Vec::new();
-        for (at, &ix) in ranked.iter().enumerate() {
+        for (at, &(ix_rank, ix)) in ranked.iter().enumerate() {
             let list = topo.halves(ix);
             let larger = &ranked[at + 1..];
             if list.len() > SORTED_FROM && larger.len() * 32 < list.len() {
-                for &other in std::iter::once(&ix).chain(larger) {
+                for other in std::iter::once(ix).chain(larger.iter().map(|&(_, o)| o)) {
                     let key = (topo.order_key(other), other.index() as u32);
                     let from = list.partition_point(|h| topo.sort_key(h) < key);
                     out.extend(
@@ -261,7 +263,7 @@ impl KnowledgeGraph {
                 // node to itself has both halves here, and is taken once.
                 let here = match h.other == ix {
                     true => h.outgoing(),
-                    false => rank(ix) < rank(h.other),
+                    false => ix_rank < rank(h.other),
                 };
                 if here {
                     out.push((ix, h));
