@@ -242,8 +242,8 @@ impl<T: Clone> LayeredLists<T> {
 
     /// Packs the base's lists into one array, at the end of a load: each list then takes
     /// its items alone, where apart it took a header of 24 bytes and the room its growth
-    /// left. Nothing when no other copy holds the base apart, with no change in its
-    /// layer; the lists read the same either way.
+    /// left. Does nothing unless this copy alone holds the base, its lists still apart,
+    /// and nothing is in its layer. The lists read the same either way.
     pub fn pack(&mut self) {
         if !self.layer.is_empty() || self.len > self.base.len() {
             return;
