@@ -242,12 +242,10 @@ impl<T: Clone> LayeredLists<T> {
 
     /// Packs the base's lists into one array, at the end of a load: each list then takes
     /// its items alone, where apart it took a header of 24 bytes and the room its growth
-    /// left. Does nothing unless this copy alone holds the base, its lists still apart,
-    /// and nothing is in its layer. The lists read the same either way.
+    /// left. Does nothing unless this copy alone holds the base and its lists are still
+    /// apart. The lists read the same either way: a list in the layer is read before the
+    /// base's.
     pub fn pack(&mut self) {
-        if !self.layer.is_empty() || self.len > self.base.len() {
-            return;
-        }
         let Some(lists) = self.apart_mut() else {
             return;
         };
@@ -379,10 +377,21 @@ mod tests {
             (4, lists),
             "the other copy sees none of it"
         );
-        // A base with changes in its layer is not packed again.
-        let mut c = a.clone();
-        drop(a);
-        c.pack();
-        assert_eq!(c.get(2), &[7, 8][..]);
+    }
+
+    #[test]
+    fn lists_another_copy_holds_are_not_packed() {
+        let mut a: LayeredLists<u32> = LayeredLists::default();
+        a.reset(0);
+        if let Some(l) = a.get_mut(0) {
+            l.push(1);
+        }
+        let b = a.clone();
+        a.pack();
+        assert!(matches!(*a.base, Lists::Apart(_)), "shared, left apart");
+        drop(b);
+        a.pack();
+        assert!(matches!(*a.base, Lists::Packed { .. }), "held once, packed");
+        assert_eq!(a.get(0), &[1][..]);
     }
 }
