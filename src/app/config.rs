@@ -181,9 +181,10 @@ settings! {
     heavy_workers: usize [0, 1_024],
     /// The complexity (as `COMPLEXITY_EXCEEDED` counts it) above which a request is heavy.
     heavy_complexity: usize [1, 100_000_000],
-    /// The longest a heavy request may take, waiting and running, in milliseconds; past it
-    /// the client gets HTTP 504 and `TIMEOUT`, and the request keeps its slot until its
-    /// work has stopped.
+    /// The longest a request may take, in milliseconds (a heavy one waiting and running);
+    /// past it the client gets HTTP 504 and `TIMEOUT`. A query's reads of many entities
+    /// (filters no index answers, counts, totals, timelines) stop there, whichever its
+    /// lane; a heavy request keeps its slot until its work has stopped.
     request_timeout_ms: usize [10, 86_400_000],
     /// Requests each client (an IPv4 address, or an IPv6 /64) may make per second, on
     /// average; past it, HTTP 429 with `RATE_LIMITED` and `Retry-After`. 0: no limit.

@@ -13,6 +13,7 @@ mod error;
 mod exchange;
 mod explore;
 mod indexer;
+pub mod interrupt;
 mod lanes;
 mod layered;
 mod names;

@@ -13,11 +13,11 @@ use std::ops::Bound;
 
 use petgraph::stable_graph::NodeIndex;
 
-use super::KnowledgeGraph;
 use super::amounts::Span;
 use super::commitments::Role;
 use super::lanes::{self, Lane, Slot, Walk};
 use super::query::{Field, Filter, Op, Order, Sort, SortKey, Value, ids_among};
+use super::{KnowledgeGraph, interrupt};
 use crate::model::{Currency, EntityId, Node, NodeKind, PartialDate};
 
 /// Which part of a list to answer, as a Relay connection asks for it: the items after
@@ -419,7 +419,8 @@ impl<'g> Reader<'g, '_> {
             }),
         };
         let (filter, as_of, implied) = (self.filter, self.as_of, self.implied);
-        ixs.map(move |ix| &*g.graph[ix])
+        interrupt::checked(ixs)
+            .map(move |ix| &*g.graph[ix])
             .filter(move |n| filter.matches_besides(n, as_of, implied))
     }
 

@@ -13,9 +13,9 @@ use std::fmt;
 use petgraph::stable_graph::NodeIndex;
 use rust_decimal::Decimal;
 
-use super::KnowledgeGraph;
 use super::amounts::Span;
 use super::lanes::fold_cmp;
+use super::{KnowledgeGraph, interrupt};
 use crate::model::{
     Amount, ClaimSet, EntityId, Node, NodeData, NodeKind, PartialDate, RelationKind, When,
 };
@@ -584,8 +584,7 @@ impl KnowledgeGraph {
         as_of: Option<&PartialDate>,
     ) -> Vec<&Node> {
         let Some((candidates, implied)) = self.start(kind, filter, as_of) else {
-            return self
-                .nodes_of_kind(kind)
+            return interrupt::checked(self.nodes_of_kind(kind))
                 .filter(|n| filter.matches(n, as_of))
                 .collect();
         };
@@ -593,8 +592,7 @@ impl KnowledgeGraph {
         // iterator would grow the list by doubling.
         let mut nodes = Vec::with_capacity(candidates.len());
         nodes.extend(
-            candidates
-                .into_iter()
+            interrupt::checked(candidates.into_iter())
                 .map(|ix| &*self.graph[ix])
                 .filter(|n| n.kind() == kind && filter.matches_besides(n, as_of, implied)),
         );
@@ -737,6 +735,21 @@ mod tests {
 
     fn text(s: &str) -> Value {
         Value::Text(s.into())
+    }
+
+    #[test]
+    fn a_read_past_the_deadline_of_its_work_is_cut_and_says_so() {
+        let countries: Vec<Node> = (0..200)
+            .map(|i| country(&format!("c{i}"), &format!("Country {i}")))
+            .collect();
+        let g = KnowledgeGraph::build(countries, vec![]).unwrap();
+        let named = test(Field::Name, Op::Contains("country".into()));
+        let count = || g.count(NodeKind::Country, &named, None);
+        assert_eq!(count(), 200);
+        let later = std::time::Instant::now() + std::time::Duration::from_secs(3600);
+        assert_eq!(interrupt::within(later, count), (200, false));
+        let (n, cut) = interrupt::within(std::time::Instant::now(), count);
+        assert!(cut && n < 200, "{n} counted, cut: {cut}");
     }
 
     #[test]

@@ -5,7 +5,7 @@ use std::borrow::Cow;
 
 use petgraph::stable_graph::NodeIndex;
 
-use super::KnowledgeGraph;
+use super::{KnowledgeGraph, interrupt};
 use crate::model::{
     Amount, Claim, EntityId, Node, NodeData, NodeKind, PartialDate, Rate, When, string_enum,
 };
@@ -170,7 +170,7 @@ fn kept<'g, 'a>(
 where
     'g: 'a,
 {
-    nodes.into_iter().flat_map(move |node| {
+    interrupt::checked(nodes.into_iter()).flat_map(move |node| {
         stamps(node)
             .into_iter()
             .filter(move |s| holds(node, s, from, to, entities))

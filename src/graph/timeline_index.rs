@@ -7,8 +7,8 @@ use std::collections::BTreeSet;
 use std::iter::Peekable;
 use std::ops::Bound;
 
-use super::KnowledgeGraph;
 use super::timeline::{Stamp, TimelineEntry, TimelineKey, TimelineKind, holds, stamps};
+use super::{KnowledgeGraph, interrupt};
 use crate::model::{
     DatePrecision, Day, EntityId, Node, PartialDate, When, day_number, numbered_day,
 };
@@ -442,7 +442,7 @@ impl KnowledgeGraph {
                 let spots = self
                     .timeline
                     .spots(Bound::Unbounded, ceiling(to), first_day, true);
-                spots
+                interrupt::checked(spots)
                     .map(|spot| self.stamps_at(spot, from, to, &[]).len())
                     .sum()
             }
@@ -493,8 +493,7 @@ impl KnowledgeGraph {
             });
             above && below
         };
-        index
-            .spots(lo_spot, hi_spot, first_day, forward)
+        interrupt::checked(index.spots(lo_spot, hi_spot, first_day, forward))
             .take_while(move |_| budget.is_none_or(Budget::take))
             .flat_map(move |spot| {
                 self.entries_at(spot, from.as_ref(), to.as_ref(), entities, forward)

@@ -3,12 +3,16 @@
 //! run on threads of their own, so they cannot starve the light. Each lane admits a
 //! bounded number and refuses the rest with 503 rather than queueing without bound, and a
 //! heavy request that outlives its time is answered `TIMEOUT` while its work keeps its
-//! slot until it has really stopped.
+//! slot until it has really stopped. A query of either lane runs within its deadline
+//! ([`crate::graph::interrupt`]): its long reads stop there, and it is answered `TIMEOUT`
+//! too, so that a query that looked light cannot hold a worker for longer.
 
 use std::any::Any;
 use std::panic::AssertUnwindSafe;
+use std::pin::Pin;
 use std::sync::Arc;
-use std::time::Duration;
+use std::task::{Context, Poll};
+use std::time::{Duration, Instant};
 
 use futures_util::FutureExt;
 use tokio::sync::Semaphore;
@@ -157,17 +161,25 @@ impl Admission {
     }
 
     /// Runs `work` in the lane its `complexity` puts it in; `Ok(Err(what it said))` when
-    /// it panicked.
+    /// it panicked. Work that only reads (`reads_only`: no mutation) runs within its
+    /// deadline, and is refused with `Timeout` when a read of it was cut there.
     pub(crate) async fn run<F>(
         &self,
         complexity: usize,
+        reads_only: bool,
         work: F,
     ) -> Result<Result<F::Output, String>, Refused>
     where
         F: Future + Send + 'static,
         F::Output: Send + 'static,
     {
-        match self.lane(complexity) {
+        let deadline = reads_only.then(|| Instant::now() + self.timeout);
+        let work = Bounded {
+            work: Box::pin(work),
+            deadline,
+            cut: false,
+        };
+        let answered = match self.lane(complexity) {
             Lane::Light => {
                 let Ok(_slot) = self.light.try_acquire() else {
                     return Err(Refused::Busy(Lane::Light));
@@ -175,6 +187,11 @@ impl Admission {
                 Ok(AssertUnwindSafe(work).catch_unwind().await.map_err(said))
             }
             Lane::Heavy => self.run_heavy(work).await,
+        }?;
+        match answered {
+            Ok((_, true)) => Err(Refused::Timeout(self.timeout)),
+            Ok((output, false)) => Ok(Ok(output)),
+            Err(said) => Ok(Err(said)),
         }
     }
 
@@ -207,6 +224,32 @@ impl Admission {
         actix_web::rt::time::timeout(self.timeout, admitted)
             .await
             .map_err(|_| Refused::Timeout(self.timeout))
+    }
+}
+
+/// Work polled within its deadline, if it has one: its output, and whether a read of it
+/// was cut there (and so the output is incomplete).
+struct Bounded<F> {
+    work: Pin<Box<F>>,
+    deadline: Option<Instant>,
+    cut: bool,
+}
+
+impl<F: Future> Future for Bounded<F> {
+    type Output = (F::Output, bool);
+
+    fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
+        let this = &mut *self;
+        let polled = match this.deadline {
+            Some(deadline) => {
+                let (polled, cut) =
+                    crate::graph::interrupt::within(deadline, || this.work.as_mut().poll(cx));
+                this.cut |= cut;
+                polled
+            }
+            None => this.work.as_mut().poll(cx),
+        };
+        polled.map(|output| (output, this.cut))
     }
 }
 

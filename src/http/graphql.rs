@@ -421,24 +421,29 @@ async fn execute(
     Option<Stamp>,
 ) {
     let config = served.app.config();
-    let (complexity, query) = match &mut batch {
+    let (complexity, query, reads_only) = match &mut batch {
         BatchRequest::Single(request) => {
             let cost = crate::api::cost(request, config);
             // A single answer is written by `answer_json`, which takes parts written
             // already (a batch's answers are written by `serde_json`).
             crate::api::written_as_json(request);
-            (
-                cost.complexity,
-                cost.operation == Some(OperationType::Query),
-            )
+            let query = cost.operation == Some(OperationType::Query);
+            (cost.complexity, query, query)
         }
-        BatchRequest::Batch(requests) => (
-            requests
+        BatchRequest::Batch(requests) => {
+            let costs: Vec<_> = requests
                 .iter_mut()
-                .map(|r| crate::api::cost(r, config).complexity)
-                .fold(0, usize::saturating_add),
-            false,
-        ),
+                .map(|r| crate::api::cost(r, config))
+                .collect();
+            let complexity = costs
+                .iter()
+                .map(|c| c.complexity)
+                .fold(0, usize::saturating_add);
+            let queries = costs
+                .iter()
+                .all(|c| c.operation == Some(OperationType::Query));
+            (complexity, false, queries)
+        }
     };
     let (batch, pinned) = crate::api::snapshot::attach(batch, credentials);
     let (schema, app) = (served.schema.clone(), served.app.clone());
@@ -446,7 +451,7 @@ async fn execute(
     // moves the handler's future would copy it whole.
     let work =
         Box::pin(async move { crate::api::execute_batch(&schema, batch, app.config()).await });
-    let response = served.admission.run(complexity, work).await;
+    let response = served.admission.run(complexity, reads_only, work).await;
     let clean = matches!(&response, Ok(Ok(BatchResponse::Single(r))) if r.errors.is_empty());
     let read = (query && clean && answers::today() == stamp.day).then(|| Stamp {
         version: pinned.version().unwrap_or(stamp.version),

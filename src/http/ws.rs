@@ -45,6 +45,7 @@ impl Executor for PerOperation {
     ) -> BoxStream<'static, Response> {
         let cost = crate::api::cost(&mut request, self.app.config());
         let subscription = cost.operation == Some(OperationType::Subscription);
+        let reads_only = cost.operation == Some(OperationType::Query);
         let complexity = cost.complexity;
         let request = request.data(snapshot::Pinned::default());
         let mut responses =
@@ -55,7 +56,7 @@ impl Executor for PerOperation {
         let admission = self.admission.clone();
         let answer = async move {
             let work = async move { responses.next().await };
-            match admission.run(complexity, work).await {
+            match admission.run(complexity, reads_only, work).await {
                 Ok(Ok(Some(response))) => response,
                 Ok(Ok(None)) => panicked("the operation ended without an answer"),
                 Ok(Err(said)) => panicked(&said),

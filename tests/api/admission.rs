@@ -174,6 +174,38 @@ fn a_heavy_request_past_its_time_gets_504_and_keeps_its_slot_until_its_work_stop
     });
 }
 
+/// Twenty counts of commitments whose texts hold a word none has: cheap by its complexity
+/// (light), but each reads every commitment of the graph, since no index answers it.
+fn scanning_counts() -> String {
+    let counts: Vec<String> = (0..20)
+        .map(|i| format!(r#"c{i}: commitments(filter: {{ text: {{ contains: "qzxv{i}" }} }}) {{ totalCount }}"#))
+        .collect();
+    format!("{{ {} }}", counts.join(" "))
+}
+
+#[test]
+fn a_light_query_that_reads_past_its_time_is_cut_there_and_gets_504() {
+    let query = scanning_counts();
+    let patient = server(|c| c.request_timeout_ms = 600_000);
+    let (status, _, body) = post(&patient.base, &query, &[]);
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(body["data"]["c19"]["totalCount"], 0, "{body}");
+    drop(patient);
+
+    let config = Config::default();
+    let mut request = async_graphql::Request::new(query.as_str());
+    let cost = pledgegraph::api::cost(&mut request, &config);
+    assert!(cost.complexity <= config.heavy_complexity, "{cost:?}");
+    let server = server(|c| c.request_timeout_ms = 10);
+    let (status, _, body) = post(&server.base, &query, &[]);
+    assert_eq!(status, 504, "{body}");
+    assert_eq!(code(&body), "TIMEOUT", "{body}");
+    assert!(body.get("data").is_none(), "{body}");
+    // The worker it held is free again, and the server answers.
+    let (status, _, body) = post(&server.base, LIGHT, &[]);
+    assert_eq!(status, 200, "{body}");
+}
+
 #[test]
 fn a_client_over_its_rate_gets_429_while_another_is_served() {
     let server = server(|c| {
