@@ -7,7 +7,7 @@ use petgraph::stable_graph::NodeIndex;
 
 use super::{KnowledgeGraph, interrupt};
 use crate::model::{
-    Amount, Claim, EntityId, Node, NodeData, NodeKind, PartialDate, Rate, When, string_enum,
+    Amount, Claim, Day, EntityId, Node, NodeData, NodeKind, PartialDate, Rate, When, string_enum,
 };
 
 string_enum! {
@@ -194,8 +194,19 @@ pub(super) fn holds(
 /// True when a date overlaps `from`..=`to`: a date known only as a range is in the window
 /// when the range meets it.
 fn in_window(w: &When, from: Option<&PartialDate>, to: Option<&PartialDate>) -> bool {
-    from.is_none_or(|f| w.latest().is_none_or(|l| l >= f.start()))
-        && to.is_none_or(|t| w.earliest().is_some_and(|e| e <= t.end()))
+    reaches(w.earliest(), w.latest(), from, to)
+}
+
+/// True when the days from `first` to `last` (open at an end without one) overlap
+/// `from`..=`to`; nothing without a first day reaches a window with an end.
+pub(super) fn reaches(
+    first: Option<Day>,
+    last: Option<Day>,
+    from: Option<&PartialDate>,
+    to: Option<&PartialDate>,
+) -> bool {
+    from.is_none_or(|f| last.is_none_or(|l| l >= f.start()))
+        && to.is_none_or(|t| first.is_some_and(|e| e <= t.end()))
 }
 
 /// The kinds of node that give timeline entries.

@@ -7,7 +7,7 @@ use std::collections::BTreeSet;
 use std::iter::Peekable;
 use std::ops::Bound;
 
-use super::timeline::{Stamp, TimelineEntry, TimelineKey, TimelineKind, holds, stamps};
+use super::timeline::{Stamp, TimelineEntry, TimelineKey, TimelineKind, holds, reaches, stamps};
 use super::{KnowledgeGraph, interrupt};
 use crate::model::{
     DatePrecision, Day, EntityId, Node, PartialDate, When, day_number, numbered_day,
@@ -18,12 +18,29 @@ const FIRST_KIND: TimelineKind = TimelineKind::Event;
 
 /// Where entries sit in the timeline: entries of one node that share a date and a kind (a
 /// pledge's revisions on one day) share a spot, and are put in order among themselves
-/// when read. `node` is `None` only in a bound, where it comes before every node.
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+/// when read. `node` is `None` only in a bound, where it comes before every node. Spots
+/// compare by date, kind and node alone: how many entries one holds is not part of where
+/// it sits.
+#[derive(Debug, Clone)]
 struct Spot {
     date: Option<PartialDate>,
     kind: TimelineKind,
     node: Option<EntityId>,
+    /// How many entries it holds (none in a bound).
+    entries: u32,
+    /// The last day they can be on. Their first is the first of `date`.
+    last: Last,
+}
+
+/// The last day the entries of a spot can be on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Last {
+    /// None: their dates are open at their end.
+    Open,
+    /// This one.
+    On(Day),
+    /// Not the same for all of them: read their node.
+    Mixed,
 }
 
 impl Spot {
@@ -33,6 +50,8 @@ impl Spot {
             date: key.date,
             kind: key.kind,
             node: Some(key.node.clone().into_owned()),
+            entries: 0,
+            last: Last::Open,
         }
     }
 
@@ -42,7 +61,34 @@ impl Spot {
             date: Some(PartialDate::first_starting(day).ok()?),
             kind: FIRST_KIND,
             node: None,
+            entries: 0,
+            last: Last::Open,
         })
+    }
+
+    /// What places it.
+    fn place(&self) -> (&Option<PartialDate>, TimelineKind, &Option<EntityId>) {
+        (&self.date, self.kind, &self.node)
+    }
+}
+
+impl PartialEq for Spot {
+    fn eq(&self, other: &Self) -> bool {
+        self.place() == other.place()
+    }
+}
+
+impl Eq for Spot {}
+
+impl PartialOrd for Spot {
+    fn partial_cmp(&self, other: &Self) -> Option<Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+impl Ord for Spot {
+    fn cmp(&self, other: &Self) -> Ordering {
+        self.place().cmp(&other.place())
     }
 }
 
@@ -57,6 +103,8 @@ fn spots_of(node: &Node) -> (Vec<(Spot, usize)>, usize) {
                 date: stamp.date().sort_date(),
                 kind: stamp.kind(),
                 node: Some(node.id.clone()),
+                entries: 1,
+                last: stamp.date().latest().map_or(Last::Open, Last::On),
             };
             (spot, class_of(stamp.date()))
         })
@@ -67,8 +115,14 @@ fn spots_of(node: &Node) -> (Vec<(Spot, usize)>, usize) {
     spots.sort_unstable();
     spots.dedup_by(|(spot, class), (kept, kept_class)| {
         let same = spot == kept;
-        if same && class != kept_class {
-            *kept_class = 0;
+        if same {
+            kept.entries += spot.entries;
+            if kept.last != spot.last {
+                kept.last = Last::Mixed;
+            }
+            if class != kept_class {
+                *kept_class = 0;
+            }
         }
         same
     });
@@ -175,6 +229,41 @@ impl TimelineIndex {
         while self.classes.last().is_some_and(BTreeSet::is_empty) {
             self.classes.pop();
         }
+    }
+
+    /// How many entries whose dates overlap `from`..=`to` the index holds, counted from
+    /// their spots' dates and counts where a spot's entries share their last day, and by
+    /// `read` where they do not. In no order, so each class is read apart.
+    fn count(
+        &self,
+        from: Option<&PartialDate>,
+        to: Option<&PartialDate>,
+        read: impl Fn(&Spot) -> usize,
+    ) -> usize {
+        let first_day = from.map(|f| f.start());
+        let hi = ceiling(to);
+        let mut count = 0;
+        for (class, set) in self.classes.iter().enumerate() {
+            let lo = first_day
+                .and_then(|day| floor_of(class, day))
+                .map_or(Bound::Unbounded, Bound::Included);
+            let spots = interrupt::checked(range(set, lo, hi.clone(), true));
+            count += spots
+                .map(|s| {
+                    let last = match s.last {
+                        Last::Mixed => return read(s),
+                        Last::Open => None,
+                        Last::On(day) => Some(day),
+                    };
+                    if reaches(s.date.map(|d| d.start()), last, from, to) {
+                        s.entries as usize
+                    } else {
+                        0
+                    }
+                })
+                .sum::<usize>();
+        }
+        count
     }
 
     /// The spots between `lo` and `hi`, forward or backward, every class merged in order;
@@ -437,15 +526,9 @@ impl KnowledgeGraph {
         match (from, to) {
             _ if !entities.is_empty() => self.timeline_len(from, to, entities),
             (None, None) => self.timeline.entries,
-            _ => {
-                let first_day = from.map(|f| f.start());
-                let spots = self
-                    .timeline
-                    .spots(Bound::Unbounded, ceiling(to), first_day, true);
-                interrupt::checked(spots)
-                    .map(|spot| self.stamps_at(spot, from, to, &[]).len())
-                    .sum()
-            }
+            _ => self
+                .timeline
+                .count(from, to, |spot| self.stamps_at(spot, from, to, &[]).len()),
         }
     }
 
