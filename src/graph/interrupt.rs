@@ -23,13 +23,24 @@ thread_local! {
 }
 
 /// Runs `work` with reads that stop at `deadline`; true with its output when one was cut,
-/// in which case the output is incomplete. Nested calls keep their own deadlines.
+/// in which case the output is incomplete. Nested calls keep their own deadlines, and the
+/// thread's are put back even when `work` panics.
 pub fn within<T>(deadline: Instant, work: impl FnOnce() -> T) -> (T, bool) {
-    let outer = (DEADLINE.replace(Some(deadline)), CUT.replace(false));
+    let outer = Outer(DEADLINE.replace(Some(deadline)), CUT.replace(false));
     let out = work();
-    let cut = CUT.replace(outer.1);
-    DEADLINE.set(outer.0);
+    let cut = CUT.get();
+    drop(outer);
     (out, cut)
+}
+
+/// The deadline and the mark of the work a thread ran before, put back when dropped.
+struct Outer(Option<Instant>, bool);
+
+impl Drop for Outer {
+    fn drop(&mut self) {
+        DEADLINE.set(self.0);
+        CUT.set(self.1);
+    }
 }
 
 /// True when the work this thread runs is past its deadline (and from then on marked cut).
@@ -98,6 +109,18 @@ mod tests {
             checked(0..100).count()
         });
         assert_eq!((n, cut), (0, true));
+    }
+
+    #[test]
+    fn work_that_panics_leaves_no_deadline_behind() {
+        let panicked = std::panic::catch_unwind(|| {
+            within(Instant::now(), || {
+                let _ = checked(0..100).count();
+                panic!("a resolver's bug");
+            })
+        });
+        assert!(panicked.is_err());
+        assert_eq!(checked(0..10_000).count(), 10_000);
     }
 
     #[test]

@@ -8,7 +8,7 @@ use std::collections::BTreeMap;
 use rust_decimal::Decimal;
 
 use super::query::Filter;
-use super::{GraphError, KnowledgeGraph};
+use super::{GraphError, KnowledgeGraph, interrupt};
 use crate::model::{
     Commitment, CommitmentKind, Currency, EntityId, Node, NodeData, NodeKind, PartialDate, Period,
 };
@@ -97,7 +97,8 @@ impl KnowledgeGraph {
         as_of: Option<&PartialDate>,
     ) -> Result<Vec<PledgeTotal>, GraphError> {
         let mut groups: BTreeMap<Key, PledgeTotal> = BTreeMap::new();
-        for node in self.list(NodeKind::Commitment, filter, &[], as_of) {
+        let listed = self.list(NodeKind::Commitment, filter, &[], as_of);
+        for node in interrupt::checked(listed.into_iter()) {
             let Some((c, money, increase)) = priced(node, as_of) else {
                 continue;
             };

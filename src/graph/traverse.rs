@@ -5,7 +5,7 @@ use std::borrow::Cow;
 
 use petgraph::visit::EdgeRef;
 
-use super::{Edge, KnowledgeGraph};
+use super::{Edge, KnowledgeGraph, interrupt};
 use crate::model::{EntityId, Node, RelationKind};
 
 /// Which edges of a node to follow.
@@ -78,7 +78,7 @@ impl KnowledgeGraph {
             (petgraph::Direction::Outgoing, true),
             (petgraph::Direction::Incoming, false),
         ] {
-            for e in self.graph.edges_directed(ix, dir) {
+            for e in interrupt::checked(self.graph.edges_directed(ix, dir)) {
                 let edge = e.weight();
                 let follows = match direction {
                     Direction::Both => true,
