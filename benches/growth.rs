@@ -23,8 +23,8 @@ mod common;
 use common::{graph_dir, memory};
 use pledgegraph::app::{App, Config};
 use pledgegraph::graph::{
-    Bounds, CommitmentFilter, CommitmentOrder, Direction, Filter, GroupBy, KnowledgeGraph, Only,
-    Sort, Window,
+    Bounds, CommitmentFilter, CommitmentOrder, Direction, Filter, GroupBy, KnowledgeGraph,
+    NeighborWindow, Only, Sort, Window,
 };
 use pledgegraph::model::{Change, EntityId, NodeData, NodeKind, SourceRef};
 
@@ -422,6 +422,13 @@ fn questions(g: &KnowledgeGraph) -> Figures {
             black_box(g.timeline_page(from, None, &[], &first(None)).entries.len());
         },
     );
+    time(
+        "count of every entity's timeline from a date in its middle (`totalCount`)",
+        30,
+        &mut |_| {
+            black_box(g.timeline_count(middle_date.as_ref(), None, &[]));
+        },
+    );
     // A named entity's: picked out of the index (a hub's entries are near each other),
     // and, for comparison, read whole from its relations, as a page of an entity whose
     // entries are too far apart in the index is.
@@ -461,6 +468,36 @@ fn questions(g: &KnowledgeGraph) -> Figures {
         10,
         &mut |_| {
             black_box(g.timeline_count(None, None, hub_only));
+        },
+    );
+    // Pages of the largest hub's relations, as the API reads them: the first, and the one
+    // after a relation in the middle of its list.
+    let hub_relations = g.neighbors(&hub, Only::All, Direction::Both);
+    let middle = hub_relations[hub_relations.len() / 2].key();
+    for (row, after) in [
+        ("page of the largest hub's relations, first 20", None),
+        (
+            "page of the largest hub's relations, 20 after one in the middle",
+            Some(middle),
+        ),
+    ] {
+        let window = NeighborWindow {
+            after,
+            first: Some(20),
+            ..NeighborWindow::default()
+        };
+        time(row, 300, &mut |_| {
+            let page = g.neighbors_page(&hub, Only::All, Direction::Both, &window);
+            black_box((page.neighbors.len(), page.total));
+        });
+    }
+    // For comparison, the first page cut from the whole list, every relation read and sorted.
+    time(
+        "page of the largest hub's relations, first 20, cut from the whole sorted list",
+        10,
+        &mut |_| {
+            let all = g.neighbors(&hub, Only::All, Direction::Both);
+            black_box((all.iter().take(20).count(), all.len()));
         },
     );
     // Pages of lists no pledger names: all commitments, those of one kind, in one

@@ -2,7 +2,6 @@
 //! generic `relations` connection, and the wrapping of graph nodes.
 
 use std::borrow::Cow;
-use std::cmp::Ordering;
 
 use async_graphql::resolver_utils::enum_value;
 use async_graphql::{
@@ -17,9 +16,9 @@ use super::objects::{
     Commitment, Country, Deal, Demand, Event, Organization, Person, Project, Source, Statement,
     TariffMeasure,
 };
-use super::pagination::{Atom, Keyset, Page, PageArgs, paginate};
+use super::pagination::{self, Around, Atom, Keyset, Page, PageArgs, Total};
 use super::values::When;
-use crate::graph::{Edge, KnowledgeGraph, Neighbor, NeighborKey};
+use crate::graph::{Edge, KnowledgeGraph, Neighbor, NeighborKey, NeighborWindow};
 use crate::model::{self, ImpliedBy, Node, NodeData, SourceRef};
 
 /// An object with a global id: the entity's readable id, such as `country:jp`.
@@ -302,14 +301,31 @@ pub fn relations<'a>(
     page: PageArgs,
 ) -> async_graphql::Result<Page<Relation<'a>>> {
     let kinds: Option<Vec<model::RelationKind>> = super::enums::kinds(kinds);
-    let found = g.neighbors(&node.id, kinds.as_deref().into(), direction.into());
     let keyset = RelationOrder { of: &node.id };
-    paginate(found, &keyset, &page, |n| Relation {
-        g,
-        edge: n.edge,
-        outgoing: n.outgoing,
-    })
-    .map_err(ApiError::into_graphql)
+    let asked = page.read(&keyset).map_err(ApiError::into_graphql)?;
+    let window = NeighborWindow {
+        after: asked.after,
+        before: asked.before,
+        first: asked.first,
+        last: asked.last,
+    };
+    let found = g.neighbors_page(&node.id, kinds.as_deref().into(), direction.into(), &window);
+    let around = Around {
+        previous: found.has_previous,
+        next: found.has_next,
+        total: Total::Known(found.total),
+    };
+    Ok(pagination::page(
+        found.neighbors,
+        &keyset,
+        around,
+        page.cursors,
+        |n| Relation {
+            g,
+            edge: n.edge,
+            outgoing: n.outgoing,
+        },
+    ))
 }
 
 /// The order of an entity's relations for their cursors: a key is the relation's
@@ -355,10 +371,6 @@ impl Keyset<Neighbor<'_>> for RelationOrder<'_> {
             }),
             _ => None,
         }
-    }
-
-    fn compare(&self, n: &Neighbor<'_>, key: &NeighborKey<'static>) -> Ordering {
-        n.key().cmp(key)
     }
 }
 

@@ -2,7 +2,6 @@
 //! exact pledge totals, what each side gave and got, and a timeline.
 
 use std::borrow::Cow;
-use std::cmp::Ordering;
 
 use async_graphql::resolver_utils::enum_value;
 use async_graphql::{Context, Enum, ID, Object, ScalarType, Value};
@@ -520,10 +519,6 @@ impl Keyset<graph::TimelineEntry<'_>> for TimelineOrder {
                 Some(_) => return None,
             },
         })
-    }
-
-    fn compare(&self, e: &graph::TimelineEntry<'_>, key: &graph::TimelineKey<'static>) -> Ordering {
-        e.key().cmp(key)
     }
 }
 

@@ -7,7 +7,6 @@
 //! sorting the list; other lists are cut here, by binary search over the sorted list.
 
 use std::borrow::Cow;
-use std::cmp::Ordering;
 use std::sync::Arc;
 
 use async_graphql::{Context, Object, OutputType, TypeName};
@@ -78,8 +77,8 @@ impl Atom {
     }
 }
 
-/// How a list is ordered, as its cursors see it. An implementation must compare
-/// exactly as the list was sorted, and give every item of a list a distinct key.
+/// How a list is ordered, as its cursors see it. An implementation must write keys that
+/// order exactly as the list is sorted, and give every item of a list a distinct key.
 pub trait Keyset<I> {
     /// A key read back from a cursor.
     type Key;
@@ -90,8 +89,6 @@ pub trait Keyset<I> {
     fn write(&self, item: &I) -> Vec<Option<Atom>>;
     /// The key [`Keyset::write`] wrote; none when the atoms are not a key of this order.
     fn read(&self, atoms: &[Option<Atom>]) -> Option<Self::Key>;
-    /// How the item's key compares with `key`, by the comparator that sorted the list.
-    fn compare(&self, item: &I, key: &Self::Key) -> Ordering;
 }
 
 /// Why a cursor is refused.
@@ -478,59 +475,6 @@ impl PageArgs {
     }
 }
 
-/// The window `[start, end)` of `items`, sorted as `keyset` orders them, that the
-/// arguments select: the items after the `after` cursor's key and before the `before`
-/// cursor's, each bound found by binary search, then cut to `first` or `last` items, or
-/// to the default page when neither is given.
-pub fn window<I, K: Keyset<I>>(
-    items: &[I],
-    keyset: &K,
-    args: &PageArgs,
-) -> Result<(usize, usize), ApiError> {
-    let asked = args.read(keyset)?;
-    let mut start = 0;
-    let mut end = items.len();
-    if let Some(key) = &asked.after {
-        start = items.partition_point(|i| keyset.compare(i, key) != Ordering::Greater);
-    }
-    if let Some(key) = &asked.before {
-        end = items.partition_point(|i| keyset.compare(i, key) == Ordering::Less);
-    }
-    end = end.max(start);
-    if let Some(first) = asked.first {
-        end = end.min(start + first);
-    }
-    if let Some(last) = asked.last {
-        start = start.max(end.saturating_sub(last));
-    }
-    Ok((start, end))
-}
-
-/// One page of `items`, sorted as `keyset` orders them, each wrapped for the API and
-/// given the cursor of its key.
-pub fn paginate<I, T: OutputType, K: Keyset<I>>(
-    items: Vec<I>,
-    keyset: &K,
-    args: &PageArgs,
-    wrap: impl Fn(I) -> T,
-) -> Result<Page<T>, ApiError> {
-    let total = items.len();
-    let (start, end) = window(&items, keyset, args)?;
-    let items = items.into_iter().skip(start).take(end - start).collect();
-    let (previous, next) = (start > 0, end < total);
-    Ok(page(
-        items,
-        keyset,
-        Around {
-            previous,
-            next,
-            total: Total::Known(total),
-        },
-        args.cursors,
-        wrap,
-    ))
-}
-
 /// Where a page sits in its list: whether the list holds items before and after it, and
 /// how many in all.
 pub struct Around {
@@ -574,11 +518,69 @@ pub fn page<I, T: OutputType, K: Keyset<I>>(
 
 #[cfg(test)]
 mod tests {
+    use std::cmp::Ordering;
+
     use super::*;
     use crate::api::objects::NodeOrder;
     use crate::graph::testing::{Pledge, money, pledge_graph};
     use crate::graph::{Filter, FilterField, KnowledgeGraph, Order, Sort};
     use crate::model::{CommitmentKind, NodeKind, Period};
+
+    /// The window `[start, end)` of `items`, sorted as `compare` places an item against a
+    /// key, that the arguments select: the reference every list's page is checked
+    /// against. The items after the `after` cursor's key and before the `before` cursor's,
+    /// each bound found by binary search, then cut to `first` or `last` items, or to the
+    /// default page when neither is given.
+    pub(crate) fn reference_window<I, K: Keyset<I>>(
+        items: &[I],
+        keyset: &K,
+        args: &PageArgs,
+        compare: impl Fn(&I, &K::Key) -> Ordering,
+    ) -> Result<(usize, usize), ApiError> {
+        let asked = args.read(keyset)?;
+        let mut start = 0;
+        let mut end = items.len();
+        if let Some(key) = &asked.after {
+            start = items.partition_point(|i| compare(i, key) != Ordering::Greater);
+        }
+        if let Some(key) = &asked.before {
+            end = items.partition_point(|i| compare(i, key) == Ordering::Less);
+        }
+        end = end.max(start);
+        if let Some(first) = asked.first {
+            end = end.min(start + first);
+        }
+        if let Some(last) = asked.last {
+            start = start.max(end.saturating_sub(last));
+        }
+        Ok((start, end))
+    }
+
+    /// The reference page of `items` ([`reference_window`]), each wrapped for the API and
+    /// given the cursor of its key.
+    fn paginate<I, T: OutputType, K: Keyset<I>>(
+        items: Vec<I>,
+        keyset: &K,
+        args: &PageArgs,
+        compare: impl Fn(&I, &K::Key) -> Ordering,
+        wrap: impl Fn(I) -> T,
+    ) -> Result<Page<T>, ApiError> {
+        let total = items.len();
+        let (start, end) = reference_window(&items, keyset, args, compare)?;
+        let items = items.into_iter().skip(start).take(end - start).collect();
+        let (previous, next) = (start > 0, end < total);
+        Ok(super::page(
+            items,
+            keyset,
+            Around {
+                previous,
+                next,
+                total: Total::Known(total),
+            },
+            args.cursors,
+            wrap,
+        ))
+    }
 
     /// The numbers `0..n` in order, each its own key.
     struct Numbers;
@@ -600,10 +602,6 @@ mod tests {
                 _ => None,
             }
         }
-
-        fn compare(&self, n: &usize, key: &usize) -> Ordering {
-            n.cmp(key)
-        }
     }
 
     /// The cursor of number `n`.
@@ -614,7 +612,7 @@ mod tests {
     /// The window the arguments select of the numbers `0..total`.
     fn window(total: usize, args: &PageArgs) -> Result<(usize, usize), ApiError> {
         let numbers: Vec<usize> = (0..total).collect();
-        super::window(&numbers, &Numbers, args)
+        reference_window(&numbers, &Numbers, args, |n, key| n.cmp(key))
     }
 
     fn args(
@@ -794,7 +792,10 @@ mod tests {
             sort: &sort,
             as_of: None,
         };
-        let page = paginate(items, &keyset, args, |(n, _)| {
+        let compare = |(n, _): &(&crate::model::Node, ()), key: &crate::graph::SortKey<'static>| {
+            sort.compare(&sort.key(n, None), key)
+        };
+        let page = paginate(items, &keyset, args, compare, |(n, _)| {
             short(g, n).unwrap_or_default()
         })?;
         Ok(Seen::from(page))

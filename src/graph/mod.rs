@@ -23,6 +23,7 @@ mod paths;
 mod postings;
 mod query;
 mod rebase;
+mod relations_page;
 mod search;
 mod summary;
 #[cfg(test)]
@@ -51,6 +52,7 @@ pub use page::{ListPage, Window};
 pub use paths::{Path, PathOptions, PathStep};
 pub use query::{Field as FilterField, Filter, Op, Order, Sort, SortKey, Value, values};
 pub use rebase::Dropped;
+pub use relations_page::{NeighborPage, NeighborWindow};
 pub use search::{Field, MatchKind};
 pub use summary::Summary;
 pub use timeline::{TimelineEntry, TimelineKey, TimelineKind};

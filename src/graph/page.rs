@@ -571,6 +571,23 @@ impl Iterator for Merge<'_, '_> {
 
 /// The books', the amounts index's and the name lists' content, each node named by its
 /// id, for tests to compare indexes kept in place with indexes built afresh.
+/// The part of a list a Relay window keeps, as positions: from `start` (past the items up
+/// to the `after` cursor's key) to `end` (the first item from the `before` cursor's key
+/// on), then the first `first` of those, then the last `last` of what that leaves.
+pub(super) fn relay_range(
+    start: usize,
+    end: usize,
+    first: Option<usize>,
+    last: Option<usize>,
+) -> (usize, usize) {
+    let mut end = end.max(start);
+    if let Some(first) = first {
+        end = end.min(start.saturating_add(first));
+    }
+    let start = last.map_or(start, |last| start.max(end.saturating_sub(last)));
+    (start, end)
+}
+
 /// The page `window` picks out of `items`, in the order `order` sorts them (`against`
 /// places an item against a cursor's key): as a Relay window over the sorted list, the
 /// items after `after` and before `before`, then the first `first`, then the last `last`
@@ -586,21 +603,15 @@ fn select<'g, T>(
     let rank = |key: &SortKey<'_>, holds: fn(Ordering) -> bool| {
         items.iter().filter(|i| holds(against(i, key))).count()
     };
-    let mut start = window
+    let start = window
         .after
         .as_ref()
         .map_or(0, |a| rank(a, |o| o != Ordering::Greater));
-    let mut end = window
+    let end = window
         .before
         .as_ref()
         .map_or(total, |b| rank(b, |o| o == Ordering::Less));
-    end = end.max(start);
-    if let Some(first) = window.first {
-        end = end.min(start.saturating_add(first));
-    }
-    if let Some(last) = window.last {
-        start = start.max(end.saturating_sub(last));
-    }
+    let (start, end) = relay_range(start, end, window.first, window.last);
     if start < end {
         if start > 0 {
             items.select_nth_unstable_by(start, &order);

@@ -179,7 +179,7 @@ mod definition_tests;
 #[cfg(test)]
 mod hub_tests;
 #[cfg(test)]
-mod random;
+pub(super) mod random;
 
 #[cfg(test)]
 mod tests {

@@ -635,21 +635,15 @@ impl KnowledgeGraph {
 /// those.
 fn cut<'g>(entries: Vec<TimelineEntry<'g>>, window: &TimelineWindow<'_>) -> TimelinePage<'g> {
     let total = entries.len();
-    let mut start = 0;
-    let mut end = total;
-    if let Some(key) = &window.after {
-        start = entries.partition_point(|e| e.key() <= *key);
-    }
-    if let Some(key) = &window.before {
-        end = entries.partition_point(|e| e.key() < *key);
-    }
-    end = end.max(start);
-    if let Some(first) = window.first {
-        end = end.min(start.saturating_add(first));
-    }
-    if let Some(last) = window.last {
-        start = start.max(end.saturating_sub(last));
-    }
+    let start = window
+        .after
+        .as_ref()
+        .map_or(0, |key| entries.partition_point(|e| e.key() <= *key));
+    let end = window
+        .before
+        .as_ref()
+        .map_or(total, |key| entries.partition_point(|e| e.key() < *key));
+    let (start, end) = super::page::relay_range(start, end, window.first, window.last);
     let page = entries.into_iter().skip(start).take(end - start).collect();
     TimelinePage {
         entries: page,

@@ -3,8 +3,7 @@
 use super::Only;
 use std::borrow::Cow;
 
-use petgraph::visit::EdgeRef;
-
+use super::topology::Half;
 use super::{Edge, KnowledgeGraph, interrupt};
 use crate::model::{EntityId, Node, RelationKind};
 
@@ -17,6 +16,18 @@ pub enum Direction {
     Incoming,
     /// Both.
     Both,
+}
+
+impl Direction {
+    /// True when a relation this end of it (`half`) sees is followed this way: symmetric
+    /// relations (rivals, allies) either way.
+    pub(super) fn follows(self, half: &Half) -> bool {
+        match self {
+            Direction::Both => true,
+            Direction::Outgoing => half.outgoing() || half.kind.is_symmetric(),
+            Direction::Incoming => !half.outgoing() || half.kind.is_symmetric(),
+        }
+    }
 }
 
 /// A node next to another, and the edge between them.
@@ -72,31 +83,25 @@ impl KnowledgeGraph {
         let Some(ix) = self.index_of(id) else {
             return Vec::new();
         };
-        let wanted = |e: &Edge| relations.admits(&e.relation.kind);
+        // The node's compact list ([`super::topology::Topology`]) says each relation's kind
+        // and direction, so only the relations kept are read.
         let mut out = Vec::new();
-        for (dir, outgoing) in [
-            (petgraph::Direction::Outgoing, true),
-            (petgraph::Direction::Incoming, false),
-        ] {
-            for e in interrupt::checked(self.graph.edges_directed(ix, dir)) {
-                let edge = e.weight();
-                let follows = match direction {
-                    Direction::Both => true,
-                    Direction::Outgoing => outgoing || edge.relation.kind.is_symmetric(),
-                    Direction::Incoming => !outgoing || edge.relation.kind.is_symmetric(),
-                };
-                if follows && wanted(edge) {
-                    let other = if outgoing { e.target() } else { e.source() };
-                    out.push(Neighbor {
-                        node: &self.graph[other],
-                        edge,
-                        outgoing,
-                    });
-                }
+        for h in interrupt::checked(self.topology.halves(ix).iter()) {
+            if direction.follows(h) && relations.admits(&h.kind) {
+                out.push(self.neighbor_at(h));
             }
         }
         out.sort_by(|a, b| a.key().cmp(&b.key()));
         out
+    }
+
+    /// The relation `half` of a node's list, read.
+    pub(super) fn neighbor_at(&self, half: &Half) -> Neighbor<'_> {
+        Neighbor {
+            node: &self.graph[half.other],
+            edge: &self.graph[half.edge],
+            outgoing: half.outgoing(),
+        }
     }
 
     /// The nodes joined to `id` by `relation` in `direction`, ordered by id.

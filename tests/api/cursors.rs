@@ -29,29 +29,39 @@ const ADDED_AFTER: [(&str, &str); 3] = [
 fn grown() -> &'static TestServer {
     static SERVER: OnceLock<TestServer> = OnceLock::new();
     SERVER.get_or_init(|| {
-        let seed = pledgegraph::seed::load_dir(&helpers::seed_dir())
-            .unwrap_or_else(|e| panic!("the seed must load: {e}"));
-        let model = seed
-            .nodes
+        let added: Vec<(String, String)> = ADDED_BEFORE
             .iter()
-            .find(|n| n.id.as_str() == "org:cnbc")
-            .cloned()
-            .unwrap_or_else(|| panic!("the seed has no org:cnbc"));
-        let mut nodes = seed.nodes;
-        for (id, name) in ADDED_BEFORE.iter().chain(&ADDED_AFTER) {
-            let mut node = model.clone();
-            node.id = helpers::id(id);
-            node.name = name.to_string();
-            node.aliases.clear();
-            nodes.push(node);
-        }
-        let graph = pledgegraph::graph::KnowledgeGraph::build(nodes, seed.relations)
-            .unwrap_or_else(|e| panic!("the grown seed must build: {e}"));
-        helpers::spawn_app(pledgegraph::app::App::with_graph(
-            pledgegraph::app::Config::default(),
-            Arc::new(graph),
-        ))
+            .chain(&ADDED_AFTER)
+            .map(|(id, name)| (id.to_string(), name.to_string()))
+            .collect();
+        grown_by(&added)
     })
+}
+
+/// A server over the seed with `added` organizations (id, name), each a copy of CNBC.
+fn grown_by(added: &[(String, String)]) -> TestServer {
+    let seed = pledgegraph::seed::load_dir(&helpers::seed_dir())
+        .unwrap_or_else(|e| panic!("the seed must load: {e}"));
+    let model = seed
+        .nodes
+        .iter()
+        .find(|n| n.id.as_str() == "org:cnbc")
+        .cloned()
+        .unwrap_or_else(|| panic!("the seed has no org:cnbc"));
+    let mut nodes = seed.nodes;
+    for (id, name) in added {
+        let mut node = model.clone();
+        node.id = helpers::id(id);
+        node.name = name.clone();
+        node.aliases.clear();
+        nodes.push(node);
+    }
+    let graph = pledgegraph::graph::KnowledgeGraph::build(nodes, seed.relations)
+        .unwrap_or_else(|e| panic!("the grown seed must build: {e}"));
+    helpers::spawn_app(pledgegraph::app::App::with_graph(
+        pledgegraph::app::Config::default(),
+        Arc::new(graph),
+    ))
 }
 
 /// A page: the names of its items and its connection (for cursors and page info).
@@ -170,6 +180,57 @@ fn relations_page_on_across_a_grown_graph() {
             "{id} sorts before the cursor"
         );
     }
+}
+
+/// The US made a hub by two hundred organizations based there, half of them with ids
+/// alike in their first sixteen bytes: its relations, paged forward seven at a time and
+/// back from the end, are each met once, the same both ways, as many as `totalCount`.
+#[test]
+fn a_hubs_relations_page_through_every_relation_once_both_ways() {
+    let added: Vec<(String, String)> = (0..200)
+        .map(|i| {
+            let id = match i % 2 {
+                0 => format!("org:a-long-shared-prefix-{i}"),
+                _ => format!("org:hub-{i}"),
+            };
+            (id, format!("Outlet {i}"))
+        })
+        .collect();
+    let server = grown_by(&added);
+    let walk = |forward: bool| {
+        let (size, cursor_arg, end, more) = if forward {
+            ("first", "after", "endCursor", "hasNextPage")
+        } else {
+            ("last", "before", "startCursor", "hasPreviousPage")
+        };
+        let (mut seen, mut at) = (Vec::new(), None::<String>);
+        loop {
+            let (mut names, conn) = page(&server, "relations", json!({ size: 7, cursor_arg: at }));
+            let total = conn["totalCount"].as_u64().unwrap_or_default();
+            if !forward {
+                names.reverse();
+            }
+            seen.extend(names);
+            if conn["pageInfo"][more] != true {
+                break (seen, total as usize);
+            }
+            at = Some(cursor(&conn, end));
+        }
+    };
+    let (forward, total) = walk(true);
+    let (mut backward, _) = walk(false);
+    backward.reverse();
+    assert!(total > 200, "the US is a hub: {total}");
+    assert_eq!(forward.len(), total);
+    assert_eq!(forward, backward, "the same relations both ways");
+    let unique: HashSet<&String> = forward.iter().collect();
+    assert_eq!(unique.len(), total, "a relation repeats");
+    for (id, _) in &added {
+        let based_in = format!("\"BASED_IN\" false \"{id}\"");
+        assert!(forward.contains(&based_in), "{id} is met");
+    }
+    let (first, _) = page(&server, "relations", json!({ "first": 100 }));
+    assert_eq!(first, forward[..100], "one large page is the walk's start");
 }
 
 /// The codes and messages of the errors of a query that must fail.

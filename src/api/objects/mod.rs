@@ -15,7 +15,6 @@ pub use pledges::{Commitment, Deal, Project, TariffMeasure};
 pub use sources::Source;
 
 use std::borrow::Cow;
-use std::cmp::Ordering;
 
 use async_graphql::OutputType;
 
@@ -144,10 +143,6 @@ impl<T> Keyset<(&Node, T)> for NodeOrder<'_> {
             id: Cow::Owned(id.as_ref()?.id()?),
         };
         self.sort.admits(&key).then_some(key)
-    }
-
-    fn compare(&self, (node, _): &(&Node, T), key: &SortKey<'static>) -> Ordering {
-        self.sort.compare(&self.sort.key(node, self.as_of), key)
     }
 }
 

@@ -90,7 +90,10 @@ fn link(dice: &mut Dice, a: &Node, b: &Node, taken: &mut HashSet<String>) -> Opt
 /// others (to every other, with more than [`super::super::topology::SORTED_FROM`]
 /// relations, when `big`), self-loops and parallel relations of different kinds, keys and
 /// directions.
-pub(super) fn random_graph(dice: &mut Dice, shape: &Shape) -> (KnowledgeGraph, Vec<Node>) {
+pub(in crate::graph) fn random_graph(
+    dice: &mut Dice,
+    shape: &Shape,
+) -> (KnowledgeGraph, Vec<Node>) {
     let (n, hubs, big) = (shape.nodes, shape.hubs, shape.big);
     let nodes: Vec<Node> = (0..n).map(|i| actor(dice, i)).collect();
     let mut taken = HashSet::new();
@@ -140,7 +143,7 @@ pub(super) fn random_graph(dice: &mut Dice, shape: &Shape) -> (KnowledgeGraph, V
 
 /// The shape of the random graphs of one test.
 #[derive(Debug, Clone, Copy)]
-pub(super) struct Shape {
+pub(in crate::graph) struct Shape {
     /// How many actors.
     pub nodes: usize,
     /// How many of them are hubs.
@@ -170,7 +173,7 @@ pub(super) fn small(dice: &mut Dice) -> Shape {
 
 /// Seventy to a hundred and ten nodes, one or two hubs with sorted relations, paths of up
 /// to four steps.
-pub(super) fn with_sorted_hubs(dice: &mut Dice) -> Shape {
+pub(in crate::graph) fn with_sorted_hubs(dice: &mut Dice) -> Shape {
     Shape {
         nodes: 70 + dice.roll(40),
         hubs: 1 + dice.roll(2),
