@@ -26,7 +26,7 @@ use pledgegraph::graph::{
     Bounds, CommitmentFilter, CommitmentOrder, Direction, Filter, GroupBy, KnowledgeGraph,
     NeighborWindow, Only, Sort, Window,
 };
-use pledgegraph::model::{Change, EntityId, NodeData, NodeKind, SourceRef};
+use pledgegraph::model::{Change, EntityId, NodeData, NodeKind, RelationKind, SourceRef};
 
 /// One figure of one size: a name and a value in its unit.
 type Figures = Vec<(String, f64)>;
@@ -491,6 +491,16 @@ fn questions(g: &KnowledgeGraph) -> Figures {
             black_box((page.neighbors.len(), page.total));
         });
     }
+    // The hub's relations of one kind, as `organizations` on a country lists them.
+    time(
+        "the largest hub's relations of one kind (`based-in`, incoming)",
+        300,
+        &mut |_| {
+            let based = [RelationKind::BasedIn];
+            let found = g.neighbors(&hub, Only::These(&based), Direction::Incoming);
+            black_box(found.len());
+        },
+    );
     // For comparison, the first page cut from the whole list, every relation read and sorted.
     time(
         "page of the largest hub's relations, first 20, cut from the whole sorted list",

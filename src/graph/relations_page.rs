@@ -1,9 +1,10 @@
 //! One page of a node's relations, in the order [`KnowledgeGraph::neighbors`] lists them,
-//! at the cost of one pass over the node's compact list and of the page. A hub keeps its
-//! list in its other ends' order ([`Topology`](super::topology::Topology)), so its
-//! relations are counted and placed by their kind, direction and position in that list
-//! alone; only the page's relations, and those tied with its first and last, are read
-//! and sorted.
+//! at the cost of the page. A hub keeps its list in its other ends' order, with the
+//! positions of that list grouped by kind and direction
+//! ([`Topology`](super::topology::Topology)): the relations of each kind and direction are
+//! one run of those positions, in their other ends' order, so a cursor is placed and a
+//! page found by binary search, and only the page's relations, and those tied with its
+//! first and last on their other end's order key, are read and sorted.
 
 use std::cmp::Ordering;
 
@@ -41,10 +42,6 @@ pub struct NeighborPage<'g> {
     pub total: usize,
 }
 
-/// Where a relation sorts among a hub's before its other end's id is read: its kind and
-/// direction ([`Group`]), then its position in the hub's list.
-type Coarse = (Group, u32);
-
 /// A relation's kind and whether it ends at the node: the first two parts of its
 /// [`NeighborKey`].
 type Group = (RelationKind, bool);
@@ -52,9 +49,9 @@ type Group = (RelationKind, bool);
 impl KnowledgeGraph {
     /// The page `window` selects of the relations of `id` of `relations` in `direction`:
     /// the same relations, with the same neighbours, as that slice of
-    /// [`KnowledgeGraph::neighbors`]. A hub's page costs one pass over its compact list
-    /// (no relation or node read) and the page; a node with few relations has them read
-    /// and sorted.
+    /// [`KnowledgeGraph::neighbors`]. A hub's page costs a binary search for each of its
+    /// kinds and the page, however many relations it has; a node with few relations has
+    /// them read and sorted.
     pub fn neighbors_page(
         &self,
         id: &EntityId,
@@ -65,21 +62,32 @@ impl KnowledgeGraph {
         let Some(ix) = self.index_of(id) else {
             return NeighborPage::default();
         };
-        if !self.topology.sorted(ix) {
+        let Some(grouped) = self.topology.grouped(ix) else {
             return cut(self.neighbors(id, relations, direction), window);
-        }
-        Hub {
+        };
+        let hub = Hub {
             g: self,
             list: self.topology.halves(ix),
-        }
-        .page(relations, direction, window)
+            grouped,
+        };
+        hub.page(relations, direction, window)
     }
 }
 
-/// A node whose relations are kept in their other ends' order.
+/// A node whose relations are kept in their other ends' order, with their positions
+/// grouped by kind and direction ([`Topology::grouped`](super::topology::Topology::grouped)).
 struct Hub<'g> {
     g: &'g KnowledgeGraph,
     list: &'g [Half],
+    grouped: &'g [u32],
+}
+
+/// The relations of one kind and direction among a hub's grouped positions, from `from`
+/// to `to`, in their other ends' order.
+struct Run {
+    group: Group,
+    from: usize,
+    to: usize,
 }
 
 /// A cursor's key, with the positions of the hub's list whose other ends tie with its
@@ -96,85 +104,116 @@ impl<'g> Hub<'g> {
         direction: Direction,
         window: &NeighborWindow<'_>,
     ) -> NeighborPage<'g> {
-        let (after, before) = (self.bound(&window.after), self.bound(&window.before));
-        let (mut total, mut up_to_after) = (0, 0);
-        let mut kept: Vec<Coarse> = Vec::new();
-        for (at, h) in interrupt::checked(self.list.iter().enumerate()) {
-            if !direction.follows(h) || !relations.admits(&h.kind) {
-                continue;
-            }
-            total += 1;
-            let coarse = ((h.kind, !h.outgoing()), at as u32);
-            if after
-                .as_ref()
-                .is_some_and(|a| self.place(coarse, a) != Ordering::Greater)
-            {
-                up_to_after += 1;
-            } else if before
-                .as_ref()
-                .is_none_or(|b| self.place(coarse, b) == Ordering::Less)
-            {
-                kept.push(coarse);
-            }
-        }
-        let (start, end) = relay_range(
-            up_to_after,
-            up_to_after + kept.len(),
-            window.first,
-            window.last,
-        );
+        let runs = self.runs(relations, direction);
+        let total = runs.iter().map(|r| r.to - r.from).sum();
+        let start = self
+            .bound(&window.after)
+            .map_or(0, |a| self.rank(&runs, &a, true));
+        let end = self
+            .bound(&window.before)
+            .map_or(total, |b| self.rank(&runs, &b, false));
+        let (start, end) = relay_range(start, end, window.first, window.last);
         NeighborPage {
-            neighbors: self.pick(kept, start - up_to_after, end - up_to_after),
+            neighbors: self.pick(&runs, start, end),
             has_previous: start > 0,
             has_next: end < total,
             total,
         }
     }
 
-    /// The relations ranked `from..to` in order among `kept`: the coarse ranks picked
-    /// without sorting the rest, widened to the relations tied with the first and the
-    /// last on their group and their other end's order key, and those sorted whole.
-    fn pick(&self, mut kept: Vec<Coarse>, from: usize, to: usize) -> Vec<Neighbor<'g>> {
-        if from >= to {
-            return Vec::new();
+    /// The runs of the kinds and the direction asked for, in order: each found by binary
+    /// search, so their cost is that of the hub's kinds, not of its relations.
+    fn runs(&self, relations: Only<'_, RelationKind>, direction: Direction) -> Vec<Run> {
+        let mut runs = Vec::new();
+        let mut from = 0;
+        while from < self.grouped.len() {
+            let first = &self.list[self.grouped[from] as usize];
+            let group = (first.kind, !first.outgoing());
+            let to = from + self.grouped[from..].partition_point(|&p| self.group(p) == group);
+            if direction.follows(first) && relations.admits(&first.kind) {
+                runs.push(Run { group, from, to });
+            }
+            from = to;
         }
-        if from > 0 {
-            kept.select_nth_unstable(from);
-        }
-        let rest = &mut kept[from..];
-        if to - from < rest.len() {
-            rest.select_nth_unstable(to - from - 1);
-        }
-        rest[..to - from].sort_unstable();
-        let (first, last) = (kept[from], kept[to - 1]);
-        let low = (first.0, self.ties(self.order_key(first.1)).0 as u32);
-        let high = (last.0, self.ties(self.order_key(last.1)).1 as u32);
-        let before = kept.iter().filter(|c| **c < low).count();
-        let mut tied: Vec<Neighbor<'g>> = kept
-            .iter()
-            .filter(|c| low <= **c && **c < high)
-            .map(|c| self.neighbor(c.1))
-            .collect();
-        tied.sort_unstable_by(|a, b| a.key().cmp(&b.key()));
-        tied.drain(from - before..to - before).collect()
+        runs
     }
 
-    /// Where the relation at `coarse` sorts against a cursor's key: by its group, then by
-    /// its position against the cursor's ties, then, among them, by its whole key.
-    fn place(&self, coarse: Coarse, bound: &Bound<'_>) -> Ordering {
-        let (group, at) = coarse;
-        let at = at as usize;
-        group
-            .cmp(&(bound.key.kind, bound.key.incoming))
-            .then_with(|| {
-                if at < bound.ties.0 {
-                    Ordering::Less
-                } else if at >= bound.ties.1 {
-                    Ordering::Greater
-                } else {
-                    self.neighbor(at as u32).key().cmp(bound.key)
+    /// How many of the runs' relations sort before the bound's key (or up to it, `with`
+    /// it): whole runs of groups before its own, then in its own run those whose other
+    /// ends sort before the key's, found by binary search, and those tied with it placed
+    /// by their whole key.
+    fn rank(&self, runs: &[Run], bound: &Bound<'_>, with: bool) -> usize {
+        let own = (bound.key.kind, bound.key.incoming);
+        runs.iter()
+            .map(|run| match run.group.cmp(&own) {
+                Ordering::Less => run.to - run.from,
+                Ordering::Greater => 0,
+                Ordering::Equal => {
+                    let part = &self.grouped[run.from..run.to];
+                    let (low, high) = self.within(part, bound.ties);
+                    let counts = |&p: &u32| match self.neighbor(p).key().cmp(bound.key) {
+                        Ordering::Less => true,
+                        Ordering::Equal => with,
+                        Ordering::Greater => false,
+                    };
+                    low + part[low..high].iter().filter(|p| counts(p)).count()
                 }
             })
+            .sum()
+    }
+
+    /// The relations ranked `start..end` among the runs' in order: the ranks' positions
+    /// found at once, widened to the relations tied with the first and the last on their
+    /// run and their other end's order key, and those sorted by their whole keys.
+    fn pick(&self, runs: &[Run], start: usize, end: usize) -> Vec<Neighbor<'g>> {
+        if start >= end {
+            return Vec::new();
+        }
+        // The run holding rank `r`, and the rank its first relation has.
+        let locate = |r: usize| {
+            let mut before = 0;
+            for (k, run) in runs.iter().enumerate() {
+                if r < before + run.to - run.from {
+                    return (k, before);
+                }
+                before += run.to - run.from;
+            }
+            (runs.len() - 1, before)
+        };
+        let (first, first_rank) = locate(start);
+        let (last, last_rank) = locate(end - 1);
+        let tied = |k: usize, rank: usize| {
+            let run = &runs[k];
+            let part = &self.grouped[run.from..run.to];
+            let at = self.list[part[rank] as usize].other;
+            self.within(part, self.ties(self.g.topology.order_key(at)))
+        };
+        let low = tied(first, start - first_rank).0;
+        let high = tied(last, end - 1 - last_rank).1;
+        let mut read: Vec<Neighbor<'g>> = Vec::new();
+        for (k, run) in runs.iter().enumerate().take(last + 1).skip(first) {
+            let from = if k == first { run.from + low } else { run.from };
+            let to = if k == last { run.from + high } else { run.to };
+            read.extend(
+                interrupt::checked(self.grouped[from..to].iter()).map(|&p| self.neighbor(p)),
+            );
+        }
+        read.sort_unstable_by(|a, b| a.key().cmp(&b.key()));
+        let skipped = first_rank + low;
+        read.drain(start - skipped..end - skipped).collect()
+    }
+
+    /// The part of a run's positions that lies within `ties` (positions of the list).
+    fn within(&self, part: &[u32], ties: (usize, usize)) -> (usize, usize) {
+        let low = part.partition_point(|&p| (p as usize) < ties.0);
+        let high = part.partition_point(|&p| (p as usize) < ties.1);
+        (low, high)
+    }
+
+    /// The kind and direction of the relation at `at`.
+    fn group(&self, at: u32) -> Group {
+        let h = &self.list[at as usize];
+        (h.kind, !h.outgoing())
     }
 
     /// A cursor's key, with its ties in the list.
@@ -193,11 +232,6 @@ impl<'g> Hub<'g> {
             from,
             from + self.list[from..].partition_point(|h| order(h) == key),
         )
-    }
-
-    /// The order key of the other end of the relation at `at`.
-    fn order_key(&self, at: u32) -> u128 {
-        self.g.topology.order_key(self.list[at as usize].other)
     }
 
     /// The relation at `at`, read.
@@ -231,9 +265,9 @@ mod tests {
     use std::borrow::Cow;
 
     use super::super::paths::random::{random_graph, with_sorted_hubs};
-    use super::super::testing::{Dice, id};
+    use super::super::testing::{Dice, cite, id, relation};
     use super::*;
-    use crate::model::Node;
+    use crate::model::{Change, Node};
 
     /// Every window of every node's relations, of every kind filter and direction, read
     /// both ways and compared: from the start and the end, after and before each
@@ -246,19 +280,66 @@ mod tests {
         let mut hubs_read = 0;
         for _ in 0..6 {
             let shape = with_sorted_hubs(dice);
-            let (g, nodes) = random_graph(dice, &shape);
-            for node in &nodes {
-                let ix = g.index_of(&node.id).unwrap();
-                hubs_read += usize::from(g.topology.sorted(ix));
-                let kinds = [RelationKind::ALL[dice.roll(RelationKind::ALL.len())]];
-                for relations in [Only::All, Only::These(&kinds)] {
-                    for direction in [Direction::Both, Direction::Outgoing, Direction::Incoming] {
-                        check_windows(&g, node, relations, direction, dice);
+            let (mut g, nodes) = random_graph(dice, &shape);
+            for round in 0..5 {
+                if round > 0 {
+                    churn(&mut g, &nodes, dice, round);
+                    g.topology_view();
+                }
+                for node in &nodes {
+                    let ix = g.index_of(&node.id).unwrap();
+                    let hub = g.topology.sorted(ix);
+                    hubs_read += usize::from(hub);
+                    if round > 0 && !hub {
+                        continue;
+                    }
+                    let kinds = [RelationKind::ALL[dice.roll(RelationKind::ALL.len())]];
+                    for relations in [Only::All, Only::These(&kinds)] {
+                        for direction in [Direction::Both, Direction::Outgoing, Direction::Incoming]
+                        {
+                            check_windows(&g, node, relations, direction, dice);
+                        }
                     }
                 }
             }
         }
-        assert!(hubs_read >= 6, "the graphs have hubs");
+        assert!(hubs_read >= 20, "the graphs have hubs: {hubs_read}");
+    }
+
+    /// Retracts relations at the graph's largest hub and adds others, so its list shifts
+    /// under its grouped positions and, over the rounds, may fall back across the bound.
+    fn churn(g: &mut KnowledgeGraph, nodes: &[Node], dice: &mut Dice, round: usize) {
+        let hub = nodes
+            .iter()
+            .max_by_key(|n| g.neighbors(&n.id, Only::All, Direction::Both).len())
+            .unwrap();
+        let theirs = g.neighbors(&hub.id, Only::All, Direction::Both);
+        let mut changes = Vec::new();
+        let mut gone = std::collections::HashSet::new();
+        for _ in 0..30 {
+            let edge = theirs[dice.roll(theirs.len())].edge;
+            if edge.implied_by.is_none() && gone.insert(edge.relation.id()) {
+                changes.push(Change::RetractRelation {
+                    id: edge.relation.id(),
+                    reason: "test".into(),
+                    sources: cite(),
+                });
+            }
+        }
+        for i in 0..12 {
+            let other = &nodes[dice.roll(nodes.len())];
+            let fits: Vec<RelationKind> = RelationKind::ALL
+                .iter()
+                .copied()
+                .filter(|k| k.check(hub.id.kind(), other.id.kind()).is_ok())
+                .collect();
+            if let Some(&kind) = fits.get(dice.roll(fits.len().max(1))) {
+                let mut r = relation(kind, hub.id.as_str(), other.id.as_str());
+                r.edit_details(|d| d.key = Some(format!("new-{round}-{i}").into()));
+                changes.push(Change::AddRelation { relation: r });
+            }
+        }
+        g.apply(changes).unwrap_or_else(|e| panic!("{e}"));
     }
 
     fn check_windows(
@@ -268,7 +349,7 @@ mod tests {
         direction: Direction,
         dice: &mut Dice,
     ) {
-        let all = g.neighbors(&node.id, relations, direction);
+        let all = definition(g, &node.id, relations, direction);
         let mut keys: Vec<NeighborKey<'_>> = all.iter().map(Neighbor::key).collect();
         // Keys no relation holds: past either end, and between two relations' keys.
         keys.push(NeighborKey {
@@ -302,10 +383,47 @@ mod tests {
             }
             windows.push(w);
         }
+        assert_eq!(g.neighbors(&node.id, relations, direction), all);
         for w in &windows {
             let got = g.neighbors_page(&node.id, relations, direction, w);
             assert_eq!(got, slice(&all, w), "{} {direction:?} {w:?}", node.id);
         }
+    }
+
+    /// The relations of `id`, read from petgraph's lists and sorted by their keys: what
+    /// [`KnowledgeGraph::neighbors`] lists.
+    fn definition<'g>(
+        g: &'g KnowledgeGraph,
+        id: &EntityId,
+        relations: Only<'_, RelationKind>,
+        direction: Direction,
+    ) -> Vec<Neighbor<'g>> {
+        use petgraph::visit::EdgeRef;
+        let ix = g.index_of(id).unwrap();
+        let mut out = Vec::new();
+        for (way, outgoing) in [
+            (petgraph::Direction::Outgoing, true),
+            (petgraph::Direction::Incoming, false),
+        ] {
+            for e in g.graph.edges_directed(ix, way) {
+                let kind = e.weight().relation.kind;
+                let follows = match direction {
+                    Direction::Both => true,
+                    Direction::Outgoing => outgoing || kind.is_symmetric(),
+                    Direction::Incoming => !outgoing || kind.is_symmetric(),
+                };
+                if follows && relations.admits(&kind) {
+                    let other = if outgoing { e.target() } else { e.source() };
+                    out.push(Neighbor {
+                        node: &g.graph[other],
+                        edge: e.weight(),
+                        outgoing,
+                    });
+                }
+            }
+        }
+        out.sort_by(|a, b| a.key().cmp(&b.key()));
+        out
     }
 
     /// The page `w` selects of the whole sorted list, as a Relay connection cuts it: what

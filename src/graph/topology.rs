@@ -6,7 +6,9 @@
 //!
 //! A node with more than [`SORTED_FROM`] relations (a hub) keeps them in the order of their
 //! other ends' order keys, so a walk that wants the first few neighbours by id reads only
-//! those, not the hub's hundred thousand.
+//! those, not the hub's hundred thousand; and the positions of that list grouped by the
+//! relations' kind and direction, so a page of its relations of one kind is found by
+//! binary search.
 
 use petgraph::stable_graph::{EdgeIndex, NodeIndex};
 
@@ -60,6 +62,9 @@ pub(crate) const SORTED_FROM: usize = 64;
 pub(crate) struct Topology {
     /// Each node's halves, shared with the graph's other copy ([`LayeredLists`]).
     halves: LayeredLists<Half>,
+    /// For each hub, the positions of its halves ordered by [`group_key`]; empty for any
+    /// other node.
+    grouped: LayeredLists<u32>,
     kinds: Vec<Option<NodeKind>>,
     order: Vec<u128>,
     /// While a seed loads, long lists are sorted once at the end rather than kept sorted.
@@ -79,6 +84,20 @@ fn sort_list(list: &mut [Half], order: &[u128]) {
     for (slot, (_, h)) in list.iter_mut().zip(keyed) {
         *slot = h;
     }
+}
+
+/// Where a half at `at` of a hub's list sorts in the hub's grouped positions: by its
+/// kind, then incoming after outgoing, then its position.
+fn group_key(list: &[Half], at: u32) -> (RelationKind, bool, u32) {
+    let h = &list[at as usize];
+    (h.kind, !h.outgoing(), at)
+}
+
+/// The positions of a hub's list ordered by [`group_key`].
+fn group(list: &[Half]) -> Vec<u32> {
+    let mut positions: Vec<u32> = (0..list.len() as u32).collect();
+    positions.sort_unstable_by_key(|&at| group_key(list, at));
+    positions
 }
 
 fn dated(relation: &Relation) -> u8 {
@@ -107,6 +126,9 @@ impl Topology {
         let i = ix.index();
         if i < self.halves.len() {
             self.halves.reset(i);
+        }
+        if i < self.grouped.len() {
+            self.grouped.reset(i);
         }
         if let Some(k) = self.kinds.get_mut(i) {
             *k = None;
@@ -148,9 +170,31 @@ impl Topology {
         } else if list.len() == SORTED_FROM {
             list.push(half);
             sort_list(list, order);
+            let grouped = group(list);
+            self.set_grouped(ix, grouped);
         } else {
             let at = list.partition_point(|h| sort_key(order, h) <= key);
             list.insert(at, half);
+            let list = self.halves.get(ix.index());
+            if let Some(grouped) = self.grouped.get_mut(ix.index()) {
+                let at = at as u32;
+                for p in grouped.iter_mut().filter(|p| **p >= at) {
+                    *p += 1;
+                }
+                let place = grouped.partition_point(|&p| group_key(list, p) < group_key(list, at));
+                grouped.insert(place, at);
+            }
+        }
+    }
+
+    /// Sets the grouped positions of `ix`, growing the lists to reach it.
+    fn set_grouped(&mut self, ix: NodeIndex, grouped: Vec<u32>) {
+        let i = ix.index();
+        if self.grouped.len() <= i {
+            self.grouped.reset(i);
+        }
+        if let Some(slot) = self.grouped.get_mut(i) {
+            *slot = grouped;
         }
     }
 
@@ -175,12 +219,18 @@ impl Topology {
     pub fn end_bulk(&mut self) {
         self.bulk = false;
         let order = &self.order;
-        for list in self.halves.own_mut().into_iter().flatten() {
+        let mut hubs = Vec::new();
+        for (i, list) in self.halves.own_mut().into_iter().flatten().enumerate() {
             if list.len() > SORTED_FROM {
                 sort_list(list, order);
+                hubs.push((i, group(list)));
             }
         }
+        for (i, grouped) in hubs {
+            self.set_grouped(NodeIndex::new(i), grouped);
+        }
         self.halves.pack();
+        self.grouped.pack();
         self.kinds.shrink_to_fit();
         self.order.shrink_to_fit();
     }
@@ -188,14 +238,30 @@ impl Topology {
     /// The relation `e` between `a` and `b` removed.
     pub fn remove_edge(&mut self, e: EdgeIndex, a: NodeIndex, b: NodeIndex) {
         for ix in [a, b] {
-            if let Some(h) = self.halves.get_mut(ix.index()) {
-                // A relation from a node to itself has both halves in one list.
-                if let Some(at) = h.iter().position(|x| x.edge == e) {
-                    if h.len() > SORTED_FROM {
-                        h.remove(at);
-                    } else {
-                        h.swap_remove(at);
-                    }
+            let i = ix.index();
+            // A relation from a node to itself has both halves in one list.
+            let Some(at) = self.halves.get(i).iter().position(|x| x.edge == e) else {
+                continue;
+            };
+            if !self.sorted(ix) {
+                if let Some(h) = self.halves.get_mut(i) {
+                    h.swap_remove(at);
+                }
+                continue;
+            }
+            let (list, gone) = (self.halves.get(i), at as u32);
+            if let Some(grouped) = self.grouped.get_mut(i) {
+                let key = group_key(list, gone);
+                let place = grouped.partition_point(|&p| group_key(list, p) < key);
+                grouped.remove(place);
+                for p in grouped.iter_mut().filter(|p| **p > gone) {
+                    *p -= 1;
+                }
+            }
+            if let Some(h) = self.halves.get_mut(i) {
+                h.remove(at);
+                if h.len() <= SORTED_FROM {
+                    self.set_grouped(ix, Vec::new());
                 }
             }
         }
@@ -247,6 +313,13 @@ impl Topology {
         !self.bulk && self.halves(ix).len() > SORTED_FROM
     }
 
+    /// The positions of `ix`'s relations ordered by their kind, then incoming after
+    /// outgoing, then position: for a list kept sorted ([`Topology::sorted`]); `None` for
+    /// any other.
+    pub fn grouped(&self, ix: NodeIndex) -> Option<&[u32]> {
+        self.sorted(ix).then(|| self.grouped.get(ix.index()))
+    }
+
     /// The relations between `ix` and `other`, found by binary search in `ix`'s list when it
     /// is kept sorted (more than [`SORTED_FROM`] relations, outside a bulk load); `None`
     /// when it is not, and a scan of [`Topology::halves`] must find them.
@@ -284,7 +357,10 @@ impl Topology {
 
     /// The bytes the structure takes.
     pub fn heap_bytes(&self) -> usize {
-        self.halves.heap_bytes() + self.kinds.capacity() + self.order.capacity() * size_of::<u128>()
+        self.halves.heap_bytes()
+            + self.grouped.heap_bytes()
+            + self.kinds.capacity()
+            + self.order.capacity() * size_of::<u128>()
     }
 }
 
@@ -364,6 +440,11 @@ impl super::KnowledgeGraph {
                 assert!(
                     list.is_sorted_by_key(|h| self.topology.sort_key(h)),
                     "the long list of {id} is sorted"
+                );
+                assert_eq!(
+                    self.topology.grouped(ix),
+                    Some(group(list).as_slice()),
+                    "the grouped positions of {id} are in step"
                 );
             }
             out.extend(ours);

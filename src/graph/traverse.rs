@@ -4,7 +4,7 @@ use super::Only;
 use std::borrow::Cow;
 
 use super::topology::Half;
-use super::{Edge, KnowledgeGraph, interrupt};
+use super::{Edge, KnowledgeGraph, NeighborWindow, interrupt};
 use crate::model::{EntityId, Node, RelationKind};
 
 /// Which edges of a node to follow.
@@ -83,8 +83,15 @@ impl KnowledgeGraph {
         let Some(ix) = self.index_of(id) else {
             return Vec::new();
         };
-        // The node's compact list ([`super::topology::Topology`]) says each relation's kind
-        // and direction, so only the relations kept are read.
+        // A hub's relations of the kinds asked for are found by binary search among its
+        // grouped positions; any other node's compact list says each relation's kind and
+        // direction. Either way only the relations kept are read.
+        if self.topology.grouped(ix).is_some() {
+            let every = NeighborWindow::default();
+            return self
+                .neighbors_page(id, relations, direction, &every)
+                .neighbors;
+        }
         let mut out = Vec::new();
         for h in interrupt::checked(self.topology.halves(ix).iter()) {
             if direction.follows(h) && relations.admits(&h.kind) {
