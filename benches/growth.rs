@@ -24,7 +24,7 @@ use common::{graph_dir, memory};
 use pledgegraph::app::{App, Config};
 use pledgegraph::graph::{
     Bounds, CommitmentFilter, CommitmentOrder, Direction, Filter, GroupBy, KnowledgeGraph,
-    NeighborWindow, Only, Sort, Window,
+    NeighborWindow, Only, Sort, SortKey, Window,
 };
 use pledgegraph::model::{Change, EntityId, NodeData, NodeKind, RelationKind, SourceRef};
 
@@ -579,7 +579,7 @@ fn questions(g: &KnowledgeGraph) -> Figures {
         ..Default::default()
     }
     .to_filter();
-    let pages: Vec<(&str, &Filter, &Sort, Window<'_>)> = vec![
+    let pages: Vec<(&str, &Filter, &Sort, Window<SortKey<'_>>)> = vec![
         (
             "all commitments by id largest first, first 100",
             &all,
@@ -721,7 +721,7 @@ fn questions(g: &KnowledgeGraph) -> Figures {
     }
     // The kind with the most entities, its names tying most (many statements share a
     // headline): by name both ways.
-    let statements: Vec<(&str, &Sort, Window<'_>)> = vec![
+    let statements: Vec<(&str, &Sort, Window<SortKey<'_>>)> = vec![
         ("by name, first 100", &by_name, first_page.clone()),
         (
             "by name largest first, 100 after a cursor halfway",

@@ -22,17 +22,31 @@ use crate::model::{Currency, EntityId, Node, NodeKind, PartialDate};
 
 /// Which part of a list to answer, as a Relay connection asks for it: the items after
 /// one key and before another, then the first `first` of them, then the last `last` of
-/// those. Neither `first` nor `last` means every item between the keys.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct Window<'k> {
+/// those. Neither `first` nor `last` means every item between the keys. `K` is the key
+/// of the list's order: a [`SortKey`] for a list of entities, a
+/// [`TimelineKey`](super::TimelineKey) for a timeline, a
+/// [`NeighborKey`](super::NeighborKey) for an entity's relations.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Window<K> {
     /// Only items whose key comes after this one.
-    pub after: Option<SortKey<'k>>,
+    pub after: Option<K>,
     /// Only items whose key comes before this one.
-    pub before: Option<SortKey<'k>>,
+    pub before: Option<K>,
     /// At most this many, from the start.
     pub first: Option<usize>,
     /// At most this many, from the end (of those `first` leaves).
     pub last: Option<usize>,
+}
+
+impl<K> Default for Window<K> {
+    fn default() -> Self {
+        Window {
+            after: None,
+            before: None,
+            first: None,
+            last: None,
+        }
+    }
 }
 
 /// A page of a list: its nodes in order, and whether the whole list holds items before
@@ -66,7 +80,7 @@ impl KnowledgeGraph {
         filter: &Filter,
         sort: &Sort,
         as_of: Option<&PartialDate>,
-        window: &Window<'_>,
+        window: &Window<SortKey<'_>>,
     ) -> ListPage<'_> {
         let reader = match self.books_for(kind, filter, sort, as_of) {
             Some(books) => Some(books),
@@ -173,7 +187,7 @@ impl KnowledgeGraph {
         filter: &'f Filter,
         sort: &Sort,
         as_of: Option<&'f PartialDate>,
-        window: &Window<'_>,
+        window: &Window<SortKey<'_>>,
     ) -> Option<Reader<'g, 'f>> {
         let lane = lane(sort)?;
         let conjuncts = filter.conjuncts();
@@ -236,7 +250,7 @@ impl KnowledgeGraph {
         filter: &Filter,
         sort: &Sort,
         as_of: Option<&PartialDate>,
-        window: &Window<'_>,
+        window: &Window<SortKey<'_>>,
     ) -> ListPage<'_> {
         let matches = self.matching(kind, filter, as_of);
         if sort.fields().is_empty() {
@@ -455,7 +469,7 @@ impl<'g> Reader<'g, '_> {
     }
 
     /// The page `window` selects, read in order; none when a cursor's key has no slot.
-    fn page(&self, window: &Window<'_>) -> Option<ListPage<'g>> {
+    fn page(&self, window: &Window<SortKey<'_>>) -> Option<ListPage<'g>> {
         let lane = self.lane;
         let after = match &window.after {
             Some(k) => Some(self.slot(k)?),
@@ -594,7 +608,7 @@ pub(super) fn relay_range(
 /// of those. Only the page's items are sorted; the others are counted or set aside.
 fn select<'g, T>(
     mut items: Vec<T>,
-    window: &Window<'_>,
+    window: &Window<SortKey<'_>>,
     order: impl Fn(&T, &T) -> Ordering,
     against: impl Fn(&T, &SortKey<'_>) -> Ordering,
     node: impl Fn(T) -> &'g Node,
@@ -672,7 +686,7 @@ pub(crate) mod tests {
         list: &[&'g Node],
         sort: &Sort,
         as_of: Option<&PartialDate>,
-        window: &Window<'_>,
+        window: &Window<SortKey<'_>>,
     ) -> ListPage<'g> {
         let place = |key: &SortKey<'_>, holds: fn(Ordering) -> bool| {
             list.partition_point(|n| holds(sort.compare(&sort.key(n, as_of), key)))
@@ -781,7 +795,7 @@ pub(crate) mod tests {
             }
         }
         let sizes = [None, Some(0), Some(1), Some(2), Some(3), Some(100)];
-        let mut windows: Vec<Window<'_>> = Vec::new();
+        let mut windows: Vec<Window<SortKey<'_>>> = Vec::new();
         for first in sizes {
             for last in sizes {
                 windows.push(Window {
@@ -1030,7 +1044,7 @@ pub(crate) mod tests {
             first: Some(3),
             ..Window::default()
         };
-        let source = |filter: &Filter, order: &[Order], window: &Window<'_>| {
+        let source = |filter: &Filter, order: &[Order], window: &Window<SortKey<'_>>| {
             let sort = Sort::new(order);
             g.index_for(NodeKind::Commitment, filter, &sort, None, window)
                 .map(|r| match r.source {

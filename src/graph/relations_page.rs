@@ -8,26 +8,14 @@
 
 use std::cmp::Ordering;
 
-use super::page::relay_range;
+use super::page::{Window, relay_range};
 use super::topology::Half;
 use super::traverse::{Direction, Neighbor, NeighborKey};
 use super::{KnowledgeGraph, Only, interrupt};
 use crate::model::{EntityId, RelationKind};
 
-/// Which of a node's relations to read, as a Relay connection asks for them: those after
-/// one key and before another, then the first `first` of them, then the last `last` of
-/// those. Neither `first` nor `last` means every relation between the keys.
-#[derive(Debug, Clone, Default)]
-pub struct NeighborWindow<'k> {
-    /// Only relations after this one.
-    pub after: Option<NeighborKey<'k>>,
-    /// Only relations before this one.
-    pub before: Option<NeighborKey<'k>>,
-    /// At most this many, from the start.
-    pub first: Option<usize>,
-    /// At most this many, from the end (of those `first` leaves).
-    pub last: Option<usize>,
-}
+/// Which of a node's relations to read, as a Relay connection asks for them ([`Window`]).
+pub type NeighborWindow<'k> = Window<NeighborKey<'k>>;
 
 /// A page of a node's relations, where it sits among them, and how many there are.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]

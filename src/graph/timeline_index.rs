@@ -7,6 +7,7 @@ use std::collections::BTreeSet;
 use std::iter::Peekable;
 use std::ops::Bound;
 
+use super::page::Window;
 use super::timeline::{Stamp, TimelineEntry, TimelineKey, TimelineKind, holds, reaches, stamps};
 use super::{KnowledgeGraph, interrupt};
 use crate::model::{
@@ -344,20 +345,9 @@ impl<'a> Iterator for Merged<'a> {
     }
 }
 
-/// Which part of the whole graph's timeline to read, as a Relay connection asks it: the
-/// entries after one key and before another, then the first `first` of them, then the
-/// last `last` of those. Neither `first` nor `last` means every entry between the keys.
-#[derive(Debug, Clone, Default)]
-pub struct TimelineWindow<'k> {
-    /// Only entries after this one.
-    pub after: Option<TimelineKey<'k>>,
-    /// Only entries before this one.
-    pub before: Option<TimelineKey<'k>>,
-    /// At most this many, from the start.
-    pub first: Option<usize>,
-    /// At most this many, from the end (of those `first` leaves).
-    pub last: Option<usize>,
-}
+/// Which part of the whole graph's timeline to read, as a Relay connection asks it
+/// ([`Window`]).
+pub type TimelineWindow<'k> = Window<TimelineKey<'k>>;
 
 /// A page of a timeline, and whether the timeline holds entries before and after it.
 #[derive(Debug, Clone)]
