@@ -26,7 +26,7 @@ use pledgegraph::graph::{
     Bounds, CommitmentFilter, CommitmentOrder, Direction, Filter, GroupBy, KnowledgeGraph,
     NeighborWindow, Only, Sort, SortKey, Window,
 };
-use pledgegraph::model::{Change, EntityId, NodeData, NodeKind, RelationKind, SourceRef};
+use pledgegraph::model::{Change, EntityId, NodeData, NodeKind, Relation, RelationKind, SourceRef};
 
 /// One figure of one size: a name and a value in its unit.
 type Figures = Vec<(String, f64)>;
@@ -817,6 +817,56 @@ fn questions(g: &KnowledgeGraph) -> Figures {
         };
         black_box(g2.apply(vec![change]).unwrap_or_else(|e| panic!("{e}")));
     });
+    // A relation added at the largest hub, then each taken back: the hub's list and its
+    // grouped positions shift for each (the first copies both into the copy's layer).
+    // For comparison, the same at the country with the fewest relations.
+    let org = g
+        .nodes_of_kind(NodeKind::Organization)
+        .next()
+        .map(|n| n.id.clone())
+        .unwrap_or_else(|| panic!("no organization"));
+    let small = countries
+        .iter()
+        .min_by_key(|id| g.neighbors(id, Only::All, Direction::Both).len())
+        .map(|id| (*id).clone())
+        .unwrap_or_else(|| panic!("no country"));
+    let cite = vec![SourceRef {
+        source: source.clone(),
+        line: Some(1),
+        attribution: None,
+        note: None,
+    }];
+    for (at, country) in [
+        ("the largest hub", &hub),
+        ("the country with the fewest relations", &small),
+    ] {
+        // Each run its own relation (the warm-up's runs repeat the inputs), and each
+        // retraction one of those.
+        let mut added = Vec::new();
+        time(&format!("one relation added at {at}"), 300, &mut |_| {
+            let mut r = Relation::new(
+                RelationKind::BasedIn,
+                org.clone(),
+                country.clone(),
+                cite.clone().into(),
+            );
+            let key = format!("bench-{}", added.len());
+            r.edit_details(|d| d.key = Some(key.into()));
+            added.push(r.id());
+            let change = Change::AddRelation { relation: r };
+            black_box(g2.apply(vec![change]).unwrap_or_else(|e| panic!("{e}")));
+        });
+        time(&format!("one relation retracted at {at}"), 300, &mut |_| {
+            if let Some(id) = added.pop() {
+                let change = Change::RetractRelation {
+                    id,
+                    reason: "bench".into(),
+                    sources: cite.clone(),
+                };
+                black_box(g2.apply(vec![change]).unwrap_or_else(|e| panic!("{e}")));
+            }
+        });
+    }
     // The visits each random-pair question needs: the smallest visit budget that
     // answers it. A search between two ends reads the frontiers the paths pass through,
     // which widen as the graph grows; per visit, its cost should not.
