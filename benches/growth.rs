@@ -524,6 +524,17 @@ fn questions(g: &KnowledgeGraph) -> Figures {
     };
     let by_name_desc = desc(pledgegraph::graph::FilterField::Name);
     let by_id_desc = desc(pledgegraph::graph::FilterField::Id);
+    let by_date_desc = desc(pledgegraph::graph::FilterField::Date);
+    let by_date_then_name = Sort::new(&[
+        pledgegraph::graph::Order {
+            field: pledgegraph::graph::FilterField::Date,
+            descending: true,
+        },
+        pledgegraph::graph::Order {
+            field: pledgegraph::graph::FilterField::Name,
+            descending: false,
+        },
+    ]);
     let halfway_of = |kind: NodeKind, filter: &Filter, sort: &Sort| {
         let list = g.list_by(kind, filter, sort, None);
         let key = list.get(list.len() / 2).map(|n| sort.key(n, None));
@@ -720,13 +731,29 @@ fn questions(g: &KnowledgeGraph) -> Figures {
         });
     }
     // The kind with the most entities, its names tying most (many statements share a
-    // headline): by name both ways.
+    // headline): by name both ways; by date latest first, from the lists by date, and
+    // by date then name, an order no index keeps (picked from every statement).
     let statements: Vec<(&str, &Sort, Window<SortKey<'_>>)> = vec![
         ("by name, first 100", &by_name, first_page.clone()),
         (
             "by name largest first, 100 after a cursor halfway",
             &by_name_desc,
             halfway_of(statement, &all, &by_name_desc),
+        ),
+        (
+            "by date latest first, first 100",
+            &by_date_desc,
+            first_page.clone(),
+        ),
+        (
+            "by date latest first, 100 after a cursor halfway",
+            &by_date_desc,
+            halfway_of(statement, &all, &by_date_desc),
+        ),
+        (
+            "by date latest first then name, first 100 (picked from all)",
+            &by_date_then_name,
+            first_page.clone(),
         ),
     ];
     for (name, sort, window) in &statements {

@@ -625,7 +625,7 @@ fn agree_with_a_rebuild(shared: bool) {
             let name = names[dice.roll(names.len())];
             let fresh = format!("r{round}s{step}");
             let amount = (10 * (1 + dice.roll(50))).to_string();
-            batch.push(match dice.roll(9) {
+            batch.push(match dice.roll(10) {
                 0 => {
                     codes.push(fresh.to_uppercase());
                     Change::CreateEntity {
@@ -703,6 +703,29 @@ fn agree_with_a_rebuild(shared: bool) {
                     survivor: id(&other),
                     sources: cite(),
                 },
+                // An event on a day others may share, in a month or a year, or undated; or
+                // one retracted, for the lists by date.
+                8 => {
+                    let event_id = pick(&mut dice, NodeKind::Event, "event:gone");
+                    if dice.roll(3) == 0 {
+                        Change::RetractEntity {
+                            id: id(&event_id),
+                            reason: "unsupported".into(),
+                            sources: cite(),
+                        }
+                    } else {
+                        let days = ["2025-07-01", "2025-07", "2025", "2024-12-31"];
+                        let day = days[dice.roll(days.len())];
+                        let mut entity = event(&format!("event:{fresh}"), day, &[&target]);
+                        if let NodeData::Event(e) = &mut entity.data
+                            && dice.roll(4) == 0
+                        {
+                            e.date = None;
+                        }
+                        entity.sources = cite();
+                        Change::CreateEntity { entity }
+                    }
+                }
                 _ => Change::RetractRelation {
                     id: g
                         .edges()
@@ -743,6 +766,7 @@ fn agree_with_a_rebuild(shared: bool) {
         assert_eq!(priced(&g), priced(&fresh), "round {round}");
         assert_eq!(g.books_view(), fresh.books_view(), "round {round}: books");
         assert_eq!(g.names_view(), fresh.names_view(), "round {round}: names");
+        assert_eq!(g.dates_view(), fresh.dates_view(), "round {round}: dates");
         assert_eq!(g.money_view(), fresh.money_view(), "round {round}: amounts");
         assert_eq!(
             g.timeline_view(),

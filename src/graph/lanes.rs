@@ -1,7 +1,8 @@
 //! The orders an index keeps a list of nodes in (lanes), where a node sits in each (its
 //! slot), and the walk of such a list from a slot on, in its order or against it. A lane
 //! that reverses another (by id or by name, largest first) is read from the other's list:
-//! backward, and by name each run of equal names still in id order.
+//! backward, and by name each run of equal names still in id order. The lanes by date
+//! keep a list each way, since the undated come last in both.
 
 use std::cmp::Ordering;
 use std::ops::Bound;
@@ -11,7 +12,7 @@ use rust_decimal::Decimal;
 
 use super::amounts::MoneyIndex;
 use super::chunked::Chunked;
-use crate::model::{Currency, EntityId, Node};
+use crate::model::{Currency, Day, EntityId, Node, NodeData, When};
 
 /// An order a list of nodes is kept or read in. Every lane ends with the id, so no two
 /// nodes tie; each is the order of a [`Sort`](super::Sort) a page may ask for.
@@ -29,6 +30,11 @@ pub(crate) enum Lane {
     Rising,
     /// Money first, by currency then amount descending, then id; the others after, by id.
     Falling,
+    /// Dated first, by their first possible day, then id; the undated after, by id.
+    Date,
+    /// Dated first, by their first possible day, latest first, then id; the undated
+    /// after, by id.
+    DateDesc,
 }
 
 /// Where a node sits in a lane: the values the lane orders by, borrowed from the node or
@@ -43,13 +49,22 @@ pub(crate) enum Slot<'a> {
     Money(Currency, Decimal, &'a EntityId),
     /// No current money amount: the id alone, after every amount (the lanes by amount).
     Unpriced(&'a EntityId),
+    /// The first day a date can be, and the id (the lanes by date).
+    Dated(Day, &'a EntityId),
+    /// No date: the id alone, after every date (the lanes by date).
+    Undated(&'a EntityId),
 }
 
 impl<'a> Slot<'a> {
     /// The id of the node the slot is of.
     pub fn id(&self) -> &'a EntityId {
         match *self {
-            Slot::Id(id) | Slot::Name(_, id) | Slot::Money(_, _, id) | Slot::Unpriced(id) => id,
+            Slot::Id(id)
+            | Slot::Name(_, id)
+            | Slot::Money(_, _, id)
+            | Slot::Unpriced(id)
+            | Slot::Dated(_, id)
+            | Slot::Undated(id) => id,
         }
     }
 }
@@ -118,6 +133,18 @@ pub(crate) fn fold_prefix(text: &str) -> u128 {
     u128::from_be_bytes(bytes)
 }
 
+/// The date a node is ordered by, where its kind has one: an event's or a statement's
+/// date, a deal's announcement, a source's publication.
+pub(crate) fn dated(node: &Node) -> Option<&When> {
+    match &node.data {
+        NodeData::Event(e) => e.date.as_ref(),
+        NodeData::Statement(s) => s.date.as_ref(),
+        NodeData::Deal(d) => d.announced.as_ref(),
+        NodeData::Source(s) => s.published.as_ref(),
+        _ => None,
+    }
+}
+
 impl Lane {
     /// Where `node` sits in this lane.
     pub fn slot(self, node: &Node) -> Slot<'_> {
@@ -128,13 +155,17 @@ impl Lane {
                 Some((currency, amount)) => Slot::Money(currency, amount, &node.id),
                 None => Slot::Unpriced(&node.id),
             },
+            Lane::Date | Lane::DateDesc => match dated(node).and_then(When::earliest) {
+                Some(day) => Slot::Dated(day, &node.id),
+                None => Slot::Undated(&node.id),
+            },
         }
     }
 
     /// Which of two slots comes first in this lane, as the lane's [`Sort`](super::Sort)
     /// orders the nodes and keys they stand for.
     pub fn compare(self, a: &Slot<'_>, b: &Slot<'_>) -> Ordering {
-        use Slot::{Money, Name, Unpriced};
+        use Slot::{Dated, Money, Name, Undated, Unpriced};
         match (self, a, b) {
             (Lane::Name, Name(x, i), Name(y, j)) => fold_cmp(x, y).then_with(|| i.cmp(j)),
             (Lane::NameDesc, Name(x, i), Name(y, j)) => fold_cmp(y, x).then_with(|| i.cmp(j)),
@@ -148,6 +179,10 @@ impl Lane {
             }
             (Lane::Rising | Lane::Falling, Money(..), Unpriced(_)) => Ordering::Less,
             (Lane::Rising | Lane::Falling, Unpriced(_), Money(..)) => Ordering::Greater,
+            (Lane::Date, Dated(x, i), Dated(y, j)) => x.cmp(y).then_with(|| i.cmp(j)),
+            (Lane::DateDesc, Dated(x, i), Dated(y, j)) => y.cmp(x).then_with(|| i.cmp(j)),
+            (Lane::Date | Lane::DateDesc, Dated(..), Undated(_)) => Ordering::Less,
+            (Lane::Date | Lane::DateDesc, Undated(_), Dated(..)) => Ordering::Greater,
             (Lane::IdDesc, _, _) => b.id().cmp(a.id()),
             // By id, or slots of a kind no list of this lane holds.
             _ => a.id().cmp(b.id()),

@@ -9,6 +9,7 @@ mod apply_tests;
 mod bounds;
 mod chunked;
 mod commitments;
+mod dates;
 mod error;
 mod exchange;
 mod explore;
@@ -63,6 +64,7 @@ pub use traverse::{Direction, Neighbor, NeighborKey};
 use amounts::MoneyIndex;
 pub use apply::{ChangeError, Withdrawn};
 use commitments::Books;
+use dates::DateLists;
 use lanes::{Lane, Walk};
 use layered::LayeredMap;
 use names::NameLists;
@@ -232,6 +234,8 @@ pub struct KnowledgeGraph {
     books: Books,
     /// Each kind's nodes by name.
     names: NameLists,
+    /// Each dated kind's nodes by date, both ways.
+    dates: DateLists,
     /// The whole graph's timeline in its order.
     timeline: TimelineIndex,
     /// Each pledger's priced commitments, grouped as totals by pledger sum them.
@@ -328,6 +332,14 @@ impl KnowledgeGraph {
         for (&kind, list) in &placed {
             names.build(kind, list.iter().copied(), node);
         }
+        let mut dates = DateLists::default();
+        for kind in dates::KINDS {
+            if let Some(list) = placed.get(&kind) {
+                let key = |x: u32| topology.order_key(NodeIndex::new(x as usize));
+                dates.build(kind, list.iter().copied(), node, key);
+            }
+        }
+        self.dates = dates;
         // The books' lanes, cut from all commitments' orders: by id (the kind's list), by
         // name (its list by name) and by amount (the amounts index).
         let order = |lane: Lane| -> Walk<'_> {
@@ -363,6 +375,7 @@ impl KnowledgeGraph {
         let ix = self.place_node(node);
         self.register_id(ix);
         self.name_node(ix);
+        self.date_node(ix);
         self.index_node(ix, true);
         if !self.topology.in_bulk() {
             let graph = &self.graph;
@@ -392,6 +405,27 @@ impl KnowledgeGraph {
         self.names.remove(ix, &graph[ix], node);
     }
 
+    /// Puts a node in its kind's lists by date, where it has them; a load builds the
+    /// lists whole at its end.
+    fn date_node(&mut self, ix: NodeIndex) {
+        if self.topology.in_bulk() {
+            return;
+        }
+        let graph = &self.graph;
+        let node = |x: u32| -> &Node { &graph[NodeIndex::new(x as usize)] };
+        self.dates.insert(ix, &graph[ix], node);
+    }
+
+    /// Takes a node out of its kind's lists by date, as it was when it was put in.
+    fn undate_node(&mut self, ix: NodeIndex) {
+        if self.topology.in_bulk() {
+            return;
+        }
+        let graph = &self.graph;
+        let node = |x: u32| -> &Node { &graph[NodeIndex::new(x as usize)] };
+        self.dates.remove(ix, &graph[ix], node);
+    }
+
     /// Adds a node to the structure and the kind index.
     fn place_node(&mut self, node: impl Into<Arc<Node>>) -> NodeIndex {
         let node = node.into();
@@ -417,6 +451,7 @@ impl KnowledgeGraph {
     fn detach_node(&mut self, ix: NodeIndex) -> Option<Arc<Node>> {
         self.unindex_node(ix, true);
         self.unname_node(ix);
+        self.undate_node(ix);
         if !self.topology.in_bulk() {
             let graph = &self.graph;
             let node = |x: u32| -> &Node { &graph[NodeIndex::new(x as usize)] };
@@ -442,6 +477,10 @@ impl KnowledgeGraph {
         if renamed {
             self.unname_node(ix);
         }
+        let redated = DateLists::moves(&self.graph[ix], &node);
+        if redated {
+            self.undate_node(ix);
+        }
         let bulk = self.topology.in_bulk();
         if !bulk {
             let graph = &self.graph;
@@ -454,6 +493,9 @@ impl KnowledgeGraph {
         let old = std::mem::replace(&mut self.graph[ix], node);
         if renamed {
             self.name_node(ix);
+        }
+        if redated {
+            self.date_node(ix);
         }
         if !bulk {
             let graph = &self.graph;
@@ -639,10 +681,10 @@ impl KnowledgeGraph {
     }
 
     /// An estimate of the bytes the lists pages are read from take: the books of
-    /// commitments and each kind's list by name (not the lists by id, nor the amounts
-    /// index).
+    /// commitments, each kind's list by name and each dated kind's lists by date (not the
+    /// lists by id, nor the amounts index).
     pub fn page_index_bytes(&self) -> usize {
-        self.books.heap_bytes() + self.names.heap_bytes()
+        self.books.heap_bytes() + self.names.heap_bytes() + self.dates.heap_bytes()
     }
 
     /// An estimate of the bytes the search index takes: its tables, lists and terms,

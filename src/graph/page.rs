@@ -1,9 +1,9 @@
 //! One page of a filtered, ordered list, at the cost of the page rather than the list:
 //! where an index keeps the list's order (the books of a pledger, a beneficiary or a
-//! deal, the amounts index, the kind's lists by id and by name), the page is read from it
-//! in that order, either way, each item tested by the filter, and the walk stops once the
-//! page is full; any other list picks the page's items out of its matches without
-//! sorting the rest. Either way the page is the very slice the whole sorted list
+//! deal, the amounts index, the kind's lists by id, by name and by date), the page is
+//! read from it in that order, either way, each item tested by the filter, and the walk
+//! stops once the page is full; any other list picks the page's items out of its matches
+//! without sorting the rest. Either way the page is the very slice the whole sorted list
 //! ([`KnowledgeGraph::list_by`]) would give, with the same neighbours before and after.
 
 use std::cmp::Ordering;
@@ -72,7 +72,8 @@ impl KnowledgeGraph {
     /// reads those entities' books in that order and stops when full; so does a page of
     /// any kind by id or by name that no condition on a related entity narrows (read from
     /// the kind's lists), and a page of commitments by amount (read from the amounts
-    /// index). Any other page selects its items among the matches without sorting the
+    /// index), and a page of events, statements, deals or sources by date (their lists by
+    /// date). Any other page selects its items among the matches without sorting the
     /// others.
     pub fn page_by(
         &self,
@@ -124,7 +125,7 @@ impl KnowledgeGraph {
         if kind != NodeKind::Commitment {
             return None;
         }
-        let lane = lane(sort)?;
+        let lane = lane(sort).filter(|l| !matches!(l, Lane::Date | Lane::DateDesc))?;
         // Who a commitment names never changes with the date; its amount does.
         if matches!(lane, Lane::Rising | Lane::Falling) && as_of.is_some() {
             return None;
@@ -174,7 +175,8 @@ impl KnowledgeGraph {
     }
 
     /// The index a page can be read from in order when no book serves it: for any kind
-    /// in the order by id or by name, its list in that order; for commitments (values as
+    /// in the order by id or by name, and for a dated kind (events, statements, deals,
+    /// sources) by date, its list in that order; for commitments (values as
     /// they are now) in the order by amount, the amounts index, within the span of
     /// amounts and currencies the filter allows. None when a condition naming related
     /// entities (or ids) gives candidates as many as those entities' relations, which the
@@ -229,6 +231,11 @@ impl KnowledgeGraph {
                 }
                 Source::Amounts(priced)
             }
+            // A date is no claim: the same as of any day.
+            Lane::Date | Lane::DateDesc => {
+                self.dates.list(kind, lane)?;
+                Source::Dates(kind)
+            }
         };
         Some(Reader {
             g: self,
@@ -276,9 +283,9 @@ impl KnowledgeGraph {
     }
 }
 
-/// The lane of an index `sort` reads: by id or by name, either way, or by amount (money
-/// first, by currency then amount, then id; the others after, by id). None for any other
-/// order.
+/// The lane of an index `sort` reads: by id, by name or by date, either way, or by amount
+/// (money first, by currency then amount, then id; the others after, by id). None for any
+/// other order.
 fn lane(sort: &Sort) -> Option<Lane> {
     let currency = Order {
         field: Field::Currency,
@@ -296,6 +303,11 @@ fn lane(sort: &Sort) -> Option<Lane> {
             Lane::Falling
         } else {
             Lane::Rising
+        }),
+        [o] if o.field == Field::Date => Some(if o.descending {
+            Lane::DateDesc
+        } else {
+            Lane::Date
         }),
         _ => None,
     }
@@ -352,6 +364,8 @@ enum Source<'f> {
     Kind(NodeKind),
     /// The list of one kind by name.
     Names(NodeKind),
+    /// The lists of one kind by date.
+    Dates(NodeKind),
     /// The amounts index: the priced commitments within a span, or every commitment (the
     /// priced ones, then the others) without one.
     Amounts(Option<Span>),
@@ -428,6 +442,10 @@ impl<'g> Reader<'g, '_> {
                 None => Box::new(std::iter::empty()),
                 Some(list) => lanes::walk(list, lane, from, forward, node),
             },
+            Source::Dates(kind) => match g.dates.list(*kind, lane) {
+                None => Box::new(std::iter::empty()),
+                Some(list) => lanes::in_order(list, lane, from, forward, node),
+            },
             Source::Amounts(span) => g.money.walk(lane, span.as_ref(), from, forward, move |ix| {
                 &g.graph[ix].id
             }),
@@ -454,6 +472,10 @@ impl<'g> Reader<'g, '_> {
             // path.
             (Lane::IdDesc, [Some(Value::Id(value))]) if value == id => Some(Slot::Id(id)),
             (Lane::Name | Lane::NameDesc, [Some(Value::Text(name))]) => Some(Slot::Name(name, id)),
+            (Lane::Date | Lane::DateDesc, [None]) => Some(Slot::Undated(id)),
+            (Lane::Date | Lane::DateDesc, [Some(Value::Date(d))]) => {
+                Some(Slot::Dated(d.start(), id))
+            }
             (Lane::Rising | Lane::Falling, [None, None]) => Some(Slot::Unpriced(id)),
             (Lane::Rising | Lane::Falling, [Some(Value::Text(code)), Some(Value::Decimal(a))]) => {
                 // Currencies compare as text ignoring case; a code of three ASCII letters
@@ -662,6 +684,12 @@ impl KnowledgeGraph {
         self.money.view(&|ix| self.graph[ix].id.to_string())
     }
 
+    /// Each dated kind's lists by date, each node named by its id, as [`Self::books_view`].
+    pub(crate) fn dates_view(&self) -> Vec<String> {
+        self.dates
+            .view(&|x| self.graph[NodeIndex::new(x as usize)].id.to_string())
+    }
+
     /// Each kind's list by name, each node named by its id, as [`Self::books_view`].
     pub(crate) fn names_view(&self) -> Vec<String> {
         let node = |x: u32| -> &Node { &self.graph[NodeIndex::new(x as usize)] };
@@ -774,6 +802,14 @@ pub(crate) mod tests {
             (vec![Some(Value::Text(String::new()))], "commitment:m"),
             (vec![Some(Value::Text("zzz".into()))], "commitment:a"),
             (vec![None], "commitment:b"),
+            // By date: a day some items start on, a month that starts on it, days before,
+            // between and beyond theirs.
+            (vec![date("2025-07-01")], "event:e5"),
+            (vec![date("2025-07")], "event:0"),
+            (vec![date("2025-07-01")], "event:zz"),
+            (vec![date("1999-12-31")], "event:m"),
+            (vec![date("2025-07-15")], "event:m"),
+            (vec![date("2031")], "deal:a"),
             // By id largest first: a key whose value is its id, and one whose is not.
             (vec![Some(Value::Id(id("commitment:c3")))], "commitment:c3"),
             (vec![Some(Value::Id(id("commitment:c3")))], "commitment:c30"),
@@ -906,6 +942,112 @@ pub(crate) mod tests {
 
     fn test(field: Field, op: Op) -> Filter {
         Filter::Test(field, op)
+    }
+
+    fn date(text: &str) -> Option<Value> {
+        Some(Value::Date(text.parse().unwrap_or_else(|e| panic!("{e}"))))
+    }
+
+    /// Events and deals among Japan, South Korea and the United States, dated on days
+    /// that tie, in months and years that start on those days, known only as a range
+    /// (ordered by the first day it can be), or not at all; with names that tie.
+    fn dated_graph(dice: &mut Dice, n: usize) -> KnowledgeGraph {
+        let countries = ["country:jp", "country:kr", "country:us"];
+        let days = [
+            "2025-07-01",
+            "2025-07",
+            "2025",
+            "2024-12-31",
+            "2025-07-22",
+            "2026-01-01",
+        ];
+        let mut nodes = vec![
+            country("jp", "Japan"),
+            country("kr", "South Korea"),
+            country("us", "United States"),
+        ];
+        for i in 0..n {
+            let day = days[dice.roll(days.len())];
+            let mut node = match dice.roll(3) {
+                0 => deal(&format!("deal:d{i}"), &countries[..2], Some(day)),
+                _ => event(&format!("event:e{i}"), day, &[countries[dice.roll(3)]]),
+            };
+            let when = match dice.roll(5) {
+                0 => None,
+                1 => Some(
+                    serde_json::from_str::<crate::model::When>(
+                        r#"{"not_before": {"date": "2025-07-01", "reason": "after the talks"}}"#,
+                    )
+                    .unwrap_or_else(|e| panic!("{e}")),
+                ),
+                _ => Some(crate::model::When::stated(
+                    day.parse().unwrap_or_else(|e| panic!("{e}")),
+                )),
+            };
+            match &mut node.data {
+                NodeData::Event(e) => e.date = when,
+                NodeData::Deal(d) => d.announced = when,
+                _ => {}
+            }
+            if let Some(name) = NAMES.get(dice.roll(NAMES.len() + 3)) {
+                node.name = (*name).into();
+            }
+            nodes.push(node);
+        }
+        KnowledgeGraph::build(nodes, Vec::new()).unwrap_or_else(|e| panic!("{e}"))
+    }
+
+    #[test]
+    fn pages_of_events_and_deals_by_date_are_the_slices_and_read_from_their_lists() {
+        let mut dice = Dice(0x51_7cc1_b727);
+        let by = |field, descending| Order { field, descending };
+        let named = test(Field::Name, Op::Contains("a".into()));
+        let meetings = test(Field::Kind, Op::Eq(Value::Text("meeting".into())));
+        let with_jp = test(Field::Participant, Op::Eq(Value::Id(id("country:jp"))));
+        let since = test(
+            Field::Date,
+            Op::Gte(date("2025-07-01").unwrap_or_else(|| panic!())),
+        );
+        for n in [0, 1, 9, 80] {
+            let g = dated_graph(&mut dice, n);
+            for kind in [NodeKind::Event, NodeKind::Deal] {
+                for filter in [
+                    Filter::default(),
+                    named.clone(),
+                    meetings.clone(),
+                    with_jp.clone(),
+                    since.clone(),
+                ] {
+                    for order in [
+                        vec![by(Field::Date, false)],
+                        vec![by(Field::Date, true)],
+                        vec![by(Field::Date, true), by(Field::Id, false)],
+                        vec![by(Field::Date, false), by(Field::Name, false)],
+                    ] {
+                        let seed = dice.roll(1 << 30) as u64;
+                        check_pages_of(&g, kind, &filter, &order, None, seed);
+                    }
+                }
+            }
+            let first = Window {
+                first: Some(3),
+                ..Window::default()
+            };
+            for descending in [false, true] {
+                let sort = Sort::new(&[by(Field::Date, descending)]);
+                let reader = g.index_for(NodeKind::Event, &named, &sort, None, &first);
+                assert_eq!(
+                    reader.map(|r| matches!(r.source, Source::Dates(NodeKind::Event))),
+                    (n > 0).then_some(true)
+                );
+                // Related entities named: their relations, not the list.
+                let reader = g.index_for(NodeKind::Event, &with_jp, &sort, None, &first);
+                assert!(reader.is_none());
+                // No list of commitments by date: the general path.
+                let kind = NodeKind::Commitment;
+                assert!(g.index_for(kind, &named, &sort, None, &first).is_none());
+            }
+        }
     }
 
     fn ids(list: &[&str]) -> Op {
@@ -1051,6 +1193,7 @@ pub(crate) mod tests {
                     Source::Books(..) => "books".to_string(),
                     Source::Kind(_) => "by id".to_string(),
                     Source::Names(_) => "by name".to_string(),
+                    Source::Dates(_) => "by date".to_string(),
                     Source::Amounts(span) => format!("by amount {span:?}"),
                 })
         };

@@ -14,7 +14,7 @@ use petgraph::stable_graph::NodeIndex;
 use rust_decimal::Decimal;
 
 use super::amounts::Span;
-use super::lanes::fold_cmp;
+use super::lanes::{dated, fold_cmp};
 use super::{KnowledgeGraph, interrupt};
 use crate::model::{
     Amount, ClaimSet, EntityId, Node, NodeData, NodeKind, PartialDate, RelationKind, When,
@@ -274,12 +274,6 @@ fn money_of(set: &ClaimSet<Amount>, as_of: Option<&PartialDate>) -> Option<(Stri
         .map(|m| (m.currency.to_string(), m.amount))
 }
 
-/// A recorded date as a value: the date, or the earliest it can be when known only as a
-/// range.
-fn sort_date(when: &Option<When>) -> Option<Value> {
-    when.as_ref().and_then(When::sort_date).map(Value::Date)
-}
-
 /// The values `field` holds on `node` (as of a date, for values that change).
 pub fn values(node: &Node, field: Field, as_of: Option<&PartialDate>) -> Vec<Value> {
     let id = |i: &EntityId| Value::Id(i.clone());
@@ -345,10 +339,8 @@ pub fn values(node: &Node, field: Field, as_of: Option<&PartialDate>) -> Vec<Val
         (Field::RatePercent, NodeData::TariffMeasure(t)) => {
             one(claim_value(&t.rate, as_of).map(|r| Value::Decimal(r.total.points())))
         }
-        (Field::Date, NodeData::Event(e)) => one(sort_date(&e.date)),
-        (Field::Date, NodeData::Statement(s)) => one(sort_date(&s.date)),
-        (Field::Date, NodeData::Deal(d)) => one(sort_date(&d.announced)),
-        (Field::Date, NodeData::Source(s)) => one(sort_date(&s.published)),
+        // The date, or the earliest it can be when known only as a range.
+        (Field::Date, _) => one(dated(node).and_then(When::sort_date).map(Value::Date)),
         (Field::Code, NodeData::Country(c)) => one(c.code.as_deref().map(text)),
         (Field::PartOf, NodeData::Commitment(c)) => one(c.part_of.as_ref().map(id)),
         _ => Vec::new(),

@@ -453,3 +453,109 @@ fn cursors_asked_through_fragments_and_an_end_cursor_alone_page_on_alike() {
     let asked: Vec<&Value> = edges.iter().map(|e| &e["cursor"]).collect();
     assert_eq!(cursors, asked, "{merged}");
 }
+
+/// The first day of a date to its precision ("2025-07" → "2025-07-01"), which orders it.
+fn first_day(date: &str) -> String {
+    match date.len() {
+        4 => format!("{date}-01-01"),
+        7 => format!("{date}-01"),
+        _ => date.to_string(),
+    }
+}
+
+/// The statements by date, latest first, as `(id, first day or none)`, paged
+/// `size` at a time forward and then back from the end: each way meets every statement
+/// of the whole list once, in its order.
+fn statements_by_date(server: &TestServer, size: usize) -> Vec<(String, Option<String>)> {
+    let query = "query($first: Int, $last: Int, $after: String, $before: String) {
+        statements(orderBy: [{ field: DATE, direction: DESC }], first: $first, last: $last, after: $after, before: $before) {
+            totalCount pageInfo { startCursor endCursor hasNextPage hasPreviousPage }
+            edges { node { id date { date notBefore { date } } } } } }";
+    let items = |conn: &Value| -> Vec<(String, Option<String>)> {
+        let edges = conn["edges"].as_array().into_iter().flatten();
+        edges
+            .map(|e| {
+                let n = &e["node"];
+                let w = &n["date"];
+                let day = w["date"].as_str().or(w["notBefore"]["date"].as_str());
+                (
+                    n["id"].as_str().unwrap_or_default().to_string(),
+                    day.map(first_day),
+                )
+            })
+            .collect()
+    };
+    let whole = server.data_with(query, json!({ "first": 100 }))["statements"].clone();
+    let all = items(&whole);
+    assert_eq!(whole["totalCount"].as_u64(), Some(all.len() as u64));
+    assert!(all.len() > 2 * size, "the list needs more than two pages");
+    for forward in [true, false] {
+        let (count, cursor_arg, end, more) = if forward {
+            ("first", "after", "endCursor", "hasNextPage")
+        } else {
+            ("last", "before", "startCursor", "hasPreviousPage")
+        };
+        let (mut seen, mut at) = (Vec::new(), None::<String>);
+        loop {
+            let data = server.data_with(query, json!({ count: size, cursor_arg: at }));
+            let conn = &data["statements"];
+            let mut page = items(conn);
+            assert!(page.len() <= size);
+            if !forward {
+                page.reverse();
+            }
+            seen.extend(page);
+            if conn["pageInfo"][more] != true {
+                break;
+            }
+            at = Some(cursor(conn, end));
+        }
+        if !forward {
+            seen.reverse();
+        }
+        assert_eq!(seen, all, "paged {count} {size} at a time");
+    }
+    all
+}
+
+/// Statements by date, latest first, over HTTP: paged both ways they are the whole list,
+/// whose dated statements come latest first with the undated after; a statement written
+/// later comes in at its date's place, and the pages still agree.
+#[test]
+fn statements_by_date_page_through_every_statement_once_and_take_in_a_new_one() {
+    let e = crate::writes::editing();
+    let all = statements_by_date(&e.server, 3);
+    let days: Vec<&str> = all.iter().filter_map(|(_, d)| d.as_deref()).collect();
+    assert!(
+        days.windows(2).all(|w| w[0] >= w[1]),
+        "latest first: {days:?}"
+    );
+    let undated = all
+        .iter()
+        .position(|(_, d)| d.is_none())
+        .unwrap_or(all.len());
+    assert!(
+        all[undated..].iter().all(|(_, d)| d.is_none()),
+        "undated last: {all:?}"
+    );
+    let create = r#"mutation($sources: [CitationInput!]!) {
+      createEntity(input: { statement: { id: "statement:test-remark", name: "A remark",
+        description: "A remark made up for a test.", kind: REMARK, date: { date: "2025-07-23" },
+        sources: $sources } }, reason: "test") { version }
+    }"#;
+    e.ok(create, json!({ "sources": crate::writes::cite() }));
+    let grown = statements_by_date(&e.server, 3);
+    let at = grown
+        .iter()
+        .position(|(id, _)| id == "statement:test-remark")
+        .unwrap_or_else(|| panic!("the new statement is listed: {grown:?}"));
+    let mut without = grown.clone();
+    without.remove(at);
+    assert_eq!(without, all, "the others as before");
+    let day = |i: usize| grown.get(i).and_then(|(_, d)| d.as_deref());
+    assert!(
+        at == 0 || day(at - 1).is_some_and(|d| d >= "2025-07-23"),
+        "{grown:?}"
+    );
+    assert!(day(at + 1).is_none_or(|d| d <= "2025-07-23"), "{grown:?}");
+}
