@@ -23,8 +23,8 @@ mod common;
 use common::{graph_dir, memory};
 use pledgegraph::app::{App, Config};
 use pledgegraph::graph::{
-    Bounds, CommitmentFilter, CommitmentOrder, Direction, Filter, GroupBy, KnowledgeGraph,
-    NeighborWindow, Only, Sort, SortKey, Window,
+    Bounds, CommitmentFilter, CommitmentOrder, Direction, Filter, FilterField, GroupBy,
+    KnowledgeGraph, NeighborWindow, Only, Op, Sort, SortKey, Value, Window,
 };
 use pledgegraph::model::{Change, EntityId, NodeData, NodeKind, Relation, RelationKind, SourceRef};
 
@@ -761,6 +761,52 @@ fn questions(g: &KnowledgeGraph) -> Figures {
             let page = g.page_by(statement, &all, sort, None, window);
             black_box(page.nodes.len());
         });
+    }
+    // Four weeks of the month of the statement in the middle by date: the run of the
+    // lists by date, counted and paged; and the same test of every statement, where the
+    // span sits in an `or` no index reads.
+    let middle = g.list_by(statement, &all, &by_date_desc, None);
+    let day = middle
+        .get(middle.len() / 2)
+        .and_then(
+            |n| match pledgegraph::graph::values(n, FilterField::Date, None).first() {
+                Some(Value::Date(d)) => Some(d.start()),
+                _ => None,
+            },
+        )
+        .unwrap_or((2025, 7, 1));
+    let on = |op: fn(Value) -> Op, d: u8| {
+        let text = format!("{}-{:02}-{d:02}", day.0, day.1);
+        let date = text.parse().unwrap_or_else(|e| panic!("{text}: {e}"));
+        Filter::Test(FilterField::Date, op(Value::Date(date)))
+    };
+    let weeks = Filter::All(vec![on(Op::Gte, 1), on(Op::Lte, 28)]);
+    let tested = Filter::Any(vec![weeks.clone()]);
+    time(
+        "count of statements dated in four weeks (totalCount)",
+        10,
+        &mut |_| {
+            black_box(g.count(statement, &weeks, None));
+        },
+    );
+    time(
+        "count of statements dated in four weeks, each statement tested",
+        10,
+        &mut |_| {
+            black_box(g.count(statement, &tested, None));
+        },
+    );
+    let weeks_pages: Vec<(&str, &Sort)> =
+        vec![("by date latest first", &by_date_desc), ("by id", &by_id)];
+    for (name, sort) in weeks_pages {
+        time(
+            &format!("page of statements dated in four weeks {name}, first 100"),
+            10,
+            &mut |_| {
+                let page = g.page_by(statement, &weeks, sort, None, &first_page);
+                black_box(page.nodes.len());
+            },
+        );
     }
     time("count of all commitments (totalCount)", 10, &mut |_| {
         black_box(g.count(commitment, &all, None));

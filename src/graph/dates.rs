@@ -1,14 +1,19 @@
 //! The nodes of each kind that has a date (events, statements, deals, sources) in the
 //! order by date, one list each way, so that a page of such a list by date is read in
 //! order and stops when full. The undated come last either way, by id, so neither list is
-//! the other backward. Kept as node indexes in chunks; the dates stay in the nodes.
+//! the other backward. Kept as node indexes in chunks; the dates stay in the nodes. A
+//! filter's range of dates ([`DaySpan`]) is one run of each list: a page in the order by
+//! date reads only that run, a count of it reads no node, and a list in another order
+//! may start from it.
 
 use std::collections::HashMap;
+use std::ops::{Bound, Range};
 
 use petgraph::stable_graph::NodeIndex;
 
 use super::chunked::Chunked;
-use super::lanes::{self, Lane};
+use super::lanes::{self, Lane, Slot, Walk};
+use super::query::{Field, Filter, Op, Value};
 use crate::model::{Day, Node, NodeKind, When};
 
 /// The kinds whose nodes have a date to order by.
@@ -18,6 +23,84 @@ pub(crate) const KINDS: [NodeKind; 4] = [
     NodeKind::Deal,
     NodeKind::Source,
 ];
+
+/// The days a filter's conditions on the date allow: those from `low` to `high`. A node
+/// without a date passes no such condition. Dates compare by their first day, as the
+/// order by date does.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct DaySpan {
+    pub low: Bound<Day>,
+    pub high: Bound<Day>,
+}
+
+impl DaySpan {
+    /// The span the filter's conditions on the date (`eq`, `gt`, `gte`, `lt`, `lte`)
+    /// allow, every match meeting each; none without such a condition. With it, whether
+    /// they are all the filter holds.
+    pub fn of(filter: &Filter) -> Option<(DaySpan, bool)> {
+        let mut span: Option<DaySpan> = None;
+        let mut only = true;
+        for (field, op) in filter.conjuncts() {
+            let day = match op {
+                Op::Eq(Value::Date(d))
+                | Op::Gt(Value::Date(d))
+                | Op::Gte(Value::Date(d))
+                | Op::Lt(Value::Date(d))
+                | Op::Lte(Value::Date(d))
+                    if field == Field::Date =>
+                {
+                    d.start()
+                }
+                _ => {
+                    only = false;
+                    continue;
+                }
+            };
+            let (low, high) = match op {
+                Op::Gt(_) => (Bound::Excluded(day), Bound::Unbounded),
+                Op::Gte(_) => (Bound::Included(day), Bound::Unbounded),
+                Op::Lt(_) => (Bound::Unbounded, Bound::Excluded(day)),
+                Op::Lte(_) => (Bound::Unbounded, Bound::Included(day)),
+                _ => (Bound::Included(day), Bound::Included(day)),
+            };
+            let was = span.unwrap_or(DaySpan {
+                low: Bound::Unbounded,
+                high: Bound::Unbounded,
+            });
+            span = Some(DaySpan {
+                low: tighter(was.low, low, true),
+                high: tighter(was.high, high, false),
+            });
+        }
+        // `matches` reads nothing but a conjunction: `All` or one test.
+        let plain = matches!(filter, Filter::All(fs) if fs.iter().all(|f| matches!(f, Filter::Test(..))))
+            || matches!(filter, Filter::Test(..));
+        span.map(|s| (s, only && plain))
+    }
+}
+
+/// The tighter of two bounds: the larger of two low ones, the smaller of two high ones.
+fn tighter(a: Bound<Day>, b: Bound<Day>, low: bool) -> Bound<Day> {
+    let day = |x: &Bound<Day>| match x {
+        Bound::Included(d) | Bound::Excluded(d) => Some(*d),
+        Bound::Unbounded => None,
+    };
+    match (day(&a), day(&b)) {
+        (None, _) => b,
+        (_, None) => a,
+        (Some(x), Some(y)) if x == y => match (a, b) {
+            (Bound::Excluded(_), _) => a,
+            _ => b,
+        },
+        (Some(x), Some(y)) => {
+            if (x > y) == low {
+                a
+            } else {
+                b
+            }
+        }
+    }
+}
 
 /// One kind's nodes by date: earliest first, and latest first.
 #[derive(Debug, Clone, Default)]
@@ -79,6 +162,109 @@ impl DateLists {
             Lane::Date => Some(&list.rising),
             Lane::DateDesc => Some(&list.falling),
             _ => None,
+        }
+    }
+
+    /// The places in the list of `kind` kept in `lane` (by date, either way) of the nodes
+    /// whose dates `span` allows; none when the kind has no list.
+    pub fn run<'a>(
+        &self,
+        kind: NodeKind,
+        lane: Lane,
+        span: &DaySpan,
+        node: impl Fn(u32) -> &'a Node,
+    ) -> Option<Range<usize>> {
+        let list = self.list(kind, lane)?;
+        let day = |x: u32| lanes::dated(node(x)).and_then(When::earliest);
+        // The end of the span the lane meets first, and the one it meets last.
+        let (first, last) = match lane {
+            Lane::Date => (span.low, span.high),
+            _ => (span.high, span.low),
+        };
+        let ahead = |d: Day, b: Day| if lane == Lane::Date { d < b } else { d > b };
+        // The nodes before the run: dated, beyond its first end.
+        let beyond = |d: Day| match first {
+            Bound::Included(b) => ahead(d, b),
+            Bound::Excluded(b) => ahead(d, b) || d == b,
+            Bound::Unbounded => false,
+        };
+        // The nodes up to the run's end: dated, not beyond its last end.
+        let within = |d: Day| match last {
+            Bound::Included(b) => ahead(d, b) || d == b,
+            Bound::Excluded(b) => ahead(d, b),
+            Bound::Unbounded => true,
+        };
+        let start = list.partition_point(|x| day(x).is_some_and(beyond));
+        let end = list.partition_point(|x| day(x).is_some_and(within));
+        Some(start..end.max(start))
+    }
+
+    /// How many nodes of `kind` have a date `span` allows: none read but the few a search
+    /// for the run's ends meets.
+    pub fn count<'a>(
+        &self,
+        kind: NodeKind,
+        span: &DaySpan,
+        node: impl Fn(u32) -> &'a Node,
+    ) -> usize {
+        self.run(kind, Lane::Date, span, node)
+            .map_or(0, |r| r.len())
+    }
+
+    /// The nodes of `kind` whose dates `span` allows, by date.
+    pub fn within<'a>(
+        &self,
+        kind: NodeKind,
+        span: &DaySpan,
+        node: impl Fn(u32) -> &'a Node,
+    ) -> Vec<NodeIndex> {
+        let (Some(list), Some(run)) = (
+            self.list(kind, Lane::Date),
+            self.run(kind, Lane::Date, span, node),
+        ) else {
+            return Vec::new();
+        };
+        list.range(run)
+            .map(|x| NodeIndex::new(x as usize))
+            .collect()
+    }
+
+    /// The nodes of `kind` in `lane` (by date, either way) past `from` (forward) or before
+    /// it (backward, nearest first), only those whose dates `span` allows where given.
+    pub fn walk<'l, 'a: 'l, N>(
+        &'l self,
+        kind: NodeKind,
+        lane: Lane,
+        span: Option<&DaySpan>,
+        from: Bound<&Slot<'_>>,
+        forward: bool,
+        node: N,
+    ) -> Walk<'l>
+    where
+        N: Fn(u32) -> &'a Node + Copy + 'l,
+    {
+        let Some(list) = self.list(kind, lane) else {
+            return Box::new(std::iter::empty());
+        };
+        let run = match span {
+            Some(span) => self.run(kind, lane, span, node).unwrap_or(0..0),
+            None => 0..list.len(),
+        };
+        let at = match from {
+            Bound::Unbounded if forward => run.start,
+            Bound::Unbounded => run.end,
+            Bound::Included(s) => lanes::place(list, lane, s, forward, node),
+            Bound::Excluded(s) => lanes::place(list, lane, s, !forward, node),
+        };
+        let ix = |x: u32| NodeIndex::new(x as usize);
+        if forward {
+            Box::new(list.range(at.clamp(run.start, run.end)..run.end).map(ix))
+        } else {
+            Box::new(
+                list.range(run.start..at.clamp(run.start, run.end))
+                    .rev()
+                    .map(ix),
+            )
         }
     }
 

@@ -217,7 +217,7 @@ fn ix(i: u32) -> NodeIndex {
 
 /// The place in `list` (kept in `lane`) of the first node at `slot` or after it (with
 /// `at_too`), or after it (without).
-fn place<'a>(
+pub(crate) fn place<'a>(
     list: &Chunked,
     lane: Lane,
     slot: &Slot<'_>,

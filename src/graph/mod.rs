@@ -725,6 +725,11 @@ impl KnowledgeGraph {
             .map(|ix| &*self.graph[*ix])
     }
 
+    /// The node an index kept in a list as a `u32` stands for.
+    pub(crate) fn node_at(&self, x: u32) -> &Node {
+        &self.graph[NodeIndex::new(x as usize)]
+    }
+
     /// The nodes of one kind, ordered by id.
     pub fn nodes_of_kind(&self, kind: NodeKind) -> impl Iterator<Item = &Node> {
         self.by_kind

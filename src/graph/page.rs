@@ -15,6 +15,7 @@ use petgraph::stable_graph::NodeIndex;
 
 use super::amounts::Span;
 use super::commitments::Role;
+use super::dates::{self, DaySpan};
 use super::lanes::{self, Lane, Slot, Walk};
 use super::query::{Field, Filter, Op, Order, Sort, SortKey, Value, ids_among};
 use super::{KnowledgeGraph, interrupt};
@@ -108,6 +109,11 @@ impl KnowledgeGraph {
         }
         if matches!(filter, Filter::All(fs) if fs.is_empty()) {
             return self.by_kind.get(&kind).map_or(0, |list| list.len());
+        }
+        if dates::KINDS.contains(&kind)
+            && let Some((span, true)) = DaySpan::of(filter)
+        {
+            return self.dates.count(kind, &span, |x| self.node_at(x));
         }
         self.matching(kind, filter, as_of).len()
     }
@@ -203,22 +209,29 @@ impl KnowledgeGraph {
         let priced = (kind == NodeKind::Commitment && as_of.is_none())
             .then(|| Span::of(filter))
             .flatten();
+        let days = DaySpan::of(filter).map(|(span, _)| span);
         let source = match lane {
             Lane::Id | Lane::IdDesc | Lane::Name | Lane::NameDesc => {
-                if let Some(span) = priced.filter(Span::narrows) {
-                    // A walk in the kind's order meets the span's commitments at their
-                    // share of all: it reads about `need * total / within` to fill the
-                    // page. Reading the span whole costs `within`: the walk is the
-                    // cheaper only past the square root of `need * total`.
-                    let total = self.by_kind.get(&kind).map_or(0, |list| list.len());
-                    let need = window
-                        .first
-                        .or(window.last)
-                        .map_or(total, |n| n.saturating_add(1));
-                    let cap = need.saturating_mul(total).isqrt();
-                    if self.money.count_within(&span, cap).is_some() {
-                        return None;
-                    }
+                // A walk in the kind's order meets the matches of a span of amounts or
+                // days at their share of all: it reads about `need * total / within` to
+                // fill the page. Reading the span whole costs `within`: the walk is the
+                // cheaper only past the square root of `need * total`.
+                let total = self.by_kind.get(&kind).map_or(0, |list| list.len());
+                let need = window
+                    .first
+                    .or(window.last)
+                    .map_or(total, |n| n.saturating_add(1));
+                let cap = need.saturating_mul(total).isqrt();
+                if let Some(span) = priced.filter(Span::narrows)
+                    && self.money.count_within(&span, cap).is_some()
+                {
+                    return None;
+                }
+                if let Some(span) = &days
+                    && dates::KINDS.contains(&kind)
+                    && self.dates.count(kind, span, |x| self.node_at(x)) <= cap
+                {
+                    return None;
                 }
                 match lane.kept() {
                     Lane::Id => Source::Kind(kind),
@@ -234,7 +247,7 @@ impl KnowledgeGraph {
             // A date is no claim: the same as of any day.
             Lane::Date | Lane::DateDesc => {
                 self.dates.list(kind, lane)?;
-                Source::Dates(kind)
+                Source::Dates(kind, days)
             }
         };
         Some(Reader {
@@ -364,8 +377,8 @@ enum Source<'f> {
     Kind(NodeKind),
     /// The list of one kind by name.
     Names(NodeKind),
-    /// The lists of one kind by date.
-    Dates(NodeKind),
+    /// The lists of one kind by date: the run of a span of days, or all.
+    Dates(NodeKind, Option<DaySpan>),
     /// The amounts index: the priced commitments within a span, or every commitment (the
     /// priced ones, then the others) without one.
     Amounts(Option<Span>),
@@ -442,10 +455,10 @@ impl<'g> Reader<'g, '_> {
                 None => Box::new(std::iter::empty()),
                 Some(list) => lanes::walk(list, lane, from, forward, node),
             },
-            Source::Dates(kind) => match g.dates.list(*kind, lane) {
-                None => Box::new(std::iter::empty()),
-                Some(list) => lanes::in_order(list, lane, from, forward, node),
-            },
+            Source::Dates(kind, span) => {
+                g.dates
+                    .walk(*kind, lane, span.as_ref(), from, forward, node)
+            }
             Source::Amounts(span) => g.money.walk(lane, span.as_ref(), from, forward, move |ix| {
                 &g.graph[ix].id
             }),
@@ -762,6 +775,13 @@ pub(crate) mod tests {
         let dice = &mut Dice(seed.max(1));
         let sort = Sort::new(order);
         let list = g.list_by(kind, filter, &sort, as_of);
+        // The list itself against every node of the kind tested and sorted, no index read.
+        let mut every: Vec<&Node> = g
+            .nodes_of_kind(kind)
+            .filter(|n| filter.matches(n, as_of))
+            .collect();
+        every.sort_by(|a, b| sort.compare(&sort.key(a, as_of), &sort.key(b, as_of)));
+        assert_eq!(list, every, "{filter:?} by {sort}");
         assert_eq!(g.count(kind, filter, as_of), list.len(), "{filter:?}");
         let mut keys: Vec<SortKey<'_>> = list.iter().map(|n| sort.key(n, as_of)).collect();
         // Keys of no item: beside each item's, and odd ones a client may send back.
@@ -1004,28 +1024,44 @@ pub(crate) mod tests {
         let named = test(Field::Name, Op::Contains("a".into()));
         let meetings = test(Field::Kind, Op::Eq(Value::Text("meeting".into())));
         let with_jp = test(Field::Participant, Op::Eq(Value::Id(id("country:jp"))));
-        let since = test(
-            Field::Date,
-            Op::Gte(date("2025-07-01").unwrap_or_else(|| panic!())),
-        );
+        let on = |op: fn(Value) -> Op, day: &str| {
+            test(Field::Date, op(date(day).unwrap_or_else(|| panic!())))
+        };
+        let since = on(Op::Gte, "2025-07-01");
+        let spans = [
+            since.clone(),
+            on(Op::Gt, "2025-07-01"),
+            on(Op::Lt, "2025-07-22"),
+            on(Op::Lte, "2025"),
+            on(Op::Eq, "2025-07"),
+            Filter::All(vec![on(Op::Gte, "2025-07"), on(Op::Lte, "2025-07-22")]),
+            Filter::All(vec![on(Op::Gt, "2025-07"), on(Op::Gte, "2025-07-01")]),
+            Filter::All(vec![on(Op::Lte, "2025-07-22"), on(Op::Lt, "2025-07-22")]),
+            Filter::All(vec![on(Op::Gt, "2026"), on(Op::Lt, "2024")]),
+            Filter::All(vec![since.clone(), named.clone()]),
+            Filter::Any(vec![on(Op::Lt, "2025"), on(Op::Gt, "2025-07-22")]),
+            Filter::Not(Box::new(since.clone())),
+        ];
         for n in [0, 1, 9, 80] {
             let g = dated_graph(&mut dice, n);
             for kind in [NodeKind::Event, NodeKind::Deal] {
-                for filter in [
+                let filters = [
                     Filter::default(),
                     named.clone(),
                     meetings.clone(),
                     with_jp.clone(),
-                    since.clone(),
-                ] {
+                ];
+                for filter in filters.iter().chain(&spans) {
                     for order in [
                         vec![by(Field::Date, false)],
                         vec![by(Field::Date, true)],
                         vec![by(Field::Date, true), by(Field::Id, false)],
                         vec![by(Field::Date, false), by(Field::Name, false)],
+                        vec![],
+                        vec![by(Field::Name, true)],
                     ] {
                         let seed = dice.roll(1 << 30) as u64;
-                        check_pages_of(&g, kind, &filter, &order, None, seed);
+                        check_pages_of(&g, kind, filter, &order, None, seed);
                     }
                 }
             }
@@ -1037,7 +1073,7 @@ pub(crate) mod tests {
                 let sort = Sort::new(&[by(Field::Date, descending)]);
                 let reader = g.index_for(NodeKind::Event, &named, &sort, None, &first);
                 assert_eq!(
-                    reader.map(|r| matches!(r.source, Source::Dates(NodeKind::Event))),
+                    reader.map(|r| matches!(r.source, Source::Dates(NodeKind::Event, _))),
                     (n > 0).then_some(true)
                 );
                 // Related entities named: their relations, not the list.
@@ -1047,6 +1083,19 @@ pub(crate) mod tests {
                 let kind = NodeKind::Commitment;
                 assert!(g.index_for(kind, &named, &sort, None, &first).is_none());
             }
+            // By id, a span of days few events fall in is read whole, and one most do is
+            // not; the events of a span are counted from their list alone.
+            let by_id = Sort::new(&[]);
+            let read = |filter: &Filter| {
+                g.index_for(NodeKind::Event, filter, &by_id, None, &first)
+                    .is_some()
+            };
+            assert!(!read(&on(Op::Gt, "2030")));
+            assert!(n < 80 || read(&on(Op::Gte, "2000")));
+            assert_eq!(DaySpan::of(&since).map(|(_, only)| only), Some(true));
+            let mixed = Filter::All(vec![since.clone(), named.clone()]);
+            assert_eq!(DaySpan::of(&mixed).map(|(_, only)| only), Some(false));
+            assert_eq!(DaySpan::of(&named), None);
         }
     }
 
@@ -1193,7 +1242,7 @@ pub(crate) mod tests {
                     Source::Books(..) => "books".to_string(),
                     Source::Kind(_) => "by id".to_string(),
                     Source::Names(_) => "by name".to_string(),
-                    Source::Dates(_) => "by date".to_string(),
+                    Source::Dates(..) => "by date".to_string(),
                     Source::Amounts(span) => format!("by amount {span:?}"),
                 })
         };

@@ -14,6 +14,7 @@ use petgraph::stable_graph::NodeIndex;
 use rust_decimal::Decimal;
 
 use super::amounts::Span;
+use super::dates::{self, DaySpan};
 use super::lanes::{dated, fold_cmp};
 use super::{KnowledgeGraph, interrupt};
 use crate::model::{
@@ -591,7 +592,8 @@ impl KnowledgeGraph {
         nodes
     }
 
-    /// The smallest candidate set an indexed conjunct allows, if any, with the conjunct
+    /// The smallest candidate set an indexed conjunct (or a span of amounts or days)
+    /// allows, if any, with the conjunct
     /// every candidate meets by the way it was found, where there is one: an `eq` or `in`
     /// on the id names each candidate, so that fifty candidates are not each tested
     /// against a list of fifty ids.
@@ -644,6 +646,16 @@ impl KnowledgeGraph {
             };
             if best.as_ref().is_none_or(|(b, _)| set.len() < b.len()) {
                 best = Some((set, implied));
+            }
+        }
+        // A span of days is one run of the kind's list by date, counted before it is read.
+        if dates::KINDS.contains(&kind)
+            && let Some((span, _)) = DaySpan::of(filter)
+        {
+            let node = |x: u32| self.node_at(x);
+            let within = self.dates.count(kind, &span, node);
+            if best.as_ref().is_none_or(|(b, _)| within < b.len()) {
+                best = Some((self.dates.within(kind, &span, node), None));
             }
         }
         best
