@@ -8,6 +8,8 @@
 
 use std::cmp::Ordering;
 
+use petgraph::stable_graph::NodeIndex;
+
 use super::page::{Window, relay_range};
 use super::topology::Half;
 use super::traverse::{Direction, Neighbor, NeighborKey};
@@ -50,15 +52,26 @@ impl KnowledgeGraph {
         let Some(ix) = self.index_of(id) else {
             return NeighborPage::default();
         };
-        let Some(grouped) = self.topology.grouped(ix) else {
-            return cut(self.neighbors(id, relations, direction), window);
-        };
-        let hub = Hub {
-            g: self,
-            list: self.topology.halves(ix),
-            grouped,
-        };
-        hub.page(relations, direction, window)
+        match Hub::of(self, ix) {
+            Some(hub) => hub.page(relations, direction, window),
+            None => cut(self.neighbors_at(ix, relations, direction), window),
+        }
+    }
+
+    /// Every relation of the node at `ix` of `relations` in `direction`, in order, when it
+    /// is a hub: read from the runs of those kinds alone. None for another node.
+    pub(super) fn hub_neighbors(
+        &self,
+        ix: NodeIndex,
+        relations: Only<'_, RelationKind>,
+        direction: Direction,
+    ) -> Option<Vec<Neighbor<'_>>> {
+        let every = NeighborWindow::default();
+        Some(
+            Hub::of(self, ix)?
+                .page(relations, direction, &every)
+                .neighbors,
+        )
     }
 }
 
@@ -86,6 +99,15 @@ struct Bound<'k> {
 }
 
 impl<'g> Hub<'g> {
+    /// The node at `ix`, when it is a hub.
+    fn of(g: &'g KnowledgeGraph, ix: NodeIndex) -> Option<Self> {
+        Some(Hub {
+            g,
+            list: g.topology.halves(ix),
+            grouped: g.topology.grouped(ix)?,
+        })
+    }
+
     fn page(
         &self,
         relations: Only<'_, RelationKind>,

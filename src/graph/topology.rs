@@ -10,6 +10,8 @@
 //! relations' kind and direction, so a page of its relations of one kind is found by
 //! binary search.
 
+use std::ops::Range;
+
 use petgraph::stable_graph::{EdgeIndex, NodeIndex};
 
 use super::layered::LayeredLists;
@@ -237,10 +239,17 @@ impl Topology {
 
     /// The relation `e` between `a` and `b` removed.
     pub fn remove_edge(&mut self, e: EdgeIndex, a: NodeIndex, b: NodeIndex) {
-        for ix in [a, b] {
+        for (ix, other) in [(a, b), (b, a)] {
             let i = ix.index();
-            // A relation from a node to itself has both halves in one list.
-            let Some(at) = self.halves.get(i).iter().position(|x| x.edge == e) else {
+            // A relation from a node to itself has both halves in one list. In a sorted
+            // list the relation lies among those to its other end, found by binary
+            // search; a list out of order is searched whole.
+            let list = self.halves.get(i);
+            let among = self.sorted_range_to(ix, other).and_then(|to| {
+                let from = to.start;
+                list[to].iter().position(|x| x.edge == e).map(|p| from + p)
+            });
+            let Some(at) = among.or_else(|| list.iter().position(|x| x.edge == e)) else {
                 continue;
             };
             if !self.sorted(ix) {
@@ -324,6 +333,12 @@ impl Topology {
     /// is kept sorted (more than [`SORTED_FROM`] relations, outside a bulk load); `None`
     /// when it is not, and a scan of [`Topology::halves`] must find them.
     pub fn sorted_halves_to(&self, ix: NodeIndex, other: NodeIndex) -> Option<&[Half]> {
+        let to = self.sorted_range_to(ix, other)?;
+        Some(&self.halves(ix)[to])
+    }
+
+    /// The places in the list of `ix` of [`Topology::sorted_halves_to`]'s relations.
+    fn sorted_range_to(&self, ix: NodeIndex, other: NodeIndex) -> Option<Range<usize>> {
         if !self.sorted(ix) {
             return None;
         }
@@ -331,7 +346,7 @@ impl Topology {
         let key = (self.order_key(other), other.index() as u32);
         let from = list.partition_point(|h| self.sort_key(h) < key);
         let len = list[from..].partition_point(|h| h.other == other);
-        Some(&list[from..from + len])
+        Some(from..from + len)
     }
 
     /// The kind of the node at `ix`.

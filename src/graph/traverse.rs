@@ -1,10 +1,11 @@
 //! Neighbours of a node by relation kind and direction.
 
-use super::Only;
 use std::borrow::Cow;
 
+use petgraph::stable_graph::NodeIndex;
+
 use super::topology::Half;
-use super::{Edge, KnowledgeGraph, NeighborWindow, interrupt};
+use super::{Edge, KnowledgeGraph, Only, interrupt};
 use crate::model::{EntityId, Node, RelationKind};
 
 /// Which edges of a node to follow.
@@ -80,17 +81,24 @@ impl KnowledgeGraph {
         relations: Only<'_, RelationKind>,
         direction: Direction,
     ) -> Vec<Neighbor<'_>> {
-        let Some(ix) = self.index_of(id) else {
-            return Vec::new();
-        };
+        match self.index_of(id) {
+            Some(ix) => self.neighbors_at(ix, relations, direction),
+            None => Vec::new(),
+        }
+    }
+
+    /// [`KnowledgeGraph::neighbors`] of the node at `ix`.
+    pub(super) fn neighbors_at(
+        &self,
+        ix: NodeIndex,
+        relations: Only<'_, RelationKind>,
+        direction: Direction,
+    ) -> Vec<Neighbor<'_>> {
         // A hub's relations of the kinds asked for are found by binary search among its
         // grouped positions; any other node's compact list says each relation's kind and
         // direction. Either way only the relations kept are read.
-        if self.topology.grouped(ix).is_some() {
-            let every = NeighborWindow::default();
-            return self
-                .neighbors_page(id, relations, direction, &every)
-                .neighbors;
+        if let Some(all) = self.hub_neighbors(ix, relations, direction) {
+            return all;
         }
         let mut out = Vec::new();
         for h in interrupt::checked(self.topology.halves(ix).iter()) {
