@@ -72,10 +72,17 @@ impl DaySpan {
                 high: tighter(was.high, high, false),
             });
         }
-        // `matches` reads nothing but a conjunction: `All` or one test.
-        let plain = matches!(filter, Filter::All(fs) if fs.iter().all(|f| matches!(f, Filter::Test(..))))
-            || matches!(filter, Filter::Test(..));
-        span.map(|s| (s, only && plain))
+        span.map(|s| (s, only && conjunction(filter)))
+    }
+}
+
+/// True when the filter is conditions joined by `and` alone, however nested: then its
+/// conjuncts ([`Filter::conjuncts`]) are the whole of it.
+fn conjunction(filter: &Filter) -> bool {
+    match filter {
+        Filter::Test(..) => true,
+        Filter::All(fs) => fs.iter().all(conjunction),
+        Filter::Any(_) | Filter::Not(_) => false,
     }
 }
 

@@ -98,8 +98,9 @@ impl KnowledgeGraph {
 
     /// How many nodes of `kind` pass `filter` (values as of `as_of`): the length of the
     /// list, counted without sorting it. Commitments filtered by their pledgers or deals
-    /// alone, or by one beneficiary, are counted from the books, and a kind without a
-    /// filter from its list, without reading one.
+    /// alone, or by one beneficiary, are counted from the books, a kind without a filter
+    /// from its list, and a dated kind filtered by a range of dates alone from its list by
+    /// date, without reading one; a `not` alone as all but what it negates.
     pub fn count(&self, kind: NodeKind, filter: &Filter, as_of: Option<&PartialDate>) -> usize {
         if kind == NodeKind::Commitment
             && let Some((role, ids)) = filter.only_booked()
@@ -114,6 +115,12 @@ impl KnowledgeGraph {
             && let Some((span, true)) = DaySpan::of(filter)
         {
             return self.dates.count(kind, &span, |x| self.node_at(x));
+        }
+        // A `not` alone: every node of the kind but those its filter passes, counted as
+        // cheaply as they are.
+        if let Some(inner) = filter.only_negated() {
+            let all = self.by_kind.get(&kind).map_or(0, |list| list.len());
+            return all.saturating_sub(self.count(kind, inner, as_of));
         }
         self.matching(kind, filter, as_of).len()
     }
@@ -209,7 +216,11 @@ impl KnowledgeGraph {
         let priced = (kind == NodeKind::Commitment && as_of.is_none())
             .then(|| Span::of(filter))
             .flatten();
-        let days = DaySpan::of(filter).map(|(span, _)| span);
+        // Only a dated kind has lists by date: no other list looks for a span of days.
+        let days = dates::KINDS
+            .contains(&kind)
+            .then(|| DaySpan::of(filter).map(|(span, _)| span))
+            .flatten();
         let source = match lane {
             Lane::Id | Lane::IdDesc | Lane::Name | Lane::NameDesc => {
                 // A walk in the kind's order meets the matches of a span of amounts or
@@ -228,7 +239,6 @@ impl KnowledgeGraph {
                     return None;
                 }
                 if let Some(span) = &days
-                    && dates::KINDS.contains(&kind)
                     && self.dates.count(kind, span, |x| self.node_at(x)) <= cap
                 {
                     return None;
@@ -347,6 +357,16 @@ impl Filter {
         match self {
             Filter::Test(field, op) => Some((Role::of(*field)?, named(op)?)),
             Filter::All(fs) if fs.len() == 1 => fs[0].only_booked(),
+            _ => None,
+        }
+    }
+
+    /// The filter a `not` negates, when the filter is nothing but that `not` (alone or as
+    /// the only condition of an `and`).
+    fn only_negated(&self) -> Option<&Filter> {
+        match self {
+            Filter::Not(f) => Some(f),
+            Filter::All(fs) if fs.len() == 1 => fs[0].only_negated(),
             _ => None,
         }
     }
@@ -1096,6 +1116,11 @@ pub(crate) mod tests {
             let mixed = Filter::All(vec![since.clone(), named.clone()]);
             assert_eq!(DaySpan::of(&mixed).map(|(_, only)| only), Some(false));
             assert_eq!(DaySpan::of(&named), None);
+            // An `and` of `and`s, as the API writes a filter's own `and`, is one span.
+            let nested = Filter::All(vec![Filter::All(vec![since.clone()]), since.clone()]);
+            assert_eq!(DaySpan::of(&nested).map(|(_, only)| only), Some(true));
+            let negated = Filter::All(vec![since.clone(), Filter::Not(Box::new(named.clone()))]);
+            assert_eq!(DaySpan::of(&negated).map(|(_, only)| only), Some(false));
         }
     }
 
@@ -1110,6 +1135,11 @@ pub(crate) mod tests {
             Filter::default(),
             jp(),
             Filter::All(vec![jp()]),
+            Filter::Not(Box::new(jp())),
+            Filter::All(vec![Filter::Not(Box::new(Filter::All(vec![
+                jp(),
+                test(Field::Amount, Op::Gte(Value::Decimal(5.into()))),
+            ])))]),
             test(
                 Field::Pledger,
                 ids(&["country:kr", "country:jp", "country:xx"]),
