@@ -249,6 +249,15 @@ pub struct KnowledgeGraph {
     changed_in: FastMap<EntityId, u64>,
 }
 
+/// The lists a node is kept in by a value of its own.
+#[derive(Debug, Clone, Copy)]
+enum Lists {
+    /// Its kind's list by name.
+    ByName,
+    /// Its kind's lists by date, where it has them.
+    ByDate,
+}
+
 impl KnowledgeGraph {
     /// Builds the graph from nodes and the relations their fields do not imply, at
     /// version 0. Unlike [`KnowledgeGraph::apply`], citations are not checked against
@@ -374,8 +383,8 @@ impl KnowledgeGraph {
     fn attach_node(&mut self, node: impl Into<Arc<Node>>) -> NodeIndex {
         let ix = self.place_node(node);
         self.register_id(ix);
-        self.name_node(ix);
-        self.date_node(ix);
+        self.list_node(ix, Lists::ByName, true);
+        self.list_node(ix, Lists::ByDate, true);
         self.index_node(ix, true);
         if !self.topology.in_bulk() {
             let graph = &self.graph;
@@ -385,45 +394,21 @@ impl KnowledgeGraph {
         ix
     }
 
-    /// Puts a node in its kind's list by name; a load builds the lists whole at its end.
-    fn name_node(&mut self, ix: NodeIndex) {
+    /// Puts the node at `ix` in its kind's lists by name or by date (`put`), or takes it
+    /// out, as it is now; a load builds the lists whole at its end.
+    fn list_node(&mut self, ix: NodeIndex, lists: Lists, put: bool) {
         if self.topology.in_bulk() {
             return;
         }
         let graph = &self.graph;
         let node = |x: u32| -> &Node { &graph[NodeIndex::new(x as usize)] };
-        self.names.insert(ix, &graph[ix], node);
-    }
-
-    /// Takes a node out of its kind's list by name, as it was when it was put in.
-    fn unname_node(&mut self, ix: NodeIndex) {
-        if self.topology.in_bulk() {
-            return;
+        let of = &graph[ix];
+        match (lists, put) {
+            (Lists::ByName, true) => self.names.insert(ix, of, node),
+            (Lists::ByName, false) => self.names.remove(ix, of, node),
+            (Lists::ByDate, true) => self.dates.insert(ix, of, node),
+            (Lists::ByDate, false) => self.dates.remove(ix, of, node),
         }
-        let graph = &self.graph;
-        let node = |x: u32| -> &Node { &graph[NodeIndex::new(x as usize)] };
-        self.names.remove(ix, &graph[ix], node);
-    }
-
-    /// Puts a node in its kind's lists by date, where it has them; a load builds the
-    /// lists whole at its end.
-    fn date_node(&mut self, ix: NodeIndex) {
-        if self.topology.in_bulk() {
-            return;
-        }
-        let graph = &self.graph;
-        let node = |x: u32| -> &Node { &graph[NodeIndex::new(x as usize)] };
-        self.dates.insert(ix, &graph[ix], node);
-    }
-
-    /// Takes a node out of its kind's lists by date, as it was when it was put in.
-    fn undate_node(&mut self, ix: NodeIndex) {
-        if self.topology.in_bulk() {
-            return;
-        }
-        let graph = &self.graph;
-        let node = |x: u32| -> &Node { &graph[NodeIndex::new(x as usize)] };
-        self.dates.remove(ix, &graph[ix], node);
     }
 
     /// Adds a node to the structure and the kind index.
@@ -450,8 +435,8 @@ impl KnowledgeGraph {
     /// Takes a node without relations out of the graph and its indexes.
     fn detach_node(&mut self, ix: NodeIndex) -> Option<Arc<Node>> {
         self.unindex_node(ix, true);
-        self.unname_node(ix);
-        self.undate_node(ix);
+        self.list_node(ix, Lists::ByName, false);
+        self.list_node(ix, Lists::ByDate, false);
         if !self.topology.in_bulk() {
             let graph = &self.graph;
             let node = |x: u32| -> &Node { &graph[NodeIndex::new(x as usize)] };
@@ -475,11 +460,11 @@ impl KnowledgeGraph {
         // moves in the books only where what they order it by changed.
         let renamed = node.name != self.graph[ix].name;
         if renamed {
-            self.unname_node(ix);
+            self.list_node(ix, Lists::ByName, false);
         }
         let redated = DateLists::moves(&self.graph[ix], &node);
         if redated {
-            self.undate_node(ix);
+            self.list_node(ix, Lists::ByDate, false);
         }
         let bulk = self.topology.in_bulk();
         if !bulk {
@@ -492,10 +477,10 @@ impl KnowledgeGraph {
         }
         let old = std::mem::replace(&mut self.graph[ix], node);
         if renamed {
-            self.name_node(ix);
+            self.list_node(ix, Lists::ByName, true);
         }
         if redated {
-            self.date_node(ix);
+            self.list_node(ix, Lists::ByDate, true);
         }
         if !bulk {
             let graph = &self.graph;
