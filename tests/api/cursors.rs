@@ -108,6 +108,38 @@ fn cursor(conn: &Value, which: &str) -> String {
         .to_string()
 }
 
+/// Every item of a connection, paged `size` at a time forward (`first`, `after`) or back
+/// from its end (`last`, `before`), in the list's order either way: `fetch` answers a
+/// page's items and its connection for the arguments given.
+fn page_through<T>(
+    forward: bool,
+    size: usize,
+    mut fetch: impl FnMut(Value) -> (Vec<T>, Value),
+) -> Vec<T> {
+    let (count, cursor_arg, end, more) = if forward {
+        ("first", "after", "endCursor", "hasNextPage")
+    } else {
+        ("last", "before", "startCursor", "hasPreviousPage")
+    };
+    let (mut seen, mut at) = (Vec::new(), None::<String>);
+    loop {
+        let (mut items, conn) = fetch(json!({ count: size, cursor_arg: at }));
+        assert!(items.len() <= size, "a page of more than {size}");
+        if !forward {
+            items.reverse();
+        }
+        seen.extend(items);
+        if conn["pageInfo"][more] != true {
+            break;
+        }
+        at = Some(cursor(&conn, end));
+    }
+    if !forward {
+        seen.reverse();
+    }
+    seen
+}
+
 /// Takes page one (`first` items) of `list` on the seed's graph, then the rest after its
 /// end cursor on the grown graph: the two pages hold every item of the seed's list once,
 /// in order, and what was added after the cursor but nothing added before it.
@@ -197,29 +229,14 @@ fn a_hubs_relations_page_through_every_relation_once_both_ways() {
         })
         .collect();
     let server = grown_by(&added);
-    let walk = |forward: bool| {
-        let (size, cursor_arg, end, more) = if forward {
-            ("first", "after", "endCursor", "hasNextPage")
-        } else {
-            ("last", "before", "startCursor", "hasPreviousPage")
-        };
-        let (mut seen, mut at) = (Vec::new(), None::<String>);
-        loop {
-            let (mut names, conn) = page(&server, "relations", json!({ size: 7, cursor_arg: at }));
-            let total = conn["totalCount"].as_u64().unwrap_or_default();
-            if !forward {
-                names.reverse();
-            }
-            seen.extend(names);
-            if conn["pageInfo"][more] != true {
-                break (seen, total as usize);
-            }
-            at = Some(cursor(&conn, end));
-        }
+    let mut total = 0;
+    let mut fetch = |args: Value| {
+        let (names, conn) = page(&server, "relations", args);
+        total = conn["totalCount"].as_u64().unwrap_or_default() as usize;
+        (names, conn)
     };
-    let (forward, total) = walk(true);
-    let (mut backward, _) = walk(false);
-    backward.reverse();
+    let forward = page_through(true, 7, &mut fetch);
+    let backward = page_through(false, 7, &mut fetch);
     assert!(total > 200, "the US is a hub: {total}");
     assert_eq!(forward.len(), total);
     assert_eq!(forward, backward, "the same relations both ways");
@@ -490,30 +507,12 @@ fn statements_by_date(server: &TestServer, size: usize) -> Vec<(String, Option<S
     assert_eq!(whole["totalCount"].as_u64(), Some(all.len() as u64));
     assert!(all.len() > 2 * size, "the list needs more than two pages");
     for forward in [true, false] {
-        let (count, cursor_arg, end, more) = if forward {
-            ("first", "after", "endCursor", "hasNextPage")
-        } else {
-            ("last", "before", "startCursor", "hasPreviousPage")
-        };
-        let (mut seen, mut at) = (Vec::new(), None::<String>);
-        loop {
-            let data = server.data_with(query, json!({ count: size, cursor_arg: at }));
-            let conn = &data["statements"];
-            let mut page = items(conn);
-            assert!(page.len() <= size);
-            if !forward {
-                page.reverse();
-            }
-            seen.extend(page);
-            if conn["pageInfo"][more] != true {
-                break;
-            }
-            at = Some(cursor(conn, end));
-        }
-        if !forward {
-            seen.reverse();
-        }
-        assert_eq!(seen, all, "paged {count} {size} at a time");
+        let seen = page_through(forward, size, |args| {
+            let data = server.data_with(query, args);
+            let conn = data["statements"].clone();
+            (items(&conn), conn)
+        });
+        assert_eq!(seen, all, "paged {size} at a time, forward: {forward}");
     }
     all
 }
