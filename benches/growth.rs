@@ -525,16 +525,22 @@ fn questions(g: &KnowledgeGraph) -> Figures {
     let by_name_desc = desc(pledgegraph::graph::FilterField::Name);
     let by_id_desc = desc(pledgegraph::graph::FilterField::Id);
     let by_date_desc = desc(pledgegraph::graph::FilterField::Date);
-    let by_date_then_name = Sort::new(&[
-        pledgegraph::graph::Order {
-            field: pledgegraph::graph::FilterField::Date,
-            descending: true,
-        },
-        pledgegraph::graph::Order {
-            field: pledgegraph::graph::FilterField::Name,
-            descending: false,
-        },
-    ]);
+    let then = |first, descending, second| {
+        Sort::new(&[
+            pledgegraph::graph::Order {
+                field: first,
+                descending,
+            },
+            pledgegraph::graph::Order {
+                field: second,
+                descending: false,
+            },
+        ])
+    };
+    use pledgegraph::graph::FilterField::{Amount, Date, Kind, Name};
+    let by_date_then_name = then(Date, true, Name);
+    let by_kind_then_date = then(Kind, false, Date);
+    let by_amount_then_name = then(Amount, true, Name);
     let halfway_of = |kind: NodeKind, filter: &Filter, sort: &Sort| {
         let list = g.list_by(kind, filter, sort, None);
         let key = list.get(list.len() / 2).map(|n| sort.key(n, None));
@@ -700,6 +706,12 @@ fn questions(g: &KnowledgeGraph) -> Figures {
             halfway_in(&of_deal, &by_name_desc),
         ),
         (
+            "all commitments by amount then name, first 100",
+            &all,
+            &by_amount_then_name,
+            first_page.clone(),
+        ),
+        (
             "commitments to the largest hub by amount, first 100",
             &to_hub,
             &by_amount,
@@ -732,7 +744,8 @@ fn questions(g: &KnowledgeGraph) -> Figures {
     }
     // The kind with the most entities, its names tying most (many statements share a
     // headline): by name both ways; by date latest first, from the lists by date, and
-    // by date then name, an order no index keeps (picked from every statement).
+    // by date then name (each day's run sorted by name); by kind then date, an order no
+    // index leads (picked from every statement).
     let statements: Vec<(&str, &Sort, Window<SortKey<'_>>)> = vec![
         ("by name, first 100", &by_name, first_page.clone()),
         (
@@ -751,8 +764,18 @@ fn questions(g: &KnowledgeGraph) -> Figures {
             halfway_of(statement, &all, &by_date_desc),
         ),
         (
-            "by date latest first then name, first 100 (picked from all)",
+            "by date latest first then name, first 100",
             &by_date_then_name,
+            first_page.clone(),
+        ),
+        (
+            "by date latest first then name, 100 after a cursor halfway",
+            &by_date_then_name,
+            halfway_of(statement, &all, &by_date_then_name),
+        ),
+        (
+            "by kind then date, first 100 (picked from all)",
+            &by_kind_then_date,
             first_page.clone(),
         ),
     ];

@@ -291,7 +291,7 @@ impl MoneyIndex {
         &'a self,
         lane: Lane,
         span: Option<&'a Span>,
-        from: Bound<&'a Slot<'a>>,
+        from: Bound<&Slot<'a>>,
         forward: bool,
         id_of: impl Fn(NodeIndex) -> &'g EntityId + Copy + 'a,
     ) -> Walk<'a> {
@@ -302,7 +302,7 @@ impl MoneyIndex {
         };
         let priced_only = span.is_some();
         let span = span.unwrap_or(&EVERY);
-        let start = |s: &'a Slot<'a>, included: bool| match *s {
+        let start = |s: &Slot<'a>, included: bool| match *s {
             Slot::Money(currency, amount, id) => Some(Start {
                 currency,
                 amount,

@@ -2,10 +2,13 @@
 //! where an index keeps the list's order (the books of a pledger, a beneficiary or a
 //! deal, the amounts index, the kind's lists by id, by name and by date), the page is
 //! read from it in that order, either way, each item tested by the filter, and the walk
-//! stops once the page is full; any other list picks the page's items out of its matches
-//! without sorting the rest. Either way the page is the very slice the whole sorted list
+//! stops once the page is full. An order that asks for more than the index keeps (by
+//! date, then by name) is read from the index all the same, each run of items that tie
+//! on the index's fields sorted by the rest. Any other list picks the page's items out
+//! of its matches without sorting the rest. Either way the page is the very slice the whole sorted list
 //! ([`KnowledgeGraph::list_by`]) would give, with the same neighbours before and after.
 
+use std::borrow::Cow;
 use std::cmp::Ordering;
 use std::collections::BTreeMap;
 use std::iter::Peekable;
@@ -74,8 +77,9 @@ impl KnowledgeGraph {
     /// any kind by id or by name that no condition on a related entity narrows (read from
     /// the kind's lists), and a page of commitments by amount (read from the amounts
     /// index), and a page of events, statements, deals or sources by date (their lists by
-    /// date). Any other page selects its items among the matches without sorting the
-    /// others.
+    /// date). So is a page in an order led by one of those, each run of items that tie on
+    /// the leading fields read whole and sorted by the rest. Any other page selects its
+    /// items among the matches without sorting the others.
     pub fn page_by(
         &self,
         kind: NodeKind,
@@ -132,13 +136,13 @@ impl KnowledgeGraph {
         &'g self,
         kind: NodeKind,
         filter: &'f Filter,
-        sort: &Sort,
+        sort: &'f Sort,
         as_of: Option<&'f PartialDate>,
     ) -> Option<Reader<'g, 'f>> {
         if kind != NodeKind::Commitment {
             return None;
         }
-        let lane = lane(sort).filter(|l| !matches!(l, Lane::Date | Lane::DateDesc))?;
+        let (lane, lead) = lane(sort).filter(|(l, _)| !matches!(l, Lane::Date | Lane::DateDesc))?;
         // Who a commitment names never changes with the date; its amount does.
         if matches!(lane, Lane::Rising | Lane::Falling) && as_of.is_some() {
             return None;
@@ -181,6 +185,8 @@ impl KnowledgeGraph {
             g: self,
             source: Source::Books(role, ids),
             lane,
+            sort,
+            lead,
             filter,
             implied: Some(op),
             as_of,
@@ -200,11 +206,11 @@ impl KnowledgeGraph {
         &'g self,
         kind: NodeKind,
         filter: &'f Filter,
-        sort: &Sort,
+        sort: &'f Sort,
         as_of: Option<&'f PartialDate>,
         window: &Window<SortKey<'_>>,
     ) -> Option<Reader<'g, 'f>> {
-        let lane = lane(sort)?;
+        let (lane, lead) = lane(sort)?;
         let conjuncts = filter.conjuncts();
         let names = |(field, op): &(Field, &Op)| {
             (*field == Field::Id || field.edge().is_some())
@@ -264,6 +270,8 @@ impl KnowledgeGraph {
             g: self,
             source,
             lane,
+            sort,
+            lead,
             filter,
             implied: None,
             as_of,
@@ -306,32 +314,26 @@ impl KnowledgeGraph {
     }
 }
 
-/// The lane of an index `sort` reads: by id, by name or by date, either way, or by amount
-/// (money first, by currency then amount, then id; the others after, by id). None for any
-/// other order.
-fn lane(sort: &Sort) -> Option<Lane> {
+/// The lane of an index `sort` can be read from, and how many of its leading fields the
+/// lane keeps: by id, by name or by date, either way, or by amount (money first, by
+/// currency then amount, then id; the others after, by id). Where the sort has fields
+/// after those, each run of items that tie on the lane's fields is read whole and sorted
+/// by the rest. None for an order led by any other field.
+fn lane(sort: &Sort) -> Option<(Lane, usize)> {
     let currency = Order {
         field: Field::Currency,
         descending: false,
     };
+    let either = |o: &Order, up, down| if o.descending { down } else { up };
     match sort.fields() {
-        [] => Some(Lane::Id),
-        [o] if o.field == Field::Id && o.descending => Some(Lane::IdDesc),
-        [o] if o.field == Field::Name => Some(if o.descending {
-            Lane::NameDesc
-        } else {
-            Lane::Name
-        }),
-        [c, a] if *c == currency && a.field == Field::Amount => Some(if a.descending {
-            Lane::Falling
-        } else {
-            Lane::Rising
-        }),
-        [o] if o.field == Field::Date => Some(if o.descending {
-            Lane::DateDesc
-        } else {
-            Lane::Date
-        }),
+        [] => Some((Lane::Id, 0)),
+        // Nothing follows an order by id: ids never tie.
+        [o, ..] if o.field == Field::Id && o.descending => Some((Lane::IdDesc, 1)),
+        [o, ..] if o.field == Field::Name => Some((either(o, Lane::Name, Lane::NameDesc), 1)),
+        [c, a, ..] if *c == currency && a.field == Field::Amount => {
+            Some((either(a, Lane::Rising, Lane::Falling), 2))
+        }
+        [o, ..] if o.field == Field::Date => Some((either(o, Lane::Date, Lane::DateDesc), 1)),
         _ => None,
     }
 }
@@ -372,9 +374,9 @@ impl Filter {
     }
 }
 
-/// The bound past a cursor's slot, or none without a cursor.
-fn past<'a>(slot: &'a Option<Slot<'a>>) -> Bound<&'a Slot<'a>> {
-    slot.as_ref().map_or(Bound::Unbounded, Bound::Excluded)
+/// The bound past a cursor's place, or none without a cursor.
+fn past<'a>(place: &'a Option<Place<'a>>) -> Bound<&'a Place<'a>> {
+    place.as_ref().map_or(Bound::Unbounded, Bound::Excluded)
 }
 
 /// A place between two items of a list, where an empty page sits.
@@ -383,10 +385,10 @@ enum Cut<'a> {
     Start,
     /// After every item.
     End,
-    /// Right after the item at this slot (or where it would be).
-    After(Slot<'a>),
-    /// Right before the item at this slot (or where it would be).
-    Before(Slot<'a>),
+    /// Right after the item at this place (or where it would be).
+    After(Place<'a>),
+    /// Right before the item at this place (or where it would be).
+    Before(Place<'a>),
 }
 
 /// Where a [`Reader`] reads its items from, in its lane's order.
@@ -409,6 +411,9 @@ struct Reader<'g, 'f> {
     g: &'g KnowledgeGraph,
     source: Source<'f>,
     lane: Lane,
+    /// The order asked for, of which the lane keeps the first `lead` fields.
+    sort: &'f Sort,
+    lead: usize,
     filter: &'f Filter,
     /// The condition the source meets by itself (the books of the entities it names),
     /// not tested again.
@@ -416,6 +421,16 @@ struct Reader<'g, 'f> {
     as_of: Option<&'f PartialDate>,
 }
 
+/// Where an item sits in a reader's order, or where a cursor points: its slot in the
+/// lane, or, where the order asks for more than the lane keeps, its whole key.
+#[derive(Debug, Clone)]
+enum Place<'a> {
+    Slot(Slot<'a>),
+    Key(SortKey<'a>),
+}
+
+/// A reader's items past a place, one at a time.
+type Items<'a, 'g> = Box<dyn Iterator<Item = &'g Node> + 'a>;
 /// The nodes of a kind's list by id past `from`, in id order (forward) or against it.
 fn by_id<'a>(
     list: &'a BTreeMap<EntityId, NodeIndex>,
@@ -439,10 +454,100 @@ fn by_id<'a>(
 }
 
 impl<'g> Reader<'g, '_> {
+    /// True when the order asks for more than the lane keeps: each run of items that tie
+    /// on the lane's fields is then read whole and sorted by the rest.
+    fn runs(&self) -> bool {
+        self.lead < self.sort.fields().len()
+    }
+
+    /// Where `node` sits in this reader's order.
+    fn place<'n>(&self, node: &'n Node) -> Place<'n> {
+        if self.runs() {
+            Place::Key(self.sort.key(node, self.as_of))
+        } else {
+            Place::Slot(self.lane.slot(node))
+        }
+    }
+
+    /// Which of two places comes first in this reader's order.
+    fn order(&self, a: &Place<'_>, b: &Place<'_>) -> Ordering {
+        match (a, b) {
+            (Place::Slot(a), Place::Slot(b)) => self.lane.compare(a, b),
+            (Place::Key(a), Place::Key(b)) => self.sort.compare(a, b),
+            // One reader makes places of one sort only.
+            (a, b) => a.id().cmp(b.id()),
+        }
+    }
+
+    /// The place a cursor's key names in this reader's order; none when the lane has no
+    /// slot for the key's leading values, which the general path then places.
+    fn cursor<'k>(&self, key: &'k SortKey<'_>) -> Option<Place<'k>> {
+        let slot = self.slot(key.values.get(..self.lead)?, &key.id)?;
+        Some(if self.runs() {
+            Place::Key(SortKey {
+                values: key.values.clone(),
+                id: Cow::Borrowed(&key.id),
+            })
+        } else {
+            Place::Slot(slot)
+        })
+    }
+
     /// The matching items past `from`, in order (forward) or against it.
-    fn walk<'a>(
+    fn walk<'a>(&'a self, from: Bound<&'a Place<'a>>, forward: bool) -> Items<'a, 'g>
+    where
+        'g: 'a,
+    {
+        let (key, included) = match from {
+            Bound::Unbounded if self.runs() => {
+                let all = Box::new(self.lane_walk(Bound::Unbounded, forward));
+                return Box::new(Runs::new(self, all, forward));
+            }
+            Bound::Unbounded => return Box::new(self.lane_walk(Bound::Unbounded, forward)),
+            Bound::Included(Place::Slot(s)) => {
+                return Box::new(self.lane_walk(Bound::Included(s), forward));
+            }
+            Bound::Excluded(Place::Slot(s)) => {
+                return Box::new(self.lane_walk(Bound::Excluded(s), forward));
+            }
+            Bound::Included(Place::Key(k)) => (k, true),
+            Bound::Excluded(Place::Key(k)) => (k, false),
+        };
+        // The run of items that tie with the key on the lane's fields lies on both sides
+        // of the key's slot: what lies behind is read back to the run's start, then the
+        // walk goes on from the slot, and the run is sorted whole before items past the
+        // key come out.
+        let lead = key.values.get(..self.lead).unwrap_or_default();
+        let Some(slot) = self.slot(lead, &key.id) else {
+            return Box::new(std::iter::empty());
+        };
+        let ties = move |n: &&'g Node| {
+            self.sort
+                .compare_first(self.lead, &self.sort.key(n, self.as_of), key)
+                == Ordering::Equal
+        };
+        let behind: Vec<&'g Node> = self
+            .lane_walk(Bound::Excluded(&slot), !forward)
+            .take_while(ties)
+            .collect();
+        let ahead = self.lane_walk(Bound::Included(&slot), forward);
+        let runs = Runs::new(self, Box::new(behind.into_iter().chain(ahead)), forward);
+        let (sort, as_of) = (self.sort, self.as_of);
+        Box::new(runs.filter(move |n| {
+            let order = sort.compare(&sort.key(n, as_of), key);
+            let past = if forward {
+                Ordering::Greater
+            } else {
+                Ordering::Less
+            };
+            order == past || (included && order == Ordering::Equal)
+        }))
+    }
+
+    /// The matching items past `from` in the lane's order (forward) or against it.
+    fn lane_walk<'a>(
         &'a self,
-        from: Bound<&'a Slot<'a>>,
+        from: Bound<&Slot<'a>>,
         forward: bool,
     ) -> impl Iterator<Item = &'g Node> + 'a
     where
@@ -490,16 +595,15 @@ impl<'g> Reader<'g, '_> {
     }
 
     /// True when a matching item lies past `from`.
-    fn any(&self, from: Bound<&Slot<'_>>, forward: bool) -> bool {
+    fn any(&self, from: Bound<&Place<'_>>, forward: bool) -> bool {
         self.walk(from, forward).next().is_some()
     }
 
-    /// The slot a cursor's key names in this lane; none when the key holds a value no
-    /// slot can (text that is no currency code, a currency without an amount, no name),
-    /// which the general path then places.
-    fn slot<'k>(&self, key: &'k SortKey<'_>) -> Option<Slot<'k>> {
-        let id: &'k EntityId = &key.id;
-        match (self.lane, key.values.as_slice()) {
+    /// The slot the values of the lane's fields and an id name in this lane; none when
+    /// they hold a value no slot can (text that is no currency code, a currency without
+    /// an amount, no name), which the general path then places.
+    fn slot<'k>(&self, values: &'k [Option<Value>], id: &'k EntityId) -> Option<Slot<'k>> {
+        match (self.lane, values) {
             (Lane::Id, []) => Some(Slot::Id(id)),
             // The key's value is its id again; one that is not is placed by the general
             // path.
@@ -525,20 +629,19 @@ impl<'g> Reader<'g, '_> {
 
     /// The page `window` selects, read in order; none when a cursor's key has no slot.
     fn page(&self, window: &Window<SortKey<'_>>) -> Option<ListPage<'g>> {
-        let lane = self.lane;
         let after = match &window.after {
-            Some(k) => Some(self.slot(k)?),
+            Some(k) => Some(self.cursor(k)?),
             None => None,
         };
         let before = match &window.before {
-            Some(k) => Some(self.slot(k)?),
+            Some(k) => Some(self.cursor(k)?),
             None => None,
         };
-        let is = |n: &Node, b: &Slot<'_>, o: Ordering| lane.compare(&lane.slot(n), b) == o;
+        let is = |n: &Node, b: &Place<'_>, o: Ordering| self.order(&self.place(n), b) == o;
         let mut items: Vec<&'g Node>;
         // Where the page sits should it come out empty.
-        let mut empty_at = match after {
-            Some(a) => Cut::After(a),
+        let mut empty_at = match &after {
+            Some(a) => Cut::After(a.clone()),
             None => Cut::Start,
         };
         if window.first.is_some() || window.last.is_none() {
@@ -552,7 +655,7 @@ impl<'g> Reader<'g, '_> {
             if let Some(last) = window.last {
                 let dropped: Vec<_> = items.drain(..items.len().saturating_sub(last)).collect();
                 if let Some(n) = dropped.last() {
-                    empty_at = Cut::After(lane.slot(n));
+                    empty_at = Cut::After(self.place(n));
                 }
             }
         } else {
@@ -565,14 +668,14 @@ impl<'g> Reader<'g, '_> {
             items.reverse();
             empty_at = match (after, before) {
                 (_, None) => Cut::End,
-                (Some(a), Some(b)) if lane.compare(&b, &a) != Ordering::Greater => Cut::After(a),
+                (Some(a), Some(b)) if self.order(&b, &a) != Ordering::Greater => Cut::After(a),
                 (_, Some(b)) => Cut::Before(b),
             };
         }
         let (has_previous, has_next) = match (items.first(), items.last()) {
             (Some(first), Some(last)) => (
-                self.any(Bound::Excluded(&lane.slot(first)), false),
-                self.any(Bound::Excluded(&lane.slot(last)), true),
+                self.any(Bound::Excluded(&self.place(first)), false),
+                self.any(Bound::Excluded(&self.place(last)), true),
             ),
             _ => match &empty_at {
                 Cut::Start => (false, self.any(Bound::Unbounded, true)),
@@ -593,6 +696,67 @@ impl<'g> Reader<'g, '_> {
             has_next,
             total: None,
         })
+    }
+}
+
+impl<'a> Place<'a> {
+    /// The id of the item or cursor the place is of.
+    fn id(&self) -> &EntityId {
+        match self {
+            Place::Slot(s) => s.id(),
+            Place::Key(k) => &k.id,
+        }
+    }
+}
+
+/// A reader's items in an order that asks for more than its lane keeps: each run of items
+/// that tie on the lane's fields, as the lane gives them, sorted by the whole order
+/// (forward) or against it.
+struct Runs<'a, 'g> {
+    items: Peekable<Items<'a, 'g>>,
+    sort: &'a Sort,
+    lead: usize,
+    as_of: Option<&'a PartialDate>,
+    forward: bool,
+    /// The rest of the current run, sorted, last first.
+    run: Vec<(SortKey<'g>, &'g Node)>,
+}
+
+impl<'a, 'g> Runs<'a, 'g> {
+    fn new(reader: &'a Reader<'g, '_>, items: Items<'a, 'g>, forward: bool) -> Self {
+        Runs {
+            items: items.peekable(),
+            sort: reader.sort,
+            lead: reader.lead,
+            as_of: reader.as_of,
+            forward,
+            run: Vec::new(),
+        }
+    }
+}
+
+impl<'g> Iterator for Runs<'_, 'g> {
+    type Item = &'g Node;
+
+    fn next(&mut self) -> Option<&'g Node> {
+        if let Some((_, n)) = self.run.pop() {
+            return Some(n);
+        }
+        let (sort, as_of, lead) = (self.sort, self.as_of, self.lead);
+        let first = self.items.next()?;
+        let mut run = vec![(sort.key(first, as_of), first)];
+        while let Some(n) = self.items.next_if(|n| {
+            sort.compare_first(lead, &sort.key(n, as_of), &run[0].0) == Ordering::Equal
+        }) {
+            run.push((sort.key(n, as_of), n));
+        }
+        // Last first, so that the run is taken from its end.
+        run.sort_unstable_by(|a, b| {
+            let order = sort.compare(&a.0, &b.0);
+            if self.forward { order.reverse() } else { order }
+        });
+        self.run = run;
+        self.run.pop().map(|(_, n)| n)
     }
 }
 
@@ -1077,6 +1241,8 @@ pub(crate) mod tests {
                         vec![by(Field::Date, true)],
                         vec![by(Field::Date, true), by(Field::Id, false)],
                         vec![by(Field::Date, false), by(Field::Name, false)],
+                        vec![by(Field::Date, true), by(Field::Name, true)],
+                        vec![by(Field::Name, false), by(Field::Date, true)],
                         vec![],
                         vec![by(Field::Name, true)],
                     ] {
@@ -1089,12 +1255,22 @@ pub(crate) mod tests {
                 first: Some(3),
                 ..Window::default()
             };
+            // A kind with no node has no list.
+            let events = g.count(NodeKind::Event, &Filter::default(), None) > 0;
             for descending in [false, true] {
                 let sort = Sort::new(&[by(Field::Date, descending)]);
                 let reader = g.index_for(NodeKind::Event, &named, &sort, None, &first);
                 assert_eq!(
                     reader.map(|r| matches!(r.source, Source::Dates(NodeKind::Event, _))),
-                    (n > 0).then_some(true)
+                    events.then_some(true)
+                );
+                // Ordered by date and then by another field: the list by date still,
+                // each day's events sorted by the rest.
+                let then = Sort::new(&[by(Field::Date, descending), by(Field::Name, true)]);
+                let reader = g.index_for(NodeKind::Event, &named, &then, None, &first);
+                assert_eq!(
+                    reader.map(|r| (matches!(r.source, Source::Dates(..)), r.runs())),
+                    events.then_some((true, true))
                 );
                 // Related entities named: their relations, not the list.
                 let reader = g.index_for(NodeKind::Event, &with_jp, &sort, None, &first);
@@ -1242,6 +1418,10 @@ pub(crate) mod tests {
             vec![by(Field::Name, false)],
             vec![by(Field::Name, true), by(Field::Id, false)],
             vec![by(Field::Kind, false), by(Field::Amount, true)],
+            vec![by(Field::Name, false), by(Field::Amount, true)],
+            vec![by(Field::Name, true), by(Field::Kind, false)],
+            vec![by(Field::Amount, true), by(Field::Name, false)],
+            vec![by(Field::Amount, false), by(Field::Id, true)],
         ]
     }
 

@@ -228,7 +228,15 @@ impl Sort {
     /// Which of two keys comes first: field by field (numbers and dates by value, text
     /// ignoring case; a missing value last in either direction), then by id.
     pub fn compare(&self, a: &SortKey<'_>, b: &SortKey<'_>) -> Ordering {
-        for (o, (x, y)) in self.fields.iter().zip(a.values.iter().zip(&b.values)) {
+        self.compare_first(self.fields.len(), a, b)
+            .then_with(|| a.id.cmp(&b.id))
+    }
+
+    /// Which of two keys comes first by their first `n` fields alone, as [`Sort::compare`]
+    /// orders them; equal where they tie on those.
+    pub fn compare_first(&self, n: usize, a: &SortKey<'_>, b: &SortKey<'_>) -> Ordering {
+        let fields = self.fields.iter().take(n);
+        for (o, (x, y)) in fields.zip(a.values.iter().zip(&b.values)) {
             let ord = match (x, y) {
                 (Some(x), Some(y)) => {
                     let ord = compare(x, y).unwrap_or(Ordering::Equal);
@@ -242,7 +250,7 @@ impl Sort {
                 return ord;
             }
         }
-        a.id.cmp(&b.id)
+        Ordering::Equal
     }
 }
 

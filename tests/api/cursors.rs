@@ -483,12 +483,24 @@ fn first_day(date: &str) -> String {
 /// The statements by date, latest first, as `(id, first day or none)`, paged
 /// `size` at a time forward and then back from the end: each way meets every statement
 /// of the whole list once, in its order.
-fn statements_by_date(server: &TestServer, size: usize) -> Vec<(String, Option<String>)> {
-    let query = "query($first: Int, $last: Int, $after: String, $before: String) {
-        statements(orderBy: [{ field: DATE, direction: DESC }], first: $first, last: $last, after: $after, before: $before) {
-            totalCount pageInfo { startCursor endCursor hasNextPage hasPreviousPage }
-            edges { node { id date { date notBefore { date } } } } } }";
-    let items = |conn: &Value| -> Vec<(String, Option<String>)> {
+/// A statement as the lists by date show it: its id, its first day, its name.
+type Dated = (String, Option<String>, String);
+
+fn statements_by_date(server: &TestServer, size: usize) -> Vec<Dated> {
+    statements_in(server, "[{ field: DATE, direction: DESC }]", size)
+}
+
+/// The seed's statements in `order` (a GraphQL `orderBy` list), read whole and paged
+/// `size` at a time both ways, which must agree.
+fn statements_in(server: &TestServer, order: &str, size: usize) -> Vec<Dated> {
+    let query = format!(
+        "query($first: Int, $last: Int, $after: String, $before: String) {{
+        statements(orderBy: {order}, first: $first, last: $last, after: $after, before: $before) {{
+            totalCount pageInfo {{ startCursor endCursor hasNextPage hasPreviousPage }}
+            edges {{ node {{ id name date {{ date notBefore {{ date }} }} }} }} }} }}"
+    );
+    let query = query.as_str();
+    let items = |conn: &Value| -> Vec<Dated> {
         let edges = conn["edges"].as_array().into_iter().flatten();
         edges
             .map(|e| {
@@ -498,6 +510,7 @@ fn statements_by_date(server: &TestServer, size: usize) -> Vec<(String, Option<S
                 (
                     n["id"].as_str().unwrap_or_default().to_string(),
                     day.map(first_day),
+                    n["name"].as_str().unwrap_or_default().to_string(),
                 )
             })
             .collect()
@@ -524,17 +537,17 @@ fn statements_by_date(server: &TestServer, size: usize) -> Vec<(String, Option<S
 fn statements_by_date_page_through_every_statement_once_and_take_in_a_new_one() {
     let e = crate::writes::editing();
     let all = statements_by_date(&e.server, 3);
-    let days: Vec<&str> = all.iter().filter_map(|(_, d)| d.as_deref()).collect();
+    let days: Vec<&str> = all.iter().filter_map(|(_, d, _)| d.as_deref()).collect();
     assert!(
         days.windows(2).all(|w| w[0] >= w[1]),
         "latest first: {days:?}"
     );
     let undated = all
         .iter()
-        .position(|(_, d)| d.is_none())
+        .position(|(_, d, _)| d.is_none())
         .unwrap_or(all.len());
     assert!(
-        all[undated..].iter().all(|(_, d)| d.is_none()),
+        all[undated..].iter().all(|(_, d, _)| d.is_none()),
         "undated last: {all:?}"
     );
     let create = r#"mutation($sources: [CitationInput!]!) {
@@ -546,15 +559,37 @@ fn statements_by_date_page_through_every_statement_once_and_take_in_a_new_one() 
     let grown = statements_by_date(&e.server, 3);
     let at = grown
         .iter()
-        .position(|(id, _)| id == "statement:test-remark")
+        .position(|(id, ..)| id == "statement:test-remark")
         .unwrap_or_else(|| panic!("the new statement is listed: {grown:?}"));
     let mut without = grown.clone();
     without.remove(at);
     assert_eq!(without, all, "the others as before");
-    let day = |i: usize| grown.get(i).and_then(|(_, d)| d.as_deref());
+    let day = |i: usize| grown.get(i).and_then(|(_, d, _)| d.as_deref());
     assert!(
         at == 0 || day(at - 1).is_some_and(|d| d >= "2025-07-23"),
         "{grown:?}"
     );
     assert!(day(at + 1).is_none_or(|d| d <= "2025-07-23"), "{grown:?}");
+}
+
+/// Statements by date latest first and then by name, over HTTP: paged both ways they are
+/// the whole list, which is the list by date with each day's statements put in order of
+/// their names (ignoring case), then of their ids.
+#[test]
+fn statements_by_date_then_name_sort_each_day_by_name() {
+    let server = helpers::server();
+    let order = "[{ field: DATE, direction: DESC }, { field: NAME }]";
+    let all = statements_in(server, order, 2);
+    let mut expected = statements_by_date(server, 3);
+    // Stable: each day's statements keep the list's id order where names tie.
+    expected.sort_by(|a, b| {
+        let by_day = match (&a.1, &b.1) {
+            (Some(x), Some(y)) => y.cmp(x),
+            (x, y) => y.is_some().cmp(&x.is_some()),
+        };
+        by_day.then_with(|| a.2.to_lowercase().cmp(&b.2.to_lowercase()))
+    });
+    assert_eq!(all, expected);
+    let ties = all.windows(2).filter(|w| w[0].1 == w[1].1).count();
+    assert!(ties > 0, "some day holds two statements: {all:?}");
 }
