@@ -804,7 +804,10 @@ fn questions(g: &KnowledgeGraph) -> Figures {
         Filter::Test(FilterField::Date, op(Value::Date(date)))
     };
     let weeks = Filter::All(vec![on(Op::Gte, 1), on(Op::Lte, 28)]);
-    let tested = Filter::Any(vec![weeks.clone()]);
+    // Beside a branch that is never true and starts from nothing, the span is tested on
+    // each statement.
+    let never = Filter::Not(Box::default());
+    let tested = Filter::Any(vec![weeks.clone(), never]);
     time(
         "count of statements dated in four weeks (totalCount)",
         10,
@@ -817,6 +820,46 @@ fn questions(g: &KnowledgeGraph) -> Figures {
         10,
         &mut |_| {
             black_box(g.count(statement, &tested, None));
+        },
+    );
+    // A word of the middle statement's name, in capitals: the statements whose name, or
+    // whose name, description or aliases, hold it ignoring case, each one tested.
+    let word = middle
+        .get(middle.len() / 2)
+        .and_then(|n| n.name.split_whitespace().max_by_key(|w| w.len()))
+        .unwrap_or("tariff")
+        .to_uppercase();
+    for (name, field) in [
+        ("name", Name),
+        ("text", pledgegraph::graph::FilterField::Text),
+    ] {
+        let holds = Filter::Test(field, Op::Contains(word.clone()));
+        time(
+            &format!("count of statements whose {name} contains a word, each tested"),
+            10,
+            &mut |_| {
+                black_box(g.count(statement, &holds, None));
+            },
+        );
+    }
+    // Two weeks of it apart, in an `or`: the union of the two runs.
+    let either_week = Filter::Any(vec![
+        Filter::All(vec![on(Op::Gte, 1), on(Op::Lte, 7)]),
+        Filter::All(vec![on(Op::Gte, 15), on(Op::Lte, 21)]),
+    ]);
+    time(
+        "count of statements dated in either of two weeks (an or of two runs)",
+        10,
+        &mut |_| {
+            black_box(g.count(statement, &either_week, None));
+        },
+    );
+    time(
+        "page of statements dated in either of two weeks by date latest first, first 100",
+        10,
+        &mut |_| {
+            let page = g.page_by(statement, &either_week, &by_date_desc, None, &first_page);
+            black_box(page.nodes.len());
         },
     );
     let weeks_pages: Vec<(&str, &Sort)> =

@@ -437,6 +437,16 @@ impl Filter {
         }
     }
 
+    /// The branches of each `or` every match must pass: the filter itself, or among the
+    /// conditions of an `and`.
+    pub(super) fn alternatives(&self) -> Vec<&[Filter]> {
+        match self {
+            Filter::All(fs) => fs.iter().flat_map(Filter::alternatives).collect(),
+            Filter::Any(fs) => vec![fs.as_slice()],
+            _ => Vec::new(),
+        }
+    }
+
     /// The conditions every match must meet, for choosing where to start.
     pub(super) fn conjuncts(&self) -> Vec<(Field, &Op)> {
         match self {
@@ -576,8 +586,9 @@ impl KnowledgeGraph {
     }
 
     /// The nodes of `kind` that pass `filter`, in no particular order. A condition
-    /// `eq`/`in` on an id or a reference field starts from those entities' edges;
-    /// otherwise the kind's own list is read.
+    /// `eq`/`in` on an id or a reference field starts from those entities' edges, and an
+    /// `or` whose every branch starts so from the union of their starts; otherwise the
+    /// kind's own list is read.
     pub(super) fn matching(
         &self,
         kind: NodeKind,
@@ -600,8 +611,8 @@ impl KnowledgeGraph {
         nodes
     }
 
-    /// The smallest candidate set an indexed conjunct (or a span of amounts or days)
-    /// allows, if any, with the conjunct
+    /// The smallest candidate set an indexed conjunct (or a span of amounts or days, or
+    /// an `or` of such) allows, if any, with the conjunct
     /// every candidate meets by the way it was found, where there is one: an `eq` or `in`
     /// on the id names each candidate, so that fifty candidates are not each tested
     /// against a list of fifty ids.
@@ -664,6 +675,45 @@ impl KnowledgeGraph {
             let within = self.dates.count(kind, &span, node);
             if best.as_ref().is_none_or(|(b, _)| within < b.len()) {
                 best = Some((self.dates.within(kind, &span, node), None));
+            }
+        }
+        let fewer = best
+            .as_ref()
+            .map_or(usize::MAX, |(b, _)| b.len().saturating_sub(1));
+        if let Some(set) = self.start_of_either(kind, filter, as_of, fewer) {
+            best = Some((set, None));
+        }
+        best
+    }
+
+    /// The candidates of the `or` among `filter`'s conjuncts whose every branch has a
+    /// start ([`KnowledgeGraph::start`]), the union of those starts, where one holds at
+    /// most `cap` candidates: the smallest such union. A union is given up once its
+    /// branches' starts hold more than the cap between them.
+    pub(super) fn start_of_either(
+        &self,
+        kind: NodeKind,
+        filter: &Filter,
+        as_of: Option<&PartialDate>,
+        cap: usize,
+    ) -> Option<Vec<NodeIndex>> {
+        let mut best: Option<Vec<NodeIndex>> = None;
+        for branches in filter.alternatives() {
+            let cap = best
+                .as_ref()
+                .map_or(cap, |b| cap.min(b.len().saturating_sub(1)));
+            let mut union = Vec::new();
+            let whole = branches.iter().all(|b| match self.start(kind, b, as_of) {
+                Some((set, _)) if union.len() + set.len() <= cap => {
+                    union.extend(set);
+                    true
+                }
+                _ => false,
+            });
+            if whole {
+                union.sort_unstable();
+                union.dedup();
+                best = Some(union);
             }
         }
         best
