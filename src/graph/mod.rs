@@ -74,6 +74,9 @@ use timeline_index::TimelineIndex;
 use topology::Topology;
 use totals::PledgerTotals;
 
+/// A kind holding at least one node in this many is read whole by index, not by id.
+const SCAN_SHARE: usize = 16;
+
 /// A hash map with a fast hash seeded per process: the graph's keys are ids and codes, read
 /// on every lookup, where SipHash's cost showed in profiles.
 pub(crate) type FastMap<K, V> = HashMap<K, V, foldhash::fast::RandomState>;
@@ -722,6 +725,20 @@ impl KnowledgeGraph {
             .into_iter()
             .flat_map(|list| list.values())
             .map(|ix| &*self.graph[*ix])
+    }
+
+    /// Every node of `kind`, in no particular order: where the kind is a large share of
+    /// the graph, by index, the order they were loaded in and so, mostly, the order they
+    /// sit in memory, which a read of each meets far sooner than scattered as by id.
+    pub(super) fn scan_of_kind(&self, kind: NodeKind) -> Box<dyn Iterator<Item = &Node> + '_> {
+        let count = self.by_kind.get(&kind).map_or(0, |list| list.len());
+        let (by_index, room) = self.topology.of_kind(kind);
+        // The walk by index reads a byte a node of every kind.
+        if count.saturating_mul(SCAN_SHARE) >= room {
+            Box::new(by_index.map(|ix| &*self.graph[ix]))
+        } else {
+            Box::new(self.nodes_of_kind(kind))
+        }
     }
 
     /// How many nodes the graph holds.

@@ -596,7 +596,7 @@ impl KnowledgeGraph {
         as_of: Option<&PartialDate>,
     ) -> Vec<&Node> {
         let Some((candidates, implied)) = self.start(kind, filter, as_of) else {
-            return interrupt::checked(self.nodes_of_kind(kind))
+            return interrupt::checked(self.scan_of_kind(kind))
                 .filter(|n| filter.matches(n, as_of))
                 .collect();
         };

@@ -354,6 +354,16 @@ impl Topology {
         self.kinds.get(ix.index()).copied().flatten()
     }
 
+    /// The nodes of `kind`, by index; and how many nodes the structure has room for,
+    /// which a walk of them reads past.
+    pub fn of_kind(&self, kind: NodeKind) -> (impl Iterator<Item = NodeIndex> + '_, usize) {
+        let nodes = self.kinds.iter().enumerate();
+        let of_kind = nodes
+            .filter(move |(_, k)| **k == Some(kind))
+            .map(|(i, _)| NodeIndex::new(i));
+        (of_kind, self.kinds.len())
+    }
+
     /// A key that orders nodes as their ids do, but for ties ([`EntityId::order_key`]).
     pub fn order_key(&self, ix: NodeIndex) -> u128 {
         self.order.get(ix.index()).copied().unwrap_or(0)
