@@ -511,7 +511,7 @@ impl<'g> Reader<'g, '_> {
         let (key, included) = match from {
             Bound::Unbounded if self.runs() => {
                 let all = Box::new(self.lane_walk(Bound::Unbounded, forward));
-                return Box::new(Runs::new(self, all, forward));
+                return Box::new(Runs::new(self, all, forward, None));
             }
             Bound::Unbounded => return Box::new(self.lane_walk(Bound::Unbounded, forward)),
             Bound::Included(Place::Slot(s)) => {
@@ -541,17 +541,8 @@ impl<'g> Reader<'g, '_> {
             .take_while(ties)
             .collect();
         let ahead = self.lane_walk(Bound::Included(&slot), forward);
-        let runs = Runs::new(self, Box::new(behind.into_iter().chain(ahead)), forward);
-        let (sort, as_of) = (self.sort, self.as_of);
-        Box::new(runs.filter(move |n| {
-            let order = sort.compare(&sort.key(n, as_of), key);
-            let past = if forward {
-                Ordering::Greater
-            } else {
-                Ordering::Less
-            };
-            order == past || (included && order == Ordering::Equal)
-        }))
+        let items = Box::new(behind.into_iter().chain(ahead));
+        Box::new(Runs::new(self, items, forward, Some((key, included))))
     }
 
     /// The matching items past `from` in the lane's order (forward) or against it.
@@ -721,27 +712,45 @@ impl<'a> Place<'a> {
 
 /// A reader's items in an order that asks for more than its lane keeps: each run of items
 /// that tie on the lane's fields, as the lane gives them, sorted by the whole order
-/// (forward) or against it.
+/// (forward) or against it; only those past a key, where one is given (or at it too).
 struct Runs<'a, 'g> {
     items: Peekable<Items<'a, 'g>>,
     sort: &'a Sort,
     lead: usize,
     as_of: Option<&'a PartialDate>,
     forward: bool,
+    past: Option<(&'a SortKey<'a>, bool)>,
     /// The rest of the current run, sorted, last first.
     run: Vec<(SortKey<'g>, &'g Node)>,
 }
 
 impl<'a, 'g> Runs<'a, 'g> {
-    fn new(reader: &'a Reader<'g, '_>, items: Items<'a, 'g>, forward: bool) -> Self {
+    fn new(
+        reader: &'a Reader<'g, '_>,
+        items: Items<'a, 'g>,
+        forward: bool,
+        past: Option<(&'a SortKey<'a>, bool)>,
+    ) -> Self {
         Runs {
             items: items.peekable(),
             sort: reader.sort,
             lead: reader.lead,
             as_of: reader.as_of,
             forward,
+            past,
             run: Vec::new(),
         }
+    }
+
+    /// True when `key` lies past the key the walk starts from, if any.
+    fn passes(&self, key: &SortKey<'_>) -> bool {
+        self.past.is_none_or(|(from, included)| {
+            match (self.sort.compare(key, from), self.forward) {
+                (Ordering::Greater, true) | (Ordering::Less, false) => true,
+                (Ordering::Equal, _) => included,
+                _ => false,
+            }
+        })
     }
 }
 
@@ -749,24 +758,30 @@ impl<'g> Iterator for Runs<'_, 'g> {
     type Item = &'g Node;
 
     fn next(&mut self) -> Option<&'g Node> {
-        if let Some((_, n)) = self.run.pop() {
-            return Some(n);
+        loop {
+            while let Some((key, n)) = self.run.pop() {
+                if self.passes(&key) {
+                    return Some(n);
+                }
+            }
+            let (sort, as_of, lead) = (self.sort, self.as_of, self.lead);
+            let first = self.items.next()?;
+            let mut run = vec![(sort.key(first, as_of), first)];
+            while let Some(&n) = self.items.peek() {
+                let key = sort.key(n, as_of);
+                if sort.compare_first(lead, &key, &run[0].0) != Ordering::Equal {
+                    break;
+                }
+                self.items.next();
+                run.push((key, n));
+            }
+            // Last first, so that the run is taken from its end.
+            run.sort_unstable_by(|a, b| {
+                let order = sort.compare(&a.0, &b.0);
+                if self.forward { order.reverse() } else { order }
+            });
+            self.run = run;
         }
-        let (sort, as_of, lead) = (self.sort, self.as_of, self.lead);
-        let first = self.items.next()?;
-        let mut run = vec![(sort.key(first, as_of), first)];
-        while let Some(n) = self.items.next_if(|n| {
-            sort.compare_first(lead, &sort.key(n, as_of), &run[0].0) == Ordering::Equal
-        }) {
-            run.push((sort.key(n, as_of), n));
-        }
-        // Last first, so that the run is taken from its end.
-        run.sort_unstable_by(|a, b| {
-            let order = sort.compare(&a.0, &b.0);
-            if self.forward { order.reverse() } else { order }
-        });
-        self.run = run;
-        self.run.pop().map(|(_, n)| n)
     }
 }
 
