@@ -441,6 +441,24 @@ enum Place<'a> {
 
 /// A reader's items past a place, one at a time.
 type Items<'a, 'g> = Box<dyn Iterator<Item = &'g Node> + 'a>;
+
+/// A reader's walk: its lane's own, or the lane's runs of ties sorted by the rest of the
+/// order; one type for both, without a box around the first.
+enum Either<L, R> {
+    Lane(L),
+    Runs(R),
+}
+
+impl<T, L: Iterator<Item = T>, R: Iterator<Item = T>> Iterator for Either<L, R> {
+    type Item = T;
+
+    fn next(&mut self) -> Option<T> {
+        match self {
+            Either::Lane(l) => l.next(),
+            Either::Runs(r) => r.next(),
+        }
+    }
+}
 /// The nodes of a kind's list by id past `from`, in id order (forward) or against it.
 fn by_id<'a>(
     list: &'a BTreeMap<EntityId, NodeIndex>,
@@ -504,21 +522,25 @@ impl<'g> Reader<'g, '_> {
     }
 
     /// The matching items past `from`, in order (forward) or against it.
-    fn walk<'a>(&'a self, from: Bound<&'a Place<'a>>, forward: bool) -> Items<'a, 'g>
+    fn walk<'a>(
+        &'a self,
+        from: Bound<&'a Place<'a>>,
+        forward: bool,
+    ) -> Either<impl Iterator<Item = &'g Node> + 'a, Runs<'a, 'g>>
     where
         'g: 'a,
     {
         let (key, included) = match from {
             Bound::Unbounded if self.runs() => {
                 let all = Box::new(self.lane_walk(Bound::Unbounded, forward));
-                return Box::new(Runs::new(self, all, forward, None));
+                return Either::Runs(Runs::new(self, all, forward, None));
             }
-            Bound::Unbounded => return Box::new(self.lane_walk(Bound::Unbounded, forward)),
+            Bound::Unbounded => return Either::Lane(self.lane_walk(Bound::Unbounded, forward)),
             Bound::Included(Place::Slot(s)) => {
-                return Box::new(self.lane_walk(Bound::Included(s), forward));
+                return Either::Lane(self.lane_walk(Bound::Included(s), forward));
             }
             Bound::Excluded(Place::Slot(s)) => {
-                return Box::new(self.lane_walk(Bound::Excluded(s), forward));
+                return Either::Lane(self.lane_walk(Bound::Excluded(s), forward));
             }
             Bound::Included(Place::Key(k)) => (k, true),
             Bound::Excluded(Place::Key(k)) => (k, false),
@@ -529,7 +551,7 @@ impl<'g> Reader<'g, '_> {
         // key come out.
         let lead = key.values.get(..self.lead).unwrap_or_default();
         let Some(slot) = self.slot(lead, &key.id) else {
-            return Box::new(std::iter::empty());
+            return Either::Runs(Runs::new(self, Box::new(std::iter::empty()), forward, None));
         };
         let ties = move |n: &&'g Node| {
             self.sort
@@ -542,7 +564,7 @@ impl<'g> Reader<'g, '_> {
             .collect();
         let ahead = self.lane_walk(Bound::Included(&slot), forward);
         let items = Box::new(behind.into_iter().chain(ahead));
-        Box::new(Runs::new(self, items, forward, Some((key, included))))
+        Either::Runs(Runs::new(self, items, forward, Some((key, included))))
     }
 
     /// The matching items past `from` in the lane's order (forward) or against it.
