@@ -71,6 +71,11 @@ impl Feed {
         (Feed(Some(Live { tx, batch })), rx)
     }
 
+    /// True while a load's texts go to the indexer: the index holds only some of them.
+    pub fn is_on(&self) -> bool {
+        self.0.is_some()
+    }
+
     /// Hands over the texts of `node`, document `doc`, to be indexed; false when the
     /// feed is off.
     pub fn add(&mut self, doc: u32, node: &Arc<Node>) -> bool {

@@ -24,6 +24,13 @@ use super::query::{Field, Filter, Op, Order, Sort, SortKey, Value, ids_among};
 use super::{KnowledgeGraph, interrupt};
 use crate::model::{Currency, EntityId, Node, NodeKind, PartialDate};
 
+/// A page in an index's order with a `contains` among its conditions reads the nodes
+/// holding its rarest piece first, to learn whether they are few enough to pick the page
+/// from, where the texts holding it are at most this many times the most a page should
+/// pick from. The texts count every kind's and every field's: a word in the names of
+/// one kind is often in the descriptions of others too.
+const CONTAINS_LOOK_AHEAD: usize = 16;
+
 /// Which part of a list to answer, as a Relay connection asks for it: the items after
 /// one key and before another, then the first `first` of them, then the last `last` of
 /// those. Neither `first` nor `last` means every item between the keys. `K` is the key
@@ -182,8 +189,11 @@ impl KnowledgeGraph {
             }
         }
         if self
-            .start_of_either(kind, filter, as_of, size.saturating_sub(1))
+            .contains_estimate(filter, size.saturating_sub(1))
             .is_some()
+            || self
+                .start_of_either(kind, filter, as_of, size.saturating_sub(1))
+                .is_some()
         {
             return None;
         }
@@ -245,6 +255,14 @@ impl KnowledgeGraph {
             .map_or(total, |n| n.saturating_add(1));
         let cap = need.saturating_mul(total).isqrt();
         if self.start_of_either(kind, filter, as_of, cap).is_some() {
+            return None;
+        }
+        // The texts holding a `contains`'s rarest piece, of every kind, may be many more
+        // than the kind's own: where they are not too many, they are read to learn.
+        if self
+            .contains_start(kind, filter, cap.saturating_mul(CONTAINS_LOOK_AHEAD))
+            .is_some_and(|set| set.len() <= cap)
+        {
             return None;
         }
         let source = match lane {
@@ -1435,8 +1453,20 @@ pub(crate) mod tests {
                 jp(),
                 test(Field::Beneficiary, ids(&["country:kr", "country:us"])),
             ]),
-            // Names, read in order by name and tested as read.
+            // Names and texts that hold a piece of a word: started from the terms that
+            // hold it, or, with no piece to look for, the kind's list read whole.
             test(Field::Name, Op::Contains("ALPHA".into())),
+            test(Field::Name, Op::Contains("rger".into())),
+            test(Field::Name, Op::Contains("Är".into())),
+            test(Field::Name, Op::Contains("ä".into())),
+            test(Field::Text, Op::Contains("talks WITH k".into())),
+            test(Field::Name, Op::Contains("s: t".into())),
+            Filter::All(vec![jp(), test(Field::Name, Op::Contains("lph".into()))]),
+            Filter::Any(vec![
+                test(Field::Name, Op::Contains("korea".into())),
+                test(Field::Deal, Op::Eq(Value::Id(id("deal:a")))),
+            ]),
+            Filter::Not(Box::new(test(Field::Name, Op::Contains("a".into())))),
             // An `or` whose every branch has a start starts from their union; one with
             // a branch that has none reads the kind's list.
             Filter::Any(vec![
@@ -1641,6 +1671,86 @@ pub(crate) mod tests {
         )]);
         assert!(g.index_for(kind, &everyone, &by_id, None, &first).is_some());
         assert_eq!(g.count(kind, &everyone, None), 40);
+    }
+
+    #[test]
+    fn a_contains_starts_from_the_terms_holding_its_rarest_piece() {
+        let g = graph(&mut Dice(5), 40);
+        let kind = NodeKind::Commitment;
+        let named = |needle: &str| test(Field::Name, Op::Contains(needle.into()));
+        let size = |f: &Filter| g.start(kind, f, None).map(|(s, _)| s.len());
+        let korea = g.count(kind, &named("korea"), None);
+        assert!(korea > 0 && korea < 20, "{korea}");
+        // Every name holding "korea" holds it whole: the candidates are the matches.
+        assert_eq!(size(&named("KOREA")), Some(korea));
+        assert_eq!(size(&named("with Korea")), Some(korea));
+        // "with" is in more names than "korea": the rarer piece is read.
+        assert!(size(&named("with")).is_some_and(|n| n > korea));
+        // No piece to look for: no start.
+        assert_eq!(size(&named("ä")), None);
+        assert_eq!(size(&named("'s")), None);
+        // A page of a rare needle is picked from its candidates, not walked for.
+        let first = Window {
+            first: Some(3),
+            ..Window::default()
+        };
+        let by_id = Sort::new(&[]);
+        assert!(
+            g.index_for(kind, &named("korea"), &by_id, None, &first)
+                .is_none()
+        );
+        assert!(
+            g.index_for(kind, &named("a"), &by_id, None, &first)
+                .is_some()
+        );
+    }
+
+    #[test]
+    fn a_word_in_every_description_but_few_names_is_picked_from_its_holders() {
+        let mut nodes = vec![country("jp", "Japan"), country("kr", "South Korea")];
+        for i in 0..400 {
+            let at = format!("commitment:c{i}");
+            let mut node = pledge(Pledge {
+                id: &at,
+                by: "country:jp",
+                to: "country:kr",
+                kind: K::Purchase,
+                amount: None,
+                period: Period::OneOff,
+                part_of: None,
+            });
+            node.description = "Purchases of rice, as agreed".into();
+            node.name = if i % 20 == 0 {
+                "Rice".into()
+            } else {
+                at.clone()
+            };
+            nodes.push(node);
+        }
+        let g = KnowledgeGraph::build(nodes, Vec::new()).unwrap_or_else(|e| panic!("{e}"));
+        let kind = NodeKind::Commitment;
+        let rice = test(Field::Name, Op::Contains("RIC".into()));
+        let first = Window {
+            first: Some(3),
+            ..Window::default()
+        };
+        // The texts holding "ric" are 420, past the most a page of 3 of 400 should pick
+        // from (40); the names among them are 20, so the page is picked from those.
+        assert_eq!(g.contains_estimate(&rice, usize::MAX), Some(420));
+        assert_eq!(g.contains_estimate(&rice, 419), None);
+        assert!(
+            g.index_for(kind, &rice, &Sort::new(&[]), None, &first)
+                .is_none()
+        );
+        let page = g.page_by(kind, &rice, &Sort::new(&[]), None, &first);
+        let ids: Vec<&str> = page.nodes.iter().map(|n| n.id.as_str()).collect();
+        assert_eq!(ids, ["commitment:c0", "commitment:c100", "commitment:c120"]);
+        // In the descriptions, every commitment holds it: read in order.
+        let described = test(Field::Text, Op::Contains("RIC".into()));
+        assert!(
+            g.index_for(kind, &described, &Sort::new(&[]), None, &first)
+                .is_some()
+        );
     }
 
     #[test]

@@ -134,7 +134,6 @@ impl Postings {
     }
 
     /// The ids, in the list's order.
-    #[cfg(test)]
     pub fn iter(&self) -> impl Iterator<Item = &u32> {
         self.runs().flat_map(|(_, ids)| ids)
     }

@@ -680,6 +680,12 @@ impl KnowledgeGraph {
         let fewer = best
             .as_ref()
             .map_or(usize::MAX, |(b, _)| b.len().saturating_sub(1));
+        if let Some(set) = self.contains_start(kind, filter, fewer) {
+            best = Some((set, None));
+        }
+        let fewer = best
+            .as_ref()
+            .map_or(usize::MAX, |(b, _)| b.len().saturating_sub(1));
         if let Some(set) = self.start_of_either(kind, filter, as_of, fewer) {
             best = Some((set, None));
         }
@@ -717,6 +723,72 @@ impl KnowledgeGraph {
             }
         }
         best
+    }
+}
+
+/// A `contains` starts from the texts holding its rarest piece where they are at most
+/// this many times the kind's nodes: a text is one look (and a longer one, for a name,
+/// none), a node of a read of the kind is read whole and tested.
+const CONTAINS_TEXTS_PER_NODE: usize = 2;
+
+impl KnowledgeGraph {
+    /// The candidates of the `contains` on names or texts among `filter`'s conjuncts that
+    /// leaves the fewest, where one leaves at most `cap`: the nodes of `kind` with a text
+    /// holding the condition's rarest piece of a word, as the search index's terms tell.
+    /// Each is still tested. None where no such condition has a piece to look for, or
+    /// its piece is in more texts than `cap` or than [`CONTAINS_TEXTS_PER_NODE`] times
+    /// the kind's nodes, which a read of the kind then passes sooner.
+    pub(super) fn contains_start(
+        &self,
+        kind: NodeKind,
+        filter: &Filter,
+        cap: usize,
+    ) -> Option<Vec<NodeIndex>> {
+        if self.feed.is_on() {
+            return None;
+        }
+        let total = self.by_kind.get(&kind).map_or(0, |list| list.len());
+        let cap = cap.min(total.saturating_mul(CONTAINS_TEXTS_PER_NODE));
+        let mut best: Option<Vec<NodeIndex>> = None;
+        for (field, op) in filter.conjuncts() {
+            let (Field::Name | Field::Text, Op::Contains(needle)) = (field, op) else {
+                continue;
+            };
+            let cap = best.as_ref().map_or(cap, |b| b.len());
+            let Some(docs) = self.search.containing(needle, field == Field::Name, cap) else {
+                continue;
+            };
+            let mut set = Vec::with_capacity(docs.len());
+            set.extend(
+                docs.into_iter()
+                    .map(|doc| NodeIndex::new(doc as usize))
+                    .filter(|&ix| self.topology.kind(ix) == Some(kind)),
+            );
+            set.sort_unstable();
+            set.dedup();
+            if best.as_ref().is_none_or(|b| set.len() < b.len()) {
+                best = Some(set);
+            }
+        }
+        best
+    }
+
+    /// At most how many candidates [`KnowledgeGraph::contains_start`] gives, where at
+    /// most `cap`, counted without reading them (texts of every kind count).
+    pub(super) fn contains_estimate(&self, filter: &Filter, cap: usize) -> Option<usize> {
+        if self.feed.is_on() {
+            return None;
+        }
+        filter
+            .conjuncts()
+            .into_iter()
+            .filter_map(|(field, op)| match (field, op) {
+                (Field::Name | Field::Text, Op::Contains(needle)) => {
+                    self.search.containing_estimate(needle, cap)
+                }
+                _ => None,
+            })
+            .min()
     }
 }
 

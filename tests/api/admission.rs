@@ -174,11 +174,17 @@ fn a_heavy_request_past_its_time_gets_504_and_keeps_its_slot_until_its_work_stop
     });
 }
 
-/// Twenty counts of commitments whose texts hold a word none has: cheap by its complexity
-/// (light), but each reads every commitment of the graph, since no index answers it.
+/// Twenty counts of commitments whose texts hold what none has: cheap by its complexity
+/// (light), but each reads every commitment of the graph, since no index answers it (the
+/// needle holds no ASCII letter or digit for the index of terms to look for).
 fn scanning_counts() -> String {
     let counts: Vec<String> = (0..20)
-        .map(|i| format!(r#"c{i}: commitments(filter: {{ text: {{ contains: "qzxv{i}" }} }}) {{ totalCount }}"#))
+        .map(|i| {
+            format!(
+                r#"c{i}: commitments(filter: {{ text: {{ contains: "ǭ—{}" }} }}) {{ totalCount }}"#,
+                "ǭ".repeat(i)
+            )
+        })
         .collect();
     format!("{{ {} }}", counts.join(" "))
 }

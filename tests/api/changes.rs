@@ -199,3 +199,70 @@ fn a_refused_batch_changes_nothing_a_reader_sees() {
     assert_eq!(server.data(PROBE), before);
     assert_eq!(before["stats"]["version"], json!(0));
 }
+
+/// The ids of the countries `filter` passes, as a reader sees them.
+fn countries(server: &crate::helpers::TestServer, filter: &str) -> Vec<String> {
+    let query =
+        format!(r#"{{ countries(filter: {filter}, first: 100) {{ totalCount nodes {{ id }} }} }}"#);
+    let d = server.data(&query);
+    let ids: Vec<String> = d["countries"]["nodes"]
+        .as_array()
+        .map(|a| {
+            a.iter()
+                .filter_map(|n| n["id"].as_str().map(str::to_owned))
+                .collect()
+        })
+        .unwrap_or_default();
+    assert_eq!(d["countries"]["totalCount"], json!(ids.len()), "{d}");
+    ids
+}
+
+#[test]
+fn a_contains_filter_reads_the_names_and_aliases_each_batch_leaves() {
+    let app = App::with_graph(Config::default(), std::sync::Arc::new(graph_owned()));
+    let server = spawn_app(app.clone());
+    let ids = |field: &str, needle: &str| {
+        countries(
+            &server,
+            &format!(r#"{{ {field}: {{ contains: "{needle}" }} }}"#),
+        )
+    };
+    // The same filter inside a double `not`, which no index answers: the kind read whole.
+    let scanned = |field: &str, needle: &str| {
+        let inner = format!(r#"{{ {field}: {{ contains: "{needle}" }} }}"#);
+        countries(&server, &format!("{{ not: {{ not: {inner} }} }}"))
+    };
+    assert_eq!(ids("name", "SOUTH kor"), ["country:kr"]);
+    assert_eq!(ids("name", "emb"), Vec::<String>::new());
+    app.store().apply(batch()).unwrap_or_else(|e| panic!("{e}"));
+    // The new names and aliases are found, the name Korea had is not.
+    assert_eq!(ids("name", "emb"), ["country:zz"]);
+    assert_eq!(ids("name", "korea, REP"), ["country:kr"]);
+    assert_eq!(ids("name", "south kor"), Vec::<String>::new());
+    assert_eq!(ids("text", "emblan rep"), ["country:zz"]);
+    // A second batch renames what the first made: only the last names count.
+    app.store()
+        .apply(vec![Change::UpdateEntity {
+            id: id("country:zz"),
+            name: Some("Ostrava".into()),
+            aliases: Some(Vec::new()),
+            description: None,
+            sources: cite(),
+        }])
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(ids("name", "emb"), Vec::<String>::new());
+    assert_eq!(ids("text", "zemblan"), Vec::<String>::new());
+    assert_eq!(ids("name", "STRAV"), ["country:zz"]);
+    // Whatever the needle, the index finds what the read of every country finds.
+    for (field, needle) in [
+        ("name", "a"),
+        ("name", "an"),
+        ("text", "ko"),
+        ("text", "s"),
+        ("name", "ra"),
+    ] {
+        let found = ids(field, needle);
+        assert!(!found.is_empty(), "{field} {needle}");
+        assert_eq!(found, scanned(field, needle), "{field} {needle}");
+    }
+}

@@ -114,6 +114,28 @@ impl LayeredSearch {
             + self.replaced.capacity() * (size_of::<u32>() + 1)
     }
 
+    /// The documents with a text that may hold `needle`: see
+    /// [`SearchIndex::containing`]. With a layer, the base's but those the layer replaced,
+    /// and the layer's; `cap` bounds the texts of each.
+    pub fn containing(&self, needle: &str, names_only: bool, cap: usize) -> Option<Vec<u32>> {
+        let mut docs = self.base.containing(needle, names_only, cap)?;
+        if !self.flat() {
+            docs.retain(|doc| !self.replaced.contains(doc));
+            docs.extend(self.layer.containing(needle, names_only, cap)?);
+        }
+        Some(docs)
+    }
+
+    /// At most how many documents [`LayeredSearch::containing`] gives, where at most
+    /// `cap`: see [`SearchIndex::containing_estimate`].
+    pub fn containing_estimate(&self, needle: &str, cap: usize) -> Option<usize> {
+        let base = self.base.containing_estimate(needle, cap)?;
+        if self.flat() {
+            return Some(base);
+        }
+        Some(base + self.layer.containing_estimate(needle, cap - base)?)
+    }
+
     /// Ranked hits, best first: see [`SearchIndex::search_ordered`]. With a layer, the
     /// best `limit` of the base's (less the documents the layer replaced) and the
     /// layer's, in the same order.

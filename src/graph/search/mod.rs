@@ -109,6 +109,7 @@ mod score;
 mod slots;
 mod term_list;
 mod text;
+mod vocabulary;
 
 use collect::Collector;
 use filter::Filter;
@@ -117,7 +118,8 @@ pub use layered::LayeredSearch;
 use score::{extra, extra_chars, fuzzy_edits, kind_of, rank, rank_floor, score, stage_of};
 use slots::{Slots, TEXT_FIELD_BIT, TextSlots};
 use term_list::TermList;
-use text::{exact_hashes, hyphen_runs, key_hash, snippet, tokenize};
+use text::{exact_hashes, hyphen_runs, key_hash, pieces, snippet, tokenize};
+use vocabulary::Vocabulary;
 
 /// A query word needs this many chars to match terms it is a prefix of.
 pub const MIN_PREFIX_CHARS: usize = 2;
@@ -219,6 +221,11 @@ pub struct SearchIndex {
     sorted_terms: BTreeMap<Arc<str>, u32>,
     /// Term id -> the term and its postings.
     terms: Slots<TermEntry>,
+    /// The terms again, side by side, for the terms holding a piece of a word.
+    vocabulary: Vocabulary,
+    /// True once a text or a term was left out (their ids, or the vocabulary's room,
+    /// used up): the index can no longer tell every document that holds a piece.
+    lossy: bool,
     /// Text id -> the text.
     texts: TextSlots,
     /// Doc -> the id of its text added last, the head of its chain of texts,
@@ -583,7 +590,10 @@ impl SearchIndex {
         if words.is_empty() {
             return None;
         }
-        let text_id = self.texts.insert_empty(field)?;
+        let Some(text_id) = self.texts.insert_empty(field) else {
+            self.lossy = true;
+            return None;
+        };
         let runs = hyphen_runs(&words);
         let mut terms: Vec<u32> = Vec::with_capacity(words.len() + runs.len());
         let mut all_in = true;
@@ -863,6 +873,7 @@ impl SearchIndex {
             + self.exact.values().map(Postings::heap_bytes).sum::<usize>()
             + table::<(u64, FuzzyBucket)>(self.fuzzy.capacity())
             + slots(&self.fuzzy_lists)
+            + self.vocabulary.heap_bytes()
             + lists(&mut self.fuzzy_lists.items.iter().flatten())
     }
 
@@ -935,7 +946,13 @@ impl SearchIndex {
         if let Some(&id) = self.term_ids.get(term) {
             return Some(id);
         }
-        let id = self.terms.insert_empty()?;
+        let Some(id) = self.terms.insert_empty() else {
+            self.lossy = true;
+            return None;
+        };
+        if !self.vocabulary.push(term, id) {
+            self.lossy = true;
+        }
         let text: Arc<str> = term.into();
         self.term_ids.insert(text.clone(), id);
         self.sorted_terms.insert(text.clone(), id);
@@ -981,6 +998,12 @@ impl SearchIndex {
         };
         self.term_ids.remove(&entry.term);
         self.sorted_terms.remove(&entry.term);
+        self.vocabulary.forget_one();
+        if self.vocabulary.wants_rebuild() {
+            let live = (0u32..).zip(&self.terms.items);
+            self.vocabulary =
+                Vocabulary::rebuilt(live.filter_map(|(id, e)| e.as_ref().map(|e| (&*e.term, id))));
+        }
         for h in fuzzy_hashes(&entry.term) {
             let Entry::Occupied(mut o) = self.fuzzy.entry(h) else {
                 continue;
@@ -1003,6 +1026,73 @@ impl SearchIndex {
                 }
             }
         }
+    }
+
+    /// The documents with a text that may hold `needle` as `str::contains` finds it in
+    /// lowercase text: every one that does, and perhaps some that do not, in no order
+    /// and with repeats; among names alone with `names_only`. None where the index cannot
+    /// narrow them: a needle with no piece to look for ([`pieces`]), or one whose rarest
+    /// piece more than `cap` texts hold. The work is a pass over the vocabulary for each
+    /// piece, a look at each term holding it (until they hold more than `cap` texts), and
+    /// a look at each text holding the rarest.
+    pub fn containing(&self, needle: &str, names_only: bool, cap: usize) -> Option<Vec<u32>> {
+        let (terms, texts) = self.rarest_piece(needle, cap)?;
+        let mut docs = Vec::with_capacity(texts);
+        for entry in terms.iter().filter_map(|&t| self.terms.get(t)) {
+            for &id in entry.postings.iter() {
+                // Aliases share the names' ids; longer texts have ids of their own.
+                if names_only && id & TEXT_FIELD_BIT != 0 {
+                    continue;
+                }
+                if let Some(text) = self.texts.get(id)
+                    && (!names_only || text.field == Field::Name)
+                {
+                    docs.push(text.doc);
+                }
+            }
+        }
+        Some(docs)
+    }
+
+    /// How many texts hold the rarest piece of `needle`, where at most `cap` do: at most
+    /// that many documents [`SearchIndex::containing`] gives.
+    pub fn containing_estimate(&self, needle: &str, cap: usize) -> Option<usize> {
+        self.rarest_piece(needle, cap).map(|(_, texts)| texts)
+    }
+
+    /// The terms holding the piece of `needle` that the fewest texts hold, at most `cap`,
+    /// and how many texts that is. A piece is given up as soon as its terms hold more.
+    fn rarest_piece(&self, needle: &str, cap: usize) -> Option<(Vec<u32>, usize)> {
+        if self.lossy {
+            return None;
+        }
+        let mut best: Option<(Vec<u32>, usize)> = None;
+        for piece in pieces(needle)? {
+            let cap = best
+                .as_ref()
+                .map_or(cap, |(_, texts)| texts.saturating_sub(1));
+            let mut terms = Vec::new();
+            let mut texts = 0usize;
+            for (id, term) in self.vocabulary.holding(&piece) {
+                // A stale term: taken out, its id perhaps given to another since.
+                let Some(entry) = self.terms.get(id).filter(|e| &*e.term == term) else {
+                    continue;
+                };
+                texts = texts.saturating_add(entry.postings.len());
+                if texts > cap {
+                    break;
+                }
+                terms.push(id);
+            }
+            if texts <= cap {
+                // A term taken out and added again under its old id is there twice.
+                terms.sort_unstable();
+                terms.dedup();
+                let texts = terms.iter().map(|&t| self.posting_len(t)).sum();
+                best = Some((terms, texts));
+            }
+        }
+        best
     }
 
     fn posting_len(&self, term: u32) -> usize {

@@ -1,6 +1,6 @@
 //! Tests of the whole index: matching, ranking, early stops and memory.
 
-use super::text::{SNIPPET_MAX_CHARS, hyphen_runs, key_hash, tokenize};
+use super::text::{SNIPPET_MAX_CHARS, hyphen_runs, key_hash, pieces, tokenize};
 use super::*;
 use std::cmp::Reverse;
 use std::collections::{BTreeSet, HashMap};
@@ -1491,4 +1491,219 @@ fn finishing_a_load_puts_every_list_in_the_order_searches_read() {
         "terms held but not indexed: {:?}",
         holders.keys()
     );
+}
+
+/// Words for the texts a `contains` is asked of: cases, accents, possessives,
+/// apostrophes inside words, numbers, full-width letters.
+const SPELLINGS: &[&str] = &[
+    "Tariff",
+    "TARIFFS",
+    "Séoul",
+    "İstanbul",
+    "Tokyo's",
+    "Japan’s",
+    "O'Sullivan",
+    "3.5%",
+    "ＦＵＬＬ",
+    "Han-Koo",
+    "naïve",
+    "s",
+    "'s",
+    "Ölçü",
+    "ﬁnance",
+];
+
+/// A `contains` needle cut from `text`: any run of its chars, its case changed at times.
+fn random_needle(rng: &mut Rng, text: &str) -> String {
+    let chars: Vec<char> = text.chars().collect();
+    let from = rng.below(chars.len());
+    let len = 1 + rng.below(12);
+    let piece: String = chars[from..(from + len).min(chars.len())].iter().collect();
+    match rng.below(3) {
+        0 => piece.to_uppercase(),
+        1 => piece.to_lowercase(),
+        _ => piece,
+    }
+}
+
+/// Every document with a text (a name, with `names_only`) that holds `needle` as a
+/// `contains` filter finds it: the reference [`SearchIndex::containing`] must cover.
+fn holders(
+    texts: &HashMap<u32, Vec<(Field, String)>>,
+    needle: &str,
+    names_only: bool,
+) -> BTreeSet<u32> {
+    let needle = needle.to_lowercase();
+    texts
+        .iter()
+        .filter(|(_, ts)| {
+            ts.iter().any(|(field, text)| {
+                (!names_only || *field == Field::Name) && text.to_lowercase().contains(&needle)
+            })
+        })
+        .map(|(&doc, _)| doc)
+        .collect()
+}
+
+fn borrowed(texts: &[(Field, String)]) -> Vec<(Field, &str)> {
+    texts.iter().map(|(f, t)| (*f, t.as_str())).collect()
+}
+
+#[test]
+fn containing_finds_every_document_that_holds_the_needle_through_changes() {
+    let mut rng = Rng(0x2545_f491_4f6c_dd1d);
+    let mut ix = SearchIndex::default();
+    let mut texts: HashMap<u32, Vec<(Field, String)>> = HashMap::new();
+    let text = |rng: &mut Rng| {
+        let mut t = random_text(rng, 1, 4);
+        for _ in 0..rng.below(3) {
+            t.push(if rng.below(2) == 0 { ' ' } else { '-' });
+            t.push_str(rng.pick(SPELLINGS));
+        }
+        t
+    };
+    for doc in 0..300u32 {
+        let doc_texts = vec![
+            (Field::Name, text(&mut rng)),
+            (Field::Alias, text(&mut rng)),
+            (
+                Field::Text,
+                format!("{} {}", text(&mut rng), text(&mut rng)),
+            ),
+        ];
+        for (field, t) in &doc_texts {
+            ix.add_numbered(doc, *field, t);
+        }
+        texts.insert(doc, doc_texts);
+    }
+    ix.finish_numbered();
+    let mut asked = 0;
+    for round in 0..3000 {
+        // Every tenth round changes a document: removed, renamed or added again.
+        if round % 10 == 0 {
+            let doc = rng.below(320) as u32;
+            match (texts.contains_key(&doc), rng.below(2)) {
+                (true, 0) => {
+                    ix.remove_numbered(doc);
+                    texts.remove(&doc);
+                }
+                (true, _) => {
+                    let old = texts.remove(&doc).unwrap_or_default();
+                    let mut new = old.clone();
+                    new[0].1 = text(&mut rng);
+                    ix.replace_doc(doc, &borrowed(&old), &borrowed(&new), &by_number);
+                    texts.insert(doc, new);
+                }
+                (false, _) => {
+                    let t = (Field::Name, text(&mut rng));
+                    ix.add_numbered(doc, t.0, &t.1);
+                    texts.insert(doc, vec![t]);
+                }
+            }
+        }
+        let Some(docs) = texts
+            .keys()
+            .nth(rng.below(texts.len()))
+            .and_then(|d| texts.get(d))
+        else {
+            continue;
+        };
+        let (_, source) = &docs[rng.below(docs.len())];
+        let needle = random_needle(&mut rng, source);
+        let names_only = rng.below(2) == 0;
+        let want = holders(&texts, &needle, names_only);
+        let Some(found) = ix.containing(&needle, names_only, usize::MAX) else {
+            assert!(
+                pieces(&needle).is_none(),
+                "{needle:?} has pieces but no answer"
+            );
+            continue;
+        };
+        asked += 1;
+        let found: BTreeSet<u32> = found.into_iter().collect();
+        let missed: Vec<_> = want.difference(&found).collect();
+        assert!(
+            missed.is_empty(),
+            "{needle:?} (names only: {names_only}) missed {missed:?}"
+        );
+        let estimate = ix.containing_estimate(&needle, usize::MAX).unwrap_or(0);
+        assert!(
+            found.len() <= estimate,
+            "{needle:?}: {} docs, estimate {estimate}",
+            found.len()
+        );
+        if estimate > 0 {
+            assert!(ix.containing(&needle, names_only, estimate - 1).is_none());
+            assert_eq!(ix.containing_estimate(&needle, estimate - 1), None);
+        }
+        assert_eq!(ix.containing_estimate(&needle, estimate), Some(estimate));
+    }
+    assert!(asked > 2000, "only {asked} needles had pieces");
+}
+
+#[test]
+fn containing_reads_only_the_texts_of_the_rarest_piece() {
+    let ix = index(&[
+        (0, Field::Name, "Trade ministry of Korea"),
+        (1, Field::Name, "Trade council"),
+        (2, Field::Alias, "Trade pledge"),
+        (3, Field::Text, "talks on trade with Koreans"),
+        (4, Field::Name, "Korean steel"),
+    ]);
+    // "korea" is in three texts, "trade" in four: the rarer drives.
+    assert_eq!(ix.containing_estimate("Trade Korea", 10), Some(3));
+    // Past the cap, "korea" is given up too.
+    assert_eq!(ix.containing_estimate("Trade Korea", 2), None);
+    let mut docs = ix.containing("trade korea", false, 3).unwrap_or_default();
+    docs.sort_unstable();
+    assert_eq!(docs, [0, 3, 4]);
+    assert_eq!(ix.containing("rea", true, 10), Some(vec![0, 4]));
+    assert_eq!(ix.containing("xyz", false, 0), Some(vec![]));
+    assert_eq!(ix.containing("korea", false, 2), None);
+    assert_eq!(ix.containing("미국", false, 10), None);
+}
+
+#[test]
+fn the_vocabulary_is_rebuilt_once_most_of_its_terms_have_left() {
+    let mut ix = SearchIndex::default();
+    for doc in 0..3000u32 {
+        ix.add_numbered(doc, Field::Name, &format!("word{doc} common"));
+    }
+    ix.finish_numbered();
+    for doc in 0..2900u32 {
+        ix.remove_numbered(doc);
+    }
+    // The 3,001 terms took about 51 KB; the 101 left, with the stale ones since the last
+    // rebuild, less than half of that.
+    assert!(
+        ix.vocabulary.heap_bytes() < 24_000,
+        "{}",
+        ix.vocabulary.heap_bytes()
+    );
+    for doc in 0..50u32 {
+        ix.add_numbered(doc, Field::Name, &format!("again{doc}"));
+    }
+    let mut found = ix
+        .containing("word29", true, usize::MAX)
+        .unwrap_or_default();
+    found.sort_unstable();
+    assert_eq!(found, (2900..3000).collect::<Vec<u32>>());
+    assert_eq!(ix.containing("word1", true, usize::MAX), Some(vec![]));
+    assert_eq!(
+        ix.containing("gain4", true, usize::MAX).map(|d| d.len()),
+        Some(11)
+    );
+}
+
+#[test]
+fn a_term_taken_out_is_not_found_under_the_id_it_had() {
+    let mut ix = index(&[(0, Field::Name, "Alpha"), (1, Field::Name, "Beta")]);
+    ix.remove_numbered(0);
+    // "gamma" takes the id "alpha" left; the vocabulary still holds "alpha" under it.
+    ix.add_numbered(2, Field::Name, "Gamma");
+    assert_eq!(ix.containing("alph", true, 10), Some(vec![]));
+    assert_eq!(ix.containing("amm", true, 10), Some(vec![2]));
+    // Added again, under a new id, it is found once.
+    ix.add_numbered(3, Field::Name, "Alpha");
+    assert_eq!(ix.containing("lph", false, 10), Some(vec![3]));
 }

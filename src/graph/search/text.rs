@@ -142,6 +142,25 @@ fn words_of(len: usize, at: impl Fn(usize) -> Option<(char, usize, usize)>) -> V
     words
 }
 
+/// The pieces of a `contains` needle to look for among the index's terms: its runs of
+/// ASCII letters and digits once lowercased, as `str::to_lowercase` lowercases it, each
+/// once. A text holding the needle, lowercased so, has a term holding each of them: a
+/// char that lowercases to ASCII letters or digits normalizes to the same, but for
+/// combining marks, which the normal form drops (a test checks every char), and a run of
+/// them is never cut. All but "s", which a text may hold only in a possessive the terms
+/// leave out ("Japan's"). None when no piece is left.
+pub(super) fn pieces(needle: &str) -> Option<Vec<String>> {
+    let lower = needle.to_lowercase();
+    let mut pieces: Vec<String> = lower
+        .split(|c: char| !c.is_ascii_alphanumeric())
+        .filter(|p| !p.is_empty() && *p != "s")
+        .map(str::to_owned)
+        .collect();
+    pieces.sort_unstable();
+    pieces.dedup();
+    (!pieces.is_empty()).then_some(pieces)
+}
+
 /// A run of more hyphen-joined words than this is an identifier, such as a slug
 /// ("us-japan-trade-talks-2025-07"), not a compound word: its words are terms, but it
 /// is not joined into one more. Joined, each slug would add a term of its own, so the
@@ -257,6 +276,43 @@ pub(super) fn snippet(text: &str, term: Option<&str>) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// What [`pieces`] rests on: a char that lowercases to ASCII letters or digits
+    /// normalizes to them too, in the same order, but for combining marks.
+    #[test]
+    fn every_char_lowercased_to_ascii_normalizes_to_the_same() {
+        for c in (0u32..=0x10_FFFF).filter_map(char::from_u32) {
+            let lower: String = c.to_lowercase().collect();
+            if !lower.chars().any(|l| l.is_ascii_alphanumeric()) {
+                continue;
+            }
+            let unmarked: String = lower.chars().filter(|&l| !is_combining_mark(l)).collect();
+            let normal: String = normalized(&c.to_string())
+                .into_iter()
+                .map(|n| n.0)
+                .collect();
+            assert_eq!(normal, unmarked, "{c:?} (U+{:04X})", u32::from(c));
+        }
+    }
+
+    #[test]
+    fn a_needle_is_cut_into_its_ascii_runs_but_a_lone_s() {
+        let cut = |n: &str| pieces(n);
+        assert_eq!(
+            cut("Solar Panels"),
+            Some(vec!["panels".into(), "solar".into()])
+        );
+        assert_eq!(cut("Japan's"), Some(vec!["japan".into()]));
+        assert_eq!(
+            cut("café-NOIR 3.5"),
+            Some(vec!["3".into(), "5".into(), "caf".into(), "noir".into()])
+        );
+        assert_eq!(cut("KOREA korea"), Some(vec!["korea".into()]));
+        assert_eq!(cut("미국"), None);
+        assert_eq!(cut("'s"), None);
+        assert_eq!(cut(" - "), None);
+        assert_eq!(cut(""), None);
+    }
 
     /// An ASCII text is cut without the table of normalized chars: every cut must be the
     /// one the table would give, apostrophes, possessives and hyphens included.
