@@ -1073,7 +1073,8 @@ impl SearchIndex {
                 .map_or(cap, |(_, texts)| texts.saturating_sub(1));
             let mut terms = Vec::new();
             let mut texts = 0usize;
-            for (id, term) in self.vocabulary.holding(&piece) {
+            let holding = self.vocabulary.holding(&piece.text);
+            for (id, term) in holding.filter(|&(_, term)| piece.admits(term)) {
                 // A stale term: taken out, its id perhaps given to another since.
                 let Some(entry) = self.terms.get(id).filter(|e| &*e.term == term) else {
                     continue;

@@ -142,20 +142,65 @@ fn words_of(len: usize, at: impl Fn(usize) -> Option<(char, usize, usize)>) -> V
     words
 }
 
+/// A piece of a `contains` needle: a run of ASCII letters and digits that a text holding
+/// the needle holds in one of its terms, and where in it.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub(super) struct Piece {
+    pub(super) text: String,
+    /// The needle breaks a word just before it (an ASCII char that is neither a letter,
+    /// a digit nor an apostrophe): the term starts with it.
+    pub(super) starts_word: bool,
+    /// The needle breaks a word just after it: the term ends with it.
+    pub(super) ends_word: bool,
+}
+
+impl Piece {
+    /// True when `term`, which holds the piece, can be the term that holds it.
+    pub(super) fn admits(&self, term: &str) -> bool {
+        match (self.starts_word, self.ends_word) {
+            (true, true) => term == self.text,
+            (true, false) => term.starts_with(&self.text),
+            (false, true) => term.ends_with(&self.text),
+            (false, false) => true,
+        }
+    }
+}
+
 /// The pieces of a `contains` needle to look for among the index's terms: its runs of
 /// ASCII letters and digits once lowercased, as `str::to_lowercase` lowercases it, each
 /// once. A text holding the needle, lowercased so, has a term holding each of them: a
 /// char that lowercases to ASCII letters or digits normalizes to the same, but for
-/// combining marks, which the normal form drops (a test checks every char), and a run of
-/// them is never cut. All but "s", which a text may hold only in a possessive the terms
-/// leave out ("Japan's"). None when no piece is left.
-pub(super) fn pieces(needle: &str) -> Option<Vec<String>> {
+/// combining marks, which the normal form drops, and no char lowercases to ASCII
+/// punctuation but itself (a test checks every char); a run is never cut, and where an
+/// ASCII char that is neither a letter, a digit nor an apostrophe stands beside it in the
+/// needle, it stands there in the text too, and ends the term. All but "s", which a text
+/// may hold only in a possessive the terms leave out ("Japan's"). None when no piece is
+/// left.
+pub(super) fn pieces(needle: &str) -> Option<Vec<Piece>> {
     let lower = needle.to_lowercase();
-    let mut pieces: Vec<String> = lower
-        .split(|c: char| !c.is_ascii_alphanumeric())
-        .filter(|p| !p.is_empty() && *p != "s")
-        .map(str::to_owned)
-        .collect();
+    let breaks = |c: Option<char>| {
+        c.is_some_and(|c| c.is_ascii() && !c.is_ascii_alphanumeric() && !is_apostrophe(c))
+    };
+    let mut pieces = Vec::new();
+    let mut start = None;
+    // A char past the end closes the last run.
+    for (at, c) in lower.char_indices().chain([(lower.len(), '\0')]) {
+        match (c.is_ascii_alphanumeric(), start) {
+            (true, None) => start = Some(at),
+            (false, Some(from)) => {
+                start = None;
+                let text = &lower[from..at];
+                if text != "s" {
+                    pieces.push(Piece {
+                        text: text.to_owned(),
+                        starts_word: breaks(lower[..from].chars().next_back()),
+                        ends_word: breaks(lower[at..].chars().next()),
+                    });
+                }
+            }
+            _ => {}
+        }
+    }
     pieces.sort_unstable();
     pieces.dedup();
     (!pieces.is_empty()).then_some(pieces)
@@ -295,23 +340,78 @@ mod tests {
         }
     }
 
+    /// What the anchors of a [`Piece`] rest on: no char but ASCII punctuation itself
+    /// lowercases to any.
+    #[test]
+    fn no_other_char_lowercases_to_ascii_punctuation() {
+        for c in (0x80u32..=0x10_FFFF).filter_map(char::from_u32) {
+            let lower: String = c.to_lowercase().collect();
+            assert!(
+                !lower
+                    .chars()
+                    .any(|l| l.is_ascii() && !l.is_ascii_alphanumeric()),
+                "{c:?} lowercases to {lower:?}"
+            );
+        }
+    }
+
     #[test]
     fn a_needle_is_cut_into_its_ascii_runs_but_a_lone_s() {
-        let cut = |n: &str| pieces(n);
+        let cut = |n: &str| -> Option<Vec<(String, bool, bool)>> {
+            pieces(n).map(|ps| {
+                ps.into_iter()
+                    .map(|p| (p.text, p.starts_word, p.ends_word))
+                    .collect()
+            })
+        };
+        let piece = |t: &str, starts: bool, ends: bool| (t.to_owned(), starts, ends);
         assert_eq!(
             cut("Solar Panels"),
-            Some(vec!["panels".into(), "solar".into()])
+            Some(vec![
+                piece("panels", true, false),
+                piece("solar", false, true)
+            ])
         );
-        assert_eq!(cut("Japan's"), Some(vec!["japan".into()]));
+        assert_eq!(
+            cut("of economy of ital"),
+            Some(vec![
+                piece("economy", true, true),
+                piece("ital", true, false),
+                piece("of", false, true),
+                piece("of", true, true),
+            ])
+        );
+        assert_eq!(cut("Japan's"), Some(vec![piece("japan", false, false)]));
+        assert_eq!(
+            cut("o'b"),
+            Some(vec![piece("b", false, false), piece("o", false, false)])
+        );
         assert_eq!(
             cut("café-NOIR 3.5"),
-            Some(vec!["3".into(), "5".into(), "caf".into(), "noir".into()])
+            Some(vec![
+                piece("3", true, true),
+                piece("5", true, false),
+                piece("caf", false, false),
+                piece("noir", true, true),
+            ])
         );
-        assert_eq!(cut("KOREA korea"), Some(vec!["korea".into()]));
+        assert_eq!(
+            cut("KOREA korea"),
+            Some(vec![
+                piece("korea", false, true),
+                piece("korea", true, false)
+            ])
+        );
         assert_eq!(cut("미국"), None);
         assert_eq!(cut("'s"), None);
         assert_eq!(cut(" - "), None);
         assert_eq!(cut(""), None);
+        let econ = Piece {
+            text: "econ".into(),
+            starts_word: true,
+            ends_word: false,
+        };
+        assert!(econ.admits("economy") && !econ.admits("neoeconomy"));
     }
 
     /// An ASCII text is cut without the table of normalized chars: every cut must be the
