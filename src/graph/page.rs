@@ -1720,6 +1720,7 @@ pub(crate) mod tests {
                 part_of: None,
             });
             node.description = "Purchases of rice, as agreed".into();
+            node.aliases = vec!["Rice pledge".into()];
             node.name = if i % 20 == 0 {
                 "Rice".into()
             } else {
@@ -1734,10 +1735,13 @@ pub(crate) mod tests {
             first: Some(3),
             ..Window::default()
         };
-        // The texts holding "ric" are 420, past the most a page of 3 of 400 should pick
-        // from (40); the names among them are 20, so the page is picked from those.
+        // The names and aliases holding "ric" are 420, past the most a page of 3 of 400
+        // should pick from (40); the names among them are 20, so the page is picked from
+        // those.
         assert_eq!(g.contains_estimate(&rice, usize::MAX), Some(420));
         assert_eq!(g.contains_estimate(&rice, 419), None);
+        let described = test(Field::Text, Op::Contains("RIC".into()));
+        assert_eq!(g.contains_estimate(&described, usize::MAX), Some(820));
         assert!(
             g.index_for(kind, &rice, &Sort::new(&[]), None, &first)
                 .is_none()
@@ -1746,7 +1750,6 @@ pub(crate) mod tests {
         let ids: Vec<&str> = page.nodes.iter().map(|n| n.id.as_str()).collect();
         assert_eq!(ids, ["commitment:c0", "commitment:c100", "commitment:c120"]);
         // In the descriptions, every commitment holds it: read in order.
-        let described = test(Field::Text, Op::Contains("RIC".into()));
         assert!(
             g.index_for(kind, &described, &Sort::new(&[]), None, &first)
                 .is_some()

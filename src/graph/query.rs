@@ -783,9 +783,9 @@ impl KnowledgeGraph {
             .conjuncts()
             .into_iter()
             .filter_map(|(field, op)| match (field, op) {
-                (Field::Name | Field::Text, Op::Contains(needle)) => {
-                    self.search.containing_estimate(needle, cap)
-                }
+                (Field::Name | Field::Text, Op::Contains(needle)) => self
+                    .search
+                    .containing_estimate(needle, field == Field::Name, cap),
                 _ => None,
             })
             .min()

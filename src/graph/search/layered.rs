@@ -128,12 +128,15 @@ impl LayeredSearch {
 
     /// At most how many documents [`LayeredSearch::containing`] gives, where at most
     /// `cap`: see [`SearchIndex::containing_estimate`].
-    pub fn containing_estimate(&self, needle: &str, cap: usize) -> Option<usize> {
-        let base = self.base.containing_estimate(needle, cap)?;
+    pub fn containing_estimate(&self, needle: &str, names_only: bool, cap: usize) -> Option<usize> {
+        let base = self.base.containing_estimate(needle, names_only, cap)?;
         if self.flat() {
             return Some(base);
         }
-        Some(base + self.layer.containing_estimate(needle, cap - base)?)
+        let layer = self
+            .layer
+            .containing_estimate(needle, names_only, cap - base)?;
+        Some(base + layer)
     }
 
     /// Ranked hits, best first: see [`SearchIndex::search_ordered`]. With a layer, the

@@ -260,6 +260,19 @@ pub struct SearchIndex {
     originals: std::collections::HashMap<(u32, u32), Box<str>>,
 }
 
+/// How many of a list's texts are names and aliases: they come first, and a chunked list
+/// is read only until its first run of longer texts.
+fn named_len(postings: &Postings) -> usize {
+    let mut named = 0;
+    for (_, ids) in postings.runs() {
+        if ids.first().is_some_and(|id| id & TEXT_FIELD_BIT != 0) {
+            break;
+        }
+        named += ids.iter().filter(|&&id| id & TEXT_FIELD_BIT == 0).count();
+    }
+    named
+}
+
 /// No id: ends a document's chain of texts. [`Slots`] never hands it out.
 const NO_ID: u32 = u32::MAX;
 
@@ -1036,7 +1049,7 @@ impl SearchIndex {
     /// piece, a look at each term holding it (until they hold more than `cap` texts), and
     /// a look at each text holding the rarest.
     pub fn containing(&self, needle: &str, names_only: bool, cap: usize) -> Option<Vec<u32>> {
-        let (terms, texts) = self.rarest_piece(needle, cap)?;
+        let (terms, texts) = self.rarest_piece(needle, names_only, cap)?;
         let mut docs = Vec::with_capacity(texts);
         for entry in terms.iter().filter_map(|&t| self.terms.get(t)) {
             for &id in entry.postings.iter() {
@@ -1054,15 +1067,27 @@ impl SearchIndex {
         Some(docs)
     }
 
-    /// How many texts hold the rarest piece of `needle`, where at most `cap` do: at most
-    /// that many documents [`SearchIndex::containing`] gives.
-    pub fn containing_estimate(&self, needle: &str, cap: usize) -> Option<usize> {
-        self.rarest_piece(needle, cap).map(|(_, texts)| texts)
+    /// How many texts (names and aliases with `names_only`) hold the rarest piece of
+    /// `needle`, where at most `cap` do: at most that many documents
+    /// [`SearchIndex::containing`] gives.
+    pub fn containing_estimate(&self, needle: &str, names_only: bool, cap: usize) -> Option<usize> {
+        self.rarest_piece(needle, names_only, cap)
+            .map(|(_, texts)| texts)
     }
 
-    /// The terms holding the piece of `needle` that the fewest texts hold, at most `cap`,
-    /// and how many texts that is. A piece is given up as soon as its terms hold more.
-    fn rarest_piece(&self, needle: &str, cap: usize) -> Option<(Vec<u32>, usize)> {
+    /// The terms holding the piece of `needle` that the fewest texts hold (names and
+    /// aliases alone with `names_only`), at most `cap`, and how many texts that is. A
+    /// piece is given up as soon as its terms hold more.
+    fn rarest_piece(
+        &self,
+        needle: &str,
+        names_only: bool,
+        cap: usize,
+    ) -> Option<(Vec<u32>, usize)> {
+        let held = |postings: &Postings| match names_only {
+            true => named_len(postings),
+            false => postings.len(),
+        };
         if self.lossy {
             return None;
         }
@@ -1079,7 +1104,7 @@ impl SearchIndex {
                 let Some(entry) = self.terms.get(id).filter(|e| &*e.term == term) else {
                     continue;
                 };
-                texts = texts.saturating_add(entry.postings.len());
+                texts = texts.saturating_add(held(&entry.postings));
                 if texts > cap {
                     break;
                 }
@@ -1089,7 +1114,10 @@ impl SearchIndex {
                 // A term taken out and added again under its old id is there twice.
                 terms.sort_unstable();
                 terms.dedup();
-                let texts = terms.iter().map(|&t| self.posting_len(t)).sum();
+                let texts = (terms.iter())
+                    .filter_map(|&t| self.terms.get(t))
+                    .map(|e| held(&e.postings))
+                    .sum();
                 best = Some((terms, texts));
             }
         }

@@ -1626,7 +1626,9 @@ fn containing_finds_every_document_that_holds_the_needle_through_changes() {
             missed.is_empty(),
             "{needle:?} (names only: {names_only}) missed {missed:?}"
         );
-        let estimate = ix.containing_estimate(&needle, usize::MAX).unwrap_or(0);
+        let estimate = ix
+            .containing_estimate(&needle, names_only, usize::MAX)
+            .unwrap_or(0);
         assert!(
             found.len() <= estimate,
             "{needle:?}: {} docs, estimate {estimate}",
@@ -1634,9 +1636,15 @@ fn containing_finds_every_document_that_holds_the_needle_through_changes() {
         );
         if estimate > 0 {
             assert!(ix.containing(&needle, names_only, estimate - 1).is_none());
-            assert_eq!(ix.containing_estimate(&needle, estimate - 1), None);
+            assert_eq!(
+                ix.containing_estimate(&needle, names_only, estimate - 1),
+                None
+            );
         }
-        assert_eq!(ix.containing_estimate(&needle, estimate), Some(estimate));
+        assert_eq!(
+            ix.containing_estimate(&needle, names_only, estimate),
+            Some(estimate)
+        );
     }
     assert!(asked > 2000, "only {asked} needles had pieces");
 }
@@ -1651,9 +1659,11 @@ fn containing_reads_only_the_texts_of_the_rarest_piece() {
         (4, Field::Name, "Korean steel"),
     ]);
     // "korea" is in three texts, "trade" in four: the rarer drives.
-    assert_eq!(ix.containing_estimate("Trade Korea", 10), Some(3));
+    assert_eq!(ix.containing_estimate("Trade Korea", false, 10), Some(3));
     // Past the cap, "korea" is given up too.
-    assert_eq!(ix.containing_estimate("Trade Korea", 2), None);
+    assert_eq!(ix.containing_estimate("Trade Korea", false, 2), None);
+    // Among names and aliases, "trade" is in three texts, "korea" in two.
+    assert_eq!(ix.containing_estimate("Trade Korea", true, 10), Some(2));
     let mut docs = ix.containing("trade korea", false, 3).unwrap_or_default();
     docs.sort_unstable();
     assert_eq!(docs, [0, 3, 4]);
