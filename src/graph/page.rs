@@ -25,10 +25,10 @@ use super::{KnowledgeGraph, interrupt};
 use crate::model::{Currency, EntityId, Node, NodeKind, PartialDate};
 
 /// A page in an index's order with a `contains` among its conditions reads the nodes
-/// holding its rarest piece first, to learn whether they are few enough to pick the page
-/// from, where the texts holding it are at most this many times the most a page should
-/// pick from. The texts count every kind's and every field's: a word in the names of
-/// one kind is often in the descriptions of others too.
+/// holding its rarest piece where the texts holding it (names and aliases, for a name)
+/// are at most this many times the most a page picks from otherwise: they count every
+/// kind's, and a walk in the order of ids or names meets the matches of a `contains`
+/// clustered, not spread.
 const CONTAINS_LOOK_AHEAD: usize = 16;
 
 /// Which part of a list to answer, as a Relay connection asks for it: the items after
@@ -257,11 +257,15 @@ impl KnowledgeGraph {
         if self.start_of_either(kind, filter, as_of, cap).is_some() {
             return None;
         }
-        // The texts holding a `contains`'s rarest piece, of every kind, may be many more
-        // than the kind's own: where they are not too many, they are read to learn.
+        // A `contains` is picked from the nodes holding its rarest piece where the names
+        // and texts holding it are not too many, and, in an order of dates or amounts,
+        // those nodes are few enough. Ids and names are mostly made of the words a
+        // `contains` looks for, so its matches cluster in those orders, and a walk may
+        // read most of the kind before the first of them.
+        let clustered = matches!(lane, Lane::Id | Lane::IdDesc | Lane::Name | Lane::NameDesc);
         if self
             .contains_start(kind, filter, cap.saturating_mul(CONTAINS_LOOK_AHEAD))
-            .is_some_and(|set| set.len() <= cap)
+            .is_some_and(|set| clustered || set.len() <= cap)
         {
             return None;
         }
@@ -1699,8 +1703,9 @@ pub(crate) mod tests {
             g.index_for(kind, &named("korea"), &by_id, None, &first)
                 .is_none()
         );
+        // No piece to look for: walked for.
         assert!(
-            g.index_for(kind, &named("a"), &by_id, None, &first)
+            g.index_for(kind, &named("'s"), &by_id, None, &first)
                 .is_some()
         );
     }
@@ -1736,8 +1741,8 @@ pub(crate) mod tests {
             ..Window::default()
         };
         // The names and aliases holding "ric" are 420, past the most a page of 3 of 400
-        // should pick from (40); the names among them are 20, so the page is picked from
-        // those.
+        // picks from otherwise (40) but within sixteen times it: the page is picked from
+        // the 20 names among them.
         assert_eq!(g.contains_estimate(&rice, usize::MAX), Some(420));
         assert_eq!(g.contains_estimate(&rice, 419), None);
         let described = test(Field::Text, Op::Contains("RIC".into()));
