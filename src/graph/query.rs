@@ -586,9 +586,10 @@ impl KnowledgeGraph {
     }
 
     /// The nodes of `kind` that pass `filter`, in no particular order. A condition
-    /// `eq`/`in` on an id or a reference field starts from those entities' edges, and an
-    /// `or` whose every branch starts so from the union of their starts; otherwise the
-    /// kind's own list is read.
+    /// `eq`/`in` on an id or a reference field starts from those entities' edges, a
+    /// `contains` on names or texts from the texts holding its rarest piece, and an `or`
+    /// whose every branch starts so from the union of their starts; otherwise the kind's
+    /// own list is read.
     pub(super) fn matching(
         &self,
         kind: NodeKind,
@@ -611,8 +612,8 @@ impl KnowledgeGraph {
         nodes
     }
 
-    /// The smallest candidate set an indexed conjunct (or a span of amounts or days, or
-    /// an `or` of such) allows, if any, with the conjunct
+    /// The smallest candidate set an indexed conjunct (or a span of amounts or days, a
+    /// `contains` on names or texts, or an `or` of such) allows, if any, with the conjunct
     /// every candidate meets by the way it was found, where there is one: an `eq` or `in`
     /// on the id names each candidate, so that fifty candidates are not each tested
     /// against a list of fifty ids.
