@@ -745,18 +745,16 @@ impl KnowledgeGraph {
         filter: &Filter,
         cap: usize,
     ) -> Option<Vec<NodeIndex>> {
-        if self.feed.is_on() {
+        let mut conditions = contains_conditions(filter).peekable();
+        if self.feed.is_on() || conditions.peek().is_none() {
             return None;
         }
         let total = self.by_kind.get(&kind).map_or(0, |list| list.len());
         let cap = cap.min(total.saturating_mul(CONTAINS_TEXTS_PER_NODE));
         let mut best: Option<Vec<NodeIndex>> = None;
-        for (field, op) in filter.conjuncts() {
-            let (Field::Name | Field::Text, Op::Contains(needle)) = (field, op) else {
-                continue;
-            };
+        for (needle, names_only) in conditions {
             let cap = best.as_ref().map_or(cap, |b| b.len());
-            let Some(docs) = self.search.containing(needle, field == Field::Name, cap) else {
+            let Some(docs) = self.search.containing(needle, names_only, cap) else {
                 continue;
             };
             let mut set = Vec::with_capacity(docs.len());
@@ -780,17 +778,26 @@ impl KnowledgeGraph {
         if self.feed.is_on() {
             return None;
         }
-        filter
-            .conjuncts()
-            .into_iter()
-            .filter_map(|(field, op)| match (field, op) {
-                (Field::Name | Field::Text, Op::Contains(needle)) => self
-                    .search
-                    .containing_estimate(needle, field == Field::Name, cap),
-                _ => None,
+        contains_conditions(filter)
+            .filter_map(|(needle, names_only)| {
+                self.search.containing_estimate(needle, names_only, cap)
             })
             .min()
     }
+}
+
+/// The `contains` conditions on names or texts among `filter`'s conjuncts: each needle,
+/// and whether it asks of names alone.
+fn contains_conditions(filter: &Filter) -> impl Iterator<Item = (&str, bool)> {
+    filter
+        .conjuncts()
+        .into_iter()
+        .filter_map(|(field, op)| match (field, op) {
+            (Field::Name | Field::Text, Op::Contains(needle)) => {
+                Some((needle.as_str(), field == Field::Name))
+            }
+            _ => None,
+        })
 }
 
 /// The ids among `values`, in their order; the room for them made once.
