@@ -744,8 +744,8 @@ fn questions(g: &KnowledgeGraph) -> Figures {
     }
     // The kind with the most entities, its names tying most (many statements share a
     // headline): by name both ways; by date latest first, from the lists by date, and
-    // by date then name (each day's run sorted by name); by kind then date, an order no
-    // index leads (picked from every statement).
+    // by date then name (each day's run sorted by name); by kind then date, read group by
+    // group from the groups by kind.
     let statements: Vec<(&str, &Sort, Window<SortKey<'_>>)> = vec![
         ("by name, first 100", &by_name, first_page.clone()),
         (
@@ -774,7 +774,7 @@ fn questions(g: &KnowledgeGraph) -> Figures {
             halfway_of(statement, &all, &by_date_then_name),
         ),
         (
-            "by kind then date, first 100 (picked from all)",
+            "by kind then date, first 100 (group by group)",
             &by_kind_then_date,
             first_page.clone(),
         ),
@@ -848,6 +848,64 @@ fn questions(g: &KnowledgeGraph) -> Figures {
             10,
             &mut |_| {
                 black_box(g.count(statement, &tested, None));
+            },
+        );
+    }
+    // The middle statement's kind: its statements counted from their group and, for
+    // comparison, each statement tested (beside `never`), and a page of them by id (a walk
+    // meeting them at their share); all commitments by status then amount, group by
+    // group, and for comparison as of a date, where a status is no group (each picked
+    // from all).
+    let of_kind = middle
+        .get(middle.len() / 2)
+        .and_then(|n| pledgegraph::graph::values(n, Kind, None).into_iter().next())
+        .map(|v| Filter::Test(Kind, Op::Eq(v)))
+        .unwrap_or_default();
+    time(
+        "count of statements of one kind (from its group)",
+        10,
+        &mut |_| {
+            black_box(g.count(statement, &of_kind, None));
+        },
+    );
+    let tested = Filter::Any(vec![of_kind.clone(), never.clone()]);
+    time(
+        "count of statements of one kind, each tested",
+        10,
+        &mut |_| {
+            black_box(g.count(statement, &tested, None));
+        },
+    );
+    time(
+        "page of statements of one kind by id, first 100",
+        10,
+        &mut |_| {
+            let page = g.page_by(statement, &of_kind, &by_id, None, &first_page);
+            black_box(page.nodes.len());
+        },
+    );
+    let by_status_then_amount = Sort::new(&[
+        pledgegraph::graph::Order {
+            field: pledgegraph::graph::FilterField::Status,
+            descending: false,
+        },
+        pledgegraph::graph::Order {
+            field: Amount,
+            descending: true,
+        },
+    ]);
+    let today: pledgegraph::model::PartialDate =
+        "2026-12-01".parse().unwrap_or_else(|e| panic!("{e}"));
+    for (name, as_of) in [
+        ("group by group", None),
+        ("as of a date, picked from all", Some(&today)),
+    ] {
+        time(
+            &format!("page of all commitments by status then amount, first 100 ({name})"),
+            10,
+            &mut |_| {
+                let page = g.page_by(commitment, &all, &by_status_then_amount, as_of, &first_page);
+                black_box(page.nodes.len());
             },
         );
     }

@@ -667,6 +667,19 @@ fn agree_with_a_rebuild(shared: bool) {
                         _ => format!("{name} {round}"),
                     },
                 ),
+                // A pledge's status changed: it moves between the groups by status.
+                3 if dice.roll(3) == 0 => Change::AddClaim {
+                    id: id(&pledge_id),
+                    claim: FieldClaim::CommitmentStatus({
+                        let status = [
+                            crate::model::CommitmentStatus::Fulfilled,
+                            crate::model::CommitmentStatus::Planned,
+                        ][dice.roll(2)];
+                        let mut c = claim(&format!("k{fresh}"), status, Some("2025-09-01"));
+                        c.rank = Rank::Preferred;
+                        c
+                    }),
+                },
                 3 => Change::AddClaim {
                     id: id(&pledge_id),
                     claim: FieldClaim::Amount({
@@ -767,6 +780,7 @@ fn agree_with_a_rebuild(shared: bool) {
         assert_eq!(g.books_view(), fresh.books_view(), "round {round}: books");
         assert_eq!(g.names_view(), fresh.names_view(), "round {round}: names");
         assert_eq!(g.dates_view(), fresh.dates_view(), "round {round}: dates");
+        assert_eq!(g.tags_view(), fresh.tags_view(), "round {round}: groups");
         assert_eq!(g.money_view(), fresh.money_view(), "round {round}: amounts");
         assert_eq!(
             g.timeline_view(),

@@ -78,7 +78,7 @@ impl DaySpan {
 
 /// True when the filter is conditions joined by `and` alone, however nested: then its
 /// conjuncts ([`Filter::conjuncts`]) are the whole of it.
-fn conjunction(filter: &Filter) -> bool {
+pub(crate) fn conjunction(filter: &Filter) -> bool {
     match filter {
         Filter::Test(..) => true,
         Filter::All(fs) => fs.iter().all(conjunction),

@@ -13,6 +13,7 @@ mod dates;
 mod error;
 mod exchange;
 mod explore;
+mod grouped;
 mod indexer;
 pub mod interrupt;
 mod lanes;
@@ -27,6 +28,7 @@ mod rebase;
 mod relations_page;
 mod search;
 mod summary;
+mod tags;
 #[cfg(test)]
 pub(crate) mod testing;
 mod timeline;
@@ -70,6 +72,7 @@ use layered::LayeredMap;
 use names::NameLists;
 use search::LayeredSearch;
 use summary::Tally;
+use tags::TagLists;
 use timeline_index::TimelineIndex;
 use topology::Topology;
 use totals::PledgerTotals;
@@ -239,6 +242,8 @@ pub struct KnowledgeGraph {
     names: NameLists,
     /// Each dated kind's nodes by date, both ways.
     dates: DateLists,
+    /// Each kind's nodes grouped by their kind within it, period and status.
+    tags: TagLists,
     /// The whole graph's timeline in its order.
     timeline: TimelineIndex,
     /// Each pledger's priced commitments, grouped as totals by pledger sum them.
@@ -256,9 +261,11 @@ pub struct KnowledgeGraph {
 #[derive(Debug, Clone, Copy)]
 enum Lists {
     /// Its kind's list by name.
-    ByName,
+    Name,
     /// Its kind's lists by date, where it has them.
-    ByDate,
+    Date,
+    /// Its kind's groups by kind, period and status.
+    Tags,
 }
 
 impl KnowledgeGraph {
@@ -352,6 +359,11 @@ impl KnowledgeGraph {
             }
         }
         self.dates = dates;
+        let mut tags = TagLists::default();
+        for (&kind, list) in &placed {
+            tags.build(kind, list.iter().copied(), |ix| &*graph[ix]);
+        }
+        self.tags = tags;
         // The books' lanes, cut from all commitments' orders: by id (the kind's list), by
         // name (its list by name) and by amount (the amounts index).
         let order = |lane: Lane| -> Walk<'_> {
@@ -386,8 +398,9 @@ impl KnowledgeGraph {
     fn attach_node(&mut self, node: impl Into<Arc<Node>>) -> NodeIndex {
         let ix = self.place_node(node);
         self.register_id(ix);
-        self.list_node(ix, Lists::ByName, true);
-        self.list_node(ix, Lists::ByDate, true);
+        self.list_node(ix, Lists::Name, true);
+        self.list_node(ix, Lists::Date, true);
+        self.list_node(ix, Lists::Tags, true);
         self.index_node(ix, true);
         if !self.topology.in_bulk() {
             let graph = &self.graph;
@@ -407,10 +420,12 @@ impl KnowledgeGraph {
         let node = |x: u32| -> &Node { &graph[NodeIndex::new(x as usize)] };
         let of = &graph[ix];
         match (lists, put) {
-            (Lists::ByName, true) => self.names.insert(ix, of, node),
-            (Lists::ByName, false) => self.names.remove(ix, of, node),
-            (Lists::ByDate, true) => self.dates.insert(ix, of, node),
-            (Lists::ByDate, false) => self.dates.remove(ix, of, node),
+            (Lists::Name, true) => self.names.insert(ix, of, node),
+            (Lists::Name, false) => self.names.remove(ix, of, node),
+            (Lists::Date, true) => self.dates.insert(ix, of, node),
+            (Lists::Date, false) => self.dates.remove(ix, of, node),
+            (Lists::Tags, true) => self.tags.insert(ix, of),
+            (Lists::Tags, false) => self.tags.remove(ix, of),
         }
     }
 
@@ -438,8 +453,9 @@ impl KnowledgeGraph {
     /// Takes a node without relations out of the graph and its indexes.
     fn detach_node(&mut self, ix: NodeIndex) -> Option<Arc<Node>> {
         self.unindex_node(ix, true);
-        self.list_node(ix, Lists::ByName, false);
-        self.list_node(ix, Lists::ByDate, false);
+        self.list_node(ix, Lists::Name, false);
+        self.list_node(ix, Lists::Date, false);
+        self.list_node(ix, Lists::Tags, false);
         if !self.topology.in_bulk() {
             let graph = &self.graph;
             let node = |x: u32| -> &Node { &graph[NodeIndex::new(x as usize)] };
@@ -463,11 +479,15 @@ impl KnowledgeGraph {
         // moves in the books only where what they order it by changed.
         let renamed = node.name != self.graph[ix].name;
         if renamed {
-            self.list_node(ix, Lists::ByName, false);
+            self.list_node(ix, Lists::Name, false);
         }
         let redated = DateLists::moves(&self.graph[ix], &node);
         if redated {
-            self.list_node(ix, Lists::ByDate, false);
+            self.list_node(ix, Lists::Date, false);
+        }
+        let regrouped = TagLists::moves(&self.graph[ix], &node);
+        if regrouped {
+            self.list_node(ix, Lists::Tags, false);
         }
         let bulk = self.topology.in_bulk();
         if !bulk {
@@ -480,10 +500,13 @@ impl KnowledgeGraph {
         }
         let old = std::mem::replace(&mut self.graph[ix], node);
         if renamed {
-            self.list_node(ix, Lists::ByName, true);
+            self.list_node(ix, Lists::Name, true);
         }
         if redated {
-            self.list_node(ix, Lists::ByDate, true);
+            self.list_node(ix, Lists::Date, true);
+        }
+        if regrouped {
+            self.list_node(ix, Lists::Tags, true);
         }
         if !bulk {
             let graph = &self.graph;
@@ -669,10 +692,14 @@ impl KnowledgeGraph {
     }
 
     /// An estimate of the bytes the lists pages are read from take: the books of
-    /// commitments, each kind's list by name and each dated kind's lists by date (not the
-    /// lists by id, nor the amounts index).
+    /// commitments, each kind's list by name, each dated kind's lists by date and each
+    /// kind's groups by kind, period and status (not the lists by id, nor the amounts
+    /// index).
     pub fn page_index_bytes(&self) -> usize {
-        self.books.heap_bytes() + self.names.heap_bytes() + self.dates.heap_bytes()
+        self.books.heap_bytes()
+            + self.names.heap_bytes()
+            + self.dates.heap_bytes()
+            + self.tags.heap_bytes()
     }
 
     /// An estimate of the bytes the search index takes: its tables, lists and terms,

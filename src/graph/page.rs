@@ -21,6 +21,7 @@ use super::commitments::Role;
 use super::dates::{self, DaySpan};
 use super::lanes::{self, Lane, Slot, Walk};
 use super::query::{Field, Filter, Op, Order, Sort, SortKey, Value, ids_among};
+use super::tags;
 use super::{KnowledgeGraph, interrupt};
 use crate::model::{Currency, EntityId, Node, NodeKind, PartialDate};
 
@@ -95,6 +96,9 @@ impl KnowledgeGraph {
         as_of: Option<&PartialDate>,
         window: &Window<SortKey<'_>>,
     ) -> ListPage<'_> {
+        if let Some(page) = self.page_by_groups(kind, filter, sort, as_of, window) {
+            return page;
+        }
         let reader = match self.books_for(kind, filter, sort, as_of) {
             Some(books) => Some(books),
             None => self.index_for(kind, filter, sort, as_of, window),
@@ -126,6 +130,15 @@ impl KnowledgeGraph {
             && let Some((span, true)) = DaySpan::of(filter)
         {
             return self.dates.count(kind, &span, |x| self.node_at(x));
+        }
+        // One condition on a kind, a period or a status as it is now, alone: the sizes of
+        // the groups it picks.
+        if let [(field, op)] = filter.conjuncts()[..]
+            && dates::conjunction(filter)
+            && tags::answers(field, as_of)
+            && let Some(n) = self.tags.count(kind, field, op)
+        {
+            return n;
         }
         // A `not` alone: every node of the kind but those its filter passes, counted as
         // cheaply as they are.
@@ -172,6 +185,9 @@ impl KnowledgeGraph {
         for (field, op) in &conjuncts {
             let fewer = match (field, named(op)) {
                 (f, _) if Role::of(*f).is_some() => false,
+                (f, _) if tags::answers(*f, as_of) => {
+                    self.tags.count(kind, *f, op).is_some_and(|n| n < size)
+                }
                 (Field::Amount, _) => true,
                 (Field::Id, Some(ids)) => ids.len() < size,
                 (f, Some(ids)) if f.edge().is_some() => {
@@ -267,6 +283,15 @@ impl KnowledgeGraph {
             .contains_start(kind, filter, cap.saturating_mul(CONTAINS_LOOK_AHEAD))
             .is_some_and(|set| clustered || set.len() <= cap)
         {
+            return None;
+        }
+        // So is a group of a kind, a period or a status (as it is now) that holds few
+        // enough nodes, in any order: a walk would meet its nodes at their share of all.
+        let grouped = |&(field, op): &(Field, &Op)| {
+            tags::answers(field, as_of)
+                && self.tags.count(kind, field, op).is_some_and(|n| n <= cap)
+        };
+        if conjuncts.iter().any(grouped) {
             return None;
         }
         let source = match lane {
@@ -367,6 +392,18 @@ fn lane(sort: &Sort) -> Option<(Lane, usize)> {
         }
         [o, ..] if o.field == Field::Date => Some((either(o, Lane::Date, Lane::DateDesc), 1)),
         _ => None,
+    }
+}
+
+/// True when a list of `kind` in `sort` has an index to be read from in order (with
+/// each run of ties sorted by the fields the index does not keep): by id or by name, by
+/// date for a dated kind, by amount for commitments as they are now.
+pub(super) fn read_from_lane(kind: NodeKind, sort: &Sort, as_of: Option<&PartialDate>) -> bool {
+    match lane(sort) {
+        Some((Lane::Rising | Lane::Falling, _)) => kind == NodeKind::Commitment && as_of.is_none(),
+        Some((Lane::Date | Lane::DateDesc, _)) => dates::KINDS.contains(&kind),
+        Some(_) => true,
+        None => false,
     }
 }
 
@@ -956,6 +993,13 @@ impl KnowledgeGraph {
             .view(&|x| self.graph[NodeIndex::new(x as usize)].id.to_string())
     }
 
+    /// Each kind's groups by kind, period and status, each node named by its id, as
+    /// [`Self::books_view`].
+    pub(crate) fn tags_view(&self) -> Vec<String> {
+        self.tags
+            .view(&|x| self.graph[NodeIndex::new(x as usize)].id.to_string())
+    }
+
     /// Each kind's list by name, each node named by its id, as [`Self::books_view`].
     pub(crate) fn names_view(&self) -> Vec<String> {
         let node = |x: u32| -> &Node { &self.graph[NodeIndex::new(x as usize)] };
@@ -970,8 +1014,8 @@ pub(crate) mod tests {
     use super::super::testing::*;
     use super::*;
     use crate::model::{
-        Amount, ClaimSet, CommitmentKind as K, CommitmentStatus as Status, NodeData, Period,
-        Quantity, Unit,
+        Amount, ClaimSet, CommitmentKind as K, CommitmentStatus as Status, EventKind, NodeData,
+        Period, Quantity, Unit,
     };
 
     /// The page `window` selects of `list`, sorted by `sort` (values as of `as_of`), as a
@@ -1186,7 +1230,12 @@ pub(crate) mod tests {
                     c.deal = Some(id(deals[dice.roll(2)]));
                 }
                 let status = statuses[dice.roll(3)];
-                c.status = ClaimSet::new(vec![claim("s", status, None)]);
+                // Some without one, last in an order by status either way.
+                let claims = match i % 11 {
+                    5 => Vec::new(),
+                    _ => vec![claim("s", status, None)],
+                };
+                c.status = ClaimSet::new(claims);
                 let other = id(countries[dice.roll(3)]);
                 if dice.roll(4) == 0 && !c.beneficiaries.contains(&other) {
                     c.beneficiaries.push(other);
@@ -1258,7 +1307,10 @@ pub(crate) mod tests {
                 )),
             };
             match &mut node.data {
-                NodeData::Event(e) => e.date = when,
+                NodeData::Event(e) => {
+                    e.date = when;
+                    e.kind = [EventKind::Meeting, EventKind::Talks, EventKind::Post][i % 3];
+                }
                 NodeData::Deal(d) => d.announced = when,
                 _ => {}
             }
@@ -1314,6 +1366,10 @@ pub(crate) mod tests {
                         vec![by(Field::Name, false), by(Field::Date, true)],
                         vec![],
                         vec![by(Field::Name, true)],
+                        // Led by the kind within the kind: group by group.
+                        vec![by(Field::Kind, false), by(Field::Date, true)],
+                        vec![by(Field::Kind, true), by(Field::Name, false)],
+                        vec![by(Field::Status, false), by(Field::Date, false)],
                     ] {
                         let seed = dice.roll(1 << 30) as u64;
                         check_pages_of(&g, kind, filter, &order, None, seed);
@@ -1379,6 +1435,13 @@ pub(crate) mod tests {
         vec![
             Filter::default(),
             jp(),
+            // Kinds and statuses, from their groups.
+            test(Field::Status, texts(&["PLEDGED", "planned", "lapsed"])),
+            Filter::All(vec![
+                purchases(),
+                test(Field::Status, Op::Eq(Value::Text("Fulfilled".into()))),
+            ]),
+            Filter::All(vec![jp(), purchases()]),
             Filter::All(vec![jp()]),
             Filter::Not(Box::new(jp())),
             Filter::All(vec![Filter::Not(Box::new(Filter::All(vec![
@@ -1531,6 +1594,13 @@ pub(crate) mod tests {
             vec![by(Field::Name, true), by(Field::Kind, false)],
             vec![by(Field::Amount, true), by(Field::Name, false)],
             vec![by(Field::Amount, false), by(Field::Id, true)],
+            vec![by(Field::Status, true), by(Field::Name, false)],
+            vec![
+                by(Field::Kind, false),
+                by(Field::Status, false),
+                by(Field::Id, true),
+            ],
+            vec![by(Field::Status, false), by(Field::Kind, true)],
         ]
     }
 
@@ -1649,7 +1719,11 @@ pub(crate) mod tests {
             "no commitment is in both"
         );
         // A branch with no start: none for the `or`.
-        assert_eq!(size(&Filter::Any(vec![deal("deal:a"), purchases()])), None);
+        let named = test(Field::Name, Op::Eq(Value::Text("alpha".into())));
+        assert_eq!(size(&Filter::Any(vec![deal("deal:a"), named])), None);
+        // A kind is a group: a start of its own.
+        let purchases_or_a = Filter::Any(vec![deal("deal:a"), purchases()]);
+        assert!(size(&purchases_or_a).is_some());
         // Inside an `and`, beside a condition with a larger start; the same id twice is
         // one candidate.
         let jp = test(Field::Pledger, Op::Eq(Value::Id(id("country:jp"))));
@@ -1782,6 +1856,8 @@ pub(crate) mod tests {
                     by(Field::Id, true),
                     by(Field::Name, false),
                     by(Field::Name, true),
+                    by(Field::Kind, false),
+                    by(Field::Status, true),
                 ] {
                     let seed = dice.roll(1 << 30) as u64;
                     check_pages_of(&g, kind, &filter, &order, None, seed);
@@ -1791,11 +1867,92 @@ pub(crate) mod tests {
         // By name, as of a date: the kind's list by name, or a pledger's book.
         let jp = test(Field::Pledger, Op::Eq(Value::Id(id("country:jp"))));
         for filter in [Filter::default(), planned, jp] {
-            for order in [by(Field::Name, false), by(Field::Name, true)] {
+            for order in [
+                by(Field::Name, false),
+                by(Field::Name, true),
+                by(Field::Status, false),
+                by(Field::Kind, true),
+            ] {
                 let seed = dice.roll(1 << 30) as u64;
                 check_pages_of(&g, NodeKind::Commitment, &filter, &order, Some(&date), seed);
             }
         }
+    }
+
+    #[test]
+    fn a_kind_or_a_status_starts_from_its_groups_and_an_order_led_by_one_reads_them_in_turn() {
+        let g = graph(&mut Dice(29), 90);
+        let fulfilled = test(Field::Status, Op::Eq(Value::Text("FULFILLED".into())));
+        let date: PartialDate = "2025-06-01".parse().unwrap_or_else(|e| panic!("{e}"));
+        let kind = NodeKind::Commitment;
+        // Counted from the groups, and started from them.
+        let want = g
+            .nodes_of_kind(kind)
+            .filter(|n| fulfilled.matches(n, None))
+            .count();
+        assert!(want > 0);
+        assert_eq!(
+            g.tags.count(
+                kind,
+                Field::Status,
+                &Op::Eq(Value::Text("fulfilled".into()))
+            ),
+            Some(want)
+        );
+        assert_eq!(g.count(kind, &fulfilled, None), want);
+        let start = g
+            .start(kind, &fulfilled, None)
+            .map(|(set, implied)| (set.len(), implied.is_some()));
+        assert_eq!(start, Some((want, true)));
+        // A status as of a date is no group: a claim may have changed since.
+        assert!(g.start(kind, &fulfilled, Some(&date)).is_none());
+        // An order led by a kind or a status, then one an index keeps: group by group.
+        let by = |field, descending| Order { field, descending };
+        let first = Window {
+            first: Some(4),
+            ..Window::default()
+        };
+        for order in [
+            vec![by(Field::Kind, false), by(Field::Amount, true)],
+            vec![
+                by(Field::Status, true),
+                by(Field::Kind, false),
+                by(Field::Name, false),
+            ],
+            vec![by(Field::Period, false)],
+        ] {
+            let sort = Sort::new(&order);
+            let page = g.page_by_groups(kind, &Filter::default(), &sort, None, &first);
+            let list = g.list_by(kind, &Filter::default(), &sort, None);
+            assert_eq!(page.map(|p| p.nodes), Some(list[..4].to_vec()), "{sort}");
+        }
+        // Not where what follows has no index, nor by a status as of a date.
+        for (order, as_of) in [
+            (
+                vec![by(Field::Kind, false), by(Field::RatePercent, false)],
+                None,
+            ),
+            (vec![by(Field::Status, false)], Some(&date)),
+            (vec![by(Field::Name, false)], None),
+        ] {
+            let sort = Sort::new(&order);
+            let page = g.page_by_groups(kind, &Filter::default(), &sort, as_of, &first);
+            assert!(page.is_none(), "{sort}");
+        }
+        // A group of few nodes is read whole in any order, not met on a walk.
+        let few = test(Field::Kind, Op::Eq(Value::Text("procurement".into())));
+        let sort = Sort::new(&[by(Field::Amount, true)]);
+        let many = g.count(kind, &few, None);
+        assert!(many > 10, "{many}");
+        // A page of `need` is walked for through `need * 90 / many` of the kind's 90
+        // nodes; the group read whole costs `many`.
+        let page = |first| Window {
+            first: Some(first),
+            ..Window::default()
+        };
+        let need = many * many / 90;
+        assert!(g.index_for(kind, &few, &sort, None, &page(need)).is_none());
+        assert!(g.index_for(kind, &few, &sort, None, &page(1)).is_some());
     }
 
     #[test]

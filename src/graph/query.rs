@@ -16,6 +16,7 @@ use rust_decimal::Decimal;
 use super::amounts::Span;
 use super::dates::{self, DaySpan};
 use super::lanes::{dated, fold_cmp};
+use super::tags;
 use super::{KnowledgeGraph, interrupt};
 use crate::model::{
     Amount, ClaimSet, EntityId, Node, NodeData, NodeKind, PartialDate, RelationKind, When,
@@ -202,6 +203,12 @@ impl Sort {
         &self.fields
     }
 
+    /// The sort of what follows the first order asked, which orders the items that tie
+    /// on it.
+    pub(super) fn rest(&self) -> Sort {
+        Sort::new(self.orders.get(1..).unwrap_or_default())
+    }
+
     /// True when `key` could be a key of this sort: one value (or none) per field, each
     /// of the type its field holds. Keys read back from outside (cursors) are checked so.
     pub fn admits(&self, key: &SortKey<'_>) -> bool {
@@ -315,24 +322,7 @@ pub fn values(node: &Node, field: Field, as_of: Option<&PartialDate>) -> Vec<Val
         (Field::Venue, NodeData::Event(e)) => one(e.venue.as_ref().map(id)),
         (Field::Participant, NodeData::Event(e)) => e.participants.iter().map(id).collect(),
         (Field::Country, NodeData::Organization(o)) => one(o.country.as_ref().map(id)),
-        (Field::Kind, NodeData::Commitment(c)) => vec![text(c.kind.as_str())],
-        (Field::Kind, NodeData::Event(e)) => vec![text(e.kind.as_str())],
-        (Field::Kind, NodeData::Statement(s)) => vec![text(s.kind.as_str())],
-        (Field::Kind, NodeData::Organization(o)) => vec![text(o.kind.as_str())],
-        (Field::Kind, NodeData::Source(s)) => vec![text(s.kind.as_str())],
-        (Field::Status, NodeData::Commitment(c)) => {
-            one(claim_value(&c.status, as_of).map(|s| text(s.as_str())))
-        }
-        (Field::Status, NodeData::Deal(d)) => {
-            one(claim_value(&d.status, as_of).map(|s| text(s.as_str())))
-        }
-        (Field::Status, NodeData::TariffMeasure(t)) => {
-            one(claim_value(&t.status, as_of).map(|s| text(s.as_str())))
-        }
-        (Field::Status, NodeData::Demand(x)) => {
-            one(claim_value(&x.status, as_of).map(|s| text(s.as_str())))
-        }
-        (Field::Period, NodeData::Commitment(c)) => vec![text(c.period.as_str())],
+        (Field::Kind | Field::Period | Field::Status, _) => one(tag(node, field, as_of).map(text)),
         (Field::Currency, NodeData::Commitment(c)) => {
             one(money_of(&c.amount, as_of).map(|(cur, _)| Value::Text(cur)))
         }
@@ -353,6 +343,28 @@ pub fn values(node: &Node, field: Field, as_of: Option<&PartialDate>) -> Vec<Val
         (Field::Code, NodeData::Country(c)) => one(c.code.as_deref().map(text)),
         (Field::PartOf, NodeData::Commitment(c)) => one(c.part_of.as_ref().map(id)),
         _ => Vec::new(),
+    }
+}
+
+/// The name a node's kind within its kind, its period or its status (as of a date)
+/// holds, as on the wire; none for another field or where the node has none.
+pub(super) fn tag(node: &Node, field: Field, as_of: Option<&PartialDate>) -> Option<&'static str> {
+    match (field, &node.data) {
+        (Field::Kind, NodeData::Commitment(c)) => Some(c.kind.as_str()),
+        (Field::Kind, NodeData::Event(e)) => Some(e.kind.as_str()),
+        (Field::Kind, NodeData::Statement(s)) => Some(s.kind.as_str()),
+        (Field::Kind, NodeData::Organization(o)) => Some(o.kind.as_str()),
+        (Field::Kind, NodeData::Source(s)) => Some(s.kind.as_str()),
+        (Field::Period, NodeData::Commitment(c)) => Some(c.period.as_str()),
+        (Field::Status, NodeData::Commitment(c)) => {
+            claim_value(&c.status, as_of).map(|s| s.as_str())
+        }
+        (Field::Status, NodeData::Deal(d)) => claim_value(&d.status, as_of).map(|s| s.as_str()),
+        (Field::Status, NodeData::TariffMeasure(t)) => {
+            claim_value(&t.status, as_of).map(|s| s.as_str())
+        }
+        (Field::Status, NodeData::Demand(x)) => claim_value(&x.status, as_of).map(|s| s.as_str()),
+        _ => None,
     }
 }
 
@@ -586,7 +598,8 @@ impl KnowledgeGraph {
     }
 
     /// The nodes of `kind` that pass `filter`, in no particular order. A condition
-    /// `eq`/`in` on an id or a reference field starts from those entities' edges, a
+    /// `eq`/`in` on an id or a reference field starts from those entities' edges, one on
+    /// a kind, a period or a status as it is now from its groups, a
     /// `contains` on names or texts from the texts holding its rarest piece, and an `or`
     /// whose every branch starts so from the union of their starts; otherwise the kind's
     /// own list is read.
@@ -612,8 +625,9 @@ impl KnowledgeGraph {
         nodes
     }
 
-    /// The smallest candidate set an indexed conjunct (or a span of amounts or days, a
-    /// `contains` on names or texts, or an `or` of such) allows, if any, with the conjunct
+    /// The smallest candidate set an indexed conjunct (an id, a related entity, a kind,
+    /// period or status as it is now; or a span of amounts or days, a `contains` on names
+    /// or texts, or an `or` of such) allows, if any, with the conjunct
     /// every candidate meets by the way it was found, where there is one: an `eq` or `in`
     /// on the id names each candidate, so that fifty candidates are not each tested
     /// against a list of fifty ids.
@@ -630,6 +644,18 @@ impl KnowledgeGraph {
                 None
             };
         for (field, op) in filter.conjuncts() {
+            // A group of a kind, a period or a status is counted before it is read.
+            if tags::answers(field, as_of) {
+                let fewer = best.as_ref().is_none_or(|(b, _)| {
+                    self.tags
+                        .count(kind, field, op)
+                        .is_some_and(|n| n < b.len())
+                });
+                if fewer && let Some(set) = self.tags.within(kind, field, op) {
+                    best = Some((set, Some(op)));
+                }
+                continue;
+            }
             let ids: Vec<&EntityId> = match op {
                 Op::Eq(Value::Id(i)) => vec![i],
                 Op::In(vs) => ids_among(vs),
