@@ -14,7 +14,7 @@ use super::tags;
 use crate::model::{NodeKind, PartialDate};
 
 /// The nodes of a list with one value of the field its order is led by, or with none.
-struct Group {
+pub(super) struct Group {
     /// The value, none for the nodes without one (last, either way).
     value: Option<Value>,
     /// The list's filter and the value's condition.
@@ -169,11 +169,20 @@ impl KnowledgeGraph {
 
     /// The groups of the list of `kind` that passes `filter`, by the field `lead` names,
     /// in its order: each value's, then, where some nodes of the kind have none, theirs.
-    fn groups_of(&self, kind: NodeKind, filter: &Filter, lead: Order) -> Vec<Group> {
+    /// Those the filter's own conditions on that field rule out are left out, rather than
+    /// each read through for no match.
+    pub(super) fn groups_of(&self, kind: NodeKind, filter: &Filter, lead: Order) -> Vec<Group> {
+        let conjuncts = filter.conjuncts();
+        let mut on_lead = conjuncts.iter().filter(|(field, _)| *field == lead.field);
+        let allowed = |value: &str| {
+            let value = Value::Text(value.into());
+            on_lead.clone().all(|(_, op)| op.passes(&value))
+        };
         let mut values: Vec<&'static str> = self
             .tags
             .groups(kind, lead.field)
             .map(|(value, _)| value)
+            .filter(|value| allowed(value))
             .collect();
         values.sort_by(|a, b| fold_cmp(a, b));
         if lead.descending {
@@ -189,7 +198,8 @@ impl KnowledgeGraph {
             .collect();
         let total = self.by_kind.get(&kind).map_or(0, |list| list.len());
         let tagged = self.tags.tagged(kind, lead.field);
-        if tagged < total {
+        // A node without a value passes no condition on it.
+        if tagged < total && on_lead.next().is_none() {
             let filter = match tagged {
                 0 => filter.clone(),
                 _ => with(Filter::Not(Box::new(Filter::Test(lead.field, Op::Exists)))),

@@ -1926,6 +1926,11 @@ pub(crate) mod tests {
             let list = g.list_by(kind, &Filter::default(), &sort, None);
             assert_eq!(page.map(|p| p.nodes), Some(list[..4].to_vec()), "{sort}");
         }
+        // The groups a filter's own condition on the field rules out are not read.
+        let by_status = by(Field::Status, false);
+        let groups = g.groups_of(kind, &fulfilled, by_status).len();
+        assert_eq!(groups, 1, "fulfilled alone; not those without a status");
+        assert_eq!(g.groups_of(kind, &Filter::default(), by_status).len(), 4);
         // Not where what follows has no index, nor by a status as of a date.
         for (order, as_of) in [
             (

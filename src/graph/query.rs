@@ -401,7 +401,8 @@ impl Op {
         }
     }
 
-    fn passes(&self, v: &Value) -> bool {
+    /// True when `v` passes the comparison.
+    pub(super) fn passes(&self, v: &Value) -> bool {
         let cmp = |w: &Value| compare(v, w);
         match self {
             Op::Eq(w) => same(v, w),
