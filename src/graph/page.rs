@@ -9,6 +9,7 @@
 //! ([`KnowledgeGraph::list_by`]) would give, with the same neighbours before and after.
 
 use std::borrow::Cow;
+use std::cell::Cell;
 use std::cmp::Ordering;
 use std::collections::BTreeMap;
 use std::iter::Peekable;
@@ -222,6 +223,7 @@ impl KnowledgeGraph {
             filter,
             implied: Some(op),
             as_of,
+            budget: Budget::unbounded(),
         })
     }
 
@@ -287,11 +289,15 @@ impl KnowledgeGraph {
         }
         // So is a group of a kind, a period or a status (as it is now) that holds few
         // enough nodes, in any order: a walk would meet its nodes at their share of all.
-        let grouped = |&(field, op): &(Field, &Op)| {
-            tags::answers(field, as_of)
-                && self.tags.count(kind, field, op).is_some_and(|n| n <= cap)
-        };
-        if conjuncts.iter().any(grouped) {
+        // A walk past a larger group's share gives up once it has read as many nodes as
+        // the group holds, and the page is picked from the group: its nodes may all lie
+        // at the end of the walk (commitments of a kind that has no amounts, by amount).
+        let group = conjuncts
+            .iter()
+            .filter(|(field, _)| tags::answers(*field, as_of))
+            .filter_map(|&(field, op)| self.tags.count(kind, field, op))
+            .min();
+        if group.is_some_and(|n| n <= cap) {
             return None;
         }
         let source = match lane {
@@ -332,6 +338,7 @@ impl KnowledgeGraph {
             filter,
             implied: None,
             as_of,
+            budget: group.map_or_else(Budget::unbounded, Budget::of),
         })
     }
 
@@ -488,6 +495,43 @@ struct Reader<'g, 'f> {
     /// not tested again.
     implied: Option<&'f Op>,
     as_of: Option<&'f PartialDate>,
+    /// How many more nodes the reader's walks may read before it gives up.
+    budget: Budget,
+}
+
+/// How many nodes a reader may read before the page is sooner picked from a set of
+/// candidates: once they are read, its walks end and it answers no page.
+#[derive(Debug)]
+struct Budget {
+    left: Cell<usize>,
+    spent: Cell<bool>,
+}
+
+impl Budget {
+    fn of(reads: usize) -> Self {
+        Budget {
+            left: Cell::new(reads),
+            spent: Cell::new(false),
+        }
+    }
+
+    fn unbounded() -> Self {
+        Budget::of(usize::MAX)
+    }
+
+    /// Takes one read; false, and spent from then on, when none is left.
+    fn take(&self) -> bool {
+        match self.left.get() {
+            0 => {
+                self.spent.set(true);
+                false
+            }
+            n => {
+                self.left.set(n - 1);
+                true
+            }
+        }
+    }
 }
 
 /// Where an item sits in a reader's order, or where a cursor points: its slot in the
@@ -671,7 +715,9 @@ impl<'g> Reader<'g, '_> {
             }),
         };
         let (filter, as_of, implied) = (self.filter, self.as_of, self.implied);
+        let budget = &self.budget;
         interrupt::checked(ixs)
+            .take_while(move |_| budget.take())
             .map(move |ix| &*g.graph[ix])
             .filter(move |n| filter.matches_besides(n, as_of, implied))
     }
@@ -709,7 +755,8 @@ impl<'g> Reader<'g, '_> {
         }
     }
 
-    /// The page `window` selects, read in order; none when a cursor's key has no slot.
+    /// The page `window` selects, read in order; none when a cursor's key has no slot, or
+    /// when the walks read more nodes than the reader's budget.
     fn page(&self, window: &Window<SortKey<'_>>) -> Option<ListPage<'g>> {
         let after = match &window.after {
             Some(k) => Some(self.cursor(k)?),
@@ -772,6 +819,9 @@ impl<'g> Reader<'g, '_> {
                 ),
             },
         };
+        if self.budget.spent.get() {
+            return None;
+        }
         Some(ListPage {
             nodes: items,
             has_previous,
@@ -1958,6 +2008,53 @@ pub(crate) mod tests {
         let need = many * many / 90;
         assert!(g.index_for(kind, &few, &sort, None, &page(need)).is_none());
         assert!(g.index_for(kind, &few, &sort, None, &page(1)).is_some());
+    }
+
+    #[test]
+    fn a_walk_that_reads_as_many_nodes_as_its_group_holds_gives_up_for_the_group() {
+        // Forty priced investments, then twenty procurements without an amount: by amount,
+        // the procurements come last.
+        let ids: Vec<String> = (0..60).map(|i| format!("commitment:c{i:02}")).collect();
+        let pledges = ids
+            .iter()
+            .enumerate()
+            .map(|(i, at)| Pledge {
+                id: at,
+                by: "country:jp",
+                to: "country:us",
+                kind: if i < 40 {
+                    K::Investment
+                } else {
+                    K::Procurement
+                },
+                amount: (i < 40).then(|| money(&format!("{}", i + 1), "USD")),
+                period: Period::OneOff,
+                part_of: None,
+            })
+            .collect();
+        let g = pledge_graph(pledges);
+        let kind = NodeKind::Commitment;
+        let procurements = test(Field::Kind, Op::Eq(Value::Text("procurement".into())));
+        let by_amount = Sort::new(&[Order {
+            field: Field::Amount,
+            descending: true,
+        }]);
+        let first = Window {
+            first: Some(3),
+            ..Window::default()
+        };
+        // The group (20) is more than the root of the page's 4 times the kind's 60 (15):
+        // walked for, with a budget of 20 reads, spent among the investments.
+        let reader = g.index_for(kind, &procurements, &by_amount, None, &first);
+        assert!(reader.as_ref().is_some_and(|r| r.budget.left.get() == 20));
+        assert_eq!(reader.and_then(|r| r.page(&first)), None);
+        let page = g.page_by(kind, &procurements, &by_amount, None, &first);
+        let list = g.list_by(kind, &procurements, &by_amount, None);
+        assert_eq!(page.nodes, list[..3]);
+        // The investments are met at once: the walk's page stands.
+        let investments = test(Field::Kind, Op::Eq(Value::Text("investment".into())));
+        let reader = g.index_for(kind, &investments, &by_amount, None, &first);
+        assert!(reader.and_then(|r| r.page(&first)).is_some());
     }
 
     #[test]

@@ -641,3 +641,92 @@ fn an_entity_of_every_kind_is_created_with_the_claims_of_its_values() {
         json!({ "amount": "1000000.25", "currency": "EUR" })
     );
 }
+
+/// Every commitment by status largest first, then by id, read three at a time through
+/// the cursors: each with its status now (none where it has none).
+fn by_status(e: &Editing) -> Vec<(String, Option<String>)> {
+    let mut out = Vec::new();
+    let mut after = String::new();
+    loop {
+        let query = format!(
+            r#"{{ commitments(orderBy: [{{ field: STATUS, direction: DESC }}], first: 3{after}) {{
+                pageInfo {{ hasNextPage endCursor }} nodes {{ id status {{ value }} }} }} }}"#
+        );
+        let page = e.server.data(&query)["commitments"].clone();
+        for node in page["nodes"].as_array().into_iter().flatten() {
+            let id = node["id"].as_str().unwrap_or_default().to_string();
+            let status = node["status"]["value"].as_str().map(str::to_string);
+            out.push((id, status));
+        }
+        if page["pageInfo"]["hasNextPage"] != json!(true) {
+            return out;
+        }
+        after = format!(
+            r#", after: "{}""#,
+            page["pageInfo"]["endCursor"].as_str().unwrap()
+        );
+    }
+}
+
+#[test]
+fn a_status_written_moves_its_commitment_in_the_filters_and_orders_by_status() {
+    let e = editing();
+    let fulfilled = |e: &Editing| -> Vec<String> {
+        let query = r#"{ commitments(filter: { status: { eq: FULFILLED } }, first: 100) {
+            totalCount nodes { id } } }"#;
+        let list = e.server.data(query)["commitments"].clone();
+        let ids: Vec<String> = list["nodes"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter_map(|n| n["id"].as_str().map(str::to_string))
+            .collect();
+        assert_eq!(list["totalCount"], json!(ids.len()));
+        ids
+    };
+    // The order the list must have: statuses largest first (as their names sort), those
+    // without one last, ties by id; and every commitment in it once.
+    let sorted = |list: &[(String, Option<String>)]| {
+        let mut want = list.to_vec();
+        want.sort_by(|(a, x), (b, y)| match (x, y) {
+            (Some(x), Some(y)) => y.cmp(x).then(a.cmp(b)),
+            (Some(_), None) => std::cmp::Ordering::Less,
+            (None, Some(_)) => std::cmp::Ordering::Greater,
+            (None, None) => a.cmp(b),
+        });
+        want
+    };
+    let before = by_status(&e);
+    let count =
+        e.server.data("{ commitments { totalCount } }")["commitments"]["totalCount"].clone();
+    assert_eq!(json!(before.len()), count);
+    assert_eq!(before, sorted(&before));
+    let was = fulfilled(&e);
+    let (moved, _) = before
+        .iter()
+        .find(|(_, status)| status.as_deref() != Some("FULFILLED"))
+        .unwrap()
+        .clone();
+    let write = r#"mutation($changes: [ChangeInput!]!) {
+      applyChanges(changes: $changes, reason: "the pledge was met") { version } }"#;
+    let changes = json!([{ "addClaim": { "id": moved, "claim": { "commitmentStatus": {
+        "key": "met", "value": "FULFILLED", "rank": "PREFERRED",
+        "validFrom": { "date": "2026-01-15" }, "sources": cite() } } } }]);
+    e.ok(write, json!({ "changes": changes }));
+    // In the filter's list now, and in its new place in the order, read from the groups.
+    let now = fulfilled(&e);
+    assert_eq!(now.len(), was.len() + 1);
+    assert!(now.contains(&moved), "{now:?}");
+    let after = by_status(&e);
+    assert_eq!(after, sorted(&after));
+    assert!(after.contains(&(moved.clone(), Some("FULFILLED".into()))));
+    assert_eq!(after.len(), before.len());
+    // As of a day before the claim, it stands where it stood: no group answers then.
+    let query = r#"{ commitments(filter: { status: { eq: FULFILLED } }, asOf: "2025-12-01",
+        first: 100) { nodes { id } } }"#;
+    let then = e.server.data(query)["commitments"]["nodes"].clone();
+    assert!(
+        !then.to_string().contains(&format!("\"{moved}\"")),
+        "{then}"
+    );
+}
