@@ -1,7 +1,7 @@
-//! A page of a list in an order led by a kind, a period or a status (as it is now): the
-//! list is its groups one after another ([`super::tags`]), each in the order of the
-//! sort's other fields, so the page is read group by group, each group's part a page of
-//! its own read from an index, until the page is full.
+//! A page of a list in an order led by a kind, a period, a status or a currency (as
+//! it is now): the list is its groups one after another ([`super::tags`]), each in the
+//! order of the sort's other fields, so the page is read group by group, each group's
+//! part a page of its own read from an index, until the page is full.
 
 use std::cmp::Ordering;
 use std::ops::Range;
@@ -23,8 +23,8 @@ pub(super) struct Group {
 
 impl KnowledgeGraph {
     /// The page `window` selects of the list of `kind` that passes `filter` in `sort`,
-    /// where `sort` is led by a kind, a period or a status (as it is now) and each
-    /// group's part is read in order from an index ([`read_in_order`]); none otherwise.
+    /// where `sort` is led by a kind, a period, a status or a currency (as it is now) and
+    /// each    /// group's part is read in order from an index ([`read_in_order`]); none otherwise.
     /// A page that starts in one group and ends in another reads the part of each; the
     /// groups it does not read are asked only whether they hold a match, where the parts
     /// it reads do not tell whether the list holds items before or after the page.
@@ -36,7 +36,9 @@ impl KnowledgeGraph {
         as_of: Option<&PartialDate>,
         window: &Window<SortKey<'_>>,
     ) -> Option<ListPage<'_>> {
-        let lead = *sort.fields().first()?;
+        // The first order asked, not the first field: an order by amount is one by
+        // currency, then amount, and is read from the amounts index.
+        let lead = sort.lead()?;
         let rest = sort.rest();
         if !tags::answers(lead.field, as_of) || !read_in_order(kind, &rest, as_of) {
             return None;
@@ -215,9 +217,9 @@ impl KnowledgeGraph {
 
 /// True when a list of `kind` in `sort` is read in order from an index: by id or by
 /// name, by date for a dated kind, by amount for commitments as they are now, each
-/// perhaps after a kind, a period or a status (as it is now).
+/// perhaps after a kind, a period, a status or a currency (as it is now).
 pub(super) fn read_in_order(kind: NodeKind, sort: &Sort, as_of: Option<&PartialDate>) -> bool {
-    match sort.fields().first() {
+    match sort.lead() {
         Some(lead) if tags::answers(lead.field, as_of) => read_in_order(kind, &sort.rest(), as_of),
         _ => super::page::read_from_lane(kind, sort, as_of),
     }

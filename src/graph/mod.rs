@@ -242,7 +242,8 @@ pub struct KnowledgeGraph {
     names: NameLists,
     /// Each dated kind's nodes by date, both ways.
     dates: DateLists,
-    /// Each kind's nodes grouped by their kind within it, period and status.
+    /// Each kind's nodes grouped by their kind within it, period, status and
+    /// currency.
     tags: TagLists,
     /// The whole graph's timeline in its order.
     timeline: TimelineIndex,
@@ -264,7 +265,7 @@ enum Lists {
     Name,
     /// Its kind's lists by date, where it has them.
     Date,
-    /// Its kind's groups by kind, period and status.
+    /// Its kind's groups by kind, period, status and currency.
     Tags,
 }
 
@@ -693,7 +694,7 @@ impl KnowledgeGraph {
 
     /// An estimate of the bytes the lists pages are read from take: the books of
     /// commitments, each kind's list by name, each dated kind's lists by date and each
-    /// kind's groups by kind, period and status (not the lists by id, nor the amounts
+    /// kind's groups by kind, period, status and currency (not the lists by id, nor the amounts
     /// index).
     pub fn page_index_bytes(&self) -> usize {
         self.books.heap_bytes()

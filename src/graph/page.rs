@@ -132,8 +132,8 @@ impl KnowledgeGraph {
         {
             return self.dates.count(kind, &span, |x| self.node_at(x));
         }
-        // One condition on a kind, a period or a status as it is now, alone: the sizes of
-        // the groups it picks.
+        // One condition on a kind, a period, a status or a currency as it is now, alone:
+        // the sizes of the groups it picks.
         if let [(field, op)] = filter.conjuncts()[..]
             && dates::conjunction(filter)
             && tags::answers(field, as_of)
@@ -287,14 +287,18 @@ impl KnowledgeGraph {
         {
             return None;
         }
-        // So is a group of a kind, a period or a status (as it is now) that holds few
-        // enough nodes, in any order: a walk would meet its nodes at their share of all.
-        // A walk past a larger group's share gives up once it has read as many nodes as
-        // the group holds, and the page is picked from the group: its nodes may all lie
-        // at the end of the walk (commitments of a kind that has no amounts, by amount).
+        // So is a group of a kind, a period, a status or a currency (as it is now) that
+        // holds few enough nodes, in any order: a walk would meet its nodes at their
+        // share of all. A walk past a larger group's share gives up once it has read as
+        // many nodes as the group holds, and the page is picked from the group: its nodes
+        // may all lie at the end of the walk (commitments of a kind that has no amounts,
+        // by amount).
+        // (In the order by amount the amounts index keeps the currencies apart already.)
+        let by_amount = matches!(lane, Lane::Rising | Lane::Falling);
         let group = conjuncts
             .iter()
             .filter(|(field, _)| tags::answers(*field, as_of))
+            .filter(|(field, _)| !(by_amount && *field == Field::Currency))
             .filter_map(|&(field, op)| self.tags.count(kind, field, op))
             .min();
         if group.is_some_and(|n| n <= cap) {
@@ -1043,8 +1047,8 @@ impl KnowledgeGraph {
             .view(&|x| self.graph[NodeIndex::new(x as usize)].id.to_string())
     }
 
-    /// Each kind's groups by kind, period and status, each node named by its id, as
-    /// [`Self::books_view`].
+    /// Each kind's groups by kind, period, status and currency, each node named by its
+    /// id, as [`Self::books_view`].
     pub(crate) fn tags_view(&self) -> Vec<String> {
         self.tags
             .view(&|x| self.graph[NodeIndex::new(x as usize)].id.to_string())
@@ -1492,6 +1496,7 @@ pub(crate) mod tests {
                 test(Field::Status, Op::Eq(Value::Text("Fulfilled".into()))),
             ]),
             Filter::All(vec![jp(), purchases()]),
+            test(Field::Currency, Op::Eq(Value::Text("usd".into()))),
             Filter::All(vec![jp()]),
             Filter::Not(Box::new(jp())),
             Filter::All(vec![Filter::Not(Box::new(Filter::All(vec![
@@ -1651,6 +1656,8 @@ pub(crate) mod tests {
                 by(Field::Id, true),
             ],
             vec![by(Field::Status, false), by(Field::Kind, true)],
+            vec![by(Field::Currency, true), by(Field::Name, false)],
+            vec![by(Field::Currency, false), by(Field::Amount, true)],
         ]
     }
 
@@ -1970,6 +1977,7 @@ pub(crate) mod tests {
                 by(Field::Name, false),
             ],
             vec![by(Field::Period, false)],
+            vec![by(Field::Currency, true), by(Field::Amount, false)],
         ] {
             let sort = Sort::new(&order);
             let page = g.page_by_groups(kind, &Filter::default(), &sort, None, &first);
@@ -1988,6 +1996,9 @@ pub(crate) mod tests {
                 None,
             ),
             (vec![by(Field::Status, false)], Some(&date)),
+            (vec![by(Field::Currency, false)], Some(&date)),
+            // An order by amount is one by currency first, read from the amounts index.
+            (vec![by(Field::Amount, false)], None),
             (vec![by(Field::Name, false)], None),
         ] {
             let sort = Sort::new(&order);

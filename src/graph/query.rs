@@ -203,6 +203,11 @@ impl Sort {
         &self.fields
     }
 
+    /// The first order asked.
+    pub(super) fn lead(&self) -> Option<Order> {
+        self.orders.first().copied()
+    }
+
     /// The sort of what follows the first order asked, which orders the items that tie
     /// on it.
     pub(super) fn rest(&self) -> Sort {
@@ -284,6 +289,12 @@ fn claim_value<'a, T>(set: &'a ClaimSet<T>, as_of: Option<&PartialDate>) -> Opti
     set.at(as_of).map(|c| &c.value)
 }
 
+fn currency_of(set: &ClaimSet<Amount>, as_of: Option<&PartialDate>) -> Option<&'static str> {
+    claim_value(set, as_of)
+        .and_then(Amount::money)
+        .map(|m| m.currency.as_str())
+}
+
 fn money_of(set: &ClaimSet<Amount>, as_of: Option<&PartialDate>) -> Option<(String, Decimal)> {
     claim_value(set, as_of)
         .and_then(Amount::money)
@@ -322,12 +333,8 @@ pub fn values(node: &Node, field: Field, as_of: Option<&PartialDate>) -> Vec<Val
         (Field::Venue, NodeData::Event(e)) => one(e.venue.as_ref().map(id)),
         (Field::Participant, NodeData::Event(e)) => e.participants.iter().map(id).collect(),
         (Field::Country, NodeData::Organization(o)) => one(o.country.as_ref().map(id)),
-        (Field::Kind | Field::Period | Field::Status, _) => one(tag(node, field, as_of).map(text)),
-        (Field::Currency, NodeData::Commitment(c)) => {
-            one(money_of(&c.amount, as_of).map(|(cur, _)| Value::Text(cur)))
-        }
-        (Field::Currency, NodeData::Project(p)) => {
-            one(money_of(&p.value, as_of).map(|(cur, _)| Value::Text(cur)))
+        (Field::Kind | Field::Period | Field::Status | Field::Currency, _) => {
+            one(tag(node, field, as_of).map(text))
         }
         (Field::Amount, NodeData::Commitment(c)) => {
             one(money_of(&c.amount, as_of).map(|(_, a)| Value::Decimal(a)))
@@ -346,8 +353,9 @@ pub fn values(node: &Node, field: Field, as_of: Option<&PartialDate>) -> Vec<Val
     }
 }
 
-/// The name a node's kind within its kind, its period or its status (as of a date)
-/// holds, as on the wire; none for another field or where the node has none.
+/// The name a node's kind within its kind, its period, or its status or the currency of
+/// its money amount (as of a date) holds, as on the wire; none for another field or
+/// where the node has none.
 pub(super) fn tag(node: &Node, field: Field, as_of: Option<&PartialDate>) -> Option<&'static str> {
     match (field, &node.data) {
         (Field::Kind, NodeData::Commitment(c)) => Some(c.kind.as_str()),
@@ -364,6 +372,8 @@ pub(super) fn tag(node: &Node, field: Field, as_of: Option<&PartialDate>) -> Opt
             claim_value(&t.status, as_of).map(|s| s.as_str())
         }
         (Field::Status, NodeData::Demand(x)) => claim_value(&x.status, as_of).map(|s| s.as_str()),
+        (Field::Currency, NodeData::Commitment(c)) => currency_of(&c.amount, as_of),
+        (Field::Currency, NodeData::Project(p)) => currency_of(&p.value, as_of),
         _ => None,
     }
 }
@@ -600,7 +610,7 @@ impl KnowledgeGraph {
 
     /// The nodes of `kind` that pass `filter`, in no particular order. A condition
     /// `eq`/`in` on an id or a reference field starts from those entities' edges, one on
-    /// a kind, a period or a status as it is now from its groups, a
+    /// a kind, a period, a status or a currency as it is now from its groups, a
     /// `contains` on names or texts from the texts holding its rarest piece, and an `or`
     /// whose every branch starts so from the union of their starts; otherwise the kind's
     /// own list is read.
@@ -627,7 +637,7 @@ impl KnowledgeGraph {
     }
 
     /// The smallest candidate set an indexed conjunct (an id, a related entity, a kind,
-    /// period or status as it is now; or a span of amounts or days, a `contains` on names
+    /// period, status or currency as it is now; or a span of amounts or days, a `contains` on names
     /// or texts, or an `or` of such) allows, if any, with the conjunct
     /// every candidate meets by the way it was found, where there is one: an `eq` or `in`
     /// on the id names each candidate, so that fifty candidates are not each tested
@@ -645,7 +655,7 @@ impl KnowledgeGraph {
                 None
             };
         for (field, op) in filter.conjuncts() {
-            // A group of a kind, a period or a status is counted before it is read.
+            // A group of a kind, a period, a status or a currency is counted before it is read.
             if tags::answers(field, as_of) {
                 let fewer = best.as_ref().is_none_or(|(b, _)| {
                     self.tags

@@ -1,8 +1,8 @@
 //! The nodes of each kind grouped by a field that holds one of a few names: the kind
 //! within the kind (a commitment's, an event's, ...), a commitment's period, and the
-//! status as it is now. An `eq` or `in` on such a field starts from its groups, one
-//! alone is counted without reading a node, and a list in an order led by one is read
-//! group by group ([`super::grouped`]).
+//! status and the currency of the amount as they are now. An `eq` or `in` on such a
+//! field starts from its groups, one alone is counted without reading a node, and a list
+//! in an order led by one is read group by group ([`super::grouped`]).
 
 use std::collections::{BTreeMap, HashMap};
 
@@ -13,12 +13,16 @@ use super::query::{Field, Op, Value, tag};
 use crate::model::{Node, NodeKind, PartialDate};
 
 /// The fields whose values are grouped.
-const FIELDS: [Field; 3] = [Field::Kind, Field::Period, Field::Status];
+const FIELDS: [Field; 4] = [Field::Kind, Field::Period, Field::Status, Field::Currency];
 
-/// True when the groups of `field` hold its values as of `as_of`: a status is a claim,
-/// grouped as it is now; a kind or a period never changes.
+/// True when the groups of `field` hold its values as of `as_of`: a status and an
+/// amount are claims, grouped as they are now; a kind or a period never changes.
 pub(crate) fn answers(field: Field, as_of: Option<&PartialDate>) -> bool {
-    FIELDS.contains(&field) && (field != Field::Status || as_of.is_none())
+    match field {
+        Field::Kind | Field::Period => true,
+        Field::Status | Field::Currency => as_of.is_none(),
+        _ => false,
+    }
 }
 
 /// Each kind's nodes by their value of each grouped field, a group's nodes in the order
