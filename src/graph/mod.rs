@@ -7,6 +7,7 @@ mod apply;
 #[cfg(test)]
 mod apply_tests;
 mod bounds;
+mod budget;
 mod chunked;
 mod commitments;
 mod dates;

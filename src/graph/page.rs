@@ -9,7 +9,6 @@
 //! ([`KnowledgeGraph::list_by`]) would give, with the same neighbours before and after.
 
 use std::borrow::Cow;
-use std::cell::Cell;
 use std::cmp::Ordering;
 use std::collections::BTreeMap;
 use std::iter::Peekable;
@@ -18,6 +17,7 @@ use std::ops::Bound;
 use petgraph::stable_graph::NodeIndex;
 
 use super::amounts::Span;
+use super::budget::Budget;
 use super::commitments::Role;
 use super::dates::{self, DaySpan};
 use super::lanes::{self, Lane, Slot, Walk};
@@ -503,41 +503,6 @@ struct Reader<'g, 'f> {
     budget: Budget,
 }
 
-/// How many nodes a reader may read before the page is sooner picked from a set of
-/// candidates: once they are read, its walks end and it answers no page.
-#[derive(Debug)]
-struct Budget {
-    left: Cell<usize>,
-    spent: Cell<bool>,
-}
-
-impl Budget {
-    fn of(reads: usize) -> Self {
-        Budget {
-            left: Cell::new(reads),
-            spent: Cell::new(false),
-        }
-    }
-
-    fn unbounded() -> Self {
-        Budget::of(usize::MAX)
-    }
-
-    /// Takes one read; false, and spent from then on, when none is left.
-    fn take(&self) -> bool {
-        match self.left.get() {
-            0 => {
-                self.spent.set(true);
-                false
-            }
-            n => {
-                self.left.set(n - 1);
-                true
-            }
-        }
-    }
-}
-
 /// Where an item sits in a reader's order, or where a cursor points: its slot in the
 /// lane, or, where the order asks for more than the lane keeps, its whole key.
 #[derive(Debug, Clone)]
@@ -823,7 +788,7 @@ impl<'g> Reader<'g, '_> {
                 ),
             },
         };
-        if self.budget.spent.get() {
+        if self.budget.spent() {
             return None;
         }
         Some(ListPage {
@@ -2057,7 +2022,7 @@ pub(crate) mod tests {
         // The group (20) is more than the root of the page's 4 times the kind's 60 (15):
         // walked for, with a budget of 20 reads, spent among the investments.
         let reader = g.index_for(kind, &procurements, &by_amount, None, &first);
-        assert!(reader.as_ref().is_some_and(|r| r.budget.left.get() == 20));
+        assert!(reader.as_ref().is_some_and(|r| r.budget.left() == 20));
         assert_eq!(reader.and_then(|r| r.page(&first)), None);
         let page = g.page_by(kind, &procurements, &by_amount, None, &first);
         let list = g.list_by(kind, &procurements, &by_amount, None);

@@ -1,12 +1,12 @@
 //! The whole graph's timeline in its order, kept in step with changes: a page of it is
 //! read from where it starts, rather than found among every dated entity's entries.
 
-use std::cell::Cell;
 use std::cmp::Ordering;
 use std::collections::BTreeSet;
 use std::iter::Peekable;
 use std::ops::Bound;
 
+use super::budget::Budget;
 use super::page::Window;
 use super::timeline::{Stamp, TimelineEntry, TimelineKey, TimelineKind, holds, reaches, stamps};
 use super::{KnowledgeGraph, interrupt};
@@ -367,37 +367,6 @@ type Edge = Option<(TimelineKey<'static>, bool)>;
 /// relations at once; with more, the index is tried first.
 const FEW_RELATIONS: usize = if cfg!(test) { 8 } else { 256 };
 
-/// How many spots of the index a page of named entities may read, in all, before it is
-/// read from their relations instead: as many as they have relations, so that a page
-/// given up costs at most about as much again as reading their relations.
-struct Budget {
-    left: Cell<usize>,
-    spent: Cell<bool>,
-}
-
-impl Budget {
-    fn of(spots: usize) -> Self {
-        Budget {
-            left: Cell::new(spots),
-            spent: Cell::new(false),
-        }
-    }
-
-    /// Takes one spot; false, from then on, once there is none left.
-    fn take(&self) -> bool {
-        match self.left.get() {
-            0 => {
-                self.spent.set(true);
-                false
-            }
-            n => {
-                self.left.set(n - 1);
-                true
-            }
-        }
-    }
-}
-
 impl KnowledgeGraph {
     /// The page `window` selects of the timeline of `entities` (the whole graph's when
     /// none is named) from `from` to `to`: the same entries, in the same order, with the
@@ -424,11 +393,14 @@ impl KnowledgeGraph {
             .map(|at| self.topology.halves(at.ix).len())
             .sum();
         if relations >= FEW_RELATIONS {
+            // The spots of the index the page may read, in all, before it is read from
+            // their relations instead: as many as they have relations, so that a page
+            // given up costs at most about as much again as reading their relations.
             let budget = Budget::of(relations);
             let page = self.page_from_index(from, to, entities, window, Some(&budget));
             #[cfg(test)]
-            tests::READ.with(|r| r.set(r.get() + [1, 0][usize::from(budget.spent.get())]));
-            if !budget.spent.get() {
+            tests::READ.with(|r| r.set(r.get() + [1, 0][usize::from(budget.spent())]));
+            if !budget.spent() {
                 return page;
             }
         }
@@ -674,6 +646,8 @@ impl KnowledgeGraph {
 
 #[cfg(test)]
 mod tests {
+    use std::cell::Cell;
+
     use super::super::testing::*;
     use super::*;
     use crate::model::{DateBound, NodeData};
