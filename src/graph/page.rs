@@ -132,14 +132,18 @@ impl KnowledgeGraph {
         {
             return self.dates.count(kind, &span, |x| self.node_at(x));
         }
-        // One condition on a kind, a period, a status or a currency as it is now, alone:
-        // the sizes of the groups it picks.
-        if let [(field, op)] = filter.conjuncts()[..]
-            && dates::conjunction(filter)
-            && tags::answers(field, as_of)
-            && let Some(n) = self.tags.count(kind, field, op)
-        {
-            return n;
+        // Conditions on a kind, a period, a status or a currency as it is now, alone: the
+        // sizes of the groups one picks, or the nodes in the groups of each of several.
+        let conjuncts = filter.conjuncts();
+        let grouped = |&(field, _): &(Field, &Op)| tags::answers(field, as_of);
+        if !conjuncts.is_empty() && conjuncts.iter().all(grouped) && dates::conjunction(filter) {
+            let n = match conjuncts[..] {
+                [(field, op)] => self.tags.count(kind, field, op),
+                _ => self.tags.within_all(kind, &conjuncts).map(|set| set.len()),
+            };
+            if let Some(n) = n {
+                return n;
+            }
         }
         // A `not` alone: every node of the kind but those its filter passes, counted as
         // cheaply as they are.
@@ -1926,6 +1930,18 @@ pub(crate) mod tests {
             .start(kind, &fulfilled, None)
             .map(|(set, implied)| (set.len(), implied.is_some()));
         assert_eq!(start, Some((want, true)));
+        // Two: the nodes in both groups, each named once, counted and started from.
+        let both = Filter::All(vec![purchases(), fulfilled.clone()]);
+        let want = g
+            .nodes_of_kind(kind)
+            .filter(|n| both.matches(n, None))
+            .count();
+        assert!(want > 0);
+        assert_eq!(g.count(kind, &both, None), want);
+        assert_eq!(
+            g.start(kind, &both, None).map(|(set, _)| set.len()),
+            Some(want)
+        );
         // A status as of a date is no group: a claim may have changed since.
         assert!(g.start(kind, &fulfilled, Some(&date)).is_none());
         // An order led by a kind or a status, then one an index keeps: group by group.

@@ -654,9 +654,19 @@ impl KnowledgeGraph {
             } else {
                 None
             };
-        for (field, op) in filter.conjuncts() {
-            // A group of a kind, a period, a status or a currency is counted before it is read.
-            if tags::answers(field, as_of) {
+        let conjuncts = filter.conjuncts();
+        // The groups of a kind, a period, a status or a currency: those of one condition,
+        // counted before they are read, or the nodes in the groups of each of several.
+        let grouped: Vec<(Field, &Op)> = conjuncts
+            .iter()
+            .copied()
+            .filter(|&(field, op)| {
+                tags::answers(field, as_of) && self.tags.count(kind, field, op).is_some()
+            })
+            .collect();
+        match grouped[..] {
+            [] => {}
+            [(field, op)] => {
                 let fewer = best.as_ref().is_none_or(|(b, _)| {
                     self.tags
                         .count(kind, field, op)
@@ -665,6 +675,17 @@ impl KnowledgeGraph {
                 if fewer && let Some(set) = self.tags.within(kind, field, op) {
                     best = Some((set, Some(op)));
                 }
+            }
+            _ => {
+                if let Some(set) = self.tags.within_all(kind, &grouped)
+                    && best.as_ref().is_none_or(|(b, _)| set.len() < b.len())
+                {
+                    best = Some((set, None));
+                }
+            }
+        }
+        for (field, op) in conjuncts {
+            if tags::answers(field, as_of) {
                 continue;
             }
             let ids: Vec<&EntityId> = match op {

@@ -170,6 +170,31 @@ impl TagLists {
         )
     }
 
+    /// The nodes of `kind` that pass every one of `conditions`, each an `eq` or `in` on
+    /// a grouped field, in the order of their indexes: the sets each picks, intersected
+    /// from the smallest; none where one is no such condition.
+    pub fn within_all(
+        &self,
+        kind: NodeKind,
+        conditions: &[(Field, &Op)],
+    ) -> Option<Vec<NodeIndex>> {
+        let mut sets: Vec<Vec<NodeIndex>> = conditions
+            .iter()
+            .map(|&(field, op)| self.within(kind, field, op))
+            .collect::<Option<_>>()?;
+        sets.sort_by_key(Vec::len);
+        let mut sets = sets.into_iter();
+        let mut kept = sets.next()?;
+        for set in sets {
+            let mut other = set.iter().peekable();
+            kept.retain(|ix| {
+                while other.next_if(|o| *o < ix).is_some() {}
+                other.peek() == Some(&ix)
+            });
+        }
+        Some(kept)
+    }
+
     /// The bytes the groups take on the heap.
     pub fn heap_bytes(&self) -> usize {
         self.0
@@ -275,10 +300,25 @@ mod tests {
                 );
             }
         }
-        assert_eq!(
-            kept.count(NodeKind::Commitment, Field::Name, &Op::Eq(text("a"))),
-            None
-        );
+        // Several conditions: the nodes in the groups of each.
+        let purchase = Op::Eq(text("purchase"));
+        let settled = Op::In(vec![text("FULFILLED"), text("pledged")]);
+        let conditions = [(Field::Kind, &purchase), (Field::Status, &settled)];
+        let both = Filter::All(vec![
+            Filter::Test(Field::Kind, purchase.clone()),
+            Filter::Test(Field::Status, settled.clone()),
+        ]);
+        let want: Vec<NodeIndex> = (0..40)
+            .filter(|&i| both.matches(&now[i], None))
+            .map(NodeIndex::new)
+            .collect();
+        assert!(!want.is_empty());
+        let got = kept.within_all(NodeKind::Commitment, &conditions);
+        assert_eq!(got, Some(want));
+        let a = Op::Eq(text("a"));
+        let with_name = [(Field::Kind, &purchase), (Field::Name, &a)];
+        assert_eq!(kept.within_all(NodeKind::Commitment, &with_name), None);
+        assert_eq!(kept.count(NodeKind::Commitment, Field::Name, &a), None);
         assert_eq!(
             kept.count(NodeKind::Commitment, Field::Kind, &Op::Exists),
             None
