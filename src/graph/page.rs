@@ -1942,6 +1942,11 @@ pub(crate) mod tests {
             g.start(kind, &both, None).map(|(set, _)| set.len()),
             Some(want)
         );
+        // Beside two ids, the ids: no group is read.
+        let two = test(Field::Id, ids(&["commitment:c1", "commitment:c2"]));
+        let named = Filter::All(vec![purchases(), two, fulfilled.clone()]);
+        let start = g.start(kind, &named, None).map(|(set, _)| set.len());
+        assert_eq!(start, Some(2));
         // A status as of a date is no group: a claim may have changed since.
         assert!(g.start(kind, &fulfilled, Some(&date)).is_none());
         // An order led by a kind or a status, then one an index keeps: group by group.

@@ -655,36 +655,7 @@ impl KnowledgeGraph {
                 None
             };
         let conjuncts = filter.conjuncts();
-        // The groups of a kind, a period, a status or a currency: those of one condition,
-        // counted before they are read, or the nodes in the groups of each of several.
-        let grouped: Vec<(Field, &Op)> = conjuncts
-            .iter()
-            .copied()
-            .filter(|&(field, op)| {
-                tags::answers(field, as_of) && self.tags.count(kind, field, op).is_some()
-            })
-            .collect();
-        match grouped[..] {
-            [] => {}
-            [(field, op)] => {
-                let fewer = best.as_ref().is_none_or(|(b, _)| {
-                    self.tags
-                        .count(kind, field, op)
-                        .is_some_and(|n| n < b.len())
-                });
-                if fewer && let Some(set) = self.tags.within(kind, field, op) {
-                    best = Some((set, Some(op)));
-                }
-            }
-            _ => {
-                if let Some(set) = self.tags.within_all(kind, &grouped)
-                    && best.as_ref().is_none_or(|(b, _)| set.len() < b.len())
-                {
-                    best = Some((set, None));
-                }
-            }
-        }
-        for (field, op) in conjuncts {
+        for &(field, op) in &conjuncts {
             if tags::answers(field, as_of) {
                 continue;
             }
@@ -724,6 +695,29 @@ impl KnowledgeGraph {
             };
             if best.as_ref().is_none_or(|(b, _)| set.len() < b.len()) {
                 best = Some((set, implied));
+            }
+        }
+        // The groups of a kind, a period, a status or a currency, once the other starts
+        // are known: those of one condition, counted before they are read, or the nodes
+        // in the groups of each of several, where the smallest holds fewer than the best
+        // start so far.
+        let grouped: Vec<(Field, &Op, usize)> = conjuncts
+            .iter()
+            .filter(|(field, _)| tags::answers(*field, as_of))
+            .filter_map(|&(field, op)| Some((field, op, self.tags.count(kind, field, op)?)))
+            .collect();
+        let fewest = grouped.iter().map(|&(.., n)| n).min();
+        if fewest.is_some_and(|n| best.as_ref().is_none_or(|(b, _)| n < b.len())) {
+            if let [(field, op, _)] = grouped[..] {
+                if let Some(set) = self.tags.within(kind, field, op) {
+                    best = Some((set, Some(op)));
+                }
+            } else {
+                let conditions: Vec<(Field, &Op)> =
+                    grouped.iter().map(|&(field, op, _)| (field, op)).collect();
+                if let Some(set) = self.tags.within_all(kind, &conditions) {
+                    best = Some((set, None));
+                }
             }
         }
         // A span of days is one run of the kind's list by date, counted before it is read.
