@@ -311,6 +311,8 @@ ${SIDE_FIELDS}`;
 
   let inflight = 0;
   const requestLog = []; // [{ operationName, variables }] for the test hook
+  const unanswered = new Map(); // request number -> operation name, while it is in flight
+  let requestNumber = 0;
 
   class ApiError extends Error {
     constructor(message, code) {
@@ -323,6 +325,9 @@ ${SIDE_FIELDS}`;
     const operationName = (/(?:query|mutation)\s+(\w+)/.exec(query) || [])[1];
     requestLog.push({ operationName, variables });
     inflight += 1;
+    requestNumber += 1;
+    const number = requestNumber;
+    unanswered.set(number, operationName);
     try {
       const response = await fetch(GRAPHQL_URL, {
         method: 'POST',
@@ -346,6 +351,7 @@ ${SIDE_FIELDS}`;
       return body.data;
     } finally {
       inflight -= 1;
+      unanswered.delete(number);
     }
   }
 
@@ -2555,6 +2561,18 @@ ${SIDE_FIELDS}`;
       if (e.empty()) return null;
       const d = drawnEdge(e);
       return { id: d.id(), count: d.data('count'), text: d.data('text'), visible: d.visible() };
+    },
+    // What keeps the page from being idle, for a test that waited too long to say.
+    get busy() {
+      return {
+        started,
+        inflight,
+        unanswered: [...unanswered.values()],
+        pendingSyncs,
+        slider: Boolean(sliderTimer),
+        comboboxes: comboboxes.filter((c) => c.busy()).length,
+        status: $('status') ? $('status').textContent : null,
+      };
     },
     // True when nothing is loading or waiting to load.
     idle() {

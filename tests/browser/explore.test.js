@@ -4,7 +4,7 @@
 // every page makes is recorded and must stay on the server's own origin.
 'use strict';
 
-const { describe, it, before, after } = require('node:test');
+const { describe, it, before, after, afterEach } = require('node:test');
 const assert = require('node:assert/strict');
 const path = require('node:path');
 const {
@@ -68,8 +68,16 @@ describe('explorer', () => {
     [server, browser] = await Promise.all([startServer(), launchBrowser()]);
   });
 
+  // Each test's pages close when it ends: left open, every drawn graph keeps a share of the
+  // machine's time, and on a loaded 2-core machine the later tests waited for it.
+  async function closePages() {
+    for (const p of pages.splice(0)) await p.close().catch(() => {});
+  }
+
+  afterEach(closePages);
+
   after(async () => {
-    for (const p of pages) await p.close().catch(() => {});
+    await closePages();
     if (browser) await browser.close();
     if (server) await server.stop();
   });
@@ -101,6 +109,9 @@ describe('explorer', () => {
       assert.doesNotMatch(text, /not available/);
       assert.ok(text.length > 40, text);
       p.assertClean(assert);
+    } catch (err) {
+      err.message += `\nthe server given the sources logged, last:\n${withSources.log().slice(-3000)}`;
+      throw err;
     } finally {
       await withSources.stop();
     }

@@ -69,11 +69,22 @@ async function openPage(browser, origin, {
 
 /** Waits until the explorer has drawn a graph and has nothing left to load. */
 async function waitIdle(page, { minLoads = 1, timeout = WAIT_MS } = {}) {
-  await page.waitForFunction(
-    (n) => Boolean(window.__explore && window.__explore.graphLoads >= n && window.__explore.idle()),
-    minLoads,
-    { timeout, polling: 50 },
-  );
+  try {
+    await page.waitForFunction(
+      (n) => Boolean(window.__explore && window.__explore.graphLoads >= n && window.__explore.idle()),
+      minLoads,
+      { timeout, polling: 50 },
+    );
+  } catch (err) {
+    // Say what the page was still waiting for, so that a failure can be read from the log.
+    const state = await page.evaluate(() => {
+      const x = window.__explore;
+      if (!x) return { hook: 'window.__explore is not defined: the explorer did not start' };
+      return { graphLoads: x.graphLoads, busy: x.busy, requests: x.requests.map((r) => r.operationName) };
+    }).catch((e) => ({ unreadable: String(e) }));
+    err.message += `\nthe explorer at ${page.url()}: ${JSON.stringify(state)}`;
+    throw err;
+  }
 }
 
 /** The explorer's state as the test hook reports it. */
