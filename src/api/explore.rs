@@ -752,6 +752,16 @@ impl ExploreQuery {
             let (from, to) = (from.map(|d| d.0), to.map(|d| d.0));
             let wrap = |e| TimelineEntry { g, e };
             let asked = page.read(&TimelineOrder)?;
+            if !page.items {
+                let total = Total::Timeline { from, to, entities };
+                return Ok(super::pagination::page(
+                    Vec::new(),
+                    &TimelineOrder,
+                    Around::none(total),
+                    false,
+                    wrap,
+                ));
+            }
             let window = graph::TimelineWindow {
                 after: asked.after,
                 before: asked.before,

@@ -414,6 +414,9 @@ pub struct PageArgs {
     /// Whether the query selects `edges { cursor }`: a page keeps every edge's key only
     /// then.
     pub cursors: bool,
+    /// Whether the query selects the page itself (`edges`, `nodes` or `pageInfo`): with
+    /// `totalCount` alone, the list is counted and no page is read.
+    pub items: bool,
 }
 
 impl PageArgs {
@@ -425,13 +428,27 @@ impl PageArgs {
         first: Option<i32>,
         last: Option<i32>,
     ) -> async_graphql::Result<Self> {
+        // One pass over the connection's selection (through its fragments), as every
+        // connection field of every request reads it.
+        let (mut items, mut cursors) = (false, false);
+        for field in ctx.field().selection_set() {
+            match field.name() {
+                "edges" => {
+                    items = true;
+                    cursors = cursors || field.selection_set().any(|f| f.name() == "cursor");
+                }
+                "nodes" | "pageInfo" => items = true,
+                _ => {}
+            }
+        }
         Ok(PageArgs {
             after,
             before,
             first,
             last,
             sizes: PageSizes::of(ctx)?,
-            cursors: ctx.look_ahead().field("edges").field("cursor").exists(),
+            cursors,
+            items,
         })
     }
 }
@@ -484,6 +501,17 @@ pub struct Around {
     pub next: bool,
     /// How many items the list holds.
     pub total: Total,
+}
+
+impl Around {
+    /// No page read: only the list's size, for a query that asks for `totalCount` alone.
+    pub fn none(total: Total) -> Self {
+        Around {
+            previous: false,
+            next: false,
+            total,
+        }
+    }
 }
 
 /// The page of `items`, already cut from their list, each wrapped for the API and given
@@ -629,6 +657,7 @@ mod tests {
             before: c(before),
             sizes: SIZES,
             cursors: true,
+            items: true,
         }
     }
 
@@ -862,6 +891,7 @@ mod tests {
                             last,
                             sizes: SIZES,
                             cursors: true,
+                            items: true,
                         };
                         for (graph, by_japan) in [(&g, false), (&g, true), (&grown, true)] {
                             let cut = page(graph, &order, &asked).unwrap();

@@ -236,6 +236,77 @@ fn every_list_root_answers() {
     assert_eq!(d["stats"]["deprecatedClaims"].as_u64(), Some(2));
 }
 
+/// A list asked for its `totalCount` alone is counted without a page being read: the count
+/// must be the one a page of the whole list gives, for every kind of list and argument.
+#[test]
+fn a_total_count_asked_alone_is_the_count_of_the_whole_list() {
+    let lists = [
+        ("commitments", ""),
+        (
+            "commitments",
+            "filter: { commitmentKind: { eq: PROCUREMENT } }",
+        ),
+        (
+            "commitments",
+            "filter: { status: { in: [PLEDGED, FULFILLED] } }, orderBy: [{ field: STATUS }]",
+        ),
+        (
+            "commitments",
+            r#"filter: { amount: { gte: "0" } }, orderBy: [{ field: AMOUNT, direction: DESC }]"#,
+        ),
+        (
+            "commitments",
+            r#"filter: { currency: { eq: "USD" } }, asOf: "2025-06-01""#,
+        ),
+        (
+            "statements",
+            r#"filter: { name: { contains: "tariff" } }, orderBy: [{ field: DATE }]"#,
+        ),
+        ("events", "orderBy: [{ field: NAME, direction: DESC }]"),
+        (
+            "organizations",
+            r#"filter: { id: { in: ["org:cnbc", "org:none"] } }"#,
+        ),
+        ("timeline", r#"from: "2025-07-01", to: "2025-08-31""#),
+        ("timeline", r#"entities: ["country:kr"]"#),
+    ];
+    for (field, args) in lists {
+        let ask = |page: &str, selection: &str| {
+            let args = [args, page].join(" ");
+            let call = match args.trim() {
+                "" => field.to_string(),
+                args => format!("{field}({args})"),
+            };
+            server().data(&format!("{{ {call} {{ {selection} }} }}"))[field].clone()
+        };
+        let alone = ask("first: 100", "totalCount");
+        let paged = ask(
+            "first: 100",
+            "totalCount pageInfo { hasNextPage } edges { cursor }",
+        );
+        let counted = paged["edges"].as_array().map_or(0, Vec::len);
+        assert_eq!(
+            paged["pageInfo"]["hasNextPage"], false,
+            "{field}({args}): one page"
+        );
+        assert!(counted > 0, "{field}({args}) lists something");
+        assert_eq!(
+            alone["totalCount"].as_u64(),
+            Some(counted as u64),
+            "{field}({args})"
+        );
+        assert_eq!(paged["totalCount"], alone["totalCount"], "{field}({args})");
+        // Through a fragment, and beside a page of none, it is the same count.
+        assert_eq!(ask("", "... { totalCount }"), alone, "{field}({args})");
+        let of_none = ask("first: 0", "totalCount edges { cursor }");
+        assert_eq!(
+            of_none["totalCount"], alone["totalCount"],
+            "{field}({args})"
+        );
+        assert_eq!(of_none["edges"], json!([]), "{field}({args})");
+    }
+}
+
 #[test]
 fn id_string_and_enum_operators() {
     assert!(commitments(r#"{ pledger: { eq: "country:kr" } }"#).is_empty());

@@ -70,6 +70,16 @@ pub(crate) fn page_of<'a, T: OutputType>(
     let asked = args
         .read::<(&Node, T), _>(&keyset)
         .map_err(ApiError::into_graphql)?;
+    // Made only when the count is left to `totalCount`: the filter is cloned for it.
+    let counted = || Total::Matching {
+        kind,
+        filter: filter.clone(),
+        as_of: as_of.copied(),
+    };
+    if !args.items {
+        let around = Around::none(counted());
+        return Ok(page(Vec::new(), &keyset, around, false, |(_, t)| t));
+    }
     let window = Window {
         after: asked.after,
         before: asked.before,
@@ -79,11 +89,7 @@ pub(crate) fn page_of<'a, T: OutputType>(
     let found = g.page_by(kind, filter, &sort, as_of, &window);
     let total = match found.total {
         Some(n) => Total::Known(n),
-        None => Total::Matching {
-            kind,
-            filter: filter.clone(),
-            as_of: as_of.copied(),
-        },
+        None => counted(),
     };
     let mut items: Vec<(&'a Node, T)> = Vec::with_capacity(found.nodes.len());
     items.extend(
