@@ -135,15 +135,12 @@ impl KnowledgeGraph {
         // Conditions on a kind, a period, a status or a currency as it is now, alone: the
         // sizes of the groups one picks, or the nodes in the groups of each of several.
         let conjuncts = filter.conjuncts();
-        let grouped = |&(field, _): &(Field, &Op)| tags::answers(field, as_of);
-        if !conjuncts.is_empty() && conjuncts.iter().all(grouped) && dates::conjunction(filter) {
-            let n = match conjuncts[..] {
-                [(field, op)] => self.tags.count(kind, field, op),
-                _ => self.tags.within_all(kind, &conjuncts).map(|set| set.len()),
-            };
-            if let Some(n) = n {
-                return n;
-            }
+        let answered = self.tags.answering(kind, &conjuncts, as_of);
+        if answered.len() == conjuncts.len()
+            && dates::conjunction(filter)
+            && let Some(n) = self.tags.count_passing(kind, &answered)
+        {
+            return n;
         }
         // A `not` alone: every node of the kind but those its filter passes, counted as
         // cheaply as they are.
@@ -298,14 +295,23 @@ impl KnowledgeGraph {
         // may all lie at the end of the walk (commitments of a kind that has no amounts,
         // by amount).
         // (In the order by amount the amounts index keeps the currencies apart already.)
+        // Two or more such conditions are intersected first (a merge of their groups'
+        // node indexes, which `start` reads again) where, were they independent, they
+        // would pass well under what the walk reads: a kind, a status and a currency may
+        // each hold thousands and together a few. Near the bound a walk is the quicker
+        // (a candidate picked costs its sort key), and a merge that finds many is lost.
         let by_amount = matches!(lane, Lane::Rising | Lane::Falling);
-        let group = conjuncts
-            .iter()
-            .filter(|(field, _)| tags::answers(*field, as_of))
-            .filter(|(field, _)| !(by_amount && *field == Field::Currency))
-            .filter_map(|&(field, op)| self.tags.count(kind, field, op))
-            .min();
-        if group.is_some_and(|n| n <= cap) {
+        let mut answered = self.tags.answering(kind, &conjuncts, as_of);
+        answered.retain(|a| !(by_amount && a.field == Field::Currency));
+        let group = answered.iter().map(|a| a.size).min();
+        let merge = answered.len() > 1 && tags::expected(&answered, total) <= cap / 4;
+        if group.is_some_and(|n| n <= cap)
+            || (merge
+                && self
+                    .tags
+                    .count_passing(kind, &answered)
+                    .is_some_and(|n| n <= cap))
+        {
             return None;
         }
         let source = match lane {
@@ -2005,6 +2011,69 @@ pub(crate) mod tests {
         let need = many * many / 90;
         assert!(g.index_for(kind, &few, &sort, None, &page(need)).is_none());
         assert!(g.index_for(kind, &few, &sort, None, &page(1)).is_some());
+    }
+
+    #[test]
+    fn several_groups_holding_few_together_are_merged_for_a_page_and_for_a_start() {
+        // A thousand commitments: a tenth procurements (every tenth), a tenth annual (ten
+        // in a row of each hundred), the annual ones priced; ten are both.
+        let ids: Vec<String> = (0..1000).map(|i| format!("commitment:c{i:03}")).collect();
+        let pledges = ids
+            .iter()
+            .enumerate()
+            .map(|(i, at)| {
+                let annual = (i / 10) % 10 == 0;
+                Pledge {
+                    id: at,
+                    by: "country:jp",
+                    to: "country:us",
+                    kind: if i % 10 == 0 {
+                        K::Procurement
+                    } else {
+                        K::Investment
+                    },
+                    amount: annual.then(|| money(&format!("{}", i + 1), "USD")),
+                    period: if annual {
+                        Period::Annual
+                    } else {
+                        Period::OneOff
+                    },
+                    part_of: None,
+                }
+            })
+            .collect();
+        let g = pledge_graph(pledges);
+        let kind = NodeKind::Commitment;
+        let procurements = test(Field::Kind, Op::Eq(Value::Text("procurement".into())));
+        let annual = test(Field::Period, Op::Eq(Value::Text("annual".into())));
+        let both = Filter::All(vec![procurements.clone(), annual.clone()]);
+        assert_eq!(g.count(kind, &both, None), 10);
+        // A page of 8 by name: the walk would read about 9 * 1000 / 10 nodes, beyond the
+        // root of 9 * 1000 (94); each group (100) holds more, both together fewer.
+        let by_name = Sort::new(&[Order {
+            field: Field::Name,
+            descending: false,
+        }]);
+        let first = Window {
+            first: Some(8),
+            ..Window::default()
+        };
+        for one in [&procurements, &annual] {
+            assert!(g.index_for(kind, one, &by_name, None, &first).is_some());
+        }
+        assert!(g.index_for(kind, &both, &by_name, None, &first).is_none());
+        let list = g.list_by(kind, &both, &by_name, None);
+        assert_eq!(
+            g.page_by(kind, &both, &by_name, None, &first).nodes,
+            list[..8]
+        );
+        // Beside a span of amounts holding as many as the smaller group (the annual ones
+        // are the priced ones), the groups are merged: ten candidates, not a hundred.
+        let priced = test(Field::Amount, Op::Gte(Value::Decimal(0.into())));
+        let three = Filter::All(vec![priced, procurements.clone(), annual.clone()]);
+        let start = g.start(kind, &three, None).map(|(set, _)| set.len());
+        assert_eq!(start, Some(10));
+        assert_eq!(g.count(kind, &three, None), 10);
     }
 
     #[test]

@@ -701,24 +701,13 @@ impl KnowledgeGraph {
         // are known: those of one condition, counted before they are read, or the nodes
         // in the groups of each of several, where the smallest holds fewer than the best
         // start so far.
-        let grouped: Vec<(Field, &Op, usize)> = conjuncts
-            .iter()
-            .filter(|(field, _)| tags::answers(*field, as_of))
-            .filter_map(|&(field, op)| Some((field, op, self.tags.count(kind, field, op)?)))
-            .collect();
-        let fewest = grouped.iter().map(|&(.., n)| n).min();
-        if fewest.is_some_and(|n| best.as_ref().is_none_or(|(b, _)| n < b.len())) {
-            if let [(field, op, _)] = grouped[..] {
-                if let Some(set) = self.tags.within(kind, field, op) {
-                    best = Some((set, Some(op)));
-                }
-            } else {
-                let conditions: Vec<(Field, &Op)> =
-                    grouped.iter().map(|&(field, op, _)| (field, op)).collect();
-                if let Some(set) = self.tags.within_all(kind, &conditions) {
-                    best = Some((set, None));
-                }
-            }
+        let answered = self.tags.answering(kind, &conjuncts, as_of);
+        let fewer = best.as_ref().map_or(usize::MAX, |(b, _)| b.len());
+        if tags::worth_reading(&answered, fewer)
+            && let Some(passing) = self.tags.passing(kind, &answered)
+            && passing.0.len() < fewer
+        {
+            best = Some(passing);
         }
         // A span of days is one run of the kind's list by date, counted before it is read.
         if dates::KINDS.contains(&kind)
