@@ -698,9 +698,10 @@ impl KnowledgeGraph {
             }
         }
         // The groups of a kind, a period, a status or a currency, once the other starts
-        // are known: those of one condition, counted before they are read, or the nodes
-        // in the groups of each of several, where the smallest holds fewer than the best
-        // start so far.
+        // are known: one condition's, where it holds fewer than the best start so far;
+        // several merged, where their groups are few enough node indexes to read against
+        // testing that start's candidates (`tags::worth_reading`), and kept where the
+        // nodes in all of them are fewer.
         let answered = self.tags.answering(kind, &conjuncts, as_of);
         let fewer = best.as_ref().map_or(usize::MAX, |(b, _)| b.len());
         if tags::worth_reading(&answered, fewer)
