@@ -230,17 +230,20 @@ fn involved(node: &Node, actor: Option<&EntityId>, entities: &[EntityId]) -> boo
 
 /// True when the node names one of `entities` as a participant, speaker, subject, pledger or party.
 fn involves(node: &Node, entities: &[EntityId]) -> bool {
-    let any = |ids: &[EntityId]| ids.iter().any(|i| entities.contains(i));
+    any_named(node, |i| entities.contains(i))
+}
+
+/// True when `test` holds for one of the entities a node's fields name in each of its
+/// entries: an event's participants and deal, a statement's subjects and speaker, a
+/// pledge's pledger and beneficiaries, a tariff's imposer and target, a deal's parties.
+/// Each is tried in that order until one passes (one named twice may be tried twice).
+pub(super) fn any_named<'n>(node: &'n Node, mut test: impl FnMut(&'n EntityId) -> bool) -> bool {
     match &node.data {
-        NodeData::Event(e) => {
-            any(&e.participants) || e.deal.as_ref().is_some_and(|d| entities.contains(d))
-        }
-        NodeData::Statement(s) => {
-            any(&s.about) || s.speaker.as_ref().is_some_and(|x| entities.contains(x))
-        }
-        NodeData::Commitment(c) => entities.contains(&c.pledger) || any(&c.beneficiaries),
-        NodeData::TariffMeasure(t) => entities.contains(&t.imposer) || entities.contains(&t.target),
-        NodeData::Deal(d) => any(&d.parties),
+        NodeData::Event(e) => e.participants.iter().chain(&e.deal).any(test),
+        NodeData::Statement(s) => s.about.iter().chain(&s.speaker).any(test),
+        NodeData::Commitment(c) => test(&c.pledger) || c.beneficiaries.iter().any(test),
+        NodeData::TariffMeasure(t) => test(&t.imposer) || test(&t.target),
+        NodeData::Deal(d) => d.parties.iter().any(test),
         _ => false,
     }
 }
@@ -493,6 +496,7 @@ mod tests {
                 let found = keys(&g.timeline(from, None, one));
                 assert_eq!(found, by_definition(&g, from, one), "{one:?}");
                 assert_eq!(g.timeline_len(from, None, one), found.len(), "{one:?}");
+                assert_eq!(g.timeline_count(from, None, one), found.len(), "{one:?}");
                 read += found.len();
             }
         }
@@ -530,5 +534,10 @@ mod tests {
             [("2025-09-01".into(), TimelineKind::Revision)]
         );
         assert_eq!(keys(&found), by_definition(&g, None, &korea));
+        // Counted without reading it: Korea is involved in one of the tariff's entries,
+        // the United States and Japan (named by its fields) in all, the tariff in its own.
+        for (who, n) in [("country:kr", 1), ("country:us", 1), ("tariff:trucks", 1)] {
+            assert_eq!(g.timeline_count(None, None, &[id(who)]), n, "{who}");
+        }
     }
 }

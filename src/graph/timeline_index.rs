@@ -8,8 +8,10 @@ use std::ops::Bound;
 
 use super::budget::Budget;
 use super::page::Window;
-use super::timeline::{Stamp, TimelineEntry, TimelineKey, TimelineKind, holds, reaches, stamps};
-use super::{KnowledgeGraph, interrupt};
+use super::timeline::{
+    Stamp, TimelineEntry, TimelineKey, TimelineKind, any_named, holds, reaches, stamps,
+};
+use super::{FastMap, KnowledgeGraph, interrupt};
 use crate::model::{
     DatePrecision, Day, EntityId, Node, PartialDate, When, day_number, numbered_day,
 };
@@ -93,10 +95,9 @@ impl Ord for Spot {
     }
 }
 
-/// What one node's entries put in the index: each spot with its class ([`class_of`]),
-/// and how many entries they are.
-fn spots_of(node: &Node) -> (Vec<(Spot, usize)>, usize) {
-    let stamps = stamps(node);
+/// What one node's entries, `stamps`, put in the index: each spot with its class
+/// ([`class_of`]).
+fn spots_of(node: &Node, stamps: &[Stamp<'_>]) -> Vec<(Spot, usize)> {
     let mut spots: Vec<(Spot, usize)> = stamps
         .iter()
         .map(|stamp| {
@@ -127,7 +128,49 @@ fn spots_of(node: &Node) -> (Vec<(Spot, usize)>, usize) {
         }
         same
     });
-    (spots, stamps.len())
+    spots
+}
+
+/// How many of one node's entries, `stamps`, each other entity is involved in: all of
+/// them for one its fields name, one for each it acted in alone. A timeline of that
+/// entity holds them: each field that involves it implies a relation to the node.
+fn involvements<'n>(node: &'n Node, stamps: &[Stamp<'n>]) -> Vec<(&'n EntityId, u32)> {
+    let mut named: Vec<&EntityId> = Vec::new();
+    any_named(node, |id| {
+        if *id != node.id {
+            named.push(id);
+        }
+        false
+    });
+    named.sort_unstable();
+    named.dedup();
+    let all = u32::try_from(stamps.len()).unwrap_or(u32::MAX);
+    let mut out: Vec<(&EntityId, u32)> = named.iter().map(|&id| (id, all)).collect();
+    for actor in stamps.iter().filter_map(Stamp::actor) {
+        if *actor != node.id && named.binary_search(&actor).is_err() {
+            out.push((actor, 1));
+        }
+    }
+    out
+}
+
+/// Adds to `involving` (or takes out of it, without `add`) how many of a node's entries,
+/// `stamps`, each other entity is involved in.
+fn involve(involving: &mut FastMap<EntityId, u32>, node: &Node, stamps: &[Stamp<'_>], add: bool) {
+    if stamps.is_empty() {
+        return;
+    }
+    for (id, n) in involvements(node, stamps) {
+        if add {
+            let count = involving.entry(id.clone()).or_default();
+            *count = count.saturating_add(n);
+        } else if let Some(count) = involving.get_mut(id) {
+            *count = count.saturating_sub(n);
+            if *count == 0 {
+                involving.remove(id);
+            }
+        }
+    }
 }
 
 /// The class of a date, by where a page from a day may find dates of it that reach that
@@ -179,6 +222,9 @@ pub(crate) struct TimelineIndex {
     classes: Vec<BTreeSet<Spot>>,
     /// How many entries the timeline holds.
     entries: usize,
+    /// How many entries of other nodes each entity is involved in ([`involvements`]), for
+    /// those involved in any: with its own, the length of its timeline.
+    involving: FastMap<EntityId, u32>,
 }
 
 impl TimelineIndex {
@@ -186,10 +232,12 @@ impl TimelineIndex {
     pub fn build<'a>(nodes: impl Iterator<Item = &'a Node>) -> Self {
         let mut classes: Vec<Vec<Spot>> = Vec::new();
         let mut entries = 0;
+        let mut involving = FastMap::default();
         for node in nodes {
-            let (spots, count) = spots_of(node);
-            entries += count;
-            for (spot, class) in spots {
+            let stamps = stamps(node);
+            entries += stamps.len();
+            involve(&mut involving, node, &stamps, true);
+            for (spot, class) in spots_of(node, &stamps) {
                 if classes.len() <= class {
                     classes.resize_with(class + 1, Vec::new);
                 }
@@ -203,14 +251,19 @@ impl TimelineIndex {
                 spots.into_iter().collect()
             })
             .collect();
-        TimelineIndex { classes, entries }
+        TimelineIndex {
+            classes,
+            entries,
+            involving,
+        }
     }
 
     /// Adds a node's entries.
     pub fn insert(&mut self, node: &Node) {
-        let (spots, entries) = spots_of(node);
-        self.entries += entries;
-        for (spot, class) in spots {
+        let stamps = stamps(node);
+        self.entries += stamps.len();
+        involve(&mut self.involving, node, &stamps, true);
+        for (spot, class) in spots_of(node, &stamps) {
             if self.classes.len() <= class {
                 self.classes.resize_with(class + 1, BTreeSet::new);
             }
@@ -220,9 +273,10 @@ impl TimelineIndex {
 
     /// Takes a node's entries out, as it was when they were added.
     pub fn remove(&mut self, node: &Node) {
-        let (spots, entries) = spots_of(node);
-        self.entries = self.entries.saturating_sub(entries);
-        for (spot, class) in spots {
+        let stamps = stamps(node);
+        self.entries = self.entries.saturating_sub(stamps.len());
+        involve(&mut self.involving, node, &stamps, false);
+        for (spot, class) in spots_of(node, &stamps) {
             if let Some(set) = self.classes.get_mut(class) {
                 set.remove(&spot);
             }
@@ -478,16 +532,25 @@ impl KnowledgeGraph {
     }
 
     /// How many entries the timeline of `entities` (the whole graph's when none) holds
-    /// from `from` to `to`.
+    /// from `from` to `to`. The whole graph's, and one entity's whole timeline, are kept
+    /// counted as the graph changes; the whole graph's between dates is counted from the
+    /// index's spots; any other is read from the entities' relations.
     pub fn timeline_count(
         &self,
         from: Option<&PartialDate>,
         to: Option<&PartialDate>,
         entities: &[EntityId],
     ) -> usize {
-        match (from, to) {
-            _ if !entities.is_empty() => self.timeline_len(from, to, entities),
-            (None, None) => self.timeline.entries,
+        match (from, to, entities) {
+            // One entity's whole timeline: its own entries, and those it is involved in.
+            (None, None, [one, rest @ ..]) if rest.iter().all(|e| e == one) => {
+                self.by_id.get(one).map_or(0, |at| {
+                    let others = self.timeline.involving.get(one).copied().unwrap_or(0);
+                    stamps(&at.node).len() + others as usize
+                })
+            }
+            (.., [_, ..]) => self.timeline_len(from, to, entities),
+            (None, None, []) => self.timeline.entries,
             _ => self
                 .timeline
                 .count(from, to, |spot| self.stamps_at(spot, from, to, &[]).len()),
@@ -632,6 +695,13 @@ impl TimelineIndex {
             .map(|set| spots(set).join("\n"))
             .collect();
         view.push(self.entries.to_string());
+        let mut involving: Vec<String> = self
+            .involving
+            .iter()
+            .map(|(id, n)| format!("{id} {n}"))
+            .collect();
+        involving.sort_unstable();
+        view.extend(involving);
         view
     }
 }
