@@ -740,6 +740,33 @@ fn agree_with_a_rebuild(shared: bool) {
                         Change::CreateEntity { entity }
                     }
                 }
+                // A tariff created at a rate, or given a new one: it moves in the lists
+                // by rate.
+                9 if dice.roll(2) == 0 => {
+                    let rate = ["10", "25", "25.0", "0"][dice.roll(4)];
+                    let tariff_id = pick(&mut dice, NodeKind::TariffMeasure, "tariff:gone");
+                    if dice.roll(2) == 0 {
+                        let spec = [("a", rate, Some("2025-04-05"), None, None)];
+                        let mut entity =
+                            tariff(&format!("tariff:{fresh}"), &target, &other, None, &spec);
+                        entity.sources = cite();
+                        Change::CreateEntity { entity }
+                    } else {
+                        Change::AddClaim {
+                            id: id(&tariff_id),
+                            claim: FieldClaim::Rate({
+                                let total = percent(rate);
+                                let value = crate::model::Rate {
+                                    total,
+                                    components: Vec::new(),
+                                };
+                                let mut c = claim(&format!("k{fresh}"), value, Some("2025-09-01"));
+                                c.rank = Rank::Preferred;
+                                c
+                            }),
+                        }
+                    }
+                }
                 _ => Change::RetractRelation {
                     id: g
                         .edges()
@@ -783,6 +810,7 @@ fn agree_with_a_rebuild(shared: bool) {
         assert_eq!(g.books_view(), fresh.books_view(), "round {round}: books");
         assert_eq!(g.names_view(), fresh.names_view(), "round {round}: names");
         assert_eq!(g.dates_view(), fresh.dates_view(), "round {round}: dates");
+        assert_eq!(g.rates_view(), fresh.rates_view(), "round {round}: rates");
         assert_eq!(g.tags_view(), fresh.tags_view(), "round {round}: groups");
         assert_eq!(g.money_view(), fresh.money_view(), "round {round}: amounts");
         assert_eq!(
@@ -831,6 +859,7 @@ fn agree_with_a_rebuild(shared: bool) {
         applied > 100,
         "only {applied} batches applied: the test needs more valid ones"
     );
+    assert_ne!(g.rates_view(), " | ", "no tariff left to order by rate");
 }
 
 #[test]

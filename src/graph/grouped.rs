@@ -216,8 +216,9 @@ impl KnowledgeGraph {
 }
 
 /// True when a list of `kind` in `sort` is read in order from an index: by id or by
-/// name, by date for a dated kind, by amount for commitments as they are now, each
-/// perhaps after a kind, a period, a status or a currency (as it is now).
+/// name, by date for a dated kind, by amount for commitments and by rate for tariff
+/// measures as they are now, each perhaps after a kind, a period, a status or a
+/// currency (as it is now).
 pub(super) fn read_in_order(kind: NodeKind, sort: &Sort, as_of: Option<&PartialDate>) -> bool {
     match sort.lead() {
         Some(lead) if tags::answers(lead.field, as_of) => read_in_order(kind, &sort.rest(), as_of),

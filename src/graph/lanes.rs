@@ -35,6 +35,11 @@ pub(crate) enum Lane {
     /// Dated first, by their first possible day, latest first, then id; the undated
     /// after, by id.
     DateDesc,
+    /// Rated first (tariff measures as they are now), by rate, then id; the others after,
+    /// by id.
+    Rate,
+    /// Rated first, by rate, highest first, then id; the others after, by id.
+    RateDesc,
 }
 
 /// Where a node sits in a lane: the values the lane orders by, borrowed from the node or
@@ -53,6 +58,10 @@ pub(crate) enum Slot<'a> {
     Dated(Day, &'a EntityId),
     /// No date: the id alone, after every date (the lanes by date).
     Undated(&'a EntityId),
+    /// A current rate and the id (the lanes by rate).
+    Rated(Decimal, &'a EntityId),
+    /// No current rate: the id alone, after every rate (the lanes by rate).
+    Unrated(&'a EntityId),
 }
 
 impl<'a> Slot<'a> {
@@ -64,7 +73,9 @@ impl<'a> Slot<'a> {
             | Slot::Money(_, _, id)
             | Slot::Unpriced(id)
             | Slot::Dated(_, id)
-            | Slot::Undated(id) => id,
+            | Slot::Undated(id)
+            | Slot::Rated(_, id)
+            | Slot::Unrated(id) => id,
         }
     }
 }
@@ -145,6 +156,15 @@ pub(crate) fn dated(node: &Node) -> Option<&When> {
     }
 }
 
+/// The rate a node is ordered by, where it has one: a tariff measure's current total
+/// rate, in percentage points.
+pub(crate) fn rated(node: &Node) -> Option<Decimal> {
+    match &node.data {
+        NodeData::TariffMeasure(t) => t.rate.current().map(|c| c.value.total.points()),
+        _ => None,
+    }
+}
+
 impl Lane {
     /// Where `node` sits in this lane.
     pub fn slot(self, node: &Node) -> Slot<'_> {
@@ -159,13 +179,17 @@ impl Lane {
                 Some(day) => Slot::Dated(day, &node.id),
                 None => Slot::Undated(&node.id),
             },
+            Lane::Rate | Lane::RateDesc => match rated(node) {
+                Some(rate) => Slot::Rated(rate, &node.id),
+                None => Slot::Unrated(&node.id),
+            },
         }
     }
 
     /// Which of two slots comes first in this lane, as the lane's [`Sort`](super::Sort)
     /// orders the nodes and keys they stand for.
     pub fn compare(self, a: &Slot<'_>, b: &Slot<'_>) -> Ordering {
-        use Slot::{Dated, Money, Name, Undated, Unpriced};
+        use Slot::{Dated, Money, Name, Rated, Undated, Unpriced, Unrated};
         match (self, a, b) {
             (Lane::Name, Name(x, i), Name(y, j)) => fold_cmp(x, y).then_with(|| i.cmp(j)),
             (Lane::NameDesc, Name(x, i), Name(y, j)) => fold_cmp(y, x).then_with(|| i.cmp(j)),
@@ -183,6 +207,10 @@ impl Lane {
             (Lane::DateDesc, Dated(x, i), Dated(y, j)) => y.cmp(x).then_with(|| i.cmp(j)),
             (Lane::Date | Lane::DateDesc, Dated(..), Undated(_)) => Ordering::Less,
             (Lane::Date | Lane::DateDesc, Undated(_), Dated(..)) => Ordering::Greater,
+            (Lane::Rate, Rated(x, i), Rated(y, j)) => x.cmp(y).then_with(|| i.cmp(j)),
+            (Lane::RateDesc, Rated(x, i), Rated(y, j)) => y.cmp(x).then_with(|| i.cmp(j)),
+            (Lane::Rate | Lane::RateDesc, Rated(..), Unrated(_)) => Ordering::Less,
+            (Lane::Rate | Lane::RateDesc, Unrated(_), Rated(..)) => Ordering::Greater,
             (Lane::IdDesc, _, _) => b.id().cmp(a.id()),
             // By id, or slots of a kind no list of this lane holds.
             _ => a.id().cmp(b.id()),

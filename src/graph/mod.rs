@@ -25,6 +25,7 @@ mod page;
 mod paths;
 mod postings;
 mod query;
+mod rates;
 mod rebase;
 mod relations_page;
 mod search;
@@ -71,6 +72,7 @@ use dates::DateLists;
 use lanes::{Lane, Walk};
 use layered::LayeredMap;
 use names::NameLists;
+use rates::RateLists;
 use search::LayeredSearch;
 use summary::Tally;
 use tags::TagLists;
@@ -243,6 +245,8 @@ pub struct KnowledgeGraph {
     names: NameLists,
     /// Each dated kind's nodes by date, both ways.
     dates: DateLists,
+    /// The tariff measures by their current rate, both ways.
+    rates: RateLists,
     /// Each kind's nodes grouped by their kind within it, period, status and
     /// currency.
     tags: TagLists,
@@ -266,6 +270,8 @@ enum Lists {
     Name,
     /// Its kind's lists by date, where it has them.
     Date,
+    /// The lists by rate, for a tariff measure.
+    Rate,
     /// Its kind's groups by kind, period, status and currency.
     Tags,
 }
@@ -361,6 +367,9 @@ impl KnowledgeGraph {
             }
         }
         self.dates = dates;
+        let tariffs = placed.get(&NodeKind::TariffMeasure).into_iter().flatten();
+        let key = |x: u32| topology.order_key(NodeIndex::new(x as usize));
+        self.rates = RateLists::build(tariffs.copied(), node, key);
         let mut tags = TagLists::default();
         for (&kind, list) in &placed {
             tags.build(kind, list.iter().copied(), |ix| &*graph[ix]);
@@ -402,6 +411,7 @@ impl KnowledgeGraph {
         self.register_id(ix);
         self.list_node(ix, Lists::Name, true);
         self.list_node(ix, Lists::Date, true);
+        self.list_node(ix, Lists::Rate, true);
         self.list_node(ix, Lists::Tags, true);
         self.index_node(ix, true);
         if !self.topology.in_bulk() {
@@ -426,6 +436,8 @@ impl KnowledgeGraph {
             (Lists::Name, false) => self.names.remove(ix, of, node),
             (Lists::Date, true) => self.dates.insert(ix, of, node),
             (Lists::Date, false) => self.dates.remove(ix, of, node),
+            (Lists::Rate, true) => self.rates.insert(ix, of, node),
+            (Lists::Rate, false) => self.rates.remove(ix, of, node),
             (Lists::Tags, true) => self.tags.insert(ix, of),
             (Lists::Tags, false) => self.tags.remove(ix, of),
         }
@@ -457,6 +469,7 @@ impl KnowledgeGraph {
         self.unindex_node(ix, true);
         self.list_node(ix, Lists::Name, false);
         self.list_node(ix, Lists::Date, false);
+        self.list_node(ix, Lists::Rate, false);
         self.list_node(ix, Lists::Tags, false);
         if !self.topology.in_bulk() {
             let graph = &self.graph;
@@ -487,6 +500,10 @@ impl KnowledgeGraph {
         if redated {
             self.list_node(ix, Lists::Date, false);
         }
+        let rerated = RateLists::moves(&self.graph[ix], &node);
+        if rerated {
+            self.list_node(ix, Lists::Rate, false);
+        }
         let regrouped = TagLists::moves(&self.graph[ix], &node);
         if regrouped {
             self.list_node(ix, Lists::Tags, false);
@@ -506,6 +523,9 @@ impl KnowledgeGraph {
         }
         if redated {
             self.list_node(ix, Lists::Date, true);
+        }
+        if rerated {
+            self.list_node(ix, Lists::Rate, true);
         }
         if regrouped {
             self.list_node(ix, Lists::Tags, true);
@@ -701,6 +721,7 @@ impl KnowledgeGraph {
         self.books.heap_bytes()
             + self.names.heap_bytes()
             + self.dates.heap_bytes()
+            + self.rates.heap_bytes()
             + self.tags.heap_bytes()
     }
 

@@ -1,6 +1,7 @@
 //! One page of a filtered, ordered list, at the cost of the page rather than the list:
 //! where an index keeps the list's order (the books of a pledger, a beneficiary or a
-//! deal, the amounts index, the kind's lists by id, by name and by date), the page is
+//! deal, the amounts index, the kind's lists by id, by name and by date, the tariff
+//! measures' lists by rate), the page is
 //! read from it in that order, either way, each item tested by the filter, and the walk
 //! stops once the page is full. An order that asks for more than the index keeps (by
 //! date, then by name) is read from the index all the same, each run of items that tie
@@ -164,7 +165,9 @@ impl KnowledgeGraph {
         if kind != NodeKind::Commitment {
             return None;
         }
-        let (lane, lead) = lane(sort).filter(|(l, _)| !matches!(l, Lane::Date | Lane::DateDesc))?;
+        let (lane, lead) = lane(sort).filter(|(l, _)| {
+            !matches!(l, Lane::Date | Lane::DateDesc | Lane::Rate | Lane::RateDesc)
+        })?;
         // Who a commitment names never changes with the date; its amount does.
         if matches!(lane, Lane::Rising | Lane::Falling) && as_of.is_some() {
             return None;
@@ -232,7 +235,8 @@ impl KnowledgeGraph {
     /// in the order by id or by name, and for a dated kind (events, statements, deals,
     /// sources) by date, its list in that order; for commitments (values as
     /// they are now) in the order by amount, the amounts index, within the span of
-    /// amounts and currencies the filter allows. None when a condition naming related
+    /// amounts and currencies the filter allows; for tariff measures (rates as they are
+    /// now) by rate, their list in that order. None when a condition naming related
     /// entities (or ids) gives candidates as many as those entities' relations, which the
     /// general path then reads; nor in the order by id or name when the filter's span of
     /// amounts holds few enough commitments to read them all sooner than the walk would
@@ -342,6 +346,13 @@ impl KnowledgeGraph {
                 self.dates.list(kind, lane)?;
                 Source::Dates(kind, days)
             }
+            // A rate is a claim: only as it is now.
+            Lane::Rate | Lane::RateDesc => {
+                if kind != NodeKind::TariffMeasure || as_of.is_some() {
+                    return None;
+                }
+                Source::Rates
+            }
         };
         Some(Reader {
             g: self,
@@ -393,8 +404,8 @@ impl KnowledgeGraph {
 }
 
 /// The lane of an index `sort` can be read from, and how many of its leading fields the
-/// lane keeps: by id, by name or by date, either way, or by amount (money first, by
-/// currency then amount, then id; the others after, by id). Where the sort has fields
+/// lane keeps: by id, by name, by date or by rate, either way, or by amount (money
+/// first, by currency then amount, then id; the others after, by id). Where the sort has fields
 /// after those, each run of items that tie on the lane's fields is read whole and sorted
 /// by the rest. None for an order led by any other field.
 fn lane(sort: &Sort) -> Option<(Lane, usize)> {
@@ -412,17 +423,24 @@ fn lane(sort: &Sort) -> Option<(Lane, usize)> {
             Some((either(a, Lane::Rising, Lane::Falling), 2))
         }
         [o, ..] if o.field == Field::Date => Some((either(o, Lane::Date, Lane::DateDesc), 1)),
+        [o, ..] if o.field == Field::RatePercent => {
+            Some((either(o, Lane::Rate, Lane::RateDesc), 1))
+        }
         _ => None,
     }
 }
 
 /// True when a list of `kind` in `sort` has an index to be read from in order (with
 /// each run of ties sorted by the fields the index does not keep): by id or by name, by
-/// date for a dated kind, by amount for commitments as they are now.
+/// date for a dated kind, by amount for commitments and by rate for tariff measures as
+/// they are now.
 pub(super) fn read_from_lane(kind: NodeKind, sort: &Sort, as_of: Option<&PartialDate>) -> bool {
     match lane(sort) {
         Some((Lane::Rising | Lane::Falling, _)) => kind == NodeKind::Commitment && as_of.is_none(),
         Some((Lane::Date | Lane::DateDesc, _)) => dates::KINDS.contains(&kind),
+        Some((Lane::Rate | Lane::RateDesc, _)) => {
+            kind == NodeKind::TariffMeasure && as_of.is_none()
+        }
         Some(_) => true,
         None => false,
     }
@@ -494,6 +512,8 @@ enum Source<'f> {
     /// The amounts index: the priced commitments within a span, or every commitment (the
     /// priced ones, then the others) without one.
     Amounts(Option<Span>),
+    /// The tariff measures' lists by rate.
+    Rates,
 }
 
 /// A list read in order from an index, each item tested by the filter.
@@ -692,6 +712,7 @@ impl<'g> Reader<'g, '_> {
             Source::Amounts(span) => g.money.walk(lane, span.as_ref(), from, forward, move |ix| {
                 &g.graph[ix].id
             }),
+            Source::Rates => g.rates.walk(lane, from, forward, node),
         };
         let (filter, as_of, implied) = (self.filter, self.as_of, self.implied);
         let budget = &self.budget;
@@ -717,6 +738,10 @@ impl<'g> Reader<'g, '_> {
             (Lane::IdDesc, [Some(Value::Id(value))]) if value == id => Some(Slot::Id(id)),
             (Lane::Name | Lane::NameDesc, [Some(Value::Text(name))]) => Some(Slot::Name(name, id)),
             (Lane::Date | Lane::DateDesc, [None]) => Some(Slot::Undated(id)),
+            (Lane::Rate | Lane::RateDesc, [None]) => Some(Slot::Unrated(id)),
+            (Lane::Rate | Lane::RateDesc, [Some(Value::Decimal(rate))]) => {
+                Some(Slot::Rated(*rate, id))
+            }
             (Lane::Date | Lane::DateDesc, [Some(Value::Date(d))]) => {
                 Some(Slot::Dated(d.start(), id))
             }
@@ -1022,6 +1047,13 @@ impl KnowledgeGraph {
             .view(&|x| self.graph[NodeIndex::new(x as usize)].id.to_string())
     }
 
+    /// The tariff measures' lists by rate, each node named by its id, as
+    /// [`Self::books_view`].
+    pub(crate) fn rates_view(&self) -> String {
+        self.rates
+            .view(&|x| self.graph[NodeIndex::new(x as usize)].id.to_string())
+    }
+
     /// Each kind's groups by kind, period, status and currency, each node named by its
     /// id, as [`Self::books_view`].
     pub(crate) fn tags_view(&self) -> Vec<String> {
@@ -1039,6 +1071,8 @@ impl KnowledgeGraph {
 #[cfg(test)]
 pub(crate) mod tests {
     use std::borrow::Cow;
+
+    use rust_decimal::Decimal;
 
     use super::super::testing::*;
     use super::*;
@@ -1156,6 +1190,16 @@ pub(crate) mod tests {
             (vec![date("1999-12-31")], "event:m"),
             (vec![date("2025-07-15")], "event:m"),
             (vec![date("2031")], "deal:a"),
+            // By rate: a rate some items have, written otherwise, and rates between and
+            // beyond theirs.
+            (vec![Some(Value::Decimal(25.into()))], "tariff:t5"),
+            (
+                vec![Some(Value::Decimal(Decimal::new(2500, 2)))],
+                "tariff:0",
+            ),
+            (vec![Some(Value::Decimal(Decimal::new(125, 1)))], "tariff:m"),
+            (vec![Some(Value::Decimal((-1).into()))], "tariff:zz"),
+            (vec![Some(Value::Decimal(99.into()))], "tariff:a"),
             // By id largest first: a key whose value is its id, and one whose is not.
             (vec![Some(Value::Id(id("commitment:c3")))], "commitment:c3"),
             (vec![Some(Value::Id(id("commitment:c3")))], "commitment:c30"),
@@ -1349,6 +1393,95 @@ pub(crate) mod tests {
             nodes.push(node);
         }
         KnowledgeGraph::build(nodes, Vec::new()).unwrap_or_else(|e| panic!("{e}"))
+    }
+
+    /// Tariff measures between three countries: rates that tie (some written otherwise),
+    /// none, one superseded, one ended; names that tie in some cases.
+    fn rated_graph(dice: &mut Dice, n: usize) -> KnowledgeGraph {
+        let rates = ["25", "25.0", "10", "0", "12.5"];
+        let mut nodes = vec![
+            country("jp", "Japan"),
+            country("kr", "South Korea"),
+            country("us", "United States"),
+        ];
+        for i in 0..n {
+            let by = ["country:us", "country:kr"][dice.roll(2)];
+            let (a, b) = (rates[dice.roll(rates.len())], rates[dice.roll(rates.len())]);
+            let specs: Vec<RateSpec<'_>> = match dice.roll(5) {
+                0 => Vec::new(),
+                1 => vec![("a", a, Some("2025-04-05"), None, None)],
+                // Superseded: the newer one is current.
+                2 => vec![
+                    ("a", a, Some("2025-04-05"), None, None),
+                    ("b", b, Some("2025-08-07"), None, Some("a")),
+                ],
+                // Ended, and nothing open: the one that ended is current.
+                3 => vec![("a", a, Some("2025-04-05"), Some("2025-08-01"), None)],
+                _ => vec![("a", a, None, None, None)],
+            };
+            let mut node = tariff(&format!("tariff:t{i}"), by, "country:jp", None, &specs);
+            if let Some(name) = NAMES.get(dice.roll(NAMES.len() + 3)) {
+                node.name = (*name).into();
+            }
+            nodes.push(node);
+        }
+        KnowledgeGraph::build(nodes, vec![]).unwrap_or_else(|e| panic!("{e}"))
+    }
+
+    #[test]
+    fn pages_of_tariffs_by_rate_are_the_slices_and_read_from_their_lists() {
+        let mut dice = Dice(0x7a_41ff_0c3d);
+        let by = |field, descending| Order { field, descending };
+        let rate =
+            |op: fn(Value) -> Op, r: i64| test(Field::RatePercent, op(Value::Decimal(r.into())));
+        let filters = [
+            Filter::default(),
+            test(Field::Name, Op::Contains("a".into())),
+            test(Field::Imposer, Op::Eq(Value::Id(id("country:us")))),
+            rate(Op::Gte, 10),
+            rate(Op::Eq, 25),
+            Filter::Not(Box::new(rate(Op::Lt, 12))),
+        ];
+        let as_of: PartialDate = "2025-06-01".parse().unwrap_or_else(|e| panic!("{e}"));
+        for n in [0, 1, 9, 80] {
+            let g = rated_graph(&mut dice, n);
+            for filter in &filters {
+                for order in [
+                    vec![by(Field::RatePercent, false)],
+                    vec![by(Field::RatePercent, true)],
+                    vec![by(Field::RatePercent, false), by(Field::Name, false)],
+                    vec![by(Field::RatePercent, true), by(Field::Name, true)],
+                    vec![by(Field::Status, false), by(Field::RatePercent, true)],
+                ] {
+                    for when in [None, Some(&as_of)] {
+                        let seed = dice.roll(1 << 30) as u64;
+                        check_pages_of(&g, NodeKind::TariffMeasure, filter, &order, when, seed);
+                    }
+                }
+            }
+            // Read from the lists by rate as the rates are now, either way; not as of a
+            // date, when another rate may have held.
+            let first = Window {
+                first: Some(3),
+                ..Window::default()
+            };
+            let kind = NodeKind::TariffMeasure;
+            for descending in [false, true] {
+                let sort = Sort::new(&[by(Field::RatePercent, descending)]);
+                let reader = g.index_for(kind, &filters[1], &sort, None, &first);
+                assert!(reader.is_some_and(|r| matches!(r.source, Source::Rates)));
+                assert!(
+                    g.index_for(kind, &filters[1], &sort, Some(&as_of), &first)
+                        .is_none()
+                );
+                // No list of commitments by rate: the general path.
+                let commitments = NodeKind::Commitment;
+                assert!(
+                    g.index_for(commitments, &filters[1], &sort, None, &first)
+                        .is_none()
+                );
+            }
+        }
     }
 
     #[test]
@@ -1664,6 +1797,7 @@ pub(crate) mod tests {
                     Source::Kind(_) => "by id".to_string(),
                     Source::Names(_) => "by name".to_string(),
                     Source::Dates(..) => "by date".to_string(),
+                    Source::Rates => "by rate".to_string(),
                     Source::Amounts(span) => format!("by amount {span:?}"),
                 })
         };
