@@ -87,12 +87,12 @@ pub(crate) fn conjunction(filter: &Filter) -> bool {
 }
 
 /// The tighter of two bounds: the larger of two low ones, the smaller of two high ones.
-fn tighter(a: Bound<Day>, b: Bound<Day>, low: bool) -> Bound<Day> {
-    let day = |x: &Bound<Day>| match x {
+pub(crate) fn tighter<T: Ord + Copy>(a: Bound<T>, b: Bound<T>, low: bool) -> Bound<T> {
+    let value = |x: &Bound<T>| match x {
         Bound::Included(d) | Bound::Excluded(d) => Some(*d),
         Bound::Unbounded => None,
     };
-    match (day(&a), day(&b)) {
+    match (value(&a), value(&b)) {
         (None, _) => b,
         (_, None) => a,
         (Some(x), Some(y)) if x == y => match (a, b) {
@@ -183,27 +183,13 @@ impl DateLists {
     ) -> Option<Range<usize>> {
         let list = self.list(kind, lane)?;
         let day = |x: u32| lanes::dated(node(x)).and_then(When::earliest);
-        // The end of the span the lane meets first, and the one it meets last.
-        let (first, last) = match lane {
-            Lane::Date => (span.low, span.high),
-            _ => (span.high, span.low),
-        };
-        let ahead = |d: Day, b: Day| if lane == Lane::Date { d < b } else { d > b };
-        // The nodes before the run: dated, beyond its first end.
-        let beyond = |d: Day| match first {
-            Bound::Included(b) => ahead(d, b),
-            Bound::Excluded(b) => ahead(d, b) || d == b,
-            Bound::Unbounded => false,
-        };
-        // The nodes up to the run's end: dated, not beyond its last end.
-        let within = |d: Day| match last {
-            Bound::Included(b) => ahead(d, b) || d == b,
-            Bound::Excluded(b) => ahead(d, b),
-            Bound::Unbounded => true,
-        };
-        let start = list.partition_point(|x| day(x).is_some_and(beyond));
-        let end = list.partition_point(|x| day(x).is_some_and(within));
-        Some(start..end.max(start))
+        Some(lanes::run(
+            list,
+            lane == Lane::Date,
+            span.low,
+            span.high,
+            day,
+        ))
     }
 
     /// How many nodes of `kind` have a date `span` allows: none read but the few a search
@@ -257,22 +243,7 @@ impl DateLists {
             Some(span) => self.run(kind, lane, span, node).unwrap_or(0..0),
             None => 0..list.len(),
         };
-        let at = match from {
-            Bound::Unbounded if forward => run.start,
-            Bound::Unbounded => run.end,
-            Bound::Included(s) => lanes::place(list, lane, s, forward, node),
-            Bound::Excluded(s) => lanes::place(list, lane, s, !forward, node),
-        };
-        let ix = |x: u32| NodeIndex::new(x as usize);
-        if forward {
-            Box::new(list.range(at.clamp(run.start, run.end)..run.end).map(ix))
-        } else {
-            Box::new(
-                list.range(run.start..at.clamp(run.start, run.end))
-                    .rev()
-                    .map(ix),
-            )
-        }
+        lanes::walk_run(list, lane, run, from, forward, node)
     }
 
     /// Puts the lists of `kind`, its nodes `nodes`, in order whole: sorted once by day and

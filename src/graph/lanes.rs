@@ -5,7 +5,7 @@
 //! keep a list each way, since the undated come last in both.
 
 use std::cmp::Ordering;
-use std::ops::Bound;
+use std::ops::{Bound, Range};
 
 use petgraph::stable_graph::NodeIndex;
 use rust_decimal::Decimal;
@@ -305,6 +305,66 @@ where
         Lane::IdDesc => in_order(list, Lane::Id, from, !forward, node),
         Lane::NameDesc => Box::new(Runs::new(list, from, forward, node)),
         _ => in_order(list, lane, from, forward, node),
+    }
+}
+
+/// The places in `list` of the nodes whose values lie from `low` to `high`, in a list
+/// kept by that value (`value` reads a node's), lowest first (`ascending`) or highest
+/// first, the nodes without one after either way.
+pub(crate) fn run<T: Ord + Copy>(
+    list: &Chunked,
+    ascending: bool,
+    low: Bound<T>,
+    high: Bound<T>,
+    value: impl Fn(u32) -> Option<T>,
+) -> Range<usize> {
+    // The end of the span the list meets first, and the one it meets last.
+    let (first, last) = if ascending { (low, high) } else { (high, low) };
+    let ahead = |v: T, b: T| if ascending { v < b } else { v > b };
+    // The nodes before the run: with a value, beyond its first end.
+    let beyond = |v: T| match first {
+        Bound::Included(b) => ahead(v, b),
+        Bound::Excluded(b) => ahead(v, b) || v == b,
+        Bound::Unbounded => false,
+    };
+    // The nodes up to the run's end: with a value, not beyond its last end.
+    let within = |v: T| match last {
+        Bound::Included(b) => ahead(v, b) || v == b,
+        Bound::Excluded(b) => ahead(v, b),
+        Bound::Unbounded => true,
+    };
+    let start = list.partition_point(|x| value(x).is_some_and(beyond));
+    let end = list.partition_point(|x| value(x).is_some_and(within));
+    start..end.max(start)
+}
+
+/// The nodes of `run`, places in `list` (kept in `lane`'s own order), past `from` in it
+/// (forward) or before it (backward, nearest first).
+pub(crate) fn walk_run<'l, 'a: 'l, N>(
+    list: &'l Chunked,
+    lane: Lane,
+    run: Range<usize>,
+    from: Bound<&Slot<'_>>,
+    forward: bool,
+    node: N,
+) -> Walk<'l>
+where
+    N: Fn(u32) -> &'a Node + Copy + 'l,
+{
+    let at = match from {
+        Bound::Unbounded if forward => run.start,
+        Bound::Unbounded => run.end,
+        Bound::Included(s) => place(list, lane, s, forward, node),
+        Bound::Excluded(s) => place(list, lane, s, !forward, node),
+    };
+    if forward {
+        Box::new(list.range(at.clamp(run.start, run.end)..run.end).map(ix))
+    } else {
+        Box::new(
+            list.range(run.start..at.clamp(run.start, run.end))
+                .rev()
+                .map(ix),
+        )
     }
 }
 

@@ -23,6 +23,7 @@ use super::commitments::Role;
 use super::dates::{self, DaySpan};
 use super::lanes::{self, Lane, Slot, Walk};
 use super::query::{Field, Filter, Op, Order, Sort, SortKey, Value, ids_among};
+use super::rates::RateSpan;
 use super::tags;
 use super::{KnowledgeGraph, interrupt};
 use crate::model::{Currency, EntityId, Node, NodeKind, PartialDate};
@@ -351,7 +352,7 @@ impl KnowledgeGraph {
                 if kind != NodeKind::TariffMeasure || as_of.is_some() {
                     return None;
                 }
-                Source::Rates
+                Source::Rates(RateSpan::of(filter))
             }
         };
         Some(Reader {
@@ -512,8 +513,8 @@ enum Source<'f> {
     /// The amounts index: the priced commitments within a span, or every commitment (the
     /// priced ones, then the others) without one.
     Amounts(Option<Span>),
-    /// The tariff measures' lists by rate.
-    Rates,
+    /// The tariff measures' lists by rate: the run of a span of rates, or all.
+    Rates(Option<RateSpan>),
 }
 
 /// A list read in order from an index, each item tested by the filter.
@@ -712,7 +713,7 @@ impl<'g> Reader<'g, '_> {
             Source::Amounts(span) => g.money.walk(lane, span.as_ref(), from, forward, move |ix| {
                 &g.graph[ix].id
             }),
-            Source::Rates => g.rates.walk(lane, from, forward, node),
+            Source::Rates(span) => g.rates.walk(lane, span.as_ref(), from, forward, node),
         };
         let (filter, as_of, implied) = (self.filter, self.as_of, self.implied);
         let budget = &self.budget;
@@ -1434,13 +1435,17 @@ pub(crate) mod tests {
         let by = |field, descending| Order { field, descending };
         let rate =
             |op: fn(Value) -> Op, r: i64| test(Field::RatePercent, op(Value::Decimal(r.into())));
+        let with_a = || test(Field::Name, Op::Contains("a".into()));
         let filters = [
             Filter::default(),
-            test(Field::Name, Op::Contains("a".into())),
+            with_a(),
             test(Field::Imposer, Op::Eq(Value::Id(id("country:us")))),
             rate(Op::Gte, 10),
             rate(Op::Eq, 25),
             Filter::Not(Box::new(rate(Op::Lt, 12))),
+            Filter::All(vec![rate(Op::Gt, 0), rate(Op::Lte, 25)]),
+            Filter::All(vec![rate(Op::Lt, 11), with_a()]),
+            Filter::All(vec![rate(Op::Gt, 25), rate(Op::Lt, 10)]),
         ];
         let as_of: PartialDate = "2025-06-01".parse().unwrap_or_else(|e| panic!("{e}"));
         for n in [0, 1, 9, 80] {
@@ -1469,7 +1474,10 @@ pub(crate) mod tests {
             for descending in [false, true] {
                 let sort = Sort::new(&[by(Field::RatePercent, descending)]);
                 let reader = g.index_for(kind, &filters[1], &sort, None, &first);
-                assert!(reader.is_some_and(|r| matches!(r.source, Source::Rates)));
+                assert!(reader.is_some_and(|r| matches!(r.source, Source::Rates(None))));
+                // A range of rates: its run alone.
+                let reader = g.index_for(kind, &filters[3], &sort, None, &first);
+                assert!(reader.is_some_and(|r| matches!(r.source, Source::Rates(Some(_)))));
                 assert!(
                     g.index_for(kind, &filters[1], &sort, Some(&as_of), &first)
                         .is_none()
@@ -1797,7 +1805,7 @@ pub(crate) mod tests {
                     Source::Kind(_) => "by id".to_string(),
                     Source::Names(_) => "by name".to_string(),
                     Source::Dates(..) => "by date".to_string(),
-                    Source::Rates => "by rate".to_string(),
+                    Source::Rates(_) => "by rate".to_string(),
                     Source::Amounts(span) => format!("by amount {span:?}"),
                 })
         };

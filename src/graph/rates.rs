@@ -1,14 +1,57 @@
 //! Tariff measures in the order by their current rate, one list each way, so that a page
 //! of them by rate is read in order and stops when full. Those without a rate come last
 //! either way, by id, so neither list is the other backward. Kept as node indexes in
-//! chunks; the rates stay in the nodes.
+//! chunks; the rates stay in the nodes. A filter's range of rates ([`RateSpan`]) is one
+//! run of each list: a page in the order by rate reads only that run.
+
+use std::ops::{Bound, Range};
 
 use petgraph::stable_graph::NodeIndex;
 use rust_decimal::Decimal;
 
 use super::chunked::Chunked;
+use super::dates::tighter;
 use super::lanes::{self, Lane, Slot, Walk};
+use super::query::{Field, Filter, Op, Value};
 use crate::model::{Node, NodeKind};
+
+/// The rates a filter's conditions on the rate allow: those from `low` to `high`. A
+/// tariff measure without a rate passes no such condition.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct RateSpan {
+    pub low: Bound<Decimal>,
+    pub high: Bound<Decimal>,
+}
+
+impl RateSpan {
+    /// The span the filter's conditions on the rate (`eq`, `gt`, `gte`, `lt`, `lte`)
+    /// allow, every match meeting each; none without such a condition.
+    pub fn of(filter: &Filter) -> Option<RateSpan> {
+        let mut span: Option<RateSpan> = None;
+        for (field, op) in filter.conjuncts() {
+            if field != Field::RatePercent {
+                continue;
+            }
+            let (low, high) = match op {
+                Op::Gt(Value::Decimal(r)) => (Bound::Excluded(*r), Bound::Unbounded),
+                Op::Gte(Value::Decimal(r)) => (Bound::Included(*r), Bound::Unbounded),
+                Op::Lt(Value::Decimal(r)) => (Bound::Unbounded, Bound::Excluded(*r)),
+                Op::Lte(Value::Decimal(r)) => (Bound::Unbounded, Bound::Included(*r)),
+                Op::Eq(Value::Decimal(r)) => (Bound::Included(*r), Bound::Included(*r)),
+                _ => continue,
+            };
+            let was = span.unwrap_or(RateSpan {
+                low: Bound::Unbounded,
+                high: Bound::Unbounded,
+            });
+            span = Some(RateSpan {
+                low: tighter(was.low, low, true),
+                high: tighter(was.high, high, false),
+            });
+        }
+        span
+    }
+}
 
 /// The tariff measures by rate: lowest first, and highest first.
 #[derive(Debug, Clone, Default)]
@@ -63,22 +106,38 @@ impl RateLists {
         }
     }
 
+    /// The places in the list kept in `lane` (by rate, either way) of the tariff
+    /// measures whose rates `span` allows.
+    fn run<'a>(&self, lane: Lane, span: &RateSpan, node: impl Fn(u32) -> &'a Node) -> Range<usize> {
+        let rate = |x: u32| lanes::rated(node(x));
+        match self.list(lane) {
+            Some(list) => lanes::run(list, lane == Lane::Rate, span.low, span.high, rate),
+            None => 0..0,
+        }
+    }
+
     /// The tariff measures in `lane` (by rate, either way) past `from` (forward) or
-    /// before it (backward, nearest first).
+    /// before it (backward, nearest first), only those whose rates `span` allows where
+    /// given.
     pub fn walk<'l, 'a: 'l, N>(
         &'l self,
         lane: Lane,
-        from: std::ops::Bound<&Slot<'_>>,
+        span: Option<&RateSpan>,
+        from: Bound<&Slot<'_>>,
         forward: bool,
         node: N,
     ) -> Walk<'l>
     where
         N: Fn(u32) -> &'a Node + Copy + 'l,
     {
-        match self.list(lane) {
-            Some(list) => lanes::walk(list, lane, from, forward, node),
-            None => Box::new(std::iter::empty()),
-        }
+        let Some(list) = self.list(lane) else {
+            return Box::new(std::iter::empty());
+        };
+        let run = match span {
+            Some(span) => self.run(lane, span, node),
+            None => 0..list.len(),
+        };
+        lanes::walk_run(list, lane, run, from, forward, node)
     }
 
     /// Puts the lists in order whole, the tariff measures `nodes`: sorted once by rate and
@@ -173,7 +232,7 @@ mod tests {
         );
         for (i, lane) in [Lane::Rate, Lane::RateDesc].into_iter().enumerate() {
             let walked: Vec<usize> = kept
-                .walk(lane, std::ops::Bound::Unbounded, true, node)
+                .walk(lane, None, Bound::Unbounded, true, node)
                 .map(NodeIndex::index)
                 .collect();
             let mut sorted: Vec<usize> = (0..nodes.len()).collect();
