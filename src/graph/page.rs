@@ -117,8 +117,9 @@ impl KnowledgeGraph {
     /// How many nodes of `kind` pass `filter` (values as of `as_of`): the length of the
     /// list, counted without sorting it. Commitments filtered by their pledgers or deals
     /// alone, or by one beneficiary, are counted from the books, a kind without a filter
-    /// from its list, and a dated kind filtered by a range of dates alone from its list by
-    /// date, without reading one; a `not` alone as all but what it negates.
+    /// from its list, a dated kind filtered by a range of dates alone from its list by
+    /// date, and tariff measures filtered by a range of rates alone (as they are now) from
+    /// their list by rate, without reading one; a `not` alone as all but what it negates.
     pub fn count(&self, kind: NodeKind, filter: &Filter, as_of: Option<&PartialDate>) -> usize {
         if kind == NodeKind::Commitment
             && let Some((role, ids)) = filter.only_booked()
@@ -133,6 +134,12 @@ impl KnowledgeGraph {
             && let Some((span, true)) = DaySpan::of(filter)
         {
             return self.dates.count(kind, &span, |x| self.node_at(x));
+        }
+        if kind == NodeKind::TariffMeasure
+            && as_of.is_none()
+            && let Some((span, true)) = RateSpan::of(filter)
+        {
+            return self.rates.count(&span, |x| self.node_at(x));
         }
         // Conditions on a kind, a period, a status or a currency as it is now, alone: the
         // sizes of the groups one picks, or the nodes in the groups of each of several.
@@ -352,7 +359,7 @@ impl KnowledgeGraph {
                 if kind != NodeKind::TariffMeasure || as_of.is_some() {
                     return None;
                 }
-                Source::Rates(RateSpan::of(filter))
+                Source::Rates(RateSpan::of(filter).map(|(span, _)| span))
             }
         };
         Some(Reader {

@@ -10,7 +10,7 @@ use petgraph::stable_graph::NodeIndex;
 use rust_decimal::Decimal;
 
 use super::chunked::Chunked;
-use super::dates::tighter;
+use super::dates::{conjunction, tighter};
 use super::lanes::{self, Lane, Slot, Walk};
 use super::query::{Field, Filter, Op, Value};
 use crate::model::{Node, NodeKind};
@@ -25,11 +25,14 @@ pub(crate) struct RateSpan {
 
 impl RateSpan {
     /// The span the filter's conditions on the rate (`eq`, `gt`, `gte`, `lt`, `lte`)
-    /// allow, every match meeting each; none without such a condition.
-    pub fn of(filter: &Filter) -> Option<RateSpan> {
+    /// allow, every match meeting each; none without such a condition. With it, whether
+    /// they are all the filter holds.
+    pub fn of(filter: &Filter) -> Option<(RateSpan, bool)> {
         let mut span: Option<RateSpan> = None;
+        let mut only = true;
         for (field, op) in filter.conjuncts() {
             if field != Field::RatePercent {
+                only = false;
                 continue;
             }
             let (low, high) = match op {
@@ -38,7 +41,10 @@ impl RateSpan {
                 Op::Lt(Value::Decimal(r)) => (Bound::Unbounded, Bound::Excluded(*r)),
                 Op::Lte(Value::Decimal(r)) => (Bound::Unbounded, Bound::Included(*r)),
                 Op::Eq(Value::Decimal(r)) => (Bound::Included(*r), Bound::Included(*r)),
-                _ => continue,
+                _ => {
+                    only = false;
+                    continue;
+                }
             };
             let was = span.unwrap_or(RateSpan {
                 low: Bound::Unbounded,
@@ -49,7 +55,7 @@ impl RateSpan {
                 high: tighter(was.high, high, false),
             });
         }
-        span
+        span.map(|s| (s, only && conjunction(filter)))
     }
 }
 
@@ -114,6 +120,12 @@ impl RateLists {
             Some(list) => lanes::run(list, lane == Lane::Rate, span.low, span.high, rate),
             None => 0..0,
         }
+    }
+
+    /// How many tariff measures have a rate `span` allows: none read but the few a search
+    /// for the run's ends meets.
+    pub fn count<'a>(&self, span: &RateSpan, node: impl Fn(u32) -> &'a Node) -> usize {
+        self.run(Lane::Rate, span, node).len()
     }
 
     /// The tariff measures in `lane` (by rate, either way) past `from` (forward) or
