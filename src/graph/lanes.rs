@@ -2,7 +2,8 @@
 //! slot), and the walk of such a list from a slot on, in its order or against it. A lane
 //! that reverses another (by id or by name, largest first) is read from the other's list:
 //! backward, and by name each run of equal names still in id order. The lanes by date
-//! keep a list each way, since the undated come last in both.
+//! and by rate keep a list each way, since the undated and the unrated come last in
+//! both; a range of their values is one run of such a list.
 
 use std::cmp::Ordering;
 use std::ops::{Bound, Range};
