@@ -1,19 +1,18 @@
 //! The nodes of each kind that has a date (events, statements, deals, sources) in the
-//! order by date, one list each way, so that a page of such a list by date is read in
-//! order and stops when full. The undated come last either way, by id, so neither list is
-//! the other backward. Kept as node indexes in chunks; the dates stay in the nodes. A
-//! filter's range of dates ([`DaySpan`]) is one run of each list: a page in the order by
-//! date reads only that run, a count of it reads no node, and a list in another order
-//! may start from it.
+//! order by date, one list each way ([`Keyed`] by [`Day`]), so that a page of such a list
+//! by date is read in order and stops when full. A filter's range of dates ([`DaySpan`])
+//! is one run of each list: a page in the order by date reads only that run, a count of
+//! it reads no node, and a list in another order may start from it.
 
 use std::collections::HashMap;
-use std::ops::{Bound, Range};
+use std::ops::Bound;
 
 use petgraph::stable_graph::NodeIndex;
 
 use super::chunked::Chunked;
+use super::keyed::{Key, Keyed, Span};
 use super::lanes::{self, Lane, Slot, Walk};
-use super::query::{Field, Filter, Op, Value};
+use super::query::{Field, Value};
 use crate::model::{Day, Node, NodeKind, When};
 
 /// The kinds whose nodes have a date to order by.
@@ -24,122 +23,42 @@ pub(crate) const KINDS: [NodeKind; 4] = [
     NodeKind::Source,
 ];
 
-/// The days a filter's conditions on the date allow: those from `low` to `high`. A node
-/// without a date passes no such condition. Dates compare by their first day, as the
-/// order by date does.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) struct DaySpan {
-    pub low: Bound<Day>,
-    pub high: Bound<Day>,
-}
+/// Dates compare by their first day, as the order by date does.
+impl Key for Day {
+    const FIELD: Field = Field::Date;
+    const RISING: Lane = Lane::Date;
+    const FALLING: Lane = Lane::DateDesc;
 
-impl DaySpan {
-    /// The span the filter's conditions on the date (`eq`, `gt`, `gte`, `lt`, `lte`)
-    /// allow, every match meeting each; none without such a condition. With it, whether
-    /// they are all the filter holds.
-    pub fn of(filter: &Filter) -> Option<(DaySpan, bool)> {
-        let mut span: Option<DaySpan> = None;
-        let mut only = true;
-        for (field, op) in filter.conjuncts() {
-            let day = match op {
-                Op::Eq(Value::Date(d))
-                | Op::Gt(Value::Date(d))
-                | Op::Gte(Value::Date(d))
-                | Op::Lt(Value::Date(d))
-                | Op::Lte(Value::Date(d))
-                    if field == Field::Date =>
-                {
-                    d.start()
-                }
-                _ => {
-                    only = false;
-                    continue;
-                }
-            };
-            let (low, high) = match op {
-                Op::Gt(_) => (Bound::Excluded(day), Bound::Unbounded),
-                Op::Gte(_) => (Bound::Included(day), Bound::Unbounded),
-                Op::Lt(_) => (Bound::Unbounded, Bound::Excluded(day)),
-                Op::Lte(_) => (Bound::Unbounded, Bound::Included(day)),
-                _ => (Bound::Included(day), Bound::Included(day)),
-            };
-            let was = span.unwrap_or(DaySpan {
-                low: Bound::Unbounded,
-                high: Bound::Unbounded,
-            });
-            span = Some(DaySpan {
-                low: tighter(was.low, low, true),
-                high: tighter(was.high, high, false),
-            });
-        }
-        span.map(|s| (s, only && conjunction(filter)))
-    }
-}
-
-/// True when the filter is conditions joined by `and` alone, however nested: then its
-/// conjuncts ([`Filter::conjuncts`]) are the whole of it.
-pub(crate) fn conjunction(filter: &Filter) -> bool {
-    match filter {
-        Filter::Test(..) => true,
-        Filter::All(fs) => fs.iter().all(conjunction),
-        Filter::Any(_) | Filter::Not(_) => false,
-    }
-}
-
-/// The tighter of two bounds: the larger of two low ones, the smaller of two high ones.
-pub(crate) fn tighter<T: Ord + Copy>(a: Bound<T>, b: Bound<T>, low: bool) -> Bound<T> {
-    let value = |x: &Bound<T>| match x {
-        Bound::Included(d) | Bound::Excluded(d) => Some(*d),
-        Bound::Unbounded => None,
-    };
-    match (value(&a), value(&b)) {
-        (None, _) => b,
-        (_, None) => a,
-        (Some(x), Some(y)) if x == y => match (a, b) {
-            (Bound::Excluded(_), _) => a,
-            _ => b,
-        },
-        (Some(x), Some(y)) => {
-            if (x > y) == low {
-                a
-            } else {
-                b
-            }
+    fn of_value(value: &Value) -> Option<Day> {
+        match value {
+            Value::Date(d) => Some(d.start()),
+            _ => None,
         }
     }
-}
 
-/// One kind's nodes by date: earliest first, and latest first.
-#[derive(Debug, Clone, Default)]
-struct DateList {
-    rising: Chunked,
-    falling: Chunked,
-}
+    fn of_node(node: &Node) -> Option<Day> {
+        lanes::dated(node).and_then(When::earliest)
+    }
 
-impl DateList {
-    fn lanes(&mut self) -> [(Lane, &mut Chunked); 2] {
-        [
-            (Lane::Date, &mut self.rising),
-            (Lane::DateDesc, &mut self.falling),
-        ]
+    fn holds(kind: NodeKind) -> bool {
+        KINDS.contains(&kind)
     }
 }
+
+/// The days a filter's conditions on the date allow. A node without a date passes no
+/// such condition.
+pub(crate) type DaySpan = Span<Day>;
 
 /// The nodes of each dated kind in the orders by date.
 #[derive(Debug, Clone, Default)]
-pub(crate) struct DateLists(HashMap<NodeKind, DateList>);
+pub(crate) struct DateLists(HashMap<NodeKind, Keyed<Day>>);
 
 impl DateLists {
     /// Adds a node at its date's place, when its kind has dates; `node` reads the nodes
     /// already in.
     pub fn insert<'a>(&mut self, ix: NodeIndex, of: &Node, node: impl Fn(u32) -> &'a Node + Copy) {
-        if !KINDS.contains(&of.kind()) {
-            return;
-        }
-        let x = ix.index() as u32;
-        for (lane, list) in self.0.entry(of.kind()).or_default().lanes() {
-            let at = lanes::place_of(list, lane, of, node);
-            list.insert(at, x);
+        if Day::holds(of.kind()) {
+            self.0.entry(of.kind()).or_default().insert(ix, of, node);
         }
     }
 
@@ -148,10 +67,8 @@ impl DateLists {
         let Some(list) = self.0.get_mut(&of.kind()) else {
             return;
         };
-        for (lane, items) in list.lanes() {
-            lanes::take_out(items, lane, ix.index() as u32, of, node);
-        }
-        if list.rising.is_empty() {
+        list.remove(ix, of, node);
+        if list.is_empty() {
             self.0.remove(&of.kind());
         }
     }
@@ -159,37 +76,12 @@ impl DateLists {
     /// True when a node moves in the lists if `old` becomes `new`: its first possible day
     /// changed.
     pub fn moves(old: &Node, new: &Node) -> bool {
-        Lane::Date.slot(old) != Lane::Date.slot(new)
+        Keyed::<Day>::moves(old, new)
     }
 
     /// The nodes of `kind` kept in `lane` (by date, either way).
     pub fn list(&self, kind: NodeKind, lane: Lane) -> Option<&Chunked> {
-        let list = self.0.get(&kind)?;
-        match lane {
-            Lane::Date => Some(&list.rising),
-            Lane::DateDesc => Some(&list.falling),
-            _ => None,
-        }
-    }
-
-    /// The places in the list of `kind` kept in `lane` (by date, either way) of the nodes
-    /// whose dates `span` allows; none when the kind has no list.
-    pub fn run<'a>(
-        &self,
-        kind: NodeKind,
-        lane: Lane,
-        span: &DaySpan,
-        node: impl Fn(u32) -> &'a Node,
-    ) -> Option<Range<usize>> {
-        let list = self.list(kind, lane)?;
-        let day = |x: u32| lanes::dated(node(x)).and_then(When::earliest);
-        Some(lanes::run(
-            list,
-            lane == Lane::Date,
-            span.low,
-            span.high,
-            day,
-        ))
+        self.0.get(&kind)?.list(lane)
     }
 
     /// How many nodes of `kind` have a date `span` allows: none read but the few a search
@@ -200,8 +92,7 @@ impl DateLists {
         span: &DaySpan,
         node: impl Fn(u32) -> &'a Node,
     ) -> usize {
-        self.run(kind, Lane::Date, span, node)
-            .map_or(0, |r| r.len())
+        self.0.get(&kind).map_or(0, |list| list.count(span, node))
     }
 
     /// The nodes of `kind` whose dates `span` allows, by date.
@@ -211,15 +102,10 @@ impl DateLists {
         span: &DaySpan,
         node: impl Fn(u32) -> &'a Node,
     ) -> Vec<NodeIndex> {
-        let (Some(list), Some(run)) = (
-            self.list(kind, Lane::Date),
-            self.run(kind, Lane::Date, span, node),
-        ) else {
-            return Vec::new();
-        };
-        list.range(run)
-            .map(|x| NodeIndex::new(x as usize))
-            .collect()
+        self.0
+            .get(&kind)
+            .map(|list| list.within(span, node))
+            .unwrap_or_default()
     }
 
     /// The nodes of `kind` in `lane` (by date, either way) past `from` (forward) or before
@@ -236,20 +122,13 @@ impl DateLists {
     where
         N: Fn(u32) -> &'a Node + Copy + 'l,
     {
-        let Some(list) = self.list(kind, lane) else {
-            return Box::new(std::iter::empty());
-        };
-        let run = match span {
-            Some(span) => self.run(kind, lane, span, node).unwrap_or(0..0),
-            None => 0..list.len(),
-        };
-        lanes::walk_run(list, lane, run, from, forward, node)
+        match self.0.get(&kind) {
+            Some(list) => list.walk(lane, span, from, forward, node),
+            None => Box::new(std::iter::empty()),
+        }
     }
 
-    /// Puts the lists of `kind`, its nodes `nodes`, in order whole: sorted once by day and
-    /// `order_key` (which orders nodes as their ids do, but for ties), then by id where
-    /// both tie, without reading a node twice; the list latest first is that order with
-    /// its runs of one day taken from the last, each still by id.
+    /// Puts the lists of `kind`, its nodes `nodes`, in order whole ([`Keyed::build`]).
     pub fn build<'a>(
         &mut self,
         kind: NodeKind,
@@ -257,44 +136,18 @@ impl DateLists {
         node: impl Fn(u32) -> &'a Node + Copy,
         order_key: impl Fn(u32) -> u128,
     ) {
-        if !KINDS.contains(&kind) {
+        if !Day::holds(kind) {
             return;
         }
-        let mut dated: Vec<(Day, u128, u32)> = Vec::new();
-        let mut undated: Vec<(Day, u128, u32)> = Vec::new();
-        for ix in nodes {
-            let x = ix.index() as u32;
-            match lanes::dated(node(x)).and_then(When::earliest) {
-                Some(day) => dated.push((day, order_key(x), x)),
-                None => undated.push(((0, 0, 0), order_key(x), x)),
-            }
-        }
-        for list in [&mut dated, &mut undated] {
-            list.sort_unstable_by_key(|&(day, key, _)| (day, key));
-            for run in list.chunk_by_mut(|a, b| (a.0, a.1) == (b.0, b.1)) {
-                if run.len() > 1 {
-                    run.sort_unstable_by(|a, b| node(a.2).id.cmp(&node(b.2).id));
-                }
-            }
-        }
-        let rising: Vec<u32> = dated.iter().chain(&undated).map(|&(.., x)| x).collect();
-        let days = dated.chunk_by(|a, b| a.0 == b.0).rev().flatten();
-        let falling: Vec<u32> = days.chain(&undated).map(|&(.., x)| x).collect();
-        if !rising.is_empty() {
-            let list = DateList {
-                rising: Chunked::from_sorted(&rising),
-                falling: Chunked::from_sorted(&falling),
-            };
+        let list = Keyed::build(nodes, node, order_key);
+        if !list.is_empty() {
             self.0.insert(kind, list);
         }
     }
 
     /// The bytes the lists take on the heap.
     pub fn heap_bytes(&self) -> usize {
-        self.0
-            .values()
-            .map(|list| list.rising.heap_bytes() + list.falling.heap_bytes())
-            .sum()
+        self.0.values().map(Keyed::heap_bytes).sum()
     }
 
     /// Each kind's lists, each node named by `name`, for tests to compare lists kept in
@@ -304,14 +157,7 @@ impl DateLists {
         let mut out: Vec<String> = self
             .0
             .iter()
-            .map(|(kind, list)| {
-                let named = |items: &Chunked| items.iter().map(name).collect::<Vec<_>>().join(" ");
-                format!(
-                    "{kind:?}: {} | {}",
-                    named(&list.rising),
-                    named(&list.falling)
-                )
-            })
+            .map(|(kind, list)| format!("{kind:?}: {}", list.view(name)))
             .collect();
         out.sort();
         out

@@ -17,6 +17,7 @@ mod explore;
 mod grouped;
 mod indexer;
 pub mod interrupt;
+mod keyed;
 mod lanes;
 mod layered;
 mod names;

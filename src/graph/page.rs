@@ -21,6 +21,7 @@ use super::amounts::Span;
 use super::budget::Budget;
 use super::commitments::Role;
 use super::dates::{self, DaySpan};
+use super::keyed;
 use super::lanes::{self, Lane, Slot, Walk};
 use super::query::{Field, Filter, Op, Order, Sort, SortKey, Value, ids_among};
 use super::rates::RateSpan;
@@ -146,7 +147,7 @@ impl KnowledgeGraph {
         let conjuncts = filter.conjuncts();
         let answered = self.tags.answering(kind, &conjuncts, as_of);
         if answered.len() == conjuncts.len()
-            && dates::conjunction(filter)
+            && keyed::conjunction(filter)
             && let Some(n) = self.tags.count_passing(kind, &answered)
         {
             return n;

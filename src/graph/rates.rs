@@ -1,209 +1,50 @@
-//! Tariff measures in the order by their current rate, one list each way, so that a page
-//! of them by rate is read in order and stops when full. Those without a rate come last
-//! either way, by id, so neither list is the other backward. Kept as node indexes in
-//! chunks; the rates stay in the nodes. A filter's range of rates ([`RateSpan`]) is one
+//! Tariff measures in the order by their current rate, one list each way ([`Keyed`] by
+//! the rate), so that a page of them by rate is read in order and stops when full. Those
+//! without a rate come last either way. A filter's range of rates ([`RateSpan`]) is one
 //! run of each list: a page in the order by rate reads only that run.
 
-use std::ops::{Bound, Range};
-
-use petgraph::stable_graph::NodeIndex;
 use rust_decimal::Decimal;
 
-use super::chunked::Chunked;
-use super::dates::{conjunction, tighter};
-use super::lanes::{self, Lane, Slot, Walk};
-use super::query::{Field, Filter, Op, Value};
+use super::keyed::{Key, Keyed, Span};
+use super::lanes::{self, Lane};
+use super::query::{Field, Value};
 use crate::model::{Node, NodeKind};
 
-/// The rates a filter's conditions on the rate allow: those from `low` to `high`. A
-/// tariff measure without a rate passes no such condition.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) struct RateSpan {
-    pub low: Bound<Decimal>,
-    pub high: Bound<Decimal>,
-}
+impl Key for Decimal {
+    const FIELD: Field = Field::RatePercent;
+    const RISING: Lane = Lane::Rate;
+    const FALLING: Lane = Lane::RateDesc;
 
-impl RateSpan {
-    /// The span the filter's conditions on the rate (`eq`, `gt`, `gte`, `lt`, `lte`)
-    /// allow, every match meeting each; none without such a condition. With it, whether
-    /// they are all the filter holds.
-    pub fn of(filter: &Filter) -> Option<(RateSpan, bool)> {
-        let mut span: Option<RateSpan> = None;
-        let mut only = true;
-        for (field, op) in filter.conjuncts() {
-            if field != Field::RatePercent {
-                only = false;
-                continue;
-            }
-            let (low, high) = match op {
-                Op::Gt(Value::Decimal(r)) => (Bound::Excluded(*r), Bound::Unbounded),
-                Op::Gte(Value::Decimal(r)) => (Bound::Included(*r), Bound::Unbounded),
-                Op::Lt(Value::Decimal(r)) => (Bound::Unbounded, Bound::Excluded(*r)),
-                Op::Lte(Value::Decimal(r)) => (Bound::Unbounded, Bound::Included(*r)),
-                Op::Eq(Value::Decimal(r)) => (Bound::Included(*r), Bound::Included(*r)),
-                _ => {
-                    only = false;
-                    continue;
-                }
-            };
-            let was = span.unwrap_or(RateSpan {
-                low: Bound::Unbounded,
-                high: Bound::Unbounded,
-            });
-            span = Some(RateSpan {
-                low: tighter(was.low, low, true),
-                high: tighter(was.high, high, false),
-            });
-        }
-        span.map(|s| (s, only && conjunction(filter)))
-    }
-}
-
-/// The tariff measures by rate: lowest first, and highest first.
-#[derive(Debug, Clone, Default)]
-pub(crate) struct RateLists {
-    rising: Chunked,
-    falling: Chunked,
-}
-
-impl RateLists {
-    fn lanes(&mut self) -> [(Lane, &mut Chunked); 2] {
-        [
-            (Lane::Rate, &mut self.rising),
-            (Lane::RateDesc, &mut self.falling),
-        ]
-    }
-
-    /// Adds a node at its rate's place, when it is a tariff measure; `node` reads the
-    /// nodes already in.
-    pub fn insert<'a>(&mut self, ix: NodeIndex, of: &Node, node: impl Fn(u32) -> &'a Node + Copy) {
-        if of.kind() != NodeKind::TariffMeasure {
-            return;
-        }
-        let x = ix.index() as u32;
-        for (lane, list) in self.lanes() {
-            let at = lanes::place_of(list, lane, of, node);
-            list.insert(at, x);
-        }
-    }
-
-    /// Takes a node out, as it was when it was added.
-    pub fn remove<'a>(&mut self, ix: NodeIndex, of: &Node, node: impl Fn(u32) -> &'a Node + Copy) {
-        if of.kind() != NodeKind::TariffMeasure {
-            return;
-        }
-        for (lane, list) in self.lanes() {
-            lanes::take_out(list, lane, ix.index() as u32, of, node);
-        }
-    }
-
-    /// True when a node moves in the lists if `old` becomes `new`: its current rate
-    /// changed.
-    pub fn moves(old: &Node, new: &Node) -> bool {
-        Lane::Rate.slot(old) != Lane::Rate.slot(new)
-    }
-
-    /// The list kept in `lane` (by rate, either way).
-    pub fn list(&self, lane: Lane) -> Option<&Chunked> {
-        match lane {
-            Lane::Rate => Some(&self.rising),
-            Lane::RateDesc => Some(&self.falling),
+    fn of_value(value: &Value) -> Option<Decimal> {
+        match value {
+            Value::Decimal(r) => Some(*r),
             _ => None,
         }
     }
 
-    /// The places in the list kept in `lane` (by rate, either way) of the tariff
-    /// measures whose rates `span` allows.
-    fn run<'a>(&self, lane: Lane, span: &RateSpan, node: impl Fn(u32) -> &'a Node) -> Range<usize> {
-        let rate = |x: u32| lanes::rated(node(x));
-        match self.list(lane) {
-            Some(list) => lanes::run(list, lane == Lane::Rate, span.low, span.high, rate),
-            None => 0..0,
-        }
+    fn of_node(node: &Node) -> Option<Decimal> {
+        lanes::rated(node)
     }
 
-    /// How many tariff measures have a rate `span` allows: none read but the few a search
-    /// for the run's ends meets.
-    pub fn count<'a>(&self, span: &RateSpan, node: impl Fn(u32) -> &'a Node) -> usize {
-        self.run(Lane::Rate, span, node).len()
-    }
-
-    /// The tariff measures in `lane` (by rate, either way) past `from` (forward) or
-    /// before it (backward, nearest first), only those whose rates `span` allows where
-    /// given.
-    pub fn walk<'l, 'a: 'l, N>(
-        &'l self,
-        lane: Lane,
-        span: Option<&RateSpan>,
-        from: Bound<&Slot<'_>>,
-        forward: bool,
-        node: N,
-    ) -> Walk<'l>
-    where
-        N: Fn(u32) -> &'a Node + Copy + 'l,
-    {
-        let Some(list) = self.list(lane) else {
-            return Box::new(std::iter::empty());
-        };
-        let run = match span {
-            Some(span) => self.run(lane, span, node),
-            None => 0..list.len(),
-        };
-        lanes::walk_run(list, lane, run, from, forward, node)
-    }
-
-    /// Puts the lists in order whole, the tariff measures `nodes`: sorted once by rate and
-    /// `order_key` (which orders nodes as their ids do, but for ties), then by id where
-    /// both tie, without reading a node twice; the list highest first is that order with
-    /// its runs of one rate taken from the last, each still by id.
-    pub fn build<'a>(
-        nodes: impl Iterator<Item = NodeIndex>,
-        node: impl Fn(u32) -> &'a Node + Copy,
-        order_key: impl Fn(u32) -> u128,
-    ) -> Self {
-        let mut rated: Vec<(Decimal, u128, u32)> = Vec::new();
-        let mut unrated: Vec<(Decimal, u128, u32)> = Vec::new();
-        for ix in nodes {
-            let x = ix.index() as u32;
-            match lanes::rated(node(x)) {
-                Some(rate) => rated.push((rate, order_key(x), x)),
-                None => unrated.push((Decimal::ZERO, order_key(x), x)),
-            }
-        }
-        for list in [&mut rated, &mut unrated] {
-            list.sort_unstable_by_key(|&(rate, key, _)| (rate, key));
-            for run in list.chunk_by_mut(|a, b| (a.0, a.1) == (b.0, b.1)) {
-                if run.len() > 1 {
-                    run.sort_unstable_by(|a, b| node(a.2).id.cmp(&node(b.2).id));
-                }
-            }
-        }
-        let rising: Vec<u32> = rated.iter().chain(&unrated).map(|&(.., x)| x).collect();
-        let rates = rated.chunk_by(|a, b| a.0 == b.0).rev().flatten();
-        let falling: Vec<u32> = rates.chain(&unrated).map(|&(.., x)| x).collect();
-        RateLists {
-            rising: Chunked::from_sorted(&rising),
-            falling: Chunked::from_sorted(&falling),
-        }
-    }
-
-    /// The bytes the lists take on the heap.
-    pub fn heap_bytes(&self) -> usize {
-        self.rising.heap_bytes() + self.falling.heap_bytes()
-    }
-
-    /// Both lists, each node named by `name`, for tests to compare lists kept in place
-    /// with lists built afresh.
-    #[cfg(test)]
-    pub fn view(&self, name: &dyn Fn(u32) -> String) -> String {
-        let named = |items: &Chunked| items.iter().map(name).collect::<Vec<_>>().join(" ");
-        format!("{} | {}", named(&self.rising), named(&self.falling))
+    fn holds(kind: NodeKind) -> bool {
+        kind == NodeKind::TariffMeasure
     }
 }
+
+/// The rates a filter's conditions on the rate allow. A tariff measure without a rate
+/// passes no such condition.
+pub(crate) type RateSpan = Span<Decimal>;
+
+/// The tariff measures by rate: lowest first, and highest first.
+pub(crate) type RateLists = Keyed<Decimal>;
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::ops::Bound;
+
+    use petgraph::stable_graph::NodeIndex;
+
     use crate::graph::testing::{RateSpec, tariff};
 
     /// Lists built whole and kept node by node are in the order the lanes compare by:
