@@ -249,7 +249,7 @@ impl KnowledgeGraph {
     /// entities (or ids) gives candidates as many as those entities' relations, which the
     /// general path then reads; nor in the order by id or name when the filter's span of
     /// amounts holds few enough commitments to read them all sooner than the walk would
-    /// find the page.
+    /// find the page, or its span of days or rates few enough nodes.
     fn index_for<'g, 'f>(
         &'g self,
         kind: NodeKind,
@@ -274,6 +274,10 @@ impl KnowledgeGraph {
         let days = dates::KINDS
             .contains(&kind)
             .then(|| DaySpan::of(filter).map(|(span, _)| span))
+            .flatten();
+        // Only tariff measures have lists by rate, and only as the rates are now.
+        let rates = (kind == NodeKind::TariffMeasure && as_of.is_none())
+            .then(|| RateSpan::of(filter).map(|(span, _)| span))
             .flatten();
         // A walk in an index's order meets the matches of a narrower set (a span of
         // amounts or days, the union of an `or`'s branches) at their share of all: it
@@ -339,6 +343,11 @@ impl KnowledgeGraph {
                 {
                     return None;
                 }
+                if let Some(span) = &rates
+                    && self.rates.count(span, |x| self.node_at(x)) <= cap
+                {
+                    return None;
+                }
                 match lane.kept() {
                     Lane::Id => Source::Kind(kind),
                     _ => Source::Names(kind),
@@ -360,7 +369,7 @@ impl KnowledgeGraph {
                 if kind != NodeKind::TariffMeasure || as_of.is_some() {
                     return None;
                 }
-                Source::Rates(RateSpan::of(filter).map(|(span, _)| span))
+                Source::Rates(rates)
             }
         };
         Some(Reader {
@@ -1465,6 +1474,8 @@ pub(crate) mod tests {
                     vec![by(Field::RatePercent, false), by(Field::Name, false)],
                     vec![by(Field::RatePercent, true), by(Field::Name, true)],
                     vec![by(Field::Status, false), by(Field::RatePercent, true)],
+                    vec![],
+                    vec![by(Field::Name, true)],
                 ] {
                     for when in [None, Some(&as_of)] {
                         let seed = dice.roll(1 << 30) as u64;
@@ -1490,6 +1501,26 @@ pub(crate) mod tests {
                     g.index_for(kind, &filters[1], &sort, Some(&as_of), &first)
                         .is_none()
                 );
+                // In another order, a range of rates few enough tariff measures is
+                // read whole, from its run of the list by rate.
+                let without_a = || Filter::Not(Box::new(with_a()));
+                for other in [Sort::new(&[]), Sort::new(&[by(Field::Name, descending)])] {
+                    let none = Filter::All(vec![rate(Op::Gt, 1000), without_a()]);
+                    assert!(g.index_for(kind, &none, &other, None, &first).is_none());
+                    let few = Filter::All(vec![rate(Op::Gt, 10), without_a()]);
+                    let from_run = g.start(kind, &few, None).map(|(set, _)| set.len());
+                    let above = g.count(kind, &rate(Op::Gt, 10), None);
+                    assert_eq!(from_run, Some(above), "{n} tariff measures");
+                    assert!(g.start(kind, &few, Some(&as_of)).is_none());
+                    let some = Filter::All(vec![rate(Op::Gt, 0), without_a()]);
+                    let read = g.index_for(kind, &some, &other, None, &first);
+                    assert!(
+                        read.is_some_and(|r| matches!(
+                            r.source,
+                            Source::Kind(_) | Source::Names(_)
+                        )) || n < 80
+                    );
+                }
                 // No list of commitments by rate: the general path.
                 let commitments = NodeKind::Commitment;
                 assert!(

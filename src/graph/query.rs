@@ -16,6 +16,7 @@ use rust_decimal::Decimal;
 use super::amounts::Span;
 use super::dates::{self, DaySpan};
 use super::lanes::{dated, fold_cmp};
+use super::rates::RateSpan;
 use super::tags;
 use super::{KnowledgeGraph, interrupt};
 use crate::model::{
@@ -637,8 +638,9 @@ impl KnowledgeGraph {
     }
 
     /// The smallest candidate set an indexed conjunct (an id, a related entity, a kind,
-    /// period, status or currency as it is now; or a span of amounts or days, a `contains` on names
-    /// or texts, or an `or` of such) allows, if any, with the conjunct
+    /// period, status or currency as it is now; or a span of amounts, days or rates as
+    /// they are now, a `contains` on names or texts, or an `or` of such) allows, if any,
+    /// with the conjunct
     /// every candidate meets by the way it was found, where there is one: an `eq` or `in`
     /// on the id names each candidate, so that fifty candidates are not each tested
     /// against a list of fifty ids.
@@ -718,6 +720,17 @@ impl KnowledgeGraph {
             let within = self.dates.count(kind, &span, node);
             if best.as_ref().is_none_or(|(b, _)| within < b.len()) {
                 best = Some((self.dates.within(kind, &span, node), None));
+            }
+        }
+        // So is a span of rates, as they are now, of the list by rate.
+        if kind == NodeKind::TariffMeasure
+            && as_of.is_none()
+            && let Some((span, _)) = RateSpan::of(filter)
+        {
+            let node = |x: u32| self.node_at(x);
+            let within = self.rates.count(&span, node);
+            if best.as_ref().is_none_or(|(b, _)| within < b.len()) {
+                best = Some((self.rates.within(&span, node), None));
             }
         }
         let fewer = best
