@@ -716,7 +716,8 @@ impl KnowledgeGraph {
 
     /// An estimate of the bytes the lists pages are read from take: the books of
     /// commitments, each kind's list by name, each dated kind's lists by date and each
-    /// kind's groups by kind, period, status and currency (not the lists by id, nor the amounts
+    /// kind's groups by kind, period, status and currency, the tariff measures' lists by
+    /// rate and the days of the timeline's hubs (not the lists by id, nor the amounts
     /// index).
     pub fn page_index_bytes(&self) -> usize {
         self.books.heap_bytes()
@@ -724,6 +725,7 @@ impl KnowledgeGraph {
             + self.dates.heap_bytes()
             + self.rates.heap_bytes()
             + self.tags.heap_bytes()
+            + self.timeline.hub_bytes()
     }
 
     /// An estimate of the bytes the search index takes: its tables, lists and terms,

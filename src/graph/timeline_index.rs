@@ -7,6 +7,7 @@ use std::iter::Peekable;
 use std::ops::Bound;
 
 use super::budget::Budget;
+use super::chunked::Chunked;
 use super::page::Window;
 use super::timeline::{
     Stamp, TimelineEntry, TimelineKey, TimelineKind, any_named, holds, reaches, stamps,
@@ -131,10 +132,13 @@ fn spots_of(node: &Node, stamps: &[Stamp<'_>]) -> Vec<(Spot, usize)> {
     spots
 }
 
-/// How many of one node's entries, `stamps`, each other entity is involved in: all of
-/// them for one its fields name, one for each it acted in alone. A timeline of that
-/// entity holds them: each field that involves it implies a relation to the node.
-fn involvements<'n>(node: &'n Node, stamps: &[Stamp<'n>]) -> Vec<(&'n EntityId, u32)> {
+/// Which of one node's entries, `stamps`, each other entity is involved in: all of them
+/// for one its fields name, the one it acted in for each it acted in alone. A timeline of
+/// that entity holds them: each field that involves it implies a relation to the node.
+fn involvements<'n, 's>(
+    node: &'n Node,
+    stamps: &'s [Stamp<'n>],
+) -> Vec<(&'n EntityId, &'s [Stamp<'n>])> {
     let mut named: Vec<&EntityId> = Vec::new();
     any_named(node, |id| {
         if *id != node.id {
@@ -144,23 +148,32 @@ fn involvements<'n>(node: &'n Node, stamps: &[Stamp<'n>]) -> Vec<(&'n EntityId, 
     });
     named.sort_unstable();
     named.dedup();
-    let all = u32::try_from(stamps.len()).unwrap_or(u32::MAX);
-    let mut out: Vec<(&EntityId, u32)> = named.iter().map(|&id| (id, all)).collect();
-    for actor in stamps.iter().filter_map(Stamp::actor) {
-        if *actor != node.id && named.binary_search(&actor).is_err() {
-            out.push((actor, 1));
+    let mut out: Vec<(&EntityId, &[Stamp<'n>])> = named.iter().map(|&id| (id, stamps)).collect();
+    for stamp in stamps {
+        if let Some(actor) = stamp.actor()
+            && *actor != node.id
+            && named.binary_search(&actor).is_err()
+        {
+            out.push((actor, std::slice::from_ref(stamp)));
         }
     }
     out
 }
 
 /// Adds to `involving` (or takes out of it, without `add`) how many of a node's entries,
-/// `stamps`, each other entity is involved in.
-fn involve(involving: &mut FastMap<EntityId, u32>, node: &Node, stamps: &[Stamp<'_>], add: bool) {
+/// `stamps`, each other entity is involved in, and their days to the days kept of a hub.
+fn involve(
+    involving: &mut FastMap<EntityId, u32>,
+    hubs: &mut FastMap<EntityId, HubDays>,
+    node: &Node,
+    stamps: &[Stamp<'_>],
+    add: bool,
+) {
     if stamps.is_empty() {
         return;
     }
-    for (id, n) in involvements(node, stamps) {
+    for (id, its) in involvements(node, stamps) {
+        let n = u32::try_from(its.len()).unwrap_or(u32::MAX);
         if add {
             let count = involving.entry(id.clone()).or_default();
             *count = count.saturating_add(n);
@@ -170,6 +183,182 @@ fn involve(involving: &mut FastMap<EntityId, u32>, node: &Node, stamps: &[Stamp<
                 involving.remove(id);
             }
         }
+        if let Some(days) = hubs.get_mut(id) {
+            for stamp in its {
+                days.put(stamp.date(), add);
+            }
+        }
+    }
+}
+
+/// A day as an item of a sorted list of `u32`s, in the order of days.
+fn day_item(day: Day) -> u32 {
+    let n = day_number(day).clamp(i64::from(i32::MIN), i64::from(i32::MAX));
+    (n as i32 as u32) ^ 0x8000_0000
+}
+
+/// What a build learns of the entities involved in other nodes' entries, in its one
+/// pass over the nodes: how many entries each is involved in, and the dates of all of
+/// them, so that those of the hubs are kept once every count is known.
+#[derive(Default)]
+struct Involvements {
+    /// Each entity met: the place it was met in, and how many entries it is involved in.
+    met: FastMap<EntityId, (u32, u32)>,
+    /// Each entry an entity is involved in: the entity's place, and the first and last
+    /// days of its date as list items ([`day_item`]), 0 for none (no real day's).
+    days: Vec<(u32, u32, u32)>,
+}
+
+impl Involvements {
+    /// Adds the entries of a node, `stamps`, that other entities are involved in.
+    fn add(&mut self, node: &Node, stamps: &[Stamp<'_>]) {
+        if stamps.is_empty() {
+            return;
+        }
+        for (id, its) in involvements(node, stamps) {
+            let next = u32::try_from(self.met.len()).unwrap_or(u32::MAX);
+            let (at, count) = self.met.entry(id.clone()).or_insert((next, 0));
+            *count = count.saturating_add(u32::try_from(its.len()).unwrap_or(u32::MAX));
+            let at = *at;
+            for stamp in its {
+                let item = |day: Option<Day>| day.map_or(0, day_item);
+                let date = stamp.date();
+                self.days
+                    .push((at, item(date.earliest()), item(date.latest())));
+            }
+        }
+    }
+
+    /// How many entries each entity is involved in, and the days of those involved in
+    /// [`HUB_ENTRIES`] or more, each list sorted.
+    fn finish(self) -> (FastMap<EntityId, u32>, FastMap<EntityId, HubDays>) {
+        let mut hub_of = vec![usize::MAX; self.met.len()];
+        let mut hubs: Vec<(EntityId, [Vec<u32>; 3], u32)> = Vec::new();
+        let mut involving = FastMap::default();
+        involving.reserve(self.met.len());
+        for (id, (at, count)) in self.met {
+            if count >= HUB_ENTRIES
+                && let Some(slot) = hub_of.get_mut(at as usize)
+            {
+                *slot = hubs.len();
+                hubs.push((id.clone(), Default::default(), 0));
+            }
+            involving.insert(id, count);
+        }
+        for (at, first, last) in self.days {
+            let Some((_, lists, odd)) = hub_of.get(at as usize).and_then(|&h| hubs.get_mut(h))
+            else {
+                continue;
+            };
+            let given = |item: u32| (item != 0).then_some(item);
+            let (items, ends_first) = HubDays::items(given(first), given(last));
+            for (list, item) in lists.iter_mut().zip(items) {
+                list.extend(item);
+            }
+            if ends_first {
+                *odd += 1;
+            }
+        }
+        let hubs = hubs
+            .into_iter()
+            .map(|(id, mut lists, odd)| {
+                let lists = lists.each_mut().map(|list| {
+                    list.sort_unstable();
+                    Chunked::from_sorted(list)
+                });
+                (id, HubDays { lists, odd })
+            })
+            .collect();
+        (involving, hubs)
+    }
+}
+
+/// An entity involved in at least this many entries of other nodes when the index is
+/// built keeps their days ([`HubDays`]), so that its timeline between dates is counted
+/// from them rather than read. One that grows into a hub through changes counts from its
+/// relations until the next build. (Few in tests, so that small graphs have hubs.)
+const HUB_ENTRIES: u32 = if cfg!(test) { 2 } else { 1024 };
+
+/// The days of the entries of other nodes a hub is involved in, each list sorted: enough
+/// to count those whose dates overlap a window by three binary searches.
+#[derive(Debug, Clone, Default)]
+struct HubDays {
+    /// The first days of those that have one; the last days of those that have one; and
+    /// the last days of those that have one and no first.
+    lists: [Chunked; 3],
+    /// How many end before they start (a date no seed allows): while any does, the days
+    /// are not counted from.
+    odd: u32,
+}
+
+impl HubDays {
+    /// What an entry whose first and last days are the list items `first` and `last` puts
+    /// in each list, and whether it ends before it starts.
+    fn items(first: Option<u32>, last: Option<u32>) -> ([Option<u32>; 3], bool) {
+        let alone = if first.is_none() { last } else { None };
+        let odd = first.zip(last).is_some_and(|(f, l)| f > l);
+        ([first, last, alone], odd)
+    }
+
+    /// Adds an entry's date, or takes it out (without `add`).
+    fn put(&mut self, date: &When, add: bool) {
+        let first = date.earliest().map(day_item);
+        let (items, odd) = HubDays::items(first, date.latest().map(day_item));
+        for (list, item) in self.lists.iter_mut().zip(items) {
+            let Some(item) = item else { continue };
+            let at = list.partition_point(|x| x < item);
+            if add {
+                list.insert(at, item);
+            } else if list.get(at) == Some(item) {
+                list.remove(at);
+            }
+        }
+        if odd {
+            self.odd = if add {
+                self.odd.saturating_add(1)
+            } else {
+                self.odd.saturating_sub(1)
+            };
+        }
+    }
+
+    /// How many of the entries, `all` of them, have dates that overlap `from`..=`to`, as
+    /// [`reaches`] tells; none when that is not known from the days alone.
+    fn count(
+        &self,
+        all: u32,
+        from: Option<&PartialDate>,
+        to: Option<&PartialDate>,
+    ) -> Option<usize> {
+        let below = |list: &Chunked, day: Day| {
+            let item = day_item(day);
+            list.partition_point(|x| x < item)
+        };
+        let up_to = |list: &Chunked, day: Day| {
+            let item = day_item(day);
+            list.partition_point(|x| x <= item)
+        };
+        let [firsts, lasts, lasts_alone] = &self.lists;
+        match (from, to) {
+            (None, None) => Some(all as usize),
+            // Those that end before it: every other reaches it.
+            (Some(f), None) => Some((all as usize).saturating_sub(below(lasts, f.start()))),
+            // Those that start by its end.
+            (None, Some(t)) => Some(up_to(firsts, t.end())),
+            // Those that start by its end, less those that also end before its start: with
+            // the window in order and every date in order, those are all that end before
+            // its start and have a first day.
+            (Some(f), Some(t)) if f.start() <= t.end() && self.odd == 0 => {
+                let ended = below(lasts, f.start()) - below(lasts_alone, f.start());
+                Some(up_to(firsts, t.end()).saturating_sub(ended))
+            }
+            _ => None,
+        }
+    }
+
+    /// The bytes the lists take on the heap.
+    fn heap_bytes(&self) -> usize {
+        self.lists.iter().map(Chunked::heap_bytes).sum()
     }
 }
 
@@ -225,6 +414,9 @@ pub(crate) struct TimelineIndex {
     /// How many entries of other nodes each entity is involved in ([`involvements`]), for
     /// those involved in any: with its own, the length of its timeline.
     involving: FastMap<EntityId, u32>,
+    /// The days of those entries, for the entities involved in [`HUB_ENTRIES`] or more
+    /// when the index was built.
+    hubs: FastMap<EntityId, HubDays>,
 }
 
 impl TimelineIndex {
@@ -232,11 +424,11 @@ impl TimelineIndex {
     pub fn build<'a>(nodes: impl Iterator<Item = &'a Node>) -> Self {
         let mut classes: Vec<Vec<Spot>> = Vec::new();
         let mut entries = 0;
-        let mut involving = FastMap::default();
+        let mut involved = Involvements::default();
         for node in nodes {
             let stamps = stamps(node);
             entries += stamps.len();
-            involve(&mut involving, node, &stamps, true);
+            involved.add(node, &stamps);
             for (spot, class) in spots_of(node, &stamps) {
                 if classes.len() <= class {
                     classes.resize_with(class + 1, Vec::new);
@@ -251,10 +443,12 @@ impl TimelineIndex {
                 spots.into_iter().collect()
             })
             .collect();
+        let (involving, hubs) = involved.finish();
         TimelineIndex {
             classes,
             entries,
             involving,
+            hubs,
         }
     }
 
@@ -262,7 +456,7 @@ impl TimelineIndex {
     pub fn insert(&mut self, node: &Node) {
         let stamps = stamps(node);
         self.entries += stamps.len();
-        involve(&mut self.involving, node, &stamps, true);
+        involve(&mut self.involving, &mut self.hubs, node, &stamps, true);
         for (spot, class) in spots_of(node, &stamps) {
             if self.classes.len() <= class {
                 self.classes.resize_with(class + 1, BTreeSet::new);
@@ -271,11 +465,28 @@ impl TimelineIndex {
         }
     }
 
+    /// How many entries of other nodes that `id` is involved in have dates overlapping
+    /// `from`..=`to`, where it is a hub whose days tell.
+    fn count_involved(
+        &self,
+        id: &EntityId,
+        from: Option<&PartialDate>,
+        to: Option<&PartialDate>,
+    ) -> Option<usize> {
+        let all = self.involving.get(id).copied().unwrap_or(0);
+        self.hubs.get(id)?.count(all, from, to)
+    }
+
+    /// The bytes the days of the hubs take on the heap.
+    pub fn hub_bytes(&self) -> usize {
+        self.hubs.values().map(HubDays::heap_bytes).sum()
+    }
+
     /// Takes a node's entries out, as it was when they were added.
     pub fn remove(&mut self, node: &Node) {
         let stamps = stamps(node);
         self.entries = self.entries.saturating_sub(stamps.len());
-        involve(&mut self.involving, node, &stamps, false);
+        involve(&mut self.involving, &mut self.hubs, node, &stamps, false);
         for (spot, class) in spots_of(node, &stamps) {
             if let Some(set) = self.classes.get_mut(class) {
                 set.remove(&spot);
@@ -547,6 +758,19 @@ impl KnowledgeGraph {
                 self.by_id.get(one).map_or(0, |at| {
                     let others = self.timeline.involving.get(one).copied().unwrap_or(0);
                     stamps(&at.node).len() + others as usize
+                })
+            }
+            // A hub's between dates: its own entries that reach the window, and those it is
+            // involved in counted from their days.
+            (.., [one, rest @ ..])
+                if rest.iter().all(|e| e == one)
+                    && let Some(others) = self.timeline.count_involved(one, from, to) =>
+            {
+                self.by_id.get(one).map_or(0, |at| {
+                    let own = stamps(&at.node)
+                        .into_iter()
+                        .filter(|s| reaches(s.date().earliest(), s.date().latest(), from, to));
+                    own.count() + others
                 })
             }
             (.., [_, ..]) => self.timeline_len(from, to, entities),
@@ -913,6 +1137,10 @@ mod tests {
                         "{from:?} {to:?} {entities:?}"
                     );
                 }
+                // A hub's count between dates in order is made from the days it keeps.
+                let in_order = from.zip(to).is_none_or(|(f, t)| f.start() <= t.end());
+                let days = g.timeline.count_involved(&id("country:aa"), from, to);
+                assert_eq!(days.is_some(), in_order, "{from:?} {to:?}");
                 // Keys of entries in the window, of entries outside it, and made up.
                 let mut keys: Vec<TimelineKey<'_>> = Vec::new();
                 for _ in 0..6 {
