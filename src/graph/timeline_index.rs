@@ -349,7 +349,7 @@ impl HubDays {
             // the window in order and every date in order, those are all that end before
             // its start and have a first day.
             (Some(f), Some(t)) if f.start() <= t.end() && self.odd == 0 => {
-                let ended = below(lasts, f.start()) - below(lasts_alone, f.start());
+                let ended = below(lasts, f.start()).saturating_sub(below(lasts_alone, f.start()));
                 Some(up_to(firsts, t.end()).saturating_sub(ended))
             }
             _ => None,
