@@ -203,7 +203,7 @@ fn child(size: usize, full: bool) -> Figures {
         g.search_bytes() as f64 / nodes,
     ));
     out.push((
-        "page indexes (books, lists by name and by date, groups) per entity (B)".into(),
+        "page indexes (books, lists by name, date and rate, groups, hubs' timeline days) per entity (B)".into(),
         g.page_index_bytes() as f64 / nodes,
     ));
     out.extend(questions(g));
