@@ -26,7 +26,10 @@ use pledgegraph::graph::{
     Bounds, CommitmentFilter, CommitmentOrder, Direction, Filter, FilterField, GroupBy,
     KnowledgeGraph, NeighborWindow, Only, Op, Sort, SortKey, Value, Window,
 };
-use pledgegraph::model::{Change, EntityId, NodeData, NodeKind, Relation, RelationKind, SourceRef};
+use pledgegraph::model::{
+    Change, ClaimSet, EntityId, Event, EventKind, Node, NodeData, NodeKind, PartialDate, Relation,
+    RelationKind, SourceRef, When,
+};
 
 /// One figure of one size: a name and a value in its unit.
 type Figures = Vec<(String, f64)>;
@@ -1111,6 +1114,57 @@ fn questions(g: &KnowledgeGraph) -> Figures {
                 black_box(g2.apply(vec![change]).unwrap_or_else(|e| panic!("{e}")));
             }
         });
+    }
+    // The country with the fewest relations grown into a hub through changes: events it
+    // takes part in, a hundred a batch, past the count from which the timeline's index
+    // keeps their days. Its count from a date in their middle is then made from those
+    // days, as a hub's at the load is, not read from its relations.
+    let grown = "count of a country grown into a hub by changes, from a date in its middle \
+                 (`totalCount`)";
+    if wanted(grown) {
+        let meeting = |i: usize| {
+            let date = format!("2031-{:02}-{:02}", 1 + i % 12, 1 + i % 28);
+            let event = Event {
+                kind: EventKind::Meeting,
+                date: date.parse().ok().map(When::stated),
+                duration: ClaimSet::default(),
+                participants: vec![small.clone()],
+                venue: None,
+                place: None,
+                deal: None,
+                part_of: None,
+            };
+            let id = EntityId::parse(&format!("event:grown-{i}")).unwrap_or_else(|e| panic!("{e}"));
+            Change::CreateEntity {
+                entity: Node {
+                    id,
+                    name: format!("Meeting {i}"),
+                    aliases: Vec::new(),
+                    description: String::new(),
+                    sources: cite.clone(),
+                    data: NodeData::Event(Box::new(event)),
+                },
+            }
+        };
+        let events: Vec<Change> = (0..1_200).map(meeting).collect();
+        for batch in events.chunks(100) {
+            black_box(g2.apply(batch.to_vec()).unwrap_or_else(|e| panic!("{e}")));
+        }
+        let from = "2031-06-15".parse::<PartialDate>().ok();
+        let small_only = std::slice::from_ref(&small);
+        time(grown, 100, &mut |_| {
+            black_box(g2.timeline_count(from.as_ref(), None, small_only));
+        });
+        // For comparison: its entries in that window read from its relations, as its
+        // count was before it was a hub.
+        time(
+            "timeline of a country grown into a hub by changes, from a date in its middle, \
+             read whole from its relations",
+            100,
+            &mut |_| {
+                black_box(g2.timeline(from.as_ref(), None, small_only).len());
+            },
+        );
     }
     // The visits each random-pair question needs: the smallest visit budget that
     // answers it. A search between two ends reads the frontiers the paths pass through,

@@ -180,6 +180,8 @@ impl KnowledgeGraph {
             let pending = batch.cites.len() + batch.refs.len();
             if let Err(error) = self.apply_one(index, change, &mut batch) {
                 self.roll_back(batch.journal);
+                // Rolled back, no entity grew: this only empties the list of those that did.
+                self.promote_hubs();
                 return Err(ChangeError { index, op, error });
             }
             if batch.cites.len() + batch.refs.len() > pending {
@@ -189,11 +191,13 @@ impl KnowledgeGraph {
         }
         if let Err((index, error)) = self.finish(&mut batch) {
             self.roll_back(batch.journal);
+            self.promote_hubs();
             let op = deferred
                 .binary_search_by_key(&index, |&(at, _)| at)
                 .map_or("batch", |at| deferred[at].1);
             return Err(ChangeError { index, op, error });
         }
+        self.promote_hubs();
         self.version += 1;
         self.stamp(&batch.journal);
         Ok(self.version)

@@ -605,7 +605,7 @@ fn agree_with_a_rebuild(shared: bool) {
     g.apply(vec![Change::CreateEntity { entity: ab }])
         .unwrap_or_else(|e| panic!("{e}"));
     let mut twin = shared.then(|| g.clone());
-    let mut applied = 0;
+    let (mut applied, mut hubs_seen) = (0, 0);
     let mut codes: Vec<String> = ["JP", "KR", "US"].map(String::from).to_vec();
     let mut ever: std::collections::BTreeSet<EntityId> = std::collections::BTreeSet::new();
     for round in 0..400 {
@@ -818,6 +818,9 @@ fn agree_with_a_rebuild(shared: bool) {
             fresh.timeline_view(),
             "round {round}: timeline"
         );
+        // Every entity involved in many entries keeps their days, as its relations give
+        // them, whether it was so at the load or grew so through changes.
+        hubs_seen = hubs_seen.max(g.check_hub_days());
         // Each entity's whole timeline counted as it is, and as its relations give it,
         // those retracted or merged away too: a seventh of them each round, to keep the
         // test short.
@@ -872,6 +875,7 @@ fn agree_with_a_rebuild(shared: bool) {
         "only {applied} batches applied: the test needs more valid ones"
     );
     assert_ne!(g.rates_view(), " | ", "no tariff left to order by rate");
+    assert!(hubs_seen > 5, "only {hubs_seen} hubs: the test needs more");
 }
 
 #[test]

@@ -6,11 +6,13 @@ use std::collections::BTreeSet;
 use std::iter::Peekable;
 use std::ops::Bound;
 
+use petgraph::stable_graph::NodeIndex;
+
 use super::budget::Budget;
 use super::chunked::Chunked;
 use super::page::Window;
 use super::timeline::{
-    Stamp, TimelineEntry, TimelineKey, TimelineKind, any_named, holds, reaches, stamps,
+    DATED, Stamp, TimelineEntry, TimelineKey, TimelineKind, any_named, holds, reaches, stamps,
 };
 use super::{FastMap, KnowledgeGraph, interrupt};
 use crate::model::{
@@ -160,32 +162,33 @@ fn involvements<'n, 's>(
     out
 }
 
-/// Adds to `involving` (or takes out of it, without `add`) how many of a node's entries,
-/// `stamps`, each other entity is involved in, and their days to the days kept of a hub.
-fn involve(
-    involving: &mut FastMap<EntityId, u32>,
-    hubs: &mut FastMap<EntityId, HubDays>,
-    node: &Node,
-    stamps: &[Stamp<'_>],
-    add: bool,
-) {
-    if stamps.is_empty() {
-        return;
-    }
-    for (id, its) in involvements(node, stamps) {
-        let n = u32::try_from(its.len()).unwrap_or(u32::MAX);
-        if add {
-            let count = involving.entry(id.clone()).or_default();
-            *count = count.saturating_add(n);
-        } else if let Some(count) = involving.get_mut(id) {
-            *count = count.saturating_sub(n);
-            if *count == 0 {
-                involving.remove(id);
-            }
+impl TimelineIndex {
+    /// Adds to the counts of entries other entities are involved in (or takes out of them,
+    /// without `add`) those of a node's entries, `stamps`, and their days to the days kept
+    /// of a hub; notes an entity whose count grows to [`HUB_ENTRIES`] without being one.
+    fn involve(&mut self, node: &Node, stamps: &[Stamp<'_>], add: bool) {
+        if stamps.is_empty() {
+            return;
         }
-        if let Some(days) = hubs.get_mut(id) {
-            for stamp in its {
-                days.put(stamp.date(), add);
+        for (id, its) in involvements(node, stamps) {
+            let n = u32::try_from(its.len()).unwrap_or(u32::MAX);
+            if add {
+                let count = self.involving.entry(id.clone()).or_default();
+                let was = *count;
+                *count = count.saturating_add(n);
+                if was < HUB_ENTRIES && *count >= HUB_ENTRIES && !self.hubs.contains_key(id) {
+                    self.grown.push(id.clone());
+                }
+            } else if let Some(count) = self.involving.get_mut(id) {
+                *count = count.saturating_sub(n);
+                if *count == 0 {
+                    self.involving.remove(id);
+                }
+            }
+            if let Some(days) = self.hubs.get_mut(id) {
+                for stamp in its {
+                    days.put(stamp.date(), add);
+                }
             }
         }
     }
@@ -233,7 +236,7 @@ impl Involvements {
     /// [`HUB_ENTRIES`] or more, each list sorted.
     fn finish(self) -> (FastMap<EntityId, u32>, FastMap<EntityId, HubDays>) {
         let mut hub_of = vec![usize::MAX; self.met.len()];
-        let mut hubs: Vec<(EntityId, [Vec<u32>; 3], u32)> = Vec::new();
+        let mut hubs: Vec<(EntityId, Gathered)> = Vec::new();
         let mut involving = FastMap::default();
         involving.reserve(self.met.len());
         for (id, (at, count)) in self.met {
@@ -241,42 +244,69 @@ impl Involvements {
                 && let Some(slot) = hub_of.get_mut(at as usize)
             {
                 *slot = hubs.len();
-                hubs.push((id.clone(), Default::default(), 0));
+                hubs.push((id.clone(), Gathered::default()));
             }
             involving.insert(id, count);
         }
         for (at, first, last) in self.days {
-            let Some((_, lists, odd)) = hub_of.get(at as usize).and_then(|&h| hubs.get_mut(h))
-            else {
+            let Some((_, days)) = hub_of.get(at as usize).and_then(|&h| hubs.get_mut(h)) else {
                 continue;
             };
             let given = |item: u32| (item != 0).then_some(item);
-            let (items, ends_first) = HubDays::items(given(first), given(last));
-            for (list, item) in lists.iter_mut().zip(items) {
-                list.extend(item);
-            }
-            if ends_first {
-                *odd += 1;
-            }
+            days.push(given(first), given(last));
         }
         let hubs = hubs
             .into_iter()
-            .map(|(id, mut lists, odd)| {
-                let lists = lists.each_mut().map(|list| {
-                    list.sort_unstable();
-                    Chunked::from_sorted(list)
-                });
-                (id, HubDays { lists, odd })
-            })
+            .map(|(id, days)| (id, days.sorted()))
             .collect();
         (involving, hubs)
     }
 }
 
+/// A hub's days as they are gathered, in no order: the lists of [`HubDays`] to be.
+#[derive(Default)]
+struct Gathered {
+    lists: [Vec<u32>; 3],
+    odd: u32,
+    /// How many entries were pushed.
+    entries: usize,
+}
+
+impl Gathered {
+    /// Adds an entry whose first and last days are the list items `first` and `last`.
+    fn push(&mut self, first: Option<u32>, last: Option<u32>) {
+        let (items, ends_first) = HubDays::items(first, last);
+        for (list, item) in self.lists.iter_mut().zip(items) {
+            list.extend(item);
+        }
+        if ends_first {
+            self.odd += 1;
+        }
+        self.entries += 1;
+    }
+
+    /// Adds an entry's date.
+    fn push_date(&mut self, date: &When) {
+        self.push(date.earliest().map(day_item), date.latest().map(day_item));
+    }
+
+    /// The days, each list sorted.
+    fn sorted(self) -> HubDays {
+        let lists = self.lists.map(|mut list| {
+            list.sort_unstable();
+            Chunked::from_sorted(&list)
+        });
+        HubDays {
+            lists,
+            odd: self.odd,
+        }
+    }
+}
+
 /// An entity involved in at least this many entries of other nodes when the index is
-/// built keeps their days ([`HubDays`]), so that its timeline between dates is counted
-/// from them rather than read. One that grows into a hub through changes counts from its
-/// relations until the next build. (Few in tests, so that small graphs have hubs.)
+/// built, or grows to that many through a batch of changes, keeps their days
+/// ([`HubDays`]), so that its timeline between dates is counted from them rather than
+/// read. (Few in tests, so that small graphs have hubs.)
 const HUB_ENTRIES: u32 = if cfg!(test) { 2 } else { 1024 };
 
 /// The days of the entries of other nodes a hub is involved in, each list sorted: enough
@@ -415,8 +445,11 @@ pub(crate) struct TimelineIndex {
     /// those involved in any: with its own, the length of its timeline.
     involving: FastMap<EntityId, u32>,
     /// The days of those entries, for the entities involved in [`HUB_ENTRIES`] or more
-    /// when the index was built.
+    /// when the index was built or once a batch of changes made them so.
     hubs: FastMap<EntityId, HubDays>,
+    /// The entities whose count grew to [`HUB_ENTRIES`] in the changes since the last
+    /// batch ended, not hubs yet ([`KnowledgeGraph::promote_hubs`]).
+    grown: Vec<EntityId>,
 }
 
 impl TimelineIndex {
@@ -449,6 +482,7 @@ impl TimelineIndex {
             entries,
             involving,
             hubs,
+            grown: Vec::new(),
         }
     }
 
@@ -456,7 +490,7 @@ impl TimelineIndex {
     pub fn insert(&mut self, node: &Node) {
         let stamps = stamps(node);
         self.entries += stamps.len();
-        involve(&mut self.involving, &mut self.hubs, node, &stamps, true);
+        self.involve(node, &stamps, true);
         for (spot, class) in spots_of(node, &stamps) {
             if self.classes.len() <= class {
                 self.classes.resize_with(class + 1, BTreeSet::new);
@@ -473,8 +507,8 @@ impl TimelineIndex {
         from: Option<&PartialDate>,
         to: Option<&PartialDate>,
     ) -> Option<usize> {
-        let all = self.involving.get(id).copied().unwrap_or(0);
-        self.hubs.get(id)?.count(all, from, to)
+        let days = self.hubs.get(id)?;
+        days.count(self.involving.get(id).copied().unwrap_or(0), from, to)
     }
 
     /// The bytes the days of the hubs take on the heap.
@@ -486,7 +520,7 @@ impl TimelineIndex {
     pub fn remove(&mut self, node: &Node) {
         let stamps = stamps(node);
         self.entries = self.entries.saturating_sub(stamps.len());
-        involve(&mut self.involving, &mut self.hubs, node, &stamps, false);
+        self.involve(node, &stamps, false);
         for (spot, class) in spots_of(node, &stamps) {
             if let Some(set) = self.classes.get_mut(class) {
                 set.remove(&spot);
@@ -781,6 +815,59 @@ impl KnowledgeGraph {
         }
     }
 
+    /// Gives each entity whose count of entries grew to [`HUB_ENTRIES`] in the changes
+    /// since the last batch ended, and is still involved in that many, the days of those
+    /// entries, read once from its relations (what one count of its timeline between dates
+    /// cost before): from then on they are kept in step like any hub's. Called when a
+    /// batch ends, applied or rolled back.
+    pub(super) fn promote_hubs(&mut self) {
+        for id in std::mem::take(&mut self.timeline.grown) {
+            let all = self.timeline.involving.get(&id).copied().unwrap_or(0);
+            if all < HUB_ENTRIES || self.timeline.hubs.contains_key(&id) {
+                continue;
+            }
+            let days = self.involved_days(&id);
+            // Only days that are all of the entries counted give a count.
+            if days.entries == all as usize {
+                self.timeline.hubs.insert(id, days.sorted());
+            }
+        }
+    }
+
+    /// The dates of the entries of other nodes `id` is involved in, read from its
+    /// relations: every field that involves it in an entry implies one.
+    fn involved_days(&self, id: &EntityId) -> Gathered {
+        let mut days = Gathered::default();
+        let Some(at) = self.by_id.get(id) else {
+            return days;
+        };
+        let dated = |ix: NodeIndex| self.topology.kind(ix).is_some_and(|k| DATED.contains(&k));
+        let mut others: Vec<NodeIndex> = self
+            .topology
+            .halves(at.ix)
+            .iter()
+            .map(|h| h.other)
+            .filter(|&ix| ix != at.ix && dated(ix))
+            .collect();
+        others.sort_unstable();
+        others.dedup();
+        for node in others
+            .into_iter()
+            .filter_map(|ix| self.graph.node_weight(ix))
+        {
+            let stamps = stamps(node);
+            for (_, its) in involvements(node, &stamps)
+                .into_iter()
+                .filter(|(named, _)| *named == id)
+            {
+                for stamp in its {
+                    days.push_date(stamp.date());
+                }
+            }
+        }
+        days
+    }
+
     /// The entries of the timeline of `entities` (the whole graph's when none is named)
     /// from `from` to `to` between two keys, forward or backward, read from the index:
     /// while `budget` lasts, when there is one.
@@ -935,6 +1022,27 @@ impl KnowledgeGraph {
     /// The timeline's index, written out.
     pub(crate) fn timeline_view(&self) -> Vec<String> {
         self.timeline.view()
+    }
+
+    /// Checks that every entity involved in [`HUB_ENTRIES`] entries or more keeps their
+    /// days, and that the days each hub keeps are those its relations give now; returns
+    /// how many hubs there are.
+    pub(crate) fn check_hub_days(&self) -> usize {
+        let index = &self.timeline;
+        for (id, &n) in &index.involving {
+            assert!(n < HUB_ENTRIES || index.hubs.contains_key(id), "{id}: {n}");
+        }
+        let written = |days: &HubDays| {
+            let lists = days.lists.each_ref().map(|l| l.iter().collect::<Vec<_>>());
+            (lists, days.odd)
+        };
+        for (id, days) in &index.hubs {
+            let read = self.involved_days(id);
+            let count = index.involving.get(id).copied().unwrap_or(0);
+            assert_eq!(read.entries, count as usize, "{id}");
+            assert_eq!(written(days), written(&read.sorted()), "{id}");
+        }
+        index.hubs.len()
     }
 }
 
