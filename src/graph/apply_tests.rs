@@ -833,14 +833,17 @@ fn agree_with_a_rebuild(shared: bool) {
             (at("2025-03"), at("2025-08-15")),
             (at("2025-08-15"), at("2025-03")),
         ];
-        for one in ever.iter().skip(round % 7).step_by(7) {
-            let one = std::slice::from_ref(one);
+        // And each of those with the next, a timeline of two.
+        let some: Vec<&EntityId> = ever.iter().skip(round % 7).step_by(7).collect();
+        let pairs = some.windows(2).map(|w| vec![w[0].clone(), w[1].clone()]);
+        let ones = some.iter().map(|&one| vec![one.clone()]);
+        for entities in ones.chain(pairs) {
             for (from, to) in &windows {
                 let (from, to) = (from.as_ref(), to.as_ref());
                 assert_eq!(
-                    g.timeline_count(from, to, one),
-                    g.timeline_len(from, to, one),
-                    "round {round}: {one:?} from {from:?} to {to:?}"
+                    g.timeline_count(from, to, &entities),
+                    g.timeline_len(from, to, &entities),
+                    "round {round}: {entities:?} from {from:?} to {to:?}"
                 );
             }
         }

@@ -113,6 +113,22 @@ impl KnowledgeGraph {
         kept(self.dated_nodes(entities), from, to, entities).count()
     }
 
+    /// How many entries the timeline of `entities` from `from` to `to` holds that do not
+    /// involve `apart`: counted from their relations, as [`KnowledgeGraph::timeline_len`]
+    /// counts.
+    pub(super) fn timeline_len_apart(
+        &self,
+        from: Option<&PartialDate>,
+        to: Option<&PartialDate>,
+        entities: &[EntityId],
+        apart: &EntityId,
+    ) -> usize {
+        let apart = std::slice::from_ref(apart);
+        kept(self.dated_nodes(entities), from, to, entities)
+            .filter(|(stamp, node)| !involved(node, stamp.actor(), apart))
+            .count()
+    }
+
     /// The entries of `nodes` that a timeline of `entities` from `from` to `to` holds, in
     /// its order.
     fn entries_of<'g>(

@@ -779,40 +779,63 @@ impl KnowledgeGraph {
     /// How many entries the timeline of `entities` (the whole graph's when none) holds
     /// from `from` to `to`. The whole graph's, and one entity's whole timeline, are kept
     /// counted as the graph changes; the whole graph's between dates is counted from the
-    /// index's spots; any other is read from the entities' relations.
+    /// index's spots, and a hub's from the days of its entries the index keeps. Of
+    /// several entities, the one whose count is kept and who is involved in the most
+    /// entries is counted so, and the entries of the others that do not involve it are
+    /// read from their relations; any other count is read from the entities' relations.
     pub fn timeline_count(
         &self,
         from: Option<&PartialDate>,
         to: Option<&PartialDate>,
         entities: &[EntityId],
     ) -> usize {
-        match (from, to, entities) {
-            // One entity's whole timeline: its own entries, and those it is involved in.
-            (None, None, [one, rest @ ..]) if rest.iter().all(|e| e == one) => {
-                self.by_id.get(one).map_or(0, |at| {
-                    let others = self.timeline.involving.get(one).copied().unwrap_or(0);
-                    stamps(&at.node).len() + others as usize
-                })
-            }
-            // A hub's between dates: its own entries that reach the window, and those it is
-            // involved in counted from their days.
-            (.., [one, rest @ ..])
-                if rest.iter().all(|e| e == one)
-                    && let Some(others) = self.timeline.count_involved(one, from, to) =>
-            {
-                self.by_id.get(one).map_or(0, |at| {
-                    let own = stamps(&at.node)
-                        .into_iter()
-                        .filter(|s| reaches(s.date().earliest(), s.date().latest(), from, to));
-                    own.count() + others
-                })
-            }
-            (.., [_, ..]) => self.timeline_len(from, to, entities),
-            (None, None, []) => self.timeline.entries,
-            _ => self
+        match entities {
+            [] if from.is_none() && to.is_none() => self.timeline.entries,
+            [] => self
                 .timeline
                 .count(from, to, |spot| self.stamps_at(spot, from, to, &[]).len()),
+            [one, rest @ ..] if rest.iter().all(|e| e == one) => self
+                .counted(one, from, to)
+                .unwrap_or_else(|| self.timeline_len(from, to, entities)),
+            _ => {
+                let involving = |id: &EntityId| self.timeline.involving.get(id).copied();
+                let counted = entities
+                    .iter()
+                    .filter_map(|id| Some((id, self.counted(id, from, to)?)))
+                    .max_by_key(|(id, _)| (involving(id), *id));
+                match counted {
+                    Some((one, count)) => {
+                        let others: Vec<EntityId> =
+                            entities.iter().filter(|e| *e != one).cloned().collect();
+                        count + self.timeline_len_apart(from, to, &others, one)
+                    }
+                    None => self.timeline_len(from, to, entities),
+                }
+            }
         }
+    }
+
+    /// How many entries the timeline of one entity holds from `from` to `to`, where the
+    /// index keeps it counted: its own entries in the window, and those of other nodes it
+    /// is involved in, kept counted for the whole timeline and counted from a hub's days
+    /// between dates.
+    fn counted(
+        &self,
+        one: &EntityId,
+        from: Option<&PartialDate>,
+        to: Option<&PartialDate>,
+    ) -> Option<usize> {
+        let others = match (from, to) {
+            (None, None) => self.timeline.involving.get(one).copied().unwrap_or(0) as usize,
+            _ => self.timeline.count_involved(one, from, to)?,
+        };
+        let own = self.by_id.get(one).map_or(0, |at| {
+            stamps(&at.node)
+                .into_iter()
+                .filter(|s| reaches(s.date().earliest(), s.date().latest(), from, to))
+                .count()
+        });
+        Some(own + others)
     }
 
     /// Gives each entity whose count of entries grew to [`HUB_ENTRIES`] in the changes
@@ -1210,13 +1233,17 @@ mod tests {
         let all = g.timeline(None, None, &[]);
         assert!(all.len() > 150, "{}", all.len());
         assert_eq!(g.timeline_count(None, None, &[]), all.len());
-        let named: [&[EntityId]; 7] = [
+        let named: [&[EntityId]; 11] = [
             &[],
             &[id("country:aa")],
             &[id("country:bb")],
             &[id("country:cc")],
             &[id("deal:d003")],
             &[id("country:cc"), id("deal:d007")],
+            &[id("country:aa"), id("country:bb")],
+            &[id("country:bb"), id("country:aa"), id("country:cc")],
+            &[id("deal:d003"), id("country:aa"), id("deal:d003")],
+            &[id("country:nowhere"), id("country:cc")],
             &[id("country:nowhere")],
         ];
         let at = |text: &str| text.parse::<PartialDate>().ok();
