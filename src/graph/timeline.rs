@@ -237,7 +237,7 @@ pub(super) const DATED: [NodeKind; 5] = [
 /// True when a timeline of `entities` holds an entry about `node` by `actor` (a timeline
 /// of none holds every entry): it is about one of them, one of them acted, or its node
 /// names one of them.
-fn involved(node: &Node, actor: Option<&EntityId>, entities: &[EntityId]) -> bool {
+pub(super) fn involved(node: &Node, actor: Option<&EntityId>, entities: &[EntityId]) -> bool {
     entities.is_empty()
         || entities.contains(&node.id)
         || actor.is_some_and(|a| entities.contains(a))

@@ -12,7 +12,8 @@ use super::budget::Budget;
 use super::chunked::Chunked;
 use super::page::Window;
 use super::timeline::{
-    DATED, Stamp, TimelineEntry, TimelineKey, TimelineKind, any_named, holds, reaches, stamps,
+    DATED, Stamp, TimelineEntry, TimelineKey, TimelineKind, any_named, holds, involved, reaches,
+    stamps,
 };
 use super::{FastMap, KnowledgeGraph, interrupt};
 use crate::model::{
@@ -662,6 +663,11 @@ pub struct TimelinePage<'g> {
 /// A bound on the entries read: a key, and whether the entry it names is in.
 type Edge = Option<(TimelineKey<'static>, bool)>;
 
+/// How many items of a list merged cost about as much as looking for one item in it: a
+/// look reads a few of its items at random, a merge each in turn. (Fewer in tests, so
+/// that small graphs look.)
+const LOOK_COST: usize = if cfg!(test) { 4 } else { 16 };
+
 /// Named entities with fewer relations than this have their timeline read from their
 /// relations at once; with more, the index is tried first.
 const FEW_RELATIONS: usize = if cfg!(test) { 8 } else { 256 };
@@ -779,10 +785,12 @@ impl KnowledgeGraph {
     /// How many entries the timeline of `entities` (the whole graph's when none) holds
     /// from `from` to `to`. The whole graph's, and one entity's whole timeline, are kept
     /// counted as the graph changes; the whole graph's between dates is counted from the
-    /// index's spots, and a hub's from the days of its entries the index keeps. Of
-    /// several entities, the one whose count is kept and who is involved in the most
-    /// entries is counted so, and the entries of the others that do not involve it are
-    /// read from their relations; any other count is read from the entities' relations.
+    /// index's spots, and a hub's from the days of its entries the index keeps. Several
+    /// entities' is the sum of their counts less the entries they share, where each one's
+    /// is kept ([`KnowledgeGraph::counted_together`]); where not, the one whose count is
+    /// kept and who is involved in the most entries is counted so, and the others' entries
+    /// that do not involve it are read from their relations; any other count is read from
+    /// the entities' relations.
     pub fn timeline_count(
         &self,
         from: Option<&PartialDate>,
@@ -797,6 +805,7 @@ impl KnowledgeGraph {
             [one, rest @ ..] if rest.iter().all(|e| e == one) => self
                 .counted(one, from, to)
                 .unwrap_or_else(|| self.timeline_len(from, to, entities)),
+            _ if let Some(count) = self.counted_together(from, to, entities) => count,
             _ => {
                 let involving = |id: &EntityId| self.timeline.involving.get(id).copied();
                 let counted = entities
@@ -813,6 +822,101 @@ impl KnowledgeGraph {
                 }
             }
         }
+    }
+
+    /// How many entries the timeline of several entities holds from `from` to `to`, where
+    /// the index keeps each one's count ([`KnowledgeGraph::counted`]): each one's count,
+    /// less the entries it shares with those before it. Every entry that involves an
+    /// entity is one of the entity's own or of a node related to it, so the shared ones
+    /// are among the dated nodes related to (or being) both, found by merging the lists
+    /// of their relations in the compact structure's order, where a hub's are kept. The
+    /// one with the most relations comes first; where the others' nodes are few beside
+    /// its relations, each is looked for in its list rather than its list read whole.
+    fn counted_together(
+        &self,
+        from: Option<&PartialDate>,
+        to: Option<&PartialDate>,
+        entities: &[EntityId],
+    ) -> Option<usize> {
+        let t = &self.topology;
+        let mut members: Vec<(&EntityId, Option<NodeIndex>)> = Vec::new();
+        for id in entities {
+            if members.iter().all(|(m, _)| *m != id) {
+                members.push((id, self.by_id.get(id).map(|at| at.ix)));
+            }
+        }
+        let count = members
+            .iter()
+            .map(|(id, _)| self.counted(id, from, to))
+            .sum::<Option<usize>>()?;
+        let relations = |ix: &Option<NodeIndex>| ix.map_or(0, |ix| t.halves(ix).len());
+        members.sort_by_key(|(id, ix)| (std::cmp::Reverse(relations(ix)), *id));
+        let ((first, first_ix), rest) = members.split_first()?;
+        let around: Vec<Vec<(u128, u32)>> =
+            rest.iter().map(|(_, ix)| self.dated_around(*ix)).collect();
+        let theirs: usize = around.iter().map(Vec::len).sum();
+        // A look in a sorted list costs a few reads of it; a merge, a read of each item.
+        let looked_for = first_ix
+            .filter(|&ix| t.sorted(ix) && theirs.saturating_mul(LOOK_COST) < t.halves(ix).len());
+        let mut seen = match looked_for {
+            Some(_) => Vec::new(),
+            None => self.dated_around(*first_ix),
+        };
+        #[cfg(test)]
+        tests::TOGETHER
+            .with(|n| n.set(n.get() + [1, 1_000_000][usize::from(looked_for.is_some())]));
+        let mut before: Vec<EntityId> = vec![(*first).clone()];
+        let mut shared = 0;
+        for ((one, _), around) in rest.iter().zip(&around) {
+            let mut both = sorted_both(around, &seen);
+            if let Some(ix) = looked_for {
+                let by_first = around.iter().filter(|&&key| self.related_or_is(ix, key));
+                both.extend(by_first);
+                both.sort_unstable();
+                both.dedup();
+            }
+            let one = std::slice::from_ref(*one);
+            for (_, at) in interrupt::checked(both.into_iter()) {
+                let Some(node) = self.graph.node_weight(NodeIndex::new(at as usize)) else {
+                    continue;
+                };
+                let with_before = |s: &Stamp<'_>| {
+                    holds(node, s, from, to, one) && involved(node, s.actor(), &before)
+                };
+                shared += stamps(node).iter().filter(|s| with_before(s)).count();
+            }
+            seen = sorted_either(&seen, around);
+            before.extend_from_slice(one);
+        }
+        Some(count.saturating_sub(shared))
+    }
+
+    /// True when the node whose key is `key` ([`Topology::node_key`]) is `ix` or is
+    /// related to it, `ix`'s relations being sorted ([`Topology::sorted`]).
+    fn related_or_is(&self, ix: NodeIndex, key: (u128, u32)) -> bool {
+        let t = &self.topology;
+        let halves = t.halves(ix);
+        let at = halves.partition_point(|h| t.sort_key(h) < key);
+        key.1 as usize == ix.index() || halves.get(at).is_some_and(|h| t.sort_key(h) == key)
+    }
+
+    /// The dated nodes whose entries may involve the node `at`: itself, where it is dated, and those
+    /// related to it, each once, in the compact structure's order ([`Topology::node_key`]).
+    fn dated_around(&self, at: Option<NodeIndex>) -> Vec<(u128, u32)> {
+        let Some(at) = at else {
+            return Vec::new();
+        };
+        let t = &self.topology;
+        let others = t.halves(at).iter().map(|h| h.other);
+        let mut nodes: Vec<(u128, u32)> = std::iter::once(at)
+            .chain(others)
+            .filter(|&ix| t.kind(ix).is_some_and(|k| DATED.contains(&k)))
+            .map(|ix| t.node_key(ix))
+            .collect();
+        // A hub's relations are in this order already, but for the entity itself.
+        nodes.sort_unstable();
+        nodes.dedup();
+        nodes
     }
 
     /// How many entries the timeline of one entity holds from `from` to `to`, where the
@@ -989,6 +1093,47 @@ impl KnowledgeGraph {
     }
 }
 
+/// The items in both of two sorted lists of distinct items, in order.
+fn sorted_both<T: Ord + Copy>(a: &[T], b: &[T]) -> Vec<T> {
+    let (mut i, mut j, mut out) = (0, 0, Vec::new());
+    while let (Some(x), Some(y)) = (a.get(i), b.get(j)) {
+        match x.cmp(y) {
+            Ordering::Less => i += 1,
+            Ordering::Greater => j += 1,
+            Ordering::Equal => {
+                out.push(*x);
+                i += 1;
+                j += 1;
+            }
+        }
+    }
+    out
+}
+
+/// The items in either of two sorted lists of distinct items, each once, in order.
+fn sorted_either<T: Ord + Copy>(a: &[T], b: &[T]) -> Vec<T> {
+    let (mut i, mut j) = (0, 0);
+    let mut out = Vec::with_capacity(a.len() + b.len());
+    loop {
+        match (a.get(i), b.get(j)) {
+            (Some(x), Some(y)) => {
+                out.push(*x.min(y));
+                i += usize::from(x <= y);
+                j += usize::from(y <= x);
+            }
+            (Some(x), None) => {
+                out.push(*x);
+                i += 1;
+            }
+            (None, Some(y)) => {
+                out.push(*y);
+                j += 1;
+            }
+            (None, None) => return out,
+        }
+    }
+}
+
 /// The page `window` selects of a whole timeline, cut as a list's page is: the entries
 /// after one key and before another, the first `first` of those, the last `last` of
 /// those.
@@ -1081,6 +1226,9 @@ mod tests {
         /// Pages of named entities read from the index (units) and from their relations
         /// (millions), for a test to see that it met both.
         pub(super) static READ: Cell<usize> = const { Cell::new(0) };
+        /// Counts of several entities' timelines with the largest one's relations merged
+        /// (units) and looked in (millions).
+        pub(super) static TOGETHER: Cell<usize> = const { Cell::new(0) };
     }
 
     #[test]
@@ -1233,7 +1381,7 @@ mod tests {
         let all = g.timeline(None, None, &[]);
         assert!(all.len() > 150, "{}", all.len());
         assert_eq!(g.timeline_count(None, None, &[]), all.len());
-        let named: [&[EntityId]; 11] = [
+        let named: [&[EntityId]; 12] = [
             &[],
             &[id("country:aa")],
             &[id("country:bb")],
@@ -1244,6 +1392,7 @@ mod tests {
             &[id("country:bb"), id("country:aa"), id("country:cc")],
             &[id("deal:d003"), id("country:aa"), id("deal:d003")],
             &[id("country:nowhere"), id("country:cc")],
+            &[id("country:cc"), id("country:aa")],
             &[id("country:nowhere")],
         ];
         let at = |text: &str| text.parse::<PartialDate>().ok();
@@ -1314,6 +1463,9 @@ mod tests {
         let read = READ.with(Cell::get);
         let (indexed, related) = (read % 1_000_000, read / 1_000_000);
         assert!(indexed > 20 && related > 20, "{indexed} {related}");
+        let together = TOGETHER.with(Cell::get);
+        let (merged, looked) = (together % 1_000_000, together / 1_000_000);
+        assert!(merged > 20 && looked > 20, "{merged} {looked}");
     }
 
     #[test]

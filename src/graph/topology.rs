@@ -205,6 +205,12 @@ impl Topology {
         sort_key(&self.order, half)
     }
 
+    /// Where a node sorts as the other end of a half in a long list.
+    pub fn node_key(&self, ix: NodeIndex) -> (u128, u32) {
+        let at = ix.index();
+        (self.order.get(at).copied().unwrap_or(0), at as u32)
+    }
+
     /// Long lists are left unsorted until [`Topology::end_bulk`], for a load.
     pub fn begin_bulk(&mut self) {
         self.bulk = true;
