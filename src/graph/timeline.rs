@@ -156,14 +156,11 @@ impl KnowledgeGraph {
         if entities.is_empty() {
             return DATED.iter().flat_map(|&k| self.nodes_of_kind(k)).collect();
         }
-        let dated = |ix: NodeIndex| self.topology.kind(ix).is_some_and(|k| DATED.contains(&k));
         let mut nodes: Vec<NodeIndex> = Vec::new();
         for id in entities {
-            let Some(at) = self.by_id.get(id) else {
-                continue;
-            };
-            let others = self.topology.halves(at.ix).iter().map(|h| h.other);
-            nodes.extend(std::iter::once(at.ix).chain(others).filter(|&ix| dated(ix)));
+            if let Some(at) = self.by_id.get(id) {
+                nodes.extend(self.dated_near(at.ix));
+            }
         }
         nodes.sort_unstable();
         nodes.dedup();
@@ -172,6 +169,19 @@ impl KnowledgeGraph {
             .filter_map(|ix| self.graph.node_weight(ix))
             .map(|node| &**node)
             .collect()
+    }
+}
+
+impl KnowledgeGraph {
+    /// The node `at` and those related to it, where they are of a kind that gives timeline
+    /// entries, in no order, some perhaps more than once: every entry that involves `at`
+    /// is of one of them.
+    pub(super) fn dated_near(&self, at: NodeIndex) -> impl Iterator<Item = NodeIndex> + '_ {
+        let t = &self.topology;
+        let others = t.halves(at).iter().map(|h| h.other);
+        std::iter::once(at)
+            .chain(others)
+            .filter(|&ix| t.kind(ix).is_some_and(|k| DATED.contains(&k)))
     }
 }
 

@@ -12,8 +12,7 @@ use super::budget::Budget;
 use super::chunked::Chunked;
 use super::page::Window;
 use super::timeline::{
-    DATED, Stamp, TimelineEntry, TimelineKey, TimelineKind, any_named, holds, involved, reaches,
-    stamps,
+    Stamp, TimelineEntry, TimelineKey, TimelineKind, any_named, holds, involved, reaches, stamps,
 };
 use super::{FastMap, KnowledgeGraph, interrupt};
 use crate::model::{
@@ -907,12 +906,7 @@ impl KnowledgeGraph {
             return Vec::new();
         };
         let t = &self.topology;
-        let others = t.halves(at).iter().map(|h| h.other);
-        let mut nodes: Vec<(u128, u32)> = std::iter::once(at)
-            .chain(others)
-            .filter(|&ix| t.kind(ix).is_some_and(|k| DATED.contains(&k)))
-            .map(|ix| t.node_key(ix))
-            .collect();
+        let mut nodes: Vec<(u128, u32)> = self.dated_near(at).map(|ix| t.node_key(ix)).collect();
         // A hub's relations are in this order already, but for the entity itself.
         nodes.sort_unstable();
         nodes.dedup();
@@ -968,14 +962,7 @@ impl KnowledgeGraph {
         let Some(at) = self.by_id.get(id) else {
             return days;
         };
-        let dated = |ix: NodeIndex| self.topology.kind(ix).is_some_and(|k| DATED.contains(&k));
-        let mut others: Vec<NodeIndex> = self
-            .topology
-            .halves(at.ix)
-            .iter()
-            .map(|h| h.other)
-            .filter(|&ix| ix != at.ix && dated(ix))
-            .collect();
+        let mut others: Vec<NodeIndex> = self.dated_near(at.ix).filter(|&ix| ix != at.ix).collect();
         others.sort_unstable();
         others.dedup();
         for node in others
