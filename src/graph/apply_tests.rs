@@ -821,6 +821,7 @@ fn agree_with_a_rebuild(shared: bool) {
         // Every entity involved in many entries keeps their days, as its relations give
         // them, whether it was so at the load or grew so through changes.
         hubs_seen = hubs_seen.max(g.check_hub_days());
+        fresh.check_hub_days();
         // Each entity's whole timeline counted as it is, and as its relations give it,
         // those retracted or merged away too: a seventh of them each round, to keep the
         // test short.

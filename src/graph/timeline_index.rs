@@ -4,7 +4,7 @@
 use std::cmp::Ordering;
 use std::collections::BTreeSet;
 use std::iter::Peekable;
-use std::ops::Bound;
+use std::ops::{Bound, Range};
 
 use petgraph::stable_graph::NodeIndex;
 
@@ -137,10 +137,7 @@ fn spots_of(node: &Node, stamps: &[Stamp<'_>]) -> Vec<(Spot, usize)> {
 /// Which of one node's entries, `stamps`, each other entity is involved in: all of them
 /// for one its fields name, the one it acted in for each it acted in alone. A timeline of
 /// that entity holds them: each field that involves it implies a relation to the node.
-fn involvements<'n, 's>(
-    node: &'n Node,
-    stamps: &'s [Stamp<'n>],
-) -> Vec<(&'n EntityId, &'s [Stamp<'n>])> {
+fn involvements<'n>(node: &'n Node, stamps: &[Stamp<'n>]) -> Vec<(&'n EntityId, Range<usize>)> {
     let mut named: Vec<&EntityId> = Vec::new();
     any_named(node, |id| {
         if *id != node.id {
@@ -150,16 +147,70 @@ fn involvements<'n, 's>(
     });
     named.sort_unstable();
     named.dedup();
-    let mut out: Vec<(&EntityId, &[Stamp<'n>])> = named.iter().map(|&id| (id, stamps)).collect();
-    for stamp in stamps {
+    let all = 0..stamps.len();
+    let mut out: Vec<(&EntityId, Range<usize>)> =
+        named.iter().map(|&id| (id, all.clone())).collect();
+    for (at, stamp) in stamps.iter().enumerate() {
         if let Some(actor) = stamp.actor()
             && *actor != node.id
             && named.binary_search(&actor).is_err()
         {
-            out.push((actor, std::slice::from_ref(stamp)));
+            out.push((actor, at..at + 1));
         }
     }
     out
+}
+
+/// The pairs of hubs, by `is_hub`, that each of a node's `entries` entries involves
+/// together, once an entry: `list` is the node's involvements ([`involvements`]).
+fn pairs_of<'n>(
+    list: &[(&'n EntityId, Range<usize>)],
+    entries: usize,
+    is_hub: impl Fn(&EntityId) -> bool,
+) -> Vec<(&'n EntityId, &'n EntityId)> {
+    let hubs: Vec<&(&EntityId, Range<usize>)> = list.iter().filter(|(id, _)| is_hub(id)).collect();
+    let mut out = Vec::new();
+    if hubs.len() < 2 {
+        return out;
+    }
+    for entry in 0..entries {
+        let mut together: Vec<&EntityId> = hubs
+            .iter()
+            .filter(|(_, its)| its.contains(&entry))
+            .map(|(id, _)| *id)
+            .collect();
+        together.sort_unstable();
+        for (at, a) in together.iter().enumerate() {
+            out.extend(together[at + 1..].iter().map(|b| (*a, *b)));
+        }
+    }
+    out
+}
+
+/// The key of a pair of entities: the two in order.
+fn pair_key(a: &EntityId, b: &EntityId) -> (EntityId, EntityId) {
+    if a <= b {
+        (a.clone(), b.clone())
+    } else {
+        (b.clone(), a.clone())
+    }
+}
+
+/// Adds one to the count of a pair of hubs, or takes one from it (without `add`), leaving
+/// no pair counted none.
+fn count_pair(
+    pairs: &mut FastMap<(EntityId, EntityId), u32>,
+    key: (EntityId, EntityId),
+    add: bool,
+) {
+    if add {
+        *pairs.entry(key).or_default() += 1;
+    } else if let Some(n) = pairs.get_mut(&key) {
+        *n = n.saturating_sub(1);
+        if *n == 0 {
+            pairs.remove(&key);
+        }
+    }
 }
 
 impl TimelineIndex {
@@ -170,7 +221,9 @@ impl TimelineIndex {
         if stamps.is_empty() {
             return;
         }
-        for (id, its) in involvements(node, stamps) {
+        let list = involvements(node, stamps);
+        for (id, its) in &list {
+            let id = *id;
             let n = u32::try_from(its.len()).unwrap_or(u32::MAX);
             if add {
                 let count = self.involving.entry(id.clone()).or_default();
@@ -186,10 +239,13 @@ impl TimelineIndex {
                 }
             }
             if let Some(days) = self.hubs.get_mut(id) {
-                for stamp in its {
+                for stamp in &stamps[its.clone()] {
                     days.put(stamp.date(), add);
                 }
             }
+        }
+        for (a, b) in pairs_of(&list, stamps.len(), |id| self.hubs.contains_key(id)) {
+            count_pair(&mut self.pairs, pair_key(a, b), add);
         }
     }
 }
@@ -207,9 +263,12 @@ fn day_item(day: Day) -> u32 {
 struct Involvements {
     /// Each entity met: the place it was met in, and how many entries it is involved in.
     met: FastMap<EntityId, (u32, u32)>,
-    /// Each entry an entity is involved in: the entity's place, and the first and last
-    /// days of its date as list items ([`day_item`]), 0 for none (no real day's).
-    days: Vec<(u32, u32, u32)>,
+    /// Each entry an entity is involved in: the entity's place, the first and last days of
+    /// its date as list items ([`day_item`], 0 for none: no real day's), and the entry's
+    /// place among its node's.
+    days: Vec<(u32, u32, u32, u32)>,
+    /// Where each node's entries start in `days`, for the nodes that have any.
+    starts: Vec<usize>,
 }
 
 impl Involvements {
@@ -218,23 +277,26 @@ impl Involvements {
         if stamps.is_empty() {
             return;
         }
+        self.starts.push(self.days.len());
         for (id, its) in involvements(node, stamps) {
             let next = u32::try_from(self.met.len()).unwrap_or(u32::MAX);
             let (at, count) = self.met.entry(id.clone()).or_insert((next, 0));
             *count = count.saturating_add(u32::try_from(its.len()).unwrap_or(u32::MAX));
             let at = *at;
-            for stamp in its {
+            for (entry, stamp) in its.clone().zip(&stamps[its]) {
                 let item = |day: Option<Day>| day.map_or(0, day_item);
                 let date = stamp.date();
+                let entry = u32::try_from(entry).unwrap_or(u32::MAX);
                 self.days
-                    .push((at, item(date.earliest()), item(date.latest())));
+                    .push((at, item(date.earliest()), item(date.latest()), entry));
             }
         }
     }
 
-    /// How many entries each entity is involved in, and the days of those involved in
-    /// [`HUB_ENTRIES`] or more, each list sorted.
-    fn finish(self) -> (FastMap<EntityId, u32>, FastMap<EntityId, HubDays>) {
+    /// How many entries each entity is involved in; the days of those involved in
+    /// [`HUB_ENTRIES`] or more, each list sorted; and how many entries each pair of those
+    /// is involved in together.
+    fn finish(self) -> Finished {
         let mut hub_of = vec![usize::MAX; self.met.len()];
         let mut hubs: Vec<(EntityId, Gathered)> = Vec::new();
         let mut involving = FastMap::default();
@@ -248,19 +310,47 @@ impl Involvements {
             }
             involving.insert(id, count);
         }
-        for (at, first, last) in self.days {
-            let Some((_, days)) = hub_of.get(at as usize).and_then(|&h| hubs.get_mut(h)) else {
-                continue;
-            };
-            let given = |item: u32| (item != 0).then_some(item);
-            days.push(given(first), given(last));
+        let mut pairs = FastMap::default();
+        // One node's entries at a time: the hubs each involves, by the entry's place.
+        let mut together: Vec<(u32, usize)> = Vec::new();
+        let ends = self.starts.iter().skip(1).copied().chain([self.days.len()]);
+        for (start, end) in self.starts.iter().copied().zip(ends) {
+            together.clear();
+            for &(at, first, last, entry) in self.days.get(start..end).unwrap_or_default() {
+                let Some(h) = hub_of.get(at as usize).copied().filter(|&h| h < hubs.len()) else {
+                    continue;
+                };
+                let given = |item: u32| (item != 0).then_some(item);
+                hubs[h].1.push(given(first), given(last));
+                together.push((entry, h));
+            }
+            together.sort_unstable();
+            for run in together.chunk_by(|a, b| a.0 == b.0) {
+                for (at, &(_, a)) in run.iter().enumerate() {
+                    for &(_, b) in &run[at + 1..] {
+                        let key = pair_key(&hubs[a].0, &hubs[b].0);
+                        count_pair(&mut pairs, key, true);
+                    }
+                }
+            }
         }
         let hubs = hubs
             .into_iter()
             .map(|(id, days)| (id, days.sorted()))
             .collect();
-        (involving, hubs)
+        Finished {
+            involving,
+            hubs,
+            pairs,
+        }
     }
+}
+
+/// What a build's [`Involvements`] come to.
+struct Finished {
+    involving: FastMap<EntityId, u32>,
+    hubs: FastMap<EntityId, HubDays>,
+    pairs: FastMap<(EntityId, EntityId), u32>,
 }
 
 /// A hub's days as they are gathered, in no order: the lists of [`HubDays`] to be.
@@ -450,6 +540,9 @@ pub(crate) struct TimelineIndex {
     /// The entities whose count grew to [`HUB_ENTRIES`] in the changes since the last
     /// batch ended, not hubs yet ([`KnowledgeGraph::promote_hubs`]).
     grown: Vec<EntityId>,
+    /// How many entries of other nodes each pair of hubs is involved in together (those
+    /// of neither hub's own node), for the pairs that share any; keyed in order.
+    pairs: FastMap<(EntityId, EntityId), u32>,
 }
 
 impl TimelineIndex {
@@ -476,13 +569,18 @@ impl TimelineIndex {
                 spots.into_iter().collect()
             })
             .collect();
-        let (involving, hubs) = involved.finish();
+        let Finished {
+            involving,
+            hubs,
+            pairs,
+        } = involved.finish();
         TimelineIndex {
             classes,
             entries,
             involving,
             hubs,
             grown: Vec::new(),
+            pairs,
         }
     }
 
@@ -511,9 +609,11 @@ impl TimelineIndex {
         days.count(self.involving.get(id).copied().unwrap_or(0), from, to)
     }
 
-    /// The bytes the days of the hubs take on the heap.
+    /// The bytes the days of the hubs, and the counts of their pairs, take on the heap.
     pub fn hub_bytes(&self) -> usize {
-        self.hubs.values().map(HubDays::heap_bytes).sum()
+        let pairs =
+            self.pairs.capacity() * (std::mem::size_of::<((EntityId, EntityId), u32)>() + 1);
+        self.hubs.values().map(HubDays::heap_bytes).sum::<usize>() + pairs
     }
 
     /// Takes a node's entries out, as it was when they were added.
@@ -804,6 +904,13 @@ impl KnowledgeGraph {
             [one, rest @ ..] if rest.iter().all(|e| e == one) => self
                 .counted(one, from, to)
                 .unwrap_or_else(|| self.timeline_len(from, to, entities)),
+            [a, b]
+                if from.is_none()
+                    && to.is_none()
+                    && let Some(count) = self.counted_pair(a, b) =>
+            {
+                count
+            }
             _ if let Some(count) = self.counted_together(from, to, entities) => count,
             _ => {
                 let involving = |id: &EntityId| self.timeline.involving.get(id).copied();
@@ -947,39 +1054,68 @@ impl KnowledgeGraph {
             if all < HUB_ENTRIES || self.timeline.hubs.contains_key(&id) {
                 continue;
             }
-            let days = self.involved_days(&id);
+            let (days, partners) = self.involved_days(&id);
             // Only days that are all of the entries counted give a count.
             if days.entries == all as usize {
+                let pairs = &mut self.timeline.pairs;
+                for other in partners {
+                    count_pair(pairs, pair_key(&id, &other), true);
+                }
                 self.timeline.hubs.insert(id, days.sorted());
             }
         }
     }
 
     /// The dates of the entries of other nodes `id` is involved in, read from its
-    /// relations: every field that involves it in an entry implies one.
-    fn involved_days(&self, id: &EntityId) -> Gathered {
-        let mut days = Gathered::default();
+    /// relations (every field that involves it in an entry implies one), and for each of
+    /// those entries the hubs it involves besides `id`.
+    fn involved_days(&self, id: &EntityId) -> (Gathered, Vec<EntityId>) {
+        let (mut days, mut partners) = (Gathered::default(), Vec::new());
         let Some(at) = self.by_id.get(id) else {
-            return days;
+            return (days, partners);
         };
         let mut others: Vec<NodeIndex> = self.dated_near(at.ix).filter(|&ix| ix != at.ix).collect();
         others.sort_unstable();
         others.dedup();
+        let is_hub = |other: &EntityId| other != id && self.timeline.hubs.contains_key(other);
         for node in others
             .into_iter()
             .filter_map(|ix| self.graph.node_weight(ix))
         {
             let stamps = stamps(node);
-            for (_, its) in involvements(node, &stamps)
-                .into_iter()
-                .filter(|(named, _)| *named == id)
-            {
-                for stamp in its {
-                    days.push_date(stamp.date());
+            let list = involvements(node, &stamps);
+            for (_, its) in list.iter().filter(|(named, _)| *named == id) {
+                for entry in its.clone() {
+                    days.push_date(stamps[entry].date());
+                    let with = list.iter().filter(|(o, r)| is_hub(o) && r.contains(&entry));
+                    partners.extend(with.map(|(o, _)| (*o).clone()));
                 }
             }
         }
-        days
+        (days, partners)
+    }
+
+    /// How many entries the whole timeline of two hubs holds: their counts, less the
+    /// entries of other nodes that involve both (kept counted) and each one's own entries
+    /// that involve the other.
+    fn counted_pair(&self, a: &EntityId, b: &EntityId) -> Option<usize> {
+        let index = &self.timeline;
+        if a == b || !index.hubs.contains_key(a) || !index.hubs.contains_key(b) {
+            return None;
+        }
+        let count = self.counted(a, None, None)? + self.counted(b, None, None)?;
+        let both = index.pairs.get(&pair_key(a, b)).copied().unwrap_or(0) as usize;
+        let own = |one: &EntityId, other: &EntityId| {
+            self.by_id.get(one).map_or(0, |at| {
+                let other = std::slice::from_ref(other);
+                let stamps = stamps(&at.node);
+                stamps
+                    .iter()
+                    .filter(|s| involved(&at.node, s.actor(), other))
+                    .count()
+            })
+        };
+        Some(count.saturating_sub(both + own(a, b) + own(b, a)))
     }
 
     /// The entries of the timeline of `entities` (the whole graph's when none is named)
@@ -1192,11 +1328,29 @@ impl KnowledgeGraph {
             (lists, days.odd)
         };
         for (id, days) in &index.hubs {
-            let read = self.involved_days(id);
+            let (read, _) = self.involved_days(id);
             let count = index.involving.get(id).copied().unwrap_or(0);
             assert_eq!(read.entries, count as usize, "{id}");
             assert_eq!(written(days), written(&read.sorted()), "{id}");
         }
+        // The pairs of hubs, counted afresh from every dated node.
+        let mut pairs: FastMap<(EntityId, EntityId), u32> = FastMap::default();
+        for node in super::timeline::DATED
+            .iter()
+            .flat_map(|&k| self.nodes_of_kind(k))
+        {
+            let stamps = stamps(node);
+            let list = involvements(node, &stamps);
+            for (a, b) in pairs_of(&list, stamps.len(), |id| index.hubs.contains_key(id)) {
+                count_pair(&mut pairs, pair_key(a, b), true);
+            }
+        }
+        let sorted = |pairs: &FastMap<(EntityId, EntityId), u32>| {
+            let mut list: Vec<_> = pairs.iter().map(|(k, n)| (k.clone(), *n)).collect();
+            list.sort_unstable();
+            list
+        };
+        assert_eq!(sorted(&index.pairs), sorted(&pairs), "pairs of hubs");
         index.hubs.len()
     }
 }
@@ -1278,6 +1432,8 @@ mod tests {
             let mut e = event(&format!("event:e{i:03}"), "2025-01-01", who);
             if let NodeData::Event(x) = &mut e.data {
                 x.date = Some(some_date(dice));
+                // Some are part of the first deal: a hub whose own entries name others.
+                x.deal = (dice.roll(5) == 0).then(|| id("deal:d000"));
             }
             nodes.push(e);
             let mut d = deal(
@@ -1286,7 +1442,7 @@ mod tests {
                 None,
             );
             if let NodeData::Deal(x) = &mut d.data {
-                x.announced = (dice.roll(2) == 0).then(|| some_date(dice));
+                x.announced = (dice.roll(2) == 0 || i == 0).then(|| some_date(dice));
                 x.deadline = (dice.roll(3) == 0).then(|| some_date(dice));
             }
             nodes.push(d);
@@ -1368,7 +1524,7 @@ mod tests {
         let all = g.timeline(None, None, &[]);
         assert!(all.len() > 150, "{}", all.len());
         assert_eq!(g.timeline_count(None, None, &[]), all.len());
-        let named: [&[EntityId]; 12] = [
+        let named: [&[EntityId]; 13] = [
             &[],
             &[id("country:aa")],
             &[id("country:bb")],
@@ -1380,6 +1536,7 @@ mod tests {
             &[id("deal:d003"), id("country:aa"), id("deal:d003")],
             &[id("country:nowhere"), id("country:cc")],
             &[id("country:cc"), id("country:aa")],
+            &[id("deal:d000"), id("country:bb")],
             &[id("country:nowhere")],
         ];
         let at = |text: &str| text.parse::<PartialDate>().ok();
