@@ -834,11 +834,14 @@ fn agree_with_a_rebuild(shared: bool) {
             (at("2025-03"), at("2025-08-15")),
             (at("2025-08-15"), at("2025-03")),
         ];
-        // And each of those with the next, a timeline of two.
+        // And each of those with the next, and the next two: timelines of two and three.
         let some: Vec<&EntityId> = ever.iter().skip(round % 7).step_by(7).collect();
         let pairs = some.windows(2).map(|w| vec![w[0].clone(), w[1].clone()]);
+        let threes = some
+            .windows(3)
+            .map(|w| w.iter().map(|&e| e.clone()).collect());
         let ones = some.iter().map(|&one| vec![one.clone()]);
-        for entities in ones.chain(pairs) {
+        for entities in ones.chain(pairs).chain(threes) {
             for (from, to) in &windows {
                 let (from, to) = (from.as_ref(), to.as_ref());
                 assert_eq!(

@@ -911,6 +911,12 @@ impl KnowledgeGraph {
             {
                 count
             }
+            _ if from.is_none()
+                && to.is_none()
+                && let Some(count) = self.counted_hubs(entities) =>
+            {
+                count
+            }
             _ if let Some(count) = self.counted_together(from, to, entities) => count,
             _ => {
                 let involving = |id: &EntityId| self.timeline.involving.get(id).copied();
@@ -1104,7 +1110,18 @@ impl KnowledgeGraph {
             return None;
         }
         let count = self.counted(a, None, None)? + self.counted(b, None, None)?;
-        let both = index.pairs.get(&pair_key(a, b)).copied().unwrap_or(0) as usize;
+        Some(count.saturating_sub(self.shared_by(a, b)))
+    }
+
+    /// How many entries involve both of two hubs: those of other nodes (kept counted) and
+    /// each one's own that involve the other.
+    fn shared_by(&self, a: &EntityId, b: &EntityId) -> usize {
+        let both = self
+            .timeline
+            .pairs
+            .get(&pair_key(a, b))
+            .copied()
+            .unwrap_or(0) as usize;
         let own = |one: &EntityId, other: &EntityId| {
             self.by_id.get(one).map_or(0, |at| {
                 let other = std::slice::from_ref(other);
@@ -1115,7 +1132,53 @@ impl KnowledgeGraph {
                     .count()
             })
         };
-        Some(count.saturating_sub(both + own(a, b) + own(b, a)))
+        both + own(a, b) + own(b, a)
+    }
+
+    /// How many entries the whole timeline of three hubs or more holds, by inclusion and
+    /// exclusion: their counts, less what each pair shares, plus, for each entry that
+    /// involves m of them, three or more, the 1 - m + m(m-1)/2 times that leaves it
+    /// counted too few. Such an entry is of a node in the dated nodes of three of them or
+    /// more, found by merging their lists and reading only those.
+    fn counted_hubs(&self, entities: &[EntityId]) -> Option<usize> {
+        let mut members: Vec<&EntityId> = Vec::with_capacity(entities.len());
+        for id in entities {
+            if !members.contains(&id) {
+                members.push(id);
+            }
+        }
+        if members.len() < 3 || !members.iter().all(|m| self.timeline.hubs.contains_key(*m)) {
+            return None;
+        }
+        let mut total: i64 = 0;
+        for (at, a) in members.iter().enumerate() {
+            total += self.counted(a, None, None)? as i64;
+            for b in &members[at + 1..] {
+                total -= self.shared_by(a, b) as i64;
+            }
+        }
+        // Each dated node near any of them, with how many of them it is near.
+        let mut near: Vec<((u128, u32), usize)> = Vec::new();
+        for m in &members {
+            let around = self.dated_around(self.by_id.get(*m).map(|at| at.ix));
+            near = sorted_tally(&near, &around);
+        }
+        let many = near.into_iter().filter(|&(_, n)| n >= 3);
+        for ((_, ix), _) in interrupt::checked(many) {
+            let Some(node) = self.graph.node_weight(NodeIndex::new(ix as usize)) else {
+                continue;
+            };
+            for stamp in stamps(node) {
+                let m = members
+                    .iter()
+                    .filter(|x| involved(node, stamp.actor(), std::slice::from_ref(**x)))
+                    .count() as i64;
+                if m >= 3 {
+                    total += 1 - m + m * (m - 1) / 2;
+                }
+            }
+        }
+        usize::try_from(total).ok()
     }
 
     /// The entries of the timeline of `entities` (the whole graph's when none is named)
@@ -1250,6 +1313,41 @@ fn sorted_either<T: Ord + Copy>(a: &[T], b: &[T]) -> Vec<T> {
             }
             (None, Some(y)) => {
                 out.push(*y);
+                j += 1;
+            }
+            (None, None) => return out,
+        }
+    }
+}
+
+/// The items of a sorted tally of distinct items, `tally`, and of a sorted list of
+/// distinct items, `items`, each once, in order, each with how many times it is in both.
+fn sorted_tally<T: Ord + Copy>(tally: &[(T, usize)], items: &[T]) -> Vec<(T, usize)> {
+    let (mut i, mut j) = (0, 0);
+    let mut out = Vec::with_capacity(tally.len() + items.len());
+    loop {
+        match (tally.get(i), items.get(j)) {
+            (Some(&(x, n)), Some(&y)) => match x.cmp(&y) {
+                Ordering::Less => {
+                    out.push((x, n));
+                    i += 1;
+                }
+                Ordering::Greater => {
+                    out.push((y, 1));
+                    j += 1;
+                }
+                Ordering::Equal => {
+                    out.push((x, n + 1));
+                    i += 1;
+                    j += 1;
+                }
+            },
+            (Some(&t), None) => {
+                out.push(t);
+                i += 1;
+            }
+            (None, Some(&y)) => {
+                out.push((y, 1));
                 j += 1;
             }
             (None, None) => return out,
@@ -1524,7 +1622,7 @@ mod tests {
         let all = g.timeline(None, None, &[]);
         assert!(all.len() > 150, "{}", all.len());
         assert_eq!(g.timeline_count(None, None, &[]), all.len());
-        let named: [&[EntityId]; 13] = [
+        let named: [&[EntityId]; 14] = [
             &[],
             &[id("country:aa")],
             &[id("country:bb")],
@@ -1537,6 +1635,12 @@ mod tests {
             &[id("country:nowhere"), id("country:cc")],
             &[id("country:cc"), id("country:aa")],
             &[id("deal:d000"), id("country:bb")],
+            &[
+                id("country:bb"),
+                id("deal:d000"),
+                id("country:aa"),
+                id("country:cc"),
+            ],
             &[id("country:nowhere")],
         ];
         let at = |text: &str| text.parse::<PartialDate>().ok();
