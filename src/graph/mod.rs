@@ -717,8 +717,8 @@ impl KnowledgeGraph {
     /// An estimate of the bytes the lists pages are read from take: the books of
     /// commitments, each kind's list by name, each dated kind's lists by date and each
     /// kind's groups by kind, period, status and currency, the tariff measures' lists by
-    /// rate and the days of the timeline's hubs (not the lists by id, nor the amounts
-    /// index).
+    /// rate and the timeline's days and pair counts of its hubs (not the lists by id, nor
+    /// the amounts index).
     pub fn page_index_bytes(&self) -> usize {
         self.books.heap_bytes()
             + self.names.heap_bytes()

@@ -170,9 +170,7 @@ impl KnowledgeGraph {
             .map(|node| &**node)
             .collect()
     }
-}
 
-impl KnowledgeGraph {
     /// The node `at` and those related to it, where they are of a kind that gives timeline
     /// entries, in no order, some perhaps more than once: every entry that involves `at`
     /// is of one of them.

@@ -951,12 +951,10 @@ impl KnowledgeGraph {
         entities: &[EntityId],
     ) -> Option<usize> {
         let t = &self.topology;
-        let mut members: Vec<(&EntityId, Option<NodeIndex>)> = Vec::new();
-        for id in entities {
-            if members.iter().all(|(m, _)| *m != id) {
-                members.push((id, self.by_id.get(id).map(|at| at.ix)));
-            }
-        }
+        let mut members: Vec<(&EntityId, Option<NodeIndex>)> = distinct(entities)
+            .into_iter()
+            .map(|id| (id, self.by_id.get(id).map(|at| at.ix)))
+            .collect();
         let count = members
             .iter()
             .map(|(id, _)| self.counted(id, from, to))
@@ -1012,8 +1010,9 @@ impl KnowledgeGraph {
         key.1 as usize == ix.index() || halves.get(at).is_some_and(|h| t.sort_key(h) == key)
     }
 
-    /// The dated nodes whose entries may involve the node `at`: itself, where it is dated, and those
-    /// related to it, each once, in the compact structure's order ([`Topology::node_key`]).
+    /// The dated nodes whose entries may involve the node `at`: itself, where it is dated,
+    /// and those related to it, each once, in the compact structure's order
+    /// ([`Topology::node_key`]).
     fn dated_around(&self, at: Option<NodeIndex>) -> Vec<(u128, u32)> {
         let Some(at) = at else {
             return Vec::new();
@@ -1141,12 +1140,7 @@ impl KnowledgeGraph {
     /// counted too few. Such an entry is of a node in the dated nodes of three of them or
     /// more, found by merging their lists and reading only those.
     fn counted_hubs(&self, entities: &[EntityId]) -> Option<usize> {
-        let mut members: Vec<&EntityId> = Vec::with_capacity(entities.len());
-        for id in entities {
-            if !members.contains(&id) {
-                members.push(id);
-            }
-        }
+        let members = distinct(entities);
         if members.len() < 3 || !members.iter().all(|m| self.timeline.hubs.contains_key(*m)) {
             return None;
         }
@@ -1277,6 +1271,17 @@ impl KnowledgeGraph {
             .map(|s| (s, node))
             .collect()
     }
+}
+
+/// The entities named, each once, in the order first named.
+fn distinct(entities: &[EntityId]) -> Vec<&EntityId> {
+    let mut out: Vec<&EntityId> = Vec::with_capacity(entities.len());
+    for id in entities {
+        if !out.contains(&id) {
+            out.push(id);
+        }
+    }
+    out
 }
 
 /// The items in both of two sorted lists of distinct items, in order.
