@@ -319,7 +319,6 @@ impl KnowledgeGraph {
 
     /// Ends a load, putting in order what it left out of order.
     fn end_bulk(&mut self) {
-        self.topology.end_bulk();
         // The arrays of nodes and relations grew by doubling: up to half of each is room
         // to spare. jemalloc gives a large allocation's tail back in place, so this copies
         // nothing (10 µs at 1M).
@@ -334,76 +333,37 @@ impl KnowledgeGraph {
             }
         }
         let graph = &self.graph;
-        let node = |x: u32| -> &Node { &graph[NodeIndex::new(x as usize)] };
-        // The kind lists, built whole from the nodes sorted by their order keys, and
-        // by their ids where the keys tie: a million inserts into a tree of ids had
-        // compared ids at every level.
-        let topology = &self.topology;
-        self.by_kind = placed
-            .iter()
-            .map(|(&kind, list)| {
-                let mut keyed: Vec<(u128, NodeIndex)> = list
+        // The timeline's index and the groups of tags need nothing but the nodes: they are
+        // built on a thread of their own while this one puts the rest in order (at 1M the
+        // end of a load had kept one core busy for about five seconds, the other idle).
+        let built = std::thread::scope(|scope| {
+            let aside = scope.spawn(|| {
+                let dated = timeline::DATED
                     .iter()
-                    .map(|&ix| (topology.order_key(ix), ix))
-                    .collect();
-                keyed.sort_unstable();
-                for run in keyed.chunk_by_mut(|a, b| a.0 == b.0) {
-                    if run.len() > 1 {
-                        run.sort_unstable_by(|(_, a), (_, b)| graph[*a].id.cmp(&graph[*b].id));
-                    }
+                    .filter_map(|k| placed.get(k))
+                    .flatten();
+                let timeline = TimelineIndex::build(dated.map(|&ix| &*graph[ix]));
+                let mut tags = TagLists::default();
+                for (&kind, list) in &placed {
+                    tags.build(kind, list.iter().copied(), |ix| &*graph[ix]);
                 }
-                let ids = keyed.into_iter().map(|(_, ix)| (graph[ix].id.clone(), ix));
-                (kind, ids.collect())
-            })
-            .collect();
-        let mut names = NameLists::default();
-        for (&kind, list) in &placed {
-            names.build(kind, list.iter().copied(), node);
-        }
-        let mut dates = DateLists::default();
-        for kind in dates::KINDS {
-            if let Some(list) = placed.get(&kind) {
-                let key = |x: u32| topology.order_key(NodeIndex::new(x as usize));
-                dates.build(kind, list.iter().copied(), node, key);
-            }
-        }
-        self.dates = dates;
-        let tariffs = placed.get(&NodeKind::TariffMeasure).into_iter().flatten();
-        let key = |x: u32| topology.order_key(NodeIndex::new(x as usize));
-        self.rates = RateLists::build(tariffs.copied(), node, key);
-        let mut tags = TagLists::default();
-        for (&kind, list) in &placed {
-            tags.build(kind, list.iter().copied(), |ix| &*graph[ix]);
-        }
+                (timeline, tags)
+            });
+            self.topology.end_bulk();
+            let ordered = Ordered::build(graph, &self.topology, &self.money, &placed);
+            let aside = aside
+                .join()
+                .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+            (ordered, aside)
+        });
+        let (ordered, (timeline, tags)) = built;
+        self.by_kind = ordered.by_kind;
+        self.names = ordered.names;
+        self.dates = ordered.dates;
+        self.rates = ordered.rates;
+        self.books = ordered.books;
+        self.timeline = timeline;
         self.tags = tags;
-        // The books' lanes, cut from all commitments' orders: by id (the kind's list), by
-        // name (its list by name) and by amount (the amounts index).
-        let order = |lane: Lane| -> Walk<'_> {
-            match lane {
-                Lane::Name => match names.list(NodeKind::Commitment) {
-                    Some(list) => Box::new(list.iter().map(|x| NodeIndex::new(x as usize))),
-                    None => Box::new(std::iter::empty()),
-                },
-                Lane::Rising | Lane::Falling => {
-                    let id_of = |ix: NodeIndex| &graph[ix].id;
-                    self.money
-                        .walk(lane, None, std::ops::Bound::Unbounded, true, id_of)
-                }
-                _ => Box::new(std::iter::empty()),
-            }
-        };
-        let commitments = self.by_kind.get(&NodeKind::Commitment);
-        let ids = commitments
-            .into_iter()
-            .flat_map(|list| list.values().copied());
-        let books = Books::build(ids, order, graph.node_bound(), node);
-        self.books = books;
-        self.names = names;
-        let dated = timeline::DATED
-            .iter()
-            .filter_map(|k| placed.get(k))
-            .flatten();
-        self.timeline = TimelineIndex::build(dated.map(|&ix| &*graph[ix]));
     }
 
     /// Adds a node and indexes it.
@@ -907,6 +867,87 @@ impl KnowledgeGraph {
         match self.by_id.get(id) {
             Some(located) => Some(located),
             None => self.by_id.get(self.withdrawn.survivor(id)?),
+        }
+    }
+}
+
+/// The lists a load leaves to its end to put in order, built whole from each kind's nodes
+/// (`placed`, in index order).
+struct Ordered {
+    by_kind: HashMap<NodeKind, BTreeMap<EntityId, NodeIndex>>,
+    names: NameLists,
+    dates: DateLists,
+    rates: RateLists,
+    books: Books,
+}
+
+impl Ordered {
+    fn build(
+        graph: &StableDiGraph<Arc<Node>, Arc<Edge>>,
+        topology: &Topology,
+        money: &MoneyIndex,
+        placed: &HashMap<NodeKind, Vec<NodeIndex>>,
+    ) -> Self {
+        let node = |x: u32| -> &Node { &graph[NodeIndex::new(x as usize)] };
+        // The kind lists, built whole from the nodes sorted by their order keys, and
+        // by their ids where the keys tie: a million inserts into a tree of ids had
+        // compared ids at every level.
+        let by_kind = placed
+            .iter()
+            .map(|(&kind, list)| {
+                let mut keyed: Vec<(u128, NodeIndex)> = list
+                    .iter()
+                    .map(|&ix| (topology.order_key(ix), ix))
+                    .collect();
+                keyed.sort_unstable();
+                for run in keyed.chunk_by_mut(|a, b| a.0 == b.0) {
+                    if run.len() > 1 {
+                        run.sort_unstable_by(|(_, a), (_, b)| graph[*a].id.cmp(&graph[*b].id));
+                    }
+                }
+                let ids = keyed.into_iter().map(|(_, ix)| (graph[ix].id.clone(), ix));
+                (kind, ids.collect())
+            })
+            .collect::<HashMap<_, BTreeMap<_, _>>>();
+        let mut names = NameLists::default();
+        for (&kind, list) in placed {
+            names.build(kind, list.iter().copied(), node);
+        }
+        let key = |x: u32| topology.order_key(NodeIndex::new(x as usize));
+        let mut dates = DateLists::default();
+        for kind in dates::KINDS {
+            if let Some(list) = placed.get(&kind) {
+                dates.build(kind, list.iter().copied(), node, key);
+            }
+        }
+        let tariffs = placed.get(&NodeKind::TariffMeasure).into_iter().flatten();
+        let rates = RateLists::build(tariffs.copied(), node, key);
+        // The books' lanes, cut from all commitments' orders: by id (the kind's list), by
+        // name (its list by name) and by amount (the amounts index).
+        let order = |lane: Lane| -> Walk<'_> {
+            match lane {
+                Lane::Name => match names.list(NodeKind::Commitment) {
+                    Some(list) => Box::new(list.iter().map(|x| NodeIndex::new(x as usize))),
+                    None => Box::new(std::iter::empty()),
+                },
+                Lane::Rising | Lane::Falling => {
+                    let id_of = |ix: NodeIndex| &graph[ix].id;
+                    money.walk(lane, None, std::ops::Bound::Unbounded, true, id_of)
+                }
+                _ => Box::new(std::iter::empty()),
+            }
+        };
+        let commitments = by_kind.get(&NodeKind::Commitment);
+        let ids = commitments
+            .into_iter()
+            .flat_map(|list| list.values().copied());
+        let books = Books::build(ids, order, graph.node_bound(), node);
+        Ordered {
+            by_kind,
+            names,
+            dates,
+            rates,
+            books,
         }
     }
 }
