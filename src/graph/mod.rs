@@ -336,7 +336,7 @@ impl KnowledgeGraph {
         // The timeline's index and the groups of tags need nothing but the nodes: they are
         // built on a thread of their own while this one puts the rest in order (at 1M the
         // end of a load had kept one core busy for about five seconds, the other idle).
-        let built = std::thread::scope(|scope| {
+        let (ordered, (timeline, tags)) = std::thread::scope(|scope| {
             let aside = scope.spawn(|| {
                 let dated = timeline::DATED
                     .iter()
@@ -356,7 +356,6 @@ impl KnowledgeGraph {
                 .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
             (ordered, aside)
         });
-        let (ordered, (timeline, tags)) = built;
         self.by_kind = ordered.by_kind;
         self.names = ordered.names;
         self.dates = ordered.dates;
